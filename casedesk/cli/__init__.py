@@ -1,0 +1,1 @@
+"""The ``casedesk`` command line: a thin front end over the service layer."""

@@ -1,0 +1,93 @@
+"""``casedesk user ...``: accounts and passwords."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from casedesk.cli.context import ENV_NEW_PASSWORD, Context, read_password
+from casedesk.services.accounts import Accounts
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    user = sub.add_parser("user", help="user accounts")
+    us = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    p = us.add_parser("add", parents=[common], help="add an account (admin)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["detective", "supervisor", "admin"])
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--initials", default="", help="2-4 letters used in exhibit references, e.g. JAS")
+    p.set_defaults(func=cmd_add)
+
+    p = us.add_parser("list", parents=[common], help="list accounts")
+    p.set_defaults(func=cmd_list)
+
+    p = us.add_parser("passwd", parents=[common], help="change your own password")
+    p.set_defaults(func=cmd_passwd)
+
+    p = us.add_parser("reset", parents=[common], help="set a new password (and signing key) for an account (admin)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_reset)
+
+    p = us.add_parser("disable", parents=[common], help="disable an account (admin)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_disable)
+
+    p = us.add_parser("role", parents=[common], help="change an account's role (admin)")
+    p.add_argument("name")
+    p.add_argument("role", choices=["detective", "supervisor", "admin"])
+    p.set_defaults(func=cmd_role)
+
+
+def cmd_add(ctx: Context) -> int:
+    a = ctx.args
+    accounts = Accounts(ctx.session())
+    password = read_password(f"First password for {a.name}: ", env=ENV_NEW_PASSWORD, confirm=True)
+    acc = accounts.add(a.name, a.role, a.full_name, a.initials, password)
+    ctx.emit(acc, f"Added {acc.username} ({acc.role}, {acc.full_name}, initials {acc.initials})")
+    return 0
+
+
+def cmd_list(ctx: Context) -> int:
+    rows = Accounts(ctx.session()).list()
+    lines = [f"{'USER':<16} {'ROLE':<11} {'INIT':<5} {'STATUS':<9} NAME"]
+    lines += [
+        f"{r.username:<16} {r.role:<11} {r.initials:<5} {'disabled' if r.disabled else 'active':<9} {r.full_name}"
+        for r in rows
+    ]
+    ctx.emit(rows, lines)
+    return 0
+
+
+def cmd_passwd(ctx: Context) -> int:
+    session = ctx.session()
+    old = read_password(f"Current password for {session.user.username}: ")
+    new = read_password("New password: ", env=ENV_NEW_PASSWORD, confirm=True)
+    Accounts(session).change_password(old, new)
+    ctx.emit({"user": session.user.username, "changed": True}, "Password changed.")
+    return 0
+
+
+def cmd_reset(ctx: Context) -> int:
+    accounts = Accounts(ctx.session())
+    new = read_password(f"New password for {ctx.args.name}: ", env=ENV_NEW_PASSWORD, confirm=True)
+    accounts.reset_password(ctx.args.name, new)
+    ctx.emit({"user": ctx.args.name, "reset": True},
+             f"Password of {ctx.args.name} reset; the account has a new signing key.")
+    return 0
+
+
+def cmd_disable(ctx: Context) -> int:
+    Accounts(ctx.session()).disable(ctx.args.name)
+    ctx.emit({"user": ctx.args.name, "disabled": True}, f"Account {ctx.args.name} disabled.")
+    return 0
+
+
+def cmd_role(ctx: Context) -> int:
+    Accounts(ctx.session()).set_role(ctx.args.name, ctx.args.role)
+    ctx.emit({"user": ctx.args.name, "role": ctx.args.role}, f"{ctx.args.name} is now {ctx.args.role}.")
+    return 0
+
+
+

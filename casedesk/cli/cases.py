@@ -1,0 +1,136 @@
+"""``casedesk case ...``: cases, membership, summary, notes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from casedesk.cli.context import Context
+from casedesk.services.cases import Cases
+from casedesk.timeutil import uk_display
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    case = sub.add_parser("case", help="cases")
+    cs = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+
+    p = cs.add_parser("create", parents=[common], help="open a new case")
+    p.add_argument("reference", help="e.g. MPS-2026-0417")
+    p.add_argument("--title", required=True, help="operation name")
+    p.add_argument("--offence", action="append", default=[], help="an offence (repeatable)")
+    p.add_argument("--oic", metavar="USER", help="officer in charge (default: you)")
+    p.set_defaults(func=cmd_create)
+
+    p = cs.add_parser("list", parents=[common], help="list cases you can see")
+    p.add_argument("--status", choices=["open", "closed"])
+    p.add_argument("--officer", metavar="USER")
+    p.add_argument("--search", metavar="TEXT")
+    p.set_defaults(func=cmd_list)
+
+    p = cs.add_parser("show", parents=[common], help="a case's details")
+    p.add_argument("reference")
+    p.set_defaults(func=cmd_show)
+
+    p = cs.add_parser("close", parents=[common], help="close a case (supervisor)")
+    p.add_argument("reference")
+    p.add_argument("--override", metavar="REASON", help="close despite unreviewed custody entries (recorded)")
+    p.set_defaults(func=cmd_close)
+
+    member = cs.add_parser("member", help="case membership")
+    ms = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    p = ms.add_parser("add", parents=[common], help="let a user see and work on a case")
+    p.add_argument("reference")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_member_add)
+
+    p = cs.add_parser("summary", parents=[common], help="set the MG5-like case summary (text or - for stdin)")
+    p.add_argument("reference")
+    p.add_argument("text")
+    p.set_defaults(func=cmd_summary)
+
+    note = sub.add_parser("note", help="case notes")
+    ns = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
+    p = ns.add_parser("add", parents=[common], help="add a note to a case or exhibit")
+    p.add_argument("reference")
+    p.add_argument("text")
+    p.add_argument("--exhibit", metavar="REF")
+    p.set_defaults(func=cmd_note_add)
+    p = ns.add_parser("list", parents=[common], help="a case's notes")
+    p.add_argument("reference")
+    p.set_defaults(func=cmd_note_list)
+
+
+def cmd_create(ctx: Context) -> int:
+    a = ctx.args
+    d = Cases(ctx.session()).create(a.reference, a.title, a.offence, a.oic)
+    ctx.emit(d, f"Created case {d.reference} ({d.title}), officer in charge {d.officer_in_charge}")
+    return 0
+
+
+def cmd_list(ctx: Context) -> int:
+    a = ctx.args
+    rows = Cases(ctx.session()).list(a.status, a.officer, a.search)
+    lines = [f"{'REFERENCE':<18} {'STATUS':<7} {'OIC':<12} {'EXHIBITS':>8} {'UNREVIEWED':>10}  TITLE"]
+    lines += [
+        f"{r.reference:<18} {r.status:<7} {r.officer_in_charge:<12} {r.exhibits:>8} {r.unreviewed:>10}  {r.title}"
+        for r in rows
+    ]
+    ctx.emit(rows, lines)
+    return 0
+
+
+def cmd_show(ctx: Context) -> int:
+    d = Cases(ctx.session()).show(ctx.args.reference)
+    lines = [
+        f"Case:               {d.reference}",
+        f"Operation:          {d.title}",
+        f"Offences:           {'; '.join(d.offences) or '-'}",
+        f"Status:             {d.status}",
+        f"Officer in charge:  {d.officer_in_charge}",
+        f"Created:            {uk_display(d.created_at)} by {d.created_by}",
+    ]
+    if d.closed_at:
+        lines.append(f"Closed:             {uk_display(d.closed_at)} by {d.closed_by}")
+    lines += [
+        f"Members:            {', '.join(d.members)}",
+        f"Exhibits:           {d.exhibits}",
+        f"Reviewed up to:     entry {d.reviewed_up_to} ({d.unreviewed} unreviewed entries)",
+    ]
+    if d.summary:
+        lines += ["", "Summary:", d.summary]
+    ctx.emit(d, lines)
+    return 0
+
+
+def cmd_close(ctx: Context) -> int:
+    d = Cases(ctx.session()).close(ctx.args.reference, ctx.args.override)
+    ctx.emit(d, f"Closed case {d.reference}.")
+    return 0
+
+
+def cmd_member_add(ctx: Context) -> int:
+    Cases(ctx.session()).add_member(ctx.args.reference, ctx.args.name)
+    ctx.emit({"case": ctx.args.reference, "member": ctx.args.name},
+             f"{ctx.args.name} is now a member of {ctx.args.reference.upper()}.")
+    return 0
+
+
+def cmd_summary(ctx: Context) -> int:
+    text = sys.stdin.read() if ctx.args.text == "-" else ctx.args.text
+    Cases(ctx.session()).set_summary(ctx.args.reference, text)
+    ctx.emit({"case": ctx.args.reference, "summary_length": len(text.strip())}, "Case summary saved.")
+    return 0
+
+
+def cmd_note_add(ctx: Context) -> int:
+    n = Cases(ctx.session()).add_note(ctx.args.reference, ctx.args.text, ctx.args.exhibit)
+    ctx.emit(n, f"Note {n.id} added (custody entry {n.custody_seq}).")
+    return 0
+
+
+def cmd_note_list(ctx: Context) -> int:
+    rows = Cases(ctx.session()).notes(ctx.args.reference)
+    lines = [f"[{uk_display(n.created_at)}] {n.author}{' on ' + n.exhibit if n.exhibit else ''}: {n.text}" for n in rows]
+    ctx.emit(rows, lines or ["No notes."])
+    return 0

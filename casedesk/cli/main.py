@@ -1,0 +1,89 @@
+"""Entry point: parse, dispatch, and turn errors into one line and an exit code.
+
+Command groups live in sibling modules, each with ``register(subparsers,
+parents)``; a module listed in ``COMMAND_MODULES`` that is not present is
+skipped, so areas can be added without touching this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from casedesk import __version__
+from casedesk.cli.context import Context
+from casedesk.errors import CaseDeskError
+from casedesk.logsetup import install_file_log, log_file
+
+COMMAND_MODULES = (
+    "setup", "accounts", "cases", "evidence", "custody", "bundle", "settings_cmd", "demo", "gui",
+)
+log = logging.getLogger("casedesk.cli")
+REGISTERED: set[str] = set()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casedesk",
+        description="CaseDesk: offline evidence case management with a provable chain of custody.",
+    )
+    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="installation data directory (default: CASEDESK_HOME or the user data dir)")
+    parser.add_argument("--user", metavar="NAME", help="sign in as NAME (default: CASEDESK_USER)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="sign in as NAME")
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"casedesk.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"casedesk.cli.{name}":
+                continue
+            raise
+        module.register(sub, common)
+        REGISTERED.update(sub.choices)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        # No command: the desktop app when it is installed, else the help.
+        if "gui" not in REGISTERED:
+            parser.print_help()
+            return 2
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
+    ctx = Context(args)
+    try:
+        result = args.func(ctx)
+        return int(result or 0)
+    except CaseDeskError as exc:
+        print(f"casedesk: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("casedesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        path = log_file(ctx.datadir.logs)
+        if ctx.datadir.root.exists():
+            install_file_log(ctx.datadir.logs)
+            log.exception("unexpected error in command %s", getattr(args, "command", "?"))
+            print(f"casedesk: unexpected error, details in {path}", file=sys.stderr)
+        else:
+            logging.getLogger("casedesk").exception("unexpected error")
+            print("casedesk: unexpected error (traceback above)", file=sys.stderr)
+        return 70
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The tamper-evident chain of custody: canonical encoding, signed append, verification."""

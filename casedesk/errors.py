@@ -1,0 +1,66 @@
+"""The one error hierarchy.
+
+A ``CaseDeskError`` is a condition of the world (wrong password, tampered
+object, disk full) with a one-line message a detective can act on. The CLI
+prints it on one line and exits non-zero; the GUI shows it in a message box.
+Any other exception is a bug: logged with its traceback, shown as
+"unexpected error, details in <log path>".
+"""
+
+from __future__ import annotations
+
+
+class CaseDeskError(Exception):
+    """Base for every expected, user-actionable failure."""
+
+    exit_code = 1
+
+
+class UsageError(CaseDeskError):
+    """Bad input from the user: a value that cannot be accepted."""
+
+    exit_code = 2
+
+
+class NotFound(CaseDeskError):
+    """A case, exhibit, user or file that does not exist."""
+
+    exit_code = 3
+
+
+class AuthenticationError(CaseDeskError):
+    """Wrong password, unknown user, locked or disabled account."""
+
+    exit_code = 4
+
+
+class PermissionDenied(CaseDeskError):
+    """The signed-in user's role or membership does not allow the action."""
+
+    exit_code = 5
+
+
+class StoreError(CaseDeskError):
+    """The data directory or database cannot be used as it is."""
+
+    exit_code = 6
+
+
+class KeySlotError(StoreError):
+    """The key slots file is missing, corrupt or does not match the store."""
+
+
+class KeyringUnavailable(StoreError):
+    """The OS keyring holding this installation's device secret is missing."""
+
+
+class IntegrityError(CaseDeskError):
+    """Evidence, vault objects or the custody log fail verification."""
+
+    exit_code = 7
+
+
+class Cancelled(CaseDeskError):
+    """The user cancelled a long-running operation."""
+
+    exit_code = 130

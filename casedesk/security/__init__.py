@@ -1,0 +1,1 @@
+"""Keys, key slots, the OS keyring, accounts and roles."""

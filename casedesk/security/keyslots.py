@@ -1,0 +1,218 @@
+"""Key slots: per-user wrapped copies of the store key.
+
+``keyslots.json`` sits beside the database. Each slot holds the 32-byte store
+key and the user's 32-byte Ed25519 signing seed, encrypted with AES-256-GCM
+under a key derived from the user's password (Argon2id, parameters stored in
+the slot) and, where the OS keyring works, the installation's device secret.
+Signing in means unwrapping your slot; nothing can open the database before.
+
+The file also carries the custody log head (sequence number and hash) with an
+HMAC under a store-key subkey, so that a database rolled back to an older copy
+is detected, and a SHA-256 checksum of its own content, so that a damaged file
+is reported as damaged rather than as a wrong password. The file format is
+documented in ``docs/keyslots.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from casedesk.errors import AuthenticationError, KeyringUnavailable, KeySlotError
+from casedesk.fsutil import atomic_write_bytes
+from casedesk.security.keys import STORE_KEY_BYTES, hkdf
+
+FORMAT = "casedesk-keyslots/1"
+
+# RFC 9106 second recommended option, above OWASP's Argon2id minimum
+# (m=19 MiB, t=2, p=1 or m=46 MiB, t=1, p=1): about 0.25 s on a laptop core.
+DEFAULT_KDF = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+OWASP_MIN_MEMORY_KIB = 19456
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text, validate=True)
+
+
+@dataclass(frozen=True, repr=False)
+class SlotSecrets:
+    """What a slot protects: the store key and the owner's signing seed."""
+
+    store_key: bytes
+    signing_seed: bytes
+
+    def __repr__(self) -> str:
+        return "SlotSecrets(<redacted>)"
+
+
+def _wrapping_key(password: str, kdf: dict[str, Any], device_secret: bytes | None) -> bytes:
+    pw_key = hash_secret_raw(
+        password.encode("utf-8"),
+        _unb64(kdf["salt"]),
+        time_cost=int(kdf["time_cost"]),
+        memory_cost=int(kdf["memory_cost"]),
+        parallelism=int(kdf["parallelism"]),
+        hash_len=32,
+        type=Type.ID,
+    )
+    return hkdf(pw_key, b"casedesk/v1/slot-wrap", salt=device_secret)
+
+
+def _aad(installation_id: str, username: str) -> bytes:
+    return f"casedesk-slot/1|{installation_id}|{username}".encode()
+
+
+@dataclass
+class KeySlotFile:
+    installation_id: str
+    device_bound: bool
+    slots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    custody_head: dict[str, Any] | None = None
+    disabled: list[str] = field(default_factory=list)
+
+    # --- persistence -------------------------------------------------------
+    def _body(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "installation_id": self.installation_id,
+            "device_bound": self.device_bound,
+            "slots": self.slots,
+            "custody_head": self.custody_head,
+            "disabled": sorted(self.disabled),
+        }
+
+    @staticmethod
+    def _checksum(body: dict[str, Any]) -> str:
+        canon = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(canon).hexdigest()
+
+    def save(self, path: Path) -> None:
+        body = self._body()
+        body["checksum"] = self._checksum(body)
+        atomic_write_bytes(path, (json.dumps(body, indent=2, sort_keys=True) + "\n").encode())
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlotFile:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise KeySlotError(
+                f"key slots file {path} is missing: this is not a CaseDesk data directory, "
+                "or keyslots.json was removed (restore it from backup)"
+            ) from None
+        except OSError as exc:
+            raise KeySlotError(f"cannot read key slots file {path}: {exc.strerror}") from None
+        try:
+            body = json.loads(raw.decode("utf-8"))
+            checksum = body.pop("checksum")
+            if body.get("format") != FORMAT:
+                raise KeySlotError(
+                    f"key slots file {path} has unknown format {body.get('format')!r}"
+                )
+            if not hmac.compare_digest(str(checksum), cls._checksum(body)):
+                raise ValueError("checksum")
+            slots = body["slots"]
+            if not isinstance(slots, dict):
+                raise ValueError("slots")
+            return cls(
+                installation_id=str(body["installation_id"]),
+                device_bound=bool(body["device_bound"]),
+                slots=slots,
+                custody_head=body.get("custody_head"),
+                disabled=list(body.get("disabled", [])),
+            )
+        except KeySlotError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            raise KeySlotError(
+                f"key slots file {path} is damaged (checksum or structure invalid); "
+                "restore keyslots.json from backup"
+            ) from None
+
+    # --- slots -------------------------------------------------------------
+    def add_slot(
+        self,
+        username: str,
+        password: str,
+        secrets: SlotSecrets,
+        device_secret: bytes | None,
+        kdf_params: dict[str, int] | None = None,
+    ) -> None:
+        if self.device_bound and device_secret is None:
+            raise KeyringUnavailable(
+                "this installation is bound to the OS keyring but its device secret is not available"
+            )
+        kdf: dict[str, Any] = {"name": "argon2id", "version": 19, **(kdf_params or DEFAULT_KDF)}
+        kdf["salt"] = _b64(os.urandom(16))
+        key = _wrapping_key(password, kdf, device_secret if self.device_bound else None)
+        nonce = os.urandom(12)
+        plaintext = secrets.store_key + secrets.signing_seed
+        ciphertext = AESGCM(key).encrypt(nonce, plaintext, _aad(self.installation_id, username))
+        self.slots[username] = {
+            "kdf": kdf,
+            "cipher": "aes-256-gcm",
+            "nonce": _b64(nonce),
+            "ciphertext": _b64(ciphertext),
+        }
+
+    def remove_slot(self, username: str) -> None:
+        self.slots.pop(username, None)
+
+    def unwrap(self, username: str, password: str, device_secret: bytes | None) -> SlotSecrets:
+        slot = self.slots.get(username)
+        if slot is None:
+            raise AuthenticationError(
+                f"no key slot for user {username!r} on this installation: check the user name, "
+                "or ask an administrator to reset the account"
+            )
+        if self.device_bound and device_secret is None:
+            raise KeyringUnavailable(
+                "this data directory is bound to the OS keyring of the computer it was set up on, "
+                "and this keyring does not hold its device secret; it cannot be opened here"
+            )
+        try:
+            key = _wrapping_key(password, slot["kdf"], device_secret if self.device_bound else None)
+            plain = AESGCM(key).decrypt(
+                _unb64(slot["nonce"]), _unb64(slot["ciphertext"]), _aad(self.installation_id, username)
+            )
+        except InvalidTag:
+            raise AuthenticationError(f"wrong password for {username}") from None
+        except (KeyError, ValueError, TypeError):
+            raise KeySlotError(
+                f"the key slot of {username} is damaged; an administrator can reset the account"
+            ) from None
+        if len(plain) != STORE_KEY_BYTES + 32:
+            raise KeySlotError(f"the key slot of {username} is damaged")
+        return SlotSecrets(store_key=plain[:STORE_KEY_BYTES], signing_seed=plain[STORE_KEY_BYTES:])
+
+    # --- custody head ------------------------------------------------------
+    def set_head(self, seq: int, entry_hash: str, mac_key: bytes) -> None:
+        self.custody_head = {"seq": seq, "hash": entry_hash, "mac": head_mac(mac_key, seq, entry_hash)}
+
+    def head(self, mac_key: bytes) -> tuple[int, str] | None:
+        """The recorded head, or None; raises when the record was altered."""
+        if not self.custody_head:
+            return None
+        seq = int(self.custody_head["seq"])
+        entry_hash = str(self.custody_head["hash"])
+        if not hmac.compare_digest(str(self.custody_head.get("mac", "")), head_mac(mac_key, seq, entry_hash)):
+            raise KeySlotError("the custody head recorded in keyslots.json fails its integrity check")
+        return seq, entry_hash
+
+
+def head_mac(mac_key: bytes, seq: int, entry_hash: str) -> str:
+    return hmac.new(mac_key, f"{seq}:{entry_hash}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,257 @@
+"""User accounts: add, list, change password, reset, disable, change role.
+
+An account lives in two places that change together: its row (and custody
+entries) in the store, and its key slot in ``keyslots.json``. The slot file is
+written inside the database transaction, just before the commit; if the
+commit fails the slot change is undone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from casedesk.custody.signing import Signer
+from casedesk.errors import PermissionDenied, UsageError
+from casedesk.fsutil import file_lock
+from casedesk.security import device_secret
+from casedesk.security.auth_ledger import AuthLedger
+from casedesk.security.keyslots import KeySlotFile
+from casedesk.security.roles import Permission, Role, parse_role
+from casedesk.services.session import Session
+from casedesk.store.models import SigningKey, User
+from casedesk.timeutil import utc_now
+
+log = logging.getLogger("casedesk.accounts")
+
+MIN_PASSWORD_LENGTH = 12
+USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+INITIALS_RE = re.compile(r"^[A-Z]{2,4}$")
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UsageError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip() != password:
+        raise UsageError("password must not begin or end with spaces")
+
+
+def validate_new_user(username: str, full_name: str, initials: str, role: str) -> tuple[str, str, str]:
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise UsageError(
+            f"invalid user name {username!r}: use 2-32 lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter"
+        )
+    try:
+        parse_role(role)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    full_name = " ".join(full_name.split())
+    if not full_name or len(full_name) > 200:
+        raise UsageError("full name is required (at most 200 characters)")
+    if not initials:
+        words = [w for w in full_name.split() if w[:1].isalpha()]
+        initials = "".join(w[0] for w in words)[:4]
+        if len(initials) < 2:  # a single name: its first two letters
+            initials = "".join(c for c in full_name if c.isalpha())[:2]
+    initials = initials.upper()
+    if not INITIALS_RE.match(initials):
+        raise UsageError(
+            f"invalid initials {initials!r}: use 2-4 capital letters (they prefix exhibit "
+            "references such as JAS/1)"
+        )
+    return username, full_name, initials
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    full_name: str
+    initials: str
+    role: str
+    disabled: bool
+    created_at: datetime
+    password_changed_at: datetime | None
+
+
+def _account(user: User) -> Account:
+    return Account(
+        user.username, user.full_name, user.initials, user.role, user.disabled,
+        user.created_at, user.password_changed_at,
+    )
+
+
+class Accounts:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self._undo: tuple[KeySlotFile, Path] | None = None
+
+    @contextmanager
+    def _slots(self) -> Iterator[KeySlotFile]:
+        """Load, let the caller change, and save keyslots.json under the data-dir lock."""
+        path = self.s.datadir.keyslots
+        with file_lock(self.s.datadir.lock):
+            slots = KeySlotFile.load(path)
+            self._undo = (KeySlotFile.load(path), path)
+            yield slots
+            slots.save(path)
+
+    def _undo_slots(self) -> None:
+        undo, self._undo = self._undo, None
+        if undo is not None:
+            before, path = undo
+            with file_lock(self.s.datadir.lock):
+                current = KeySlotFile.load(path)
+                before.custody_head = current.custody_head
+                before.save(path)
+
+    def _device_secret(self, slots: KeySlotFile) -> bytes | None:
+        if not slots.device_bound:
+            return None
+        return device_secret.load_device_secret(slots.installation_id)
+
+    def list(self) -> list[Account]:
+        self.s.require(Permission.CASE_LIST)
+        with self.s.read() as db:
+            return [_account(u) for u in db.scalars(select(User).order_by(User.username))]
+
+    def add(self, username: str, role: str, full_name: str, initials: str, password: str) -> Account:
+        self.s.require(Permission.USER_MANAGE)
+        username, full_name, initials = validate_new_user(username, full_name, initials, role)
+        check_password(password)
+        role_v = parse_role(role).value
+        signer = Signer.generate()
+        now = utc_now()
+        self._undo = None
+        try:
+            with self.s.write() as db:
+                if db.scalar(select(User).where(User.username == username)) is not None:
+                    raise UsageError(f"user {username} already exists")
+                user = User(
+                    username=username, full_name=full_name, initials=initials, role=role_v,
+                    disabled=False, created_at=now, password_changed_at=now,
+                )
+                db.add(user)
+                db.flush()
+                db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
+                self.s.record(
+                    db, "account.created", to_party=username, at=now,
+                    data={"user": username, "role": role_v, "initials": initials, "full_name": full_name},
+                )
+                self.s.record(
+                    db, "account.key_registered", to_party=username, at=now,
+                    data={"user": username, "public_key": signer.public_hex},
+                )
+                with self._slots() as slots:
+                    if username in slots.slots:
+                        raise UsageError(f"a key slot for {username} already exists")
+                    if username in slots.disabled:
+                        slots.disabled.remove(username)
+                    slots.add_slot(username, password, self.s.slot_secrets_for(signer), self._device_secret(slots))
+                result = _account(user)
+        except BaseException:
+            self._undo_slots()
+            raise
+        log.info("account created: %s (%s)", username, role_v)
+        return result
+
+    def change_password(self, old_password: str, new_password: str) -> None:
+        """The signed-in user's own password: re-wraps their slot, keeps their signing key."""
+        check_password(new_password)
+        if old_password == new_password:
+            raise UsageError("the new password must differ from the old one")
+        name = self.s.user.username
+        self._undo = None
+        try:
+            with self.s.write() as db:
+                user = self.s.user_by_name(db, name)
+                user.password_changed_at = utc_now()
+                self.s.record(db, "account.password_changed", to_party=name, data={"user": name})
+                with self._slots() as slots:
+                    secret = self._device_secret(slots)
+                    slots.unwrap(name, old_password, secret)  # proves the old password
+                    slots.add_slot(name, new_password, self.s.slot_secrets_for(self.s.signer), secret)
+        except BaseException:
+            self._undo_slots()
+            raise
+        log.info("password changed: %s", name)
+
+    def reset_password(self, username: str, new_password: str) -> None:
+        """Administrator reset: a new slot and a new signing key (the old private key is lost)."""
+        self.s.require(Permission.USER_MANAGE)
+        check_password(new_password)
+        signer = Signer.generate()
+        now = utc_now()
+        self._undo = None
+        try:
+            with self.s.write() as db:
+                user = self.s.user_by_name(db, username)
+                if user.disabled:  # a reset is how a disabled account comes back
+                    user.disabled = False
+                    self.s.record(db, "account.enabled", to_party=username, at=now, data={"user": username})
+                for key in db.scalars(select(SigningKey).where(SigningKey.user_id == user.id)):
+                    if key.retired_at is None:
+                        key.retired_at = now
+                db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
+                user.password_changed_at = now
+                self.s.record(db, "account.password_reset", to_party=username, at=now, data={"user": username})
+                self.s.record(
+                    db, "account.key_registered", to_party=username, at=now,
+                    data={"user": username, "public_key": signer.public_hex},
+                )
+                with self._slots() as slots:
+                    if username in slots.disabled:
+                        slots.disabled.remove(username)
+                    slots.add_slot(username, new_password, self.s.slot_secrets_for(signer), self._device_secret(slots))
+        except BaseException:
+            self._undo_slots()
+            raise
+        AuthLedger(self.s.datadir.auth_state, self.s.datadir.lock).clear(username)
+        log.info("password reset: %s", username)
+
+    def disable(self, username: str) -> None:
+        """Disabling removes the account's key slot: it can no longer open the store.
+
+        An administrator brings the account back with a password reset.
+        """
+        self.s.require(Permission.USER_MANAGE)
+        if username == self.s.user.username:
+            raise PermissionDenied("you cannot disable your own account")
+        self._undo = None
+        try:
+            with self.s.write() as db:
+                user = self.s.user_by_name(db, username)
+                if user.disabled:
+                    raise UsageError(f"account {username} is already disabled")
+                user.disabled = True
+                self.s.record(db, "account.disabled", to_party=username, data={"user": username})
+                with self._slots() as slots:
+                    slots.remove_slot(username)
+                    if username not in slots.disabled:
+                        slots.disabled.append(username)
+        except BaseException:
+            self._undo_slots()
+            raise
+        log.info("account disabled: %s", username)
+
+    def set_role(self, username: str, role: str) -> None:
+        self.s.require(Permission.USER_MANAGE)
+        try:
+            role_v = parse_role(role).value
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        with self.s.write() as db:
+            user = self.s.user_by_name(db, username)
+            if username == self.s.user.username and role_v != Role.ADMIN.value:
+                raise PermissionDenied("you cannot remove your own administrator role")
+            old = user.role
+            user.role = role_v
+            self.s.record(db, "account.role_changed", to_party=username, data={"user": username, "from": old, "to": role_v})

@@ -1,0 +1,242 @@
+"""Cases: create, list, show, close, membership, summary and notes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from casedesk.custody.review import reviewed_up_to, unreviewed_entries
+from casedesk.errors import PermissionDenied, UsageError
+from casedesk.security.roles import Permission, Role
+from casedesk.services.session import Session
+from casedesk.store.models import Case, CaseMember, Exhibit, Note, User
+from casedesk.timeutil import utc_now
+
+REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,40}$")
+
+
+def normalise_reference(reference: str) -> str:
+    ref = reference.strip().upper()
+    if not REFERENCE_RE.match(ref):
+        raise UsageError(
+            f"invalid case reference {reference!r}: use 3-41 capital letters, digits, '-' or '/', "
+            "e.g. MPS-2026-0417"
+        )
+    return ref
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    reference: str
+    title: str
+    offences: list[str]
+    status: str
+    officer_in_charge: str
+    created_at: datetime
+    closed_at: datetime | None
+    exhibits: int
+    unreviewed: int
+
+
+@dataclass(frozen=True)
+class CaseDetail(CaseSummary):
+    summary: str = ""
+    created_by: str = ""
+    closed_by: str | None = None
+    members: list[str] = field(default_factory=list)
+    reviewed_up_to: int = 0
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    author: str
+    created_at: datetime
+    text: str
+    exhibit: str | None
+    custody_seq: int
+
+
+class Cases:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _usernames(self, db: OrmSession) -> dict[int, str]:
+        return {u.id: u.username for u in db.scalars(select(User))}
+
+    def create(self, reference: str, title: str, offences: list[str] | None = None,
+               officer_in_charge: str | None = None) -> CaseDetail:
+        self.s.require(Permission.CASE_CREATE)
+        ref = normalise_reference(reference)
+        title = " ".join(title.split())
+        if not title:
+            raise UsageError("a case needs a title (the operation name), e.g. --title 'Operation Lantern'")
+        offences = [o.strip() for o in (offences or []) if o.strip()]
+        now = utc_now()
+        with self.s.write() as db:
+            if db.scalar(select(Case).where(Case.reference == ref)) is not None:
+                raise UsageError(f"case {ref} already exists")
+            oic = self.s.user_by_name(db, officer_in_charge) if officer_in_charge else db.get(User, self.s.user.id)
+            assert oic is not None
+            if oic.role == Role.ADMIN.value or oic.disabled:
+                raise UsageError(f"{oic.username} cannot be officer in charge (admin or disabled account)")
+            case = Case(
+                reference=ref, title=title, offences="\n".join(offences), status="open",
+                officer_in_charge_id=oic.id, summary="", created_at=now, created_by_id=self.s.user.id,
+            )
+            db.add(case)
+            db.flush()
+            db.add(CaseMember(case_id=case.id, user_id=self.s.user.id, added_at=now))
+            if oic.id != self.s.user.id:
+                db.add(CaseMember(case_id=case.id, user_id=oic.id, added_at=now))
+            self.s.record(
+                db, "case.created", case_ref=ref, at=now, to_party=oic.username,
+                data={"title": title, "offences": offences, "officer_in_charge": oic.username},
+            )
+        return self.show(ref)
+
+    def list(self, status: str | None = None, officer: str | None = None,
+             search: str | None = None) -> list[CaseSummary]:
+        self.s.require(Permission.CASE_LIST)
+        if status not in (None, "open", "closed"):
+            raise UsageError("status must be open or closed")
+        with self.s.read() as db:
+            names = self._usernames(db)
+            query = select(Case).order_by(Case.reference)
+            if status:
+                query = query.where(Case.status == status)
+            if officer:
+                oic = self.s.user_by_name(db, officer)
+                query = query.where(Case.officer_in_charge_id == oic.id)
+            if search:
+                like = f"%{search.strip()}%"
+                query = query.where(or_(Case.reference.ilike(like), Case.title.ilike(like), Case.offences.ilike(like)))
+            counts: dict[int, int] = {
+                case_id: n
+                for case_id, n in db.execute(
+                    select(Exhibit.case_id, func.count()).where(Exhibit.status == "active").group_by(Exhibit.case_id)
+                )
+            }
+            out = []
+            for case in db.scalars(query):
+                if not self.s.case_visible(db, case):
+                    continue
+                out.append(self._summary(db, case, names, counts.get(case.id, 0)))
+            return out
+
+    def _summary(self, db: OrmSession, case: Case, names: dict[int, str], exhibits: int) -> CaseSummary:
+        return CaseSummary(
+            reference=case.reference, title=case.title,
+            offences=[o for o in case.offences.split("\n") if o], status=case.status,
+            officer_in_charge=names.get(case.officer_in_charge_id, "?"), created_at=case.created_at,
+            closed_at=case.closed_at, exhibits=exhibits, unreviewed=len(unreviewed_entries(db, case.reference)),
+        )
+
+    def show(self, reference: str) -> CaseDetail:
+        with self.s.read() as db:
+            case = self.s.case(db, reference)
+            names = self._usernames(db)
+            exhibits = db.scalar(
+                select(func.count()).select_from(Exhibit).where(Exhibit.case_id == case.id, Exhibit.status == "active")
+            ) or 0
+            base = self._summary(db, case, names, exhibits)
+            members = sorted(
+                names[m.user_id] for m in db.scalars(select(CaseMember).where(CaseMember.case_id == case.id))
+            )
+            return CaseDetail(
+                **base.__dict__, summary=case.summary, created_by=names.get(case.created_by_id, "?"),
+                closed_by=names.get(case.closed_by_id) if case.closed_by_id else None,
+                members=members, reviewed_up_to=reviewed_up_to(db, case.reference),
+            )
+
+    def close(self, reference: str, override_reason: str | None = None) -> CaseDetail:
+        self.s.require(Permission.CASE_CLOSE)
+        with self.s.write() as db:
+            case = self.s.case(db, reference)
+            if case.status == "closed":
+                raise UsageError(f"case {case.reference} is already closed")
+            pending = unreviewed_entries(db, case.reference, exhibits_only=True)
+            if pending and not override_reason:
+                raise UsageError(
+                    f"case {case.reference} has {len(pending)} unreviewed exhibit custody entries "
+                    f"(first: entry {pending[0].seq}); review them first, or close with an override reason"
+                )
+            if pending and override_reason:
+                self.s.require(Permission.CASE_CLOSE_OVERRIDE)
+                self.s.record(
+                    db, "case.close_override", case_ref=case.reference, reason=override_reason.strip(),
+                    data={"unreviewed": [e.seq for e in pending]},
+                )
+            now = utc_now()
+            case.status = "closed"
+            case.closed_at = now
+            case.closed_by_id = self.s.user.id
+            self.s.record(db, "case.closed", case_ref=case.reference, at=now, reason=override_reason)
+        return self.show(reference)
+
+    def add_member(self, reference: str, username: str) -> None:
+        self.s.require(Permission.CASE_MEMBERS)
+        with self.s.write() as db:
+            case = self.s.case(db, reference)
+            user = self.s.user_by_name(db, username)
+            if user.disabled:
+                raise UsageError(f"account {username} is disabled")
+            if db.get(CaseMember, (case.id, user.id)) is not None:
+                raise UsageError(f"{username} is already a member of {case.reference}")
+            db.add(CaseMember(case_id=case.id, user_id=user.id, added_at=utc_now()))
+            self.s.record(db, "case.member_added", case_ref=case.reference, to_party=username,
+                          data={"user": username})
+
+    def set_summary(self, reference: str, summary: str) -> None:
+        """The MG5-like case summary: the officer in charge or a supervisor writes it."""
+        self.s.require(Permission.CASE_EDIT)
+        with self.s.write() as db:
+            case = self.s.case(db, reference, Permission.CASE_CONTENT)
+            if case.officer_in_charge_id != self.s.user.id and self.s.user.role != Role.SUPERVISOR:
+                raise PermissionDenied("only the officer in charge or a supervisor can edit the case summary")
+            if case.status == "closed":
+                raise UsageError(f"case {case.reference} is closed")
+            case.summary = summary.strip()
+            self.s.record(
+                db, "case.summary_edited", case_ref=case.reference,
+                data={"summary_sha256": hashlib.sha256(case.summary.encode()).hexdigest(),
+                      "length": len(case.summary)},
+            )
+
+    def add_note(self, reference: str, text: str, exhibit: str | None = None) -> NoteView:
+        self.s.require(Permission.CASE_EDIT)
+        text = text.strip()
+        if not text:
+            raise UsageError("a note needs some text")
+        with self.s.write() as db:
+            case = self.s.case(db, reference, Permission.CASE_CONTENT)
+            exhibit_row = None
+            if exhibit:
+                exhibit_row = db.scalar(select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == exhibit.strip().upper()))
+                if exhibit_row is None:
+                    raise UsageError(f"no exhibit {exhibit} in case {case.reference}")
+            now = utc_now()
+            entry = self.s.record(db, "note.added", case_ref=case.reference, at=now,
+                                  exhibit_ref=exhibit_row.reference if exhibit_row else None, text=text)
+            note = Note(case_id=case.id, exhibit_id=exhibit_row.id if exhibit_row else None,
+                        author_id=self.s.user.id, created_at=now, text=text, custody_seq=entry.seq)
+            db.add(note)
+            db.flush()
+            return NoteView(note.id, self.s.user.username, now, text,
+                            exhibit_row.reference if exhibit_row else None, entry.seq)
+
+    def notes(self, reference: str) -> list[NoteView]:
+        with self.s.read() as db:
+            case = self.s.case(db, reference, Permission.CASE_CONTENT)
+            names = self._usernames(db)
+            exhibits = {e.id: e.reference for e in db.scalars(select(Exhibit).where(Exhibit.case_id == case.id))}
+            return [
+                NoteView(n.id, names.get(n.author_id, "?"), n.created_at, n.text,
+                         exhibits.get(n.exhibit_id) if n.exhibit_id else None, n.custody_seq)
+                for n in db.scalars(select(Note).where(Note.case_id == case.id).order_by(Note.id))
+            ]

@@ -1,0 +1,218 @@
+"""Creating an installation and signing in to it."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from casedesk import tool_id
+from casedesk.custody import log as custody_log
+from casedesk.custody.headcheck import check_heads
+from casedesk.custody.signing import Signer
+from casedesk.datadir import DataDir
+from casedesk.errors import AuthenticationError, StoreError, UsageError
+from casedesk.fsutil import file_lock, fsync_dir
+from casedesk.logsetup import install_file_log
+from casedesk.security import device_secret
+from casedesk.security.auth_ledger import AuthLedger
+from casedesk.security.keys import StoreKeys, new_store_key
+from casedesk.security.keyslots import KeySlotFile, SlotSecrets
+from casedesk.security.roles import Role
+from casedesk.services.accounts import check_password, validate_new_user
+from casedesk.services.session import Session, UserInfo
+from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
+from casedesk.store.models import Meta, SigningKey, User
+from casedesk.timeutil import uk_display, utc_now
+
+log = logging.getLogger("casedesk.installation")
+
+
+@dataclass(frozen=True)
+class InitResult:
+    installation_id: str
+    device_bound: bool
+    notices: list[str]
+
+
+class Installation:
+    def __init__(self, datadir: DataDir) -> None:
+        self.datadir = datadir
+        self.ledger = AuthLedger(datadir.auth_state, datadir.lock)
+
+    def is_initialised(self) -> bool:
+        return self.datadir.keyslots.exists()
+
+    # --- init --------------------------------------------------------------
+    def initialise(
+        self, admin: str, password: str, full_name: str = "", initials: str = ""
+    ) -> InitResult:
+        root = self.datadir.root
+        if self.datadir.keyslots.exists():
+            raise UsageError(f"{root} already holds a CaseDesk installation; sign in instead")
+        if self.datadir.database.exists():
+            raise StoreError(
+                f"{root} holds a database but no keyslots.json: restore keyslots.json from "
+                "backup, or choose an empty directory with --data-dir"
+            )
+        admin, full_name, initials = validate_new_user(admin, full_name or admin, initials, "admin")
+        check_password(password)
+        self.datadir.check_writable()
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        stage = root / f".init-{os.getpid()}"
+        shutil.rmtree(stage, ignore_errors=True)
+        stage.mkdir(mode=0o700)
+        try:
+            result = self._build(stage, admin, password, full_name, initials)
+            # The database first, the key slots last: a data dir is usable only once both exist.
+            os.replace(stage / "casedesk.db", self.datadir.database)
+            os.replace(stage / "keyslots.json", self.datadir.keyslots)
+            fsync_dir(root)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        install_file_log(self.datadir.logs)
+        log.info("installation initialised; device bound: %s", result.device_bound)
+        return result
+
+    def _build(self, stage: Path, admin: str, password: str, full_name: str, initials: str) -> InitResult:
+        installation_id = str(uuid.uuid4())
+        secret = device_secret.create_device_secret(installation_id)
+        notices = [] if secret is not None else [device_secret.NO_KEYRING_NOTICE]
+        store_key = new_store_key()
+        keys = StoreKeys.derive(store_key)
+        signer = Signer.generate()
+        now = utc_now()
+        engine = make_engine(stage / "casedesk.db", keys.database)
+        try:
+            migrate(engine, stage / "casedesk.db", stage)
+            with write_session(engine) as db:
+                db.add(Meta(key="installation_id", value=installation_id))
+                db.add(Meta(key="created_at", value=now.isoformat()))
+                db.add(Meta(key="created_by_tool", value=tool_id()))
+                user = User(
+                    username=admin, full_name=full_name, initials=initials, role=Role.ADMIN.value,
+                    disabled=False, created_at=now, password_changed_at=now,
+                )
+                db.add(user)
+                db.flush()
+                db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
+                common = {"actor": admin, "signer": signer, "at": now}
+                custody_log.append(
+                    db, action="installation.initialised", **common,
+                    data={"installation_id": installation_id, "device_bound": secret is not None},
+                )
+                custody_log.append(
+                    db, action="account.created", to_party=admin, **common,
+                    data={"user": admin, "role": Role.ADMIN.value, "initials": initials,
+                          "full_name": full_name},
+                )
+                entry = custody_log.append(
+                    db, action="account.key_registered", to_party=admin, **common,
+                    data={"user": admin, "public_key": signer.public_hex},
+                )
+                head = (entry.seq, entry.entry_hash)
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                (stage / f"casedesk.db{suffix}").unlink()
+        slots = KeySlotFile(installation_id=installation_id, device_bound=secret is not None)
+        slots.add_slot(admin, password, SlotSecrets(store_key, signer.seed), secret)
+        slots.set_head(head[0], head[1], keys.head_mac)
+        slots.save(stage / "keyslots.json")
+        device_secret.store_head(installation_id, f"{head[0]}:{head[1]}")
+        return InitResult(installation_id, secret is not None, notices)
+
+    # --- sign in -----------------------------------------------------------
+    def load_slots(self) -> KeySlotFile:
+        if not self.datadir.root.exists():
+            raise StoreError(
+                f"no CaseDesk installation at {self.datadir.root}: run `casedesk init` "
+                "or `casedesk demo`, or point --data-dir at an existing one"
+            )
+        return KeySlotFile.load(self.datadir.keyslots)
+
+    def sign_in(self, username: str, password: str) -> Session:
+        username = username.strip()
+        slots = self.load_slots()
+        if not self.datadir.database.exists():
+            raise StoreError(
+                f"{self.datadir.database} is missing: restore casedesk.db from backup"
+            )
+        self.datadir.check_writable()  # sign-in records a custody entry
+        if username in slots.disabled:
+            raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+        locked = self.ledger.locked_until(username)
+        if locked is not None:
+            raise AuthenticationError(
+                f"account {username} is locked after repeated wrong passwords; "
+                f"try again after {uk_display(locked)} or ask an administrator to reset it"
+            )
+        secret = device_secret.load_device_secret(slots.installation_id) if slots.device_bound else None
+        try:
+            secrets = slots.unwrap(username, password, secret)
+        except AuthenticationError as exc:
+            if username in slots.slots and str(exc).startswith("wrong password"):
+                left = self.ledger.record_failure(username)
+                if left == 0:
+                    raise AuthenticationError(
+                        f"wrong password for {username}; the account is now locked for 15 minutes"
+                    ) from None
+                raise AuthenticationError(
+                    f"wrong password for {username} ({left} attempt{'s' if left != 1 else ''} "
+                    "left before the account locks)"
+                ) from None
+            if username not in slots.slots:
+                self.ledger.record_failure(username)
+            raise
+        keys = StoreKeys.derive(secrets.store_key)
+        signer = Signer(secrets.signing_seed)
+        install_file_log(self.datadir.logs)
+        engine = make_engine(self.datadir.database, keys.database)
+        try:
+            check_key(engine, self.datadir.database)
+            with file_lock(self.datadir.lock):
+                backup = migrate(engine, self.datadir.database, self.datadir.backups)
+            if backup is not None:
+                log.info("schema migrated; pre-migration copy at %s", backup)
+            with read_session(engine) as db:
+                meta = db.get(Meta, "installation_id")
+                if meta is None or meta.value != slots.installation_id:
+                    raise StoreError(
+                        f"{self.datadir.database} belongs to another installation than keyslots.json"
+                    )
+                user = db.scalar(select(User).where(User.username == username))
+                if user is None:
+                    raise AuthenticationError(f"no account named {username} in this store")
+                if user.disabled:
+                    raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+                alerts = [p.message for p in check_heads(db, slots, keys.head_mac, slots.installation_id)]
+                info = UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role))
+        except BaseException:
+            engine.dispose()
+            raise
+        notices = [] if slots.device_bound else [device_secret.NO_KEYRING_NOTICE]
+        session = Session(self.datadir, slots.installation_id, secrets.store_key, engine, info, signer, alerts, notices)
+        self.ledger.record_success(username)
+        if alerts:
+            log.error("custody head check failed at sign-in: %d problem(s)", len(alerts))
+        else:
+            pending = self.ledger.pending()
+            with session.write() as db:
+                for who, when in pending:
+                    session.record(
+                        db, "account.login_failed", to_party=who,
+                        text=f"failed sign-in for {who} at {when}", data={"user": who, "at": when},
+                    )
+                session.record(db, "account.login", data={"role": info.role.value})
+            self.ledger.acknowledge(pending)
+        log.info("signed in: %s (%s)", info.username, info.role.value)
+        return session

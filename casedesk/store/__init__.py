@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models over SQLCipher, Alembic migrations, append-only triggers."""

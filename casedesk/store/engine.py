@@ -1,0 +1,131 @@
+"""The SQLCipher engine: raw 256-bit key, foreign keys, WAL, explicit write transactions.
+
+Writes take SQLite's write lock at BEGIN (``BEGIN IMMEDIATE``) so the custody
+log head read inside a write transaction cannot change before the commit;
+reads use plain deferred transactions and never wait for a writer (WAL).
+
+``cipher_memory_security`` stays at SQLCipher's default (off): it wipes and
+locks SQLCipher's own buffers at a large cost to speed, while the key itself
+has to live in this Python process anyway. The protection that matters for a
+lost laptop, encryption at rest with a key that is never on disk, holds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.pool import SingletonThreadPool
+
+from casedesk.errors import StoreError
+from casedesk.timeutil import utc_now
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE = "casedesk_write"
+
+
+def make_engine(path: Path, db_key: bytes) -> Engine:
+    if not path.exists():  # created private; SQLite gives -wal/-shm the same mode
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{db_key.hex()}'", database=str(path))
+    engine = create_engine(url, poolclass=SingletonThreadPool, pool_size=16)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # transactions are begun explicitly below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+    return engine
+
+
+def check_key(engine: Engine, path: Path) -> None:
+    """Fail with a clear message when the file is not a CaseDesk store or the key is wrong."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+    except (DatabaseError, OperationalError):
+        engine.dispose()
+        raise StoreError(
+            f"{path} is not a CaseDesk store, or it does not belong to these key slots "
+            "(the database cannot be decrypted)"
+        ) from None
+
+
+def _alembic_config(connection: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, db_path: Path, backup_dir: Path, target: str = "head") -> Path | None:
+    """Bring the schema to ``target``; copy the database aside first when it holds data.
+
+    Returns the path of the pre-migration copy, if one was taken.
+    """
+    current = current_revision(engine)
+    wanted = head_revision() if target == "head" else target
+    if current == wanted:
+        return None
+    backup: Path | None = None
+    if current is not None:
+        known = {s.revision for s in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
+        if current not in known:
+            raise StoreError(
+                f"this store was written by a newer CaseDesk (schema {current}); upgrade CaseDesk"
+            )
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        backup = backup_dir / f"casedesk-schema-{current}-{utc_now():%Y%m%dT%H%M%SZ}.db"
+        shutil.copy2(db_path, backup)  # still encrypted with the same key
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), wanted)
+    return backup
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[OrmSession]:
+    """One write transaction (BEGIN IMMEDIATE): commit on success, roll back on any error."""
+    with OrmSession(engine.execution_options(**{WRITE: True}), expire_on_commit=False) as db:
+        with db.begin():
+            yield db
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[OrmSession]:
+    with OrmSession(engine, expire_on_commit=False) as db:
+        yield db

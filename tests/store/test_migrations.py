@@ -1,0 +1,93 @@
+"""Schema migrations run on open, keep data, and take a copy first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+import casedesk.services.installation as installation_mod
+from casedesk.datadir import DataDir
+from casedesk.security import device_secret
+from casedesk.security.keys import StoreKeys
+from casedesk.security.keyslots import KeySlotFile
+from casedesk.services.cases import Cases
+from casedesk.services.installation import Installation
+from casedesk.store import engine as store_engine
+from casedesk.store.models import Base
+
+PW = "old-schema-password"
+
+
+def _db_key(dd: DataDir) -> bytes:
+    slots = KeySlotFile.load(dd.keyslots)
+    secret = device_secret.load_device_secret(slots.installation_id)
+    return StoreKeys.derive(slots.unwrap("admin", PW, secret).store_key).database
+
+
+def test_store_at_first_schema_upgrades_with_data_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dd = DataDir(tmp_path / "old")
+    real_migrate = store_engine.migrate
+
+    def migrate_to_first(engine: Any, db_path: Path, backup_dir: Path, target: str = "head") -> Any:
+        return real_migrate(engine, db_path, backup_dir, target="0001")
+
+    monkeypatch.setattr(installation_mod, "migrate", migrate_to_first)
+    Installation(dd).initialise("admin", PW, "Ada Admin", "AA")
+    monkeypatch.setattr(installation_mod, "migrate", real_migrate)
+
+    engine = store_engine.make_engine(dd.database, _db_key(dd))
+    with engine.begin() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        conn.execute(text(
+            "INSERT INTO cases (reference, title, offences, status, officer_in_charge_id, summary, "
+            "created_at, created_by_id) VALUES ('MPS-2025-0001', 'Operation Old', 'Theft Act 1968 s.1', "
+            "'open', 1, 'written before the upgrade', '2025-01-02T03:04:05.000000Z', 1)"
+        ))
+        entries_before = conn.execute(text("SELECT seq, entry_hash FROM custody_entries ORDER BY seq")).all()
+    engine.dispose()
+
+    session = Installation(dd).sign_in("admin", PW)
+    try:
+        assert store_engine.current_revision(session.engine) == store_engine.head_revision()
+        backups = list(dd.backups.glob("casedesk-schema-0001-*.db"))
+        assert len(backups) == 1 and backups[0].stat().st_size > 0
+        detail = Cases(session).show("MPS-2025-0001")
+        assert detail.title == "Operation Old" and detail.offences == ["Theft Act 1968 s.1"]
+        with session.engine.connect() as conn:
+            after = conn.execute(text("SELECT seq, entry_hash FROM custody_entries ORDER BY seq")).all()
+            assert after[: len(entries_before)] == entries_before
+            assert conn.execute(text("SELECT count(*) FROM exhibits")).scalar_one() == 0
+    finally:
+        session.close()
+
+
+def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
+    engine = store_engine.make_engine(tmp_path / "fresh.db", b"\x01" * 32)
+    store_engine.migrate(engine, tmp_path / "fresh.db", tmp_path)
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    # UTCDateTime is stored as String(32); alembic reports no type change for it.
+    assert [d for d in diffs if d[0] not in ("modify_type",)] == []
+
+
+def test_append_only_triggers_refuse_update_and_delete(tmp_path: Path) -> None:
+    from sqlalchemy.exc import DatabaseError
+
+    engine = store_engine.make_engine(tmp_path / "t.db", b"\x02" * 32)
+    store_engine.migrate(engine, tmp_path / "t.db", tmp_path)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO custody_entries (seq, prev_hash, timestamp, time_zone, utc_offset, actor, actor_key, "
+            "action, tool, data, entry_hash, signature) VALUES (1, 'p', 't', 'z', '+00:00', 'a', 'k', "
+            "'x', 'tool', '{}', 'h', 's')"
+        ))
+    for sql in ("UPDATE custody_entries SET actor = 'mallory'", "DELETE FROM custody_entries"):
+        with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(sql))
+    engine.dispose()
