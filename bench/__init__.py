@@ -1,0 +1,1 @@
+"""CaseDesk benchmarks: every figure against a comparison measured in the same run."""
