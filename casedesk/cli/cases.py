@@ -131,6 +131,8 @@ def cmd_note_add(ctx: Context) -> int:
 
 def cmd_note_list(ctx: Context) -> int:
     rows = Cases(ctx.session()).notes(ctx.args.reference)
-    lines = [f"[{uk_display(n.created_at)}] {n.author}{' on ' + n.exhibit if n.exhibit else ''}: {n.text}" for n in rows]
+    lines = [
+        f"[{uk_display(n.created_at)}] {n.author}{' on ' + n.exhibit if n.exhibit else ''}: {n.text}" for n in rows
+    ]
     ctx.emit(rows, lines or ["No notes."])
     return 0

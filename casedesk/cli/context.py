@@ -20,8 +20,8 @@ from casedesk.services.session import Session
 from casedesk.timeutil import iso_utc
 
 ENV_USER = "CASEDESK_USER"
-ENV_PASSWORD = "CASEDESK_PASSWORD"
-ENV_NEW_PASSWORD = "CASEDESK_NEW_PASSWORD"
+ENV_PASSWORD = "CASEDESK_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+ENV_NEW_PASSWORD = "CASEDESK_NEW_PASSWORD"  # noqa: S105
 
 
 def read_password(prompt: str, env: str = ENV_PASSWORD, confirm: bool = False) -> str:

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="CaseDesk: offline evidence case management with a provable chain of custody.",
     )
     parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="installation data directory (default: CASEDESK_HOME or the user data dir)")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="installation data directory (default: CASEDESK_HOME or the user data dir)"
+    )
     parser.add_argument("--user", metavar="NAME", help="sign in as NAME (default: CASEDESK_USER)")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output")

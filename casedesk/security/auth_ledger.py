@@ -52,7 +52,7 @@ class AuthLedger:
             entry = data.setdefault(username, {"failures": 0, "pending": []})
             entry["failures"] = int(entry.get("failures", 0)) + 1
             entry.setdefault("pending", []).append(iso_utc(utc_now()))
-            left = MAX_FAILURES - entry["failures"]
+            left = MAX_FAILURES - int(entry["failures"])
             if left <= 0:
                 entry["locked_until"] = iso_utc(utc_now() + LOCKOUT)
                 entry["failures"] = 0

@@ -254,4 +254,6 @@ class Accounts:
                 raise PermissionDenied("you cannot remove your own administrator role")
             old = user.role
             user.role = role_v
-            self.s.record(db, "account.role_changed", to_party=username, data={"user": username, "from": old, "to": role_v})
+            self.s.record(
+                db, "account.role_changed", to_party=username, data={"user": username, "from": old, "to": role_v}
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -217,7 +218,9 @@ class Cases:
             case = self.s.case(db, reference, Permission.CASE_CONTENT)
             exhibit_row = None
             if exhibit:
-                exhibit_row = db.scalar(select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == exhibit.strip().upper()))
+                exhibit_row = db.scalar(
+                    select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == exhibit.strip().upper())
+                )
                 if exhibit_row is None:
                     raise UsageError(f"no exhibit {exhibit} in case {case.reference}")
             now = utc_now()
@@ -230,7 +233,7 @@ class Cases:
             return NoteView(note.id, self.s.user.username, now, text,
                             exhibit_row.reference if exhibit_row else None, entry.seq)
 
-    def notes(self, reference: str) -> list[NoteView]:
+    def notes(self, reference: str) -> builtins.list[NoteView]:
         with self.s.read() as db:
             case = self.s.case(db, reference, Permission.CASE_CONTENT)
             names = self._usernames(db)

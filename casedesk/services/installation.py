@@ -102,18 +102,17 @@ class Installation:
                 db.add(user)
                 db.flush()
                 db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
-                common = {"actor": admin, "signer": signer, "at": now}
                 custody_log.append(
-                    db, action="installation.initialised", **common,
+                    db, action="installation.initialised", actor=admin, signer=signer, at=now,
                     data={"installation_id": installation_id, "device_bound": secret is not None},
                 )
                 custody_log.append(
-                    db, action="account.created", to_party=admin, **common,
+                    db, action="account.created", to_party=admin, actor=admin, signer=signer, at=now,
                     data={"user": admin, "role": Role.ADMIN.value, "initials": initials,
                           "full_name": full_name},
                 )
                 entry = custody_log.append(
-                    db, action="account.key_registered", to_party=admin, **common,
+                    db, action="account.key_registered", to_party=admin, actor=admin, signer=signer, at=now,
                     data={"user": admin, "public_key": signer.public_hex},
                 )
                 head = (entry.seq, entry.entry_hash)
