@@ -1,0 +1,45 @@
+"""Administration: installation settings (extra digests at ingest, default bundle marking)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
+
+from casedesk.services.session import Session
+from casedesk.services.settings import Settings
+from casedesk.settings import MARKINGS, SPECS
+from casedesk.ui.dialogs.base import FormDialog
+
+
+class SettingsDialog(FormDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Installation settings", "&Save", parent)
+        self.session = session
+        values = Settings(session).all()
+        self.md5 = QCheckBox("MD5")
+        self.md5.setObjectName("digestMd5")
+        self.sha1 = QCheckBox("SHA-1")
+        self.sha1.setObjectName("digestSha1")
+        extra = set(values["digests.extra"])
+        self.md5.setChecked("md5" in extra)
+        self.sha1.setChecked("sha1" in extra)
+        tip = SPECS["digests.extra"].description + " (for exchange with older tools; SHA-256 is always computed)"
+        self.md5.setToolTip(tip)
+        self.sha1.setToolTip(tip)
+        digests = QHBoxLayout()
+        digests.addWidget(self.md5)
+        digests.addWidget(self.sha1)
+        digests.addStretch(1)
+        self.marking = QComboBox()
+        self.marking.setObjectName("marking")
+        self.marking.addItems(list(MARKINGS))
+        self.marking.setCurrentText(values["bundle.default_marking"])
+        self.marking.setToolTip("Security marking printed in the header and footer of every bundle page")
+        self.form.addRow("Extra &digests at ingest:", digests)
+        self.form.addRow("Default bundle &marking:", self.marking)
+        self.message.notice("Changes are recorded in the custody log.")
+
+    def perform(self) -> None:
+        service = Settings(self.session)
+        extra = [name for name, box in (("md5", self.md5), ("sha1", self.sha1)) if box.isChecked()]
+        service.set("digests.extra", extra)
+        service.set("bundle.default_marking", self.marking.currentText())

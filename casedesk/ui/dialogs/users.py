@@ -1,0 +1,228 @@
+"""Administration: user accounts (add, change role, disable, reset password)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.security.roles import Role
+from casedesk.services.accounts import Account, Accounts
+from casedesk.services.session import Session
+from casedesk.ui import errors, formatting
+from casedesk.ui.dialogs.base import FormDialog
+from casedesk.ui.dialogs.password import check_repeat, password_field
+from casedesk.ui.forms import MessageLine
+from casedesk.ui.icons import app_icon, icon
+
+ROLE_TIPS = {
+    Role.DETECTIVE.value: "Works on the cases they are members of",
+    Role.SUPERVISOR.value: "Sees every case, reviews custody logs, closes cases",
+    Role.ADMIN.value: "Accounts and settings only; no access to evidence",
+}
+
+
+def role_box(current: str = Role.DETECTIVE.value) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName("role")
+    for i, role in enumerate(Role):
+        box.addItem(role.value, role.value)
+        box.setItemData(i, ROLE_TIPS[role.value], Qt.ItemDataRole.ToolTipRole)
+    box.setCurrentIndex(box.findData(current))
+    return box
+
+
+class AddUserDialog(FormDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Add user", "&Add user", parent)
+        self.session = session
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setPlaceholderText("e.g. jsmith")
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("fullName")
+        self.initials = QLineEdit()
+        self.initials.setObjectName("initials")
+        self.initials.setMaxLength(4)
+        self.initials.setPlaceholderText("from the full name")
+        self.initials.setToolTip("2-4 capital letters; they prefix the user's exhibit references (JAS/1)")
+        self.role = role_box()
+        self.password = password_field("password")
+        self.repeat = password_field("repeat")
+        for label, w in (("&User name:", self.username), ("&Full name:", self.full_name),
+                         ("&Initials:", self.initials), ("&Role:", self.role),
+                         ("&Password:", self.password), ("R&epeat password:", self.repeat)):
+            self.form.addRow(label, w)
+
+    def perform(self) -> None:
+        password = check_repeat(self.password, self.repeat)
+        Accounts(self.session).add(self.username.text(), self.role.currentData(), self.full_name.text(),
+                                   self.initials.text(), password)
+
+
+class ResetPasswordDialog(FormDialog):
+    def __init__(self, session: Session, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(f"Reset password for {username}", "&Reset password", parent)
+        self.session = session
+        self.username = username
+        self.message.notice("The account gets a new signing key; a disabled account is enabled again.")
+        self.password = password_field("password")
+        self.repeat = password_field("repeat")
+        self.form.addRow("&New password:", self.password)
+        self.form.addRow("&Repeat:", self.repeat)
+
+    def perform(self) -> None:
+        Accounts(self.session).reset_password(self.username, check_repeat(self.password, self.repeat))
+
+
+class RoleDialog(FormDialog):
+    def __init__(self, session: Session, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(f"Role of {account.username}", "&Change role", parent)
+        self.session = session
+        self.account = account
+        self.role = role_box(account.role)
+        self.form.addRow("&Role:", self.role)
+
+    def perform(self) -> None:
+        Accounts(self.session).set_role(self.account.username, self.role.currentData())
+
+
+class UsersDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.accounts: list[Account] = []
+        self.setWindowTitle("Users")
+        self.setWindowIcon(app_icon())
+        self.resize(820, 420)
+        self.list = QTreeWidget()
+        self.list.setObjectName("usersList")
+        self.list.setHeaderLabels(["User", "Full name", "Initials", "Role", "Status", "Created", "Password changed"])
+        self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.itemSelectionChanged.connect(self._selection)
+        self.add_button = QPushButton(icon("add-member"), "&Add user…")
+        self.add_button.setObjectName("addUser")
+        self.role_button = QPushButton(icon("users"), "Change &role…")
+        self.role_button.setObjectName("changeRole")
+        self.reset_button = QPushButton(icon("password"), "Reset &password…")
+        self.reset_button.setObjectName("resetPassword")
+        self.reset_button.setToolTip("Give the account a new password (also re-enables a disabled account)")
+        self.disable_button = QPushButton(icon("lock"), "&Disable")
+        self.disable_button.setObjectName("disableUser")
+        self.disable_button.setToolTip("Remove the account's key slot: it can no longer sign in")
+        self.add_button.clicked.connect(lambda: self._open(AddUserDialog(self.session, self)))
+        self.role_button.clicked.connect(self._change_role)
+        self.reset_button.clicked.connect(self._reset)
+        self.disable_button.clicked.connect(self._disable)
+        self.message = MessageLine()
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.role_button, self.reset_button, self.disable_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        self.load()
+
+    def load(self, select: str | None = None) -> None:
+        try:
+            self.accounts = Accounts(self.session).list()
+        except Exception as exc:
+            errors.show_error(self, exc, "Users")
+            return
+        self.list.clear()
+        for a in self.accounts:
+            item = QTreeWidgetItem([a.username, a.full_name, a.initials, a.role,
+                                    "disabled" if a.disabled else "active",
+                                    formatting.short_when(a.created_at), formatting.short_when(a.password_changed_at)])
+            item.setData(0, Qt.ItemDataRole.UserRole, a.username)
+            item.setToolTip(3, ROLE_TIPS.get(a.role, ""))
+            self.list.addTopLevelItem(item)
+            if a.username == select:
+                self.list.setCurrentItem(item)
+        self._selection()
+
+    def selected(self) -> Account | None:
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        name = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((a for a in self.accounts if a.username == name), None)
+
+    def _selection(self) -> None:
+        a = self.selected()
+        mine = a is not None and a.username == self.session.user.username
+        self.role_button.setEnabled(a is not None)
+        self.reset_button.setEnabled(a is not None and not mine)
+        self.disable_button.setEnabled(a is not None and not a.disabled and not mine)
+
+    def _open(self, dialog: FormDialog, done: Callable[[], None] | None = None) -> None:
+        keep = self.selected()
+
+        def after() -> None:
+            self.load(keep.username if keep else None)
+            if done is not None:
+                done()
+
+        dialog.accepted.connect(after)
+        dialog.open()
+        self.child = dialog
+
+    def _change_role(self) -> None:
+        a = self.selected()
+        if a is not None:
+            self._open(RoleDialog(self.session, a, self))
+
+    def _reset(self) -> None:
+        a = self.selected()
+        if a is not None:
+            self._open(ResetPasswordDialog(self.session, a.username, self),
+                       lambda: self.message.success(f"Password for {a.username} reset."))
+
+    def _disable(self) -> None:
+        a = self.selected()
+        if a is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Disable account",
+                          f"Disable {a.username} ({a.full_name})? The account's key slot is removed and it "
+                          "can no longer sign in; a password reset brings it back.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDisable")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(button: int) -> None:
+            if button != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                Accounts(self.session).disable(a.username)
+            except Exception as exc:
+                errors.show_error(self, exc, "Disable account")
+                return
+            self.load(a.username)
+            self.message.success(f"Account {a.username} disabled.")
+
+        box.finished.connect(answered)
+        box.open()
+        self.child = box

@@ -1,0 +1,278 @@
+"""The main window: the case list beside the case workspace, menus, toolbar, status bar."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from casedesk import __version__
+from casedesk.security.roles import Permission
+from casedesk.services.session import Session
+from casedesk.ui import errors, window_state
+from casedesk.ui.icons import app_icon, icon
+from casedesk.ui.partials.case_list import CaseListPanel
+from casedesk.ui.tabs.base import CaseTab
+from casedesk.ui.tabs.notes import NotesTab
+from casedesk.ui.tabs.overview import OverviewTab
+from casedesk.ui.workers import JobRunner
+
+log = logging.getLogger("casedesk.ui")
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+    closed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = JobRunner(self)
+        self.case_ref: str | None = None
+        self._signing_out = False
+        self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
+        self.setWindowIcon(app_icon())
+        self.setObjectName("mainWindow")
+
+        self.cases = CaseListPanel(session)
+        self.cases.case_selected.connect(self.open_case)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workspace")
+        self.tabs.setDocumentMode(True)
+        self.case_tabs: dict[str, CaseTab] = {}
+        self._build_tabs()
+        self.empty = QLabel("Choose a case on the left, or create one with File ▸ New case (Ctrl+N).")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("noCase")
+        self.workspace = QStackedWidget()
+        self.workspace.addWidget(self.empty)
+        self.workspace.addWidget(self.tabs)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.cases)
+        self.splitter.addWidget(self.workspace)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_status()
+        self.resize(1280, 800)
+        self.splitter.setSizes([420, 860])
+        window_state.restore_window(self, "main")
+        window_state.restore_splitter(self.splitter, "main")
+        self.update_actions()
+
+    # --- construction ------------------------------------------------------
+    def _add_tab(self, key: str, tab: CaseTab, title: str, icon_name: str, tip: str) -> None:
+        self.case_tabs[key] = tab
+        index = self.tabs.addTab(tab, icon(icon_name), title)
+        self.tabs.setTabToolTip(index, tip)
+        tab.changed.connect(lambda: self._case_changed(key))
+
+    def _build_tabs(self) -> None:
+        s = self.session
+        self._add_tab("overview", OverviewTab(s), "&Overview", "case", "Details, summary and membership")
+        if s.can(Permission.CASE_CONTENT):
+            self._add_tab("notes", NotesTab(s), "&Notes", "note", "The case's notes")
+
+    def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            shown = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})" \
+                if shortcut is not None else tip
+            action.setToolTip(shown)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.act_new_case = a("&New case…", "new-case", self.new_case, QKeySequence.StandardKey.New,
+                              "Open a new case")
+        self.act_find = a("&Find", "find", self.find, QKeySequence.StandardKey.Find,
+                          "Search the case list or filter the exhibits")
+        self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
+                             "Reload the case list and the open case")
+        if self.act_refresh.shortcut().isEmpty():
+            self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.act_password = a("Change &password…", "password", self.change_password, None,
+                              "Change your own password")
+        self.act_sign_out = a("Sign &out", "sign-out", self.sign_out, None, "Sign out and return to the sign-in window")
+        self.act_quit = a("&Quit", None, self.close, QKeySequence.StandardKey.Quit, "Close CaseDesk")
+        self.act_users = a("&Users…", "users", self.manage_users, None,
+                           "Add users, change roles, disable accounts, reset passwords")
+        self.act_settings = a("&Settings…", "settings", self.edit_settings, None,
+                              "Installation settings: extra digests, default marking")
+        self.act_about = a("&About CaseDesk", "about", self.about, None, "Version and data directory")
+        for i in range(self.tabs.count()):
+            self._action(f"Tab {i + 1}", None, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.act_new_case)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_password)
+        file_menu.addAction(self.act_sign_out)
+        file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.act_find)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.act_refresh)
+        admin_menu = bar.addMenu("&Administration")
+        admin_menu.addAction(self.act_users)
+        admin_menu.addAction(self.act_settings)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        self.file_menu, self.edit_menu, self.view_menu, self.admin_menu = file_menu, edit_menu, view_menu, admin_menu
+
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setIconSize(QSize(22, 22))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        self.toolbar.addAction(self.act_new_case)
+        self.toolbar.addAction(self.act_refresh)
+        if self.session.can(Permission.USER_MANAGE):
+            self.toolbar.addSeparator()
+            self.toolbar.addAction(self.act_users)
+            self.toolbar.addAction(self.act_settings)
+
+    def _build_status(self) -> None:
+        u = self.session.user
+        self.user_label = QLabel(f"Signed in: <b>{u.username}</b> ({u.full_name}) · {u.role.value}")
+        self.user_label.setObjectName("statusUser")
+        self.user_label.setToolTip(f"Data directory: {self.session.datadir.root}")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("statusNotice")
+        if self.session.notices:
+            self.notice_label.setText("⚠ Password-only key slots")
+            self.notice_label.setToolTip("\n".join(self.session.notices))
+        self.notice_label.setVisible(bool(self.session.notices))
+        self.statusBar().addWidget(self.notice_label)
+
+    def after_show(self) -> None:
+        """Work that needs the window on screen: the case list, integrity alerts from sign-in."""
+        self.cases.refresh()
+        if self.session.integrity_alerts:
+            box = QMessageBox(QMessageBox.Icon.Critical, "Integrity alert",
+                              "The custody log failed its check at sign-in; changes are blocked.\n\n"
+                              + "\n".join(self.session.integrity_alerts), QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("integrityAlert")
+            box.open()
+
+    # --- state ---------------------------------------------------------------
+    def open_case(self, reference: str | None) -> None:
+        self.case_ref = reference
+        self.workspace.setCurrentWidget(self.tabs if reference else self.empty)
+        for tab in self.case_tabs.values():
+            tab.set_case(reference)
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        s = self.session
+        self.act_new_case.setEnabled(s.can(Permission.CASE_CREATE))
+        self.act_users.setEnabled(s.can(Permission.USER_MANAGE))
+        self.act_settings.setEnabled(s.can(Permission.SETTINGS_MANAGE))
+        self.admin_menu.menuAction().setVisible(s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
+
+    def _case_changed(self, source: str) -> None:
+        for key, tab in self.case_tabs.items():
+            if key != source:
+                tab.mark_stale()
+        self.cases.refresh(self.case_ref)
+
+    # --- actions -------------------------------------------------------------
+    def new_case(self) -> None:
+        from casedesk.ui.dialogs.new_case import NewCaseDialog
+
+        dialog = NewCaseDialog(self.session, self)
+
+        def created() -> None:
+            if dialog.created is not None:
+                self.cases.refresh(dialog.created.reference)
+                self.statusBar().showMessage(f"Case {dialog.created.reference} created", 5000)
+
+        dialog.accepted.connect(created)
+        dialog.open()
+        self.dialog = dialog
+
+    def find(self) -> None:
+        self.cases.focus_search()
+
+    def refresh(self) -> None:
+        self.cases.refresh(self.case_ref)
+        for tab in self.case_tabs.values():
+            tab.mark_stale()
+        self.statusBar().showMessage("Refreshed", 2000)
+
+    def change_password(self) -> None:
+        from casedesk.ui.dialogs.password import ChangePasswordDialog
+
+        self.dialog = ChangePasswordDialog(self.session, self)
+        self.dialog.open()
+
+    def manage_users(self) -> None:
+        from casedesk.ui.dialogs.users import UsersDialog
+
+        self.dialog = UsersDialog(self.session, self)
+        self.dialog.open()
+
+    def edit_settings(self) -> None:
+        from casedesk.ui.dialogs.settings import SettingsDialog
+
+        self.dialog = SettingsDialog(self.session, self)
+        self.dialog.open()
+
+    def about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "About CaseDesk",
+                          f"CaseDesk {__version__}\nOffline evidence case management.\n\n"
+                          f"Data directory: {self.session.datadir.root}", QMessageBox.StandardButton.Ok, self)
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.open()
+
+    def show_error(self, exc: BaseException, action: str | None = None) -> None:
+        errors.show_error(self, exc, action)
+
+    def sign_out(self) -> None:
+        self._signing_out = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner.busy:
+            self.runner.cancel_all()
+            self.runner.wait(10_000)
+        window_state.save_window(self, "main")
+        window_state.save_splitter(self.splitter, "main")
+        for tab in self.case_tabs.values():
+            save = getattr(tab, "save_state", None)
+            if save is not None:
+                save()
+        event.accept()
+        if self._signing_out:
+            self.signed_out.emit()
+        else:
+            self.closed.emit()

@@ -1,0 +1,141 @@
+"""The case list: search, filter by status and officer, sort by any column."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.services.accounts import Accounts
+from casedesk.services.cases import Cases
+from casedesk.services.session import Session
+from casedesk.ui import errors
+from casedesk.ui.icons import icon
+from casedesk.ui.partials.case_model import SORT_ROLE, CaseTableModel
+
+STATUSES = (("All cases", None), ("Open", "open"), ("Closed", "closed"))
+
+
+class CaseListPanel(QWidget):
+    case_selected = Signal(object)  # reference or None
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.search = QLineEdit()
+        self.search.setObjectName("caseSearch")
+        self.search.setPlaceholderText("Search reference, operation or offence (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setToolTip("Shows cases whose reference, operation name or offences contain this text")
+        self.status = QComboBox()
+        self.status.setObjectName("caseStatus")
+        for label, value in STATUSES:
+            self.status.addItem(label, value)
+        self.status.setToolTip("Show open cases, closed cases or both")
+        self.officer = QComboBox()
+        self.officer.setObjectName("caseOfficer")
+        self.officer.setToolTip("Show only cases with this officer in charge")
+        self.officer.addItem("Any officer", None)
+        try:
+            for account in Accounts(session).list():
+                if account.role != "admin":
+                    self.officer.addItem(f"{account.full_name} ({account.username})", account.username)
+        except Exception as exc:  # the list still works without the officer filter
+            errors.show_error(self, exc, "Officers")
+
+        self.model = CaseTableModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.view = QTableView()
+        self.view.setObjectName("caseTable")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.count = QLabel()
+        self.count.setObjectName("caseCount")
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.officer.currentIndexChanged.connect(lambda _i: self.refresh())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.status)
+        filters.addWidget(self.officer, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("<b>Cases</b>")
+        layout.addWidget(title)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        self.setTabOrder(self.search, self.status)
+        self.setTabOrder(self.status, self.officer)
+        self.setTabOrder(self.officer, self.view)
+
+    def current(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.case_at(self.proxy.mapToSource(rows[0]).row()).reference
+
+    def refresh(self, select: str | None = None) -> None:
+        keep = select or self.current()
+        try:
+            cases = Cases(self.session).list(self.status.currentData(), self.officer.currentData(),
+                                             self.search.text().strip() or None)
+        except Exception as exc:
+            errors.show_error(self, exc, "Case list")
+            return
+        blocker = self.view.selectionModel().blockSignals(True)
+        self.model.set_cases(cases)
+        self.view.selectionModel().blockSignals(blocker)
+        self.count.setText(f"{len(cases)} case{'s' if len(cases) != 1 else ''}")
+        for col in range(self.model.columnCount() - 1):
+            self.view.resizeColumnToContents(col)
+        self.view.setColumnWidth(1, min(self.view.columnWidth(1), 220))
+        if keep and self.select(keep):
+            return
+        self.case_selected.emit(None)
+
+    def select(self, reference: str) -> bool:
+        row = self.model.row_of(reference)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.selectRow(index.row())
+        self.view.scrollTo(index)
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.case_selected.emit(self.current())

@@ -1,0 +1,78 @@
+"""The case list as a table model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from casedesk.services.cases import CaseSummary
+from casedesk.ui import formatting
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Reference", "Title", "Status", "Officer in charge", "Exhibits", "Unreviewed", "Opened")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cases: list[CaseSummary] = []
+
+    def set_cases(self, cases: list[CaseSummary]) -> None:
+        self.beginResetModel()
+        self.cases = list(cases)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.cases)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def case_at(self, row: int) -> CaseSummary:
+        return self.cases[row]
+
+    def row_of(self, reference: str) -> int:
+        for i, c in enumerate(self.cases):
+            if c.reference == reference:
+                return i
+        return -1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c = self.cases[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            sort = role == SORT_ROLE
+            match col:
+                case 0:
+                    return c.reference
+                case 1:
+                    return c.title
+                case 2:
+                    return c.status
+                case 3:
+                    return c.officer_in_charge
+                case 4:
+                    return c.exhibits
+                case 5:
+                    return c.unreviewed
+                case 6:
+                    return c.created_at.timestamp() if sort else formatting.short_when(c.created_at)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1 and c.offences:
+                return "Offences:\n" + "\n".join(c.offences)
+            if col == 5:
+                return f"{c.unreviewed} custody entries not yet reviewed by a supervisor"
+            if col == 6:
+                return formatting.when(c.created_at)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

@@ -1,0 +1,1 @@
+"""The case workspace's tabs: overview, exhibits, custody, notes, review."""
