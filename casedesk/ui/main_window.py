@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
 
     # --- state ---------------------------------------------------------------
     def open_case(self, reference: str | None) -> None:
+        if reference == self.case_ref and reference is not None:
+            return  # re-selected after a list refresh: the tabs are current
         self.case_ref = reference
         self.workspace.setCurrentWidget(self.tabs if reference else self.empty)
         for tab in self.case_tabs.values():
