@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as OrmSession
 from casedesk import tool_id
 from casedesk.custody import encoding
 from casedesk.custody.signing import Signer
+from casedesk.errors import UsageError
 from casedesk.store.models import CustodyEntry
 from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_offset, utc_now
 
@@ -78,8 +79,10 @@ def append(
         "text": text,
         "data": data or {},
     }
-    encoded = encoding.encode(fields)
-    digest = encoding.entry_hash(encoded)
+    try:
+        digest, _ = encoding.hash_fields(fields)
+    except encoding.EncodingError as exc:
+        raise UsageError(f"cannot record this custody entry: {exc}; use plain text") from None
     signature = signer.sign(encoding.signing_message(digest)).hex()
     row = CustodyEntry(
         seq=fields["seq"],

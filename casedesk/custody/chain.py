@@ -1,0 +1,487 @@
+"""The rules a custody log must satisfy, checked over rows in chunks (run in worker processes).
+
+Everything here works on plain row tuples in ``encoding.ROW_COLUMNS`` order so
+that it runs the same over the database and in child processes, and imports
+nothing heavy (workers are started with ``spawn``). The rules, and the exact
+wording of every problem, are shared with the stand-alone verifier
+(``tools/verify_custody.py``), which re-implements them; ``docs/custody-export.md``
+lists them for anyone writing a third verifier.
+
+Problems are ordered by entry number and, within an entry, by the rank of the
+check (sequence, encoding/hash, link, key/signature, authority, time).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError, CryptoError
+
+from casedesk.custody import encoding, merkle
+
+# Entries may be up to this much earlier than the latest time before them: two
+# writers that read the clock and then wait for the write lock (SQLite busy
+# timeout: 30 s), and clock corrections (NTP) on a laptop, both move time back
+# a little. More than this is reported.
+TIME_TOLERANCE_SECONDS = 300
+
+KEY_REGISTERED = "account.key_registered"
+# Account changes only an administrator may make; the first administrator's own
+# entries up to the first key registration are the genesis of the log.
+ACCOUNT_ACTIONS = frozenset({
+    "account.created", KEY_REGISTERED, "account.role_changed", "account.password_reset",
+    "account.disabled", "account.enabled",
+})
+
+RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
+
+TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
+HEX64_RE = re.compile(r"[0-9a-f]{64}\Z")
+HEX128_RE = re.compile(r"[0-9a-f]{128}\Z")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NO_TIME = -(1 << 62)
+ZERO_LEAF = bytes(32)
+
+
+class Problem(NamedTuple):
+    """One thing wrong: the entry it is about (if any), the exhibit (if any), what is wrong."""
+
+    seq: int | None
+    exhibit: str | None
+    message: str
+    case: str | None = None
+
+    def describe(self) -> str:
+        where = []
+        if self.seq is not None:
+            where.append(f"entry {self.seq}")
+        if self.exhibit is not None:
+            where.append(f"exhibit {self.case + ' ' if self.case else ''}{self.exhibit}")
+        elif self.case is not None:
+            where.append(f"case {self.case}")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+# --- messages (the stand-alone verifier uses the same words) -------------------
+MSG_NOT_FROM_ONE = "the log does not start at entry 1: entries 1 to {n} are missing"
+MSG_MISSING_ONE = "entry {n} is missing from the log"
+MSG_MISSING_RANGE = "entries {a} to {b} are missing from the log"
+MSG_UNENCODABLE = ("content cannot be encoded canonically (a value is not text, not valid Unicode "
+                   "or not an integer): the entry was changed after it was written")
+MSG_HASH = "content does not match its recorded hash: the entry was changed after it was written"
+MSG_BAD_HASH = "the recorded entry hash is not 64 hexadecimal digits"
+MSG_FIRST_LINK = "the first entry does not start the chain (its previous-entry hash is not zero)"
+MSG_LINK = "does not follow on from entry {p}: its link to the previous entry's hash is broken"
+MSG_NO_KEY = "no signing key is registered for {actor} at this point"
+MSG_WRONG_KEY = "names a signing key that is not the one registered for {actor} at this point"
+MSG_SIGNATURE = "the signature does not verify with the key registered for {actor}"
+MSG_NO_GENESIS = "the log has no key registration, so no signature can be checked"
+MSG_GENESIS_SELF = "the first key registration is not its author registering their own key"
+MSG_BEFORE_GENESIS = "written by {actor} before any key was registered for them"
+MSG_NOT_ADMIN = "{action} by {actor}, who is not an administrator at this point: ignored"
+MSG_BAD_REGISTRATION = "key registration without a user name and a 64-hex-digit public key: ignored"
+MSG_TIME_FORMAT = "timestamp {time!r} is not a UTC time of the form 2026-01-31T09:15:00.000000Z"
+MSG_TIME_BACK = ("timestamp {time} is more than {tol} s earlier than {latest}, the time of entry {m}")
+MSG_HEAD_AHEAD = ("the {source} records entry {seq} but the log ends at entry {last}: entries were cut off "
+                  "the end, or an older copy of the database was restored")
+MSG_HEAD_DIFFERS = ("the {source} records a different hash for entry {seq}: the log was replaced by "
+                    "another copy")
+
+
+def format_us(us: int) -> str:
+    return (EPOCH + timedelta(microseconds=us)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time_us(text: Any) -> int | None:
+    """Microseconds since 1970 for a well-formed CaseDesk timestamp, else None."""
+    if text.__class__ is not str or not TIME_RE.match(text):
+        return None
+    try:
+        dt = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return (int(dt.timestamp()) * 1_000_000) + dt.microsecond
+
+
+# --- keys registered in the log ----------------------------------------------------
+@dataclass
+class Registry:
+    """Who may sign what: keys and administrators, as the log itself establishes them.
+
+    ``keys[user]`` lists ``(after_seq, public key hex)``: the key signs the
+    user's entries with a sequence number above ``after_seq`` until the next
+    registration for the user. The genesis key has ``after_seq`` 0.
+    """
+
+    keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    genesis_seq: int = 0
+
+    def key_for(self, actor: Any, seq: int) -> str | None:
+        regs = self.keys.get(actor) if actor.__class__ is str else None
+        if not regs:
+            return None
+        found: str | None = None
+        for after, key in regs:
+            if after < seq:
+                found = key
+            else:
+                break
+        return found
+
+    def listing(self) -> list[tuple[str, str, int]]:
+        """``(user, public key, registered at entry)`` for every key, in log order."""
+        out = [(user, key, after or self.genesis_seq) for user, regs in self.keys.items() for after, key in regs]
+        return sorted(out, key=lambda t: (t[2], t[0]))
+
+
+def signature_ok(row: Sequence[Any], public_hex: str) -> bool:
+    recorded, signature = row[18], row[19]
+    if signature.__class__ is not str or not HEX128_RE.match(signature) or not HEX64_RE.match(recorded):
+        return False
+    try:
+        crypto_sign_open(bytes.fromhex(signature) + encoding.signing_message(recorded), bytes.fromhex(public_hex))
+    except (BadSignatureError, CryptoError, ValueError):
+        return False
+    return True
+
+
+def _authentic(row: Sequence[Any], registry: Registry) -> bool:
+    try:
+        digest, _ = encoding.hash_row(row)
+    except encoding.EncodingError:
+        return False
+    if digest != row[18]:
+        return False
+    key = registry.key_for(row[5], row[0])
+    return key is not None and key == row[6] and signature_ok(row, key)
+
+
+def _registration(data: dict[str, Any]) -> tuple[str, str] | None:
+    user, key = data.get("user"), data.get("public_key")
+    if isinstance(user, str) and user and isinstance(key, str) and HEX64_RE.match(key):
+        return user, key
+    return None
+
+
+def build_registry(rows: Iterable[Sequence[Any]]) -> tuple[Registry, list[tuple[int, Problem]]]:
+    """Keys and administrators from the genesis entries and the account entries, in log order.
+
+    ``rows`` must hold every entry up to the first key registration and every
+    entry whose action is in ``ACCOUNT_ACTIONS``, in sequence order. An
+    account change counts only when its entry is intact, correctly signed and
+    made by an administrator; one that is not is ignored (and reported when
+    the reason is authority rather than a broken hash or signature, which the
+    chain check reports).
+    """
+    rows = list(rows)
+    registry = Registry()
+    problems: list[tuple[int, Problem]] = []
+    genesis = next((r for r in rows if r[7] == KEY_REGISTERED), None)
+    if genesis is None:
+        problems.append((RANK_AUTHORITY, Problem(None, None, MSG_NO_GENESIS)))
+        return registry, problems
+    gseq, gactor = genesis[0], genesis[5]
+    registry.genesis_seq = gseq
+    try:
+        reg = _registration(encoding.parse_data(genesis[17])) if genesis[17].__class__ is str else None
+    except encoding.EncodingError:
+        reg = None
+    if reg is None or reg[0] != gactor:
+        problems.append((RANK_AUTHORITY, Problem(gseq, None, MSG_GENESIS_SELF)))
+        return registry, problems
+    registry.keys[gactor] = [(0, reg[1])]
+    admins = {gactor}
+    for row in rows:
+        seq, actor, action = row[0], row[5], row[7]
+        if seq < gseq:
+            if actor != gactor:
+                problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BEFORE_GENESIS.format(actor=actor))))
+            continue
+        if seq == gseq or action not in ACCOUNT_ACTIONS or not _authentic(row, registry):
+            continue
+        if actor not in admins:
+            problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_NOT_ADMIN.format(action=action, actor=actor))))
+            continue
+        data = encoding.parse_data(row[17])
+        user = data.get("user")
+        if action == "account.created" or action == "account.role_changed":
+            role = data.get("role") if action == "account.created" else data.get("to")
+            if isinstance(user, str):
+                if role == "admin":
+                    admins.add(user)
+                else:
+                    admins.discard(user)
+        elif action == KEY_REGISTERED:
+            reg = _registration(data)
+            if reg is None:
+                problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BAD_REGISTRATION)))
+            else:
+                registry.keys.setdefault(reg[0], []).append((seq, reg[1]))
+    return registry, problems
+
+
+# --- the per-row checks -------------------------------------------------------------
+@dataclass
+class ChunkResult:
+    """What a worker found in one run of consecutive rows (possibly with gaps in the numbering)."""
+
+    count: int = 0
+    first_seq: int = 0
+    first_prev: Any = None
+    last_seq: int = 0
+    last_hash: Any = None
+    seqs: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    times: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    leaves: bytes = b""
+    root: bytes | None = None  # subtree root when the chunk is one full aligned block
+    problems: list[tuple[int, int, Problem]] = field(default_factory=list)  # (seq, rank, problem)
+    signatures: int = 0
+
+
+def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bool,
+               visible: frozenset[str] | None, block: tuple[int, int] | None = None) -> ChunkResult:
+    """Hash, link, sequence, key and signature checks of consecutive rows; times are collected for later.
+
+    ``visible``: the cases whose entries the caller may see (None: all). An
+    entry of another case is reported without its case and exhibit.
+    """
+    res = ChunkResult()
+    probs = res.problems
+    seqs, times = res.seqs, res.times
+    leaves: list[bytes] = []
+    hash_row, parse_time = encoding.hash_row, parse_time_us
+    key_for = registry.key_for
+    prev_seq: int | None = None
+    prev_hash: Any = None
+    checked = 0
+    for row in rows:
+        seq = row[0]
+        case = row[8]
+        if visible is None or case is None or case in visible:
+            exhibit = row[9] if row[9].__class__ is str else None
+            case_shown = case if case.__class__ is str else None
+        else:
+            exhibit = case_shown = None
+        if prev_seq is None:
+            res.first_seq, res.first_prev = seq, row[1]
+        else:
+            if seq != prev_seq + 1:
+                probs.append((prev_seq + 1, RANK_SEQUENCE, _missing(prev_seq + 1, seq - 1)))
+            if row[1] != prev_hash:
+                probs.append((seq, RANK_LINK, Problem(seq, exhibit, MSG_LINK.format(p=prev_seq), case_shown)))
+        recorded = row[18]
+        try:
+            digest, _ = hash_row(row)
+            leaves.append(bytes.fromhex(digest))
+            if digest != recorded:
+                probs.append((seq, RANK_HASH, Problem(
+                    seq, exhibit, MSG_HASH if recorded.__class__ is str and HEX64_RE.match(recorded) else MSG_BAD_HASH,
+                    case_shown)))
+        except encoding.EncodingError:
+            leaves.append(ZERO_LEAF)
+            probs.append((seq, RANK_HASH, Problem(seq, exhibit, MSG_UNENCODABLE, case_shown)))
+        if signatures:
+            actor = row[5]
+            key = key_for(actor, seq)
+            if key is None:
+                probs.append((seq, RANK_SIGNATURE,
+                              Problem(seq, exhibit, MSG_NO_KEY.format(actor=actor), case_shown)))
+            elif key != row[6]:
+                probs.append((seq, RANK_SIGNATURE,
+                              Problem(seq, exhibit, MSG_WRONG_KEY.format(actor=actor), case_shown)))
+            else:
+                checked += 1
+                if not signature_ok(row, key):
+                    probs.append((seq, RANK_SIGNATURE, Problem(
+                        seq, exhibit, MSG_SIGNATURE.format(actor=actor), case_shown)))
+        us = parse_time(row[2])
+        if us is None:
+            probs.append((seq, RANK_TIME, Problem(seq, exhibit, MSG_TIME_FORMAT.format(time=row[2]), case_shown)))
+            us = NO_TIME
+        seqs.append(seq)
+        times.append(us)
+        prev_seq, prev_hash = seq, recorded
+    res.count = len(seqs)
+    res.last_seq = prev_seq or 0
+    res.last_hash = prev_hash
+    res.signatures = checked
+    res.leaves = b"".join(leaves)
+    if block is not None and res.count == block[1] - block[0] and res.first_seq == block[0] \
+            and res.last_seq == block[1] - 1 and res.count & (res.count - 1) == 0:
+        res.root = merkle.root(leaves)
+    return res
+
+
+def _missing(a: int, b: int) -> Problem:
+    if a == b:
+        return Problem(a, None, MSG_MISSING_ONE.format(n=a))
+    return Problem(a, None, MSG_MISSING_RANGE.format(a=a, b=b))
+
+
+# --- joining chunks ------------------------------------------------------------------
+@dataclass
+class ChainResult:
+    problems: list[Problem]
+    entries: int
+    signatures: int
+    first_seq: int
+    last_seq: int
+    last_hash: str | None
+    tree_size: int
+    tree_root: str
+    registry: Registry
+
+
+class ChainJoiner:
+    """Receives chunk results in log order and checks what crosses chunk boundaries."""
+
+    def __init__(self, registry: Registry, registry_problems: list[tuple[int, Problem]],
+                 locate: Callable[[int], tuple[str | None, str | None]]) -> None:
+        """``locate(seq)`` -> (exhibit, case) to show for an entry (None, None outside the caller's scope)."""
+        self.registry = registry
+        self.locate = locate
+        self.ranked: list[tuple[int, int, int, Problem]] = []
+        self._order = 0
+        for rank, p in registry_problems:
+            self._add(p.seq if p.seq is not None else 0, rank, p)
+        self.entries = 0
+        self.signatures = 0
+        self.first_seq = 0
+        self.last_seq: int | None = None
+        self.last_hash: Any = None
+        self.roots: list[bytes | None] = []
+        self.leaves: list[bytes] = []
+        self.max_us = NO_TIME
+        self.max_seq = 0
+
+    def _add(self, seq: int, rank: int, p: Problem) -> None:
+        self.ranked.append((seq, rank, self._order, p))
+        self._order += 1
+
+    def _entry_problem(self, seq: int, message: str) -> Problem:
+        exhibit, case = self.locate(seq)
+        return Problem(seq, exhibit, message, case)
+
+    def add(self, res: ChunkResult) -> None:
+        time_problem = self._entry_problem
+        if res.count == 0:
+            return
+        if self.last_seq is None:
+            self.first_seq = res.first_seq
+            if res.first_seq != 1:
+                self._add(1, RANK_SEQUENCE, Problem(1, None, MSG_NOT_FROM_ONE.format(n=res.first_seq - 1)))
+            if res.first_seq == 1 and res.first_prev != encoding.GENESIS_PREV:
+                self._add(1, RANK_LINK, time_problem(res.first_seq, MSG_FIRST_LINK))
+        else:
+            if res.first_seq != self.last_seq + 1:
+                self._add(self.last_seq + 1, RANK_SEQUENCE, _missing(self.last_seq + 1, res.first_seq - 1))
+            if res.first_prev != self.last_hash:
+                self._add(res.first_seq, RANK_LINK, time_problem(res.first_seq, MSG_LINK.format(p=self.last_seq)))
+        for seq, rank, p in res.problems:
+            self._add(seq, rank, p)
+        max_us, max_seq = self.max_us, self.max_seq
+        limit = max_us - TIME_TOLERANCE_SECONDS * 1_000_000
+        for seq, us in zip(res.seqs, res.times, strict=True):
+            if us == NO_TIME:
+                continue
+            if us < limit:
+                msg = MSG_TIME_BACK.format(time=format_us(us), tol=TIME_TOLERANCE_SECONDS,
+                                           latest=format_us(max_us), m=max_seq)
+                self._add(seq, RANK_TIME, time_problem(seq, msg))
+            elif us > max_us:
+                max_us, max_seq = us, seq
+                limit = max_us - TIME_TOLERANCE_SECONDS * 1_000_000
+        self.max_us, self.max_seq = max_us, max_seq
+        self.entries += res.count
+        self.signatures += res.signatures
+        self.last_seq, self.last_hash = res.last_seq, res.last_hash
+        self.roots.append(res.root)
+        self.leaves.append(res.leaves)
+
+    def finish(self) -> ChainResult:
+        roots = self.roots
+        if roots and all(r is not None for r in roots[:-1]):
+            last = roots[-1] if roots[-1] is not None else merkle.root(_split_leaves(self.leaves[-1]))
+            tree_root = merkle.root_of_nodes([*(r for r in roots[:-1] if r is not None), last])
+        else:
+            tree_root = merkle.root(_split_leaves(b"".join(self.leaves)))
+        self.ranked.sort(key=lambda t: (t[0], t[1], t[2]))
+        return ChainResult(
+            problems=[p for *_, p in self.ranked], entries=self.entries, signatures=self.signatures,
+            first_seq=self.first_seq, last_seq=self.last_seq or 0,
+            last_hash=self.last_hash if isinstance(self.last_hash, str) else None,
+            tree_size=self.entries, tree_root=tree_root.hex(), registry=self.registry,
+        )
+
+
+def _split_leaves(blob: bytes) -> list[bytes]:
+    return [blob[i:i + 32] for i in range(0, len(blob), 32)]
+
+
+def head_problems(outside: Sequence[tuple[str, int, str]], last_seq: int,
+                  recorded_hash: Any) -> list[Problem]:
+    """Compare heads kept outside the log with the log. ``recorded_hash(seq)`` -> the log's hash or None."""
+    out = []
+    for source, seq, digest in outside:
+        if seq > last_seq:
+            out.append(Problem(seq, None, MSG_HEAD_AHEAD.format(source=source, seq=seq, last=last_seq)))
+        elif recorded_hash(seq) != digest:
+            out.append(Problem(seq, None, MSG_HEAD_DIFFERS.format(source=source, seq=seq)))
+    return out
+
+
+# --- exhibits: the register and the log agree on each exhibit's hash -----------------
+INGESTED = "exhibit.ingested"
+MSG_NO_INGEST = "no ingest entry for this exhibit in the custody log"
+MSG_REGISTER_HASH = ("the exhibit register records SHA-256 {reg} but the custody log recorded {log} "
+                     "when it was ingested (entry {seq})")
+MSG_LOG_HASH = "records SHA-256 {x} for the exhibit, not the {log} recorded when it was ingested (entry {seq})"
+MSG_NOT_IN_REGISTER = "ingested at entry {seq} but missing from the exhibit register"
+
+
+def natural_key(ref: Any) -> tuple[Any, ...]:
+    """``JAS/2`` before ``JAS/10``."""
+    text = ref if isinstance(ref, str) else str(ref)
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def check_exhibits(register: Iterable[tuple[str, str, Any]],
+                   logged: Iterable[tuple[int, Any, Any, Any, Any]]) -> list[Problem]:
+    """Each exhibit's hash in the register against the hash its ingest entry recorded, and the log with itself.
+
+    ``register``: (case, exhibit, sha256) per exhibit; ``logged``: (seq, case,
+    exhibit, action, sha256) for every entry naming an exhibit and a hash, in
+    log order. Both limited to the cases the caller may see.
+    """
+    ingest: dict[tuple[Any, Any], tuple[int, Any]] = {}
+    found: list[tuple[Any, Any, int, Problem]] = []
+    for seq, case, ref, action, sha in logged:
+        key = (case, ref)
+        first = ingest.get(key)
+        if first is None:
+            if action == INGESTED:
+                ingest[key] = (seq, sha)
+            continue
+        if sha != first[1]:
+            message = MSG_LOG_HASH.format(x=sha, log=first[1], seq=first[0])
+            found.append((case, ref, seq, Problem(seq, ref, message, case)))
+    seen = set()
+    for case, ref, sha in register:
+        seen.add((case, ref))
+        first = ingest.get((case, ref))
+        if first is None:
+            found.append((case, ref, 0, Problem(None, ref, MSG_NO_INGEST, case)))
+        elif sha != first[1]:
+            found.append((case, ref, first[0], Problem(
+                first[0], ref, MSG_REGISTER_HASH.format(reg=sha, log=first[1], seq=first[0]), case)))
+    for (case, ref), (seq, _) in ingest.items():
+        if (case, ref) not in seen:
+            found.append((case, ref, seq, Problem(seq, ref, MSG_NOT_IN_REGISTER.format(seq=seq), case)))
+    found.sort(key=lambda t: (str(t[0]), natural_key(t[1]), t[2]))
+    return [p for *_, p in found]
