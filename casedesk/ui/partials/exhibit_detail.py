@@ -1,0 +1,184 @@
+"""The detail pane of one exhibit: metadata, hashes with copy buttons, warnings, custody timeline, preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.ui import formatting, theme
+from casedesk.ui.icons import icon
+from casedesk.ui.partials.copy_field import CopyField
+from casedesk.ui.partials.preview import PreviewWidget, preview_kind
+
+METADATA = (
+    ("Description", lambda e: e.description),
+    ("Type", lambda e: f"{getattr(e, 'type_description', '') or '-'} ({e.mime_type})"),
+    ("Size", lambda e: f"{formatting.size(e.size)} ({e.size:,} bytes)"),
+    ("Original name", lambda e: getattr(e, "original_name", "")),
+    ("Path in source", lambda e: getattr(e, "relative_path", "")),
+    ("Seized from", lambda e: getattr(e, "seized_from", "")),
+    ("Seized at", lambda e: formatting.when(getattr(e, "seized_at", None))),
+    ("Seized where", lambda e: getattr(e, "seized_location", "")),
+    ("Seal", lambda e: getattr(e, "seal", "")),
+    ("Produced by", lambda e: f"{e.producer_name} ({e.producer})"),
+    ("Ingested", lambda e: f"{formatting.when(getattr(e, 'ingested_at', None))} by {getattr(e, 'ingested_by', '')}"),
+    ("Tool", lambda e: getattr(e, "tool", "")),
+    ("Custodian", lambda e: e.custodian + (" — checked out" if getattr(e, "checked_out", False) else "")),
+    ("Location", lambda e: e.location),
+    ("Status", lambda e: getattr(e, "status", "active")
+     + (f": {e.withdrawn_reason}" if getattr(e, "withdrawn_reason", None) else "")),
+    ("Sensitive", lambda e: "yes (MG6D: not disclosed)" if getattr(e, "sensitive", False) else "no"),
+    ("File modified", lambda e: formatting.when(getattr(e, "fs_modified", None))),
+)
+
+
+def warnings_of(e: Any) -> list[str]:
+    out = []
+    if getattr(e, "type_warning", None):
+        out.append(f"Type: {e.type_warning}")
+    dup = getattr(e, "duplicate_of", None)
+    if dup:
+        out.append(f"Duplicate: same content (SHA-256) as exhibit {dup}")
+    return out
+
+
+class ExhibitDetail(QTabWidget):
+    preview_requested = Signal()
+    timeline_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exhibitDetail")
+        self.exhibit: Any = None
+        # Details
+        self.title = QLabel()
+        self.title.setObjectName("exhibitTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("exhibitWarnings")
+        self.warnings.setWordWrap(True)
+        self.values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for name, _get in METADATA:
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[name] = label
+            form.addRow(f"{name}:", label)
+        self.sha256 = CopyField("sha256", "SHA-256")
+        self.md5 = CopyField("md5", "MD5")
+        self.sha1 = CopyField("sha1", "SHA-1")
+        form.addRow("SHA-256:", self.sha256)
+        form.addRow("MD5:", self.md5)
+        form.addRow("SHA-1:", self.sha1)
+        self.hash_form = form
+        self.buttons = QHBoxLayout()
+        details = QWidget()
+        layout = QVBoxLayout(details)
+        layout.addWidget(self.title)
+        layout.addWidget(self.warnings)
+        layout.addLayout(form)
+        layout.addLayout(self.buttons)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(details)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.addTab(scroll, icon("exhibit"), "&Details")
+        # Custody timeline
+        self.timeline = QTreeWidget()
+        self.timeline.setObjectName("exhibitTimeline")
+        self.timeline.setHeaderLabels(["#", "Time (UK)", "Action", "By", "From → to", "Reason / location"])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setWordWrap(True)
+        self.addTab(self.timeline, icon("custody"), "C&ustody")
+        # Preview
+        self.preview = PreviewWidget()
+        self.preview_button = QPushButton(icon("preview"), "&Open preview")
+        self.preview_button.setObjectName("openPreview")
+        self.preview_button.setToolTip("Show the exhibit's content; the viewing is recorded in the custody log")
+        self.preview_button.clicked.connect(self.preview_requested)
+        self.preview_note = QLabel("Opening a preview is recorded in the custody log (who viewed what, when).")
+        self.preview_note.setWordWrap(True)
+        self.preview_note.setStyleSheet("color: palette(placeholder-text);")
+        preview_page = QWidget()
+        preview_layout = QVBoxLayout(preview_page)
+        row = QHBoxLayout()
+        row.addWidget(self.preview_button)
+        row.addWidget(self.preview_note, 1)
+        preview_layout.addLayout(row)
+        preview_layout.addWidget(self.preview, 1)
+        self.addTab(preview_page, icon("preview"), "&Preview")
+        self.currentChanged.connect(self._tab_changed)
+        self.show_exhibit(None)
+
+    def add_button(self, button: QPushButton) -> None:
+        self.buttons.addWidget(button)
+
+    def show_exhibit(self, e: Any) -> None:
+        self.exhibit = e
+        self.timeline.clear()
+        self.preview.clear()
+        self.setEnabled(e is not None)
+        if e is None:
+            self.title.setText("<i>Choose an exhibit to see its details.</i>")
+            self.warnings.hide()
+            for label in self.values.values():
+                label.clear()
+            for f in (self.sha256, self.md5, self.sha1):
+                f.set_value(None)
+            self.preview.show_message("")
+            return
+        self.title.setText(f"<b style='font-size:13pt'>{e.reference}</b>")
+        problems = warnings_of(e)
+        self.warnings.setText("⚠ " + "<br>⚠ ".join(problems))
+        self.warnings.setStyleSheet(f"color: {theme.warning_colour().name()};")
+        self.warnings.setVisible(bool(problems))
+        for name, get in METADATA:
+            self.values[name].setText(str(get(e) or "—"))
+        self.sha256.set_value(e.sha256)
+        self.md5.set_value(getattr(e, "md5", None) or None)
+        self.sha1.set_value(getattr(e, "sha1", None) or None)
+        self.hash_form.setRowVisible(self.md5, bool(getattr(e, "md5", None)))
+        self.hash_form.setRowVisible(self.sha1, bool(getattr(e, "sha1", None)))
+        kind = preview_kind(e.mime_type)
+        self.preview_button.setEnabled(kind is not None)
+        self.preview.show_message(
+            "Press Open preview to view the content." if kind else
+            f"No preview for {e.mime_type}: extract the exhibit to open it in another program."
+        )
+        if self.currentIndex() == 1:
+            self.timeline_requested.emit()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.exhibit is not None and self.timeline.topLevelItemCount() == 0:
+            self.timeline_requested.emit()
+
+    def show_timeline(self, entries: list[Any]) -> None:
+        self.timeline.clear()
+        for entry in entries:
+            parties = " → ".join(p for p in (entry.from_party, entry.to_party) if p)
+            detail = "; ".join(p for p in (entry.reason, entry.location) if p)
+            item = QTreeWidgetItem([str(entry.seq), formatting.short_when(entry.timestamp), entry.action,
+                                    entry.actor, parties, detail])
+            item.setToolTip(1, formatting.when(entry.timestamp))
+            item.setToolTip(5, detail)
+            self.timeline.addTopLevelItem(item)
+        for col in range(5):
+            self.timeline.resizeColumnToContents(col)

@@ -1,0 +1,209 @@
+"""The exhibit register as a lazily fetched table model, and the filter proxy over it.
+
+The service hands over the whole register as a list; the model exposes it
+to the view in batches (``canFetchMore``/``fetchMore``) so opening a case
+with 20,000 exhibits lays out a few hundred rows, not 20,000. Sorting is done
+by the source model on the Python list (one ``list.sort`` with a key, instead
+of a Python ``lessThan`` called a million times), and the proxy delegates its
+``sort`` there; filtering matches a lower-cased text per row, built once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush
+
+from casedesk.ui import formatting, theme
+
+Index = QModelIndex | QPersistentModelIndex
+BATCH = 256
+EXHIBIT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _natural(reference: str) -> tuple[Any, ...]:
+    """``JAS/2`` before ``JAS/10``."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", reference))
+
+
+def _type(e: Any) -> str:
+    return str(getattr(e, "type_description", "") or getattr(e, "mime_type", ""))
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable[[Any], str]
+    key: Callable[[Any], Any]
+    tip: Callable[[Any], str | None] = lambda _e: None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Reference", lambda e: e.reference, lambda e: _natural(e.reference)),
+    Column("Description", lambda e: e.description, lambda e: e.description.lower(), lambda e: e.description),
+    Column("Type", _type, lambda e: _type(e).lower(), lambda e: f"{e.mime_type}\n{_type(e)}"),
+    Column("Size", lambda e: formatting.size(e.size), lambda e: e.size, lambda e: f"{e.size:,} bytes"),
+    Column("Seized", lambda e: formatting.short_when(e.seized_at),
+           lambda e: e.seized_at.timestamp() if e.seized_at else 0.0, lambda e: formatting.when(e.seized_at)),
+    Column("Custodian", lambda e: e.custodian + (" (checked out)" if getattr(e, "checked_out", False) else ""),
+           lambda e: e.custodian.lower()),
+    Column("Location", lambda e: e.location, lambda e: e.location.lower(), lambda e: e.location),
+    Column("SHA-256", lambda e: formatting.short_hash(e.sha256), lambda e: e.sha256,
+           lambda e: f"SHA-256 {e.sha256}\n(Ctrl+C copies the full value)"),
+)
+SHA_COLUMN = len(COLUMNS) - 1
+
+
+class ExhibitTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Any] = []
+        self.loaded = 0
+        self._search: list[str | None] = []
+
+    # --- data in ---------------------------------------------------------------
+    def set_exhibits(self, exhibits: Sequence[Any], sort_column: int = 0,
+                     order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.beginResetModel()
+        self.rows = list(exhibits)
+        self.rows.sort(key=COLUMNS[sort_column].key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._search = [None] * len(self.rows)
+        self.loaded = min(BATCH, len(self.rows))
+        self.endResetModel()
+
+    def exhibit(self, row: int) -> Any:
+        return self.rows[row]
+
+    def row_of(self, reference: str) -> int:
+        for i, e in enumerate(self.rows):
+            if e.reference == reference:
+                return i
+        return -1
+
+    def search_text(self, row: int) -> str:
+        text = self._search[row]
+        if text is None:
+            e = self.rows[row]
+            text = "\x1f".join((e.reference, e.description, _type(e), e.custodian, e.location, e.sha256,
+                                str(getattr(e, "original_name", "")))).lower()
+            self._search[row] = text
+        return text
+
+    # --- lazy fetching -----------------------------------------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self.loaded < len(self.rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid():
+            return
+        self._fetch(min(BATCH, len(self.rows) - self.loaded))
+
+    def fetch_all(self) -> None:
+        self._fetch(len(self.rows) - self.loaded)
+
+    def fetch_until(self, row: int) -> None:
+        if row >= self.loaded:
+            self._fetch(row + 1 - self.loaded)
+
+    def _fetch(self, count: int) -> None:
+        if count <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self.loaded, self.loaded + count - 1)
+        self.loaded += count
+        self.endInsertRows()
+
+    # --- the model interface -------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.loaded
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        col = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(e)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tip(e)
+        if role == EXHIBIT_ROLE:
+            return e
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if getattr(e, "status", "active") != "active":
+                return QBrush(theme.palette(theme.is_dark()).color(theme.Group.Disabled, theme.Role.Text))
+            if index.column() == 0 and (getattr(e, "type_warning", None) or getattr(e, "duplicate_of", None)):
+                return QBrush(theme.warning_colour())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(p, self.rows[p.row()]) for p in persistent]
+        pairs = sorted(zip(self.rows, self._search, strict=True), key=lambda p: COLUMNS[column].key(p[0]),
+                       reverse=order == Qt.SortOrder.DescendingOrder)
+        self.rows = [p[0] for p in pairs]
+        self._search = [p[1] for p in pairs]
+        if kept:
+            where = {id(e): i for i, e in enumerate(self.rows)}
+            new = []
+            for p, e in kept:
+                row = where[id(e)]
+                self.fetch_until_silent(row)
+                new.append(self.index(row, p.column()))
+            self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit()
+
+    def fetch_until_silent(self, row: int) -> None:
+        """During a layout change rows may only be revealed, not announced."""
+        if row >= self.loaded:
+            self.loaded = row + 1
+
+
+class ExhibitFilterProxy(QSortFilterProxyModel):
+    """Filters on a case-insensitive substring of the row's text; sorting is the source's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.needle = ""
+
+    def source(self) -> ExhibitTableModel:
+        model = self.sourceModel()
+        assert isinstance(model, ExhibitTableModel)
+        return model
+
+    def set_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        if needle == self.needle:
+            return
+        if needle:
+            self.source().fetch_all()  # a filter must see every row, not just the fetched ones
+        self.beginFilterChange()
+        self.needle = needle
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        return not self.needle or self.needle in self.source().search_text(source_row)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source().sort(column, order)
