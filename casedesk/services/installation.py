@@ -26,6 +26,7 @@ from casedesk.security.keys import StoreKeys, new_store_key
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import Role
 from casedesk.services.accounts import check_password, validate_new_user
+from casedesk.services.evidence import clean_up_vault
 from casedesk.services.session import Session, UserInfo
 from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
 from casedesk.store.models import Meta, SigningKey, User
@@ -180,6 +181,7 @@ class Installation:
             check_key(engine, self.datadir.database)
             with file_lock(self.datadir.lock):
                 backup = migrate(engine, self.datadir.database, self.datadir.backups)
+            clean_up_vault(self.datadir, engine)  # leftovers of an interrupted ingest
             if backup is not None:
                 log.info("schema migrated; pre-migration copy at %s", backup)
             with read_session(engine) as db:

@@ -1,0 +1,311 @@
+"""The ingest pipeline: each source file read once, hashed, typed, encrypted into the vault.
+
+Files are processed by a small pool of worker threads (one per core), results
+handed back in input order. A file up to ``SMALL_FILE`` bytes is read whole
+and handled by its worker alone; a larger file is streamed through a fixed
+pool of 1 MiB buffers: the worker reads and encrypts and writes, while one
+thread per digest algorithm hashes the same buffers. Every heavy step
+(``read``, hashlib, AES-GCM ``encrypt_into``, ``write``, libmagic) releases
+the GIL, so the steps overlap on the available cores and memory stays flat.
+
+A source is opened read-only without following links (``O_NOFOLLOW``),
+without blocking on a FIFO swapped in (``O_NONBLOCK``) and, where the
+operating system allows, without updating its access time (``O_NOATIME``):
+ACPO principle 1. Its size, modification and change times are compared
+before and after reading; a file that changed while being read is refused,
+so no hash is ever recorded for bytes other than those stored.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import logging
+import os
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from casedesk.errors import Cancelled, StoreError
+from casedesk.evidence.digests import PRIMARY, BufferPool, Digests, ThreadedDigests, Ticket
+from casedesk.evidence.filetype import HEAD_BYTES, FileType, TypeDetector
+from casedesk.evidence.objectformat import CHUNK_SIZE, read_full
+from casedesk.evidence.sources import SourceFile
+from casedesk.evidence.vault import Pending, TempObject, Vault
+from casedesk.progress import CancelToken, Progress, no_progress
+
+log = logging.getLogger("casedesk.ingest")
+
+SMALL_FILE = 4 << 20  # read whole; above this, stream through the buffer pool
+POOL_BUFFERS = 8
+WINDOW = 256  # files submitted ahead of the one being handed back
+POLL = 0.1  # seconds between progress reports while waiting
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A source read, hashed, typed and encrypted to a temporary vault object."""
+
+    source: SourceFile
+    pending: Pending
+    digests: dict[str, str]  # algorithm -> hex, always with "sha256"
+    file_type: FileType
+    modified: datetime | None
+    changed: datetime | None
+    accessed: datetime | None
+
+    @property
+    def sha256(self) -> str:
+        return self.digests[PRIMARY]
+
+
+@dataclass(frozen=True)
+class Refused:
+    source: SourceFile
+    reason: str
+
+
+class _SourceError(Exception):
+    """Reading the source failed: the file is skipped, the batch goes on."""
+
+
+def _stamp(ns: int) -> datetime:
+    return datetime.fromtimestamp(ns / 1e9, UTC)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or exc.__class__.__name__).lower()
+
+
+def open_source(src: SourceFile) -> tuple[int, os.stat_result]:
+    """Open ``src`` read-only, no links, no blocking, no access-time update where permitted."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    noatime = getattr(os, "O_NOATIME", 0)
+    try:
+        try:
+            fd = os.open(src.path, flags | noatime)
+        except PermissionError:
+            if not noatime:
+                raise
+            fd = os.open(src.path, flags)  # O_NOATIME needs ownership; read without it
+    except FileNotFoundError:
+        raise _SourceError("disappeared before it could be read") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: a link was swapped in
+            raise _SourceError("became a symbolic link (links are not followed)") from None
+        raise _SourceError(f"cannot read: {_reason(exc)}") from None
+    st = os.fstat(fd)
+    problem = None
+    if not stat.S_ISREG(st.st_mode):
+        problem = "is no longer a regular file"
+    elif (st.st_dev, st.st_ino) != (src.dev, src.ino):
+        problem = "was replaced by another file while the ingest ran"
+    if problem:
+        os.close(fd)
+        raise _SourceError(problem)
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+    return fd, st
+
+
+def _changed(before: os.stat_result, after: os.stat_result, read: int) -> bool:
+    return (
+        read != before.st_size
+        or after.st_size != before.st_size
+        or after.st_mtime_ns != before.st_mtime_ns
+        or after.st_ctime_ns != before.st_ctime_ns
+    )
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.value = 0
+
+    def add(self, n: int) -> None:
+        with self._lock:
+            self.value += n
+
+
+class _Stop(CancelToken):
+    """Set by the user's token or by the pipeline itself when its consumer stops."""
+
+    def __init__(self, user: CancelToken) -> None:
+        super().__init__()
+        self._user = user
+
+    @property
+    def cancelled(self) -> bool:
+        return super().cancelled or self._user.cancelled
+
+    def check(self) -> None:
+        if self._user.cancelled:
+            self._user.check()
+        super().check()
+
+
+class Ingester:
+    """Turns source files into temporary vault objects with their digests and type."""
+
+    def __init__(self, vault: Vault, algorithms: Sequence[str], workers: int | None = None) -> None:
+        self.vault = vault
+        self.algorithms = [PRIMARY, *[a for a in algorithms if a != PRIMARY]]
+        self.detector = TypeDetector()
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
+        self.workers = workers or max(2, min(4, cpus))
+        self._current = ""  # the file a worker started last, for progress messages
+
+    # --- one file ----------------------------------------------------------
+    def store(self, src: SourceFile, cancel: CancelToken, done: _Counter) -> StoredFile | Refused:
+        cancel.check()
+        self._current = src.relative_path
+        try:
+            fd, before = open_source(src)
+        except _SourceError as exc:
+            return Refused(src, str(exc))
+        temp: TempObject | None = None
+        try:
+            temp = self.vault.new_temp()
+            if before.st_size <= SMALL_FILE:
+                digests, ftype, read = self._small(fd, before.st_size, src, temp, done)
+            else:
+                digests, ftype, read = self._large(fd, src, temp, cancel, done)
+            after = os.fstat(fd)
+            if _changed(before, after, read):
+                raise _SourceError("changed while being read (size or modification time differs); ingest it again")
+            temp.close()
+        except _SourceError as exc:
+            temp.discard() if temp else None
+            return Refused(src, str(exc))
+        except BaseException:
+            temp.discard() if temp else None
+            raise
+        finally:
+            os.close(fd)
+        sha = digests[PRIMARY]
+        return StoredFile(
+            source=src,
+            pending=Pending(temp.path, self.vault.name_for(sha), read),
+            digests={a: d.hex() for a, d in digests.items()},
+            file_type=ftype,
+            modified=_stamp(before.st_mtime_ns),
+            changed=_stamp(before.st_ctime_ns),
+            accessed=_stamp(before.st_atime_ns),
+        )
+
+    def _read(self, fd: int, view: memoryview) -> int:
+        try:
+            return read_full(fd, view)
+        except OSError as exc:
+            raise _SourceError(f"read error: {_reason(exc)}") from None
+
+    def _small(self, fd: int, size: int, src: SourceFile, temp: TempObject,
+               done: _Counter) -> tuple[dict[str, bytes], FileType, int]:
+        buf = bytearray(size + 1)  # one byte more: a file that grew shows up here
+        view = memoryview(buf)
+        read = self._read(fd, view)
+        data = view[: min(read, size)]
+        h = Digests(self.algorithms)
+        h.update(data)
+        ftype = self.detector.detect(data[:HEAD_BYTES], src.path.name)
+        offset = 0
+        while True:
+            piece = data[offset: offset + CHUNK_SIZE]
+            final = len(piece) < CHUNK_SIZE
+            temp.write(piece, final)
+            offset += len(piece)
+            if final:
+                break
+        done.add(len(data))
+        return h.result(), ftype, read
+
+    def _large(self, fd: int, src: SourceFile, temp: TempObject, cancel: CancelToken,
+               done: _Counter) -> tuple[dict[str, bytes], FileType, int]:
+        pool = BufferPool(POOL_BUFFERS, CHUNK_SIZE)
+        hashers = ThreadedDigests(self.algorithms)
+        ftype: FileType | None = None
+        read = 0
+        try:
+            while True:
+                cancel.check()
+                buf = pool.get()
+                view = memoryview(buf)
+                try:
+                    n = self._read(fd, view)
+                except BaseException:
+                    pool.put(buf)
+                    raise
+                chunk = view[:n]
+                ticket = Ticket(pool, buf, hashers.holders + 1)
+                hashers.submit(chunk, ticket)
+                try:
+                    if ftype is None:
+                        ftype = self.detector.detect(chunk[:HEAD_BYTES], src.path.name)
+                    temp.write(chunk, n < CHUNK_SIZE)
+                finally:
+                    ticket.release()
+                read += n
+                done.add(n)
+                if n < CHUNK_SIZE:
+                    break
+        finally:
+            hashers.close()
+        assert ftype is not None
+        return hashers.result(), ftype, read
+
+    # --- many files --------------------------------------------------------
+    def run(self, files: Sequence[SourceFile], progress: Progress = no_progress,
+            cancel: CancelToken | None = None) -> Iterator[StoredFile | Refused]:
+        """Results in input order. Stops early, discarding unfinished work, when ``cancel`` is set.
+
+        Files that finished before the cancel are still handed back. A closed
+        generator (the caller stopped) discards every temporary object it has
+        not handed back.
+        """
+        user_cancel = cancel or CancelToken()
+        stop = _Stop(user_cancel)
+        total = sum(f.size for f in files)
+        done = _Counter()
+        window: collections.deque[cf.Future[StoredFile | Refused]] = collections.deque()
+        remaining = iter(files)
+        executor = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="casedesk-ingest")
+        try:
+            while True:
+                while len(window) < WINDOW and not stop.cancelled:
+                    src = next(remaining, None)
+                    if src is None:
+                        break
+                    window.append(executor.submit(self.store, src, stop, done))
+                if stop.cancelled:
+                    for fut in window:
+                        fut.cancel()
+                if not window:
+                    break
+                fut = window[0]
+                while not fut.done():
+                    cf.wait([fut], timeout=POLL)
+                    progress(done.value, total, self._current)
+                window.popleft()
+                if fut.cancelled():
+                    continue
+                try:
+                    result = fut.result()
+                except Cancelled:
+                    continue
+                except OSError as exc:
+                    raise StoreError(f"cannot write to the vault at {self.vault.root}: {_reason(exc)}") from None
+                progress(done.value, total, result.source.relative_path)
+                yield result
+            progress(done.value, total, "")
+        finally:
+            stop.cancel()
+            for fut in window:
+                fut.cancel()
+            executor.shutdown(wait=True)
+            for fut in window:
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    res = fut.result()
+                    if isinstance(res, StoredFile):
+                        res.pending.temp.unlink(missing_ok=True)

@@ -1,0 +1,293 @@
+"""The vault directory: temporary objects, crash-safe publication, reading back, clean-up.
+
+Layout: ``vault/ab/cdef...`` (object name split after two hex digits),
+``vault/tmp/`` for objects being written, ``vault/.ingest.lock``.
+
+An object's name is known only once its content has been read, so every
+object is written under a temporary name in ``tmp/`` first. A batch is
+published in this order: a journal listing the batch's object names is
+written to ``tmp/``; the file system is flushed (``syncfs``, one call for the
+whole batch instead of one ``fsync`` per file); the temporary files are
+renamed to their names (or dropped when the name already exists: identical
+content); the file system is flushed again; only then does the caller commit
+the exhibit rows. A crash before the commit leaves temporary files and
+perhaps published objects that no row references; the journal names them,
+and the next sign-in removes them.
+
+Ingests hold a shared lock on ``.ingest.lock`` from start to commit; the
+clean-up runs only when it can take the lock exclusively, so it never removes
+an object that a running ingest in another process is about to commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from casedesk.errors import StoreError
+from casedesk.evidence.objectformat import (
+    CHUNK_SIZE,
+    ObjectFormatError,
+    Sealer,
+    encrypted_size,
+    iter_records,
+    object_name,
+    write_all,
+)
+from casedesk.fsutil import fsync_dir
+
+log = logging.getLogger("casedesk.vault")
+
+TMP = "tmp"
+LOCK = ".ingest.lock"
+PART_SUFFIX = ".part"
+JOURNAL_SUFFIX = ".batch"
+WRITEBACK_EVERY = 32 << 20  # start write-back of a large object every 32 MiB
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_SYNCFS = _load_syncfs()
+
+
+def _open_flags(write: bool) -> int:
+    flags = os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    return flags | (os.O_WRONLY | os.O_CREAT | os.O_EXCL if write else os.O_RDONLY)
+
+
+class TempObject:
+    """One object being written under a temporary name; ``write`` takes plaintext chunks."""
+
+    def __init__(self, path: Path, encryption_key: bytes) -> None:
+        self.path = path
+        self._fd = os.open(path, _open_flags(True), 0o600)
+        self._sealer = Sealer(encryption_key)
+        self._written = 0
+        self._advised = 0
+        try:
+            write_all(self._fd, self._sealer.header.raw)
+        except BaseException:
+            self.discard()
+            raise
+
+    def write(self, chunk: memoryview | bytes, final: bool) -> None:
+        record = self._sealer.seal(chunk, final)
+        write_all(self._fd, record)
+        self._written += len(record)
+        if self._written - self._advised >= WRITEBACK_EVERY and hasattr(os, "posix_fadvise"):
+            # Start write-back now (asynchronously) so the batch's flush has little left to do,
+            # and keep encrypted pages from crowding the page cache.
+            os.posix_fadvise(self._fd, self._advised, self._written - self._advised, os.POSIX_FADV_DONTNEED)
+            self._advised = self._written
+
+    def close(self, durable: bool = False) -> None:
+        if self._fd < 0:
+            return
+        if not self._sealer.finished:
+            raise ValueError("object closed before its final chunk")
+        try:
+            if durable:
+                os.fsync(self._fd)
+        finally:
+            os.close(self._fd)
+            self._fd = -1
+
+    def discard(self) -> None:
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A finished temporary object waiting to be published."""
+
+    temp: Path
+    name: str
+    size: int  # plaintext bytes
+
+
+class Vault:
+    def __init__(self, root: Path, encryption_key: bytes, naming_key: bytes) -> None:
+        self.root = root
+        self.tmp = root / TMP
+        self._encryption_key = encryption_key
+        self._naming_key = naming_key
+
+    # --- names and paths ---------------------------------------------------
+    def name_for(self, sha256_digest: bytes) -> str:
+        return object_name(self._naming_key, sha256_digest)
+
+    def object_path(self, name: str) -> Path:
+        if not _is_name(name):
+            raise ValueError("not a vault object name")
+        return self.root / name[:2] / name[2:]
+
+    def ensure(self) -> None:
+        try:
+            self.root.mkdir(mode=0o700, exist_ok=True)
+            self.tmp.mkdir(mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the vault at {self.root}: {exc.strerror}") from None
+
+    # --- writing -----------------------------------------------------------
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Shared between concurrent ingests; the clean-up needs it exclusively."""
+        self.ensure()
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def new_temp(self) -> TempObject:
+        return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key)
+
+    def _flush(self, files: list[Path], dirs: set[Path]) -> None:
+        """Make ``files`` and the entries of ``dirs`` durable: one syncfs, else fsync each."""
+        if _SYNCFS is not None:
+            fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                if _SYNCFS(fd) != 0:
+                    err = ctypes.get_errno()
+                    raise OSError(err, os.strerror(err))
+            finally:
+                os.close(fd)
+            return
+        for path in files:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for d in dirs:
+            fsync_dir(d)
+
+    def publish(self, batch: list[Pending]) -> Path:
+        """Move ``batch`` to its final names, durably; returns the journal to drop after the commit."""
+        journal = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{JOURNAL_SUFFIX}"
+        fd = os.open(journal, _open_flags(True), 0o600)
+        try:
+            write_all(fd, json.dumps(sorted({p.name for p in batch})).encode())
+        finally:
+            os.close(fd)
+        self._flush([journal, *(p.temp for p in batch)], {self.tmp})
+        dirs: set[Path] = set()
+        for p in batch:
+            final = self.object_path(p.name)
+            final.parent.mkdir(mode=0o700, exist_ok=True)
+            dirs.add(final.parent)
+            try:
+                existing = final.stat().st_size
+            except FileNotFoundError:
+                existing = -1
+            if existing == encrypted_size(p.size):
+                p.temp.unlink()  # the same content is stored already
+                continue
+            if existing >= 0:
+                log.warning("vault object %s had the wrong size; replaced with a fresh copy", p.name[:12])
+            os.replace(p.temp, final)
+        self._flush([], dirs | {self.root, self.tmp})
+        return journal
+
+    def exists(self, name: str) -> bool:
+        return self.object_path(name).exists()
+
+    # --- reading -----------------------------------------------------------
+    @contextlib.contextmanager
+    def open_records(
+        self, name: str, next_buffer: Callable[[], bytearray] | None = None
+    ) -> Iterator[Iterator[tuple[memoryview, int]]]:
+        """Authenticated plaintext chunks of object ``name`` (see ``iter_records``)."""
+        fd = os.open(self.object_path(name), _open_flags(False))
+        try:
+            if hasattr(os, "posix_fadvise"):
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+            yield iter_records(fd, self._encryption_key, next_buffer)
+        finally:
+            os.close(fd)
+
+
+def _is_name(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+@dataclass(frozen=True)
+class CleanupReport:
+    temporary_files: int
+    orphan_objects: int
+
+
+def clean_up(root: Path, referenced: Callable[[list[str]], set[str]]) -> CleanupReport | None:
+    """Remove leftovers of interrupted ingests; None when another ingest is running.
+
+    ``referenced(names)`` returns which of ``names`` the register knows.
+    """
+    tmp = root / TMP
+    if not tmp.is_dir():
+        return CleanupReport(0, 0)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return None
+            raise
+        temporary = orphans = 0
+        entries = sorted(tmp.iterdir(), key=lambda p: p.suffix != JOURNAL_SUFFIX)  # journals first
+        for entry in entries:
+            if entry.suffix == JOURNAL_SUFFIX:
+                try:
+                    names = [n for n in json.loads(entry.read_text("utf-8")) if _is_name(n)]
+                except (OSError, ValueError):
+                    names = []  # a journal cut short by the crash: its temp files never got renamed
+                known = referenced(names)
+                for name in names:
+                    if name in known:
+                        continue
+                    with contextlib.suppress(FileNotFoundError):
+                        (root / name[:2] / name[2:]).unlink()
+                        orphans += 1
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+                temporary += 1
+        return CleanupReport(temporary, orphans)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+__all__ = [
+    "CHUNK_SIZE",
+    "CleanupReport",
+    "ObjectFormatError",
+    "Pending",
+    "TempObject",
+    "Vault",
+    "clean_up",
+]

@@ -1,0 +1,658 @@
+"""Evidence: ingest into the vault, the exhibit register, viewing, extraction, verification.
+
+Every state change (ingest, withdrawal, sensitivity) is one write transaction
+holding the change and its custody entry; every access to content (view,
+extract) records a custody entry. ``verify`` records nothing: the custody
+verify command records its own ``verified`` entry around it.
+
+Decisions recorded here so the front ends agree:
+
+* Only case members (or supervisors) may ingest, and only into open cases;
+  the producing officer must be on the case too.
+* Withdrawn exhibits stay in the vault and can still be viewed and
+  extracted (the defence may ask for unused material; CPIA requires it to
+  be retained), and ``verify`` checks them; they leave the default register.
+* ``duplicate_of`` names the first exhibit of the same case with identical
+  content; content shared with another case is stored once but not
+  announced (that would tell a user about a case they may not see).
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session as OrmSession
+
+from casedesk import settings, tool_id
+from casedesk.datadir import DataDir
+from casedesk.errors import Cancelled, IntegrityError, NotFound, UsageError
+from casedesk.evidence import references
+from casedesk.evidence.objectformat import write_all
+from casedesk.evidence.pipeline import Ingester, StoredFile
+from casedesk.evidence.readback import ObjectProblem, mismatches, open_verified, read_object
+from casedesk.evidence.sources import SkippedItem, collect
+from casedesk.evidence.vault import CleanupReport, Vault, clean_up
+from casedesk.fsutil import fsync_dir
+from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.security.roles import Permission, Role
+from casedesk.services.session import Session
+from casedesk.store.engine import read_session
+from casedesk.store.models import Case, CaseMember, Exhibit, User, VaultObject
+from casedesk.timeutil import iso_utc, to_utc, utc_now
+
+log = logging.getLogger("casedesk.evidence")
+
+DEFAULT_LOCATION = "CaseDesk vault"
+BATCH_FILES = 500
+BATCH_BYTES = 256 << 20
+BATCH_SECONDS = 5.0
+MAX_DESCRIPTION = 4000
+
+__all__ = [
+    "Evidence",
+    "ExhibitProblem",
+    "ExhibitView",
+    "IngestMetadata",
+    "IngestSummary",
+    "SkippedItem",
+    "clean_up_vault",
+]
+
+
+@dataclass(frozen=True)
+class IngestMetadata:
+    description: str
+    seized_from: str = ""
+    seized_at: datetime | None = None  # aware; the CLI parses --seized-at with a zone
+    location: str = ""  # where seized / received
+    seal: str = ""
+    producer: str | None = None  # producing officer's user name; default the signed-in user
+    sensitive: bool = False  # MG6D-like; excluded from bundles by default
+
+
+@dataclass(frozen=True)
+class ExhibitView:
+    """Everything the register, the GUI detail pane and the bundle need about one exhibit."""
+
+    case_ref: str
+    reference: str
+    description: str
+    producer: str
+    producer_name: str
+    seized_from: str
+    seized_at: datetime | None
+    seized_location: str
+    seal: str
+    original_name: str
+    relative_path: str
+    size: int
+    fs_modified: datetime | None
+    fs_changed: datetime | None
+    fs_accessed: datetime | None
+    mime_type: str
+    type_description: str
+    type_warning: str | None
+    sha256: str
+    md5: str | None
+    sha1: str | None
+    duplicate_of: str | None
+    ingested_by: str
+    ingested_at: datetime
+    tool: str
+    sensitive: bool
+    status: str
+    withdrawn_reason: str | None
+    custodian: str
+    custodian_is_user: bool
+    location: str
+    checked_out: bool
+    seized_offset: str | None = None  # the UTC offset the seizure time was entered with, e.g. +01:00
+
+
+@dataclass
+class IngestSummary:
+    ingested: list[ExhibitView] = field(default_factory=list)
+    skipped: list[SkippedItem] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def duplicates(self) -> list[ExhibitView]:
+        return [e for e in self.ingested if e.duplicate_of is not None]
+
+    @property
+    def warnings(self) -> list[ExhibitView]:
+        return [e for e in self.ingested if e.type_warning]
+
+
+@dataclass(frozen=True)
+class ExhibitProblem:
+    case_ref: str
+    reference: str
+    kind: str  # "missing object" | "wrong hash" | "failed authentication" | "wrong size" | ...
+    message: str
+
+
+def _offset_text(value: datetime) -> str:
+    off = value.utcoffset() or timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _clean_meta(meta: IngestMetadata) -> IngestMetadata:
+    description = " ".join(meta.description.split())
+    if not description:
+        raise UsageError("an exhibit needs a description, e.g. --description 'Dossier handed over by the journalist'")
+    if len(description) > MAX_DESCRIPTION:
+        raise UsageError(f"description too long: at most {MAX_DESCRIPTION} characters")
+    if meta.seized_at is not None:
+        if meta.seized_at.tzinfo is None or meta.seized_at.utcoffset() is None:
+            raise UsageError("the seizure time has no time zone; add Z (UTC) or an offset such as +01:00")
+        if to_utc(meta.seized_at) > utc_now() + timedelta(minutes=5):
+            raise UsageError("the seizure time is in the future; check the date and the time zone")
+    seal = meta.seal.strip()
+    if len(seal) > 64:
+        raise UsageError("seal or bag number too long: at most 64 characters")
+    return IngestMetadata(
+        description=description, seized_from=" ".join(meta.seized_from.split()), seized_at=meta.seized_at,
+        location=" ".join(meta.location.split()), seal=seal,
+        producer=meta.producer.strip() if meta.producer else None, sensitive=bool(meta.sensitive),
+    )
+
+
+def _require_open(case: Case) -> None:
+    if case.status == "closed":
+        raise UsageError(f"case {case.reference} is closed; its exhibits can no longer change")
+
+
+def _on_case(db: OrmSession, case: Case, user: User) -> bool:
+    if user.role == Role.SUPERVISOR.value or case.officer_in_charge_id == user.id:
+        return True
+    return db.get(CaseMember, (case.id, user.id)) is not None
+
+
+def _referenced_names(engine: Engine, names: list[str]) -> set[str]:
+    if not names:
+        return set()
+    with read_session(engine) as db:
+        found: set[str] = set()
+        for i in range(0, len(names), 500):
+            part = names[i: i + 500]
+            found.update(db.scalars(select(VaultObject.name).where(VaultObject.name.in_(part))))
+        return found
+
+
+def clean_up_vault(datadir: DataDir, engine: Engine) -> CleanupReport | None:
+    """Remove leftovers of interrupted ingests (called at sign-in, after migrations)."""
+    report = clean_up(datadir.vault, lambda names: _referenced_names(engine, names))
+    if report is not None and (report.temporary_files or report.orphan_objects):
+        log.info("vault clean-up: %d temporary file(s), %d unreferenced object(s) removed",
+                 report.temporary_files, report.orphan_objects)
+    return report
+
+
+class Evidence:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.vault = Vault(session.datadir.vault, session.keys.vault_encryption, session.keys.vault_naming)
+
+    # --- helpers -----------------------------------------------------------
+    def _users(self, db: OrmSession) -> dict[int, User]:
+        return {u.id: u for u in db.scalars(select(User))}
+
+    def _view(self, case: Case, ex: Exhibit, users: dict[int, User], refs: dict[int, str]) -> ExhibitView:
+        producer = users.get(ex.producer_id)
+        ingester = users.get(ex.ingested_by_id)
+        return ExhibitView(
+            case_ref=case.reference, reference=ex.reference, description=ex.description,
+            producer=producer.username if producer else "?", producer_name=producer.full_name if producer else "?",
+            seized_from=ex.seized_from, seized_at=ex.seized_at, seized_location=ex.seized_location, seal=ex.seal,
+            original_name=ex.original_name, relative_path=ex.relative_path, size=ex.size,
+            fs_modified=ex.fs_modified, fs_changed=ex.fs_changed, fs_accessed=ex.fs_accessed,
+            mime_type=ex.mime_type, type_description=ex.type_description, type_warning=ex.type_warning,
+            sha256=ex.sha256, md5=ex.md5, sha1=ex.sha1,
+            duplicate_of=refs.get(ex.duplicate_of_id) if ex.duplicate_of_id else None,
+            ingested_by=ingester.username if ingester else "?", ingested_at=ex.ingested_at, tool=ex.tool,
+            sensitive=ex.sensitive, status=ex.status, withdrawn_reason=ex.withdrawn_reason,
+            custodian=ex.custodian, custodian_is_user=ex.custodian_is_user, location=ex.location,
+            checked_out=ex.checked_out, seized_offset=ex.seized_offset,
+        )
+
+    def _views(self, db: OrmSession, case: Case, rows: Sequence[Exhibit]) -> list[ExhibitView]:
+        users = self._users(db)
+        dup_ids = {r.duplicate_of_id for r in rows if r.duplicate_of_id}
+        refs = {r.id: r.reference for r in rows}
+        missing = dup_ids - set(refs)
+        if missing:
+            refs.update({i: ref for i, ref in db.execute(
+                select(Exhibit.id, Exhibit.reference).where(Exhibit.id.in_(missing)))})
+        return [self._view(case, r, users, refs) for r in rows]
+
+    def _exhibit(self, db: OrmSession, case: Case, exhibit_ref: str) -> Exhibit:
+        ref = references.normalise(exhibit_ref)
+        ex = db.scalar(select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == ref))
+        if ex is None:
+            raise NotFound(f"no exhibit {ref} in case {case.reference}; `casedesk evidence list "
+                           f"{case.reference}` shows the register")
+        return ex
+
+    def _check_writable(self) -> None:
+        if self.s.integrity_alerts:
+            raise IntegrityError(
+                "changes are blocked: " + self.s.integrity_alerts[0]
+                + " Run `casedesk verify` and restore the latest database before continuing."
+            )
+
+    # --- the register ------------------------------------------------------
+    def list(self, case_ref: str, include_withdrawn: bool = False) -> list[ExhibitView]:
+        """The case's exhibits in natural reference order (JAS/2 before JAS/10)."""
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            query = select(Exhibit).where(Exhibit.case_id == case.id)
+            if not include_withdrawn:
+                query = query.where(Exhibit.status == "active")
+            rows = list(db.scalars(query))
+            views = self._views(db, case, rows)
+        return sorted(views, key=lambda v: references.sort_key(v.reference))
+
+    def show(self, case_ref: str, exhibit_ref: str) -> ExhibitView:
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            return self._views(db, case, [self._exhibit(db, case, exhibit_ref)])[0]
+
+    # --- ingest ------------------------------------------------------------
+    def ingest(self, case_ref: str, paths: Sequence[Path], meta: IngestMetadata,
+               progress: Progress = no_progress, cancel: CancelToken | None = None) -> IngestSummary:
+        """Hash, type and encrypt ``paths`` (files and folders) into the case's register."""
+        self.s.require(Permission.EVIDENCE_INGEST)
+        meta = _clean_meta(meta)
+        if not paths:
+            raise UsageError("nothing to ingest: name at least one file or folder")
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
+            _require_open(case)
+            producer = self._producer(db, case, meta.producer)
+            algorithms = list(settings.get(db, "digests.extra"))
+            case_ref = case.reference
+        self._check_writable()
+        files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
+        summary = IngestSummary(skipped=list(skipped))
+        cancel = cancel or CancelToken()
+        started = time.monotonic()
+        with self.vault.ingest_lock():
+            batch: builtins.list[StoredFile] = []
+            batch_bytes = 0
+            batch_started = time.monotonic()
+            try:
+                for item in Ingester(self.vault, algorithms).run(files, progress, cancel):
+                    if not isinstance(item, StoredFile):
+                        summary.skipped.append(SkippedItem(str(item.source.path), item.reason))
+                        continue
+                    batch.append(item)
+                    batch_bytes += item.pending.size
+                    if (len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES
+                            or time.monotonic() - batch_started >= BATCH_SECONDS):
+                        summary.ingested += self._commit(case_ref, producer, meta, batch)
+                        batch, batch_bytes, batch_started = [], 0, time.monotonic()
+                if batch:
+                    summary.ingested += self._commit(case_ref, producer, meta, batch)
+                    batch = []
+            finally:
+                for item in batch:  # not committed: an error stopped the ingest
+                    item.pending.temp.unlink(missing_ok=True)
+        summary.cancelled = cancel.cancelled
+        log.info("ingest into %s: %d exhibit(s), %d duplicate(s), %d skipped%s in %.1f s",
+                 case_ref, len(summary.ingested), len(summary.duplicates), len(summary.skipped),
+                 " (cancelled)" if summary.cancelled else "", time.monotonic() - started)
+        return summary
+
+    def _producer(self, db: OrmSession, case: Case, username: str | None) -> str:
+        user = self.s.user_by_name(db, username) if username else db.get(User, self.s.user.id)
+        assert user is not None
+        if user.disabled or user.role == Role.ADMIN.value:
+            raise UsageError(f"{user.username} cannot produce exhibits (disabled or administrator account)")
+        if not _on_case(db, case, user):
+            raise UsageError(f"the producing officer {user.username} is not a member of case {case.reference}; "
+                             "a supervisor can add them with `casedesk case member add`")
+        return user.username
+
+    def _commit(self, case_ref: str, producer_name: str, meta: IngestMetadata,
+                batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
+        """Publish the batch's objects, then insert its exhibits and custody entries in one transaction."""
+        journal = self.vault.publish([b.pending for b in batch])
+        now = utc_now()
+        tool = tool_id()
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
+            _require_open(case)
+            producer = self.s.user_by_name(db, producer_name)
+            names = sorted({b.pending.name for b in batch})
+            objects: dict[str, tuple[int, int, str]] = {}
+            for i in range(0, len(names), 500):
+                for o in db.scalars(select(VaultObject).where(VaultObject.name.in_(names[i: i + 500]))):
+                    objects[o.name] = (o.id, o.size, o.sha256)
+            first: dict[int, tuple[int, str]] = {}
+            known_ids = [v[0] for v in objects.values()]
+            for i in range(0, len(known_ids), 500):
+                rows = db.execute(
+                    select(Exhibit.object_id, Exhibit.id, Exhibit.reference)
+                    .where(Exhibit.case_id == case.id, Exhibit.object_id.in_(known_ids[i: i + 500]))
+                    .order_by(Exhibit.id)
+                )
+                for object_id, ex_id, ref in rows:
+                    first.setdefault(object_id, (ex_id, ref))
+            next_object = int(db.scalar(select(func.max(VaultObject.id))) or 0) + 1
+            next_exhibit = int(db.scalar(select(func.max(Exhibit.id))) or 0) + 1
+            number = references.next_number(db, case.id, producer.initials)
+            new_objects: builtins.list[dict[str, Any]] = []
+            new_exhibits: builtins.list[dict[str, Any]] = []
+            entries: builtins.list[dict[str, Any]] = []
+            for b in batch:
+                obj = objects.get(b.pending.name)
+                if obj is None:
+                    obj = (next_object, b.pending.size, b.sha256)
+                    next_object += 1
+                    objects[b.pending.name] = obj
+                    new_objects.append({"id": obj[0], "name": b.pending.name, "size": b.pending.size,
+                                        "sha256": b.sha256, "created_at": now})
+                elif obj[1] != b.pending.size or obj[2] != b.sha256:
+                    raise IntegrityError(
+                        f"the register's vault object {b.pending.name[:12]}... disagrees with content that "
+                        "has the same name; run `casedesk verify` before ingesting more"
+                    )
+                dup = first.get(obj[0])
+                ref = references.format_reference(producer.initials, number)
+                row = self._exhibit_row(next_exhibit, case.id, ref, number, producer, meta, b, obj[0],
+                                        dup[0] if dup else None, now, tool)
+                new_exhibits.append(row)
+                if dup is None:
+                    first[obj[0]] = (next_exhibit, ref)
+                entries.append(self._ingest_entry(case.reference, ref, producer.username, meta, b,
+                                                  dup[1] if dup else None, row["location"], now))
+                next_exhibit += 1
+                number += 1
+            if new_objects:
+                db.execute(insert(VaultObject), new_objects)
+            db.execute(insert(Exhibit), new_exhibits)
+            for entry in entries:
+                self.s.record(db, "exhibit.ingested", **entry)
+            inserted = builtins.list(
+                db.scalars(select(Exhibit).where(Exhibit.id.in_([r["id"] for r in new_exhibits])))
+            )
+            inserted.sort(key=lambda r: r.id)
+            views = self._views(db, case, inserted)
+        with contextlib.suppress(OSError):
+            journal.unlink()
+        return views
+
+    def _exhibit_row(self, ex_id: int, case_id: int, ref: str, number: int, producer: User, meta: IngestMetadata,
+                     b: StoredFile, object_id: int, duplicate_of: int | None, now: datetime,
+                     tool: str) -> dict[str, Any]:
+        return {
+            "id": ex_id, "case_id": case_id, "reference": ref, "initials": producer.initials, "number": number,
+            "description": meta.description, "producer_id": producer.id, "seized_from": meta.seized_from,
+            "seized_at": meta.seized_at,
+            "seized_offset": _offset_text(meta.seized_at) if meta.seized_at else None,
+            "seized_location": meta.location, "seal": meta.seal,
+            "original_name": b.source.path.name, "relative_path": b.source.relative_path,
+            "size": b.pending.size, "fs_modified": b.modified, "fs_changed": b.changed, "fs_accessed": b.accessed,
+            "mime_type": b.file_type.mime, "type_description": b.file_type.description,
+            "type_warning": b.file_type.warning, "sha256": b.sha256, "md5": b.digests.get("md5"),
+            "sha1": b.digests.get("sha1"), "object_id": object_id, "duplicate_of_id": duplicate_of,
+            "ingested_by_id": self.s.user.id, "ingested_at": now, "tool": tool, "sensitive": meta.sensitive,
+            "status": "active", "withdrawn_reason": None, "custodian": producer.username,
+            "custodian_is_user": True, "location": meta.location or DEFAULT_LOCATION, "checked_out": False,
+        }
+
+    def _ingest_entry(self, case_ref: str, ref: str, producer: str, meta: IngestMetadata, b: StoredFile,
+                      duplicate_of: str | None, location: str, now: datetime) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "size": b.pending.size, "mime": b.file_type.mime, "type": b.file_type.description,
+            "original_name": b.source.path.name, "relative_path": b.source.relative_path,
+            "producer": producer, "seized_from": meta.seized_from, "seized_location": meta.location,
+            "seal": meta.seal, "sensitive": meta.sensitive,
+            "seized_at": iso_utc(meta.seized_at) if meta.seized_at else None,
+            "seized_offset": _offset_text(meta.seized_at) if meta.seized_at else None,
+            "fs_modified": iso_utc(b.modified) if b.modified else None,
+            "fs_changed": iso_utc(b.changed) if b.changed else None,
+            "fs_accessed": iso_utc(b.accessed) if b.accessed else None,
+        }
+        for algorithm in ("md5", "sha1"):
+            if algorithm in b.digests:
+                data[algorithm] = b.digests[algorithm]
+        if duplicate_of:
+            data["duplicate_of"] = duplicate_of
+        if b.file_type.warning:
+            data["type_warning"] = b.file_type.warning
+        return {"case_ref": case_ref, "exhibit_ref": ref, "sha256": b.sha256, "to_party": producer,
+                "location": location, "text": meta.description, "data": data, "at": now}
+
+    # --- content -----------------------------------------------------------
+    def _locate(self, case_ref: str, exhibit_ref: str, permission: Permission) -> tuple[str, Exhibit, VaultObject]:
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, permission)
+            ex = self._exhibit(db, case, exhibit_ref)
+            obj = db.get(VaultObject, ex.object_id)
+            if obj is None:
+                raise IntegrityError(f"exhibit {ex.reference}: the register has no vault object for it")
+            return case.reference, ex, obj
+
+    @contextlib.contextmanager
+    def read_original(self, case_ref: str, exhibit_ref: str) -> Iterator[BinaryIO]:
+        """The exhibit's original bytes, authenticated; records NOTHING (the caller records its own entry)."""
+        case, ex, obj = self._locate(case_ref, exhibit_ref, Permission.CASE_CONTENT)
+        stream = open_verified(self.vault, obj.name, ex.size, ex.sha256, f"{ex.reference} in {case}")
+        try:
+            yield cast(BinaryIO, stream)
+        finally:
+            stream.close()
+
+    @contextlib.contextmanager
+    def open_content(self, case_ref: str, exhibit_ref: str) -> Iterator[BinaryIO]:
+        """View an exhibit: records one ``exhibit.viewed`` entry, then streams the original bytes."""
+        case, ex, obj = self._locate(case_ref, exhibit_ref, Permission.CASE_CONTENT)
+        stream = open_verified(self.vault, obj.name, ex.size, ex.sha256, f"{ex.reference} in {case}")
+        try:
+            with self.s.write() as db:
+                self.s.record(db, "exhibit.viewed", case_ref=case, exhibit_ref=ex.reference, sha256=ex.sha256,
+                              data={"size": ex.size})
+            yield cast(BinaryIO, stream)
+        finally:
+            stream.close()
+
+    def extract(self, case_ref: str, exhibit_ref: str, dest: Path, progress: Progress = no_progress,
+                cancel: CancelToken | None = None) -> Path:
+        """Write the original bytes to ``dest`` (a new file, or into an existing folder).
+
+        The bytes go to a temporary name beside the target and are re-hashed
+        as they are decrypted; only when every recorded digest matches is the
+        file linked to its name, in the transaction that records
+        ``exhibit.extracted``. A mismatch raises ``IntegrityError`` and leaves
+        nothing at ``dest``.
+        """
+        self.s.require(Permission.EVIDENCE_EXTRACT)
+        case, ex, obj = self._locate(case_ref, exhibit_ref, Permission.EVIDENCE_EXTRACT)
+        self._check_writable()
+        dest = Path(dest).expanduser()
+        target = dest / ex.original_name if dest.is_dir() else dest
+        if os.path.lexists(target):
+            raise UsageError(f"{target} already exists; CaseDesk never overwrites: choose another path")
+        if not target.parent.is_dir():
+            raise UsageError(f"folder {target.parent} does not exist")
+        tmp = target.parent / f".{target.name}.casedesk-{uuid.uuid4().hex[:12]}.partial"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise UsageError(f"cannot write in {target.parent}: {exc.strerror}") from None
+        label = f"{ex.reference} in {case}"
+        linked = False
+        try:
+            try:
+                done = [0]
+
+                def on_bytes(n: int) -> None:
+                    done[0] += n
+                    progress(done[0], ex.size, ex.original_name)
+
+                result = read_object(self.vault, obj.name, ex.size, self._recorded(ex),
+                                     sink=lambda view: write_all(fd, view), cancel=cancel, on_bytes=on_bytes)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            wrong = mismatches(result, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
+            if wrong:
+                raise IntegrityError(f"exhibit {label}: wrong hash ({', '.join(wrong)} differs from the register); "
+                                     f"nothing was written at {target}")
+            with self.s.write() as db:
+                self.s.record(db, "exhibit.extracted", case_ref=case, exhibit_ref=ex.reference, sha256=ex.sha256,
+                              data={"destination": str(target.absolute()), "size": result.size,
+                                    "status": ex.status})
+                try:
+                    os.link(tmp, target)  # fails if something appeared at target meanwhile
+                except FileExistsError:
+                    raise UsageError(f"{target} appeared while extracting; nothing was overwritten") from None
+                linked = True
+            fsync_dir(target.parent)
+        except ObjectProblem as exc:
+            raise IntegrityError(f"exhibit {label}: {exc.kind}: {exc.detail}; nothing was written at {target}") \
+                from None
+        except BaseException:
+            if linked:
+                target.unlink(missing_ok=True)
+            raise
+        finally:
+            tmp.unlink(missing_ok=True)
+        log.info("extracted %s from %s (%d bytes)", ex.reference, case, ex.size)
+        return target
+
+    @staticmethod
+    def _recorded(ex: Exhibit) -> builtins.list[str]:
+        return ["sha256"] + [a for a in ("md5", "sha1") if getattr(ex, a)]
+
+    # --- verification ------------------------------------------------------
+    def verify(self, case_ref: str | None, progress: Progress = no_progress,
+               cancel: CancelToken | None = None) -> builtins.list[ExhibitProblem]:
+        """Re-hash every vault object of the case (or of every visible case) against the register.
+
+        Records nothing. An empty list means every exhibit's object is
+        present, authenticates and has the registered size and digests.
+        """
+        self.s.require(Permission.VERIFY)
+        with self.s.read() as db:
+            if case_ref is not None:
+                cases = [self.s.case(db, case_ref, Permission.VERIFY)]
+            else:
+                cases = [c for c in db.scalars(select(Case).order_by(Case.reference)) if self.s.case_visible(db, c)]
+            refs = {c.id: c.reference for c in cases}
+            exhibits = list(db.scalars(select(Exhibit).where(Exhibit.case_id.in_(list(refs)))))
+            object_ids = {e.object_id for e in exhibits}
+            objects = {o.id: o for o in db.scalars(select(VaultObject).where(VaultObject.id.in_(list(object_ids))))}
+        problems: builtins.list[ExhibitProblem] = []
+        by_object: dict[int, builtins.list[Exhibit]] = {}
+        for ex in exhibits:
+            obj = objects.get(ex.object_id)
+            if obj is None:
+                problems.append(ExhibitProblem(refs[ex.case_id], ex.reference, "missing object",
+                                               "the register has no vault object for this exhibit"))
+                continue
+            registered = self.vault.name_for(bytes.fromhex(obj.sha256)) if len(obj.sha256) == 64 else ""
+            if ex.sha256 != obj.sha256 or ex.size != obj.size or registered != obj.name:
+                problems.append(ExhibitProblem(refs[ex.case_id], ex.reference, "register mismatch",
+                                               "the exhibit's hash or size disagrees with its vault object's record"))
+                continue
+            by_object.setdefault(obj.id, []).append(ex)
+        total = sum(objects[i].size for i in by_object)
+        done = [0]
+        cancel = cancel or CancelToken()
+
+        def on_bytes(n: int) -> None:
+            done[0] += n
+
+        def check(object_id: int) -> builtins.list[ExhibitProblem]:
+            obj = objects[object_id]
+            group = by_object[object_id]
+            algorithms = sorted({a for ex in group for a in self._recorded(ex)})
+            try:
+                result = read_object(self.vault, obj.name, obj.size, algorithms, cancel=cancel, on_bytes=on_bytes)
+            except ObjectProblem as exc:
+                return [ExhibitProblem(refs[ex.case_id], ex.reference, exc.kind, exc.detail) for ex in group]
+            out = []
+            for ex in group:
+                wrong = mismatches(result, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
+                if wrong:
+                    out.append(ExhibitProblem(
+                        refs[ex.case_id], ex.reference, "wrong hash",
+                        f"the decrypted content's {', '.join(wrong)} differs from the register "
+                        "(altered or swapped object)"))
+            return out
+
+        order = sorted(by_object, key=lambda i: -objects[i].size)  # big ones first: better overlap
+        with ThreadPoolExecutor(2, thread_name_prefix="casedesk-verify") as pool:
+            futures = [pool.submit(check, i) for i in order]
+            try:
+                for fut in futures:
+                    while True:
+                        try:
+                            problems.extend(fut.result(timeout=0.1))
+                            break
+                        except TimeoutError:
+                            progress(done[0], total, "verifying exhibits")
+                    progress(done[0], total, "verifying exhibits")
+            except BaseException:
+                cancel.cancel()
+                for fut in futures:
+                    fut.cancel()
+                raise
+        if cancel.cancelled:
+            raise Cancelled("verification cancelled; no result")
+        problems.sort(key=lambda p: (p.case_ref, references.sort_key(p.reference)))
+        log.info("verified %d exhibit object(s): %d problem(s)", len(by_object), len(problems))
+        return problems
+
+    # --- state changes -----------------------------------------------------
+    def withdraw(self, case_ref: str, exhibit_ref: str, reason: str) -> None:
+        """Take an exhibit out of the register (never deleted; its number is never reused)."""
+        self.s.require(Permission.EVIDENCE_WITHDRAW)
+        reason = " ".join(reason.split())
+        if not reason:
+            raise UsageError("give a reason for withdrawing the exhibit (--reason)")
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.EVIDENCE_WITHDRAW)
+            _require_open(case)
+            ex = self._exhibit(db, case, exhibit_ref)
+            if ex.status == "withdrawn":
+                raise UsageError(f"exhibit {ex.reference} is already withdrawn")
+            ex.status = "withdrawn"
+            ex.withdrawn_reason = reason
+            self.s.record(db, "exhibit.withdrawn", case_ref=case.reference, exhibit_ref=ex.reference,
+                          sha256=ex.sha256, reason=reason)
+
+    def set_sensitive(self, case_ref: str, exhibit_ref: str, sensitive: bool, reason: str) -> None:
+        """Mark an exhibit sensitive (MG6D-like, left out of bundles by default) or not."""
+        self.s.require(Permission.EVIDENCE_SENSITIVITY)
+        reason = " ".join(reason.split())
+        if not reason:
+            raise UsageError("give a reason for the change of sensitivity (--reason)")
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.EVIDENCE_SENSITIVITY)
+            _require_open(case)
+            ex = self._exhibit(db, case, exhibit_ref)
+            if ex.sensitive == sensitive:
+                state = "sensitive" if sensitive else "not sensitive"
+                raise UsageError(f"exhibit {ex.reference} is already marked {state}")
+            ex.sensitive = sensitive
+            self.s.record(db, "exhibit.sensitivity_changed", case_ref=case.reference, exhibit_ref=ex.reference,
+                          reason=reason, data={"sensitive": sensitive})
+
