@@ -1,0 +1,1 @@
+"""PDF case bundles: typesetting, stamping, assembly, manifest and independent verification."""

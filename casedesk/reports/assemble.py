@@ -1,0 +1,521 @@
+"""Building the bundle PDF from a ``BundleSpec``: typeset, place, stamp, attach, bookmark, link, save.
+
+The work is streamed: pages are typeset into chunk files, each original is
+copied once into an attachment carrier (and a plain copy while it is being
+rendered), PDF originals are placed page by page into their own files, and
+only then is the bundle put together by pikepdf, which reads page and file
+data from those files as it writes. With more sources than ``batch_sources``
+the pages are first gathered into intermediate files of that many sources
+each, so the number of open files stays bounded too.
+
+Reproducible: reportlab runs in invariant mode, pikepdf writes a
+deterministic ``/ID``, every name is fixed, inputs are in exhibit-reference
+order, and the only time in the file is the export time given.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import reportlab
+from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, Stream, String
+
+from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.reports import content as C
+from casedesk.reports import sections as S
+from casedesk.reports.carrier import write_carrier
+from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates
+from casedesk.reports.stamping import PlacementError, Stamper, place_pdf
+from casedesk.reports.typeset import CONTENT_W, MARGIN_BOTTOM, PAGE_H, TOP, PageSink, Segment, Writer
+from casedesk.timeutil import iso_utc, to_utc
+
+log = logging.getLogger("casedesk.reports")
+
+MANIFEST_NAME = "CaseDesk-manifest.json"
+MANIFEST_FORMAT = "casedesk-bundle-manifest/1"
+FILES_KEY = Name("/CaseDeskFiles")
+
+
+@dataclass
+class ExhibitOutcome:
+    reference: str
+    rendering: str  # pdf | text | image | other | placeholder
+    problem: str | None
+    first_page: int  # 1-based bundle page of the label
+    last_page: int
+    attachment: str
+    size: int
+    sha256: str
+    md5: str
+    sha1: str | None
+    original_name: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    exhibits: list[ExhibitOutcome]
+    problems: list[tuple[str, str]]  # (exhibit reference, why it is a placeholder)
+    manifest: dict[str, Any]  # as embedded in the PDF (no hash of the PDF itself)
+
+
+@dataclass
+class _Exhibit:
+    info: ExhibitInfo
+    index: int
+    carrier: Path
+    outcome: ExhibitOutcome
+    label_page: int  # body index
+    label_rect: tuple[float, float, float, float]
+    last_body_page: int
+
+
+def software() -> dict[str, str]:
+    return {"reportlab": reportlab.Version, "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__}
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def attachment_name(reference: str, original_name: str, taken: set[str]) -> str:
+    """A plain-ASCII, unique file name for an exhibit's attachment: ``JAS-3_statement.pdf``."""
+    stem = _SAFE.sub("_", original_name).strip("._") or "original"
+    stem = stem[-80:]
+    base = f"{_SAFE.sub('-', reference).strip('-')}_{stem}"
+    name = base
+    n = 2
+    while name.lower() in taken:
+        name = f"{base}-{n}"
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def pdf_date(value: datetime) -> str:
+    return to_utc(value).strftime("D:%Y%m%d%H%M%SZ")
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.check()
+
+
+def build_bundle(
+    spec: BundleSpec,
+    open_original: OpenOriginal,
+    out_path: Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    text_page_cap: int = C.TEXT_PAGE_CAP,
+    batch_sources: int = 400,
+    chunk_pages: int = 250,
+) -> BuildResult:
+    """Write the bundle for ``spec`` to ``out_path`` (overwritten). Temporary files live beside it."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".casedesk-bundle-", dir=out_path.parent))
+    try:
+        return _Build(spec, open_original, work, progress, cancel, text_page_cap, batch_sources,
+                      chunk_pages).run(out_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class _Build:
+    def __init__(self, spec: BundleSpec, open_original: OpenOriginal, work: Path, progress: Progress,
+                 cancel: CancelToken | None, text_page_cap: int, batch_sources: int, chunk_pages: int) -> None:
+        self.spec = spec
+        self.open_original = open_original
+        self.work = work
+        self.progress = progress
+        self.cancel = cancel
+        self.text_page_cap = text_page_cap
+        self.batch_sources = max(4, batch_sources)
+        self.chunk_pages = chunk_pages
+        self.steps = len(spec.exhibits) + 4
+        self.exhibits: list[_Exhibit] = []
+        self.problems: list[tuple[str, str]] = []
+
+    # --- the body ----------------------------------------------------------------------
+    def _custody_for(self, reference: str) -> list[CustodyLine]:
+        return [e for e in self.spec.custody if e.exhibit_ref == reference]
+
+    def _exhibit(self, w: Writer, index: int, info: ExhibitInfo, taken: set[str]) -> None:
+        kind = C.kind_of(info.mime_type)
+        carrier = self.work / f"attach-{index:05d}.pdf"
+        copy = self.work / f"original-{index:05d}" if kind != "other" else None
+        with self.open_original(info) as source:
+            carried = write_carrier(source, carrier, info.sha256, info.reference, copy, self.cancel)
+        attachment = attachment_name(info.reference, info.original_name, taken)
+        problem: str | None = None
+        notes: list[str] = []
+        placed = None
+        prepared = None
+        try:
+            if kind == "pdf":
+                assert copy is not None
+                target = self.work / f"placed-{index:05d}.pdf"
+                try:
+                    placed = place_pdf(copy, target, info.reference)
+                except PlacementError as exc:
+                    problem = str(exc)
+                if placed is not None and placed.warnings:
+                    notes.append(
+                        f"The PDF is damaged: qpdf repaired {placed.warnings} problem(s) to read it, and its pages "
+                        "are shown as repaired. The attached original is unchanged."
+                    )
+            elif kind == "image":
+                assert copy is not None
+                try:
+                    prepared = C.prepare_image(copy, CONTENT_W, TOP - MARGIN_BOTTOM - 46)
+                except C.ImageProblem as exc:
+                    problem = str(exc)
+            rendering = "placeholder" if problem else kind
+            if problem:
+                notes.append(f"Its content cannot be shown: {problem}. A page saying so follows.")
+            place = S.label(w, info, self._custody_for(info.reference), rendering, attachment, notes)
+            if problem:
+                C.render_placeholder(w, info, problem)
+                self.problems.append((info.reference, problem))
+            elif kind == "pdf":
+                assert placed is not None
+                w.sink.add_placed(self.work / f"placed-{index:05d}.pdf", placed.pages, placed.captions)
+            elif kind == "text":
+                assert copy is not None
+                note = C.render_text(w, copy, info, self.text_page_cap)
+                if note:
+                    notes.append(note)
+            elif kind == "image":
+                assert prepared is not None
+                C.render_image(w, prepared, info)
+            else:
+                C.render_other(w, info)
+        finally:
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+        last = w.sink.last_index()
+        outcome = ExhibitOutcome(
+            reference=info.reference, rendering=rendering, problem=problem, first_page=0, last_page=0,
+            attachment=attachment, size=carried.size, sha256=carried.sha256, md5=carried.md5,
+            sha1=info.sha1, original_name=info.original_name, notes=notes,
+        )
+        self.exhibits.append(_Exhibit(info, index, carrier, outcome, place.page, place.attachment_rect, last))
+
+    def run(self, out_path: Path) -> BuildResult:
+        spec = self.spec
+        body = PageSink(self.work, "body", self.chunk_pages)
+        w = Writer(body)
+        starts: dict[str, int] = {}
+        self.progress(0, self.steps, "case summary and exhibit list")
+        S.summary(w, spec)
+        starts["summary"] = 0
+        starts["exhibit list"] = w.new_page()
+        S.exhibit_list(w, spec)
+        taken = {MANIFEST_NAME.lower()}
+        for i, info in enumerate(spec.exhibits):
+            _check(self.cancel)
+            self.progress(i + 1, self.steps, f"exhibit {info.reference}")
+            self._exhibit(w, i, info, taken)
+        _check(self.cancel)
+        self.progress(len(spec.exhibits) + 1, self.steps, "chain of custody")
+        starts["custody"] = w.new_page()
+        custody_starts = S.custody(w, spec)
+        starts["integrity"] = w.new_page()
+        S.integrity(w, spec, self.problems)
+        body.close()
+        if self.exhibits:
+            starts["exhibits"] = self.exhibits[0].label_page
+        body_pages = body.pages
+
+        # --- the front matter, now that every body page number is known -------------
+        sections = [("summary", "Case summary"), ("exhibit list", "Exhibit list (MG12)")]
+        if self.exhibits:
+            sections.append(("exhibits", "Exhibits"))
+        sections += [("custody", "Chain of custody"), ("integrity", "Integrity statement")]
+        order = [key for key, _ in sections]
+
+        def section_end(key: str) -> int:
+            pos = order.index(key)
+            return (starts[order[pos + 1]] - 1) if pos + 1 < len(order) else body_pages - 1
+
+        n_entries = 2 + len(sections) + len(self.exhibits)
+        front_pages = 1 + S.index_pages(n_entries)
+
+        def number(body_index: int) -> int:
+            return front_pages + body_index + 1
+
+        for ex in self.exhibits:
+            ex.outcome.first_page = number(ex.label_page)
+            ex.outcome.last_page = number(ex.last_body_page)
+        total = front_pages + body_pages
+        entries = [
+            S.IndexEntry(0, "Cover", "Case, marking, export time, custody log head", 1, 1),
+            S.IndexEntry(0, "Index", "This index", 2, front_pages),
+        ]
+        for key, title in sections:
+            entries.append(S.IndexEntry(0, title, "", number(starts[key]), number(section_end(key))))
+            if key == "exhibits":
+                for ex in self.exhibits:
+                    entries.append(S.IndexEntry(1, ex.info.reference, ex.info.description,
+                                                ex.outcome.first_page, ex.outcome.last_page))
+        front = PageSink(self.work, "front", self.chunk_pages)
+        fw = Writer(front)
+        S.cover(fw, spec, len(self.exhibits), total)
+        links = S.index(fw, entries, spec.case.reference, 1)
+        front.close()
+        if front.pages != front_pages:
+            raise AssertionError(f"front matter has {front.pages} pages, planned {front_pages}")
+
+        manifest = self._manifest(total)
+        outline = self._outline(sections, starts, custody_starts, number, front_pages)
+        _check(self.cancel)
+        self.progress(len(spec.exhibits) + 2, self.steps, "stamping and assembling pages")
+        segments = front.segments + body.segments
+        self._assemble(out_path, segments, total, manifest, outline, links, number)
+        self.progress(self.steps, self.steps, "bundle written")
+        log.info("bundle built: %d pages, %d exhibits, %d placeholders", total, len(self.exhibits),
+                 len(self.problems))
+        return BuildResult(total, [e.outcome for e in self.exhibits], list(self.problems), manifest)
+
+    # --- manifest and outline -------------------------------------------------------
+    def _manifest(self, total: int) -> dict[str, Any]:
+        spec = self.spec
+        return {
+            "format": MANIFEST_FORMAT,
+            "case": spec.case.reference,
+            "title": spec.case.title,
+            "marking": spec.marking,
+            "exported_at": iso_utc(spec.at),
+            "tool": spec.tool,
+            "software": software(),
+            "pages": total,
+            "bates": [bates(spec.case.reference, 1), bates(spec.case.reference, total)],
+            "custody_head": {"seq": spec.head_seq, "entry_hash": spec.head_hash},
+            "exhibits": [
+                {
+                    "reference": e.outcome.reference,
+                    "attachment": e.outcome.attachment,
+                    "original_name": e.outcome.original_name,
+                    "size": e.outcome.size,
+                    "sha256": e.outcome.sha256,
+                    "md5": e.outcome.md5,
+                    "sha1": e.outcome.sha1,
+                    "pages": [e.outcome.first_page, e.outcome.last_page],
+                    "bates": [bates(spec.case.reference, e.outcome.first_page),
+                              bates(spec.case.reference, e.outcome.last_page)],
+                    "rendering": e.outcome.rendering,
+                    "problem": e.outcome.problem,
+                }
+                for e in self.exhibits
+            ],
+        }
+
+    def _outline(self, sections: list[tuple[str, str]], starts: dict[str, int], custody_starts: dict[str, int],
+                 number: Callable[[int], int], front_pages: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
+        items: list[tuple[str, int, list[tuple[str, int]]]] = [("Cover", 1, []), ("Index", 2, [])]
+        for key, title in sections:
+            children: list[tuple[str, int]] = []
+            if key == "exhibits":
+                children = [(f"{e.info.reference} – {_one_line(e.info.description)}", e.outcome.first_page)
+                            for e in self.exhibits]
+            elif key == "custody":
+                children = [("Case entries", number(custody_starts["case"]))]
+                children += [(f"{e.info.reference}", number(custody_starts[e.info.reference]))
+                             for e in self.exhibits if e.info.reference in custody_starts]
+            items.append((title, number(starts[key]), children))
+        del front_pages
+        return items
+
+    # --- assembly ---------------------------------------------------------------------
+    def _assemble(self, out_path: Path, segments: list[Segment], total: int, manifest: dict[str, Any],
+                  outline: list[tuple[str, int, list[tuple[str, int]]]], links: list[S.IndexLink],
+                  number: Callable[[int], int]) -> None:
+        # Which exhibit's attachment goes with which segment: the one holding its label page.
+        seg_first: list[int] = []
+        page = 1
+        for seg in segments:
+            seg_first.append(page)
+            page += seg.count
+        attach_at: dict[int, list[_Exhibit]] = {}
+        for ex in self.exhibits:
+            label_number = number(ex.label_page)
+            pos = max(i for i, first in enumerate(seg_first) if first <= label_number)
+            attach_at.setdefault(pos, []).append(ex)
+        batches: list[list[int]] = [[]]
+        sources = 0
+        for i, _seg in enumerate(segments):
+            cost = 1 + len(attach_at.get(i, []))
+            if batches[-1] and sources + cost > self.batch_sources:
+                batches.append([])
+                sources = 0
+            batches[-1].append(i)
+            sources += cost
+        spec = self.spec
+        tmp = out_path.with_name(f".{out_path.name}.part")
+        if len(batches) == 1:
+            out = Pdf.new()
+            with ExitStack() as stack:
+                files = self._fill(out, stack, segments, batches[0], seg_first, attach_at, total)
+                self._finish(out, files, manifest, outline, links, total)
+                self.progress(self.steps - 1, self.steps, "writing the bundle")
+                _save(out, tmp)
+        else:
+            parts: list[Path] = []
+            for b, members in enumerate(batches):
+                _check(self.cancel)
+                part = Pdf.new()
+                with ExitStack() as stack:
+                    files = self._fill(part, stack, segments, members, seg_first, attach_at, total)
+                    part.Root[FILES_KEY] = Array([spec_ for _, spec_ in files])
+                    path = self.work / f"batch-{b:04d}.pdf"
+                    _save(part, path)
+                    parts.append(path)
+                for i in members:
+                    if segments[i].kind == "placed":
+                        segments[i].path.unlink(missing_ok=True)
+                    for ex in attach_at.get(i, []):
+                        ex.carrier.unlink(missing_ok=True)
+            out = Pdf.new()
+            with ExitStack() as stack:
+                files = []
+                for path in parts:
+                    src = stack.enter_context(Pdf.open(path))
+                    out.pages.extend(src.pages)
+                    for filespec in src.Root[FILES_KEY]:
+                        copied = out.copy_foreign(filespec)
+                        files.append((str(copied.F), copied))
+                self._finish(out, files, manifest, outline, links, total)
+                self.progress(self.steps - 1, self.steps, "writing the bundle")
+                _save(out, tmp)
+        tmp.replace(out_path)
+        del spec
+
+    def _fill(self, out: Pdf, stack: ExitStack, segments: list[Segment], members: list[int],
+              seg_first: list[int], attach_at: dict[int, list[_Exhibit]], total: int) -> list[tuple[str, Any]]:
+        stamper = Stamper(out, self.work, self.spec.case.reference, self.spec.marking, total)
+        files: list[tuple[str, Any]] = []
+        for i in members:
+            _check(self.cancel)
+            seg = segments[i]
+            src = stack.enter_context(Pdf.open(seg.path))
+            for k in range(seg.count):
+                n = seg_first[i] + k
+                out.pages.append(src.pages[seg.first + k])
+                caption = seg.captions[k] if seg.captions else ""
+                stamper.stamp(out.pages[-1], n, caption)
+            for ex in attach_at.get(i, []):
+                carrier = stack.enter_context(Pdf.open(ex.carrier))
+                stream = out.copy_foreign(carrier.Root.CaseDeskFile)
+                filespec = _filespec(out, stream, ex)
+                page = out.pages[ex.outcome.first_page - seg_first[members[0]]]
+                _attach_annotation(out, page, filespec, ex)
+                files.append((ex.outcome.attachment, filespec))
+        return files
+
+    def _finish(self, out: Pdf, files: list[tuple[str, Any]], manifest: dict[str, Any],
+                outline: list[tuple[str, int, list[tuple[str, int]]]], links: list[S.IndexLink],
+                total: int) -> None:
+        spec = self.spec
+        data = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+        stream = Stream(out, data)
+        stream.Type = Name.EmbeddedFile
+        stream.Subtype = Name("/application/json")
+        stream.Params = Dictionary(Size=len(data))
+        manifest_spec = out.make_indirect(Dictionary(
+            Type=Name.Filespec, F=String(MANIFEST_NAME), UF=String(MANIFEST_NAME),
+            EF=Dictionary(F=stream, UF=stream), AFRelationship=Name.Data,
+            Desc=String("CaseDesk manifest: the bundle's exhibits, their hashes and the custody log head"),
+        ))
+        tree = NameTree.new(out)
+        for name, filespec in sorted([*files, (MANIFEST_NAME, manifest_spec)], key=lambda item: item[0]):
+            tree[name] = filespec
+        out.Root.Names = Dictionary(EmbeddedFiles=tree.obj)
+        # Index links.
+        for link in links:
+            page = out.pages[link.page + 1]
+            target = out.pages[link.target - 1]
+            annot = Dictionary(
+                Type=Name.Annot, Subtype=Name.Link, Rect=Array([round(v, 2) for v in link.rect]),
+                Border=Array([0, 0, 0]), Dest=Array([target.obj, Name.XYZ, 0, PAGE_H, 0]),
+            )
+            _add_annot(out, page, annot)
+        # Bookmarks.
+        with out.open_outline() as tree_outline:
+            for title, first, children in outline:
+                item = OutlineItem(title, first - 1)
+                for child_title, child_first in children:
+                    item.children.append(OutlineItem(child_title, child_first - 1))
+                tree_outline.root.append(item)
+        out.Root.PageMode = Name.UseOutlines
+        out.Root.Lang = String("en-GB")
+        out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        stamp = pdf_date(spec.at)
+        out.docinfo = out.make_indirect(Dictionary(
+            Title=String(f"Case bundle {spec.case.reference} – {spec.case.title}"),
+            Subject=String(f"Case bundle, {total} pages, {spec.marking}"),
+            Author=String(spec.prepared_by),
+            Creator=String(spec.tool),
+            Producer=String(f"{spec.tool} (reportlab {reportlab.Version}, pikepdf {pikepdf.__version__}, "
+                            f"qpdf {pikepdf.__libqpdf_version__})"),
+            CreationDate=String(stamp),
+            ModDate=String(stamp),
+        ))
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 90 else text[:89] + "…"
+
+
+def _filespec(out: Pdf, stream: Any, ex: _Exhibit) -> Any:
+    stream.Type = Name.EmbeddedFile
+    mime = ex.info.mime_type.split(";")[0].strip() or "application/octet-stream"
+    stream.Subtype = Name("/" + mime.replace("/", "#2F")) if re.fullmatch(r"[\w.+-]+/[\w.+-]+", mime) else Name(
+        "/application#2Foctet-stream")
+    stream.Params = Dictionary(Size=ex.outcome.size, CheckSum=String(bytes.fromhex(ex.outcome.md5)))
+    desc = f"Exhibit {ex.info.reference}: {_one_line(ex.info.description)} (SHA-256 {ex.outcome.sha256})"
+    return out.make_indirect(Dictionary(
+        Type=Name.Filespec, F=String(ex.outcome.attachment), UF=String(ex.outcome.attachment),
+        EF=Dictionary(F=stream, UF=stream), Desc=String(desc), AFRelationship=Name.Source,
+    ))
+
+
+def _add_annot(out: Pdf, page: pikepdf.Page, annot: Dictionary) -> None:
+    annots = page.obj.get(Name.Annots)
+    if annots is None:
+        annots = Array()
+        page.obj[Name.Annots] = annots
+    annot.P = page.obj
+    annots.append(out.make_indirect(annot))
+
+
+def _attach_annotation(out: Pdf, page: pikepdf.Page, filespec: Any, ex: _Exhibit) -> None:
+    x0, y0, _x1, y1 = ex.label_rect
+    mid = (y0 + y1) / 2
+    annot = Dictionary(
+        Type=Name.Annot, Subtype=Name.FileAttachment, FS=filespec, Name=Name.Paperclip,
+        Rect=Array([round(x0 - 20, 2), round(mid - 9, 2), round(x0 - 6, 2), round(mid + 9, 2)]),
+        Contents=String(f"Original of exhibit {ex.info.reference}: {ex.outcome.attachment}"),
+        F=4,
+    )
+    _add_annot(out, page, annot)
+
+
+def _save(pdf: Pdf, path: Path) -> None:
+    pdf.save(
+        path, deterministic_id=True, compress_streams=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )

@@ -1,0 +1,354 @@
+"""An exhibit's content, rendered as well as its type allows.
+
+Text and CSV are typeset in DejaVu Sans Mono with the file's line numbers
+at the left, long lines wrapped; images are embedded at a readable size with
+their EXIF date; anything else gets a page saying what it is. A file that
+cannot be shown (an image that does not decode, a decompression bomb) gets a
+placeholder page that says why. PDFs are placed page for page by
+``stamping.place_pdf``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from PIL import Image, ImageOps, UnidentifiedImageError
+from reportlab.lib.utils import ImageReader
+
+from casedesk.reports import text as T
+from casedesk.reports.fonts import MONO
+from casedesk.reports.model import ExhibitInfo
+from casedesk.reports.typeset import CONTENT_W, GREY, INK, MARGIN_BOTTOM, MARGIN_X, TOP, Writer
+
+log = logging.getLogger("casedesk.reports")
+
+TEXT_TYPES = frozenset({
+    "application/json", "application/xml", "application/csv", "application/x-ndjson",
+    "application/javascript", "application/x-sh", "application/x-yaml", "application/yaml",
+    "application/sql", "message/rfc822",
+})
+IMAGE_TYPES = frozenset({
+    "image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp", "image/x-ms-bmp",
+})
+
+TEXT_PAGE_CAP = 200  # pages of one text exhibit typeset at most; the original is attached in full
+TEXT_BYTE_CAP = 4 * 1024 * 1024
+MONO_SIZE = 7.6
+MONO_LEADING = 9.4
+GUTTER = 30.0  # line numbers
+IMAGE_DPI = 150
+
+
+def kind_of(mime_type: str) -> str:
+    """How an exhibit is shown: ``pdf``, ``text``, ``image`` or ``other``."""
+    mime = mime_type.split(";")[0].strip().lower()
+    if mime == "application/pdf":
+        return "pdf"
+    if mime.startswith("text/") or mime in TEXT_TYPES:
+        return "text"
+    if mime in IMAGE_TYPES:
+        return "image"
+    return "other"
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size:,} bytes"
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:,.1f} {unit} ({size:,} bytes)"
+    raise AssertionError("unreachable")
+
+
+# --- text ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    bytes_read: int
+
+
+def decode_text(path: Path, cap: int = TEXT_BYTE_CAP) -> Decoded:
+    """The first ``cap`` bytes of a text file as text, in the encoding it most likely uses."""
+    with path.open("rb") as fh:
+        data = fh.read(cap)
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            return Decoded(decoder.decode(data, final=False), encoding.upper(), len(data))
+    try:
+        text = codecs.getincrementaldecoder("utf-8")(errors="strict").decode(data, final=False)
+        return Decoded(text, "UTF-8", len(data))
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:262144]).best()
+    if best is not None and best.encoding:
+        try:
+            decoder = codecs.getincrementaldecoder(best.encoding)(errors="replace")
+            return Decoded(decoder.decode(data, final=False), best.encoding.upper(), len(data))
+        except LookupError:
+            pass
+    return Decoded(data.decode("latin-1"), "ISO-8859-1 (guessed)", len(data))
+
+
+def _wrap_mono(line: str, limit_chars: int, limit_width: float) -> list[str]:
+    if line.isascii():
+        if len(line) <= limit_chars:
+            return [line]
+        pieces = []
+        while len(line) > limit_chars:
+            cut = line.rfind(" ", limit_chars - 24, limit_chars)
+            cut = limit_chars if cut <= 0 else cut + 1
+            pieces.append(line[:cut])
+            line = line[cut:]
+        pieces.append(line)
+        return pieces
+    return T.wrap(line, MONO, MONO_SIZE, limit_width)
+
+
+def render_text(w: Writer, path: Path, exhibit: ExhibitInfo, page_cap: int = TEXT_PAGE_CAP) -> str | None:
+    """Typeset a text exhibit from its plain copy; returns a note when only part of it is shown."""
+    decoded = decode_text(path)
+    text_x = MARGIN_X + GUTTER
+    limit_width = CONTENT_W - GUTTER
+    limit_chars = int(limit_width // (MONO_SIZE * 0.6021))
+    lines = decoded.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "" and decoded.bytes_read == exhibit.size:
+        lines.pop()
+    truncated_by_bytes = decoded.bytes_read < exhibit.size
+    if truncated_by_bytes and len(lines) > 1:
+        lines.pop()  # the last line read may be cut short
+    header = (
+        f"Text of exhibit {exhibit.reference}, {human_size(exhibit.size)}, decoded as {decoded.encoding}; "
+        "numbers at the left are the file's line numbers."
+    )
+    w.new_page()
+    w.c.setFillColor(GREY)
+    w.para(header, size=7.5, colour=GREY)
+    w.space(4)
+    first_page = w.anchor()
+    shown_lines = 0
+    stopped = False
+    page_lines: list[tuple[int | None, str]] = []
+    y_top = w.y
+
+    def flush(rows: list[tuple[int | None, str]], top: float) -> None:
+        c = w.c
+        numbers = c.beginText(MARGIN_X, top - MONO_SIZE)
+        numbers.setFont(MONO, 6.2, MONO_LEADING)
+        numbers.setFillColor(GREY)
+        body = c.beginText(text_x, top - MONO_SIZE)
+        body.setFont(MONO, MONO_SIZE, MONO_LEADING)
+        body.setFillColor(INK)
+        y = top - MONO_SIZE
+        for number, piece in rows:
+            numbers.textLine(f"{number:>7}" if number is not None else "")
+            if piece.isascii():
+                body.textLine(piece)
+            else:
+                body.textLine("")
+                T.draw(c, text_x, y, piece, MONO, MONO_SIZE)
+            y -= MONO_LEADING
+        c.drawText(numbers)
+        c.drawText(body)
+
+    for number, raw in enumerate(lines, start=1):
+        line = T.visible(raw.expandtabs(8))
+        for index, piece in enumerate(_wrap_mono(line, limit_chars, limit_width)):
+            if y_top - (len(page_lines) + 1) * MONO_LEADING < MARGIN_BOTTOM:
+                flush(page_lines, y_top)
+                page_lines = []
+                if w.anchor() - first_page + 1 >= page_cap:
+                    stopped = True
+                    break
+                w.break_page()
+                y_top = w.y
+            page_lines.append((number if index == 0 else None, piece))
+        if stopped:
+            break
+        shown_lines = number
+    if page_lines:
+        flush(page_lines, y_top)
+        w.y = y_top - len(page_lines) * MONO_LEADING - 6
+    note = None
+    if stopped or truncated_by_bytes:
+        total = "" if truncated_by_bytes else f" of {len(lines):,}"
+        note = (
+            f"Only lines 1 to {shown_lines:,}{total} of this text are typeset here "
+            f"(at most {page_cap} pages or {TEXT_BYTE_CAP // (1024 * 1024)} MiB per exhibit). "
+            f"The complete original ({human_size(exhibit.size)}) is attached to this PDF; "
+            "its SHA-256 is on the label page."
+        )
+        w.ensure(50)
+        w.space(4)
+        w.note(note)
+    return note
+
+
+# --- images ----------------------------------------------------------------------
+
+
+class ImageProblem(Exception):
+    """An image that cannot be shown; the message says why."""
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    data: bytes
+    pixel_size: tuple[int, int]  # as shown
+    original_size: tuple[int, int]
+    frames: int
+    exif_date: str | None
+    camera: str | None
+
+
+def _exif(image: Image.Image) -> tuple[str | None, str | None]:
+    try:
+        exif = image.getexif()
+    except (OSError, ValueError, SyntaxError):
+        return None, None
+    sub = exif.get_ifd(0x8769) if exif else {}
+    date = sub.get(36867) or sub.get(36868) or exif.get(306)
+    offset = sub.get(36881) or sub.get(36880)
+    camera = " ".join(str(exif.get(tag, "")).strip() for tag in (271, 272)).strip() or None
+    if date:
+        date_text = str(date).strip()
+        date_text += f" (offset {offset})" if offset else " (camera clock, no time zone recorded)"
+        return date_text, camera
+    return None, camera
+
+
+def prepare_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
+    """Decode, orient and downsample an image for a box of ``box_w`` x ``box_h`` points."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageProblem(
+                f"the image is larger than {Image.MAX_IMAGE_PIXELS:,} pixels, Pillow's limit against "
+                "decompression bombs; it is not decoded"
+            ) from None
+        except UnidentifiedImageError:
+            raise ImageProblem("the file is not an image Pillow can read") from None
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise ImageProblem(f"the image cannot be read ({exc})") from None
+        with image:
+            original = image.size
+            frames = int(getattr(image, "n_frames", 1) or 1)
+            exif_date, camera = _exif(image)
+            target = (max(1, int(box_w / 72 * IMAGE_DPI)), max(1, int(box_h / 72 * IMAGE_DPI)))
+            try:
+                if image.format == "JPEG":
+                    image.draft("RGB", target)
+                image.load()
+                shown = ImageOps.exif_transpose(image)
+                if shown.mode in ("RGBA", "LA", "PA") or (shown.mode == "P" and "transparency" in shown.info):
+                    rgba = shown.convert("RGBA")
+                    background = Image.new("RGB", rgba.size, (255, 255, 255))
+                    background.paste(rgba, mask=rgba.getchannel("A"))
+                    shown = background
+                elif shown.mode not in ("RGB", "L"):
+                    shown = shown.convert("RGB")
+                shown.thumbnail(target, Image.Resampling.BICUBIC)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise ImageProblem(
+                    f"the image is larger than {Image.MAX_IMAGE_PIXELS:,} pixels, Pillow's limit against "
+                    "decompression bombs; it is not decoded"
+                ) from None
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise ImageProblem(f"the image data does not decode ({exc})") from None
+    out = io.BytesIO()
+    shown.save(out, "JPEG", quality=85, optimize=False)
+    return PreparedImage(out.getvalue(), shown.size, original, frames, exif_date, camera)
+
+
+IMAGE_CAPTION_ROOM = 46.0
+
+
+def render_image(w: Writer, prepared: PreparedImage, exhibit: ExhibitInfo) -> None:
+    box_w = CONTENT_W
+    box_h = TOP - MARGIN_BOTTOM - IMAGE_CAPTION_ROOM
+    w.new_page()
+    pw, ph = prepared.pixel_size
+    scale = min(box_w / pw, box_h / ph, 72 / 96 * 2)  # small images shown up to twice their 96 dpi size
+    dw, dh = pw * scale, ph * scale
+    x = MARGIN_X + (box_w - dw) / 2
+    y = TOP - dh
+    c = w.c
+    c.drawImage(ImageReader(io.BytesIO(prepared.data)), x, y, dw, dh)
+    c.setStrokeColor(GREY)
+    c.setLineWidth(0.4)
+    c.rect(x, y, dw, dh, stroke=1, fill=0)
+    w.y = y - 12
+    ow, oh = prepared.original_size
+    lines = [f"Image of exhibit {exhibit.reference}: {ow:,} x {oh:,} pixels, shown downsampled; "
+             "the original file is attached unchanged."]
+    if prepared.frames > 1:
+        lines.append(f"The file holds {prepared.frames} frames or pages; the first is shown.")
+    lines.append(f"EXIF date taken: {prepared.exif_date}" if prepared.exif_date else "No EXIF date in the file.")
+    if prepared.camera:
+        lines.append(f"Camera (EXIF): {prepared.camera}")
+    for line in lines:
+        w.para(line, size=8, colour=GREY)
+
+
+# --- other types and placeholders ------------------------------------------------
+
+
+def render_other(w: Writer, exhibit: ExhibitInfo) -> None:
+    w.new_page()
+    w.heading(f"Exhibit {exhibit.reference}: content not typeset")
+    what = exhibit.type_description or exhibit.mime_type
+    w.para(
+        f"This exhibit is {what} ({exhibit.mime_type}), {human_size(exhibit.size)}. A PDF cannot show "
+        "this kind of content, so it is described here instead. The original file is attached to this "
+        "PDF unchanged (open the attachments panel of your PDF reader); its hashes below let you check "
+        "the copy you extract."
+    )
+    w.space(6)
+    _hash_fields(w, exhibit)
+
+
+def render_placeholder(w: Writer, exhibit: ExhibitInfo, why: str) -> None:
+    w.new_page()
+    w.heading(f"Exhibit {exhibit.reference}: content cannot be shown")
+    w.note(f"Why: {why}.")
+    w.para(
+        "The bundle was built without it; the original file is attached to this PDF unchanged, so the "
+        "exact bytes can still be examined with a suitable tool. Its hashes:"
+    )
+    w.space(4)
+    _hash_fields(w, exhibit)
+
+
+def _hash_fields(w: Writer, exhibit: ExhibitInfo) -> None:
+    rows = [("SHA-256", exhibit.sha256)]
+    if exhibit.md5:
+        rows.append(("MD5", exhibit.md5))
+    if exhibit.sha1:
+        rows.append(("SHA-1", exhibit.sha1))
+    w.fields(rows, value_font=MONO, size=8.5)
+
+
+def describe(kind: str) -> str:
+    return {
+        "pdf": "the original PDF's pages follow, each placed whole within the page margins",
+        "text": "the text follows, typeset, with the file's line numbers",
+        "image": "the image follows, downsampled to fit the page",
+        "other": "a page describing it follows (this type cannot be shown in a PDF)",
+        "placeholder": "a page saying why its content cannot be shown follows",
+    }[kind]
+

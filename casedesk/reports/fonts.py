@@ -1,0 +1,101 @@
+"""The fonts every bundle embeds, and which of them draws which character.
+
+CaseDesk ships free fonts under ``resources/fonts`` (licences beside them) so
+a bundle looks the same in every viewer: DejaVu Sans (Latin, Greek, Cyrillic,
+"£", "–") for prose, DejaVu Sans Mono for exhibit text, and Noto Sans
+Devanagari and Noto Sans Arabic for those scripts, shaped with HarfBuzz.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from casedesk.errors import StoreError
+
+FONT_DIRS = (
+    Path(__file__).resolve().parents[2] / "resources" / "fonts",
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/truetype/noto"),
+)
+
+SANS = "CaseDeskSans"
+BOLD = "CaseDeskSans-Bold"
+MONO = "CaseDeskMono"
+DEVANAGARI = "CaseDeskDevanagari"
+ARABIC = "CaseDeskArabic"
+
+FILES: dict[str, str] = {
+    SANS: "DejaVuSans.ttf",
+    BOLD: "DejaVuSans-Bold.ttf",
+    MONO: "DejaVuSansMono.ttf",
+    DEVANAGARI: "NotoSansDevanagari-Regular.ttf",
+    ARABIC: "NotoSansArabic-Regular.ttf",
+}
+
+# Fonts whose scripts need HarfBuzz shaping (conjuncts, joining forms).
+SHAPED = frozenset({DEVANAGARI, ARABIC})
+# Tried in this order for a character the chosen font lacks.
+FALLBACKS = (DEVANAGARI, ARABIC, SANS, MONO)
+# Scripts always drawn with their own (shaped) font, even where DejaVu has unshaped glyphs.
+SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0900, 0x097F, DEVANAGARI),
+    (0xA8E0, 0xA8FF, DEVANAGARI),
+    (0x0600, 0x06FF, ARABIC),
+    (0x0750, 0x077F, ARABIC),
+    (0x08A0, 0x08FF, ARABIC),
+    (0xFB50, 0xFDFF, ARABIC),
+    (0xFE70, 0xFEFF, ARABIC),
+)
+
+
+@dataclass(frozen=True)
+class FontSet:
+    coverage: dict[str, frozenset[int]]
+
+    def covers(self, font: str, code: int) -> bool:
+        return code in self.coverage[font]
+
+    def font_for(self, base: str, code: int) -> str | None:
+        if code >= 0x0600:
+            for low, high, name in SCRIPT_RANGES:
+                if low <= code <= high and code in self.coverage[name]:
+                    return name
+        if code in self.coverage[base]:
+            return base
+        for name in FALLBACKS:
+            if code in self.coverage[name]:
+                return name
+        return None
+
+
+_lock = threading.Lock()
+_fonts: FontSet | None = None
+
+
+def _find(filename: str) -> Path:
+    for folder in FONT_DIRS:
+        path = folder / filename
+        if path.is_file():
+            return path
+    raise StoreError(
+        f"font {filename} is missing from resources/fonts; reinstall CaseDesk (bundles embed it)"
+    )
+
+
+def fonts() -> FontSet:
+    """Register the bundle fonts with reportlab once per process."""
+    global _fonts
+    with _lock:
+        if _fonts is None:
+            coverage: dict[str, frozenset[int]] = {}
+            for name, filename in FILES.items():
+                font = TTFont(name, str(_find(filename)))
+                pdfmetrics.registerFont(font)
+                coverage[name] = frozenset(font.face.charToGlyph)
+            _fonts = FontSet(coverage)
+        return _fonts

@@ -1,0 +1,102 @@
+"""What a bundle is made from: plain data handed over by the service layer.
+
+``casedesk.reports`` never opens the store itself: the service layer reads the
+case, the exhibits and the custody log under the user's permissions and
+passes them here, with a function that opens an exhibit's decrypted
+original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    reference: str
+    title: str  # operation name
+    offences: tuple[str, ...]
+    officer_in_charge: str  # shown as it should read, e.g. "Jane A Smith (jsmith)"
+    summary: str  # MG5-like case summary
+
+
+@dataclass(frozen=True)
+class ExhibitInfo:
+    reference: str
+    description: str
+    producer: str
+    seized_from: str
+    seized_at: datetime | None
+    seized_location: str
+    seal: str
+    original_name: str
+    size: int
+    mime_type: str
+    type_description: str
+    type_warning: str | None
+    sha256: str
+    md5: str | None
+    sha1: str | None
+    ingested_by: str
+    ingested_at: datetime
+    tool: str
+    custodian: str
+    location: str
+    duplicate_of: str | None = None
+    fs_modified: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CustodyLine:
+    seq: int
+    timestamp: datetime
+    actor: str
+    action: str
+    exhibit_ref: str | None
+    entry_hash: str
+    reason: str | None = None
+    location: str | None = None
+    from_party: str | None = None
+    to_party: str | None = None
+    sha256: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class BundleSpec:
+    case: CaseInfo
+    exhibits: tuple[ExhibitInfo, ...]  # the exhibits to include, in bundle order
+    custody: tuple[CustodyLine, ...]  # the case's entries up to the head, in log order
+    marking: str
+    at: datetime  # the export time printed in the bundle
+    head_seq: int  # the custody log head the bundle was made from
+    head_hash: str
+    prepared_by: str
+    tool: str
+    verification: tuple[str, ...]  # what the verification run at export checked
+    file_name: str = "bundle.pdf"
+    withheld: int = 0  # how many of the case's exhibits the selection left out (never which)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+OpenOriginal = Callable[[ExhibitInfo], AbstractContextManager[BinaryIO]]
+
+
+_REF_PART = re.compile(r"(\d+)")
+
+
+def exhibit_sort_key(reference: str) -> tuple[tuple[int, str | int], ...]:
+    """Natural order of exhibit references: JAS/2 before JAS/10."""
+    return tuple(
+        (1, int(part)) if part.isdigit() else (0, part) for part in _REF_PART.split(reference) if part
+    )
+
+
+def bates(case_reference: str, number: int) -> str:
+    """The Bates number of bundle page ``number`` (1-based): case prefix and zero-padded number."""
+    return f"{case_reference}-{number:06d}"

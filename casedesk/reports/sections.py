@@ -1,0 +1,401 @@
+"""The bundle's own pages: cover, index, case summary, exhibit list, labels, custody, integrity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+
+from casedesk.reports import text as T
+from casedesk.reports.content import describe, human_size
+from casedesk.reports.fonts import BOLD, MONO, SANS
+from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, bates
+from casedesk.reports.typeset import (
+    CONTENT_W,
+    GREY,
+    INK,
+    LIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_X,
+    PAGE_W,
+    TOP,
+    WARN,
+    Column,
+    Writer,
+)
+from casedesk.timeutil import iso_utc, uk_display, utc_and_uk
+
+NOTE_ACTIONS = ("note.",)
+
+
+def _when(value: object) -> str:
+    from datetime import datetime
+
+    return utc_and_uk(value) if isinstance(value, datetime) else ""
+
+
+# --- cover ----------------------------------------------------------------------------
+
+
+def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
+    c = w.c
+    w.y = TOP - 20
+    c.setFillColor(GREY)
+    T.draw(c, MARGIN_X, w.y, "CASE BUNDLE FOR THE PROSECUTOR", BOLD, 10)
+    w.y -= 40
+    c.setFillColor(INK)
+    T.draw(c, MARGIN_X, w.y, T.visible(spec.case.reference), BOLD, 26)
+    w.y -= 30
+    for line in T.wrap(T.visible(spec.case.title), SANS, 16, CONTENT_W):
+        T.draw(c, MARGIN_X, w.y, line, SANS, 16)
+        w.y -= 21
+    w.y -= 8
+    # The security marking, boxed.
+    c.setStrokeColor(WARN)
+    c.setLineWidth(1.5)
+    box_h = 30
+    c.rect(MARGIN_X, w.y - box_h, CONTENT_W, box_h, stroke=1, fill=0)
+    c.setFillColor(WARN)
+    T.draw_centred(c, PAGE_W / 2, w.y - 20, spec.marking, BOLD, 14)
+    c.setFillColor(INK)
+    w.y -= box_h + 22
+    offences = "\n".join(spec.case.offences) or "(none recorded)"
+    w.fields([
+        ("Offence(s)", offences),
+        ("Officer in charge", spec.case.officer_in_charge),
+        ("Prepared by", spec.prepared_by),
+        ("Exported (UTC)", f"{spec.at:%Y-%m-%d %H:%M:%S} UTC"),
+        ("Exported (UK local)", uk_display(spec.at)),
+        ("Security marking", spec.marking),
+        ("Exhibits in bundle", f"{exhibits}"),
+        ("Pages in bundle", f"{pages} ({bates(spec.case.reference, 1)} to {bates(spec.case.reference, pages)})"),
+        ("Custody log head", f"entry {spec.head_seq}"),
+        ("Head entry hash", spec.head_hash),
+        ("Produced with", spec.tool),
+    ], label_width=140, size=10)
+    w.space(10)
+    w.para(
+        "This bundle was made from the case's custody log up to and including the head entry above. Its "
+        "SHA-256 is in the file beside it (" + spec.file_name + ".sha256) and in the custody log entry that "
+        "records this export. The last page explains how to check it without CaseDesk.",
+        size=8.5, colour=GREY,
+    )
+
+
+# --- index -----------------------------------------------------------------------------
+
+INDEX_ROW = 15.0
+INDEX_TITLE_SPACE = 70.0
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    level: int  # 0 section, 1 exhibit
+    label: str
+    text: str
+    first: int  # 1-based bundle page
+    last: int
+
+
+@dataclass(frozen=True)
+class IndexLink:
+    page: int  # 0-based index of the index page within the front matter
+    rect: tuple[float, float, float, float]
+    target: int  # 1-based bundle page
+
+
+def index_rows_per_page() -> tuple[int, int]:
+    """Rows on the first index page and on each following one."""
+    first = int((TOP - INDEX_TITLE_SPACE - 18 - MARGIN_BOTTOM) // INDEX_ROW)
+    other = int((TOP - 18 - MARGIN_BOTTOM) // INDEX_ROW)
+    return first, other
+
+
+def index_pages(entries: int) -> int:
+    first, other = index_rows_per_page()
+    if entries <= first:
+        return 1
+    return 1 + -(-(entries - first) // other)
+
+
+def index(w: Writer, entries: Sequence[IndexEntry], case_reference: str, front_first: int) -> list[IndexLink]:
+    """Typeset the index (a fixed number of rows per page); returns where each row's link goes."""
+    first_rows, other_rows = index_rows_per_page()
+    links: list[IndexLink] = []
+    col_label = MARGIN_X
+    col_text = MARGIN_X + 70
+    col_pages = PAGE_W - MARGIN_X - 190
+    col_bates = PAGE_W - MARGIN_X
+    text_limit = col_pages - col_text - 8
+    position = 0
+    page_no = 0
+    while position < len(entries) or page_no == 0:
+        w.new_page()
+        c = w.c
+        page_index = w.anchor() - front_first
+        if page_no == 0:
+            w.title("Index")
+            w.para("Each entry links to its first page. Page numbers are the bundle's own (stamped at the top "
+                   "right of every page); Bates numbers are stamped at the bottom right.", size=8, colour=GREY)
+            w.y = TOP - INDEX_TITLE_SPACE
+        rows = first_rows if page_no == 0 else other_rows
+        c.setFillColor(GREY)
+        T.draw(c, col_label, w.y - 8, "Section / exhibit", BOLD, 7.5)
+        T.draw_right(c, col_pages + 60, w.y - 8, "Pages", BOLD, 7.5)
+        T.draw_right(c, col_bates, w.y - 8, "First Bates number", BOLD, 7.5)
+        c.setFillColor(INK)
+        w.y -= 18
+        for entry in entries[position:position + rows]:
+            base = w.y - 10.5
+            font = BOLD if entry.level == 0 else SANS
+            indent = 0 if entry.level == 0 else 12
+            label = T.visible(entry.label)
+            T.draw(c, col_label + indent, base, label, font, 9)
+            text = T.truncate(T.visible(entry.text), SANS, 8.5, text_limit)
+            T.draw(c, col_text, base, text, SANS, 8.5)
+            pages = f"{entry.first}" if entry.first == entry.last else f"{entry.first}–{entry.last}"
+            T.draw_right(c, col_pages + 60, base, pages, SANS, 9)
+            c.setFillColor(GREY)
+            T.draw_right(c, col_bates, base, bates(case_reference, entry.first), MONO, 7.5)
+            c.setFillColor(INK)
+            c.setStrokeColor(LIGHT)
+            c.setLineWidth(0.3)
+            c.setDash(1, 2)
+            c.line(col_label, w.y - INDEX_ROW + 1, col_bates, w.y - INDEX_ROW + 1)
+            c.setDash()
+            links.append(IndexLink(page_index, (col_label, w.y - INDEX_ROW + 1, col_bates, w.y), entry.first))
+            w.y -= INDEX_ROW
+        position += rows
+        page_no += 1
+    return links
+
+
+# --- case summary and exhibit list ----------------------------------------------------
+
+
+def summary(w: Writer, spec: BundleSpec) -> None:
+    w.new_page()
+    w.title("Case summary")
+    w.fields([
+        ("Case", spec.case.reference),
+        ("Operation", spec.case.title),
+        ("Offence(s)", "\n".join(spec.case.offences) or "(none recorded)"),
+        ("Officer in charge", spec.case.officer_in_charge),
+    ])
+    w.space(8)
+    if spec.case.summary.strip():
+        for paragraph in spec.case.summary.strip().split("\n"):
+            w.para(paragraph, size=10, leading=14)
+            w.space(3)
+    else:
+        w.note("No case summary has been written in CaseDesk for this case.", colour=GREY)
+
+
+EXHIBIT_COLUMNS = (
+    Column("Exhibit", 38, BOLD, 8),
+    Column("Description", 104),
+    Column("Produced by", 56),
+    Column("Seized (from, when, where)", 104),
+    Column("Seal", 56, SANS, 7.0),
+    Column("Type, size, SHA-256", 125, MONO, 6.0),
+)
+
+
+def exhibit_list(w: Writer, spec: BundleSpec) -> None:
+    w.new_page()
+    w.title("Exhibit list")
+    w.para(f"{len(spec.exhibits)} exhibit(s), in exhibit-reference order. Times are UTC with UK local time.",
+           size=8, colour=GREY)
+    w.space(4)
+    rows = []
+    for ex in spec.exhibits:
+        when = uk_display(ex.seized_at) if ex.seized_at else ""
+        seized = "\n".join(v for v in (ex.seized_from, when, ex.seized_location) if v) or "-"
+        kind = ex.type_description or ex.mime_type
+        rows.append([
+            ex.reference, ex.description, ex.producer, seized, ex.seal or "-",
+            f"{kind}\n{human_size(ex.size)}\n{ex.sha256[:32]}\n{ex.sha256[32:]}",
+        ])
+    w.table(EXHIBIT_COLUMNS, rows, heading="Exhibit list")
+
+
+# --- exhibit label -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelPlace:
+    page: int  # body page index of the label
+    attachment_rect: tuple[float, float, float, float]
+
+
+def label(w: Writer, ex: ExhibitInfo, entries: Sequence[CustodyLine], kind: str, attachment: str,
+          notes: Sequence[str]) -> LabelPlace:
+    w.new_page()
+    page = w.anchor()
+    c = w.c
+    c.setFillColor(HexColor("#2B3A55"))
+    c.rect(MARGIN_X, w.y - 46, CONTENT_W, 46, stroke=0, fill=1)
+    c.setFillColor(HexColor("#FFFFFF"))
+    T.draw(c, MARGIN_X + 12, w.y - 22, "EXHIBIT", BOLD, 9)
+    T.draw(c, MARGIN_X + 12, w.y - 40, T.visible(ex.reference), BOLD, 18)
+    c.setFillColor(INK)
+    w.y -= 60
+    w.para(ex.description, font=BOLD, size=11, leading=15)
+    w.space(6)
+    name_note = " (control or direction characters shown as [U+XXXX])" if T.is_escaped(ex.original_name) else ""
+    rows = [
+        ("Produced by", ex.producer),
+        ("Seized from", ex.seized_from or "-"),
+        ("Seized at", _when(ex.seized_at) or "-"),
+        ("Seized where", ex.seized_location or "-"),
+        ("Seal number", ex.seal or "-"),
+        ("Original file name", ex.original_name + name_note),
+        ("Type", ex.type_description or ex.mime_type),
+        ("MIME type", ex.mime_type),
+        ("Size", human_size(ex.size)),
+        ("File modified (as found)", _when(ex.fs_modified) or "-"),
+        ("Ingested", f"{_when(ex.ingested_at)} by {ex.ingested_by} with {ex.tool}"),
+        ("Current custodian", ex.custodian + (f", {ex.location}" if ex.location else "")),
+    ]
+    if ex.duplicate_of:
+        rows.append(("Duplicate of", f"exhibit {ex.duplicate_of} (identical content)"))
+    w.fields(rows)
+    if ex.type_warning:
+        w.note(f"Type warning recorded at ingest: {ex.type_warning}")
+    w.space(4)
+    w.fields([("SHA-256", ex.sha256)] + ([("MD5", ex.md5)] if ex.md5 else [])
+             + ([("SHA-1", ex.sha1)] if ex.sha1 else []), value_font=MONO, size=8.5)
+    w.space(6)
+    w.heading("Content", 10)
+    w.para(f"In this bundle: {describe(kind)}.", size=9)
+    w.ensure(14)
+    top = w.y
+    w.para(f"Attached to this PDF as file “{attachment}” (the exact original bytes; SHA-256 above).", size=9)
+    rect = (MARGIN_X - 2, w.y, MARGIN_X + CONTENT_W, top)
+    for note in notes:
+        w.note(note)
+    w.heading("Custody summary", 10)
+    if entries:
+        first, last = entries[0], entries[-1]
+        w.para(
+            f"{len(entries)} custody log entr{'y' if len(entries) == 1 else 'ies'} for this exhibit, from entry "
+            f"{first.seq} ({first.action}, {utc_and_uk(first.timestamp)}, {first.actor}) to entry {last.seq} "
+            f"({last.action}, {utc_and_uk(last.timestamp)}, {last.actor}). The full log is in the Chain of "
+            "custody section.",
+            size=9,
+        )
+    else:
+        w.para("No custody log entries name this exhibit.", size=9)
+    return LabelPlace(page, rect)
+
+
+# --- chain of custody ---------------------------------------------------------------
+
+CUSTODY_COLUMNS = (
+    Column("Entry", 34, BOLD, 7.5),
+    Column("Time (UTC; UK local)", 92, SANS, 7.0),
+    Column("Who", 60, SANS, 7.5),
+    Column("Action", 80, SANS, 7.5),
+    Column("Details and entry hash", CONTENT_W - 34 - 92 - 60 - 80, SANS, 7.0),
+)
+
+
+def _details(entry: CustodyLine) -> str:
+    parts: list[str] = []
+    if entry.reason:
+        parts.append(f"Reason: {entry.reason}")
+    if entry.location:
+        parts.append(f"Location: {entry.location}")
+    if entry.from_party or entry.to_party:
+        parts.append(f"From {entry.from_party or '-'} to {entry.to_party or '-'}")
+    if entry.text and not entry.action.startswith(NOTE_ACTIONS):
+        parts.append(entry.text)
+    elif entry.text:
+        parts.append("(note text not included in the bundle)")
+    if entry.sha256:
+        parts.append(f"SHA-256 recorded: {entry.sha256}")
+    parts.append(f"Entry hash: {entry.entry_hash}")
+    return "\n".join(parts)
+
+
+def _time(entry: CustodyLine) -> str:
+    return f"{entry.timestamp:%Y-%m-%d %H:%M:%S} UTC\n{uk_display(entry.timestamp)}"
+
+
+def custody(w: Writer, spec: BundleSpec) -> dict[str, int]:
+    """The chain of custody, case entries first, then each exhibit; returns each part's first page."""
+    w.new_page()
+    starts: dict[str, int] = {}
+    w.title("Chain of custody")
+    w.para(
+        f"The custody log of case {spec.case.reference} up to and including entry {spec.head_seq}, in log order. "
+        "Every entry is hash-chained to the one before it and signed by the person who made it; the entry "
+        "hash printed here is the one `casedesk verify` recomputes.", size=8.5, colour=GREY,
+    )
+    w.space(4)
+    case_entries = [e for e in spec.custody if e.exhibit_ref is None]
+    by_exhibit: dict[str, list[CustodyLine]] = {}
+    for entry in spec.custody:
+        if entry.exhibit_ref is not None:
+            by_exhibit.setdefault(entry.exhibit_ref, []).append(entry)
+    starts["case"] = w.anchor()
+    w.heading("Case entries", 11)
+    _custody_table(w, case_entries, "Case entries")
+    for ex in spec.exhibits:
+        entries = by_exhibit.get(ex.reference, [])
+        w.ensure(90)
+        starts[ex.reference] = w.anchor()
+        w.heading(T.truncate(f"Exhibit {ex.reference} – {ex.description}", BOLD, 11, CONTENT_W), 11)
+        _custody_table(w, entries, f"Exhibit {ex.reference}")
+    return starts
+
+
+def _custody_table(w: Writer, entries: Sequence[CustodyLine], heading: str) -> None:
+    if not entries:
+        w.para("No entries.", size=8.5, colour=GREY)
+        return
+    rows = [[str(e.seq), _time(e), e.actor, e.action, _details(e)] for e in entries]
+    w.table(CUSTODY_COLUMNS, rows, heading=heading)
+
+
+# --- integrity statement -----------------------------------------------------------------
+
+
+def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]]) -> None:
+    w.new_page()
+    w.title("Integrity statement")
+    w.heading("Verification at export", 11)
+    for line in spec.verification:
+        w.para(line, size=9.5)
+    w.space(4)
+    w.fields([
+        ("Custody log head", f"entry {spec.head_seq}"),
+        ("Head entry hash", spec.head_hash),
+        ("Export time", f"{iso_utc(spec.at)} ({uk_display(spec.at)})"),
+        ("Tool", spec.tool),
+    ])
+    if problems:
+        w.heading("Exhibits shown as placeholders", 11)
+        for ref, why in problems:
+            w.para(f"{ref}: {why}", size=9, colour=WARN)
+    w.heading("How to check this bundle without CaseDesk", 11)
+    steps = [
+        f"1. The whole file: in the folder holding it, run `sha256sum -c {spec.file_name}.sha256` "
+        "(or compare `Get-FileHash -Algorithm SHA256` on Windows with the hash in that file). The same hash is "
+        "recorded in the custody log entry that records this export.",
+        f"2. The exhibits: every original is attached to this PDF. Extract them (`pdfdetach -saveall "
+        f"{spec.file_name}`, or the attachments panel of a PDF reader) and hash each one with `sha256sum`; each "
+        f"must match the SHA-256 on its label page, in the exhibit list and in {spec.file_name}.manifest.json.",
+        "3. The custody log: the head entry number and hash above identify the exact log state this bundle was "
+        "made from; `casedesk verify-bundle` run against the store confirms that entry is in the log.",
+        f"4. Reproduction: the same case state exported with `casedesk export {spec.case.reference} "
+        f"--at {iso_utc(spec.at)}` gives a byte-identical file (ACPO principle 3).",
+    ]
+    for step in steps:
+        w.para(step, size=9)
+        w.space(2)
+    if spec.notes:
+        w.heading("Notes", 11)
+        for note in spec.notes:
+            w.para(note, size=9)

@@ -1,0 +1,257 @@
+"""Drawing one line of any text: visible escapes, bidirectional order, font fallback, shaping.
+
+Everything CaseDesk typesets goes through ``draw`` and ``width``:
+
+- ``visible`` makes control characters, direction overrides and other
+  invisible format characters visible as ``[U+202E]``, so a file name such
+  as ``invoice<RLO>fdp.exe`` cannot pose as ``invoiceexe.pdf`` in a bundle;
+- characters the chosen font lacks are drawn with a fallback font
+  (Devanagari, Arabic, then DejaVu Sans), and those scripts are shaped with
+  HarfBuzz through reportlab;
+- right-to-left runs (Arabic, Hebrew) are put in visual order with the
+  Unicode bidirectional algorithm (python-bidi), one line at a time;
+- a character no shipped font has is drawn as ``[U+1F600]``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from bidi import algorithm as bidi_algorithm
+from reportlab.lib.abag import ABag
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
+from reportlab.pdfgen.canvas import Canvas
+
+from casedesk.reports.fonts import SHAPED, fonts
+
+# Format characters that scripts need (zero-width joiner and non-joiner) stay as they are.
+_KEEP_FORMAT = frozenset({0x200C, 0x200D})
+_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def _escape_char(ch: str) -> str:
+    return f"[U+{ord(ch):04X}]"
+
+
+@lru_cache(maxsize=4096)
+def _needs_escape(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs", "Zl", "Zp"):
+        return True
+    return category == "Cf" and ord(ch) not in _KEEP_FORMAT
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with every control, direction-override or invisible format character shown as ``[U+XXXX]``.
+
+    Characters in ``keep`` (for example ``"\\n"``) are left alone.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape_char(ch) if ch not in keep and _needs_escape(ch) else ch for ch in text)
+
+
+def is_escaped(original: str) -> bool:
+    """Whether ``visible`` changes ``original``."""
+    return visible(original) != original
+
+
+# --- bidirectional order ---------------------------------------------------------
+
+
+def visual_runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` (one line, logical order) as runs in visual left-to-right order: ``(logical text, rtl)``."""
+    if not _RTL.search(text):
+        return [(text, False)]
+    storage = bidi_algorithm.get_empty_storage()
+    base_level = bidi_algorithm.get_base_level(text, False)
+    storage["base_level"] = base_level
+    storage["base_dir"] = ("L", "R")[base_level]
+    bidi_algorithm.get_embedding_levels(text, storage, False, False)
+    for index, ch in enumerate(storage["chars"]):
+        ch["index"] = index
+    bidi_algorithm.explicit_embed_and_overrides(storage, False)
+    bidi_algorithm.resolve_weak_types(storage, False)
+    bidi_algorithm.resolve_neutral_types(storage, False)
+    bidi_algorithm.resolve_implicit_levels(storage, False)
+    bidi_algorithm.reorder_resolved_levels(storage, False)
+    bidi_algorithm.apply_mirroring(storage, False)
+    chars = storage["chars"]
+    runs: list[tuple[str, bool]] = []
+    start = 0
+    while start < len(chars):
+        rtl = chars[start]["level"] % 2 == 1
+        end = start + 1
+        while end < len(chars) and (chars[end]["level"] % 2 == 1) == rtl:
+            end += 1
+        piece = [c["ch"] for c in chars[start:end]]
+        runs.append(("".join(reversed(piece)) if rtl else "".join(piece), rtl))
+        start = end
+    return runs
+
+
+# Kerning and standard ligatures only: discretionary ligatures (such as a font's
+# ornamental ligature for a name) would show the reader something not in the text.
+_FEATURES = {"kern": True, "liga": True}
+
+
+def _shape(text: str, font: str, size: float) -> str:
+    word = [stringWidth(text, font, size), (ABag(fontName=font, fontSize=size), text)]
+    return shapeFragWord(word, features=_FEATURES)[1][1]  # type: ignore[no-any-return]
+
+
+# --- font runs -------------------------------------------------------------------
+
+
+def font_runs(text: str, base: str) -> list[tuple[str, str]]:
+    """Split ``text`` into ``(font, text)`` runs: ``base`` where it has the glyph, a fallback elsewhere."""
+    if text.isascii():
+        return [(base, text)]
+    fs = fonts()
+    runs: list[tuple[str, str]] = []
+    current: str | None = None
+    buf: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        name = fs.font_for(base, code)
+        # Spaces and marks inside a run of another script stay with that script's font,
+        # so a shaped Devanagari or Arabic word is not cut apart.
+        if name is not None and current in SHAPED and name != current and fs.covers(current, code) and (
+            ch == " " or unicodedata.category(ch).startswith("M")
+        ):
+            name = current
+        if name is None:
+            ch, name = _escape_char(ch), base
+        if name != current and buf:
+            assert current is not None
+            runs.append((current, "".join(buf)))
+            buf = []
+        current = name
+        buf.append(ch)
+    if buf:
+        assert current is not None
+        runs.append((current, "".join(buf)))
+    return runs
+
+
+def _pieces(text: str, base: str, size: float) -> Iterator[tuple[str, str | ShapedStr, float]]:
+    """``(font, drawable text, width)`` in visual order for one line."""
+    for run, rtl in visual_runs(text):
+        parts = font_runs(run, base)
+        if rtl:
+            parts.reverse()
+        for name, piece in parts:
+            if name in SHAPED:
+                shaped = _shape(piece, name, size)
+                if isinstance(shaped, ShapedStr):
+                    advance = sum(d.x_advance for d in shaped.__shapeData__) * size / 1000
+                    yield name, shaped, advance
+                    continue
+                yield name, shaped, stringWidth(shaped, name, size)
+            else:
+                if rtl:
+                    piece = piece[::-1]
+                yield name, piece, stringWidth(piece, name, size)
+
+
+def width(text: str, base: str, size: float) -> float:
+    """Width in points of one line of (already ``visible``) text."""
+    if text.isascii():
+        return float(stringWidth(text, base, size))
+    return sum(w for _, _, w in _pieces(text, base, size))
+
+
+def draw(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) -> float:
+    """Draw one line of (already ``visible``) text at ``x, y``; returns its width."""
+    if not text:
+        return 0.0
+    if text.isascii():
+        canvas.setFont(base, size)
+        canvas.drawString(x, y, text)
+        return float(stringWidth(text, base, size))
+    start = x
+    for name, piece, advance in _pieces(text, base, size):
+        t = canvas.beginText(x, y)
+        t.setFont(name, size)
+        t.textOut(piece)
+        canvas.drawText(t)
+        x += advance
+    return x - start
+
+
+def draw_right(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) -> None:
+    draw(canvas, x - width(text, base, size), y, text, base, size)
+
+
+def draw_centred(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) -> None:
+    draw(canvas, x - width(text, base, size) / 2, y, text, base, size)
+
+
+# --- line breaking ---------------------------------------------------------------
+
+
+def _split_long(word: str, base: str, size: float, limit: float) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for ch in word:
+        if current and width(current + ch, base, size) > limit:
+            pieces.append(current)
+            current = ch
+        else:
+            current += ch
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def wrap(text: str, base: str, size: float, limit: float) -> list[str]:
+    """Greedy word wrap of (already ``visible``) text to lines no wider than ``limit`` points.
+
+    Newlines start new lines; a word wider than the line is broken between characters.
+    """
+    lines: list[str] = []
+    space = width(" ", base, size)
+    for paragraph in text.split("\n"):
+        if width(paragraph, base, size) <= limit:
+            lines.append(paragraph)
+            continue
+        current = ""
+        current_width = 0.0
+        for word in paragraph.split(" "):
+            w = width(word, base, size)
+            if current and current_width + space + w <= limit:
+                current += " " + word
+                current_width += space + w
+                continue
+            if current:
+                lines.append(current)
+            if w > limit:
+                pieces = _split_long(word, base, size, limit)
+                lines.extend(pieces[:-1])
+                current = pieces[-1] if pieces else ""
+                current_width = width(current, base, size)
+            else:
+                current, current_width = word, w
+        lines.append(current)
+    return lines
+
+
+def truncate(text: str, base: str, size: float, limit: float) -> str:
+    """``text`` cut to fit ``limit`` points on one line, with an ellipsis when cut."""
+    text = text.replace("\n", " ")
+    if width(text, base, size) <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if width(text[:mid] + "…", base, size) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
