@@ -25,6 +25,7 @@ from casedesk.ui import errors, window_state
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.case_list import CaseListPanel
 from casedesk.ui.tabs.base import CaseTab
+from casedesk.ui.tabs.exhibits import ExhibitsTab
 from casedesk.ui.tabs.notes import NotesTab
 from casedesk.ui.tabs.overview import OverviewTab
 from casedesk.ui.workers import JobRunner
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.case_ref: str | None = None
         self._signing_out = False
+        self.dialog: Any = None
         self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -89,7 +91,14 @@ class MainWindow(QMainWindow):
         s = self.session
         self._add_tab("overview", OverviewTab(s), "&Overview", "case", "Details, summary and membership")
         if s.can(Permission.CASE_CONTENT):
-            self._add_tab("notes", NotesTab(s), "&Notes", "note", "The case's notes")
+            self.exhibits = ExhibitsTab(s)
+            self.exhibits.ingest_requested.connect(self.ingest)
+            self.exhibits.selection_changed.connect(self.update_actions)
+            self._add_tab("exhibits", self.exhibits, "&Exhibits", "exhibit",
+                          "The exhibit register; drop files here to ingest them")
+            notes = NotesTab(s)
+            self.exhibits.references_loaded.connect(notes.set_exhibit_choices)
+            self._add_tab("notes", notes, "&Notes", "note", "The case's notes")
 
     def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -110,6 +119,8 @@ class MainWindow(QMainWindow):
         a = self._action
         self.act_new_case = a("&New case…", "new-case", self.new_case, QKeySequence.StandardKey.New,
                               "Open a new case")
+        self.act_ingest = a("&Ingest files…", "ingest", lambda: self.ingest([]), "Ctrl+I",
+                            "Bring files or folders into the open case as exhibits")
         self.act_find = a("&Find", "find", self.find, QKeySequence.StandardKey.Find,
                           "Search the case list or filter the exhibits")
         self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
@@ -132,6 +143,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_new_case)
+        file_menu.addAction(self.act_ingest)
         file_menu.addSeparator()
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_sign_out)
@@ -154,6 +166,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.addToolBar(self.toolbar)
         self.toolbar.addAction(self.act_new_case)
+        if self.session.can(Permission.EVIDENCE_INGEST):
+            self.toolbar.addAction(self.act_ingest)
         self.toolbar.addAction(self.act_refresh)
         if self.session.can(Permission.USER_MANAGE):
             self.toolbar.addSeparator()
@@ -197,6 +211,7 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         s = self.session
         self.act_new_case.setEnabled(s.can(Permission.CASE_CREATE))
+        self.act_ingest.setEnabled(self.case_ref is not None and s.can(Permission.EVIDENCE_INGEST))
         self.act_users.setEnabled(s.can(Permission.USER_MANAGE))
         self.act_settings.setEnabled(s.can(Permission.SETTINGS_MANAGE))
         self.admin_menu.menuAction().setVisible(s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
@@ -223,7 +238,24 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
 
     def find(self) -> None:
-        self.cases.focus_search()
+        if self.case_ref is not None and self.tabs.currentWidget() is self.case_tabs.get("exhibits"):
+            self.exhibits.focus_filter()
+        else:
+            self.cases.focus_search()
+
+    def ingest(self, paths: list[Any]) -> None:
+        from casedesk.ui.dialogs.ingest import IngestDialog
+
+        if self.case_ref is None or not self.session.can(Permission.EVIDENCE_INGEST):
+            return
+        if self.dialog is not None and isinstance(self.dialog, IngestDialog) and self.dialog.isVisible():
+            self.dialog.add_paths(paths)  # more files dropped while the dialog is open
+            return
+        self.tabs.setCurrentWidget(self.exhibits)
+        dialog = IngestDialog(self.session, self.case_ref, paths, self)
+        dialog.finished_ingest.connect(lambda _summary: self._case_changed(""))
+        dialog.open()
+        self.dialog = dialog
 
     def refresh(self) -> None:
         self.cases.refresh(self.case_ref)

@@ -52,7 +52,7 @@ class ImageView(QScrollArea):
                                  Qt.TransformationMode.SmoothTransformation)
         self.label.setPixmap(shown)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

@@ -1,0 +1,305 @@
+"""Ingest: the metadata form, files and folders to bring in, progress with Cancel, and a summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.errors import CaseDeskError
+from casedesk.services.cases import Cases
+from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
+from casedesk.services.session import Session
+from casedesk.timeutil import UK, utc_now
+from casedesk.ui import errors, formatting
+from casedesk.ui.forms import MessageLine
+from casedesk.ui.icons import app_icon, icon
+from casedesk.ui.workers import Job, JobRunner
+
+
+def uk_datetime(edit: QDateTimeEdit) -> datetime:
+    """The edit's wall-clock time read as UK local time (GMT or BST as in force then)."""
+    qdt = edit.dateTime()
+    d, t = qdt.date(), qdt.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=UK)
+
+
+class IngestDialog(QDialog):
+    finished_ingest = Signal(object)  # IngestSummary
+
+    def __init__(self, session: Session, case_ref: str, paths: list[Path] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_ref = case_ref
+        self.runner = JobRunner(self)
+        self.job: Job | None = None
+        self.summary: IngestSummary | None = None
+        self.setWindowTitle(f"Ingest into {case_ref}")
+        self.setWindowIcon(app_icon())
+        self.resize(640, 620)
+
+        self.files = QListWidget()
+        self.files.setObjectName("ingestFiles")
+        self.files.setToolTip("Files and folders to ingest; folders are taken whole, with their structure")
+        add_files = QPushButton(icon("document"), "Add &files…")
+        add_files.clicked.connect(self._add_files)
+        add_folder = QPushButton(icon("folder"), "Add f&older…")
+        add_folder.clicked.connect(self._add_folder)
+        remove = QPushButton("&Remove")
+        remove.clicked.connect(lambda: [self.files.takeItem(self.files.row(i)) for i in self.files.selectedItems()])
+        file_buttons = QHBoxLayout()
+        for b in (add_files, add_folder, remove):
+            file_buttons.addWidget(b)
+        file_buttons.addStretch(1)
+
+        self.description = QLineEdit()
+        self.description.setObjectName("description")
+        self.description.setPlaceholderText("e.g. Dossier of bank customer records handed over by the journalist")
+        self.description.setToolTip("What the exhibit is; it appears in the register and the MG12 exhibit list")
+        self.seized_from = QLineEdit()
+        self.seized_from.setObjectName("seizedFrom")
+        self.seized_from.setPlaceholderText("person or place, e.g. Daily Courier newsroom")
+        self.seized_at = QDateTimeEdit()
+        self.seized_at.setObjectName("seizedAt")
+        self.seized_at.setCalendarPopup(True)
+        self.seized_at.setDisplayFormat("dd MMM yyyy HH:mm")
+        now = utc_now().astimezone(UK)
+        self.seized_at.setDateTime(QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0))
+        self.seized_at.setToolTip("UK local time (GMT or BST as in force at that date); stored in UTC with its offset")
+        self.seized_unknown = QCheckBox("not known")
+        self.seized_unknown.setObjectName("seizedUnknown")
+        self.seized_unknown.toggled.connect(lambda on: self.seized_at.setEnabled(not on))
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.seized_at, 1)
+        when_row.addWidget(QLabel("UK time"))
+        when_row.addWidget(self.seized_unknown)
+        self.location = QLineEdit()
+        self.location.setObjectName("location")
+        self.location.setPlaceholderText("where it was seized or received")
+        self.seal = QLineEdit()
+        self.seal.setObjectName("seal")
+        self.seal.setPlaceholderText("evidence bag or seal number")
+        self.producer = QComboBox()
+        self.producer.setObjectName("producer")
+        self.producer.setToolTip("The producing officer: their initials prefix the exhibit references")
+        self.sensitive = QCheckBox("Sensitive (MG6D: left out of bundles by default)")
+        self.sensitive.setObjectName("sensitive")
+        self._fill_producers()
+
+        form = QFormLayout()
+        form.addRow("&Description:", self.description)
+        form.addRow("Seized &from:", self.seized_from)
+        form.addRow("Seized &at:", when_row)
+        form.addRow("&Location:", self.location)
+        form.addRow("S&eal:", self.seal)
+        form.addRow("&Producer:", self.producer)
+        form.addRow("", self.sensitive)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("ingestProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.progress_text = QLabel()
+        self.progress_text.setObjectName("ingestProgressText")
+        self.progress_text.hide()
+        self.result = QTreeWidget()
+        self.result.setObjectName("ingestSummary")
+        self.result.setHeaderLabels(["Item", "Result"])
+        self.result.setRootIsDecorated(True)
+        self.result.hide()
+        self.message = MessageLine()
+
+        self.buttons = QDialogButtonBox()
+        self.start_button = self.buttons.addButton("&Ingest", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setObjectName("startIngest")
+        self.start_button.setIcon(icon("ingest"))
+        self.start_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("cancelIngest")
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("closeIngest")
+        self.close_button.hide()
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Files and folders</b> (drop more onto the exhibit list, or add them here)"))
+        layout.addWidget(self.files, 1)
+        layout.addLayout(file_buttons)
+        self.form_box = QWidget()
+        self.form_box.setLayout(form)
+        layout.addWidget(self.form_box)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_text)
+        layout.addWidget(self.result, 2)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.add_paths(paths or [])
+        self.description.setFocus()
+
+    def _fill_producers(self) -> None:
+        me = self.session.user
+        self.producer.addItem(f"{me.full_name} ({me.initials})", me.username)
+        try:
+            members = Cases(self.session).show(self.case_ref).members
+        except CaseDeskError:
+            members = []
+        for name in members:
+            if name != me.username:
+                self.producer.addItem(name, name)
+
+    # --- files -------------------------------------------------------------------
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(i).text()) for i in range(self.files.count())]
+
+    def add_paths(self, paths: list[Path]) -> None:
+        known = set(self.paths())
+        for p in paths:
+            if p not in known:
+                self.files.addItem(str(p))
+                known.add(p)
+
+    def _add_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Files to ingest")
+        self.add_paths([Path(n) for n in names])
+
+    def _add_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Folder to ingest")
+        if name:
+            self.add_paths([Path(name)])
+
+    # --- running -------------------------------------------------------------------
+    def metadata(self) -> IngestMetadata:
+        return IngestMetadata(
+            description=self.description.text(), seized_from=self.seized_from.text(),
+            seized_at=None if self.seized_unknown.isChecked() else uk_datetime(self.seized_at),
+            location=self.location.text(), seal=self.seal.text(), producer=self.producer.currentData(),
+            sensitive=self.sensitive.isChecked(),
+        )
+
+    def _running(self, running: bool) -> None:
+        self.form_box.setEnabled(not running)
+        self.files.setEnabled(not running)
+        self.start_button.setEnabled(not running)
+        self.progress.setVisible(running or self.progress.isVisible())
+        self.progress_text.setVisible(running or self.progress_text.isVisible())
+
+    def start(self) -> None:
+        paths = self.paths()
+        if not paths:
+            self.message.error("Add at least one file or folder (or drop them onto the exhibit list).")
+            return
+        meta = self.metadata()
+        evidence = Evidence(self.session)
+        case_ref = self.case_ref
+        self.message.clear_message()
+        self._running(True)
+        self.progress.setValue(0)
+        self.progress_text.setText("Collecting files…")
+        self.job = self.runner.submit(
+            "ingest", lambda progress, cancel: evidence.ingest(case_ref, paths, meta, progress, cancel),
+            on_success=self._done, on_failure=self._failed, on_progress=self._progress,
+        )
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress_text.setText(f"{formatting.size(done)} of {formatting.size(total)} — {message}")
+
+    def cancel(self) -> None:
+        if self.job is not None and not self.job.finished:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_text.setText("Cancelling: the file being read is finished or dropped…")
+            return
+        self.reject()
+
+    def _done(self, summary: Any) -> None:
+        assert isinstance(summary, IngestSummary)
+        self.summary = summary
+        self.job = None
+        self.progress.setValue(self.progress.maximum())
+        self.form_box.setEnabled(False)
+        self.start_button.hide()
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+        self._show_summary(summary)
+        self.finished_ingest.emit(summary)
+
+    def _show_summary(self, s: IngestSummary) -> None:
+        self.result.clear()
+        self.result.show()
+        ingested = QTreeWidgetItem([f"Ingested: {len(s.ingested)}", ""])
+        for e in s.ingested:
+            note = []
+            if e.duplicate_of:
+                note.append(f"duplicate of {e.duplicate_of}")
+            if e.type_warning:
+                note.append(e.type_warning)
+            plain = f"{formatting.size(e.size)}, {e.type_description or e.mime_type}"
+            item = QTreeWidgetItem([f"{e.reference}  {e.original_name}", "; ".join(note) or plain])
+            item.setToolTip(0, e.relative_path)
+            ingested.addChild(item)
+        dup = QTreeWidgetItem([f"Duplicates: {len(s.duplicates)}", "same content as an earlier exhibit"])
+        skipped = QTreeWidgetItem([f"Skipped: {len(s.skipped)}", ""])
+        for k in s.skipped:
+            skipped.addChild(QTreeWidgetItem([str(k.path), k.reason]))
+        self.result.addTopLevelItems([ingested, dup, skipped])
+        ingested.setExpanded(len(s.ingested) <= 50)
+        skipped.setExpanded(True)
+        self.result.resizeColumnToContents(0)
+        text = (f"{len(s.ingested)} exhibit{'s' if len(s.ingested) != 1 else ''} ingested, "
+                f"{len(s.duplicates)} duplicate{'s' if len(s.duplicates) != 1 else ''}, {len(s.skipped)} skipped")
+        if s.cancelled:
+            self.message.notice(f"Cancelled: {text}. What was ingested before the cancel is kept.")
+            self.progress_text.setText("Cancelled")
+        else:
+            self.message.success(f"Done: {text}.")
+            self.progress_text.setText("Done")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job = None
+        self._running(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.hide()
+        self.progress_text.hide()
+        if isinstance(exc, CaseDeskError):
+            self.message.error(str(exc))
+        else:
+            errors.show_error(self, exc, "Ingest")
+
+    def reject(self) -> None:
+        if self.job is not None and not self.job.finished:
+            self.cancel()  # closing while running asks the worker to stop; the summary follows
+            return
+        super().reject()
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.job is not None:
+            self.cancel()
+            return
+        super().keyPressEvent(event)

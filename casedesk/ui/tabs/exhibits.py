@@ -1,0 +1,307 @@
+"""Exhibits: the register (lazy table, filter, sort), drag-and-drop ingest, and the detail pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.security.roles import Permission
+from casedesk.services.evidence import Evidence
+from casedesk.services.session import Session
+from casedesk.ui import errors, window_state
+from casedesk.ui.icons import icon
+from casedesk.ui.partials.exhibit_detail import ExhibitDetail
+from casedesk.ui.partials.exhibit_model import COLUMNS, SHA_COLUMN, ExhibitFilterProxy, ExhibitTableModel
+from casedesk.ui.partials.preview import preview_kind
+from casedesk.ui.tabs.base import CaseTab
+from casedesk.ui.workers import JobRunner
+
+PREVIEW_LIMIT = 200 * 1024 * 1024  # bytes read for a preview; larger exhibits are extracted instead
+
+
+def local_paths(urls: list[Any]) -> list[Path]:
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+
+
+class ExhibitTableView(QTableView):
+    """The register; files and folders dropped on it from the desktop start an ingest."""
+
+    files_dropped = Signal(list)  # list[Path]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exhibitTable")
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setSortingEnabled(True)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        for col, width in enumerate((80, 260, 150, 80, 150, 110, 140, 120)):
+            self.setColumnWidth(col, width)
+        self.setToolTip("Drop files or folders here to ingest them into this case")
+
+    def _accepts(self, mime: Any) -> bool:
+        return bool(mime.hasUrls() and local_paths(mime.urls()))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.acceptDrops() and self._accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.acceptDrops() and self._accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        if not paths or not self.acceptDrops():
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(paths)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_current()
+            return
+        super().keyPressEvent(event)
+
+    def copy_current(self) -> None:
+        """Ctrl+C: the full value of the current cell (the whole SHA-256 in the hash column)."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return
+        exhibit = self.model().data(index.siblingAtColumn(0), Qt.ItemDataRole.UserRole + 1)
+        if exhibit is None:
+            return
+        text = exhibit.sha256 if index.column() == SHA_COLUMN else COLUMNS[index.column()].text(exhibit)
+        QGuiApplication.clipboard().setText(text)
+
+
+class ExhibitsTab(CaseTab):
+    ingest_requested = Signal(list)  # paths (possibly empty): the main window opens the ingest dialog
+    selection_changed = Signal()
+    references_loaded = Signal(list)  # the case's exhibit references, for other tabs' pickers
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.runner = JobRunner(self)
+        self.loading = False
+        self.model = ExhibitTableModel()
+        self.proxy = ExhibitFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        self.view = ExhibitTableView()
+        self.view.setModel(self.proxy)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.view.selectionModel().selectionChanged.connect(self._selection)
+        self.view.files_dropped.connect(lambda paths: self.ingest_requested.emit(paths))
+        self.filter = QLineEdit()
+        self.filter.setObjectName("exhibitFilter")
+        self.filter.setPlaceholderText("Filter exhibits: reference, description, type, custodian, hash…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.filter.textChanged.connect(lambda _t: self._debounce.start())
+        self.withdrawn = QCheckBox("Show &withdrawn")
+        self.withdrawn.setObjectName("showWithdrawn")
+        self.withdrawn.setToolTip("Withdrawn exhibits stay in the vault and the custody log; show them greyed")
+        self.withdrawn.toggled.connect(lambda _on: self.refresh())
+        self.count = QLabel()
+        self.count.setObjectName("exhibitCount")
+        self.ingest_button = QPushButton(icon("ingest"), "&Ingest files…")
+        self.ingest_button.setObjectName("ingest")
+        self.ingest_button.setToolTip("Bring files or folders into this case as exhibits (Ctrl+I)")
+        self.ingest_button.clicked.connect(lambda: self.ingest_requested.emit([]))
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.withdrawn)
+        top.addWidget(self.count)
+        top.addWidget(self.ingest_button)
+
+        self.detail = ExhibitDetail()
+        self.detail.preview_requested.connect(self.open_preview)
+        self.detail.timeline_requested.connect(self.load_timeline)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("exhibitSplitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        window_state.restore_splitter(self.splitter, "exhibits")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.setTabOrder(self.filter, self.view)
+
+    # --- loading -----------------------------------------------------------------
+    def load(self) -> None:
+        """Read the register on a worker (20,000 exhibits take a while), then show it."""
+        keep = self.current()
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation, case_ref = self._generation, self.case_ref
+        if case_ref is None:
+            self.set_exhibits([])
+            return
+        can_ingest = self.session.can(Permission.EVIDENCE_INGEST)
+        self.ingest_button.setEnabled(can_ingest)
+        self.view.setAcceptDrops(can_ingest)
+        evidence = Evidence(self.session)
+        include = self.withdrawn.isChecked()
+        self.count.setText("Loading…")
+        self.loading = True
+
+        def loaded(exhibits: list[Any]) -> None:
+            if generation != self._generation:
+                return  # another case was chosen meanwhile
+            self.loading = False
+            self.set_exhibits(exhibits)
+            if keep is not None:
+                self.select(keep.reference)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.loading = False
+                self.count.setText("")
+                errors.show_error(self, exc, "Exhibits")
+
+        self.runner.submit("exhibits", lambda _p, _c: evidence.list(case_ref, include_withdrawn=include),
+                           on_success=loaded, on_failure=failed)
+
+    def set_exhibits(self, exhibits: list[Any]) -> None:
+        header = self.view.horizontalHeader()
+        self.model.set_exhibits(exhibits, max(0, header.sortIndicatorSection()), header.sortIndicatorOrder())
+        if self.proxy.needle:
+            self.model.fetch_all()
+        self._update_count()
+        self.detail.show_exhibit(None)
+        self.selection_changed.emit()
+        self.references_loaded.emit([e.reference for e in self.model.rows])
+
+    def _update_count(self) -> None:
+        total = len(self.model.rows)
+        if self.proxy.needle:
+            self.count.setText(f"{self.proxy.rowCount()} of {total} exhibits")
+        else:
+            self.count.setText(f"{total} exhibit{'s' if total != 1 else ''}")
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(self.filter.text())
+        self._update_count()
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    # --- selection -------------------------------------------------------------------
+    def current(self) -> Any:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.exhibit(self.proxy.mapToSource(rows[0]).row())
+
+    def select(self, reference: str) -> bool:
+        row = self.model.row_of(reference)
+        if row < 0:
+            return False
+        self.model.fetch_until(row)
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.view.selectRow(index.row())
+        self.view.scrollTo(index)
+        return True
+
+    def _selection(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        self.detail.show_exhibit(self.current())
+        self.selection_changed.emit()
+
+    def index_of(self, reference: str) -> QModelIndex:
+        row = self.model.row_of(reference)
+        return self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+
+    # --- timeline and preview ------------------------------------------------------------
+    def load_timeline(self) -> None:
+        e = self.detail.exhibit
+        if e is None or self.case_ref is None:
+            return
+        from casedesk.services.custody import Custody
+
+        try:
+            entries = Custody(self.session).log(self.case_ref, exhibit_ref=e.reference)
+        except Exception as exc:
+            errors.show_error(self, exc, "Custody timeline")
+            return
+        self.detail.show_timeline(entries)
+
+    def open_preview(self) -> None:
+        e = self.detail.exhibit
+        if e is None or self.case_ref is None or preview_kind(e.mime_type) is None:
+            return
+        case_ref, reference, mime = self.case_ref, e.reference, e.mime_type
+        evidence = Evidence(self.session)
+
+        def read(_progress: Any, _cancel: Any) -> tuple[bytes, bool]:
+            limit = 2 * 1024 * 1024 if preview_kind(mime) == "text" else PREVIEW_LIMIT
+            with evidence.open_content(case_ref, reference) as fh:
+                data = fh.read(limit + 1)
+            return data[:limit], len(data) > limit
+
+        def shown(result: tuple[bytes, bool]) -> None:
+            self.detail.preview_button.setEnabled(True)
+            if self.detail.exhibit is None or self.detail.exhibit.reference != reference:
+                return  # the user moved on
+            content, truncated = result
+            if truncated and preview_kind(mime) != "text":
+                self.detail.preview.show_message("Too large to preview: extract the exhibit to open it.")
+                return
+            self.detail.preview.show_content(mime, content, truncated)
+            self.detail.timeline.clear()  # the viewing is now in the timeline
+            if self.detail.currentIndex() == 1:
+                self.load_timeline()
+
+        def failed(exc: BaseException) -> None:
+            self.detail.preview_button.setEnabled(True)
+            self.detail.preview.show_message("No preview.")
+            errors.show_error(self, exc, "Preview")
+
+        self.detail.preview_button.setEnabled(False)
+        self.detail.preview.show_message(f"Opening {reference}…")
+        self.runner.submit("preview", read, on_success=shown, on_failure=failed)
+
+    def save_state(self) -> None:
+        window_state.save_splitter(self.splitter, "exhibits")
