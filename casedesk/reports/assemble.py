@@ -15,7 +15,6 @@ order, and the only time in the file is the export time given.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import shutil
@@ -35,6 +34,7 @@ from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import content as C
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
+from casedesk.reports.manifest import manifest_bytes
 from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates
 from casedesk.reports.stamping import PlacementError, Stamper, place_pdf
 from casedesk.reports.typeset import CONTENT_W, MARGIN_BOTTOM, PAGE_H, TOP, PageSink, Segment, Writer
@@ -428,7 +428,7 @@ class _Build:
                 outline: list[tuple[str, int, list[tuple[str, int]]]], links: list[S.IndexLink],
                 total: int) -> None:
         spec = self.spec
-        data = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+        data = manifest_bytes(manifest)
         stream = Stream(out, data)
         stream.Type = Name.EmbeddedFile
         stream.Subtype = Name("/application/json")

@@ -389,8 +389,9 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]]) 
         f"must match the SHA-256 on its label page, in the exhibit list and in {spec.file_name}.manifest.json.",
         "3. The custody log: the head entry number and hash above identify the exact log state this bundle was "
         "made from; `casedesk verify-bundle` run against the store confirms that entry is in the log.",
-        f"4. Reproduction: the same case state exported with `casedesk export {spec.case.reference} "
-        f"--at {iso_utc(spec.at)}` gives a byte-identical file (ACPO principle 3).",
+        "4. Reproduction: the same case state exported again with the same export time, selection, marking and "
+        "file name gives a byte-identical file (ACPO principle 3); the command is under Notes below, or use "
+        f"--at {iso_utc(spec.at)}.",
     ]
     for step in steps:
         w.para(step, size=9)

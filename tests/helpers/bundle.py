@@ -216,3 +216,21 @@ def page_texts(path: Path) -> list[str]:
 def attachments(path: Path) -> dict[str, bytes]:
     with pikepdf.open(path) as pdf:
         return {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+
+
+def ingest_evidence(session, files: Sequence[EvidenceFile], case: str = CASE) -> list[str]:  # type: ignore[no-untyped-def]
+    """Ingest each file as its own exhibit (its name on disk as recorded); returns the references."""
+    from casedesk.services.evidence import Evidence, IngestMetadata
+
+    evidence = Evidence(session)
+    refs: list[str] = []
+    for ev in files:
+        source = ev.path
+        if source.name != ev.name:
+            source = ev.path.with_name(ev.name)
+            ev.path.rename(source)
+        summary = evidence.ingest(case, [source], IngestMetadata(
+            description=ev.description, seized_from="Flat 3, 12 High Street, London E1 (Mr Dev Sharma)",
+            seized_at=datetime(2026, 3, 14, 9, 30, tzinfo=UTC), location="Living room desk", seal="MPSA100231"))
+        refs += [view.reference for view in summary.ingested]
+    return refs

@@ -1,0 +1,83 @@
+"""``casedesk export`` and ``casedesk verify-bundle``: the PDF case bundle for the prosecutor."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from casedesk.cli.context import Context
+from casedesk.cli.progress import ProgressBar
+from casedesk.errors import IntegrityError, UsageError
+from casedesk.reports.verify_bundle import verify_bundle
+from casedesk.services.bundles import Bundles
+from casedesk.settings import MARKINGS
+from casedesk.timeutil import iso_utc, parse_iso, uk_display
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common], help="export a case bundle (PDF) for the prosecutor")
+    p.add_argument("reference", help="case reference, e.g. MPS-2026-0417")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the bundle to write, e.g. bundle.pdf")
+    p.add_argument("--exhibits", metavar="REFS", help="only these exhibits, comma-separated: JAS/1,JAS/2")
+    p.add_argument("--include-sensitive", action="store_true",
+                   help="include exhibits marked sensitive (MG6D); excluded by default")
+    p.add_argument("--marking", type=str.upper, choices=MARKINGS,
+                   help="security marking (default: the bundle.default_marking setting)")
+    p.add_argument("--at", metavar="ISO", help="export time to print, e.g. 2026-11-20T10:00:00Z (for a reproduction)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("verify-bundle", parents=[common],
+                       help="check a bundle: sidecar hash, embedded originals, and with --user the custody log")
+    p.add_argument("bundle", help="the bundle PDF")
+    p.set_defaults(func=cmd_verify_bundle)
+
+
+def cmd_export(ctx: Context) -> int:
+    a = ctx.args
+    at = None
+    if a.at:
+        try:
+            at = parse_iso(a.at)
+        except ValueError as exc:
+            raise UsageError(f"--at: {exc}") from None
+    wanted = [r for r in (a.exhibits or "").split(",") if r.strip()] if a.exhibits is not None else None
+    if wanted is not None and not wanted:
+        raise UsageError("--exhibits needs at least one exhibit reference, e.g. --exhibits JAS/1,JAS/2")
+    session = ctx.session()
+    bar = ProgressBar("Exporting", enabled=None if not ctx.json else False)
+    try:
+        result = Bundles(session).export(
+            a.reference, Path(a.output), exhibits=wanted, include_sensitive=a.include_sensitive,
+            marking=a.marking, at=at, progress=bar,
+        )
+    finally:
+        bar.finish()
+    lines = [
+        f"Bundle written: {result.path} ({result.pages} pages, {len(result.included)} exhibits)",
+        f"SHA-256: {result.sha256}",
+        f"Sidecar: {result.sidecar_path.name}   Manifest: {result.manifest_path.name}",
+        f"Marking: {result.marking}   Export time: {iso_utc(result.at)} ({uk_display(result.at)})",
+        f"Made from custody log head: entry {result.head_seq} ({result.head_hash})",
+        f"Recorded as custody entry {result.recorded_as}",
+    ]
+    for item in result.excluded:
+        lines.append(f"Excluded {item.reference}: {item.reason}")
+    for problem in result.problems:
+        lines.append(f"Placeholder for {problem.reference}: {problem.why}")
+    ctx.emit(result, lines)
+    return 0
+
+
+def cmd_verify_bundle(ctx: Context) -> int:
+    a = ctx.args
+    session = ctx.session() if getattr(a, "user", None) else None
+    check = verify_bundle(Path(a.bundle), session)
+    lines = [f"{'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}" for c in check.checks]
+    lines.append(f"Bundle {check.path.name}: {'VERIFIED' if check.ok else 'NOT VERIFIED'}"
+                 + ("" if session else " (file checks only; add --user to check against the custody log)"))
+    data = {"ok": check.ok, "path": str(check.path), "sha256": check.sha256, "case": check.case,
+            "pages": check.pages, "head_seq": check.head_seq, "head_hash": check.head_hash,
+            "recorded_as": check.recorded_as, "checks": check.checks}
+    ctx.emit(data, lines)
+    return 0 if check.ok else IntegrityError.exit_code

@@ -1,0 +1,70 @@
+"""The files beside a bundle: ``bundle.pdf.sha256`` (sha256sum format) and ``bundle.pdf.manifest.json``.
+
+Documented in docs/bundle.md. The manifest is the one embedded in the PDF
+(``CaseDesk-manifest.json``: case, export time, custody log head, every
+exhibit's attachment name, size, hashes and bundle pages) plus a ``bundle``
+object with the PDF's own file name, size and SHA-256, which the embedded copy
+cannot hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from casedesk.fsutil import fsync_dir
+
+SIDECAR_SUFFIX = ".sha256"
+MANIFEST_SUFFIX = ".manifest.json"
+_SUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+
+
+def sidecar_path(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + SIDECAR_SUFFIX)
+
+
+def manifest_path(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + MANIFEST_SUFFIX)
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def sidecar_text(sha256: str, file_name: str) -> str:
+    """One ``sha256sum`` line; ``sha256sum -c`` run in the bundle's folder checks it."""
+    return f"{sha256}  {file_name}\n"
+
+
+def parse_sidecar(text: str) -> dict[str, str]:
+    """``{file name: sha256}`` from sha256sum-format text (unparseable lines are ignored)."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _SUM_LINE.match(line.strip())
+        if m:
+            out[m.group(2)] = m.group(1).lower()
+    return out
+
+
+def full_manifest(embedded: dict[str, Any], file_name: str, sha256: str, size: int) -> dict[str, Any]:
+    return {**embedded, "bundle": {"file": file_name, "sha256": sha256, "size": size}}
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` durably (temporary name, fsync, rename)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)

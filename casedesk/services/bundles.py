@@ -1,0 +1,325 @@
+"""Case bundles for the prosecutor: selection, verification, the PDF, its sidecar and manifest, the custody entry.
+
+The export:
+
+1. checks permissions (``bundle.export`` on a case the user may see) and the
+   selection (withdrawn exhibits never go in; sensitive ones only when asked);
+2. fixes the export time (``at``, default now) and the custody log head the
+   bundle is made from: the last entry at or before ``at``, so the export's
+   own entries (the verification it runs, the export entry) are never part of
+   it and a later reproduction with the same ``at`` picks the same head;
+3. runs a full verification and stops with ``IntegrityError`` (nothing
+   written) unless it passes;
+4. builds the PDF under a temporary name beside the target, then its
+   ``.sha256`` sidecar and ``.manifest.json``;
+5. records ONE ``bundle.exported`` custody entry carrying the bundle's SHA-256,
+   and only then renames the three files into place: an export is never on
+   disk without its entry in the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from casedesk import settings, tool_id
+from casedesk.errors import IntegrityError, UsageError
+from casedesk.evidence import references
+from casedesk.fsutil import fsync_dir
+from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.reports import manifest as M
+from casedesk.reports.assemble import build_bundle
+from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo
+from casedesk.security.roles import Permission
+from casedesk.services.cases import Cases
+from casedesk.services.custody import Custody, EntryView
+from casedesk.services.evidence import Evidence, ExhibitView
+from casedesk.services.session import Session
+from casedesk.store.models import CustodyEntry, User
+from casedesk.timeutil import iso_utc, to_utc, utc_now
+
+log = logging.getLogger("casedesk.bundles")
+
+EXPORTED = "bundle.exported"
+# Entries that change nothing a bundle shows: a reproduction at an earlier --at is still faithful after them.
+READ_ONLY_ACTIONS = frozenset({
+    EXPORTED, "verify.run", "custody.exported", "exhibit.viewed", "exhibit.extracted", "case.reviewed",
+    "note.added", "case.member_added",
+})
+
+
+@dataclass(frozen=True)
+class Excluded:
+    reference: str
+    reason: str  # "sensitive" | "withdrawn" | "not selected"
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    reference: str
+    why: str
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path
+    sha256: str
+    size: int
+    pages: int
+    included: list[str]
+    excluded: list[Excluded]
+    problems: list[Placeholder]
+    manifest_path: Path
+    sidecar_path: Path
+    head_seq: int  # the custody log head the bundle was made from (before the export's own entries)
+    head_hash: str
+    marking: str
+    at: datetime
+    recorded_as: int  # the bundle.exported custody entry
+
+
+def _display(users: dict[str, User], username: str) -> str:
+    user = users.get(username)
+    return f"{user.full_name} ({username})" if user is not None and user.full_name else username
+
+
+def _exhibit_info(view: ExhibitView, users: dict[str, User]) -> ExhibitInfo:
+    return ExhibitInfo(
+        reference=view.reference, description=view.description,
+        producer=f"{view.producer_name} ({view.producer})",
+        seized_from=view.seized_from, seized_at=view.seized_at, seized_location=view.seized_location,
+        seal=view.seal, original_name=view.original_name, size=view.size, mime_type=view.mime_type,
+        type_description=view.type_description, type_warning=view.type_warning, sha256=view.sha256,
+        md5=view.md5, sha1=view.sha1, ingested_by=_display(users, view.ingested_by), ingested_at=view.ingested_at,
+        tool=view.tool, custodian=_display(users, view.custodian) if view.custodian_is_user else view.custodian,
+        location=view.location, duplicate_of=view.duplicate_of, fs_modified=view.fs_modified,
+    )
+
+
+def _line(entry: EntryView) -> CustodyLine:
+    return CustodyLine(
+        seq=entry.seq, timestamp=entry.timestamp, actor=entry.actor, action=entry.action,
+        exhibit_ref=entry.exhibit_ref, entry_hash=entry.entry_hash, reason=entry.reason,
+        location=entry.location, from_party=entry.from_party, to_party=entry.to_party, sha256=entry.sha256,
+        text=entry.text,
+    )
+
+
+def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
+                    include_sensitive: bool) -> tuple[list[ExhibitView], list[Excluded]]:
+    """Which exhibits go in, and why each of the others does not."""
+    chosen: set[str] | None = None
+    if wanted is not None:
+        chosen = {references.normalise(ref) for ref in wanted}
+        known = {v.reference: v for v in views}
+        for ref in sorted(chosen, key=references.sort_key):
+            if ref not in known:
+                raise UsageError(f"no exhibit {ref} in this case; `casedesk evidence list` shows the register")
+            view = known[ref]
+            if view.status != "active":
+                raise UsageError(f"{ref} is withdrawn; a withdrawn exhibit never goes in a bundle")
+            if view.sensitive and not include_sensitive:
+                raise UsageError(f"{ref} is marked sensitive (MG6D); add --include-sensitive to include it")
+    included: list[ExhibitView] = []
+    excluded: list[Excluded] = []
+    for view in sorted(views, key=lambda v: references.sort_key(v.reference)):
+        if view.status != "active":
+            excluded.append(Excluded(view.reference, "withdrawn"))
+        elif chosen is not None and view.reference not in chosen:
+            excluded.append(Excluded(view.reference, "not selected"))
+        elif view.sensitive and not include_sensitive:
+            excluded.append(Excluded(view.reference, "sensitive"))
+        else:
+            included.append(view)
+    return included, excluded
+
+
+def reproduce_command(case_ref: str, file_name: str, at: datetime, marking: str, wanted: Sequence[str] | None,
+                      include_sensitive: bool) -> str:
+    parts = [f"casedesk export {case_ref} -o {file_name} --at {iso_utc(at)} --marking {marking}"]
+    if wanted is not None:
+        parts.append("--exhibits " + ",".join(sorted({references.normalise(r) for r in wanted},
+                                                     key=references.sort_key)))
+    if include_sensitive:
+        parts.append("--include-sensitive")
+    return " ".join(parts)
+
+
+class Bundles:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def export(
+        self,
+        case_ref: str,
+        out: Path,
+        exhibits: Sequence[str] | None = None,
+        include_sensitive: bool = False,
+        marking: str | None = None,
+        at: datetime | None = None,
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> BundleResult:
+        self.s.require(Permission.BUNDLE_EXPORT)
+        self.s.require(Permission.CASE_CONTENT)
+        if self.s.integrity_alerts:
+            raise IntegrityError(
+                "exports are blocked: " + self.s.integrity_alerts[0]
+                + " Run `casedesk verify` and restore the latest database before exporting."
+            )
+        out = Path(out).expanduser().absolute()
+        if out.is_dir():
+            raise UsageError(f"{out} is a folder; give the bundle's file name, e.g. -o {out / 'bundle.pdf'}")
+        if not out.parent.is_dir():
+            raise UsageError(f"folder {out.parent} does not exist")
+        now = utc_now()
+        when = now if at is None else to_utc(at)
+        if when > now + timedelta(minutes=1):
+            raise UsageError("--at is in the future; give the time of the export to reproduce")
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
+            ref = case.reference
+            chosen = settings.SPECS["bundle.default_marking"].validate(
+                marking if marking is not None else settings.get(db, "bundle.default_marking"))
+            users = {u.username: u for u in db.scalars(select(User))}
+            head_row = db.execute(
+                select(CustodyEntry.seq, CustodyEntry.entry_hash)
+                .where(CustodyEntry.timestamp <= iso_utc(when)).order_by(CustodyEntry.seq.desc()).limit(1)
+            ).first()
+            if head_row is None:
+                raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
+            head_seq, head_hash = int(head_row[0]), str(head_row[1])
+            later = db.scalars(
+                select(CustodyEntry).where(CustodyEntry.case_ref == ref, CustodyEntry.seq > head_seq,
+                                           CustodyEntry.action.not_in(READ_ONLY_ACTIONS))
+                .order_by(CustodyEntry.seq).limit(1)
+            ).first()
+            if later is not None:
+                raise UsageError(
+                    f"case {ref} has changed since {iso_utc(when)} (entry {later.seq}, {later.action}, at "
+                    f"{later.timestamp}); a bundle for that time would mix old and new state. Export without "
+                    "--at, or restore the store as it was then"
+                )
+        case_detail = _case_detail(self.s, ref)
+        views = Evidence(self.s).list(ref, include_withdrawn=True)
+        included, excluded = select_exhibits(views, exhibits, include_sensitive)
+
+        # A full verification first: it must pass, or nothing is written.
+        def verify_progress(done: int, total: int, message: str = "") -> None:
+            progress(done, total, f"verifying: {message}" if message else "verifying")
+
+        report = Custody(self.s).verify(ref, verify_progress, cancel)
+        if not report.ok:
+            first = report.problems[0]
+            raise IntegrityError(
+                f"verification failed with {len(report.problems)} problem(s), nothing was exported; first: "
+                f"{getattr(first, 'message', first)}. Run `casedesk verify {ref}` for the full report"
+            )
+        wanted = {v.reference for v in included}
+        entries = [
+            _line(e) for e in Custody(self.s).log(ref)
+            if e.seq <= head_seq and (e.exhibit_ref is None or e.exhibit_ref in wanted)
+        ]
+        spec = BundleSpec(
+            case=CaseInfo(ref, case_detail[0], tuple(case_detail[1]), _display(users, case_detail[2]),
+                          case_detail[3]),
+            exhibits=tuple(_exhibit_info(v, users) for v in included),
+            custody=tuple(entries),
+            marking=chosen,
+            at=when,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            prepared_by=_display(users, self.s.user.username),
+            tool=tool_id(),
+            verification=(
+                f"A full verification ran at export and passed: the custody log's hash chain and signatures, "
+                f"the copies of its head kept outside the database, and the {report.exhibits_checked} exhibit(s) "
+                f"of case {ref}, each re-read from the encrypted vault and re-hashed against the SHA-256 recorded "
+                "at ingest.",
+                "Each original attached to this bundle was hashed again as it was copied in, and matched.",
+            ),
+            file_name=out.name,
+            notes=("To reproduce this file: "
+                   + reproduce_command(ref, out.name, when, chosen, exhibits, include_sensitive),),
+        )
+        evidence = Evidence(self.s)
+
+        @contextlib.contextmanager
+        def open_original(info: ExhibitInfo) -> Iterator[BinaryIO]:
+            with evidence.read_original(ref, info.reference) as stream:
+                yield stream
+
+        pid = os.getpid()
+        tmp_pdf = out.with_name(f".{out.name}.tmp-{pid}")
+        tmp_sum = out.with_name(f".{out.name}.sha256.tmp-{pid}")
+        tmp_manifest = out.with_name(f".{out.name}.manifest.tmp-{pid}")
+        temps = (tmp_pdf, tmp_sum, tmp_manifest)
+        try:
+            built = build_bundle(spec, open_original, tmp_pdf, progress=progress, cancel=cancel)
+            sha256 = M.file_sha256(tmp_pdf)
+            size = tmp_pdf.stat().st_size
+            full = M.full_manifest(built.manifest, out.name, sha256, size)
+            manifest_data = M.manifest_bytes(full)
+            _durable(tmp_sum, M.sidecar_text(sha256, out.name).encode())
+            _durable(tmp_manifest, manifest_data)
+            _durable_existing(tmp_pdf)
+            if cancel is not None:
+                cancel.check()
+            with self.s.write() as db:
+                entry = self.s.record(
+                    db, EXPORTED, case_ref=ref, sha256=sha256,
+                    data={
+                        "file": out.name, "size": size, "pages": built.pages, "marking": chosen,
+                        "at": iso_utc(when), "head_seq": head_seq, "head_hash": head_hash,
+                        "included": [v.reference for v in included],
+                        "excluded": [{"exhibit": e.reference, "reason": e.reason} for e in excluded],
+                        "placeholders": [ref_ for ref_, _ in built.problems],
+                        "manifest_sha256": _sha(manifest_data),
+                    },
+                )
+                recorded = entry.seq
+            os.replace(tmp_pdf, out)
+            os.replace(tmp_sum, M.sidecar_path(out))
+            os.replace(tmp_manifest, M.manifest_path(out))
+            fsync_dir(out.parent)
+        finally:
+            for path in temps:
+                path.unlink(missing_ok=True)
+        log.info("bundle exported: case %s, %d exhibits, %d excluded, %d pages, entry %d", ref, len(included),
+                 len(excluded), built.pages, recorded)
+        return BundleResult(
+            path=out, sha256=sha256, size=size, pages=built.pages, included=[v.reference for v in included],
+            excluded=excluded, problems=[Placeholder(r, why) for r, why in built.problems],
+            manifest_path=M.manifest_path(out), sidecar_path=M.sidecar_path(out), head_seq=head_seq,
+            head_hash=head_hash, marking=chosen, at=when, recorded_as=recorded,
+        )
+
+
+def _case_detail(session: Session, ref: str) -> tuple[str, list[str], str, str]:
+    detail = Cases(session).show(ref)
+    return detail.title, list(detail.offences), detail.officer_in_charge, detail.summary
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _durable(path: Path, data: bytes) -> None:
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _durable_existing(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
