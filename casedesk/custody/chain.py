@@ -173,16 +173,17 @@ def build_registry(rows: Iterable[Sequence[Any]]) -> tuple[Registry, list[tuple[
     """Keys and administrators from the genesis entries and the account entries, in log order.
 
     ``rows`` must hold every entry up to the first key registration and every
-    entry whose action is in ``ACCOUNT_ACTIONS``, in sequence order. An
-    account change counts only when its entry is intact, correctly signed and
-    made by an administrator; one that is not is ignored (and reported when
-    the reason is authority rather than a broken hash or signature, which the
-    chain check reports).
+    entry whose action is in ``ACCOUNT_ACTIONS``, in sequence order. Only
+    entries without a case count as account entries. An account change counts
+    only when its entry is intact, correctly signed and made by an
+    administrator; one that is not is ignored (and reported when the reason is
+    authority rather than a broken hash or signature, which the chain check
+    reports).
     """
     rows = list(rows)
     registry = Registry()
     problems: list[tuple[int, Problem]] = []
-    genesis = next((r for r in rows if r[7] == KEY_REGISTERED), None)
+    genesis = next((r for r in rows if r[7] == KEY_REGISTERED and r[8] is None), None)
     if genesis is None:
         problems.append((RANK_AUTHORITY, Problem(None, None, MSG_NO_GENESIS)))
         return registry, problems
@@ -203,7 +204,7 @@ def build_registry(rows: Iterable[Sequence[Any]]) -> tuple[Registry, list[tuple[
             if actor != gactor:
                 problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BEFORE_GENESIS.format(actor=actor))))
             continue
-        if seq == gseq or action not in ACCOUNT_ACTIONS or not _authentic(row, registry):
+        if seq == gseq or action not in ACCOUNT_ACTIONS or row[8] is not None or not _authentic(row, registry):
             continue
         if actor not in admins:
             problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_NOT_ADMIN.format(action=action, actor=actor))))

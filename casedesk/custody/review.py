@@ -1,21 +1,44 @@
 """Supervisor review state, derived from the custody log itself.
 
 A review entry (``case.reviewed``) covers the case's entries up to
-``data.up_to``; with ``data.decision == "approve"`` they count as reviewed.
-Entries after the last approval are unreviewed.
+``data.up_to`` with ``data.decision`` one of:
+
+- ``approve``: the entries up to ``up_to`` count as reviewed, and every
+  query raised before this approval is settled;
+- ``query``: the supervisor asks the officer about the entries up to
+  ``up_to``; the query stays open until a later approval;
+- ``comment``: a remark for the record; changes nothing.
+
+Entries after the last approval are unreviewed (reviews themselves and
+sign-in records are never in need of review).
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.store.models import CustodyEntry
 
 REVIEW_ACTION = "case.reviewed"
-NOT_REVIEWABLE = frozenset({REVIEW_ACTION, "account.login", "account.login_failed"})
+DECISIONS = ("approve", "query", "comment")
+NOT_REVIEWABLE = frozenset({REVIEW_ACTION, "account.login", "account.login_failed", "verify.run"})
+
+
+def _data(raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _up_to(data: dict[str, Any]) -> int:
+    value = data.get("up_to", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def reviewed_up_to(db: OrmSession, case_ref: str) -> int:
@@ -26,9 +49,9 @@ def reviewed_up_to(db: OrmSession, case_ref: str) -> int:
         )
     )
     for raw in rows:
-        data = json.loads(raw)
+        data = _data(raw)
         if data.get("decision") == "approve":
-            best = max(best, int(data.get("up_to", 0)))
+            best = max(best, _up_to(data))
     return best
 
 
@@ -41,3 +64,48 @@ def unreviewed_entries(db: OrmSession, case_ref: str, exhibits_only: bool = Fals
     if exhibits_only:
         query = query.where(CustodyEntry.exhibit_ref.is_not(None))
     return list(db.scalars(query.order_by(CustodyEntry.seq)))
+
+
+def approvals(db: OrmSession) -> dict[str, int]:
+    """Every case's reviewed-up-to entry number (cases never approved are absent)."""
+    out: dict[str, int] = {}
+    rows = db.execute(
+        select(CustodyEntry.case_ref, CustodyEntry.data).where(CustodyEntry.action == REVIEW_ACTION)
+    )
+    for case_ref, raw in rows:
+        data = _data(raw)
+        if case_ref is not None and data.get("decision") == "approve":
+            out[case_ref] = max(out.get(case_ref, 0), _up_to(data))
+    return out
+
+
+def unreviewed_counts(db: OrmSession) -> dict[str, int]:
+    """How many entries of each case await review (cases with none are absent)."""
+    reviewable = CustodyEntry.action.not_in(NOT_REVIEWABLE)
+    totals: dict[str, int] = {}
+    for case_ref, n in db.execute(
+        select(CustodyEntry.case_ref, func.count()).where(CustodyEntry.case_ref.is_not(None), reviewable)
+        .group_by(CustodyEntry.case_ref)
+    ):
+        if case_ref is not None:
+            totals[case_ref] = n
+    for case_ref, up_to in approvals(db).items():
+        done = db.scalar(
+            select(func.count()).select_from(CustodyEntry)
+            .where(CustodyEntry.case_ref == case_ref, CustodyEntry.seq <= up_to, reviewable)
+        ) or 0
+        if case_ref in totals:
+            totals[case_ref] -= done
+    return {case_ref: n for case_ref, n in totals.items() if n > 0}
+
+
+def open_queries(db: OrmSession, case_ref: str) -> list[CustodyEntry]:
+    """Queries on the case not yet settled by a later approval, oldest first."""
+    reviews = list(db.scalars(
+        select(CustodyEntry).where(CustodyEntry.case_ref == case_ref, CustodyEntry.action == REVIEW_ACTION)
+        .order_by(CustodyEntry.seq)
+    ))
+    last_approval = max(
+        (r.seq for r in reviews if _data(r.data).get("decision") == "approve"), default=0
+    )
+    return [r for r in reviews if _data(r.data).get("decision") == "query" and r.seq > last_approval]

@@ -37,7 +37,7 @@ _SELECT_RANGE = f"SELECT {_COLUMNS} FROM custody_entries WHERE seq >= ? AND seq 
 _MARKS = ", ".join("?" * len(chain.ACCOUNT_ACTIONS))
 _SELECT_REGISTRY = (
     f"SELECT {_COLUMNS} FROM custody_entries WHERE seq <= ? AND (action IN ({_MARKS}) "
-    "OR seq <= (SELECT min(seq) FROM custody_entries WHERE action = ?)) ORDER BY seq"
+    "OR seq <= (SELECT min(seq) FROM custody_entries WHERE action = ? AND case_ref IS NULL)) ORDER BY seq"
 )
 
 

@@ -1,0 +1,232 @@
+"""``casedesk verify``, ``casedesk custody ...`` and ``casedesk review ...``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from casedesk.cli.context import Context
+from casedesk.cli.progress import ProgressBar
+from casedesk.errors import UsageError
+from casedesk.services.custody import Custody, EntryView, VerifyReport
+from casedesk.timeutil import UK, parse_iso, uk_display
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("verify", parents=[common],
+                       help="check the custody chain, the log head and every exhibit (exit 0 only if all hold)")
+    p.add_argument("reference", nargs="?", help="a case (default: every case you can see)")
+    p.set_defaults(func=cmd_verify)
+
+    custody = sub.add_parser("custody", help="chain of custody")
+    cs = custody.add_subparsers(dest="custody_command", metavar="ACTION", required=True)
+
+    p = cs.add_parser("log", parents=[common], help="a case's custody entries (oldest first)")
+    p.add_argument("reference", help="case reference, or - for the installation's own entries and every case you see")
+    p.add_argument("exhibit", nargs="?", help="only this exhibit, e.g. JAS/1")
+    p.add_argument("--action", help="only this action, e.g. transferred or exhibit.viewed")
+    # --user is taken (it names who signs in), so the author filter is --by.
+    p.add_argument("--by", "--actor", dest="actor", metavar="USER", help="only entries written by USER")
+    p.add_argument("--since", metavar="TIME", help="from this time (ISO 8601 with zone, or a UK date YYYY-MM-DD)")
+    p.add_argument("--until", metavar="TIME", help="up to this time (ISO 8601 with zone, or a UK date: whole day)")
+    p.set_defaults(func=cmd_log)
+
+    for name, helptext in (("transfer", "hand an exhibit to an officer or a place (custodian or supervisor)"),
+                           ("checkout", "lend an exhibit out, e.g. to a forensic lab, until it is returned")):
+        p = cs.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("reference")
+        p.add_argument("exhibit")
+        p.add_argument("--to", required=True, metavar="USER|PLACE",
+                       help="a user name, or a place such as 'Property store, Charing Cross, locker 14'")
+        p.add_argument("--reason", required=True, help="why, and on whose authority")
+        p.add_argument("--location", help="where the exhibit will be kept")
+        p.set_defaults(func=cmd_transfer if name == "transfer" else cmd_checkout)
+
+    p = cs.add_parser("return", parents=[common], help="record that a checked-out exhibit came back")
+    p.add_argument("reference")
+    p.add_argument("exhibit")
+    p.add_argument("--reason", required=True, help="e.g. 'examination complete, seal intact'")
+    p.add_argument("--location", help="where it is kept now (default: where it was before check-out)")
+    p.set_defaults(func=cmd_return)
+
+    p = cs.add_parser("correct", parents=[common], help="add an entry that corrects an earlier one")
+    p.add_argument("seq", type=int, help="the entry number being corrected")
+    p.add_argument("--text", required=True, help="the correction")
+    p.set_defaults(func=cmd_correct)
+
+    p = cs.add_parser("unreviewed", parents=[common], help="a case's entries not yet approved by a supervisor")
+    p.add_argument("reference")
+    p.set_defaults(func=cmd_unreviewed)
+
+    p = cs.add_parser("queries", parents=[common], help="a supervisor's open queries on a case")
+    p.add_argument("reference")
+    p.set_defaults(func=cmd_queries)
+
+    p = cs.add_parser("export", parents=[common],
+                      help="the custody log and public keys as JSON Lines, for tools/verify_custody.py")
+    p.add_argument("reference", nargs="?", help="a case (omit for the whole installation: supervisors)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="e.g. log.jsonl")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("review", parents=[common],
+                       help="review a case's custody log (supervisor), or `review queue` for cases awaiting review")
+    p.add_argument("reference", help="case reference, or 'queue'")
+    decision = p.add_mutually_exclusive_group()
+    decision.add_argument("--approve", action="store_true", help="approve the entries up to --up-to")
+    decision.add_argument("--query", action="store_true", help="query the entries (needs --comment)")
+    p.add_argument("--comment", metavar="TEXT", help="the review text; alone, a comment for the record")
+    p.add_argument("--up-to", type=int, metavar="SEQ", help="last entry covered (default: the latest)")
+    p.set_defaults(func=cmd_review)
+
+
+# --- helpers -----------------------------------------------------------------------------
+def parse_when(text: str | None, end_of_day: bool = False) -> datetime | None:
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            day = datetime.fromisoformat(value).date()
+            local = datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UK)
+            return local
+        return parse_iso(value)
+    except ValueError as exc:
+        raise UsageError(f"cannot read time {text!r}: {exc}") from None
+
+
+def entry_line(e: EntryView) -> str:
+    parts = [f"{e.seq:>6}  {uk_display(e.timestamp)}  {e.actor:<10} {e.action}"]
+    if e.exhibit_ref:
+        parts.append(e.exhibit_ref)
+    if e.from_party or e.to_party:
+        parts.append(f"{e.from_party or '-'} -> {e.to_party or '-'}")
+    if e.location:
+        parts.append(f"at {e.location}")
+    if e.reason:
+        parts.append(f"reason: {e.reason}")
+    if e.sha256:
+        parts.append(f"sha256 {e.sha256[:16]}...")
+    if e.text:
+        parts.append(f"\"{e.text}\"")
+    if e.corrected_by:
+        parts.append(f"(corrected by entry {', '.join(str(s) for s in e.corrected_by)})")
+    return "  ".join(parts)
+
+
+def report_json(report: VerifyReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "problems": [{"seq": p.seq, "exhibit": p.exhibit, "case": p.case, "message": p.message}
+                     for p in report.problems],
+        "entries": report.entries_checked, "signatures": report.signatures_checked,
+        "exhibits": report.exhibits_checked, "scope": report.case_ref,
+        "head": {"seq": report.head_seq, "hash": report.head_hash},
+        "tree": {"size": report.tree_size, "root": report.tree_root},
+        "outside_heads": [{"source": h.source, "seq": h.seq, "hash": h.hash} for h in report.outside_heads],
+        "recorded_as": report.recorded_as,
+    }
+
+
+# --- commands ------------------------------------------------------------------------------
+def cmd_verify(ctx: Context) -> int:
+    bar = ProgressBar("Verifying")
+    try:
+        report = Custody(ctx.session()).verify(ctx.args.reference, bar)
+    finally:
+        bar.finish()
+    lines = [report.summary(), f"Merkle tree (RFC 6962): size {report.tree_size}, root {report.tree_root}"]
+    lines += [f"  {p.describe()}" for p in report.problems]
+    if report.recorded_as is None:
+        lines.append("(not recorded in the custody log: changes are blocked until the problem is resolved)")
+    ctx.emit(report_json(report), lines)
+    return 0 if report.ok else 7
+
+
+def cmd_log(ctx: Context) -> int:
+    a = ctx.args
+    ref = None if a.reference == "-" else a.reference
+    rows = Custody(ctx.session()).log(ref, a.exhibit, a.action, a.actor, parse_when(a.since),
+                                      parse_when(a.until, end_of_day=True))
+    ctx.emit(rows, [entry_line(e) for e in rows] or ["No custody entries match."])
+    return 0
+
+
+def _moved(ctx: Context, e: EntryView, verb: str) -> None:
+    where = f", kept at {e.location}" if e.location else ""
+    ctx.emit(e, f"{e.exhibit_ref} {verb} {e.to_party}{where} (custody entry {e.seq}).")
+
+
+def cmd_transfer(ctx: Context) -> int:
+    a = ctx.args
+    _moved(ctx, Custody(ctx.session()).transfer(a.reference, a.exhibit, a.to, a.reason, a.location),
+           "transferred to")
+    return 0
+
+
+def cmd_checkout(ctx: Context) -> int:
+    a = ctx.args
+    _moved(ctx, Custody(ctx.session()).check_out(a.reference, a.exhibit, a.to, a.reason, a.location),
+           "checked out to")
+    return 0
+
+
+def cmd_return(ctx: Context) -> int:
+    a = ctx.args
+    _moved(ctx, Custody(ctx.session()).return_(a.reference, a.exhibit, a.reason, a.location), "returned to")
+    return 0
+
+
+def cmd_correct(ctx: Context) -> int:
+    e = Custody(ctx.session()).correct(ctx.args.seq, ctx.args.text)
+    ctx.emit(e, f"Entry {ctx.args.seq} corrected by custody entry {e.seq}.")
+    return 0
+
+
+def cmd_unreviewed(ctx: Context) -> int:
+    rows = Custody(ctx.session()).unreviewed(ctx.args.reference)
+    ctx.emit(rows, [entry_line(e) for e in rows] or ["Every entry of the case has been reviewed."])
+    return 0
+
+
+def cmd_queries(ctx: Context) -> int:
+    rows = Custody(ctx.session()).queries(ctx.args.reference)
+    lines = [f"Query (entry {e.seq}, {uk_display(e.timestamp)}, {e.actor}, up to entry {e.data.get('up_to')}): "
+             f"{e.text}" for e in rows]
+    ctx.emit(rows, lines or ["No open queries."])
+    return 0
+
+
+def cmd_export(ctx: Context) -> int:
+    bar = ProgressBar("Exporting")
+    try:
+        path = Custody(ctx.session()).export_log(ctx.args.reference, Path(ctx.args.output), bar)
+    finally:
+        bar.finish()
+    ctx.emit({"path": str(path)},
+             f"Custody log written to {path}; check it with: python3 tools/verify_custody.py {path}")
+    return 0
+
+
+def cmd_review(ctx: Context) -> int:
+    a = ctx.args
+    custody = Custody(ctx.session())
+    if a.reference == "queue":
+        if a.approve or a.query or a.comment or a.up_to:
+            raise UsageError("`review queue` takes no decision; name a case to review it")
+        rows = custody.review_queue()
+        ctx.emit([{"case": ref, "unreviewed": n} for ref, n in rows],
+                 [f"{ref:<20} {n:>6} unreviewed" for ref, n in rows] or ["Nothing awaits review."])
+        return 0
+    if a.approve:
+        decision = "approve"
+    elif a.query:
+        decision = "query"
+    elif a.comment:
+        decision = "comment"
+    else:
+        raise UsageError("say --approve, --query --comment TEXT, or --comment TEXT")
+    e = custody.review(a.reference, decision, a.comment or "", a.up_to)
+    ctx.emit(e, f"Review recorded ({decision}, up to entry {e.data['up_to']}): custody entry {e.seq}.")
+    return 0

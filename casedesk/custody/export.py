@@ -1,0 +1,184 @@
+"""Writing the custody log as JSON Lines for a third party (format: docs/custody-export.md).
+
+One header line, one line per entry in sequence order, one line per exhibit
+in scope, one trailer line. Entries of cases outside the export's scope are
+written as their header and body hash only ("redacted"): enough to check
+every hash, link, signature and time of the whole chain without disclosing
+another case's content. The file is written under a temporary name and
+renamed when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from casedesk import tool_id
+from casedesk.custody import chain, encoding, merkle
+from casedesk.custody.verify import CHUNK, OutsideHead, open_raw, read_rows, registry_rows
+from casedesk.errors import StoreError
+from casedesk.fsutil import fsync_dir
+from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.timeutil import iso_utc, utc_now
+
+FORMAT = "casedesk-custody-export/1"
+ENCODING = "casedesk-custody-entry/1"
+
+
+@dataclass(frozen=True)
+class ExhibitRecord:
+    case: str
+    exhibit: str
+    register_sha256: str
+    status: str
+    custodian: str
+    location: str
+    vault_problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sha256: str
+    entries: int
+    redacted: int
+    head_seq: int
+    head_hash: str | None
+    tree_size: int
+    tree_root: str
+
+
+def _plain(value: Any) -> Any:
+    """A column value as JSON can carry it; a blob (only ever there by tampering) as a marked object."""
+    if isinstance(value, bytes):
+        return {"blob": value.hex()}
+    return value
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    # ASCII-only lines: text that is not valid Unicode survives as \\u escapes and fails to encode, as in the store.
+    return (json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n").encode("ascii")
+
+
+def entry_record(row: Sequence[Any], full: bool) -> tuple[dict[str, Any], bytes]:
+    """The export line of one row and the Merkle leaf input (its recomputed hash, or 32 zero bytes)."""
+    head = {name: _plain(row[i]) for i, (name, _) in enumerate(encoding.HEADER_FIELDS)}
+    try:
+        digest, body_hash = encoding.hash_row(row)
+        leaf = bytes.fromhex(digest)
+    except encoding.EncodingError:
+        body_hash, leaf = None, chain.ZERO_LEAF
+    rec: dict[str, Any] = {"type": "entry" if full else "redacted", **head,
+                           "hash": _plain(row[18]), "signature": _plain(row[19])}
+    if full:
+        for i, (name, column) in enumerate(encoding.BODY_FIELDS, start=len(encoding.HEADER_FIELDS)):
+            value = row[i]
+            if column == "data":
+                # Not an object (damaged text kept as a string, anything else as null): cannot be encoded.
+                try:
+                    value = encoding.parse_data(value) if isinstance(value, str) else None
+                except encoding.EncodingError:
+                    pass
+            rec[name] = _plain(value)
+    else:
+        rec["body_hash"] = body_hash
+    return rec, leaf
+
+
+def write_export(
+    db_path: Path,
+    db_key: bytes,
+    dest: Path,
+    *,
+    scope: str | None,
+    visible: frozenset[str] | None,
+    installation_id: str,
+    exported_by: str,
+    outside_heads: Sequence[OutsideHead],
+    outside_problems: Sequence[str],
+    exhibits: Sequence[ExhibitRecord],
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    dest = dest.expanduser().absolute()
+    if not dest.parent.is_dir():
+        raise StoreError(f"cannot write the export: folder {dest.parent} does not exist")
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    digest = hashlib.sha256()
+    conn = open_raw(db_path, db_key)
+    try:
+        first, last, total = conn.execute("SELECT min(seq), max(seq), count(*) FROM custody_entries").fetchone()
+        registry, _ = chain.build_registry(registry_rows(conn, last or 0))
+        header = {
+            "type": "header", "format": FORMAT, "encoding": ENCODING, "installation_id": installation_id,
+            "exported_at": iso_utc(utc_now()), "exported_by": exported_by, "tool": tool_id(),
+            "scope": scope, "time_tolerance_seconds": chain.TIME_TOLERANCE_SECONDS,
+            "outside_heads": [{"source": h.source, "seq": h.seq, "hash": h.hash} for h in outside_heads],
+            "outside_head_problems": list(outside_problems),
+            "keys": [{"user": u, "public_key": k, "registered_at": s} for u, k, s in registry.listing()],
+        }
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot write the export to {dest.parent}: {exc.strerror}") from None
+        with os.fdopen(fd, "wb") as fh:
+            def put(obj: dict[str, Any]) -> None:
+                data = _line(obj)
+                digest.update(data)
+                fh.write(data)
+
+            put(header)
+            counts = _write_entries(conn, put, first, last, total or 0, visible, progress, cancel)
+            for ex in sorted(exhibits, key=lambda e: (e.case, chain.natural_key(e.exhibit))):
+                put({"type": "exhibit", "case": ex.case, "exhibit": ex.exhibit,
+                     "register_sha256": ex.register_sha256, "status": ex.status, "custodian": ex.custodian,
+                     "location": ex.location, "vault_problems": list(ex.vault_problems)})
+            entries, redacted, head_seq, head_hash, tree_root = counts
+            put({"type": "trailer", "entries": entries, "redacted": redacted, "exhibits": len(exhibits),
+                 "head": {"seq": head_seq, "hash": head_hash},
+                 "tree": {"size": entries, "root": tree_root}})
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        fsync_dir(dest.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    finally:
+        conn.close()
+    return ExportResult(dest, digest.hexdigest(), entries, redacted, head_seq, head_hash, entries, tree_root)
+
+
+def _write_entries(conn: Any, put: Any, first: int | None, last: int | None, total: int,
+                   visible: frozenset[str] | None, progress: Progress,
+                   cancel: CancelToken | None) -> tuple[int, int, int, Any, str]:
+    leaves: list[bytes] = []
+    entries = redacted = 0
+    head_seq, head_hash = 0, None
+    if first is not None and last is not None:
+        for lo in range(first, last + 1, CHUNK):
+            if cancel is not None:
+                cancel.check()
+            for row in read_rows(conn, lo, lo + CHUNK):
+                case = row[8]
+                full = visible is None or case is None or (isinstance(case, str) and case in visible)
+                rec, leaf = entry_record(row, full)
+                put(rec)
+                leaves.append(leaf)
+                entries += 1
+                redacted += 0 if full else 1
+                head_seq, head_hash = row[0], row[18]
+            progress(entries, total, "exporting custody entries")
+    return entries, redacted, head_seq, head_hash, merkle.root(leaves).hex()
+
+
+def read_export(fh: IO[str]) -> list[dict[str, Any]]:
+    """Every line of an export as a dict (for tests and tools inside CaseDesk)."""
+    return [json.loads(line) for line in fh if line.strip()]

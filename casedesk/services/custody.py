@@ -1,0 +1,488 @@
+"""Chain of custody: the log, transfers, check-out and return, review, corrections, verification, export."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from casedesk.custody import chain, encoding, export, headcheck, review
+from casedesk.custody.chain import Problem
+from casedesk.custody.log import current_head
+from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, verify_chain
+from casedesk.errors import IntegrityError, NotFound, PermissionDenied, UsageError
+from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.security.keyslots import KeySlotFile
+from casedesk.security.roles import Permission, Role
+from casedesk.services.evidence import Evidence
+from casedesk.services.session import Session
+from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
+from casedesk.timeutil import iso_utc, parse_iso
+
+log = logging.getLogger("casedesk.custody")
+
+TRANSFERRED = "exhibit.transferred"
+CHECKED_OUT = "exhibit.checked_out"
+RETURNED = "exhibit.returned"
+CORRECTED = "entry.corrected"
+VERIFIED = "verify.run"
+EXPORTED = "custody.exported"
+MAX_PARTY = 200
+
+__all__ = ["Custody", "EntryView", "Problem", "VerifyReport"]
+
+
+@dataclass(frozen=True)
+class EntryView:
+    seq: int
+    timestamp: datetime
+    time_zone: str
+    utc_offset: str
+    actor: str
+    action: str
+    case_ref: str | None
+    exhibit_ref: str | None
+    reason: str | None
+    location: str | None
+    from_party: str | None
+    to_party: str | None
+    sha256: str | None
+    tool: str
+    text: str | None
+    data: dict[str, Any]
+    entry_hash: str
+    signature: str
+    prev_hash: str = ""
+    actor_key: str = ""
+    corrected_by: tuple[int, ...] = field(default_factory=tuple)
+
+
+def entry_view(row: CustodyEntry, corrected_by: tuple[int, ...] = ()) -> EntryView:
+    try:
+        when = parse_iso(row.timestamp)
+        data = encoding.parse_data(row.data)
+    except ValueError:
+        raise IntegrityError(
+            f"custody entry {row.seq} is unreadable (timestamp or data damaged); run `casedesk verify`"
+        ) from None
+    return EntryView(
+        seq=row.seq, timestamp=when, time_zone=row.time_zone, utc_offset=row.utc_offset, actor=row.actor,
+        action=row.action, case_ref=row.case_ref, exhibit_ref=row.exhibit_ref, reason=row.reason,
+        location=row.location, from_party=row.from_party, to_party=row.to_party, sha256=row.sha256,
+        tool=row.tool, text=row.text, data=data, entry_hash=row.entry_hash, signature=row.signature,
+        prev_hash=row.prev_hash, actor_key=row.actor_key, corrected_by=corrected_by,
+    )
+
+
+def _action_matches(action: str, wanted: str) -> bool:
+    """``exhibit.transferred`` is found by itself, by ``exhibit`` and by ``transferred``."""
+    return action == wanted or action.startswith(wanted + ".") or action.endswith("." + wanted)
+
+
+def _required(text: str | None, what: str) -> str:
+    value = " ".join((text or "").split())
+    if not value:
+        raise UsageError(f"a {what} is required")
+    return value
+
+
+def _optional(text: str | None) -> str | None:
+    value = " ".join((text or "").split())
+    return value or None
+
+
+class Custody:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # --- reading the log -------------------------------------------------------
+    def _visible_cases(self, db: OrmSession) -> frozenset[str] | None:
+        """Cases whose entries this user may see in full; None means every case."""
+        if self.s.can(Permission.CASE_VIEW_ALL) and self.s.can(Permission.CASE_CONTENT):
+            return None
+        if not self.s.can(Permission.CASE_CONTENT):
+            return frozenset()
+        uid = self.s.user.id
+        member = select(CaseMember.case_id).where(CaseMember.user_id == uid)
+        rows = db.scalars(select(Case.reference).where(or_(Case.officer_in_charge_id == uid, Case.id.in_(member))))
+        return frozenset(rows)
+
+    def _corrections(self, db: OrmSession, seqs: set[int]) -> dict[int, tuple[int, ...]]:
+        out: dict[int, list[int]] = {}
+        for row in db.scalars(select(CustodyEntry).where(CustodyEntry.action == CORRECTED)):
+            target = encoding.parse_data(row.data).get("corrects")
+            if isinstance(target, int) and target in seqs:
+                out.setdefault(target, []).append(row.seq)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def log(
+        self,
+        case_ref: str | None,
+        exhibit_ref: str | None = None,
+        action: str | None = None,
+        user: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[EntryView]:
+        """A case's custody entries (or, without a case, the installation's own and every visible case's)."""
+        with self.s.read() as db:
+            query = select(CustodyEntry)
+            if case_ref is not None:
+                case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+                query = query.where(CustodyEntry.case_ref == case.reference)
+            else:
+                self.s.require(Permission.CASE_LIST)
+                visible = self._visible_cases(db)
+                if visible is not None:
+                    query = query.where(or_(CustodyEntry.case_ref.is_(None), CustodyEntry.case_ref.in_(visible)))
+            if exhibit_ref:
+                query = query.where(CustodyEntry.exhibit_ref == exhibit_ref.strip().upper())
+            if user:
+                query = query.where(CustodyEntry.actor == user.strip())
+            if since is not None:
+                query = query.where(CustodyEntry.timestamp >= iso_utc(since))
+            if until is not None:
+                query = query.where(CustodyEntry.timestamp <= iso_utc(until))
+            rows = [r for r in db.scalars(query.order_by(CustodyEntry.seq))
+                    if not action or _action_matches(r.action, action.strip())]
+            fixes = self._corrections(db, {r.seq for r in rows})
+            return [entry_view(r, fixes.get(r.seq, ())) for r in rows]
+
+    def entry(self, seq: int) -> EntryView:
+        with self.s.read() as db:
+            row = self._visible_entry(db, seq)
+            return entry_view(row, self._corrections(db, {seq}).get(seq, ()))
+
+    def _visible_entry(self, db: OrmSession, seq: int) -> CustodyEntry:
+        row = db.get(CustodyEntry, seq)
+        if row is None:
+            raise NotFound(f"there is no custody entry {seq}")
+        if row.case_ref is not None:
+            self.s.case(db, row.case_ref, Permission.CASE_CONTENT)
+        return row
+
+    # --- moving exhibits ---------------------------------------------------------
+    def _exhibit(self, db: OrmSession, case: Case, exhibit_ref: str) -> Exhibit:
+        ref = exhibit_ref.strip().upper()
+        row = db.scalar(select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == ref))
+        if row is None:
+            raise NotFound(f"no exhibit {ref} in case {case.reference}; `casedesk evidence list` shows them")
+        return row
+
+    def _may_move(self, exhibit: Exhibit, also: tuple[str, ...] = ()) -> None:
+        self.s.require(Permission.CUSTODY_TRANSFER)
+        me = self.s.user.username
+        holder = exhibit.custodian if exhibit.custodian_is_user else None
+        if me == holder or me in also or self.s.can(Permission.CUSTODY_TRANSFER_ANY):
+            return
+        held = f"held by {exhibit.custodian}" if exhibit.custodian_is_user else f"at {exhibit.custodian}"
+        raise PermissionDenied(
+            f"{me} is not the custodian of {exhibit.reference} ({held}); only its custodian or a "
+            "supervisor can move it"
+        )
+
+    def _party(self, db: OrmSession, case: Case, to: str) -> tuple[str, bool]:
+        """``to`` as (name, is a user): an existing account that may work on the case, else a place."""
+        name = " ".join(to.split())
+        if not name:
+            raise UsageError("say who or where the exhibit goes to (--to USER or a place)")
+        if len(name) > MAX_PARTY:
+            raise UsageError(f"--to is too long (at most {MAX_PARTY} characters)")
+        user = db.scalar(select(User).where(User.username == name))
+        if user is None:
+            return name, False
+        if user.disabled:
+            raise UsageError(f"account {user.username} is disabled and cannot hold exhibits")
+        if user.role == Role.ADMIN.value:
+            raise UsageError(f"{user.username} is an administrator and cannot hold exhibits")
+        is_member = (case.officer_in_charge_id == user.id
+                     or db.get(CaseMember, (case.id, user.id)) is not None)
+        if user.role != Role.SUPERVISOR.value and not is_member:
+            raise UsageError(
+                f"{user.username} is not a member of case {case.reference}; a supervisor can add them "
+                "with `casedesk case member add`"
+            )
+        return user.username, True
+
+    def transfer(self, case_ref: str, exhibit_ref: str, to: str, reason: str,
+                 location: str | None = None) -> EntryView:
+        """Hand an exhibit to another officer or a place; only its custodian or a supervisor may."""
+        reason = _required(reason, "reason for the transfer (--reason)")
+        location = _optional(location)
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            exhibit = self._exhibit(db, case, exhibit_ref)
+            self._may_move(exhibit)
+            if exhibit.checked_out:
+                raise UsageError(
+                    f"{exhibit.reference} is checked out to {exhibit.custodian}; record its return first"
+                )
+            name, is_user = self._party(db, case, to)
+            if name == exhibit.custodian and is_user == exhibit.custodian_is_user:
+                raise UsageError(f"{exhibit.reference} is already with {name}")
+            before = (exhibit.custodian, exhibit.custodian_is_user, exhibit.location)
+            exhibit.custodian, exhibit.custodian_is_user = name, is_user
+            if location is not None:
+                exhibit.location = location
+            elif not is_user:
+                exhibit.location = name
+            entry = self.s.record(
+                db, TRANSFERRED, case_ref=case.reference, exhibit_ref=exhibit.reference, reason=reason,
+                location=exhibit.location, from_party=before[0], to_party=name, sha256=exhibit.sha256,
+                data={"from_is_user": before[1], "to_is_user": is_user, "previous_location": before[2]},
+            )
+            view = entry_view(entry)
+        log.info("exhibit transferred: case %s exhibit %s entry %d", view.case_ref, view.exhibit_ref, view.seq)
+        return view
+
+    def check_out(self, case_ref: str, exhibit_ref: str, to: str, reason: str,
+                  location: str | None = None) -> EntryView:
+        """Lend an exhibit (e.g. to a forensic lab) until it is returned to its custodian."""
+        reason = _required(reason, "reason for the check-out (--reason)")
+        location = _optional(location)
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            exhibit = self._exhibit(db, case, exhibit_ref)
+            self._may_move(exhibit)
+            if exhibit.checked_out:
+                raise UsageError(f"{exhibit.reference} is already checked out to {exhibit.custodian}")
+            name, is_user = self._party(db, case, to)
+            if name == exhibit.custodian and is_user == exhibit.custodian_is_user:
+                raise UsageError(f"{exhibit.reference} is already with {name}")
+            before = (exhibit.custodian, exhibit.custodian_is_user, exhibit.location)
+            exhibit.custodian, exhibit.custodian_is_user = name, is_user
+            exhibit.location = location if location is not None else (exhibit.location if is_user else name)
+            exhibit.checked_out = True
+            entry = self.s.record(
+                db, CHECKED_OUT, case_ref=case.reference, exhibit_ref=exhibit.reference, reason=reason,
+                location=exhibit.location, from_party=before[0], to_party=name, sha256=exhibit.sha256,
+                data={"returns_to": before[0], "returns_to_is_user": before[1],
+                      "returns_to_location": before[2], "to_is_user": is_user},
+            )
+            view = entry_view(entry)
+        log.info("exhibit checked out: case %s exhibit %s entry %d", view.case_ref, view.exhibit_ref, view.seq)
+        return view
+
+    def return_(self, case_ref: str, exhibit_ref: str, reason: str, location: str | None = None) -> EntryView:
+        """Record that a checked-out exhibit came back to the custodian who lent it."""
+        reason = _required(reason, "reason or note for the return (--reason)")
+        location = _optional(location)
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            exhibit = self._exhibit(db, case, exhibit_ref)
+            if not exhibit.checked_out:
+                raise UsageError(f"{exhibit.reference} is not checked out")
+            out = db.scalar(
+                select(CustodyEntry).where(
+                    CustodyEntry.case_ref == case.reference, CustodyEntry.exhibit_ref == exhibit.reference,
+                    CustodyEntry.action == CHECKED_OUT,
+                ).order_by(CustodyEntry.seq.desc()).limit(1)
+            )
+            if out is None:
+                raise IntegrityError(
+                    f"{exhibit.reference} is marked checked out but the custody log has no check-out entry; "
+                    "run `casedesk verify`"
+                )
+            lent = encoding.parse_data(out.data)
+            back_to = str(lent.get("returns_to") or out.from_party or "")
+            back_is_user = bool(lent.get("returns_to_is_user", True))
+            self._may_move(exhibit, also=(back_to,) if back_is_user else ())
+            holder = exhibit.custodian
+            exhibit.custodian, exhibit.custodian_is_user = back_to, back_is_user
+            exhibit.location = location if location is not None else str(lent.get("returns_to_location") or "")
+            exhibit.checked_out = False
+            entry = self.s.record(
+                db, RETURNED, case_ref=case.reference, exhibit_ref=exhibit.reference, reason=reason,
+                location=exhibit.location, from_party=holder, to_party=back_to, sha256=exhibit.sha256,
+                data={"checked_out_at": out.seq, "to_is_user": back_is_user},
+            )
+            view = entry_view(entry)
+        log.info("exhibit returned: case %s exhibit %s entry %d", view.case_ref, view.exhibit_ref, view.seq)
+        return view
+
+    # --- review ------------------------------------------------------------------
+    def review(self, case_ref: str, decision: str, comment: str, up_to: int | None = None) -> EntryView:
+        """A supervisor's signed review of the case's log up to entry ``up_to`` (default: the whole log)."""
+        self.s.require(Permission.CUSTODY_REVIEW)
+        decision = decision.strip().lower()
+        if decision not in review.DECISIONS:
+            raise UsageError(f"unknown review decision {decision!r}; use approve, query or comment")
+        text = " ".join(comment.split()) if comment else ""
+        if decision != "approve" and not text:
+            raise UsageError(f"a {decision} needs some text (--comment)")
+        with self.s.write() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            head = current_head(db)
+            last = 0 if head is None else head.seq
+            if up_to is None:
+                up_to = last
+            if not 1 <= up_to <= last:
+                raise UsageError(f"--up-to must be an entry number between 1 and {last}")
+            pending = [e.seq for e in review.unreviewed_entries(db, case.reference) if e.seq <= up_to]
+            settled = [q.seq for q in review.open_queries(db, case.reference)] if decision == "approve" else []
+            entry = self.s.record(
+                db, review.REVIEW_ACTION, case_ref=case.reference, text=text or None,
+                data={"decision": decision, "up_to": up_to, "entries": len(pending), "settles": settled},
+            )
+            view = entry_view(entry)
+        log.info("case reviewed: %s decision %s up to %d (entry %d)", view.case_ref, decision, up_to, view.seq)
+        return view
+
+    def unreviewed(self, case_ref: str) -> list[EntryView]:
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            return [entry_view(e) for e in review.unreviewed_entries(db, case.reference)]
+
+    def review_queue(self) -> list[tuple[str, int]]:
+        """Cases with entries awaiting review and how many, by case reference."""
+        self.s.require(Permission.CUSTODY_REVIEW)
+        with self.s.read() as db:
+            known = set(db.scalars(select(Case.reference)))
+            counts = review.unreviewed_counts(db)
+            return sorted((ref, n) for ref, n in counts.items() if ref in known)
+
+    def queries(self, case_ref: str) -> list[EntryView]:
+        """Open supervisor queries on the case, for the officer to answer."""
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            return [entry_view(e) for e in review.open_queries(db, case.reference)]
+
+    # --- corrections -----------------------------------------------------------
+    def correct(self, seq: int, text: str) -> EntryView:
+        """A new entry that corrects entry ``seq``; the original stays as it was written."""
+        text = _required(text, "correction text (--text)")
+        with self.s.write() as db:
+            original = self._visible_entry(db, seq)
+            me = self.s.user.username
+            if original.actor != me and not (self.s.can(Permission.CUSTODY_REVIEW)
+                                             or (original.case_ref is None and self.s.can(Permission.USER_MANAGE))):
+                raise PermissionDenied(f"only {original.actor}, who wrote entry {seq}, or a supervisor can correct it")
+            entry = self.s.record(
+                db, CORRECTED, case_ref=original.case_ref, exhibit_ref=original.exhibit_ref, text=text,
+                data={"corrects": seq, "corrected_action": original.action},
+            )
+            view = entry_view(entry)
+        log.info("custody entry %d corrected by entry %d", seq, view.seq)
+        return view
+
+    # --- verification ----------------------------------------------------------
+    def _scope(self, db: OrmSession, case_ref: str | None) -> tuple[str | None, frozenset[str] | None]:
+        self.s.require(Permission.VERIFY)
+        if case_ref is not None:
+            case = self.s.case(db, case_ref, Permission.VERIFY)
+            return case.reference, frozenset({case.reference})
+        if self.s.can(Permission.CASE_VIEW_ALL):
+            return None, None
+        return None, self._visible_cases(db)
+
+    def outside_heads(self) -> tuple[list[OutsideHead], list[Problem]]:
+        """The log heads kept outside the database, and problems reading them."""
+        slots = KeySlotFile.load(self.s.datadir.keyslots)
+        heads, problems = headcheck.recorded_heads(slots, self.s.keys.head_mac, self.s.installation_id)
+        return ([OutsideHead(src, seq, digest) for src, seq, digest in heads],
+                [Problem(None, None, p.message) for p in problems])
+
+    def exhibit_rows(self, db: OrmSession, visible: frozenset[str] | None
+                     ) -> tuple[list[tuple[str, str, Any]], list[tuple[int, Any, Any, Any, Any]]]:
+        """(register, logged) for ``chain.check_exhibits``, limited to ``visible`` cases."""
+        query = select(Case.reference, Exhibit.reference, Exhibit.sha256).join(Case, Exhibit.case_id == Case.id)
+        logged_q = select(CustodyEntry.seq, CustodyEntry.case_ref, CustodyEntry.exhibit_ref, CustodyEntry.action,
+                          CustodyEntry.sha256).where(CustodyEntry.exhibit_ref.is_not(None),
+                                                     CustodyEntry.sha256.is_not(None),
+                                                     CustodyEntry.case_ref.is_not(None))
+        if visible is not None:
+            query = query.where(Case.reference.in_(visible))
+            logged_q = logged_q.where(CustodyEntry.case_ref.in_(visible))
+        register = [(c, r, h) for c, r, h in db.execute(query.order_by(Case.reference, Exhibit.id))]
+        logged = [tuple(row) for row in db.execute(logged_q.order_by(CustodyEntry.seq))]
+        return register, logged  # type: ignore[return-value]
+
+    def verify(self, case_ref: str | None = None, progress: Progress = no_progress,
+               cancel: CancelToken | None = None) -> VerifyReport:
+        """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault)."""
+        with self.s.read() as db:
+            scope, visible = self._scope(db, case_ref)
+        result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
+                              progress=progress, cancel=cancel)
+        heads, problems = self.outside_heads()
+        problems = [*result.problems,
+                    *head_problems(self.s.datadir.database, self.s.keys.database, heads, result.last_seq),
+                    *problems]
+        with self.s.read() as db:
+            register, logged = self.exhibit_rows(db, visible)
+        problems += chain.check_exhibits(register, logged)
+        vault = sorted(Evidence(self.s).verify(scope, progress, cancel),
+                       key=lambda p: (p.case_ref, chain.natural_key(p.reference)))
+        problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]
+        report = VerifyReport(
+            ok=not problems, problems=problems, entries_checked=result.entries,
+            signatures_checked=result.signatures, exhibits_checked=len(register),
+            head_seq=result.last_seq, head_hash=result.last_hash, tree_size=result.tree_size,
+            tree_root=result.tree_root, case_ref=scope, outside_heads=heads,
+        )
+        if not self.s.integrity_alerts:
+            with self.s.write() as db:
+                entry = self.s.record(
+                    db, VERIFIED, case_ref=scope, text=report.summary(),
+                    data={"ok": report.ok, "problems": len(problems), "entries": report.entries_checked,
+                          "signatures": report.signatures_checked, "exhibits": report.exhibits_checked,
+                          "head_seq": report.head_seq, "head_hash": report.head_hash,
+                          "tree_size": report.tree_size, "tree_root": report.tree_root},
+                )
+                report.recorded_as = entry.seq
+        log.info("verify: scope %s, %d entries, %d exhibits, %d problems",
+                 scope or "installation", report.entries_checked, report.exhibits_checked, len(problems))
+        return report
+
+    # --- export ----------------------------------------------------------------
+    def export_log(self, case_ref: str | None, dest: Path, progress: Progress = no_progress,
+                   cancel: CancelToken | None = None) -> Path:
+        """The log (other cases' entries reduced to their headers) and the exhibit checks, as JSON Lines."""
+        self.s.require(Permission.CUSTODY_EXPORT)
+        with self.s.read() as db:
+            if case_ref is not None:
+                case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+                scope: str | None = case.reference
+                visible: frozenset[str] | None = frozenset({case.reference})
+            else:
+                if not (self.s.can(Permission.CASE_VIEW_ALL) and self.s.can(Permission.CASE_CONTENT)):
+                    raise PermissionDenied(
+                        f"{self.s.user.username} may export the custody log of a case, not of the whole "
+                        "installation; name the case"
+                    )
+                scope, visible = None, None
+            register, _ = self.exhibit_rows(db, visible)
+            exhibits = {(c, r): (h, s, cu, loc) for c, r, h, s, cu, loc in db.execute(
+                select(Case.reference, Exhibit.reference, Exhibit.sha256, Exhibit.status, Exhibit.custodian,
+                       Exhibit.location).join(Case, Exhibit.case_id == Case.id))}
+        vault: dict[tuple[str, str], list[str]] = {}
+        for p in Evidence(self.s).verify(scope, progress, cancel):
+            vault.setdefault((p.case_ref, p.reference), []).append(p.message)
+        heads, head_errors = self.outside_heads()
+        records = [
+            export.ExhibitRecord(case=c, exhibit=r, register_sha256=h, status=exhibits[(c, r)][1],
+                                 custodian=exhibits[(c, r)][2], location=exhibits[(c, r)][3],
+                                 vault_problems=vault.pop((c, r), []))
+            for c, r, h in register
+        ]
+        written = export.write_export(
+            self.s.datadir.database, self.s.keys.database, dest, scope=scope, visible=visible,
+            installation_id=self.s.installation_id, exported_by=self.s.user.username,
+            outside_heads=heads, outside_problems=[p.message for p in head_errors], exhibits=records,
+            progress=progress, cancel=cancel,
+        )
+        if not self.s.integrity_alerts:
+            with self.s.write() as db:
+                self.s.record(
+                    db, EXPORTED, case_ref=scope, sha256=written.sha256,
+                    data={"file": dest.name, "entries": written.entries, "head_seq": written.head_seq,
+                          "head_hash": written.head_hash, "tree_size": written.tree_size,
+                          "tree_root": written.tree_root},
+                )
+        log.info("custody log exported: scope %s, %d entries", scope or "installation", written.entries)
+        return written.path

@@ -1,0 +1,178 @@
+"""Custody test helpers: evidence to move, the attacker's raw database access, both verifiers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from casedesk.custody import encoding
+from casedesk.services.evidence import Evidence, IngestMetadata
+from tests.helpers.cli import run
+from tests.helpers.store import CASE, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOL = ROOT / "tools" / "verify_custody.py"
+COLUMNS = ", ".join(encoding.ROW_COLUMNS)
+
+
+def ingest(store: Store, user: str, files: dict[str, bytes], case: str = CASE,
+           description: str = "Exhibit for custody tests") -> list[str]:
+    """Ingest ``files`` (name -> content) as ``user``; returns the new exhibit references."""
+    src = store.root.parent / f"src-{user}-{len(os.listdir(store.root.parent))}"
+    src.mkdir()
+    paths = []
+    for name, content in files.items():
+        (src / name).write_bytes(content)
+        paths.append(src / name)
+    s = store.sign_in(user)
+    try:
+        summary = Evidence(s).ingest(case, paths, IngestMetadata(description=description))
+    finally:
+        s.close()
+    return [e.reference for e in summary.ingested]
+
+
+def db_key(store: Store) -> bytes:
+    s = store.sign_in("admin")
+    try:
+        return s.keys.database
+    finally:
+        s.close()
+
+
+def signing_seed(store: Store, user: str) -> bytes:
+    """A user's private signing seed, as that user (who knows their password) could take it."""
+    s = store.sign_in(user)
+    try:
+        return s.signer.seed
+    finally:
+        s.close()
+
+
+@contextmanager
+def attacker(store: Store, key: bytes | None = None) -> Iterator[Any]:
+    """A raw connection to casedesk.db with the key in hand and the append-only triggers dropped.
+
+    The triggers are put back afterwards, so the store looks untouched.
+    """
+    conn = sqlcipher.connect(str(store.datadir.database), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{(key or db_key(store)).hex()}'\"")
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    conn.execute("BEGIN IMMEDIATE")
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    try:
+        yield conn
+        for _, sql in triggers:
+            conn.execute(sql)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+
+
+def row(conn: Any, seq: int) -> list[Any]:
+    found = conn.execute(f"SELECT {COLUMNS} FROM custody_entries WHERE seq = ?", (seq,)).fetchone()
+    assert found is not None, f"no entry {seq}"
+    return list(found)
+
+
+def last_seq(conn: Any, action: str | None = None) -> int:
+    if action is None:
+        return int(conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0])
+    return int(conn.execute("SELECT max(seq) FROM custody_entries WHERE action = ?", (action,)).fetchone()[0])
+
+
+def rewrite(conn: Any, seq: int, values: list[Any]) -> None:
+    """Replace every column of entry ``seq`` (values in ``ROW_COLUMNS`` order, seq included)."""
+    sets = ", ".join(f"{c} = ?" for c in encoding.ROW_COLUMNS)
+    conn.execute(f"UPDATE custody_entries SET {sets} WHERE seq = ?", (*values, seq))
+
+
+def insert(conn: Any, values: list[Any]) -> None:
+    marks = ", ".join("?" * len(encoding.ROW_COLUMNS))
+    conn.execute(f"INSERT INTO custody_entries ({COLUMNS}) VALUES ({marks})", values)
+
+
+def resign(values: list[Any], seed: bytes) -> list[Any]:
+    """Recompute an entry's hash and sign it with ``seed``, naming that key: a forger's best effort."""
+    public, secret = crypto_sign_seed_keypair(seed)
+    values = list(values)
+    values[6] = public.hex()
+    digest, _ = encoding.hash_row(values)
+    values[18] = digest
+    values[19] = crypto_sign(encoding.signing_message(digest), secret)[:64].hex()
+    return values
+
+
+def casedesk_verify(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, store: Store,
+                    case: str | None = CASE, user: str = "jsmith") -> tuple[int, dict[str, Any]]:
+    args = ["verify", "--json"] + ([case] if case else [])
+    r = run(capsys, monkeypatch, store.root, *args, user=user)
+    assert r.code in (0, 7), r.err
+    return r.code, r.json()
+
+
+def export(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, store: Store, dest: Path,
+           case: str | None = CASE, user: str = "jsmith") -> Path:
+    r = run(capsys, monkeypatch, store.root, "custody", "export", *([case] if case else []), "-o", str(dest),
+            user=user)
+    assert r.code == 0, r.err
+    return dest
+
+
+def _isolated_path(base: Path) -> Path:
+    """A folder with PyNaCl (and the cffi backend it loads) and nothing else from site-packages."""
+    import _cffi_backend
+    import nacl
+
+    iso = base / "pynacl-only"
+    if not iso.exists():
+        iso.mkdir()
+        (iso / "nacl").symlink_to(Path(nacl.__file__).parent)
+        backend = Path(_cffi_backend.__file__)
+        (iso / backend.name).symlink_to(backend)
+    return iso
+
+
+def tool(export_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    """tools/verify_custody.py in a child Python without site-packages: only the standard library and PyNaCl.
+
+    CaseDesk, SQLAlchemy, cryptography and the rest cannot be imported there,
+    as on a prosecutor's expert's machine.
+    """
+    iso = _isolated_path(export_path.parent)
+    boot = (f"import sys, runpy; sys.path.insert(0, {str(iso)!r}); "
+            f"sys.argv = [{str(TOOL)!r}, *sys.argv[1:]]; runpy.run_path({str(TOOL)!r}, run_name='__main__')")
+    proc = subprocess.run([sys.executable, "-S", "-E", "-c", boot, str(export_path), "--json", *extra],
+                          capture_output=True, text=True, timeout=300, cwd=export_path.parent)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def both(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, store: Store, tmp: Path,
+         case: str | None = CASE, user: str = "jsmith") -> list[dict[str, Any]]:
+    """Run ``casedesk verify`` and the stand-alone verifier on a fresh export; they must agree exactly."""
+    code, mine = casedesk_verify(capsys, monkeypatch, store, case, user)
+    path = export(capsys, monkeypatch, store, tmp / f"export-{len(list(tmp.glob('export-*')))}.jsonl", case, user)
+    tcode, theirs = tool(path)
+    assert theirs["problems"] == mine["problems"]
+    assert (tcode, theirs["ok"]) == (code // 7, mine["ok"])
+    return list(mine["problems"])
+
+
+def messages(problems: list[dict[str, Any]]) -> list[tuple[int | None, str | None, str]]:
+    return [(p["seq"], p["exhibit"], p["message"]) for p in problems]

@@ -1,0 +1,614 @@
+#!/usr/bin/env python3
+"""Stand-alone verifier for a CaseDesk custody log export (``casedesk custody export``).
+
+Needs only Python 3.11+ and PyNaCl (``pip install pynacl``): no CaseDesk, no
+database, no keys. It re-implements, independently of CaseDesk's own code,
+the canonical entry encoding (docs/custody-encoding.md) and the checks of
+``casedesk verify`` (docs/custody-export.md), and reports the same problems
+in the same words:
+
+- every entry's hash recomputed from its content (or, for another case's
+  entry, from its header and body hash), the link to the previous entry,
+  the numbering from 1 without gaps;
+- every signature, with the key the log itself registered for the author at
+  that point (the first administrator's self-registered key is the root of
+  trust; later keys count only when registered by an administrator);
+- times never more than the tolerance earlier than any time before them;
+- the log head recorded outside the database at export time;
+- each exhibit's register hash against the hash logged at ingest, and the
+  vault check CaseDesk made at export time;
+- the RFC 6962 Merkle tree over the entries: its root, and with ``--earlier
+  SIZE:ROOT`` (from an earlier bundle or export) that the log only grew.
+
+Usage::
+
+    python3 verify_custody.py log.jsonl [--json] [--earlier SIZE:ROOT] [--expect-head SEQ:HASH] [--workers N]
+
+Exit status: 0 all checks hold, 1 problems found, 2 the file is not a readable export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import mmap
+import multiprocessing
+import os
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+
+try:
+    from nacl.bindings import crypto_sign_open
+    from nacl.exceptions import BadSignatureError, CryptoError
+except ImportError:  # pragma: no cover - said plainly to the person running it
+    sys.stderr.write("verify_custody.py needs PyNaCl: pip install pynacl\n")
+    sys.exit(2)
+
+FORMAT = "casedesk-custody-export/1"
+BODY_DOMAIN = b"CASEDESK-CUSTODY-BODY-V1\x00"
+ENTRY_DOMAIN = b"CASEDESK-CUSTODY-ENTRY-V1\x00"
+SIG_DOMAIN = b"CASEDESK-CUSTODY-SIG-V1\x00"
+GENESIS_PREV = "0" * 64
+HEADER_NAMES = ("seq", "prev", "time", "tz", "offset", "actor", "key")
+BODY_NAMES = ("action", "case", "exhibit", "reason", "location", "from", "to", "sha256", "tool", "text")
+KEY_REGISTERED = "account.key_registered"
+ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_changed",
+                             "account.password_reset", "account.disabled", "account.enabled"})
+INGESTED = "exhibit.ingested"
+CHUNK = 1 << 15
+TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
+PARALLEL_MIN = 60_000
+RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
+TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
+HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+HEX128 = re.compile(r"[0-9a-f]{128}\Z")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NO_TIME = -(1 << 62)
+ZERO = bytes(32)
+
+# The words of every problem, exactly as casedesk verify prints them.
+M_NOT_FROM_ONE = "the log does not start at entry 1: entries 1 to {n} are missing"
+M_MISSING_ONE = "entry {n} is missing from the log"
+M_MISSING_RANGE = "entries {a} to {b} are missing from the log"
+M_UNENCODABLE = ("content cannot be encoded canonically (a value is not text, not valid Unicode "
+                 "or not an integer): the entry was changed after it was written")
+M_HASH = "content does not match its recorded hash: the entry was changed after it was written"
+M_BAD_HASH = "the recorded entry hash is not 64 hexadecimal digits"
+M_FIRST_LINK = "the first entry does not start the chain (its previous-entry hash is not zero)"
+M_LINK = "does not follow on from entry {p}: its link to the previous entry's hash is broken"
+M_NO_KEY = "no signing key is registered for {actor} at this point"
+M_WRONG_KEY = "names a signing key that is not the one registered for {actor} at this point"
+M_SIGNATURE = "the signature does not verify with the key registered for {actor}"
+M_NO_GENESIS = "the log has no key registration, so no signature can be checked"
+M_GENESIS_SELF = "the first key registration is not its author registering their own key"
+M_BEFORE_GENESIS = "written by {actor} before any key was registered for them"
+M_NOT_ADMIN = "{action} by {actor}, who is not an administrator at this point: ignored"
+M_BAD_REGISTRATION = "key registration without a user name and a 64-hex-digit public key: ignored"
+M_TIME_FORMAT = "timestamp {time!r} is not a UTC time of the form 2026-01-31T09:15:00.000000Z"
+M_TIME_BACK = "timestamp {time} is more than {tol} s earlier than {latest}, the time of entry {m}"
+M_HEAD_AHEAD = ("the {source} records entry {seq} but the log ends at entry {last}: entries were cut off "
+                "the end, or an older copy of the database was restored")
+M_HEAD_DIFFERS = "the {source} records a different hash for entry {seq}: the log was replaced by another copy"
+M_NO_INGEST = "no ingest entry for this exhibit in the custody log"
+M_REGISTER_HASH = ("the exhibit register records SHA-256 {reg} but the custody log recorded {log} "
+                   "when it was ingested (entry {seq})")
+M_LOG_HASH = "records SHA-256 {x} for the exhibit, not the {log} recorded when it was ingested (entry {seq})"
+M_NOT_IN_REGISTER = "ingested at entry {seq} but missing from the exhibit register"
+M_EARLIER_SHORT = "the earlier log had {m} entries but this one has only {n}: entries were removed"
+M_EARLIER_ROOT = ("the first {m} entries are not those of the earlier log (Merkle root differs): "
+                  "entries were changed, removed or reordered since")
+
+
+class ExportError(Exception):
+    """The file is not a readable CaseDesk custody export."""
+
+
+class Number:
+    """A JSON number that is not an integer: kept, but it has no canonical encoding."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def loads(text):
+    return json.loads(text, parse_float=Number, parse_constant=Number)
+
+
+# --- canonical encoding ---------------------------------------------------------------------
+class Unencodable(Exception):
+    pass
+
+
+def jstr(value):
+    """A JSON string or null, as Python's json module writes it with ensure_ascii=False."""
+    if value is None:
+        return "null"
+    if type(value) is not str:
+        raise Unencodable
+    return json.dumps(value, ensure_ascii=False)
+
+
+def canonical_object(value):
+    if not isinstance(value, dict):
+        raise Unencodable
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):  # a Number, or anything JSON cannot hold
+        raise Unencodable from None
+
+
+def utf8(text):
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Unencodable from None
+
+
+def body_hash_of(rec):
+    parts = [jstr(rec.get(name)) for name in BODY_NAMES]
+    data = rec.get("data")
+    parts.append("{}" if data == {} else canonical_object(data))
+    return hashlib.sha256(BODY_DOMAIN + utf8("[" + ",".join(parts) + "]")).hexdigest()
+
+
+def entry_hash_of(rec):
+    """The entry hash recomputed from a full record, or from a redacted record's body hash."""
+    if rec["type"] == "entry":
+        body = body_hash_of(rec)
+    else:
+        body = rec.get("body_hash")
+        if type(body) is not str:
+            raise Unencodable
+    seq = rec.get("seq")
+    if type(seq) is not int:
+        raise Unencodable
+    head = "[1,{},{}]".format(seq, ",".join([*(jstr(rec.get(n)) for n in HEADER_NAMES[1:]), jstr(body)]))
+    return hashlib.sha256(ENTRY_DOMAIN + utf8(head)).hexdigest()
+
+
+def signature_valid(rec):
+    key, sig, digest = rec.get("key"), rec.get("signature"), rec.get("hash")
+    if not (type(key) is str and HEX64.match(key) and type(sig) is str and HEX128.match(sig)
+            and type(digest) is str and HEX64.match(digest)):
+        return False
+    try:
+        crypto_sign_open(bytes.fromhex(sig) + SIG_DOMAIN + bytes.fromhex(digest), bytes.fromhex(key))
+    except (BadSignatureError, CryptoError, ValueError):
+        return False
+    return True
+
+
+def time_us(text):
+    if type(text) is not str or not TIME_RE.match(text):
+        return None
+    try:
+        dt = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return int(dt.timestamp()) * 1_000_000 + dt.microsecond
+
+
+def show_time(us):
+    return (EPOCH + timedelta(microseconds=us)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- RFC 6962 Merkle tree ------------------------------------------------------------------------
+def mth(nodes):
+    """Root over consecutive aligned subtree hashes (leaf hashes, or roots of full 2^k blocks + a last one)."""
+    if not nodes:
+        return hashlib.sha256(b"").digest()
+    level = list(nodes)
+    while len(level) > 1:
+        nxt = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            nxt.append(level[-1])
+        level = nxt
+    return level[0]
+
+
+def leaf_hashes(blob):
+    return [hashlib.sha256(b"\x00" + blob[i:i + 32]).digest() for i in range(0, len(blob), 32)]
+
+
+# --- checking a run of entry lines (in a worker process) -----------------------------------------
+def check_lines(job):
+    """Everything that needs only the lines themselves; keys are matched to the registry later."""
+    path, start, end, first_index = job
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        raw = fh.read(end - start)
+    out = {"index": first_index, "seqs": [], "times": [], "problems": [], "actors": [], "keys": [],
+           "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [],
+           "first_prev": None, "last_hash": None, "hashes": {}}
+    intern = {}
+    prev_seq = prev_hash = None
+    for n, line in enumerate(raw.splitlines()):
+        try:
+            rec = loads(line)
+        except ValueError:
+            raise ExportError(f"line {first_index + n + 2} is not JSON") from None
+        if not isinstance(rec, dict) or rec.get("type") not in ("entry", "redacted") or type(rec.get("seq")) is not int:
+            raise ExportError(f"line {first_index + n + 2} is not a custody entry")
+        seq = rec["seq"]
+        full = rec["type"] == "entry"
+        case = rec.get("case") if full else None
+        exhibit = rec.get("exhibit") if full else None
+        shown = ((exhibit if type(exhibit) is str else None), (case if type(case) is str else None))
+        shown = intern.setdefault(shown, shown)
+        ex, cs = shown
+        if prev_seq is None:
+            out["first_prev"] = rec.get("prev")
+        else:
+            if seq != prev_seq + 1:
+                out["problems"].append(missing(prev_seq + 1, seq - 1))
+            if rec.get("prev") != prev_hash:
+                out["problems"].append((seq, RANK_LINK, (seq, ex, M_LINK.format(p=prev_seq), cs)))
+        recorded = rec.get("hash")
+        hash_ok = False
+        try:
+            digest = entry_hash_of(rec)
+            out["leaves"].append(bytes.fromhex(digest))
+            hash_ok = digest == recorded
+            if not hash_ok:
+                msg = M_HASH if type(recorded) is str and HEX64.match(recorded) else M_BAD_HASH
+                out["problems"].append((seq, RANK_HASH, (seq, ex, msg, cs)))
+        except Unencodable:
+            out["leaves"].append(ZERO)
+            out["problems"].append((seq, RANK_HASH, (seq, ex, M_UNENCODABLE, cs)))
+        sig_ok = signature_valid(rec)
+        us = time_us(rec.get("time"))
+        if us is None:
+            out["problems"].append((seq, RANK_TIME, (seq, ex, M_TIME_FORMAT.format(time=rec.get("time")), cs)))
+            us = NO_TIME
+        actor, key = rec.get("actor"), rec.get("key")
+        out["actors"].append(intern.setdefault(("a", actor), actor) if type(actor) is str else actor)
+        out["keys"].append(intern.setdefault(("k", key), key) if type(key) is str else key)
+        out["sig_ok"].append(1 if sig_ok else 0)
+        out["seqs"].append(seq)
+        out["times"].append(us)
+        out["shown"].append(shown)
+        out["hashes"][seq] = recorded
+        if full and case is None and rec.get("action") in ACCOUNT_ACTIONS:
+            out["accounts"].append((seq, rec.get("action"), actor, key, rec.get("data"), hash_ok, sig_ok))
+        if full and case is not None and exhibit is not None and rec.get("sha256") is not None:
+            out["logged"].append((seq, case, exhibit, rec.get("action"), rec.get("sha256")))
+        prev_seq, prev_hash = seq, recorded
+    out["last_hash"] = prev_hash
+    out["count"] = len(out["seqs"])
+    out["leaves"] = b"".join(out["leaves"])
+    if out["count"] == CHUNK:
+        out["root"] = mth(leaf_hashes(out["leaves"]))
+    return out
+
+
+def missing(a, b):
+    msg = M_MISSING_ONE.format(n=a) if a == b else M_MISSING_RANGE.format(a=a, b=b)
+    return (a, RANK_SEQUENCE, (a, None, msg, None))
+
+
+# --- keys registered in the log -------------------------------------------------------------------
+class Keys:
+    def __init__(self):
+        self.by_user = {}
+
+    def key_for(self, actor, seq):
+        found = None
+        for after, key in self.by_user.get(actor, []) if type(actor) is str else []:
+            if after < seq:
+                found = key
+            else:
+                break
+        return found
+
+
+def registration(data):
+    if not isinstance(data, dict):
+        return None
+    user, key = data.get("user"), data.get("public_key")
+    if type(user) is str and user and type(key) is str and HEX64.match(key):
+        return user, key
+    return None
+
+
+def build_keys(accounts, early):
+    """``accounts``: (seq, action, actor, key, data, hash ok, signature ok) of account entries without a case.
+
+    ``early(gseq)`` yields (seq, actor) of every entry before the genesis entry.
+    """
+    keys, problems = Keys(), []
+    genesis = next((a for a in accounts if a[1] == KEY_REGISTERED), None)
+    if genesis is None:
+        return keys, [(0, RANK_AUTHORITY, (None, None, M_NO_GENESIS, None))], 0
+    gseq, _, gactor, _, gdata, _, _ = genesis
+    reg = registration(gdata)
+    if reg is None or reg[0] != gactor:
+        return keys, [(gseq, RANK_AUTHORITY, (gseq, None, M_GENESIS_SELF, None))], gseq
+    keys.by_user[gactor] = [(0, reg[1])]
+    for seq, actor in early(gseq):
+        if actor != gactor:
+            problems.append((seq, RANK_AUTHORITY, (seq, None, M_BEFORE_GENESIS.format(actor=actor), None)))
+    admins = {gactor}
+    for seq, action, actor, key, data, hash_ok, sig_ok in accounts:
+        if seq <= gseq:
+            continue
+        registered = keys.key_for(actor, seq)
+        if not (hash_ok and sig_ok and registered is not None and registered == key):
+            continue
+        if actor not in admins:
+            problems.append((seq, RANK_AUTHORITY, (seq, None, M_NOT_ADMIN.format(action=action, actor=actor), None)))
+            continue
+        user = data.get("user") if isinstance(data, dict) else None
+        if action in ("account.created", "account.role_changed"):
+            role = data.get("role" if action == "account.created" else "to")
+            if type(user) is str:
+                (admins.add if role == "admin" else admins.discard)(user)
+        elif action == KEY_REGISTERED:
+            reg = registration(data)
+            if reg is None:
+                problems.append((seq, RANK_AUTHORITY, (seq, None, M_BAD_REGISTRATION, None)))
+            else:
+                keys.by_user.setdefault(reg[0], []).append((seq, reg[1]))
+    return keys, problems, gseq
+
+
+# --- the whole file -----------------------------------------------------------------------------
+def line_offsets(mm, start, count):
+    """Byte offsets of the next ``count`` line starts after ``start``, plus the end of the last."""
+    offsets = [start]
+    pos = start
+    for _ in range(count):
+        nl = mm.find(b"\n", pos)
+        if nl < 0:
+            raise ExportError("the file ends in the middle of the entries: it is incomplete")
+        pos = nl + 1
+        offsets.append(pos)
+    return offsets
+
+
+def parse_pair(text, what):
+    try:
+        left, right = text.split(":", 1)
+        return int(left), right.strip().lower()
+    except ValueError:
+        raise SystemExit(f"verify_custody.py: {what} must look like NUMBER:HEX") from None
+
+
+def verify(path, workers=None, earlier=None, expect_head=None):
+    with open(path, "rb") as fh:
+        try:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:
+            raise ExportError("the file is empty") from None
+    try:
+        first_nl = mm.find(b"\n")
+        header = loads(mm[:first_nl]) if first_nl > 0 else None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ExportError(f"the first line does not announce a {FORMAT} file")
+        tail_start = mm.rfind(b"\n", 0, len(mm) - 1) + 1
+        trailer = loads(mm[tail_start:])
+        if not isinstance(trailer, dict) or trailer.get("type") != "trailer":
+            raise ExportError("the last line is not the trailer: the file is incomplete")
+        n_entries, n_exhibits = trailer.get("entries"), trailer.get("exhibits")
+        if type(n_entries) is not int or type(n_exhibits) is not int:
+            raise ExportError("the trailer does not give the numbers of entries and exhibits")
+        offsets = line_offsets(mm, first_nl + 1, n_entries)
+        ex_offsets = line_offsets(mm, offsets[-1], n_exhibits)
+        if ex_offsets[-1] != tail_start:
+            raise ExportError("the numbers of lines do not match the trailer")
+        exhibit_lines = [loads(mm[ex_offsets[i]:ex_offsets[i + 1]]) for i in range(n_exhibits)]
+    finally:
+        mm.close()
+    jobs = [(path, offsets[i], offsets[min(i + CHUNK, n_entries)], i) for i in range(0, n_entries, CHUNK)]
+    if not workers:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if n_entries >= PARALLEL_MIN and workers > 1 and len(jobs) > 1:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            chunks = pool.map(check_lines, jobs)
+    else:
+        chunks = [check_lines(job) for job in jobs]
+    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head)
+
+
+def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
+    ranked = []
+
+    def add(item):
+        seq, rank, problem = item
+        ranked.append((seq if seq is not None else 0, rank, len(ranked), problem))
+
+    accounts = [a for c in chunks for a in c["accounts"]]
+
+    def early(gseq):
+        for c in chunks:
+            for seq, actor in zip(c["seqs"], c["actors"], strict=True):
+                if seq < gseq:
+                    yield seq, actor
+
+    keys, key_problems, _ = build_keys(accounts, early)
+    for item in key_problems:
+        add(item)
+    last_seq = last_hash = None
+    max_us, max_seq = NO_TIME, 0
+    signatures = 0
+    entries = 0
+    for c in chunks:
+        if not c["count"]:
+            continue
+        first = c["seqs"][0]
+        if last_seq is None:
+            if first != 1:
+                add((1, RANK_SEQUENCE, (1, None, M_NOT_FROM_ONE.format(n=first - 1), None)))
+            elif c["first_prev"] != GENESIS_PREV:
+                ex, cs = c["shown"][0]
+                add((1, RANK_LINK, (1, ex, M_FIRST_LINK, cs)))
+        else:
+            if first != last_seq + 1:
+                add(missing(last_seq + 1, first - 1))
+            if c["first_prev"] != last_hash:
+                ex, cs = c["shown"][0]
+                add((first, RANK_LINK, (first, ex, M_LINK.format(p=last_seq), cs)))
+        for item in c["problems"]:
+            add(item)
+        for seq, actor, key, ok, shown in zip(c["seqs"], c["actors"], c["keys"], c["sig_ok"], c["shown"], strict=True):
+            registered = keys.key_for(actor, seq)
+            ex, cs = shown
+            if registered is None:
+                add((seq, RANK_SIGNATURE, (seq, ex, M_NO_KEY.format(actor=actor), cs)))
+            elif registered != key:
+                add((seq, RANK_SIGNATURE, (seq, ex, M_WRONG_KEY.format(actor=actor), cs)))
+            else:
+                signatures += 1
+                if not ok:
+                    add((seq, RANK_SIGNATURE, (seq, ex, M_SIGNATURE.format(actor=actor), cs)))
+        tol = TIME_TOLERANCE_SECONDS
+        limit = max_us - tol * 1_000_000
+        for seq, us, shown in zip(c["seqs"], c["times"], c["shown"], strict=True):
+            if us == NO_TIME:
+                continue
+            if us < limit:
+                msg = M_TIME_BACK.format(time=show_time(us), tol=tol, latest=show_time(max_us), m=max_seq)
+                ex, cs = shown
+                add((seq, RANK_TIME, (seq, ex, msg, cs)))
+            elif us > max_us:
+                max_us, max_seq = us, seq
+                limit = max_us - tol * 1_000_000
+        entries += c["count"]
+        last_seq, last_hash = c["seqs"][-1], c["last_hash"]
+    ranked.sort(key=lambda t: (t[0], t[1], t[2]))
+    problems = [p for *_, p in ranked]
+
+    # Heads recorded outside the database when the export was made (and any given on the command line).
+    hashes = {}
+    for c in chunks:
+        for seq, h in c["hashes"].items():
+            hashes.setdefault(seq, h)
+    heads = [(h.get("source"), h.get("seq"), h.get("hash")) for h in header.get("outside_heads", [])]
+    if expect_head is not None:
+        heads.append(("head you gave", *expect_head))
+    for source, seq, digest in heads:
+        if seq > (last_seq or 0):
+            problems.append((seq, None, M_HEAD_AHEAD.format(source=source, seq=seq, last=last_seq or 0), None))
+        elif hashes.get(seq) != digest:
+            problems.append((seq, None, M_HEAD_DIFFERS.format(source=source, seq=seq), None))
+    problems += [(None, None, msg, None) for msg in header.get("outside_head_problems", [])]
+
+    # Exhibits: the register against the log, the log against itself, then the vault as CaseDesk found it.
+    register = [(e.get("case"), e.get("exhibit"), e.get("register_sha256")) for e in exhibit_lines]
+    logged = [item for c in chunks for item in c["logged"]]
+    problems += exhibit_problems(register, logged)
+    for e in exhibit_lines:
+        problems += [(None, e.get("exhibit"), msg, e.get("case")) for msg in e.get("vault_problems", [])]
+
+    # The Merkle tree: chunk roots where every chunk before the last is a full block.
+    roots = [c.get("root") for c in chunks if c["count"]]
+    blob = b"".join(c["leaves"] for c in chunks)
+    if roots and all(r is not None for r in roots[:-1]):
+        last = roots[-1] if roots[-1] is not None else mth(leaf_hashes(chunks[-1]["leaves"]))
+        root = mth([*roots[:-1], last])
+    else:
+        root = mth(leaf_hashes(blob))
+    if earlier is not None:
+        size, want = earlier
+        if size > entries:
+            problems.append((None, None, M_EARLIER_SHORT.format(m=size, n=entries), None))
+        elif mth(leaf_hashes(blob[:32 * size])).hex() != want:
+            problems.append((None, None, M_EARLIER_ROOT.format(m=size), None))
+    return {
+        "ok": not problems,
+        "problems": [{"seq": s, "exhibit": e, "case": c, "message": m} for s, e, m, c in problems],
+        "entries": entries, "signatures": signatures, "exhibits": len(exhibit_lines),
+        "redacted": trailer.get("redacted"), "scope": header.get("scope"),
+        "head": {"seq": last_seq or 0, "hash": last_hash}, "tree": {"size": entries, "root": root.hex()},
+        "exported_at": header.get("exported_at"), "exported_by": header.get("exported_by"),
+        "keys": [{"user": u, "public_key": k, "registered_at": a or 0}
+                 for u, regs in keys.by_user.items() for a, k in regs],
+    }
+
+
+def natural(ref):
+    text = ref if isinstance(ref, str) else str(ref)
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+def exhibit_problems(register, logged):
+    ingest, found = {}, []
+    for seq, case, ref, action, sha in logged:
+        first = ingest.get((case, ref))
+        if first is None:
+            if action == INGESTED:
+                ingest[(case, ref)] = (seq, sha)
+            continue
+        if sha != first[1]:
+            found.append((case, ref, seq, (seq, ref, M_LOG_HASH.format(x=sha, log=first[1], seq=first[0]), case)))
+    seen = set()
+    for case, ref, sha in register:
+        seen.add((case, ref))
+        first = ingest.get((case, ref))
+        if first is None:
+            found.append((case, ref, 0, (None, ref, M_NO_INGEST, case)))
+        elif sha != first[1]:
+            msg = M_REGISTER_HASH.format(reg=sha, log=first[1], seq=first[0])
+            found.append((case, ref, first[0], (first[0], ref, msg, case)))
+    for (case, ref), (seq, _) in ingest.items():
+        if (case, ref) not in seen:
+            found.append((case, ref, seq, (seq, ref, M_NOT_IN_REGISTER.format(seq=seq), case)))
+    found.sort(key=lambda t: (str(t[0]), natural(t[1]), t[2]))
+    return [p for *_, p in found]
+
+
+def describe(p):
+    where = []
+    if p["seq"] is not None:
+        where.append(f"entry {p['seq']}")
+    if p["exhibit"] is not None:
+        where.append(f"exhibit {p['case'] + ' ' if p['case'] else ''}{p['exhibit']}")
+    elif p["case"] is not None:
+        where.append(f"case {p['case']}")
+    return (", ".join(where) + ": " if where else "") + p["message"]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Verify a CaseDesk custody log export without CaseDesk.")
+    parser.add_argument("export", help="the .jsonl file written by `casedesk custody export`")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--earlier", metavar="SIZE:ROOT",
+                        help="Merkle tree size and root from an earlier bundle or export: check the log only grew")
+    parser.add_argument("--expect-head", metavar="SEQ:HASH", help="a log head from elsewhere (e.g. a bundle) to check")
+    parser.add_argument("--workers", type=int, default=None, help="processes to use (default: every core)")
+    args = parser.parse_args(argv)
+    earlier = parse_pair(args.earlier, "--earlier") if args.earlier else None
+    head = parse_pair(args.expect_head, "--expect-head") if args.expect_head else None
+    try:
+        result = verify(args.export, args.workers, earlier, head)
+    except (OSError, ExportError, ValueError) as exc:
+        sys.stderr.write(f"verify_custody.py: {args.export}: {exc}\n")
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0 if result["ok"] else 1
+    scope = f"case {result['scope']}" if result["scope"] else "the whole installation"
+    print(f"CaseDesk custody export of {scope}, made {result['exported_at']} by {result['exported_by']}")
+    print(f"Entries: {result['entries']} ({result['redacted']} of other cases, header only); "
+          f"signatures checked: {result['signatures']}; exhibits: {result['exhibits']}")
+    print(f"Log head: entry {result['head']['seq']}, hash {result['head']['hash']}")
+    print(f"Merkle tree (RFC 6962): size {result['tree']['size']}, root {result['tree']['root']}")
+    genesis = next((k for k in result["keys"] if k["registered_at"] == 0), None)
+    if genesis:
+        print(f"Root of trust: {genesis['user']}'s key {genesis['public_key']} (registered at the log's start)")
+    if result["ok"]:
+        print("OK: every check holds")
+        return 0
+    n = len(result["problems"])
+    print(f"FAILED: {n} problem{'s' if n != 1 else ''}")
+    for p in result["problems"]:
+        print(f"  {describe(p)}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
