@@ -1,0 +1,56 @@
+"""Drawing text: visible escapes, right-to-left order, font fallback and line breaking."""
+
+from __future__ import annotations
+
+from casedesk.reports import text as T
+from casedesk.reports.fonts import ARABIC, DEVANAGARI, MONO, SANS, fonts
+
+
+def test_control_and_direction_characters_are_shown_not_obeyed() -> None:
+    assert T.visible("invoice\u202etxt.exe") == "invoice[U+202E]txt.exe"
+    assert T.visible("a\x1b[0m\x07b") == "a[U+001B][0m[U+0007]b"
+    assert T.visible("zero\u200bwidth") == "zero[U+200B]width"
+    assert T.visible("line\nbreak", keep="\n") == "line\nbreak"
+    assert T.visible("line\nbreak") == "line[U+000A]break"
+    # Joiners that scripts need stay as they are.
+    assert T.visible("क्\u200dष") == "क्\u200dष"
+    assert T.is_escaped("x\u202ey") and not T.is_escaped("£12 – ok")
+
+
+def test_arabic_runs_come_out_in_visual_order() -> None:
+    runs = T.visual_runs("Seized from: محمد علي (flat 3)")
+    assert runs[0] == ("Seized from: ", False)
+    assert ("محمد علي", True) in runs
+    assert runs[-1] == (" (flat 3)", False)
+    # A right-to-left line puts its first word at the right, the number after it at the left.
+    rtl = T.visual_runs("مرحبا بالعالم 2026")
+    assert rtl[0] == ("2026", False)
+    assert rtl[-1][1] is True and rtl[-1][0].strip() == "مرحبا بالعالم"
+
+
+def test_scripts_get_their_own_fonts() -> None:
+    fonts()
+    assert T.font_runs("plain ascii", SANS) == [(SANS, "plain ascii")]
+    runs = T.font_runs("Witness: राजेश कुमार and محمد", SANS)
+    names = [name for name, _ in runs]
+    assert DEVANAGARI in names and ARABIC in names and names[0] == SANS
+    assert any(piece.strip() == "राजेश कुमार" for name, piece in runs if name == DEVANAGARI)
+    # Characters no shipped font has are shown as their code point.
+    assert T.font_runs("漢", SANS) == [(SANS, "[U+6F22]")]
+
+
+def test_wrap_keeps_lines_within_the_width_and_loses_no_words() -> None:
+    fonts()
+    text = "The suspect sold the customers' card details for £4,000 – see the ledger " * 6 + "x" * 300
+    lines = T.wrap(text, SANS, 9, 200)
+    assert all(T.width(line, SANS, 9) <= 200.01 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    mono = T.wrap("مرحبا " * 40, MONO, 8, 150)
+    assert all(T.width(line, MONO, 8) <= 150.01 for line in mono)
+
+
+def test_truncate_adds_an_ellipsis_only_when_cut() -> None:
+    fonts()
+    assert T.truncate("short", SANS, 9, 200) == "short"
+    cut = T.truncate("a much longer description of an exhibit " * 5, SANS, 9, 120)
+    assert cut.endswith("…") and T.width(cut, SANS, 9) <= 120
