@@ -217,11 +217,11 @@ class Custody:
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
             exhibit = self._exhibit(db, case, exhibit_ref)
-            self._may_move(exhibit)
             if exhibit.checked_out:
                 raise UsageError(
                     f"{exhibit.reference} is checked out to {exhibit.custodian}; record its return first"
                 )
+            self._may_move(exhibit)
             name, is_user = self._party(db, case, to)
             if name == exhibit.custodian and is_user == exhibit.custodian_is_user:
                 raise UsageError(f"{exhibit.reference} is already with {name}")
@@ -248,9 +248,9 @@ class Custody:
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
             exhibit = self._exhibit(db, case, exhibit_ref)
-            self._may_move(exhibit)
             if exhibit.checked_out:
                 raise UsageError(f"{exhibit.reference} is already checked out to {exhibit.custodian}")
+            self._may_move(exhibit)
             name, is_user = self._party(db, case, to)
             if name == exhibit.custodian and is_user == exhibit.custodian_is_user:
                 raise UsageError(f"{exhibit.reference} is already with {name}")
