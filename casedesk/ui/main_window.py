@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -25,9 +26,11 @@ from casedesk.ui import errors, window_state
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.case_list import CaseListPanel
 from casedesk.ui.tabs.base import CaseTab
+from casedesk.ui.tabs.custody import CustodyTab
 from casedesk.ui.tabs.exhibits import ExhibitsTab
 from casedesk.ui.tabs.notes import NotesTab
 from casedesk.ui.tabs.overview import OverviewTab
+from casedesk.ui.tabs.review import ReviewTab
 from casedesk.ui.workers import JobRunner
 
 log = logging.getLogger("casedesk.ui")
@@ -72,6 +75,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
+        if session.can(Permission.CASE_CONTENT):
+            for act in (self.act_transfer, self.act_check_out, self.act_return):
+                button = QToolButton()
+                button.setDefaultAction(act)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                self.exhibits.detail.add_button(button)
         self._build_menus()
         self._build_status()
         self.resize(1280, 800)
@@ -96,9 +105,18 @@ class MainWindow(QMainWindow):
             self.exhibits.selection_changed.connect(self.update_actions)
             self._add_tab("exhibits", self.exhibits, "&Exhibits", "exhibit",
                           "The exhibit register; drop files here to ingest them")
+            self.custody = CustodyTab(s)
+            self.custody.verify_button.clicked.connect(self.verify)
+            self.exhibits.references_loaded.connect(self.custody.set_exhibit_choices)
+            self._add_tab("custody", self.custody, "&Custody", "custody",
+                          "The case's custody log with filters, and verification")
             notes = NotesTab(s)
             self.exhibits.references_loaded.connect(notes.set_exhibit_choices)
             self._add_tab("notes", notes, "&Notes", "note", "The case's notes")
+            self.review = ReviewTab(s)
+            self.review.open_case_requested.connect(self.show_case)
+            self._add_tab("review", self.review, "Re&view", "review",
+                          "Supervisor review of the custody log; open queries")
 
     def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -127,6 +145,14 @@ class MainWindow(QMainWindow):
                              "Reload the case list and the open case")
         if self.act_refresh.shortcut().isEmpty():
             self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.act_transfer = a("&Transfer exhibit…", "transfer", lambda: self.move_exhibit("transfer"), "Ctrl+T",
+                              "Hand the selected exhibit to another officer or a place")
+        self.act_check_out = a("Check &out exhibit…", "check-out", lambda: self.move_exhibit("check_out"), None,
+                               "Lend the selected exhibit, e.g. to a forensic lab")
+        self.act_return = a("&Return exhibit…", "return", lambda: self.move_exhibit("return"), None,
+                            "Record that the selected checked-out exhibit came back")
+        self.act_verify = a("&Verify…", "verify", self.verify, "Ctrl+Shift+V",
+                            "Verify the custody log and the exhibits of the open case")
         self.act_password = a("Change &password…", "password", self.change_password, None,
                               "Change your own password")
         self.act_sign_out = a("Sign &out", "sign-out", self.sign_out, None, "Sign out and return to the sign-in window")
@@ -152,6 +178,11 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_find)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_refresh)
+        custody_menu = bar.addMenu("&Custody")
+        for act in (self.act_transfer, self.act_check_out, self.act_return):
+            custody_menu.addAction(act)
+        custody_menu.addSeparator()
+        custody_menu.addAction(self.act_verify)
         admin_menu = bar.addMenu("&Administration")
         admin_menu.addAction(self.act_users)
         admin_menu.addAction(self.act_settings)
@@ -168,6 +199,9 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.act_new_case)
         if self.session.can(Permission.EVIDENCE_INGEST):
             self.toolbar.addAction(self.act_ingest)
+        if self.session.can(Permission.CASE_CONTENT):
+            self.toolbar.addAction(self.act_transfer)
+        self.toolbar.addAction(self.act_verify)
         self.toolbar.addAction(self.act_refresh)
         if self.session.can(Permission.USER_MANAGE):
             self.toolbar.addSeparator()
@@ -212,6 +246,16 @@ class MainWindow(QMainWindow):
         s = self.session
         self.act_new_case.setEnabled(s.can(Permission.CASE_CREATE))
         self.act_ingest.setEnabled(self.case_ref is not None and s.can(Permission.EVIDENCE_INGEST))
+        self.act_verify.setEnabled(s.can(Permission.VERIFY))
+        e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
+        movable = e is not None and e.status == "active" and (
+            s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))
+        self.act_transfer.setEnabled(bool(movable) and not e.checked_out)
+        self.act_check_out.setEnabled(bool(movable) and not e.checked_out)
+        self.act_return.setEnabled(e is not None and e.checked_out)
+        for act in (self.act_transfer, self.act_check_out, self.act_return):
+            if not s.can(Permission.CASE_CONTENT):
+                act.setVisible(False)
         self.act_users.setEnabled(s.can(Permission.USER_MANAGE))
         self.act_settings.setEnabled(s.can(Permission.SETTINGS_MANAGE))
         self.admin_menu.menuAction().setVisible(s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
@@ -262,6 +306,50 @@ class MainWindow(QMainWindow):
         for tab in self.case_tabs.values():
             tab.mark_stale()
         self.statusBar().showMessage("Refreshed", 2000)
+
+    def show_case(self, reference: str) -> None:
+        if not self.cases.select(reference):
+            self.cases.search.clear()
+            self.cases.status.setCurrentIndex(0)
+            self.cases.officer.setCurrentIndex(0)
+            self.cases.refresh(reference)
+
+    def move_exhibit(self, mode: str) -> None:
+        from casedesk.ui.dialogs.transfer import CustodyMoveDialog
+
+        exhibit = self.exhibits.current()
+        if exhibit is None or self.case_ref is None:
+            return
+        dialog = CustodyMoveDialog(self.session, self.case_ref, exhibit, mode, self)
+
+        def moved() -> None:
+            self._case_changed("")
+            if dialog.entry is not None:
+                self.statusBar().showMessage(f"Recorded as custody entry {dialog.entry.seq}", 5000)
+
+        dialog.accepted.connect(moved)
+        dialog.open()
+        self.dialog = dialog
+
+    def verify(self) -> None:
+        from casedesk.ui.dialogs.verify import VerifyDialog
+
+        dialog = VerifyDialog(self.session, self.case_ref, self)
+        dialog.problem_activated.connect(self.show_problem)
+        dialog.accepted.connect(lambda: self._case_changed(""))
+        dialog.open()
+        self.dialog = dialog
+        dialog.start()
+
+    def show_problem(self, seq: int | None, exhibit: str | None) -> None:
+        """Take the user to what a verification problem is about."""
+        if seq is not None and "custody" in self.case_tabs:
+            self.tabs.setCurrentWidget(self.custody)
+            self.custody.show_entry(seq)
+            self.custody.mark({seq})
+        elif exhibit is not None and "exhibits" in self.case_tabs:
+            self.tabs.setCurrentWidget(self.exhibits)
+            self.exhibits.select(exhibit)
 
     def change_password(self) -> None:
         from casedesk.ui.dialogs.password import ChangePasswordDialog

@@ -128,7 +128,7 @@ class ExhibitDetail(QTabWidget):
         self.currentChanged.connect(self._tab_changed)
         self.show_exhibit(None)
 
-    def add_button(self, button: QPushButton) -> None:
+    def add_button(self, button: QWidget) -> None:
         self.buttons.addWidget(button)
 
     def show_exhibit(self, e: Any) -> None:

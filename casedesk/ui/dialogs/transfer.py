@@ -1,0 +1,78 @@
+"""Custody moves of one exhibit: transfer, check out, return. The reason is always required."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from casedesk.errors import UsageError
+from casedesk.services.cases import Cases
+from casedesk.services.custody import Custody
+from casedesk.services.session import Session
+from casedesk.ui.dialogs.base import FormDialog
+
+MODES = {
+    "transfer": ("Transfer {ref}", "&Transfer", "Hand the exhibit to another officer or a place (e.g. property store)"),
+    "check_out": ("Check out {ref}", "&Check out", "Lend the exhibit (e.g. to a forensic lab) until it is returned"),
+    "return": ("Return {ref}", "&Record return", "Record that the checked-out exhibit came back"),
+}
+
+
+class CustodyMoveDialog(FormDialog):
+    def __init__(self, session: Session, case_ref: str, exhibit: Any, mode: str,
+                 parent: QWidget | None = None) -> None:
+        title, ok, tip = MODES[mode]
+        super().__init__(title.format(ref=exhibit.reference), ok, parent)
+        self.session = session
+        self.case_ref = case_ref
+        self.exhibit = exhibit
+        self.mode = mode
+        self.entry: Any = None
+        intro = QLabel(f"<b>{exhibit.reference}</b> — {exhibit.description}<br>{tip}.")
+        intro.setWordWrap(True)
+        self.form.addRow(intro)
+        holder = exhibit.custodian + (" (checked out)" if exhibit.checked_out else "")
+        self.form.addRow("Current custodian:", QLabel(f"{holder}, {exhibit.location or 'location not recorded'}"))
+        self.to = QComboBox()
+        self.to.setObjectName("to")
+        self.to.setEditable(True)
+        self.to.setToolTip("A case member's user name, or a place such as 'Property store, Lambeth'")
+        if mode != "return":
+            try:
+                members = Cases(session).show(case_ref).members
+            except Exception:
+                members = []
+            for name in members:
+                if name != exhibit.custodian:
+                    self.to.addItem(name)
+            self.to.setCurrentText("")
+            self.to.lineEdit().setPlaceholderText("officer's user name or a place")
+            self.form.addRow("&To:", self.to)
+        else:
+            self.to.hide()
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText({"transfer": "e.g. lodged in the property store",
+                                        "check_out": "e.g. sent for forensic examination",
+                                        "return": "e.g. examination complete, seal intact"}[mode])
+        self.reason.setToolTip("Why: recorded in the signed custody log (required)")
+        self.location = QLineEdit()
+        self.location.setObjectName("location")
+        self.location.setPlaceholderText("where the exhibit will be (optional)")
+        self.form.addRow("&Reason:", self.reason)
+        self.form.addRow("&Location:", self.location)
+        (self.to if mode != "return" else self.reason).setFocus()
+
+    def perform(self) -> None:
+        custody = Custody(self.session)
+        location = self.location.text().strip() or None
+        ref = self.exhibit.reference
+        if self.mode == "return":
+            self.entry = custody.return_(self.case_ref, ref, self.reason.text(), location)
+            return
+        to = self.to.currentText().strip()
+        if not to:
+            raise UsageError("say who or where the exhibit goes to")
+        move = custody.transfer if self.mode == "transfer" else custody.check_out
+        self.entry = move(self.case_ref, ref, to, self.reason.text(), location)

@@ -1,0 +1,165 @@
+"""Verification: the chain, the heads kept outside the store, and every exhibit's content, with progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QProgressBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.errors import Cancelled, CaseDeskError
+from casedesk.services.custody import Custody, VerifyReport
+from casedesk.services.session import Session
+from casedesk.ui import errors
+from casedesk.ui.forms import MessageLine
+from casedesk.ui.icons import app_icon, icon
+from casedesk.ui.workers import Job, JobRunner
+
+
+def where(problem: Any) -> str:
+    parts = []
+    if problem.seq is not None:
+        parts.append(f"entry {problem.seq}")
+    if problem.exhibit is not None:
+        parts.append(f"exhibit {problem.exhibit}")
+    elif problem.case is not None:
+        parts.append(f"case {problem.case}")
+    return ", ".join(parts) or "installation"
+
+
+class VerifyDialog(QDialog):
+    problem_activated = Signal(object, object)  # seq or None, exhibit reference or None
+
+    def __init__(self, session: Session, case_ref: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_ref = case_ref
+        self.report: VerifyReport | None = None
+        self.runner = JobRunner(self)
+        self.job: Job | None = None
+        self.setWindowTitle(f"Verify {case_ref}" if case_ref else "Verify the installation")
+        self.setWindowIcon(app_icon())
+        self.resize(720, 460)
+        intro = QLabel(
+            "Re-checks every custody entry's hash and signature, the log head kept outside the database, "
+            "and re-hashes every exhibit in the vault against the register."
+        )
+        intro.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("verifyProgress")
+        self.progress.setRange(0, 1000)
+        self.progress_text = QLabel()
+        self.result = MessageLine()
+        self.result.setObjectName("verifyResult")
+        self.problems = QTreeWidget()
+        self.problems.setObjectName("verifyProblems")
+        self.problems.setHeaderLabels(["Where", "Problem"])
+        self.problems.setRootIsDecorated(False)
+        self.problems.setWordWrap(True)
+        self.problems.setToolTip("Double-click a problem to show the entry or exhibit it is about")
+        self.problems.itemActivated.connect(self._activated)
+        self.problems.hide()
+        self.buttons = QDialogButtonBox()
+        self.start_button = self.buttons.addButton("&Verify", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setObjectName("startVerify")
+        self.start_button.setIcon(icon("verify"))
+        self.start_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("cancelVerify")
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("closeVerify")
+        self.close_button.hide()
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_text)
+        layout.addWidget(self.result)
+        layout.addWidget(self.problems, 1)
+        layout.addStretch(0)
+        layout.addWidget(self.buttons)
+
+    def start(self) -> None:
+        custody, case_ref = Custody(self.session), self.case_ref
+        self.start_button.setEnabled(False)
+        self.result.clear_message()
+        self.progress_text.setText("Starting…")
+        self.job = self.runner.submit(
+            "verify", lambda progress, cancel: custody.verify(case_ref, progress, cancel),
+            on_success=self._done, on_failure=self._failed, on_progress=self._progress,
+        )
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress_text.setText(message)
+
+    def cancel(self) -> None:
+        if self.job is not None and not self.job.finished:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_text.setText("Cancelling…")
+            return
+        self.reject()
+
+    def reject(self) -> None:
+        if self.job is not None and not self.job.finished:
+            self.cancel()
+            return
+        super().reject()
+
+    def _finish_buttons(self) -> None:
+        self.job = None
+        self.start_button.hide()
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+
+    def _done(self, report: Any) -> None:
+        assert isinstance(report, VerifyReport)
+        self.report = report
+        self._finish_buttons()
+        self.progress.setValue(self.progress.maximum())
+        self.progress_text.setText(
+            f"{report.entries_checked} entries, {report.signatures_checked} signatures and "
+            f"{report.exhibits_checked} exhibits checked"
+            + (f"; recorded as custody entry {report.recorded_as}" if report.recorded_as else "")
+        )
+        if report.ok:
+            self.result.success(report.summary())
+            return
+        self.result.error(report.summary())
+        self.problems.show()
+        for p in report.problems:
+            item = QTreeWidgetItem([where(p), p.message])
+            item.setToolTip(1, p.message)
+            item.setData(0, Qt.ItemDataRole.UserRole, (p.seq, p.exhibit))
+            item.setIcon(0, icon("warning"))
+            self.problems.addTopLevelItem(item)
+        self.problems.resizeColumnToContents(0)
+        self.problems.setCurrentItem(self.problems.topLevelItem(0))
+        self.problems.setFocus()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish_buttons()
+        self.progress.setValue(0)
+        if isinstance(exc, Cancelled):
+            self.result.notice("Verification cancelled; no result.")
+        elif isinstance(exc, CaseDeskError):
+            self.result.error(str(exc))
+        else:
+            errors.show_error(self, exc, "Verify")
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        seq, exhibit = item.data(0, Qt.ItemDataRole.UserRole)
+        self.problem_activated.emit(seq, exhibit)

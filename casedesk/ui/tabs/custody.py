@@ -1,0 +1,186 @@
+"""Custody: the case's whole log with filters (exhibit, action, user, dates), and verification."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.services.custody import Custody
+from casedesk.services.session import Session
+from casedesk.timeutil import UK, utc_now
+from casedesk.ui import errors
+from casedesk.ui.icons import icon
+from casedesk.ui.partials.entry_model import ENTRY_ROLE, EntryTableModel
+from casedesk.ui.tabs.base import CaseTab
+
+ACTIONS = ("exhibit", "exhibit.ingested", "exhibit.viewed", "exhibit.extracted", "exhibit.transferred",
+           "exhibit.checked_out", "exhibit.returned", "exhibit.withdrawn", "case", "note.added", "case.reviewed",
+           "bundle", "verify.run")
+
+
+def _date_edit(name: str, tip: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd MMM yyyy")
+    today = utc_now().astimezone(UK).date()
+    edit.setDate(QDate(today.year, today.month, today.day))
+    edit.setToolTip(tip)
+    edit.setEnabled(False)
+    return edit
+
+
+def uk_day_start(d: QDate) -> datetime:
+    return datetime.combine(datetime(d.year(), d.month(), d.day()).date(), time(0, 0), tzinfo=UK)
+
+
+class CustodyTab(CaseTab):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.exhibit = QComboBox()
+        self.exhibit.setObjectName("logExhibit")
+        self.exhibit.setEditable(True)
+        self.exhibit.lineEdit().setPlaceholderText("any exhibit")
+        self.exhibit.setToolTip("Only entries about this exhibit")
+        self.action = QComboBox()
+        self.action.setObjectName("logAction")
+        self.action.setEditable(True)
+        self.action.addItem("")
+        self.action.addItems(list(ACTIONS))
+        self.action.lineEdit().setPlaceholderText("any action")
+        self.action.setToolTip("Only this action; a prefix such as 'exhibit' matches every exhibit action")
+        self.user = QComboBox()
+        self.user.setObjectName("logUser")
+        self.user.setEditable(True)
+        self.user.lineEdit().setPlaceholderText("anyone")
+        self.user.setToolTip("Only entries made by this user")
+        self.use_since = QCheckBox("From")
+        self.use_since.setObjectName("logUseSince")
+        self.since = _date_edit("logSince", "Entries on or after this day (UK time)")
+        self.use_until = QCheckBox("to")
+        self.use_until.setObjectName("logUseUntil")
+        self.until = _date_edit("logUntil", "Entries on or before this day (UK time)")
+        self.use_since.toggled.connect(self.since.setEnabled)
+        self.use_until.toggled.connect(self.until.setEnabled)
+        self.apply_button = QPushButton(icon("find"), "&Apply")
+        self.apply_button.setObjectName("applyLogFilter")
+        self.apply_button.setToolTip("Show the entries matching these filters")
+        self.apply_button.clicked.connect(self.refresh)
+        self.verify_button = QPushButton(icon("verify"), "&Verify case…")
+        self.verify_button.setObjectName("verifyCase")
+        self.verify_button.setToolTip("Check the log's hashes and signatures and re-hash every exhibit")
+        filters = QHBoxLayout()
+        for label, w in (("Exhibit:", self.exhibit), ("Action:", self.action), ("User:", self.user)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(w, 1)
+        filters.addWidget(self.use_since)
+        filters.addWidget(self.since)
+        filters.addWidget(self.use_until)
+        filters.addWidget(self.until)
+        filters.addWidget(self.apply_button)
+
+        self.model = EntryTableModel()
+        self.view = QTableView()
+        self.view.setObjectName("custodyLog")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((50, 150, 150, 70, 70, 170, 200, 150)):
+            self.view.setColumnWidth(col, width)
+        self.count = QLabel()
+        self.count.setObjectName("logCount")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.verify_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+
+    def set_exhibit_choices(self, references: list[str]) -> None:
+        current = self.exhibit.currentText()
+        self.exhibit.clear()
+        self.exhibit.addItem("")
+        self.exhibit.addItems(references)
+        self.exhibit.setCurrentText(current)
+
+    def set_user_choices(self, users: list[str]) -> None:
+        current = self.user.currentText()
+        self.user.clear()
+        self.user.addItem("")
+        self.user.addItems(users)
+        self.user.setCurrentText(current)
+
+    def filters(self) -> dict[str, Any]:
+        since = uk_day_start(self.since.date()) if self.use_since.isChecked() else None
+        until = uk_day_start(self.until.date()) + timedelta(days=1, microseconds=-1) \
+            if self.use_until.isChecked() else None
+        return {"exhibit_ref": self.exhibit.currentText().strip() or None,
+                "action": self.action.currentText().strip() or None,
+                "user": self.user.currentText().strip() or None, "since": since, "until": until}
+
+    def load(self) -> None:
+        if self.case_ref is None:
+            self.model.set_entries([])
+            self.count.clear()
+            return
+        try:
+            entries = Custody(self.session).log(self.case_ref, **self.filters())
+        except Exception as exc:
+            errors.show_error(self, exc, "Custody log")
+            return
+        self.model.set_entries(entries)
+        users = sorted({e.actor for e in entries} | {self.user.currentText()} - {""})
+        if self.user.count() <= 1:
+            self.set_user_choices(users)
+        active = any(v is not None for v in self.filters().values())
+        self.count.setText(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+                           + (" matching the filters" if active else " in this case's log"))
+        if entries:
+            self.view.scrollToBottom()
+
+    def show_entry(self, seq: int) -> bool:
+        """Select entry ``seq`` (clearing filters that hide it)."""
+        if self.model.row_of(seq) < 0 and any(v is not None for v in self.filters().values()):
+            self.exhibit.setCurrentText("")
+            self.action.setCurrentText("")
+            self.user.setCurrentText("")
+            self.use_since.setChecked(False)
+            self.use_until.setChecked(False)
+            self.refresh()
+        row = self.model.row_of(seq)
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def selected_entry(self) -> Any:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.data(rows[0], ENTRY_ROLE) if rows else None
+
+    def mark(self, seqs: set[int]) -> None:
+        self.model.set_marked(seqs)
+

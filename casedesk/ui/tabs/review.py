@@ -1,0 +1,190 @@
+"""Review: supervisors review a range of the case's custody log (approve or query); everyone sees open queries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.errors import CaseDeskError
+from casedesk.security.roles import Permission
+from casedesk.services.custody import Custody
+from casedesk.services.session import Session
+from casedesk.ui import errors, formatting
+from casedesk.ui.forms import MessageLine
+from casedesk.ui.icons import icon
+from casedesk.ui.partials.entry_model import ENTRY_ROLE, EntryTableModel
+from casedesk.ui.tabs.base import CaseTab
+
+
+class ReviewTab(CaseTab):
+    open_case_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.supervisor = session.can(Permission.CUSTODY_REVIEW)
+        # The queue (supervisors)
+        self.queue = QTreeWidget()
+        self.queue.setObjectName("reviewQueue")
+        self.queue.setHeaderLabels(["Case", "Awaiting review"])
+        self.queue.setRootIsDecorated(False)
+        self.queue.setToolTip("Cases with custody entries no supervisor has approved; double-click to open")
+        self.queue.itemActivated.connect(lambda item, _c: self.open_case_requested.emit(item.text(0)))
+        self.queue.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        queue_box = QGroupBox("Review queue: all cases")
+        QVBoxLayout(queue_box).addWidget(self.queue)
+        queue_box.setVisible(self.supervisor)
+        # Unreviewed entries of this case
+        self.model = EntryTableModel()
+        self.entries = QTableView()
+        self.entries.setObjectName("unreviewedEntries")
+        self.entries.setModel(self.model)
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.entries.verticalHeader().hide()
+        self.entries.setAlternatingRowColors(True)
+        self.entries.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((50, 150, 150, 70, 70, 170, 180, 130)):
+            self.entries.setColumnWidth(col, width)
+        self.entries.selectionModel().selectionChanged.connect(self._entry_selected)
+        self.up_to = QSpinBox()
+        self.up_to.setObjectName("reviewUpTo")
+        self.up_to.setToolTip("The review covers the case's entries up to and including this one "
+                              "(select a row to set it)")
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("reviewComment")
+        self.comment.setPlaceholderText("Comment (required for a query): what is missing or needs explaining")
+        self.comment.setTabChangesFocus(True)
+        self.comment.setFixedHeight(70)
+        self.approve_button = QPushButton(icon("approve"), "&Approve")
+        self.approve_button.setObjectName("approve")
+        self.approve_button.setToolTip("Sign off the entries up to the chosen one")
+        self.query_button = QPushButton(icon("query"), "&Query")
+        self.query_button.setObjectName("query")
+        self.query_button.setToolTip("Ask the officer in charge to explain or fix something")
+        self.approve_button.clicked.connect(lambda: self._review("approve"))
+        self.query_button.clicked.connect(lambda: self._review("query"))
+        self.message = MessageLine()
+        decision = QHBoxLayout()
+        decision.addWidget(QLabel("Up to entry:"))
+        decision.addWidget(self.up_to)
+        decision.addStretch(1)
+        decision.addWidget(self.approve_button)
+        decision.addWidget(self.query_button)
+        self.summary = QLabel()
+        self.summary.setObjectName("reviewSummary")
+        case_box = QGroupBox("This case: entries awaiting review")
+        case_layout = QVBoxLayout(case_box)
+        case_layout.addWidget(self.summary)
+        case_layout.addWidget(self.entries, 1)
+        self.decision_box = QWidget()
+        decision_layout = QVBoxLayout(self.decision_box)
+        decision_layout.setContentsMargins(0, 0, 0, 0)
+        decision_layout.addWidget(self.comment)
+        decision_layout.addLayout(decision)
+        case_layout.addWidget(self.decision_box)
+        case_layout.addWidget(self.message)
+        self.decision_box.setVisible(self.supervisor)
+        # Open queries
+        self.queries = QTreeWidget()
+        self.queries.setObjectName("openQueries")
+        self.queries.setHeaderLabels(["#", "Time (UK)", "Supervisor", "Query", "Up to"])
+        self.queries.setRootIsDecorated(False)
+        self.queries.setWordWrap(True)
+        self.queries.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        queries_box = QGroupBox("Open queries on this case")
+        QVBoxLayout(queries_box).addWidget(self.queries)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("reviewSplitter")
+        if self.supervisor:
+            split.addWidget(queue_box)
+        split.addWidget(case_box)
+        split.addWidget(queries_box)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(split.count() - 2, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    def load(self) -> None:
+        custody = Custody(self.session)
+        if self.supervisor:
+            try:
+                queue = custody.review_queue()
+            except Exception as exc:
+                errors.show_error(self, exc, "Review queue")
+                queue = []
+            self.queue.clear()
+            for ref, count in queue:
+                item = QTreeWidgetItem([ref, str(count)])
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.queue.addTopLevelItem(item)
+                if ref == self.case_ref:
+                    item.setSelected(True)
+        self.message.clear_message()
+        if self.case_ref is None:
+            self.model.set_entries([])
+            self.queries.clear()
+            return
+        try:
+            pending = custody.unreviewed(self.case_ref)
+            queries = custody.queries(self.case_ref)
+        except Exception as exc:
+            errors.show_error(self, exc, "Review")
+            return
+        self.model.set_entries(pending)
+        self.summary.setText(
+            f"{len(pending)} entr{'y' if len(pending) == 1 else 'ies'} awaiting review"
+            + (f" (entries {pending[0].seq} to {pending[-1].seq})" if pending else ": the log is reviewed")
+        )
+        self.up_to.setRange(1 if pending else 0, pending[-1].seq if pending else 0)
+        self.up_to.setValue(pending[-1].seq if pending else 0)
+        self.approve_button.setEnabled(bool(pending))
+        self.query_button.setEnabled(True)
+        self.queries.clear()
+        for q in queries:
+            item = QTreeWidgetItem([str(q.seq), formatting.short_when(q.timestamp), q.actor, q.text or "",
+                                    str(q.data.get("up_to", ""))])
+            item.setToolTip(3, q.text or "")
+            item.setToolTip(1, formatting.when(q.timestamp))
+            self.queries.addTopLevelItem(item)
+        for col in (0, 1, 2):
+            self.queries.resizeColumnToContents(col)
+
+    def _entry_selected(self, _s: QItemSelection, _d: QItemSelection) -> None:
+        rows = self.entries.selectionModel().selectedRows()
+        if rows:
+            self.up_to.setValue(self.model.data(rows[0], ENTRY_ROLE).seq)
+
+    def _review(self, decision: str) -> None:
+        if self.case_ref is None:
+            return
+        up_to = self.up_to.value() or None
+        try:
+            entry = Custody(self.session).review(self.case_ref, decision, self.comment.toPlainText(), up_to)
+        except CaseDeskError as exc:
+            self.message.error(str(exc))
+            return
+        except Exception as exc:
+            errors.show_error(self, exc, "Review")
+            return
+        self.comment.clear()
+        self.load()
+        done = "Approved" if decision == "approve" else "Query recorded"
+        self.message.success(f"{done} up to entry {entry.data.get('up_to')} (custody entry {entry.seq}).")
+        self.changed.emit()
