@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -56,6 +57,7 @@ SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 @dataclass(frozen=True)
 class FontSet:
     coverage: dict[str, frozenset[int]]
+    characters: dict[str, frozenset[str]]  # the same, as characters (for a fast subset test)
 
     def covers(self, font: str, code: int) -> bool:
         return code in self.coverage[font]
@@ -90,6 +92,8 @@ def _find(filename: str) -> Path:
 def fonts() -> FontSet:
     """Register the bundle fonts with reportlab once per process."""
     global _fonts
+    if _fonts is not None:
+        return _fonts
     with _lock:
         if _fonts is None:
             coverage: dict[str, frozenset[int]] = {}
@@ -97,5 +101,7 @@ def fonts() -> FontSet:
                 font = TTFont(name, str(_find(filename)))
                 pdfmetrics.registerFont(font)
                 coverage[name] = frozenset(font.face.charToGlyph)
-            _fonts = FontSet(coverage)
+            # JPEG and other binary data in reportlab's output as raw bytes, not ASCII85 (smaller, faster).
+            rl_config.useA85 = 0
+            _fonts = FontSet(coverage, {k: frozenset(map(chr, v)) for k, v in coverage.items()})
         return _fonts

@@ -33,6 +33,17 @@ _KEEP_FORMAT = frozenset({0x200C, 0x200D})
 _RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
+# Right-to-left text and the scripts drawn with their own shaped fonts.
+_COMPLEX = re.compile(
+    "[\u0590-\u097f\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def simple(text: str, base: str) -> bool:
+    """Whether ``base`` alone draws ``text`` left to right, unshaped (the fast path)."""
+    if text.isascii():
+        return True
+    return _COMPLEX.search(text) is None and fonts().characters[base].issuperset(text)
 
 
 def _escape_char(ch: str) -> str:
@@ -111,7 +122,7 @@ def _shape(text: str, font: str, size: float) -> str:
 
 def font_runs(text: str, base: str) -> list[tuple[str, str]]:
     """Split ``text`` into ``(font, text)`` runs: ``base`` where it has the glyph, a fallback elsewhere."""
-    if text.isascii():
+    if simple(text, base):
         return [(base, text)]
     fs = fonts()
     runs: list[tuple[str, str]] = []
@@ -162,7 +173,7 @@ def _pieces(text: str, base: str, size: float) -> Iterator[tuple[str, str | Shap
 
 def width(text: str, base: str, size: float) -> float:
     """Width in points of one line of (already ``visible``) text."""
-    if text.isascii():
+    if simple(text, base):
         return float(stringWidth(text, base, size))
     return sum(w for _, _, w in _pieces(text, base, size))
 
@@ -171,7 +182,7 @@ def draw(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) 
     """Draw one line of (already ``visible``) text at ``x, y``; returns its width."""
     if not text:
         return 0.0
-    if text.isascii():
+    if simple(text, base):
         canvas.setFont(base, size)
         canvas.drawString(x, y, text)
         return float(stringWidth(text, base, size))
