@@ -50,8 +50,8 @@ def read_object(
     """Decrypt object ``name`` completely, hashing it and passing each chunk to ``sink``.
 
     Raises ``ObjectProblem`` (missing object, failed authentication,
-    unreadable object, wrong size) and ``Cancelled``; digests are compared by
-    the caller.
+    unreadable object) and ``Cancelled``; size and digests are compared by
+    the caller (``mismatches``).
     """
     algorithms = [PRIMARY, *[a for a in algorithms if a != PRIMARY]]
     threaded = expected_size > THREADED_ABOVE
@@ -88,14 +88,13 @@ def read_object(
     finally:
         if isinstance(hashers, ThreadedDigests):
             hashers.close()
-    if size != expected_size:
-        raise ObjectProblem("wrong size", f"the object holds {size} bytes, the register says {expected_size}")
     return ReadResult(size, {a: d.hex() for a, d in hashers.result().items()})
 
 
-def mismatches(result: ReadResult, expected: dict[str, str | None]) -> list[str]:
-    """Algorithms whose digest differs from the register's (``None`` values are not checked)."""
-    return [a for a, want in expected.items() if want is not None and result.digests.get(a) != want.lower()]
+def mismatches(result: ReadResult, size: int, expected: dict[str, str | None]) -> list[str]:
+    """What differs from the register: "size" and the algorithms whose digest differs (None: not checked)."""
+    wrong = ["size"] if result.size != size else []
+    return wrong + [a for a, want in expected.items() if want is not None and result.digests.get(a) != want.lower()]
 
 
 class VerifiedReader(io.RawIOBase):

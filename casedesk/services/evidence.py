@@ -511,7 +511,7 @@ class Evidence:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            wrong = mismatches(result, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
+            wrong = mismatches(result, ex.size, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
             if wrong:
                 raise IntegrityError(f"exhibit {label}: wrong hash ({', '.join(wrong)} differs from the register); "
                                      f"nothing was written at {target}")
@@ -590,7 +590,7 @@ class Evidence:
                 return [ExhibitProblem(refs[ex.case_id], ex.reference, exc.kind, exc.detail) for ex in group]
             out = []
             for ex in group:
-                wrong = mismatches(result, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
+                wrong = mismatches(result, ex.size, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
                 if wrong:
                     out.append(ExhibitProblem(
                         refs[ex.case_id], ex.reference, "wrong hash",

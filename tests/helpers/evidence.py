@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from casedesk.services.evidence import Evidence, ExhibitView, IngestMetadata, IngestSummary
 from casedesk.store.models import Exhibit, VaultObject
-from tests.helpers.store import CASE, Store
+from tests.helpers.store import CASE, PASSWORDS, Store
 
 META = IngestMetadata(description="Dossier handed over by the journalist", seized_from="journalist",
                       location="New Scotland Yard", seal="MPS-SEAL-0001")
+
+# The start of a Windows executable: what an "invoice.pdf" from a phishing e-mail may really be.
+PE = (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00"
+      + b"\x00" * 64 + b"PE\x00\x00L\x01\x03\x00" + b"\x00" * 200)
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -40,9 +47,16 @@ def ingest(store: Store, *paths: Path, user: str = "jsmith", meta: IngestMetadat
         return ev.ingest(CASE, list(paths), meta)
 
 
-def object_path(store: Store, view: ExhibitView) -> Path:
+def object_path(store: Store | Evidence, view: ExhibitView) -> Path:
     """The vault file holding ``view``'s content (read from the register)."""
-    with evidence_for(store) as ev, ev.s.read() as db:
+    if isinstance(store, Evidence):
+        return _object_path(store, view)
+    with evidence_for(store) as ev:
+        return _object_path(ev, view)
+
+
+def _object_path(ev: Evidence, view: ExhibitView) -> Path:
+    with ev.s.read() as db:
         ex = db.query(Exhibit).filter_by(reference=view.reference).one()
         obj = db.get(VaultObject, ex.object_id)
         assert obj is not None
@@ -51,3 +65,18 @@ def object_path(store: Store, view: ExhibitView) -> Path:
 
 def all_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
+
+
+def start_cli(data_dir: Path, *args: str, user: str = "jsmith") -> subprocess.Popen[str]:
+    """``casedesk ARGS`` as a child process that a test can wait for or kill."""
+    env = dict(os.environ)
+    env["CASEDESK_PASSWORD"] = PASSWORDS[user]
+    argv = [sys.executable, "-m", "casedesk.cli.main", "--data-dir", str(data_dir), "--user", user, *args]
+    return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+
+
+def vault_object_files(root: Path) -> set[str]:
+    """Names of the object files in a data directory's vault."""
+    vault = root / "vault"
+    return {p.parent.name + p.name for p in vault.glob("??/*") if p.is_file()}

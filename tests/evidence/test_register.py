@@ -1,0 +1,172 @@
+"""The exhibit register: references, duplicates, withdrawal, sensitivity, permissions, custody entries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from casedesk.errors import NotFound, PermissionDenied, UsageError
+from casedesk.services.cases import Cases
+from casedesk.services.evidence import IngestMetadata
+from casedesk.store.models import CustodyEntry
+from tests.helpers.evidence import META, evidence_for, write
+from tests.helpers.store import CASE, Store
+
+
+def entries(ev, action: str) -> list[CustodyEntry]:  # type: ignore[no-untyped-def]
+    with ev.s.read() as db:
+        return list(db.scalars(select(CustodyEntry).where(CustodyEntry.action == action).order_by(CustodyEntry.seq)))
+
+
+def test_natural_order_and_numbers_never_reused(store: Store, tmp_path: Path) -> None:
+    paths = [write(tmp_path / f"{i:02d}.txt", f"item {i}\n".encode()) for i in range(11)]
+    with evidence_for(store) as ev:
+        ev.ingest(CASE, paths[:10], META)
+        assert [v.reference for v in ev.list(CASE)] == [f"JAS/{i}" for i in range(1, 11)]
+        ev.withdraw(CASE, "JAS/10", "entered twice by mistake")
+        assert "JAS/10" not in [v.reference for v in ev.list(CASE)]
+        assert [v.reference for v in ev.list(CASE, include_withdrawn=True)][-1] == "JAS/10"
+        new = ev.ingest(CASE, [paths[10]], META).ingested[0]
+        assert new.reference == "JAS/11"  # 10 stays taken
+        withdrawn = ev.show(CASE, "jas / 10")
+        assert (withdrawn.status, withdrawn.withdrawn_reason) == ("withdrawn", "entered twice by mistake")
+        with pytest.raises(UsageError, match="already withdrawn"):
+            ev.withdraw(CASE, "JAS/10", "again")
+        with pytest.raises(UsageError, match="reason"):
+            ev.withdraw(CASE, "JAS/2", "  ")
+        # a withdrawn exhibit can still be extracted (unused material is retained)
+        ev.extract(CASE, "JAS/10", tmp_path / "out.txt")
+        assert (tmp_path / "out.txt").read_bytes() == b"item 9\n"
+        (entry,) = entries(ev, "exhibit.withdrawn")
+        assert (entry.exhibit_ref, entry.reason) == ("JAS/10", "entered twice by mistake")
+
+
+def test_duplicates_point_at_the_first_exhibit_and_share_one_object(store: Store, tmp_path: Path) -> None:
+    a = write(tmp_path / "a.pdf", b"%PDF-1.4 same bytes")
+    b = write(tmp_path / "copy" / "a-copy.pdf", b"%PDF-1.4 same bytes")
+    c = write(tmp_path / "other.pdf", b"%PDF-1.4 different")
+    with evidence_for(store) as ev:
+        first = ev.ingest(CASE, [a, b], META)
+        assert [v.duplicate_of for v in first.ingested] == [None, "JAS/1"]
+        assert [v.reference for v in first.duplicates] == ["JAS/2"]
+        second = ev.ingest(CASE, [c, a], META)
+        assert [v.duplicate_of for v in second.ingested] == [None, "JAS/1"]
+        logged = entries(ev, "exhibit.ingested")
+        assert json.loads(logged[-1].data)["duplicate_of"] == "JAS/1"
+        assert ev.verify(CASE) == []
+    objects = [p for p in (store.root / "vault").rglob("*") if p.is_file() and p.parent.name not in ("tmp",)
+               and not p.name.startswith(".")]
+    assert len(objects) == 2  # two distinct contents
+
+
+def test_ingest_custody_entry_carries_the_facts(store: Store, tmp_path: Path) -> None:
+    src = write(tmp_path / "statement.txt", b"I am a witness.\n")
+    with evidence_for(store) as ev:
+        v = ev.ingest(CASE, [src], META).ingested[0]
+        (e,) = entries(ev, "exhibit.ingested")
+    data = json.loads(e.data)
+    assert (e.case_ref, e.exhibit_ref, e.sha256, e.to_party, e.location, e.actor) == (
+        CASE, v.reference, v.sha256, "jsmith", "New Scotland Yard", "jsmith")
+    assert e.text == META.description
+    assert data["size"] == 16 and data["mime"] == "text/plain" and data["original_name"] == "statement.txt"
+    assert data["relative_path"] == "statement.txt" and data["seal"] == "MPS-SEAL-0001"
+    assert "md5" not in data and "duplicate_of" not in data
+    assert e.timestamp.endswith("Z")
+
+
+def test_producer_and_membership_rules(store: Store, tmp_path: Path) -> None:
+    src = write(tmp_path / "x.txt", b"x")
+    other = write(tmp_path / "y.txt", b"y")
+    with evidence_for(store) as ev:
+        with pytest.raises(UsageError, match="bpatel is not a member"):
+            ev.ingest(CASE, [src], IngestMetadata("x", producer="bpatel"))
+        with pytest.raises(UsageError, match="administrator"):
+            ev.ingest(CASE, [src], IngestMetadata("x", producer="admin"))
+        with pytest.raises(NotFound):
+            ev.ingest(CASE, [src], IngestMetadata("x", producer="nobody"))
+        v = ev.ingest(CASE, [src], IngestMetadata("x", producer="sgt")).ingested[0]
+        assert (v.reference, v.producer, v.custodian, v.ingested_by) == ("SG/1", "sgt", "sgt", "jsmith")
+        assert ev.ingest(CASE, [other], META).ingested[0].reference == "JAS/1"
+    with evidence_for(store, "bpatel") as ev:
+        with pytest.raises(PermissionDenied, match="not a member"):
+            ev.ingest(CASE, [src], META)
+        with pytest.raises(PermissionDenied):
+            ev.list(CASE)
+    with evidence_for(store, "admin") as ev:
+        with pytest.raises(PermissionDenied):
+            ev.list(CASE)
+        with pytest.raises(PermissionDenied):
+            ev.ingest(CASE, [src], META)
+    with evidence_for(store, "sgt") as ev:  # supervisors see every case
+        assert [v.reference for v in ev.list(CASE)] == ["JAS/1", "SG/1"]
+
+
+def test_metadata_is_checked(store: Store, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    src = write(tmp_path / "x.txt", b"x")
+    with evidence_for(store) as ev:
+        with pytest.raises(UsageError, match="description"):
+            ev.ingest(CASE, [src], IngestMetadata("   "))
+        with pytest.raises(UsageError, match="time zone"):
+            ev.ingest(CASE, [src], IngestMetadata("x", seized_at=datetime(2026, 1, 1, 10, 0)))
+        with pytest.raises(UsageError, match="future"):
+            ev.ingest(CASE, [src], IngestMetadata("x", seized_at=datetime.now(UTC) + timedelta(days=2)))
+        with pytest.raises(UsageError, match="nothing to ingest"):
+            ev.ingest(CASE, [], META)
+        with pytest.raises(NotFound):
+            ev.ingest("MPS-0000-0000", [src], META)
+        with pytest.raises(NotFound, match="no exhibit JAS/7"):
+            ev.show(CASE, "JAS/7")
+        with pytest.raises(UsageError, match="invalid exhibit reference"):
+            ev.show(CASE, "7")
+
+
+def test_closed_case_refuses_changes_but_allows_reading(store: Store, tmp_path: Path) -> None:
+    src = write(tmp_path / "x.txt", b"x")
+    with evidence_for(store) as ev:
+        ev.ingest(CASE, [src], META)
+    with evidence_for(store, "sgt") as ev:
+        Cases(ev.s).close(CASE, override_reason="test closes the case")
+        with pytest.raises(UsageError, match="closed"):
+            ev.ingest(CASE, [write(tmp_path / "y.txt", b"y")], META)
+        with pytest.raises(UsageError, match="closed"):
+            ev.withdraw(CASE, "JAS/1", "no")
+        with pytest.raises(UsageError, match="closed"):
+            ev.set_sensitive(CASE, "JAS/1", True, "no")
+        assert ev.extract(CASE, "JAS/1", tmp_path / "out.txt").read_bytes() == b"x"
+        assert ev.verify(CASE) == []
+
+
+def test_sensitivity_changes_are_logged(store: Store, tmp_path: Path) -> None:
+    src = write(tmp_path / "informant.txt", b"CHIS contact sheet")
+    with evidence_for(store) as ev:
+        ev.ingest(CASE, [src], META)
+        ev.set_sensitive(CASE, "JAS/1", True, "identifies a covert source")
+        assert ev.show(CASE, "JAS/1").sensitive
+        with pytest.raises(UsageError, match="already marked sensitive"):
+            ev.set_sensitive(CASE, "JAS/1", True, "again")
+        ev.set_sensitive(CASE, "JAS/1", False, "source consented")
+        assert not ev.show(CASE, "JAS/1").sensitive
+        logged = entries(ev, "exhibit.sensitivity_changed")
+    assert [json.loads(e.data)["sensitive"] for e in logged] == [True, False]
+    assert [e.reason for e in logged] == ["identifies a covert source", "source consented"]
+
+
+def test_extract_refuses_to_overwrite_and_into_folders(store: Store, tmp_path: Path) -> None:
+    src = write(tmp_path / "in" / "photo.jpg", b"\xff\xd8\xff\xe0 not really a photo")
+    with evidence_for(store) as ev:
+        sha = ev.ingest(CASE, [src], META).ingested[0].sha256
+        out = tmp_path / "out"
+        out.mkdir()
+        assert ev.extract(CASE, "JAS/1", out) == out / "photo.jpg"
+        with pytest.raises(UsageError, match="already exists"):
+            ev.extract(CASE, "JAS/1", out)
+        with pytest.raises(UsageError, match="does not exist"):
+            ev.extract(CASE, "JAS/1", tmp_path / "nope" / "x.jpg")
+        extracted = entries(ev, "exhibit.extracted")
+    assert len(extracted) == 1 and json.loads(extracted[0].data)["destination"] == str(out / "photo.jpg")
+    assert extracted[0].sha256 == sha
