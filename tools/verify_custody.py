@@ -119,6 +119,14 @@ def loads(text):
     return json.loads(text, parse_float=Number, parse_constant=Number)
 
 
+def quiet_loads(raw):
+    """A line that should be JSON, or None."""
+    try:
+        return loads(raw)
+    except ValueError:
+        return None
+
+
 # --- canonical encoding ---------------------------------------------------------------------
 class Unencodable(Exception):
     pass
@@ -386,11 +394,11 @@ def verify(path, workers=None, earlier=None, expect_head=None):
             raise ExportError("the file is empty") from None
     try:
         first_nl = mm.find(b"\n")
-        header = loads(mm[:first_nl]) if first_nl > 0 else None
+        header = quiet_loads(mm[:first_nl]) if first_nl > 0 else None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ExportError(f"the first line does not announce a {FORMAT} file")
         tail_start = mm.rfind(b"\n", 0, len(mm) - 1) + 1
-        trailer = loads(mm[tail_start:])
+        trailer = quiet_loads(mm[tail_start:])
         if not isinstance(trailer, dict) or trailer.get("type") != "trailer":
             raise ExportError("the last line is not the trailer: the file is incomplete")
         n_entries, n_exhibits = trailer.get("entries"), trailer.get("exhibits")
@@ -400,7 +408,9 @@ def verify(path, workers=None, earlier=None, expect_head=None):
         ex_offsets = line_offsets(mm, offsets[-1], n_exhibits)
         if ex_offsets[-1] != tail_start:
             raise ExportError("the numbers of lines do not match the trailer")
-        exhibit_lines = [loads(mm[ex_offsets[i]:ex_offsets[i + 1]]) for i in range(n_exhibits)]
+        exhibit_lines = [quiet_loads(mm[ex_offsets[i]:ex_offsets[i + 1]]) for i in range(n_exhibits)]
+        if not all(isinstance(e, dict) and e.get("type") == "exhibit" for e in exhibit_lines):
+            raise ExportError("the exhibit lines are damaged")
     finally:
         mm.close()
     jobs = [(path, offsets[i], offsets[min(i + CHUNK, n_entries)], i) for i in range(0, n_entries, CHUNK)]
