@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from casedesk.reports.assemble import MANIFEST_NAME, BuildResult, build_bundle
+from casedesk.reports.sample import make_evidence
 from casedesk.reports.stamping import BAND, SIDE
-from tests.helpers.bundle import BATES_RE, CASE, attachments, make_evidence, opener, page_texts, spec_for
+from tests.helpers.bundle import BATES_RE, CASE, attachments, opener, page_texts, spec_for
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from casedesk.errors import IntegrityError, PermissionDenied, UsageError
+from casedesk.reports.sample import make_evidence
 from casedesk.reports.verify_bundle import verify_bundle
 from casedesk.services.bundles import EXPORTED, Bundles
 from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
 from casedesk.store.models import Exhibit, VaultObject
 from casedesk.timeutil import iso_utc, utc_now
-from tests.helpers.bundle import CASE, attachments, ingest_evidence, make_evidence, page_texts
+from tests.helpers.bundle import CASE, attachments, ingest_evidence, page_texts
 from tests.helpers.store import Store
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from casedesk.reports.sample import make_evidence
 from casedesk.timeutil import iso_utc, utc_now
-from tests.helpers.bundle import CASE, ingest_evidence, make_evidence
+from tests.helpers.bundle import CASE, ingest_evidence
 from tests.helpers.cli import run, run_subprocess
 from tests.helpers.store import Store
 

@@ -1,0 +1,122 @@
+"""``python -m casedesk.reports.preview DIR`` (``make bundle-preview``): a sample bundle, rendered to PNG.
+
+Builds a throw-away installation in a temporary folder (no OS keyring is
+touched), ingests the generated sample evidence (including the awkward
+files), moves an exhibit through the custody log, exports the bundle through
+the service layer exactly as ``casedesk export`` does, and renders with
+``pdftoppm`` the pages worth looking at: the cover, the index, an exhibit
+label, a stamped original PDF page, a landscape original, typeset text with
+Hindi and Arabic, a photo, a placeholder and a custody page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pikepdf
+
+CASE = "MPS-2026-0417"
+SUMMARY = (
+    "On 3 March 2026 a national newspaper gave the City of London Police a dossier of 1,042 UK bank "
+    "customers' names, sort codes, account numbers and card details, which its reporter had bought for £4,000 "
+    "from a worker at an offshore call centre.\n"
+    "Enquiries identified the seller as Dev Sharma. A warrant was executed at his flat on 14 March 2026; a "
+    "laptop, a phone and paper ledgers were seized. The chat export (JAS/3) records the sale; the spreadsheet "
+    "(JAS/4) matches the dossier line for line."
+)
+
+
+def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
+    """Make the sample bundle in ``out_dir``; returns it and the pages to render, by name."""
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    os.environ["XDG_DATA_HOME"] = str(work / "xdg")
+    from casedesk.datadir import DataDir
+    from casedesk.reports.sample import make_evidence
+    from casedesk.services.accounts import Accounts
+    from casedesk.services.bundles import Bundles
+    from casedesk.services.cases import Cases
+    from casedesk.services.custody import Custody
+    from casedesk.services.evidence import Evidence, IngestMetadata
+    from casedesk.services.installation import Installation
+
+    password = secrets.token_urlsafe(16)
+    inst = Installation(DataDir(work / "data"))
+    inst.initialise("admin", password, "Ada Admin", "AA")
+    admin = inst.sign_in("admin", password)
+    try:
+        Accounts(admin).add("jsmith", "detective", "Jane A Smith", "JAS", password)
+    finally:
+        admin.close()
+    session = inst.sign_in("jsmith", password)
+    try:
+        Cases(session).create(CASE, "Operation Lantern", ["Fraud Act 2006 s.2", "Data Protection Act 2018 s.170"])
+        Cases(session).set_summary(CASE, SUMMARY)
+        evidence = Evidence(session)
+        refs: dict[str, str] = {}
+        for item in make_evidence(work / "evidence"):
+            source = item.path
+            if source.name != item.name:
+                source = source.rename(source.with_name(item.name))
+            summary = evidence.ingest(CASE, [source], IngestMetadata(
+                description=item.description, seized_from="Flat 3, 12 High Street, London E1 (Dev Sharma)",
+                seized_at=datetime(2026, 3, 14, 9, 30, tzinfo=UTC), location="Living room desk",
+                seal=f"MPSA10023{len(refs)}",
+            ))
+            refs[item.name] = summary.ingested[0].reference
+        Custody(session).transfer(CASE, refs["statement.pdf"], "Property store, Limehouse",
+                                  "stored pending trial", "Shelf 14B")
+        result = Bundles(session).export(CASE, out_dir / "sample-bundle.pdf")
+    finally:
+        session.close()
+    manifest = json.loads(result.manifest_path.read_text("utf-8"))
+    pages = {e["reference"]: e["pages"] for e in manifest["exhibits"]}
+    placeholder = next(p.reference for p in result.problems)
+    with pikepdf.open(result.path) as pdf, pdf.open_outline() as tree:
+        outline = {item.title: pdf.pages.index(pikepdf.Page(item.destination[0])) + 1  # type: ignore[index]
+                   for item in tree.root}
+    wanted = {
+        "cover": 1,
+        "index": 2,
+        "label": pages[refs["statement.pdf"]][0],
+        "original-page": pages[refs["statement.pdf"]][0] + 1,
+        "original-landscape": pages[refs["ledger.pdf"]][0] + 1,
+        "text": pages[refs["chat.txt"]][0] + 1,
+        "photo": pages[refs["IMG_0412.jpg"]][0] + 1,
+        "placeholder": pages[placeholder][0] + 1,
+        "custody": outline["Chain of custody"],
+    }
+    return result.path, wanted
+
+
+def render(pdf: Path, pages: dict[str, int], out_dir: Path, dpi: int = 60) -> list[Path]:
+    if shutil.which("pdftoppm") is None:
+        raise SystemExit("pdftoppm is missing: install poppler-utils (apt-get install poppler-utils)")
+    written = []
+    for name, page in pages.items():
+        target = out_dir / name
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+                        str(pdf), str(target)], check=True)
+        written.append(target.with_suffix(".png"))
+    return written
+
+
+def main(argv: list[str]) -> int:
+    out_dir = Path(argv[0] if argv else "docs/bundle-preview")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="casedesk-preview-") as tmp:
+        pdf, pages = build(Path(tmp), Path(tmp))
+        for path in render(pdf, pages, out_dir):
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
