@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
                               "Open a new case")
         self.act_ingest = a("&Ingest files…", "ingest", lambda: self.ingest([]), "Ctrl+I",
                             "Bring files or folders into the open case as exhibits")
+        self.act_export = a("&Export bundle…", "export", self.export, QKeySequence("Ctrl+E"),
+                            "Export the open case as a PDF court bundle")
         self.act_find = a("&Find", "find", self.find, QKeySequence.StandardKey.Find,
                           "Search the case list or filter the exhibits")
         self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_new_case)
         file_menu.addAction(self.act_ingest)
+        file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_sign_out)
@@ -199,6 +202,8 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.act_new_case)
         if self.session.can(Permission.EVIDENCE_INGEST):
             self.toolbar.addAction(self.act_ingest)
+        if self.session.can(Permission.BUNDLE_EXPORT):
+            self.toolbar.addAction(self.act_export)
         if self.session.can(Permission.CASE_CONTENT):
             self.toolbar.addAction(self.act_transfer)
         self.toolbar.addAction(self.act_verify)
@@ -247,6 +252,7 @@ class MainWindow(QMainWindow):
         self.act_new_case.setEnabled(s.can(Permission.CASE_CREATE))
         self.act_ingest.setEnabled(self.case_ref is not None and s.can(Permission.EVIDENCE_INGEST))
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
+        self.act_export.setEnabled(self.case_ref is not None and s.can(Permission.BUNDLE_EXPORT))
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
         movable = e is not None and e.status == "active" and (
             s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))
@@ -278,6 +284,11 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Case {dialog.created.reference} created", 5000)
 
         dialog.accepted.connect(created)
+        self._open(dialog)
+
+    def _open(self, dialog: Any) -> None:
+        """Open ``dialog`` window-modal and without blocking; give the focus back when it closes."""
+        dialog.finished.connect(lambda _result: self.activateWindow())
         dialog.open()
         self.dialog = dialog
 
@@ -298,8 +309,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.exhibits)
         dialog = IngestDialog(self.session, self.case_ref, paths, self)
         dialog.finished_ingest.connect(lambda _summary: self._case_changed(""))
-        dialog.open()
-        self.dialog = dialog
+        self._open(dialog)
 
     def refresh(self) -> None:
         self.cases.refresh(self.case_ref)
@@ -328,8 +338,16 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Recorded as custody entry {dialog.entry.seq}", 5000)
 
         dialog.accepted.connect(moved)
-        dialog.open()
-        self.dialog = dialog
+        self._open(dialog)
+
+    def export(self) -> None:
+        from casedesk.ui.dialogs.export import ExportDialog
+
+        if self.case_ref is None:
+            return
+        dialog = ExportDialog(self.session, self.case_ref, self)
+        dialog.accepted.connect(lambda: self._case_changed(""))
+        self._open(dialog)
 
     def verify(self) -> None:
         from casedesk.ui.dialogs.verify import VerifyDialog
@@ -337,8 +355,7 @@ class MainWindow(QMainWindow):
         dialog = VerifyDialog(self.session, self.case_ref, self)
         dialog.problem_activated.connect(self.show_problem)
         dialog.accepted.connect(lambda: self._case_changed(""))
-        dialog.open()
-        self.dialog = dialog
+        self._open(dialog)
         dialog.start()
 
     def show_problem(self, seq: int | None, exhibit: str | None) -> None:
@@ -354,20 +371,17 @@ class MainWindow(QMainWindow):
     def change_password(self) -> None:
         from casedesk.ui.dialogs.password import ChangePasswordDialog
 
-        self.dialog = ChangePasswordDialog(self.session, self)
-        self.dialog.open()
+        self._open(ChangePasswordDialog(self.session, self))
 
     def manage_users(self) -> None:
         from casedesk.ui.dialogs.users import UsersDialog
 
-        self.dialog = UsersDialog(self.session, self)
-        self.dialog.open()
+        self._open(UsersDialog(self.session, self))
 
     def edit_settings(self) -> None:
         from casedesk.ui.dialogs.settings import SettingsDialog
 
-        self.dialog = SettingsDialog(self.session, self)
-        self.dialog.open()
+        self._open(SettingsDialog(self.session, self))
 
     def about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "About CaseDesk",

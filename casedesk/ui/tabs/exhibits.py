@@ -118,6 +118,7 @@ class ExhibitsTab(CaseTab):
         super().__init__(session, parent)
         self.runner = JobRunner(self)
         self.loading = False
+        self._pending_select: str | None = None
         self.model = ExhibitTableModel()
         self.proxy = ExhibitFilterProxy()
         self.proxy.setSourceModel(self.model)
@@ -190,8 +191,10 @@ class ExhibitsTab(CaseTab):
                 return  # another case was chosen meanwhile
             self.loading = False
             self.set_exhibits(exhibits)
-            if keep is not None:
-                self.select(keep.reference)
+            wanted = self._pending_select or (keep.reference if keep is not None else None)
+            self._pending_select = None
+            if wanted is not None:
+                self.select(wanted)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -235,6 +238,9 @@ class ExhibitsTab(CaseTab):
         return self.model.exhibit(self.proxy.mapToSource(rows[0]).row())
 
     def select(self, reference: str) -> bool:
+        if self.loading or self._stale:
+            self._pending_select = reference  # applied once the register is loaded
+            return True
         row = self.model.row_of(reference)
         if row < 0:
             return False

@@ -112,12 +112,11 @@ class ReviewTab(CaseTab):
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.setObjectName("reviewSplitter")
-        if self.supervisor:
-            split.addWidget(queue_box)
+        split.addWidget(queue_box)  # hidden for detectives
         split.addWidget(case_box)
         split.addWidget(queries_box)
         split.setChildrenCollapsible(False)
-        split.setStretchFactor(split.count() - 2, 3)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 

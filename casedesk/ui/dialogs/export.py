@@ -1,0 +1,293 @@
+"""Export a court bundle: choose exhibits (sensitive ones left out by default), marking, file; progress;
+then the bundle's SHA-256, buttons to open it and its folder, and a preview of the PDF in the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.errors import Cancelled, CaseDeskError
+from casedesk.services.bundles import BundleResult, Bundles
+from casedesk.services.evidence import Evidence
+from casedesk.services.session import Session
+from casedesk.services.settings import Settings
+from casedesk.settings import MARKINGS
+from casedesk.ui import errors
+from casedesk.ui.forms import MessageLine
+from casedesk.ui.icons import app_icon, icon
+from casedesk.ui.partials.copy_field import CopyField
+from casedesk.ui.workers import Job, JobRunner
+
+REF_ROLE = Qt.ItemDataRole.UserRole + 1
+SENSITIVE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class ExportDialog(QDialog):
+    def __init__(self, session: Session, case_ref: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_ref = case_ref
+        self.runner = JobRunner(self)
+        self.job: Job | None = None
+        self.result: BundleResult | None = None
+        self.setWindowTitle(f"Export a bundle of {case_ref}")
+        self.setWindowIcon(app_icon())
+        self.resize(760, 640)
+
+        self.exhibits = QListWidget()
+        self.exhibits.setObjectName("exportExhibits")
+        self.exhibits.setToolTip("Ticked exhibits go in the bundle; sensitive (MG6D) ones are left out by default")
+        self.include_sensitive = QCheckBox("Include &sensitive exhibits (MG6D)")
+        self.include_sensitive.setObjectName("includeSensitive")
+        self.include_sensitive.toggled.connect(self._sensitive_toggled)
+        all_button = QPushButton("Select &all")
+        all_button.clicked.connect(lambda: self._tick_all(True))
+        none_button = QPushButton("Select &none")
+        none_button.clicked.connect(lambda: self._tick_all(False))
+        pick = QHBoxLayout()
+        pick.addWidget(all_button)
+        pick.addWidget(none_button)
+        pick.addStretch(1)
+        pick.addWidget(self.include_sensitive)
+        self.marking = QComboBox()
+        self.marking.setObjectName("exportMarking")
+        self.marking.addItems(list(MARKINGS))
+        self.marking.setToolTip("Security marking printed in the header and footer of every page")
+        self.output = QLineEdit()
+        self.output.setObjectName("exportOutput")
+        self.output.setText(str(Path.home() / f"{case_ref.replace('/', '-')}-bundle.pdf"))
+        self.output.setToolTip("Where the PDF is written; its manifest and checksum file go beside it")
+        browse = QPushButton(icon("folder"), "&Browse…")
+        browse.clicked.connect(self._browse)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output, 1)
+        out_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Marking:", self.marking)
+        form.addRow("&Output file:", out_row)
+        self.setup = QWidget()
+        setup_layout = QVBoxLayout(self.setup)
+        setup_layout.setContentsMargins(0, 0, 0, 0)
+        setup_layout.addWidget(QLabel("<b>Exhibits</b> (withdrawn exhibits never go in a bundle)"))
+        setup_layout.addWidget(self.exhibits, 1)
+        setup_layout.addLayout(pick)
+        setup_layout.addLayout(form)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.progress_text = QLabel()
+        self.progress_text.hide()
+        self.message = MessageLine()
+
+        # The result
+        self.sha256 = CopyField("bundleSha256", "bundle's SHA-256")
+        self.details = QLabel()
+        self.details.setObjectName("bundleDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_pdf = QPushButton(icon("document"), "Open &PDF")
+        self.open_pdf.setObjectName("openPdf")
+        self.open_pdf.clicked.connect(lambda: self._open(self.result.path if self.result else None))
+        self.open_folder = QPushButton(icon("folder"), "Open &folder")
+        self.open_folder.setObjectName("openFolder")
+        self.open_folder.clicked.connect(lambda: self._open(self.result.path.parent if self.result else None))
+        result_buttons = QHBoxLayout()
+        result_buttons.addWidget(self.open_pdf)
+        result_buttons.addWidget(self.open_folder)
+        result_buttons.addStretch(1)
+        self.pdf_document = QPdfDocument(self)
+        self.pdf_view = QPdfView()
+        self.pdf_view.setObjectName("bundlePreview")
+        self.pdf_view.setDocument(self.pdf_document)
+        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.result_box = QWidget()
+        result_layout = QVBoxLayout(self.result_box)
+        result_layout.setContentsMargins(0, 0, 0, 0)
+        sha_row = QHBoxLayout()
+        sha_row.addWidget(QLabel("SHA-256:"))
+        sha_row.addWidget(self.sha256, 1)
+        result_layout.addLayout(sha_row)
+        result_layout.addWidget(self.details)
+        result_layout.addLayout(result_buttons)
+        result_layout.addWidget(self.pdf_view, 1)
+        self.result_box.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setObjectName("startExport")
+        self.export_button.setIcon(icon("export"))
+        self.export_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("cancelExport")
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("closeExport")
+        self.close_button.hide()
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.accept)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.setup)
+        split.addWidget(self.result_box)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_text)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            self.marking.setCurrentText(Settings(self.session).get("bundle.default_marking"))
+            views = Evidence(self.session).list(self.case_ref)
+        except Exception as exc:
+            errors.show_error(self, exc, "Export")
+            views = []
+        for v in views:
+            label = f"{v.reference}  {v.description}" + ("   [sensitive]" if v.sensitive else "")
+            item = QListWidgetItem(label)
+            item.setData(REF_ROLE, v.reference)
+            item.setData(SENSITIVE_ROLE, v.sensitive)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked if v.sensitive else Qt.CheckState.Checked)
+            if v.sensitive:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip("Sensitive (MG6D): tick 'Include sensitive exhibits' to choose it")
+            self.exhibits.addItem(item)
+        if not views:
+            self.message.notice("The case has no exhibits: the bundle holds the case summary and custody log only.")
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.exhibits.item(i) for i in range(self.exhibits.count())]
+
+    def _sensitive_toggled(self, on: bool) -> None:
+        for item in self._items():
+            if item.data(SENSITIVE_ROLE):
+                flags = item.flags() | Qt.ItemFlag.ItemIsEnabled if on else item.flags() & ~Qt.ItemFlag.ItemIsEnabled
+                item.setFlags(flags)
+                if not on:
+                    item.setCheckState(Qt.CheckState.Unchecked)
+
+    def _tick_all(self, on: bool) -> None:
+        for item in self._items():
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def chosen(self) -> list[str]:
+        return [i.data(REF_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked]
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save the bundle as", self.output.text(), "PDF files (*.pdf)")
+        if name:
+            self.output.setText(name if name.lower().endswith(".pdf") else f"{name}.pdf")
+
+    def start(self) -> None:
+        text = self.output.text().strip()
+        if not text:
+            self.message.error("Choose where to write the bundle.")
+            return
+        out = Path(text).expanduser()
+        chosen = self.chosen()
+        every = [i.data(REF_ROLE) for i in self._items() if not i.data(SENSITIVE_ROLE)]
+        wanted = None if chosen == every else chosen  # None: the register's default selection
+        include_sensitive = self.include_sensitive.isChecked()
+        marking = self.marking.currentText()
+        bundles, case_ref = Bundles(self.session), self.case_ref
+        self.setup.setEnabled(False)
+        self.export_button.setEnabled(False)
+        self.message.clear_message()
+        self.progress.show()
+        self.progress_text.show()
+        self.progress_text.setText("Verifying the case before export…")
+        self.job = self.runner.submit(
+            "export",
+            lambda progress, cancel: bundles.export(case_ref, out, wanted, include_sensitive, marking, None,
+                                                    progress, cancel),
+            on_success=self._done, on_failure=self._failed, on_progress=self._progress,
+        )
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress_text.setText(message)
+
+    def cancel(self) -> None:
+        if self.job is not None and not self.job.finished:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_text.setText("Cancelling…")
+            return
+        self.reject()
+
+    def reject(self) -> None:
+        if self.job is not None and not self.job.finished:
+            self.cancel()
+            return
+        super().reject()
+
+    def _done(self, result: Any) -> None:
+        assert isinstance(result, BundleResult)
+        self.job = None
+        self.result = result
+        self.progress.setValue(self.progress.maximum())
+        self.progress_text.setText("Done")
+        self.export_button.hide()
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+        self.setup.hide()
+        self.result_box.show()
+        self.sha256.set_value(result.sha256)
+        left_out = ", ".join(f"{e.reference} ({e.reason})" for e in result.excluded) or "none"
+        self.details.setText(
+            f"<b>{result.path}</b><br>{result.pages} pages, {len(result.included)} exhibits, marking "
+            f"{result.marking}; left out: {left_out}.<br>Manifest: {result.manifest_path.name}; "
+            f"checksum file: {result.sidecar_path.name}; recorded as custody entry {result.recorded_as}."
+        )
+        self.message.success("Bundle exported and verified; its SHA-256 is in the custody log.")
+        self.pdf_document.load(str(result.path))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job = None
+        self.setup.setEnabled(True)
+        self.export_button.setEnabled(True)
+        self.cancel_button.setEnabled(True)
+        self.progress.hide()
+        self.progress_text.hide()
+        if isinstance(exc, Cancelled):
+            self.message.notice("Export cancelled; nothing was written.")
+        elif isinstance(exc, CaseDeskError):
+            self.message.error(str(exc))
+        else:
+            errors.show_error(self, exc, "Export")
+
+    def _open(self, path: Path | None) -> None:
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
