@@ -17,7 +17,7 @@ from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
 from casedesk.progress import CancelToken
 from casedesk.services.evidence import Evidence, ExhibitView, IngestMetadata
-from casedesk.timeutil import uk_display, utc_and_uk
+from casedesk.timeutil import uk_display, uk_offset, utc_and_uk
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -186,7 +186,8 @@ def cmd_show(ctx: Context) -> int:
         f"Producing officer:  {e.producer_name} ({e.producer})",
         f"Seized from:        {e.seized_from or '-'}",
         f"Seized at:          {utc_and_uk(e.seized_at) or '-'}"
-        + (f" (entered as {e.seized_offset})" if e.seized_offset else ""),
+        + (f" (entered with offset {e.seized_offset})"
+           if e.seized_at and e.seized_offset and e.seized_offset != uk_offset(e.seized_at) else ""),
         f"Seized location:    {e.seized_location or '-'}",
         f"Seal / bag:         {e.seal or '-'}",
         f"Original name:      {e.original_name}",
