@@ -296,8 +296,8 @@ CUSTODY_COLUMNS = (
     Column("Entry", 34, BOLD, 7.5),
     Column("Time (UTC; UK local)", 100, SANS, 7.0),
     Column("Who", 52, SANS, 7.0),
-    Column("Action", 80, SANS, 6.8),
-    Column("Details and entry hash", CONTENT_W - 34 - 100 - 52 - 80, SANS, 7.0),
+    Column("Action", 88, SANS, 6.8),
+    Column("Details and entry hash", CONTENT_W - 34 - 100 - 52 - 88, SANS, 7.0),
 )
 
 
