@@ -40,7 +40,7 @@ log = logging.getLogger("casedesk.ingest")
 
 SMALL_FILE = 4 << 20  # read whole; above this, stream through the buffer pool
 POOL_BUFFERS = 8
-WINDOW = 256  # files submitted ahead of the one being handed back
+WINDOW = 1024  # files submitted ahead of the one being handed back (metadata only once done)
 POLL = 0.1  # seconds between progress reports while waiting
 
 

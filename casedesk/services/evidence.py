@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, BinaryIO, cast
 
 from sqlalchemy import Engine, func, insert, select
@@ -388,11 +389,11 @@ class Evidence:
             db.execute(insert(Exhibit), new_exhibits)
             for entry in entries:
                 self.s.record(db, "exhibit.ingested", **entry)
-            inserted = builtins.list(
-                db.scalars(select(Exhibit).where(Exhibit.id.in_([r["id"] for r in new_exhibits])))
-            )
-            inserted.sort(key=lambda r: r.id)
-            views = self._views(db, case, inserted)
+            ingester = db.get(User, self.s.user.id)
+            assert ingester is not None
+            users = {producer.id: producer, ingester.id: ingester}
+            refs = {ex_id: ref for ex_id, ref in first.values()}
+            views = [self._view(case, cast(Exhibit, SimpleNamespace(**row)), users, refs) for row in new_exhibits]
         with contextlib.suppress(OSError):
             journal.unlink()
         return views
