@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status()
         self.resize(1280, 800)
-        self.splitter.setSizes([420, 860])
+        self.splitter.setSizes([340, 940])
         window_state.restore_window(self, "main")
         window_state.restore_splitter(self.splitter, "main")
         self.update_actions()

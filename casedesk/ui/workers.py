@@ -12,7 +12,10 @@ export, verify) is serialised, as Anki does with its one collection executor.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +28,16 @@ log = logging.getLogger("casedesk.ui.workers")
 
 JobFunction = Callable[[Callable[[int, int, str], None], CancelToken], Any]
 PROGRESS_INTERVAL = 0.04  # seconds between progress signals (25 per second at most)
+WORKER_NICENESS = 5  # background work yields the CPU to the GUI thread; threads it starts inherit this
+
+
+def _lower_priority() -> None:
+    """Linux keeps a nice value per thread, inherited by the threads it creates (ingest's hashers)."""
+    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        with contextlib.suppress(OSError):
+            tid = threading.get_native_id()
+            if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
+                os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
 
 
 class JobSignals(QObject):
@@ -56,6 +69,7 @@ class Job(QRunnable):
         self.signals.progress.emit(int(done), int(total), message)
 
     def run(self) -> None:
+        _lower_priority()
         try:
             result = self.fn(self._progress, self.cancel_token)
         except BaseException as exc:  # delivered to the GUI thread, shown there

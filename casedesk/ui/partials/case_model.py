@@ -10,7 +10,7 @@ from casedesk.services.cases import CaseSummary
 from casedesk.ui import formatting
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Reference", "Title", "Status", "Officer in charge", "Exhibits", "Unreviewed", "Opened")
+COLUMNS = ("Reference", "Operation", "Status", "OIC", "Exhibits", "To review", "Opened")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -67,6 +67,8 @@ class CaseTableModel(QAbstractTableModel):
                 case 6:
                     return c.created_at.timestamp() if sort else formatting.short_when(c.created_at)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 3:
+                return "Officer in charge"
             if col == 1 and c.offences:
                 return "Offences:\n" + "\n".join(c.offences)
             if col == 5:

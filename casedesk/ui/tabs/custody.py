@@ -107,7 +107,7 @@ class CustodyTab(CaseTab):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((50, 150, 150, 70, 70, 170, 200, 150)):
+        for col, width in enumerate((44, 150, 150, 80, 60, 150, 170, 170)):
             self.view.setColumnWidth(col, width)
         self.count = QLabel()
         self.count.setObjectName("logCount")

@@ -59,7 +59,7 @@ class ReviewTab(CaseTab):
         self.entries.verticalHeader().hide()
         self.entries.setAlternatingRowColors(True)
         self.entries.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((50, 150, 150, 70, 70, 170, 180, 130)):
+        for col, width in enumerate((44, 150, 150, 80, 60, 150, 170, 170)):
             self.entries.setColumnWidth(col, width)
         self.entries.selectionModel().selectionChanged.connect(self._entry_selected)
         self.up_to = QSpinBox()
@@ -116,7 +116,10 @@ class ReviewTab(CaseTab):
         split.addWidget(case_box)
         split.addWidget(queries_box)
         split.setChildrenCollapsible(False)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 4)
+        split.setStretchFactor(2, 1)
+        split.setSizes([130, 520, 160] if self.supervisor else [0, 560, 200])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
