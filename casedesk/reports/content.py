@@ -146,23 +146,25 @@ def render_text(w: Writer, path: Path, exhibit: ExhibitInfo, page_cap: int = TEX
 
     def flush(rows: list[tuple[int | None, str]], top: float) -> None:
         c = w.c
-        numbers = c.beginText(MARGIN_X, top - MONO_SIZE)
-        numbers.setFont(MONO, 6.2, MONO_LEADING)
-        numbers.setFillColor(GREY)
-        body = c.beginText(text_x, top - MONO_SIZE)
-        body.setFont(MONO, MONO_SIZE, MONO_LEADING)
-        body.setFillColor(INK)
-        y = top - MONO_SIZE
-        for number, piece in rows:
-            numbers.textLine(f"{number:>7}" if number is not None else "")
+        numbers = w.encoder(MONO, 6.2)
+        body = w.encoder(MONO, MONO_SIZE)
+        y0 = top - MONO_SIZE
+        ops = [f"BT 0.4 g {MONO_LEADING:g} TL 1 0 0 1 {MARGIN_X:.2f} {y0:.2f} Tm "]
+        ops += [numbers.tj(f"{n:>7}") + "T* " if n is not None else "T* " for n, _ in rows]
+        ops.append(f"ET BT 0.067 g {MONO_LEADING:g} TL 1 0 0 1 {text_x:.2f} {y0:.2f} Tm ")
+        body.begin()
+        complex_rows: list[tuple[float, str]] = []
+        for i, (_, piece) in enumerate(rows):
             if T.simple(piece, MONO):
-                body.textLine(piece)
+                ops.append(body.tj(piece) + "T* ")
             else:
-                body.textLine("")
-                T.draw(c, text_x, y, piece, MONO, MONO_SIZE)
-            y -= MONO_LEADING
-        c.drawText(numbers)
-        c.drawText(body)
+                ops.append("T* ")
+                complex_rows.append((y0 - i * MONO_LEADING, piece))
+        ops.append("ET")
+        c.addLiteral("".join(ops))
+        for y, piece in complex_rows:
+            c.setFillColor(INK)
+            T.draw(c, text_x, y, piece, MONO, MONO_SIZE)
 
     for number, raw in enumerate(lines, start=1):
         line = T.visible(raw.expandtabs(8))
@@ -252,10 +254,11 @@ def prepare_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
             target = (max(1, int(box_w / 72 * IMAGE_DPI)), max(1, int(box_h / 72 * IMAGE_DPI)))
             try:
                 if image.format == "JPEG":
-                    # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still gives 3/4 of the target.
+                    # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still gives 3/4 of the pixels
+                    # the image gets on the page.
+                    fit = min(target[0] / original[0], target[1] / original[1], 1.0)
                     scale = 1
-                    while scale < 8 and min(original[0] / (scale * 2) / target[0],
-                                            original[1] / (scale * 2) / target[1]) >= 0.75:
+                    while scale < 8 and 1 / (scale * 2) >= 0.75 * fit:
                         scale *= 2
                     if scale > 1:
                         image.draft("RGB", (original[0] // scale, original[1] // scale))

@@ -167,6 +167,12 @@ class Stamper:
         canvas.showPage()
         canvas.save()
         self._doc = canvas._doc
+        # reportlab keeps printable ASCII at its own codes in the first subset ("ASCII readable").
+        ascii_chars = STAMP_CHARS[:95]
+        self._ascii_identity = all(
+            pdfmetrics.getFont(f).splitString(ascii_chars, self._doc) == [(0, ascii_chars.encode("ascii"))]
+            for f in (SANS, BOLD)
+        )
         with Pdf.open(carrier) as pdf:
             fonts_dict = pdf.pages[0].Resources.Font
             by_base: dict[str, pikepdf.Object] = {}
@@ -185,9 +191,12 @@ class Stamper:
             x -= width
         elif align == "centre":
             x -= width / 2
-        chunks = pdfmetrics.getFont(font).splitString(safe, self._doc)
+        if safe.isascii() and self._ascii_identity:
+            body = _pdf_string(safe.encode("ascii"))
+        else:
+            chunks = pdfmetrics.getFont(font).splitString(safe, self._doc)
+            body = b"".join(_pdf_string(raw) for subset, raw in chunks if subset == 0)
         name = FONT_NAME if font == SANS else BOLD_NAME
-        body = b"".join(_pdf_string(raw) for subset, raw in chunks if subset == 0)
         return b"BT /%s %.1f Tf %.2f %.2f Td [%s] TJ ET\n" % (
             str(name)[1:].encode(), STAMP_SIZE, x, y, body,
         )

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from bidi import algorithm as bidi_algorithm
 from reportlab.lib.abag import ABag
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 from reportlab.pdfgen.canvas import Canvas
@@ -63,7 +65,7 @@ def visible(text: str, keep: str = "") -> str:
 
     Characters in ``keep`` (for example ``"\\n"``) are left alone.
     """
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # no Cc, Cf, Cs, Zl or Zp character: nothing to escape
         return text
     return "".join(_escape_char(ch) if ch not in keep and _needs_escape(ch) else ch for ch in text)
 
@@ -202,6 +204,58 @@ def draw_right(canvas: Canvas, x: float, y: float, text: str, base: str, size: f
 
 def draw_centred(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) -> None:
     draw(canvas, x - width(text, base, size) / 2, y, text, base, size)
+
+
+# --- raw text operators for long runs of simple lines ---------------------------
+
+
+class LineEncoder:
+    """PDF text operators for lines ``simple`` in one font, without reportlab's per-character loop.
+
+    Uses reportlab's documented route for dynamic fonts (``splitString`` and
+    ``getSubsetInternalName`` of the canvas's document) the first time a
+    character is met, then a translation table, so a page of text costs a few
+    string operations per line.
+    """
+
+    def __init__(self, canvas: Canvas, font: str, size: float) -> None:
+        self.font = pdfmetrics.getFont(font)
+        self.doc = canvas._doc
+        self.size = size
+        self.table: dict[int, int] = {}
+        self.known: set[str] = set()
+        self.current: int | None = None  # the subset selected in the current BT ... ET block
+
+    def begin(self) -> None:
+        """Call at the start of each text block: the font is selected again on first use."""
+        self.current = None
+
+    def _learn(self, line: str) -> list[tuple[int, bytes]]:
+        chunks: list[tuple[int, bytes]] = self.font.splitString(line, self.doc)
+        assignments = self.font.state[self.doc].assignments
+        for ch in set(line):
+            n = assignments.get(ord(ch))
+            if n is not None and n < 256:
+                self.table[ord(ch)] = n
+                self.known.add(ch)
+        return chunks
+
+    def tj(self, line: str) -> str:
+        """Operators that show ``line`` at the current text position (subset font selected as needed)."""
+        if not line:
+            return ""
+        if self.known.issuperset(line):
+            raw = line.translate(self.table).encode("latin-1")
+            return f"{self._select(0)}({escapePDF(raw)}) Tj "
+        parts = [f"{self._select(subset)}({escapePDF(chunk)}) Tj " for subset, chunk in self._learn(line)]
+        return "".join(parts)
+
+    def _select(self, subset: int) -> str:
+        if subset == self.current:
+            return ""
+        self.current = subset
+        name = self.font.getSubsetInternalName(subset, self.doc)
+        return f"{name} {self.size:g} Tf "
 
 
 # --- line breaking ---------------------------------------------------------------

@@ -133,6 +133,16 @@ class Writer:
         self.y = TOP
         self._page_top = TOP
         self.continued: str | None = None  # heading repeated at the top of a continuation page
+        self._encoders: dict[tuple[str, float], T.LineEncoder] = {}
+
+    def encoder(self, font: str, size: float) -> T.LineEncoder:
+        """A ``LineEncoder`` for the current chunk's document, kept while the chunk lasts."""
+        c = self.c
+        enc = self._encoders.get((font, size))
+        if enc is None or enc.doc is not c._doc:
+            enc = self._encoders[(font, size)] = T.LineEncoder(c, font, size)
+        enc.begin()
+        return enc
 
     # --- pages -------------------------------------------------------------------
     @property
