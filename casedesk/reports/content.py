@@ -93,11 +93,16 @@ def decode_text(path: Path, cap: int = TEXT_BYTE_CAP) -> Decoded:
         return Decoded(text, "UTF-8", len(data))
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:262144]).best()
-    if best is not None and best.encoding:
+    matches = list(from_bytes(data[:262144]))
+    if matches:
+        least = min(m.chaos for m in matches)
+        plausible = [m for m in matches if m.chaos == least]
+        # Of the equally plausible single-byte encodings, Windows-1252 is by far the likeliest here.
+        encoding = "cp1252" if any("cp1252" in m.could_be_from_charset for m in plausible) else (
+            (from_bytes(data[:262144]).best() or plausible[0]).encoding)
         try:
-            decoder = codecs.getincrementaldecoder(best.encoding)(errors="replace")
-            return Decoded(decoder.decode(data, final=False), best.encoding.upper(), len(data))
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            return Decoded(decoder.decode(data, final=False), encoding.upper(), len(data))
         except LookupError:
             pass
     return Decoded(data.decode("latin-1"), "ISO-8859-1 (guessed)", len(data))
