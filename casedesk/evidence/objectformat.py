@@ -105,7 +105,7 @@ class Sealer:
         self._aead = _object_key(encryption_key, self.header.salt)
         self._index = 0
         self._finished = False
-        self._out = bytearray(self.header.chunk_size + TAG_SIZE)
+        self._out = bytearray(0)  # grown on first use: small objects need only a small buffer
 
     @property
     def finished(self) -> bool:
@@ -119,6 +119,8 @@ class Sealer:
             raise ValueError("object already finished")
         if (final and size >= cs) or (not final and size != cs):
             raise ValueError("chunks must be full except the final one, which must be short")
+        if len(self._out) < size + TAG_SIZE:
+            self._out = bytearray(size + TAG_SIZE if final else cs + TAG_SIZE)
         out = memoryview(self._out)[: size + TAG_SIZE]
         self._aead.encrypt_into(_nonce(self._index), chunk, _aad(self.header.raw, self._index, final), out)
         self._index += 1
@@ -183,9 +185,11 @@ def iter_records(
     header = Header.parse(raw)
     opener = Opener(encryption_key, header)
     rec_size = opener.record_size
-    record = bytearray(rec_size)
+    # Buffers no larger than the object needs: most exhibits are far smaller than a chunk.
+    body = max(0, os.fstat(fd).st_size - HEADER_SIZE)
+    record = bytearray(min(rec_size, body + 1))  # one byte more: a long record is not taken for a final one
     rview = memoryview(record)
-    own = bytearray(header.chunk_size) if next_buffer is None else None
+    own = bytearray(min(header.chunk_size, body)) if next_buffer is None else None
     offset = 0
     while True:
         got = read_full(fd, rview)
