@@ -78,8 +78,9 @@ class Decoded:
     bytes_read: int
 
 
-def decode_text(path: Path, cap: int = TEXT_BYTE_CAP) -> Decoded:
-    """The first ``cap`` bytes of a text file as text, in the encoding it most likely uses."""
+def decode_text(path: Path, cap: int | None = None) -> Decoded:
+    """The first ``cap`` bytes (default ``TEXT_BYTE_CAP``) of a text file as text, in its likeliest encoding."""
+    cap = TEXT_BYTE_CAP if cap is None else cap
     with path.open("rb") as fh:
         data = fh.read(cap)
     for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -194,8 +195,8 @@ def render_text(w: Writer, path: Path, exhibit: ExhibitInfo, page_cap: int = TEX
         total = "" if truncated_by_bytes else f" of {len(lines):,}"
         note = (
             f"Only lines 1 to {shown_lines:,}{total} of this text are typeset here "
-            f"(at most {page_cap} pages or {TEXT_BYTE_CAP // (1024 * 1024)} MiB per exhibit). "
-            f"The complete original ({human_size(exhibit.size)}) is attached to this PDF; "
+            f"(at most {page_cap} pages or {human_size(TEXT_BYTE_CAP).split(' (')[0]} per exhibit). "
+            f"The complete original, {human_size(exhibit.size)}, is attached to this PDF; "
             "its SHA-256 is on the label page."
         )
         w.ensure(50)

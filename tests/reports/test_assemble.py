@@ -176,3 +176,50 @@ def test_many_sources_are_assembled_in_batches(tmp_path: Path) -> None:
 def test_no_temporary_files_are_left_beside_the_bundle(built) -> None:  # type: ignore[no-untyped-def]
     out, _, _, _ = built
     assert sorted(p.name for p in out.parent.iterdir()) == ["bundle.pdf"]
+
+
+def test_a_long_index_spans_pages_and_every_row_still_links_right(tmp_path: Path) -> None:
+    from casedesk.reports.sample import EvidenceFile
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    files = []
+    for n in range(70):
+        path = folder / f"note-{n:02d}.txt"
+        path.write_text(f"Note {n}\n", encoding="utf-8")
+        files.append(EvidenceFile(path, path.name, "text/plain", f"Officer's note number {n}", "ASCII text"))
+    spec, paths = spec_for(files)
+    out = tmp_path / "bundle.pdf"
+    result = build_bundle(spec, opener(paths), out)
+    reader = PdfReader(str(out))
+    index_pages = [i for i, t in enumerate(page_texts(out)) if "Section / exhibit" in t]
+    assert len(index_pages) >= 2 and index_pages[0] == 1
+    targets = []
+    for i in index_pages:
+        for annot in reader.pages[i].get("/Annots") or []:
+            annot = annot.get_object()
+            targets.append(reader.get_page_number(annot["/Dest"][0].get_object()) + 1)
+    firsts = [e["pages"][0] for e in result.manifest["exhibits"]]
+    assert [t for t in targets if t in set(firsts)][-70:] == firsts
+    assert len(targets) == 2 + 5 + 70
+    texts = page_texts(out)
+    for item in result.manifest["exhibits"][-3:]:
+        assert item["reference"] in texts[item["pages"][0] - 1]
+
+
+def test_text_beyond_the_byte_cap_says_how_much_is_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from casedesk.reports import content
+    from casedesk.reports.sample import EvidenceFile
+
+    monkeypatch.setattr(content, "TEXT_BYTE_CAP", 2000)
+    path = tmp_path / "log.txt"
+    path.write_text("".join(f"line {n} of a long log file\n" for n in range(2000)), encoding="utf-8")
+    spec, paths = spec_for([EvidenceFile(path, "log.txt", "text/plain", "A long log", "ASCII text")])
+    result = build_bundle(spec, opener(paths), tmp_path / "bundle.pdf")
+    note = result.exhibits[0].notes[0]
+    shown = sum(1 for n in range(2000) if sum(len(f"line {k} of a long log file\n") for k in range(n + 1)) <= 2000)
+    assert note.startswith(f"Only lines 1 to {shown} of this text are typeset")
+    texts = page_texts(tmp_path / "bundle.pdf")
+    assert any("complete original" in t for t in texts)
+    files = attachments(tmp_path / "bundle.pdf")
+    assert files[result.exhibits[0].attachment] == path.read_bytes()
