@@ -17,7 +17,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from nacl.bindings import crypto_sign_open
@@ -44,8 +44,6 @@ RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME =
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 HEX64_RE = re.compile(r"[0-9a-f]{64}\Z")
 HEX128_RE = re.compile(r"[0-9a-f]{128}\Z")
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-NO_TIME = -(1 << 62)
 ZERO_LEAF = bytes(32)
 
 
@@ -94,18 +92,24 @@ MSG_HEAD_DIFFERS = ("the {source} records a different hash for entry {seq}: the 
                     "another copy")
 
 
-def format_us(us: int) -> str:
-    return (EPOCH + timedelta(microseconds=us)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def valid_time(text: Any) -> bool:
+    """A timestamp in CaseDesk's one form, ``2026-01-31T09:15:00.000000Z``, that names a real instant.
 
-
-def parse_time_us(text: Any) -> int | None:
-    """Microseconds since 1970 for a well-formed CaseDesk timestamp, else None."""
+    Timestamps in that form sort as text in time order, so the time check
+    compares text and does arithmetic only for an entry that goes back.
+    """
     if text.__class__ is not str or not TIME_RE.match(text):
-        return None
+        return False
     try:
-        dt = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+        datetime.fromisoformat(text[:-1])
     except ValueError:
-        return None
+        return False
+    return True
+
+
+def time_us(text: str) -> int:
+    """Microseconds since 1970 of a ``valid_time`` timestamp."""
+    dt = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     return (int(dt.timestamp()) * 1_000_000) + dt.microsecond
 
 
@@ -238,7 +242,7 @@ class ChunkResult:
     last_seq: int = 0
     last_hash: Any = None
     seqs: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
-    times: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
+    times: list[str] = field(default_factory=list)  # "" where the timestamp is not valid
     leaves: bytes = b""
     root: bytes | None = None  # subtree root when the chunk is one full aligned block
     problems: list[tuple[int, int, Problem]] = field(default_factory=list)  # (seq, rank, problem)
@@ -256,57 +260,48 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
     probs = res.problems
     seqs, times = res.seqs, res.times
     leaves: list[bytes] = []
-    hash_row, parse_time = encoding.hash_row, parse_time_us
-    key_for = registry.key_for
+    hash_row, key_for, fromhex = encoding.hash_row, registry.key_for, bytes.fromhex
+    hex64 = HEX64_RE.match
     prev_seq: int | None = None
     prev_hash: Any = None
     checked = 0
     for row in rows:
         seq = row[0]
-        case = row[8]
-        if visible is None or case is None or case in visible:
-            exhibit = row[9] if row[9].__class__ is str else None
-            case_shown = case if case.__class__ is str else None
-        else:
-            exhibit = case_shown = None
         if prev_seq is None:
             res.first_seq, res.first_prev = seq, row[1]
-        else:
+        elif seq != prev_seq + 1 or row[1] != prev_hash:
             if seq != prev_seq + 1:
                 probs.append((prev_seq + 1, RANK_SEQUENCE, _missing(prev_seq + 1, seq - 1)))
             if row[1] != prev_hash:
-                probs.append((seq, RANK_LINK, Problem(seq, exhibit, MSG_LINK.format(p=prev_seq), case_shown)))
+                probs.append((seq, RANK_LINK, _entry(row, visible, MSG_LINK.format(p=prev_seq))))
         recorded = row[18]
         try:
-            digest, _ = hash_row(row)
-            leaves.append(bytes.fromhex(digest))
+            digest = hash_row(row)[0]
+            leaves.append(fromhex(digest))
             if digest != recorded:
-                probs.append((seq, RANK_HASH, Problem(
-                    seq, exhibit, MSG_HASH if recorded.__class__ is str and HEX64_RE.match(recorded) else MSG_BAD_HASH,
-                    case_shown)))
+                bad = recorded.__class__ is str and hex64(recorded)
+                probs.append((seq, RANK_HASH, _entry(row, visible, MSG_HASH if bad else MSG_BAD_HASH)))
         except encoding.EncodingError:
             leaves.append(ZERO_LEAF)
-            probs.append((seq, RANK_HASH, Problem(seq, exhibit, MSG_UNENCODABLE, case_shown)))
+            probs.append((seq, RANK_HASH, _entry(row, visible, MSG_UNENCODABLE)))
         if signatures:
             actor = row[5]
             key = key_for(actor, seq)
             if key is None:
-                probs.append((seq, RANK_SIGNATURE,
-                              Problem(seq, exhibit, MSG_NO_KEY.format(actor=actor), case_shown)))
+                probs.append((seq, RANK_SIGNATURE, _entry(row, visible, MSG_NO_KEY.format(actor=actor))))
             elif key != row[6]:
-                probs.append((seq, RANK_SIGNATURE,
-                              Problem(seq, exhibit, MSG_WRONG_KEY.format(actor=actor), case_shown)))
+                probs.append((seq, RANK_SIGNATURE, _entry(row, visible, MSG_WRONG_KEY.format(actor=actor))))
             else:
                 checked += 1
                 if not signature_ok(row, key):
-                    probs.append((seq, RANK_SIGNATURE, Problem(
-                        seq, exhibit, MSG_SIGNATURE.format(actor=actor), case_shown)))
-        us = parse_time(row[2])
-        if us is None:
-            probs.append((seq, RANK_TIME, Problem(seq, exhibit, MSG_TIME_FORMAT.format(time=row[2]), case_shown)))
-            us = NO_TIME
+                    probs.append((seq, RANK_SIGNATURE, _entry(row, visible, MSG_SIGNATURE.format(actor=actor))))
+        stamp = row[2]
+        if valid_time(stamp):
+            times.append(stamp)
+        else:
+            times.append("")
+            probs.append((seq, RANK_TIME, _entry(row, visible, MSG_TIME_FORMAT.format(time=stamp))))
         seqs.append(seq)
-        times.append(us)
         prev_seq, prev_hash = seq, recorded
     res.count = len(seqs)
     res.last_seq = prev_seq or 0
@@ -317,6 +312,18 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
             and res.last_seq == block[1] - 1 and res.count & (res.count - 1) == 0:
         res.root = merkle.root(leaves)
     return res
+
+
+def shown(case: Any, exhibit: Any, visible: frozenset[str] | None) -> tuple[str | None, str | None]:
+    """(exhibit, case) to name for an entry: none for another case's entry the caller may not see."""
+    if visible is None or case is None or case in visible:
+        return (exhibit if exhibit.__class__ is str else None), (case if case.__class__ is str else None)
+    return None, None
+
+
+def _entry(row: Sequence[Any], visible: frozenset[str] | None, message: str) -> Problem:
+    exhibit, case = shown(row[8], row[9], visible)
+    return Problem(row[0], exhibit, message, case)
 
 
 def _missing(a: int, b: int) -> Problem:
@@ -358,8 +365,8 @@ class ChainJoiner:
         self.last_hash: Any = None
         self.roots: list[bytes | None] = []
         self.leaves: list[bytes] = []
-        self.max_us = NO_TIME
-        self.max_seq = 0
+        self.latest = ""
+        self.latest_seq = 0
 
     def _add(self, seq: int, rank: int, p: Problem) -> None:
         self.ranked.append((seq, rank, self._order, p))
@@ -386,19 +393,15 @@ class ChainJoiner:
                 self._add(res.first_seq, RANK_LINK, time_problem(res.first_seq, MSG_LINK.format(p=self.last_seq)))
         for seq, rank, p in res.problems:
             self._add(seq, rank, p)
-        max_us, max_seq = self.max_us, self.max_seq
-        limit = max_us - TIME_TOLERANCE_SECONDS * 1_000_000
-        for seq, us in zip(res.seqs, res.times, strict=True):
-            if us == NO_TIME:
-                continue
-            if us < limit:
-                msg = MSG_TIME_BACK.format(time=format_us(us), tol=TIME_TOLERANCE_SECONDS,
-                                           latest=format_us(max_us), m=max_seq)
+        latest, latest_seq = self.latest, self.latest_seq
+        tol = TIME_TOLERANCE_SECONDS * 1_000_000
+        for seq, stamp in zip(res.seqs, res.times, strict=True):
+            if stamp > latest:  # text order is time order ("" marks an invalid time, already reported)
+                latest, latest_seq = stamp, seq
+            elif stamp and stamp != latest and time_us(stamp) < time_us(latest) - tol:
+                msg = MSG_TIME_BACK.format(time=stamp, tol=TIME_TOLERANCE_SECONDS, latest=latest, m=latest_seq)
                 self._add(seq, RANK_TIME, time_problem(seq, msg))
-            elif us > max_us:
-                max_us, max_seq = us, seq
-                limit = max_us - TIME_TOLERANCE_SECONDS * 1_000_000
-        self.max_us, self.max_seq = max_us, max_seq
+        self.latest, self.latest_seq = latest, latest_seq
         self.entries += res.count
         self.signatures += res.signatures
         self.last_seq, self.last_hash = res.last_seq, res.last_hash

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from json.encoder import encode_basestring  # the C implementation when available
+from collections.abc import Callable, Sequence
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 VERSION = 1
@@ -90,32 +90,38 @@ def _reject_number(text: str) -> Any:
     raise EncodingError(f"number {text} is not an integer")
 
 
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(  # the C scanner, without decode()'s wrapping
+    parse_float=_reject_number, parse_constant=_reject_number).scan_once  # type: ignore[attr-defined]
+_DUMPS = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} has no canonical encoding")
+
+
+# The C encoder json.dumps builds on each call, built once: same output as _DUMPS (sort_keys, compact,
+# UTF-8 text kept, NaN refused), without rebuilding it a million times.
+_C_ENCODER = c_make_encoder(None, _no_default, encode_basestring, None, ":", ",", True, False, False) \
+    if c_make_encoder is not None else None
+_TEXT = frozenset({str, type(None)})
+_sha256 = hashlib.sha256
+
+
 def parse_data(text: str) -> dict[str, Any]:
     """The ``data`` column as stored (canonical JSON text) back to an object; floats are refused."""
     if text == "{}":
         return {}
     try:
-        value = json.loads(text, parse_float=_reject_number, parse_constant=_reject_number)
+        value, end = _SCAN(text, 0)  # the C scanner itself: stored data is canonical, without whitespace
     except EncodingError:
         raise
     except json.JSONDecodeError as exc:
         raise EncodingError(f"data is not valid JSON ({exc.msg})") from None
-    except ValueError:  # e.g. an integer beyond Python's digit limit
-        raise EncodingError("data holds a value that cannot be read") from None
-    if not isinstance(value, dict):
+    except (StopIteration, ValueError, TypeError):  # no JSON value; an integer beyond Python's digit limit
+        raise EncodingError("data is not a JSON object") from None
+    if end != len(text) or value.__class__ is not dict:
         raise EncodingError("data is not a JSON object")
     return value
-
-
-_DUMPS = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-
-
-def _string(value: Any, name: str) -> str:
-    if value is None:
-        return "null"
-    if value.__class__ is str:
-        return encode_basestring(value)
-    raise EncodingError(f"{name} is {type(value).__name__}, not text")
 
 
 def _utf8(text: str) -> bytes:
@@ -127,14 +133,13 @@ def _utf8(text: str) -> bytes:
 
 def body_bytes(action: Any, case: Any, exhibit: Any, reason: Any, location: Any, from_: Any, to: Any,
                sha256: Any, tool: Any, text: Any, data: dict[str, Any]) -> bytes:
-    """``["action","case",...,{data}]`` as canonical JSON in UTF-8."""
-    parts = (
-        _string(action, "action"), _string(case, "case"), _string(exhibit, "exhibit"),
-        _string(reason, "reason"), _string(location, "location"), _string(from_, "from"),
-        _string(to, "to"), _string(sha256, "sha256"), _string(tool, "tool"), _string(text, "text"),
-        "{}" if not data else _DUMPS(data),
-    )
-    return _utf8("[" + ",".join(parts) + "]")
+    """``["action","case",...,{data}]`` as canonical JSON in UTF-8 (every field text or null)."""
+    fields = (action, case, exhibit, reason, location, from_, to, sha256, tool, text)
+    if not _TEXT.issuperset(map(type, fields)):
+        raise EncodingError("a field of the entry is not text")
+    if data.__class__ is not dict:
+        raise EncodingError("data is not a JSON object")
+    return _utf8(_DUMPS([*fields, data]))
 
 
 def header_bytes(seq: Any, prev: Any, time: Any, tz: Any, offset: Any, actor: Any, key: Any,
@@ -142,19 +147,18 @@ def header_bytes(seq: Any, prev: Any, time: Any, tz: Any, offset: Any, actor: An
     """``[1,seq,"prev","time","tz","offset","actor","key","body hash"]`` as canonical JSON in UTF-8."""
     if seq.__class__ is not int:
         raise EncodingError("sequence number is not an integer")
-    return _utf8(
-        f"[{VERSION},{seq},{_string(prev, 'prev')},{_string(time, 'time')},{_string(tz, 'tz')},"
-        f"{_string(offset, 'offset')},{_string(actor, 'actor')},{_string(key, 'key')},"
-        f"{encode_basestring(body_hash_hex)}]"
-    )
+    fields = (prev, time, tz, offset, actor, key, body_hash_hex)
+    if not _TEXT.issuperset(map(type, fields)):
+        raise EncodingError("a field of the entry is not text")
+    return _utf8(_DUMPS([VERSION, seq, *fields]))
 
 
 def body_hash(encoded_body: bytes) -> str:
-    return hashlib.sha256(BODY_DOMAIN + encoded_body).hexdigest()
+    return _sha256(BODY_DOMAIN + encoded_body).hexdigest()
 
 
 def entry_hash(encoded_header: bytes) -> str:
-    return hashlib.sha256(DOMAIN + encoded_header).hexdigest()
+    return _sha256(DOMAIN + encoded_header).hexdigest()
 
 
 def hash_fields(fields: dict[str, Any]) -> tuple[str, str]:
@@ -163,8 +167,6 @@ def hash_fields(fields: dict[str, Any]) -> tuple[str, str]:
     if missing:
         raise ValueError(f"custody entry lacks fields: {', '.join(missing)}")
     _check_value(fields["data"], "data")
-    if not isinstance(fields["data"], dict):
-        raise EncodingError("data is not a JSON object")
     f = fields
     bh = body_hash(body_bytes(f["action"], f["case"], f["exhibit"], f["reason"], f["location"], f["from"],
                               f["to"], f["sha256"], f["tool"], f["text"], f["data"]))
@@ -176,14 +178,25 @@ def hash_row(row: Sequence[Any]) -> tuple[str, str]:
     """``(entry hash, body hash)`` of a raw row in ``ROW_COLUMNS`` order (``data`` as stored text).
 
     The fast path ``verify`` runs a million times; byte-identical to ``hash_fields``.
+    Values are as SQLite returns them from the store's columns: the text
+    columns (TEXT affinity) hold text, NULL, or a blob, which cannot be encoded.
     """
-    (seq, prev, time, tz, offset, actor, key, action, case, exhibit, reason, location, from_, to,
-     sha256, tool, text, data) = row[:18]
-    if data.__class__ is not str:
-        raise EncodingError("data is not text")
-    bh = body_hash(body_bytes(action, case, exhibit, reason, location, from_, to, sha256, tool, text,
-                              parse_data(data)))
-    return entry_hash(header_bytes(seq, prev, time, tz, offset, actor, key, bh)), bh
+    seq, data = row[0], row[17]
+    if seq.__class__ is not int or data.__class__ is not str:
+        raise EncodingError("a field of the entry is not text")
+    body = [*row[7:17], {} if data == "{}" else parse_data(data)]
+    esc = encode_basestring
+    try:
+        text = "".join(_C_ENCODER(body, 0)) if _C_ENCODER is not None else _DUMPS(body)
+        bh = _sha256(BODY_DOMAIN + text.encode("utf-8")).hexdigest()
+        prev, time, tz, offset, actor, key = row[1:7]  # NOT NULL columns: never None
+        head = (f"[{VERSION},{seq},{esc(prev)},{esc(time)},{esc(tz)},{esc(offset)},{esc(actor)},"
+                f"{esc(key)},{esc(bh)}]").encode()
+    except UnicodeEncodeError:
+        raise EncodingError("text is not valid Unicode (lone surrogate)") from None
+    except TypeError:  # a blob where text belongs
+        raise EncodingError("a field of the entry is not text") from None
+    return _sha256(DOMAIN + head).hexdigest(), bh
 
 
 def signing_message(entry_hash_hex: str) -> bytes:

@@ -1,0 +1,172 @@
+"""Verifying a 1,000,000-entry custody log: hash chain only, with signatures, and the stand-alone verifier.
+
+The log is generated straight into a real installation's SQLCipher store
+(real canonical encoding, real Ed25519 signatures by the administrator's
+registered key, signed on both cores), then checked by
+``casedesk.custody.verify.verify_chain`` and, on a ``casedesk custody
+export`` of it, by ``tools/verify_custody.py`` in its own process. The
+reference, measured in the same run, is a bare SHA-256 chain over 200-byte
+entries (what the issue quotes), and libsodium's Ed25519 verification on
+one core. Quick mode: 100,000 entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import keyring
+from keyring.backends import fail
+from nacl.bindings import crypto_sign, crypto_sign_open, crypto_sign_seed_keypair
+
+from bench.common import Row
+from casedesk.custody import encoding
+from casedesk.custody.export import write_export
+from casedesk.custody.log import current_head
+from casedesk.custody.verify import default_workers, verify_chain
+from casedesk.datadir import DataDir
+from casedesk.services.custody import Custody
+from casedesk.services.installation import Installation
+from casedesk.services.session import Session
+from casedesk.timeutil import iso_utc, uk_offset, utc_now
+
+PASSWORD = "bench-password-0417"
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "verify_custody.py"
+ACTIONS = ("exhibit.viewed", "note.added", "exhibit.transferred", "exhibit.extracted")
+
+
+def _sign(job: tuple[bytes, list[str]]) -> list[str]:
+    seed, hashes = job
+    _, secret = crypto_sign_seed_keypair(seed)
+    return [crypto_sign(encoding.signing_message(h), secret)[:64].hex() for h in hashes]
+
+
+def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int, prev: str, n: int,
+              actor: str, workers: int) -> None:
+    """Append ``n`` signed entries after ``(start_seq - 1, prev)``."""
+    public_hex = crypto_sign_seed_keypair(session_seed)[0].hex()
+    tool = "CaseDesk 0.1.0"
+    t0 = utc_now()
+    rows: list[list[object]] = []
+    for i in range(n):
+        seq = start_seq + i
+        when = t0.timestamp() + i / 10_000
+        stamp = iso_utc(t0.fromtimestamp(when, t0.tzinfo))
+        case, exhibit = f"MPS-2026-{i % 200:04d}", f"JAS/{i % 997 + 1}"
+        action = ACTIONS[i % len(ACTIONS)]
+        row: list[object] = [seq, prev, stamp, "Europe/London", uk_offset(t0), actor, public_hex, action, case,
+                             exhibit, "routine examination" if action != "exhibit.viewed" else None,
+                             "Exhibits store" if action == "exhibit.transferred" else None, None, None,
+                             hashlib.sha256(exhibit.encode()).hexdigest(), tool, None,
+                             f'{{"size":{1000 + i % 5000}}}']
+        digest, _ = encoding.hash_row(row)
+        row += [digest, ""]
+        rows.append(row)
+        prev = digest
+    step = max(1, len(rows) // (workers * 8))
+    jobs = [(session_seed, [str(r[18]) for r in rows[i:i + step]]) for i in range(0, len(rows), step)]
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        at = 0
+        for sigs in pool.imap(_sign, jobs):
+            for sig in sigs:
+                rows[at][19] = sig
+                at += 1
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(db_path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+    cols = ", ".join(encoding.ROW_COLUMNS)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(f"INSERT INTO custody_entries ({cols}) VALUES ({', '.join('?' * 20)})", rows)
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def bare_chain(n: int) -> float:
+    """Entries per second of h = SHA-256(h || 200-byte entry), the issue's reference."""
+    entries = [os.urandom(200) for _ in range(1000)]
+    h = b"\x00" * 32
+    start = time.perf_counter()
+    for i in range(n):
+        h = hashlib.sha256(h + entries[i % 1000]).digest()
+    return n / (time.perf_counter() - start)
+
+
+def sodium_one_core(n: int = 20_000) -> float:
+    public, secret = crypto_sign_seed_keypair(bytes(32))
+    signed = [crypto_sign(os.urandom(57), secret) for _ in range(1000)]
+    start = time.perf_counter()
+    for i in range(n):
+        crypto_sign_open(signed[i % 1000], public)
+    return n / (time.perf_counter() - start)
+
+
+def _rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:,.0f} entries/s ({seconds:.1f} s)"
+
+
+def run(workdir: Path, quick: bool) -> list[Row]:
+    n = 100_000 if quick else 1_000_000
+    keyring.set_keyring(fail.Keyring())  # never touch the desktop keyring: password-only slots
+    datadir = DataDir(workdir / "data")
+    inst = Installation(datadir)
+    inst.initialise("admin", PASSWORD, "Bench Admin", "BA")
+    s = inst.sign_in("admin", PASSWORD)
+    workers = default_workers()
+    try:
+        with s.read() as db:
+            head = current_head(db)
+        assert head is not None
+        t = time.perf_counter()
+        build_log(s.signer.seed, datadir.database, s.keys.database, head.seq + 1, head.entry_hash, n, "admin",
+                  workers)
+        print(f"built {n:,} signed entries in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+        s.advance_head()
+        total = n + head.seq
+        t = time.perf_counter()
+        chain_only = verify_chain(datadir.database, s.keys.database, signatures=False)
+        chain_s = time.perf_counter() - t
+        t = time.perf_counter()
+        signed = verify_chain(datadir.database, s.keys.database, signatures=True)
+        signed_s = time.perf_counter() - t
+        assert chain_only.problems == [] and signed.problems == [], signed.problems[:3]
+        assert signed.signatures == total
+        export = workdir / "log.jsonl"
+        t = time.perf_counter()
+        _export_all(s, export)
+        export_s = time.perf_counter() - t
+    finally:
+        s.close()
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(TOOL), str(export)], capture_output=True, text=True)
+    tool_s = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"verify_custody.py failed: {proc.stdout[-500:]} {proc.stderr[-500:]}")
+    bare = bare_chain(n)
+    sodium = sodium_one_core()
+    ref = f"bare SHA-256 chain, 200-byte entries: {bare:,.0f} entries/s"
+    sig_ref = f"{ref}; libsodium Ed25519 verify, 1 core: {sodium:,.0f}/s"
+    label = f"{total:,}-entry log, {workers} cores"
+    print(f"export of {total:,} entries: {export_s:.1f} s", file=sys.stderr)
+    return [
+        Row(f"custody verify, hash chain ({label})", _rate(total, chain_s), ref,
+            f"{(total / chain_s) / bare:.2f}x", ">= 100,000 entries/s", total / chain_s >= 100_000),
+        Row(f"custody verify, chain + signatures ({label})", _rate(total, signed_s), sig_ref,
+            f"{(total / signed_s) / bare:.3f}x", ">= 10,000 entries/s", total / signed_s >= 10_000),
+        Row(f"tools/verify_custody.py on the export ({label})", _rate(total, tool_s), sig_ref,
+            f"{(total / tool_s) / bare:.3f}x", ">= 10,000 entries/s", total / tool_s >= 10_000),
+    ]
+
+
+def _export_all(s: Session, dest: Path) -> None:
+    """The whole log as ``custody export`` writes it (directly: the administrator sees no case content)."""
+    heads, errors = Custody(s).outside_heads()
+    write_export(s.datadir.database, s.keys.database, dest, scope=None, visible=None,
+                 installation_id=s.installation_id, exported_by=s.user.username, outside_heads=heads,
+                 outside_problems=[p.message for p in errors], exhibits=[])
