@@ -114,18 +114,23 @@ class Sealer:
     def seal(self, chunk: memoryview | bytes, final: bool) -> memoryview:
         """The record for ``chunk``; valid until the next call. Full chunks only, until the final one."""
         size = len(chunk)
+        if len(self._out) < size + TAG_SIZE:
+            self._out = bytearray(size + TAG_SIZE if final else self.header.chunk_size + TAG_SIZE)
+        out = memoryview(self._out)[: size + TAG_SIZE]
+        self.seal_into(chunk, final, out)
+        return out
+
+    def seal_into(self, chunk: memoryview | bytes, final: bool, out: memoryview) -> None:
+        """Encrypt ``chunk`` into ``out`` (exactly ``len(chunk) + 16`` bytes)."""
+        size = len(chunk)
         cs = self.header.chunk_size
         if self._finished:
             raise ValueError("object already finished")
         if (final and size >= cs) or (not final and size != cs):
             raise ValueError("chunks must be full except the final one, which must be short")
-        if len(self._out) < size + TAG_SIZE:
-            self._out = bytearray(size + TAG_SIZE if final else cs + TAG_SIZE)
-        out = memoryview(self._out)[: size + TAG_SIZE]
         self._aead.encrypt_into(_nonce(self._index), chunk, _aad(self.header.raw, self._index, final), out)
         self._index += 1
         self._finished = final
-        return out
 
 
 class Opener:

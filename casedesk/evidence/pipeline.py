@@ -167,7 +167,7 @@ class Ingester:
             return Refused(src, str(exc))
         temp: TempObject | None = None
         try:
-            temp = self.vault.new_temp()
+            temp = self.vault.new_temp(large=before.st_size > SMALL_FILE)
             if before.st_size <= SMALL_FILE:
                 digests, ftype, read = self._small(fd, before.st_size, src, temp, done)
             else:

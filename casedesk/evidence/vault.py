@@ -35,8 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casedesk.errors import StoreError
+from casedesk.evidence.directio import O_DIRECT, StagedDirectWriter
 from casedesk.evidence.objectformat import (
     CHUNK_SIZE,
+    TAG_SIZE,
     ObjectFormatError,
     Sealer,
     encrypted_size,
@@ -76,21 +78,52 @@ def _open_flags(write: bool) -> int:
 
 
 class TempObject:
-    """One object being written under a temporary name; ``write`` takes plaintext chunks."""
+    """One object being written under a temporary name; ``write`` takes plaintext chunks.
 
-    def __init__(self, path: Path, encryption_key: bytes) -> None:
+    ``direct=True`` (large objects) writes with ``O_DIRECT`` through a
+    staging writer thread (``directio``); otherwise writes are buffered and
+    write-back is started every ``WRITEBACK_EVERY`` bytes.
+    """
+
+    def __init__(self, path: Path, encryption_key: bytes, direct: bool = False) -> None:
         self.path = path
-        self._fd = os.open(path, _open_flags(True), 0o600)
         self._sealer = Sealer(encryption_key)
         self._written = 0
         self._advised = 0
+        self._stage: StagedDirectWriter | None = None
+        self._fd = self._open(path, direct)
         try:
-            write_all(self._fd, self._sealer.header.raw)
+            if direct and O_DIRECT and fcntl.fcntl(self._fd, fcntl.F_GETFL) & O_DIRECT:
+                self._stage = StagedDirectWriter(self._fd, 4 * (CHUNK_SIZE + TAG_SIZE))
+                self._put(self._sealer.header.raw)
+            else:
+                write_all(self._fd, self._sealer.header.raw)
         except BaseException:
             self.discard()
             raise
 
+    @staticmethod
+    def _open(path: Path, direct: bool) -> int:
+        if direct and O_DIRECT:
+            try:
+                return os.open(path, _open_flags(True) | O_DIRECT, 0o600)
+            except OSError as exc:
+                if exc.errno != errno.EINVAL:
+                    raise
+                path.unlink(missing_ok=True)  # the file system refuses O_DIRECT: buffered it is
+        return os.open(path, _open_flags(True), 0o600)
+
+    def _put(self, data: bytes) -> None:
+        assert self._stage is not None
+        self._stage.reserve(len(data))[:] = data
+        self._stage.advance(len(data))
+
     def write(self, chunk: memoryview | bytes, final: bool) -> None:
+        if self._stage is not None:
+            size = len(chunk) + TAG_SIZE
+            self._sealer.seal_into(chunk, final, self._stage.reserve(size))
+            self._stage.advance(size)
+            return
         record = self._sealer.seal(chunk, final)
         write_all(self._fd, record)
         self._written += len(record)
@@ -106,6 +139,9 @@ class TempObject:
         if not self._sealer.finished:
             raise ValueError("object closed before its final chunk")
         try:
+            if self._stage is not None:
+                self._stage.finish()
+                self._stage = None
             if durable:
                 os.fsync(self._fd)
         finally:
@@ -113,6 +149,9 @@ class TempObject:
             self._fd = -1
 
     def discard(self) -> None:
+        if self._stage is not None:
+            self._stage.abort()
+            self._stage = None
         if self._fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
@@ -166,8 +205,10 @@ class Vault:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def new_temp(self) -> TempObject:
-        return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key)
+    def new_temp(self, large: bool = False) -> TempObject:
+        """A temporary object; ``large`` ones are written with direct I/O."""
+        return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key,
+                          direct=large)
 
     def _flush(self, files: list[Path], dirs: set[Path]) -> None:
         """Make ``files`` and the entries of ``dirs`` durable.
