@@ -133,3 +133,22 @@ def test_concurrent_ingests_get_distinct_numbers(store: Store, tmp_path: Path) -
         shared = db.scalar(select(func.count(func.distinct(Exhibit.object_id))).where(
             Exhibit.original_name == "shared.txt"))
     assert shared == 1
+
+
+def test_ctrl_c_cancels_the_cli_ingest_cleanly(store: Store, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    for i in range(400):
+        write(src / f"{i:03d}.bin", pattern(256 << 10, seed=i))
+    proc = start_cli(store.root, "ingest", CASE, str(src), "--description", "interrupted")
+    tmp = store.root / "vault" / "tmp"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if tmp.is_dir() and any(tmp.iterdir()):  # the ingest is under way
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "CANCELLED" in out and "cancelling" in err
+    kept = assert_consistent(store)
+    assert 0 <= kept < 400
