@@ -177,10 +177,12 @@ class Ingester:
                 raise _SourceError("changed while being read (size or modification time differs); ingest it again")
             temp.close()
         except _SourceError as exc:
-            temp.discard() if temp else None
+            if temp is not None:
+                temp.discard()
             return Refused(src, str(exc))
         except BaseException:
-            temp.discard() if temp else None
+            if temp is not None:
+                temp.discard()
             raise
         finally:
             os.close(fd)
