@@ -196,7 +196,7 @@ EXHIBIT_COLUMNS = (
     Column("Exhibit", 38, BOLD, 8),
     Column("Description", 104),
     Column("Produced by", 56),
-    Column("Seized (from, when, where)", 104),
+    Column("Seizure", 104),
     Column("Seal", 56, SANS, 7.0),
     Column("Type, size, SHA-256", 125, MONO, 6.0),
 )
