@@ -40,6 +40,7 @@ log = logging.getLogger("casedesk.ingest")
 
 SMALL_FILE = 4 << 20  # read whole; above this, stream through the buffer pool
 POOL_BUFFERS = 8
+POOL_BUFFERS_MANY_DIGESTS = 32
 WINDOW = 1024  # files submitted ahead of the one being handed back (metadata only once done)
 POLL = 0.1  # seconds between progress reports while waiting
 
@@ -225,7 +226,9 @@ class Ingester:
 
     def _large(self, fd: int, src: SourceFile, temp: TempObject, cancel: CancelToken,
                done: _Counter) -> tuple[dict[str, bytes], FileType, int]:
-        pool = BufferPool(POOL_BUFFERS, CHUNK_SIZE)
+        # With MD5 and SHA-1 the digest threads run at different speeds (MD5 is the slowest):
+        # more buffers in flight let the faster ones run ahead instead of waiting in step.
+        pool = BufferPool(POOL_BUFFERS if len(self.algorithms) == 1 else POOL_BUFFERS_MANY_DIGESTS, CHUNK_SIZE)
         hashers = ThreadedDigests(self.algorithms)
         ftype: FileType | None = None
         read = 0

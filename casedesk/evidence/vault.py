@@ -56,6 +56,7 @@ PART_SUFFIX = ".part"
 JOURNAL_SUFFIX = ".batch"
 WRITEBACK_EVERY = 32 << 20  # start write-back of a large object every 32 MiB
 FSYNC_EACH_UP_TO = 16  # files and folders to flush one by one; more: one syncfs
+STAGE_RECORDS = 8  # direct I/O staging buffers of about 8 MiB: large writes keep the disk busy
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
@@ -94,7 +95,7 @@ class TempObject:
         self._fd = self._open(path, direct)
         try:
             if direct and O_DIRECT and fcntl.fcntl(self._fd, fcntl.F_GETFL) & O_DIRECT:
-                self._stage = StagedDirectWriter(self._fd, 4 * (CHUNK_SIZE + TAG_SIZE))
+                self._stage = StagedDirectWriter(self._fd, STAGE_RECORDS * (CHUNK_SIZE + TAG_SIZE))
                 self._put(self._sealer.header.raw)
             else:
                 write_all(self._fd, self._sealer.header.raw)
