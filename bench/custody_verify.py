@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import keyring
@@ -52,14 +53,14 @@ def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int,
     public_hex = crypto_sign_seed_keypair(session_seed)[0].hex()
     tool = "CaseDesk 0.1.0"
     t0 = utc_now()
+    offset = uk_offset(t0)
     rows: list[list[object]] = []
     for i in range(n):
         seq = start_seq + i
-        when = t0.timestamp() + i / 10_000
-        stamp = iso_utc(t0.fromtimestamp(when, t0.tzinfo))
+        stamp = iso_utc(t0 + timedelta(microseconds=100 * i))
         case, exhibit = f"MPS-2026-{i % 200:04d}", f"JAS/{i % 997 + 1}"
         action = ACTIONS[i % len(ACTIONS)]
-        row: list[object] = [seq, prev, stamp, "Europe/London", uk_offset(t0), actor, public_hex, action, case,
+        row: list[object] = [seq, prev, stamp, "Europe/London", offset, actor, public_hex, action, case,
                              exhibit, "routine examination" if action != "exhibit.viewed" else None,
                              "Exhibits store" if action == "exhibit.transferred" else None, None, None,
                              hashlib.sha256(exhibit.encode()).hexdigest(), tool, None,

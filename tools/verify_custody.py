@@ -37,7 +37,7 @@ import multiprocessing
 import os
 import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 try:
     from nacl.bindings import crypto_sign_open
@@ -57,15 +57,13 @@ KEY_REGISTERED = "account.key_registered"
 ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_changed",
                              "account.password_reset", "account.disabled", "account.enabled"})
 INGESTED = "exhibit.ingested"
-CHUNK = 1 << 15
+CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
 PARALLEL_MIN = 60_000
 RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 HEX128 = re.compile(r"[0-9a-f]{128}\Z")
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-NO_TIME = -(1 << 62)
 ZERO = bytes(32)
 
 # The words of every problem, exactly as casedesk verify prints them.
@@ -115,8 +113,12 @@ class Number:
         return self.text
 
 
-def loads(text):
-    return json.loads(text, parse_float=Number, parse_constant=Number)
+DECODER = json.JSONDecoder(parse_float=Number, parse_constant=Number)
+
+
+def loads(raw):
+    """JSON with every non-integer number kept as a Number (it has no canonical encoding)."""
+    return DECODER.decode(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
 
 
 def quiet_loads(raw):
@@ -132,22 +134,20 @@ class Unencodable(Exception):
     pass
 
 
+ESCAPE = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for strings
+
+
 def jstr(value):
     """A JSON string or null, as Python's json module writes it with ensure_ascii=False."""
     if value is None:
         return "null"
     if type(value) is not str:
         raise Unencodable
-    return json.dumps(value, ensure_ascii=False)
+    return ESCAPE(value)
 
 
-def canonical_object(value):
-    if not isinstance(value, dict):
-        raise Unencodable
-    try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError):  # a Number, or anything JSON cannot hold
-        raise Unencodable from None
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+TEXT_OR_NULL = {str, type(None)}
 
 
 def utf8(text):
@@ -158,10 +158,15 @@ def utf8(text):
 
 
 def body_hash_of(rec):
-    parts = [jstr(rec.get(name)) for name in BODY_NAMES]
+    values = [rec.get(name) for name in BODY_NAMES]
     data = rec.get("data")
-    parts.append("{}" if data == {} else canonical_object(data))
-    return hashlib.sha256(BODY_DOMAIN + utf8("[" + ",".join(parts) + "]")).hexdigest()
+    if not TEXT_OR_NULL.issuperset(map(type, values)) or type(data) is not dict:
+        raise Unencodable
+    try:
+        text = CANONICAL([*values, data])
+    except (TypeError, ValueError):  # a Number in data, or anything else JSON cannot hold
+        raise Unencodable from None
+    return hashlib.sha256(BODY_DOMAIN + utf8(text)).hexdigest()
 
 
 def entry_hash_of(rec):
@@ -191,18 +196,20 @@ def signature_valid(rec):
     return True
 
 
-def time_us(text):
+def good_time(text):
+    """The one timestamp form (which sorts as text in time order), naming a real instant."""
     if type(text) is not str or not TIME_RE.match(text):
-        return None
+        return False
     try:
-        dt = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+        datetime.fromisoformat(text[:-1])
     except ValueError:
-        return None
+        return False
+    return True
+
+
+def time_us(text):
+    dt = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     return int(dt.timestamp()) * 1_000_000 + dt.microsecond
-
-
-def show_time(us):
-    return (EPOCH + timedelta(microseconds=us)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- RFC 6962 Merkle tree ------------------------------------------------------------------------
@@ -226,7 +233,7 @@ def leaf_hashes(blob):
 # --- checking a run of entry lines (in a worker process) -----------------------------------------
 def check_lines(job):
     """Everything that needs only the lines themselves; keys are matched to the registry later."""
-    path, start, end, first_index = job
+    path, start, end, first_index, wanted = job
     with open(path, "rb") as fh:
         fh.seek(start)
         raw = fh.read(end - start)
@@ -269,18 +276,19 @@ def check_lines(job):
             out["leaves"].append(ZERO)
             out["problems"].append((seq, RANK_HASH, (seq, ex, M_UNENCODABLE, cs)))
         sig_ok = signature_valid(rec)
-        us = time_us(rec.get("time"))
-        if us is None:
-            out["problems"].append((seq, RANK_TIME, (seq, ex, M_TIME_FORMAT.format(time=rec.get("time")), cs)))
-            us = NO_TIME
+        stamp = rec.get("time")
+        if not good_time(stamp):
+            out["problems"].append((seq, RANK_TIME, (seq, ex, M_TIME_FORMAT.format(time=stamp), cs)))
+            stamp = None
         actor, key = rec.get("actor"), rec.get("key")
         out["actors"].append(intern.setdefault(("a", actor), actor) if type(actor) is str else actor)
         out["keys"].append(intern.setdefault(("k", key), key) if type(key) is str else key)
         out["sig_ok"].append(1 if sig_ok else 0)
         out["seqs"].append(seq)
-        out["times"].append(us)
+        out["times"].append(stamp)
         out["shown"].append(shown)
-        out["hashes"][seq] = recorded
+        if seq in wanted:  # a head recorded elsewhere names this entry
+            out["hashes"][seq] = recorded
         if full and case is None and rec.get("action") in ACCOUNT_ACTIONS:
             out["accounts"].append((seq, rec.get("action"), actor, key, rec.get("data"), hash_ok, sig_ok))
         if full and case is not None and exhibit is not None and rec.get("sha256") is not None:
@@ -413,7 +421,11 @@ def verify(path, workers=None, earlier=None, expect_head=None):
             raise ExportError("the exhibit lines are damaged")
     finally:
         mm.close()
-    jobs = [(path, offsets[i], offsets[min(i + CHUNK, n_entries)], i) for i in range(0, n_entries, CHUNK)]
+    wanted = {h.get("seq") for h in header.get("outside_heads", []) if isinstance(h, dict)}
+    if expect_head is not None:
+        wanted.add(expect_head[0])
+    jobs = [(path, offsets[i], offsets[min(i + CHUNK, n_entries)], i, frozenset(wanted))
+            for i in range(0, n_entries, CHUNK)]
     if not workers:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if n_entries >= PARALLEL_MIN and workers > 1 and len(jobs) > 1:
@@ -443,7 +455,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
     for item in key_problems:
         add(item)
     last_seq = last_hash = None
-    max_us, max_seq = NO_TIME, 0
+    latest, latest_seq = None, 0
     signatures = 0
     entries = 0
     for c in chunks:
@@ -476,17 +488,15 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
                 if not ok:
                     add((seq, RANK_SIGNATURE, (seq, ex, M_SIGNATURE.format(actor=actor), cs)))
         tol = TIME_TOLERANCE_SECONDS
-        limit = max_us - tol * 1_000_000
-        for seq, us, shown in zip(c["seqs"], c["times"], c["shown"], strict=True):
-            if us == NO_TIME:
+        for seq, stamp, shown in zip(c["seqs"], c["times"], c["shown"], strict=True):
+            if stamp is None:
                 continue
-            if us < limit:
-                msg = M_TIME_BACK.format(time=show_time(us), tol=tol, latest=show_time(max_us), m=max_seq)
+            if latest is None or stamp > latest:
+                latest, latest_seq = stamp, seq
+            elif time_us(stamp) < time_us(latest) - tol * 1_000_000:
+                msg = M_TIME_BACK.format(time=stamp, tol=tol, latest=latest, m=latest_seq)
                 ex, cs = shown
                 add((seq, RANK_TIME, (seq, ex, msg, cs)))
-            elif us > max_us:
-                max_us, max_seq = us, seq
-                limit = max_us - tol * 1_000_000
         entries += c["count"]
         last_seq, last_hash = c["seqs"][-1], c["last_hash"]
     ranked.sort(key=lambda t: (t[0], t[1], t[2]))

@@ -43,10 +43,10 @@ def root_of_nodes(nodes: Sequence[bytes]) -> bytes:
     """
     if not nodes:
         return EMPTY_ROOT
-    # Iterative, bottom-up: pair neighbours; an odd last node moves up unchanged (RFC 6962 shape).
-    level = list(nodes)
+    # Bottom-up: pair neighbours; an odd last node moves up unchanged (the RFC 6962 shape).
+    sha, level = hashlib.sha256, list(nodes)
     while len(level) > 1:
-        nxt = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        nxt = [sha(b"\x01" + a + b).digest() for a, b in zip(level[0::2], level[1::2], strict=False)]
         if len(level) % 2:
             nxt.append(level[-1])
         level = nxt
@@ -55,7 +55,8 @@ def root_of_nodes(nodes: Sequence[bytes]) -> bytes:
 
 def root(leaves: Sequence[bytes]) -> bytes:
     """MTH over the leaf inputs ``leaves`` (each an entry hash as raw bytes)."""
-    return root_of_nodes([leaf_hash(d) for d in leaves])
+    sha = hashlib.sha256
+    return root_of_nodes([sha(b"\x00" + d).digest() for d in leaves])
 
 
 def _subtree(leaf_hashes: Sequence[bytes], lo: int, hi: int) -> bytes:

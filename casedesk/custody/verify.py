@@ -29,15 +29,17 @@ from casedesk.progress import CancelToken, Progress, no_progress
 
 log = logging.getLogger("casedesk.custody.verify")
 
-CHUNK = 1 << 15  # entries per block: a power of two, so full blocks are Merkle subtrees
+CHUNK = 1 << 13  # entries per block: a power of two, so full blocks are Merkle subtrees
 PARALLEL_MIN = 60_000  # below this many entries, one process is faster than starting workers
 
 _COLUMNS = ", ".join(encoding.ROW_COLUMNS)
 _SELECT_RANGE = f"SELECT {_COLUMNS} FROM custody_entries WHERE seq >= ? AND seq < ? ORDER BY seq"
 _MARKS = ", ".join("?" * len(chain.ACCOUNT_ACTIONS))
-_SELECT_REGISTRY = (
-    f"SELECT {_COLUMNS} FROM custody_entries WHERE seq <= ? AND (action IN ({_MARKS}) "
-    "OR seq <= (SELECT min(seq) FROM custody_entries WHERE action = ? AND case_ref IS NULL)) ORDER BY seq"
+# Two indexed queries (an OR of both would scan the whole table).
+_SELECT_ACCOUNTS = f"SELECT {_COLUMNS} FROM custody_entries WHERE action IN ({_MARKS}) AND seq <= ? ORDER BY seq"
+_SELECT_GENESIS = (
+    f"SELECT {_COLUMNS} FROM custody_entries WHERE seq <= "
+    "(SELECT min(seq) FROM custody_entries WHERE action = ? AND case_ref IS NULL) ORDER BY seq"
 )
 
 
@@ -56,30 +58,29 @@ def open_raw(path: Path, db_key: bytes) -> Any:
 
 def read_rows(conn: Any, lo: int, hi: int) -> list[tuple[Any, ...]]:
     """Rows with ``lo <= seq < hi``; text that is not UTF-8 comes back with lone surrogates (and fails to encode)."""
+    return _query(conn, _SELECT_RANGE, (lo, hi))
+
+
+def _query(conn: Any, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     try:
-        return list(conn.execute(_SELECT_RANGE, (lo, hi)))
+        return list(conn.execute(sql, args))
     except sqlcipher.OperationalError as exc:
         if "decode" not in str(exc).lower():
             raise
     old = conn.text_factory
     conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
     try:
-        return list(conn.execute(_SELECT_RANGE, (lo, hi)))
+        return list(conn.execute(sql, args))
     finally:
         conn.text_factory = old
 
 
 def registry_rows(conn: Any, last_seq: int) -> list[tuple[Any, ...]]:
-    args = (last_seq, *sorted(chain.ACCOUNT_ACTIONS), chain.KEY_REGISTERED)
-    try:
-        return list(conn.execute(_SELECT_REGISTRY, args))
-    except sqlcipher.OperationalError:
-        old = conn.text_factory
-        conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
-        try:
-            return list(conn.execute(_SELECT_REGISTRY, args))
-        finally:
-            conn.text_factory = old
+    """Every entry up to the first key registration, and every account entry, in log order."""
+    rows = {r[0]: r for r in _query(conn, _SELECT_GENESIS, (chain.KEY_REGISTERED,))}
+    for r in _query(conn, _SELECT_ACCOUNTS, (*sorted(chain.ACCOUNT_ACTIONS), last_seq)):
+        rows.setdefault(r[0], r)
+    return [rows[seq] for seq in sorted(rows)]
 
 
 def default_workers() -> int:
