@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import settings, tool_id
 from casedesk.datadir import DataDir
-from casedesk.errors import Cancelled, IntegrityError, NotFound, UsageError
+from casedesk.errors import Cancelled, IntegrityError, NotFound, StoreError, UsageError
 from casedesk.evidence import references
 from casedesk.evidence.objectformat import write_all
 from casedesk.evidence.pipeline import Ingester, StoredFile
@@ -296,8 +296,10 @@ class Evidence:
             batch: builtins.list[StoredFile] = []
             batch_bytes = 0
             batch_started = time.monotonic()
+            handled = 0
             try:
                 for item in Ingester(self.vault, algorithms).run(files, progress, cancel):
+                    handled += 1
                     if not isinstance(item, StoredFile):
                         summary.skipped.append(SkippedItem(str(item.source.path), item.reason))
                         continue
@@ -313,7 +315,7 @@ class Evidence:
             finally:
                 for item in batch:  # not committed: an error stopped the ingest
                     item.pending.temp.unlink(missing_ok=True)
-        summary.cancelled = cancel.cancelled
+        summary.cancelled = cancel.cancelled and handled < len(files)  # a cancel after the last file changes nothing
         log.info("ingest into %s: %d exhibit(s), %d duplicate(s), %d skipped%s in %.1f s",
                  case_ref, len(summary.ingested), len(summary.duplicates), len(summary.skipped),
                  " (cancelled)" if summary.cancelled else "", time.monotonic() - started)
@@ -332,7 +334,11 @@ class Evidence:
     def _commit(self, case_ref: str, producer_name: str, meta: IngestMetadata,
                 batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
         """Publish the batch's objects, then insert its exhibits and custody entries in one transaction."""
-        journal = self.vault.publish([b.pending for b in batch])
+        try:
+            journal = self.vault.publish([b.pending for b in batch])
+        except OSError as exc:
+            raise StoreError(f"cannot write to the vault at {self.vault.root}: "
+                             f"{(exc.strerror or type(exc).__name__).lower()}") from None
         now = utc_now()
         tool = tool_id()
         with self.s.write() as db:
