@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
                             "Bring files or folders into the open case as exhibits")
         self.act_export = a("&Export bundle…", "export", self.export, QKeySequence("Ctrl+E"),
                             "Export the open case as a PDF court bundle")
-        self.act_find = a("&Find", "find", self.find, QKeySequence.StandardKey.Find,
+        self.act_find = a("&Find", "find", self.focus_find, QKeySequence.StandardKey.Find,
                           "Search the case list or filter the exhibits")
         self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
                              "Reload the case list and the open case")
@@ -256,8 +256,8 @@ class MainWindow(QMainWindow):
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
         movable = e is not None and e.status == "active" and (
             s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))
-        self.act_transfer.setEnabled(bool(movable) and not e.checked_out)
-        self.act_check_out.setEnabled(bool(movable) and not e.checked_out)
+        self.act_transfer.setEnabled(e is not None and bool(movable) and not e.checked_out)
+        self.act_check_out.setEnabled(e is not None and bool(movable) and not e.checked_out)
         self.act_return.setEnabled(e is not None and e.checked_out)
         for act in (self.act_transfer, self.act_check_out, self.act_return):
             if not s.can(Permission.CASE_CONTENT):
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.dialog = dialog
 
-    def find(self) -> None:
+    def focus_find(self) -> None:
         if self.case_ref is not None and self.tabs.currentWidget() is self.case_tabs.get("exhibits"):
             self.exhibits.focus_filter()
         else:

@@ -126,7 +126,7 @@ def take(out: Path) -> list[Path]:
     export.output.setText(str(tmp / "bundle.pdf"))
     grab(export, "export")
     export.start()
-    _wait(app, lambda: export.result is not None or (export.job is None and export.message.isVisible()),
+    _wait(app, lambda: export.bundle is not None or (export.job is None and export.message.isVisible()),
           timeout=300, what="the export")
     _wait(app, lambda: export.pdf_document.pageCount() > 0, what="the bundle preview")
     grab(export, "export-done")

@@ -154,7 +154,7 @@ def test_verify_after_tampering_points_at_the_exhibit(qtbot: QtBot, store: Store
     dialog = wait_for_window(qtbot, VerifyDialog)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     assert dialog.report is not None and not dialog.report.ok
-    assert dialog.result.text().startswith("FAILED")
+    assert dialog.outcome.text().startswith("FAILED")
     rows = [dialog.problems.topLevelItem(i) for i in range(dialog.problems.topLevelItemCount())]
     assert any("JAS/1" in item.text(0) for item in rows)
     item = next(item for item in rows if "JAS/1" in item.text(0))
@@ -174,7 +174,7 @@ def test_verify_passes_on_an_untouched_case(qtbot: QtBot, store: Store, tmp_path
     dialog = wait_for_window(qtbot, VerifyDialog)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     assert dialog.report is not None and dialog.report.ok
-    assert dialog.result.text().startswith("OK")
+    assert dialog.outcome.text().startswith("OK")
     assert not dialog.problems.isVisible()
     close_all(controller)
 
@@ -191,8 +191,8 @@ def test_export_a_bundle_leaves_out_sensitive_exhibits_and_shows_its_hash(
     out = tmp_path / "bundle.pdf"
     type_into(qtbot, dialog.output, str(out))
     click(qtbot, dialog.export_button)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=120_000)
-    result = dialog.result
+    qtbot.waitUntil(lambda: dialog.bundle is not None, timeout=120_000)
+    result = dialog.bundle
     assert result is not None and result.path == out and out.exists()
     assert dialog.sha256.value() == hashlib.sha256(out.read_bytes()).hexdigest() == result.sha256
     assert [e.reference for e in result.excluded] == ["JAS/2"]

@@ -52,7 +52,7 @@ class ExportDialog(QDialog):
         self.case_ref = case_ref
         self.runner = JobRunner(self)
         self.job: Job | None = None
-        self.result: BundleResult | None = None
+        self.bundle: BundleResult | None = None
         self.setWindowTitle(f"Export a bundle of {case_ref}")
         self.setWindowIcon(app_icon())
         self.resize(760, 640)
@@ -114,10 +114,10 @@ class ExportDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_pdf = QPushButton(icon("document"), "Open &PDF")
         self.open_pdf.setObjectName("openPdf")
-        self.open_pdf.clicked.connect(lambda: self._open(self.result.path if self.result else None))
+        self.open_pdf.clicked.connect(lambda: self._open(self.bundle.path if self.bundle else None))
         self.open_folder = QPushButton(icon("folder"), "Open &folder")
         self.open_folder.setObjectName("openFolder")
-        self.open_folder.clicked.connect(lambda: self._open(self.result.path.parent if self.result else None))
+        self.open_folder.clicked.connect(lambda: self._open(self.bundle.path.parent if self.bundle else None))
         result_buttons = QHBoxLayout()
         result_buttons.addWidget(self.open_pdf)
         result_buttons.addWidget(self.open_folder)
@@ -257,7 +257,7 @@ class ExportDialog(QDialog):
     def _done(self, result: Any) -> None:
         assert isinstance(result, BundleResult)
         self.job = None
-        self.result = result
+        self.bundle = result
         self.progress.setValue(self.progress.maximum())
         self.progress_text.setText("Done")
         self.export_button.hide()

@@ -83,7 +83,7 @@ class FirstRunDialog(QDialog):
         self.create_button = QPushButton(icon("new-case"), "&Create installation")
         self.create_button.setObjectName("create")
         self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_installation)
         create_row = QHBoxLayout()
         create_row.addStretch(1)
         create_row.addWidget(self.create_button)
@@ -134,7 +134,7 @@ class FirstRunDialog(QDialog):
         if busy:
             self.message.notice(text)
 
-    def create(self) -> None:
+    def create_installation(self) -> None:
         if self.password.text() != self.repeat.text():
             self.message.error("The two passwords differ.")
             self.repeat.clear()

@@ -126,11 +126,11 @@ class IngestDialog(QDialog):
         self.progress_text = QLabel()
         self.progress_text.setObjectName("ingestProgressText")
         self.progress_text.hide()
-        self.result = QTreeWidget()
-        self.result.setObjectName("ingestSummary")
-        self.result.setHeaderLabels(["Item", "Result"])
-        self.result.setRootIsDecorated(True)
-        self.result.hide()
+        self.summary_tree = QTreeWidget()
+        self.summary_tree.setObjectName("ingestSummary")
+        self.summary_tree.setHeaderLabels(["Item", "Result"])
+        self.summary_tree.setRootIsDecorated(True)
+        self.summary_tree.hide()
         self.message = MessageLine()
 
         self.buttons = QDialogButtonBox()
@@ -156,7 +156,7 @@ class IngestDialog(QDialog):
         layout.addWidget(self.form_box)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_text)
-        layout.addWidget(self.result, 2)
+        layout.addWidget(self.summary_tree, 2)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.add_paths(paths or [])
@@ -253,8 +253,8 @@ class IngestDialog(QDialog):
         self.finished_ingest.emit(summary)
 
     def _show_summary(self, s: IngestSummary) -> None:
-        self.result.clear()
-        self.result.show()
+        self.summary_tree.clear()
+        self.summary_tree.show()
         ingested = QTreeWidgetItem([f"Ingested: {len(s.ingested)}", ""])
         for e in s.ingested:
             note = []
@@ -270,10 +270,10 @@ class IngestDialog(QDialog):
         skipped = QTreeWidgetItem([f"Skipped: {len(s.skipped)}", ""])
         for k in s.skipped:
             skipped.addChild(QTreeWidgetItem([str(k.path), k.reason]))
-        self.result.addTopLevelItems([ingested, dup, skipped])
+        self.summary_tree.addTopLevelItems([ingested, dup, skipped])
         ingested.setExpanded(len(s.ingested) <= 50)
         skipped.setExpanded(True)
-        self.result.resizeColumnToContents(0)
+        self.summary_tree.resizeColumnToContents(0)
         text = (f"{len(s.ingested)} exhibit{'s' if len(s.ingested) != 1 else ''} ingested, "
                 f"{len(s.duplicates)} duplicate{'s' if len(s.duplicates) != 1 else ''}, {len(s.skipped)} skipped")
         if s.cancelled:

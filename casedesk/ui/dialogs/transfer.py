@@ -47,7 +47,9 @@ class CustodyMoveDialog(FormDialog):
                 if name != exhibit.custodian:
                     self.to.addItem(name)
             self.to.setCurrentText("")
-            self.to.lineEdit().setPlaceholderText("officer's user name or a place")
+            edit = self.to.lineEdit()
+            assert edit is not None
+            edit.setPlaceholderText("officer's user name or a place")
             self.form.addRow("&To:", self.to)
         else:
             self.to.hide()

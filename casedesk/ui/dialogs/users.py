@@ -188,7 +188,7 @@ class UsersDialog(QDialog):
 
         dialog.accepted.connect(after)
         dialog.open()
-        self.child = dialog
+        self.child: QWidget = dialog
 
     def _change_role(self) -> None:
         a = self.selected()

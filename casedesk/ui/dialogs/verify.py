@@ -58,8 +58,8 @@ class VerifyDialog(QDialog):
         self.progress.setObjectName("verifyProgress")
         self.progress.setRange(0, 1000)
         self.progress_text = QLabel()
-        self.result = MessageLine()
-        self.result.setObjectName("verifyResult")
+        self.outcome = MessageLine()
+        self.outcome.setObjectName("verifyResult")
         self.problems = QTreeWidget()
         self.problems.setObjectName("verifyProblems")
         self.problems.setHeaderLabels(["Where", "Problem"])
@@ -85,7 +85,7 @@ class VerifyDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_text)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(self.problems, 1)
         layout.addStretch(0)
         layout.addWidget(self.buttons)
@@ -93,7 +93,7 @@ class VerifyDialog(QDialog):
     def start(self) -> None:
         custody, case_ref = Custody(self.session), self.case_ref
         self.start_button.setEnabled(False)
-        self.result.clear_message()
+        self.outcome.clear_message()
         self.progress_text.setText("Starting…")
         self.job = self.runner.submit(
             "verify", lambda progress, cancel: custody.verify(case_ref, progress, cancel),
@@ -136,9 +136,9 @@ class VerifyDialog(QDialog):
             + (f"; recorded as custody entry {report.recorded_as}" if report.recorded_as else "")
         )
         if report.ok:
-            self.result.success(report.summary())
+            self.outcome.success(report.summary())
             return
-        self.result.error(report.summary())
+        self.outcome.error(report.summary())
         self.problems.show()
         for p in report.problems:
             item = QTreeWidgetItem([where(p), p.message])
@@ -147,16 +147,18 @@ class VerifyDialog(QDialog):
             item.setIcon(0, icon("warning"))
             self.problems.addTopLevelItem(item)
         self.problems.resizeColumnToContents(0)
-        self.problems.setCurrentItem(self.problems.topLevelItem(0))
+        first = self.problems.topLevelItem(0)
+        if first is not None:
+            self.problems.setCurrentItem(first)
         self.problems.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         self._finish_buttons()
         self.progress.setValue(0)
         if isinstance(exc, Cancelled):
-            self.result.notice("Verification cancelled; no result.")
+            self.outcome.notice("Verification cancelled; no result.")
         elif isinstance(exc, CaseDeskError):
-            self.result.error(str(exc))
+            self.outcome.error(str(exc))
         else:
             errors.show_error(self, exc, "Verify")
 

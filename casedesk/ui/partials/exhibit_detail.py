@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -23,7 +24,7 @@ from casedesk.ui.icons import icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.partials.preview import PreviewWidget, preview_kind
 
-METADATA = (
+METADATA: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("Description", lambda e: e.description),
     ("Type", lambda e: f"{getattr(e, 'type_description', '') or '-'} ({e.mime_type})"),
     ("Size", lambda e: f"{formatting.size(e.size)} ({e.size:,} bytes)"),

@@ -48,7 +48,9 @@ class NotesTab(CaseTab):
         self.exhibit.setObjectName("noteExhibit")
         self.exhibit.setEditable(True)
         self.exhibit.setToolTip("Attach the note to an exhibit (optional), e.g. JAS/1")
-        self.exhibit.lineEdit().setPlaceholderText("exhibit (optional)")
+        edit = self.exhibit.lineEdit()
+        assert edit is not None
+        edit.setPlaceholderText("exhibit (optional)")
         self.add_button = QPushButton(icon("note"), "&Add note")
         self.add_button.setObjectName("addNote")
         self.add_button.setToolTip("Add the note to the case (recorded in the custody log)")
@@ -92,8 +94,9 @@ class NotesTab(CaseTab):
             self.list.addTopLevelItem(item)
         for col in range(3):
             self.list.resizeColumnToContents(col)
-        if notes:
-            self.list.scrollToItem(self.list.topLevelItem(len(notes) - 1))
+        last = self.list.topLevelItem(len(notes) - 1) if notes else None
+        if last is not None:
+            self.list.scrollToItem(last)
         editable = self.session.can(Permission.CASE_EDIT)
         self.text.setEnabled(editable)
         self.add_button.setEnabled(editable)
