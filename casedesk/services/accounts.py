@@ -214,6 +214,9 @@ class Accounts:
         except BaseException:
             self._undo_slots()
             raise
+        if username == self.s.user.username:
+            # The old key was valid up to the registration just written; sign on with the new one.
+            self.s.signer = signer
         AuthLedger(self.s.datadir.auth_state, self.s.datadir.lock).clear(username)
         log.info("password reset: %s", username)
 

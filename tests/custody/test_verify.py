@@ -45,7 +45,7 @@ def test_worker_processes_find_what_one_process_finds(cs: CaseStore, monkeypatch
         (n - 4, None, chain.MSG_LINK.format(p=n - 6)),
     ]
     assert (n, "JAS/1", chain.MSG_HASH) in [(p.seq, p.exhibit, p.message) for p in one.problems]
-    monkeypatch.setattr(verify, "CHUNK", 1 << 15)
+    monkeypatch.undo()
     assert verify.verify_chain(path, cs.key).tree_root == one.tree_root
 
 
@@ -151,3 +151,15 @@ def test_export_tree_matches_and_the_log_only_grew(cs: CaseStore, capsys: Any, m
 def tool_message_earlier(size: int) -> str:
     return (f"the first {size} entries are not those of the earlier log (Merkle root differs): "
             "entries were changed, removed or reordered since")
+
+
+def test_an_administrator_resetting_their_own_password_signs_on_with_the_new_key(cs: CaseStore) -> None:
+    admin = cs.store.sign_in("admin")
+    try:
+        Accounts(admin).reset_password("admin", "a-brand-new-admin-pass")
+        Accounts(admin).set_role("bpatel", "supervisor")  # signed after the reset, in the same session
+    finally:
+        admin.close()
+    result = verify.verify_chain(cs.store.datadir.database, cs.key)
+    assert result.problems == []
+    assert len(result.registry.keys["admin"]) == 2
