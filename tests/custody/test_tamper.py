@@ -170,3 +170,19 @@ def test_replaced_vault_object(cs: CaseStore, capsys: Any, monkeypatch: Any, tmp
     shutil.copy2(other, target)
     problems = both(capsys, monkeypatch, cs.store, tmp_path)
     assert problems and all(p["exhibit"] == "JAS/1" and p["case"] == CASE for p in problems)
+
+
+def test_restored_older_copy_of_database_and_key_slots_is_caught_by_the_keyring(
+        cs: CaseStore, capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    files = [cs.store.datadir.database, cs.store.datadir.keyslots]
+    for f in files:
+        shutil.copy2(f, tmp_path / f.name)
+    s = cs.store.sign_in("jsmith")
+    Custody(s).transfer(CASE, "JAS/2", "sgt", "handed over")
+    s.close()
+    for f in files:
+        shutil.copy2(tmp_path / f.name, f)
+    Path(f"{files[0]}-wal").unlink(missing_ok=True)
+    Path(f"{files[0]}-shm").unlink(missing_ok=True)
+    problems = messages(both(capsys, monkeypatch, cs.store, tmp_path))
+    assert len(problems) == 1 and problems[0][2].startswith("the OS keyring records entry")
