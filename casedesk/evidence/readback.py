@@ -29,6 +29,21 @@ class ReadResult:
     digests: dict[str, str]
 
 
+class SinkError(Exception):
+    """Writing the decrypted bytes out failed (the destination, not the vault)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+def _feed(sink: Callable[[memoryview], None], view: memoryview) -> None:
+    try:
+        sink(view)
+    except OSError as exc:
+        raise SinkError(exc) from exc
+
+
 class ObjectProblem(Exception):
     """An object that cannot be read back as registered; ``kind`` as in the verify report."""
 
@@ -50,7 +65,7 @@ def read_object(
     """Decrypt object ``name`` completely, hashing it and passing each chunk to ``sink``.
 
     Raises ``ObjectProblem`` (missing object, failed authentication,
-    unreadable object) and ``Cancelled``; size and digests are compared by
+    unreadable object), ``SinkError`` (``sink`` failed) and ``Cancelled``; size and digests are compared by
     the caller (``mismatches``).
     """
     algorithms = [PRIMARY, *[a for a in algorithms if a != PRIMARY]]
@@ -69,13 +84,13 @@ def read_object(
                     hashers.submit(view, ticket)
                     try:
                         if sink is not None:
-                            sink(view)
+                            _feed(sink, view)
                     finally:
                         ticket.release()
                 else:
                     hashers.update(view)
                     if sink is not None:
-                        sink(view)
+                        _feed(sink, view)
                 size += len(view)
                 if on_bytes is not None:
                     on_bytes(len(view))
@@ -176,5 +191,7 @@ def open_verified(vault: Vault, name: str, size: int, sha256: str, label: str,
     return io.BufferedReader(raw, buffer_size=CHUNK_SIZE)
 
 
-__all__ = ["ObjectProblem", "ReadResult", "VerifiedReader", "mismatches", "open_verified", "read_object"]
+__all__ = [
+    "ObjectProblem", "ReadResult", "SinkError", "VerifiedReader", "mismatches", "open_verified", "read_object",
+]
 

@@ -42,7 +42,7 @@ from casedesk.errors import Cancelled, IntegrityError, NotFound, StoreError, Usa
 from casedesk.evidence import references
 from casedesk.evidence.objectformat import write_all
 from casedesk.evidence.pipeline import Ingester, StoredFile
-from casedesk.evidence.readback import ObjectProblem, mismatches, open_verified, read_object
+from casedesk.evidence.readback import ObjectProblem, SinkError, mismatches, open_verified, read_object
 from casedesk.evidence.sources import SkippedItem, collect
 from casedesk.evidence.vault import CleanupReport, Vault, clean_up
 from casedesk.fsutil import fsync_dir
@@ -535,6 +535,8 @@ class Evidence:
         except ObjectProblem as exc:
             raise IntegrityError(f"exhibit {label}: {exc.kind}: {exc.detail}; nothing was written at {target}") \
                 from None
+        except SinkError as exc:
+            raise UsageError(f"cannot write {target}: {exc}; nothing was written there") from None
         except BaseException:
             if linked:
                 target.unlink(missing_ok=True)

@@ -170,3 +170,25 @@ def test_extract_refuses_to_overwrite_and_into_folders(store: Store, tmp_path: P
         extracted = entries(ev, "exhibit.extracted")
     assert len(extracted) == 1 and json.loads(extracted[0].data)["destination"] == str(out / "photo.jpg")
     assert extracted[0].sha256 == sha
+
+
+def test_extract_to_a_full_disk_says_so_and_leaves_nothing(store: Store, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import casedesk.services.evidence as service
+
+    src = write(tmp_path / "in.bin", b"x" * 5000)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full(fd: int, data: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with evidence_for(store) as ev:
+        ev.ingest(CASE, [src], META)
+        monkeypatch.setattr(service, "write_all", full)
+        with pytest.raises(UsageError, match=r"cannot write .*No space left on device"):
+            ev.extract(CASE, "JAS/1", out / "copy.bin")
+        assert list(out.iterdir()) == []
+        assert ev.verify(CASE) == []  # a full destination is not an integrity problem
