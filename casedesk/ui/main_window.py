@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from casedesk import __version__
 from casedesk.security.roles import Permission
+from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
 from casedesk.ui import errors, window_state
 from casedesk.ui.icons import app_icon, icon
@@ -47,6 +50,7 @@ class MainWindow(QMainWindow):
         self.case_ref: str | None = None
         self._signing_out = False
         self.dialog: Any = None
+        self.extracted: Path | None = None
         self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -76,7 +80,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         if session.can(Permission.CASE_CONTENT):
-            for act in (self.act_transfer, self.act_check_out, self.act_return):
+            for act in (self.act_transfer, self.act_check_out, self.act_return, self.act_extract):
                 button = QToolButton()
                 button.setDefaultAction(act)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -153,6 +157,12 @@ class MainWindow(QMainWindow):
                                "Lend the selected exhibit, e.g. to a forensic lab")
         self.act_return = a("&Return exhibit…", "return", lambda: self.move_exhibit("return"), None,
                             "Record that the selected checked-out exhibit came back")
+        self.act_extract = a("E&xtract exhibit…", "document", self.extract_exhibit, None,
+                             "Write the selected exhibit's original bytes to a folder (checked and recorded)")
+        self.act_withdraw = a("&Withdraw exhibit…", "close-case", self.withdraw_exhibit, None,
+                              "Take the selected exhibit out of the register (kept in the vault and log)")
+        self.act_sensitive = a("Change &sensitivity…", "lock", self.change_sensitivity, None,
+                               "Mark the selected exhibit sensitive (MG6D) or not")
         self.act_verify = a("&Verify…", "verify", self.verify, "Ctrl+Shift+V",
                             "Verify the custody log and the exhibits of the open case")
         self.act_password = a("Change &password…", "password", self.change_password, None,
@@ -186,6 +196,10 @@ class MainWindow(QMainWindow):
             custody_menu.addAction(act)
         custody_menu.addSeparator()
         custody_menu.addAction(self.act_verify)
+        exhibit_menu = bar.addMenu("E&xhibit")
+        for act in (self.act_extract, self.act_sensitive, self.act_withdraw):
+            exhibit_menu.addAction(act)
+        exhibit_menu.menuAction().setVisible(self.session.can(Permission.CASE_CONTENT))
         admin_menu = bar.addMenu("&Administration")
         admin_menu.addAction(self.act_users)
         admin_menu.addAction(self.act_settings)
@@ -259,6 +273,11 @@ class MainWindow(QMainWindow):
         self.act_transfer.setEnabled(e is not None and bool(movable) and not e.checked_out)
         self.act_check_out.setEnabled(e is not None and bool(movable) and not e.checked_out)
         self.act_return.setEnabled(e is not None and e.checked_out)
+        case_open = self.case_ref is not None and self.cases.current_status() == "open"
+        self.act_extract.setEnabled(e is not None and s.can(Permission.EVIDENCE_EXTRACT))
+        self.act_withdraw.setEnabled(e is not None and case_open and e.status == "active"
+                                     and s.can(Permission.EVIDENCE_WITHDRAW))
+        self.act_sensitive.setEnabled(e is not None and case_open and s.can(Permission.EVIDENCE_SENSITIVITY))
         for act in (self.act_transfer, self.act_check_out, self.act_return):
             if not s.can(Permission.CASE_CONTENT):
                 act.setVisible(False)
@@ -348,6 +367,47 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.session, self.case_ref, self)
         dialog.accepted.connect(lambda: self._case_changed(""))
         self._open(dialog)
+
+    def extract_exhibit(self) -> None:
+        exhibit = self.exhibits.current() if "exhibits" in self.case_tabs else None
+        if exhibit is None or self.case_ref is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, f"Extract {exhibit.reference} into folder")
+        if not folder:
+            return
+        evidence, case_ref, reference = Evidence(self.session), self.case_ref, exhibit.reference
+        self.statusBar().showMessage(f"Extracting {reference}…")
+
+        def done(path: Any) -> None:
+            self.extracted = Path(path)
+            self.statusBar().showMessage(f"{reference} extracted to {path} (hash checked, recorded in the log)",
+                                         10_000)
+            self._case_changed("")
+
+        def failed(exc: BaseException) -> None:
+            self.statusBar().clearMessage()
+            errors.show_error(self, exc, "Extract")
+
+        self.runner.submit("extract", lambda progress, cancel: evidence.extract(
+            case_ref, reference, Path(folder), progress, cancel), on_success=done, on_failure=failed)
+
+    def _exhibit_dialog(self, kind: Any) -> None:
+        exhibit = self.exhibits.current() if "exhibits" in self.case_tabs else None
+        if exhibit is None or self.case_ref is None:
+            return
+        dialog = kind(self.session, self.case_ref, exhibit, self)
+        dialog.accepted.connect(lambda: self._case_changed(""))
+        self._open(dialog)
+
+    def withdraw_exhibit(self) -> None:
+        from casedesk.ui.dialogs.exhibit_state import WithdrawDialog
+
+        self._exhibit_dialog(WithdrawDialog)
+
+    def change_sensitivity(self) -> None:
+        from casedesk.ui.dialogs.exhibit_state import SensitivityDialog
+
+        self._exhibit_dialog(SensitivityDialog)
 
     def verify(self) -> None:
         from casedesk.ui.dialogs.verify import VerifyDialog

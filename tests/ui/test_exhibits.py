@@ -127,3 +127,47 @@ def test_image_preview_and_warnings(qtbot: QtBot, store: Store, tmp_path: Path) 
     qtbot.waitUntil(lambda: tab.detail.preview.kind == "image", timeout=TIMEOUT)
     assert not tab.detail.preview.image.pixmap.isNull()
     close_all(controller)
+
+
+def test_extract_mark_sensitive_and_withdraw(qtbot: QtBot, store: Store, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from casedesk.ui.dialogs.exhibit_state import SensitivityDialog, WithdrawDialog
+
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "sms.txt").write_text("meet at 10\n")
+    dialog = ingest_by_drop(qtbot, window, [source / "sms.txt"], "Text messages from the seller's phone")
+    assert dialog.location.text() == ""
+    click(qtbot, dialog.close_button)
+    tab = window.exhibits
+    qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 1, timeout=TIMEOUT)
+    tab.view.selectRow(0)
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))  # the user picks a folder
+    window.act_extract.trigger()
+    qtbot.waitUntil(lambda: (out / "sms.txt").exists() and window.extracted is not None, timeout=TIMEOUT)
+    assert (out / "sms.txt").read_text() == "meet at 10\n"
+
+    qtbot.waitUntil(lambda: window.act_sensitive.isEnabled(), timeout=TIMEOUT)
+    window.act_sensitive.trigger()
+    sens = wait_for_window(qtbot, SensitivityDialog)
+    type_into(qtbot, sens.reason, "names a confidential source")
+    click(qtbot, sens.ok_button)
+    qtbot.waitUntil(lambda: tab.current() is not None and tab.current().sensitive, timeout=TIMEOUT)
+
+    window.act_withdraw.trigger()
+    withdraw = wait_for_window(qtbot, WithdrawDialog)
+    click(qtbot, withdraw.ok_button)
+    assert "reason" in withdraw.message.text()
+    type_into(qtbot, withdraw.reason, "produced in error")
+    click(qtbot, withdraw.ok_button)
+    qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 0, timeout=TIMEOUT)
+    click(qtbot, tab.withdrawn)
+    qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 1, timeout=TIMEOUT)
+    assert tab.model.exhibit(0).status == "withdrawn"
+    close_all(controller)

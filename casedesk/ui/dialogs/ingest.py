@@ -32,7 +32,7 @@ from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
-from casedesk.ui import errors, formatting
+from casedesk.ui import errors, formatting, window_state
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import Job, JobRunner
@@ -98,6 +98,7 @@ class IngestDialog(QDialog):
         self.location = QLineEdit()
         self.location.setObjectName("location")
         self.location.setPlaceholderText("where it was seized or received")
+        self.location.setText(str(window_state.settings().value("ingest/location", "") or ""))
         self.seal = QLineEdit()
         self.seal.setObjectName("seal")
         self.seal.setPlaceholderText("evidence bag or seal number")
@@ -215,6 +216,7 @@ class IngestDialog(QDialog):
             self.message.error("Add at least one file or folder (or drop them onto the exhibit list).")
             return
         meta = self.metadata()
+        window_state.settings().setValue("ingest/location", meta.location)  # the next ingest starts from it
         evidence = Evidence(self.session)
         case_ref = self.case_ref
         self.message.clear_message()

@@ -105,6 +105,10 @@ class CaseListPanel(QWidget):
             return None
         return self.model.case_at(self.proxy.mapToSource(rows[0]).row()).reference
 
+    def current_status(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.case_at(self.proxy.mapToSource(rows[0]).row()).status if rows else None
+
     def refresh(self, select: str | None = None) -> None:
         keep = select or self.current()
         try:

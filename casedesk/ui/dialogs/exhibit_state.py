@@ -1,0 +1,54 @@
+"""Changes to one exhibit's standing: withdraw it, or change its sensitivity. A reason is always required."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from casedesk.services.evidence import Evidence
+from casedesk.services.session import Session
+from casedesk.ui.dialogs.base import FormDialog
+
+
+class _ReasonDialog(FormDialog):
+    def __init__(self, title: str, ok: str, text: str, placeholder: str, session: Session, case_ref: str,
+                 exhibit: Any, parent: QWidget | None = None) -> None:
+        super().__init__(title, ok, parent)
+        self.session = session
+        self.case_ref = case_ref
+        self.exhibit = exhibit
+        intro = QLabel(f"<b>{exhibit.reference}</b> — {exhibit.description}<br>{text}")
+        intro.setWordWrap(True)
+        self.form.addRow(intro)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText(placeholder)
+        self.reason.setToolTip("Recorded in the signed custody log (required)")
+        self.form.addRow("&Reason:", self.reason)
+        self.reason.setFocus()
+
+
+class WithdrawDialog(_ReasonDialog):
+    def __init__(self, session: Session, case_ref: str, exhibit: Any, parent: QWidget | None = None) -> None:
+        super().__init__(f"Withdraw {exhibit.reference}", "&Withdraw",
+                         "A withdrawn exhibit leaves the register and never goes in a bundle; it stays in the "
+                         "vault and the custody log, and its number is never reused.",
+                         "e.g. duplicate of HF/2 produced in error", session, case_ref, exhibit, parent)
+
+    def perform(self) -> None:
+        Evidence(self.session).withdraw(self.case_ref, self.exhibit.reference, self.reason.text())
+
+
+class SensitivityDialog(_ReasonDialog):
+    def __init__(self, session: Session, case_ref: str, exhibit: Any, parent: QWidget | None = None) -> None:
+        self.make_sensitive = not exhibit.sensitive
+        what = ("Mark as sensitive (MG6D): left out of bundles unless chosen explicitly."
+                if self.make_sensitive else "Mark as not sensitive: it goes in bundles by default.")
+        super().__init__(f"Sensitivity of {exhibit.reference}",
+                         "&Mark sensitive" if self.make_sensitive else "&Mark not sensitive", what,
+                         "e.g. identifies a confidential source", session, case_ref, exhibit, parent)
+
+    def perform(self) -> None:
+        Evidence(self.session).set_sensitive(self.case_ref, self.exhibit.reference, self.make_sensitive,
+                                             self.reason.text())
