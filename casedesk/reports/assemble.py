@@ -15,7 +15,9 @@ order, and the only time in the file is the export time given.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -42,6 +44,8 @@ from casedesk.timeutil import iso_utc, to_utc
 
 log = logging.getLogger("casedesk.reports")
 
+WORK_PREFIX = ".casedesk-bundle-"
+_WORK_RE = re.compile(r"\.casedesk-bundle-(\d+)-\w+")
 MANIFEST_NAME = "CaseDesk-manifest.json"
 MANIFEST_FORMAT = "casedesk-bundle-manifest/1"
 FILES_KEY = Name("/CaseDeskFiles")
@@ -125,12 +129,40 @@ def build_bundle(
 ) -> BuildResult:
     """Write the bundle for ``spec`` to ``out_path`` (overwritten). Temporary files live beside it."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".casedesk-bundle-", dir=out_path.parent))
+    remove_stale_work(out_path.parent)
+    # The work folder holds plain copies of originals; its name carries our process id so that
+    # the next build in this folder can remove it if this process is killed.
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=out_path.parent))
     try:
         return _Build(spec, open_original, work, progress, cancel, text_page_cap, batch_sources,
                       chunk_pages).run(out_path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_work(folder: Path) -> int:
+    """Remove work folders that builds killed before they could clean up left in ``folder``."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            m = _WORK_RE.fullmatch(entry.name)
+            if m is None or not entry.is_dir() or entry.is_symlink() or process_alive(int(m.group(1))):
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+    if removed:
+        log.info("removed %d work folder(s) left by interrupted bundle builds", removed)
+    return removed
 
 
 class _Build:

@@ -20,9 +20,11 @@ The export:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,7 +39,7 @@ from casedesk.evidence import references
 from casedesk.fsutil import fsync_dir
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import manifest as M
-from casedesk.reports.assemble import build_bundle
+from casedesk.reports.assemble import build_bundle, process_alive
 from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo
 from casedesk.security.roles import Permission
 from casedesk.services.cases import Cases
@@ -48,6 +50,8 @@ from casedesk.store.models import CustodyEntry, User
 from casedesk.timeutil import iso_utc, to_utc, utc_now
 
 log = logging.getLogger("casedesk.bundles")
+
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})  # the output folder cannot take the bundle
 
 EXPORTED = "bundle.exported"
 # Entries that change nothing a bundle shows: a reproduction at an earlier --at is still faithful after them.
@@ -259,19 +263,28 @@ class Bundles:
                 yield stream
 
         pid = os.getpid()
+        _remove_stale_temporaries(out)
         tmp_pdf = out.with_name(f".{out.name}.tmp-{pid}")
         tmp_sum = out.with_name(f".{out.name}.sha256.tmp-{pid}")
         tmp_manifest = out.with_name(f".{out.name}.manifest.tmp-{pid}")
         temps = (tmp_pdf, tmp_sum, tmp_manifest)
         try:
-            built = build_bundle(spec, open_original, tmp_pdf, progress=progress, cancel=cancel)
-            sha256 = M.file_sha256(tmp_pdf)
-            size = tmp_pdf.stat().st_size
-            full = M.full_manifest(built.manifest, out.name, sha256, size)
-            manifest_data = M.manifest_bytes(full)
-            _durable(tmp_sum, M.sidecar_text(sha256, out.name).encode())
-            _durable(tmp_manifest, manifest_data)
-            _durable_existing(tmp_pdf)
+            try:
+                built = build_bundle(spec, open_original, tmp_pdf, progress=progress, cancel=cancel)
+                sha256 = M.file_sha256(tmp_pdf)
+                size = tmp_pdf.stat().st_size
+                full = M.full_manifest(built.manifest, out.name, sha256, size)
+                manifest_data = M.manifest_bytes(full)
+                _durable(tmp_sum, M.sidecar_text(sha256, out.name).encode())
+                _durable(tmp_manifest, manifest_data)
+                _durable_existing(tmp_pdf)
+            except OSError as exc:
+                if exc.errno not in _NO_ROOM:
+                    raise
+                raise UsageError(
+                    f"cannot write the bundle in {out.parent}: {(exc.strerror or 'write failed').lower()}; "
+                    "free some space or choose another folder with -o. Nothing was exported"
+                ) from None
             if cancel is not None:
                 cancel.check()
             with self.s.write() as db:
@@ -302,6 +315,16 @@ class Bundles:
             manifest_path=M.manifest_path(out), sidecar_path=M.sidecar_path(out), head_seq=head_seq,
             head_hash=head_hash, marking=chosen, at=when, recorded_as=recorded,
         )
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Partial files that an export to ``out`` killed before its clean-up left beside it."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}(?:\.sha256|\.manifest)?\.tmp-(\d+)")
+    with contextlib.suppress(OSError):
+        for entry in out.parent.iterdir():
+            m = pattern.fullmatch(entry.name)
+            if m is not None and entry.is_file() and not process_alive(int(m.group(1))):
+                entry.unlink(missing_ok=True)
 
 
 def _case_detail(session: Session, ref: str) -> tuple[str, list[str], str, str]:
