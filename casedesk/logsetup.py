@@ -15,6 +15,14 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _installed: dict[str, logging.Handler] = {}
 
 
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """A log file that fails quietly: on a full or read-only disk the one-line error the user needs
+    must not be buried under logging's own tracebacks on stderr."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        return None
+
+
 def log_file(log_dir: Path) -> Path:
     return log_dir / "casedesk.log"
 
@@ -27,9 +35,7 @@ def install_file_log(log_dir: Path) -> Path:
         return path
     try:
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-        )
+        handler: logging.Handler = _LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         return path
     handler.setFormatter(logging.Formatter(LOG_FORMAT))

@@ -119,12 +119,14 @@ class KeySlotFile:
         try:
             body = json.loads(raw.decode("utf-8"))
             checksum = body.pop("checksum")
-            if body.get("format") != FORMAT:
-                raise KeySlotError(
-                    f"key slots file {path} has unknown format {body.get('format')!r}"
-                )
+            # The checksum first: a damaged file must not pass for a newer format.
             if not hmac.compare_digest(str(checksum), cls._checksum(body)):
                 raise ValueError("checksum")
+            if body.get("format") != FORMAT:
+                raise KeySlotError(
+                    f"key slots file {path} has unknown format {body.get('format')!r}: it was written by "
+                    "a newer CaseDesk; upgrade CaseDesk"
+                )
             slots = body["slots"]
             if not isinstance(slots, dict):
                 raise ValueError("slots")

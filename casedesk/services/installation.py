@@ -147,6 +147,12 @@ class Installation:
             raise StoreError(
                 f"{self.datadir.database} is missing: restore casedesk.db from backup"
             )
+        if self.datadir.database.stat().st_size == 0:
+            # SQLite would take an empty file for a new database and build a fresh schema in it.
+            raise StoreError(
+                f"{self.datadir.database} is empty (0 bytes), for example after a power failure: restore "
+                "casedesk.db from backup, then run `casedesk verify` to see what was lost since"
+            )
         self.datadir.check_writable()  # sign-in records a custody entry
         if username in slots.disabled:
             raise AuthenticationError(f"account {username} is disabled; ask an administrator")
@@ -181,7 +187,6 @@ class Installation:
             check_key(engine, self.datadir.database)
             with file_lock(self.datadir.lock):
                 backup = migrate(engine, self.datadir.database, self.datadir.backups)
-            clean_up_vault(self.datadir, engine)  # leftovers of an interrupted ingest
             if backup is not None:
                 log.info("schema migrated; pre-migration copy at %s", backup)
             with read_session(engine) as db:
@@ -190,6 +195,9 @@ class Installation:
                     raise StoreError(
                         f"{self.datadir.database} belongs to another installation than keyslots.json"
                     )
+            # Only against this installation's own register: another store's would call every object an orphan.
+            clean_up_vault(self.datadir, engine)  # leftovers of an interrupted ingest
+            with read_session(engine) as db:
                 user = db.scalar(select(User).where(User.username == username))
                 if user is None:
                     raise AuthenticationError(f"no account named {username} in this store")

@@ -39,7 +39,15 @@ def make_engine(path: Path, db_key: bytes) -> Engine:
     if not path.exists():  # created private; SQLite gives -wal/-shm the same mode
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     url = URL.create("sqlite+pysqlcipher", password=f"x'{db_key.hex()}'", database=str(path))
-    engine = create_engine(url, poolclass=SingletonThreadPool, pool_size=16)
+    # hide_parameters: an error's text (which reaches the log) must never carry the values of a
+    # statement: descriptions, notes and summaries are case content.
+    engine = create_engine(url, poolclass=SingletonThreadPool, pool_size=16, hide_parameters=True)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        problem = store_problem(context.original_exception, path)
+        if problem is not None:
+            raise problem from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -58,16 +66,41 @@ def make_engine(path: Path, db_key: bytes) -> Engine:
     return engine
 
 
+class DamagedStore(StoreError):
+    """The database file cannot be read as a database (cut short, overwritten, or not ours)."""
+
+
+def store_problem(exc: BaseException, path: Path) -> StoreError | None:
+    """The condition of the world behind an SQLite error, worded for a detective; None for a bug."""
+    text = str(exc).lower()
+    if "database or disk is full" in text:
+        return StoreError(
+            f"the disk holding {path.parent} is full: nothing was recorded; free some space and try again"
+        )
+    if "malformed" in text or "not a database" in text or "error decrypting" in text:
+        return DamagedStore(
+            f"{path} is damaged ({text}), for example cut short by a power failure: restore casedesk.db "
+            "from backup, then run `casedesk verify` to see what was lost since"
+        )
+    if "disk i/o error" in text:
+        return StoreError(f"cannot read or write {path} (disk I/O error): the disk may be full or failing; "
+                          "free some space or check the disk, then try again")
+    if "readonly database" in text or "read-only" in text:
+        return StoreError(f"cannot write to {path}: the file or its folder is read-only")
+    return None
+
+
 def check_key(engine: Engine, path: Path) -> None:
     """Fail with a clear message when the file is not a CaseDesk store or the key is wrong."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
-    except (DatabaseError, OperationalError):
+    except (DatabaseError, OperationalError, DamagedStore):  # a full disk or an I/O error says so itself
         engine.dispose()
         raise StoreError(
-            f"{path} is not a CaseDesk store, or it does not belong to these key slots "
-            "(the database cannot be decrypted)"
+            f"{path} cannot be decrypted with this installation's key: it is damaged (for example cut short "
+            "by a power failure), not a CaseDesk store, or another installation's database; restore "
+            "casedesk.db from backup"
         ) from None
 
 
