@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session as OrmSession
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from casedesk.custody import chain, encoding, export, headcheck, review
 from casedesk.custody.chain import Problem
 from casedesk.custody.log import current_head
 from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, verify_chain
-from casedesk.errors import IntegrityError, NotFound, PermissionDenied, UsageError
+from casedesk.errors import IntegrityError, NotFound, PermissionDenied, StoreError, UsageError
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
@@ -33,6 +34,8 @@ CORRECTED = "entry.corrected"
 VERIFIED = "verify.run"
 EXPORTED = "custody.exported"
 MAX_PARTY = 200
+DAMAGED = ("the database file is damaged: {what} cannot be read in full ({detail}); restore casedesk.db from "
+           "backup and verify again: the report then names what the backup lacks")
 
 __all__ = ["Custody", "EntryView", "Problem", "VerifyReport"]
 
@@ -407,10 +410,18 @@ class Custody:
         """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault)."""
         with self.s.read() as db:
             scope, visible = self._scope(db, case_ref)
-        result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
-                              progress=progress, cancel=cancel)
+        damage = self.database_problems()
+        try:
+            result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
+                                  progress=progress, cancel=cancel)
+        except (sqlcipher.DatabaseError, StoreError) as exc:
+            damage.append(Problem(None, None, DAMAGED.format(what="the custody log", detail=str(exc).lower())))
+            log.error("verify: the database file is damaged; %d problem(s)", len(damage))
+            return VerifyReport(ok=False, problems=damage, entries_checked=0, signatures_checked=0,
+                                exhibits_checked=0, head_seq=0, head_hash=None, tree_size=0, tree_root="",
+                                case_ref=scope)
         heads, problems = self.outside_heads()
-        problems = [*result.problems,
+        problems = [*damage, *result.problems,
                     *head_problems(self.s.datadir.database, self.s.keys.database, heads, result.last_seq),
                     *problems]
         with self.s.read() as db:
@@ -425,7 +436,7 @@ class Custody:
             head_seq=result.last_seq, head_hash=result.last_hash, tree_size=result.tree_size,
             tree_root=result.tree_root, case_ref=scope, outside_heads=heads,
         )
-        if not self.s.integrity_alerts:
+        if not self.s.integrity_alerts and not damage:
             with self.s.write() as db:
                 entry = self.s.record(
                     db, VERIFIED, case_ref=scope, text=report.summary(),
@@ -438,6 +449,26 @@ class Custody:
         log.info("verify: scope %s, %d entries, %d exhibits, %d problems",
                  scope or "installation", report.entries_checked, report.exhibits_checked, len(problems))
         return report
+
+    def database_problems(self) -> list[Problem]:
+        """SQLite's page check of every table and index but the custody log's (which ``verify`` reads whole).
+
+        A page lost to a power failure in, say, the notes would otherwise go unnoticed until read.
+        """
+        problems: list[Problem] = []
+        with self.s.engine.connect() as conn:
+            tables = [str(name) for (name,) in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'custody_entries' ORDER BY name")]
+            for table in tables:
+                try:
+                    rows = [str(row[0]) for row in conn.exec_driver_sql(f'PRAGMA quick_check("{table}")')]
+                except StoreError as exc:
+                    rows = [str(exc)]
+                if rows != ["ok"]:
+                    detail = " ".join(rows[0].replace("*** in database main ***", "").split())
+                    problems.append(Problem(None, None, DAMAGED.format(what=f"table {table}", detail=detail)))
+        return problems
 
     # --- export ----------------------------------------------------------------
     def export_log(self, case_ref: str | None, dest: Path, progress: Progress = no_progress,
