@@ -498,7 +498,8 @@ class Evidence:
             raise UsageError(f"{target} already exists; CaseDesk never overwrites: choose another path")
         if not target.parent.is_dir():
             raise UsageError(f"folder {target.parent} does not exist")
-        tmp = target.parent / f".{target.name}.casedesk-{uuid.uuid4().hex[:12]}.partial"
+        # Not derived from the target's name: a seized file's name may already be the longest the system allows.
+        tmp = target.parent / f".casedesk-extract-{uuid.uuid4().hex[:12]}.partial"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         except OSError as exc:
