@@ -15,6 +15,7 @@ from typing import Any
 
 from casedesk.datadir import DataDir, resolve
 from casedesk.errors import UsageError
+from casedesk.reports.text import visible
 from casedesk.services.installation import Installation
 from casedesk.services.session import Session
 from casedesk.timeutil import iso_utc
@@ -51,6 +52,13 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
+
+
+def one_line(text: str) -> str:
+    """Outside text (a file name, a path) on one line: control, direction-override and invisible
+    characters shown as ``[U+XXXX]``, so a seized file's name can neither drive the terminal
+    (escape sequences), pose as another name (``invoice<U+202E>fdp.exe``) nor forge lines."""
+    return visible(text)
 
 
 class Context:
@@ -93,7 +101,9 @@ class Context:
             return
         if text is None:
             return
-        print(text if isinstance(text, str) else "\n".join(text))
+        # Line breaks stay (a summary has paragraphs); escape sequences and direction overrides never reach
+        # the terminal.
+        print(visible(text if isinstance(text, str) else "\n".join(text), keep="\n"))
 
     def warn(self, message: str) -> None:
-        print(f"casedesk: warning: {message}", file=sys.stderr)
+        print(f"casedesk: warning: {one_line(message)}", file=sys.stderr)

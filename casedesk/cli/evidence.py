@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from casedesk.cli.context import Context
+from casedesk.cli.context import Context, one_line
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
 from casedesk.progress import CancelToken
@@ -99,7 +99,7 @@ def human_size(size: int) -> str:
 
 def _line(e: ExhibitView) -> str:
     dup = f"  (duplicate of {e.duplicate_of})" if e.duplicate_of else ""
-    return f"{e.reference:<8} {e.sha256}  {e.mime_type:<28} {human_size(e.size):>10}  {e.relative_path}{dup}"
+    return f"{e.reference:<8} {e.sha256}  {e.mime_type:<28} {human_size(e.size):>10}  {one_line(e.relative_path)}{dup}"
 
 
 def parse_seized_at(text: str | None) -> datetime | None:
@@ -132,10 +132,10 @@ def cmd_ingest(ctx: Context) -> int:
     finally:
         bar.finish()
     for e in summary.warnings:
-        ctx.warn(f"{e.reference} {e.relative_path}: {e.type_warning}")
+        ctx.warn(f"{e.reference} {one_line(e.relative_path)}: {e.type_warning}")
     lines = [_line(e) for e in summary.ingested]
     if summary.skipped:
-        lines += ["", "Skipped:"] + [f"  {s.path}: {s.reason}" for s in summary.skipped]
+        lines += ["", "Skipped:"] + [f"  {one_line(s.path)}: {s.reason}" for s in summary.skipped]
     total = sum(e.size for e in summary.ingested)
     lines += ["", f"Ingested {len(summary.ingested)} exhibit(s), {human_size(total)}; "
               f"{len(summary.duplicates)} duplicate(s) of earlier exhibits; {len(summary.skipped)} skipped"
@@ -160,7 +160,8 @@ def cmd_extract(ctx: Context) -> int:
     view = evidence.show(a.reference, a.exhibit)
     ctx.emit({"case": view.case_ref, "exhibit": view.reference, "path": str(path), "sha256": view.sha256,
               "size": view.size},
-             f"Extracted {view.reference} to {path} ({human_size(view.size)}, SHA-256 {view.sha256} verified).")
+             f"Extracted {view.reference} to {one_line(str(path))} ({human_size(view.size)}, SHA-256 {view.sha256} "
+             "verified).")
     return 0
 
 
@@ -190,8 +191,8 @@ def cmd_show(ctx: Context) -> int:
            if e.seized_at and e.seized_offset and e.seized_offset != uk_offset(e.seized_at) else ""),
         f"Seized location:    {e.seized_location or '-'}",
         f"Seal / bag:         {e.seal or '-'}",
-        f"Original name:      {e.original_name}",
-        f"Relative path:      {e.relative_path}",
+        f"Original name:      {one_line(e.original_name)}",
+        f"Relative path:      {one_line(e.relative_path)}",
         f"Size:               {e.size} bytes ({human_size(e.size)})",
         f"Type:               {e.mime_type}: {e.type_description}",
     ]

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from casedesk import __version__
-from casedesk.cli.context import Context
+from casedesk.cli.context import Context, one_line
 from casedesk.errors import CaseDeskError
 from casedesk.logsetup import install_file_log, log_file
 
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = args.func(ctx)
         return int(result or 0)
     except CaseDeskError as exc:
-        print(f"casedesk: error: {exc}", file=sys.stderr)
+        print(f"casedesk: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("casedesk: interrupted", file=sys.stderr)
