@@ -30,7 +30,7 @@ from casedesk.progress import CancelToken, Progress, no_progress
 log = logging.getLogger("casedesk.custody.verify")
 
 CHUNK = 1 << 13  # entries per block: a power of two, so full blocks are Merkle subtrees
-PARALLEL_MIN = 60_000  # below this many entries, one process is faster than starting workers
+PARALLEL_MIN = 100_000  # below this many entries, one process is faster than starting workers
 
 _COLUMNS = ", ".join(encoding.ROW_COLUMNS)
 _SELECT_RANGE = f"SELECT {_COLUMNS} FROM custody_entries WHERE seq >= ? AND seq < ? ORDER BY seq"
