@@ -10,7 +10,6 @@ of a Python ``lessThan`` called a million times), and the proxy delegates its
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,9 +30,12 @@ BATCH = 256
 EXHIBIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _natural(reference: str) -> tuple[Any, ...]:
-    """``JAS/2`` before ``JAS/10``."""
-    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", reference))
+def _natural(reference: str) -> tuple[str, int, str]:
+    """``JAS/2`` before ``JAS/10`` (cheap: sorting 20,000 references is on the path to showing them)."""
+    head, sep, tail = reference.rpartition("/")
+    if sep and tail.isdigit():
+        return head.lower(), int(tail), ""
+    return reference.lower(), -1, reference
 
 
 def _type(e: Any) -> str:
