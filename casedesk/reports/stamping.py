@@ -98,7 +98,8 @@ def place_pdf(source: Path, target: Path, reference: str) -> Placed:
             )
             scale, content = _placed_content(placement, box)
             new.Contents = Stream(out, content)
-            shown = "" if scale >= 0.995 else f", shown at {round(scale * 100)}%"
+            percent = round(scale * 100)
+            shown = "" if scale >= 0.995 else f", shown at {percent}%" if percent else ", shown at less than 1%"
             captions.append(f"Exhibit {reference} - original page {number} of {count}{shown}")
         warnings = len(src.get_warnings())
         out.save(target, deterministic_id=True, compress_streams=True,
