@@ -410,7 +410,7 @@ class Custody:
         """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault)."""
         with self.s.read() as db:
             scope, visible = self._scope(db, case_ref)
-        damage = self.database_problems()
+        damage = self._database_problems()
         try:
             result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
                                   progress=progress, cancel=cancel)
@@ -450,7 +450,7 @@ class Custody:
                  scope or "installation", report.entries_checked, report.exhibits_checked, len(problems))
         return report
 
-    def database_problems(self) -> list[Problem]:
+    def _database_problems(self) -> list[Problem]:
         """SQLite's page check of every table and index but the custody log's (which ``verify`` reads whole).
 
         A page lost to a power failure in, say, the notes would otherwise go unnoticed until read.
