@@ -55,7 +55,14 @@ def test_the_window_stays_responsive_during_a_large_ingest(qtbot: QtBot, store: 
     gaps = [b - a for a, b in pairwise(during)]
     assert finished - started > 0.3, "the ingest was too quick to say anything about responsiveness"
     assert len(during) >= (finished - started) / 0.1 - 1
-    assert max(gaps) < 0.1, f"the event loop stalled for {max(gaps) * 1000:.0f} ms"
+    # Nearly every tick within 100 ms. A design fault (work on the GUI thread, a lock held
+    # across the ingest) stalls for the whole ingest, seconds; on a shared 2-core machine the
+    # scheduler alone can delay one tick by a few hundred ms, so the strict single-tick bound
+    # applies in full mode only (make test-full, run on a quiet machine).
+    slow = sorted(gaps)[int(len(gaps) * 0.95)]
+    assert slow < 0.1, f"5% of event-loop ticks came later than {slow * 1000:.0f} ms"
+    worst = 0.1 if FULL else 1.0
+    assert max(gaps) < worst, f"the event loop stalled for {max(gaps) * 1000:.0f} ms"
     assert len(set(progress_seen)) > 3  # the bar moved, not just 0 then 100 %
     click(qtbot, dialog.close_button)
     close_all(controller)
