@@ -149,8 +149,10 @@ class Cases:
             members = sorted(
                 names[m.user_id] for m in db.scalars(select(CaseMember).where(CaseMember.case_id == case.id))
             )
+            # The MG5 summary tells the case: it is content, like the exhibits and notes (not for administrators).
+            summary = case.summary if self.s.can(Permission.CASE_CONTENT) else ""
             return CaseDetail(
-                **base.__dict__, summary=case.summary, created_by=names.get(case.created_by_id, "?"),
+                **base.__dict__, summary=summary, created_by=names.get(case.created_by_id, "?"),
                 closed_by=names.get(case.closed_by_id) if case.closed_by_id else None,
                 members=members, reviewed_up_to=reviewed_up_to(db, case.reference),
             )

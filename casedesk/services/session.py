@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session as OrmSession
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
-from casedesk.errors import IntegrityError, NotFound, PermissionDenied
+from casedesk.errors import AuthenticationError, IntegrityError, NotFound, PermissionDenied
 from casedesk.fsutil import file_lock
 from casedesk.security import device_secret
 from casedesk.security.keys import StoreKeys
@@ -104,6 +104,7 @@ class Session:
     def case(self, db: OrmSession, reference: str, permission: Permission = Permission.CASE_LIST) -> Case:
         """The case ``reference`` if it exists and this user may act on it."""
         self.require(permission)
+        self.check_account(db)
         case = db.scalar(select(Case).where(Case.reference == reference.strip()))
         if case is None:
             raise NotFound(f"no case with reference {reference!r}; `casedesk case list` shows the cases")
@@ -113,6 +114,19 @@ class Session:
                 "a supervisor can add you with `casedesk case member add`"
             )
         return case
+
+    def check_account(self, db: OrmSession) -> None:
+        """The account as it is now, not as it was at sign-in: an account disabled or given another
+        role meanwhile (by an administrator elsewhere) can do no more in this session."""
+        row = db.get(User, self.user.id)
+        if row is None or row.disabled:
+            raise AuthenticationError(
+                f"account {self.user.username} has been disabled since it signed in; ask an administrator"
+            )
+        if row.role != self.user.role.value:
+            raise PermissionDenied(
+                f"the role of {self.user.username} changed to {row.role} since signing in; sign in again"
+            )
 
     def user_by_name(self, db: OrmSession, username: str) -> User:
         user = db.scalar(select(User).where(User.username == username.strip()))
@@ -135,6 +149,7 @@ class Session:
                 + " Run `casedesk verify` and restore the latest database before continuing."
             )
         with write_session(self.engine) as db:
+            self.check_account(db)
             yield db
         try:
             self.advance_head()
