@@ -1,0 +1,519 @@
+"""Who may do what: every CLI command and every service-layer action, as every kind of user.
+
+``MATRIX`` below is the one table. It mirrors the README's "Who may do what"
+(the ``readme`` column names the README row each action falls under) and adds
+the actions the README leaves implicit (listing accounts, one's own password,
+settings shown). Each action is run from a fresh copy of the same case, once
+through the command line and once through the service layer, as:
+
+- ``jsmith``: detective, member and officer in charge of the case, custodian of its exhibits;
+- ``dcole``: detective, member of the case, neither officer in charge nor custodian;
+- ``bpatel``: detective, not a member;
+- ``sgt``: supervisor; ``admin``: administrator;
+- ``gone``: a member whose account was disabled: nothing at all.
+
+A ``Y`` must succeed, a ``-`` must be refused as a permission problem (exit 5,
+``PermissionDenied``). Tests at the end check that the table covers every
+command the CLI registers and every public method of every service.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casedesk.cli.main import build_parser
+from casedesk.errors import AuthenticationError, PermissionDenied
+from casedesk.logsetup import remove_file_logs
+from casedesk.reports.verify_bundle import verify_bundle
+from casedesk.security import keyslots
+from casedesk.services.accounts import Accounts
+from casedesk.services.bundles import Bundles
+from casedesk.services.cases import Cases
+from casedesk.services.custody import Custody
+from casedesk.services.evidence import Evidence, IngestMetadata
+from casedesk.services.session import Session
+from casedesk.services.settings import Settings
+from tests.conftest import use_file_keyring
+from tests.helpers.cli import run
+from tests.helpers.store import CASE, PASSWORDS, Store, copy_store
+
+ACTORS = ("jsmith", "dcole", "bpatel", "sgt", "admin")
+EXTRA_PASSWORDS = {"dcole": "colleague-password-1", "gone": "disabled-password-1"}
+ALL_PASSWORDS = {**PASSWORDS, **EXTRA_PASSWORDS}
+NEW_PASSWORD = "a-new-password-0417"
+
+
+@dataclass(frozen=True)
+class Action:
+    readme: str  # the README row it falls under
+    allowed: str  # one character per actor in ACTORS order: Y may, - may not
+    cli: tuple[str, ...] | None  # arguments; {placeholders} filled from the case
+    service: Callable[[Session, dict[str, Any]], Any] | None
+
+    def may(self, actor: str) -> bool:
+        return self.allowed.replace(" ", "")[ACTORS.index(actor)] == "Y"
+
+
+def _read(ev: Evidence, ref: str) -> bytes:
+    with ev.read_original(CASE, ref) as stream:
+        return stream.read()
+
+
+def _view(ev: Evidence, ref: str) -> bytes:
+    with ev.open_content(CASE, ref) as stream:
+        return stream.read()
+
+
+A = Action
+#                                                      jsmith dcole bpatel sgt admin
+MATRIX: dict[str, Action] = {
+    # --- accounts -------------------------------------------------------------------------------------------
+    "user add": A("add users ...", "- - - - Y", ("user", "add", "newbie", "--role", "detective", "--full-name",
+                                                  "New Officer"),
+                  lambda s, c: Accounts(s).add("newbie", "detective", "New Officer", "", NEW_PASSWORD)),
+    "user list": A("(not in the README: every role sees the account list)", "Y Y Y Y Y", ("user", "list"),
+                   lambda s, c: Accounts(s).list()),
+    "user passwd": A("(one's own password)", "Y Y Y Y Y", ("user", "passwd"),
+                     lambda s, c: Accounts(s).change_password(c["password"], NEW_PASSWORD)),
+    "user reset": A("reset passwords", "- - - - Y", ("user", "reset", "bpatel"),
+                    lambda s, c: Accounts(s).reset_password("bpatel", NEW_PASSWORD)),
+    "user disable": A("disable accounts", "- - - - Y", ("user", "disable", "dcole"),
+                      lambda s, c: Accounts(s).disable("dcole")),
+    "user role": A("change roles", "- - - - Y", ("user", "role", "dcole", "supervisor"),
+                   lambda s, c: Accounts(s).set_role("dcole", "supervisor")),
+    # --- cases ----------------------------------------------------------------------------------------------
+    "case create": A("create a case", "Y Y Y Y -", ("case", "create", "MPS-2026-0999", "--title", "Operation Wren"),
+                     lambda s, c: Cases(s).create("MPS-2026-0999", "Operation Wren")),
+    "case list": A("list cases", "Y Y Y Y Y", ("case", "list"), lambda s, c: Cases(s).list()),
+    "case show": A("list cases (the case's record; its summary is content)", "Y Y - Y Y", ("case", "show", CASE),
+                   lambda s, c: Cases(s).show(CASE)),
+    "case close": A("close a case, override the review check", "- - - Y -",
+                    ("case", "close", CASE, "--override", "file complete, reviewed on paper"),
+                    lambda s, c: Cases(s).close(CASE, "file complete, reviewed on paper")),
+    "case member add": A("add a case member", "- - - Y Y", ("case", "member", "add", CASE, "bpatel"),
+                         lambda s, c: Cases(s).add_member(CASE, "bpatel")),
+    "case summary": A("edit the case summary", "Y - - Y -", ("case", "summary", CASE, "Revised summary."),
+                      lambda s, c: Cases(s).set_summary(CASE, "Revised summary.")),
+    "note add": A("add notes", "Y Y - Y -", ("note", "add", CASE, "Called the bank's fraud team."),
+                  lambda s, c: Cases(s).add_note(CASE, "Called the bank's fraud team.")),
+    "note list": A("see exhibits, notes, custody", "Y Y - Y -", ("note", "list", CASE),
+                   lambda s, c: Cases(s).notes(CASE)),
+    # --- evidence -------------------------------------------------------------------------------------------
+    "ingest": A("ingest", "Y Y - Y -", ("ingest", CASE, "{src}", "--description", "Further statement"),
+                lambda s, c: Evidence(s).ingest(CASE, [c["src"]], IngestMetadata(description="Further statement"))),
+    "extract": A("extract", "Y Y - Y -", ("extract", CASE, "JAS/1", "-o", "{out}/extracted.bin"),
+                 lambda s, c: Evidence(s).extract(CASE, "JAS/1", c["out"] / "extracted.bin")),
+    "evidence list": A("see exhibits", "Y Y - Y -", ("evidence", "list", CASE), lambda s, c: Evidence(s).list(CASE)),
+    "evidence show": A("see exhibits", "Y Y - Y -", ("evidence", "show", CASE, "JAS/1"),
+                       lambda s, c: Evidence(s).show(CASE, "JAS/1")),
+    "evidence view": A("see exhibits (viewing content, logged)", "Y Y - Y -", None,
+                       lambda s, c: _view(Evidence(s), "JAS/1")),
+    "evidence read original": A("see exhibits (the bundle's own read; its export is logged)", "Y Y - Y -", None,
+                                lambda s, c: _read(Evidence(s), "JAS/1")),
+    "evidence withdraw": A("withdraw", "Y Y - Y -", ("evidence", "withdraw", CASE, "JAS/3", "--reason", "duplicate"),
+                           lambda s, c: Evidence(s).withdraw(CASE, "JAS/3", "duplicate")),
+    "evidence sensitive": A("mark sensitive", "Y Y - Y -",
+                            ("evidence", "sensitive", CASE, "JAS/3", "--on", "--reason", "informant"),
+                            lambda s, c: Evidence(s).set_sensitive(CASE, "JAS/3", True, "informant")),
+    "evidence verify": A("verify", "Y Y - Y Y", None, lambda s, c: Evidence(s).verify(CASE)),
+    # --- custody --------------------------------------------------------------------------------------------
+    "verify": A("verify", "Y Y - Y Y", ("verify", CASE), lambda s, c: Custody(s).verify(CASE)),
+    "custody log": A("see custody", "Y Y - Y -", ("custody", "log", CASE), lambda s, c: Custody(s).log(CASE)),
+    "custody entry": A("see custody", "Y Y - Y -", None, lambda s, c: Custody(s).entry(c["seq"])),
+    "custody transfer": A("transfer", "Y - - Y -",
+                          ("custody", "transfer", CASE, "JAS/1", "--to", "Property store", "--reason", "booked in"),
+                          lambda s, c: Custody(s).transfer(CASE, "JAS/1", "Property store", "booked in")),
+    "custody checkout": A("check out", "Y - - Y -",
+                          ("custody", "checkout", CASE, "JAS/1", "--to", "Forensic lab", "--reason", "imaging"),
+                          lambda s, c: Custody(s).check_out(CASE, "JAS/1", "Forensic lab", "imaging")),
+    "custody return": A("return an exhibit", "Y - - Y -", ("custody", "return", CASE, "JAS/2", "--reason", "done"),
+                        lambda s, c: Custody(s).return_(CASE, "JAS/2", "done")),
+    "custody correct": A("(an entry's author, or a supervisor)", "Y - - Y -",
+                         ("custody", "correct", "{seq}", "--text", "the lab is in Lambeth"),
+                         lambda s, c: Custody(s).correct(c["seq"], "the lab is in Lambeth")),
+    "custody unreviewed": A("see custody", "Y Y - Y -", ("custody", "unreviewed", CASE),
+                            lambda s, c: Custody(s).unreviewed(CASE)),
+    "custody queries": A("see custody", "Y Y - Y -", ("custody", "queries", CASE),
+                         lambda s, c: Custody(s).queries(CASE)),
+    "custody export": A("export the custody log", "Y Y - Y -", ("custody", "export", CASE, "-o", "{out}/log.jsonl"),
+                        lambda s, c: Custody(s).export_log(CASE, c["out"] / "log.jsonl")),
+    "review": A("review custody", "- - - Y -", ("review", CASE, "--approve"),
+                lambda s, c: Custody(s).review(CASE, "approve", "")),
+    "review queue": A("review custody", "- - - Y -", ("review", "queue"), lambda s, c: Custody(s).review_queue()),
+    # --- bundles ----------------------------------------------------------------------------------------------
+    "export": A("export a bundle", "Y Y - Y -", ("export", CASE, "-o", "{out}/bundle.pdf"),
+                lambda s, c: Bundles(s).export(CASE, c["out"] / "bundle.pdf")),
+    "verify-bundle": A("verify", "Y Y - Y Y", ("verify-bundle", "{bundle}"),
+                       lambda s, c: verify_bundle(c["bundle"], s)),
+    # --- settings ---------------------------------------------------------------------------------------------
+    "settings show": A("(settings are shown to everyone)", "Y Y Y Y Y", ("settings", "show"),
+                       lambda s, c: Settings(s).all()),
+    "settings get": A("(settings are shown to everyone)", "Y Y Y Y Y", None,
+                      lambda s, c: Settings(s).get("bundle.default_marking")),
+    "settings set": A("settings", "- - - - Y", ("settings", "set", "bundle.default_marking", "OFFICIAL"),
+                      lambda s, c: Settings(s).set("bundle.default_marking", "OFFICIAL")),
+}
+
+# Commands that sign no one in, and why they are outside the table.
+UNAUTHENTICATED = {
+    "init": "creates a new installation in an empty folder (refused where one exists)",
+    "status": "says where the data directory is; reads no case data",
+    "demo": "creates a new demo installation in an empty folder",
+    "gui": "opens the desktop app, whose sign-in and actions go through the same services",
+}
+# Service methods that are building blocks of the actions above, not actions of their own.
+BUILDING_BLOCKS = {
+    "Custody.outside_heads": "the log head copies (a sequence number and a hash), used by verify and export",
+    "Custody.exhibit_rows": "takes an open database session; called by verify and export after their checks",
+}
+
+
+# --- the case every cell starts from ---------------------------------------------------------------
+
+
+@dataclass
+class MatrixCase:
+    root: Path
+    xdg: Path
+    seq: int  # a custody entry jsmith wrote in the case (the check-out of JAS/2)
+    bundle: Path
+
+
+def _build(store: Store, base: Path) -> tuple[int, Path]:
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).add("dcole", "detective", "Dana Cole", "DC", EXTRA_PASSWORDS["dcole"])
+        Accounts(admin).add("gone", "detective", "Gil Gone", "GG", EXTRA_PASSWORDS["gone"])
+    finally:
+        admin.close()
+    sgt = store.sign_in("sgt")
+    try:
+        Cases(sgt).add_member(CASE, "dcole")
+        Cases(sgt).add_member(CASE, "gone")
+    finally:
+        sgt.close()
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).disable("gone")
+    finally:
+        admin.close()
+    src = base / "evidence"
+    src.mkdir()
+    for name, content in (("statement.txt", b"I saw him.\n"), ("sim.bin", b"\x01\x02" * 500),
+                          ("notes.txt", b"draft\n")):
+        (src / name).write_bytes(content)
+    s = store.sign_in("jsmith")
+    try:
+        refs = [v.reference for v in Evidence(s).ingest(
+            CASE, [src / "statement.txt", src / "sim.bin", src / "notes.txt"],
+            IngestMetadata(description="Seized at the flat")).ingested]
+        assert refs == ["JAS/1", "JAS/2", "JAS/3"]
+        seq = Custody(s).check_out(CASE, "JAS/2", "Forensic lab", "imaging the SIM").seq
+        Cases(s).set_summary(CASE, "The suspect sold customer records.")
+        Cases(s).add_note(CASE, "Spoke to the journalist.")
+        bundle = Bundles(s).export(CASE, base / "bundle.pdf").path
+    finally:
+        s.close()
+    return seq, bundle
+
+
+@pytest.fixture(scope="module")
+def matrix_case(_template: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> MatrixCase:
+    base = tmp_path_factory.mktemp("matrix")
+    store = copy_store(_template[0], _template[1], base / "data", base / "xdg")
+    old = os.environ.get("XDG_DATA_HOME")
+    use_file_keyring(base / "xdg")
+    try:
+        seq, bundle = _build(store, base)
+    finally:
+        remove_file_logs()
+        if old is None:
+            os.environ.pop("XDG_DATA_HOME", None)
+        else:
+            os.environ["XDG_DATA_HOME"] = old
+    return MatrixCase(base / "data", base / "xdg", seq, bundle)
+
+
+_real_hash = keyslots.hash_secret_raw
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_hash(secret: bytes, salt: bytes, **params: Any) -> bytes:
+    return _real_hash(secret, salt, **params)
+
+
+@pytest.fixture(autouse=True)
+def argon2_once_per_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id is a pure function: remembering its results keeps ~400 sign-ins fast without changing one."""
+    monkeypatch.setattr(keyslots, "hash_secret_raw",
+                        lambda secret, salt, **params: _cached_hash(bytes(secret), bytes(salt), **params))
+
+
+@pytest.fixture
+def cell(matrix_case: MatrixCase, tmp_path: Path) -> Iterator[tuple[Store, dict[str, Any]]]:
+    # The store itself on a RAM disk where there is one: some 400 sign-ins and actions, each ending in fsync.
+    ram = Path("/dev/shm")
+    home = Path(tempfile.mkdtemp(prefix="casedesk-matrix-", dir=ram)) if ram.is_dir() else tmp_path / "ram"
+    store = copy_store(matrix_case.root, matrix_case.xdg, home / "store", tmp_path / "xdg")
+    out = tmp_path / "out"
+    out.mkdir()
+    src = tmp_path / "statement-2.txt"
+    src.write_bytes(b"A further statement.\n")
+    bundle = tmp_path / matrix_case.bundle.name
+    for suffix in ("", ".sha256", ".manifest.json"):
+        shutil.copy2(matrix_case.bundle.with_name(matrix_case.bundle.name + suffix), Path(str(bundle) + suffix))
+    try:
+        yield store, {"out": out, "src": src, "seq": matrix_case.seq, "bundle": bundle}
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _cli_args(action: Action, ctx: dict[str, Any]) -> list[str]:
+    assert action.cli is not None
+    return [a.format(**{k: str(v) for k, v in ctx.items()}) for a in action.cli]
+
+
+# Actions that change nothing another action depends on: run one after another in one copy of the case.
+READS = frozenset({
+    "user list", "case list", "case show", "note list", "evidence list", "evidence show", "evidence view",
+    "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
+    "custody queries", "review queue", "verify-bundle", "settings show", "settings get",
+})
+
+
+def _cells(front_end: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(actor, group, actions): every refusal of an actor in one copy, its reads in another, each change alone."""
+    cells = []
+    for actor in ACTORS:
+        names = [n for n, a in MATRIX.items() if getattr(a, front_end) is not None]
+        refused = tuple(n for n in names if not MATRIX[n].may(actor))
+        reads = tuple(n for n in names if MATRIX[n].may(actor) and n in READS)
+        cells += [(actor, "refused", refused), (actor, "reads", reads)]
+        cells += [(actor, n, (n,)) for n in names if MATRIX[n].may(actor) and n not in READS]
+    return [c for c in cells if c[2]]
+
+
+CLI_CELLS = _cells("cli")
+SERVICE_CELLS = _cells("service")
+
+
+@pytest.mark.parametrize(("actor", "group", "names"), CLI_CELLS, ids=[f"{a}-{g}" for a, g, _ in CLI_CELLS])
+def test_cli(cell: tuple[Store, dict[str, Any]], capsys: pytest.CaptureFixture[str],
+             monkeypatch: pytest.MonkeyPatch, actor: str, group: str, names: tuple[str, ...]) -> None:
+    store, ctx = cell
+    wrong = []
+    for name in names:
+        action = MATRIX[name]
+        r = run(capsys, monkeypatch, store.root, *_cli_args(action, ctx), user=actor, password=ALL_PASSWORDS[actor],
+                new_password=NEW_PASSWORD)
+        if action.may(actor) and r.code != 0:
+            wrong.append(f"{actor} should be able to {name}: exit {r.code} {r.err.strip()}")
+        elif not action.may(actor) and (r.code != 5 or len(r.err.strip().splitlines()) != 1
+                                        or not r.err.startswith("casedesk: error: ")):
+            wrong.append(f"{actor} should be refused {name} (exit 5, one line): exit {r.code} {r.err.strip()}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("actor", "group", "names"), SERVICE_CELLS, ids=[f"{a}-{g}" for a, g, _ in SERVICE_CELLS])
+def test_service(cell: tuple[Store, dict[str, Any]], actor: str, group: str, names: tuple[str, ...]) -> None:
+    store, ctx = cell
+    wrong = []
+    session = store.installation.sign_in(actor, ALL_PASSWORDS[actor])
+    try:
+        for name in names:
+            action = MATRIX[name]
+            assert action.service is not None
+            try:
+                action.service(session, {**ctx, "password": ALL_PASSWORDS[actor]})
+            except PermissionDenied as exc:
+                if action.may(actor):
+                    wrong.append(f"{actor} should be able to {name}: {exc}")
+            else:
+                if not action.may(actor):
+                    wrong.append(f"{actor} should be refused {name}")
+    finally:
+        session.close()
+    assert wrong == []
+
+
+def test_disabled_account_can_do_nothing(cell: tuple[Store, dict[str, Any]], capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    store, ctx = cell
+    before = {p: p.read_bytes() for p in (store.datadir.database, store.datadir.keyslots)}
+    for name, action in MATRIX.items():
+        if action.cli is not None:
+            r = run(capsys, monkeypatch, store.root, *_cli_args(action, ctx), user="gone",
+                    password=ALL_PASSWORDS["gone"], new_password=NEW_PASSWORD)
+            assert r.code == 4 and "account gone is disabled" in r.err, name
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_disabled_account_cannot_sign_in_to_the_services(cell: tuple[Store, dict[str, Any]]) -> None:
+    store, _ = cell
+    with pytest.raises(AuthenticationError, match="disabled"):
+        store.installation.sign_in("gone", ALL_PASSWORDS["gone"])
+
+
+def test_an_open_session_loses_its_rights_when_the_account_is_disabled(cell: tuple[Store, dict[str, Any]]) -> None:
+    """A detective's window stays open while an administrator disables the account, or an administrator's
+    while it is demoted: from then on the session can do and read nothing more with its old rights."""
+    store, _ = cell
+    colleague = store.installation.sign_in("dcole", ALL_PASSWORDS["dcole"])
+    admin = store.installation.sign_in("admin", ALL_PASSWORDS["admin"])
+    try:
+        Evidence(colleague).show(CASE, "JAS/1")
+        Accounts(admin).disable("dcole")
+        with pytest.raises(AuthenticationError, match="disabled"):
+            Cases(colleague).add_note(CASE, "written after being disabled")
+        with pytest.raises(AuthenticationError, match="disabled"):
+            Evidence(colleague).show(CASE, "JAS/1")
+        Accounts(admin).add("helper", "admin", "Help Desk", "HD", NEW_PASSWORD)
+        helper = store.installation.sign_in("helper", NEW_PASSWORD)
+        try:
+            Accounts(admin).set_role("helper", "detective")
+            with pytest.raises(PermissionDenied, match="role"):
+                Accounts(helper).add("another", "admin", "Another Admin", "AN", NEW_PASSWORD)
+        finally:
+            helper.close()
+    finally:
+        colleague.close()
+        admin.close()
+
+
+# --- what each role sees in the listings ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("actor", "sees"), [("jsmith", True), ("dcole", True), ("bpatel", False), ("sgt", True),
+                                             ("admin", True)])
+def test_case_list_shows_member_cases_or_all(cell: tuple[Store, dict[str, Any]], actor: str, sees: bool) -> None:
+    store, _ = cell
+    s = store.installation.sign_in(actor, ALL_PASSWORDS[actor])
+    try:
+        assert (CASE in [c.reference for c in Cases(s).list()]) is sees
+        entries = Custody(s).log(None)  # the installation-wide log: only cases one may see in full
+        assert any(e.case_ref == CASE for e in entries) is (sees and actor != "admin")
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("actor", ["admin", "sgt", "jsmith"])
+def test_the_case_summary_is_content(cell: tuple[Store, dict[str, Any]], actor: str) -> None:
+    """The MG5 summary tells the case: who sees exhibits and notes sees it; the administrator does not."""
+    store, _ = cell
+    s = store.installation.sign_in(actor, ALL_PASSWORDS[actor])
+    try:
+        summary = Cases(s).show(CASE).summary
+    finally:
+        s.close()
+    assert (summary == "The suspect sold customer records.") is (actor != "admin")
+
+
+# --- the table covers everything ---------------------------------------------------------------------
+
+
+def _cli_commands() -> set[str]:
+    found: set[str] = set()
+
+    def walk(parser: Any, prefix: tuple[str, ...]) -> None:
+        subs = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
+        if not subs:
+            found.add(" ".join(prefix))
+            return
+        for name, child in subs[0].choices.items():
+            walk(child, (*prefix, name))
+
+    walk(build_parser(), ())
+    return found
+
+
+def test_every_cli_command_is_in_the_table() -> None:
+    commands = _cli_commands()
+    run_by_table = set()
+    for name, a in MATRIX.items():
+        assert a.cli is None or " ".join(a.cli).startswith(name), f"row {name!r} runs {a.cli}"
+        if a.cli is not None:
+            run_by_table |= {c for c in commands if a.cli[: len(c.split())] == tuple(c.split())}
+    assert run_by_table | set(UNAUTHENTICATED) == commands
+
+
+SERVICES = (Accounts, Cases, Evidence, Custody, Bundles, Settings)
+
+
+def _service_methods() -> set[str]:
+    return {f"{cls.__name__}.{name}" for cls in SERVICES for name, _ in inspect.getmembers(cls, inspect.isfunction)
+            if not name.startswith("_")}
+
+
+SERVICE_NAMES = {
+    "Accounts.add": "user add", "Accounts.list": "user list", "Accounts.change_password": "user passwd",
+    "Accounts.reset_password": "user reset", "Accounts.disable": "user disable", "Accounts.set_role": "user role",
+    "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
+    "Cases.add_member": "case member add", "Cases.set_summary": "case summary", "Cases.add_note": "note add",
+    "Cases.notes": "note list", "Evidence.ingest": "ingest", "Evidence.extract": "extract",
+    "Evidence.list": "evidence list", "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",
+    "Evidence.read_original": "evidence read original", "Evidence.withdraw": "evidence withdraw",
+    "Evidence.set_sensitive": "evidence sensitive", "Evidence.verify": "evidence verify", "Custody.verify": "verify",
+    "Custody.log": "custody log", "Custody.entry": "custody entry", "Custody.transfer": "custody transfer",
+    "Custody.check_out": "custody checkout", "Custody.return_": "custody return", "Custody.correct": "custody correct",
+    "Custody.unreviewed": "custody unreviewed", "Custody.queries": "custody queries",
+    "Custody.export_log": "custody export", "Custody.review": "review", "Custody.review_queue": "review queue",
+    "Bundles.export": "export", "Settings.all": "settings show", "Settings.get": "settings get",
+    "Settings.set": "settings set",
+}
+
+
+def test_every_service_method_is_in_the_table() -> None:
+    assert _service_methods() == set(SERVICE_NAMES) | set(BUILDING_BLOCKS)
+    assert all(MATRIX[row].service is not None for row in SERVICE_NAMES.values())
+    assert {row for row, a in MATRIX.items() if a.service is not None} == set(SERVICE_NAMES.values()) | {
+        "verify-bundle"}
+
+
+def test_the_table_matches_the_readme() -> None:
+    """Rows of the README's table, checked against the matrix (a changed README or matrix must change both)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = readme.split("## Who may do what", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] not in ("Action", "---"):
+            rows[cells[0]] = tuple(cells[1:])
+    # README row -> (matrix action, detective member, detective non-member, supervisor, admin)
+    checks = {
+        "add users, reset passwords, disable accounts, change roles, settings": ["user add", "user reset",
+                                                                                   "user disable", "user role",
+                                                                                   "settings set"],
+        "create a case": ["case create"],
+        "add a case member": ["case member add"],
+        "see exhibits, notes, custody of a case": ["evidence list", "note list", "custody log"],
+        "edit the case summary": ["case summary"],
+        "add notes, ingest, extract, withdraw, mark sensitive": ["note add", "ingest", "extract", "evidence withdraw",
+                                                                 "evidence sensitive"],
+        "transfer, check out, return an exhibit": ["custody transfer", "custody checkout", "custody return"],
+        "review custody, close a case, override the review check": ["review", "case close"],
+        "verify": ["verify"],
+        "export a bundle or the custody log": ["export", "custody export"],
+    }
+    meaning = {"yes": True, "-": False, "member cases": True, "all": True, "officer in charge": True,
+               "when current custodian": True}
+    for row, actions in checks.items():
+        detective, supervisor, admin = rows[row]
+        for name in actions:
+            a = MATRIX[name]
+            assert a.may("jsmith") is meaning[detective], (row, name)
+            assert a.may("sgt") is meaning[supervisor], (row, name)
+            assert a.may("admin") is meaning[admin], (row, name)
+            if detective in ("member cases", "when current custodian", "officer in charge"):
+                assert not a.may("bpatel"), (row, name)  # the non-member detective
+            if detective in ("when current custodian", "officer in charge"):
+                assert not a.may("dcole"), (row, name)  # a member who is neither
