@@ -30,4 +30,4 @@ lint: setup
 	$(VENV)/bin/mypy casedesk
 
 audit: setup
-	$(VENV)/bin/pip-audit -r constraints.txt --no-deps --disable-pip
+	./scripts/audit.sh constraints.txt
