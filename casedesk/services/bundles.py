@@ -263,10 +263,10 @@ class Bundles:
                 yield stream
 
         pid = os.getpid()
-        _remove_stale_temporaries(out)
-        tmp_pdf = out.with_name(f".{out.name}.tmp-{pid}")
-        tmp_sum = out.with_name(f".{out.name}.sha256.tmp-{pid}")
-        tmp_manifest = out.with_name(f".{out.name}.manifest.tmp-{pid}")
+        _remove_stale_temporaries(out.parent)
+        tmp_pdf = out.with_name(f".{out.name}.casedesk-bundle-{pid}.partial")
+        tmp_sum = out.with_name(f".{out.name}.sha256.casedesk-bundle-{pid}.partial")
+        tmp_manifest = out.with_name(f".{out.name}.manifest.casedesk-bundle-{pid}.partial")
         temps = (tmp_pdf, tmp_sum, tmp_manifest)
         try:
             try:
@@ -317,12 +317,14 @@ class Bundles:
         )
 
 
-def _remove_stale_temporaries(out: Path) -> None:
-    """Partial files that an export to ``out`` killed before its clean-up left beside it."""
-    pattern = re.compile(rf"\.{re.escape(out.name)}(?:\.sha256|\.manifest)?\.tmp-(\d+)")
+_PARTIAL = re.compile(r"\..+\.casedesk-bundle-(\d+)\.partial")
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Partial bundles, sidecars and manifests that exports killed before their clean-up left in ``folder``."""
     with contextlib.suppress(OSError):
-        for entry in out.parent.iterdir():
-            m = pattern.fullmatch(entry.name)
+        for entry in folder.iterdir():
+            m = _PARTIAL.fullmatch(entry.name)
             if m is not None and entry.is_file() and not process_alive(int(m.group(1))):
                 entry.unlink(missing_ok=True)
 

@@ -10,6 +10,9 @@ entry per completed action. ``make test-full`` runs 30 trials of each;
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,6 +126,28 @@ def test_killed_export_never_leaves_a_bundle_without_its_entry(store: Store, tmp
     last = run_and_kill(store.root, "jsmith", ["export", CASE, "-o", str(out / "bundle-final.pdf")], None)
     assert last.code == 0, last.err
     assert _hidden_leftovers(out) == []
+
+
+def test_what_killed_exports_left_is_cleared_but_not_what_running_ones_use(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "bundles"
+    out.mkdir()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    dead, alive = ended.pid, os.getpid()
+    left = [out / f".old.pdf.casedesk-bundle-{dead}.partial", out / f".old.pdf.sha256.casedesk-bundle-{dead}.partial",
+            out / f".casedesk-bundle-{dead}-x1y2z3"]
+    running = [out / f".other.pdf.casedesk-bundle-{alive}.partial", out / f".casedesk-bundle-{alive}-a1b2c3"]
+    unrelated = [out / ".notes.txt.tmp-12", out / "old.pdf"]
+    for p in left + running + unrelated:
+        if p.name.startswith(".casedesk-bundle-"):
+            p.mkdir()
+            (p / "original-00001").write_bytes(b"plain copy of an exhibit")
+        else:
+            p.write_bytes(b"partial")
+    run = run_and_kill(store.root, "jsmith", ["export", CASE, "-o", str(out / "bundle.pdf")], None)
+    assert run.code == 0, run.err
+    assert not any(p.exists() for p in left)
+    assert all(p.exists() for p in running + unrelated)
 
 
 def test_killed_transfer_keeps_register_and_log_in_step(store: Store, tmp_path: Path) -> None:
