@@ -58,9 +58,21 @@ def main() -> int:
         lines.append(f"| {r.benchmark} | {r.value} | {r.reference} | {r.ratio} | {r.goal} | {met} |")
     table = "\n".join(lines) + "\n"
     print(table)
-    if not args.only:
+    if not args.only and not args.quick:
         RESULTS.write_text(table, encoding="utf-8")
+        update_readme(table)
     return 1 if failed else 0
+
+
+def update_readme(table: str) -> None:
+    """Replace the table between the README's bench markers with this run's."""
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":
