@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.errors import CaseDeskError
+from casedesk.reports.text import visible
 from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
 from casedesk.services.session import Session
@@ -265,13 +267,14 @@ class IngestDialog(QDialog):
             if e.type_warning:
                 note.append(e.type_warning)
             plain = f"{formatting.size(e.size)}, {e.type_description or e.mime_type}"
-            item = QTreeWidgetItem([f"{e.reference}  {e.original_name}", "; ".join(note) or plain])
-            item.setToolTip(0, e.relative_path)
+            # Seized files' names are shown, never obeyed (direction overrides, control characters, HTML).
+            item = QTreeWidgetItem([f"{e.reference}  {visible(e.original_name)}", "; ".join(note) or plain])
+            item.setToolTip(0, html.escape(visible(e.relative_path)))
             ingested.addChild(item)
         dup = QTreeWidgetItem([f"Duplicates: {len(s.duplicates)}", "same content as an earlier exhibit"])
         skipped = QTreeWidgetItem([f"Skipped: {len(s.skipped)}", ""])
         for k in s.skipped:
-            skipped.addChild(QTreeWidgetItem([str(k.path), k.reason]))
+            skipped.addChild(QTreeWidgetItem([visible(str(k.path)), k.reason]))
         self.summary_tree.addTopLevelItems([ingested, dup, skipped])
         ingested.setExpanded(len(s.ingested) <= 50)
         skipped.setExpanded(True)

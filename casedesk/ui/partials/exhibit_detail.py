@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.reports.text import visible
 from casedesk.ui import formatting, theme
 from casedesk.ui.icons import icon
 from casedesk.ui.partials.copy_field import CopyField
@@ -28,8 +30,9 @@ METADATA: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("Description", lambda e: e.description),
     ("Type", lambda e: f"{getattr(e, 'type_description', '') or '-'} ({e.mime_type})"),
     ("Size", lambda e: f"{formatting.size(e.size)} ({e.size:,} bytes)"),
-    ("Original name", lambda e: getattr(e, "original_name", "")),
-    ("Path in source", lambda e: getattr(e, "relative_path", "")),
+    # A seized file's name is shown, never obeyed: direction overrides and control characters as [U+XXXX].
+    ("Original name", lambda e: visible(getattr(e, "original_name", ""))),
+    ("Path in source", lambda e: visible(getattr(e, "relative_path", ""))),
     ("Seized from", lambda e: getattr(e, "seized_from", "")),
     ("Seized at", lambda e: formatting.when(getattr(e, "seized_at", None))),
     ("Seized where", lambda e: getattr(e, "seized_location", "")),
@@ -77,6 +80,7 @@ class ExhibitDetail(QTabWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for name, _get in METADATA:
             label = QLabel()
+            label.setTextFormat(Qt.TextFormat.PlainText)  # names and descriptions come from outside: never HTML
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[name] = label
@@ -148,7 +152,7 @@ class ExhibitDetail(QTabWidget):
             return
         self.title.setText(f"<b style='font-size:13pt'>{e.reference}</b>")
         problems = warnings_of(e)
-        self.warnings.setText("⚠ " + "<br>⚠ ".join(problems))
+        self.warnings.setText("⚠ " + "<br>⚠ ".join(html.escape(visible(p)) for p in problems))
         self.warnings.setStyleSheet(f"color: {theme.warning_colour().name()};")
         self.warnings.setVisible(bool(problems))
         for name, get in METADATA:
