@@ -71,6 +71,7 @@ def show_error(parent: QWidget | None, exc: BaseException, action: str | None = 
     title, text, icon = describe(exc)
     box = QMessageBox(icon, f"{action}: {title}" if action else title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and user text: never HTML
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # copyable for a report
     if parent is None:
         _orphans.append(box)

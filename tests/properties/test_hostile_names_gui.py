@@ -47,3 +47,14 @@ def test_names_are_shown_literally(qtbot: QtBot, name: str) -> None:
     assert detail.values["Path in source"].text() == f"laptop/{NAMES[name]}"
     # The warnings line is HTML (it has line breaks): the name in it arrives escaped.
     assert "<h1" not in detail.warnings.text() and "\u202e" not in detail.warnings.text()
+
+
+def test_error_boxes_show_names_as_text(qtbot: QtBot) -> None:
+    from casedesk.errors import UsageError
+    from casedesk.ui.errors import show_error
+
+    name = "<a href='https://example.org'>click to verify</a>.pdf"
+    box = show_error(None, UsageError(f"{name} already exists; CaseDesk never overwrites: choose another path"))
+    qtbot.addWidget(box)
+    assert box.textFormat() == Qt.TextFormat.PlainText and name in box.text()
+    box.close()
