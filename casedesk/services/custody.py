@@ -437,15 +437,18 @@ class Custody:
             tree_root=result.tree_root, case_ref=scope, outside_heads=heads,
         )
         if not self.s.integrity_alerts and not damage:
-            with self.s.write() as db:
-                entry = self.s.record(
-                    db, VERIFIED, case_ref=scope, text=report.summary(),
-                    data={"ok": report.ok, "problems": len(problems), "entries": report.entries_checked,
-                          "signatures": report.signatures_checked, "exhibits": report.exhibits_checked,
-                          "head_seq": report.head_seq, "head_hash": report.head_hash,
-                          "tree_size": report.tree_size, "tree_root": report.tree_root},
-                )
-                report.recorded_as = entry.seq
+            try:
+                with self.s.write() as db:
+                    entry = self.s.record(
+                        db, VERIFIED, case_ref=scope, text=report.summary(),
+                        data={"ok": report.ok, "problems": len(problems), "entries": report.entries_checked,
+                              "signatures": report.signatures_checked, "exhibits": report.exhibits_checked,
+                              "head_seq": report.head_seq, "head_hash": report.head_hash,
+                              "tree_size": report.tree_size, "tree_root": report.tree_root},
+                    )
+                    report.recorded_as = entry.seq
+            except StoreError as exc:  # e.g. a full disk: the report stands, unrecorded (recorded_as None)
+                log.warning("verify result not recorded: %s", type(exc).__name__)
         log.info("verify: scope %s, %d entries, %d exhibits, %d problems",
                  scope or "installation", report.entries_checked, report.exhibits_checked, len(problems))
         return report
@@ -507,13 +510,19 @@ class Custody:
             outside_heads=heads, outside_problems=[p.message for p in head_errors], exhibits=records,
             progress=progress, cancel=cancel,
         )
+        # The export is itself logged with its SHA-256; an export that cannot be logged is not left behind.
+        # (With changes blocked after a failed head check, the file is kept unlogged: it is the evidence.)
         if not self.s.integrity_alerts:
-            with self.s.write() as db:
-                self.s.record(
-                    db, EXPORTED, case_ref=scope, sha256=written.sha256,
-                    data={"file": dest.name, "entries": written.entries, "head_seq": written.head_seq,
-                          "head_hash": written.head_hash, "tree_size": written.tree_size,
-                          "tree_root": written.tree_root},
-                )
+            try:
+                with self.s.write() as db:
+                    self.s.record(
+                        db, EXPORTED, case_ref=scope, sha256=written.sha256,
+                        data={"file": dest.name, "entries": written.entries, "head_seq": written.head_seq,
+                              "head_hash": written.head_hash, "tree_size": written.tree_size,
+                              "tree_root": written.tree_root},
+                    )
+            except BaseException:
+                written.path.unlink(missing_ok=True)
+                raise
         log.info("custody log exported: scope %s, %d entries", scope or "installation", written.entries)
         return written.path

@@ -103,3 +103,25 @@ def test_the_tool_needs_only_the_standard_library_and_pynacl() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             top.add(node.module.split(".")[0])
     assert top - set(sys.stdlib_module_names) == {"nacl"}
+
+
+def test_an_export_that_cannot_be_logged_is_not_left_behind(cs: CaseStore, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from casedesk.errors import StoreError
+    from casedesk.services.custody import Custody
+
+    s = cs.store.sign_in("jsmith")
+    try:
+        def full_disk(*args: Any, **kwargs: Any) -> Any:
+            raise StoreError("disk full")
+
+        monkeypatch.setattr(s, "record", full_disk)
+        out = tmp_path / "out"
+        out.mkdir()
+        with pytest.raises(StoreError, match="disk full"):
+            Custody(s).export_log(CASE, out / "log.jsonl")
+        assert list(out.iterdir()) == []
+        report = Custody(s).verify(CASE)  # the report stands, unrecorded
+        assert report.ok and report.recorded_as is None
+    finally:
+        s.close()
