@@ -250,7 +250,9 @@ class Vault:
         for p in batch:
             final = self.object_path(p.name)
             if final.parent not in dirs:
-                final.parent.mkdir(mode=0o700, exist_ok=True)
+                if not final.parent.is_dir():
+                    final.parent.mkdir(mode=0o700)
+                    dirs.add(self.root)  # the new folder's own entry must last too
                 dirs.add(final.parent)
             try:
                 existing = final.stat().st_size
@@ -262,7 +264,9 @@ class Vault:
             if existing >= 0:
                 log.warning("vault object %s had the wrong size; replaced with a fresh copy", p.name[:12])
             os.replace(p.temp, final)
-        self._flush([], dirs | {self.root, self.tmp})
+        # The renamed objects' folders; the temporary names' removal from tmp/ needs no flush
+        # (a temporary name that reappears after a crash is removed at the next sign-in).
+        self._flush([], dirs)
         return journal
 
     def exists(self, name: str) -> bool:
