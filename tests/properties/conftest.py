@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from tests.conftest import FULL
 
 settings.register_profile(
-    "casedesk-ci", max_examples=60, deadline=None, derandomize=True, print_blob=True,
+    "casedesk-ci", max_examples=40, deadline=None, derandomize=True, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.register_profile(
