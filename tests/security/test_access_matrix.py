@@ -495,7 +495,7 @@ def test_the_table_matches_the_readme() -> None:
                                                                                    "settings set"],
         "create a case": ["case create"],
         "add a case member": ["case member add"],
-        "see exhibits, notes, custody of a case": ["evidence list", "note list", "custody log"],
+        "see exhibits, notes, custody and the case summary of a case": ["evidence list", "note list", "custody log"],
         "edit the case summary": ["case summary"],
         "add notes, ingest, extract, withdraw, mark sensitive": ["note add", "ingest", "extract", "evidence withdraw",
                                                                  "evidence sensitive"],
