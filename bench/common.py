@@ -48,6 +48,21 @@ def child_peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def own_peak_rss_mib() -> float:
+    """This process's own peak resident memory (VmHWM of its address space), in MiB.
+
+    getrusage's ru_maxrss is not used in workers: Linux carries that high-water mark across
+    fork and exec, so a worker of a parent that once held 1 GiB would report 1 GiB.
+    """
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def drop_caches_hint() -> None:
     """Best effort: ask the kernel to write back dirty pages so runs start alike."""
     os.sync()

@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import Row, timed, timed_command
+from bench.common import Row, own_peak_rss_mib, timed, timed_command
 
 PASSWORD = "bench-password-0417"
 CASE = "BENCH-0001"
@@ -87,7 +86,7 @@ def _worker(argv: list[str]) -> int:
         count = 0
     seconds = time.perf_counter() - start
     session.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = own_peak_rss_mib()
     print(json.dumps({"seconds": seconds, "exhibits": count, "peak_mib": peak}))
     return 0
 
