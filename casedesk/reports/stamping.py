@@ -177,7 +177,7 @@ class Stamper:
         with Pdf.open(carrier) as pdf:
             fonts_dict = pdf.pages[0].Resources.Font
             by_base: dict[str, pikepdf.Object] = {}
-            for key in fonts_dict.keys():
+            for key in sorted(fonts_dict.keys()):  # pikepdf returns a set: its order follows PYTHONHASHSEED
                 by_base[str(fonts_dict[key].BaseFont)] = out.copy_foreign(fonts_dict[key])
         self._fonts = {
             SANS: next(v for k, v in by_base.items() if k.endswith("+DejaVuSans")),

@@ -5,9 +5,12 @@ The export:
 1. checks permissions (``bundle.export`` on a case the user may see) and the
    selection (withdrawn exhibits never go in; sensitive ones only when asked);
 2. fixes the export time (``at``, default now) and the custody log head the
-   bundle is made from: the last entry at or before ``at``, so the export's
-   own entries (the verification it runs, the export entry) are never part of
-   it and a later reproduction with the same ``at`` picks the same head;
+   bundle is made from: the end of the longest prefix of the log written at
+   or before ``at``, so the export's own entries (the verification it runs,
+   the export entry) are never part of it and a later reproduction with the
+   same ``at`` picks the same head; the case, its exhibits and their state
+   are taken as the log recorded them up to that head (``bundle_state``), so
+   the reproduction is byte-identical however much the case grew since;
 3. runs a full verification and stops with ``IntegrityError`` (nothing
    written) unless it passes;
 4. builds the PDF under a temporary name beside the target, then its
@@ -31,7 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casedesk import settings, tool_id
 from casedesk.errors import IntegrityError, UsageError
@@ -42,6 +45,7 @@ from casedesk.reports import manifest as M
 from casedesk.reports.assemble import build_bundle, process_alive
 from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo
 from casedesk.security.roles import Permission
+from casedesk.services.bundle_state import exhibits_as_at, summary_as_at
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.evidence import Evidence, ExhibitView
@@ -54,11 +58,6 @@ log = logging.getLogger("casedesk.bundles")
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})  # the output folder cannot take the bundle
 
 EXPORTED = "bundle.exported"
-# Entries that change nothing a bundle shows: a reproduction at an earlier --at is still faithful after them.
-READ_ONLY_ACTIONS = frozenset({
-    EXPORTED, "verify.run", "custody.exported", "exhibit.viewed", "exhibit.extracted", "case.reviewed",
-    "note.added", "case.member_added",
-})
 
 
 @dataclass(frozen=True)
@@ -195,26 +194,22 @@ class Bundles:
             chosen = settings.SPECS["bundle.default_marking"].validate(
                 marking if marking is not None else settings.get(db, "bundle.default_marking"))
             users = {u.username: u for u in db.scalars(select(User))}
-            head_row = db.execute(
-                select(CustodyEntry.seq, CustodyEntry.entry_hash)
-                .where(CustodyEntry.timestamp <= iso_utc(when)).order_by(CustodyEntry.seq.desc()).limit(1)
-            ).first()
+            # The head: the last entry of the longest prefix of the log written at or before the export
+            # time. Entries appended later (even with a clock set back) come after it, so a reproduction
+            # with the same --at picks the same head however much the case has grown since.
+            first_after = db.scalar(select(func.min(CustodyEntry.seq)).where(CustodyEntry.timestamp > iso_utc(when)))
+            head_query = select(CustodyEntry.seq, CustodyEntry.entry_hash).order_by(CustodyEntry.seq.desc()).limit(1)
+            if first_after is not None:
+                head_query = head_query.where(CustodyEntry.seq < first_after)
+            head_row = db.execute(head_query).first()
             if head_row is None:
                 raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
             head_seq, head_hash = int(head_row[0]), str(head_row[1])
-            later = db.scalars(
-                select(CustodyEntry).where(CustodyEntry.case_ref == ref, CustodyEntry.seq > head_seq,
-                                           CustodyEntry.action.not_in(READ_ONLY_ACTIONS))
-                .order_by(CustodyEntry.seq).limit(1)
-            ).first()
-            if later is not None:
-                raise UsageError(
-                    f"case {ref} has changed since {iso_utc(when)} (entry {later.seq}, {later.action}, at "
-                    f"{later.timestamp}); a bundle for that time would mix old and new state. Export without "
-                    "--at, or restore the store as it was then"
-                )
         case_detail = _case_detail(self.s, ref)
-        views = Evidence(self.s).list(ref, include_withdrawn=True)
+        # Everything the bundle shows comes from the log up to the head (see bundle_state).
+        case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
+        views = exhibits_as_at(Evidence(self.s).list(ref, include_withdrawn=True), case_log, head_seq)
+        summary = summary_as_at(case_detail[3], case_log, head_seq, when)
         included, excluded = select_exhibits(views, exhibits, include_sensitive)
 
         # A full verification first: it must pass, or nothing is written.
@@ -229,13 +224,9 @@ class Bundles:
                 f"{getattr(first, 'message', first)}. Run `casedesk verify {ref}` for the full report"
             )
         wanted = {v.reference for v in included}
-        entries = [
-            _line(e) for e in Custody(self.s).log(ref)
-            if e.seq <= head_seq and (e.exhibit_ref is None or e.exhibit_ref in wanted)
-        ]
+        entries = [_line(e) for e in case_log if e.exhibit_ref is None or e.exhibit_ref in wanted]
         spec = BundleSpec(
-            case=CaseInfo(ref, case_detail[0], tuple(case_detail[1]), _display(users, case_detail[2]),
-                          case_detail[3]),
+            case=CaseInfo(ref, case_detail[0], tuple(case_detail[1]), _display(users, case_detail[2]), summary),
             exhibits=tuple(_exhibit_info(v, users) for v in included),
             custody=tuple(entries),
             marking=chosen,
@@ -246,8 +237,8 @@ class Bundles:
             tool=tool_id(),
             verification=(
                 f"A full verification ran at export and passed: the custody log's hash chain and signatures, "
-                f"the copies of its head kept outside the database, and the {report.exhibits_checked} exhibit(s) "
-                f"of case {ref}, each re-read from the encrypted vault and re-hashed against the SHA-256 recorded "
+                f"the copies of its head kept outside the database, and every exhibit of case {ref}, those in this "
+                "bundle included, each re-read from the encrypted vault and re-hashed against the SHA-256 recorded "
                 "at ingest.",
                 "Each original attached to this bundle was hashed again as it was copied in, and matched.",
             ),

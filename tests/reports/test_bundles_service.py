@@ -92,12 +92,12 @@ def test_same_state_and_time_reproduce_the_same_bytes(case_with_evidence, tmp_pa
     assert first.recorded_as != second.recorded_as
 
 
-def test_reproduction_refuses_a_time_before_the_case_changed(case_with_evidence, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    store, _ = case_with_evidence
+def test_an_export_before_the_last_change_shows_the_case_as_it_was(case_with_evidence, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, refs = case_with_evidence
     session = store.sign_in("jsmith")
     try:
-        with pytest.raises(UsageError, match="has changed since"):
-            Bundles(session).export(CASE, tmp_path / "bundle.pdf", at=_before_last_change(session))
+        before = Bundles(session).export(CASE, tmp_path / "before.pdf", at=_before_last_change(session))
+        assert refs[3] in before.included  # withdrawn only after that time
         with pytest.raises(UsageError, match="in the future"):
             Bundles(session).export(CASE, tmp_path / "bundle.pdf", at=utc_now() + timedelta(hours=1))
     finally:

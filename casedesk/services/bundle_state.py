@@ -1,0 +1,91 @@
+"""What a bundle shows of a case "as at" a custody log head, taken from the log alone.
+
+A bundle made at time T must come out byte for byte the same when it is made
+again later, however much the case has grown since. So the bundle's view of
+the case is not the register as it is now but the custody log up to the head
+entry chosen for T:
+
+- an exhibit is in the case at T if its ``exhibit.ingested`` entry is at or
+  before the head (its recorded facts: description, hashes, seizure, never
+  change after ingest);
+- its state at T (withdrawn, sensitive, custodian, location, checked out) is
+  replayed from the entries up to the head;
+- the case summary at T is the text whose SHA-256 the last
+  ``case.summary_edited`` entry up to the head records (the current one when
+  it matches, the entry's own text when the entry carries it).
+
+Pure functions over ``EntryView`` and ``ExhibitView``: no store access here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from casedesk.errors import UsageError
+from casedesk.services.custody import CHECKED_OUT, RETURNED, TRANSFERRED, EntryView
+from casedesk.services.evidence import ExhibitView
+from casedesk.timeutil import iso_utc
+
+INGESTED = "exhibit.ingested"
+WITHDRAWN = "exhibit.withdrawn"
+SENSITIVITY = "exhibit.sensitivity_changed"
+SUMMARY_EDITED = "case.summary_edited"
+MOVEMENTS = frozenset({TRANSFERRED, CHECKED_OUT, RETURNED})
+
+
+def exhibits_as_at(views: Sequence[ExhibitView], entries: Sequence[EntryView], head_seq: int) -> list[ExhibitView]:
+    """The exhibits of the case at ``head_seq``, each in the state the log gave it by then."""
+    by_ref: dict[str, list[EntryView]] = {}
+    for entry in entries:
+        if entry.seq <= head_seq and entry.exhibit_ref is not None:
+            by_ref.setdefault(entry.exhibit_ref, []).append(entry)
+    out: list[ExhibitView] = []
+    for view in views:
+        mine = sorted(by_ref.get(view.reference, []), key=lambda e: e.seq)
+        ingest = next((e for e in mine if e.action == INGESTED), None)
+        if ingest is None:
+            continue  # ingested after the head: not in the case at that time
+        state = {
+            "status": "active", "withdrawn_reason": None,
+            "sensitive": bool(ingest.data.get("sensitive", False)),
+            "custodian": ingest.to_party or view.producer, "custodian_is_user": True,
+            "location": ingest.location or "", "checked_out": False,
+        }
+        for entry in mine:
+            if entry.action == WITHDRAWN:
+                state["status"], state["withdrawn_reason"] = "withdrawn", entry.reason
+            elif entry.action == SENSITIVITY:
+                state["sensitive"] = bool(entry.data.get("sensitive", state["sensitive"]))
+            elif entry.action in MOVEMENTS:
+                state["custodian"] = entry.to_party or state["custodian"]
+                state["custodian_is_user"] = bool(entry.data.get("to_is_user", True))
+                state["location"] = entry.location or ""
+                state["checked_out"] = entry.action == CHECKED_OUT
+        out.append(replace(view, **state))  # type: ignore[arg-type]
+    return out
+
+
+def summary_as_at(current: str, entries: Sequence[EntryView], head_seq: int, when: datetime) -> str:
+    """The case summary as it stood at ``head_seq``; refuses when the log cannot give it back."""
+    edits = [e for e in entries if e.action == SUMMARY_EDITED]
+    before = [e for e in edits if e.seq <= head_seq]
+    if not before:
+        if any(e.seq > head_seq for e in edits):
+            return ""  # written after the head: there was none then
+        return current
+    last = before[-1]
+    text = last.data.get("summary")
+    if isinstance(text, str):
+        return text
+    if last.text is not None and hashlib.sha256(last.text.encode()).hexdigest() == last.data.get("summary_sha256"):
+        return last.text
+    if hashlib.sha256(current.encode()).hexdigest() == last.data.get("summary_sha256"):
+        return current
+    raise UsageError(
+        f"the case summary was edited after {iso_utc(when)} and custody entry {last.seq} keeps only a hash of the "
+        "earlier text, so a bundle for that time cannot show it; export without --at, or from a copy of the "
+        "store as it was then"
+    )
