@@ -282,36 +282,46 @@ class _Build:
             pos = order.index(key)
             return (starts[order[pos + 1]] - 1) if pos + 1 < len(order) else body_pages - 1
 
-        n_entries = 2 + len(sections) + len(self.exhibits)
-        front_pages = 1 + S.index_pages(n_entries)
+        # The cover takes as many pages as the case's title and offences need, the index as many as its
+        # rows: typeset the front matter, and again with the page numbers that gives until they agree.
+        index_pages = S.index_pages(2 + len(sections) + len(self.exhibits))
+        cover_pages = 1
+        for attempt in range(8):
+            front_pages = cover_pages + index_pages
 
-        def number(body_index: int) -> int:
-            return front_pages + body_index + 1
+            def number(body_index: int, front_pages: int = front_pages) -> int:
+                return front_pages + body_index + 1
 
-        for ex in self.exhibits:
-            ex.outcome.first_page = number(ex.label_page)
-            ex.outcome.last_page = number(ex.last_body_page)
-        total = front_pages + body_pages
-        entries = [
-            S.IndexEntry(0, "Cover", "Case, marking, export time, custody log head", 1, 1),
-            S.IndexEntry(0, "Index", "This index", 2, front_pages),
-        ]
-        for key, title in sections:
-            entries.append(S.IndexEntry(0, title, "", number(starts[key]), number(section_end(key))))
-            if key == "exhibits":
-                for ex in self.exhibits:
-                    entries.append(S.IndexEntry(1, ex.info.reference, ex.info.description,
-                                                ex.outcome.first_page, ex.outcome.last_page))
-        front = PageSink(self.work, "front", self.chunk_pages)
-        fw = Writer(front)
-        S.cover(fw, spec, len(self.exhibits), total)
-        links = S.index(fw, entries, spec.case.reference, 1)
-        front.close()
-        if front.pages != front_pages:
+            for ex in self.exhibits:
+                ex.outcome.first_page = number(ex.label_page)
+                ex.outcome.last_page = number(ex.last_body_page)
+            total = front_pages + body_pages
+            entries = [
+                S.IndexEntry(0, "Cover", "Case, marking, export time, custody log head", 1, cover_pages),
+                S.IndexEntry(0, "Index", "This index", cover_pages + 1, front_pages),
+            ]
+            for key, title in sections:
+                entries.append(S.IndexEntry(0, title, "", number(starts[key]), number(section_end(key))))
+                if key == "exhibits":
+                    for ex in self.exhibits:
+                        entries.append(S.IndexEntry(1, ex.info.reference, ex.info.description,
+                                                    ex.outcome.first_page, ex.outcome.last_page))
+            front = PageSink(self.work, f"front{attempt}", self.chunk_pages)
+            fw = Writer(front)
+            S.cover(fw, spec, len(self.exhibits), total)
+            typeset_cover = fw.new_page()
+            links = S.index(fw, entries, spec.case.reference, 0)
+            front.close()
+            if typeset_cover == cover_pages and front.pages == front_pages:
+                break
+            for segment in front.segments:
+                segment.path.unlink(missing_ok=True)
+            cover_pages = max(1, typeset_cover)
+        else:
             raise AssertionError(f"front matter has {front.pages} pages, planned {front_pages}")
 
         manifest = self._manifest(total)
-        outline = self._outline(sections, starts, custody_starts, number, front_pages)
+        outline = self._outline(sections, starts, custody_starts, number, cover_pages)
         _check(self.cancel)
         self.progress(len(spec.exhibits) + 2, self.steps, "stamping and assembling pages")
         segments = front.segments + body.segments
@@ -355,8 +365,8 @@ class _Build:
         }
 
     def _outline(self, sections: list[tuple[str, str]], starts: dict[str, int], custody_starts: dict[str, int],
-                 number: Callable[[int], int], front_pages: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
-        items: list[tuple[str, int, list[tuple[str, int]]]] = [("Cover", 1, []), ("Index", 2, [])]
+                 number: Callable[[int], int], cover_pages: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
+        items: list[tuple[str, int, list[tuple[str, int]]]] = [("Cover", 1, []), ("Index", cover_pages + 1, [])]
         for key, title in sections:
             children: list[tuple[str, int]] = []
             if key == "exhibits":
@@ -367,7 +377,6 @@ class _Build:
                 children += [(f"{e.info.reference}", number(custody_starts[e.info.reference]))
                              for e in self.exhibits if e.info.reference in custody_starts]
             items.append((title, number(starts[key]), children))
-        del front_pages
         return items
 
     # --- assembly ---------------------------------------------------------------------
@@ -476,7 +485,7 @@ class _Build:
         out.Root.Names = Dictionary(EmbeddedFiles=tree.obj)
         # Index links.
         for link in links:
-            page = out.pages[link.page + 1]
+            page = out.pages[link.page]
             target = out.pages[link.target - 1]
             annot = Dictionary(
                 Type=Name.Annot, Subtype=Name.Link, Rect=Array([round(v, 2) for v in link.rect]),

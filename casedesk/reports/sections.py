@@ -48,10 +48,14 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
     T.draw(c, MARGIN_X, w.y, T.visible(spec.case.reference), BOLD, 26)
     w.y -= 30
     for line in T.wrap(T.visible(spec.case.title), SANS, 16, CONTENT_W):
+        w.ensure(21)  # a title of any length flows onto further cover pages
+        c = w.c
         T.draw(c, MARGIN_X, w.y, line, SANS, 16)
         w.y -= 21
     w.y -= 8
     # The security marking, boxed.
+    w.ensure(30 + 22)
+    c = w.c
     c.setStrokeColor(WARN)
     c.setLineWidth(1.5)
     box_h = 30
@@ -100,7 +104,7 @@ class IndexEntry:
 
 @dataclass(frozen=True)
 class IndexLink:
-    page: int  # 0-based index of the index page within the front matter
+    page: int  # 0-based index of the page within the front matter (the cover's pages come first)
     rect: tuple[float, float, float, float]
     target: int  # 1-based bundle page
 
