@@ -21,6 +21,8 @@ missing=""
 need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing="$missing $1"; }
 if command -v dpkg >/dev/null 2>&1; then
     need_pkg libmagic1
+    # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.
+    need_pkg poppler-utils
     # Qt 6 runtime libraries (offscreen and xcb platforms).
     for p in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
              libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \

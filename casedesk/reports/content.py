@@ -355,7 +355,7 @@ def _hash_fields(w: Writer, exhibit: ExhibitInfo) -> None:
         rows.append(("MD5", exhibit.md5))
     if exhibit.sha1:
         rows.append(("SHA-1", exhibit.sha1))
-    w.fields(rows, value_font=MONO, size=8.5)
+    w.hashes(rows, size=8.5)
 
 
 def describe(kind: str) -> str:

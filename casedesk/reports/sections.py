@@ -75,9 +75,9 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
         ("Exhibits in bundle", f"{exhibits}"),
         ("Pages in bundle", f"{pages} ({bates(spec.case.reference, 1)} to {bates(spec.case.reference, pages)})"),
         ("Custody log head", f"entry {spec.head_seq}"),
-        ("Head entry hash", spec.head_hash),
         ("Produced with", spec.tool),
     ], label_width=140, size=10)
+    w.hashes([("Head entry hash", spec.head_hash)], label_width=140, size=10)
     w.space(10)
     w.para(
         "This bundle was made from the case's custody log up to and including the head entry above. Its "
@@ -197,12 +197,11 @@ def summary(w: Writer, spec: BundleSpec) -> None:
 
 
 EXHIBIT_COLUMNS = (
-    Column("Exhibit", 38, BOLD, 8),
-    Column("Description", 104),
-    Column("Produced by", 56),
-    Column("Seizure", 104),
-    Column("Seal", 56, SANS, 7.0),
-    Column("Type, size, SHA-256", 125, MONO, 6.0),
+    Column("Exhibit", 40, BOLD, 8),
+    Column("Description", 140),
+    Column("Produced by", 70),
+    Column("Seizure", 118),
+    Column("Type and size", CONTENT_W - 40 - 140 - 70 - 118, SANS, 7.0),
 )
 
 
@@ -213,15 +212,16 @@ def exhibit_list(w: Writer, spec: BundleSpec) -> None:
            size=8, colour=GREY)
     w.space(4)
     rows = []
+    spans = []
     for ex in spec.exhibits:
         when = uk_display(ex.seized_at) if ex.seized_at else ""
         seized = "\n".join(v for v in (ex.seized_from, when, ex.seized_location) if v) or "-"
         kind = ex.type_description or ex.mime_type
-        rows.append([
-            ex.reference, ex.description, ex.producer, seized, ex.seal or "-",
-            f"{kind}\n{human_size(ex.size)}\n{ex.sha256[:32]}\n{ex.sha256[32:]}",
-        ])
-    w.table(EXHIBIT_COLUMNS, rows, heading="Exhibit list")
+        warning = f"\nTYPE WARNING: {ex.type_warning}" if ex.type_warning else ""
+        rows.append([ex.reference, ex.description, ex.producer, seized, f"{kind}\n{human_size(ex.size)}{warning}"])
+        # Hashes and seal numbers are never broken: each on its own line across the table.
+        spans.append([f"SHA-256 {ex.sha256}", f"Seal    {ex.seal or '-'}"])
+    w.table(EXHIBIT_COLUMNS, rows, heading="Exhibit list", spans=spans)
 
 
 # --- exhibit label -------------------------------------------------------------------
@@ -268,8 +268,8 @@ def label(w: Writer, ex: ExhibitInfo, entries: Sequence[CustodyLine], kind: str,
     if ex.type_warning:
         w.note(f"Type warning recorded at ingest: {ex.type_warning}")
     w.space(4)
-    w.fields([("SHA-256", ex.sha256)] + ([("MD5", ex.md5)] if ex.md5 else [])
-             + ([("SHA-1", ex.sha1)] if ex.sha1 else []), value_font=MONO, size=8.5)
+    w.hashes([("SHA-256", ex.sha256)] + ([("MD5", ex.md5)] if ex.md5 else [])
+             + ([("SHA-1", ex.sha1)] if ex.sha1 else []), size=8.5)
     w.space(6)
     w.heading("Content", 10)
     w.para(f"In this bundle: {describe(kind)}.", size=9)
@@ -301,7 +301,7 @@ CUSTODY_COLUMNS = (
     Column("Time (UTC; UK local)", 100, SANS, 7.0),
     Column("Who", 52, SANS, 7.0),
     Column("Action", 88, SANS, 6.8),
-    Column("Details and entry hash", CONTENT_W - 34 - 100 - 52 - 88, SANS, 7.0),
+    Column("Details", CONTENT_W - 34 - 100 - 52 - 88, SANS, 7.0),
 )
 
 
@@ -317,10 +317,14 @@ def _details(entry: CustodyLine) -> str:
         parts.append(entry.text)
     elif entry.text:
         parts.append("(note text not included in the bundle)")
+    return "\n".join(parts) or "-"
+
+
+def _hash_lines(entry: CustodyLine) -> list[str]:
+    lines = [f"Entry hash       {entry.entry_hash}"]
     if entry.sha256:
-        parts.append(f"SHA-256 recorded: {entry.sha256}")
-    parts.append(f"Entry hash: {entry.entry_hash}")
-    return "\n".join(parts)
+        lines.append(f"SHA-256 recorded {entry.sha256}")
+    return lines
 
 
 def _time(entry: CustodyLine) -> str:
@@ -360,7 +364,7 @@ def _custody_table(w: Writer, entries: Sequence[CustodyLine], heading: str) -> N
         w.para("No entries.", size=8.5, colour=GREY)
         return
     rows = [[str(e.seq), _time(e), e.actor, e.action, _details(e)] for e in entries]
-    w.table(CUSTODY_COLUMNS, rows, heading=heading)
+    w.table(CUSTODY_COLUMNS, rows, heading=heading, spans=[_hash_lines(e) for e in entries])
 
 
 # --- integrity statement -----------------------------------------------------------------
@@ -373,9 +377,9 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]]) 
     for line in spec.verification:
         w.para(line, size=9.5)
     w.space(4)
+    w.fields([("Custody log head", f"entry {spec.head_seq}")])
+    w.hashes([("Head entry hash", spec.head_hash)])
     w.fields([
-        ("Custody log head", f"entry {spec.head_seq}"),
-        ("Head entry hash", spec.head_hash),
         ("Export time", f"{iso_utc(spec.at)} ({uk_display(spec.at)})"),
         ("Tool", spec.tool),
     ])

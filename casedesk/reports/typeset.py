@@ -35,6 +35,7 @@ GREY = HexColor("#666666")
 LIGHT = HexColor("#BBBBBB")
 SHADE = HexColor("#EEF1F5")
 WARN = HexColor("#9A1B1B")
+SPAN_SIZE = 6.8  # table lines across the full width: 64 hex digits and a label fit on one line
 
 
 @dataclass
@@ -227,25 +228,54 @@ class Writer:
                 self.y -= leading
             self.y -= 2
 
+    def hashes(self, rows: Sequence[tuple[str, str]], label_width: float = 132.0, size: float = 8.5) -> None:
+        """Label / hash pairs, each hash on ONE line in the monospaced face (copyable, searchable as one string).
+
+        The size shrinks (to 5.5 pt at least) until the value fits beside its label.
+        """
+        room = CONTENT_W - label_width
+        for label, value in rows:
+            fit = size
+            while fit > 5.5 and T.width(value, MONO, fit) > room:
+                fit -= 0.25
+            if T.width(value, MONO, fit) > room:  # not a hash: wrap it like any other value
+                self.fields([(label, value)], label_width=label_width, size=size, value_font=MONO)
+                continue
+            leading = size * 1.35
+            self.ensure(leading + 2)
+            self.c.setFillColor(GREY)
+            T.draw(self.c, MARGIN_X, self.y - size, label, SANS, size)
+            self.c.setFillColor(INK)
+            T.draw(self.c, MARGIN_X + label_width, self.y - size, T.visible(value), MONO, fit)
+            self.y -= leading + 2
+
     def table(self, columns: Sequence[Column], rows: Sequence[Sequence[str]], heading: str | None = None,
-              shade: bool = True) -> list[int]:
-        """A table whose header repeats on each page; returns the page index of each row."""
+              shade: bool = True, spans: Sequence[Sequence[str]] | None = None) -> list[int]:
+        """A table whose header repeats on each page; returns the page index of each row.
+
+        ``spans`` gives each row lines drawn across the whole table width under its cells, in the
+        monospaced face at ``SPAN_SIZE``: hashes and seal numbers, which must never be broken.
+        """
         pad = 3.0
         self.continued = heading
         self._table_header(columns)
         pages: list[int] = []
+        table_w = sum(col.width for col in columns)
         for i, row in enumerate(rows):
             cells = [
                 T.wrap(T.visible(value, keep="\n"), col.font, col.size, col.width - 2 * pad) or [""]
                 for col, value in zip(columns, row, strict=True)
             ]
+            extra: list[str] = []
+            for line in (spans[i] if spans is not None else ()):
+                extra += T.wrap(T.visible(line), MONO, SPAN_SIZE, table_w - 2 * pad)
             heights = [len(lines) * col.size * 1.25 for col, lines in zip(columns, cells, strict=True)]
-            height = max(heights) + 2 * pad
+            height = max(heights) + len(extra) * SPAN_SIZE * 1.3 + 2 * pad
             if self.y - height < MARGIN_BOTTOM and self.y < self._page_top - 30:
                 self.break_page()
                 self._table_header(columns)
             pages.append(self.sink.page_index)
-            self._row(columns, cells, height, pad, shade and i % 2 == 1)
+            self._row(columns, cells, height, pad, shade and i % 2 == 1, extra)
         self.continued = None
         self.y -= 6
         return pages
@@ -264,25 +294,33 @@ class Writer:
         self.y -= height
 
     def _row(self, columns: Sequence[Column], cells: list[list[str]], height: float, pad: float,
-             shaded: bool) -> None:
+             shaded: bool, extra: Sequence[str] = ()) -> None:
         c = self.c
         if height > self.y - MARGIN_BOTTOM:  # taller than what is left of an empty page: split it
-            self._split_row(columns, cells, pad, shaded)
+            self._split_row(columns, cells, pad, shaded, extra)
             return
+        table_w = sum(col.width for col in columns)
         if shaded:
             c.setFillColor(SHADE)
-            c.rect(MARGIN_X, self.y - height, sum(col.width for col in columns), height, stroke=0, fill=1)
+            c.rect(MARGIN_X, self.y - height, table_w, height, stroke=0, fill=1)
         c.setFillColor(INK)
         x = MARGIN_X
+        lowest = self.y
         for col, lines in zip(columns, cells, strict=True):
             y = self.y - pad - col.size
             for line in lines:
                 T.draw(c, x + pad, y, line, col.font, col.size)
                 y -= col.size * 1.25
+            lowest = min(lowest, y + col.size * 1.25 - col.size * 0.25)
             x += col.width
+        y = lowest - SPAN_SIZE * 1.3
+        for line in extra:
+            T.draw(c, MARGIN_X + pad, y, line, MONO, SPAN_SIZE)
+            y -= SPAN_SIZE * 1.3
         self.y -= height
 
-    def _split_row(self, columns: Sequence[Column], cells: list[list[str]], pad: float, shaded: bool) -> None:
+    def _split_row(self, columns: Sequence[Column], cells: list[list[str]], pad: float, shaded: bool,
+                   extra: Sequence[str] = ()) -> None:
         while any(cells):
             room = self.y - MARGIN_BOTTOM - 2 * pad
             part: list[list[str]] = []
@@ -297,6 +335,12 @@ class Writer:
             if any(cells):
                 self.break_page()
                 self._table_header(columns)
+        if extra:  # the row's hash lines, kept together after its last part
+            height = len(extra) * SPAN_SIZE * 1.3 + 2 * pad
+            if self.y - height < MARGIN_BOTTOM:
+                self.break_page()
+                self._table_header(columns)
+            self._row(columns, [[] for _ in columns], height, pad, shaded, extra)
 
     def note(self, text: str, colour: Color = WARN, size: float = 9.0) -> None:
         """A boxed notice (problems, caps, warnings)."""

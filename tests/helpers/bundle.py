@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -99,6 +101,15 @@ def opener(paths: dict[str, Path]):  # type: ignore[no-untyped-def]
 def page_texts(path: Path) -> list[str]:
     reader = PdfReader(str(path))
     return [page.extract_text() or "" for page in reader.pages]
+
+
+def searchable_pages(path: Path) -> list[str]:
+    """Each page's text as a lawyer's tools find it: ``pdftotext`` (poppler) where installed, else pypdf."""
+    if shutil.which("pdftotext"):
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+        pages = out.decode("utf-8").split("\f")
+        return pages[:-1] if pages and not pages[-1].strip() else pages
+    return page_texts(path)
 
 
 def attachments(path: Path) -> dict[str, bytes]:
