@@ -11,9 +11,24 @@ from __future__ import annotations
 
 
 class CaseDeskError(Exception):
-    """Base for every expected, user-actionable failure."""
+    """Base for every expected, user-actionable failure.
+
+    ``str(exc)`` is the message for people, as a dialog shows it: no command-line
+    syntax. ``field`` names the input at fault (``"password"``, ``"initials"``…) so a
+    form can put the focus there; ``cli_hint`` is what the CLI adds after the message
+    (a flag or a command to run), never shown in the desktop app.
+    """
 
     exit_code = 1
+
+    def __init__(self, *args: object, field: str | None = None, cli_hint: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
+        self.cli_hint = cli_hint
+
+    def cli_message(self) -> str:
+        """The message as the CLI prints it: the text, then the hint for the command line."""
+        return f"{self} ({self.cli_hint})" if self.cli_hint else str(self)
 
 
 class UsageError(CaseDeskError):

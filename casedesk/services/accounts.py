@@ -38,9 +38,9 @@ INITIALS_RE = re.compile(r"^[A-Z]{2,4}$")
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+        raise UsageError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters", field="password")
     if password.strip() != password:
-        raise UsageError("password must not begin or end with spaces")
+        raise UsageError("password must not begin or end with spaces", field="password")
 
 
 def validate_new_user(username: str, full_name: str, initials: str, role: str) -> tuple[str, str, str]:
@@ -48,7 +48,8 @@ def validate_new_user(username: str, full_name: str, initials: str, role: str) -
     if not USERNAME_RE.match(username):
         raise UsageError(
             f"invalid user name {username!r}: use 2-32 lower-case letters, digits, '.', '_' or '-', "
-            "starting with a letter"
+            "starting with a letter",
+            field="username",
         )
     try:
         parse_role(role)
@@ -56,7 +57,7 @@ def validate_new_user(username: str, full_name: str, initials: str, role: str) -
         raise UsageError(str(exc)) from None
     full_name = " ".join(full_name.split())
     if not full_name or len(full_name) > 200:
-        raise UsageError("full name is required (at most 200 characters)")
+        raise UsageError("full name is required (at most 200 characters)", field="full_name")
     if not initials:
         words = [w for w in full_name.split() if w[:1].isalpha()]
         initials = "".join(w[0] for w in words)[:4]
@@ -66,7 +67,8 @@ def validate_new_user(username: str, full_name: str, initials: str, role: str) -
     if not INITIALS_RE.match(initials):
         raise UsageError(
             f"invalid initials {initials!r}: use 2-4 capital letters (they prefix exhibit "
-            "references such as JAS/1)"
+            "references such as JAS/1)",
+            field="initials",
         )
     return username, full_name, initials
 
@@ -134,7 +136,7 @@ class Accounts:
         try:
             with self.s.write() as db:
                 if db.scalar(select(User).where(User.username == username)) is not None:
-                    raise UsageError(f"user {username} already exists")
+                    raise UsageError(f"user {username} already exists", field="username")
                 user = User(
                     username=username, full_name=full_name, initials=initials, role=role_v,
                     disabled=False, created_at=now, password_changed_at=now,

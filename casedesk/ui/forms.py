@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
 
 from casedesk.ui import theme
 
@@ -45,3 +45,27 @@ class BusyBar(QProgressBar):
         self.setTextVisible(False)
         self.setMaximumHeight(8)
         self.hide()
+
+
+def make_default(action: QPushButton, *others: QAbstractButton) -> None:
+    """``action`` answers Enter, always: the other buttons never take the default by focus.
+
+    A push button in a dialog is "auto-default": when it takes the focus (for example
+    because the field that had it was disabled during a background step) it becomes the
+    default and stays so. Quit or Cancel must never answer Enter.
+    """
+    for button in others:
+        if isinstance(button, QPushButton):
+            button.setAutoDefault(False)
+    action.setAutoDefault(True)
+    action.setDefault(True)
+
+
+def focus_field(fields: dict[str, QWidget], exc: BaseException, fallback: QWidget | None = None) -> None:
+    """Put the focus on the input the error names (``exc.field``), or on ``fallback``."""
+    target = fields.get(getattr(exc, "field", None) or "", fallback)
+    if target is None:
+        return
+    target.setFocus(Qt.FocusReason.OtherFocusReason)
+    if isinstance(target, QLineEdit):
+        target.selectAll()

@@ -23,7 +23,7 @@ from casedesk.security import device_secret
 from casedesk.services.accounts import MIN_PASSWORD_LENGTH
 from casedesk.services.installation import Installation
 from casedesk.ui import errors
-from casedesk.ui.forms import BusyBar, MessageLine
+from casedesk.ui.forms import BusyBar, MessageLine, focus_field, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import JobRunner
 
@@ -98,6 +98,7 @@ class FirstRunDialog(QDialog):
         self.demo_button.clicked.connect(self.open_demo)
         quit_button = QPushButton("&Quit")
         quit_button.clicked.connect(self.reject)
+        make_default(self.create_button, self.demo_button, quit_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.demo_button)
         bottom.addStretch(1)
@@ -128,9 +129,12 @@ class FirstRunDialog(QDialog):
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy.setVisible(busy)
+        if busy:
+            self.setFocus()  # not onto Quit: the fields are disabled while the step runs
         for w in (self.create_button, self.demo_button, self.admin, self.full_name, self.initials,
                   self.password, self.repeat):
             w.setEnabled(not busy)
+        self.create_button.setDefault(True)
         if busy:
             self.message.notice(text)
 
@@ -170,6 +174,9 @@ class FirstRunDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
+        fields = {"username": self.admin, "full_name": self.full_name, "initials": self.initials,
+                  "password": self.password}
+        focus_field(fields, exc, self.full_name)
         if isinstance(exc, CaseDeskError):
             self.message.error(str(exc))
         else:

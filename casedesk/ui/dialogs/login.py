@@ -21,7 +21,7 @@ from casedesk.security import device_secret
 from casedesk.services.installation import Installation
 from casedesk.services.session import Session
 from casedesk.ui import errors
-from casedesk.ui.forms import BusyBar, MessageLine
+from casedesk.ui.forms import BusyBar, MessageLine, make_default
 from casedesk.ui.icons import app_icon
 from casedesk.ui.workers import JobRunner
 
@@ -81,6 +81,7 @@ class LoginDialog(QDialog):
         self.sign_in_button.setDefault(True)
         quit_button = self.buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
         quit_button.setToolTip("Close CaseDesk")
+        make_default(self.sign_in_button, quit_button)
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
 
@@ -104,8 +105,11 @@ class LoginDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+        if busy:
+            self.setFocus()  # not onto Quit: the fields are disabled while the check runs
         for w in (self.user, self.password, self.sign_in_button):
             w.setEnabled(not busy)
+        self.sign_in_button.setDefault(True)
 
     def attempt(self) -> None:
         user, password = self.user.text().strip(), self.password.text()
@@ -136,7 +140,11 @@ class LoginDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self.password.clear()
-        self.password.setFocus()
+        if "no account named" in str(exc) or "is disabled" in str(exc):
+            self.user.setFocus()
+            self.user.selectAll()
+        else:
+            self.password.setFocus()
         if isinstance(exc, CaseDeskError):
             self.message.error(str(exc))
         else:
