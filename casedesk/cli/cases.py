@@ -55,6 +55,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.add_argument("text")
     p.add_argument("--exhibit", metavar="REF")
+    p.add_argument("--answers", type=int, metavar="SEQ", help="the supervisor query (its entry number) this answers")
     p.set_defaults(func=cmd_note_add)
     p = ns.add_parser("list", parents=[common], help="a case's notes")
     p.add_argument("reference")
@@ -124,7 +125,7 @@ def cmd_summary(ctx: Context) -> int:
 
 
 def cmd_note_add(ctx: Context) -> int:
-    n = Cases(ctx.session()).add_note(ctx.args.reference, ctx.args.text, ctx.args.exhibit)
+    n = Cases(ctx.session()).add_note(ctx.args.reference, ctx.args.text, ctx.args.exhibit, ctx.args.answers)
     ctx.emit(n, f"Note {n.id} added (custody entry {n.custody_seq}).")
     return 0
 

@@ -76,6 +76,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     decision = p.add_mutually_exclusive_group()
     decision.add_argument("--approve", action="store_true", help="approve the entries up to --up-to")
     decision.add_argument("--query", action="store_true", help="query the entries (needs --comment)")
+    decision.add_argument("--resolve", type=int, nargs="*", metavar="SEQ",
+                          help="close open queries (entry numbers; none: all) without approving (needs --comment)")
     p.add_argument("--comment", metavar="TEXT", help="the review text; alone, a comment for the record")
     p.add_argument("--up-to", type=int, metavar="SEQ", help="last entry covered (default: the latest)")
     p.set_defaults(func=cmd_review)
@@ -213,7 +215,7 @@ def cmd_review(ctx: Context) -> int:
     a = ctx.args
     custody = Custody(ctx.session())
     if a.reference == "queue":
-        if a.approve or a.query or a.comment or a.up_to:
+        if a.approve or a.query or a.resolve is not None or a.comment or a.up_to:
             raise UsageError("`review queue` takes no decision; name a case to review it")
         rows = custody.review_queue()
         ctx.emit([{"case": ref, "unreviewed": n} for ref, n in rows],
@@ -223,10 +225,12 @@ def cmd_review(ctx: Context) -> int:
         decision = "approve"
     elif a.query:
         decision = "query"
+    elif a.resolve is not None:
+        decision = "resolve"
     elif a.comment:
         decision = "comment"
     else:
-        raise UsageError("say --approve, --query --comment TEXT, or --comment TEXT")
-    e = custody.review(a.reference, decision, a.comment or "", a.up_to)
+        raise UsageError("say --approve, --query --comment TEXT, --resolve [SEQ...] --comment TEXT, or --comment TEXT")
+    e = custody.review(a.reference, decision, a.comment or "", a.up_to, a.resolve or None)
     ctx.emit(e, f"Review recorded ({decision}, up to entry {e.data['up_to']}): custody entry {e.seq}.")
     return 0

@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = args.func(ctx)
         return int(result or 0)
     except CaseDeskError as exc:
-        print(f"casedesk: error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"casedesk: error: {one_line(exc.cli_message())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("casedesk: interrupted", file=sys.stderr)

@@ -3,11 +3,18 @@
 A review entry (``case.reviewed``) covers the case's entries up to
 ``data.up_to`` with ``data.decision`` one of:
 
-- ``approve``: the entries up to ``up_to`` count as reviewed, and every
-  query raised before this approval is settled;
+- ``approve``: the entries up to ``up_to`` count as reviewed; the open
+  queries it covers (their ``up_to`` is at most the approval's) are settled
+  and listed in ``data.settles``;
 - ``query``: the supervisor asks the officer about the entries up to
-  ``up_to``; the query stays open until a later approval;
+  ``up_to``; the query stays open until it is answered or resolved;
+- ``resolve``: the supervisor closes the queries listed in ``data.settles``
+  without an approval (with a comment);
 - ``comment``: a remark for the record; changes nothing.
+
+A query is open until an entry names it: a review's ``data.settles`` or an
+officer's answer (``note.added`` with ``data.answers``). An approval of an
+earlier part of the log never settles a query about a later entry.
 
 Entries after the last approval are unreviewed (reviews themselves and
 sign-in records are never in need of review).
@@ -24,7 +31,8 @@ from sqlalchemy.orm import Session as OrmSession
 from casedesk.store.models import CustodyEntry
 
 REVIEW_ACTION = "case.reviewed"
-DECISIONS = ("approve", "query", "comment")
+DECISIONS = ("approve", "query", "resolve", "comment")
+ANSWER_ACTION = "note.added"  # with data.answers = the query's entry number
 NOT_REVIEWABLE = frozenset({REVIEW_ACTION, "account.login", "account.login_failed", "verify.run"})
 
 
@@ -99,13 +107,28 @@ def unreviewed_counts(db: OrmSession) -> dict[str, int]:
     return {case_ref: n for case_ref, n in totals.items() if n > 0}
 
 
+def query_up_to(entry: CustodyEntry) -> int:
+    return _up_to(_data(entry.data))
+
+
+def _seqs(value: Any) -> set[int]:
+    if not isinstance(value, list):
+        return set()
+    return {v for v in value if isinstance(v, int) and not isinstance(v, bool)}
+
+
 def open_queries(db: OrmSession, case_ref: str) -> list[CustodyEntry]:
-    """Queries on the case not yet settled by a later approval, oldest first."""
-    reviews = list(db.scalars(
-        select(CustodyEntry).where(CustodyEntry.case_ref == case_ref, CustodyEntry.action == REVIEW_ACTION)
+    """Queries on the case that no later entry settles (a review) or answers (an officer's note), oldest first."""
+    rows = list(db.scalars(
+        select(CustodyEntry).where(CustodyEntry.case_ref == case_ref,
+                                   CustodyEntry.action.in_((REVIEW_ACTION, ANSWER_ACTION)))
         .order_by(CustodyEntry.seq)
     ))
-    last_approval = max(
-        (r.seq for r in reviews if _data(r.data).get("decision") == "approve"), default=0
-    )
-    return [r for r in reviews if _data(r.data).get("decision") == "query" and r.seq > last_approval]
+    queries = {r.seq: r for r in rows if r.action == REVIEW_ACTION and _data(r.data).get("decision") == "query"}
+    for r in rows:
+        data = _data(r.data)
+        closed = _seqs(data.get("settles")) if r.action == REVIEW_ACTION else _seqs([data.get("answers")])
+        for seq in closed:
+            if seq < r.seq:
+                queries.pop(seq, None)
+    return list(queries.values())

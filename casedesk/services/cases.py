@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
+from casedesk.custody import review
 from casedesk.custody.review import reviewed_up_to, unreviewed_entries
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.security.roles import Permission, Role
@@ -211,13 +212,17 @@ class Cases:
                       "length": len(case.summary)},
             )
 
-    def add_note(self, reference: str, text: str, exhibit: str | None = None) -> NoteView:
+    def add_note(self, reference: str, text: str, exhibit: str | None = None, answers: int | None = None) -> NoteView:
+        """A note on the case or an exhibit; ``answers`` names the open query it answers (and so closes)."""
         self.s.require(Permission.CASE_EDIT)
         text = text.strip()
         if not text:
-            raise UsageError("a note needs some text")
+            raise UsageError("a note needs some text", field="text")
         with self.s.write() as db:
             case = self.s.case(db, reference, Permission.CASE_CONTENT)
+            if answers is not None and answers not in {q.seq for q in review.open_queries(db, case.reference)}:
+                raise UsageError(f"entry {answers} is not an open query of case {case.reference}",
+                                 cli_hint="--answers SEQ")
             exhibit_row = None
             if exhibit:
                 exhibit_row = db.scalar(
@@ -227,7 +232,8 @@ class Cases:
                     raise UsageError(f"no exhibit {exhibit} in case {case.reference}")
             now = utc_now()
             entry = self.s.record(db, "note.added", case_ref=case.reference, at=now,
-                                  exhibit_ref=exhibit_row.reference if exhibit_row else None, text=text)
+                                  exhibit_ref=exhibit_row.reference if exhibit_row else None, text=text,
+                                  data={"answers": answers} if answers is not None else None)
             note = Note(case_id=case.id, exhibit_id=exhibit_row.id if exhibit_row else None,
                         author_id=self.s.user.id, created_at=now, text=text, custody_seq=entry.seq)
             db.add(note)

@@ -309,15 +309,21 @@ class Custody:
         return view
 
     # --- review ------------------------------------------------------------------
-    def review(self, case_ref: str, decision: str, comment: str, up_to: int | None = None) -> EntryView:
-        """A supervisor's signed review of the case's log up to entry ``up_to`` (default: the whole log)."""
+    def review(self, case_ref: str, decision: str, comment: str, up_to: int | None = None,
+               resolves: list[int] | None = None) -> EntryView:
+        """A supervisor's signed review of the case's log up to entry ``up_to`` (default: the whole log).
+
+        An approval settles the open queries it covers (asked about entries up to ``up_to`` at most);
+        a ``resolve`` closes the open queries ``resolves`` names (default: all open ones) with a comment.
+        """
         self.s.require(Permission.CUSTODY_REVIEW)
         decision = decision.strip().lower()
         if decision not in review.DECISIONS:
-            raise UsageError(f"unknown review decision {decision!r}; use approve, query or comment")
+            raise UsageError(f"unknown review decision {decision!r}: approve, query, resolve or comment",
+                             cli_hint="--approve, --query, --resolve or --comment")
         text = " ".join(comment.split()) if comment else ""
         if decision != "approve" and not text:
-            raise UsageError(f"a {decision} needs some text (--comment)")
+            raise UsageError(f"a {decision} needs a comment", field="comment", cli_hint="--comment TEXT")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
             head = current_head(db)
@@ -325,9 +331,23 @@ class Custody:
             if up_to is None:
                 up_to = last
             if not 1 <= up_to <= last:
-                raise UsageError(f"--up-to must be an entry number between 1 and {last}")
+                raise UsageError(f"the last entry reviewed must be an entry number between 1 and {last}",
+                                 field="up_to", cli_hint="--up-to")
             pending = [e.seq for e in review.unreviewed_entries(db, case.reference) if e.seq <= up_to]
-            settled = [q.seq for q in review.open_queries(db, case.reference)] if decision == "approve" else []
+            open_ = review.open_queries(db, case.reference)
+            if decision == "approve":
+                settled = [q.seq for q in open_ if review.query_up_to(q) <= up_to]
+            elif decision == "resolve":
+                wanted = set(resolves) if resolves else {q.seq for q in open_}
+                unknown = sorted(wanted - {q.seq for q in open_})
+                if unknown:
+                    raise UsageError(f"entry {unknown[0]} is not an open query of case {case.reference}",
+                                     cli_hint="--resolve SEQ")
+                if not wanted:
+                    raise UsageError(f"case {case.reference} has no open query to resolve")
+                settled = sorted(wanted)
+            else:
+                settled = []
             entry = self.s.record(
                 db, review.REVIEW_ACTION, case_ref=case.reference, text=text or None,
                 data={"decision": decision, "up_to": up_to, "entries": len(pending), "settles": settled},

@@ -112,13 +112,13 @@ def test_review_approve_query_and_the_queue(cs: CaseStore) -> None:
     sgt = cs.store.sign_in("sgt")
     c = Custody(sgt)
     assert c.review_queue() == [(CASE, len(pending))]
-    with pytest.raises(UsageError, match="needs some text"):
+    with pytest.raises(UsageError, match="needs a comment"):
         c.review(CASE, "query", "  ")
     query = c.review(CASE, "query", "Who sealed JAS/1?", up_to=cs.seqs["transfer JAS/1"])
     assert query.data == {"decision": "query", "up_to": cs.seqs["transfer JAS/1"],
                           "entries": len([e for e in pending if e.seq <= cs.seqs["transfer JAS/1"]]), "settles": []}
     assert [q.seq for q in c.queries(CASE)] == [query.seq]
-    with pytest.raises(UsageError, match="--up-to must be"):
+    with pytest.raises(UsageError, match="must be an entry number between"):
         c.review(CASE, "approve", "", up_to=10**6)
     approval = c.review(CASE, "approve", "Seals and times checked")
     assert approval.data["settles"] == [query.seq]

@@ -111,7 +111,7 @@ def test_supervisor_queries_then_approves_and_the_detective_sees_the_query(
     assert review.model.rowCount() >= 2
 
     click(qtbot, review.query_button)  # a query needs text
-    assert "needs some text" in review.message.text()
+    assert "needs a comment" in review.message.text()
     type_into(qtbot, review.comment, "Where was JAS/2 between seizure and ingest?")
     click(qtbot, review.query_button)
     qtbot.waitUntil(lambda: review.queries.topLevelItemCount() == 1, timeout=TIMEOUT)

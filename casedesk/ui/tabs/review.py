@@ -1,4 +1,8 @@
-"""Review: supervisors review a range of the case's custody log (approve or query); everyone sees open queries."""
+"""Review: supervisors review a range of the case's custody log (approve or query); everyone sees open queries.
+
+Officers answer an open query and supervisors resolve one, in place; an approval of an earlier
+part of the log leaves a query about a later entry open.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.errors import CaseDeskError
 from casedesk.security.roles import Permission
+from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from casedesk.services.session import Session
 from casedesk.ui import errors, formatting
@@ -107,8 +113,27 @@ class ReviewTab(CaseTab):
         self.queries.setRootIsDecorated(False)
         self.queries.setWordWrap(True)
         self.queries.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.queries.itemSelectionChanged.connect(self._query_selected)
+        # Officers answer a query, supervisors resolve one: either closes it, with the text on the record.
+        self.reply = QLineEdit()
+        self.reply.setObjectName("queryReply")
+        self.reply.setPlaceholderText("Why the query is resolved" if self.supervisor
+                                      else "Your answer to the selected query")
+        self.reply_button = QPushButton(icon("approve"), "Re&solve query" if self.supervisor else "A&nswer query")
+        self.reply_button.setObjectName("resolveQuery" if self.supervisor else "answerQuery")
+        self.reply_button.setToolTip("Close the selected query with this text on the custody record")
+        self.reply_button.setEnabled(False)
+        self.reply_button.clicked.connect(self._reply)
+        self.reply.returnPressed.connect(self._reply)
+        reply_row = QHBoxLayout()
+        reply_row.addWidget(self.reply, 1)
+        reply_row.addWidget(self.reply_button)
+        self.reply_message = MessageLine()
         queries_box = QGroupBox("Open queries on this case")
-        QVBoxLayout(queries_box).addWidget(self.queries)
+        queries_layout = QVBoxLayout(queries_box)
+        queries_layout.addWidget(self.queries)
+        queries_layout.addLayout(reply_row)
+        queries_layout.addWidget(self.reply_message)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.setObjectName("reviewSplitter")
@@ -139,6 +164,7 @@ class ReviewTab(CaseTab):
                 if ref == self.case_ref:
                     item.setSelected(True)
         self.message.clear_message()
+        self.reply_message.clear_message()
         if self.case_ref is None:
             self.model.set_entries([])
             self.queries.clear()
@@ -164,9 +190,40 @@ class ReviewTab(CaseTab):
                                     str(q.data.get("up_to", ""))])
             item.setToolTip(3, q.text or "")
             item.setToolTip(1, formatting.when(q.timestamp))
+            item.setData(0, Qt.ItemDataRole.UserRole, q.seq)
             self.queries.addTopLevelItem(item)
+        if self.queries.topLevelItemCount():
+            self.queries.setCurrentItem(self.queries.topLevelItem(0))
+        self._query_selected()
         for col in (0, 1, 2):
             self.queries.resizeColumnToContents(col)
+
+    def _query_selected(self) -> None:
+        self.reply_button.setEnabled(self.queries.currentItem() is not None and self.case_ref is not None)
+
+    def _reply(self) -> None:
+        item = self.queries.currentItem()
+        if item is None or self.case_ref is None:
+            return
+        seq = int(item.data(0, Qt.ItemDataRole.UserRole))
+        text = self.reply.text()
+        try:
+            if self.supervisor:
+                entry_seq = Custody(self.session).review(self.case_ref, "resolve", text, resolves=[seq]).seq
+            else:
+                entry_seq = Cases(self.session).add_note(self.case_ref, text, answers=seq).custody_seq
+        except CaseDeskError as exc:
+            self.reply_message.error(str(exc))
+            self.reply.setFocus()
+            return
+        except Exception as exc:
+            errors.show_error(self, exc, "Query")
+            return
+        self.reply.clear()
+        self.load()
+        done = "resolved" if self.supervisor else "answered"
+        self.reply_message.success(f"Query {seq} {done} (custody entry {entry_seq}).")
+        self.changed.emit()
 
     def _entry_selected(self, _s: QItemSelection, _d: QItemSelection) -> None:
         rows = self.entries.selectionModel().selectedRows()
