@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
 
@@ -61,7 +63,7 @@ def make_default(action: QPushButton, *others: QAbstractButton) -> None:
     action.setDefault(True)
 
 
-def focus_field(fields: dict[str, QWidget], exc: BaseException, fallback: QWidget | None = None) -> None:
+def focus_field(fields: Mapping[str, QWidget], exc: BaseException, fallback: QWidget | None = None) -> None:
     """Put the focus on the input the error names (``exc.field``), or on ``fallback``."""
     target = fields.get(getattr(exc, "field", None) or "", fallback)
     if target is None:

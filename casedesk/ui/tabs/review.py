@@ -192,8 +192,9 @@ class ReviewTab(CaseTab):
             item.setToolTip(1, formatting.when(q.timestamp))
             item.setData(0, Qt.ItemDataRole.UserRole, q.seq)
             self.queries.addTopLevelItem(item)
-        if self.queries.topLevelItemCount():
-            self.queries.setCurrentItem(self.queries.topLevelItem(0))
+        first = self.queries.topLevelItem(0)
+        if first is not None:
+            self.queries.setCurrentItem(first)
         self._query_selected()
         for col in (0, 1, 2):
             self.queries.resizeColumnToContents(col)
