@@ -37,7 +37,7 @@ from casedesk.reports import content as C
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.manifest import manifest_bytes
-from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates
+from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates, exhibit_sort_key
 from casedesk.reports.stamping import PlacementError, Stamper, place_pdf
 from casedesk.reports.typeset import CONTENT_W, MARGIN_BOTTOM, PAGE_H, TOP, PageSink, Segment, Writer
 from casedesk.timeutil import iso_utc, to_utc
@@ -179,6 +179,7 @@ class _Build:
         self.steps = len(spec.exhibits) + 4
         self.exhibits: list[_Exhibit] = []
         self.problems: list[tuple[str, str]] = []
+        self.sensitive_pages: set[int] = set()  # bundle pages stamped as showing sensitive material
 
     # --- the body ----------------------------------------------------------------------
     def _custody_for(self, reference: str) -> list[CustodyLine]:
@@ -254,7 +255,8 @@ class _Build:
         S.summary(w, spec)
         starts["summary"] = 0
         starts["exhibit list"] = w.new_page()
-        S.exhibit_list(w, spec)
+        marked: set[int] = set()  # body pages that show sensitive (MG6D) material
+        S.exhibit_list(w, spec, marked)
         taken = {MANIFEST_NAME.lower()}
         for i, info in enumerate(spec.exhibits):
             _check(self.cancel)
@@ -263,12 +265,15 @@ class _Build:
         _check(self.cancel)
         self.progress(len(spec.exhibits) + 1, self.steps, "chain of custody")
         starts["custody"] = w.new_page()
-        custody_starts = S.custody(w, spec)
+        custody_starts = S.custody(w, spec, marked)
         starts["integrity"] = w.new_page()
         S.integrity(w, spec, self.problems)
         body.close()
         if self.exhibits:
             starts["exhibits"] = self.exhibits[0].label_page
+        for ex in self.exhibits:
+            if ex.info.sensitive:
+                marked.update(range(ex.label_page, ex.last_body_page + 1))
         body_pages = body.pages
 
         # --- the front matter, now that every body page number is known -------------
@@ -284,7 +289,7 @@ class _Build:
 
         # The cover takes as many pages as the case's title and offences need, the index as many as its
         # rows: typeset the front matter, and again with the page numbers that gives until they agree.
-        index_pages = S.index_pages(2 + len(sections) + len(self.exhibits))
+        index_pages = S.index_pages(2 + len(sections) + len(self.exhibits) + len(spec.left_out))
         cover_pages = 1
         for attempt in range(8):
             front_pages = cover_pages + index_pages
@@ -303,14 +308,19 @@ class _Build:
             for key, title in sections:
                 entries.append(S.IndexEntry(0, title, "", number(starts[key]), number(section_end(key))))
                 if key == "exhibits":
-                    for ex in self.exhibits:
-                        entries.append(S.IndexEntry(1, ex.info.reference, ex.info.description,
-                                                    ex.outcome.first_page, ex.outcome.last_page))
+                    # Every reference of the case in order; those not in the bundle point to the exhibit list.
+                    listed = number(starts["exhibit list"])
+                    rows = [S.IndexEntry(1, ex.info.reference, ex.info.description, ex.outcome.first_page,
+                                         ex.outcome.last_page, ex.info.sensitive) for ex in self.exhibits]
+                    rows += [S.IndexEntry(1, e.reference, f"Not in this bundle: {e.why}",
+                                          listed, listed) for e in spec.left_out]
+                    entries += sorted(rows, key=lambda r: exhibit_sort_key(r.label))
             front = PageSink(self.work, f"front{attempt}", self.chunk_pages)
             fw = Writer(front)
             S.cover(fw, spec, len(self.exhibits), total)
             typeset_cover = fw.new_page()
-            links = S.index(fw, entries, spec.case.reference, 0)
+            marked_front: set[int] = set()
+            links = S.index(fw, entries, spec.case.reference, 0, marked_front)
             front.close()
             if typeset_cover == cover_pages and front.pages == front_pages:
                 break
@@ -320,6 +330,7 @@ class _Build:
         else:
             raise AssertionError(f"front matter has {front.pages} pages, planned {front_pages}")
 
+        self.sensitive_pages = {number(i) for i in marked} | {i + 1 for i in marked_front}
         manifest = self._manifest(total)
         outline = self._outline(sections, starts, custody_starts, number, cover_pages)
         _check(self.cancel)
@@ -455,7 +466,7 @@ class _Build:
                 n = seg_first[i] + k
                 out.pages.append(src.pages[seg.first + k])
                 caption = seg.captions[k] if seg.captions else ""
-                stamper.stamp(out.pages[-1], n, caption)
+                stamper.stamp(out.pages[-1], n, caption, n in self.sensitive_pages)
             for ex in attach_at.get(i, []):
                 carrier = stack.enter_context(Pdf.open(ex.carrier))
                 stream = out.copy_foreign(carrier.Root.CaseDeskFile)

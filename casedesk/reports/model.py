@@ -49,6 +49,15 @@ class ExhibitInfo:
     location: str
     duplicate_of: str | None = None
     fs_modified: datetime | None = None
+    sensitive: bool = False  # MG6D material, included only on request: marked on every page it appears on
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An exhibit of the case that is not in the bundle, and why, so no reference is skipped unexplained."""
+
+    reference: str
+    why: str  # as printed, e.g. "withdrawn from the register"
 
 
 @dataclass(frozen=True)
@@ -80,9 +89,11 @@ class BundleSpec:
     tool: str
     verification: tuple[str, ...]  # what the verification run at export checked
     file_name: str = "bundle.pdf"
-    withheld: int = 0  # how many of the case's exhibits the selection left out (never which)
+    left_out: tuple[LeftOut, ...] = ()  # the case's other exhibits at the head, in reference order
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+
+SENSITIVE_MARK = "SENSITIVE (MG6D)"
 
 OpenOriginal = Callable[[ExhibitInfo], AbstractContextManager[BinaryIO]]
 

@@ -10,7 +10,7 @@ from reportlab.lib.colors import HexColor
 from casedesk.reports import text as T
 from casedesk.reports.content import describe, human_size
 from casedesk.reports.fonts import BOLD, MONO, SANS
-from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, bates
+from casedesk.reports.model import SENSITIVE_MARK, BundleSpec, CustodyLine, ExhibitInfo, bates
 from casedesk.reports.typeset import (
     CONTENT_W,
     GREY,
@@ -72,7 +72,7 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
         ("Exported (UTC)", f"{spec.at:%Y-%m-%d %H:%M:%S} UTC"),
         ("Exported (UK local)", uk_display(spec.at)),
         ("Security marking", spec.marking),
-        ("Exhibits in bundle", f"{exhibits}"),
+        ("Exhibits in bundle", _exhibit_count(spec, exhibits)),
         ("Pages in bundle", f"{pages} ({bates(spec.case.reference, 1)} to {bates(spec.case.reference, pages)})"),
         ("Custody log head", f"entry {spec.head_seq}"),
         ("Produced with", spec.tool),
@@ -85,6 +85,17 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
         "records this export. The last page explains how to check it without CaseDesk.",
         size=8.5, colour=GREY,
     )
+
+
+def _exhibit_count(spec: BundleSpec, exhibits: int) -> str:
+    text = f"{exhibits}"
+    if spec.left_out:
+        text += (f" of the case's {exhibits + len(spec.left_out)}; not in this bundle: "
+                 + ", ".join(f"{e.reference} ({e.why})" for e in spec.left_out))
+    marked = [e.reference for e in spec.exhibits if e.sensitive]
+    if marked:
+        text += f"; marked {SENSITIVE_MARK} on every page they appear on: " + ", ".join(marked)
+    return text
 
 
 # --- index -----------------------------------------------------------------------------
@@ -100,6 +111,7 @@ class IndexEntry:
     text: str
     first: int  # 1-based bundle page
     last: int
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,13 +135,17 @@ def index_pages(entries: int) -> int:
     return 1 + -(-(entries - first) // other)
 
 
-def index(w: Writer, entries: Sequence[IndexEntry], case_reference: str, front_first: int) -> list[IndexLink]:
-    """Typeset the index (a fixed number of rows per page); returns where each row's link goes."""
+def index(w: Writer, entries: Sequence[IndexEntry], case_reference: str, front_first: int,
+          marked: set[int]) -> list[IndexLink]:
+    """Typeset the index (a fixed number of rows per page); returns where each row's link goes.
+
+    Adds to ``marked`` the pages (as link pages) that show a sensitive exhibit's row.
+    """
     first_rows, other_rows = index_rows_per_page()
     links: list[IndexLink] = []
     col_label = MARGIN_X
     col_text = MARGIN_X + 70
-    col_pages = PAGE_W - MARGIN_X - 190
+    col_pages = PAGE_W - MARGIN_X - 160
     col_bates = PAGE_W - MARGIN_X
     text_limit = col_pages - col_text - 8
     position = 0
@@ -146,7 +162,7 @@ def index(w: Writer, entries: Sequence[IndexEntry], case_reference: str, front_f
         rows = first_rows if page_no == 0 else other_rows
         c.setFillColor(GREY)
         T.draw(c, col_label, w.y - 8, "Section / exhibit", BOLD, 7.5)
-        T.draw_right(c, col_pages + 60, w.y - 8, "Pages", BOLD, 7.5)
+        T.draw_right(c, col_pages + 45, w.y - 8, "Pages", BOLD, 7.5)
         T.draw_right(c, col_bates, w.y - 8, "First Bates number", BOLD, 7.5)
         c.setFillColor(INK)
         w.y -= 18
@@ -156,10 +172,13 @@ def index(w: Writer, entries: Sequence[IndexEntry], case_reference: str, front_f
             indent = 0 if entry.level == 0 else 12
             label = T.visible(entry.label)
             T.draw(c, col_label + indent, base, label, font, 9)
-            text = T.truncate(T.visible(entry.text), SANS, 8.5, text_limit)
+            shown = f"{SENSITIVE_MARK} – {entry.text}" if entry.sensitive else entry.text
+            if entry.sensitive:
+                marked.add(page_index)
+            text = T.truncate(T.visible(shown), SANS, 8.5, text_limit)
             T.draw(c, col_text, base, text, SANS, 8.5)
             pages = f"{entry.first}" if entry.first == entry.last else f"{entry.first}–{entry.last}"
-            T.draw_right(c, col_pages + 60, base, pages, SANS, 9)
+            T.draw_right(c, col_pages + 45, base, pages, SANS, 9)
             c.setFillColor(GREY)
             T.draw_right(c, col_bates, base, bates(case_reference, entry.first), MONO, 7.5)
             c.setFillColor(INK)
@@ -205,10 +224,13 @@ EXHIBIT_COLUMNS = (
 )
 
 
-def exhibit_list(w: Writer, spec: BundleSpec) -> None:
+def exhibit_list(w: Writer, spec: BundleSpec, marked: set[int]) -> None:
+    """The MG12-like list; adds to ``marked`` the pages that show a sensitive exhibit's row."""
     w.new_page()
     w.title("Exhibit list")
-    w.para(f"{len(spec.exhibits)} exhibit(s), in exhibit-reference order. Times are UTC with UK local time.",
+    w.para(f"{len(spec.exhibits)} exhibit(s) in this bundle, in exhibit-reference order. Times are UTC with UK "
+           "local time." + (f" {len(spec.left_out)} exhibit(s) of the case are not in it: listed after the table."
+                            if spec.left_out else ""),
            size=8, colour=GREY)
     w.space(4)
     rows = []
@@ -218,10 +240,15 @@ def exhibit_list(w: Writer, spec: BundleSpec) -> None:
         seized = "\n".join(v for v in (ex.seized_from, when, ex.seized_location) if v) or "-"
         kind = ex.type_description or ex.mime_type
         warning = f"\nTYPE WARNING: {ex.type_warning}" if ex.type_warning else ""
-        rows.append([ex.reference, ex.description, ex.producer, seized, f"{kind}\n{human_size(ex.size)}{warning}"])
+        reference = f"{ex.reference}\n{SENSITIVE_MARK}" if ex.sensitive else ex.reference
+        rows.append([reference, ex.description, ex.producer, seized, f"{kind}\n{human_size(ex.size)}{warning}"])
         # Hashes and seal numbers are never broken: each on its own line across the table.
         spans.append([f"SHA-256 {ex.sha256}", f"Seal    {ex.seal or '-'}"])
-    w.table(EXHIBIT_COLUMNS, rows, heading="Exhibit list", spans=spans)
+    pages = w.table(EXHIBIT_COLUMNS, rows, heading="Exhibit list", spans=spans)
+    marked.update(page for ex, page in zip(spec.exhibits, pages, strict=True) if ex.sensitive)
+    if spec.left_out:
+        w.heading("Exhibits of the case not in this bundle", 10)
+        w.fields([(e.reference, e.why) for e in spec.left_out], label_width=70, size=8.5)
 
 
 # --- exhibit label -------------------------------------------------------------------
@@ -243,8 +270,13 @@ def label(w: Writer, ex: ExhibitInfo, entries: Sequence[CustodyLine], kind: str,
     c.setFillColor(HexColor("#FFFFFF"))
     T.draw(c, MARGIN_X + 12, w.y - 22, "EXHIBIT", BOLD, 9)
     T.draw(c, MARGIN_X + 12, w.y - 40, T.visible(ex.reference), BOLD, 18)
+    if ex.sensitive:
+        T.draw_right(c, MARGIN_X + CONTENT_W - 12, w.y - 40, SENSITIVE_MARK, BOLD, 12)
     c.setFillColor(INK)
     w.y -= 60
+    if ex.sensitive:
+        w.note(f"{SENSITIVE_MARK}: this exhibit is sensitive unused material, included in this bundle on "
+               "request (--include-sensitive). Every page that shows it is marked.")
     w.para(ex.description, font=BOLD, size=11, leading=15)
     w.space(6)
     name_note = " (control or direction characters shown as [U+XXXX])" if T.is_escaped(ex.original_name) else ""
@@ -331,8 +363,11 @@ def _time(entry: CustodyLine) -> str:
     return f"{entry.timestamp:%Y-%m-%d %H:%M:%S} UTC\n{uk_display(entry.timestamp)}"
 
 
-def custody(w: Writer, spec: BundleSpec) -> dict[str, int]:
-    """The chain of custody, case entries first, then each exhibit; returns each part's first page."""
+def custody(w: Writer, spec: BundleSpec, marked: set[int]) -> dict[str, int]:
+    """The chain of custody, case entries first, then each exhibit; returns each part's first page.
+
+    Adds to ``marked`` the pages that show a sensitive exhibit's entries.
+    """
     w.new_page()
     starts: dict[str, int] = {}
     w.title("Chain of custody")
@@ -354,8 +389,11 @@ def custody(w: Writer, spec: BundleSpec) -> dict[str, int]:
         entries = by_exhibit.get(ex.reference, [])
         w.ensure(90)
         starts[ex.reference] = w.anchor()
-        w.heading(T.truncate(f"Exhibit {ex.reference} – {ex.description}", BOLD, 11, CONTENT_W), 11)
-        _custody_table(w, entries, f"Exhibit {ex.reference}")
+        mark = f"{SENSITIVE_MARK} " if ex.sensitive else ""
+        w.heading(T.truncate(f"{mark}Exhibit {ex.reference} – {ex.description}", BOLD, 11, CONTENT_W), 11)
+        _custody_table(w, entries, f"{mark}Exhibit {ex.reference}")
+        if ex.sensitive:
+            marked.update(range(starts[ex.reference], w.sink.last_index() + 1))
     return starts
 
 
@@ -377,7 +415,10 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]]) 
     for line in spec.verification:
         w.para(line, size=9.5)
     w.space(4)
-    w.fields([("Custody log head", f"entry {spec.head_seq}")])
+    w.fields([
+        ("Exhibits in bundle", _exhibit_count(spec, len(spec.exhibits))),
+        ("Custody log head", f"entry {spec.head_seq}"),
+    ])
     w.hashes([("Head entry hash", spec.head_hash)])
     w.fields([
         ("Export time", f"{iso_utc(spec.at)} ({uk_display(spec.at)})"),

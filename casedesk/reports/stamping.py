@@ -25,7 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from casedesk.reports.fonts import BOLD, SANS, fonts
-from casedesk.reports.model import bates
+from casedesk.reports.model import SENSITIVE_MARK, bates
 
 PORTRAIT = (float(A4[0]), float(A4[1]))
 LANDSCAPE = (float(A4[1]), float(A4[0]))
@@ -202,7 +202,7 @@ class Stamper:
             str(name)[1:].encode(), STAMP_SIZE, x, y, body,
         )
 
-    def stream(self, number: int, width: float, height: float, caption: str) -> bytes:
+    def stream(self, number: int, width: float, height: float, caption: str, sensitive: bool = False) -> bytes:
         top = height - 24
         bottom = 17
         right = width - SIDE
@@ -212,17 +212,22 @@ class Stamper:
             b"%.2f %.2f m %.2f %.2f l S\n" % (SIDE, 31, right, 31),
             b"0.15 g\n",
             self._text(SANS, SIDE, top, self.case_reference),
-            self._text(BOLD, width / 2, top, self.marking, "centre"),
+            self._text(BOLD, width / 2, top, f"{self.marking} – {SENSITIVE_MARK}" if sensitive else self.marking,
+                       "centre"),
             self._text(SANS, right, top, f"Page {number} of {self.total}", "right"),
             self._text(SANS, SIDE, bottom, caption),
-            self._text(BOLD, width / 2, bottom, self.marking, "centre"),
+            self._text(BOLD, width / 2, bottom, f"{self.marking} – {SENSITIVE_MARK}" if sensitive else self.marking,
+                       "centre"),
             self._text(BOLD, right, bottom, bates(self.case_reference, number), "right"),
             b"Q\n",
         ]
         return b"".join(parts)
 
-    def stamp(self, page: pikepdf.Page, number: int, caption: str = "") -> None:
-        """Add the furniture for bundle page ``number`` (1-based) to ``page`` (a page of ``out``)."""
+    def stamp(self, page: pikepdf.Page, number: int, caption: str = "", sensitive: bool = False) -> None:
+        """Add the furniture for bundle page ``number`` (1-based) to ``page`` (a page of ``out``).
+
+        ``sensitive``: the page shows sensitive (MG6D) material, and says so beside the marking.
+        """
         box = [float(v) for v in page.mediabox]
         width, height = box[2] - box[0], box[3] - box[1]
         resources = page.obj.get(Name.Resources)
@@ -238,7 +243,7 @@ class Stamper:
         page.obj[Name.Resources] = resources
         contents = page.obj.get(Name.Contents)
         items = list(contents) if isinstance(contents, Array) else ([contents] if contents is not None else [])
-        data = zlib.compress(self.stream(number, width, height, caption), 6)
+        data = zlib.compress(self.stream(number, width, height, caption, sensitive), 6)
         stamp = Stream(self.out, data)
         stamp[Name.Filter] = Name.FlateDecode
         page.obj[Name.Contents] = Array([self._open_q, *items, stamp])

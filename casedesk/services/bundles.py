@@ -43,7 +43,7 @@ from casedesk.fsutil import fsync_dir
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import manifest as M
 from casedesk.reports.assemble import build_bundle, process_alive
-from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo
+from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo, LeftOut
 from casedesk.security.roles import Permission
 from casedesk.services.bundle_state import exhibits_as_at, summary_as_at
 from casedesk.services.cases import Cases
@@ -105,7 +105,16 @@ def _exhibit_info(view: ExhibitView, users: dict[str, User]) -> ExhibitInfo:
         md5=view.md5, sha1=view.sha1, ingested_by=_display(users, view.ingested_by), ingested_at=view.ingested_at,
         tool=view.tool, custodian=_display(users, view.custodian) if view.custodian_is_user else view.custodian,
         location=view.location, duplicate_of=view.duplicate_of, fs_modified=view.fs_modified,
+        sensitive=view.sensitive,
     )
+
+
+# How the bundle explains each reference it does not hold (so no number is skipped unexplained).
+LEFT_OUT_WHY = {
+    "withdrawn": "withdrawn from the register",
+    "not selected": "not selected for this bundle",
+    "sensitive": "sensitive (MG6D), withheld",
+}
 
 
 def _line(entry: EntryView) -> CustodyLine:
@@ -243,6 +252,7 @@ class Bundles:
                 "Each original attached to this bundle was hashed again as it was copied in, and matched.",
             ),
             file_name=out.name,
+            left_out=tuple(LeftOut(e.reference, LEFT_OUT_WHY[e.reason]) for e in excluded),
             notes=("To reproduce this file: "
                    + reproduce_command(ref, out.name, when, chosen, exhibits, include_sensitive),),
         )
