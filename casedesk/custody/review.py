@@ -16,8 +16,10 @@ A query is open until an entry names it: a review's ``data.settles`` or an
 officer's answer (``note.added`` with ``data.answers``). An approval of an
 earlier part of the log never settles a query about a later entry.
 
-Entries after the last approval are unreviewed (reviews themselves and
-sign-in records are never in need of review).
+Entries after the last approval are unreviewed. Only what a supervisor must
+judge waits for review: exhibit movements, ingests, withdrawals, sensitivity
+changes and corrections (``REVIEWABLE``). Views, previews, extractions, exports,
+notes, membership and the case's own opening and closing never do.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from casedesk.store.models import CustodyEntry
 REVIEW_ACTION = "case.reviewed"
 DECISIONS = ("approve", "query", "resolve", "comment")
 ANSWER_ACTION = "note.added"  # with data.answers = the query's entry number
-NOT_REVIEWABLE = frozenset({REVIEW_ACTION, "account.login", "account.login_failed", "verify.run"})
+REVIEWABLE = frozenset({
+    "exhibit.ingested", "exhibit.transferred", "exhibit.checked_out", "exhibit.returned",
+    "exhibit.withdrawn", "exhibit.sensitivity_changed", "entry.corrected",
+})
 
 
 def _data(raw: str) -> dict[str, Any]:
@@ -67,7 +72,7 @@ def unreviewed_entries(db: OrmSession, case_ref: str, exhibits_only: bool = Fals
     query = select(CustodyEntry).where(
         CustodyEntry.case_ref == case_ref,
         CustodyEntry.seq > reviewed_up_to(db, case_ref),
-        CustodyEntry.action.not_in(NOT_REVIEWABLE),
+        CustodyEntry.action.in_(REVIEWABLE),
     )
     if exhibits_only:
         query = query.where(CustodyEntry.exhibit_ref.is_not(None))
@@ -89,7 +94,7 @@ def approvals(db: OrmSession) -> dict[str, int]:
 
 def unreviewed_counts(db: OrmSession) -> dict[str, int]:
     """How many entries of each case await review (cases with none are absent)."""
-    reviewable = CustodyEntry.action.not_in(NOT_REVIEWABLE)
+    reviewable = CustodyEntry.action.in_(REVIEWABLE)
     totals: dict[str, int] = {}
     for case_ref, n in db.execute(
         select(CustodyEntry.case_ref, func.count()).where(CustodyEntry.case_ref.is_not(None), reviewable)

@@ -164,10 +164,10 @@ class Cases:
             case = self.s.case(db, reference)
             if case.status == "closed":
                 raise UsageError(f"case {case.reference} is already closed")
-            pending = unreviewed_entries(db, case.reference, exhibits_only=True)
+            pending = unreviewed_entries(db, case.reference)  # the same count as the case list and review queue
             if pending and not override_reason:
                 raise UsageError(
-                    f"case {case.reference} has {len(pending)} unreviewed exhibit custody entries "
+                    f"case {case.reference} has {len(pending)} unreviewed custody entries "
                     f"(first: entry {pending[0].seq}); review them first, or close with an override reason"
                 )
             if pending and override_reason:

@@ -20,7 +20,7 @@ from casedesk.errors import IntegrityError, NotFound, PermissionDenied, StoreErr
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
-from casedesk.services.evidence import Evidence
+from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
 from casedesk.timeutil import iso_utc, parse_iso
@@ -219,6 +219,7 @@ class Custody:
         location = _optional(location)
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            require_open(case)
             exhibit = self._exhibit(db, case, exhibit_ref)
             if exhibit.checked_out:
                 raise UsageError(
@@ -250,6 +251,7 @@ class Custody:
         location = _optional(location)
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            require_open(case)
             exhibit = self._exhibit(db, case, exhibit_ref)
             if exhibit.checked_out:
                 raise UsageError(f"{exhibit.reference} is already checked out to {exhibit.custodian}")
@@ -277,6 +279,7 @@ class Custody:
         location = _optional(location)
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            # A closed case's exhibits no longer move, but one out at a lab can still come back.
             exhibit = self._exhibit(db, case, exhibit_ref)
             if not exhibit.checked_out:
                 raise UsageError(f"{exhibit.reference} is not checked out")

@@ -173,7 +173,8 @@ def _clean_meta(meta: IngestMetadata) -> IngestMetadata:
     )
 
 
-def _require_open(case: Case) -> None:
+def require_open(case: Case) -> None:
+    """Exhibits of a closed case are fixed: no ingest, transfer, check-out, withdrawal or sensitivity change."""
     if case.status == "closed":
         raise UsageError(f"case {case.reference} is closed; its exhibits can no longer change")
 
@@ -283,7 +284,7 @@ class Evidence:
             raise UsageError("nothing to ingest: name at least one file or folder")
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
-            _require_open(case)
+            require_open(case)
             producer = self._producer(db, case, meta.producer)
             algorithms = list(settings.get(db, "digests.extra"))
             case_ref = case.reference
@@ -343,7 +344,7 @@ class Evidence:
         tool = tool_id()
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
-            _require_open(case)
+            require_open(case)
             producer = self.s.user_by_name(db, producer_name)
             names = sorted({b.pending.name for b in batch})
             objects: dict[str, tuple[int, int, str]] = {}
@@ -640,7 +641,7 @@ class Evidence:
             raise UsageError("give a reason for withdrawing the exhibit (--reason)")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_WITHDRAW)
-            _require_open(case)
+            require_open(case)
             ex = self._exhibit(db, case, exhibit_ref)
             if ex.status == "withdrawn":
                 raise UsageError(f"exhibit {ex.reference} is already withdrawn")
@@ -657,7 +658,7 @@ class Evidence:
             raise UsageError("give a reason for the change of sensitivity (--reason)")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_SENSITIVITY)
-            _require_open(case)
+            require_open(case)
             ex = self._exhibit(db, case, exhibit_ref)
             if ex.sensitive == sensitive:
                 state = "sensitive" if sensitive else "not sensitive"

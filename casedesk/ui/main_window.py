@@ -254,7 +254,8 @@ class MainWindow(QMainWindow):
     # --- state ---------------------------------------------------------------
     def open_case(self, reference: str | None) -> None:
         if reference == self.case_ref and reference is not None:
-            return  # re-selected after a list refresh: the tabs are current
+            self.update_actions()  # re-selected after a list refresh: the tabs are current, its status may not be
+            return
         self.case_ref = reference
         self.workspace.setCurrentWidget(self.tabs if reference else self.empty)
         for tab in self.case_tabs.values():
@@ -264,16 +265,22 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         s = self.session
         self.act_new_case.setEnabled(s.can(Permission.CASE_CREATE))
-        self.act_ingest.setEnabled(self.case_ref is not None and s.can(Permission.EVIDENCE_INGEST))
+        case_open = self.case_ref is not None and self.cases.current_status() == "open"
+        closed = self.case_ref is not None and not case_open
+        self.act_ingest.setEnabled(case_open and s.can(Permission.EVIDENCE_INGEST))
+        closed_tip = "The open case is closed: its exhibits can no longer change"
+        self.act_ingest.setStatusTip(closed_tip if closed else "Bring files or folders into the open case as exhibits")
+        self.act_ingest.setToolTip(self.act_ingest.statusTip() + " (Ctrl+I)")
+        if s.can(Permission.CASE_CONTENT):
+            self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
         self.act_export.setEnabled(self.case_ref is not None and s.can(Permission.BUNDLE_EXPORT))
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
         movable = e is not None and e.status == "active" and (
             s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))
-        self.act_transfer.setEnabled(e is not None and bool(movable) and not e.checked_out)
-        self.act_check_out.setEnabled(e is not None and bool(movable) and not e.checked_out)
-        self.act_return.setEnabled(e is not None and e.checked_out)
-        case_open = self.case_ref is not None and self.cases.current_status() == "open"
+        self.act_transfer.setEnabled(e is not None and case_open and bool(movable) and not e.checked_out)
+        self.act_check_out.setEnabled(e is not None and case_open and bool(movable) and not e.checked_out)
+        self.act_return.setEnabled(e is not None and e.checked_out)  # even in a closed case: it comes back
         self.act_extract.setEnabled(e is not None and s.can(Permission.EVIDENCE_EXTRACT))
         self.act_withdraw.setEnabled(e is not None and case_open and e.status == "active"
                                      and s.can(Permission.EVIDENCE_WITHDRAW))

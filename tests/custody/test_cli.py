@@ -66,7 +66,7 @@ def test_detective_cannot_review_or_override_closing(cli: Any) -> None:
     r = cli("case", "close", CASE, "--override", "in a hurry", user="jsmith")
     assert r.code == 5
     r = cli("case", "close", CASE, user="sgt")
-    assert r.code == 2 and "unreviewed exhibit custody entries" in r.err
+    assert r.code == 2 and "unreviewed custody entries" in r.err
     r = cli("case", "close", CASE, "--override", "CPS asked for the file today", user="sgt")
     assert r.code == 0, r.err
     actions = [e["action"] for e in cli("custody", "log", CASE, "--json", user="sgt").json()[-2:]]

@@ -25,6 +25,7 @@ from casedesk.security.roles import Permission
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
 from casedesk.ui import errors, window_state
+from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import icon
 from casedesk.ui.partials.exhibit_detail import ExhibitDetail
 from casedesk.ui.partials.exhibit_model import COLUMNS, SHA_COLUMN, ExhibitFilterProxy, ExhibitTableModel
@@ -33,6 +34,10 @@ from casedesk.ui.tabs.base import CaseTab
 from casedesk.ui.workers import JobRunner
 
 PREVIEW_LIMIT = 200 * 1024 * 1024  # bytes read for a preview; larger exhibits are extracted instead
+
+
+CLOSED_TEXT = ("This case is closed: its exhibits can no longer change (no ingest, transfer or check-out; "
+               "an exhibit still checked out can be returned).")
 
 
 def local_paths(urls: list[Any]) -> list[Path]:
@@ -147,6 +152,9 @@ class ExhibitsTab(CaseTab):
         self.ingest_button.setObjectName("ingest")
         self.ingest_button.setToolTip("Bring files or folders into this case as exhibits (Ctrl+I)")
         self.ingest_button.clicked.connect(lambda: self.ingest_requested.emit([]))
+        self.case_open = True
+        self.closed_notice = MessageLine()
+        self.closed_notice.setObjectName("closedNotice")
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.withdrawn)
@@ -166,8 +174,26 @@ class ExhibitsTab(CaseTab):
         window_state.restore_splitter(self.splitter, "exhibits")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.closed_notice)
         layout.addWidget(self.splitter, 1)
         self.setTabOrder(self.filter, self.view)
+
+    def set_case_open(self, is_open: bool) -> None:
+        """A closed case takes no more exhibits: the button and drops say so before any form is filled."""
+        self.case_open = is_open
+        self._update_ingest()
+
+    def _update_ingest(self) -> None:
+        can_ingest = self.session.can(Permission.EVIDENCE_INGEST)
+        closed = self.case_ref is not None and not self.case_open
+        self.ingest_button.setEnabled(can_ingest and not closed)
+        self.view.setAcceptDrops(can_ingest and not closed)
+        self.ingest_button.setToolTip(
+            CLOSED_TEXT if closed else "Bring files or folders into this case as exhibits (Ctrl+I)")
+        if closed:
+            self.closed_notice.notice(CLOSED_TEXT)
+        else:
+            self.closed_notice.clear_message()
 
     # --- loading -----------------------------------------------------------------
     def load(self) -> None:
@@ -178,9 +204,7 @@ class ExhibitsTab(CaseTab):
         if case_ref is None:
             self.set_exhibits([])
             return
-        can_ingest = self.session.can(Permission.EVIDENCE_INGEST)
-        self.ingest_button.setEnabled(can_ingest)
-        self.view.setAcceptDrops(can_ingest)
+        self._update_ingest()
         evidence = Evidence(self.session)
         include = self.withdrawn.isChecked()
         self.count.setText("Loading…")
