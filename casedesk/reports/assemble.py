@@ -65,6 +65,7 @@ class ExhibitOutcome:
     sha1: str | None
     original_name: str
     notes: list[str] = field(default_factory=list)
+    cut: dict[str, int | None] | None = None  # a text typeset in part: first_line, last_line, of_lines
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class _Build:
         self.steps = len(spec.exhibits) + 4
         self.exhibits: list[_Exhibit] = []
         self.problems: list[tuple[str, str]] = []
+        self.cuts: list[tuple[str, str]] = []  # (exhibit reference, what of it is typeset)
         self.sensitive_pages: set[int] = set()  # bundle pages stamped as showing sensitive material
 
     # --- the body ----------------------------------------------------------------------
@@ -196,6 +198,8 @@ class _Build:
         notes: list[str] = []
         placed = None
         prepared = None
+        text: C.PreparedText | None = None
+        cut: dict[str, int | None] | None = None
         try:
             if kind == "pdf":
                 assert copy is not None
@@ -209,6 +213,14 @@ class _Build:
                         f"The PDF is damaged: qpdf repaired {placed.warnings} problem(s) to read it, and its pages "
                         "are shown as repaired. The attached original is unchanged."
                     )
+            elif kind == "text":
+                assert copy is not None
+                text = C.prepare_text(copy, info, self.text_page_cap)
+                if text.cut:
+                    notes.append(text.cut)
+                    self.cuts.append((info.reference, text.cut))
+                    cut = {"first_line": text.first_line, "last_line": text.last_line,
+                           "of_lines": text.total_lines}
             elif kind == "image":
                 assert copy is not None
                 try:
@@ -226,10 +238,8 @@ class _Build:
                 assert placed is not None
                 w.sink.add_placed(self.work / f"placed-{index:05d}.pdf", placed.pages, placed.captions)
             elif kind == "text":
-                assert copy is not None
-                note = C.render_text(w, copy, info, self.text_page_cap)
-                if note:
-                    notes.append(note)
+                assert text is not None
+                C.render_text(w, text)
             elif kind == "image":
                 assert prepared is not None
                 C.render_image(w, prepared, info)
@@ -242,7 +252,7 @@ class _Build:
         outcome = ExhibitOutcome(
             reference=info.reference, rendering=rendering, problem=problem, first_page=0, last_page=0,
             attachment=attachment, size=carried.size, sha256=carried.sha256, md5=carried.md5,
-            sha1=info.sha1, original_name=info.original_name, notes=notes,
+            sha1=info.sha1, original_name=info.original_name, notes=notes, cut=cut,
         )
         self.exhibits.append(_Exhibit(info, index, carrier, outcome, place.page, place.attachment_rect, last))
 
@@ -267,7 +277,7 @@ class _Build:
         starts["custody"] = w.new_page()
         custody_starts = S.custody(w, spec, marked)
         starts["integrity"] = w.new_page()
-        S.integrity(w, spec, self.problems)
+        S.integrity(w, spec, self.problems, self.cuts)
         body.close()
         if self.exhibits:
             starts["exhibits"] = self.exhibits[0].label_page
@@ -370,6 +380,7 @@ class _Build:
                               bates(spec.case.reference, e.outcome.last_page)],
                     "rendering": e.outcome.rendering,
                     "problem": e.outcome.problem,
+                    "typeset_part": e.outcome.cut,
                 }
                 for e in self.exhibits
             ],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
 
 from casedesk.reports import text as T
-from casedesk.reports.fonts import MONO
+from casedesk.reports.fonts import MONO, SANS
 from casedesk.reports.model import ExhibitInfo
 from casedesk.reports.typeset import CONTENT_W, GREY, INK, MARGIN_BOTTOM, MARGIN_X, TOP, Writer
 
@@ -37,6 +38,7 @@ IMAGE_TYPES = frozenset({
     "image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp", "image/x-ms-bmp",
 })
 
+HEADER_SIZE = 7.5
 TEXT_PAGE_CAP = 200  # pages of one text exhibit typeset at most; the original is attached in full
 TEXT_BYTE_CAP = 4 * 1024 * 1024
 MONO_SIZE = 7.6
@@ -124,10 +126,60 @@ def _wrap_mono(line: str, limit_chars: int, limit_width: float) -> list[str]:
     return T.wrap(line, MONO, MONO_SIZE, limit_width)
 
 
-def render_text(w: Writer, path: Path, exhibit: ExhibitInfo, page_cap: int = TEXT_PAGE_CAP) -> str | None:
-    """Typeset a text exhibit from its plain copy; returns a note when only part of it is shown."""
+@dataclass(frozen=True)
+class PreparedText:
+    """A text exhibit laid out for typesetting: its pages of (line number or None, piece), and what is cut."""
+
+    header: str
+    pages: list[list[tuple[int | None, str]]]
+    shown_lines: int
+    cut: str | None  # the notice when only part is typeset, else None
+    first_line: int
+    last_line: int
+    total_lines: int | None  # None when the byte cap stopped reading: the total is not known
+    rtl: bool = False  # the document's base direction (each line is ordered in it)
+    delimiter: str | None = None  # a table (CSV): each line's cells keep their order, text ordered within each
+
+
+TABULAR = frozenset({"text/csv", "application/csv", "text/tab-separated-values", "text/tsv"})
+
+
+def document_is_rtl(text: str, mime_type: str) -> bool:
+    """The base direction of a text document: that of its first strong character (UAX #9, rules P2-P3).
+
+    Decided once per document, never per line: a CSV row that starts with an Arabic name must keep its
+    fields in the file's order. Tables (CSV, TSV) are always left to right: their fields are in file order.
+    """
+    if mime_type.split(";")[0].strip().lower() in TABULAR:
+        return False
+    for ch in text[:65536]:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def _delimiter(first_line: str, mime_type: str) -> str | None:
+    """The cell delimiter of a CSV (the likeliest of , ; | tab in its first line), else None."""
+    if mime_type.split(";")[0].strip().lower() not in TABULAR:
+        return None
+    return max((",", ";", "|", "\t"), key=first_line.count)
+
+
+def _note_height(text: str) -> float:
+    """Height ``Writer.note`` takes for ``text`` at its default size, with the space before it."""
+    return len(T.wrap(T.visible(text), SANS, 9.0, CONTENT_W - 16)) * 9.0 * 1.35 + 10 + 8 + 4
+
+
+def _header_height(header: str) -> float:
+    return len(T.wrap(T.visible(header), SANS, HEADER_SIZE, CONTENT_W)) * HEADER_SIZE * 1.35 + 4
+
+
+def prepare_text(path: Path, exhibit: ExhibitInfo, page_cap: int = TEXT_PAGE_CAP) -> PreparedText:
+    """Decode and lay out a text exhibit, so that whether (and where) it is cut is known before its label."""
     decoded = decode_text(path)
-    text_x = MARGIN_X + GUTTER
     limit_width = CONTENT_W - GUTTER
     limit_chars = int(limit_width // (MONO_SIZE * 0.6021))
     lines = decoded.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -140,15 +192,73 @@ def render_text(w: Writer, path: Path, exhibit: ExhibitInfo, page_cap: int = TEX
         f"Text of exhibit {exhibit.reference}, {human_size(exhibit.size)}, decoded as {decoded.encoding}; "
         "numbers at the left are the file's line numbers."
     )
-    w.new_page()
-    w.c.setFillColor(GREY)
-    w.para(header, size=7.5, colour=GREY)
-    w.space(4)
-    first_page = w.anchor()
+    rtl = document_is_rtl(decoded.text, exhibit.mime_type)
+    if rtl:
+        header += " The text runs right to left; each line is shown in right-to-left order."
+    # Rows per page: the first page has the header above the text; the others start at the top.
+    first_rows = int((TOP - _header_height(header) - MARGIN_BOTTOM) // MONO_LEADING)
+    other_rows = int((TOP - MARGIN_BOTTOM) // MONO_LEADING)
+    pages: list[list[tuple[int | None, str]]] = [[]]
     shown_lines = 0
     stopped = False
-    page_lines: list[tuple[int | None, str]] = []
-    y_top = w.y
+    for number, raw in enumerate(lines, start=1):
+        line = T.visible(raw.expandtabs(8))
+        pieces = _wrap_mono(line, limit_chars, limit_width)
+        for index, piece in enumerate(pieces):
+            room = first_rows if len(pages) == 1 else other_rows
+            if len(pages[-1]) >= room:
+                if len(pages) >= page_cap:
+                    stopped = True
+                    break
+                pages.append([])
+            pages[-1].append((number if index == 0 else None, piece))
+        if stopped:
+            # The part of a wrapped line that did fit is not shown half: drop it.
+            while pages[-1] and pages[-1][-1][0] is None:
+                pages[-1].pop()
+            if pages[-1] and pages[-1][-1][0] == number:
+                pages[-1].pop()
+            break
+        shown_lines = number
+    total = None if truncated_by_bytes else len(lines)
+
+    def notice(shown: int) -> str | None:
+        if not (stopped or truncated_by_bytes):
+            return None
+        of = "" if total is None else f" of {total:,}"
+        return (
+            f"Only lines 1 to {shown:,}{of} of this text are typeset here "
+            f"(at most {page_cap} pages or {human_size(TEXT_BYTE_CAP).split(' (')[0]} per exhibit). "
+            f"The complete original, {human_size(exhibit.size)}, is attached to this PDF; "
+            "its SHA-256 is on the label page."
+        )
+
+    cut = notice(shown_lines)
+    if stopped and cut is not None:
+        # The last allowed page keeps room for the notice below its last line (never printed over it).
+        room = (first_rows if len(pages) == 1 else other_rows) * MONO_LEADING
+        for _ in range(2):
+            fit = max(int((room - 6 - _note_height(cut)) // MONO_LEADING), 0)
+            kept, dropped = pages[-1][:fit], pages[-1][fit:]
+            if dropped and dropped[0][0] is None:  # the cut falls inside a wrapped line: leave it out whole
+                while kept and kept[-1][0] is None:
+                    kept.pop()
+                if kept:
+                    kept.pop()
+            pages[-1] = kept
+            shown_lines = max((n for page in pages for n, _ in page if n is not None), default=0)
+            cut = notice(shown_lines)
+            assert cut is not None
+    return PreparedText(header, pages, shown_lines, cut, 1 if shown_lines else 0, shown_lines, total,
+                        rtl=rtl, delimiter=_delimiter(lines[0] if lines else "", exhibit.mime_type))
+
+
+def render_text(w: Writer, prepared: PreparedText) -> None:
+    """Typeset a prepared text exhibit; a cut text ends with the notice, below its last line."""
+    text_x = MARGIN_X + GUTTER
+    w.new_page()
+    w.para(prepared.header, size=HEADER_SIZE, colour=GREY)
+    w.space(4)
 
     def flush(rows: list[tuple[int | None, str]], top: float) -> None:
         c = w.c
@@ -170,39 +280,18 @@ def render_text(w: Writer, path: Path, exhibit: ExhibitInfo, page_cap: int = TEX
         c.addLiteral("".join(ops))
         for y, piece in complex_rows:
             c.setFillColor(INK)
-            T.draw(c, text_x, y, piece, MONO, MONO_SIZE)
+            T.draw(c, text_x, y, piece, MONO, MONO_SIZE, rtl=prepared.rtl, cells=prepared.delimiter)
 
-    for number, raw in enumerate(lines, start=1):
-        line = T.visible(raw.expandtabs(8))
-        for index, piece in enumerate(_wrap_mono(line, limit_chars, limit_width)):
-            if y_top - (len(page_lines) + 1) * MONO_LEADING < MARGIN_BOTTOM:
-                flush(page_lines, y_top)
-                page_lines = []
-                if w.anchor() - first_page + 1 >= page_cap:
-                    stopped = True
-                    break
-                w.break_page()
-                y_top = w.y
-            page_lines.append((number if index == 0 else None, piece))
-        if stopped:
-            break
-        shown_lines = number
-    if page_lines:
-        flush(page_lines, y_top)
-        w.y = y_top - len(page_lines) * MONO_LEADING - 6
-    note = None
-    if stopped or truncated_by_bytes:
-        total = "" if truncated_by_bytes else f" of {len(lines):,}"
-        note = (
-            f"Only lines 1 to {shown_lines:,}{total} of this text are typeset here "
-            f"(at most {page_cap} pages or {human_size(TEXT_BYTE_CAP).split(' (')[0]} per exhibit). "
-            f"The complete original, {human_size(exhibit.size)}, is attached to this PDF; "
-            "its SHA-256 is on the label page."
-        )
-        w.ensure(50)
+    for number, rows in enumerate(prepared.pages):
+        if number:
+            w.break_page()
+        top = w.y
+        if rows:
+            flush(rows, top)
+        w.y = top - len(rows) * MONO_LEADING - 6
+    if prepared.cut:
         w.space(4)
-        w.note(note)
-    return note
+        w.note(prepared.cut)  # breaks to a new page if it does not fit below the last line
 
 
 # --- images ----------------------------------------------------------------------

@@ -408,7 +408,8 @@ def _custody_table(w: Writer, entries: Sequence[CustodyLine], heading: str) -> N
 # --- integrity statement -----------------------------------------------------------------
 
 
-def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]]) -> None:
+def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
+              cuts: Sequence[tuple[str, str]] = ()) -> None:
     w.new_page()
     w.title("Integrity statement")
     w.heading("Verification at export", 11)
@@ -428,6 +429,10 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]]) 
         w.heading("Exhibits shown as placeholders", 11)
         for ref, why in problems:
             w.para(f"{ref}: {why}", size=9, colour=WARN)
+    if cuts:
+        w.heading("Exhibits typeset in part", 11)
+        for ref, what in cuts:
+            w.para(f"{ref}: {what}", size=9, colour=WARN)
     w.heading("How to check this bundle without CaseDesk", 11)
     steps = [
         f"1. The whole file: in the folder holding it, run `sha256sum -c {spec.file_name}.sha256` "

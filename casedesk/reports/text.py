@@ -78,12 +78,15 @@ def is_escaped(original: str) -> bool:
 # --- bidirectional order ---------------------------------------------------------
 
 
-def visual_runs(text: str) -> list[tuple[str, bool]]:
-    """``text`` (one line, logical order) as runs in visual left-to-right order: ``(logical text, rtl)``."""
+def visual_runs(text: str, rtl: bool | None = None) -> list[tuple[str, bool]]:
+    """``text`` (one line, logical order) as runs in visual left-to-right order: ``(logical text, rtl)``.
+
+    ``rtl`` is the base direction (the paragraph's); ``None`` takes it from the line's first strong character.
+    """
     if not _RTL.search(text):
         return [(text, False)]
     storage = bidi_algorithm.get_empty_storage()
-    base_level = bidi_algorithm.get_base_level(text, False)
+    base_level = bidi_algorithm.get_base_level(text, False) if rtl is None else int(rtl)
     storage["base_level"] = base_level
     storage["base_dir"] = ("L", "R")[base_level]
     bidi_algorithm.get_embedding_levels(text, storage, False, False)
@@ -153,9 +156,36 @@ def font_runs(text: str, base: str) -> list[tuple[str, str]]:
     return runs
 
 
-def _pieces(text: str, base: str, size: float) -> Iterator[tuple[str, str | ShapedStr, float]]:
-    """``(font, drawable text, width)`` in visual order for one line."""
-    for run, rtl in visual_runs(text):
+def table_cells(line: str, delimiter: str) -> list[str]:
+    """A delimited row cut into its cells and delimiters, in file order (quotes respected, nothing dropped)."""
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        if ch == delimiter and not quoted:
+            parts += ["".join(current), ch]
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _pieces(text: str, base: str, size: float, direction: bool | None = None,
+            cells: str | None = None) -> Iterator[tuple[str, str | ShapedStr, float]]:
+    """``(font, drawable text, width)`` in visual order for one line (``direction``: see ``visual_runs``).
+
+    With ``cells`` (a delimiter), the line is a table row: its cells stay in file order, left to right,
+    and the bidirectional algorithm orders the text within each cell, as a spreadsheet shows it.
+    """
+    if cells is not None:
+        for part in table_cells(text, cells):
+            if part:
+                yield from _pieces(part, base, size, False)
+        return
+    for run, rtl in visual_runs(text, direction):
         parts = font_runs(run, base)
         if rtl:
             parts.reverse()
@@ -180,8 +210,13 @@ def width(text: str, base: str, size: float) -> float:
     return sum(w for _, _, w in _pieces(text, base, size))
 
 
-def draw(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) -> float:
-    """Draw one line of (already ``visible``) text at ``x, y``; returns its width."""
+def draw(canvas: Canvas, x: float, y: float, text: str, base: str, size: float, rtl: bool | None = None,
+         cells: str | None = None) -> float:
+    """Draw one line of (already ``visible``) text at ``x, y``; returns its width.
+
+    ``rtl``: the base direction of the paragraph the line belongs to (``None``: the line's own);
+    ``cells``: the line is a table row with this delimiter (see ``_pieces``).
+    """
     if not text:
         return 0.0
     if simple(text, base):
@@ -189,7 +224,7 @@ def draw(canvas: Canvas, x: float, y: float, text: str, base: str, size: float) 
         canvas.drawString(x, y, text)
         return float(stringWidth(text, base, size))
     start = x
-    for name, piece, advance in _pieces(text, base, size):
+    for name, piece, advance in _pieces(text, base, size, rtl, cells):
         t = canvas.beginText(x, y)
         t.setFont(name, size)
         t.textOut(piece)
