@@ -208,6 +208,22 @@ class _Build:
                     placed = place_pdf(copy, target, info.reference)
                 except PlacementError as exc:
                     problem = str(exc)
+                if placed is not None and placed.owner_protected:
+                    notes.append(
+                        "The PDF is protected by an owner password only (restrictions such as on printing or "
+                        "copying), not by a password to open it: any reader shows its pages, and so does this "
+                        "bundle. The attached original is unchanged."
+                    )
+                if placed is not None and placed.flattened:
+                    notes.append(
+                        f"{placed.flattened} form field(s), comment(s) or stamp(s) of the original are drawn into "
+                        "its pages as a PDF reader shows them; in the attached original they remain interactive."
+                    )
+                if placed is not None and placed.not_drawn:
+                    notes.append(
+                        f"{placed.not_drawn} annotation(s) of the original have no appearance of their own and are "
+                        "not drawn on its pages here; open the attached original to see them."
+                    )
                 if placed is not None and placed.warnings:
                     notes.append(
                         f"The PDF is damaged: qpdf repaired {placed.warnings} problem(s) to read it, and its pages "

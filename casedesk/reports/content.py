@@ -449,7 +449,8 @@ def _hash_fields(w: Writer, exhibit: ExhibitInfo) -> None:
 
 def describe(kind: str) -> str:
     return {
-        "pdf": "the original PDF's pages follow, each placed whole within the page margins",
+        "pdf": ("the original PDF's pages follow, each placed whole within the page margins, with its filled form "
+                "fields, comments and stamps drawn as a reader shows them"),
         "text": "the text follows, typeset, with the file's line numbers",
         "image": "the image follows, downsampled to fit the page",
         "other": "a page describing it follows (this type cannot be shown in a PDF)",

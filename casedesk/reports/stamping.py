@@ -47,6 +47,44 @@ class Placed:
     pages: int
     captions: list[str]
     warnings: int  # qpdf's repairs of a damaged file
+    flattened: int = 0  # form fields, comments, stamps drawn into the pages from their appearance
+    not_drawn: int = 0  # visible annotations with no appearance to draw (the original keeps them)
+    owner_protected: bool = False  # encrypted with an owner password only: opened, as any reader does
+
+
+# Annotations that show nothing on the page themselves (or only while interacting).
+_INVISIBLE = frozenset({"/Link", "/Popup"})
+
+
+def _visible_annotations(pdf: Pdf) -> int:
+    count = 0
+    for page in pdf.pages:
+        for annot in page.obj.get(Name.Annots) or []:
+            try:
+                subtype = str(annot.get(Name.Subtype))
+                flags = int(annot.get(Name.F, 0))
+            except (TypeError, ValueError, AttributeError):
+                continue
+            if subtype not in _INVISIBLE and not flags & 0b11:  # not Invisible, not Hidden
+                count += 1
+    return count
+
+
+def _flatten(src: Pdf) -> tuple[int, int]:
+    """Draw form fields and annotations into their pages as a reader shows them: (drawn, not drawn).
+
+    Filled form fields get an appearance generated where the file asks for one (``/NeedAppearances``);
+    every annotation with an appearance is then merged into its page's content by qpdf. What has no
+    appearance to draw stays out, and is counted so the label can say so.
+    """
+    before = _visible_annotations(src)
+    if before == 0:
+        return 0, 0
+    if Name.AcroForm in src.Root:
+        src.generate_appearance_streams()
+    src.flatten_annotations("screen")
+    after = _visible_annotations(src)
+    return before - after, after
 
 
 def _matrix(formx: pikepdf.Object) -> pikepdf.Matrix:
@@ -76,11 +114,13 @@ def place_pdf(source: Path, target: Path, reference: str) -> Placed:
     except (pikepdf.PdfError, OSError, ValueError) as exc:
         raise PlacementError(f"the PDF cannot be read ({_short(exc, source)})") from None
     try:
-        if src.is_encrypted:
-            raise PlacementError("the PDF is encrypted; its pages cannot be shown")
+        # Opened without a password: any restriction is an owner password's, which every reader ignores
+        # for display (bank statements are often made so). The pages are shown; the label says so.
+        owner_protected = bool(src.is_encrypted)
         count = len(src.pages)
         if count == 0:
             raise PlacementError("the PDF has no pages")
+        flattened, not_drawn = _flatten(src)
         out = Pdf.new()
         captions: list[str] = []
         for number, page in enumerate(src.pages, start=1):
@@ -104,7 +144,7 @@ def place_pdf(source: Path, target: Path, reference: str) -> Placed:
         warnings = len(src.get_warnings())
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return Placed(count, captions, warnings)
+        return Placed(count, captions, warnings, flattened, not_drawn, owner_protected)
     except PlacementError:
         raise
     except (pikepdf.PdfError, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
