@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -92,20 +93,34 @@ def software() -> dict[str, str]:
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RUNS = re.compile(r"_+")
+
+
+def _keep(ch: str) -> bool:
+    # Letters, marks and digits of any script stay (Müller, 証拠, हिंदी); anything else (spaces, slashes,
+    # controls, direction overrides and other format characters) becomes "_".
+    return ch in "._-" or unicodedata.category(ch)[0] in "LMN"
 
 
 def attachment_name(reference: str, original_name: str, taken: set[str]) -> str:
-    """A plain-ASCII, unique file name for an exhibit's attachment: ``JAS-3_statement.pdf``."""
-    stem = _SAFE.sub("_", original_name).strip("._") or "original"
+    """A unique file name for an exhibit's attachment that keeps its letters: ``JAS-3_Müller_Aussage.pdf``."""
+    kept = "".join(ch if _keep(ch) else "_" for ch in unicodedata.normalize("NFC", original_name))
+    stem = _RUNS.sub("_", kept).strip("._") or "original"
     stem = stem[-80:]
     base = f"{_SAFE.sub('-', reference).strip('-')}_{stem}"
     name = base
     n = 2
-    while name.lower() in taken:
+    while name.casefold() in taken:
         name = f"{base}-{n}"
         n += 1
-    taken.add(name.lower())
+    taken.add(name.casefold())
     return name
+
+
+def ascii_file_name(name: str) -> str:
+    """The attachment's name in plain ASCII, for the file specification's legacy ``/F`` entry (``/UF`` has it all)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _SAFE.sub("_", plain).strip("._") or "original"
 
 
 def pdf_date(value: datetime) -> str:
@@ -283,7 +298,7 @@ class _Build:
         starts["exhibit list"] = w.new_page()
         marked: set[int] = set()  # body pages that show sensitive (MG6D) material
         S.exhibit_list(w, spec, marked)
-        taken = {MANIFEST_NAME.lower()}
+        taken = {MANIFEST_NAME.casefold()}
         for i, info in enumerate(spec.exhibits):
             _check(self.cancel)
             self.progress(i + 1, self.steps, f"exhibit {info.reference}")
@@ -566,7 +581,7 @@ def _filespec(out: Pdf, stream: Any, ex: _Exhibit) -> Any:
     stream.Params = Dictionary(Size=ex.outcome.size, CheckSum=String(bytes.fromhex(ex.outcome.md5)))
     desc = f"Exhibit {ex.info.reference}: {_one_line(ex.info.description)} (SHA-256 {ex.outcome.sha256})"
     return out.make_indirect(Dictionary(
-        Type=Name.Filespec, F=String(ex.outcome.attachment), UF=String(ex.outcome.attachment),
+        Type=Name.Filespec, F=String(ascii_file_name(ex.outcome.attachment)), UF=String(ex.outcome.attachment),
         EF=Dictionary(F=stream, UF=stream), Desc=String(desc), AFRelationship=Name.Source,
     ))
 

@@ -2,8 +2,10 @@
 
 CaseDesk ships free fonts under ``resources/fonts`` (licences beside them) so
 a bundle looks the same in every viewer: DejaVu Sans (Latin, Greek, Cyrillic,
-"£", "–") for prose, DejaVu Sans Mono for exhibit text, and Noto Sans
-Devanagari and Noto Sans Arabic for those scripts, shaped with HarfBuzz.
+"£", "–") for prose, DejaVu Sans Mono for exhibit text, Noto Sans
+Devanagari and Noto Sans Arabic for those scripts, shaped with HarfBuzz,
+Droid Sans Fallback for Chinese and Japanese (CJK ideographs, kana) and
+NanumGothicCoding for Korean (Hangul).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ BOLD = "CaseDeskSans-Bold"
 MONO = "CaseDeskMono"
 DEVANAGARI = "CaseDeskDevanagari"
 ARABIC = "CaseDeskArabic"
+CJK = "CaseDeskCJK"
+HANGUL = "CaseDeskHangul"
 
 FILES: dict[str, str] = {
     SANS: "DejaVuSans.ttf",
@@ -36,12 +40,14 @@ FILES: dict[str, str] = {
     MONO: "DejaVuSansMono.ttf",
     DEVANAGARI: "NotoSansDevanagari-Regular.ttf",
     ARABIC: "NotoSansArabic-Regular.ttf",
+    CJK: "DroidSansFallbackFull.ttf",
+    HANGUL: "NanumGothicCoding.ttf",
 }
 
 # Fonts whose scripts need HarfBuzz shaping (conjuncts, joining forms).
 SHAPED = frozenset({DEVANAGARI, ARABIC})
 # Tried in this order for a character the chosen font lacks.
-FALLBACKS = (DEVANAGARI, ARABIC, SANS, MONO)
+FALLBACKS = (DEVANAGARI, ARABIC, SANS, MONO, CJK, HANGUL)
 # Scripts always drawn with their own (shaped) font, even where DejaVu has unshaped glyphs.
 SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0900, 0x097F, DEVANAGARI),
@@ -51,6 +57,10 @@ SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0x08A0, 0x08FF, ARABIC),
     (0xFB50, 0xFDFF, ARABIC),
     (0xFE70, 0xFEFF, ARABIC),
+    (0x1100, 0x11FF, HANGUL),
+    (0x3130, 0x318F, HANGUL),
+    (0xA960, 0xA97F, HANGUL),
+    (0xAC00, 0xD7FF, HANGUL),
 )
 
 
@@ -63,7 +73,7 @@ class FontSet:
         return code in self.coverage[font]
 
     def font_for(self, base: str, code: int) -> str | None:
-        if code >= 0x0600:
+        if 0x0600 <= code <= 0xFEFF:
             for low, high, name in SCRIPT_RANGES:
                 if low <= code <= high and code in self.coverage[name]:
                     return name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casedesk.reports import text as T
-from casedesk.reports.fonts import ARABIC, DEVANAGARI, MONO, SANS, fonts
+from casedesk.reports.fonts import ARABIC, CJK, DEVANAGARI, HANGUL, MONO, SANS, fonts
 
 
 def test_control_and_direction_characters_are_shown_not_obeyed() -> None:
@@ -35,8 +35,10 @@ def test_scripts_get_their_own_fonts() -> None:
     names = [name for name, _ in runs]
     assert DEVANAGARI in names and ARABIC in names and names[0] == SANS
     assert any(piece.strip() == "राजेश कुमार" for name, piece in runs if name == DEVANAGARI)
-    # Characters no shipped font has are shown as their code point.
-    assert T.font_runs("漢", SANS) == [(SANS, "[U+6F22]")]
+    # CJK ideographs and Hangul have their own fonts; characters no shipped font has show their code point.
+    assert T.font_runs("漢", SANS) == [(CJK, "漢")]
+    assert T.font_runs("증거", SANS) == [(HANGUL, "증거")]
+    assert T.font_runs("\U00013000", SANS) == [(SANS, "[U+13000]")]
 
 
 def test_wrap_keeps_lines_within_the_width_and_loses_no_words() -> None:
