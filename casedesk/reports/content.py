@@ -236,9 +236,9 @@ def prepare_text(path: Path, exhibit: ExhibitInfo, page_cap: int = TEXT_PAGE_CAP
     cut = notice(shown_lines)
     if stopped and cut is not None:
         # The last allowed page keeps room for the notice below its last line (never printed over it).
-        room = (first_rows if len(pages) == 1 else other_rows) * MONO_LEADING
+        height = (first_rows if len(pages) == 1 else other_rows) * MONO_LEADING
         for _ in range(2):
-            fit = max(int((room - 6 - _note_height(cut)) // MONO_LEADING), 0)
+            fit = max(int((height - 6 - _note_height(cut)) // MONO_LEADING), 0)
             kept, dropped = pages[-1][:fit], pages[-1][fit:]
             if dropped and dropped[0][0] is None:  # the cut falls inside a wrapped line: leave it out whole
                 while kept and kept[-1][0] is None:
