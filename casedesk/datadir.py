@@ -27,6 +27,11 @@ class DataDir:
         return self.root / "keyslots.json"
 
     @property
+    def recovery(self) -> Path:
+        """The device secret under the recovery key (device-bound installations)."""
+        return self.root / "recovery.json"
+
+    @property
     def auth_state(self) -> Path:
         """Failed-login ledger; the only file a wrong password writes."""
         return self.root / "auth.json"

@@ -97,6 +97,8 @@ class DemoInfo:
     passwords: dict[str, str]  # user name -> demo password
     exhibits: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # A demo's recovery key is no secret worth keeping: it is printed with the demo passwords.
+    recovery_key: str | None = None
 
 
 # --- the material ----------------------------------------------------------
@@ -465,7 +467,7 @@ def _build(dd: DataDir, progress: Progress) -> DemoInfo:
     return DemoInfo(
         data_dir=dd.root, case_ref=CASE_REF, case_title=CASE_TITLE,
         users={u: USERS[u][0] for u in USERS}, passwords=dict(PASSWORDS), exhibits=references,
-        notices=list(result.notices),
+        notices=list(result.notices), recovery_key=result.recovery_key,
     )
 
 

@@ -39,24 +39,25 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """(data dir, keyring dir, recovery key) of the template installation."""
     base = tmp_path_factory.mktemp("template")
     xdg = base / "xdg"
     xdg.mkdir()
     old = os.environ.get("XDG_DATA_HOME")
     use_file_keyring(xdg)
     try:
-        build_template(base / "data")
+        recovery_key = build_template(base / "data")
     finally:
         remove_file_logs()
         if old is None:
             os.environ.pop("XDG_DATA_HOME", None)
         else:
             os.environ["XDG_DATA_HOME"] = old
-    return base / "data", xdg
+    return base / "data", xdg, recovery_key
 
 
 @pytest.fixture
-def store(_template: tuple[Path, Path], tmp_path: Path) -> Store:
+def store(_template: tuple[Path, Path, str], tmp_path: Path) -> Store:
     """A copy of the template installation (admin, jsmith, bpatel, sgt; case MPS-2026-0417)."""
     return copy_store(_template[0], _template[1], tmp_path / "store", tmp_path / "xdg")

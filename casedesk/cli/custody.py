@@ -70,6 +70,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="e.g. log.jsonl")
     p.set_defaults(func=cmd_export)
 
+    p = cs.add_parser("reset-head", parents=[common],
+                      help="administrator: accept the database's log as it is when a head copy outside it is "
+                           "missing, unreadable or ahead (a signed entry records the old and new heads)")
+    p.add_argument("--reason", required=True, help="why the database is the latest copy there is")
+    p.set_defaults(func=cmd_reset_head)
+
     p = sub.add_parser("review", parents=[common],
                        help="review a case's custody log (supervisor), or `review queue` for cases awaiting review")
     p.add_argument("reference", help="case reference, or 'queue'")
@@ -233,4 +239,16 @@ def cmd_review(ctx: Context) -> int:
         raise UsageError("say --approve, --query --comment TEXT, --resolve [SEQ...] --comment TEXT, or --comment TEXT")
     e = custody.review(a.reference, decision, a.comment or "", a.up_to, a.resolve or None)
     ctx.emit(e, f"Review recorded ({decision}, up to entry {e.data['up_to']}): custody entry {e.seq}.")
+    return 0
+
+
+def cmd_reset_head(ctx: Context) -> int:
+    from casedesk.services.heads import reset_head
+
+    result = reset_head(ctx.session(), ctx.args.reason)
+    ctx.emit(
+        {"entry": result.seq, "old_heads": result.old, "alerts_cleared": result.alerts_cleared},
+        [f"Custody head copies reset to entry {result.seq} (recorded in the custody log).",
+         *[f"  was: {src}: {val}" for src, val in result.old.items()]],
+    )
     return 0

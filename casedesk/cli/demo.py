@@ -32,6 +32,8 @@ def cmd_demo(ctx: Context) -> int:
         "",
         "Accounts (demo passwords; change them before real use):",
         *[f"  {u:<{width}}  {role:<10}  {info.passwords[u]}" for u, role in info.users.items()],
+        *([f"Recovery key (reopens the demo if the OS keyring loses its device secret): {info.recovery_key}"]
+          if info.recovery_key else []),
         "",
         f"Try: casedesk --data-dir {info.data_dir} --user {next(u for u, r in info.users.items() if r == 'detective')} "
         f"evidence list {info.case_ref}",

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from typing import Any
 
 from casedesk.cli.context import Context, read_password
 from casedesk.errors import UsageError
 from casedesk.security import device_secret
+
+ENV_RECOVERY_KEY = "CASEDESK_RECOVERY_KEY"
+RECOVERY_NOTICE = (
+    "RECOVERY KEY (shown once; CaseDesk does not keep it): write it down or print it and store it "
+    "apart from this computer, like a disk-encryption recovery key. With it, `casedesk recover` reopens "
+    "this installation if the OS keyring loses its device secret; users still need their own passwords."
+)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -16,6 +26,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--full-name", default="", help="administrator's full name")
     p.add_argument("--initials", default="", help="administrator's initials")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("recover", parents=[common],
+                       help="reopen this installation on a keyring that lost its device secret, with the recovery key")
+    p.add_argument("--recovery-key", metavar="KEY",
+                   help=f"the recovery key shown at init (default: {ENV_RECOVERY_KEY}, else asked)")
+    p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("status", parents=[common], help="where the data directory is and whether it is set up")
     p.set_defaults(func=cmd_status)
@@ -30,12 +46,29 @@ def cmd_init(ctx: Context) -> int:
     result = ctx.installation.initialise(a.admin, password, a.full_name or a.admin, a.initials)
     for notice in result.notices:
         ctx.warn(notice)
+    lines = [
+        f"Initialised CaseDesk in {ctx.datadir.root} (administrator: {a.admin}; "
+        + ("key slots bound to this computer's keyring)" if result.device_bound else "password-only key slots)")
+    ]
+    if result.recovery_key is not None:
+        lines += ["", RECOVERY_NOTICE, "", f"    {result.recovery_key}", ""]
     ctx.emit(
         {"data_dir": str(ctx.datadir.root), "installation_id": result.installation_id,
-         "device_bound": result.device_bound, "admin": a.admin},
-        f"Initialised CaseDesk in {ctx.datadir.root} (administrator: {a.admin}; "
-        + ("key slots bound to this computer's keyring)" if result.device_bound else "password-only key slots)"),
+         "device_bound": result.device_bound, "admin": a.admin, "recovery_key": result.recovery_key},
+        lines,
     )
+    return 0
+
+
+def cmd_recover(ctx: Context) -> int:
+    key = ctx.args.recovery_key or os.environ.get(ENV_RECOVERY_KEY)
+    if not key:
+        if not sys.stdin.isatty():
+            raise UsageError(f"no recovery key: pass --recovery-key or set {ENV_RECOVERY_KEY}")
+        key = getpass.getpass("Recovery key: ")
+    message = ctx.installation.recover(key)
+    ctx.emit({"data_dir": str(ctx.datadir.root), "recovered": True, "message": message},
+             message[:1].upper() + message[1:])
     return 0
 
 

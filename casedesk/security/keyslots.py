@@ -32,7 +32,10 @@ from casedesk.errors import AuthenticationError, KeyringUnavailable, KeySlotErro
 from casedesk.fsutil import atomic_write_bytes
 from casedesk.security.keys import STORE_KEY_BYTES, hkdf
 
-FORMAT = "casedesk-keyslots/1"
+FORMAT = "casedesk-keyslots/2"
+# Version 1 (CaseDesk before issue 10) kept the keyring's head copy without a MAC; it is read, and
+# written back as version 2 at the next head update (the first sign-in after the upgrade).
+FORMAT_V1 = "casedesk-keyslots/1"
 
 # RFC 9106 second recommended option, above OWASP's Argon2id minimum
 # (m=19 MiB, t=2, p=1 or m=46 MiB, t=1, p=1): about 0.25 s on a laptop core.
@@ -83,6 +86,7 @@ class KeySlotFile:
     slots: dict[str, dict[str, Any]] = field(default_factory=dict)
     custody_head: dict[str, Any] | None = None
     disabled: list[str] = field(default_factory=list)
+    version: int = 2  # 1 when read from a version-1 file: the keyring's head copy may still lack its MAC
 
     # --- persistence -------------------------------------------------------
     def _body(self) -> dict[str, Any]:
@@ -122,7 +126,7 @@ class KeySlotFile:
             # The checksum first: a damaged file must not pass for a newer format.
             if not hmac.compare_digest(str(checksum), cls._checksum(body)):
                 raise ValueError("checksum")
-            if body.get("format") != FORMAT:
+            if body.get("format") not in (FORMAT, FORMAT_V1):
                 raise KeySlotError(
                     f"key slots file {path} has unknown format {body.get('format')!r}: it was written by "
                     "a newer CaseDesk; upgrade CaseDesk"
@@ -136,6 +140,7 @@ class KeySlotFile:
                 slots=slots,
                 custody_head=body.get("custody_head"),
                 disabled=list(body.get("disabled", [])),
+                version=1 if body["format"] == FORMAT_V1 else 2,
             )
         except KeySlotError:
             raise

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from casedesk.custody.signing import Signer
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.fsutil import file_lock
-from casedesk.security import device_secret
 from casedesk.security.auth_ledger import AuthLedger
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role, parse_role
@@ -116,9 +115,9 @@ class Accounts:
                 before.save(path)
 
     def _device_secret(self, slots: KeySlotFile) -> bytes | None:
-        if not slots.device_bound:
-            return None
-        return device_secret.load_device_secret(slots.installation_id)
+        # Read at sign-in under the data-dir lock; reading the keyring again here (under the same lock,
+        # which is not re-entrant) would deadlock.
+        return self.s.device_secret if slots.device_bound else None
 
     def list(self) -> list[Account]:
         self.s.require(Permission.CASE_LIST)

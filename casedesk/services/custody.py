@@ -17,6 +17,7 @@ from casedesk.custody.chain import Problem
 from casedesk.custody.log import current_head
 from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, verify_chain
 from casedesk.errors import IntegrityError, NotFound, PermissionDenied, StoreError, UsageError
+from casedesk.fsutil import file_lock
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
@@ -408,9 +409,14 @@ class Custody:
 
     def outside_heads(self) -> tuple[list[OutsideHead], list[Problem]]:
         """The log heads kept outside the database, and problems reading them."""
-        slots = KeySlotFile.load(self.s.datadir.keyslots)
-        heads, problems = headcheck.recorded_heads(slots, self.s.keys.head_mac, self.s.installation_id)
-        return ([OutsideHead(src, seq, digest) for src, seq, digest in heads],
+        with file_lock(self.s.datadir.lock):  # the keyring is read under the data-dir lock
+            slots = KeySlotFile.load(self.s.datadir.keyslots)
+            value, error = headcheck.load_keyring_head(slots)
+        outside = headcheck.read_outside(slots, self.s.keys.head_mac, value, error)
+        with self.s.read() as db:
+            head = current_head(db)
+        problems = [*outside.problems, *headcheck.missing_problems(outside, 0 if head is None else head.seq)]
+        return ([OutsideHead(src, seq, digest) for src, seq, digest in outside.heads],
                 [Problem(None, None, p.message) for p in problems])
 
     def exhibit_rows(self, db: OrmSession, visible: frozenset[str] | None
@@ -434,6 +440,9 @@ class Custody:
         with self.s.read() as db:
             scope, visible = self._scope(db, case_ref)
         damage = self._database_problems()
+        # The copies outside the store before the log: a concurrent writer then makes the log newer
+        # than the copies, never older (no false roll-back alert).
+        heads, problems = self.outside_heads()
         try:
             result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
                                   progress=progress, cancel=cancel)
@@ -443,7 +452,6 @@ class Custody:
             return VerifyReport(ok=False, problems=damage, entries_checked=0, signatures_checked=0,
                                 exhibits_checked=0, head_seq=0, head_hash=None, tree_size=0, tree_root="",
                                 case_ref=scope)
-        heads, problems = self.outside_heads()
         problems = [*damage, *result.problems,
                     *head_problems(self.s.datadir.database, self.s.keys.database, heads, result.last_seq),
                     *problems]

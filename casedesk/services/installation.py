@@ -13,14 +13,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from casedesk import tool_id
+from casedesk.custody import headcheck
 from casedesk.custody import log as custody_log
-from casedesk.custody.headcheck import check_heads
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
-from casedesk.errors import AuthenticationError, StoreError, UsageError
+from casedesk.errors import AuthenticationError, KeyringUnavailable, StoreError, UsageError
 from casedesk.fsutil import file_lock, fsync_dir
 from casedesk.logsetup import install_file_log
-from casedesk.security import device_secret
+from casedesk.security import device_secret, recovery
 from casedesk.security.auth_ledger import AuthLedger
 from casedesk.security.keys import StoreKeys, new_store_key
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
@@ -40,6 +40,8 @@ class InitResult:
     installation_id: str
     device_bound: bool
     notices: list[str]
+    # Shown once, never stored: reopens the installation if the OS keyring loses its device secret.
+    recovery_key: str | None = None
 
 
 class Installation:
@@ -70,9 +72,12 @@ class Installation:
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(mode=0o700)
         try:
-            result = self._build(stage, admin, password, full_name, initials)
+            with file_lock(self.datadir.lock):  # the keyring is written under the data-dir lock
+                result = self._build(stage, admin, password, full_name, initials)
             # The database first, the key slots last: a data dir is usable only once both exist.
             os.replace(stage / "casedesk.db", self.datadir.database)
+            if (stage / recovery.FILE_NAME).exists():
+                os.replace(stage / recovery.FILE_NAME, self.datadir.recovery)
             os.replace(stage / "keyslots.json", self.datadir.keyslots)
             fsync_dir(root)
         finally:
@@ -127,9 +132,14 @@ class Installation:
         slots = KeySlotFile(installation_id=installation_id, device_bound=secret is not None)
         slots.add_slot(admin, password, SlotSecrets(store_key, signer.seed), secret)
         slots.set_head(head[0], head[1], keys.head_mac)
+        recovery_key = None
+        if secret is not None:
+            key = recovery.new_key()
+            recovery.write(stage / recovery.FILE_NAME, installation_id, secret, key)
+            recovery_key = recovery.format_key(key)
+            device_secret.store_head(installation_id, headcheck.keyring_text(head[0], head[1], keys.head_mac))
         slots.save(stage / "keyslots.json")
-        device_secret.store_head(installation_id, f"{head[0]}:{head[1]}")
-        return InitResult(installation_id, secret is not None, notices)
+        return InitResult(installation_id, secret is not None, notices, recovery_key)
 
     # --- sign in -----------------------------------------------------------
     def load_slots(self) -> KeySlotFile:
@@ -162,22 +172,24 @@ class Installation:
                 f"account {username} is locked after repeated wrong passwords; "
                 f"try again after {uk_display(locked)} or ask an administrator to reset it"
             )
-        secret = device_secret.load_device_secret(slots.installation_id) if slots.device_bound else None
+        # The outside copies of the log head, and the device secret, are read under the data-dir lock
+        # (another process may be rewriting the keyring's file) and before the database: a commit by
+        # another process in between then only makes the database newer than the copies, never older.
+        with file_lock(self.datadir.lock):
+            slots = self.load_slots()
+            secret = device_secret.load_device_secret(slots.installation_id) if slots.device_bound else None
+            keyring_head, keyring_error = headcheck.load_keyring_head(slots)
+            recovered = device_secret.peek_recovered(slots.installation_id) if slots.device_bound else None
+        if username not in slots.slots:
+            # The same words as a wrong password: the prompt does not tell which accounts exist.
+            left = self.ledger.record_failure(username)
+            raise AuthenticationError(self._wrong_password(username, left))
         try:
             secrets = slots.unwrap(username, password, secret)
         except AuthenticationError as exc:
-            if username in slots.slots and str(exc).startswith("wrong password"):
+            if str(exc).startswith("wrong password"):
                 left = self.ledger.record_failure(username)
-                if left == 0:
-                    raise AuthenticationError(
-                        f"wrong password for {username}; the account is now locked for 15 minutes"
-                    ) from None
-                raise AuthenticationError(
-                    f"wrong password for {username} ({left} attempt{'s' if left != 1 else ''} "
-                    "left before the account locks)"
-                ) from None
-            if username not in slots.slots:
-                self.ledger.record_failure(username)
+                raise AuthenticationError(self._wrong_password(username, left)) from None
             raise
         keys = StoreKeys.derive(secrets.store_key)
         signer = Signer(secrets.signing_seed)
@@ -203,13 +215,16 @@ class Installation:
                     raise AuthenticationError(f"no account named {username} in this store")
                 if user.disabled:
                     raise AuthenticationError(f"account {username} is disabled; ask an administrator")
-                alerts = [p.message for p in check_heads(db, slots, keys.head_mac, slots.installation_id)]
+                outside = headcheck.read_outside(slots, keys.head_mac, keyring_head, keyring_error)
+                alerts = [p.message for p in headcheck.check_heads(db, outside)]
                 info = UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role))
+                keyring_seq = next((seq for src, seq, _ in outside.heads if src == headcheck.KEYRING), 0)
         except BaseException:
             engine.dispose()
             raise
         notices = [] if slots.device_bound else [device_secret.NO_KEYRING_NOTICE]
-        session = Session(self.datadir, slots.installation_id, secrets.store_key, engine, info, signer, alerts, notices)
+        session = Session(self.datadir, slots.installation_id, secrets.store_key, engine, info, signer, alerts, notices,
+                          device_secret=secret, device_bound=slots.device_bound, keyring_seq=keyring_seq)
         self.ledger.record_success(username)
         if alerts:
             log.error("custody head check failed at sign-in: %d problem(s)", len(alerts))
@@ -222,6 +237,62 @@ class Installation:
                         text=f"failed sign-in for {who} at {when}", data={"user": who, "at": when},
                     )
                 session.record(db, "account.login", data={"role": info.role.value})
+                if recovered is not None:
+                    session.record(
+                        db, "installation.recovered",
+                        text="device secret restored to a new OS keyring with the recovery key",
+                        data={"recovered_at": recovered},
+                    )
             self.ledger.acknowledge(pending)
+            with file_lock(self.datadir.lock):
+                if recovered is not None:
+                    device_secret.clear_recovered(slots.installation_id)
+            session.advance_head(keyring_too=True)
         log.info("signed in: %s (%s)", info.username, info.role.value)
         return session
+
+    @staticmethod
+    def _wrong_password(username: str, left: int) -> str:
+        if left == 0:
+            return f"wrong password for {username}; the account is now locked for 15 minutes"
+        return f"wrong password for {username} ({left} attempt{'s' if left != 1 else ''} left before the account locks)"
+
+    # --- recovery ----------------------------------------------------------
+    def recover(self, recovery_key: str) -> str:
+        """Put the device secret back into an OS keyring that lost it (or a new one), from the recovery key.
+
+        Refuses when the keyring cannot be read (never writes over what it cannot see) and when it
+        already holds a different secret. Copies the custody head from keyslots.json to the keyring
+        (it carries the same MAC) and leaves a note the next sign-in records as a custody entry.
+        """
+        key = recovery.parse_key(recovery_key)
+        slots = self.load_slots()
+        if not slots.device_bound:
+            raise UsageError(
+                "this installation is not bound to an OS keyring (password-only key slots): "
+                "there is nothing to recover; sign in as usual"
+            )
+        secret = recovery.open_secret(self.datadir.recovery, slots.installation_id, key)
+        with file_lock(self.datadir.lock):
+            slots = self.load_slots()
+            try:
+                current = device_secret.load_device_secret(slots.installation_id)
+            except KeyringUnavailable as exc:
+                if str(exc) != device_secret.MISSING:
+                    raise  # unreadable or damaged: never write over what cannot be read
+                current = None
+            if current is not None:
+                if current == secret:
+                    return "the OS keyring already holds this installation's device secret: sign in as usual"
+                raise KeyringUnavailable(
+                    "the OS keyring holds a different device secret for this installation; CaseDesk never "
+                    "replaces one"
+                )
+            device_secret.store_device_secret(slots.installation_id, secret)
+            if slots.custody_head:
+                head = slots.custody_head
+                device_secret.store_head(slots.installation_id, f"{head['seq']}:{head['hash']}:{head['mac']}")
+            device_secret.mark_recovered(slots.installation_id, utc_now().isoformat())
+        log.info("device secret restored to the OS keyring with the recovery key")
+        return ("the device secret is back in this computer's OS keyring: sign in as usual; the recovery "
+                "is recorded in the custody log at the next sign-in")

@@ -9,12 +9,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
+from casedesk.custody import headcheck
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
-from casedesk.errors import AuthenticationError, IntegrityError, NotFound, PermissionDenied
+from casedesk.errors import (
+    AuthenticationError,
+    IntegrityError,
+    KeyringUnavailable,
+    KeySlotError,
+    NotFound,
+    PermissionDenied,
+    StoreError,
+)
 from casedesk.fsutil import file_lock
 from casedesk.security import device_secret
 from casedesk.security.keys import StoreKeys
@@ -24,6 +34,14 @@ from casedesk.store.engine import read_session, write_session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
 log = logging.getLogger("casedesk.session")
+
+# The keyring copy of the log head is written at sign-in, at sign-out and when it lags the log by more
+# than this many entries, never after every write: a keyring write rewrites a whole file (keyrings.alt)
+# or makes a D-Bus round trip (Secret Service), and the copy in keyslots.json, written after every write,
+# is the first line. The keyring copy is the second line, for a database restored together with
+# keyslots.json: what such a restore can remove unseen is at most the entries since the last sign-in or
+# sign-out, and never more than this many.
+KEYRING_HEAD_LAG = 64
 
 PERMISSION_TEXT: dict[Permission, str] = {
     Permission.USER_MANAGE: "manage user accounts",
@@ -71,6 +89,9 @@ class Session:
         signer: Signer,
         integrity_alerts: list[str],
         notices: list[str],
+        device_secret: bytes | None = None,
+        device_bound: bool = False,
+        keyring_seq: int = 0,
     ) -> None:
         self.datadir = datadir
         self.installation_id = installation_id
@@ -81,6 +102,9 @@ class Session:
         self.signer = signer
         self.integrity_alerts = integrity_alerts
         self.notices = notices
+        self.device_secret = device_secret  # read once at sign-in, under the lock: slots are re-wrapped with it
+        self.device_bound = device_bound
+        self._keyring_seq = keyring_seq  # the keyring copy of the head as this session last saw or wrote it
 
     def __repr__(self) -> str:
         return f"Session(user={self.user.username!r}, role={self.user.role.value})"
@@ -141,22 +165,28 @@ class Session:
             yield db
 
     @contextmanager
-    def write(self) -> Iterator[OrmSession]:
-        """One transaction: the state change and its custody entries commit together."""
-        if self.integrity_alerts:
+    def write(self, despite_alerts: bool = False) -> Iterator[OrmSession]:
+        """One transaction: the state change and its custody entries commit together.
+
+        ``despite_alerts``: only for the administrator's head reset, the one write allowed while the
+        head check has raised an alert.
+        """
+        if self.integrity_alerts and not despite_alerts:
             raise IntegrityError(
                 "changes are blocked: " + self.integrity_alerts[0]
-                + " Run `casedesk verify` and restore the latest database before continuing."
+                + ". Run `casedesk verify`; " + headcheck.RESET_HINT + "."
             )
         with write_session(self.engine) as db:
             self.check_account(db)
             yield db
+        if despite_alerts:
+            return
         try:
             self.advance_head()
-        except OSError as exc:
+        except (OSError, KeySlotError) as exc:
             # Committed already: failing now would report a recorded action as not done. The copies
             # catch up at the next write; until then they lag behind, which the head check allows.
-            log.warning("custody head not copied outside the database: %s", exc.strerror or type(exc).__name__)
+            log.warning("custody head not copied outside the database: %s", type(exc).__name__)
 
     def record(self, db: OrmSession, action: str, **fields: Any) -> CustodyEntry:
         """Append a custody entry signed by this session's user, inside ``db``'s transaction."""
@@ -164,8 +194,14 @@ class Session:
             db, actor=self.user.username, signer=self.signer, action=action, **fields
         )
 
-    def advance_head(self) -> None:
-        """Copy the log head outside the database: key slots file and OS keyring."""
+    def advance_head(self, keyring_too: bool = False) -> None:
+        """Copy the log head outside the database, under the data-directory lock.
+
+        ``keyslots.json`` after every write; the OS keyring at sign-in and sign-out (``keyring_too``) and
+        when its copy lags by more than ``KEYRING_HEAD_LAG`` entries. A copy only ever moves forward onto
+        a log that extends it: a copy that is missing, unreadable or ahead of the log is left as it is
+        (the head check reports it; an administrator's ``custody reset-head`` clears it).
+        """
         with read_session(self.engine) as db:
             head = custody_log.current_head(db)
             if head is None:
@@ -173,21 +209,48 @@ class Session:
             with file_lock(self.datadir.lock):
                 slots = KeySlotFile.load(self.datadir.keyslots)
                 recorded = slots.head(self.keys.head_mac)
-                if recorded is not None:
-                    if recorded[0] >= head.seq:
-                        return
-                    row = db.get(CustodyEntry, recorded[0])
-                    if row is None or row.entry_hash != recorded[1]:
-                        # Never move the outside copy onto a log that does not extend it:
-                        # that would erase the evidence of a roll-back.
-                        return
-                slots.set_head(head.seq, head.entry_hash, self.keys.head_mac)
-                slots.save(self.datadir.keyslots)
-        device_secret.store_head(self.installation_id, f"{head.seq}:{head.entry_hash}")
+                if recorded is not None and recorded[0] < head.seq and self._extends(db, recorded):
+                    slots.set_head(head.seq, head.entry_hash, self.keys.head_mac)
+                    slots.save(self.datadir.keyslots)
+                if self.device_bound and (keyring_too or head.seq - self._keyring_seq > KEYRING_HEAD_LAG):
+                    self._advance_keyring(db, head.seq, head.entry_hash)
+
+    @staticmethod
+    def _extends(db: OrmSession, recorded: tuple[int, str]) -> bool:
+        row = db.get(CustodyEntry, recorded[0])
+        return row is not None and row.entry_hash == recorded[1]
+
+    def _advance_keyring(self, db: OrmSession, seq: int, entry_hash: str) -> None:
+        """The keyring copy; the caller holds the data-directory lock."""
+        try:
+            text = device_secret.load_head(self.installation_id)
+            if text is None:
+                return  # removed: an alert at the next sign-in, never silently re-anchored here
+            try:
+                # Moving forward from a version-1 copy (no MAC) is how it is upgraded.
+                recorded = headcheck.parse_keyring(text, self.keys.head_mac, legacy=True)
+            except (ValueError, KeySlotError):
+                return
+            if recorded[0] >= seq:
+                self._keyring_seq = recorded[0]
+                return
+            if not self._extends(db, recorded):
+                return
+            device_secret.store_head(self.installation_id, headcheck.keyring_text(seq, entry_hash, self.keys.head_mac))
+            self._keyring_seq = seq
+        except KeyringUnavailable as exc:
+            log.warning("custody head not copied to the OS keyring: %s", exc)
 
     def slot_secrets_for(self, signer: Signer) -> SlotSecrets:
         """What a new or re-wrapped key slot protects: this store's key and ``signer``'s seed."""
         return SlotSecrets(self._store_key, signer.seed)
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Sign out: the keyring copy of the head catches up, then the store is closed."""
+        try:
+            if not self.integrity_alerts:
+                self.advance_head(keyring_too=True)
+        except (OSError, StoreError, SQLAlchemyError) as exc:  # signing out never fails on the copy
+            log.warning("custody head not copied at sign-out: %s", type(exc).__name__)
+        finally:
+            self.engine.dispose()

@@ -44,9 +44,10 @@ class Store:
         return self.installation.sign_in(user, PASSWORDS[user])
 
 
-def build_template(root: Path) -> None:
+def build_template(root: Path) -> str:
+    """Builds the template; returns its recovery key (shown once at init)."""
     inst = Installation(DataDir(root))
-    inst.initialise("admin", PASSWORDS["admin"], "Ada Admin", "AA")
+    result = inst.initialise("admin", PASSWORDS["admin"], "Ada Admin", "AA")
     admin = inst.sign_in("admin", PASSWORDS["admin"])
     acc = Accounts(admin)
     acc.add("jsmith", "detective", "Jane A Smith", "JAS", PASSWORDS["jsmith"])
@@ -56,6 +57,8 @@ def build_template(root: Path) -> None:
     det = inst.sign_in("jsmith", PASSWORDS["jsmith"])
     Cases(det).create(CASE, "Operation Lantern", ["Fraud Act 2006 s.2", "Data Protection Act 2018 s.170"])
     det.close()
+    assert result.recovery_key is not None
+    return result.recovery_key
 
 
 def copy_store(template_root: Path, template_xdg: Path, dest: Path, dest_xdg: Path) -> Store:

@@ -160,6 +160,9 @@ MATRIX: dict[str, Action] = {
                        lambda s, c: Settings(s).all()),
     "settings get": A("(settings are shown to everyone)", "Y Y Y Y Y", None,
                       lambda s, c: Settings(s).get("bundle.default_marking")),
+    "custody reset-head": A("(not in the README's table: an administrator accepts the log when a head copy is stuck)",
+                            "- - - - Y", ("custody", "reset-head", "--reason", "restored from the nightly backup"),
+                            None),
     "settings set": A("settings", "- - - - Y", ("settings", "set", "bundle.default_marking", "OFFICIAL"),
                       lambda s, c: Settings(s).set("bundle.default_marking", "OFFICIAL")),
 }
@@ -169,6 +172,7 @@ UNAUTHENTICATED = {
     "init": "creates a new installation in an empty folder (refused where one exists)",
     "status": "says where the data directory is; reads no case data",
     "demo": "creates a new demo installation in an empty folder",
+    "recover": "puts the device secret back in an OS keyring from the recovery key; opens no key slot, reads no case",
     "gui": "opens the desktop app, whose sign-in and actions go through the same services",
 }
 # Service methods that are building blocks of the actions above, not actions of their own.

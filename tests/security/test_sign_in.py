@@ -44,9 +44,14 @@ def test_wrong_password_is_refused_and_changes_nothing_in_the_store(store: Store
     assert _tree_digest(store.root) == before
 
 
-def test_unknown_user_is_refused(store: Store) -> None:
-    with pytest.raises(AuthenticationError, match="no key slot for user 'nobody'"):
+def test_unknown_user_is_refused_in_the_words_of_a_wrong_password(store: Store) -> None:
+    """The prompt does not tell which accounts exist: an unknown name reads like a wrong password."""
+    with pytest.raises(AuthenticationError) as unknown:
         store.installation.sign_in("nobody", "whatever-password")
+    with pytest.raises(AuthenticationError) as wrong:
+        store.installation.sign_in("bpatel", "whatever-password")
+    assert str(unknown.value) == "wrong password for nobody (4 attempts left before the account locks)"
+    assert str(wrong.value) == "wrong password for bpatel (4 attempts left before the account locks)"
 
 
 def test_five_failures_lock_the_account_even_with_the_right_password(store: Store) -> None:
