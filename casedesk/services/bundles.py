@@ -135,12 +135,14 @@ def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
         known = {v.reference: v for v in views}
         for ref in sorted(chosen, key=references.sort_key):
             if ref not in known:
-                raise UsageError(f"no exhibit {ref} in this case; `casedesk evidence list` shows the register")
+                raise UsageError(f"no exhibit {ref} in this case",
+                                 cli_hint="`casedesk evidence list` shows the register")
             view = known[ref]
             if view.status != "active":
                 raise UsageError(f"{ref} is withdrawn; a withdrawn exhibit never goes in a bundle")
             if view.sensitive and not include_sensitive:
-                raise UsageError(f"{ref} is marked sensitive (MG6D); add --include-sensitive to include it")
+                raise UsageError(f"{ref} is marked sensitive (MG6D); choose to include sensitive exhibits to export it",
+                                 cli_hint="add --include-sensitive")
     included: list[ExhibitView] = []
     excluded: list[Excluded] = []
     for view in sorted(views, key=lambda v: references.sort_key(v.reference)):
@@ -186,7 +188,8 @@ class Bundles:
         if self.s.integrity_alerts:
             raise IntegrityError(
                 "exports are blocked: " + self.s.integrity_alerts[0]
-                + " Run `casedesk verify` and restore the latest database before exporting."
+                + " Verify the store and restore the latest database before exporting.",
+                cli_hint="`casedesk verify` shows every problem",
             )
         out = Path(out).expanduser().absolute()
         if out.is_dir():

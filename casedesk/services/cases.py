@@ -77,7 +77,8 @@ class Cases:
         ref = normalise_reference(reference)
         title = " ".join(title.split())
         if not title:
-            raise UsageError("a case needs a title (the operation name), e.g. --title 'Operation Lantern'")
+            raise UsageError("a case needs a title (the operation name), e.g. 'Operation Lantern'", field="title",
+                             cli_hint="--title TEXT")
         offences = [o.strip() for o in (offences or []) if o.strip()]
         now = utc_now()
         with self.s.write() as db:

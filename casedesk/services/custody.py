@@ -88,10 +88,10 @@ def _action_matches(action: str, wanted: str) -> bool:
     return action == wanted or action.startswith(wanted + ".") or action.endswith("." + wanted)
 
 
-def _required(text: str | None, what: str) -> str:
+def _required(text: str | None, what: str, field: str = "reason", flag: str = "--reason") -> str:
     value = " ".join((text or "").split())
     if not value:
-        raise UsageError(f"a {what} is required")
+        raise UsageError(f"a {what} is required", field=field, cli_hint=flag)
     return value
 
 
@@ -175,7 +175,7 @@ class Custody:
         ref = exhibit_ref.strip().upper()
         row = db.scalar(select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == ref))
         if row is None:
-            raise NotFound(f"no exhibit {ref} in case {case.reference}; `casedesk evidence list` shows them")
+            raise NotFound(f"no exhibit {ref} in case {case.reference}", cli_hint="`casedesk evidence list` shows them")
         return row
 
     def _may_move(self, exhibit: Exhibit, also: tuple[str, ...] = ()) -> None:
@@ -194,9 +194,11 @@ class Custody:
         """``to`` as (name, is a user): an existing account that may work on the case, else a place."""
         name = " ".join(to.split())
         if not name:
-            raise UsageError("say who or where the exhibit goes to (--to USER or a place)")
+            raise UsageError("say who or where the exhibit goes to: an officer's user name or a place", field="to",
+                             cli_hint="--to USER or a place")
         if len(name) > MAX_PARTY:
-            raise UsageError(f"--to is too long (at most {MAX_PARTY} characters)")
+            raise UsageError(f"who or where the exhibit goes to is too long (at most {MAX_PARTY} characters)",
+                             field="to")
         user = db.scalar(select(User).where(User.username == name))
         if user is None:
             return name, False
@@ -209,14 +211,15 @@ class Custody:
         if user.role != Role.SUPERVISOR.value and not is_member:
             raise UsageError(
                 f"{user.username} is not a member of case {case.reference}; a supervisor can add them "
-                "with `casedesk case member add`"
+                "to the case (Add member on the case overview)",
+                field="to", cli_hint="`casedesk case member add`",
             )
         return user.username, True
 
     def transfer(self, case_ref: str, exhibit_ref: str, to: str, reason: str,
                  location: str | None = None) -> EntryView:
         """Hand an exhibit to another officer or a place; only its custodian or a supervisor may."""
-        reason = _required(reason, "reason for the transfer (--reason)")
+        reason = _required(reason, "reason for the transfer")
         location = _optional(location)
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
@@ -248,7 +251,7 @@ class Custody:
     def check_out(self, case_ref: str, exhibit_ref: str, to: str, reason: str,
                   location: str | None = None) -> EntryView:
         """Lend an exhibit (e.g. to a forensic lab) until it is returned to its custodian."""
-        reason = _required(reason, "reason for the check-out (--reason)")
+        reason = _required(reason, "reason for the check-out")
         location = _optional(location)
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
@@ -276,7 +279,7 @@ class Custody:
 
     def return_(self, case_ref: str, exhibit_ref: str, reason: str, location: str | None = None) -> EntryView:
         """Record that a checked-out exhibit came back to the custodian who lent it."""
-        reason = _required(reason, "reason or note for the return (--reason)")
+        reason = _required(reason, "reason or note for the return")
         location = _optional(location)
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
@@ -382,7 +385,7 @@ class Custody:
     # --- corrections -----------------------------------------------------------
     def correct(self, seq: int, text: str) -> EntryView:
         """A new entry that corrects entry ``seq``; the original stays as it was written."""
-        text = _required(text, "correction text (--text)")
+        text = _required(text, "correction text", "text", "--text")
         with self.s.write() as db:
             original = self._visible_entry(db, seq)
             me = self.s.user.username

@@ -155,7 +155,8 @@ def _offset_text(value: datetime) -> str:
 def _clean_meta(meta: IngestMetadata) -> IngestMetadata:
     description = " ".join(meta.description.split())
     if not description:
-        raise UsageError("an exhibit needs a description, e.g. --description 'Dossier handed over by the journalist'")
+        raise UsageError("an exhibit needs a description, e.g. 'Dossier handed over by the journalist'",
+                         field="description", cli_hint="--description TEXT")
     if len(description) > MAX_DESCRIPTION:
         raise UsageError(f"description too long: at most {MAX_DESCRIPTION} characters")
     if meta.seized_at is not None:
@@ -246,15 +247,16 @@ class Evidence:
         ref = references.normalise(exhibit_ref)
         ex = db.scalar(select(Exhibit).where(Exhibit.case_id == case.id, Exhibit.reference == ref))
         if ex is None:
-            raise NotFound(f"no exhibit {ref} in case {case.reference}; `casedesk evidence list "
-                           f"{case.reference}` shows the register")
+            raise NotFound(f"no exhibit {ref} in case {case.reference}",
+                           cli_hint=f"`casedesk evidence list {case.reference}` shows the register")
         return ex
 
     def _check_writable(self) -> None:
         if self.s.integrity_alerts:
             raise IntegrityError(
                 "changes are blocked: " + self.s.integrity_alerts[0]
-                + " Run `casedesk verify` and restore the latest database before continuing."
+                + " Verify the store and restore the latest database before continuing.",
+                cli_hint="`casedesk verify` shows every problem",
             )
 
     # --- the register ------------------------------------------------------
@@ -329,7 +331,8 @@ class Evidence:
             raise UsageError(f"{user.username} cannot produce exhibits (disabled or administrator account)")
         if not _on_case(db, case, user):
             raise UsageError(f"the producing officer {user.username} is not a member of case {case.reference}; "
-                             "a supervisor can add them with `casedesk case member add`")
+                             "a supervisor can add them to the case", field="producer",
+                             cli_hint="`casedesk case member add`")
         return user.username
 
     def _commit(self, case_ref: str, producer_name: str, meta: IngestMetadata,
@@ -638,7 +641,7 @@ class Evidence:
         self.s.require(Permission.EVIDENCE_WITHDRAW)
         reason = " ".join(reason.split())
         if not reason:
-            raise UsageError("give a reason for withdrawing the exhibit (--reason)")
+            raise UsageError("give a reason for withdrawing the exhibit", field="reason", cli_hint="--reason")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_WITHDRAW)
             require_open(case)
@@ -655,7 +658,7 @@ class Evidence:
         self.s.require(Permission.EVIDENCE_SENSITIVITY)
         reason = " ".join(reason.split())
         if not reason:
-            raise UsageError("give a reason for the change of sensitivity (--reason)")
+            raise UsageError("give a reason for the change of sensitivity", field="reason", cli_hint="--reason")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_SENSITIVITY)
             require_open(case)

@@ -131,11 +131,11 @@ class Session:
         self.check_account(db)
         case = db.scalar(select(Case).where(Case.reference == reference.strip()))
         if case is None:
-            raise NotFound(f"no case with reference {reference!r}; `casedesk case list` shows the cases")
+            raise NotFound(f"no case with reference {reference!r}", cli_hint="`casedesk case list` shows the cases")
         if not self.case_visible(db, case):
             raise PermissionDenied(
-                f"{self.user.username} is not a member of case {case.reference}; "
-                "a supervisor can add you with `casedesk case member add`"
+                f"{self.user.username} is not a member of case {case.reference}; a supervisor can add you to it",
+                cli_hint="`casedesk case member add`",
             )
         return case
 
@@ -155,7 +155,8 @@ class Session:
     def user_by_name(self, db: OrmSession, username: str) -> User:
         user = db.scalar(select(User).where(User.username == username.strip()))
         if user is None:
-            raise NotFound(f"no user named {username!r}; `casedesk user list` shows the accounts")
+            raise NotFound(f"no user named {username!r}", field="user",
+                           cli_hint="`casedesk user list` shows the accounts")
         return user
 
     # --- transactions ------------------------------------------------------

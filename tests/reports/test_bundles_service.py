@@ -120,7 +120,7 @@ def test_selection_rules(case_with_evidence, tmp_path: Path) -> None:  # type: i
         bundles = Bundles(session)
         with pytest.raises(UsageError, match="withdrawn"):
             bundles.export(CASE, tmp_path / "a.pdf", exhibits=[refs[3]])
-        with pytest.raises(UsageError, match="--include-sensitive"):
+        with pytest.raises(UsageError, match="is marked sensitive"):
             bundles.export(CASE, tmp_path / "a.pdf", exhibits=[refs[5]])
         with pytest.raises(UsageError, match="no exhibit"):
             bundles.export(CASE, tmp_path / "a.pdf", exhibits=["JAS/99"])

@@ -26,6 +26,7 @@ class _ReasonDialog(FormDialog):
         self.reason.setPlaceholderText(placeholder)
         self.reason.setToolTip("Recorded in the signed custody log (required)")
         self.form.addRow("&Reason:", self.reason)
+        self.fields = {"reason": self.reason}
         self.reason.setFocus()
 
 

@@ -64,6 +64,7 @@ class CustodyMoveDialog(FormDialog):
         self.location.setPlaceholderText("where the exhibit will be (optional)")
         self.form.addRow("&Reason:", self.reason)
         self.form.addRow("&Location:", self.location)
+        self.fields = {"to": self.to, "reason": self.reason, "location": self.location}
         (self.to if mode != "return" else self.reason).setFocus()
 
     def perform(self) -> None:
@@ -75,6 +76,6 @@ class CustodyMoveDialog(FormDialog):
             return
         to = self.to.currentText().strip()
         if not to:
-            raise UsageError("say who or where the exhibit goes to")
+            raise UsageError("say who or where the exhibit goes to: an officer's user name or a place", field="to")
         move = custody.transfer if self.mode == "transfer" else custody.check_out
         self.entry = move(self.case_ref, ref, to, self.reason.text(), location)
