@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.case_ref: str | None = None
         self._signing_out = False
+        self._drafts_settled = False  # the user chose to save or discard unsaved summaries: close now
         self.dialog: Any = None
         self.extracted: Path | None = None
         self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
@@ -464,7 +465,44 @@ class MainWindow(QMainWindow):
         self._signing_out = True
         self.close()
 
+    def _ask_about_unsaved(self, cases: list[str]) -> None:
+        """Typed work is never dropped silently: save it, discard it, or stay."""
+        overview = self.case_tabs["overview"]
+        assert isinstance(overview, OverviewTab)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved case summary",
+                          f"The summary of {', '.join(cases)} has changes that are not saved.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsavedSummary")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Save:
+                try:
+                    overview.save_all()
+                except Exception as exc:
+                    self._signing_out = False
+                    errors.show_error(self, exc, "Summary")
+                    return
+            elif button == QMessageBox.StandardButton.Discard:
+                overview.discard_drafts()
+            else:
+                self._signing_out = False
+                return
+            self._drafts_settled = True
+            self.close()
+
+        box.finished.connect(answered)
+        box.open()
+        self.dialog = box
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        overview = self.case_tabs.get("overview")
+        unsaved = overview.unsaved() if isinstance(overview, OverviewTab) and not self._drafts_settled else []
+        if unsaved:
+            event.ignore()
+            self._ask_about_unsaved(unsaved)
+            return
         if self.runner.busy:
             self.runner.cancel_all()
             self.runner.wait(10_000)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from casedesk.security.roles import Permission, Role
 from casedesk.services.cases import CaseDetail, Cases
 from casedesk.services.session import Session
-from casedesk.ui import errors, formatting
+from casedesk.ui import errors, formatting, theme
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import icon
 from casedesk.ui.tabs.base import CaseTab
@@ -30,6 +30,8 @@ class OverviewTab(CaseTab):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.detail: CaseDetail | None = None
+        # Unsaved summaries by case: a refresh, another tab or another case never throws typed text away.
+        self.drafts: dict[str, str] = {}
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -53,7 +55,8 @@ class OverviewTab(CaseTab):
         self.save_summary.clicked.connect(self._save_summary)
         self.summary.textChanged.connect(self._summary_edited)
         self.summary_note = QLabel()
-        self.summary_note.setStyleSheet("color: palette(placeholder-text);")
+        self.summary_note.setObjectName("summaryNote")
+        self.summary_note.setWordWrap(True)
         self.message = MessageLine()
         row = QHBoxLayout()
         row.addWidget(self.summary_note, 1)
@@ -82,7 +85,40 @@ class OverviewTab(CaseTab):
         layout.addWidget(summary_box, 1)
         layout.addLayout(actions)
 
+    def set_case(self, reference: str | None) -> None:
+        self._keep_draft()
+        super().set_case(reference)
+
+    def _keep_draft(self) -> None:
+        """Remember the summary being typed for the case on screen, if it differs from the saved one."""
+        if self.detail is None or self.summary.isReadOnly():
+            return
+        text = self.summary.toPlainText()
+        if text != self.detail.summary:
+            self.drafts[self.detail.reference] = text
+        else:
+            self.drafts.pop(self.detail.reference, None)
+
+    def unsaved(self) -> list[str]:
+        """Cases whose summary has unsaved changes (the one on screen included)."""
+        self._keep_draft()
+        return sorted(self.drafts)
+
+    def save_all(self) -> None:
+        """Save every unsaved summary (before signing out or quitting)."""
+        for reference in self.unsaved():
+            Cases(self.session).set_summary(reference, self.drafts[reference])
+            self.drafts.pop(reference, None)
+
+    def discard_drafts(self) -> None:
+        self.drafts.clear()
+        if self.detail is not None:
+            self.summary.blockSignals(True)
+            self.summary.setPlainText(self.detail.summary)
+            self.summary.blockSignals(False)
+
     def load(self) -> None:
+        self._keep_draft()
         if self.case_ref is None:
             self.detail = None
             for value in self.values.values():
@@ -111,9 +147,12 @@ class OverviewTab(CaseTab):
             f"{d.unreviewed} entr{'y' if d.unreviewed == 1 else 'ies'} awaiting review"
             + (f"; approved up to entry {d.reviewed_up_to}" if d.reviewed_up_to else "; never reviewed")
         )
-        self.summary.blockSignals(True)
-        self.summary.setPlainText(d.summary)
-        self.summary.blockSignals(False)
+        draft = self.drafts.get(d.reference) if d.status == "open" else None
+        wanted = d.summary if draft is None else draft
+        if self.summary.toPlainText() != wanted:  # unchanged text keeps its cursor and scroll position
+            self.summary.blockSignals(True)
+            self.summary.setPlainText(wanted)
+            self.summary.blockSignals(False)
         user = self.session.user
         can_edit = (
             self.session.can(Permission.CASE_EDIT)
@@ -122,12 +161,9 @@ class OverviewTab(CaseTab):
         )
         self.summary.setReadOnly(not can_edit)
         self.save_summary.setVisible(can_edit)
-        self.save_summary.setEnabled(False)
-        self.summary_note.setText(
-            "" if can_edit else
-            ("The case is closed." if d.status != "open" else
-             "Only the officer in charge or a supervisor can edit the summary.")
-        )
+        if not can_edit:
+            self.drafts.pop(d.reference, None)
+        self._summary_edited()
         self.add_member_button.setVisible(self.session.can(Permission.CASE_MEMBERS))
         self.add_member_button.setEnabled(d.status == "open")
         self.close_button.setVisible(self.session.can(Permission.CASE_CLOSE))
@@ -135,7 +171,20 @@ class OverviewTab(CaseTab):
         self.message.clear_message()
 
     def _summary_edited(self) -> None:
-        self.save_summary.setEnabled(self.detail is not None and self.summary.toPlainText() != self.detail.summary)
+        d = self.detail
+        dirty = d is not None and not self.summary.isReadOnly() and self.summary.toPlainText() != d.summary
+        self.save_summary.setEnabled(dirty)
+        if dirty:
+            self.summary_note.setText("● Unsaved changes: kept while you move around; Save summary records them.")
+            self.summary_note.setStyleSheet(f"color: {theme.warning_colour().name()};")
+            return
+        self.summary_note.setStyleSheet("color: palette(placeholder-text);")
+        if d is None or not self.summary.isReadOnly():
+            self.summary_note.setText("")
+        elif d.status != "open":
+            self.summary_note.setText("The case is closed.")
+        else:
+            self.summary_note.setText("Only the officer in charge or a supervisor can edit the summary.")
 
     def _save_summary(self) -> None:
         if self.case_ref is None:
@@ -145,6 +194,8 @@ class OverviewTab(CaseTab):
         except Exception as exc:
             errors.show_error(self, exc, "Summary")
             return
+        self.drafts.pop(self.case_ref, None)
+        self.detail = None  # the editor holds the saved text now: nothing to keep as a draft
         self.load()
         self.message.success("Summary saved and recorded in the custody log.")
         self.changed.emit()
