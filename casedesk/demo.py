@@ -36,6 +36,7 @@ from casedesk.errors import UsageError
 from casedesk.progress import Progress, no_progress
 from casedesk.services.accounts import Accounts
 from casedesk.services.cases import Cases
+from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.installation import Installation
 from casedesk.timeutil import UK, utc_now
@@ -463,6 +464,32 @@ def _build(dd: DataDir, progress: Progress) -> DemoInfo:
                                 "malware analysis.", exhibit=phishing.ingested[0].reference)
         finally:
             det.close()
+
+    # Continuity: the dossier passes to the second detective, the executable goes to the lab and back, and the
+    # supervisor reviews the log before the lab returns it (so the review queue still has work in it).
+    progress(6, steps, "recording transfers and a review")
+    oic = inst.sign_in(OIC, PASSWORDS[OIC])
+    try:
+        Custody(oic).transfer(CASE_REF, references[0], DETECTIVE, "for analysis of the conversation extracts")
+    finally:
+        oic.close()
+    det = inst.sign_in(DETECTIVE, PASSWORDS[DETECTIVE])
+    try:
+        Custody(det).check_out(CASE_REF, phishing.ingested[0].reference, "Digital Forensics Unit",
+                               "malware analysis of the executable", location="Digital Forensics Unit, Lambeth")
+    finally:
+        det.close()
+    sup = inst.sign_in(SUPERVISOR, PASSWORDS[SUPERVISOR])
+    try:
+        Custody(sup).review(CASE_REF, "approve", "Continuity of the reporter's material and the bank's statement "
+                            "checked against the seal numbers; the executable is with the lab.")
+    finally:
+        sup.close()
+    det = inst.sign_in(DETECTIVE, PASSWORDS[DETECTIVE])
+    try:
+        Custody(det).return_(CASE_REF, phishing.ingested[0].reference, "analysis complete; report to follow")
+    finally:
+        det.close()
     progress(steps, steps, "demo ready")
     return DemoInfo(
         data_dir=dd.root, case_ref=CASE_REF, case_title=CASE_TITLE,

@@ -13,6 +13,7 @@ from casedesk import demo
 from casedesk.datadir import DataDir
 from casedesk.errors import UsageError
 from casedesk.services.cases import Cases
+from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
 from casedesk.services.installation import Installation
 from tests.helpers.cli import run
@@ -66,6 +67,14 @@ def test_demo_installation(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         assert case.title == demo.CASE_TITLE and len(case.offences) == 3 and "USB" in case.summary
         assert set(case.members) >= {demo.OIC, demo.DETECTIVE}
         assert len(Cases(session).notes(demo.CASE_REF)) == 2
+        # What the README promises of the demo's log: custody transfers and a supervisor's review.
+        log = Custody(session).log(demo.CASE_REF)
+        actions = [e.action for e in log]
+        for action in ("exhibit.transferred", "exhibit.checked_out", "exhibit.returned", "case.reviewed"):
+            assert action in actions, action
+        review = next(e for e in log if e.action == "case.reviewed")
+        assert review.actor == demo.SUPERVISOR and review.data["decision"] == "approve"
+        assert Custody(session).unreviewed(demo.CASE_REF)  # the review queue still has work in it
     finally:
         session.close()
     for user in (demo.ADMIN, demo.SUPERVISOR, demo.DETECTIVE):  # every printed password works
