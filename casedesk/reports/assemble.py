@@ -62,9 +62,10 @@ class ExhibitOutcome:
     attachment: str
     size: int
     sha256: str
-    md5: str
+    md5: str | None  # as recorded at ingest (None when it was not)
     sha1: str | None
     original_name: str
+    checksum: str = ""  # MD5 of the attached bytes, for the PDF's own /CheckSum of the embedded file
     notes: list[str] = field(default_factory=list)
     cut: dict[str, int | None] | None = None  # a text typeset in part: first_line, last_line, of_lines
 
@@ -282,8 +283,8 @@ class _Build:
         last = w.sink.last_index()
         outcome = ExhibitOutcome(
             reference=info.reference, rendering=rendering, problem=problem, first_page=0, last_page=0,
-            attachment=attachment, size=carried.size, sha256=carried.sha256, md5=carried.md5,
-            sha1=info.sha1, original_name=info.original_name, notes=notes, cut=cut,
+            attachment=attachment, size=carried.size, sha256=carried.sha256, md5=info.md5,
+            sha1=info.sha1, original_name=info.original_name, checksum=carried.md5, notes=notes, cut=cut,
         )
         self.exhibits.append(_Exhibit(info, index, carrier, outcome, place.page, place.attachment_rect, last))
 
@@ -578,7 +579,7 @@ def _filespec(out: Pdf, stream: Any, ex: _Exhibit) -> Any:
     mime = ex.info.mime_type.split(";")[0].strip() or "application/octet-stream"
     stream.Subtype = Name("/" + mime.replace("/", "#2F")) if re.fullmatch(r"[\w.+-]+/[\w.+-]+", mime) else Name(
         "/application#2Foctet-stream")
-    stream.Params = Dictionary(Size=ex.outcome.size, CheckSum=String(bytes.fromhex(ex.outcome.md5)))
+    stream.Params = Dictionary(Size=ex.outcome.size, CheckSum=String(bytes.fromhex(ex.outcome.checksum)))
     desc = f"Exhibit {ex.info.reference}: {_one_line(ex.info.description)} (SHA-256 {ex.outcome.sha256})"
     return out.make_indirect(Dictionary(
         Type=Name.Filespec, F=String(ascii_file_name(ex.outcome.attachment)), UF=String(ex.outcome.attachment),

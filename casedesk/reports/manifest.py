@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,26 @@ def full_manifest(embedded: dict[str, Any], file_name: str, sha256: str, size: i
     return {**embedded, "bundle": {"file": file_name, "sha256": sha256, "size": size}}
 
 
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def _invisible(ch: str) -> bool:
+    return ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+
+
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    return json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    """The manifest as UTF-8 JSON, readable letters kept, but every control, direction-override or other
+    invisible character written as a ``\\uXXXX`` escape: a file name with a right-to-left override
+    cannot pose as another in a text editor (the parsed value is the same)."""
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
+    if not text.isascii():
+        text = "".join(_json_escape(ch) if _invisible(ch) else ch for ch in text)
+    return text.encode("utf-8") + b"\n"
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reportlab.lib.colors import HexColor
 
 from casedesk.reports import text as T
+from casedesk.reports.actions import action_name
 from casedesk.reports.content import describe, human_size
 from casedesk.reports.fonts import BOLD, MONO, SANS
 from casedesk.reports.model import SENSITIVE_MARK, BundleSpec, CustodyLine, ExhibitInfo, bates
@@ -316,9 +317,9 @@ def label(w: Writer, ex: ExhibitInfo, entries: Sequence[CustodyLine], kind: str,
         first, last = entries[0], entries[-1]
         w.para(
             f"{len(entries)} custody log entr{'y' if len(entries) == 1 else 'ies'} for this exhibit, from entry "
-            f"{first.seq} ({first.action}, {utc_and_uk(first.timestamp)}, {first.actor}) to entry {last.seq} "
-            f"({last.action}, {utc_and_uk(last.timestamp)}, {last.actor}). The full log is in the Chain of "
-            "custody section.",
+            f"{first.seq} ({action_name(first.action)}, {utc_and_uk(first.timestamp)}, {first.actor}) to entry "
+            f"{last.seq} ({action_name(last.action)}, {utc_and_uk(last.timestamp)}, {last.actor}). The full log "
+            "is in the Chain of custody section.",
             size=9,
         )
     else:
@@ -343,8 +344,12 @@ def _details(entry: CustodyLine) -> str:
         parts.append(f"Reason: {entry.reason}")
     if entry.location:
         parts.append(f"Location: {entry.location}")
-    if entry.from_party or entry.to_party:
-        parts.append(f"From {entry.from_party or '-'} to {entry.to_party or '-'}")
+    if entry.from_party and entry.to_party:
+        parts.append(f"From {entry.from_party} to {entry.to_party}")
+    elif entry.to_party:
+        parts.append(f"To {entry.to_party}")
+    elif entry.from_party:
+        parts.append(f"From {entry.from_party}")
     if entry.text and not entry.action.startswith(NOTE_ACTIONS):
         parts.append(entry.text)
     elif entry.text:
@@ -374,7 +379,7 @@ def custody(w: Writer, spec: BundleSpec, marked: set[int]) -> dict[str, int]:
     w.para(
         f"The custody log of case {spec.case.reference} up to and including entry {spec.head_seq}, in log order. "
         "Every entry is hash-chained to the one before it and signed by the person who made it; the entry "
-        "hash printed here is the one `casedesk verify` recomputes.", size=8.5, colour=GREY,
+        "hash printed here is the one “casedesk verify” recomputes.", size=8.5, colour=GREY,
     )
     w.space(4)
     case_entries = [e for e in spec.custody if e.exhibit_ref is None]
@@ -401,7 +406,7 @@ def _custody_table(w: Writer, entries: Sequence[CustodyLine], heading: str) -> N
     if not entries:
         w.para("No entries.", size=8.5, colour=GREY)
         return
-    rows = [[str(e.seq), _time(e), e.actor, e.action, _details(e)] for e in entries]
+    rows = [[str(e.seq), _time(e), e.actor, action_name(e.action), _details(e)] for e in entries]
     w.table(CUSTODY_COLUMNS, rows, heading=heading, spans=[_hash_lines(e) for e in entries])
 
 
@@ -435,14 +440,14 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
             w.para(f"{ref}: {what}", size=9, colour=WARN)
     w.heading("How to check this bundle without CaseDesk", 11)
     steps = [
-        f"1. The whole file: in the folder holding it, run `sha256sum -c {spec.file_name}.sha256` "
-        "(or compare `Get-FileHash -Algorithm SHA256` on Windows with the hash in that file). The same hash is "
+        f"1. The whole file: in the folder holding it, run “sha256sum -c {spec.file_name}.sha256” "
+        "(or compare “Get-FileHash -Algorithm SHA256” on Windows with the hash in that file). The same hash is "
         "recorded in the custody log entry that records this export.",
-        f"2. The exhibits: every original is attached to this PDF. Extract them (`pdfdetach -saveall "
-        f"{spec.file_name}`, or the attachments panel of a PDF reader) and hash each one with `sha256sum`; each "
+        f"2. The exhibits: every original is attached to this PDF. Extract them (“pdfdetach -saveall "
+        f"{spec.file_name}”, or the attachments panel of a PDF reader) and hash each one with “sha256sum”; each "
         f"must match the SHA-256 on its label page, in the exhibit list and in {spec.file_name}.manifest.json.",
         "3. The custody log: the head entry number and hash above identify the exact log state this bundle was "
-        "made from; `casedesk verify-bundle` run against the store confirms that entry is in the log.",
+        "made from; “casedesk verify-bundle” run against the store confirms that entry is in the log.",
         "4. Reproduction: the same case state exported again with the same export time, selection, marking and "
         "file name gives a byte-identical file (ACPO principle 3); the command is under Notes below, or use "
         f"--at {iso_utc(spec.at)}.",

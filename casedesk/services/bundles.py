@@ -117,12 +117,16 @@ LEFT_OUT_WHY = {
 }
 
 
-def _line(entry: EntryView) -> CustodyLine:
+def _line(entry: EntryView, users: dict[str, User]) -> CustodyLine:
+    # People as the bundle names them everywhere ("Helen Farrow (hfarrow)"); a party that is a place stays as is.
+    def party(name: str | None) -> str | None:
+        return _display(users, name) if name else name
+
     return CustodyLine(
-        seq=entry.seq, timestamp=entry.timestamp, actor=entry.actor, action=entry.action,
+        seq=entry.seq, timestamp=entry.timestamp, actor=_display(users, entry.actor), action=entry.action,
         exhibit_ref=entry.exhibit_ref, entry_hash=entry.entry_hash, reason=entry.reason,
-        location=entry.location, from_party=entry.from_party, to_party=entry.to_party, sha256=entry.sha256,
-        text=entry.text,
+        location=entry.location, from_party=party(entry.from_party), to_party=party(entry.to_party),
+        sha256=entry.sha256, text=entry.text,
     )
 
 
@@ -236,7 +240,7 @@ class Bundles:
                 f"{getattr(first, 'message', first)}. Run `casedesk verify {ref}` for the full report"
             )
         wanted = {v.reference for v in included}
-        entries = [_line(e) for e in case_log if e.exhibit_ref is None or e.exhibit_ref in wanted]
+        entries = [_line(e, users) for e in case_log if e.exhibit_ref is None or e.exhibit_ref in wanted]
         spec = BundleSpec(
             case=CaseInfo(ref, case_detail[0], tuple(case_detail[1]), _display(users, case_detail[2]), summary),
             exhibits=tuple(_exhibit_info(v, users) for v in included),
