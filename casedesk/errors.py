@@ -55,6 +55,10 @@ class PermissionDenied(CaseDeskError):
     exit_code = 5
 
 
+class CaseContentLocked(PermissionDenied):
+    """The case's content is encrypted for its key holders and this user holds no key of it (yet)."""
+
+
 class StoreError(CaseDeskError):
     """The data directory or database cannot be used as it is."""
 

@@ -43,6 +43,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.add_argument("name")
     p.set_defaults(func=cmd_member_add)
+    p = ms.add_parser("remove", parents=[common],
+                      help="take a user off a case (its key is rotated: content added later is not theirs)")
+    p.add_argument("reference")
+    p.add_argument("name")
+    p.add_argument("--reason", required=True, help="why (recorded in the custody log)")
+    p.set_defaults(func=cmd_member_remove)
 
     p = cs.add_parser("summary", parents=[common], help="set the MG5-like case summary (text or - for stdin)")
     p.add_argument("reference")
@@ -110,10 +116,23 @@ def cmd_close(ctx: Context) -> int:
     return 0
 
 
+def cmd_member_remove(ctx: Context) -> int:
+    rotated = Cases(ctx.session()).remove_member(ctx.args.reference, ctx.args.name, ctx.args.reason)
+    ref = ctx.args.reference.upper()
+    tail = ("content added from now on is encrypted under a new case key." if rotated else
+            "the case key is rotated at the next sign-in of a member who holds it, before any new content.")
+    ctx.emit({"case": ref, "removed": ctx.args.name, "key_rotated": rotated},
+             f"{ctx.args.name} is no longer a member of {ref}; {tail}")
+    return 0
+
+
 def cmd_member_add(ctx: Context) -> int:
-    Cases(ctx.session()).add_member(ctx.args.reference, ctx.args.name)
-    ctx.emit({"case": ctx.args.reference, "member": ctx.args.name},
-             f"{ctx.args.name} is now a member of {ctx.args.reference.upper()}.")
+    granted = Cases(ctx.session()).add_member(ctx.args.reference, ctx.args.name)
+    ref = ctx.args.reference.upper()
+    tail = "" if granted else (" Its content is not yet available to them: the case key is sealed to them at the "
+                               "next sign-in of a member who holds it.")
+    ctx.emit({"case": ref, "member": ctx.args.name, "key_granted": granted},
+             f"{ctx.args.name} is now a member of {ref}.{tail}")
     return 0
 
 

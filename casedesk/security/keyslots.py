@@ -53,10 +53,15 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True, repr=False)
 class SlotSecrets:
-    """What a slot protects: the store key and the owner's signing seed."""
+    """What a slot protects: the store key, the owner's signing seed and their X25519 box key.
+
+    ``box_key`` is None only in a slot written before case keys (64 bytes of plaintext); the owner's
+    next sign-in adds one (``services/casekeys.py``).
+    """
 
     store_key: bytes
     signing_seed: bytes
+    box_key: bytes | None = None
 
     def __repr__(self) -> str:
         return "SlotSecrets(<redacted>)"
@@ -167,7 +172,7 @@ class KeySlotFile:
         kdf["salt"] = _b64(os.urandom(16))
         key = _wrapping_key(password, kdf, device_secret if self.device_bound else None)
         nonce = os.urandom(12)
-        plaintext = secrets.store_key + secrets.signing_seed
+        plaintext = secrets.store_key + secrets.signing_seed + (secrets.box_key or b"")
         ciphertext = AESGCM(key).encrypt(nonce, plaintext, _aad(self.installation_id, username))
         self.slots[username] = {
             "kdf": kdf,
@@ -202,9 +207,11 @@ class KeySlotFile:
             raise KeySlotError(
                 f"the key slot of {username} is damaged; an administrator can reset the account"
             ) from None
-        if len(plain) != STORE_KEY_BYTES + 32:
+        if len(plain) not in (STORE_KEY_BYTES + 32, STORE_KEY_BYTES + 64):
             raise KeySlotError(f"the key slot of {username} is damaged")
-        return SlotSecrets(store_key=plain[:STORE_KEY_BYTES], signing_seed=plain[STORE_KEY_BYTES:])
+        seed_end = STORE_KEY_BYTES + 32
+        return SlotSecrets(store_key=plain[:STORE_KEY_BYTES], signing_seed=plain[STORE_KEY_BYTES:seed_end],
+                           box_key=plain[seed_end:] or None)
 
     # --- custody head ------------------------------------------------------
     def set_head(self, seq: int, entry_hash: str, mac_key: bytes) -> None:

@@ -17,15 +17,18 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody.signing import Signer
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.fsutil import file_lock
 from casedesk.security.auth_ledger import AuthLedger
+from casedesk.security.casekeys import box_public, new_box_key
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role, parse_role
+from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
-from casedesk.store.models import SigningKey, User
+from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
 from casedesk.timeutil import utc_now
 
 log = logging.getLogger("casedesk.accounts")
@@ -130,6 +133,7 @@ class Accounts:
         check_password(password)
         role_v = parse_role(role).value
         signer = Signer.generate()
+        box_key = new_box_key()
         now = utc_now()
         self._undo = None
         try:
@@ -143,20 +147,23 @@ class Accounts:
                 db.add(user)
                 db.flush()
                 db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
+                register_box_key(self.s, db, user, box_public(box_key), record=False)
                 self.s.record(
                     db, "account.created", to_party=username, at=now,
                     data={"user": username, "role": role_v, "initials": initials, "full_name": full_name},
                 )
                 self.s.record(
                     db, "account.key_registered", to_party=username, at=now,
-                    data={"user": username, "public_key": signer.public_hex},
+                    data={"user": username, "public_key": signer.public_hex, "box_key": box_public(box_key).hex()},
                 )
+                self._settle_keys(db, user)  # a new supervisor holds every case's key
                 with self._slots() as slots:
                     if username in slots.slots:
                         raise UsageError(f"a key slot for {username} already exists")
                     if username in slots.disabled:
                         slots.disabled.remove(username)
-                    slots.add_slot(username, password, self.s.slot_secrets_for(signer), self._device_secret(slots))
+                    slots.add_slot(username, password, self.s.slot_secrets_for(signer, box_key),
+                                   self._device_secret(slots))
                 result = _account(user)
         except BaseException:
             self._undo_slots()
@@ -179,7 +186,7 @@ class Accounts:
                 with self._slots() as slots:
                     secret = self._device_secret(slots)
                     slots.unwrap(name, old_password, secret)  # proves the old password
-                    slots.add_slot(name, new_password, self.s.slot_secrets_for(self.s.signer), secret)
+                    slots.add_slot(name, new_password, self.s.slot_secrets_for(self.s.signer, self.s.box_key), secret)
         except BaseException:
             self._undo_slots()
             raise
@@ -190,6 +197,7 @@ class Accounts:
         self.s.require(Permission.USER_MANAGE)
         check_password(new_password)
         signer = Signer.generate()
+        box_key = new_box_key()
         now = utc_now()
         self._undo = None
         try:
@@ -204,20 +212,27 @@ class Accounts:
                 db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
                 user.password_changed_at = now
                 self.s.record(db, "account.password_reset", to_party=username, at=now, data={"user": username})
+                register_box_key(self.s, db, user, box_public(box_key), record=False)
                 self.s.record(
                     db, "account.key_registered", to_party=username, at=now,
-                    data={"user": username, "public_key": signer.public_hex},
+                    data={"user": username, "public_key": signer.public_hex, "box_key": box_public(box_key).hex()},
                 )
+                # The old box key is gone with the old slot: the user's case keys are sealed again to the
+                # new one by the next key holder of each case.
+                self._settle_keys(db, user)
                 with self._slots() as slots:
                     if username in slots.disabled:
                         slots.disabled.remove(username)
-                    slots.add_slot(username, new_password, self.s.slot_secrets_for(signer), self._device_secret(slots))
+                    slots.add_slot(username, new_password, self.s.slot_secrets_for(signer, box_key),
+                                   self._device_secret(slots))
         except BaseException:
             self._undo_slots()
             raise
         if username == self.s.user.username:
             # The old key was valid up to the registration just written; sign on with the new one.
             self.s.signer = signer
+            self.s.box_key = box_key
+            self.s.case_key_cache.clear()
         AuthLedger(self.s.datadir.auth_state, self.s.datadir.lock).clear(username)
         log.info("password reset: %s", username)
 
@@ -237,6 +252,8 @@ class Accounts:
                     raise UsageError(f"account {username} is already disabled")
                 user.disabled = True
                 self.s.record(db, "account.disabled", to_party=username, data={"user": username})
+                db.flush()
+                self._settle_keys(db, user)  # every case key the account held is rotated for new content
                 with self._slots() as slots:
                     slots.remove_slot(username)
                     if username not in slots.disabled:
@@ -261,3 +278,19 @@ class Accounts:
             self.s.record(
                 db, "account.role_changed", to_party=username, data={"user": username, "from": old, "to": role_v}
             )
+            db.flush()
+            self._settle_keys(db, user)
+
+    def _settle_keys(self, db: OrmSession, user: User) -> None:
+        """Case keys after ``user``'s entitlement changed: for every case they held a key of or may now hold."""
+        db.flush()
+        held = set(db.scalars(select(CaseKeyGrant.case_id).where(CaseKeyGrant.user_id == user.id)))
+        if user.role == Role.SUPERVISOR.value and not user.disabled:
+            query = select(Case)
+        else:
+            member_of = select(CaseMember.case_id).where(CaseMember.user_id == user.id)
+            query = select(Case).where(Case.id.in_(member_of) | (Case.officer_in_charge_id == user.id)
+                                       | Case.id.in_(held))
+        keys = CaseKeys(self.s)
+        for case in db.scalars(query.order_by(Case.id)).all():
+            keys.settle(db, case, changed_user=user)

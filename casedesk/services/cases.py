@@ -15,6 +15,7 @@ from casedesk.custody import review
 from casedesk.custody.review import reviewed_up_to, unreviewed_entries
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.security.roles import Permission, Role
+from casedesk.services.casekeys import CaseKeys
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, Exhibit, Note, User
 from casedesk.timeutil import utc_now
@@ -101,6 +102,7 @@ class Cases:
                 db, "case.created", case_ref=ref, at=now, to_party=oic.username,
                 data={"title": title, "offences": offences, "officer_in_charge": oic.username},
             )
+            CaseKeys(self.s).settle(db, case, reason="case created")
         return self.show(ref)
 
     def list(self, status: str | None = None, officer: str | None = None,
@@ -184,7 +186,8 @@ class Cases:
             self.s.record(db, "case.closed", case_ref=case.reference, at=now, reason=override_reason)
         return self.show(reference)
 
-    def add_member(self, reference: str, username: str) -> None:
+    def add_member(self, reference: str, username: str) -> bool:
+        """Add ``username`` to the case; True when they hold its key now, False when the grant is pending."""
         self.s.require(Permission.CASE_MEMBERS)
         with self.s.write() as db:
             case = self.s.case(db, reference)
@@ -196,6 +199,39 @@ class Cases:
             db.add(CaseMember(case_id=case.id, user_id=user.id, added_at=utc_now()))
             self.s.record(db, "case.member_added", case_ref=case.reference, to_party=username,
                           data={"user": username})
+            db.flush()
+            # A key holder seals the case key to the new member now; an administrator cannot, so the
+            # grant is recorded as pending and made at the next sign-in of a holder.
+            keys = CaseKeys(self.s)
+            keys.settle(db, case, changed_user=user)
+            return keys.granted(db, case, user)
+
+    def remove_member(self, reference: str, username: str, reason: str) -> bool:
+        """Take a user off a case; the case key is rotated so content added later is not theirs to read.
+
+        True when the rotation is done; False when it is due (removed by an administrator, who holds no
+        key): the next key holder to sign in or to add content rotates it first.
+        """
+        self.s.require(Permission.CASE_MEMBERS)
+        reason = " ".join(reason.split())
+        if not reason:
+            raise UsageError("give a reason for removing the member (--reason)")
+        with self.s.write() as db:
+            case = self.s.case(db, reference)
+            user = self.s.user_by_name(db, username)
+            row = db.get(CaseMember, (case.id, user.id))
+            if row is None:
+                raise UsageError(f"{username} is not a member of {case.reference}")
+            if case.officer_in_charge_id == user.id:
+                raise UsageError(f"{username} is the officer in charge of {case.reference}; "
+                                 "name another officer in charge first")
+            db.delete(row)
+            self.s.record(db, "case.member_removed", case_ref=case.reference, from_party=username,
+                          reason=reason, data={"user": username})
+            db.flush()
+            keys = CaseKeys(self.s)
+            keys.settle(db, case, changed_user=user, reason=f"member removed: {username}")
+            return not keys.needs_rotation(db, case)
 
     def set_summary(self, reference: str, summary: str) -> None:
         """The MG5-like case summary: the officer in charge or a supervisor writes it."""

@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import settings, tool_id
 from casedesk.datadir import DataDir
-from casedesk.errors import Cancelled, IntegrityError, NotFound, StoreError, UsageError
+from casedesk.errors import Cancelled, CaseContentLocked, IntegrityError, NotFound, StoreError, UsageError
 from casedesk.evidence import references
-from casedesk.evidence.objectformat import write_all
+from casedesk.evidence.objectformat import encrypted_size, write_all
 from casedesk.evidence.pipeline import Ingester, StoredFile
 from casedesk.evidence.readback import ObjectProblem, SinkError, mismatches, open_verified, read_object
 from casedesk.evidence.sources import SkippedItem, collect
@@ -48,6 +48,7 @@ from casedesk.evidence.vault import CleanupReport, Vault, clean_up
 from casedesk.fsutil import fsync_dir
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.roles import Permission, Role
+from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.session import Session
 from casedesk.store.engine import read_session
 from casedesk.store.models import Case, CaseMember, Exhibit, User, VaultObject
@@ -209,7 +210,23 @@ def clean_up_vault(datadir: DataDir, engine: Engine) -> CleanupReport | None:
 class Evidence:
     def __init__(self, session: Session) -> None:
         self.s = session
+        self.sealed_only = 0  # objects the last ``verify`` could check only from outside (no case key)
+        # The store key's vault: only objects written before case keys (vault_objects.epoch NULL) open with it.
         self.vault = Vault(session.datadir.vault, session.keys.vault_encryption, session.keys.vault_naming)
+        self.keys = CaseKeys(session)
+
+    def case_vault(self, db: OrmSession, case: Case, epoch: int) -> Vault:
+        """The vault as seen through epoch ``epoch`` of ``case``'s key (``CaseContentLocked`` without it)."""
+        return Vault(self.s.datadir.vault, self.keys.content_keys(db, case, epoch).vault_encryption,
+                     self.keys.naming_key(db, case))
+
+    def _vault_for(self, db: OrmSession, case: Case, obj: VaultObject) -> Vault:
+        if obj.epoch is None:
+            return self.vault
+        if obj.case_id != case.id:
+            raise IntegrityError(f"the register points an exhibit of {case.reference} at another case's vault "
+                                 "object; run `casedesk verify`")
+        return self.case_vault(db, case, obj.epoch)
 
     # --- helpers -----------------------------------------------------------
     def _users(self, db: OrmSession) -> dict[int, User]:
@@ -290,7 +307,17 @@ class Evidence:
             producer = self._producer(db, case, meta.producer)
             algorithms = list(settings.get(db, "digests.extra"))
             case_ref = case.reference
+            settle = self.keys.needs_work(db, case)
         self._check_writable()
+        if settle:  # the case's first key, a due rotation or a pending grant: before any new content
+            with self.s.write() as db:
+                self.keys.settle(db, self.s.case(db, case_ref, Permission.EVIDENCE_INGEST))
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
+            epoch = current_epoch(db, case)
+            if epoch == 0:
+                raise self.keys.locked(db, case)
+            vault = self.case_vault(db, case, epoch)
         files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
         summary = IngestSummary(skipped=list(skipped))
         cancel = cancel or CancelToken()
@@ -301,7 +328,7 @@ class Evidence:
             batch_started = time.monotonic()
             handled = 0
             try:
-                for item in Ingester(self.vault, algorithms).run(files, progress, cancel):
+                for item in Ingester(vault, algorithms).run(files, progress, cancel):
                     handled += 1
                     if not isinstance(item, StoredFile):
                         summary.skipped.append(SkippedItem(str(item.source.path), item.reason))
@@ -310,10 +337,10 @@ class Evidence:
                     batch_bytes += item.pending.size
                     if (len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES
                             or time.monotonic() - batch_started >= BATCH_SECONDS):
-                        summary.ingested += self._commit(case_ref, producer, meta, batch)
+                        summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, batch)
                         batch, batch_bytes, batch_started = [], 0, time.monotonic()
                 if batch:
-                    summary.ingested += self._commit(case_ref, producer, meta, batch)
+                    summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, batch)
                     batch = []
             finally:
                 for item in batch:  # not committed: an error stopped the ingest
@@ -335,35 +362,42 @@ class Evidence:
                              cli_hint="`casedesk case member add`")
         return user.username
 
-    def _commit(self, case_ref: str, producer_name: str, meta: IngestMetadata,
+    def _commit(self, case_ref: str, epoch: int, vault: Vault, producer_name: str, meta: IngestMetadata,
                 batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
         """Publish the batch's objects, then insert its exhibits and custody entries in one transaction."""
         try:
-            journal = self.vault.publish([b.pending for b in batch])
+            journal = vault.publish([b.pending for b in batch])
         except OSError as exc:
-            raise StoreError(f"cannot write to the vault at {self.vault.root}: "
+            raise StoreError(f"cannot write to the vault at {vault.root}: "
                              f"{(exc.strerror or type(exc).__name__).lower()}") from None
         now = utc_now()
         tool = tool_id()
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
             require_open(case)
+            if current_epoch(db, case) != epoch:
+                # A member left meanwhile (another process rotated the key): this batch is under the old key.
+                raise CaseContentLocked(
+                    f"the key of case {case.reference} was rotated during the ingest; the last "
+                    f"{len(batch)} file(s) were not added: ingest them again"
+                )
             producer = self.s.user_by_name(db, producer_name)
             names = sorted({b.pending.name for b in batch})
             objects: dict[str, tuple[int, int, str]] = {}
             for i in range(0, len(names), 500):
                 for o in db.scalars(select(VaultObject).where(VaultObject.name.in_(names[i: i + 500]))):
                     objects[o.name] = (o.id, o.size, o.sha256)
-            first: dict[int, tuple[int, str]] = {}
-            known_ids = [v[0] for v in objects.values()]
-            for i in range(0, len(known_ids), 500):
+            # By content, not by object: an exhibit from before case keys has a store-key object of another name.
+            first: dict[str, tuple[int, str]] = {}
+            digests = sorted({b.sha256 for b in batch})
+            for i in range(0, len(digests), 500):
                 rows = db.execute(
-                    select(Exhibit.object_id, Exhibit.id, Exhibit.reference)
-                    .where(Exhibit.case_id == case.id, Exhibit.object_id.in_(known_ids[i: i + 500]))
+                    select(Exhibit.sha256, Exhibit.id, Exhibit.reference)
+                    .where(Exhibit.case_id == case.id, Exhibit.sha256.in_(digests[i: i + 500]))
                     .order_by(Exhibit.id)
                 )
-                for object_id, ex_id, ref in rows:
-                    first.setdefault(object_id, (ex_id, ref))
+                for digest, ex_id, ref in rows:
+                    first.setdefault(digest, (ex_id, ref))
             next_object = int(db.scalar(select(func.max(VaultObject.id))) or 0) + 1
             next_exhibit = int(db.scalar(select(func.max(Exhibit.id))) or 0) + 1
             number = references.next_number(db, case.id, producer.initials)
@@ -377,19 +411,20 @@ class Evidence:
                     next_object += 1
                     objects[b.pending.name] = obj
                     new_objects.append({"id": obj[0], "name": b.pending.name, "size": b.pending.size,
-                                        "sha256": b.sha256, "created_at": now})
+                                        "sha256": b.sha256, "created_at": now, "case_id": case.id,
+                                        "epoch": epoch})
                 elif obj[1] != b.pending.size or obj[2] != b.sha256:
                     raise IntegrityError(
                         f"the register's vault object {b.pending.name[:12]}... disagrees with content that "
                         "has the same name; run `casedesk verify` before ingesting more"
                     )
-                dup = first.get(obj[0])
+                dup = first.get(b.sha256)
                 ref = references.format_reference(producer.initials, number)
                 row = self._exhibit_row(next_exhibit, case.id, ref, number, producer, meta, b, obj[0],
                                         dup[0] if dup else None, now, tool)
                 new_exhibits.append(row)
                 if dup is None:
-                    first[obj[0]] = (next_exhibit, ref)
+                    first[b.sha256] = (next_exhibit, ref)
                 entries.append(self._ingest_entry(case.reference, ref, producer.username, meta, b,
                                                   dup[1] if dup else None, row["location"], now))
                 next_exhibit += 1
@@ -451,20 +486,22 @@ class Evidence:
                 "location": location, "text": meta.description, "data": data, "at": now}
 
     # --- content -----------------------------------------------------------
-    def _locate(self, case_ref: str, exhibit_ref: str, permission: Permission) -> tuple[str, Exhibit, VaultObject]:
+    def _locate(self, case_ref: str, exhibit_ref: str,
+                permission: Permission) -> tuple[str, Exhibit, VaultObject, Vault]:
+        """The exhibit, its object and the vault that opens it (through the case key this user holds)."""
         with self.s.read() as db:
             case = self.s.case(db, case_ref, permission)
             ex = self._exhibit(db, case, exhibit_ref)
             obj = db.get(VaultObject, ex.object_id)
             if obj is None:
                 raise IntegrityError(f"exhibit {ex.reference}: the register has no vault object for it")
-            return case.reference, ex, obj
+            return case.reference, ex, obj, self._vault_for(db, case, obj)
 
     @contextlib.contextmanager
     def read_original(self, case_ref: str, exhibit_ref: str) -> Iterator[BinaryIO]:
         """The exhibit's original bytes, authenticated; records NOTHING (the caller records its own entry)."""
-        case, ex, obj = self._locate(case_ref, exhibit_ref, Permission.CASE_CONTENT)
-        stream = open_verified(self.vault, obj.name, ex.size, ex.sha256, f"{ex.reference} in {case}")
+        case, ex, obj, vault = self._locate(case_ref, exhibit_ref, Permission.CASE_CONTENT)
+        stream = open_verified(vault, obj.name, ex.size, ex.sha256, f"{ex.reference} in {case}")
         try:
             yield cast(BinaryIO, stream)
         finally:
@@ -473,8 +510,8 @@ class Evidence:
     @contextlib.contextmanager
     def open_content(self, case_ref: str, exhibit_ref: str) -> Iterator[BinaryIO]:
         """View an exhibit: records one ``exhibit.viewed`` entry, then streams the original bytes."""
-        case, ex, obj = self._locate(case_ref, exhibit_ref, Permission.CASE_CONTENT)
-        stream = open_verified(self.vault, obj.name, ex.size, ex.sha256, f"{ex.reference} in {case}")
+        case, ex, obj, vault = self._locate(case_ref, exhibit_ref, Permission.CASE_CONTENT)
+        stream = open_verified(vault, obj.name, ex.size, ex.sha256, f"{ex.reference} in {case}")
         try:
             with self.s.write() as db:
                 self.s.record(db, "exhibit.viewed", case_ref=case, exhibit_ref=ex.reference, sha256=ex.sha256,
@@ -494,7 +531,7 @@ class Evidence:
         nothing at ``dest``.
         """
         self.s.require(Permission.EVIDENCE_EXTRACT)
-        case, ex, obj = self._locate(case_ref, exhibit_ref, Permission.EVIDENCE_EXTRACT)
+        case, ex, obj, vault = self._locate(case_ref, exhibit_ref, Permission.EVIDENCE_EXTRACT)
         self._check_writable()
         dest = Path(dest).expanduser()
         target = dest / ex.original_name if dest.is_dir() else dest
@@ -518,7 +555,7 @@ class Evidence:
                     done[0] += n
                     progress(done[0], ex.size, ex.original_name)
 
-                result = read_object(self.vault, obj.name, ex.size, self._recorded(ex),
+                result = read_object(vault, obj.name, ex.size, self._recorded(ex),
                                      sink=lambda view: write_all(fd, view), cancel=cancel, on_bytes=on_bytes)
                 os.fsync(fd)
             finally:
@@ -562,6 +599,9 @@ class Evidence:
 
         Records nothing. An empty list means every exhibit's object is
         present, authenticates and has the registered size and digests.
+        Objects of a case whose key this user does not hold (an administrator,
+        a member whose grant is pending) can only be checked from outside:
+        present, with the size the register implies; ``sealed_only`` counts them.
         """
         self.s.require(Permission.VERIFY)
         with self.s.read() as db:
@@ -573,6 +613,19 @@ class Evidence:
             exhibits = list(db.scalars(select(Exhibit).where(Exhibit.case_id.in_(list(refs)))))
             object_ids = {e.object_id for e in exhibits}
             objects = {o.id: o for o in db.scalars(select(VaultObject).where(VaultObject.id.in_(list(object_ids))))}
+            by_id = {c.id: c for c in cases}
+            vaults: dict[int, Vault | None] = {}  # object id -> the vault that opens it, None: not this user's
+            for o in objects.values():
+                owner = by_id.get(o.case_id) if o.case_id is not None else None
+                if o.epoch is None:
+                    vaults[o.id] = self.vault
+                elif owner is None:
+                    vaults[o.id] = None
+                else:
+                    try:
+                        vaults[o.id] = self.case_vault(db, owner, o.epoch)
+                    except CaseContentLocked:
+                        vaults[o.id] = None
         problems: builtins.list[ExhibitProblem] = []
         by_object: dict[int, builtins.list[Exhibit]] = {}
         for ex in exhibits:
@@ -581,13 +634,20 @@ class Evidence:
                 problems.append(ExhibitProblem(refs[ex.case_id], ex.reference, "missing object",
                                                "the register has no vault object for this exhibit"))
                 continue
-            registered = self.vault.name_for(bytes.fromhex(obj.sha256)) if len(obj.sha256) == 64 else ""
+            vault = vaults[obj.id]
+            if obj.case_id is not None and obj.case_id != ex.case_id:
+                registered = ""  # another case's object: it would not open with this case's key
+            elif vault is None:
+                registered = obj.name  # the name is a keyed hash under a key this user does not hold
+            else:
+                registered = vault.name_for(bytes.fromhex(obj.sha256)) if len(obj.sha256) == 64 else ""
             if ex.sha256 != obj.sha256 or ex.size != obj.size or registered != obj.name:
                 problems.append(ExhibitProblem(refs[ex.case_id], ex.reference, "register mismatch",
                                                "the exhibit's hash or size disagrees with its vault object's record"))
                 continue
             by_object.setdefault(obj.id, []).append(ex)
         total = sum(objects[i].size for i in by_object)
+        self.sealed_only = sum(1 for i in by_object if vaults[i] is None)
         done = [0]
         cancel = cancel or CancelToken()
 
@@ -597,9 +657,12 @@ class Evidence:
         def check(object_id: int) -> builtins.list[ExhibitProblem]:
             obj = objects[object_id]
             group = by_object[object_id]
+            vault = vaults[object_id]
+            if vault is None:
+                return self._check_sealed(obj, group, refs)
             algorithms = sorted({a for ex in group for a in self._recorded(ex)})
             try:
-                result = read_object(self.vault, obj.name, obj.size, algorithms, cancel=cancel, on_bytes=on_bytes)
+                result = read_object(vault, obj.name, obj.size, algorithms, cancel=cancel, on_bytes=on_bytes)
             except ObjectProblem as exc:
                 return [ExhibitProblem(refs[ex.case_id], ex.reference, exc.kind, exc.detail) for ex in group]
             out = []
@@ -634,6 +697,20 @@ class Evidence:
         problems.sort(key=lambda p: (p.case_ref, references.sort_key(p.reference)))
         log.info("verified %d exhibit object(s): %d problem(s)", len(by_object), len(problems))
         return problems
+
+    def _check_sealed(self, obj: VaultObject, group: builtins.list[Exhibit],
+                      refs: dict[int, str]) -> builtins.list[ExhibitProblem]:
+        """What can be checked without the case key: the object is there with the size the register implies."""
+        try:
+            size = self.vault.object_path(obj.name).stat().st_size
+        except FileNotFoundError:
+            return [ExhibitProblem(refs[ex.case_id], ex.reference, "missing object",
+                                   "the encrypted object is missing from the vault") for ex in group]
+        if size != encrypted_size(obj.size):
+            return [ExhibitProblem(refs[ex.case_id], ex.reference, "wrong size",
+                                   f"the encrypted object has {size} bytes, the register implies "
+                                   f"{encrypted_size(obj.size)}") for ex in group]
+        return []
 
     # --- state changes -----------------------------------------------------
     def withdraw(self, case_ref: str, exhibit_ref: str, reason: str) -> None:

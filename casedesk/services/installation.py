@@ -17,19 +17,21 @@ from casedesk.custody import headcheck
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
-from casedesk.errors import AuthenticationError, KeyringUnavailable, StoreError, UsageError
+from casedesk.errors import AuthenticationError, CaseDeskError, KeyringUnavailable, StoreError, UsageError
 from casedesk.fsutil import file_lock, fsync_dir
 from casedesk.logsetup import install_file_log
 from casedesk.security import device_secret, recovery
 from casedesk.security.auth_ledger import AuthLedger
+from casedesk.security.casekeys import box_public, new_box_key
 from casedesk.security.keys import StoreKeys, new_store_key
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import Role
 from casedesk.services.accounts import check_password, validate_new_user
+from casedesk.services.casekeys import CaseKeys, current_box_keys, register_box_key
 from casedesk.services.evidence import clean_up_vault
 from casedesk.services.session import Session, UserInfo
 from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
-from casedesk.store.models import Meta, SigningKey, User
+from casedesk.store.models import BoxKey, Case, Meta, SigningKey, User
 from casedesk.timeutil import uk_display, utc_now
 
 log = logging.getLogger("casedesk.installation")
@@ -93,6 +95,7 @@ class Installation:
         store_key = new_store_key()
         keys = StoreKeys.derive(store_key)
         signer = Signer.generate()
+        box_key = new_box_key()
         now = utc_now()
         engine = make_engine(stage / "casedesk.db", keys.database)
         try:
@@ -108,6 +111,7 @@ class Installation:
                 db.add(user)
                 db.flush()
                 db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
+                db.add(BoxKey(user_id=user.id, public_key=box_public(box_key), created_at=now))
                 custody_log.append(
                     db, action="installation.initialised", actor=admin, signer=signer, at=now,
                     data={"installation_id": installation_id, "device_bound": secret is not None},
@@ -119,7 +123,7 @@ class Installation:
                 )
                 entry = custody_log.append(
                     db, action="account.key_registered", to_party=admin, actor=admin, signer=signer, at=now,
-                    data={"user": admin, "public_key": signer.public_hex},
+                    data={"user": admin, "public_key": signer.public_hex, "box_key": box_public(box_key).hex()},
                 )
                 head = (entry.seq, entry.entry_hash)
             with engine.connect() as conn:
@@ -130,7 +134,7 @@ class Installation:
             with contextlib.suppress(FileNotFoundError):
                 (stage / f"casedesk.db{suffix}").unlink()
         slots = KeySlotFile(installation_id=installation_id, device_bound=secret is not None)
-        slots.add_slot(admin, password, SlotSecrets(store_key, signer.seed), secret)
+        slots.add_slot(admin, password, SlotSecrets(store_key, signer.seed, box_key), secret)
         slots.set_head(head[0], head[1], keys.head_mac)
         recovery_key = None
         if secret is not None:
@@ -194,6 +198,14 @@ class Installation:
         keys = StoreKeys.derive(secrets.store_key)
         signer = Signer(secrets.signing_seed)
         install_file_log(self.datadir.logs)
+        if secrets.box_key is None:
+            # A slot made before case keys: its owner gets a box key now (registered in the log below).
+            secrets = SlotSecrets(secrets.store_key, secrets.signing_seed, new_box_key())
+            with file_lock(self.datadir.lock):
+                current = KeySlotFile.load(self.datadir.keyslots)
+                current.add_slot(username, password, secrets, secret)
+                current.save(self.datadir.keyslots)
+            log.info("box key added to the key slot of %s", username)
         engine = make_engine(self.datadir.database, keys.database)
         try:
             check_key(engine, self.datadir.database)
@@ -224,7 +236,8 @@ class Installation:
             raise
         notices = [] if slots.device_bound else [device_secret.NO_KEYRING_NOTICE]
         session = Session(self.datadir, slots.installation_id, secrets.store_key, engine, info, signer, alerts, notices,
-                          device_secret=secret, device_bound=slots.device_bound, keyring_seq=keyring_seq)
+                          device_secret=secret, device_bound=slots.device_bound, keyring_seq=keyring_seq,
+                          box_key=secrets.box_key)
         self.ledger.record_success(username)
         if alerts:
             log.error("custody head check failed at sign-in: %d problem(s)", len(alerts))
@@ -243,7 +256,14 @@ class Installation:
                         text="device secret restored to a new OS keyring with the recovery key",
                         data={"recovered_at": recovered},
                     )
+                assert secrets.box_key is not None
+                public = box_public(secrets.box_key)
+                if current_box_keys(db, [info.id]).get(info.id) != public:
+                    user_row = db.get(User, info.id)
+                    assert user_row is not None
+                    register_box_key(session, db, user_row, public, record=True)
             self.ledger.acknowledge(pending)
+            self._settle_case_keys(session)
             with file_lock(self.datadir.lock):
                 if recovered is not None:
                     device_secret.clear_recovered(slots.installation_id)
@@ -296,3 +316,21 @@ class Installation:
         log.info("device secret restored to the OS keyring with the recovery key")
         return ("the device secret is back in this computer's OS keyring: sign in as usual; the recovery "
                 "is recorded in the custody log at the next sign-in")
+
+    @staticmethod
+    def _settle_case_keys(session: Session) -> None:
+        """As a key holder: first keys of older cases, due rotations, pending grants (each recorded)."""
+        keys = CaseKeys(session)
+        if session.box_key is None or session.user.role == Role.ADMIN:
+            return
+        try:
+            with session.read() as db:
+                due = [c.id for c in db.scalars(select(Case)) if keys.needs_work(db, c)]
+            if not due:
+                return
+            with session.write() as db:
+                keys.settle_all(db, db.scalars(select(Case).where(Case.id.in_(due))).all())
+        except CaseDeskError as exc:
+            # Signing in must not fail over it: the next holder's sign-in tries again.
+            log.warning("case keys not settled at sign-in: %s", type(exc).__name__)
+            session.notices.append(f"case keys could not be brought up to date: {exc}")

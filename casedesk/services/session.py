@@ -92,6 +92,7 @@ class Session:
         device_secret: bytes | None = None,
         device_bound: bool = False,
         keyring_seq: int = 0,
+        box_key: bytes | None = None,
     ) -> None:
         self.datadir = datadir
         self.installation_id = installation_id
@@ -105,6 +106,10 @@ class Session:
         self.device_secret = device_secret  # read once at sign-in, under the lock: slots are re-wrapped with it
         self.device_bound = device_bound
         self._keyring_seq = keyring_seq  # the keyring copy of the head as this session last saw or wrote it
+        # The user's X25519 private key (from their key slot) and the case keys unwrapped with it,
+        # by (case id, epoch): see services/casekeys.py.
+        self.box_key = box_key
+        self.case_key_cache: dict[tuple[int, int], bytes] = {}
 
     def __repr__(self) -> str:
         return f"Session(user={self.user.username!r}, role={self.user.role.value})"
@@ -242,12 +247,13 @@ class Session:
         except KeyringUnavailable as exc:
             log.warning("custody head not copied to the OS keyring: %s", exc)
 
-    def slot_secrets_for(self, signer: Signer) -> SlotSecrets:
-        """What a new or re-wrapped key slot protects: this store's key and ``signer``'s seed."""
-        return SlotSecrets(self._store_key, signer.seed)
+    def slot_secrets_for(self, signer: Signer, box_key: bytes | None = None) -> SlotSecrets:
+        """What a new or re-wrapped key slot protects: this store's key, ``signer``'s seed and a box key."""
+        return SlotSecrets(self._store_key, signer.seed, box_key)
 
     def close(self) -> None:
         """Sign out: the keyring copy of the head catches up, then the store is closed."""
+        self.case_key_cache.clear()
         try:
             if not self.integrity_alerts:
                 self.advance_head(keyring_too=True)

@@ -86,6 +86,20 @@ class SigningKey(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class BoxKey(Base):
+    """A user's X25519 public key (case keys are sealed to it); the private half lives only in the key slot.
+
+    A cache of ``account.key_registered`` / ``account.box_key_registered`` custody entries.
+    """
+
+    __tablename__ = "box_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class Case(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -106,6 +120,30 @@ class CaseMember(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseKeyEpoch(Base):
+    """One generation of a case's content key (``case.key_created`` / ``case.key_rotated`` entries)."""
+
+    __tablename__ = "case_key_epochs"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class CaseKeyGrant(Base):
+    """A case key epoch sealed to one user's box key (``case.key_granted`` entries; ``sealed`` is in the entry)."""
+
+    __tablename__ = "case_key_grants"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    box_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    custody_seq: Mapped[int] = mapped_column(Integer)
 
 
 class CustodyEntry(Base):
@@ -164,6 +202,10 @@ class VaultObject(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The case and key epoch the object is encrypted for; both NULL for objects written before case keys
+    # (encrypted under the store key's vault subkeys, docs/vault-format.md "Legacy objects").
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    epoch: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Exhibit(Base):

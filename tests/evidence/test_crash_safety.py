@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from casedesk.progress import CancelToken
 from casedesk.store.models import CustodyEntry, Exhibit, VaultObject
 from tests.conftest import FULL
-from tests.helpers.evidence import META, evidence_for, pattern, start_cli, vault_object_files, write
+from tests.helpers.evidence import META, case_vault, evidence_for, pattern, start_cli, vault_object_files, write
 from tests.helpers.store import CASE, Store
 
 
@@ -57,8 +57,9 @@ def test_cancel_keeps_what_finished(store: Store, tmp_path: Path) -> None:
 def test_sign_in_removes_leftovers_of_an_interrupted_ingest(store: Store, tmp_path: Path) -> None:
     with evidence_for(store) as ev:
         kept = ev.ingest(CASE, [write(tmp_path / "kept.txt", b"kept")], META).ingested[0]
-        kept_name = ev.vault.name_for(bytes.fromhex(kept.sha256))
-        orphan_name = ev.vault.name_for(b"\x01" * 32)
+        vault_of_case = case_vault(ev)
+        kept_name = vault_of_case.name_for(bytes.fromhex(kept.sha256))
+        orphan_name = vault_of_case.name_for(b"\x01" * 32)
     vault = store.root / "vault"
     orphan = vault / orphan_name[:2] / orphan_name[2:]
     orphan.parent.mkdir(exist_ok=True)

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from casedesk.services.evidence import Evidence, ExhibitView, IngestMetadata, IngestSummary
-from casedesk.store.models import Exhibit, VaultObject
+from casedesk.evidence.vault import Vault
+from casedesk.services.casekeys import current_epoch
+from casedesk.store.models import Case, Exhibit, VaultObject
 from tests.helpers.store import CASE, PASSWORDS, Store
 
 META = IngestMetadata(description="Dossier handed over by the journalist", seized_from="journalist",
@@ -61,6 +63,13 @@ def _object_path(ev: Evidence, view: ExhibitView) -> Path:
         obj = db.get(VaultObject, ex.object_id)
         assert obj is not None
         return ev.vault.object_path(obj.name)
+
+
+def case_vault(ev: Evidence, case: str = CASE) -> Vault:
+    """The vault as the signed-in user sees it through the case's current key (names, encryption)."""
+    with ev.s.read() as db:
+        row = db.query(Case).filter_by(reference=case).one()
+        return ev.case_vault(db, row, current_epoch(db, row))
 
 
 def all_files(root: Path) -> list[Path]:

@@ -23,7 +23,8 @@ def forms(secret: bytes | str) -> dict[str, bytes]:
 
 
 def session_secrets(session: Session) -> dict[str, bytes]:
-    """Every key a signed-in session holds: the store key, its subkeys, the user's signing seed."""
+    """Every key a signed-in session holds: the store key, its subkeys, the user's signing seed and box key,
+    the case keys it has unwrapped."""
     keys = session.keys
     return {
         "store key": session.slot_secrets_for(session.signer).store_key,
@@ -32,6 +33,8 @@ def session_secrets(session: Session) -> dict[str, bytes]:
         "vault naming key": keys.vault_naming,
         "custody head MAC key": keys.head_mac,
         f"signing seed of {session.user.username}": session.signer.seed,
+        **({f"box key of {session.user.username}": session.box_key} if session.box_key else {}),
+        **{f"case key {case_id}/{epoch}": key for (case_id, epoch), key in session.case_key_cache.items()},
     }
 
 

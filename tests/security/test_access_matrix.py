@@ -100,8 +100,11 @@ MATRIX: dict[str, Action] = {
     "case close": A("close a case, override the review check", "- - - Y -",
                     ("case", "close", CASE, "--override", "file complete, reviewed on paper"),
                     lambda s, c: Cases(s).close(CASE, "file complete, reviewed on paper")),
-    "case member add": A("add a case member", "- - - Y Y", ("case", "member", "add", CASE, "bpatel"),
+    "case member add": A("add or remove a case member", "- - - Y Y", ("case", "member", "add", CASE, "bpatel"),
                          lambda s, c: Cases(s).add_member(CASE, "bpatel")),
+    "case member remove": A("add or remove a case member", "- - - Y Y",
+                            ("case", "member", "remove", CASE, "dcole", "--reason", "moved to another team"),
+                            lambda s, c: Cases(s).remove_member(CASE, "dcole", "moved to another team")),
     "case summary": A("edit the case summary", "Y - - Y -", ("case", "summary", CASE, "Revised summary."),
                       lambda s, c: Cases(s).set_summary(CASE, "Revised summary.")),
     "note add": A("add notes", "Y Y - Y -", ("note", "add", CASE, "Called the bank's fraud team."),
@@ -179,6 +182,8 @@ UNAUTHENTICATED = {
 BUILDING_BLOCKS = {
     "Custody.outside_heads": "the log head copies (a sequence number and a hash), used by verify and export",
     "Custody.exhibit_rows": "takes an open database session; called by verify and export after their checks",
+    "Evidence.case_vault": "takes an open database session and a case row; the vault through a case key the "
+                           "caller holds (CaseContentLocked otherwise)",
 }
 
 
@@ -462,7 +467,8 @@ SERVICE_NAMES = {
     "Accounts.add": "user add", "Accounts.list": "user list", "Accounts.change_password": "user passwd",
     "Accounts.reset_password": "user reset", "Accounts.disable": "user disable", "Accounts.set_role": "user role",
     "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
-    "Cases.add_member": "case member add", "Cases.set_summary": "case summary", "Cases.add_note": "note add",
+    "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
+    "Cases.set_summary": "case summary", "Cases.add_note": "note add",
     "Cases.notes": "note list", "Evidence.ingest": "ingest", "Evidence.extract": "extract",
     "Evidence.list": "evidence list", "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",
     "Evidence.read_original": "evidence read original", "Evidence.withdraw": "evidence withdraw",
@@ -498,7 +504,7 @@ def test_the_table_matches_the_readme() -> None:
                                                                                    "user disable", "user role",
                                                                                    "settings set"],
         "create a case": ["case create"],
-        "add a case member": ["case member add"],
+        "add or remove a case member": ["case member add", "case member remove"],
         "see exhibits, notes, custody and the case summary of a case": ["evidence list", "note list", "custody log"],
         "edit the case summary": ["case summary"],
         "add notes, ingest, extract, withdraw, mark sensitive": ["note add", "ingest", "extract", "evidence withdraw",

@@ -120,7 +120,8 @@ def test_the_stored_parameters_are_the_ones_used(store: Store, user: str) -> Non
 
     plain = unwrap(kdf["memory_cost"], kdf["time_cost"])
     assert plain[:32] == expected["store key"]
-    assert plain[32:] == expected[f"signing seed of {user}"]
+    assert plain[32:64] == expected[f"signing seed of {user}"]
+    assert plain[64:] == expected[f"box key of {user}"]
     for weaker in ((kdf["memory_cost"] // 2, kdf["time_cost"]), (kdf["memory_cost"], kdf["time_cost"] - 1)):
         with pytest.raises(InvalidTag):
             unwrap(*weaker)

@@ -1,0 +1,276 @@
+"""Case keys follow membership: who holds each case's key, granting, rotating, unwrapping.
+
+The *key holders* of a case are its members, its officer in charge and every
+supervisor (supervisors review every case's custody log, close cases, override
+and move any exhibit: they see every case's content by role), never an
+administrator and never a disabled account. Two facts are derived, not stored,
+so they cannot drift from membership:
+
+* a grant is **pending** for a key holder who has a box key but no grant of
+  some epoch sealed to that box key (a new member, a new supervisor, a user
+  whose password was reset, a user who signed in for the first time after the
+  upgrade);
+* a **rotation is due** when someone who is no longer a key holder holds the
+  current epoch (a member removed, an account disabled or made administrator).
+
+Only a key holder can act on either (the key is needed to grant it, and whoever
+makes a new epoch knows it). A holder's session does so at once when it causes
+the change, at every sign-in, and before writing new content to the case; a
+change made by an administrator is recorded as pending (``case.key_grant_pending``,
+``case.key_rotation_due``) and done by the next holder. Every grant and every
+epoch is a custody entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from casedesk.errors import CaseContentLocked
+from casedesk.security.casekeys import (
+    CaseContentKeys,
+    CaseKeyError,
+    box_public,
+    new_case_key,
+    open_case_key,
+    seal_case_key,
+    vault_naming_key,
+)
+from casedesk.security.roles import Role
+from casedesk.services.session import Session
+from casedesk.store.models import BoxKey, Case, CaseKeyEpoch, CaseKeyGrant, CaseMember, User
+from casedesk.timeutil import utc_now
+
+log = logging.getLogger("casedesk.casekeys")
+
+NOT_MEMBER = "you are not a member of case {ref}; its content is encrypted for its members"
+NOT_YET = ("the content of case {ref} is not yet available to you: its key is sealed to you at the next sign-in "
+           "of a member who holds it (an administrator cannot)")
+
+
+def holder_ids(db: OrmSession, case: Case) -> set[int]:
+    """The users who may hold ``case``'s key now: members, officer in charge, supervisors; no admin, none disabled."""
+    ids = set(db.scalars(select(CaseMember.user_id).where(CaseMember.case_id == case.id)))
+    ids.add(case.officer_in_charge_id)
+    rows = db.execute(select(User.id, User.role, User.disabled).where(
+        (User.id.in_(ids)) | (User.role == Role.SUPERVISOR.value)))
+    return {uid for uid, role, disabled in rows if not disabled and role != Role.ADMIN.value}
+
+
+def current_box_keys(db: OrmSession, user_ids: Iterable[int]) -> dict[int, bytes]:
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = db.execute(select(BoxKey.user_id, BoxKey.public_key)
+                      .where(BoxKey.user_id.in_(ids), BoxKey.retired_at.is_(None)).order_by(BoxKey.id))
+    return {uid: bytes(pub) for uid, pub in rows}
+
+
+def current_epoch(db: OrmSession, case: Case) -> int:
+    """0 when the case has no key yet (made before case keys and not yet opened by a holder)."""
+    return int(db.scalar(select(func.max(CaseKeyEpoch.epoch)).where(CaseKeyEpoch.case_id == case.id)) or 0)
+
+
+def register_box_key(session: Session, db: OrmSession, user: User, public: bytes, *, record: bool) -> None:
+    """Make ``public`` the user's current box key; ``record`` writes ``account.box_key_registered``
+    (account creation and reset carry it in ``account.key_registered`` instead)."""
+    now = utc_now()
+    for row in db.scalars(select(BoxKey).where(BoxKey.user_id == user.id, BoxKey.retired_at.is_(None))):
+        row.retired_at = now
+    db.add(BoxKey(user_id=user.id, public_key=public, created_at=now))
+    if record:
+        session.record(db, "account.box_key_registered", to_party=user.username, at=now,
+                       data={"user": user.username, "box_key": public.hex()})
+
+
+class CaseKeys:
+    """The signed-in user's view of case keys; unwrapped keys are cached in the session."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # --- reading -----------------------------------------------------------
+    def _my_public(self) -> bytes | None:
+        return box_public(self.s.box_key) if self.s.box_key is not None else None
+
+    def key(self, db: OrmSession, case: Case, epoch: int) -> bytes:
+        """Epoch ``epoch`` of ``case``'s key, unwrapped with this user's box key; ``CaseContentLocked`` if none."""
+        cached = self.s.case_key_cache.get((case.id, epoch))
+        if cached is not None:
+            return cached
+        grant = db.get(CaseKeyGrant, (case.id, epoch, self.s.user.id))
+        mine = self._my_public()
+        if grant is None or mine is None or bytes(grant.box_public) != mine:
+            raise self.locked(db, case)
+        assert self.s.box_key is not None
+        try:
+            key = open_case_key(bytes(grant.sealed), self.s.box_key, case.reference, epoch)
+        except CaseKeyError:
+            raise CaseContentLocked(
+                f"the key of case {case.reference} sealed to you does not open (altered in the store); "
+                "run `casedesk verify`"
+            ) from None
+        self.s.case_key_cache[(case.id, epoch)] = key
+        return key
+
+    def locked(self, db: OrmSession, case: Case) -> CaseContentLocked:
+        if self.s.user.id in holder_ids(db, case):
+            return CaseContentLocked(NOT_YET.format(ref=case.reference))
+        return CaseContentLocked(NOT_MEMBER.format(ref=case.reference))
+
+    def holds(self, db: OrmSession, case: Case, epoch: int | None = None) -> bool:
+        epoch = current_epoch(db, case) if epoch is None else epoch
+        if epoch == 0:
+            return False
+        try:
+            self.key(db, case, epoch)
+        except CaseContentLocked:
+            return False
+        return True
+
+    def content_keys(self, db: OrmSession, case: Case, epoch: int) -> CaseContentKeys:
+        return CaseContentKeys.derive(self.key(db, case, epoch))
+
+    def naming_key(self, db: OrmSession, case: Case) -> bytes:
+        return vault_naming_key(self.key(db, case, 1))
+
+    def granted(self, db: OrmSession, case: Case, user: User) -> bool:
+        """Whether ``user`` holds every epoch of ``case``, sealed to their current box key."""
+        public = current_box_keys(db, [user.id]).get(user.id)
+        epochs = current_epoch(db, case)
+        if public is None or epochs == 0:
+            return False
+        have = set(db.scalars(select(CaseKeyGrant.epoch).where(
+            CaseKeyGrant.case_id == case.id, CaseKeyGrant.user_id == user.id, CaseKeyGrant.box_public == public)))
+        return have >= set(range(1, epochs + 1))
+
+    def needs_rotation(self, db: OrmSession, case: Case) -> bool:
+        epoch = current_epoch(db, case)
+        granted = set(db.scalars(select(CaseKeyGrant.user_id).where(
+            CaseKeyGrant.case_id == case.id, CaseKeyGrant.epoch == epoch)))
+        return bool(granted - holder_ids(db, case))
+
+    # --- writing -----------------------------------------------------------
+    def needs_work(self, db: OrmSession, case: Case) -> bool:
+        """True when the case has no key yet, a rotation is due or a grant is pending."""
+        epoch = current_epoch(db, case)
+        if epoch == 0:
+            return True
+        holders = holder_ids(db, case)
+        granted = {uid: bytes(pub) for uid, pub in db.execute(
+            select(CaseKeyGrant.user_id, CaseKeyGrant.box_public)
+            .where(CaseKeyGrant.case_id == case.id, CaseKeyGrant.epoch == epoch))}
+        if set(granted) - holders:
+            return True
+        boxes = current_box_keys(db, holders)
+        return any(granted.get(uid) != pub for uid, pub in boxes.items())
+
+    def for_writing(self, db: OrmSession, case: Case) -> int:
+        """The epoch new content of ``case`` is encrypted under, after any due rotation and pending grant.
+
+        Inside a write transaction. Raises ``CaseContentLocked`` for a user who holds no key of the case.
+        """
+        self.settle(db, case)
+        epoch = current_epoch(db, case)
+        self.key(db, case, epoch)  # raises for a non-holder
+        return epoch
+
+    def settle(self, db: OrmSession, case: Case, changed_user: User | None = None, reason: str = "") -> None:
+        """Bring ``case``'s keys in line with its holders, as far as this user can (inside a write transaction).
+
+        A holder creates the first epoch, rotates when due and seals every pending grant; anyone else
+        records what is left to do about ``changed_user`` (``case.key_grant_pending``) or about a due
+        rotation (``case.key_rotation_due``) for the next holder.
+        """
+        holders = holder_ids(db, case)
+        epoch = current_epoch(db, case)
+        mine = self._my_public()
+        i_hold = self.s.user.id in holders and mine is not None
+        if epoch == 0:
+            if i_hold:
+                self._new_epoch(db, case, 1, holders, reason or "first key of the case")
+            elif changed_user is not None and changed_user.id in holders:
+                self._record_pending(db, case, changed_user)
+            return
+        granted_now = set(db.scalars(select(CaseKeyGrant.user_id).where(
+            CaseKeyGrant.case_id == case.id, CaseKeyGrant.epoch == epoch)))
+        outsiders = granted_now - holders
+        can_act = i_hold and self.holds(db, case, epoch)
+        if outsiders:
+            names = sorted(u.username for u in db.scalars(select(User).where(User.id.in_(outsiders))))
+            why = reason or f"no longer key holder: {', '.join(names)}"
+            if can_act:
+                self._new_epoch(db, case, epoch + 1, holders, why)
+                epoch += 1
+            else:
+                self.s.record(db, "case.key_rotation_due", case_ref=case.reference,
+                              data={"users": names, "reason": why})
+        if can_act:
+            self._fulfil(db, case, holders)
+        elif changed_user is not None and changed_user.id in holders:
+            self._record_pending(db, case, changed_user)
+
+    def _record_pending(self, db: OrmSession, case: Case, user: User) -> None:
+        self.s.record(db, "case.key_grant_pending", case_ref=case.reference, to_party=user.username,
+                      data={"user": user.username})
+
+    def _new_epoch(self, db: OrmSession, case: Case, epoch: int, holders: set[int], reason: str) -> None:
+        key = new_case_key()
+        now = utc_now()
+        action = "case.key_created" if epoch == 1 else "case.key_rotated"
+        self.s.record(db, action, case_ref=case.reference, at=now, data={"epoch": epoch, "reason": reason})
+        db.add(CaseKeyEpoch(case_id=case.id, epoch=epoch, created_at=now, created_by_id=self.s.user.id,
+                            reason=reason))
+        db.flush()
+        self.s.case_key_cache[(case.id, epoch)] = key
+        users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(holders)))}
+        for uid, public in sorted(current_box_keys(db, holders).items()):
+            self._grant(db, case, epoch, key, users[uid], public)
+        log.info("case %s: key epoch %d made (%s)", case.reference, epoch, "rotation" if epoch > 1 else "new")
+
+    def _fulfil(self, db: OrmSession, case: Case, holders: set[int]) -> None:
+        """Seal every epoch to every holder whose current box key lacks it."""
+        epochs = list(db.scalars(select(CaseKeyEpoch.epoch).where(CaseKeyEpoch.case_id == case.id)
+                                 .order_by(CaseKeyEpoch.epoch)))
+        boxes = current_box_keys(db, holders)
+        have = {(uid, ep): bytes(pub) for uid, ep, pub in db.execute(
+            select(CaseKeyGrant.user_id, CaseKeyGrant.epoch, CaseKeyGrant.box_public)
+            .where(CaseKeyGrant.case_id == case.id))}
+        users: dict[int, User] | None = None
+        for uid, public in sorted(boxes.items()):
+            for ep in epochs:
+                if have.get((uid, ep)) == public:
+                    continue
+                if users is None:
+                    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(holders)))}
+                self._grant(db, case, ep, self.key(db, case, ep), users[uid], public)
+
+    def _grant(self, db: OrmSession, case: Case, epoch: int, key: bytes, user: User, public: bytes) -> None:
+        sealed = seal_case_key(key, public, case.reference, epoch)
+        now = utc_now()
+        entry = self.s.record(
+            db, "case.key_granted", case_ref=case.reference, to_party=user.username, at=now,
+            data={"user": user.username, "epoch": epoch, "box_key": public.hex(),
+                  "sealed": base64.b64encode(sealed).decode("ascii")},
+        )
+        row = db.get(CaseKeyGrant, (case.id, epoch, user.id))
+        if row is None:
+            db.add(CaseKeyGrant(case_id=case.id, epoch=epoch, user_id=user.id, box_public=public, sealed=sealed,
+                                granted_at=now, custody_seq=entry.seq))
+        else:  # the user's box key changed (password reset): the old grant is useless to them
+            row.box_public, row.sealed, row.granted_at, row.custody_seq = public, sealed, now, entry.seq
+        db.flush()
+
+    def settle_all(self, db: OrmSession, cases: Iterable[Case] | None = None) -> None:
+        """At sign-in: every case this user holds the key of, where something is due."""
+        if self.s.box_key is None or self.s.user.role == Role.ADMIN:
+            return
+        for case in (cases if cases is not None else db.scalars(select(Case).order_by(Case.id)).all()):
+            if self.s.user.id in holder_ids(db, case) and self.needs_work(db, case):
+                epoch = current_epoch(db, case)
+                if epoch == 0 or self.holds(db, case, epoch):
+                    self.settle(db, case)
