@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from casedesk.services.evidence import Evidence, ExhibitView, IngestMetadata, IngestSummary
 from casedesk.evidence.vault import Vault
 from casedesk.services.casekeys import current_epoch
+from casedesk.services.evidence import Evidence, ExhibitView, IngestMetadata, IngestSummary
 from casedesk.store.models import Case, Exhibit, VaultObject
 from tests.helpers.store import CASE, PASSWORDS, Store
 
