@@ -6,7 +6,9 @@ files), moves an exhibit through the custody log, exports the bundle through
 the service layer exactly as ``casedesk export`` does, and renders with
 ``pdftoppm`` the pages worth looking at: the cover, the index, an exhibit
 label, a stamped original PDF page, a landscape original, typeset text with
-Hindi and Arabic, a photo, a placeholder and a custody page.
+Hindi and Arabic, a photo, a placeholder, a custody page, the exhibit list,
+the label of a sensitive (MG6D) exhibit included on request, and the
+integrity statement.
 """
 
 from __future__ import annotations
@@ -73,7 +75,10 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
             refs[item.name] = summary.ingested[0].reference
         Custody(session).transfer(CASE, refs["statement.pdf"], "Property store, Limehouse",
                                   "stored pending trial", "Shelf 14B")
-        result = Bundles(session).export(CASE, out_dir / "sample-bundle.pdf")
+        # A sensitive exhibit included on request (marked on its pages) and a withdrawn one (accounted for).
+        evidence.set_sensitive(CASE, refs["voicemail.mp3"], True, "names a covert source (MG6D)")
+        evidence.withdraw(CASE, refs["broken.jpg"], "a second copy of the photograph, produced by mistake")
+        result = Bundles(session).export(CASE, out_dir / "sample-bundle.pdf", include_sensitive=True)
     finally:
         session.close()
     manifest = json.loads(result.manifest_path.read_text("utf-8"))
@@ -92,6 +97,9 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         "photo": pages[refs["IMG_0412.jpg"]][0] + 1,
         "placeholder": pages[placeholder][0] + 1,
         "custody": outline["Chain of custody"],
+        "exhibit-list": outline["Exhibit list (MG12)"],
+        "sensitive-label": pages[refs["voicemail.mp3"]][0],
+        "integrity": outline["Integrity statement"],
     }
     return result.path, wanted
 

@@ -241,8 +241,8 @@ def exhibit_list(w: Writer, spec: BundleSpec, marked: set[int]) -> None:
         seized = "\n".join(v for v in (ex.seized_from, when, ex.seized_location) if v) or "-"
         kind = ex.type_description or ex.mime_type
         warning = f"\nTYPE WARNING: {ex.type_warning}" if ex.type_warning else ""
-        reference = f"{ex.reference}\n{SENSITIVE_MARK}" if ex.sensitive else ex.reference
-        rows.append([reference, ex.description, ex.producer, seized, f"{kind}\n{human_size(ex.size)}{warning}"])
+        description = f"{SENSITIVE_MARK}\n{ex.description}" if ex.sensitive else ex.description
+        rows.append([ex.reference, description, ex.producer, seized, f"{kind}\n{human_size(ex.size)}{warning}"])
         # Hashes and seal numbers are never broken: each on its own line across the table.
         spans.append([f"SHA-256 {ex.sha256}", f"Seal    {ex.seal or '-'}"])
     pages = w.table(EXHIBIT_COLUMNS, rows, heading="Exhibit list", spans=spans)
