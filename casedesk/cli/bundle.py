@@ -10,7 +10,7 @@ from casedesk.cli.context import Context
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import IntegrityError, UsageError
 from casedesk.reports.verify_bundle import verify_bundle
-from casedesk.services.bundles import Bundles
+from casedesk.services.bundles import SIZE_LIMIT, Bundles
 from casedesk.settings import MARKINGS
 from casedesk.timeutil import iso_utc, parse_iso, uk_display
 
@@ -25,6 +25,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--marking", type=str.upper, choices=MARKINGS,
                    help="security marking (default: the bundle.default_marking setting)")
     p.add_argument("--at", metavar="ISO", help="export time to print, e.g. 2026-11-20T10:00:00Z (for a reproduction)")
+    p.add_argument("--size-limit", type=float, metavar="MIB",
+                   help="warn (with a way to split it) when the bundle is larger than this (default 100 MiB)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("verify-bundle", parents=[common],
@@ -44,12 +46,15 @@ def cmd_export(ctx: Context) -> int:
     wanted = [r for r in (a.exhibits or "").split(",") if r.strip()] if a.exhibits is not None else None
     if wanted is not None and not wanted:
         raise UsageError("--exhibits needs at least one exhibit reference, e.g. --exhibits JAS/1,JAS/2")
+    if a.size_limit is not None and not a.size_limit > 0:
+        raise UsageError("--size-limit must be a size in MiB above 0, e.g. --size-limit 100")
     session = ctx.session()
     bar = ProgressBar("Exporting", enabled=None if not ctx.json else False)
     try:
         result = Bundles(session).export(
             a.reference, Path(a.output), exhibits=wanted, include_sensitive=a.include_sensitive,
             marking=a.marking, at=at, progress=bar,
+            size_limit=SIZE_LIMIT if a.size_limit is None else int(a.size_limit * 1048576),
         )
     finally:
         bar.finish()
@@ -65,6 +70,8 @@ def cmd_export(ctx: Context) -> int:
         lines.append(f"Excluded {item.reference}: {item.reason}")
     for problem in result.problems:
         lines.append(f"Placeholder for {problem.reference}: {problem.why}")
+    for warning in result.warnings:
+        lines.append(f"Warning: {warning}")
     ctx.emit(result, lines)
     return 0
 

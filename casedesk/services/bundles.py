@@ -29,7 +29,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -88,6 +88,7 @@ class BundleResult:
     marking: str
     at: datetime
     recorded_as: int  # the bundle.exported custody entry
+    warnings: list[str] = field(default_factory=list)  # for the person exporting: e.g. a bundle over the size limit
 
 
 def _display(users: dict[str, User], username: str) -> str:
@@ -107,6 +108,28 @@ def _exhibit_info(view: ExhibitView, users: dict[str, User]) -> ExhibitInfo:
         location=view.location, duplicate_of=view.duplicate_of, fs_modified=view.fs_modified,
         sensitive=view.sensitive,
     )
+
+
+# Court and CPS upload systems cap the size of one file; a bundle above this is flagged with a way to split it.
+SIZE_LIMIT = 100 * 1024 * 1024
+
+
+def size_warning(size: int, limit: int, included: Sequence[ExhibitView], command: str) -> str | None:
+    """A warning for a bundle over ``limit`` bytes, with exhibit groups that would each make a smaller one."""
+    if size <= limit:
+        return None
+    budget = max(limit * 9 // 10 - (size - sum(v.size for v in included)), 1)  # room left for originals
+    groups: list[list[str]] = [[]]
+    used = 0
+    for view in included:
+        if groups[-1] and used + view.size > budget:
+            groups.append([])
+            used = 0
+        groups[-1].append(view.reference)
+        used += view.size
+    parts = "; ".join(f"{command} --exhibits {','.join(g)}" for g in groups)
+    return (f"the bundle is {size / 1048576:,.1f} MiB, over the {limit / 1048576:,.1f} MiB that court and CPS "
+            f"upload systems commonly accept; to serve it in {len(groups)} parts, export: {parts}")
 
 
 # How the bundle explains each reference it does not hold (so no number is skipped unexplained).
@@ -186,6 +209,7 @@ class Bundles:
         at: datetime | None = None,
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
+        size_limit: int = SIZE_LIMIT,
     ) -> BundleResult:
         self.s.require(Permission.BUNDLE_EXPORT)
         self.s.require(Permission.CASE_CONTENT)
@@ -322,6 +346,9 @@ class Bundles:
             excluded=excluded, problems=[Placeholder(r, why) for r, why in built.problems],
             manifest_path=M.manifest_path(out), sidecar_path=M.sidecar_path(out), head_seq=head_seq,
             head_hash=head_hash, marking=chosen, at=when, recorded_as=recorded,
+            warnings=[w for w in (size_warning(size, size_limit, included,
+                                               f"casedesk export {ref} -o PART.pdf --at {iso_utc(when)}"),)
+                      if w],
         )
 
 

@@ -67,3 +67,25 @@ def test_export_refuses_bad_input(store: Store, tmp_path: Path, capsys, monkeypa
     assert no_folder.code == 2 and "does not exist" in no_folder.err
     outsider = run(capsys, monkeypatch, store.root, "export", CASE, "-o", str(tmp_path / "b.pdf"), user="bpatel")
     assert outsider.code == 5
+
+
+def test_a_bundle_over_the_size_limit_is_flagged_with_a_way_to_split_it(store: Store, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    session = store.sign_in("jsmith")
+    try:
+        refs = ingest_evidence(session, make_evidence(tmp_path / "evidence", awkward=False)[:4])
+    finally:
+        session.close()
+    small = run(capsys, monkeypatch, store.root, "export", CASE, "-o", str(tmp_path / "a.pdf"), user="jsmith")
+    assert small.code == 0 and "Warning" not in small.out
+    big = run(capsys, monkeypatch, store.root, "export", CASE, "-o", str(tmp_path / "b.pdf"), "--size-limit", "0.06",
+              user="jsmith")
+    assert big.code == 0, big.err
+    warning = next(line for line in big.out.splitlines() if line.startswith("Warning: the bundle is"))
+    assert "over the 0 MiB" not in warning and "MiB" in warning
+    groups = [g.split(",") for g in re.findall(r"--exhibits ([^;\s]+)", warning)]
+    assert len(groups) >= 2 and [r for g in groups for r in g] == refs  # every exhibit once, in order
+    bad = run(capsys, monkeypatch, store.root, "export", CASE, "-o", str(tmp_path / "c.pdf"), "--size-limit", "0",
+              user="jsmith")
+    assert bad.code == 2 and "--size-limit" in bad.err
