@@ -223,3 +223,41 @@ def head_problems(conn_path: Path, db_key: bytes, heads: Sequence[OutsideHead], 
                                    lambda seq: recorded_hash(conn, seq))
     finally:
         conn.close()
+
+
+# --- the register against the log ------------------------------------------------------------
+def register_problems(db_path: Path, db_key: bytes, visible: frozenset[str] | None = None,
+                      broken: frozenset[int] = frozenset(), cancel: CancelToken | None = None) -> list[Problem]:
+    """Replay the whole log into the register it establishes; name every entry its signer had no right to
+    make and every row and column of the tables that differs from the replay.
+
+    ``visible``: the cases whose rows are compared and whose entries may be named (None: all).
+    ``broken``: entries the chain check found broken (left out of the replay; what they touched is not compared).
+    """
+    from casedesk.custody import projection, register
+
+    conn = open_raw(db_path, db_key)
+    try:
+        state = projection.Projection()
+        apply, skip, entry = state.apply, state.skip, projection.Entry.from_row
+        last = conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0] or 0
+        for lo in range(1, last + 1, CHUNK):
+            if cancel is not None:
+                cancel.check()
+            for row in read_rows(conn, lo, lo + CHUNK):
+                e = entry(row)
+                if e.seq in broken:
+                    skip(e)
+                else:
+                    apply(e)
+        problems = []
+        for p in state.problems:
+            exhibit, case = chain.shown(p.case, p.exhibit, visible)
+            if visible is not None and p.case is not None and case is None:
+                problems.append(Problem(p.seq, None, "an entry of another case was made without authority"))
+            else:
+                problems.append(Problem(p.seq, exhibit, p.message, case))
+        problems += register.compare(conn, state, visible)
+    finally:
+        conn.close()
+    return problems

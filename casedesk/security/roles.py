@@ -8,7 +8,9 @@ whole table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol
 
 
 class Role(StrEnum):
@@ -93,3 +95,184 @@ def parse_role(text: str) -> Role:
     except ValueError:
         choices = ", ".join(r.value for r in Role)
         raise ValueError(f"unknown role {text!r}; choose one of: {choices}") from None
+
+
+# --- authority of custody entries ---------------------------------------------------------------
+# One table of who may write which custody entry. The service layer refuses to record an entry whose rule
+# fails (``Session.record``), and replay of the log (``casedesk.custody.projection``) flags any entry in the
+# log whose signer had no right to make it at that point, so a role or membership edited into the tables, or
+# an entry signed with a valid key by the wrong person, changes nothing a court relies on.
+
+
+class Facts(Protocol):
+    """What the rules ask about the state just before an entry."""
+
+    def role(self, user: str) -> str | None: ...
+    def disabled(self, user: str) -> bool: ...
+    def case_exists(self, case: str) -> bool: ...
+    def case_open(self, case: str) -> bool: ...
+    def is_member(self, case: str, user: str) -> bool: ...
+    def is_officer_in_charge(self, case: str, user: str) -> bool: ...
+    def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None: ...
+    def returns_to(self, case: str, exhibit: str) -> str | None: ...
+    def author_of(self, seq: int) -> tuple[str, str | None] | None: ...
+
+
+class EntryLike(Protocol):
+    actor: str
+    case: str | None
+    exhibit: str | None
+    data: dict[str, Any]
+
+
+class Scope(StrEnum):
+    ANY = "any"  # an active account
+    SELF = "self"  # about the actor's own account
+    CASE = "case"  # a case whose content the actor may see (member, officer in charge, or a role seeing all)
+    CASE_OPEN = "case-open"  # the same, and the case is open
+    CASE_EXISTS = "case-exists"  # a case the actor may list (membership, closing: supervisors, admins)
+    SUMMARY = "summary"  # the officer in charge or a supervisor, case open
+    CUSTODIAN = "custodian"  # the exhibit's current custodian, or a role that moves anyone's exhibits
+    RETURN = "return"  # the holder, the officer it returns to, or a role that moves anyone's exhibits
+    CORRECT = "correct"  # the author of the corrected entry, a reviewer, or an administrator (no case)
+    OPTIONAL_CASE = "optional-case"  # CASE when the entry names a case, else ANY
+
+
+@dataclass(frozen=True)
+class Rule:
+    permission: Permission | None
+    scope: Scope
+
+
+ACTION_RULES: dict[str, Rule] = {
+    "account.created": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.key_registered": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.role_changed": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.password_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.disabled": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.enabled": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.details_changed": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.password_changed": Rule(None, Scope.SELF),
+    "account.login": Rule(None, Scope.ANY),
+    "account.login_failed": Rule(None, Scope.ANY),
+    "settings.changed": Rule(Permission.SETTINGS_MANAGE, Scope.ANY),
+    "case.created": Rule(Permission.CASE_CREATE, Scope.ANY),
+    "case.member_added": Rule(Permission.CASE_MEMBERS, Scope.CASE_EXISTS),
+    "case.member_removed": Rule(Permission.CASE_MEMBERS, Scope.CASE_EXISTS),
+    "case.summary_edited": Rule(Permission.CASE_EDIT, Scope.SUMMARY),
+    "case.closed": Rule(Permission.CASE_CLOSE, Scope.CASE_EXISTS),
+    "case.close_override": Rule(Permission.CASE_CLOSE_OVERRIDE, Scope.CASE_EXISTS),
+    "case.reviewed": Rule(Permission.CUSTODY_REVIEW, Scope.CASE),
+    "note.added": Rule(Permission.CASE_EDIT, Scope.CASE),
+    "exhibit.ingested": Rule(Permission.EVIDENCE_INGEST, Scope.CASE_OPEN),
+    "exhibit.viewed": Rule(Permission.CASE_CONTENT, Scope.CASE),
+    "exhibit.extracted": Rule(Permission.EVIDENCE_EXTRACT, Scope.CASE),
+    "exhibit.withdrawn": Rule(Permission.EVIDENCE_WITHDRAW, Scope.CASE_OPEN),
+    "exhibit.sensitivity_changed": Rule(Permission.EVIDENCE_SENSITIVITY, Scope.CASE_OPEN),
+    "exhibit.transferred": Rule(Permission.CUSTODY_TRANSFER, Scope.CUSTODIAN),
+    "exhibit.checked_out": Rule(Permission.CUSTODY_TRANSFER, Scope.CUSTODIAN),
+    "exhibit.returned": Rule(Permission.CUSTODY_TRANSFER, Scope.RETURN),
+    "entry.corrected": Rule(None, Scope.CORRECT),
+    "custody.exported": Rule(Permission.CUSTODY_EXPORT, Scope.OPTIONAL_CASE),
+    "bundle.exported": Rule(Permission.BUNDLE_EXPORT, Scope.CASE),
+    "verify.run": Rule(Permission.VERIFY, Scope.OPTIONAL_CASE),
+}
+# An action without a rule needs an active account and changes no state in replay.
+DEFAULT_RULE = Rule(None, Scope.ANY)
+
+# --- the exact words replay uses (docs/custody-export.md lists them) -----------------------------
+MSG_NO_ACCOUNT = "{action} by {actor}, who has no account at this point: ignored"
+MSG_DISABLED = "{action} by {actor}, whose account is disabled at this point: ignored"
+MSG_NO_ROLE = "{action} by {actor}, whose role ({role}) may not {what} at this point: ignored"
+MSG_NO_CASE = "{action} names case {case}, which the log never created: ignored"
+MSG_NOT_MEMBER = "{action} by {actor}, who is not a member of case {case} at this point: ignored"
+MSG_CASE_CLOSED = "{action} in case {case}, which is closed at this point: ignored"
+MSG_NOT_CUSTODIAN = "{action} by {actor}, who does not hold exhibit {exhibit} at this point: ignored"
+MSG_NOT_SELF = "{action} by {actor} about another account: ignored"
+MSG_SUMMARY = "{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored"
+MSG_CORRECT = "{action} by {actor}, who neither wrote entry {target} nor may review it: ignored"
+
+
+def _sees_case(rule_role: str, facts: Facts, case: str, actor: str) -> bool:
+    return facts.is_member(case, actor) or allowed(rule_role, Permission.CASE_VIEW_ALL)
+
+
+def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None:
+    """Why the entry's signer had no right to make it given ``facts`` (None: they had)."""
+    actor = entry.actor
+    role = facts.role(actor)
+    if role is None or role not in ROLE_VALUES:
+        return MSG_NO_ACCOUNT.format(action=action, actor=actor)
+    if facts.disabled(actor):
+        return MSG_DISABLED.format(action=action, actor=actor)
+    rule = ACTION_RULES.get(action, DEFAULT_RULE)
+    if rule.permission is not None and not allowed(role, rule.permission):
+        return MSG_NO_ROLE.format(action=action, actor=actor, role=role, what=PERMISSION_WORDS[rule.permission])
+    scope = rule.scope
+    if scope == Scope.ANY:
+        return None
+    if scope == Scope.SELF:
+        return None if entry.data.get("user") == actor else MSG_NOT_SELF.format(action=action, actor=actor)
+    case = entry.case
+    if scope == Scope.CORRECT:
+        target = entry.data.get("corrects")
+        author = facts.author_of(target) if isinstance(target, int) and not isinstance(target, bool) else None
+        if author is not None and (author[0] == actor or allowed(role, Permission.CUSTODY_REVIEW)
+                                   or (author[1] is None and allowed(role, Permission.USER_MANAGE))):
+            return None
+        return MSG_CORRECT.format(action=action, actor=actor, target=target)
+    if case is None:
+        if scope == Scope.OPTIONAL_CASE:
+            return None
+        return MSG_NO_CASE.format(action=action, case=None)
+    if not facts.case_exists(case):
+        return MSG_NO_CASE.format(action=action, case=case)
+    if scope == Scope.CASE_EXISTS:
+        return None
+    if not _sees_case(role, facts, case, actor):
+        return MSG_NOT_MEMBER.format(action=action, actor=actor, case=case)
+    if scope in (Scope.CASE, Scope.OPTIONAL_CASE):
+        return None
+    if scope == Scope.CASE_OPEN:
+        return None if facts.case_open(case) else MSG_CASE_CLOSED.format(action=action, case=case)
+    if scope == Scope.SUMMARY:
+        if not facts.case_open(case):
+            return MSG_CASE_CLOSED.format(action=action, case=case)
+        if facts.is_officer_in_charge(case, actor) or role == Role.SUPERVISOR.value:
+            return None
+        return MSG_SUMMARY.format(action=action, actor=actor)
+    exhibit = entry.exhibit or ""
+    if allowed(role, Permission.CUSTODY_TRANSFER_ANY):
+        return None
+    holder = facts.custodian(case, exhibit)
+    if holder is not None and holder[1] and holder[0] == actor:
+        return None
+    if scope == Scope.RETURN and facts.returns_to(case, exhibit) == actor:
+        return None
+    return MSG_NOT_CUSTODIAN.format(action=action, actor=actor, exhibit=exhibit)
+
+
+ROLE_VALUES = frozenset(r.value for r in Role)
+
+PERMISSION_WORDS: dict[Permission, str] = {
+    Permission.USER_MANAGE: "manage user accounts",
+    Permission.SETTINGS_MANAGE: "change installation settings",
+    Permission.CASE_LIST: "list cases",
+    Permission.CASE_CREATE: "create cases",
+    Permission.CASE_VIEW_ALL: "see every case",
+    Permission.CASE_CONTENT: "see case content",
+    Permission.CASE_EDIT: "edit cases",
+    Permission.CASE_MEMBERS: "change case membership",
+    Permission.CASE_CLOSE: "close cases",
+    Permission.CASE_CLOSE_OVERRIDE: "override the review check when closing a case",
+    Permission.EVIDENCE_INGEST: "ingest evidence",
+    Permission.EVIDENCE_EXTRACT: "extract exhibits",
+    Permission.EVIDENCE_WITHDRAW: "withdraw exhibits",
+    Permission.EVIDENCE_SENSITIVITY: "mark exhibits sensitive",
+    Permission.CUSTODY_TRANSFER: "transfer custody",
+    Permission.CUSTODY_TRANSFER_ANY: "transfer exhibits held by someone else",
+    Permission.CUSTODY_REVIEW: "review custody logs",
+    Permission.CUSTODY_EXPORT: "export custody logs",
+    Permission.VERIFY: "run verification",
+    Permission.BUNDLE_EXPORT: "export case bundles",
+}

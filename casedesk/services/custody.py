@@ -15,7 +15,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from casedesk.custody import chain, encoding, export, headcheck, review
 from casedesk.custody.chain import Problem
 from casedesk.custody.log import current_head
-from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, verify_chain
+from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, register_problems, verify_chain
 from casedesk.errors import IntegrityError, NotFound, PermissionDenied, StoreError, UsageError
 from casedesk.fsutil import file_lock
 from casedesk.progress import CancelToken, Progress, no_progress
@@ -461,6 +461,8 @@ class Custody:
         with self.s.read() as db:
             register, logged = self.exhibit_rows(db, visible)
         problems += chain.check_exhibits(register, logged)
+        broken = frozenset(p.seq for p in result.problems if p.seq is not None)
+        problems += register_problems(self.s.datadir.database, self.s.keys.database, visible, broken, cancel)
         vault = sorted(Evidence(self.s).verify(scope, progress, cancel),
                        key=lambda p: (p.case_ref, chain.natural_key(p.reference)))
         problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]

@@ -29,7 +29,7 @@ from casedesk.fsutil import file_lock
 from casedesk.security import device_secret
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
-from casedesk.security.roles import Permission, Role, allowed
+from casedesk.security.roles import PERMISSION_WORDS, Permission, Role, allowed
 from casedesk.store.engine import read_session, write_session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
@@ -43,28 +43,7 @@ log = logging.getLogger("casedesk.session")
 # sign-out, and never more than this many.
 KEYRING_HEAD_LAG = 64
 
-PERMISSION_TEXT: dict[Permission, str] = {
-    Permission.USER_MANAGE: "manage user accounts",
-    Permission.SETTINGS_MANAGE: "change installation settings",
-    Permission.CASE_LIST: "list cases",
-    Permission.CASE_CREATE: "create cases",
-    Permission.CASE_VIEW_ALL: "see every case",
-    Permission.CASE_CONTENT: "see case content",
-    Permission.CASE_EDIT: "edit cases",
-    Permission.CASE_MEMBERS: "change case membership",
-    Permission.CASE_CLOSE: "close cases",
-    Permission.CASE_CLOSE_OVERRIDE: "override the review check when closing a case",
-    Permission.EVIDENCE_INGEST: "ingest evidence",
-    Permission.EVIDENCE_EXTRACT: "extract exhibits",
-    Permission.EVIDENCE_WITHDRAW: "withdraw exhibits",
-    Permission.EVIDENCE_SENSITIVITY: "mark exhibits sensitive",
-    Permission.CUSTODY_TRANSFER: "transfer custody",
-    Permission.CUSTODY_TRANSFER_ANY: "transfer exhibits held by someone else",
-    Permission.CUSTODY_REVIEW: "review custody logs",
-    Permission.CUSTODY_EXPORT: "export custody logs",
-    Permission.VERIFY: "run verification",
-    Permission.BUNDLE_EXPORT: "export case bundles",
-}
+PERMISSION_TEXT = PERMISSION_WORDS
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,9 @@ def test_time_may_step_back_within_the_tolerance_only(cs: CaseStore) -> None:
     s = cs.store.sign_in("jsmith")
     try:
         with s.write() as db:
-            ok = s.record(db, "note.added", case_ref=CASE, text="clock corrected by NTP",
+            ok = s.record(db, "verify.run", case_ref=CASE, text="clock corrected by NTP",
                           at=utc_now() - timedelta(seconds=chain.TIME_TOLERANCE_SECONDS - 60))
-            late = s.record(db, "note.added", case_ref=CASE, text="backdated", at=utc_now() - timedelta(hours=2))
+            late = s.record(db, "verify.run", case_ref=CASE, text="backdated", at=utc_now() - timedelta(hours=2))
         report = Custody(s).verify(CASE)
     finally:
         s.close()

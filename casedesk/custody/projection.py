@@ -1,0 +1,394 @@
+"""The register as the signed log says it is: replay of custody entries into state, with authority.
+
+The custody log is the record; the tables (users, cases, members, exhibits,
+notes, settings) are a projection of it. ``Projection.apply`` is the one
+place that says what an entry does to that state. Replaying the whole log
+through it gives the register a court may rely on; ``compare`` (in
+``casedesk.custody.register``) names every row and column of the tables that
+differs from it.
+
+Replay also derives, at every entry, who held which role, who was a member of
+which case, who held each exhibit and whether an account was disabled, and
+flags every entry its signer had no right to make (``casedesk.security.roles
+.ACTION_RULES``: the same table the service layer enforces when it writes).
+A flagged entry stays in the log (nothing is ever removed) but changes
+nothing: a review by a detective is no review, a transfer by someone who did
+not hold the exhibit moves nothing.
+
+Entries written before the upgrade that made the log the record carry less
+(a summary edit records only the summary's SHA-256): the projection keeps
+what they carry and the comparison checks what it can (the hash).
+
+Imports nothing heavy: runs in ``verify`` and at sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from casedesk.custody import encoding
+from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
+from casedesk.custody.chain import Problem
+from casedesk.security.roles import ACTION_RULES, authority_problem
+
+@dataclass
+class UserFact:
+    username: str
+    full_name: str
+    initials: str
+    role: str
+    disabled: bool = False
+    created_at: str = ""
+    disabled_at: int = 0  # the entry that disabled the account (0: never, or enabled again)
+
+
+@dataclass
+class CaseFact:
+    reference: str
+    title: str
+    offences: list[str]
+    officer_in_charge: str
+    created_by: str
+    created_at: str
+    status: str = "open"
+    closed_at: str | None = None
+    closed_by: str | None = None
+    members: dict[str, str] = field(default_factory=dict)  # user -> time added
+    summary: str | None = ""  # None: only the hash is known (an entry from before the upgrade)
+    summary_sha256: str = hashlib.sha256(b"").hexdigest()
+
+
+@dataclass
+class ExhibitFact:
+    case: str
+    reference: str
+    description: str
+    producer: str
+    sha256: str
+    size: int
+    mime_type: str
+    type_description: str
+    type_warning: str | None
+    original_name: str
+    relative_path: str
+    seized_from: str
+    seized_at: str | None
+    seized_offset: str | None
+    seized_location: str
+    seal: str
+    md5: str | None
+    sha1: str | None
+    ingested_by: str
+    ingested_at: str
+    tool: str
+    duplicate_of: str | None
+    sensitive: bool
+    custodian: str
+    custodian_is_user: bool = True
+    location: str = ""
+    checked_out: bool = False
+    status: str = "active"
+    withdrawn_reason: str | None = None
+    returns_to: tuple[str, bool, str] | None = None  # custodian, is a user, location to return to
+
+
+@dataclass
+class NoteFact:
+    seq: int
+    case: str
+    exhibit: str | None
+    author: str
+    created_at: str
+    text: str
+
+
+@dataclass
+class Entry:
+    """The fields of one custody entry that replay reads (``data`` parsed)."""
+
+    seq: int
+    time: str
+    actor: str
+    action: str
+    case: str | None
+    exhibit: str | None
+    reason: str | None
+    location: str | None
+    from_party: str | None
+    to_party: str | None
+    sha256: str | None
+    tool: str
+    text: str | None
+    data: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Entry:
+        """From a raw row in ``encoding.ROW_COLUMNS`` order."""
+        try:
+            data = encoding.parse_data(row[17]) if isinstance(row[17], str) else {}
+        except encoding.EncodingError:
+            data = {}
+        return cls(row[0], row[2], row[5], row[7], row[8], row[9], row[10], row[11], row[12], row[13],
+                   row[14], row[15], row[16], data)
+
+
+def _text(value: Any, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def _opt(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class Projection:
+    """State replayed from the log, entry by entry, with the authority of each signer checked."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, UserFact] = {}
+        self.cases: dict[str, CaseFact] = {}
+        self.exhibits: dict[tuple[str, str], ExhibitFact] = {}
+        self.notes: dict[int, NoteFact] = {}
+        self.ingest_seq: dict[tuple[str, str], int] = {}
+        self.settings: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self.flagged: set[int] = set()
+        self.reviews: dict[str, list[tuple[int, dict[str, Any]]]] = {}  # case -> valid review entries
+        self.actions: dict[int, tuple[str, str | None]] = {}  # seq -> (actor, case) of every entry
+        # What broken entries (reported by the chain check) were about: rows the comparison leaves alone, since
+        # their entry is already named and the register cannot be derived past it.
+        self.tainted: set[tuple[Any, ...]] = set()
+
+    def skip(self, e: Entry) -> None:
+        """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
+        self.actions[e.seq] = (e.actor, e.case)
+        if isinstance(e.case, str):
+            self.tainted.add(("case", e.case) if e.exhibit is None else ("exhibit", e.case, e.exhibit))
+            if e.action == "note.added":
+                self.tainted.add(("note", e.seq))
+        else:
+            user = e.data.get("user")
+            self.tainted.add(("user", user) if isinstance(user, str) else ("settings",))
+
+    # --- Facts (what the authority rules ask) -----------------------------------
+    def role(self, user: str) -> str | None:
+        fact = self.users.get(user)
+        return None if fact is None else fact.role
+
+    def disabled(self, user: str) -> bool:
+        fact = self.users.get(user)
+        return fact is not None and fact.disabled
+
+    def case_exists(self, case: str) -> bool:
+        return case in self.cases
+
+    def case_open(self, case: str) -> bool:
+        fact = self.cases.get(case)
+        return fact is not None and fact.status == "open"
+
+    def is_member(self, case: str, user: str) -> bool:
+        fact = self.cases.get(case)
+        return fact is not None and (user in fact.members or fact.officer_in_charge == user)
+
+    def is_officer_in_charge(self, case: str, user: str) -> bool:
+        fact = self.cases.get(case)
+        return fact is not None and fact.officer_in_charge == user
+
+    def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None:
+        fact = self.exhibits.get((case, exhibit))
+        return None if fact is None else (fact.custodian, fact.custodian_is_user)
+
+    def returns_to(self, case: str, exhibit: str) -> str | None:
+        fact = self.exhibits.get((case, exhibit))
+        return None if fact is None or fact.returns_to is None or not fact.returns_to[1] else fact.returns_to[0]
+
+    def author_of(self, seq: int) -> tuple[str, str | None] | None:
+        return self.actions.get(seq)
+
+    # --- replay -------------------------------------------------------------------
+    def apply(self, e: Entry) -> None:
+        """What entry ``e`` does to the register, if its signer had the right to do it."""
+        self.actions[e.seq] = (e.actor, e.case)
+        if not self.users:
+            # The genesis: the first administrator creates the installation and their own account (the chain
+            # check reports anyone else writing before the first key registration).
+            if e.action == "account.created" and e.data.get("user") == e.actor:
+                self._apply_account(e)
+            return
+        message = authority_problem(e.action, e, self)
+        if message is not None:
+            self.flagged.add(e.seq)
+            if e.action in ADMIN_ACTIONS and e.case is None and ", whose role (" in message:
+                return  # the chain check already reports an account change by a non-administrator
+            exhibit = e.exhibit if isinstance(e.exhibit, str) else None
+            self.problems.append(Problem(e.seq, exhibit, message, e.case if isinstance(e.case, str) else None))
+            return
+        handler = _HANDLERS.get(e.action)
+        if handler is not None:
+            handler(self, e)
+
+    def _apply_account(self, e: Entry) -> None:
+        d = e.data
+        user = d.get("user")
+        if not isinstance(user, str):
+            return
+        action = e.action
+        if action == "account.created":
+            self.users[user] = UserFact(user, _text(d.get("full_name"), user), _text(d.get("initials")),
+                                        _text(d.get("role")), created_at=e.time)
+            return
+        fact = self.users.get(user)
+        if fact is None:
+            return
+        if action == "account.role_changed":
+            fact.role = _text(d.get("to"), fact.role)
+        elif action == "account.disabled":
+            fact.disabled, fact.disabled_at = True, e.seq
+        elif action == "account.enabled":
+            fact.disabled, fact.disabled_at = False, 0
+        elif action == "account.details_changed":
+            fact.full_name = _text(d.get("full_name"), fact.full_name)
+            fact.initials = _text(d.get("initials"), fact.initials)
+
+    def _case_created(self, e: Entry) -> None:
+        d = e.data
+        offences = [o for o in d.get("offences", []) if isinstance(o, str)] if isinstance(d.get("offences"), list) \
+            else []
+        oic = _text(d.get("officer_in_charge"), _text(e.to_party, e.actor))
+        fact = CaseFact(_text(e.case), _text(d.get("title")), offences, oic, e.actor, e.time)
+        fact.members[e.actor] = e.time
+        fact.members.setdefault(oic, e.time)
+        self.cases[fact.reference] = fact
+
+    def _member_added(self, e: Entry) -> None:
+        fact = self.cases.get(_text(e.case))
+        user = e.data.get("user")
+        if fact is not None and isinstance(user, str):
+            fact.members.setdefault(user, e.time)
+
+    def _member_removed(self, e: Entry) -> None:
+        fact = self.cases.get(_text(e.case))
+        user = e.data.get("user")
+        if fact is not None and isinstance(user, str):
+            fact.members.pop(user, None)
+
+    def _summary(self, e: Entry) -> None:
+        fact = self.cases.get(_text(e.case))
+        if fact is None:
+            return
+        if "summary" in e.data and isinstance(e.data["summary"], str):
+            fact.summary = e.data["summary"]
+            fact.summary_sha256 = hashlib.sha256(fact.summary.encode("utf-8")).hexdigest()
+        else:  # written before the upgrade: only the hash
+            fact.summary = None
+            fact.summary_sha256 = _text(e.data.get("summary_sha256"))
+
+    def _closed(self, e: Entry) -> None:
+        fact = self.cases.get(_text(e.case))
+        if fact is not None:
+            fact.status, fact.closed_at, fact.closed_by = "closed", e.time, e.actor
+
+    def _reopened(self, e: Entry) -> None:
+        fact = self.cases.get(_text(e.case))
+        if fact is not None:
+            fact.status, fact.closed_at, fact.closed_by = "open", None, None
+
+    def _note(self, e: Entry) -> None:
+        self.notes[e.seq] = NoteFact(e.seq, _text(e.case), _opt(e.exhibit), e.actor, e.time, _text(e.text))
+
+    def _ingested(self, e: Entry) -> None:
+        d = e.data
+        producer = _text(d.get("producer"), _text(e.to_party, e.actor))
+        fact = ExhibitFact(
+            case=_text(e.case), reference=_text(e.exhibit), description=_text(e.text), producer=producer,
+            sha256=_text(e.sha256), size=d.get("size") if isinstance(d.get("size"), int) else -1,
+            mime_type=_text(d.get("mime")), type_description=_text(d.get("type")),
+            type_warning=_opt(d.get("type_warning")), original_name=_text(d.get("original_name")),
+            relative_path=_text(d.get("relative_path")), seized_from=_text(d.get("seized_from")),
+            seized_at=_opt(d.get("seized_at")), seized_offset=_opt(d.get("seized_offset")),
+            seized_location=_text(d.get("seized_location")), seal=_text(d.get("seal")),
+            md5=_opt(d.get("md5")), sha1=_opt(d.get("sha1")), ingested_by=e.actor, ingested_at=e.time,
+            tool=e.tool, duplicate_of=_opt(d.get("duplicate_of")), sensitive=d.get("sensitive") is True,
+            custodian=_text(e.to_party, producer), location=_text(e.location),
+        )
+        self.exhibits[(fact.case, fact.reference)] = fact
+        self.ingest_seq[(fact.case, fact.reference)] = e.seq
+
+    def _moved(self, e: Entry) -> None:
+        fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
+        if fact is None:
+            return
+        d = e.data
+        if e.action == "exhibit.checked_out":
+            fact.returns_to = (fact.custodian, fact.custodian_is_user, fact.location)
+            fact.checked_out = True
+        elif e.action == "exhibit.returned":
+            fact.checked_out = False
+            fact.returns_to = None
+        fact.custodian = _text(e.to_party, fact.custodian)
+        fact.custodian_is_user = d.get("to_is_user") is not False
+        fact.location = _text(e.location, fact.location)
+
+    def _withdrawn(self, e: Entry) -> None:
+        fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
+        if fact is not None:
+            fact.status, fact.withdrawn_reason = "withdrawn", _opt(e.reason)
+
+    def _sensitivity(self, e: Entry) -> None:
+        fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
+        if fact is not None and isinstance(e.data.get("sensitive"), bool):
+            fact.sensitive = e.data["sensitive"]
+
+    def _setting(self, e: Entry) -> None:
+        key = e.data.get("key")
+        if isinstance(key, str):
+            self.settings[key] = e.data.get("to")
+
+    def _review(self, e: Entry) -> None:
+        if e.case is not None:
+            self.reviews.setdefault(e.case, []).append((e.seq, e.data))
+
+
+_HANDLERS = {
+    "account.created": Projection._apply_account,
+    "account.role_changed": Projection._apply_account,
+    "account.disabled": Projection._apply_account,
+    "account.enabled": Projection._apply_account,
+    "account.details_changed": Projection._apply_account,
+    "case.created": Projection._case_created,
+    "case.member_added": Projection._member_added,
+    "case.member_removed": Projection._member_removed,
+    "case.summary_edited": Projection._summary,
+    "case.closed": Projection._closed,
+    "case.reopened": Projection._reopened,
+    "note.added": Projection._note,
+    "exhibit.ingested": Projection._ingested,
+    "exhibit.transferred": Projection._moved,
+    "exhibit.checked_out": Projection._moved,
+    "exhibit.returned": Projection._moved,
+    "exhibit.withdrawn": Projection._withdrawn,
+    "exhibit.sensitivity_changed": Projection._sensitivity,
+    "settings.changed": Projection._setting,
+    "case.reviewed": Projection._review,
+}
+
+# Actions replay must see; anything else (sign-ins, views, exports, verification runs) changes no state but
+# is still checked for authority when it is read.
+STATE_ACTIONS = frozenset(_HANDLERS) | frozenset(ACTION_RULES)
+
+
+def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) -> Projection:
+    """The register the log establishes, from raw rows in ``encoding.ROW_COLUMNS`` order, in log order.
+
+    ``broken``: entries the chain check found broken, left out.
+    """
+    state = Projection()
+    for row in rows:
+        entry = Entry.from_row(row)
+        if entry.seq in broken:
+            state.skip(entry)
+        else:
+            state.apply(entry)
+    return state

@@ -1,0 +1,221 @@
+"""The tables against the register the log establishes: every row and column that differs, named.
+
+``compare`` reads the store's tables over a plain DB-API connection (the same
+one ``verify`` uses) and checks them against a ``Projection`` replayed from the
+log. Whoever edits a table with SQL (an insider holding the store key) makes
+the tables say something no signed entry says; this is where it shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from casedesk.custody.chain import Problem, natural_key
+from casedesk.custody.projection import CaseFact, ExhibitFact, Projection
+from casedesk.settings import SPECS
+
+MSG_COLUMN = "the register's {column} is {table} but the custody log says {log}"
+MSG_ROW_EXTRA = "{what} is in the register but the custody log never recorded it"
+MSG_ROW_MISSING = "{what} recorded in the custody log (entry {seq}) is missing from the register"
+
+# SHA-256 is left to ``chain.check_exhibits`` (the same check the stand-alone verifier makes on an export).
+_EXHIBIT_COLUMNS = (
+    "description", "seized_from", "seized_at", "seized_offset", "seized_location", "seal", "original_name",
+    "relative_path", "size", "mime_type", "type_description", "type_warning", "md5", "sha1",
+    "ingested_at", "tool", "sensitive", "status", "withdrawn_reason", "custodian", "custodian_is_user",
+    "location", "checked_out",
+)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "empty"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return repr(text) if isinstance(value, str) else text
+
+
+def _as_bool(value: Any) -> Any:
+    return bool(value) if isinstance(value, int) else value
+
+
+def _differ(column: str, table: Any, log: Any) -> str:
+    return MSG_COLUMN.format(column=column, table=_shown(table), log=_shown(log))
+
+
+def compare(conn: Any, state: Projection, cases: frozenset[str] | None = None) -> list[Problem]:
+    """Differences between the tables and ``state``; ``cases``: limit case rows to these (None: all)."""
+    users = {r[0]: r for r in conn.execute(
+        "SELECT id, username, full_name, initials, role, disabled FROM users")}
+    names = {uid: r[1] for uid, r in users.items()}
+    problems: list[Problem] = []
+    if cases is None:
+        problems.extend(_users(users, state))
+        problems.extend(_settings(conn, state))
+    problems.extend(_cases(conn, state, names, cases))
+    problems.extend(_exhibits(conn, state, names, cases))
+    problems.extend(_notes(conn, state, names, cases))
+    return problems
+
+
+def _users(users: dict[int, tuple[Any, ...]], state: Projection) -> Iterator[Problem]:
+    seen = set()
+    for _, username, full_name, initials, role, disabled in sorted(users.values(), key=lambda r: str(r[1])):
+        seen.add(username)
+        if ("user", username) in state.tainted:
+            continue
+        fact = state.users.get(username)
+        where = f"account {username}"
+        if fact is None:
+            yield Problem(None, None, f"{where}: " + MSG_ROW_EXTRA.format(what="the account"))
+            continue
+        for column, table, log in (("full name", full_name, fact.full_name), ("initials", initials, fact.initials),
+                                   ("role", role, fact.role), ("disabled flag", bool(disabled), fact.disabled)):
+            if table != log:
+                yield Problem(None, None, f"{where}: " + _differ(column, table, log))
+    for username in sorted(set(state.users) - seen):
+        yield Problem(None, None, f"account {username}: the account recorded in the custody log is missing "
+                                  "from the register")
+
+
+def _settings(conn: Any, state: Projection) -> Iterator[Problem]:
+    if ("settings",) in state.tainted:
+        return
+    stored = {}
+    for key, value in conn.execute("SELECT key, value FROM settings"):
+        try:
+            stored[key] = json.loads(value)
+        except (TypeError, ValueError):
+            stored[key] = value
+    for key in sorted(set(stored) | set(state.settings) | set(SPECS)):
+        default = SPECS[key].default if key in SPECS else None
+        table = stored.get(key, default)
+        log = state.settings.get(key, default)
+        if table != log:
+            yield Problem(None, None, f"setting {key}: " + _differ("value", table, log))
+
+
+def _cases(conn: Any, state: Projection, names: dict[int, str], only: frozenset[str] | None) -> Iterator[Problem]:
+    members: dict[int, set[str]] = {}
+    for case_id, user_id in conn.execute("SELECT case_id, user_id FROM case_members"):
+        members.setdefault(case_id, set()).add(names.get(user_id, f"#{user_id}"))
+    seen = set()
+    rows = conn.execute("SELECT id, reference, title, offences, status, officer_in_charge_id, summary, "
+                        "created_by_id, closed_by_id FROM cases ORDER BY reference")
+    for case_id, ref, title, offences, status, oic, summary, created_by, closed_by in rows:
+        if only is not None and ref not in only:
+            continue
+        seen.add(ref)
+        if ("case", ref) in state.tainted:
+            continue
+        fact = state.cases.get(ref)
+        if fact is None:
+            yield Problem(None, None, MSG_ROW_EXTRA.format(what="the case"), ref)
+            continue
+        for column, table, log in _case_columns(fact, title, offences, status, names.get(oic), summary,
+                                                names.get(created_by), names.get(closed_by) if closed_by else None):
+            yield Problem(None, None, _differ(column, table, log), ref)
+        table_members = members.get(case_id, set())
+        log_members = set(fact.members)
+        for user in sorted(table_members - log_members):
+            yield Problem(None, None, f"the register lists {user} as a member, but the custody log never "
+                                      "added them", ref)
+        for user in sorted(log_members - table_members):
+            yield Problem(None, None, f"the custody log added {user} as a member, but the register does not "
+                                      "list them", ref)
+    for ref in sorted(set(state.cases) - seen):
+        if only is None or ref in only:
+            yield Problem(None, None, "the case recorded in the custody log is missing from the register", ref)
+
+
+def _case_columns(fact: CaseFact, title: Any, offences: Any, status: Any, oic: Any, summary: Any,
+                  created_by: Any, closed_by: Any) -> Iterator[tuple[str, Any, Any]]:
+    import hashlib
+
+    pairs: list[tuple[str, Any, Any]] = [
+        ("title", title, fact.title), ("offences", offences, "\n".join(fact.offences)), ("status", status, fact.status),
+        ("officer in charge", oic, fact.officer_in_charge), ("creator", created_by, fact.created_by),
+        ("closed by", closed_by, fact.closed_by),
+    ]
+    if fact.summary is not None:
+        pairs.append(("summary", summary, fact.summary))
+    else:
+        digest = hashlib.sha256(str(summary or "").encode("utf-8", "surrogateescape")).hexdigest()
+        pairs.append(("summary (SHA-256)", digest, fact.summary_sha256))
+    for column, table, log in pairs:
+        if table != log:
+            yield column, table, log
+
+
+def _exhibit_value(fact: ExhibitFact, column: str) -> Any:
+    return getattr(fact, column)
+
+
+def _exhibits(conn: Any, state: Projection, names: dict[int, str],
+              only: frozenset[str] | None) -> Iterator[Problem]:
+    refs = {cid: ref for cid, ref in conn.execute("SELECT id, reference FROM cases")}
+    cols = ", ".join(_EXHIBIT_COLUMNS)
+    seen = set()
+    found: list[tuple[str, tuple[Any, ...], Problem]] = []
+    for row in conn.execute(f"SELECT case_id, reference, producer_id, ingested_by_id, {cols} FROM exhibits"):
+        case = refs.get(row[0], f"#{row[0]}")
+        if only is not None and case not in only:
+            continue
+        ref = row[1]
+        seen.add((case, ref))
+        if ("exhibit", case, ref) in state.tainted:
+            continue
+        fact = state.exhibits.get((case, ref))
+        key = natural_key(ref)
+        if fact is None:
+            found.append((case, key, Problem(None, ref, MSG_ROW_EXTRA.format(what="the exhibit"), case)))
+            continue
+        checks = [("producer", names.get(row[2]), fact.producer), ("ingesting officer", names.get(row[3]),
+                                                                    fact.ingested_by)]
+        for column, table in zip(_EXHIBIT_COLUMNS, row[4:], strict=True):
+            log = _exhibit_value(fact, column)
+            if isinstance(log, bool):
+                table = _as_bool(table)
+            checks.append((column.replace("_", " "), table, log))
+        for column, table, log in checks:
+            if table != log:
+                found.append((case, key, Problem(None, ref, _differ(column, table, log), case)))
+    for (case, ref) in state.exhibits:
+        if (case, ref) not in seen and (only is None or case in only) and ("exhibit", case, ref) not in state.tainted:
+            seq = _ingest_seq(state, case, ref)
+            found.append((case, natural_key(ref),
+                          Problem(seq, ref, MSG_ROW_MISSING.format(what="the exhibit", seq=seq), case)))
+    found.sort(key=lambda t: (t[0], t[1]))
+    yield from (p for *_, p in found)
+
+
+def _ingest_seq(state: Projection, case: str, ref: str) -> int | None:
+    return state.ingest_seq.get((case, ref))
+
+
+def _notes(conn: Any, state: Projection, names: dict[int, str], only: frozenset[str] | None) -> Iterator[Problem]:
+    refs = {cid: ref for cid, ref in conn.execute("SELECT id, reference FROM cases")}
+    exhibits = {eid: ref for eid, ref in conn.execute("SELECT id, reference FROM exhibits")}
+    seen = set()
+    rows = conn.execute("SELECT id, case_id, exhibit_id, author_id, text, custody_seq FROM notes ORDER BY custody_seq")
+    for note_id, case_id, exhibit_id, author_id, text, seq in rows:
+        case = refs.get(case_id, f"#{case_id}")
+        if only is not None and case not in only:
+            continue
+        seen.add(seq)
+        if ("note", seq) in state.tainted:
+            continue
+        fact = state.notes.get(seq)
+        if fact is None:
+            yield Problem(seq, None, f"note {note_id}: " + MSG_ROW_EXTRA.format(what="the note"), case)
+            continue
+        for column, table, log in (("case", case, fact.case), ("exhibit", exhibits.get(exhibit_id), fact.exhibit),
+                                   ("author", names.get(author_id), fact.author), ("text", text, fact.text)):
+            if table != log:
+                yield Problem(seq, None, f"note {note_id}: " + _differ(column, table, log), case)
+    for seq, fact in sorted(state.notes.items()):
+        if seq not in seen and (only is None or fact.case in only) and ("note", seq) not in state.tainted:
+            yield Problem(seq, None, MSG_ROW_MISSING.format(what="the note", seq=seq), fact.case)
