@@ -34,6 +34,7 @@ from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
 from casedesk.security.roles import ACTION_RULES, authority_problem
 
+
 @dataclass
 class UserFact:
     username: str
@@ -301,9 +302,10 @@ class Projection:
     def _ingested(self, e: Entry) -> None:
         d = e.data
         producer = _text(d.get("producer"), _text(e.to_party, e.actor))
+        size = d.get("size")
         fact = ExhibitFact(
             case=_text(e.case), reference=_text(e.exhibit), description=_text(e.text), producer=producer,
-            sha256=_text(e.sha256), size=d.get("size") if isinstance(d.get("size"), int) else -1,
+            sha256=_text(e.sha256), size=size if isinstance(size, int) else -1,
             mime_type=_text(d.get("mime")), type_description=_text(d.get("type")),
             type_warning=_opt(d.get("type_warning")), original_name=_text(d.get("original_name")),
             relative_path=_text(d.get("relative_path")), seized_from=_text(d.get("seized_from")),
@@ -392,3 +394,36 @@ def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) 
         else:
             state.apply(entry)
     return state
+
+
+ACCOUNT_STATE_ACTIONS = ("account.created", "account.role_changed", "account.disabled", "account.enabled")
+
+
+def supervisors_over_time(rows: Iterable[Sequence[Any]]) -> dict[str, list[tuple[int, bool]]]:
+    """For each user, ``(from entry, may review)`` in log order, replayed from the account entries.
+
+    ``rows``: raw rows (``encoding.ROW_COLUMNS`` order) of at least every entry whose action is in
+    ``ACCOUNT_STATE_ACTIONS``, in log order. Only changes the log establishes count (an account change by a
+    non-administrator changes nothing), so a role edited into the users table reviews nothing.
+    """
+    state = Projection()
+    out: dict[str, list[tuple[int, bool]]] = {}
+    for row in rows:
+        e = Entry.from_row(row)
+        before = {u: (f.role == "supervisor" and not f.disabled) for u, f in state.users.items()}
+        state.apply(e)
+        for user, fact in state.users.items():
+            now = fact.role == "supervisor" and not fact.disabled
+            if before.get(user) != now:
+                out.setdefault(user, []).append((e.seq, now))
+    return out
+
+
+def may_review_at(history: dict[str, list[tuple[int, bool]]], user: str, seq: int) -> bool:
+    ok = False
+    for since, value in history.get(user, []):
+        if since < seq:
+            ok = value
+        else:
+            break
+    return ok

@@ -30,6 +30,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
+from casedesk.custody import encoding
+from casedesk.custody.projection import ACCOUNT_STATE_ACTIONS, may_review_at, supervisors_over_time
 from casedesk.store.models import CustodyEntry
 
 REVIEW_ACTION = "case.reviewed"
@@ -54,14 +56,27 @@ def _up_to(data: dict[str, Any]) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def valid_reviews(db: OrmSession, case_ref: str | None = None) -> list[CustodyEntry]:
+    """Review entries made by a supervisor, as the log establishes roles, at the time of the review.
+
+    A ``case.reviewed`` entry signed by anyone else (a detective with her own key, after setting her role in
+    the users table) reviews nothing; ``casedesk verify`` names it.
+    """
+    query = select(CustodyEntry).where(CustodyEntry.action == REVIEW_ACTION)
+    if case_ref is not None:
+        query = query.where(CustodyEntry.case_ref == case_ref)
+    reviews = list(db.scalars(query.order_by(CustodyEntry.seq)))
+    if not reviews:
+        return []
+    accounts = db.scalars(select(CustodyEntry).where(CustodyEntry.action.in_(ACCOUNT_STATE_ACTIONS))
+                          .order_by(CustodyEntry.seq))
+    history = supervisors_over_time([getattr(e, c) for c in encoding.ROW_COLUMNS] for e in accounts)
+    return [r for r in reviews if may_review_at(history, r.actor, r.seq)]
+
+
 def reviewed_up_to(db: OrmSession, case_ref: str) -> int:
     best = 0
-    rows = db.scalars(
-        select(CustodyEntry.data).where(
-            CustodyEntry.case_ref == case_ref, CustodyEntry.action == REVIEW_ACTION
-        )
-    )
-    for raw in rows:
+    for raw in (r.data for r in valid_reviews(db, case_ref)):
         data = _data(raw)
         if data.get("decision") == "approve":
             best = max(best, _up_to(data))
@@ -82,10 +97,7 @@ def unreviewed_entries(db: OrmSession, case_ref: str, exhibits_only: bool = Fals
 def approvals(db: OrmSession) -> dict[str, int]:
     """Every case's reviewed-up-to entry number (cases never approved are absent)."""
     out: dict[str, int] = {}
-    rows = db.execute(
-        select(CustodyEntry.case_ref, CustodyEntry.data).where(CustodyEntry.action == REVIEW_ACTION)
-    )
-    for case_ref, raw in rows:
+    for case_ref, raw in ((r.case_ref, r.data) for r in valid_reviews(db)):
         data = _data(raw)
         if case_ref is not None and data.get("decision") == "approve":
             out[case_ref] = max(out.get(case_ref, 0), _up_to(data))
@@ -129,6 +141,8 @@ def open_queries(db: OrmSession, case_ref: str) -> list[CustodyEntry]:
                                    CustodyEntry.action.in_((REVIEW_ACTION, ANSWER_ACTION)))
         .order_by(CustodyEntry.seq)
     ))
+    valid = {r.seq for r in valid_reviews(db, case_ref)}  # a review by anyone but a supervisor settles nothing
+    rows = [r for r in rows if r.action != REVIEW_ACTION or r.seq in valid]
     queries = {r.seq: r for r in rows if r.action == REVIEW_ACTION and _data(r.data).get("decision") == "query"}
     for r in rows:
         data = _data(r.data)

@@ -228,6 +228,30 @@ def head_problems(conn_path: Path, db_key: bytes, heads: Sequence[OutsideHead], 
 # --- the register against the log ------------------------------------------------------------
 def register_problems(db_path: Path, db_key: bytes, visible: frozenset[str] | None = None,
                       broken: frozenset[int] = frozenset(), cancel: CancelToken | None = None) -> list[Problem]:
+    return replay_register(db_path, db_key, visible, broken, cancel)[1]
+
+
+MSG_REGISTER_ALERT = ("the register differs from the signed custody log ({n} difference{s}; first: {first}); "
+                      "run `casedesk verify` to see them all")
+
+
+def register_alerts(db_path: Path, db_key: bytes) -> tuple[Any, list[str]]:
+    """The sign-in check: the register the log establishes (a ``Projection``; None if the database cannot be
+    read in full) and an alert if the tables differ from it or an entry was made without authority."""
+    try:
+        state, problems = replay_register(db_path, db_key)
+    except sqlcipher.DatabaseError as exc:
+        return None, [f"the database file is damaged ({str(exc).lower()}): the register cannot be checked against "
+                      "the custody log; run `casedesk verify`, then restore casedesk.db from backup"]
+    if not problems:
+        return state, []
+    n = len(problems)
+    return state, [MSG_REGISTER_ALERT.format(n=n, s="" if n == 1 else "s", first=problems[0].describe())]
+
+
+def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None = None,
+                    broken: frozenset[int] = frozenset(),
+                    cancel: CancelToken | None = None) -> tuple[Any, list[Problem]]:
     """Replay the whole log into the register it establishes; name every entry its signer had no right to
     make and every row and column of the tables that differs from the replay.
 
@@ -260,4 +284,4 @@ def register_problems(db_path: Path, db_key: bytes, visible: frozenset[str] | No
         problems += register.compare(conn, state, visible)
     finally:
         conn.close()
-    return problems
+    return state, problems

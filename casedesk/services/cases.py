@@ -245,7 +245,7 @@ class Cases:
             case.summary = summary.strip()
             self.s.record(
                 db, "case.summary_edited", case_ref=case.reference,
-                data={"summary_sha256": hashlib.sha256(case.summary.encode()).hexdigest(),
+                data={"summary": case.summary, "summary_sha256": hashlib.sha256(case.summary.encode()).hexdigest(),
                       "length": len(case.summary)},
             )
 

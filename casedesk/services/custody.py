@@ -462,7 +462,11 @@ class Custody:
             register, logged = self.exhibit_rows(db, visible)
         problems += chain.check_exhibits(register, logged)
         broken = frozenset(p.seq for p in result.problems if p.seq is not None)
-        problems += register_problems(self.s.datadir.database, self.s.keys.database, visible, broken, cancel)
+        try:
+            problems += register_problems(self.s.datadir.database, self.s.keys.database, visible, broken, cancel)
+        except sqlcipher.DatabaseError as exc:
+            damage.append(Problem(None, None, DAMAGED.format(what="the register", detail=str(exc).lower())))
+            problems.append(damage[-1])
         vault = sorted(Evidence(self.s).verify(scope, progress, cancel),
                        key=lambda p: (p.case_ref, chain.natural_key(p.reference)))
         problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]

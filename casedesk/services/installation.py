@@ -16,6 +16,7 @@ from casedesk import tool_id
 from casedesk.custody import headcheck
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
+from casedesk.custody.verify import register_alerts
 from casedesk.datadir import DataDir
 from casedesk.errors import AuthenticationError, CaseDeskError, KeyringUnavailable, StoreError, UsageError
 from casedesk.fsutil import file_lock, fsync_dir
@@ -229,8 +230,17 @@ class Installation:
                     raise AuthenticationError(f"account {username} is disabled; ask an administrator")
                 outside = headcheck.read_outside(slots, keys.head_mac, keyring_head, keyring_error)
                 alerts = [p.message for p in headcheck.check_heads(db, outside)]
-                info = UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role))
                 keyring_seq = next((seq for src, seq, _ in outside.heads if src == headcheck.KEYRING), 0)
+            # The account as the signed log establishes it, not as the users table says (an insider can edit it).
+            state, register_alerts_ = register_alerts(self.datadir.database, keys.database)
+            alerts += register_alerts_
+            if state is None:  # a damaged database: the alert says so and blocks every write
+                info = UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role))
+            else:
+                fact = state.users.get(username)
+                if fact is None or fact.disabled:
+                    raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+                info = UserInfo(user.id, user.username, fact.full_name, fact.initials, Role(fact.role))
         except BaseException:
             engine.dispose()
             raise

@@ -29,7 +29,8 @@ from casedesk.fsutil import file_lock
 from casedesk.security import device_secret
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
-from casedesk.security.roles import PERMISSION_WORDS, Permission, Role, allowed
+from casedesk.security.roles import PERMISSION_WORDS, Permission, Role, allowed, authority_problem
+from casedesk.services.authority import PendingEntry, WriteFacts
 from casedesk.store.engine import read_session, write_session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
@@ -146,7 +147,10 @@ class Session:
     # --- transactions ------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[OrmSession]:
+        """A read transaction; like every write, it first checks the account as it is now (one mechanism for
+        every service call: an account disabled or demoted elsewhere reads nothing more)."""
         with read_session(self.engine) as db:
+            self.check_account(db)
             yield db
 
     @contextmanager
@@ -174,7 +178,15 @@ class Session:
             log.warning("custody head not copied outside the database: %s", type(exc).__name__)
 
     def record(self, db: OrmSession, action: str, **fields: Any) -> CustodyEntry:
-        """Append a custody entry signed by this session's user, inside ``db``'s transaction."""
+        """Append a custody entry signed by this session's user, inside ``db``'s transaction.
+
+        The entry must pass the rule replay will hold it to (``roles.ACTION_RULES``): the service layer never
+        writes an entry that verification would flag as made without authority.
+        """
+        problem = authority_problem(action, PendingEntry(self.user.username, fields), WriteFacts(db, fields))
+        if problem is not None:
+            log.warning("refused to record %s for %s: no authority", action, self.user.username)
+            raise PermissionDenied(f"{self.user.username} may not do this: {problem.removesuffix(': ignored')}")
         return custody_log.append(
             db, actor=self.user.username, signer=self.signer, action=action, **fields
         )

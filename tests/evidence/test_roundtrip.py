@@ -35,10 +35,10 @@ def test_round_trip_sizes(store: Store, tmp_path: Path) -> None:
 
 
 def test_extra_digests_when_the_setting_asks(store: Store, tmp_path: Path) -> None:
-    from casedesk import settings
+    from casedesk.services.settings import Settings
 
-    with evidence_for(store, "admin") as ev, ev.s.write() as db:
-        settings.put(db, "digests.extra", ["md5", "sha1"])
+    with evidence_for(store, "admin") as ev:
+        Settings(ev.s).set("digests.extra", ["md5", "sha1"])  # through the service: a setting is a logged fact
     data = pattern(6 * CHUNK_SIZE + 5, seed=9)  # large enough for the threaded path
     small = b"small file"
     paths = [write(tmp_path / "big.bin", data), write(tmp_path / "small.txt", small)]

@@ -1,0 +1,79 @@
+"""The authority rules of ``casedesk.security.roles.ACTION_RULES`` asked of the store, at the moment of writing.
+
+``Session.record`` checks every entry against the same table replay uses to flag entries in the log, so
+the service layer cannot write an entry that verification would reject. The state asked about is the
+state before the entry: services change a row and record its entry in one transaction, so the holder of
+an exhibit being moved is the entry's ``from`` party, not the row's (already changed) custodian.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from casedesk.store.models import Case, CaseMember, CustodyEntry, User
+
+
+class WriteFacts:
+    def __init__(self, db: OrmSession, fields: dict[str, Any]) -> None:
+        self.db = db
+        self.fields = fields
+        self._cases: dict[str, Case | None] = {}
+
+    def _user(self, name: str) -> User | None:
+        return self.db.scalar(select(User).where(User.username == name))
+
+    def _case(self, ref: str) -> Case | None:
+        if ref not in self._cases:
+            self._cases[ref] = self.db.scalar(select(Case).where(Case.reference == ref))
+        return self._cases[ref]
+
+    def role(self, user: str) -> str | None:
+        row = self._user(user)
+        return None if row is None else row.role
+
+    def disabled(self, user: str) -> bool:
+        row = self._user(user)
+        return row is not None and row.disabled
+
+    def case_exists(self, case: str) -> bool:
+        return self._case(case) is not None
+
+    def case_open(self, case: str) -> bool:
+        row = self._case(case)
+        return row is not None and row.status == "open"
+
+    def is_member(self, case: str, user: str) -> bool:
+        row, who = self._case(case), self._user(user)
+        if row is None or who is None:
+            return False
+        return row.officer_in_charge_id == who.id or self.db.get(CaseMember, (row.id, who.id)) is not None
+
+    def is_officer_in_charge(self, case: str, user: str) -> bool:
+        row, who = self._case(case), self._user(user)
+        return row is not None and who is not None and row.officer_in_charge_id == who.id
+
+    def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None:
+        holder = self.fields.get("from_party")
+        data = self.fields.get("data") or {}
+        return None if holder is None else (holder, data.get("from_is_user", True) is not False)
+
+    def returns_to(self, case: str, exhibit: str) -> str | None:
+        data = self.fields.get("data") or {}
+        return self.fields.get("to_party") if data.get("to_is_user", True) is not False else None
+
+    def author_of(self, seq: int) -> tuple[str, str | None] | None:
+        row = self.db.get(CustodyEntry, seq)
+        return None if row is None else (row.actor, row.case_ref)
+
+
+class PendingEntry:
+    """The parts of an entry about to be written that the rules read."""
+
+    def __init__(self, actor: str, fields: dict[str, Any]) -> None:
+        self.actor = actor
+        self.case = fields.get("case_ref")
+        self.exhibit = fields.get("exhibit_ref")
+        self.data = fields.get("data") or {}
