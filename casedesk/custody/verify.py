@@ -262,6 +262,8 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
 
     conn = open_raw(db_path, db_key)
     try:
+        # One read transaction: the log and the tables from one snapshot, whatever other processes commit.
+        conn.execute("BEGIN")
         state = projection.Projection()
         apply, skip, entry = state.apply, state.skip, projection.Entry.from_row
         last = conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0] or 0

@@ -176,6 +176,7 @@ ACTION_RULES: dict[str, Rule] = {
     "custody.exported": Rule(Permission.CUSTODY_EXPORT, Scope.OPTIONAL_CASE),
     "bundle.exported": Rule(Permission.BUNDLE_EXPORT, Scope.CASE),
     "verify.run": Rule(Permission.VERIFY, Scope.OPTIONAL_CASE),
+    "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
