@@ -549,11 +549,13 @@ class _Build:
         # Bookmarks.
         with out.open_outline() as tree_outline:
             for title, first, children in outline:
-                item = OutlineItem(title, first - 1)
+                # The page number in every bookmark, as the e-bundle guidance asks.
+                item = OutlineItem(f"{title} (p. {first})", first - 1)
                 for child_title, child_first in children:
-                    item.children.append(OutlineItem(child_title, child_first - 1))
+                    item.children.append(OutlineItem(f"{child_title} (p. {child_first})", child_first - 1))
                 tree_outline.root.append(item)
         out.Root.PageMode = Name.UseOutlines
+        out.Root.OpenAction = Array([out.pages[0].obj, Name.XYZ, None, None, 1])  # opens at 100 %
         out.Root.Lang = String("en-GB")
         out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         stamp = pdf_date(spec.at)

@@ -85,7 +85,8 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
     pages = {e["reference"]: e["pages"] for e in manifest["exhibits"]}
     placeholder = next(p.reference for p in result.problems)
     with pikepdf.open(result.path) as pdf, pdf.open_outline() as tree:
-        outline = {item.title: pdf.pages.index(pikepdf.Page(item.destination[0])) + 1  # type: ignore[index]
+        outline = {item.title.rsplit(" (p. ", 1)[0]:  # the title without its page number
+                   pdf.pages.index(pikepdf.Page(item.destination[0])) + 1  # type: ignore[index]
                    for item in tree.root}
     wanted = {
         "cover": 1,

@@ -49,9 +49,13 @@ def test_outline_has_every_section_and_exhibit_at_the_right_page(built) -> None:
     out, result, spec, _ = built
     reader = PdfReader(str(out))
     top = [item for item in reader.outline if not isinstance(item, list)]
-    titles = [item.title for item in top]
+    titles = [item.title.rsplit(" (p. ", 1)[0] for item in top]
     assert titles == ["Cover", "Index", "Case summary", "Exhibit list (MG12)", "Exhibits", "Chain of custody",
                       "Integrity statement"]
+    # Every bookmark carries its page number, and the file opens at 100 % on the cover.
+    for item in top:
+        assert item.title.endswith(f" (p. {reader.get_destination_page_number(item) + 1})")
+    assert [str(v) for v in reader.trailer["/Root"]["/OpenAction"][1:]] == ["/XYZ", "NullObject", "NullObject", "1"]
     children = reader.outline[titles.index("Exhibits") + 1]
     assert isinstance(children, list) and len(children) == len(spec.exhibits)
     for item, exhibit in zip(children, spec.exhibits, strict=True):
