@@ -98,3 +98,22 @@ def test_a_time_before_the_first_entry_is_refused(store: Store, tmp_path: Path) 
             Bundles(session).export(CASE, tmp_path / "b.pdf", at=utc_now() + timedelta(hours=1))
     finally:
         session.close()
+
+
+def test_a_summary_edited_after_the_time_is_shown_as_it_was_then(store: Store, tmp_path: Path) -> None:
+    from casedesk.services.cases import Cases
+
+    session = store.sign_in("jsmith")
+    try:
+        ingest_evidence(session, make_evidence(tmp_path / "evidence", awkward=False)[:1])
+        Cases(session).set_summary(CASE, "First account: the dossier was handed over on 3 March.")
+        at = utc_now()
+        first = Bundles(session).export(CASE, tmp_path / "first.pdf", at=at)
+        Cases(session).set_summary(CASE, "Revised account: a second buyer approached the seller.")
+        (tmp_path / "again").mkdir()
+        again = Bundles(session).export(CASE, tmp_path / "again" / "first.pdf", at=at)
+    finally:
+        session.close()
+    assert again.path.read_bytes() == first.path.read_bytes()
+    texts = " ".join(" ".join(page_texts(again.path)).split())
+    assert "First account" in texts and "Revised account" not in texts
