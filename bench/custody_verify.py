@@ -34,6 +34,7 @@ from casedesk.custody.export import write_export
 from casedesk.custody.log import current_head
 from casedesk.custody.verify import default_workers, verify_chain
 from casedesk.datadir import DataDir
+from casedesk.outputs import NewFile, check_target
 from casedesk.services.custody import Custody
 from casedesk.services.installation import Installation
 from casedesk.services.session import Session
@@ -206,6 +207,8 @@ def run(workdir: Path, quick: bool) -> list[Row]:
 def _export_all(s: Session, dest: Path) -> None:
     """The whole log as ``custody export`` writes it (directly: the administrator sees no case content)."""
     heads, errors = Custody(s).outside_heads()
-    write_export(s.datadir.database, s.keys.database, dest, scope=None, visible=None,
-                 installation_id=s.installation_id, exported_by=s.user.username, outside_heads=heads,
-                 outside_problems=[p.message for p in errors], exhibits=[])
+    with NewFile(check_target(dest, s.datadir.root)) as out:
+        write_export(s.datadir.database, s.keys.database, out, scope=None, visible=None,
+                     installation_id=s.installation_id, exported_by=s.user.username, outside_heads=heads,
+                     outside_problems=[p.message for p in errors], exhibits=[])
+        out.publish()

@@ -35,7 +35,10 @@ def parse_iso(text: str) -> datetime:
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError(f"time {text!r} has no time zone; add Z (UTC) or an offset such as +01:00")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"time {text!r} is out of range: in UTC it falls outside the years 1 to 9999") from None
 
 
 def uk_display(value: datetime | None) -> str:

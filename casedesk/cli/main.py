@@ -17,6 +17,7 @@ from casedesk import __version__
 from casedesk.cli.context import Context, one_line
 from casedesk.errors import CaseDeskError
 from casedesk.logsetup import install_file_log, log_file
+from casedesk.services import inputs
 
 COMMAND_MODULES = (
     "setup", "accounts", "cases", "evidence", "custody", "bundle", "settings_cmd", "demo", "gui",
@@ -52,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Arguments that name files: a file name need not be UTF-8 on Linux, so these are passed on as they are.
+PATH_ARGUMENTS = frozenset({"paths", "output", "bundle", "data_dir"})
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Every other argument is text CaseDesk stores, signs or prints: it must be valid UTF-8."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                inputs.unicode(item, f"the value given for {name.replace('_', '-')}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -61,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
+    try:
+        _check_text_arguments(args)
+    except CaseDeskError as exc:
+        print(f"casedesk: error: {one_line(str(exc))}", file=sys.stderr)
+        return exc.exit_code
     ctx = Context(args)
     try:
         result = args.func(ctx)

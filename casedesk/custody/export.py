@@ -4,13 +4,13 @@ One header line, one line per entry in sequence order, one line per exhibit
 in scope, one trailer line. Entries of cases outside the export's scope are
 written as their header and body hash only ("redacted"): enough to check
 every hash, link, signature and time of the whole chain without disclosing
-another case's content. The file is written under a temporary name and
-renamed when complete.
+another case's content. The file is written as an anonymous file
+(``casedesk.outputs.NewFile``) that the caller names once the export is
+logged: a failed or killed export leaves nothing, and nothing is replaced.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -22,8 +22,7 @@ from typing import IO, Any
 from casedesk import tool_id
 from casedesk.custody import chain, encoding, merkle
 from casedesk.custody.verify import CHUNK, OutsideHead, open_raw, read_rows, registry_rows
-from casedesk.errors import StoreError
-from casedesk.fsutil import fsync_dir
+from casedesk.outputs import NewFile
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.timeutil import iso_utc, utc_now
 
@@ -94,7 +93,7 @@ def entry_record(row: Sequence[Any], full: bool) -> tuple[dict[str, Any], bytes]
 def write_export(
     db_path: Path,
     db_key: bytes,
-    dest: Path,
+    dest: NewFile,
     *,
     scope: str | None,
     visible: frozenset[str] | None,
@@ -106,10 +105,7 @@ def write_export(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportResult:
-    dest = dest.expanduser().absolute()
-    if not dest.parent.is_dir():
-        raise StoreError(f"cannot write the export: folder {dest.parent} does not exist")
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    """Write the export into ``dest`` (not yet named: the caller publishes it)."""
     digest = hashlib.sha256()
     conn = open_raw(db_path, db_key)
     try:
@@ -123,11 +119,7 @@ def write_export(
             "outside_head_problems": list(outside_problems),
             "keys": [{"user": u, "public_key": k, "registered_at": s} for u, k, s in registry.listing()],
         }
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError as exc:
-            raise StoreError(f"cannot write the export to {dest.parent}: {exc.strerror}") from None
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(os.dup(dest.fd), "wb") as fh:
             def put(obj: dict[str, Any]) -> None:
                 data = _line(obj)
                 digest.update(data)
@@ -145,15 +137,9 @@ def write_export(
                  "tree": {"size": entries, "root": tree_root}})
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-        fsync_dir(dest.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     finally:
         conn.close()
-    return ExportResult(dest, digest.hexdigest(), entries, redacted, head_seq, head_hash, entries, tree_root)
+    return ExportResult(dest.target, digest.hexdigest(), entries, redacted, head_seq, head_hash, entries, tree_root)
 
 
 def _write_entries(conn: Any, put: Any, first: int | None, last: int | None, total: int,

@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -33,6 +32,7 @@ import pikepdf
 import reportlab
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, Stream, String
 
+from casedesk.outputs import Scratch
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import content as C
 from casedesk.reports import sections as S
@@ -143,18 +143,23 @@ def build_bundle(
     text_page_cap: int = C.TEXT_PAGE_CAP,
     batch_sources: int = 400,
     chunk_pages: int = 250,
+    work_folder: Path | None = None,
 ) -> BuildResult:
-    """Write the bundle for ``spec`` to ``out_path`` (overwritten). Temporary files live beside it."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_work(out_path.parent)
-    # The work folder holds plain copies of originals; its name carries our process id so that
-    # the next build in this folder can remove it if this process is killed.
-    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=out_path.parent))
+    """Write the bundle for ``spec`` to ``out_path`` (opened for writing, so overwritten).
+
+    Work files (plain copies of originals among them) are anonymous files in
+    ``work_folder`` (default: beside ``out_path``): they have no name on disk
+    and vanish with this process, however it ends (see ``casedesk.outputs``).
+    """
+    folder = work_folder if work_folder is not None else out_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_work(folder)  # left by builds of earlier versions, or where anonymous files are not available
+    work = Scratch(folder, WORK_PREFIX)
     try:
         return _Build(spec, open_original, work, progress, cancel, text_page_cap, batch_sources,
                       chunk_pages).run(out_path)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        work.close()
 
 
 def process_alive(pid: int) -> bool:
@@ -183,7 +188,7 @@ def remove_stale_work(folder: Path) -> int:
 
 
 class _Build:
-    def __init__(self, spec: BundleSpec, open_original: OpenOriginal, work: Path, progress: Progress,
+    def __init__(self, spec: BundleSpec, open_original: OpenOriginal, work: Scratch, progress: Progress,
                  cancel: CancelToken | None, text_page_cap: int, batch_sources: int, chunk_pages: int) -> None:
         self.spec = spec
         self.open_original = open_original
@@ -205,8 +210,8 @@ class _Build:
 
     def _exhibit(self, w: Writer, index: int, info: ExhibitInfo, taken: set[str]) -> None:
         kind = C.kind_of(info.mime_type)
-        carrier = self.work / f"attach-{index:05d}.pdf"
-        copy = self.work / f"original-{index:05d}" if kind != "other" else None
+        carrier = self.work.new(f"attach-{index:05d}.pdf")
+        copy = self.work.new(f"original-{index:05d}") if kind != "other" else None
         with self.open_original(info) as source:
             carried = write_carrier(source, carrier, info.sha256, info.reference, copy, self.cancel)
         attachment = attachment_name(info.reference, info.original_name, taken)
@@ -219,7 +224,7 @@ class _Build:
         try:
             if kind == "pdf":
                 assert copy is not None
-                target = self.work / f"placed-{index:05d}.pdf"
+                target = self.work.new(f"placed-{index:05d}.pdf")
                 try:
                     placed = place_pdf(copy, target, info.reference)
                 except PlacementError as exc:
@@ -268,7 +273,7 @@ class _Build:
                 self.problems.append((info.reference, problem))
             elif kind == "pdf":
                 assert placed is not None
-                w.sink.add_placed(self.work / f"placed-{index:05d}.pdf", placed.pages, placed.captions)
+                w.sink.add_placed(target, placed.pages, placed.captions)
             elif kind == "text":
                 assert text is not None
                 C.render_text(w, text)
@@ -279,7 +284,7 @@ class _Build:
                 C.render_other(w, info)
         finally:
             if copy is not None:
-                copy.unlink(missing_ok=True)
+                self.work.drop(copy)
         last = w.sink.last_index()
         outcome = ExhibitOutcome(
             reference=info.reference, rendering=rendering, problem=problem, first_page=0, last_page=0,
@@ -458,14 +463,13 @@ class _Build:
             batches[-1].append(i)
             sources += cost
         spec = self.spec
-        tmp = out_path.with_name(f".{out_path.name}.part")
         if len(batches) == 1:
             out = Pdf.new()
             with ExitStack() as stack:
                 files = self._fill(out, stack, segments, batches[0], seg_first, attach_at, total)
                 self._finish(out, files, manifest, outline, links, total)
                 self.progress(self.steps - 1, self.steps, "writing the bundle")
-                _save(out, tmp)
+                _save(out, out_path)
         else:
             parts: list[Path] = []
             for b, members in enumerate(batches):
@@ -474,14 +478,14 @@ class _Build:
                 with ExitStack() as stack:
                     files = self._fill(part, stack, segments, members, seg_first, attach_at, total)
                     part.Root[FILES_KEY] = Array([spec_ for _, spec_ in files])
-                    path = self.work / f"batch-{b:04d}.pdf"
+                    path = self.work.new(f"batch-{b:04d}.pdf")
                     _save(part, path)
                     parts.append(path)
                 for i in members:
                     if segments[i].kind == "placed":
-                        segments[i].path.unlink(missing_ok=True)
+                        self.work.drop(segments[i].path)
                     for ex in attach_at.get(i, []):
-                        ex.carrier.unlink(missing_ok=True)
+                        self.work.drop(ex.carrier)
             out = Pdf.new()
             with ExitStack() as stack:
                 files = []
@@ -493,8 +497,7 @@ class _Build:
                         files.append((str(copied.F), copied))
                 self._finish(out, files, manifest, outline, links, total)
                 self.progress(self.steps - 1, self.steps, "writing the bundle")
-                _save(out, tmp)
-        tmp.replace(out_path)
+                _save(out, out_path)
         del spec
 
     def _fill(self, out: Pdf, stack: ExitStack, segments: list[Segment], members: list[int],
@@ -611,8 +614,10 @@ def _attach_annotation(out: Pdf, page: pikepdf.Page, filespec: Any, ex: _Exhibit
 
 
 def _save(pdf: Pdf, path: Path) -> None:
-    pdf.save(
-        path, deterministic_id=True, compress_streams=False,
-        stream_decode_level=pikepdf.StreamDecodeLevel.none,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-    )
+    # Through a stream: given a name that exists, pikepdf would write a temporary file beside it and rename.
+    with open(path, "wb") as fh:
+        pdf.save(
+            fh, deterministic_id=True, compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )

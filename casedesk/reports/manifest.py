@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
-
-from casedesk.fsutil import fsync_dir
 
 SIDECAR_SUFFIX = ".sha256"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -77,13 +74,3 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
         text = "".join(_json_escape(ch) if _invisible(ch) else ch for ch in text)
     return text.encode("utf-8") + b"\n"
 
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` durably (temporary name, fsync, rename)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)

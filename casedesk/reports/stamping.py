@@ -24,6 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from casedesk.outputs import Scratch
 from casedesk.reports.fonts import BOLD, SANS, fonts
 from casedesk.reports.model import SENSITIVE_MARK, bates
 
@@ -142,8 +143,9 @@ def place_pdf(source: Path, target: Path, reference: str) -> Placed:
             shown = "" if scale >= 0.995 else f", shown at {percent}%" if percent else ", shown at less than 1%"
             captions.append(f"Exhibit {reference} - original page {number} of {count}{shown}")
         warnings = len(src.get_warnings())
-        out.save(target, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        with open(target, "wb") as fh:  # a stream: pikepdf would rename a temporary file over an existing name
+            out.save(fh, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return Placed(count, captions, warnings, flattened, not_drawn, owner_protected)
     except PlacementError:
         raise
@@ -193,13 +195,13 @@ def _pdf_string(raw: bytes) -> bytes:
 class Stamper:
     """Appends the bundle furniture to pages of ``out``."""
 
-    def __init__(self, out: Pdf, workdir: Path, case_reference: str, marking: str, total: int) -> None:
+    def __init__(self, out: Pdf, workdir: Scratch, case_reference: str, marking: str, total: int) -> None:
         fonts()
         self.out = out
         self.case_reference = case_reference
         self.marking = marking
         self.total = total
-        carrier = workdir / "stamp-font.pdf"
+        carrier = workdir.new("stamp-font.pdf")
         canvas = Canvas(str(carrier), pagesize=A4, invariant=1, initialFontName=SANS)
         canvas.setFont(SANS, STAMP_SIZE)
         canvas.drawString(10, 10, STAMP_CHARS)

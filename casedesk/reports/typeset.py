@@ -20,6 +20,7 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from casedesk.outputs import Scratch
 from casedesk.reports import text as T
 from casedesk.reports.fonts import BOLD, MONO, SANS, fonts
 
@@ -52,7 +53,7 @@ class Segment:
 class PageSink:
     """Where pages go: typeset pages into chunk files, placed originals as external segments."""
 
-    def __init__(self, workdir: Path, name: str, chunk_pages: int = 250) -> None:
+    def __init__(self, workdir: Scratch, name: str, chunk_pages: int = 250) -> None:
         fonts()
         self.workdir = workdir
         self.name = name
@@ -75,7 +76,7 @@ class PageSink:
 
     def canvas(self) -> Canvas:
         if self._canvas is None:
-            path = self.workdir / f"{self.name}-{self._chunk_no:04d}.pdf"
+            path = self.workdir.new(f"{self.name}-{self._chunk_no:04d}.pdf")
             self._canvas = Canvas(
                 str(path), pagesize=A4, invariant=1, pageCompression=1, initialFontName=SANS,
             )

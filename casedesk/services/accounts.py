@@ -26,6 +26,7 @@ from casedesk.security.auth_ledger import AuthLedger
 from casedesk.security.casekeys import box_public, new_box_key
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role, parse_role
+from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
@@ -39,6 +40,7 @@ INITIALS_RE = re.compile(r"^[A-Z]{2,4}$")
 
 
 def check_password(password: str) -> None:
+    inputs.unicode(password, "the new password")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UsageError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters", field="password")
     if password.strip() != password:
@@ -57,9 +59,8 @@ def validate_new_user(username: str, full_name: str, initials: str, role: str) -
         parse_role(role)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    full_name = " ".join(full_name.split())
-    if not full_name or len(full_name) > 200:
-        raise UsageError("full name is required (at most 200 characters)", field="full_name")
+    full_name = inputs.text(full_name, "the full name", inputs.NAME, empty="a full name is required",
+                            field="full_name", cli_hint="--full-name")
     if not initials:
         words = [w for w in full_name.split() if w[:1].isalpha()]
         initials = "".join(w[0] for w in words)[:4]

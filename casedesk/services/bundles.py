@@ -13,11 +13,13 @@ The export:
    the reproduction is byte-identical however much the case grew since;
 3. runs a full verification and stops with ``IntegrityError`` (nothing
    written) unless it passes;
-4. builds the PDF under a temporary name beside the target, then its
-   ``.sha256`` sidecar and ``.manifest.json``;
+4. builds the PDF, then its ``.sha256`` sidecar and ``.manifest.json``, as
+   anonymous files in the target's folder (``casedesk.outputs``): a kill
+   leaves nothing, no plaintext original included;
 5. records ONE ``bundle.exported`` custody entry carrying the bundle's SHA-256,
-   and only then renames the three files into place: an export is never on
-   disk without its entry in the log.
+   and only then links the three files to their names, each refusing a name
+   that exists: an export is never on disk without its entry in the log, and
+   never replaces a file.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from sqlalchemy import func, select
 from casedesk import settings, tool_id
 from casedesk.errors import IntegrityError, UsageError
 from casedesk.evidence import references
-from casedesk.fsutil import fsync_dir
+from casedesk.outputs import NewFile, check_target, publish_all, refuse_data_dir
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import manifest as M
 from casedesk.reports.assemble import build_bundle, process_alive
@@ -220,10 +222,12 @@ class Bundles:
                 cli_hint="`casedesk verify` shows every problem",
             )
         out = Path(out).expanduser().absolute()
+        refuse_data_dir(out, self.s.datadir.root, "a bundle")
         if out.is_dir():
             raise UsageError(f"{out} is a folder; give the bundle's file name, e.g. -o {out / 'bundle.pdf'}")
-        if not out.parent.is_dir():
-            raise UsageError(f"folder {out.parent} does not exist")
+        out = check_target(out, self.s.datadir.root, "a bundle")
+        for side in (M.sidecar_path(out), M.manifest_path(out)):
+            check_target(side, self.s.datadir.root, "a bundle")
         now = utc_now()
         when = now if at is None else to_utc(at)
         if when > now + timedelta(minutes=1):
@@ -294,22 +298,20 @@ class Bundles:
             with evidence.read_original(ref, info.reference) as stream:
                 yield stream
 
-        pid = os.getpid()
-        _remove_stale_temporaries(out.parent)
-        tmp_pdf = out.with_name(f".{out.name}.casedesk-bundle-{pid}.partial")
-        tmp_sum = out.with_name(f".{out.name}.sha256.casedesk-bundle-{pid}.partial")
-        tmp_manifest = out.with_name(f".{out.name}.manifest.casedesk-bundle-{pid}.partial")
-        temps = (tmp_pdf, tmp_sum, tmp_manifest)
-        try:
+        _remove_stale_temporaries(out.parent)  # named partial files left by earlier versions
+        with contextlib.ExitStack() as files:
+            pdf = files.enter_context(NewFile(out))
+            sidecar = files.enter_context(NewFile(M.sidecar_path(out)))
+            manifest_file = files.enter_context(NewFile(M.manifest_path(out)))
             try:
-                built = build_bundle(spec, open_original, tmp_pdf, progress=progress, cancel=cancel)
-                sha256 = M.file_sha256(tmp_pdf)
-                size = tmp_pdf.stat().st_size
+                built = build_bundle(spec, open_original, pdf.path, progress=progress, cancel=cancel,
+                                     work_folder=out.parent)
+                sha256 = M.file_sha256(pdf.path)
+                size = os.fstat(pdf.fd).st_size
                 full = M.full_manifest(built.manifest, out.name, sha256, size)
                 manifest_data = M.manifest_bytes(full)
-                _durable(tmp_sum, M.sidecar_text(sha256, out.name).encode())
-                _durable(tmp_manifest, manifest_data)
-                _durable_existing(tmp_pdf)
+                sidecar.write(M.sidecar_text(sha256, out.name).encode())
+                manifest_file.write(manifest_data)
             except OSError as exc:
                 if exc.errno not in _NO_ROOM:
                     raise
@@ -332,13 +334,7 @@ class Bundles:
                     },
                 )
                 recorded = entry.seq
-            os.replace(tmp_pdf, out)
-            os.replace(tmp_sum, M.sidecar_path(out))
-            os.replace(tmp_manifest, M.manifest_path(out))
-            fsync_dir(out.parent)
-        finally:
-            for path in temps:
-                path.unlink(missing_ok=True)
+            publish_all([pdf, sidecar, manifest_file])
         log.info("bundle exported: case %s, %d exhibits, %d excluded, %d pages, entry %d", ref, len(included),
                  len(excluded), built.pages, recorded)
         return BundleResult(
@@ -372,14 +368,3 @@ def _case_detail(session: Session, ref: str) -> tuple[str, list[str], str, str]:
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
-
-def _durable(path: Path, data: bytes) -> None:
-    with path.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _durable_existing(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())

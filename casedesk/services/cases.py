@@ -15,6 +15,7 @@ from casedesk.custody import review
 from casedesk.custody.review import reviewed_up_to, unreviewed_entries
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.security.roles import Permission, Role
+from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, Exhibit, Note, User
@@ -76,11 +77,13 @@ class Cases:
                officer_in_charge: str | None = None) -> CaseDetail:
         self.s.require(Permission.CASE_CREATE)
         ref = normalise_reference(reference)
-        title = " ".join(title.split())
-        if not title:
-            raise UsageError("a case needs a title (the operation name), e.g. 'Operation Lantern'", field="title",
-                             cli_hint="--title TEXT")
-        offences = [o.strip() for o in (offences or []) if o.strip()]
+        title = inputs.text(title, "the case title", inputs.TITLE,
+                            empty="a case needs a title (the operation name), e.g. 'Operation Lantern'",
+                            field="title", cli_hint="--title TEXT")
+        offences = [o for o in (inputs.text(o, "an offence", inputs.LINE, field="offences", cli_hint="--offence")
+                                for o in offences or []) if o]
+        if len(offences) > inputs.OFFENCES:
+            raise UsageError(f"too many offences: {len(offences)}, at most {inputs.OFFENCES}", field="offences")
         now = utc_now()
         with self.s.write() as db:
             if db.scalar(select(Case).where(Case.reference == ref)) is not None:
@@ -163,6 +166,8 @@ class Cases:
 
     def close(self, reference: str, override_reason: str | None = None) -> CaseDetail:
         self.s.require(Permission.CASE_CLOSE)
+        override_reason = inputs.optional(override_reason, "the override reason", inputs.TEXT, cli_hint="--override",
+                                          single_line=False)
         with self.s.write() as db:
             case = self.s.case(db, reference)
             if case.status == "closed":
@@ -236,6 +241,7 @@ class Cases:
     def set_summary(self, reference: str, summary: str) -> None:
         """The MG5-like case summary: the officer in charge or a supervisor writes it."""
         self.s.require(Permission.CASE_EDIT)
+        summary = inputs.text(summary, "the case summary", inputs.TEXT, single_line=False, field="summary")
         with self.s.write() as db:
             case = self.s.case(db, reference, Permission.CASE_CONTENT)
             if case.officer_in_charge_id != self.s.user.id and self.s.user.role != Role.SUPERVISOR:
@@ -252,7 +258,7 @@ class Cases:
     def add_note(self, reference: str, text: str, exhibit: str | None = None, answers: int | None = None) -> NoteView:
         """A note on the case or an exhibit; ``answers`` names the open query it answers (and so closes)."""
         self.s.require(Permission.CASE_EDIT)
-        text = text.strip()
+        text = inputs.text(text, "a note", inputs.TEXT, single_line=False, field="text")
         if not text:
             raise UsageError("a note needs some text", field="text")
         with self.s.write() as db:

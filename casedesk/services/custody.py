@@ -18,9 +18,11 @@ from casedesk.custody.log import current_head
 from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, register_problems, verify_chain
 from casedesk.errors import IntegrityError, NotFound, PermissionDenied, StoreError, UsageError
 from casedesk.fsutil import file_lock
+from casedesk.outputs import NewFile, check_target, publish_all
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
+from casedesk.services import inputs
 from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
@@ -34,7 +36,6 @@ RETURNED = "exhibit.returned"
 CORRECTED = "entry.corrected"
 VERIFIED = "verify.run"
 EXPORTED = "custody.exported"
-MAX_PARTY = 200
 DAMAGED = ("the database file is damaged: {what} cannot be read in full ({detail}); restore casedesk.db from "
            "backup and verify again: the report then names what the backup lacks")
 
@@ -89,15 +90,12 @@ def _action_matches(action: str, wanted: str) -> bool:
 
 
 def _required(text: str | None, what: str, field: str = "reason", flag: str = "--reason") -> str:
-    value = " ".join((text or "").split())
-    if not value:
-        raise UsageError(f"a {what} is required", field=field, cli_hint=flag)
-    return value
+    return inputs.text(text, f"the {what}", inputs.REASON, empty=f"a {what} is required", field=field,
+                       cli_hint=flag)
 
 
 def _optional(text: str | None) -> str | None:
-    value = " ".join((text or "").split())
-    return value or None
+    return inputs.optional(text, "the location", inputs.LINE, field="location", cli_hint="--location")
 
 
 class Custody:
@@ -163,7 +161,7 @@ class Custody:
             return entry_view(row, self._corrections(db, {seq}).get(seq, ()))
 
     def _visible_entry(self, db: OrmSession, seq: int) -> CustodyEntry:
-        row = db.get(CustodyEntry, seq)
+        row = db.get(CustodyEntry, inputs.seq(seq))
         if row is None:
             raise NotFound(f"there is no custody entry {seq}")
         if row.case_ref is not None:
@@ -192,13 +190,9 @@ class Custody:
 
     def _party(self, db: OrmSession, case: Case, to: str) -> tuple[str, bool]:
         """``to`` as (name, is a user): an existing account that may work on the case, else a place."""
-        name = " ".join(to.split())
-        if not name:
-            raise UsageError("say who or where the exhibit goes to: an officer's user name or a place", field="to",
-                             cli_hint="--to USER or a place")
-        if len(name) > MAX_PARTY:
-            raise UsageError(f"who or where the exhibit goes to is too long (at most {MAX_PARTY} characters)",
-                             field="to")
+        name = inputs.text(to, "who or where the exhibit goes to", inputs.NAME,
+                           empty="say who or where the exhibit goes to: an officer's user name or a place",
+                           field="to", cli_hint="--to USER or a place")
         user = db.scalar(select(User).where(User.username == name))
         if user is None:
             return name, False
@@ -328,7 +322,7 @@ class Custody:
         if decision not in review.DECISIONS:
             raise UsageError(f"unknown review decision {decision!r}: approve, query, resolve or comment",
                              cli_hint="--approve, --query, --resolve or --comment")
-        text = " ".join(comment.split()) if comment else ""
+        text = inputs.text(comment, "the review comment", inputs.TEXT, field="comment", cli_hint="--comment")
         if decision != "approve" and not text:
             raise UsageError(f"a {decision} needs a comment", field="comment", cli_hint="--comment TEXT")
         with self.s.write() as db:
@@ -385,7 +379,9 @@ class Custody:
     # --- corrections -----------------------------------------------------------
     def correct(self, seq: int, text: str) -> EntryView:
         """A new entry that corrects entry ``seq``; the original stays as it was written."""
-        text = _required(text, "correction text", "text", "--text")
+        inputs.seq(seq)
+        text = inputs.text(text, "the correction text", inputs.TEXT, empty="a correction text is required",
+                           field="text", cli_hint="--text")
         with self.s.write() as db:
             original = self._visible_entry(db, seq)
             me = self.s.user.username
@@ -518,6 +514,7 @@ class Custody:
                    cancel: CancelToken | None = None) -> Path:
         """The log (other cases' entries reduced to their headers) and the exhibit checks, as JSON Lines."""
         self.s.require(Permission.CUSTODY_EXPORT)
+        target = check_target(dest, self.s.datadir.root, "a custody export")
         with self.s.read() as db:
             if case_ref is not None:
                 case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
@@ -544,25 +541,24 @@ class Custody:
                                  vault_problems=vault.pop((c, r), []))
             for c, r, h in register
         ]
-        written = export.write_export(
-            self.s.datadir.database, self.s.keys.database, dest, scope=scope, visible=visible,
-            installation_id=self.s.installation_id, exported_by=self.s.user.username,
-            outside_heads=heads, outside_problems=[p.message for p in head_errors], exhibits=records,
-            progress=progress, cancel=cancel,
-        )
-        # The export is itself logged with its SHA-256; an export that cannot be logged is not left behind.
-        # (With changes blocked after a failed head check, the file is kept unlogged: it is the evidence.)
-        if not self.s.integrity_alerts:
-            try:
+        with NewFile(target) as out:
+            written = export.write_export(
+                self.s.datadir.database, self.s.keys.database, out, scope=scope, visible=visible,
+                installation_id=self.s.installation_id, exported_by=self.s.user.username,
+                outside_heads=heads, outside_problems=[p.message for p in head_errors], exhibits=records,
+                progress=progress, cancel=cancel,
+            )
+            # The export is itself logged with its SHA-256, and named only then: an export that cannot be
+            # logged leaves nothing behind. (With changes blocked after a failed head check, the file is
+            # kept unlogged: it is the evidence.)
+            if not self.s.integrity_alerts:
                 with self.s.write() as db:
                     self.s.record(
                         db, EXPORTED, case_ref=scope, sha256=written.sha256,
-                        data={"file": dest.name, "entries": written.entries, "head_seq": written.head_seq,
+                        data={"file": target.name, "entries": written.entries, "head_seq": written.head_seq,
                               "head_hash": written.head_hash, "tree_size": written.tree_size,
                               "tree_root": written.tree_root},
                     )
-            except BaseException:
-                written.path.unlink(missing_ok=True)
-                raise
+            publish_all([out])
         log.info("custody log exported: scope %s, %d entries", scope or "installation", written.entries)
         return written.path

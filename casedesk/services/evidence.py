@@ -24,7 +24,6 @@ import contextlib
 import logging
 import os
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -45,9 +44,10 @@ from casedesk.evidence.pipeline import Ingester, StoredFile
 from casedesk.evidence.readback import ObjectProblem, SinkError, mismatches, open_verified, read_object
 from casedesk.evidence.sources import SkippedItem, collect
 from casedesk.evidence.vault import CleanupReport, Vault, clean_up
-from casedesk.fsutil import fsync_dir
+from casedesk.outputs import NewFile, check_target, inside, publish_all
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.roles import Permission, Role
+from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.session import Session
 from casedesk.store.engine import read_session
@@ -60,7 +60,6 @@ DEFAULT_LOCATION = "CaseDesk vault"
 BATCH_FILES = 500
 BATCH_BYTES = 256 << 20
 BATCH_SECONDS = 5.0
-MAX_DESCRIPTION = 4000
 
 __all__ = [
     "Evidence",
@@ -154,25 +153,37 @@ def _offset_text(value: datetime) -> str:
 
 
 def _clean_meta(meta: IngestMetadata) -> IngestMetadata:
-    description = " ".join(meta.description.split())
-    if not description:
-        raise UsageError("an exhibit needs a description, e.g. 'Dossier handed over by the journalist'",
-                         field="description", cli_hint="--description TEXT")
-    if len(description) > MAX_DESCRIPTION:
-        raise UsageError(f"description too long: at most {MAX_DESCRIPTION} characters")
+    description = inputs.text(meta.description, "an exhibit's description", inputs.DESCRIPTION,
+                              empty="an exhibit needs a description, e.g. 'Dossier handed over by the journalist'",
+                              field="description", cli_hint="--description TEXT")
     if meta.seized_at is not None:
-        if meta.seized_at.tzinfo is None or meta.seized_at.utcoffset() is None:
-            raise UsageError("the seizure time has no time zone; add Z (UTC) or an offset such as +01:00")
+        inputs.moment(meta.seized_at, "the seizure time", cli_hint="--seized-at")
         if to_utc(meta.seized_at) > utc_now() + timedelta(minutes=5):
             raise UsageError("the seizure time is in the future; check the date and the time zone")
-    seal = meta.seal.strip()
-    if len(seal) > 64:
-        raise UsageError("seal or bag number too long: at most 64 characters")
     return IngestMetadata(
-        description=description, seized_from=" ".join(meta.seized_from.split()), seized_at=meta.seized_at,
-        location=" ".join(meta.location.split()), seal=seal,
-        producer=meta.producer.strip() if meta.producer else None, sensitive=bool(meta.sensitive),
+        description=description,
+        seized_from=inputs.text(meta.seized_from, "who it was seized from", inputs.LINE, field="seized_from",
+                                cli_hint="--seized-from"),
+        seized_at=meta.seized_at,
+        location=inputs.text(meta.location, "the seizure location", inputs.LINE, field="location",
+                             cli_hint="--location"),
+        seal=inputs.text(meta.seal, "the seal or bag number", inputs.SEAL, field="seal", cli_hint="--seal"),
+        producer=inputs.text(meta.producer, "the officer who seized it", inputs.NAME, field="producer",
+                             cli_hint="--seized-by") or None,
+        sensitive=bool(meta.sensitive),
     )
+
+
+def _refuse_data_dir(paths: Sequence[Path], root: Path) -> None:
+    """CaseDesk's own files are never evidence: a source inside the data directory, or holding it, is refused."""
+    for given in paths:
+        path = Path(given).expanduser().absolute()
+        if inside(path, root):
+            raise UsageError(f"{given} is inside CaseDesk's data directory {os.path.realpath(root)}; "
+                             "CaseDesk's own files are never ingested: name the evidence itself. Nothing was ingested")
+        if path.is_dir() and not path.is_symlink() and inside(root, path):
+            raise UsageError(f"{given} holds CaseDesk's data directory {os.path.realpath(root)}; name the folders "
+                             "beside it instead, or keep the data directory elsewhere. Nothing was ingested")
 
 
 def require_open(case: Case) -> None:
@@ -309,6 +320,7 @@ class Evidence:
             case_ref = case.reference
             settle = self.keys.needs_work(db, case)
         self._check_writable()
+        _refuse_data_dir(paths, self.s.datadir.root)
         if settle:  # the case's first key, a due rotation or a pending grant: before any new content
             with self.s.write() as db:
                 self.keys.settle(db, self.s.case(db, case_ref, Permission.EVIDENCE_INGEST))
@@ -524,67 +536,51 @@ class Evidence:
                 cancel: CancelToken | None = None) -> Path:
         """Write the original bytes to ``dest`` (a new file, or into an existing folder).
 
-        The bytes go to a temporary name beside the target and are re-hashed
-        as they are decrypted; only when every recorded digest matches is the
-        file linked to its name, in the transaction that records
-        ``exhibit.extracted``. A mismatch raises ``IntegrityError`` and leaves
-        nothing at ``dest``.
+        The bytes go to an anonymous file in the target's folder
+        (``casedesk.outputs``) and are re-hashed as they are decrypted; only
+        when every recorded digest matches is the file linked to its name, in
+        the transaction that records ``exhibit.extracted``. A mismatch raises
+        ``IntegrityError`` and leaves nothing at ``dest``; a kill leaves nothing
+        anywhere. A target that exists, or inside the data directory, is refused.
         """
         self.s.require(Permission.EVIDENCE_EXTRACT)
         case, ex, obj, vault = self._locate(case_ref, exhibit_ref, Permission.EVIDENCE_EXTRACT)
         self._check_writable()
         dest = Path(dest).expanduser()
-        target = dest / ex.original_name if dest.is_dir() else dest
-        if os.path.lexists(target):
-            raise UsageError(f"{target} already exists; CaseDesk never overwrites: choose another path")
-        if not target.parent.is_dir():
-            raise UsageError(f"folder {target.parent} does not exist")
-        # Not derived from the target's name: a seized file's name may already be the longest the system allows.
-        tmp = target.parent / f".casedesk-extract-{uuid.uuid4().hex[:12]}.partial"
+        target = check_target(dest / ex.original_name if dest.is_dir() else dest, self.s.datadir.root,
+                              "an extracted original")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            out = NewFile(target)
         except OSError as exc:
             raise UsageError(f"cannot write in {target.parent}: {exc.strerror}") from None
         label = f"{ex.reference} in {case}"
-        linked = False
         try:
-            try:
-                done = [0]
+            done = [0]
 
-                def on_bytes(n: int) -> None:
-                    done[0] += n
-                    progress(done[0], ex.size, ex.original_name)
+            def on_bytes(n: int) -> None:
+                done[0] += n
+                progress(done[0], ex.size, ex.original_name)
 
-                result = read_object(vault, obj.name, ex.size, self._recorded(ex),
-                                     sink=lambda view: write_all(fd, view), cancel=cancel, on_bytes=on_bytes)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            result = read_object(vault, obj.name, ex.size, self._recorded(ex),
+                                 sink=lambda view: write_all(out.fd, view), cancel=cancel, on_bytes=on_bytes)
             wrong = mismatches(result, ex.size, {"sha256": ex.sha256, "md5": ex.md5, "sha1": ex.sha1})
             if wrong:
                 raise IntegrityError(f"exhibit {label}: wrong hash ({', '.join(wrong)} differs from the register); "
                                      f"nothing was written at {target}")
             with self.s.write() as db:
                 self.s.record(db, "exhibit.extracted", case_ref=case, exhibit_ref=ex.reference, sha256=ex.sha256,
-                              data={"destination": str(target.absolute()), "size": result.size,
-                                    "status": ex.status})
-                try:
-                    os.link(tmp, target)  # fails if something appeared at target meanwhile
-                except FileExistsError:
-                    raise UsageError(f"{target} appeared while extracting; nothing was overwritten") from None
-                linked = True
-            fsync_dir(target.parent)
+                              data={"destination": str(target), "size": result.size, "status": ex.status})
+                publish_all([out])  # refuses a name that appeared meanwhile; the entry is then not committed
         except ObjectProblem as exc:
             raise IntegrityError(f"exhibit {label}: {exc.kind}: {exc.detail}; nothing was written at {target}") \
                 from None
         except SinkError as exc:
             raise UsageError(f"cannot write {target}: {exc}; nothing was written there") from None
         except BaseException:
-            if linked:
-                target.unlink(missing_ok=True)
+            out.unpublish()
             raise
         finally:
-            tmp.unlink(missing_ok=True)
+            out.close()
         log.info("extracted %s from %s (%d bytes)", ex.reference, case, ex.size)
         return target
 
@@ -716,9 +712,8 @@ class Evidence:
     def withdraw(self, case_ref: str, exhibit_ref: str, reason: str) -> None:
         """Take an exhibit out of the register (never deleted; its number is never reused)."""
         self.s.require(Permission.EVIDENCE_WITHDRAW)
-        reason = " ".join(reason.split())
-        if not reason:
-            raise UsageError("give a reason for withdrawing the exhibit", field="reason", cli_hint="--reason")
+        reason = inputs.text(reason, "the reason for withdrawing the exhibit", inputs.REASON,
+                             empty="give a reason for withdrawing the exhibit", field="reason", cli_hint="--reason")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_WITHDRAW)
             require_open(case)
@@ -733,9 +728,9 @@ class Evidence:
     def set_sensitive(self, case_ref: str, exhibit_ref: str, sensitive: bool, reason: str) -> None:
         """Mark an exhibit sensitive (MG6D-like, left out of bundles by default) or not."""
         self.s.require(Permission.EVIDENCE_SENSITIVITY)
-        reason = " ".join(reason.split())
-        if not reason:
-            raise UsageError("give a reason for the change of sensitivity", field="reason", cli_hint="--reason")
+        reason = inputs.text(reason, "the reason for the change of sensitivity", inputs.REASON,
+                             empty="give a reason for the change of sensitivity", field="reason",
+                             cli_hint="--reason")
         with self.s.write() as db:
             case = self.s.case(db, case_ref, Permission.EVIDENCE_SENSITIVITY)
             require_open(case)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import casedesk.evidence.pipeline as pipeline
+from casedesk.errors import UsageError
 from tests.helpers.evidence import META, evidence_for, pattern, write
 from tests.helpers.store import CASE, Store
 
@@ -119,10 +120,8 @@ def test_same_file_twice_and_hard_links(store: Store, tmp_path: Path) -> None:
 
 
 def test_the_data_directory_itself_is_never_ingested(store: Store, tmp_path: Path) -> None:
-    with evidence_for(store) as ev:
-        summary = ev.ingest(CASE, [store.root], META)
-    assert summary.ingested == []
-    assert [s.reason for s in summary.skipped] == ["this is CaseDesk's own data directory"]
+    with evidence_for(store) as ev, pytest.raises(UsageError, match="inside CaseDesk's data directory"):
+        ev.ingest(CASE, [store.root], META)
 
 
 def test_source_files_are_not_changed(store: Store, tmp_path: Path) -> None:

@@ -101,6 +101,10 @@ def test_killed_export_never_leaves_a_bundle_without_its_entry(store: Store, tmp
         where = f"seed {killer.seed}, trial {trial}, kill after {delay:.2f}s"
         assert outcomes[trial].killed or outcomes[trial].code == 0, f"{where}: {outcomes[trial].err}"
         snap = check_store(store)
+        # A kill leaves no plaintext anywhere: the work files (decrypted originals among them) and the
+        # unfinished bundle are anonymous files that die with the process, not names waiting for clean-up.
+        assert _hidden_leftovers(out) == [], f"{where}: left behind"
+        assert _hidden_leftovers(tmp_path) == [], f"{where}: left behind"
         exported = snap.entries_for("bundle.exported")
         for n, run in outcomes.items():
             pdf = out / f"bundle-{n}.pdf"
@@ -121,9 +125,9 @@ def test_killed_export_never_leaves_a_bundle_without_its_entry(store: Store, tmp
                 # Killed before the bundle was complete: no entry, unless the kill fell between
                 # the commit and the rename (the log then records an export whose file never arrived).
                 assert run.killed, f"{where}: {pdf.name} is missing after a complete run"
-    # The next export into the same folder clears what the killed ones left behind (partial PDFs, and
-    # work folders holding decrypted copies of the originals), whatever bundle they were for; it leaves
-    # alone what a running export uses and what is not CaseDesk's.
+    # Earlier versions left named partial PDFs and work folders holding decrypted copies of the originals;
+    # the next export into the same folder clears those, whatever bundle they were for; it leaves alone
+    # what a running export uses and what is not CaseDesk's.
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
     dead, alive = ended.pid, os.getpid()
