@@ -372,7 +372,7 @@ class _Build:
             if typeset_cover == cover_pages and front.pages == front_pages:
                 break
             for segment in front.segments:
-                segment.path.unlink(missing_ok=True)
+                self.work.drop(segment.path)
             cover_pages = max(1, typeset_cover)
         else:
             raise AssertionError(f"front matter has {front.pages} pages, planned {front_pages}")
