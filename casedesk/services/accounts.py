@@ -176,7 +176,7 @@ class Accounts:
         """The signed-in user's own password: re-wraps their slot, keeps their signing key."""
         check_password(new_password)
         if old_password == new_password:
-            raise UsageError("the new password must differ from the old one")
+            raise UsageError("the new password must differ from the old one", field="password")
         name = self.s.user.username
         self._undo = None
         try:

@@ -29,7 +29,8 @@ def normalise_reference(reference: str) -> str:
     if not REFERENCE_RE.match(ref):
         raise UsageError(
             f"invalid case reference {reference!r}: use 3-41 capital letters, digits, '-' or '/', "
-            "e.g. MPS-2026-0417"
+            "e.g. MPS-2026-0417",
+            field="reference",
         )
     return ref
 
@@ -87,7 +88,7 @@ class Cases:
         now = utc_now()
         with self.s.write() as db:
             if db.scalar(select(Case).where(Case.reference == ref)) is not None:
-                raise UsageError(f"case {ref} already exists")
+                raise UsageError(f"case {ref} already exists", field="reference")
             oic = self.s.user_by_name(db, officer_in_charge) if officer_in_charge else db.get(User, self.s.user.id)
             assert oic is not None
             if oic.role == Role.ADMIN.value or oic.disabled:

@@ -6,11 +6,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -37,6 +41,29 @@ from casedesk.ui.tabs.review import ReviewTab
 from casedesk.ui.workers import JobRunner
 
 log = logging.getLogger("casedesk.ui")
+
+
+class WindowShortcuts(QObject):
+    """The window's Ctrl shortcuts win over a text field's own key bindings (Ctrl+E is "end of line" in a
+    QLineEdit on X11, so Export did nothing while the case search box had the focus)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if not isinstance(watched, (QLineEdit, QAbstractSpinBox, QComboBox)) or watched.window() is not self.window:
+            return False
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.window.actions():
+            if action.isEnabled() and any(s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                                          for s in action.shortcuts()):
+                return True  # not accepted: the window's shortcut fires instead of the field's binding
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -93,6 +120,10 @@ class MainWindow(QMainWindow):
         window_state.restore_window(self, "main")
         window_state.restore_splitter(self.splitter, "main")
         self.update_actions()
+        self.shortcuts = WindowShortcuts(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.shortcuts)
 
     # --- construction ------------------------------------------------------
     def _add_tab(self, key: str, tab: CaseTab, title: str, icon_name: str, tip: str) -> None:
@@ -175,6 +206,10 @@ class MainWindow(QMainWindow):
         self.act_settings = a("&Settings…", "settings", self.edit_settings, None,
                               "Installation settings: extra digests, default marking")
         self.act_about = a("&About CaseDesk", "about", self.about, None, "Version and data directory")
+        self.act_help = a("CaseDesk &help", "about", self.show_help, QKeySequence.StandardKey.HelpContents,
+                          "How to work in CaseDesk, and every keyboard shortcut")
+        if self.act_help.shortcut().isEmpty():
+            self.act_help.setShortcut(QKeySequence(Qt.Key.Key_F1))
         for i in range(self.tabs.count()):
             self._action(f"Tab {i + 1}", None, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
 
@@ -205,6 +240,7 @@ class MainWindow(QMainWindow):
         admin_menu.addAction(self.act_users)
         admin_menu.addAction(self.act_settings)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_help)
         help_menu.addAction(self.act_about)
         self.file_menu, self.edit_menu, self.view_menu, self.admin_menu = file_menu, edit_menu, view_menu, admin_menu
 
@@ -451,6 +487,11 @@ class MainWindow(QMainWindow):
 
         self._open(SettingsDialog(self.session, self))
 
+    def show_help(self) -> None:
+        from casedesk.ui.dialogs.help import HelpDialog
+
+        self._open(HelpDialog(self.actions(), self))
+
     def about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "About CaseDesk",
                           f"CaseDesk {__version__}\nOffline evidence case management.\n\n"
@@ -497,6 +538,7 @@ class MainWindow(QMainWindow):
         self.dialog = box
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        app = QApplication.instance()
         overview = self.case_tabs.get("overview")
         unsaved = overview.unsaved() if isinstance(overview, OverviewTab) and not self._drafts_settled else []
         if unsaved:
@@ -506,6 +548,8 @@ class MainWindow(QMainWindow):
         if self.runner.busy:
             self.runner.cancel_all()
             self.runner.wait(10_000)
+        if app is not None:
+            app.removeEventFilter(self.shortcuts)
         window_state.save_window(self, "main")
         window_state.save_splitter(self.splitter, "main")
         for tab in self.case_tabs.values():

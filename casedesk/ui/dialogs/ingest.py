@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +39,23 @@ from casedesk.ui import errors, formatting, window_state
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import Job, JobRunner
+
+
+class SeizedAtEdit(QDateTimeEdit):
+    """A date and time field that Tab leaves (arrows move between its parts) and that starts at the day.
+
+    A plain QDateTimeEdit walks its sections with Tab, so Tab never reaches the next field and typing
+    lands in whichever part was last selected (often the minutes).
+    """
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason):
+            self.setSelectedSection(QDateTimeEdit.Section.DaySection)
 
 
 def uk_datetime(edit: QDateTimeEdit) -> datetime:
@@ -83,13 +101,14 @@ class IngestDialog(QDialog):
         self.seized_from = QLineEdit()
         self.seized_from.setObjectName("seizedFrom")
         self.seized_from.setPlaceholderText("person or place, e.g. Daily Courier newsroom")
-        self.seized_at = QDateTimeEdit()
+        self.seized_at = SeizedAtEdit()
         self.seized_at.setObjectName("seizedAt")
         self.seized_at.setCalendarPopup(True)
         self.seized_at.setDisplayFormat("dd MMM yyyy HH:mm")
         now = utc_now().astimezone(UK)
         self.seized_at.setDateTime(QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0))
-        self.seized_at.setToolTip("UK local time (GMT or BST as in force at that date); stored in UTC with its offset")
+        self.seized_at.setToolTip("UK local time (GMT or BST as in force at that date); stored in UTC with its "
+                                  "offset. Type the day, month, year, hours and minutes; ← → move between them")
         self.seized_unknown = QCheckBox("not known")
         self.seized_unknown.setObjectName("seizedUnknown")
         self.seized_unknown.toggled.connect(lambda on: self.seized_at.setEnabled(not on))

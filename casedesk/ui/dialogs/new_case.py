@@ -38,6 +38,7 @@ class NewCaseDialog(FormDialog):
         self.form.addRow("&Operation name:", self.title_edit)
         self.form.addRow("O&ffences:", self.offences)
         self.form.addRow("Officer in &charge:", self.oic)
+        self.fields = {"reference": self.reference, "title": self.title_edit, "user": self.oic}
         self.reference.setFocus()
 
     def perform(self) -> None:

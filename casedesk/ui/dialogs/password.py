@@ -21,7 +21,7 @@ def password_field(name: str, tip: str = "") -> QLineEdit:
 def check_repeat(first: QLineEdit, second: QLineEdit) -> str:
     if first.text() != second.text():
         second.clear()
-        raise UsageError("the two passwords differ")
+        raise UsageError("the two passwords differ", field="repeat")
     return first.text()
 
 
@@ -35,6 +35,8 @@ class ChangePasswordDialog(FormDialog):
         self.form.addRow("&Current password:", self.old)
         self.form.addRow("&New password:", self.new)
         self.form.addRow("&Repeat new password:", self.repeat)
+        self.fields = {"old": self.old, "password": self.new, "repeat": self.repeat}
+        self.old.setFocus()
 
     def perform(self) -> None:
         new = check_repeat(self.new, self.repeat)

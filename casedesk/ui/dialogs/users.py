@@ -68,6 +68,9 @@ class AddUserDialog(FormDialog):
                          ("&Initials:", self.initials), ("&Role:", self.role),
                          ("&Password:", self.password), ("R&epeat password:", self.repeat)):
             self.form.addRow(label, w)
+        self.fields = {"username": self.username, "full_name": self.full_name, "initials": self.initials,
+                       "password": self.password, "repeat": self.repeat}
+        self.username.setFocus()
 
     def perform(self) -> None:
         password = check_repeat(self.password, self.repeat)
@@ -85,6 +88,8 @@ class ResetPasswordDialog(FormDialog):
         self.repeat = password_field("repeat")
         self.form.addRow("&New password:", self.password)
         self.form.addRow("&Repeat:", self.repeat)
+        self.fields = {"password": self.password, "repeat": self.repeat}
+        self.password.setFocus()  # typing goes into the new password at once
 
     def perform(self) -> None:
         Accounts(self.session).reset_password(self.username, check_repeat(self.password, self.repeat))

@@ -60,6 +60,7 @@ class CaseListPanel(QWidget):
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.view = QTableView()
         self.view.setObjectName("caseTable")
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cases
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -102,6 +102,7 @@ class CustodyTab(CaseTab):
 
         self.model = EntryTableModel()
         self.view = QTableView()
+        self.view.setTabKeyNavigation(False)
         self.view.setObjectName("custodyLog")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -52,6 +52,7 @@ class ExhibitTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exhibitTable")
+        self.setTabKeyNavigation(False)  # Tab leaves the register; arrows move between exhibits
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)

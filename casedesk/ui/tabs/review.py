@@ -58,6 +58,7 @@ class ReviewTab(CaseTab):
         self.model = EntryTableModel()
         self.entries = QTableView()
         self.entries.setObjectName("unreviewedEntries")
+        self.entries.setTabKeyNavigation(False)
         self.entries.setModel(self.model)
         self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.entries.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
