@@ -23,6 +23,9 @@ if command -v dpkg >/dev/null 2>&1; then
     need_pkg libmagic1
     # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.
     need_pkg poppler-utils
+    # Xvfb and xdotool: the desktop app's walk in a real X11 window (tests/ui/test_xvfb_walk.py).
+    need_pkg xvfb
+    need_pkg xdotool
     # Qt 6 runtime libraries (offscreen and xcb platforms).
     for p in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
              libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \

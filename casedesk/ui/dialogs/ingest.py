@@ -132,7 +132,7 @@ class IngestDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Description:", self.description)
-        form.addRow("Seized &from:", self.seized_from)
+        form.addRow("Seized fro&m:", self.seized_from)
         when_label = QLabel("Seized &at:")
         when_label.setBuddy(self.seized_at)
         form.addRow(when_label, when_row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +21,9 @@ from casedesk.services.cases import Cases
 from casedesk.services.session import Session
 from casedesk.ui import errors
 from casedesk.ui.icons import icon
-from casedesk.ui.partials.case_model import SORT_ROLE, CaseTableModel
+from casedesk.ui.partials.case_model import COLUMNS, SORT_ROLE, CaseTableModel
+
+HIDDEN_BY_DEFAULT = ("Status", "OIC", "Exhibits", "Opened")
 
 STATUSES = (("All cases", None), ("Open", "open"), ("Closed", "closed"))
 
@@ -70,9 +73,26 @@ class CaseListPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        # Every visible column fits the panel (no horizontal scrollbar hiding "To review"): the operation
+        # name takes what is left and elides; Status, OIC and Opened are one right-click away on the header.
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(36)
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for col, name in enumerate(COLUMNS):
+            if col in (0, 1):
+                continue
+            toggle = QAction(f"Show {name}", header)
+            toggle.setCheckable(True)
+            toggle.setChecked(name not in HIDDEN_BY_DEFAULT)
+            toggle.toggled.connect(lambda on, col=col: self.view.setColumnHidden(col, not on))
+            header.addAction(toggle)
+            self.view.setColumnHidden(col, name in HIDDEN_BY_DEFAULT)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.count = QLabel()
         self.count.setObjectName("caseCount")
@@ -122,9 +142,6 @@ class CaseListPanel(QWidget):
         self.model.set_cases(cases)
         self.view.selectionModel().blockSignals(blocker)
         self.count.setText(f"{len(cases)} case{'s' if len(cases) != 1 else ''}")
-        for col in range(self.model.columnCount() - 1):
-            self.view.resizeColumnToContents(col)
-        self.view.setColumnWidth(1, min(self.view.columnWidth(1), 220))
         if keep and self.select(keep):
             return
         self.case_selected.emit(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from casedesk.services.cases import CaseSummary
 from casedesk.ui import formatting
@@ -75,6 +76,12 @@ class CaseTableModel(QAbstractTableModel):
                 return f"{c.unreviewed} custody entries not yet reviewed by a supervisor"
             if col == 6:
                 return formatting.when(c.created_at)
+        if role == Qt.ItemDataRole.FontRole and c.status != "open":
+            font = QFont()
+            font.setItalic(True)  # closed cases read differently even with the Status column hidden
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and c.status != "open":
+            return f"{c.reference} is {c.status}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

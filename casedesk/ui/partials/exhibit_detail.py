@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -92,7 +93,8 @@ class ExhibitDetail(QTabWidget):
         form.addRow("MD5:", self.md5)
         form.addRow("SHA-1:", self.sha1)
         self.hash_form = form
-        self.buttons = QHBoxLayout()
+        self.buttons = QGridLayout()  # two per row: the pane stays narrow and no button is cut
+        self._button_count = 0
         details = QWidget()
         layout = QVBoxLayout(details)
         layout.addWidget(self.title)
@@ -104,6 +106,8 @@ class ExhibitDetail(QTabWidget):
         scroll.setWidget(details)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Content follows the pane's width (labels wrap) instead of running off under a scrollbar.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.addTab(scroll, icon("exhibit"), "&Details")
         # Custody timeline
         self.timeline = QTreeWidget()
@@ -134,7 +138,9 @@ class ExhibitDetail(QTabWidget):
         self.show_exhibit(None)
 
     def add_button(self, button: QWidget) -> None:
-        self.buttons.addWidget(button)
+        row, col = divmod(self._button_count, 2)
+        self.buttons.addWidget(button, row, col)
+        self._button_count += 1
 
     def show_exhibit(self, e: Any) -> None:
         self.exhibit = e

@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -80,10 +82,23 @@ class OverviewTab(CaseTab):
         actions.addWidget(self.close_button)
         actions.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        body.setObjectName("overviewBody")
+        layout = QVBoxLayout(body)
         layout.addWidget(details)
         layout.addWidget(summary_box, 1)
         layout.addLayout(actions)
+        self.summary.setMinimumHeight(90)
+        # In a small window the page scrolls instead of forcing the window taller.
+        scroll = QScrollArea()
+        scroll.setObjectName("overviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def set_case(self, reference: str | None) -> None:
         self._keep_draft()
@@ -141,7 +156,7 @@ class OverviewTab(CaseTab):
         v["Officer in charge"].setText(d.officer_in_charge)
         v["Members"].setText(", ".join(d.members))
         v["Opened"].setText(f"{formatting.when(d.created_at)} by {d.created_by}")
-        v["Closed"].setText(f"{formatting.when(d.closed_at)} by {d.closed_by}" if d.closed_at else "open")
+        v["Closed"].setText(f"{formatting.when(d.closed_at)} by {d.closed_by}" if d.closed_at else "not closed")
         v["Exhibits"].setText(str(d.exhibits))
         v["Review"].setText(
             f"{d.unreviewed} entr{'y' if d.unreviewed == 1 else 'ies'} awaiting review"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -146,8 +148,16 @@ class ReviewTab(CaseTab):
         split.setStretchFactor(1, 4)
         split.setStretchFactor(2, 1)
         split.setSizes([130, 520, 160] if self.supervisor else [0, 560, 200])
+        # In a small window the page scrolls instead of forcing the window taller.
+        scroll = QScrollArea()
+        scroll.setObjectName("reviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(split)
         layout = QVBoxLayout(self)
-        layout.addWidget(split)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def load(self) -> None:
         custody = Custody(self.session)
