@@ -54,8 +54,9 @@ GENESIS_PREV = "0" * 64
 HEADER_NAMES = ("seq", "prev", "time", "tz", "offset", "actor", "key")
 BODY_NAMES = ("action", "case", "exhibit", "reason", "location", "from", "to", "sha256", "tool", "text")
 KEY_REGISTERED = "account.key_registered"
+KEY_REVOKED = "account.key_revoked"
 ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_changed",
-                             "account.password_reset", "account.disabled", "account.enabled"})
+                             "account.password_reset", "account.disabled", "account.enabled", KEY_REVOKED})
 INGESTED = "exhibit.ingested"
 CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
@@ -84,6 +85,8 @@ M_GENESIS_SELF = "the first key registration is not its author registering their
 M_BEFORE_GENESIS = "written by {actor} before any key was registered for them"
 M_NOT_ADMIN = "{action} by {actor}, who is not an administrator at this point: ignored"
 M_BAD_REGISTRATION = "key registration without a user name and a 64-hex-digit public key: ignored"
+M_REVOKED = "signed with a key of {actor} that was revoked at entry {r}"
+M_BAD_REVOCATION = "key revocation without a user name and a 64-hex-digit public key: ignored"
 M_TIME_FORMAT = "timestamp {time!r} is not a UTC time of the form 2026-01-31T09:15:00.000000Z"
 M_TIME_BACK = "timestamp {time} is more than {tol} s earlier than {latest}, the time of entry {m}"
 M_HEAD_AHEAD = ("the {source} records entry {seq} but the log ends at entry {last}: entries were cut off "
@@ -311,6 +314,11 @@ def missing(a, b):
 class Keys:
     def __init__(self):
         self.by_user = {}
+        self.revoked = {}  # user -> {key: revoking entry}
+
+    def revoked_at(self, actor, key, seq):
+        at = self.revoked.get(actor, {}).get(key) if type(actor) is str else None
+        return at if at is not None and at < seq else None
 
     def key_for(self, actor, seq):
         found = None
@@ -353,7 +361,7 @@ def build_keys(accounts, early):
         if seq <= gseq:
             continue
         registered = keys.key_for(actor, seq)
-        if not (hash_ok and sig_ok and registered is not None and registered == key):
+        if not (hash_ok and sig_ok and registered and registered == key):
             continue
         if actor not in admins:
             problems.append((seq, RANK_AUTHORITY, (seq, None, M_NOT_ADMIN.format(action=action, actor=actor), None)))
@@ -369,6 +377,14 @@ def build_keys(accounts, early):
                 problems.append((seq, RANK_AUTHORITY, (seq, None, M_BAD_REGISTRATION, None)))
             else:
                 keys.by_user.setdefault(reg[0], []).append((seq, reg[1]))
+        elif action == KEY_REVOKED:
+            reg = registration(data)
+            if reg is None:
+                problems.append((seq, RANK_AUTHORITY, (seq, None, M_BAD_REVOCATION, None)))
+            else:
+                keys.revoked.setdefault(reg[0], {}).setdefault(reg[1], seq)
+                if keys.key_for(reg[0], seq + 1) == reg[1]:
+                    keys.by_user[reg[0]].append((seq, ""))  # no key for the user until a new registration
     return keys, problems, gseq
 
 
@@ -479,10 +495,13 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
         for seq, actor, key, ok, shown in zip(c["seqs"], c["actors"], c["keys"], c["sig_ok"], c["shown"], strict=True):
             registered = keys.key_for(actor, seq)
             ex, cs = shown
-            if registered is None:
-                add((seq, RANK_SIGNATURE, (seq, ex, M_NO_KEY.format(actor=actor), cs)))
-            elif registered != key:
-                add((seq, RANK_SIGNATURE, (seq, ex, M_WRONG_KEY.format(actor=actor), cs)))
+            if not registered or registered != key:
+                revoked = keys.revoked_at(actor, key, seq)
+                if revoked is not None:
+                    msg = M_REVOKED.format(actor=actor, r=revoked)
+                else:
+                    msg = (M_NO_KEY if not registered else M_WRONG_KEY).format(actor=actor)
+                add((seq, RANK_SIGNATURE, (seq, ex, msg, cs)))
             else:
                 signatures += 1
                 if not ok:

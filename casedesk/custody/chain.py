@@ -32,11 +32,14 @@ from casedesk.custody import encoding, merkle
 TIME_TOLERANCE_SECONDS = 300
 
 KEY_REGISTERED = "account.key_registered"
+# An administrator revokes a user's key (account disabled, password reset): from the
+# entry after the revocation, nothing signed with that key counts.
+KEY_REVOKED = "account.key_revoked"
 # Account changes only an administrator may make; the first administrator's own
 # entries up to the first key registration are the genesis of the log.
 ACCOUNT_ACTIONS = frozenset({
     "account.created", KEY_REGISTERED, "account.role_changed", "account.password_reset",
-    "account.disabled", "account.enabled",
+    "account.disabled", "account.enabled", KEY_REVOKED,
 })
 
 RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
@@ -84,6 +87,8 @@ MSG_GENESIS_SELF = "the first key registration is not its author registering the
 MSG_BEFORE_GENESIS = "written by {actor} before any key was registered for them"
 MSG_NOT_ADMIN = "{action} by {actor}, who is not an administrator at this point: ignored"
 MSG_BAD_REGISTRATION = "key registration without a user name and a 64-hex-digit public key: ignored"
+MSG_REVOKED = "signed with a key of {actor} that was revoked at entry {r}"
+MSG_BAD_REVOCATION = "key revocation without a user name and a 64-hex-digit public key: ignored"
 MSG_TIME_FORMAT = "timestamp {time!r} is not a UTC time of the form 2026-01-31T09:15:00.000000Z"
 MSG_TIME_BACK = ("timestamp {time} is more than {tol} s earlier than {latest}, the time of entry {m}")
 MSG_HEAD_AHEAD = ("the {source} records entry {seq} but the log ends at entry {last}: entries were cut off "
@@ -125,6 +130,10 @@ class Registry:
 
     keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     genesis_seq: int = 0
+    # revoked[user][public key] = the revoking entry; a revoked current key also ends the user's
+    # list with (that entry, ""): no key signs for the user after it until a new registration.
+    revoked: dict[str, dict[str, int]] = field(default_factory=dict)
+    disabled: set[str] = field(default_factory=set)  # accounts disabled at the end of the rows read
 
     def key_for(self, actor: Any, seq: int) -> str | None:
         regs = self.keys.get(actor) if actor.__class__ is str else None
@@ -138,9 +147,15 @@ class Registry:
                 break
         return found
 
+    def revoked_at(self, actor: Any, key: Any, seq: int) -> int | None:
+        """The entry that revoked ``actor``'s ``key`` before entry ``seq``, if one did."""
+        at = self.revoked.get(actor, {}).get(key) if actor.__class__ is str else None
+        return at if at is not None and at < seq else None
+
     def listing(self) -> list[tuple[str, str, int]]:
         """``(user, public key, registered at entry)`` for every key, in log order."""
-        out = [(user, key, after or self.genesis_seq) for user, regs in self.keys.items() for after, key in regs]
+        out = [(user, key, after or self.genesis_seq) for user, regs in self.keys.items() for after, key in regs
+               if key]
         return sorted(out, key=lambda t: (t[2], t[0]))
 
 
@@ -163,7 +178,7 @@ def _authentic(row: Sequence[Any], registry: Registry) -> bool:
     if digest != row[18]:
         return False
     key = registry.key_for(row[5], row[0])
-    return key is not None and key == row[6] and signature_ok(row, key)
+    return key is not None and key != "" and key == row[6] and signature_ok(row, key)
 
 
 def _registration(data: dict[str, Any]) -> tuple[str, str] | None:
@@ -228,6 +243,18 @@ def build_registry(rows: Iterable[Sequence[Any]]) -> tuple[Registry, list[tuple[
                 problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BAD_REGISTRATION)))
             else:
                 registry.keys.setdefault(reg[0], []).append((seq, reg[1]))
+        elif action == KEY_REVOKED:
+            reg = _registration(data)
+            if reg is None:
+                problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BAD_REVOCATION)))
+            else:
+                registry.revoked.setdefault(reg[0], {}).setdefault(reg[1], seq)
+                if registry.key_for(reg[0], seq + 1) == reg[1]:
+                    registry.keys[reg[0]].append((seq, ""))
+        elif action == "account.disabled" and isinstance(user, str):
+            registry.disabled.add(user)
+        elif action == "account.enabled" and isinstance(user, str):
+            registry.disabled.discard(user)
     return registry, problems
 
 
@@ -287,10 +314,13 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
         if signatures:
             actor = row[5]
             key = key_for(actor, seq)
-            if key is None:
-                probs.append((seq, RANK_SIGNATURE, _entry(row, visible, MSG_NO_KEY.format(actor=actor))))
-            elif key != row[6]:
-                probs.append((seq, RANK_SIGNATURE, _entry(row, visible, MSG_WRONG_KEY.format(actor=actor))))
+            if not key or key != row[6]:
+                revoked = registry.revoked_at(actor, row[6], seq)
+                if revoked is not None:
+                    message = MSG_REVOKED.format(actor=actor, r=revoked)
+                else:
+                    message = (MSG_NO_KEY if not key else MSG_WRONG_KEY).format(actor=actor)
+                probs.append((seq, RANK_SIGNATURE, _entry(row, visible, message)))
             else:
                 checked += 1
                 if not signature_ok(row, key):

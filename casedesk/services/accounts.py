@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
+from casedesk.custody import chain, keylog
 from casedesk.custody.signing import Signer
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.fsutil import file_lock
@@ -214,6 +215,10 @@ class Accounts:
                 user.password_changed_at = now
                 self.s.record(db, "account.password_reset", to_party=username, at=now, data={"user": username})
                 register_box_key(self.s, db, user, box_public(box_key), record=False)
+                if username != self.s.user.username:
+                    # Someone else's old key is revoked in the log. An administrator's own reset needs no
+                    # revocation: the new registration supersedes the key that signs it.
+                    self._revoke_key(db, username, "password reset by an administrator")
                 self.s.record(
                     db, "account.key_registered", to_party=username, at=now,
                     data={"user": username, "public_key": signer.public_hex, "box_key": box_public(box_key).hex()},
@@ -253,6 +258,10 @@ class Accounts:
                     raise UsageError(f"account {username} is already disabled")
                 user.disabled = True
                 self.s.record(db, "account.disabled", to_party=username, data={"user": username})
+                self._revoke_key(db, username, "account disabled")
+                for key in db.scalars(select(SigningKey).where(SigningKey.user_id == user.id)):
+                    if key.retired_at is None:
+                        key.retired_at = utc_now()
                 db.flush()
                 self._settle_keys(db, user)  # every case key the account held is rotated for new content
                 with self._slots() as slots:
@@ -263,6 +272,17 @@ class Accounts:
             self._undo_slots()
             raise
         log.info("account disabled: %s", username)
+
+    def _revoke_key(self, db: OrmSession, username: str, reason: str) -> None:
+        """An ``account.key_revoked`` entry for the key the LOG holds for ``username`` (not the keys table,
+        which an insider can edit): nothing signed with it after this entry counts, and a key slot
+        holding it (an older copy spliced back into keyslots.json) no longer signs in."""
+        reg = keylog.registry(db)
+        key = None if reg is None else keylog.current_key(reg, username)
+        if key is None:
+            return
+        self.s.record(db, chain.KEY_REVOKED, to_party=username,
+                      data={"user": username, "public_key": key, "reason": reason})
 
     def set_role(self, username: str, role: str) -> None:
         self.s.require(Permission.USER_MANAGE)

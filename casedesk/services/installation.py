@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import tool_id
-from casedesk.custody import headcheck
+from casedesk.custody import headcheck, keylog
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
 from casedesk.custody.verify import register_alerts
@@ -230,6 +231,7 @@ class Installation:
                     raise AuthenticationError(f"account {username} is disabled; ask an administrator")
                 outside = headcheck.read_outside(slots, keys.head_mac, keyring_head, keyring_error)
                 alerts = [p.message for p in headcheck.check_heads(db, outside)]
+                alerts += self._check_key_in_log(db, username, signer)
                 keyring_seq = next((seq for src, seq, _ in outside.heads if src == headcheck.KEYRING), 0)
             # The account as the signed log establishes it, not as the users table says (an insider can edit it).
             state, register_alerts_ = register_alerts(self.datadir.database, keys.database)
@@ -280,6 +282,26 @@ class Installation:
             session.advance_head(keyring_too=True)
         log.info("signed in: %s (%s)", info.username, info.role.value)
         return session
+
+    def _check_key_in_log(self, db: OrmSession, username: str, signer: Signer) -> list[str]:
+        """The LOG, not the users table or keyslots.json (which an insider can edit), decides: the account
+        is not disabled, and the slot's signing key is the user's latest registered, unrevoked key.
+
+        An older copy of a slot spliced back into keyslots.json (after ``user disable`` or a password
+        reset) is refused here. Returns an alert when the log has no valid genesis (verify names why).
+        """
+        reg = keylog.registry(db)
+        if reg is None:
+            return ["the custody log's key registrations cannot be read (no valid first key registration)"]
+        if username in reg.disabled:
+            raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+        if keylog.current_key(reg, username) != signer.public_hex:
+            self.ledger.record_failure(username)
+            raise AuthenticationError(
+                f"the key slot of {username} is no longer valid (its signing key was revoked or replaced in the "
+                "custody log): ask an administrator to reset the account"
+            )
+        return []
 
     @staticmethod
     def _wrong_password(username: str, left: int) -> str:

@@ -106,8 +106,11 @@ def test_keys_replaced_by_a_password_reset_sign_what_follows(cs: CaseStore) -> N
         Custody(s).transfer(CASE, "JAS/2", "sgt", "after the reset")
         report = Custody(s).verify(CASE)
         assert report.ok, report.problems
-        keys = verify.verify_chain(cs.store.datadir.database, cs.key).registry.keys["jsmith"]
-        assert len(keys) == 2 and keys[-1][1] == s.signer.public_hex
+        # The old key is revoked (account.key_revoked) just before the new one is registered.
+        registry = verify.verify_chain(cs.store.datadir.database, cs.key).registry
+        keys = [key for user, key, _ in registry.listing() if user == "jsmith"]
+        assert len(keys) == 2 and keys[-1] == s.signer.public_hex
+        assert list(registry.revoked["jsmith"]) == [keys[0]]
     finally:
         s.close()
 
