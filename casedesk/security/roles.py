@@ -151,6 +151,7 @@ ACTION_RULES: dict[str, Rule] = {
     "account.password_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.disabled": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.enabled": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.key_revoked": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.details_changed": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.password_changed": Rule(None, Scope.SELF),
     "account.login": Rule(None, Scope.ANY),
