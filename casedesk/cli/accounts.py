@@ -34,6 +34,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("name")
     p.set_defaults(func=cmd_disable)
 
+    p = us.add_parser("unlock", parents=[common], help="lift the lock after repeated wrong passwords (admin)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_unlock)
+
     p = us.add_parser("role", parents=[common], help="change an account's role (admin)")
     p.add_argument("name")
     p.add_argument("role", choices=["detective", "supervisor", "admin"])
@@ -53,7 +57,7 @@ def cmd_list(ctx: Context) -> int:
     rows = Accounts(ctx.session()).list()
     lines = [f"{'USER':<16} {'ROLE':<11} {'INIT':<5} {'STATUS':<9} NAME"]
     lines += [
-        f"{r.username:<16} {r.role:<11} {r.initials:<5} {'disabled' if r.disabled else 'active':<9} {r.full_name}"
+        f"{r.username:<16} {r.role:<11} {r.initials:<5} {r.status:<9} {r.full_name}"
         for r in rows
     ]
     ctx.emit(rows, lines)
@@ -81,6 +85,13 @@ def cmd_reset(ctx: Context) -> int:
 def cmd_disable(ctx: Context) -> int:
     Accounts(ctx.session()).disable(ctx.args.name)
     ctx.emit({"user": ctx.args.name, "disabled": True}, f"Account {ctx.args.name} disabled.")
+    return 0
+
+
+def cmd_unlock(ctx: Context) -> int:
+    was_locked = Accounts(ctx.session()).unlock(ctx.args.name)
+    ctx.emit({"user": ctx.args.name, "unlocked": was_locked},
+             f"Account {ctx.args.name} unlocked." if was_locked else f"Account {ctx.args.name} was not locked.")
     return 0
 
 

@@ -152,6 +152,7 @@ ACTION_RULES: dict[str, Rule] = {
     "account.disabled": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.enabled": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.key_revoked": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "account.unlocked": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.details_changed": Rule(Permission.USER_MANAGE, Scope.ANY),
     "account.password_changed": Rule(None, Scope.SELF),
     "account.login": Rule(None, Scope.ANY),

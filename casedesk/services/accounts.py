@@ -31,7 +31,7 @@ from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
-from casedesk.timeutil import utc_now
+from casedesk.timeutil import iso_utc, utc_now
 
 log = logging.getLogger("casedesk.accounts")
 
@@ -86,12 +86,18 @@ class Account:
     disabled: bool
     created_at: datetime
     password_changed_at: datetime | None
+    locked_until: datetime | None = None  # locked after repeated wrong passwords, until then
+
+    @property
+    def status(self) -> str:
+        """What the account list shows: disabled, locked or active."""
+        return "disabled" if self.disabled else "locked" if self.locked_until is not None else "active"
 
 
-def _account(user: User) -> Account:
+def _account(user: User, locked_until: datetime | None = None) -> Account:
     return Account(
         user.username, user.full_name, user.initials, user.role, user.disabled,
-        user.created_at, user.password_changed_at,
+        user.created_at, user.password_changed_at, locked_until,
     )
 
 
@@ -126,8 +132,31 @@ class Accounts:
 
     def list(self) -> list[Account]:
         self.s.require(Permission.CASE_LIST)
+        ledger = self._ledger()
         with self.s.read() as db:
-            return [_account(u) for u in db.scalars(select(User).order_by(User.username))]
+            return [_account(u, ledger.locked_until(u.username))
+                    for u in db.scalars(select(User).order_by(User.username))]
+
+    def _ledger(self) -> AuthLedger:
+        return AuthLedger(self.s.datadir.auth_state, self.s.datadir.lock)
+
+    def unlock(self, username: str) -> bool:
+        """Lift the lock that repeated wrong passwords put on an account (recorded in the custody log).
+
+        Returns whether it was locked; unlocking an account that is not locked changes and records nothing.
+        """
+        self.s.require(Permission.USER_MANAGE)
+        ledger = self._ledger()
+        with self.s.write() as db:
+            user = self.s.user_by_name(db, username)
+            until = ledger.locked_until(user.username)
+            if until is None:
+                return False
+            self.s.record(db, "account.unlocked", to_party=user.username,
+                          data={"user": user.username, "locked_until": iso_utc(until)})
+        ledger.clear(user.username)
+        log.info("account unlocked: %s", username)
+        return True
 
     def add(self, username: str, role: str, full_name: str, initials: str, password: str) -> Account:
         self.s.require(Permission.USER_MANAGE)
@@ -142,6 +171,12 @@ class Accounts:
             with self.s.write() as db:
                 if db.scalar(select(User).where(User.username == username)) is not None:
                     raise UsageError(f"user {username} already exists", field="username")
+                same = db.scalar(select(User).where(User.initials == initials))
+                if same is not None:
+                    raise UsageError(
+                        f"initials {initials} are already {same.username}'s: exhibit references such as "
+                        f"{initials}/1 would be ambiguous; choose other initials", field="initials",
+                    )
                 user = User(
                     username=username, full_name=full_name, initials=initials, role=role_v,
                     disabled=False, created_at=now, password_changed_at=now,

@@ -89,6 +89,8 @@ MATRIX: dict[str, Action] = {
                     lambda s, c: Accounts(s).reset_password("bpatel", NEW_PASSWORD)),
     "user disable": A("disable accounts", "- - - - Y", ("user", "disable", "dcole"),
                       lambda s, c: Accounts(s).disable("dcole")),
+    "user unlock": A("unlock accounts", "- - - - Y", ("user", "unlock", "dcole"),
+                     lambda s, c: Accounts(s).unlock("dcole")),
     "user role": A("change roles", "- - - - Y", ("user", "role", "dcole", "supervisor"),
                    lambda s, c: Accounts(s).set_role("dcole", "supervisor")),
     # --- cases ----------------------------------------------------------------------------------------------
@@ -466,6 +468,7 @@ def _service_methods() -> set[str]:
 SERVICE_NAMES = {
     "Accounts.add": "user add", "Accounts.list": "user list", "Accounts.change_password": "user passwd",
     "Accounts.reset_password": "user reset", "Accounts.disable": "user disable", "Accounts.set_role": "user role",
+    "Accounts.unlock": "user unlock",
     "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
@@ -500,9 +503,8 @@ def test_the_table_matches_the_readme() -> None:
             rows[cells[0]] = tuple(cells[1:])
     # README row -> (matrix action, detective member, detective non-member, supervisor, admin)
     checks = {
-        "add users, reset passwords, disable accounts, change roles, settings": ["user add", "user reset",
-                                                                                   "user disable", "user role",
-                                                                                   "settings set"],
+        "add users, reset passwords, unlock or disable accounts, change roles, settings": [
+            "user add", "user reset", "user unlock", "user disable", "user role", "settings set"],
         "create a case": ["case create"],
         "add or remove a case member": ["case member add", "case member remove"],
         "see exhibits, notes, custody and the case summary of a case": ["evidence list", "note list", "custody log"],

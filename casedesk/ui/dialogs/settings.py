@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
@@ -34,7 +34,9 @@ class SettingsDialog(FormDialog):
         self.marking.addItems(list(MARKINGS))
         self.marking.setCurrentText(values["bundle.default_marking"])
         self.marking.setToolTip("Security marking printed in the header and footer of every bundle page")
-        self.form.addRow("Extra &digests at ingest:", digests)
+        digests_label = QLabel("Extra &digests at ingest:")  # a label made by addRow(text, layout) shows the '&'
+        digests_label.setBuddy(self.md5)
+        self.form.addRow(digests_label, digests)
         self.form.addRow("Default bundle &marking:", self.marking)
         self.message.notice("Changes are recorded in the custody log.")
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from casedesk.security.roles import Role
 from casedesk.services.accounts import Account, Accounts
 from casedesk.services.session import Session
-from casedesk.ui import errors, formatting
+from casedesk.ui import errors, formatting, theme
 from casedesk.ui.dialogs.base import FormDialog
 from casedesk.ui.dialogs.password import check_repeat, password_field
 from casedesk.ui.forms import MessageLine
@@ -133,13 +133,17 @@ class UsersDialog(QDialog):
         self.disable_button = QPushButton(icon("lock"), "&Disable")
         self.disable_button.setObjectName("disableUser")
         self.disable_button.setToolTip("Remove the account's key slot: it can no longer sign in")
+        self.unlock_button = QPushButton(icon("password"), "&Unlock")
+        self.unlock_button.setObjectName("unlockUser")
+        self.unlock_button.setToolTip("Lift the lock that repeated wrong passwords put on the account")
+        self.unlock_button.clicked.connect(self._unlock)
         self.add_button.clicked.connect(lambda: self._open(AddUserDialog(self.session, self)))
         self.role_button.clicked.connect(self._change_role)
         self.reset_button.clicked.connect(self._reset)
         self.disable_button.clicked.connect(self._disable)
         self.message = MessageLine()
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.role_button, self.reset_button, self.disable_button):
+        for b in (self.add_button, self.role_button, self.reset_button, self.unlock_button, self.disable_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -160,10 +164,13 @@ class UsersDialog(QDialog):
         self.list.clear()
         for a in self.accounts:
             item = QTreeWidgetItem([a.username, a.full_name, a.initials, a.role,
-                                    "disabled" if a.disabled else "active",
+                                    a.status,
                                     formatting.short_when(a.created_at), formatting.short_when(a.password_changed_at)])
             item.setData(0, Qt.ItemDataRole.UserRole, a.username)
             item.setToolTip(3, ROLE_TIPS.get(a.role, ""))
+            if a.locked_until is not None:
+                item.setToolTip(4, f"Locked after repeated wrong passwords until {formatting.when(a.locked_until)}")
+                item.setForeground(4, theme.warning_colour())
             self.list.addTopLevelItem(item)
             if a.username == select:
                 self.list.setCurrentItem(item)
@@ -182,6 +189,19 @@ class UsersDialog(QDialog):
         self.role_button.setEnabled(a is not None)
         self.reset_button.setEnabled(a is not None and not mine)
         self.disable_button.setEnabled(a is not None and not a.disabled and not mine)
+        self.unlock_button.setEnabled(a is not None and a.locked_until is not None)
+
+    def _unlock(self) -> None:
+        a = self.selected()
+        if a is None:
+            return
+        try:
+            Accounts(self.session).unlock(a.username)
+        except Exception as exc:
+            errors.show_error(self, exc, "Unlock account")
+            return
+        self.load(a.username)
+        self.message.success(f"Account {a.username} unlocked: it can sign in again.")
 
     def _open(self, dialog: FormDialog, done: Callable[[], None] | None = None) -> None:
         keep = self.selected()
