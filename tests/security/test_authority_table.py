@@ -1,0 +1,120 @@
+"""The authority table (``roles.ACTION_RULES``), used both to refuse an action and to flag an entry in the
+log, says what the README's "Who may do what" says: each README row's cells are derived from the table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casedesk.security.roles import ACTION_RULES, authority_problem
+
+CASE, EXHIBIT = "MPS-1", "JAS/1"
+
+
+@dataclass
+class World:
+    """A case whose officer in charge is ``oic``; ``member`` is a member; the exhibit is held by ``holder``."""
+
+    roles: dict[str, str] = field(default_factory=lambda: {
+        "oic": "detective", "member": "detective", "outsider": "detective", "sgt": "supervisor", "admin": "admin"})
+    holder: str = "member"
+    open: bool = True
+
+    def role(self, user: str) -> str | None:
+        return self.roles.get(user)
+
+    def disabled(self, user: str) -> bool:
+        return False
+
+    def case_exists(self, case: str) -> bool:
+        return case == CASE
+
+    def case_open(self, case: str) -> bool:
+        return self.open
+
+    def is_member(self, case: str, user: str) -> bool:
+        return user in ("oic", "member")
+
+    def is_officer_in_charge(self, case: str, user: str) -> bool:
+        return user == "oic"
+
+    def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None:
+        return self.holder, True
+
+    def returns_to(self, case: str, exhibit: str) -> str | None:
+        return None
+
+    def author_of(self, seq: int) -> tuple[str, str | None] | None:
+        return ("member", CASE) if seq == 1 else None
+
+
+@dataclass
+class Entry:
+    actor: str
+    case: str | None = CASE
+    exhibit: str | None = EXHIBIT
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def may(action: str, actor: str, **entry: Any) -> bool:
+    return authority_problem(action, Entry(actor, **entry), World()) is None
+
+
+def cell(action: str, **entry: Any) -> tuple[str, str, str]:
+    """The README's three cells (detective, supervisor, admin) as the table decides them."""
+    member, outsider = may(action, "member", **entry), may(action, "outsider", **entry)
+    detective = "member cases" if member and not outsider else ("yes" if member else "-")
+    every = "all" if detective == "member cases" else "yes"  # a case-scoped row says "all" for every case
+    return (detective, every if may(action, "sgt", **entry) else "-",
+            every if may(action, "admin", **entry) else "-")
+
+
+ROWS = {
+    "add users, reset passwords, disable accounts, change roles, settings": [
+        ("account.created", {"case": None}), ("account.disabled", {"case": None}),
+        ("settings.changed", {"case": None})],
+    "add or remove a case member": [("case.member_added", {}), ("case.member_removed", {})],
+    "add notes, ingest, extract, withdraw, mark sensitive": [
+        ("note.added", {}), ("exhibit.ingested", {}), ("exhibit.extracted", {}), ("exhibit.withdrawn", {}),
+        ("exhibit.sensitivity_changed", {})],
+    "review custody, close a case, override the review check": [
+        ("case.reviewed", {}), ("case.closed", {}), ("case.close_override", {})],
+    "export a bundle or the custody log": [("bundle.exported", {}), ("custody.exported", {})],
+}
+
+
+def _readme_rows() -> dict[str, tuple[str, str, str]]:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = text.split("## Who may do what", 1)[1].split("\n## ", 1)[0]
+    out = {}
+    for line in section.splitlines():
+        m = re.match(r"\| (.+?) \| (.+?) \| (.+?) \| (.+?) \|$", line)
+        if m and m.group(1) not in ("Action", "---"):
+            out[m.group(1)] = (m.group(2), m.group(3), m.group(4))
+    return out
+
+
+@pytest.mark.parametrize("row", sorted(ROWS))
+def test_readme_row_is_what_the_authority_table_decides(row: str) -> None:
+    readme = _readme_rows()
+    assert row in readme, f"README lost the row {row!r}"
+    for action, entry in ROWS[row]:
+        assert action in ACTION_RULES
+        assert cell(action, **entry) == readme[row], (row, action)
+
+
+def test_custody_moves_need_the_holder_or_a_supervisor() -> None:
+    readme = _readme_rows()["transfer, check out, return an exhibit"]
+    assert readme == ("when current custodian", "yes", "-")
+    for action in ("exhibit.transferred", "exhibit.checked_out", "exhibit.returned"):
+        assert may(action, "member") and not may(action, "oic") and may(action, "sgt") and not may(action, "admin")
+
+
+def test_summary_is_the_officer_in_charge_or_a_supervisor() -> None:
+    assert _readme_rows()["edit the case summary"] == ("officer in charge", "yes", "-")
+    assert may("case.summary_edited", "oic") and not may("case.summary_edited", "member")
+    assert may("case.summary_edited", "sgt") and not may("case.summary_edited", "admin")
