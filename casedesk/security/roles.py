@@ -163,6 +163,7 @@ ACTION_RULES: dict[str, Rule] = {
     "case.member_removed": Rule(Permission.CASE_MEMBERS, Scope.CASE_EXISTS),
     "case.summary_edited": Rule(Permission.CASE_EDIT, Scope.SUMMARY),
     "case.closed": Rule(Permission.CASE_CLOSE, Scope.CASE_EXISTS),
+    "case.reopened": Rule(Permission.CASE_CLOSE, Scope.CASE_EXISTS),
     "case.close_override": Rule(Permission.CASE_CLOSE_OVERRIDE, Scope.CASE_EXISTS),
     "case.reviewed": Rule(Permission.CUSTODY_REVIEW, Scope.CASE),
     "note.added": Rule(Permission.CASE_EDIT, Scope.CASE),
