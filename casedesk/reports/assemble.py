@@ -39,6 +39,7 @@ from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.manifest import manifest_bytes
 from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates, exhibit_sort_key
+from casedesk.reports.splice import Original, marker, splice
 from casedesk.reports.stamping import PlacementError, Stamper, place_pdf
 from casedesk.reports.typeset import CONTENT_W, MARGIN_BOTTOM, PAGE_H, TOP, PageSink, Segment, Writer
 from casedesk.timeutil import iso_utc, to_utc
@@ -83,6 +84,8 @@ class _Exhibit:
     info: ExhibitInfo
     index: int
     carrier: Path
+    original: Original  # the attachment's stream data in the carrier, spliced into the bundle as it is written
+    compressed: bool
     outcome: ExhibitOutcome
     label_page: int  # body index
     label_rect: tuple[float, float, float, float]
@@ -291,7 +294,9 @@ class _Build:
             attachment=attachment, size=carried.size, sha256=carried.sha256, md5=info.md5,
             sha1=info.sha1, original_name=info.original_name, checksum=carried.md5, notes=notes, cut=cut,
         )
-        self.exhibits.append(_Exhibit(info, index, carrier, outcome, place.page, place.attachment_rect, last))
+        self.exhibits.append(_Exhibit(info, index, carrier,
+                                      Original(carrier, carried.data_offset, carried.data_length),
+                                      carried.compressed, outcome, place.page, place.attachment_rect, last))
 
     def run(self, out_path: Path) -> BuildResult:
         spec = self.spec
@@ -469,7 +474,7 @@ class _Build:
                 files = self._fill(out, stack, segments, batches[0], seg_first, attach_at, total)
                 self._finish(out, files, manifest, outline, links, total)
                 self.progress(self.steps - 1, self.steps, "writing the bundle")
-                _save(out, out_path)
+                self._write(out, out_path)
         else:
             parts: list[Path] = []
             for b, members in enumerate(batches):
@@ -484,8 +489,6 @@ class _Build:
                 for i in members:
                     if segments[i].kind == "placed":
                         self.work.drop(segments[i].path)
-                    for ex in attach_at.get(i, []):
-                        self.work.drop(ex.carrier)
             out = Pdf.new()
             with ExitStack() as stack:
                 files = []
@@ -497,8 +500,20 @@ class _Build:
                         files.append((str(copied.F), copied))
                 self._finish(out, files, manifest, outline, links, total)
                 self.progress(self.steps - 1, self.steps, "writing the bundle")
-                _save(out, out_path)
+                self._write(out, out_path)
         del spec
+
+    def _write(self, out: Pdf, target: Path) -> None:
+        """Save ``out`` with placeholders, then splice each original in (memory independent of its size)."""
+        skeleton = self.work.new("skeleton.pdf")
+        out.save(
+            skeleton, deterministic_id=True, compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,  # a plain xref table the splice can move
+        )
+        splice(skeleton, target, {ex.outcome.attachment: ex.original for ex in self.exhibits},
+               {ex.outcome.attachment: marker(ex.index) for ex in self.exhibits})
+        self.work.drop(skeleton)
 
     def _fill(self, out: Pdf, stack: ExitStack, segments: list[Segment], members: list[int],
               seg_first: list[int], attach_at: dict[int, list[_Exhibit]], total: int) -> list[tuple[str, Any]]:
@@ -514,8 +529,10 @@ class _Build:
                 caption = seg.captions[k] if seg.captions else ""
                 stamper.stamp(out.pages[-1], n, caption, n in self.sensitive_pages)
             for ex in attach_at.get(i, []):
-                carrier = stack.enter_context(Pdf.open(ex.carrier))
-                stream = out.copy_foreign(carrier.Root.CaseDeskFile)
+                # A placeholder: the original's bytes are spliced in as the bundle is written (splice.py).
+                stream = Stream(out, marker(ex.index))
+                if ex.compressed:
+                    stream.Filter = Name.FlateDecode
                 filespec = _filespec(out, stream, ex)
                 page = out.pages[ex.outcome.first_page - seg_first[members[0]]]
                 _attach_annotation(out, page, filespec, ex)

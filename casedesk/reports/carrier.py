@@ -34,6 +34,8 @@ class Carried:
     sha256: str
     md5: str
     compressed: bool
+    data_offset: int = 0  # where the stream data (as attached: compressed or not) starts in the carrier
+    data_length: int = 0
 
 
 def write_carrier(source: BinaryIO, carrier: Path, expected_sha256: str, reference: str,
@@ -91,4 +93,4 @@ def write_carrier(source: BinaryIO, carrier: Path, expected_sha256: str, referen
             f"exhibit {reference} read back with SHA-256 {digest[:16]}..., not the {expected_sha256[:16]}... "
             "recorded at ingest; run `casedesk verify` (nothing was exported)"
         )
-    return Carried(carrier, copy, size, digest, md5.hexdigest(), compressed)
+    return Carried(carrier, copy, size, digest, md5.hexdigest(), compressed, start, length)

@@ -133,3 +133,36 @@ def ingest_evidence(session, files: Sequence[EvidenceFile], case: str = CASE) ->
             seized_at=datetime(2026, 3, 14, 9, 30, tzinfo=UTC), location="Living room desk", seal="MPSA100231"))
         refs += [view.reference for view in summary.ingested]
     return refs
+
+
+def build_large_exhibit_bundle(folder: Path, mib: int) -> int:
+    """Build a bundle of one ``mib`` MiB incompressible exhibit in this process; returns its peak RSS in KiB.
+
+    The exhibit's hash is computed streaming, so the only memory that can grow with it is the build's.
+    """
+    import os
+    import resource
+    from dataclasses import replace
+
+    from casedesk.reports.assemble import build_bundle
+    from casedesk.reports.sample import EvidenceFile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    big = folder / "disk.img"
+    with big.open("wb") as fh:
+        block = os.urandom(1 << 20)
+        for n in range(mib):
+            fh.write(block[:-8] + n.to_bytes(8, "big"))
+    with big.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    tiny = folder / "tiny"
+    tiny.write_bytes(b"x")
+    spec, _ = spec_for([EvidenceFile(tiny, "disk.img", "application/octet-stream", "Disk image", "data")])
+    exhibit = replace(spec.exhibits[0], size=big.stat().st_size, sha256=digest, md5=None)
+    spec = replace(spec, exhibits=(exhibit,))
+    out = folder / "out" / "bundle.pdf"
+    build_bundle(spec, opener({exhibit.reference: big}), out)
+    with pikepdf.open(out) as pdf:
+        attached = pdf.attachments["JAS-1_disk.img"].obj.EF.F
+        assert int(attached.Length) == big.stat().st_size
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
