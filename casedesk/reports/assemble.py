@@ -506,11 +506,12 @@ class _Build:
     def _write(self, out: Pdf, target: Path) -> None:
         """Save ``out`` with placeholders, then splice each original in (memory independent of its size)."""
         skeleton = self.work.new("skeleton.pdf")
-        out.save(
-            skeleton, deterministic_id=True, compress_streams=False,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
-            object_stream_mode=pikepdf.ObjectStreamMode.disable,  # a plain xref table the splice can move
-        )
+        with open(skeleton, "wb") as fh:  # through a stream: see _save
+            out.save(
+                fh, deterministic_id=True, compress_streams=False,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,  # a plain xref table the splice can move
+            )
         splice(skeleton, target, {ex.outcome.attachment: ex.original for ex in self.exhibits},
                {ex.outcome.attachment: marker(ex.index) for ex in self.exhibits})
         self.work.drop(skeleton)
