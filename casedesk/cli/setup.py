@@ -10,14 +10,9 @@ from typing import Any
 
 from casedesk.cli.context import Context, read_password
 from casedesk.errors import UsageError
-from casedesk.security import device_secret
+from casedesk.security import device_secret, recovery
 
 ENV_RECOVERY_KEY = "CASEDESK_RECOVERY_KEY"
-RECOVERY_NOTICE = (
-    "RECOVERY KEY (shown once; CaseDesk does not keep it): write it down or print it and store it "
-    "apart from this computer, like a disk-encryption recovery key. With it, `casedesk recover` reopens "
-    "this installation if the OS keyring loses its device secret; users still need their own passwords."
-)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -32,6 +27,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--recovery-key", metavar="KEY",
                    help=f"the recovery key shown at init (default: {ENV_RECOVERY_KEY}, else asked)")
     p.set_defaults(func=cmd_recover)
+
+    p = sub.add_parser("recovery-key", parents=[common],
+                       help="administrator: make a recovery key (installations made before recovery keys existed)")
+    p.add_argument("--replace", action="store_true", help="replace the existing one (it stops working)")
+    p.set_defaults(func=cmd_recovery_key)
 
     p = sub.add_parser("status", parents=[common], help="where the data directory is and whether it is set up")
     p.set_defaults(func=cmd_status)
@@ -51,7 +51,7 @@ def cmd_init(ctx: Context) -> int:
         + ("key slots bound to this computer's keyring)" if result.device_bound else "password-only key slots)")
     ]
     if result.recovery_key is not None:
-        lines += ["", RECOVERY_NOTICE, "", f"    {result.recovery_key}", ""]
+        lines += ["", recovery.NOTICE, "", f"    {result.recovery_key}", ""]
     ctx.emit(
         {"data_dir": str(ctx.datadir.root), "installation_id": result.installation_id,
          "device_bound": result.device_bound, "admin": a.admin, "recovery_key": result.recovery_key},
@@ -88,4 +88,12 @@ def cmd_status(ctx: Context) -> int:
         info["accounts_with_slots"] = sorted(slots.slots)
         lines.append(f"Device bound:   {'yes' if slots.device_bound else 'no (password-only key slots)'}")
     ctx.emit(info, lines)
+    return 0
+
+
+def cmd_recovery_key(ctx: Context) -> int:
+    from casedesk.services.recoverykey import new_recovery_key
+
+    key = new_recovery_key(ctx.session(), replace=ctx.args.replace)
+    ctx.emit({"data_dir": str(ctx.datadir.root), "recovery_key": key}, [recovery.NOTICE, "", f"    {key}"])
     return 0

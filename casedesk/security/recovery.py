@@ -36,6 +36,11 @@ KEY_BYTES = 32
 CHECK_BYTES = 3
 GROUP = 4
 FILE_NAME = "recovery.json"
+NOTICE = (
+    "RECOVERY KEY (shown once; CaseDesk does not keep it): write it down or print it and store it "
+    "apart from this computer, like a disk-encryption recovery key. With it, `casedesk recover` reopens "
+    "this installation if the OS keyring loses its device secret; users still need their own passwords."
+)
 
 
 def new_key() -> bytes:

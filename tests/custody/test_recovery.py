@@ -90,3 +90,33 @@ def test_recovery_never_replaces_a_different_device_secret(cs: CaseStore, _templ
     device_secret.store_device_secret(installation_id, bytes(range(32)))
     with pytest.raises(KeyringUnavailable, match="different device secret"):
         cs.store.installation.recover(_template[2])
+
+
+def test_an_installation_without_a_recovery_key_gets_one_from_an_administrator(
+        cs: CaseStore, _template: tuple[Path, Path, str], capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installations made before recovery keys existed have no recovery.json: an administrator makes one."""
+    from casedesk.security import recovery
+
+    cs.store.datadir.recovery.unlink()  # as made by an older CaseDesk
+    r = run(capsys, monkeypatch, cs.store.root, "recovery-key", user="jsmith")
+    assert r.code == 5 and "only an administrator may" in r.err
+    r = run(capsys, monkeypatch, cs.store.root, "recovery-key", "--json", user="admin")
+    assert r.code == 0, r.err
+    key = r.json()["recovery_key"]
+    r = run(capsys, monkeypatch, cs.store.root, "recovery-key", user="admin")
+    assert r.code == 2 and "--replace" in r.err  # never replaced without asking
+    _destroy_keyring()
+    with pytest.raises(AuthenticationError):  # the key of the template installation is not this one's now
+        cs.store.installation.recover(_template[2])
+    assert "sign in as usual" in cs.store.installation.recover(key)
+    s = cs.store.sign_in("sgt")
+    try:
+        assert s.integrity_alerts == []
+        with s.read() as db:
+            made = db.scalars(select(CustodyEntry).where(
+                CustodyEntry.action == "installation.recovery_key_created")).one()
+        assert made.actor == "admin"
+        assert Custody(s).verify().ok
+    finally:
+        s.close()
+    assert len(recovery.parse_key(key)) == 32

@@ -168,6 +168,8 @@ MATRIX: dict[str, Action] = {
     "custody reset-head": A("(not in the README's table: an administrator accepts the log when a head copy is stuck)",
                             "- - - - Y", ("custody", "reset-head", "--reason", "restored from the nightly backup"),
                             None),
+    "recovery-key": A("(not in the README's table: an administrator makes a new recovery key)", "- - - - Y",
+                      ("recovery-key", "--replace"), None),
     "settings set": A("settings", "- - - - Y", ("settings", "set", "bundle.default_marking", "OFFICIAL"),
                       lambda s, c: Settings(s).set("bundle.default_marking", "OFFICIAL")),
 }

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from casedesk.datadir import DataDir
 from casedesk.errors import CaseDeskError
-from casedesk.security import device_secret
+from casedesk.security import device_secret, recovery
 from casedesk.services.accounts import MIN_PASSWORD_LENGTH
-from casedesk.services.installation import Installation
+from casedesk.services.installation import InitResult, Installation
 from casedesk.ui import errors
 from casedesk.ui.forms import BusyBar, MessageLine, focus_field, make_default
 from casedesk.ui.icons import app_icon, icon
@@ -151,7 +151,7 @@ class FirstRunDialog(QDialog):
         self.runner.submit(
             "initialise",
             lambda _p, _c: self.installation.initialise(admin, password, full_name or admin, initials),
-            on_success=lambda result: self._done(admin, "\n".join(result.notices)),
+            on_success=lambda result: self._done(admin, "\n".join([*result.notices, *_recovery_lines(result)])),
             on_failure=self._failed,
         )
 
@@ -182,3 +182,10 @@ class FirstRunDialog(QDialog):
         else:
             self.message.clear_message()
             errors.show_error(self, exc, "Set-up")
+
+
+def _recovery_lines(result: InitResult) -> list[str]:
+    """The recovery key, shown once: on the login window that follows, as selectable text."""
+    if result.recovery_key is None:
+        return []
+    return [recovery.NOTICE, result.recovery_key]
