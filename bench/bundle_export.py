@@ -149,6 +149,7 @@ def _stamping(work: Path, pdfs: list[Path]) -> tuple[float, float, int]:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
+    from casedesk.outputs import Scratch
     from casedesk.reports.stamping import Stamper, place_pdf
 
     joined = work / "originals.pdf"
@@ -173,14 +174,16 @@ def _stamping(work: Path, pdfs: list[Path]) -> tuple[float, float, int]:
 
     def ours() -> None:
         placed = place_pdf(joined, work / "placed.pdf", "BD/1")
+        scratch = Scratch(work, ".bench-stamp-")
         with pikepdf.open(work / "placed.pdf") as src, pikepdf.new() as out:
-            stamper = Stamper(out, work, CASE, "OFFICIAL-SENSITIVE", placed.pages)
+            stamper = Stamper(out, scratch, CASE, "OFFICIAL-SENSITIVE", placed.pages)
             for number, page in enumerate(src.pages, start=1):
                 out.pages.append(page)
                 stamper.stamp(out.pages[-1], number, placed.captions[number - 1])
             out.save(work / "ours.pdf", deterministic_id=True, compress_streams=False,
                      stream_decode_level=pikepdf.StreamDecodeLevel.none,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        scratch.close()
 
     return timed(ours, repeat=3), qpdf, pages
 
