@@ -32,6 +32,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--location", default="", help="where it was seized or received")
     p.add_argument("--seal", default="", help="seal or bag number")
     p.add_argument("--sensitive", action="store_true", help="sensitive material (MG6D), left out of bundles")
+    p.add_argument("--skip-existing", action="store_true",
+                   help="leave out files already in the case (same path and SHA-256), e.g. after a cancel")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("extract", parents=[common], help="write an exhibit's original bytes to a file")
@@ -128,7 +130,8 @@ def cmd_ingest(ctx: Context) -> int:
     token = CancelToken()
     try:
         with interrupt_cancels(token):
-            summary = evidence.ingest(a.reference, [Path(p) for p in a.paths], meta, bar, token)
+            summary = evidence.ingest(a.reference, [Path(p) for p in a.paths], meta, bar, token,
+                                      skip_existing=a.skip_existing)
     finally:
         bar.finish()
     for e in summary.warnings:
@@ -138,10 +141,12 @@ def cmd_ingest(ctx: Context) -> int:
         lines += ["", "Skipped:"] + [f"  {one_line(s.path)}: {s.reason}" for s in summary.skipped]
     total = sum(e.size for e in summary.ingested)
     lines += ["", f"Ingested {len(summary.ingested)} exhibit(s), {human_size(total)}; "
-              f"{len(summary.duplicates)} duplicate(s) of earlier exhibits; {len(summary.skipped)} skipped"
+              f"{len(summary.duplicates)} duplicate(s) of earlier exhibits; "
+              f"{len(summary.already)} already in the case (same path and SHA-256); {len(summary.skipped)} skipped"
               + ("; CANCELLED before the end" if summary.cancelled else ".")]
     ctx.emit({"ingested": summary.ingested, "duplicates": [e.reference for e in summary.duplicates],
-              "skipped": summary.skipped, "cancelled": summary.cancelled}, lines)
+              "skipped": summary.skipped, "already": [{"path": p, "exhibit": r} for p, r in summary.already],
+              "cancelled": summary.cancelled}, lines)
     if summary.cancelled:
         return 130
     return 1 if summary.skipped else 0

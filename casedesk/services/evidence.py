@@ -127,6 +127,9 @@ class IngestSummary:
     ingested: list[ExhibitView] = field(default_factory=list)
     skipped: list[SkippedItem] = field(default_factory=list)
     cancelled: bool = False
+    # Files already in the case (same path in the source and same SHA-256): not ingested again, e.g. when a
+    # folder is ingested again after a cancel. (path, the exhibit that holds it)
+    already: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def duplicates(self) -> list[ExhibitView]:
@@ -306,8 +309,14 @@ class Evidence:
 
     # --- ingest ------------------------------------------------------------
     def ingest(self, case_ref: str, paths: Sequence[Path], meta: IngestMetadata,
-               progress: Progress = no_progress, cancel: CancelToken | None = None) -> IngestSummary:
-        """Hash, type and encrypt ``paths`` (files and folders) into the case's register."""
+               progress: Progress = no_progress, cancel: CancelToken | None = None, *,
+               skip_existing: bool = False, in_files: bool = False) -> IngestSummary:
+        """Hash, type and encrypt ``paths`` (files and folders) into the case's register.
+
+        ``skip_existing``: a file whose path in the source and SHA-256 match an exhibit of the case is not
+        ingested again (a folder ingested again after a cancel); ``summary.already`` lists them.
+        ``in_files``: ``progress`` counts files (done, total files) instead of bytes.
+        """
         self.s.require(Permission.EVIDENCE_INGEST)
         meta = _clean_meta(meta)
         if not paths:
@@ -330,9 +339,19 @@ class Evidence:
             if epoch == 0:
                 raise self.keys.locked(db, case)
             vault = self.case_vault(db, case, epoch)
+            held = {(rel, sha): ref for rel, sha, ref in db.execute(
+                select(Exhibit.relative_path, Exhibit.sha256, Exhibit.reference).where(Exhibit.case_id == case.id))}
         files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
         summary = IngestSummary(skipped=list(skipped))
         cancel = cancel or CancelToken()
+        finished = 0
+
+        def file_progress(done_bytes: int, total_bytes: int, message: str) -> None:
+            if in_files:  # a bar in bytes sat at 95 % while most files remained
+                progress(finished, len(files), message)
+            else:
+                progress(done_bytes, total_bytes, message)
+
         started = time.monotonic()
         with self.vault.ingest_lock():
             batch: builtins.list[StoredFile] = []
@@ -340,10 +359,16 @@ class Evidence:
             batch_started = time.monotonic()
             handled = 0
             try:
-                for item in Ingester(vault, algorithms).run(files, progress, cancel):
+                for item in Ingester(vault, algorithms).run(files, file_progress, cancel):
                     handled += 1
+                    finished = handled
                     if not isinstance(item, StoredFile):
                         summary.skipped.append(SkippedItem(str(item.source.path), item.reason))
+                        continue
+                    already = held.get((item.source.relative_path, item.sha256)) if skip_existing else None
+                    if already is not None:  # ingested before from the same path: not a second exhibit
+                        item.pending.temp.unlink(missing_ok=True)
+                        summary.already.append((item.source.relative_path, already))
                         continue
                     batch.append(item)
                     batch_bytes += item.pending.size
@@ -358,8 +383,8 @@ class Evidence:
                 for item in batch:  # not committed: an error stopped the ingest
                     item.pending.temp.unlink(missing_ok=True)
         summary.cancelled = cancel.cancelled and handled < len(files)  # a cancel after the last file changes nothing
-        log.info("ingest into %s: %d exhibit(s), %d duplicate(s), %d skipped%s in %.1f s",
-                 case_ref, len(summary.ingested), len(summary.duplicates), len(summary.skipped),
+        log.info("ingest into %s: %d exhibit(s), %d duplicate(s), %d already in the case, %d skipped%s in %.1f s",
+                 case_ref, len(summary.ingested), len(summary.duplicates), len(summary.already), len(summary.skipped),
                  " (cancelled)" if summary.cancelled else "", time.monotonic() - started)
         return summary
 

@@ -319,7 +319,8 @@ class MainWindow(QMainWindow):
         self.act_check_out.setEnabled(e is not None and case_open and bool(movable) and not e.checked_out)
         self.act_return.setEnabled(e is not None and e.checked_out)  # even in a closed case: it comes back
         self.act_extract.setEnabled(e is not None and s.can(Permission.EVIDENCE_EXTRACT))
-        self.act_withdraw.setEnabled(e is not None and case_open and e.status == "active"
+        chosen = self.exhibits.selected() if s.can(Permission.CASE_CONTENT) else []
+        self.act_withdraw.setEnabled(bool(chosen) and case_open and all(x.status == "active" for x in chosen)
                                      and s.can(Permission.EVIDENCE_WITHDRAW))
         self.act_sensitive.setEnabled(e is not None and case_open and s.can(Permission.EVIDENCE_SENSITIVITY))
         for act in (self.act_transfer, self.act_check_out, self.act_return):
@@ -446,6 +447,12 @@ class MainWindow(QMainWindow):
     def withdraw_exhibit(self) -> None:
         from casedesk.ui.dialogs.exhibit_state import WithdrawDialog
 
+        chosen = self.exhibits.selected() if "exhibits" in self.case_tabs else []
+        if len(chosen) > 1 and self.case_ref is not None:  # a mistaken batch goes in one go
+            dialog = WithdrawDialog(self.session, self.case_ref, chosen, self)
+            dialog.accepted.connect(lambda: self._case_changed(""))
+            self._open(dialog)
+            return
         self._exhibit_dialog(WithdrawDialog)
 
     def change_sensitivity(self) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from casedesk.store.models import CustodyEntry
 from casedesk.ui.dialogs.ingest import IngestDialog
 from casedesk.ui.main_window import MainWindow
+from casedesk.ui.partials.exhibit_model import SHA_COLUMN
 from casedesk.ui.tabs.exhibits import ExhibitsTab
 from tests.helpers.store import CASE, Store
 from tests.helpers.ui import TIMEOUT, click, close_all, select_case, sign_in, type_into, wait_for_window
@@ -95,7 +96,7 @@ def test_drop_a_folder_to_ingest_then_preview_and_copy_the_hash(qtbot: QtBot, st
 
     click(qtbot, tab.detail.sha256.button)
     assert QGuiApplication.clipboard().text() == statement.sha256
-    tab.view.setCurrentIndex(tab.proxy.index(0, 7))
+    tab.view.setCurrentIndex(tab.proxy.index(0, SHA_COLUMN))
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(tab.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == statement.sha256

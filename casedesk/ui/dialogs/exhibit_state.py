@@ -30,15 +30,34 @@ class _ReasonDialog(FormDialog):
         self.reason.setFocus()
 
 
+class _Several:
+    """Stands for several selected exhibits in the dialog's heading."""
+
+    def __init__(self, exhibits: list[Any]) -> None:
+        refs = [e.reference for e in exhibits]
+        self.reference = f"{len(refs)} exhibits"
+        self.description = ", ".join(refs[:12]) + (f" and {len(refs) - 12} more" if len(refs) > 12 else "")
+
+
 class WithdrawDialog(_ReasonDialog):
+    """Withdraw one exhibit, or several selected in the register with one reason (one entry each)."""
+
     def __init__(self, session: Session, case_ref: str, exhibit: Any, parent: QWidget | None = None) -> None:
-        super().__init__(f"Withdraw {exhibit.reference}", "&Withdraw",
+        self.exhibits: list[Any] = list(exhibit) if isinstance(exhibit, list) else [exhibit]
+        shown = self.exhibits[0] if len(self.exhibits) == 1 else _Several(self.exhibits)
+        super().__init__(f"Withdraw {shown.reference}", "&Withdraw",
                          "A withdrawn exhibit leaves the register and never goes in a bundle; it stays in the "
                          "vault and the custody log, and its number is never reused.",
-                         "e.g. duplicate of HF/2 produced in error", session, case_ref, exhibit, parent)
+                         "e.g. duplicate of HF/2 produced in error", session, case_ref, shown, parent)
+        self.withdrawn: list[str] = []
 
     def perform(self) -> None:
-        Evidence(self.session).withdraw(self.case_ref, self.exhibit.reference, self.reason.text())
+        evidence = Evidence(self.session)
+        for e in self.exhibits:
+            if e.reference in self.withdrawn:
+                continue  # done before an error stopped an earlier attempt
+            evidence.withdraw(self.case_ref, e.reference, self.reason.text())
+            self.withdrawn.append(e.reference)
 
 
 class SensitivityDialog(_ReasonDialog):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.errors import Cancelled, CaseDeskError
+from casedesk.reports.text import visible
 from casedesk.services.bundles import BundleResult, Bundles
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
@@ -174,7 +175,9 @@ class ExportDialog(QDialog):
             errors.show_error(self, exc, "Export")
             views = []
         for v in views:
-            label = f"{v.reference}  {v.description}" + ("   [sensitive]" if v.sensitive else "")
+            # The file name tells apart exhibits of one folder, which share a description.
+            label = (f"{v.reference}  {visible(v.original_name)} — {v.description}"
+                     + ("   [sensitive]" if v.sensitive else ""))
             item = QListWidgetItem(label)
             item.setData(REF_ROLE, v.reference)
             item.setData(SENSITIVE_ROLE, v.sensitive)

@@ -126,6 +126,11 @@ class IngestDialog(QDialog):
         self.producer = QComboBox()
         self.producer.setObjectName("producer")
         self.producer.setToolTip("The producing officer: their initials prefix the exhibit references")
+        self.skip_existing = QCheckBox("Skip files already in this case (same path and content)")
+        self.skip_existing.setObjectName("skipExisting")
+        self.skip_existing.setChecked(True)
+        self.skip_existing.setToolTip("Ingesting a folder again (after a cancel, or with new files) adds only what "
+                                      "is not in the case yet; untick to register a second seizure of the same files")
         self.sensitive = QCheckBox("Sensitive (MG6D: left out of bundles by default)")
         self.sensitive.setObjectName("sensitive")
         self._fill_producers()
@@ -140,6 +145,7 @@ class IngestDialog(QDialog):
         form.addRow("S&eal:", self.seal)
         form.addRow("&Producer:", self.producer)
         form.addRow("", self.sensitive)
+        form.addRow("", self.skip_existing)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("ingestProgress")
@@ -240,18 +246,22 @@ class IngestDialog(QDialog):
         window_state.settings().setValue("ingest/location", meta.location)  # the next ingest starts from it
         evidence = Evidence(self.session)
         case_ref = self.case_ref
+        skip = self.skip_existing.isChecked()
         self.message.clear_message()
         self._running(True)
         self.progress.setValue(0)
         self.progress_text.setText("Collecting files…")
         self.job = self.runner.submit(
-            "ingest", lambda progress, cancel: evidence.ingest(case_ref, paths, meta, progress, cancel),
+            "ingest", lambda progress, cancel: evidence.ingest(case_ref, paths, meta, progress, cancel,
+                                                               skip_existing=skip, in_files=True),
             on_success=self._done, on_failure=self._failed, on_progress=self._progress,
         )
 
     def _progress(self, done: int, total: int, message: str) -> None:
+        """``done`` of ``total`` files (the service counts files, not bytes)."""
         self.progress.setValue(int(1000 * done / total) if total else 0)
-        self.progress_text.setText(f"{formatting.size(done)} of {formatting.size(total)} — {message}")
+        self.progress.setFormat(f"{done:,} of {total:,} files")
+        self.progress_text.setText(f"{done:,} of {total:,} file{'s' if total != 1 else ''} — {visible(message)}")
 
     def cancel(self) -> None:
         if self.job is not None and not self.job.finished:
@@ -265,7 +275,8 @@ class IngestDialog(QDialog):
         assert isinstance(summary, IngestSummary)
         self.summary = summary
         self.job = None
-        self.progress.setValue(self.progress.maximum())
+        if not summary.cancelled:  # a cancelled ingest never shows 100 %
+            self.progress.setValue(self.progress.maximum())
         self.form_box.setEnabled(False)
         self.start_button.hide()
         self.cancel_button.hide()
@@ -291,15 +302,20 @@ class IngestDialog(QDialog):
             item.setToolTip(0, html.escape(visible(e.relative_path)))
             ingested.addChild(item)
         dup = QTreeWidgetItem([f"Duplicates: {len(s.duplicates)}", "same content as an earlier exhibit"])
+        already = QTreeWidgetItem([f"Already in the case: {len(s.already)}", "same path and SHA-256: not added again"])
+        for path, reference in s.already:
+            already.addChild(QTreeWidgetItem([visible(path), f"is {reference}"]))
         skipped = QTreeWidgetItem([f"Skipped: {len(s.skipped)}", ""])
         for k in s.skipped:
             skipped.addChild(QTreeWidgetItem([visible(str(k.path)), k.reason]))
-        self.summary_tree.addTopLevelItems([ingested, dup, skipped])
+        self.summary_tree.addTopLevelItems([ingested, dup, already, skipped])
         ingested.setExpanded(len(s.ingested) <= 50)
         skipped.setExpanded(True)
         self.summary_tree.resizeColumnToContents(0)
         text = (f"{len(s.ingested)} exhibit{'s' if len(s.ingested) != 1 else ''} ingested, "
-                f"{len(s.duplicates)} duplicate{'s' if len(s.duplicates) != 1 else ''}, {len(s.skipped)} skipped")
+                f"{len(s.duplicates)} duplicate{'s' if len(s.duplicates) != 1 else ''}, "
+                + (f"{len(s.already)} already in the case, " if s.already else "")
+                + f"{len(s.skipped)} skipped")
         if s.cancelled:
             self.message.notice(f"Cancelled: {text}. What was ingested before the cancel is kept.")
             self.progress_text.setText("Cancelled")

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from casedesk.reports.text import visible
 from casedesk.ui import formatting, theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,6 +54,9 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("Reference", lambda e: e.reference, lambda e: _natural(e.reference)),
     Column("Description", lambda e: e.description, lambda e: e.description.lower(), lambda e: e.description),
+    # Exhibits from one folder share a description: the file name tells them apart (shown, never obeyed).
+    Column("File name", lambda e: visible(e.original_name), lambda e: e.original_name.lower(),
+           lambda e: visible(e.relative_path)),
     Column("Type", _type, lambda e: _type(e).lower(), lambda e: f"{e.mime_type}\n{_type(e)}"),
     Column("Size", lambda e: formatting.size(e.size), lambda e: e.size, lambda e: f"{e.size:,} bytes"),
     Column("Seized", lambda e: formatting.short_when(e.seized_at),

@@ -58,7 +58,8 @@ class ExhibitTableView(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several exhibits at once (Shift/Ctrl+click, Shift+arrows): withdraw a mistaken batch in one go.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
@@ -70,7 +71,7 @@ class ExhibitTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
-        for col, width in enumerate((80, 260, 150, 80, 150, 110, 140, 120)):
+        for col, width in enumerate((80, 220, 160, 150, 80, 150, 110, 140, 120)):
             self.setColumnWidth(col, width)
         self.setToolTip("Drop files or folders here to ingest them into this case")
 
@@ -256,11 +257,15 @@ class ExhibitsTab(CaseTab):
         self.filter.selectAll()
 
     # --- selection -------------------------------------------------------------------
+    def selected(self) -> list[Any]:
+        """The selected exhibits, in the register's order."""
+        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [self.model.exhibit(self.proxy.mapToSource(i).row()) for i in rows]
+
     def current(self) -> Any:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.exhibit(self.proxy.mapToSource(rows[0]).row())
+        """The one selected exhibit (None when none or several are selected)."""
+        chosen = self.selected()
+        return chosen[0] if len(chosen) == 1 else None
 
     def select(self, reference: str) -> bool:
         if self.loading or self._stale:
