@@ -106,34 +106,35 @@ class NoteFact:
     text: str
 
 
-@dataclass
 class Entry:
-    """The fields of one custody entry that replay reads (``data`` parsed)."""
+    """The fields of one custody entry that replay reads; ``data`` parsed on first use (most entries never need it)."""
 
-    seq: int
-    time: str
-    actor: str
-    action: str
-    case: str | None
-    exhibit: str | None
-    reason: str | None
-    location: str | None
-    from_party: str | None
-    to_party: str | None
-    sha256: str | None
-    tool: str
-    text: str | None
-    data: dict[str, Any]
+    __slots__ = ("_data", "_raw", "action", "actor", "case", "exhibit", "from_party", "location", "reason", "seq",
+                 "sha256", "text", "time", "to_party", "tool")
+
+    def __init__(self, seq: int, time: str, actor: str, action: str, case: str | None, exhibit: str | None,
+                 reason: str | None, location: str | None, from_party: str | None, to_party: str | None,
+                 sha256: str | None, tool: str, text: str | None, data: dict[str, Any] | str) -> None:
+        self.seq, self.time, self.actor, self.action = seq, time, actor, action
+        self.case, self.exhibit, self.reason, self.location = case, exhibit, reason, location
+        self.from_party, self.to_party, self.sha256, self.tool, self.text = from_party, to_party, sha256, tool, text
+        self._data: dict[str, Any] | None = data if isinstance(data, dict) else None
+        self._raw = data if isinstance(data, str) else "{}"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            try:
+                self._data = encoding.parse_data(self._raw) if self._raw.__class__ is str else {}
+            except encoding.EncodingError:
+                self._data = {}
+        return self._data
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Entry:
         """From a raw row in ``encoding.ROW_COLUMNS`` order."""
-        try:
-            data = encoding.parse_data(row[17]) if isinstance(row[17], str) else {}
-        except encoding.EncodingError:
-            data = {}
         return cls(row[0], row[2], row[5], row[7], row[8], row[9], row[10], row[11], row[12], row[13],
-                   row[14], row[15], row[16], data)
+                   row[14], row[15], row[16], row[17] if row[17].__class__ is str else "{}")
 
 
 def _text(value: Any, default: str = "") -> str:

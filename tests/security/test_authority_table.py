@@ -74,8 +74,8 @@ def cell(action: str, **entry: Any) -> tuple[str, str, str]:
 
 
 ROWS = {
-    "add users, reset passwords, disable accounts, change roles, settings": [
-        ("account.created", {"case": None}), ("account.disabled", {"case": None}),
+    "add users, reset passwords, unlock or disable accounts, change roles, settings": [
+        ("account.created", {"case": None}), ("account.disabled", {"case": None}), ("account.unlocked", {"case": None}),
         ("settings.changed", {"case": None})],
     "add or remove a case member": [("case.member_added", {}), ("case.member_removed", {})],
     "add notes, ingest, extract, withdraw, mark sensitive": [
