@@ -249,6 +249,14 @@ def cmd_reset_head(ctx: Context) -> int:
     ctx.emit(
         {"entry": result.seq, "old_heads": result.old, "alerts_cleared": result.alerts_cleared},
         [f"Custody head copies reset to entry {result.seq} (recorded in the custody log).",
-         *[f"  was: {src}: {val}" for src, val in result.old.items()]],
+         *[f"  was: {src}: {_head_text(val)}" for src, val in result.old.items()]],
     )
     return 0
+
+
+def _head_text(value: Any) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, dict):
+        return f"entry {value.get('seq')} ({str(value.get('hash'))[:16]}...)"
+    return str(value)
