@@ -35,6 +35,7 @@ from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, Stream,
 from casedesk.outputs import Scratch
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import content as C
+from casedesk.reports import email_view as E
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.manifest import manifest_bytes
@@ -223,8 +224,20 @@ class _Build:
         placed = None
         prepared = None
         text: C.PreparedText | None = None
+        message: E.PreparedEmail | None = None
         cut: dict[str, int | None] | None = None
         try:
+            if kind == "email":
+                assert copy is not None
+                try:
+                    message = E.prepare_email(copy, info) if info.size <= E.EMAIL_BYTE_CAP else None
+                except E.EmailProblem as exc:
+                    notes.append(f"The message could not be read as an e-mail ({exc}); its source is shown as text.")
+                if message is None:
+                    kind = "text"
+                elif message.cut:
+                    notes.append(message.cut)
+                    self.cuts.append((info.reference, message.cut))
             if kind == "pdf":
                 assert copy is not None
                 target = self.work.new(f"placed-{index:05d}.pdf")
@@ -280,6 +293,9 @@ class _Build:
             elif kind == "text":
                 assert text is not None
                 C.render_text(w, text)
+            elif kind == "email":
+                assert message is not None
+                E.render_email(w, message, info)
             elif kind == "image":
                 assert prepared is not None
                 C.render_image(w, prepared, info)

@@ -32,7 +32,7 @@ log = logging.getLogger("casedesk.reports")
 TEXT_TYPES = frozenset({
     "application/json", "application/xml", "application/csv", "application/x-ndjson",
     "application/javascript", "application/x-sh", "application/x-yaml", "application/yaml",
-    "application/sql", "message/rfc822",
+    "application/sql",
 })
 IMAGE_TYPES = frozenset({
     "image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp", "image/x-ms-bmp",
@@ -48,10 +48,12 @@ IMAGE_DPI = 150
 
 
 def kind_of(mime_type: str) -> str:
-    """How an exhibit is shown: ``pdf``, ``text``, ``image`` or ``other``."""
+    """How an exhibit is shown: ``pdf``, ``email``, ``text``, ``image`` or ``other``."""
     mime = mime_type.split(";")[0].strip().lower()
     if mime == "application/pdf":
         return "pdf"
+    if mime == "message/rfc822":
+        return "email"
     if mime.startswith("text/") or mime in TEXT_TYPES:
         return "text"
     if mime in IMAGE_TYPES:
@@ -452,6 +454,8 @@ def describe(kind: str) -> str:
         "pdf": ("the original PDF's pages follow, each placed whole within the page margins, with its filled form "
                 "fields, comments and stamps drawn as a reader shows them"),
         "text": "the text follows, typeset, with the file's line numbers",
+        "email": ("the message follows as a mail reader shows it: headers decoded, the body as text, and each "
+                  "attachment with its type, size and SHA-256"),
         "image": "the image follows, downsampled to fit the page",
         "other": "a page describing it follows (this type cannot be shown in a PDF)",
         "placeholder": "a page saying why its content cannot be shown follows",
