@@ -87,7 +87,7 @@ def test_transfer_check_out_and_return(qtbot: QtBot, store: Store, tmp_path: Pat
     qtbot.waitUntil(lambda: window.exhibits.detail.timeline.topLevelItemCount() >= 4, timeout=TIMEOUT)
     actions = [window.exhibits.detail.timeline.topLevelItem(i).text(2)
                for i in range(window.exhibits.detail.timeline.topLevelItemCount())]
-    assert actions[-3:] == ["exhibit.checked_out", "exhibit.returned", "exhibit.transferred"]
+    assert actions[-3:] == ["Checked out", "Returned", "Transferred"]  # in words, not identifiers
     window.tabs.setCurrentWidget(window.custody)
     type_into(qtbot, window.custody.action.lineEdit(), "exhibit.transferred")
     click(qtbot, window.custody.apply_button)

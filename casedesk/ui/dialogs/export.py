@@ -294,5 +294,5 @@ class ExportDialog(QDialog):
             errors.show_error(self, exc, "Export")
 
     def _open(self, path: Path | None) -> None:
-        if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if path is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.message.error(f"No program to open it was found on this computer; the file is {path}")

@@ -35,7 +35,7 @@ from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
-from casedesk.ui import errors, formatting, window_state
+from casedesk.ui import errors, formatting, theme, window_state
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import Job, JobRunner
@@ -206,6 +206,8 @@ class IngestDialog(QDialog):
         return [Path(self.files.item(i).text()) for i in range(self.files.count())]
 
     def add_paths(self, paths: list[Path]) -> None:
+        if paths and self.message.text().startswith("Add at least one"):
+            self.message.clear_message()  # the request is met: the message would be stale
         known = set(self.paths())
         for p in paths:
             if p not in known:
@@ -299,6 +301,9 @@ class IngestDialog(QDialog):
             plain = f"{formatting.size(e.size)}, {e.type_description or e.mime_type}"
             # Seized files' names are shown, never obeyed (direction overrides, control characters, HTML).
             item = QTreeWidgetItem([f"{e.reference}  {visible(e.original_name)}", "; ".join(note) or plain])
+            if e.type_warning:  # the type mismatch stands out, as in the register
+                item.setForeground(1, theme.warning_colour())
+                item.setText(1, "⚠ " + item.text(1))
             item.setToolTip(0, html.escape(visible(e.relative_path)))
             ingested.addChild(item)
         dup = QTreeWidgetItem([f"Duplicates: {len(s.duplicates)}", "same content as an earlier exhibit"])

@@ -67,7 +67,7 @@ class EntryTableModel(QAbstractTableModel):
                 case 1:
                     return formatting.short_when(e.timestamp)
                 case 2:
-                    return e.action
+                    return formatting.action_label(e.action)
                 case 3:
                     return e.actor
                 case 4:
@@ -83,6 +83,8 @@ class EntryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:
                 return f"{formatting.when(e.timestamp)}\nrecorded as {e.timestamp:%Y-%m-%d %H:%M:%S} UTC"
+            if col == 2:
+                return e.action
             if col == 0:
                 return f"entry hash {e.entry_hash}\nsigned by {e.actor} with {e.tool}"
             if col in (6, 8):

@@ -186,9 +186,11 @@ class ExhibitDetail(QTabWidget):
         for entry in entries:
             parties = " → ".join(p for p in (entry.from_party, entry.to_party) if p)
             detail = "; ".join(p for p in (entry.reason, entry.location) if p)
-            item = QTreeWidgetItem([str(entry.seq), formatting.short_when(entry.timestamp), entry.action,
+            item = QTreeWidgetItem([str(entry.seq), formatting.short_when(entry.timestamp),
+                                    formatting.action_label(entry.action),
                                     entry.actor, parties, detail])
             item.setToolTip(1, formatting.when(entry.timestamp))
+            item.setToolTip(2, entry.action)
             item.setToolTip(5, detail)
             self.timeline.addTopLevelItem(item)
         for col in range(5):

@@ -98,6 +98,9 @@ class PreviewWidget(QStackedWidget):
     def show_content(self, mime_type: str, content: bytes, truncated: bool = False) -> str | None:
         """Display ``content``; returns the kind shown, or None with a message in its place."""
         kind = preview_kind(mime_type)
+        if not content and not truncated:
+            self.show_message("The file is empty (0 bytes): there is nothing to show.")
+            return None
         if kind == "text":
             text = content.decode("utf-8", errors="replace")
             if len(text) > TEXT_LIMIT or truncated:

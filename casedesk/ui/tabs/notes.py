@@ -39,6 +39,9 @@ class NotesTab(CaseTab):
         self.list.setWordWrap(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.list.setUniformRowHeights(False)
+        # Rows are measured again when the note column changes width: a note of several lines shows them all.
+        self.list.header().sectionResized.connect(lambda *_a: self.list.doItemsLayout())
         self.text = QPlainTextEdit()
         self.text.setObjectName("noteText")
         self.text.setPlaceholderText("Write a note: it is signed and added to the custody log, and cannot be edited.")
@@ -94,6 +97,7 @@ class NotesTab(CaseTab):
             self.list.addTopLevelItem(item)
         for col in range(3):
             self.list.resizeColumnToContents(col)
+        self.list.doItemsLayout()
         last = self.list.topLevelItem(len(notes) - 1) if notes else None
         if last is not None:
             self.list.scrollToItem(last)
