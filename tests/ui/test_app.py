@@ -17,7 +17,7 @@ from casedesk.ui import theme, window_state
 from casedesk.ui.app import AppController
 from casedesk.ui.dialogs.first_run import FirstRunDialog
 from casedesk.ui.dialogs.login import LoginDialog
-from casedesk.ui.partials.exhibit_model import BATCH, ExhibitFilterProxy, ExhibitTableModel
+from casedesk.ui.partials.exhibit_model import BATCH, COLUMNS, ExhibitFilterProxy, ExhibitTableModel
 from tests.helpers.store import Store
 from tests.helpers.ui import TIMEOUT, click, close_all, sign_in, type_into
 
@@ -143,6 +143,8 @@ class FakeExhibit:
     location: str
     sha256: str
     status: str = "active"
+    original_name: str = "file.txt"
+    relative_path: str = "file.txt"
 
 
 def _rows(n: int) -> list[FakeExhibit]:
@@ -159,7 +161,7 @@ def test_exhibit_model_fetches_lazily_sorts_naturally_and_filters_everything(qtb
     assert [model.exhibit(i).reference for i in range(3)] == ["JAS/1", "JAS/2", "JAS/3"]  # natural order
     model.fetchMore()
     assert model.rowCount() == 2 * BATCH
-    proxy.sort(3, Qt.SortOrder.DescendingOrder)  # by size, through the proxy
+    proxy.sort([c.title for c in COLUMNS].index("Size"), Qt.SortOrder.DescendingOrder)  # by size, via the proxy
     assert proxy.index(0, 0).data() == "JAS/1000"
     proxy.set_filter("item 99")  # must see rows not fetched yet
     assert sorted(proxy.index(i, 0).data() for i in range(proxy.rowCount())) == sorted(
