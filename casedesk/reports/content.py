@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 
 from casedesk.reports import text as T
 from casedesk.reports.fonts import MONO, SANS
+from casedesk.reports.html_text import html_text
 from casedesk.reports.model import ExhibitInfo
 from casedesk.reports.typeset import CONTENT_W, GREY, INK, MARGIN_BOTTOM, MARGIN_X, TOP, Writer
 
@@ -47,6 +48,13 @@ GUTTER = 30.0  # line numbers
 IMAGE_DPI = 150
 
 
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def mime_base(mime_type: str) -> str:
+    return mime_type.split(";")[0].strip().lower()
+
+
 def kind_of(mime_type: str) -> str:
     """How an exhibit is shown: ``pdf``, ``email``, ``text``, ``image`` or ``other``."""
     mime = mime_type.split(";")[0].strip().lower()
@@ -54,7 +62,7 @@ def kind_of(mime_type: str) -> str:
         return "pdf"
     if mime == "message/rfc822":
         return "email"
-    if mime.startswith("text/") or mime in TEXT_TYPES:
+    if mime.startswith("text/") or mime in TEXT_TYPES or mime in HTML_TYPES:
         return "text"
     if mime in IMAGE_TYPES:
         return "image"
@@ -182,6 +190,9 @@ def _header_height(header: str) -> float:
 def prepare_text(path: Path, exhibit: ExhibitInfo, page_cap: int = TEXT_PAGE_CAP) -> PreparedText:
     """Decode and lay out a text exhibit, so that whether (and where) it is cut is known before its label."""
     decoded = decode_text(path)
+    html = mime_base(exhibit.mime_type) in HTML_TYPES
+    if html:  # shown as a browser shows it: its text, not its source
+        decoded = Decoded(html_text(decoded.text), decoded.encoding, decoded.bytes_read)
     limit_width = CONTENT_W - GUTTER
     limit_chars = int(limit_width // (MONO_SIZE * 0.6021))
     lines = decoded.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -194,6 +205,12 @@ def prepare_text(path: Path, exhibit: ExhibitInfo, page_cap: int = TEXT_PAGE_CAP
         f"Text of exhibit {exhibit.reference}, {human_size(exhibit.size)}, decoded as {decoded.encoding}; "
         "numbers at the left are the file's line numbers."
     )
+    if html:
+        header = (
+            f"HTML page of exhibit {exhibit.reference}, {human_size(exhibit.size)}, decoded as {decoded.encoding}, "
+            "shown as its text, as a browser shows it without images, scripts or styles (nothing is fetched or "
+            "run); numbers at the left count the lines of that text, not of the source. The original is attached."
+        )
     rtl = document_is_rtl(decoded.text, exhibit.mime_type)
     if rtl:
         header += " The text runs right to left; each line is shown in right-to-left order."

@@ -15,10 +15,10 @@ from email import policy
 from email.errors import MessageError
 from email.message import EmailMessage
 from email.parser import BytesParser
-from html.parser import HTMLParser
 from pathlib import Path
 
 from casedesk.reports.content import human_size
+from casedesk.reports.html_text import html_text
 from casedesk.reports.model import ExhibitInfo
 from casedesk.reports.typeset import GREY, Writer
 
@@ -46,43 +46,6 @@ class PreparedEmail:
     body_kind: str  # "plain text", "HTML, shown as its text", or "none"
     attachments: list[Attachment]
     cut: str | None
-
-
-class _Text(HTMLParser):
-    BLOCKS = frozenset({"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self.skip += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.skip:
-            self.skip -= 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
-def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
 
 
 # What the email package raises on malformed input: the message is then shown as its source text.

@@ -85,3 +85,19 @@ def test_a_text_written_right_to_left_is_set_in_that_direction(tmp_path: Path) -
     assert document_is_rtl("مرحبا\nhello 123\n", "text/plain")
     assert not document_is_rtl("مرحبا,1\n", "text/csv")
     assert not document_is_rtl("Chat export\nمرحبا\n", "text/plain")
+
+
+def test_an_html_page_is_shown_as_a_browser_shows_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "listing.html"
+    path.write_text("<!doctype html><html><head><title>Shop</title><style>td{color:red}</style>"
+                    "<script>track()</script></head><body><h1>Card details for sale</h1>"
+                    "<table><tr><td>Visa</td><td>&pound;12 each</td></tr></table>"
+                    "<p>Contact <b>dev_s</b> on the forum.</p></body></html>", encoding="utf-8")
+    spec, paths = spec_for([EvidenceFile(path, "listing.html", "text/html", "Forum listing", "HTML document")])
+    out = tmp_path / "bundle.pdf"
+    result = build_bundle(spec, opener(paths), out)
+    item = result.manifest["exhibits"][0]
+    assert item["rendering"] == "text"
+    shown = " ".join(searchable_pages(out)[item["pages"][1] - 1].split())
+    assert "Card details for sale" in shown and "£12 each" in shown and "Contact dev_s on the forum." in shown
+    assert "<h1>" not in shown and "track()" not in shown and "color:red" not in shown and "&pound;" not in shown
