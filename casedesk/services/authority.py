@@ -4,6 +4,12 @@
 the service layer cannot write an entry that verification would reject. The state asked about is the
 state before the entry: services change a row and record its entry in one transaction, so the holder of
 an exhibit being moved is the entry's ``from`` party, not the row's (already changed) custodian.
+
+The account and case rows the rules read are looked up once per transaction (``db.info``): a batch of 500
+ingest entries asks about the same actor and case 500 times. What is kept is the ORM object itself, the one
+row of the session's identity map, so a change made in the transaction (a role, a disabled flag, a case
+closed, through the ORM as every service writes) is seen by the next entry as before; a hit is used only
+while the object is still in the session and still carries the name it was found by.
 """
 
 from __future__ import annotations
@@ -15,20 +21,34 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
+_USERS = "casedesk_write_facts_users"
+_CASES = "casedesk_write_facts_cases"
+
 
 class WriteFacts:
     def __init__(self, db: OrmSession, fields: dict[str, Any]) -> None:
         self.db = db
         self.fields = fields
-        self._cases: dict[str, Case | None] = {}
+        self._users: dict[str, User] = db.info.setdefault(_USERS, {})
+        self._cases: dict[str, Case] = db.info.setdefault(_CASES, {})
 
     def _user(self, name: str) -> User | None:
-        return self.db.scalar(select(User).where(User.username == name))
+        row = self._users.get(name)
+        if row is not None and row.username == name and row in self.db:
+            return row
+        row = self.db.scalar(select(User).where(User.username == name))
+        if row is not None:
+            self._users[name] = row
+        return row
 
     def _case(self, ref: str) -> Case | None:
-        if ref not in self._cases:
-            self._cases[ref] = self.db.scalar(select(Case).where(Case.reference == ref))
-        return self._cases[ref]
+        row = self._cases.get(ref)
+        if row is not None and row.reference == ref and row in self.db:
+            return row
+        row = self.db.scalar(select(Case).where(Case.reference == ref))
+        if row is not None:
+            self._cases[ref] = row
+        return row
 
     def role(self, user: str) -> str | None:
         row = self._user(user)
