@@ -216,11 +216,7 @@ class Bundles:
         self.s.require(Permission.BUNDLE_EXPORT)
         self.s.require(Permission.CASE_CONTENT)
         if self.s.integrity_alerts:
-            raise IntegrityError(
-                "exports are blocked: " + self.s.integrity_alerts[0]
-                + " Verify the store and restore the latest database before exporting.",
-                cli_hint="`casedesk verify` shows every problem",
-            )
+            raise self.s.blocked("exports")
         out = Path(out).expanduser().absolute()
         refuse_data_dir(out, self.s.datadir.root, "a bundle")
         if out.is_dir():

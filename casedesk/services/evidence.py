@@ -284,11 +284,7 @@ class Evidence:
 
     def _check_writable(self) -> None:
         if self.s.integrity_alerts:
-            raise IntegrityError(
-                "changes are blocked: " + self.s.integrity_alerts[0]
-                + " Verify the store and restore the latest database before continuing.",
-                cli_hint="`casedesk verify` shows every problem",
-            )
+            raise self.s.blocked("changes")
 
     # --- the register ------------------------------------------------------
     def list(self, case_ref: str, include_withdrawn: bool = False) -> list[ExhibitView]:

@@ -161,10 +161,7 @@ class Session:
         head check has raised an alert.
         """
         if self.integrity_alerts and not despite_alerts:
-            raise IntegrityError(
-                "changes are blocked: " + self.integrity_alerts[0]
-                + ". Run `casedesk verify`; " + headcheck.RESET_HINT + "."
-            )
+            raise self.blocked("changes")
         with write_session(self.engine) as db:
             self.check_account(db)
             yield db
@@ -176,6 +173,16 @@ class Session:
             # Committed already: failing now would report a recorded action as not done. The copies
             # catch up at the next write; until then they lag behind, which the head check allows.
             log.warning("custody head not copied outside the database: %s", type(exc).__name__)
+
+    def blocked(self, what: str) -> IntegrityError:
+        """The one refusal of a write (or export) while an integrity alert stands, worded for its cause."""
+        alert = self.integrity_alerts[0].rstrip(". ")
+        if "register differs from the signed custody log" in alert:
+            advice = ("someone changed the store outside CaseDesk; restore casedesk.db from a backup taken before "
+                      "the change (the log names what differs), then verify again")
+        else:
+            advice = "run `casedesk verify`; " + headcheck.RESET_HINT
+        return IntegrityError(f"{what} are blocked: {alert}. {advice[0].upper()}{advice[1:]}.")
 
     def record(self, db: OrmSession, action: str, **fields: Any) -> CustodyEntry:
         """Append a custody entry signed by this session's user, inside ``db``'s transaction.
