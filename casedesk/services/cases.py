@@ -26,6 +26,8 @@ REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,40}$")
 
 def normalise_reference(reference: str) -> str:
     ref = reference.strip().upper()
+    if not ref:
+        raise UsageError("a case needs a reference, e.g. MPS-2026-0417", field="reference")
     if not REFERENCE_RE.match(ref):
         raise UsageError(
             f"invalid case reference {reference!r}: use 3-41 capital letters, digits, '-' or '/', "

@@ -143,6 +143,7 @@ def test_keyboard_walk_in_a_real_window(display: str, store: Store, tmp_path: Pa
         s = walk.wait(lambda s: any("wrong password" in m.lower() for m in s["messages"])
                       and s["focus"] == "QLineEdit:password", "the wrong-password message")
         assert s["top"].startswith("LoginDialog")
+        walk.shot("login-after-wrong-password")
         walk.type(PASSWORDS["jsmith"])
         walk.key("Return")
         walk.wait(lambda s: s["top"].startswith("MainWindow") and s.get("cases"), "the main window")
@@ -150,6 +151,9 @@ def test_keyboard_walk_in_a_real_window(display: str, store: Store, tmp_path: Pa
         # A new case, keyboard only.
         walk.key("ctrl+n")
         walk.wait(lambda s: s["top"].startswith("NewCaseDialog"), "the new-case dialog")
+        walk.key("Return")  # nothing typed: the dialog says what is missing and grows to show it
+        walk.wait(lambda s: bool(s["messages"]), "the new-case message")
+        walk.shot("new-case-error")
         walk.type("MPS-2026-0777")
         walk.key("Tab")
         walk.type("Operation Keyboard")
