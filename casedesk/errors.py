@@ -65,6 +65,10 @@ class StoreError(CaseDeskError):
     exit_code = 6
 
 
+class ClockError(StoreError):
+    """The computer's clock is behind the custody log: an entry would go back in time."""
+
+
 class KeySlotError(StoreError):
     """The key slots file is missing, corrupt or does not match the store."""
 

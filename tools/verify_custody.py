@@ -60,6 +60,7 @@ ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_ch
 INGESTED = "exhibit.ingested"
 CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
+TIME_ACKNOWLEDGED = "custody.time_acknowledged"  # a supervisor's signed word that an entry's time is wrong
 PARALLEL_MIN = 100_000
 RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
@@ -241,7 +242,7 @@ def check_lines(job):
         fh.seek(start)
         raw = fh.read(end - start)
     out = {"index": first_index, "seqs": [], "times": [], "problems": [], "actors": [], "keys": [],
-           "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [],
+           "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [], "time_acks": [],
            "first_prev": None, "last_hash": None, "hashes": {}}
     intern = {}
     prev_seq = prev_hash = None
@@ -292,6 +293,10 @@ def check_lines(job):
         out["shown"].append(shown)
         if seq in wanted:  # a head recorded elsewhere names this entry
             out["hashes"][seq] = recorded
+        if full and case is None and rec.get("action") == TIME_ACKNOWLEDGED and hash_ok and sig_ok:
+            target = rec.get("data", {}).get("entry") if isinstance(rec.get("data"), dict) else None
+            if type(target) is int and 0 < target < seq:
+                out["time_acks"].append((target, seq, actor, rec.get("reason")))
         if full and case is None and rec.get("action") in ACCOUNT_ACTIONS:
             out["accounts"].append((seq, rec.get("action"), actor, key, rec.get("data"), hash_ok, sig_ok))
         if full and case is not None and exhibit is not None and rec.get("sha256") is not None:
@@ -470,6 +475,11 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
     keys, key_problems, _ = build_keys(accounts, early)
     for item in key_problems:
         add(item)
+    acks = {}
+    for c in chunks:
+        for target, by, actor, reason in c["time_acks"]:
+            acks.setdefault(target, (by, actor, reason))
+    acknowledged = []
     last_seq = last_hash = None
     latest, latest_seq = None, 0
     signatures = 0
@@ -509,6 +519,10 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
         tol = TIME_TOLERANCE_SECONDS
         for seq, stamp, shown in zip(c["seqs"], c["times"], c["shown"], strict=True):
             if stamp is None:
+                continue
+            if seq in acks:  # its time was acknowledged as wrong: left out of the order check, and said
+                by, actor, reason = acks[seq]
+                acknowledged.append({"entry": seq, "time": stamp, "by": by, "actor": actor, "reason": reason})
                 continue
             if latest is None or stamp > latest:
                 latest, latest_seq = stamp, seq
@@ -564,6 +578,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
         "redacted": trailer.get("redacted"), "scope": header.get("scope"),
         "head": {"seq": last_seq or 0, "hash": last_hash}, "tree": {"size": entries, "root": root.hex()},
         "exported_at": header.get("exported_at"), "exported_by": header.get("exported_by"),
+        "time_acknowledged": acknowledged,
         "keys": [{"user": u, "public_key": k, "registered_at": a or 0}
                  for u, regs in keys.by_user.items() for a, k in regs],
     }
@@ -639,6 +654,9 @@ def main(argv=None):
     genesis = next((k for k in result["keys"] if k["registered_at"] == 0), None)
     if genesis:
         print(f"Root of trust: {genesis['user']}'s key {genesis['public_key']} (registered at the log's start)")
+    for a in result["time_acknowledged"]:
+        print(f"Acknowledged: entry {a['entry']}: its time {a['time']} was acknowledged as wrong by {a['actor']} "
+              f"in entry {a['by']}: {a['reason']}")
     if result["ok"]:
         print("OK: every check holds")
         return 0

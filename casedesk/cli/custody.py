@@ -56,6 +56,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--text", required=True, help="the correction")
     p.set_defaults(func=cmd_correct)
 
+    p = cs.add_parser("acknowledge-time", parents=[common],
+                      help="supervisor: record that an entry's time is wrong (a clock that was ahead or behind)")
+    p.add_argument("seq", metavar="SEQ[-LAST]", help="the entry whose time is wrong, or a run of them, e.g. 57-60")
+    p.add_argument("--reason", required=True, help="e.g. 'laptop clock was an hour ahead (BST hardware clock)'")
+    p.set_defaults(func=cmd_acknowledge_time)
+
     p = cs.add_parser("unreviewed", parents=[common], help="a case's entries not yet approved by a supervisor")
     p.add_argument("reference")
     p.set_defaults(func=cmd_unreviewed)
@@ -134,6 +140,7 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
         "tree": {"size": report.tree_size, "root": report.tree_root},
         "outside_heads": [{"source": h.source, "seq": h.seq, "hash": h.hash} for h in report.outside_heads],
         "recorded_as": report.recorded_as,
+        "acknowledged": report.acknowledged,
     }
 
 
@@ -146,6 +153,7 @@ def cmd_verify(ctx: Context) -> int:
         bar.finish()
     lines = [report.summary(), f"Merkle tree (RFC 6962): size {report.tree_size}, root {report.tree_root}"]
     lines += [f"  {p.describe()}" for p in report.problems]
+    lines += [f"  acknowledged: {text}" for text in report.acknowledged]
     if report.recorded_as is None:
         lines.append("(not recorded in the custody log: changes are blocked until the problem is resolved)")
     ctx.emit(report_json(report), lines)
@@ -189,6 +197,16 @@ def cmd_return(ctx: Context) -> int:
 def cmd_correct(ctx: Context) -> int:
     e = Custody(ctx.session()).correct(ctx.args.seq, ctx.args.text)
     ctx.emit(e, f"Entry {ctx.args.seq} corrected by custody entry {e.seq}.")
+    return 0
+
+
+def cmd_acknowledge_time(ctx: Context) -> int:
+    first, _, last = ctx.args.seq.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        raise UsageError(f"{ctx.args.seq!r} is not an entry number or a run such as 57-60")
+    done = Custody(ctx.session()).acknowledge_time(int(first), ctx.args.reason, int(last) if last else None)
+    ctx.emit(done, [f"The time of entry {e.data['entry']} is acknowledged as wrong by custody entry {e.seq}."
+                    for e in done] + ["Verification and bundles now report these times as acknowledged."])
     return 0
 
 

@@ -30,6 +30,10 @@ from casedesk.custody import encoding, merkle
 # timeout: 30 s), and clock corrections (NTP) on a laptop, both move time back
 # a little. More than this is reported.
 TIME_TOLERANCE_SECONDS = 300
+# A supervisor's signed statement that an entry's time is wrong (a clock that was ahead or behind when it was
+# written): data {"entry": SEQ}, a reason, no case. That entry's time is then left out of the time-order
+# check (it neither is checked nor moves the latest time forward) and is reported as acknowledged.
+TIME_ACKNOWLEDGED = "custody.time_acknowledged"
 
 KEY_REGISTERED = "account.key_registered"
 # An administrator revokes a user's key (account disabled, password reset): from the
@@ -374,14 +378,34 @@ class ChainResult:
     tree_size: int
     tree_root: str
     registry: Registry
+    time_acknowledged: dict[int, int] = field(default_factory=dict)  # entry -> the entry acknowledging its time
+
+
+def time_acknowledgements(rows: Iterable[tuple[Any, Any]]) -> dict[int, int]:
+    """Entry -> first later ``custody.time_acknowledged`` entry naming it, from (seq, data) rows of that action."""
+    found: dict[int, int] = {}
+    for seq, data in rows:
+        try:
+            entry = encoding.parse_data(data).get("entry")
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if type(entry) is int and 0 < entry < seq:
+            found.setdefault(entry, seq)
+    return found
 
 
 class ChainJoiner:
     """Receives chunk results in log order and checks what crosses chunk boundaries."""
 
     def __init__(self, registry: Registry, registry_problems: list[tuple[int, Problem]],
-                 locate: Callable[[int], tuple[str | None, str | None]]) -> None:
-        """``locate(seq)`` -> (exhibit, case) to show for an entry (None, None outside the caller's scope)."""
+                 locate: Callable[[int], tuple[str | None, str | None]],
+                 acknowledged: dict[int, int] | None = None) -> None:
+        """``locate(seq)`` -> (exhibit, case) to show for an entry (None, None outside the caller's scope).
+
+        ``acknowledged``: entries whose time a later entry acknowledges as wrong (``time_acknowledgements``).
+        """
+        self.acknowledged = acknowledged or {}
+        self.time_acknowledged: dict[int, int] = {}
         self.registry = registry
         self.locate = locate
         self.ranked: list[tuple[int, int, int, Problem]] = []
@@ -425,7 +449,11 @@ class ChainJoiner:
             self._add(seq, rank, p)
         latest, latest_seq = self.latest, self.latest_seq
         tol = TIME_TOLERANCE_SECONDS * 1_000_000
+        acknowledged = self.acknowledged
         for seq, stamp in zip(res.seqs, res.times, strict=True):
+            if acknowledged and seq in acknowledged:
+                self.time_acknowledged[seq] = acknowledged[seq]
+                continue
             if stamp > latest:  # text order is time order ("" marks an invalid time, already reported)
                 latest, latest_seq = stamp, seq
             elif stamp and stamp != latest and time_us(stamp) < time_us(latest) - tol:
@@ -451,6 +479,7 @@ class ChainJoiner:
             first_seq=self.first_seq, last_seq=self.last_seq or 0,
             last_hash=self.last_hash if isinstance(self.last_hash, str) else None,
             tree_size=self.entries, tree_root=tree_root.hex(), registry=self.registry,
+            time_acknowledged=dict(self.time_acknowledged),
         )
 
 

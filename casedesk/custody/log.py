@@ -4,23 +4,39 @@
 same one that makes the state change the entry records, so the two commit
 or fail together and no other writer can slip an entry in between reading
 the head and inserting the next one.
+
+Time: an entry is never written more than ``TIME_TOLERANCE_SECONDS`` earlier
+than the head's time (``ClockError``, nothing written): a clock that has gone
+back would otherwise sign entries that verification then reports as out of
+order. The one exception is a supervisor's ``custody.time_acknowledged``
+entry, which is how a head whose own time is wrong (written by a clock that
+was ahead) is set aside; verification leaves the acknowledged entry's time out
+of its order check. ``clock_notice`` is what sign-in tells the user about the
+clock: behind the head (nothing can be recorded), or far ahead of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import tool_id
 from casedesk.custody import encoding
+from casedesk.custody.chain import TIME_ACKNOWLEDGED, TIME_TOLERANCE_SECONDS
 from casedesk.custody.signing import Signer
-from casedesk.errors import UsageError
+from casedesk.errors import ClockError, UsageError
 from casedesk.store.models import CustodyEntry
-from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_offset, utc_now
+from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_display, uk_offset, utc_now
+
+# A clock more than this far ahead of the last entry is questioned at sign-in. Three days: a laptop left
+# over a weekend (Friday evening to Monday morning, about 64 hours) is not questioned every Monday, which
+# would teach users to ignore the notice; a clock set a month or a year ahead (a mistyped date, a
+# wrong year after a battery change) is caught before it signs anything.
+CLOCK_AHEAD_NOTICE = timedelta(hours=72)
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,67 @@ def entry_at(db: OrmSession, seq: int) -> CustodyEntry | None:
     return db.get(CustodyEntry, seq)
 
 
+def _stamp(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600} hours"
+    return f"{max(1, seconds // 60)} minutes"
+
+
+def clock_behind(db: OrmSession, seq: int, head_stamp: str, now: datetime) -> str | None:
+    """The message when ``now`` is more than the tolerance earlier than the head's time, else None."""
+    head_time = _stamp(head_stamp)
+    tolerance = timedelta(seconds=TIME_TOLERANCE_SECONDS)
+    if head_time is None or now >= head_time - tolerance:
+        return None
+    # The run of entries at the end of the log that are later than this clock: the ones to acknowledge if it
+    # is their time that is wrong (written while the clock was ahead).
+    first = db.scalar(select(func.min(CustodyEntry.seq)).where(
+        CustodyEntry.seq > db.scalar(select(func.coalesce(func.max(CustodyEntry.seq), 0)).where(
+            CustodyEntry.timestamp <= iso_utc(now + tolerance)))))
+    run = f"{first}-{seq}" if first is not None and first < seq else str(seq)
+    return (f"the computer's clock ({uk_display(now)}) is {_span(head_time - now)} behind the last custody "
+            f"entry ({seq}, at {uk_display(head_time)}); correct the clock, then try again. Nothing was recorded. "
+            f"If it is the entries' times that are wrong, a supervisor can acknowledge them: "
+            f"casedesk custody acknowledge-time {run} --reason ...")
+
+
+@dataclass(frozen=True)
+class ClockNotice:
+    text: str
+    behind: bool  # True: nothing can be recorded until the clock is corrected
+
+
+def clock_notice(db: OrmSession, now: datetime | None = None) -> ClockNotice | None:
+    """What sign-in says about the clock: behind the last entry, or far ahead of it; None when plausible."""
+    row = db.execute(
+        select(CustodyEntry.seq, CustodyEntry.timestamp).order_by(CustodyEntry.seq.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    now = now or utc_now()
+    behind = clock_behind(db, int(row[0]), str(row[1]), now)
+    if behind is not None:
+        return ClockNotice(behind.replace("; correct the clock, then try again. Nothing was recorded.",
+                                          ": nothing can be recorded until the clock is corrected."), True)
+    head_time = _stamp(str(row[1]))
+    if head_time is not None and now - head_time > CLOCK_AHEAD_NOTICE:
+        return ClockNotice(
+            f"the computer's clock says {uk_display(now)}, {_span(now - head_time)} after the last custody entry "
+            f"({row[0]}, at {uk_display(head_time)}). If the clock is wrong, correct it before recording "
+            "anything: every entry is signed with this time", False)
+    return None
+
+
 def append(
     db: OrmSession,
     *,
@@ -57,8 +134,16 @@ def append(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> CustodyEntry:
-    head = current_head(db)
+    head_row = db.execute(
+        select(CustodyEntry.seq, CustodyEntry.entry_hash, CustodyEntry.timestamp)
+        .order_by(CustodyEntry.seq.desc()).limit(1)
+    ).first()
+    head = None if head_row is None else Head(int(head_row[0]), str(head_row[1]))
     when = at or utc_now()
+    if head_row is not None and action != TIME_ACKNOWLEDGED:
+        behind = clock_behind(db, int(head_row[0]), str(head_row[2]), when)
+        if behind is not None:
+            raise ClockError(behind)
     fields: dict[str, Any] = {
         "seq": 1 if head is None else head.seq + 1,
         "prev": encoding.GENESIS_PREV if head is None else head.entry_hash,

@@ -140,7 +140,9 @@ def verify_chain(
                 return None, None
             return (exhibit if isinstance(exhibit, str) else None), (case if isinstance(case, str) else None)
 
-        joiner = chain.ChainJoiner(registry, reg_problems, locate)
+        acks = chain.time_acknowledgements(conn.execute(
+            "SELECT seq, data FROM custody_entries WHERE action = ?", (chain.TIME_ACKNOWLEDGED,)).fetchall())
+        joiner = chain.ChainJoiner(registry, reg_problems, locate, acks)
         done = 0
         progress(0, total, "checking custody entries")
         n_workers = workers if workers is not None else default_workers()
@@ -205,13 +207,18 @@ class VerifyReport:
     case_ref: str | None = None
     outside_heads: list[OutsideHead] = field(default_factory=list)
     recorded_as: int | None = None  # the 'verify.run' entry, when one could be written
+    # Entries whose wrong time a supervisor acknowledged (custody.time_acknowledged): not problems, but said.
+    acknowledged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         scope = f"case {self.case_ref}" if self.case_ref else "the installation"
         what = (f"{self.entries_checked} custody entries ({self.signatures_checked} signatures) and "
                 f"{self.exhibits_checked} exhibits of {scope}")
         if self.ok:
-            return f"OK: {what} verified; log head entry {self.head_seq} ({(self.head_hash or '')[:16]}...)"
+            noted = (f"; {len(self.acknowledged)} entry time(s) acknowledged as wrong by a supervisor"
+                     if self.acknowledged else "")
+            return (f"OK: {what} verified; log head entry {self.head_seq} ({(self.head_hash or '')[:16]}...)"
+                    + noted)
         n = len(self.problems)
         return f"FAILED: {n} problem{'s' if n != 1 else ''} in {what}"
 

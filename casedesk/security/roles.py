@@ -185,6 +185,7 @@ ACTION_RULES: dict[str, Rule] = {
     "verify.run": Rule(Permission.VERIFY, Scope.OPTIONAL_CASE),
     "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
     "installation.recovery_key_created": Rule(Permission.USER_MANAGE, Scope.ANY),
+    "custody.time_acknowledged": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)

@@ -281,6 +281,7 @@ class Bundles:
                 "bundle included, each re-read from the encrypted vault and re-hashed against the SHA-256 recorded "
                 "at ingest.",
                 "Each original attached to this bundle was hashed again as it was copied in, and matched.",
+                *_time_statements(report.acknowledged),
             ),
             file_name=out.name,
             left_out=tuple(LeftOut(e.reference, LEFT_OUT_WHY[e.reason]) for e in excluded),
@@ -364,3 +365,14 @@ def _case_detail(session: Session, ref: str) -> tuple[str, list[str], str, str]:
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
+
+def _time_statements(acknowledged: Sequence[str]) -> tuple[str, ...]:
+    """An acknowledged time anomaly passes verification, and the bundle says so plainly."""
+    if not acknowledged:
+        return ()
+    return (
+        f"The custody log holds {len(acknowledged)} entry time(s) that a supervisor acknowledged as wrong (a "
+        "computer clock that was ahead or behind when the entry was written). Those entries are unchanged, "
+        "still hash-chained and signed; only their times are not relied on for the order of events:",
+        *(text[0].upper() + text[1:] + "." for text in acknowledged),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from casedesk.services import inputs
 from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
-from casedesk.timeutil import iso_utc, parse_iso
+from casedesk.timeutil import iso_utc, parse_iso, utc_now
 
 log = logging.getLogger("casedesk.custody")
 
@@ -396,6 +396,67 @@ class Custody:
         log.info("custody entry %d corrected by entry %d", seq, view.seq)
         return view
 
+    # --- time anomalies ----------------------------------------------------------
+    def acknowledge_time(self, seq: int, reason: str, last: int | None = None) -> list[EntryView]:
+        """A supervisor's signed statement that entry ``seq``'s time (or entries ``seq``..``last``) is wrong.
+
+        One ``custody.time_acknowledged`` entry per entry named, in one transaction.
+
+        Only an entry that is part of a time anomaly can be acknowledged: its time is more than the tolerance
+        later than an entry after it or than the clock now (a clock that was ahead), or earlier than an entry
+        before it (a clock that was behind). The entry stays as written; verification leaves its time out of
+        the order check and reports it as acknowledged, and a bundle says so.
+        """
+        self.s.require(Permission.CUSTODY_REVIEW)
+        inputs.seq(seq)
+        last = inputs.seq(last) if last is not None else seq
+        if not seq <= last < seq + 10_000:
+            raise UsageError(f"give a run of at most 10,000 entries, first to last (not {seq}-{last})")
+        reason = inputs.text(reason, "the reason", inputs.REASON,
+                             empty="say why the entry's time is wrong, e.g. the clock was an hour ahead",
+                             field="reason", cli_hint="--reason")
+        tol = timedelta(seconds=chain.TIME_TOLERANCE_SECONDS)
+        views = []
+        with self.s.write() as db:
+            for n in range(seq, last + 1):
+                views.append(self._acknowledge_one(db, n, reason, tol))
+        log.info("time of custody entries %d-%d acknowledged as wrong", seq, last)
+        return views
+
+    def _acknowledge_one(self, db: OrmSession, seq: int, reason: str, tol: timedelta) -> EntryView:
+        original = db.get(CustodyEntry, seq)
+        if original is None:
+            raise NotFound(f"there is no custody entry {seq}")
+        done = db.scalar(select(CustodyEntry.seq).where(
+            CustodyEntry.action == chain.TIME_ACKNOWLEDGED,
+            CustodyEntry.data == encoding.canonical_json({"entry": seq, "time": original.timestamp})))
+        if done is not None:
+            raise UsageError(f"the time of entry {seq} was already acknowledged, by entry {done}")
+        when = parse_iso(original.timestamp)
+        ahead_of_later = db.scalar(select(CustodyEntry.seq).where(
+            CustodyEntry.seq > seq, CustodyEntry.timestamp < iso_utc(when - tol)).limit(1))
+        behind_earlier = db.scalar(select(CustodyEntry.seq).where(
+            CustodyEntry.seq < seq, CustodyEntry.timestamp > iso_utc(when + tol)).limit(1))
+        if ahead_of_later is None and behind_earlier is None and when <= utc_now() + tol:
+            raise UsageError(
+                f"entry {seq}'s time ({original.timestamp}) is in order with the log and the clock; only an "
+                "entry that `casedesk verify` reports in a time problem can be acknowledged")
+        entry = self.s.record(db, chain.TIME_ACKNOWLEDGED, reason=reason,
+                              data={"entry": seq, "time": original.timestamp})
+        return entry_view(entry)
+
+    def _acknowledged(self, found: dict[int, int]) -> list[str]:
+        """Plain statements of the acknowledged entry times, for the report and the bundle."""
+        out = []
+        with self.s.read() as db:
+            for seq, by in sorted(found.items()):
+                row, ack = db.get(CustodyEntry, seq), db.get(CustodyEntry, by)
+                if row is None or ack is None:
+                    continue
+                out.append(f"entry {seq}: its time {row.timestamp} was acknowledged as wrong by {ack.actor} in "
+                           f"entry {by} ({ack.timestamp}): {ack.reason or ''}".rstrip(": "))
+        return out
+
     # --- verification ----------------------------------------------------------
     def _scope(self, db: OrmSession, case_ref: str | None) -> tuple[str | None, frozenset[str] | None]:
         self.s.require(Permission.VERIFY)
@@ -467,6 +528,7 @@ class Custody:
                        key=lambda p: (p.case_ref, chain.natural_key(p.reference)))
         problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]
         report = VerifyReport(
+            acknowledged=self._acknowledged(result.time_acknowledged),
             ok=not problems, problems=problems, entries_checked=result.entries,
             signatures_checked=result.signatures, exhibits_checked=len(register),
             head_seq=result.last_seq, head_hash=result.last_hash, tree_size=result.tree_size,

@@ -251,8 +251,14 @@ class Installation:
                           device_secret=secret, device_bound=slots.device_bound, keyring_seq=keyring_seq,
                           box_key=secrets.box_key)
         self.ledger.record_success(username)
+        with read_session(engine) as db:  # not session.read(): its account check is the write's to make
+            clock = custody_log.clock_notice(db)
+        if clock is not None:
+            session.notices.append(clock.text)
         if alerts:
             log.error("custody head check failed at sign-in: %d problem(s)", len(alerts))
+        elif clock is not None and clock.behind:
+            log.warning("the clock is behind the custody log at sign-in: the sign-in is not recorded")
         else:
             pending = self.ledger.pending()
             with session.write() as db:

@@ -59,6 +59,8 @@ class Action:
     allowed: str  # one character per actor in ACTORS order: Y may, - may not
     cli: tuple[str, ...] | None  # arguments; {placeholders} filled from the case
     service: Callable[[Session, dict[str, Any]], Any] | None
+    # What an allowed actor's run needs in its copy of the store first; returns extra placeholders.
+    prepare: Callable[[Store], dict[str, Any]] | None = None
 
     def may(self, actor: str) -> bool:
         return self.allowed.replace(" ", "")[ACTORS.index(actor)] == "Y"
@@ -72,6 +74,24 @@ def _read(ev: Evidence, ref: str) -> bytes:
 def _view(ev: Evidence, ref: str) -> bytes:
     with ev.open_content(CASE, ref) as stream:
         return stream.read()
+
+
+def _entry_two_hours_behind(store: Store) -> dict[str, Any]:
+    """A time anomaly as an older version could leave one, for a supervisor to acknowledge."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.helpers.custody import attacker, insert, last_seq, resign, row, signing_seed
+
+    seed = signing_seed(store, "sgt")
+    with attacker(store) as db:
+        top = last_seq(db)
+        values = row(db, top)
+        values[0], values[1] = top + 1, values[18]
+        values[2] = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        values[5], values[7], values[8], values[9], values[16], values[17] = (
+            "sgt", "verify.run", CASE, None, "written with the clock behind", "{}")
+        insert(db, resign(values, seed))
+    return {"behind": top + 1}
 
 
 A = Action
@@ -150,6 +170,10 @@ MATRIX: dict[str, Action] = {
                             lambda s, c: Custody(s).unreviewed(CASE)),
     "custody queries": A("see custody", "Y Y - Y -", ("custody", "queries", CASE),
                          lambda s, c: Custody(s).queries(CASE)),
+    "custody acknowledge-time": A("review custody", "- - - Y -",
+                                  ("custody", "acknowledge-time", "{behind}", "--reason", "clock two hours behind"),
+                                  lambda s, c: Custody(s).acknowledge_time(c["behind"], "clock two hours behind"),
+                                  prepare=_entry_two_hours_behind),
     "custody export": A("export the custody log", "Y Y - Y -", ("custody", "export", CASE, "-o", "{out}/log.jsonl"),
                         lambda s, c: Custody(s).export_log(CASE, c["out"] / "log.jsonl")),
     "review": A("review custody", "- - - Y -", ("review", CASE, "--approve"),
@@ -286,7 +310,7 @@ def cell(matrix_case: MatrixCase, tmp_path: Path) -> Iterator[tuple[Store, dict[
     for suffix in ("", ".sha256", ".manifest.json"):
         shutil.copy2(matrix_case.bundle.with_name(matrix_case.bundle.name + suffix), Path(str(bundle) + suffix))
     try:
-        yield store, {"out": out, "src": src, "seq": matrix_case.seq, "bundle": bundle}
+        yield store, {"out": out, "src": src, "seq": matrix_case.seq, "bundle": bundle, "behind": 1}
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -327,6 +351,8 @@ def test_cli(cell: tuple[Store, dict[str, Any]], capsys: pytest.CaptureFixture[s
     wrong = []
     for name in names:
         action = MATRIX[name]
+        if action.prepare is not None and action.may(actor):
+            ctx = {**ctx, **action.prepare(store)}
         r = run(capsys, monkeypatch, store.root, *_cli_args(action, ctx), user=actor, password=ALL_PASSWORDS[actor],
                 new_password=NEW_PASSWORD)
         if action.may(actor) and r.code != 0:
@@ -346,6 +372,8 @@ def test_service(cell: tuple[Store, dict[str, Any]], actor: str, group: str, nam
         for name in names:
             action = MATRIX[name]
             assert action.service is not None
+            if action.prepare is not None and action.may(actor):
+                ctx = {**ctx, **action.prepare(store)}
             try:
                 action.service(session, {**ctx, "password": ALL_PASSWORDS[actor]})
             except PermissionDenied as exc:
@@ -480,6 +508,7 @@ SERVICE_NAMES = {
     "Evidence.set_sensitive": "evidence sensitive", "Evidence.verify": "evidence verify", "Custody.verify": "verify",
     "Custody.log": "custody log", "Custody.entry": "custody entry", "Custody.transfer": "custody transfer",
     "Custody.check_out": "custody checkout", "Custody.return_": "custody return", "Custody.correct": "custody correct",
+    "Custody.acknowledge_time": "custody acknowledge-time",
     "Custody.unreviewed": "custody unreviewed", "Custody.queries": "custody queries",
     "Custody.export_log": "custody export", "Custody.review": "review", "Custody.review_queue": "review queue",
     "Bundles.export": "export", "Settings.all": "settings show", "Settings.get": "settings get",
