@@ -377,9 +377,8 @@ _HANDLERS = {
     "case.reviewed": Projection._review,
 }
 
-# Actions replay must see; anything else (sign-ins, views, exports, verification runs) changes no state but
-# is still checked for authority when it is read.
-STATE_ACTIONS = frozenset(_HANDLERS) | frozenset(ACTION_RULES)
+# Actions that change the register (the sign-in check replays only these).
+CHANGING_ACTIONS = frozenset(_HANDLERS)
 
 
 def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) -> Projection:

@@ -246,7 +246,7 @@ def register_alerts(db_path: Path, db_key: bytes) -> tuple[Any, list[str]]:
     """The sign-in check: the register the log establishes (a ``Projection``; None if the database cannot be
     read in full) and an alert if the tables differ from it or an entry was made without authority."""
     try:
-        state, problems = replay_register(db_path, db_key)
+        state, problems = replay_register(db_path, db_key, changes_only=True)
     except sqlcipher.DatabaseError as exc:
         return None, [f"the database file is damaged ({str(exc).lower()}): the register cannot be checked against "
                       "the custody log; run `casedesk verify`, then restore casedesk.db from backup"]
@@ -257,13 +257,15 @@ def register_alerts(db_path: Path, db_key: bytes) -> tuple[Any, list[str]]:
 
 
 def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None = None,
-                    broken: frozenset[int] = frozenset(),
-                    cancel: CancelToken | None = None) -> tuple[Any, list[Problem]]:
+                    broken: frozenset[int] = frozenset(), cancel: CancelToken | None = None,
+                    changes_only: bool = False) -> tuple[Any, list[Problem]]:
     """Replay the whole log into the register it establishes; name every entry its signer had no right to
     make and every row and column of the tables that differs from the replay.
 
     ``visible``: the cases whose rows are compared and whose entries may be named (None: all).
     ``broken``: entries the chain check found broken (left out of the replay; what they touched is not compared).
+    ``changes_only``: replay only the entries that change the register (the sign-in check: the tables against the
+    log, without judging the authority of views, exports and sign-ins, which ``casedesk verify`` does).
     """
     from casedesk.custody import projection, register
 
@@ -273,11 +275,15 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
         conn.execute("BEGIN")
         state = projection.Projection()
         apply, skip, entry = state.apply, state.skip, projection.Entry.from_row
+        changing = sorted(projection.CHANGING_ACTIONS)
+        select_changes = (f"SELECT {_COLUMNS} FROM custody_entries WHERE seq >= ? AND seq < ? AND action IN "
+                          f"({', '.join(repr(a) for a in changing)}) ORDER BY seq")
         last = conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0] or 0
         for lo in range(1, last + 1, CHUNK):
             if cancel is not None:
                 cancel.check()
-            for row in read_rows(conn, lo, lo + CHUNK):
+            rows = _query(conn, select_changes, (lo, lo + CHUNK)) if changes_only else read_rows(conn, lo, lo + CHUNK)
+            for row in rows:
                 e = entry(row)
                 if e.seq in broken:
                     skip(e)

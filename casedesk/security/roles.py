@@ -165,6 +165,13 @@ ACTION_RULES: dict[str, Rule] = {
     "case.created": Rule(Permission.CASE_CREATE, Scope.ANY),
     "case.member_added": Rule(Permission.CASE_MEMBERS, Scope.CASE_EXISTS),
     "case.member_removed": Rule(Permission.CASE_MEMBERS, Scope.CASE_EXISTS),
+    # Case keys: only someone who may see the content holds the key to make, rotate or grant it; a grant or a
+    # rotation an administrator's change calls for is recorded as due, for the next holder to do.
+    "case.key_created": Rule(Permission.CASE_CONTENT, Scope.CASE),
+    "case.key_rotated": Rule(Permission.CASE_CONTENT, Scope.CASE),
+    "case.key_granted": Rule(Permission.CASE_CONTENT, Scope.CASE),
+    "case.key_grant_pending": Rule(None, Scope.CASE_EXISTS),
+    "case.key_rotation_due": Rule(None, Scope.CASE_EXISTS),
     "case.summary_edited": Rule(Permission.CASE_EDIT, Scope.SUMMARY),
     "case.closed": Rule(Permission.CASE_CLOSE, Scope.CASE_EXISTS),
     "case.reopened": Rule(Permission.CASE_CLOSE, Scope.CASE_EXISTS),
