@@ -32,7 +32,7 @@ from typing import Any
 from casedesk.custody import encoding
 from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
-from casedesk.security.roles import ACTION_RULES, authority_problem
+from casedesk.security.roles import authority_problem
 
 
 @dataclass
