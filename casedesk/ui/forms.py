@@ -57,7 +57,7 @@ def make_default(action: QPushButton, *others: QAbstractButton) -> None:
     default and stays so. Quit or Cancel must never answer Enter.
     """
     for button in others:
-        if isinstance(button, QPushButton):
+        if isinstance(button, QPushButton) and button is not action:
             button.setAutoDefault(False)
     action.setAutoDefault(True)
     action.setDefault(True)

@@ -107,3 +107,16 @@ def test_f1_opens_help_with_the_shortcuts(qtbot: QtBot, store: Store) -> None:
     assert "Keyboard shortcuts" in text and "Ctrl+E" in text and "Export bundle" in text
     dialog.reject()
     close_all(controller)
+
+
+def test_enter_in_the_export_dialog_exports(qtbot: QtBot, store: Store, tmp_path) -> None:
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    window.act_export.trigger()
+    dialog = wait_for_window(qtbot, ExportDialog)
+    type_into(qtbot, dialog.output, str(tmp_path / "bundle.pdf"))
+    qtbot.keyClick(dialog.output, Qt.Key.Key_Return)  # not "Select all", which had the default by focus
+    qtbot.waitUntil(lambda: dialog.bundle is not None or dialog.message.isVisible(), timeout=180_000)
+    assert dialog.bundle is not None, dialog.message.text()
+    dialog.reject()
+    close_all(controller)

@@ -96,6 +96,7 @@ def main(datadir: Path, out: Path) -> int:
             state["minimum"] = [max(hint.width(), main_window.minimumWidth()),
                                 max(hint.height(), main_window.minimumHeight())]
             state["status"] = main_window.statusBar().currentMessage()
+        state["exported"] = getattr(window, "bundle", None) is not None
         summary = getattr(window, "summary", None)
         if summary is not None and hasattr(summary, "ingested"):
             state["ingested"] = len(summary.ingested)

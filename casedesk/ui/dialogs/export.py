@@ -37,7 +37,7 @@ from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.settings import MARKINGS
 from casedesk.ui import errors
-from casedesk.ui.forms import MessageLine
+from casedesk.ui.forms import MessageLine, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.workers import Job, JobRunner
@@ -166,6 +166,8 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._load()
+        # Enter exports, whichever button had the focus (Select all took the default by focus).
+        make_default(self.export_button, *self.findChildren(QPushButton))
 
     def _load(self) -> None:
         try:

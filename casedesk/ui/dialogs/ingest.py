@@ -36,7 +36,7 @@ from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
 from casedesk.ui import errors, formatting, theme, window_state
-from casedesk.ui.forms import MessageLine
+from casedesk.ui.forms import MessageLine, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import Job, JobRunner
 
@@ -189,6 +189,8 @@ class IngestDialog(QDialog):
         layout.addWidget(self.buttons)
         self.add_paths(paths or [])
         self.description.setFocus()
+        make_default(self.start_button, *self.findChildren(QPushButton))  # Enter ingests
+
 
     def _fill_producers(self) -> None:
         me = self.session.user
