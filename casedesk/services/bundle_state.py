@@ -10,9 +10,10 @@ entry chosen for T:
   change after ingest);
 - its state at T (withdrawn, sensitive, custodian, location, checked out) is
   replayed from the entries up to the head;
-- the case summary at T is the text whose SHA-256 the last
-  ``case.summary_edited`` entry up to the head records (the current one when
-  it matches, the entry's own text when the entry carries it).
+- the case summary at T is the text of the last ``case.summary_edited``
+  entry up to the head (entries since case keys carry it, encrypted under the
+  case key); for older entries, the text whose SHA-256 the entry records
+  (the current one when it matches).
 
 Pure functions over ``EntryView`` and ``ExhibitView``: no store access here.
 """
@@ -80,6 +81,8 @@ def summary_as_at(current: str, entries: Sequence[EntryView], head_seq: int, whe
     text = last.data.get("summary")
     if isinstance(text, str):
         return text
+    if last.text is not None and "summary_sha256" not in last.data:
+        return last.text  # the entry carries the summary itself (under the case key; read through Custody.log)
     if last.text is not None and hashlib.sha256(last.text.encode()).hexdigest() == last.data.get("summary_sha256"):
         return last.text
     if hashlib.sha256(current.encode()).hexdigest() == last.data.get("summary_sha256"):

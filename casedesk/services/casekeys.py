@@ -30,14 +30,17 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.errors import CaseContentLocked
+from casedesk.errors import CaseContentLocked, IntegrityError
 from casedesk.security.casekeys import (
     CaseContentKeys,
     CaseKeyError,
     box_public,
+    decrypt_text,
+    encrypt_text,
     new_case_key,
     open_case_key,
     seal_case_key,
+    text_epoch,
     vault_naming_key,
 )
 from casedesk.security.roles import Role
@@ -47,6 +50,9 @@ from casedesk.timeutil import utc_now
 
 log = logging.getLogger("casedesk.casekeys")
 
+# Custody actions whose entry text is case content, encrypted under the case key (see ``seal_text``).
+ENCRYPTED_TEXT_ACTIONS = frozenset({"note.added", "case.summary_edited"})
+LOCKED_TEXT = "(encrypted for the key holders of case {ref})"
 NOT_MEMBER = "you are not a member of case {ref}; its content is encrypted for its members"
 NOT_YET = ("the content of case {ref} is not yet available to you: its key is sealed to you at the next sign-in "
            "of a member who holds it (an administrator cannot)")
@@ -137,6 +143,39 @@ class CaseKeys:
 
     def naming_key(self, db: OrmSession, case: Case) -> bytes:
         return vault_naming_key(self.key(db, case, 1))
+
+    def seal_text(self, db: OrmSession, case: Case, purpose: str, text: str) -> str:
+        """``text`` encrypted for the case's key holders (inside a write transaction): ``cdx1.<epoch>.<...>``.
+
+        One ciphertext, written both in the custody entry and in the table row, so the two compare equal.
+        """
+        epoch = self.for_writing(db, case)
+        return encrypt_text(self.content_keys(db, case, epoch).content, case.reference, purpose, epoch, text)
+
+    def entry_text(self, db: OrmSession, action: str, case_ref: str | None, value: str | None) -> str | None:
+        """A custody entry's text for display: decrypted when it is case content this user holds the key of."""
+        if value is None or action not in ENCRYPTED_TEXT_ACTIONS or case_ref is None or text_epoch(value) is None:
+            return value
+        case = db.scalar(select(Case).where(Case.reference == case_ref))
+        if case is None:
+            return LOCKED_TEXT.format(ref=case_ref)
+        try:
+            return self.open_text(db, case, action, value)
+        except CaseContentLocked:
+            return LOCKED_TEXT.format(ref=case_ref)
+
+    def open_text(self, db: OrmSession, case: Case, purpose: str, value: str) -> str:
+        """The plaintext of a note or summary; text written before case keys is returned as it is."""
+        epoch = text_epoch(value)
+        if epoch is None:
+            return value
+        try:
+            return decrypt_text(self.content_keys(db, case, epoch).content, case.reference, purpose, value)
+        except CaseKeyError:
+            raise IntegrityError(
+                f"a {purpose} text of case {case.reference} fails authentication (altered, or moved from "
+                "another case); run `casedesk verify`"
+            ) from None
 
     def granted(self, db: OrmSession, case: Case, user: User) -> bool:
         """Whether ``user`` holds every epoch of ``case``, sealed to their current box key."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import review
 from casedesk.custody.review import reviewed_up_to, unreviewed_entries
-from casedesk.errors import PermissionDenied, UsageError
+from casedesk.errors import CaseContentLocked, PermissionDenied, UsageError
 from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
@@ -21,6 +20,8 @@ from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, Exhibit, Note, User
 from casedesk.timeutil import utc_now
 
+NOTE_ACTION = "note.added"
+SUMMARY_ACTION = "case.summary_edited"
 REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,40}$")
 
 
@@ -160,7 +161,12 @@ class Cases:
                 names[m.user_id] for m in db.scalars(select(CaseMember).where(CaseMember.case_id == case.id))
             )
             # The MG5 summary tells the case: it is content, like the exhibits and notes (not for administrators).
-            summary = case.summary if self.s.can(Permission.CASE_CONTENT) else ""
+            summary = ""
+            if self.s.can(Permission.CASE_CONTENT):
+                try:
+                    summary = CaseKeys(self.s).open_text(db, case, SUMMARY_ACTION, case.summary)
+                except CaseContentLocked:
+                    summary = ""  # a member whose key grant is pending: the rest of the record is theirs
             return CaseDetail(
                 **base.__dict__, summary=summary, created_by=names.get(case.created_by_id, "?"),
                 closed_by=names.get(case.closed_by_id) if case.closed_by_id else None,
@@ -251,12 +257,12 @@ class Cases:
                 raise PermissionDenied("only the officer in charge or a supervisor can edit the case summary")
             if case.status == "closed":
                 raise UsageError(f"case {case.reference} is closed")
-            case.summary = summary.strip()
-            self.s.record(
-                db, "case.summary_edited", case_ref=case.reference,
-                data={"summary": case.summary, "summary_sha256": hashlib.sha256(case.summary.encode()).hexdigest(),
-                      "length": len(case.summary)},
-            )
+            # Encrypted for the case's key holders, one ciphertext in the row and in the entry (no hash of
+            # the plaintext: it would let a store-key holder confirm a guessed summary).
+            sealed = CaseKeys(self.s).seal_text(db, case, SUMMARY_ACTION, summary.strip())
+            case.summary = sealed
+            self.s.record(db, SUMMARY_ACTION, case_ref=case.reference, text=sealed,
+                          data={"length": len(summary.strip())})
 
     def add_note(self, reference: str, text: str, exhibit: str | None = None, answers: int | None = None) -> NoteView:
         """A note on the case or an exhibit; ``answers`` names the open query it answers (and so closes)."""
@@ -276,12 +282,13 @@ class Cases:
                 )
                 if exhibit_row is None:
                     raise UsageError(f"no exhibit {exhibit} in case {case.reference}")
+            sealed = CaseKeys(self.s).seal_text(db, case, NOTE_ACTION, text)
             now = utc_now()
-            entry = self.s.record(db, "note.added", case_ref=case.reference, at=now,
-                                  exhibit_ref=exhibit_row.reference if exhibit_row else None, text=text,
+            entry = self.s.record(db, NOTE_ACTION, case_ref=case.reference, at=now,
+                                  exhibit_ref=exhibit_row.reference if exhibit_row else None, text=sealed,
                                   data={"answers": answers} if answers is not None else None)
             note = Note(case_id=case.id, exhibit_id=exhibit_row.id if exhibit_row else None,
-                        author_id=self.s.user.id, created_at=now, text=text, custody_seq=entry.seq)
+                        author_id=self.s.user.id, created_at=now, text=sealed, custody_seq=entry.seq)
             db.add(note)
             db.flush()
             return NoteView(note.id, self.s.user.username, now, text,
@@ -292,8 +299,9 @@ class Cases:
             case = self.s.case(db, reference, Permission.CASE_CONTENT)
             names = self._usernames(db)
             exhibits = {e.id: e.reference for e in db.scalars(select(Exhibit).where(Exhibit.case_id == case.id))}
+            keys = CaseKeys(self.s)
             return [
-                NoteView(n.id, names.get(n.author_id, "?"), n.created_at, n.text,
+                NoteView(n.id, names.get(n.author_id, "?"), n.created_at, keys.open_text(db, case, NOTE_ACTION, n.text),
                          exhibits.get(n.exhibit_id) if n.exhibit_id else None, n.custody_seq)
                 for n in db.scalars(select(Note).where(Note.case_id == case.id).order_by(Note.id))
             ]

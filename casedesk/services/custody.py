@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
+from casedesk.services.casekeys import CaseKeys
 from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
@@ -101,6 +103,7 @@ def _optional(text: str | None) -> str | None:
 class Custody:
     def __init__(self, session: Session) -> None:
         self.s = session
+        self._keys = CaseKeys(session)
 
     # --- reading the log -------------------------------------------------------
     def _visible_cases(self, db: OrmSession) -> frozenset[str] | None:
@@ -153,12 +156,17 @@ class Custody:
             rows = [r for r in db.scalars(query.order_by(CustodyEntry.seq))
                     if not action or _action_matches(r.action, action.strip())]
             fixes = self._corrections(db, {r.seq for r in rows})
-            return [entry_view(r, fixes.get(r.seq, ())) for r in rows]
+            return [self._readable(db, entry_view(r, fixes.get(r.seq, ()))) for r in rows]
 
     def entry(self, seq: int) -> EntryView:
         with self.s.read() as db:
             row = self._visible_entry(db, seq)
-            return entry_view(row, self._corrections(db, {seq}).get(seq, ()))
+            return self._readable(db, entry_view(row, self._corrections(db, {seq}).get(seq, ())))
+
+    def _readable(self, db: OrmSession, view: EntryView) -> EntryView:
+        """Notes and summaries are stored encrypted under the case key: shown in the clear to its holders."""
+        text = self._keys.entry_text(db, view.action, view.case_ref, view.text)
+        return view if text == view.text else dataclasses.replace(view, text=text)
 
     def _visible_entry(self, db: OrmSession, seq: int) -> CustodyEntry:
         row = db.get(CustodyEntry, inputs.seq(seq))

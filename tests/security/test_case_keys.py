@@ -440,3 +440,81 @@ def test_an_installation_made_before_case_keys_upgrades_and_keeps_its_objects_re
     finally:
         s.close()
     assert report.ok, [p.message for p in report.problems]
+
+
+# --- notes and the case summary ---------------------------------------------------------------------------
+
+
+def test_notes_and_the_summary_are_unreadable_with_the_store_key(store: Store) -> None:
+    from tests.helpers.custody import attacker
+
+    note_marker, summary_marker = "informant lives at 12 Acacia Avenue", "the suspect is the bank's employee"
+    s = store.sign_in("jsmith")
+    try:
+        Cases(s).add_note(CASE, note_marker)
+        Cases(s).set_summary(CASE, f"Summary: {summary_marker}.")
+    finally:
+        s.close()
+    # The insider with the store key (the database key from the admin's own slot) and SQL.
+    db_key = StoreKeys.derive(insider_secrets(store, "admin").store_key).database
+    with attacker(store, db_key) as db:
+        notes = db.execute("SELECT text, custody_seq FROM notes").fetchall()
+        summary = db.execute("SELECT summary FROM cases WHERE reference = ?", (CASE,)).fetchone()[0]
+        texts = dict(db.execute("SELECT seq, text FROM custody_entries WHERE text IS NOT NULL").fetchall())
+        summary_entry = db.execute("SELECT text, data FROM custody_entries WHERE action = 'case.summary_edited'"
+                                   ).fetchone()
+        dump = "\n".join(str(row) for table in ("notes", "cases", "custody_entries")
+                         for row in db.execute(f"SELECT * FROM {table}").fetchall())
+    assert note_marker not in dump and summary_marker not in dump
+    assert len(notes) == 1 and notes[0][0].startswith("cdx1.1.") and texts[notes[0][1]] == notes[0][0]
+    assert summary.startswith("cdx1.1.") and summary_entry[0] == summary
+    assert "summary_sha256" not in summary_entry[1]  # no hash of the plaintext to confirm a guess against
+    # A key holder reads both, from the tables and through the log.
+    s = store.sign_in("sgt")
+    try:
+        assert [n.text for n in Cases(s).notes(CASE)] == [note_marker]
+        assert Cases(s).show(CASE).summary == f"Summary: {summary_marker}."
+        assert [e.text for e in Custody(s).log(CASE, action="note.added")] == [note_marker]
+    finally:
+        s.close()
+    # A member added by an administrator, before a key holder has sealed the key to her: the log says what
+    # the text is, without it; the notes say why.
+    s = store.sign_in("admin")
+    try:
+        Cases(s).add_member(CASE, "bpatel")
+    finally:
+        s.close()
+    s = store.sign_in("bpatel")
+    try:
+        assert [e.text for e in Custody(s).log(CASE, action="note.added")] == [
+            f"(encrypted for the key holders of case {CASE})"]
+        assert Cases(s).show(CASE).summary == ""
+        with pytest.raises(CaseContentLocked, match="not yet available to you"):
+            Cases(s).notes(CASE)
+    finally:
+        s.close()
+
+
+def test_a_note_moved_to_another_case_fails_authentication(store: Store) -> None:
+    from casedesk.errors import IntegrityError
+    from tests.helpers.custody import attacker
+
+    s = store.sign_in("jsmith")
+    try:
+        Cases(s).create(SECOND, "Operation Heron")
+        Cases(s).add_note(CASE, "belongs to Lantern")
+        Cases(s).add_note(SECOND, "belongs to Heron")
+    finally:
+        s.close()
+    with attacker(store) as db:
+        lantern = db.execute("SELECT n.text FROM notes n JOIN cases c ON c.id = n.case_id WHERE c.reference = ?",
+                             (CASE,)).fetchone()[0]
+        db.execute("UPDATE notes SET text = ? WHERE case_id = (SELECT id FROM cases WHERE reference = ?)",
+                   (lantern, SECOND))
+    s = store.sign_in("jsmith")
+    try:
+        with pytest.raises(IntegrityError, match="fails authentication"):
+            Cases(s).notes(SECOND)
+        assert [n.text for n in Cases(s).notes(CASE)] == ["belongs to Lantern"]
+    finally:
+        s.close()
