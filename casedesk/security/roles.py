@@ -193,14 +193,8 @@ ACTION_RULES: dict[str, Rule] = {
     "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
     "installation.recovery_key_created": Rule(Permission.USER_MANAGE, Scope.ANY),
     "custody.time_acknowledged": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
-    # Case keys (docs/keyslots.md): only one who sees the case's content makes or seals its key; an
-    # administrator who changes membership records what is left to do.
+    # A user's own X25519 box key, registered at their first sign-in after the upgrade to case keys.
     "account.box_key_registered": Rule(None, Scope.SELF),
-    "case.key_created": Rule(Permission.CASE_CONTENT, Scope.CASE),
-    "case.key_rotated": Rule(Permission.CASE_CONTENT, Scope.CASE),
-    "case.key_granted": Rule(Permission.CASE_CONTENT, Scope.CASE),
-    "case.key_grant_pending": Rule(None, Scope.CASE_EXISTS),
-    "case.key_rotation_due": Rule(None, Scope.CASE_EXISTS),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
