@@ -71,3 +71,22 @@ def focus_field(fields: Mapping[str, QWidget], exc: BaseException, fallback: QWi
     target.setFocus(Qt.FocusReason.OtherFocusReason)
     if isinstance(target, QLineEdit):
         target.selectAll()
+
+
+def fit_on_screen(window: QWidget) -> None:
+    """Keep a window inside its screen's free area: never taller or wider than it, never off its edges."""
+    screen = window.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = window.frameGeometry()
+    extra_w, extra_h = frame.width() - window.width(), frame.height() - window.height()
+    width = min(window.width(), area.width() - extra_w)
+    height = min(window.height(), area.height() - extra_h)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), area.x()), area.x() + area.width() - frame.width())
+    y = min(max(frame.y(), area.y()), area.y() + area.height() - frame.height())
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(max(x, area.x()), max(y, area.y()))

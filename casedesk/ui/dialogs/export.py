@@ -37,7 +37,7 @@ from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.settings import MARKINGS
 from casedesk.ui import errors
-from casedesk.ui.forms import MessageLine, make_default
+from casedesk.ui.forms import MessageLine, fit_on_screen, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.workers import Job, JobRunner
@@ -253,6 +253,10 @@ class ExportDialog(QDialog):
             return
         self.reject()
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        fit_on_screen(self)  # 760x640 does not fit a 1024x640 screen with a title bar
+
     def reject(self) -> None:
         if self.job is not None and not self.job.finished:
             self.cancel()
@@ -271,6 +275,7 @@ class ExportDialog(QDialog):
         self.close_button.setDefault(True)
         self.setup.hide()
         self.result_box.show()
+        fit_on_screen(self)
         self.sha256.set_value(result.sha256)
         left_out = ", ".join(f"{e.reference} ({e.reason})" for e in result.excluded) or "none"
         self.details.setText(

@@ -36,7 +36,7 @@ from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
 from casedesk.ui import errors, formatting, theme, window_state
-from casedesk.ui.forms import MessageLine, make_default
+from casedesk.ui.forms import MessageLine, fit_on_screen, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import Job, JobRunner
 
@@ -274,6 +274,10 @@ class IngestDialog(QDialog):
             self.progress_text.setText("Cancelling: the file being read is finished or dropped…")
             return
         self.reject()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        fit_on_screen(self)
 
     def _done(self, summary: Any) -> None:
         assert isinstance(summary, IngestSummary)
