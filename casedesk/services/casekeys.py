@@ -93,6 +93,41 @@ def register_box_key(session: Session, db: OrmSession, user: User, public: bytes
                        data={"user": user.username, "box_key": public.hex()})
 
 
+def cases_needing_work(db: OrmSession, user_id: int) -> list[int]:
+    """Cases ``user_id`` holds the key of where ``CaseKeys.needs_work`` is true, in a handful of queries.
+
+    What every holder's sign-in asks about every case: one query per table rather than four per case.
+    """
+    users = {uid: (role, disabled) for uid, role, disabled in db.execute(select(User.id, User.role, User.disabled))}
+
+    def may_hold(uid: int) -> bool:
+        role, disabled = users.get(uid, (Role.ADMIN.value, True))
+        return not disabled and role != Role.ADMIN.value
+
+    supervisors = {uid for uid, (role, disabled) in users.items() if role == Role.SUPERVISOR.value and not disabled}
+    holders: dict[int, set[int]] = {cid: {oic} for cid, oic in db.execute(select(Case.id, Case.officer_in_charge_id))}
+    for cid, uid in db.execute(select(CaseMember.case_id, CaseMember.user_id)):
+        holders.setdefault(cid, set()).add(uid)
+    epochs = {cid: int(ep) for cid, ep in db.execute(
+        select(CaseKeyEpoch.case_id, func.max(CaseKeyEpoch.epoch)).group_by(CaseKeyEpoch.case_id))}
+    granted: dict[int, dict[int, bytes]] = {}
+    for cid, ep, uid, pub in db.execute(select(CaseKeyGrant.case_id, CaseKeyGrant.epoch, CaseKeyGrant.user_id,
+                                               CaseKeyGrant.box_public)):
+        if ep == epochs.get(cid):
+            granted.setdefault(cid, {})[uid] = bytes(pub)
+    boxes = {uid: bytes(pub) for uid, pub in db.execute(
+        select(BoxKey.user_id, BoxKey.public_key).where(BoxKey.retired_at.is_(None)).order_by(BoxKey.id))}
+    out = []
+    for cid, ids in sorted(holders.items()):
+        now = {uid for uid in ids | supervisors if may_hold(uid)}
+        if user_id not in now:
+            continue
+        have = granted.get(cid, {})
+        if cid not in epochs or set(have) - now or any(have.get(uid) != boxes[uid] for uid in now if uid in boxes):
+            out.append(cid)
+    return out
+
+
 class CaseKeys:
     """The signed-in user's view of case keys; unwrapped keys are cached in the session."""
 

@@ -29,7 +29,7 @@ from casedesk.security.keys import StoreKeys, new_store_key
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import Role
 from casedesk.services.accounts import check_password, validate_new_user
-from casedesk.services.casekeys import CaseKeys, current_box_keys, register_box_key
+from casedesk.services.casekeys import CaseKeys, cases_needing_work, current_box_keys, register_box_key
 from casedesk.services.evidence import clean_up_vault
 from casedesk.services.session import Session, UserInfo
 from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
@@ -363,7 +363,7 @@ class Installation:
             return
         try:
             with session.read() as db:
-                due = [c.id for c in db.scalars(select(Case)) if keys.needs_work(db, c)]
+                due = cases_needing_work(db, session.user.id)
             if not due:
                 return
             with session.write() as db:
