@@ -70,7 +70,15 @@ def _writer(root: str, user: str, index: int, out: Any) -> None:
                 share = WRITES // ROUNDS + (1 if r < WRITES % ROUNDS else 0)
                 for i in range(share):
                     if user == "admin":
-                        Settings(s).set("bundle.default_marking", "OFFICIAL" if i % 2 else "OFFICIAL-SENSITIVE")
+                        # Each administrator process flips its own setting, so every write changes it and is
+                        # recorded (setting a value it already has records nothing, and the count would come short).
+                        settings_ = Settings(s)
+                        if index % 2:
+                            settings_.set("digests.extra", [] if settings_.get("digests.extra") else ["md5"])
+                        else:
+                            marking = settings_.get("bundle.default_marking")
+                            settings_.set("bundle.default_marking",
+                                          "OFFICIAL" if marking == "OFFICIAL-SENSITIVE" else "OFFICIAL-SENSITIVE")
                     elif i % 10 == 9 and user == "jsmith":
                         Cases(s).set_summary(CASE, f"summary {index}/{r}/{i}")
                     elif i % 10 == 9:
