@@ -15,6 +15,9 @@ each run is paired with the reference measured just before it, and the pair
 with the best ratio of three is reported. Inputs are
 read once beforehand so every contender finds them in the page cache.
 ``--quick`` uses 64 MiB and 1,000 files.
+
+``python -m bench.ingest --files N [WORKDIR]`` runs only the small-file
+comparison (N files, the same three pairs) and prints its two rows.
 """
 
 from __future__ import annotations
@@ -183,8 +186,14 @@ def run(workdir: Path, quick: bool) -> list[Row]:
                     peak < 200))
     big.unlink()
 
+    rows += small_files(workdir, tpl, n_small, runs)
+    return rows
+
+
+def small_files(workdir: Path, tpl: Path, n_small: int, runs: int = 3) -> list[Row]:
+    rows: list[Row] = []
     folder = workdir / "input" / "small"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     files = []
     for i in range(n_small):
         p = folder / f"item-{i:05d}.bin"
@@ -220,5 +229,14 @@ def run(workdir: Path, quick: bool) -> list[Row]:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         sys.exit(_worker(sys.argv[2:]))
-    for row in run(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/casedesk-bench-ingest"), True):
+    cli = argparse.ArgumentParser(prog="python -m bench.ingest", description="the ingest benchmarks (quick sizes)")
+    cli.add_argument("workdir", nargs="?", type=Path, default=Path("/tmp/casedesk-bench-ingest"))
+    cli.add_argument("--files", type=int, default=0, help="only the small-file comparison, with this many files")
+    opts = cli.parse_args()
+    if opts.files:
+        opts.workdir.mkdir(parents=True, exist_ok=True)
+        result = small_files(opts.workdir, template(opts.workdir, "default"), opts.files)
+    else:
+        result = run(opts.workdir, True)
+    for row in result:
         print(row)
