@@ -63,6 +63,7 @@ def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int,
     t0 = utc_now()
     offset = uk_offset(t0)
     rows: list[list[object]] = []
+    salts = {f"MPS-2026-{c:04d}": hashlib.sha256(b"bench salt %d" % c).digest() for c in range(200)}
     for i in range(n):
         seq = start_seq + i
         stamp = iso_utc(t0 + timedelta(microseconds=100 * i))
@@ -73,8 +74,9 @@ def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int,
                              "Exhibits store" if action == "exhibit.extracted" else None, None, None,
                              hashlib.sha256(exhibit.encode()).hexdigest(), tool, None,
                              f'{{"size":{1000 + i % 5000}}}']
+        row += ["", "", encoding.VERSION, encoding.case_commit(salts[case], seq)]
         digest, _ = encoding.hash_row(row)
-        row += [digest, ""]
+        row[18] = digest
         rows.append(row)
         prev = digest
     step = max(1, len(rows) // (workers * 8))
@@ -91,7 +93,7 @@ def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int,
     conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
     cols = ", ".join(encoding.ROW_COLUMNS)
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(f"INSERT INTO custody_entries ({cols}) VALUES ({', '.join('?' * 20)})", rows)
+    conn.executemany(f"INSERT INTO custody_entries ({cols}) VALUES ({', '.join('?' * len(encoding.ROW_COLUMNS))})", rows)
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -230,6 +232,7 @@ def _export_all(s: Session, dest: Path) -> None:
     heads, errors = Custody(s).outside_heads()
     with NewFile(check_target(dest, s.datadir.root)) as out:
         write_export(s.datadir.database, s.keys.database, out, scope=None, visible=None,
-                     installation_id=s.installation_id, exported_by=s.user.username, outside_heads=heads,
+                     installation_id=s.installation_id, exported_by=s.user.username, signer=s.signer,
+                     case_salt=None, outside_heads=heads,
                      outside_problems=[p.message for p in errors], exhibits=[])
         out.publish()

@@ -14,9 +14,17 @@ in the same words:
   that point (the first administrator's self-registered key is the root of
   trust; later keys count only when registered by an administrator);
 - times never more than the tolerance earlier than any time before them;
-- the log head recorded outside the database at export time;
-- each exhibit's register hash against the hash logged at ingest, and the
-  vault check CaseDesk made at export time;
+- the case commitment in every entry's header (encoding version 2): each
+  entry of the exported case carries its case's, and no header-only line
+  does, so no entry of the case can be passed off as another case's; entries
+  written before version 2 are counted against the number CaseDesk recorded
+  when it upgraded the log;
+- the export's last line: signed by the exporting officer's registered key,
+  over the SHA-256 of every line before it and the log heads recorded outside
+  the database at export time (which must be there);
+- each exhibit's register hash against the hash logged at ingest, every
+  register field (custodian, location, status, sensitivity, description...)
+  against the log replayed, and the vault check CaseDesk made at export time;
 - the RFC 6962 Merkle tree over the entries: its root, and with ``--earlier
   SIZE:ROOT`` (from an earlier bundle or export) that the log only grew.
 
@@ -46,10 +54,15 @@ except ImportError:  # pragma: no cover - said plainly to the person running it
     sys.stderr.write("verify_custody.py needs PyNaCl: pip install pynacl\n")
     sys.exit(2)
 
-FORMAT = "casedesk-custody-export/1"
+FORMAT = "casedesk-custody-export/2"
 BODY_DOMAIN = b"CASEDESK-CUSTODY-BODY-V1\x00"
 ENTRY_DOMAIN = b"CASEDESK-CUSTODY-ENTRY-V1\x00"
 SIG_DOMAIN = b"CASEDESK-CUSTODY-SIG-V1\x00"
+COMMIT_DOMAIN = b"CASEDESK-CUSTODY-CASE-COMMIT-V2\x00"
+SALT_DOMAIN = b"CASEDESK-CUSTODY-CASE-SALT-V2\x00"
+EXPORT_SIG_DOMAIN = b"CASEDESK-CUSTODY-EXPORT-SIG-V2\x00"
+CASE_CREATED = "case.created"
+UPGRADED = "custody.encoding_upgraded"
 GENESIS_PREV = "0" * 64
 HEADER_NAMES = ("seq", "prev", "time", "tz", "offset", "actor", "key")
 BODY_NAMES = ("action", "case", "exhibit", "reason", "location", "from", "to", "sha256", "tool", "text")
@@ -58,11 +71,19 @@ KEY_REVOKED = "account.key_revoked"
 ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_changed",
                              "account.password_reset", "account.disabled", "account.enabled", KEY_REVOKED})
 INGESTED = "exhibit.ingested"
+# The register fields of an exhibit line, and the names casedesk verify gives them (docs/custody-export.md).
+REGISTER_FIELDS = ("producer", "ingested_by", "description", "seized_from", "seized_at", "seized_offset",
+                   "seized_location", "seal", "original_name", "relative_path", "size", "mime_type",
+                   "type_description", "type_warning", "md5", "sha1", "ingested_at", "tool", "sensitive", "status",
+                   "withdrawn_reason", "custodian", "custodian_is_user", "location", "checked_out")
+FIELD_NAMES = {"producer": "producer", "ingested_by": "ingesting officer"}
+MOVES = ("exhibit.transferred", "exhibit.checked_out", "exhibit.returned")
+REGISTER_ACTIONS = frozenset({INGESTED, *MOVES, "exhibit.withdrawn", "exhibit.sensitivity_changed"})
 CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
 TIME_ACKNOWLEDGED = "custody.time_acknowledged"  # a supervisor's signed word that an entry's time is wrong
 PARALLEL_MIN = 100_000
-RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
+RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME, RANK_COMMIT = range(7)
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 HEX128 = re.compile(r"[0-9a-f]{128}\Z")
@@ -90,6 +111,34 @@ M_REVOKED = "signed with a key of {actor} that was revoked at entry {r}"
 M_BAD_REVOCATION = "key revocation without a user name and a 64-hex-digit public key: ignored"
 M_TIME_FORMAT = "timestamp {time!r} is not a UTC time of the form 2026-01-31T09:15:00.000000Z"
 M_TIME_BACK = "timestamp {time} is more than {tol} s earlier than {latest}, the time of entry {m}"
+M_VERSION_BACK = "written in encoding version 1 after entry {p}, which is in version 2"
+M_NO_COMMIT = "an entry of a case without a case commitment in its header"
+M_STRAY_COMMIT = "an entry without a case but with a case commitment in its header"
+M_BAD_COMMIT = "the case commitment in its header is not 64 hexadecimal digits"
+M_COMMIT_WRONG = "the case commitment in its header does not match case {case}'s salt"
+M_WITHHELD = ("shown header-only, but its case commitment shows it is an entry of case {case}: "
+              "the export withholds it")
+M_REDACTED_NO_COMMIT = ("shown header-only, but its header has no case commitment: an entry without a case "
+                        "is always shown in full")
+M_NO_SALT = ("no salt is given for case {case}, so header-only lines cannot be shown to be of other "
+               "cases")
+M_NO_CREATED = "the log shows no case.created entry for case {case}"
+M_SALT_DIFFERS = "the salt given for case {case} is not the one recorded when it was created"
+M_NO_UPGRADE = ("case {case} was created before encoding version 2 and the log shows no "
+                  "custody.encoding_upgraded entry that vouches for its salt")
+M_SALT_UNVOUCHED = "the salt given for case {case} is not one that the custody.encoding_upgraded entry recorded"
+M_LEGACY_WITHHELD = ("{n} of the {m} entries of case {case} written in encoding version 1 are shown in full: "
+                       "the others are withheld as header-only lines")
+M_LINES_CHANGED = ("the export's lines do not have the SHA-256 its last line records: the file was changed "
+                   "after it was written")
+M_EXPORT_NO_KEY = "no signing key is registered for {user}, who is named as the exporter"
+M_EXPORT_SIGNATURE = ("the export's last line is not signed with the key registered for {user}: the file was "
+                      "changed after it was written")
+M_NO_OUTSIDE_HEAD = ("the export records no log head kept outside the database, so entries cut off the end "
+                     "would go unnoticed")
+M_COLUMN = "the register's {column} is {table} but the custody log says {log}"
+M_ROW_EXTRA = "the exhibit is in the register but the custody log never recorded it"
+M_ROW_MISSING = "the exhibit recorded in the custody log (entry {seq}) is missing from the register"
 M_HEAD_AHEAD = ("the {source} records entry {seq} but the log ends at entry {last}: entries were cut off "
                 "the end, or an older copy of the database was restored")
 M_HEAD_DIFFERS = "the {source} records a different hash for entry {seq}: the log was replaced by another copy"
@@ -181,11 +230,25 @@ def entry_hash_of(rec):
         body = rec.get("body_hash")
         if type(body) is not str:
             raise Unencodable
-    seq = rec.get("seq")
-    if type(seq) is not int:
+    seq, version, commit = rec.get("seq"), rec.get("version"), rec.get("commit")
+    if type(seq) is not int or type(version) is not int:
         raise Unencodable
-    head = "[1,{},{}]".format(seq, ",".join([*(jstr(rec.get(n)) for n in HEADER_NAMES[1:]), jstr(body)]))
+    fields = [jstr(rec.get(n)) for n in HEADER_NAMES[1:]]
+    if version == 1 and commit is None:  # written before case commitments
+        head = "[1,{},{}]".format(seq, ",".join([*fields, jstr(body)]))
+    elif version == 2:
+        head = "[2,{},{}]".format(seq, ",".join([*fields, jstr(commit), jstr(body)]))
+    else:
+        raise Unencodable
     return hashlib.sha256(ENTRY_DOMAIN + utf8(head)).hexdigest()
+
+
+def case_commit(salt, seq):
+    return hashlib.sha256(COMMIT_DOMAIN + salt + seq.to_bytes(8, "big")).hexdigest()
+
+
+def canonical_bytes(value):
+    return utf8(CANONICAL(value))
 
 
 def signature_valid(rec):
@@ -237,15 +300,17 @@ def leaf_hashes(blob):
 # --- checking a run of entry lines (in a worker process) -----------------------------------------
 def check_lines(job):
     """Everything that needs only the lines themselves; keys are matched to the registry later."""
-    path, start, end, first_index, wanted = job
+    path, start, end, first_index, wanted, scope, salt = job
     with open(path, "rb") as fh:
         fh.seek(start)
         raw = fh.read(end - start)
     out = {"index": first_index, "seqs": [], "times": [], "problems": [], "actors": [], "keys": [],
            "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [], "time_acks": [],
-           "first_prev": None, "last_hash": None, "hashes": {}}
+           "first_prev": None, "last_hash": None, "hashes": {}, "first_version": None, "last_version": None,
+           "legacy_full": 0, "legacy_redacted": 0, "created": None, "upgraded": None, "register": []}
     intern = {}
-    prev_seq = prev_hash = None
+    problems = out["problems"]
+    prev_seq = prev_hash = prev_version = None
     for n, line in enumerate(raw.splitlines()):
         try:
             rec = loads(line)
@@ -260,13 +325,15 @@ def check_lines(job):
         shown = ((exhibit if type(exhibit) is str else None), (case if type(case) is str else None))
         shown = intern.setdefault(shown, shown)
         ex, cs = shown
+        version = rec.get("version")
         if prev_seq is None:
             out["first_prev"] = rec.get("prev")
+            out["first_version"] = version
         else:
             if seq != prev_seq + 1:
-                out["problems"].append(missing(prev_seq + 1, seq - 1))
+                problems.append(missing(prev_seq + 1, seq - 1))
             if rec.get("prev") != prev_hash:
-                out["problems"].append((seq, RANK_LINK, (seq, ex, M_LINK.format(p=prev_seq), cs)))
+                problems.append((seq, RANK_LINK, (seq, ex, M_LINK.format(p=prev_seq), cs)))
         recorded = rec.get("hash")
         hash_ok = False
         try:
@@ -275,15 +342,16 @@ def check_lines(job):
             hash_ok = digest == recorded
             if not hash_ok:
                 msg = M_HASH if type(recorded) is str and HEX64.match(recorded) else M_BAD_HASH
-                out["problems"].append((seq, RANK_HASH, (seq, ex, msg, cs)))
+                problems.append((seq, RANK_HASH, (seq, ex, msg, cs)))
         except Unencodable:
             out["leaves"].append(ZERO)
-            out["problems"].append((seq, RANK_HASH, (seq, ex, M_UNENCODABLE, cs)))
+            problems.append((seq, RANK_HASH, (seq, ex, M_UNENCODABLE, cs)))
         sig_ok = signature_valid(rec)
         stamp = rec.get("time")
         if not good_time(stamp):
-            out["problems"].append((seq, RANK_TIME, (seq, ex, M_TIME_FORMAT.format(time=stamp), cs)))
+            problems.append((seq, RANK_TIME, (seq, ex, M_TIME_FORMAT.format(time=stamp), cs)))
             stamp = None
+        commitment(rec, full, seq, version, prev_seq, prev_version, scope, salt if hash_ok else None, shown, out)
         actor, key = rec.get("actor"), rec.get("key")
         out["actors"].append(intern.setdefault(("a", actor), actor) if type(actor) is str else actor)
         out["keys"].append(intern.setdefault(("k", key), key) if type(key) is str else key)
@@ -297,17 +365,73 @@ def check_lines(job):
             target = rec.get("data", {}).get("entry") if isinstance(rec.get("data"), dict) else None
             if type(target) is int and 0 < target < seq:
                 out["time_acks"].append((target, seq, actor, rec.get("reason")))
-        if full and case is None and rec.get("action") in ACCOUNT_ACTIONS:
-            out["accounts"].append((seq, rec.get("action"), actor, key, rec.get("data"), hash_ok, sig_ok))
-        if full and case is not None and exhibit is not None and rec.get("sha256") is not None:
-            out["logged"].append((seq, case, exhibit, rec.get("action"), rec.get("sha256")))
-        prev_seq, prev_hash = seq, recorded
+        action = rec.get("action") if full else None
+        if full and case is None and action in ACCOUNT_ACTIONS:
+            out["accounts"].append((seq, action, actor, key, rec.get("data"), hash_ok, sig_ok))
+        if full and case is not None and exhibit is not None:
+            if rec.get("sha256") is not None:
+                out["logged"].append((seq, case, exhibit, action, rec.get("sha256")))
+            if action in REGISTER_ACTIONS:
+                data = rec.get("data") if isinstance(rec.get("data"), dict) else {}
+                if action != INGESTED:
+                    data = {k: data[k] for k in ("to_is_user", "sensitive") if k in data}
+                out["register"].append((seq, case, exhibit, action, rec.get("to"), rec.get("location"),
+                                        rec.get("reason"), rec.get("text"), data, actor, stamp_raw(rec),
+                                        rec.get("tool")))
+        if full and action == CASE_CREATED and case == scope and out["created"] is None:
+            data = rec.get("data")
+            out["created"] = (seq, version, data.get("case_salt") if isinstance(data, dict) else None)
+        if full and case is None and action == UPGRADED and out["upgraded"] is None:
+            data = rec.get("data")
+            out["upgraded"] = (seq, data.get("legacy_cases") if isinstance(data, dict) else None)
+        prev_seq, prev_hash, prev_version = seq, recorded, version
     out["last_hash"] = prev_hash
+    out["last_version"] = prev_version
     out["count"] = len(out["seqs"])
     out["leaves"] = b"".join(out["leaves"])
     if out["count"] == CHUNK:
         out["root"] = mth(leaf_hashes(out["leaves"]))
     return out
+
+
+def commitment(rec, full, seq, version, prev_seq, prev_version, scope, salt, shown, out):
+    """The case commitment of one line: present exactly for an entry of a case, the exported case's own.
+
+    ``salt`` is None when the line's hash does not verify (reported): its commitment proves nothing.
+    """
+    problems = out["problems"]
+    ex, cs = shown
+    commit = rec.get("commit")
+    if type(version) is not int:
+        return  # no encoding: reported by the hash check
+    if version == 1:
+        if prev_seq is not None and prev_version == 2:
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_VERSION_BACK.format(p=prev_seq), cs)))
+        if not full:
+            out["legacy_redacted"] += 1
+        elif scope is not None and rec.get("case") == scope:
+            out["legacy_full"] += 1
+        return
+    if version != 2:
+        return  # no encoding: reported by the hash check
+    ours = salt is not None and 0 <= seq < 1 << 64 and case_commit(salt, seq)
+    if full:
+        case = rec.get("case")
+        if case is None:
+            if commit is not None:
+                problems.append((seq, RANK_COMMIT, (seq, ex, M_STRAY_COMMIT, cs)))
+        elif commit is None:
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_NO_COMMIT, cs)))
+        elif type(commit) is not str or not HEX64.match(commit):
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_BAD_COMMIT, cs)))
+        elif ours and case == scope and commit != ours:
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_COMMIT_WRONG.format(case=case), cs)))
+    elif commit is None:
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_REDACTED_NO_COMMIT, cs)))
+    elif type(commit) is not str or not HEX64.match(commit):
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_BAD_COMMIT, cs)))
+    elif commit == ours:
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_WITHHELD.format(case=scope), cs)))
 
 
 def missing(a, b):
@@ -440,12 +564,18 @@ def verify(path, workers=None, earlier=None, expect_head=None):
         exhibit_lines = [quiet_loads(mm[ex_offsets[i]:ex_offsets[i + 1]]) for i in range(n_exhibits)]
         if not all(isinstance(e, dict) and e.get("type") == "exhibit" for e in exhibit_lines):
             raise ExportError("the exhibit lines are damaged")
+        with memoryview(mm) as whole, whole[:tail_start] as lines:
+            lines_sha256 = hashlib.sha256(lines).hexdigest()
     finally:
         mm.close()
-    wanted = {h.get("seq") for h in header.get("outside_heads", []) if isinstance(h, dict)}
+    heads = trailer.get("outside_heads")
+    wanted = {h.get("seq") for h in heads if isinstance(h, dict)} if isinstance(heads, list) else set()
     if expect_head is not None:
         wanted.add(expect_head[0])
-    jobs = [(path, offsets[i], offsets[min(i + CHUNK, n_entries)], i, frozenset(wanted))
+    scope = header.get("scope")
+    salt = header.get("case_salt")
+    salt = bytes.fromhex(salt) if type(salt) is str and HEX64.match(salt) else None
+    jobs = [(path, offsets[i], offsets[min(i + CHUNK, n_entries)], i, frozenset(wanted), scope, salt)
             for i in range(0, n_entries, CHUNK)]
     if not workers:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -454,10 +584,10 @@ def verify(path, workers=None, earlier=None, expect_head=None):
             chunks = pool.map(check_lines, jobs)
     else:
         chunks = [check_lines(job) for job in jobs]
-    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head)
+    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256)
 
 
-def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
+def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256):
     ranked = []
 
     def add(item):
@@ -480,7 +610,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
         for target, by, actor, reason in c["time_acks"]:
             acks.setdefault(target, (by, actor, reason))
     acknowledged = []
-    last_seq = last_hash = None
+    last_seq = last_hash = last_version = None
     latest, latest_seq = None, 0
     signatures = 0
     entries = 0
@@ -500,6 +630,9 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
             if c["first_prev"] != last_hash:
                 ex, cs = c["shown"][0]
                 add((first, RANK_LINK, (first, ex, M_LINK.format(p=last_seq), cs)))
+            if c["first_version"] == 1 and last_version == 2:
+                ex, cs = c["shown"][0]
+                add((first, RANK_COMMIT, (first, ex, M_VERSION_BACK.format(p=last_seq), cs)))
         for item in c["problems"]:
             add(item)
         for seq, actor, key, ok, shown in zip(c["seqs"], c["actors"], c["keys"], c["sig_ok"], c["shown"], strict=True):
@@ -531,7 +664,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
                 ex, cs = shown
                 add((seq, RANK_TIME, (seq, ex, msg, cs)))
         entries += c["count"]
-        last_seq, last_hash = c["seqs"][-1], c["last_hash"]
+        last_seq, last_hash, last_version = c["seqs"][-1], c["last_hash"], c["last_version"]
     ranked.sort(key=lambda t: (t[0], t[1], t[2]))
     problems = [p for *_, p in ranked]
 
@@ -540,20 +673,40 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
     for c in chunks:
         for seq, h in c["hashes"].items():
             hashes.setdefault(seq, h)
-    heads = [(h.get("source"), h.get("seq"), h.get("hash")) for h in header.get("outside_heads", [])]
+    # The export itself: its signed last line, and the exported case's salt, which proves what is withheld.
+    problems += export_problems(trailer, keys, last_seq or 0, lines_sha256)
+    scope = header.get("scope")
+    legacy_redacted = sum(c["legacy_redacted"] for c in chunks)
+    if scope is not None:
+        problems += salt_problems(header, scope, chunks)
+
+    outside = trailer.get("outside_heads")
+    outside = [h for h in outside if isinstance(h, dict)] if isinstance(outside, list) else []
+    outside_problems = trailer.get("outside_head_problems")
+    outside_problems = outside_problems if isinstance(outside_problems, list) else []
+    if not outside and not outside_problems:
+        problems.append((None, None, M_NO_OUTSIDE_HEAD, None))
+    heads = [(h.get("source"), h.get("seq"), h.get("hash")) for h in outside]
     if expect_head is not None:
         heads.append(("head you gave", *expect_head))
     for source, seq, digest in heads:
+        if type(seq) is not int:
+            seq = 0
         if seq > (last_seq or 0):
             problems.append((seq, None, M_HEAD_AHEAD.format(source=source, seq=seq, last=last_seq or 0), None))
         elif hashes.get(seq) != digest:
             problems.append((seq, None, M_HEAD_DIFFERS.format(source=source, seq=seq), None))
-    problems += [(None, None, msg, None) for msg in header.get("outside_head_problems", [])]
+    problems += [(None, None, str(msg), None) for msg in outside_problems]
 
-    # Exhibits: the register against the log, the log against itself, then the vault as CaseDesk found it.
+    # Exhibits: the register against the log, the log against itself, every register field against the log
+    # replayed, then the vault as CaseDesk found it.
     register = [(e.get("case"), e.get("exhibit"), e.get("register_sha256")) for e in exhibit_lines]
     logged = [item for c in chunks for item in c["logged"]]
     problems += exhibit_problems(register, logged)
+    broken = {t[0] for t in ranked if t[0]}
+    tainted = {(cs, ex) for c in chunks for seq, (ex, cs) in zip(c["seqs"], c["shown"], strict=True)
+               if seq in broken and cs is not None and ex is not None}
+    problems += register_problems(exhibit_lines, [item for c in chunks for item in c["register"]], broken, tainted)
     for e in exhibit_lines:
         problems += [(None, e.get("exhibit"), msg, e.get("case")) for msg in e.get("vault_problems", [])]
 
@@ -575,13 +728,158 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head):
         "ok": not problems,
         "problems": [{"seq": s, "exhibit": e, "case": c, "message": m} for s, e, m, c in problems],
         "entries": entries, "signatures": signatures, "exhibits": len(exhibit_lines),
-        "redacted": trailer.get("redacted"), "scope": header.get("scope"),
+        "redacted": trailer.get("redacted"), "legacy_redacted": legacy_redacted, "scope": header.get("scope"),
         "head": {"seq": last_seq or 0, "hash": last_hash}, "tree": {"size": entries, "root": root.hex()},
         "exported_at": header.get("exported_at"), "exported_by": header.get("exported_by"),
         "time_acknowledged": acknowledged,
         "keys": [{"user": u, "public_key": k, "registered_at": a or 0}
                  for u, regs in keys.by_user.items() for a, k in regs],
     }
+
+
+def export_problems(trailer, keys, last_seq, lines_sha256):
+    """The last line must be signed by the exporter's registered key, over the SHA-256 of the lines before it."""
+    out = []
+    user = trailer.get("signed_by")
+    key = keys.key_for(user, last_seq + 1)
+    if key is None:
+        out.append((None, None, M_EXPORT_NO_KEY.format(user=user), None))
+    else:
+        body = {k: v for k, v in trailer.items() if k != "signature"}
+        sig = trailer.get("signature")
+        try:
+            message = EXPORT_SIG_DOMAIN + hashlib.sha256(canonical_bytes(body)).digest()
+        except (Unencodable, TypeError, ValueError):
+            message = None
+        ok = message is not None and type(sig) is str and HEX128.match(sig) is not None
+        if ok:
+            try:
+                crypto_sign_open(bytes.fromhex(sig) + message, bytes.fromhex(key))
+            except (BadSignatureError, CryptoError, ValueError):
+                ok = False
+        if not ok:
+            out.append((None, None, M_EXPORT_SIGNATURE.format(user=user), None))
+    if trailer.get("lines_sha256") != lines_sha256:
+        out.append((None, None, M_LINES_CHANGED, None))
+    return out
+
+
+def salt_problems(header, scope, chunks):
+    """The exported case's salt must be the one its case.created entry (or the log's upgrade entry) vouches for."""
+    salt = header.get("case_salt")
+    if type(salt) is not str or not HEX64.match(salt):
+        return [(None, None, M_NO_SALT.format(case=scope), scope)]
+    created = next((c["created"] for c in chunks if c["created"] is not None), None)
+    if created is None:
+        return [(None, None, M_NO_CREATED.format(case=scope), scope)]
+    seq, version, recorded = created
+    if version == 2:
+        return [] if recorded == salt else [(seq, None, M_SALT_DIFFERS.format(case=scope), scope)]
+    upgraded = next((c["upgraded"] for c in chunks if c["upgraded"] is not None), None)
+    if upgraded is None:
+        return [(None, None, M_NO_UPGRADE.format(case=scope), scope)]
+    useq, legacy = upgraded
+    vouched = hashlib.sha256(SALT_DOMAIN + bytes.fromhex(salt)).hexdigest()
+    if not isinstance(legacy, dict) or type(legacy.get(vouched)) is not int:
+        return [(useq, None, M_SALT_UNVOUCHED.format(case=scope), scope)]
+    shown = sum(c["legacy_full"] for c in chunks)
+    if shown != legacy[vouched]:
+        return [(useq, None, M_LEGACY_WITHHELD.format(n=shown, m=legacy[vouched], case=scope), scope)]
+    return []
+
+
+def stamp_raw(rec):
+    return rec.get("time")
+
+
+def _text(value, default=""):
+    return value if type(value) is str else default
+
+
+def _opt(value):
+    return value if type(value) is str else None
+
+
+def replay(facts, ingest_seq, item):
+    """What one exhibit entry does to the register, as casedesk verify replays it (custody/projection.py)."""
+    seq, case, ref, action, to, location, reason, text, data, actor, time, tool = item
+    key = (case, ref)
+    if action == INGESTED:
+        producer = _text(data.get("producer"), _text(to, actor))
+        size = data.get("size")
+        facts[key] = {
+            "producer": producer, "ingested_by": actor, "description": _text(text),
+            "seized_from": _text(data.get("seized_from")), "seized_at": _opt(data.get("seized_at")),
+            "seized_offset": _opt(data.get("seized_offset")), "seized_location": _text(data.get("seized_location")),
+            "seal": _text(data.get("seal")), "original_name": _text(data.get("original_name")),
+            "relative_path": _text(data.get("relative_path")), "size": size if isinstance(size, int) else -1,
+            "mime_type": _text(data.get("mime")), "type_description": _text(data.get("type")),
+            "type_warning": _opt(data.get("type_warning")), "md5": _opt(data.get("md5")),
+            "sha1": _opt(data.get("sha1")), "ingested_at": time, "tool": tool,
+            "sensitive": data.get("sensitive") is True, "status": "active", "withdrawn_reason": None,
+            "custodian": _text(to, producer), "custodian_is_user": True, "location": _text(location),
+            "checked_out": False,
+        }
+        ingest_seq[key] = seq
+        return
+    fact = facts.get(key)
+    if fact is None:
+        return
+    if action in MOVES:
+        if action == "exhibit.checked_out":
+            fact["checked_out"] = True
+        elif action == "exhibit.returned":
+            fact["checked_out"] = False
+        fact["custodian"] = _text(to, fact["custodian"])
+        fact["custodian_is_user"] = data.get("to_is_user") is not False
+        fact["location"] = _text(location, fact["location"])
+    elif action == "exhibit.withdrawn":
+        fact["status"], fact["withdrawn_reason"] = "withdrawn", _opt(reason)
+    elif action == "exhibit.sensitivity_changed" and type(data.get("sensitive")) is bool:
+        fact["sensitive"] = data["sensitive"]
+
+
+def shown_value(value):
+    """A value as casedesk verify names it: empty, 'text' (Python repr), or JSON; cut at 80 characters."""
+    if value is None:
+        return "empty"
+    try:
+        text = value if type(value) is str else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return repr(text) if type(value) is str else text
+
+
+def register_problems(exhibit_lines, entries, broken, tainted):
+    """Every exhibit line against the case's entries replayed. ``broken``: entries with a problem of their own
+    (left out of the replay); ``tainted``: the (case, exhibit) they name, which are not compared."""
+    facts, ingest_seq = {}, {}
+    for item in entries:
+        if item[0] not in broken:
+            replay(facts, ingest_seq, item)
+    found, seen = [], set()
+    for line in exhibit_lines:
+        case, ref = line.get("case"), line.get("exhibit")
+        seen.add((case, ref))
+        if (case, ref) in tainted:
+            continue
+        fact = facts.get((case, ref))
+        if fact is None:
+            found.append((str(case), natural(ref), (None, ref, M_ROW_EXTRA, case)))
+            continue
+        for name in REGISTER_FIELDS:
+            table, log = line.get(name), fact[name]
+            if table != log:
+                column = FIELD_NAMES.get(name, name.replace("_", " "))
+                msg = M_COLUMN.format(column=column, table=shown_value(table), log=shown_value(log))
+                found.append((str(case), natural(ref), (None, ref, msg, case)))
+    for (case, ref), seq in ingest_seq.items():
+        if (case, ref) not in seen and (case, ref) not in tainted:
+            found.append((str(case), natural(ref), (seq, ref, M_ROW_MISSING.format(seq=seq), case)))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [p for *_, p in found]
 
 
 def natural(ref):
@@ -649,6 +947,9 @@ def main(argv=None):
     print(f"CaseDesk custody export of {scope}, made {result['exported_at']} by {result['exported_by']}")
     print(f"Entries: {result['entries']} ({result['redacted']} of other cases, header only); "
           f"signatures checked: {result['signatures']}; exhibits: {result['exhibits']}")
+    if result["legacy_redacted"]:
+        print(f"Header-only lines written before case commitments (encoding version 1): {result['legacy_redacted']}; "
+              "they are shown to be of other cases only by the count of the case's own version-1 entries")
     print(f"Log head: entry {result['head']['seq']}, hash {result['head']['hash']}")
     print(f"Merkle tree (RFC 6962): size {result['tree']['size']}, root {result['tree']['root']}")
     genesis = next((k for k in result["keys"] if k["registered_at"] == 0), None)

@@ -8,7 +8,8 @@ wording of every problem, are shared with the stand-alone verifier
 lists them for anyone writing a third verifier.
 
 Problems are ordered by entry number and, within an entry, by the rank of the
-check (sequence, encoding/hash, link, key/signature, authority, time).
+check (sequence, encoding/hash, link, key/signature, authority, time, case
+commitment).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ ACCOUNT_ACTIONS = frozenset({
     "account.disabled", "account.enabled", KEY_REVOKED,
 })
 
-RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME = range(6)
+RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME, RANK_COMMIT = range(7)
+LEGACY, CURRENT = encoding.LEGACY_VERSION, encoding.VERSION
 
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 HEX64_RE = re.compile(r"[0-9a-f]{64}\Z")
@@ -95,6 +97,20 @@ MSG_REVOKED = "signed with a key of {actor} that was revoked at entry {r}"
 MSG_BAD_REVOCATION = "key revocation without a user name and a 64-hex-digit public key: ignored"
 MSG_TIME_FORMAT = "timestamp {time!r} is not a UTC time of the form 2026-01-31T09:15:00.000000Z"
 MSG_TIME_BACK = ("timestamp {time} is more than {tol} s earlier than {latest}, the time of entry {m}")
+MSG_VERSION_BACK = "written in encoding version 1 after entry {p}, which is in version 2"
+MSG_NO_COMMIT = "an entry of a case without a case commitment in its header"
+MSG_STRAY_COMMIT = "an entry without a case but with a case commitment in its header"
+MSG_BAD_COMMIT = "the case commitment in its header is not 64 hexadecimal digits"
+MSG_COMMIT_WRONG = "the case commitment in its header does not match case {case}'s salt"
+MSG_NO_SALT = ("no salt is given for case {case}, so header-only lines cannot be shown to be of other "
+               "cases")
+MSG_NO_CREATED = "the log shows no case.created entry for case {case}"
+MSG_SALT_DIFFERS = "the salt given for case {case} is not the one recorded when it was created"
+MSG_NO_UPGRADE = ("case {case} was created before encoding version 2 and the log shows no "
+                  "custody.encoding_upgraded entry that vouches for its salt")
+MSG_SALT_UNVOUCHED = "the salt given for case {case} is not one that the custody.encoding_upgraded entry recorded"
+MSG_LEGACY_WITHHELD = ("{n} of the {m} entries of case {case} written in encoding version 1 are shown in full: "
+                       "the others are withheld as header-only lines")
 MSG_HEAD_AHEAD = ("the {source} records entry {seq} but the log ends at entry {last}: entries were cut off "
                   "the end, or an older copy of the database was restored")
 MSG_HEAD_DIFFERS = ("the {source} records a different hash for entry {seq}: the log was replaced by "
@@ -270,6 +286,8 @@ class ChunkResult:
     count: int = 0
     first_seq: int = 0
     first_prev: Any = None
+    first_version: Any = None
+    last_version: Any = None
     last_seq: int = 0
     last_hash: Any = None
     seqs: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
@@ -281,11 +299,13 @@ class ChunkResult:
 
 
 def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bool,
-               visible: frozenset[str] | None, block: tuple[int, int] | None = None) -> ChunkResult:
-    """Hash, link, sequence, key and signature checks of consecutive rows; times are collected for later.
+               visible: frozenset[str] | None, block: tuple[int, int] | None = None,
+               salts: dict[str, bytes] | None = None) -> ChunkResult:
+    """Hash, link, sequence, key, signature and commitment checks of consecutive rows; times are collected.
 
     ``visible``: the cases whose entries the caller may see (None: all). An
     entry of another case is reported without its case and exhibit.
+    ``salts``: case salts whose commitments are checked (the case verified).
     """
     res = ChunkResult()
     probs = res.problems
@@ -295,11 +315,15 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
     hex64 = HEX64_RE.match
     prev_seq: int | None = None
     prev_hash: Any = None
+    prev_version: Any = None
     checked = 0
     for row in rows:
-        seq = row[0]
+        seq, version = row[0], row[20]
+        commit = row[21]
+        if version != CURRENT or row[8] is None or commit.__class__ is not str or not hex64(commit):
+            _commit_problems(row, prev_seq, prev_version, visible, probs)
         if prev_seq is None:
-            res.first_seq, res.first_prev = seq, row[1]
+            res.first_seq, res.first_prev, res.first_version = seq, row[1], version
         elif seq != prev_seq + 1 or row[1] != prev_hash:
             if seq != prev_seq + 1:
                 probs.append((prev_seq + 1, RANK_SEQUENCE, _missing(prev_seq + 1, seq - 1)))
@@ -312,6 +336,9 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
             if digest != recorded:
                 bad = recorded.__class__ is str and hex64(recorded)
                 probs.append((seq, RANK_HASH, _entry(row, visible, MSG_HASH if bad else MSG_BAD_HASH)))
+            elif salts and version == CURRENT and row[8] in salts and commit.__class__ is str \
+                    and commit != encoding.case_commit(salts[row[8]], seq):
+                probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_COMMIT_WRONG.format(case=row[8]))))
         except encoding.EncodingError:
             leaves.append(ZERO_LEAF)
             probs.append((seq, RANK_HASH, _entry(row, visible, MSG_UNENCODABLE)))
@@ -336,7 +363,8 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
             times.append("")
             probs.append((seq, RANK_TIME, _entry(row, visible, MSG_TIME_FORMAT.format(time=stamp))))
         seqs.append(seq)
-        prev_seq, prev_hash = seq, recorded
+        prev_seq, prev_hash, prev_version = seq, recorded, version
+    res.last_version = prev_version
     res.count = len(seqs)
     res.last_seq = prev_seq or 0
     res.last_hash = prev_hash
@@ -346,6 +374,24 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
             and res.last_seq == block[1] - 1 and res.count & (res.count - 1) == 0:
         res.root = merkle.root(leaves)
     return res
+
+
+def _commit_problems(row: Sequence[Any], prev_seq: int | None, prev_version: Any,
+                     visible: frozenset[str] | None, probs: list[tuple[int, int, Problem]]) -> None:
+    """Version 1 only before version 2; in version 2, a commitment exactly when the entry has a case."""
+    seq, version, commit, case = row[0], row[20], row[21], row[8]
+    if version == LEGACY:
+        if prev_seq is not None and prev_version == CURRENT:
+            probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_VERSION_BACK.format(p=prev_seq))))
+        return
+    if version != CURRENT:
+        return  # no encoding at all: reported by the hash check
+    if case is None and commit is not None:
+        probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_STRAY_COMMIT)))
+    elif case is not None and commit is None:
+        probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_NO_COMMIT)))
+    elif commit is not None and (commit.__class__ is not str or not HEX64_RE.match(commit)):
+        probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_BAD_COMMIT)))
 
 
 def shown(case: Any, exhibit: Any, visible: frozenset[str] | None) -> tuple[str | None, str | None]:
@@ -417,6 +463,7 @@ class ChainJoiner:
         self.first_seq = 0
         self.last_seq: int | None = None
         self.last_hash: Any = None
+        self.last_version: Any = None
         self.roots: list[bytes | None] = []
         self.leaves: list[bytes] = []
         self.latest = ""
@@ -445,6 +492,9 @@ class ChainJoiner:
                 self._add(self.last_seq + 1, RANK_SEQUENCE, _missing(self.last_seq + 1, res.first_seq - 1))
             if res.first_prev != self.last_hash:
                 self._add(res.first_seq, RANK_LINK, time_problem(res.first_seq, MSG_LINK.format(p=self.last_seq)))
+            if res.first_version == LEGACY and self.last_version == CURRENT:
+                self._add(res.first_seq, RANK_COMMIT,
+                          time_problem(res.first_seq, MSG_VERSION_BACK.format(p=self.last_seq)))
         for seq, rank, p in res.problems:
             self._add(seq, rank, p)
         latest, latest_seq = self.latest, self.latest_seq
@@ -462,7 +512,7 @@ class ChainJoiner:
         self.latest, self.latest_seq = latest, latest_seq
         self.entries += res.count
         self.signatures += res.signatures
-        self.last_seq, self.last_hash = res.last_seq, res.last_hash
+        self.last_seq, self.last_hash, self.last_version = res.last_seq, res.last_hash, res.last_version
         self.roots.append(res.root)
         self.leaves.append(res.leaves)
 
@@ -485,6 +535,34 @@ class ChainJoiner:
 
 def _split_leaves(blob: bytes) -> list[bytes]:
     return [blob[i:i + 32] for i in range(0, len(blob), 32)]
+
+
+def salt_problems(scope: str, salt_hex: Any, created: tuple[int, Any, Any] | None,
+                  upgraded: tuple[int, Any] | None, legacy_full: int, salt_commitment: Callable[[str], str]
+                  ) -> list[Problem]:
+    """Is ``salt_hex`` the salt the log vouches for as case ``scope``'s?
+
+    ``created``: (seq, version, data.case_salt) of the case's first ``case.created`` entry;
+    ``upgraded``: (seq, data.legacy_cases) of the first ``custody.encoding_upgraded`` entry without a case;
+    ``legacy_full``: how many version-1 entries of the case are shown in full.
+    """
+    if salt_hex.__class__ is not str or not HEX64_RE.match(salt_hex):
+        return [Problem(None, None, MSG_NO_SALT.format(case=scope), scope)]
+    if created is None:
+        return [Problem(None, None, MSG_NO_CREATED.format(case=scope), scope)]
+    seq, version, recorded = created
+    if version == CURRENT:
+        return [] if recorded == salt_hex else [Problem(seq, None, MSG_SALT_DIFFERS.format(case=scope), scope)]
+    if upgraded is None:
+        return [Problem(None, None, MSG_NO_UPGRADE.format(case=scope), scope)]
+    useq, legacy = upgraded
+    vouched = salt_commitment(salt_hex)
+    count = legacy.get(vouched) if legacy.__class__ is dict else None
+    if count.__class__ is not int:
+        return [Problem(useq, None, MSG_SALT_UNVOUCHED.format(case=scope), scope)]
+    if legacy_full != count:
+        return [Problem(useq, None, MSG_LEGACY_WITHHELD.format(n=legacy_full, m=count, case=scope), scope)]
+    return []
 
 
 def head_problems(outside: Sequence[tuple[str, int, str]], last_seq: int,

@@ -11,6 +11,14 @@ let a third party check every hash, link and signature of the whole chain::
     entry_hash = SHA-256(ENTRY_DOMAIN || canonical JSON array of the header fields + body_hash)
     signature  = Ed25519(actor's key, SIG_DOMAIN || entry_hash as 32 raw bytes)
 
+Version 2 (every entry written since) adds one header field, the *case
+commitment*: ``SHA-256(COMMIT_DOMAIN || case salt || seq as 8 bytes)`` for an
+entry of a case, null for an entry without one. The case's random salt is
+disclosed only with that case's own entries (its ``case.created`` entry), so
+an export can prove that each header-only line is *not* an entry of the
+exported case, while lines of one other case cannot be linked to each other.
+Version-1 entries keep their version-1 encoding and hash.
+
 Canonical JSON here is what ``json.dumps(value, sort_keys=True,
 separators=(",", ":"), ensure_ascii=False)`` produces, restricted to strings,
 integers, booleans, null, arrays and objects (no floating point), encoded as
@@ -26,7 +34,11 @@ from collections.abc import Callable, Sequence
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-VERSION = 1
+VERSION = 2  # the version new entries are written in
+LEGACY_VERSION = 1  # entries written before case commitments
+VERSIONS = frozenset({LEGACY_VERSION, VERSION})
+COMMIT_DOMAIN = b"CASEDESK-CUSTODY-CASE-COMMIT-V2\x00"
+SALT_BYTES = 32
 BODY_DOMAIN = b"CASEDESK-CUSTODY-BODY-V1\x00"
 DOMAIN = b"CASEDESK-CUSTODY-ENTRY-V1\x00"
 SIG_DOMAIN = b"CASEDESK-CUSTODY-SIG-V1\x00"
@@ -57,8 +69,11 @@ BODY_FIELDS: tuple[tuple[str, str], ...] = (
 )
 FIELDS: tuple[tuple[str, str], ...] = HEADER_FIELDS + BODY_FIELDS
 
-# Column order of a raw row as ``verify`` reads it: the encoded fields, then the stored hash and signature.
-ROW_COLUMNS: tuple[str, ...] = (*(column for _, column in FIELDS), "entry_hash", "signature")
+# Column order of a raw row as ``verify`` reads it: the encoded fields, the stored hash and signature, then
+# the encoding version and (version 2) the case commitment, kept last so the earlier positions never move.
+ROW_COLUMNS: tuple[str, ...] = (*(column for _, column in FIELDS), "entry_hash", "signature",
+                                "version", "case_commit")
+ROW_VERSION, ROW_COMMIT = 20, 21
 
 
 class EncodingError(ValueError):
@@ -143,14 +158,27 @@ def body_bytes(action: Any, case: Any, exhibit: Any, reason: Any, location: Any,
 
 
 def header_bytes(seq: Any, prev: Any, time: Any, tz: Any, offset: Any, actor: Any, key: Any,
-                 body_hash_hex: str) -> bytes:
-    """``[1,seq,"prev","time","tz","offset","actor","key","body hash"]`` as canonical JSON in UTF-8."""
+                 body_hash_hex: str, version: Any = LEGACY_VERSION, commit: Any = None) -> bytes:
+    """Version 1: ``[1,seq,"prev","time","tz","offset","actor","key","body hash"]``; version 2:
+    ``[2,seq,"prev","time","tz","offset","actor","key","commit" or null,"body hash"]``; canonical JSON, UTF-8."""
     if seq.__class__ is not int:
         raise EncodingError("sequence number is not an integer")
-    fields = (prev, time, tz, offset, actor, key, body_hash_hex)
-    if not _TEXT.issuperset(map(type, fields)):
+    if version.__class__ is not int or version not in VERSIONS:
+        raise EncodingError("unknown encoding version")
+    if version == LEGACY_VERSION:
+        if commit is not None:
+            raise EncodingError("a version-1 entry has no case commitment")
+        fields: tuple[Any, ...] = (prev, time, tz, offset, actor, key, body_hash_hex)
+    else:
+        fields = (prev, time, tz, offset, actor, key, commit, body_hash_hex)
+    if not _TEXT.issuperset(map(type, fields)) or body_hash_hex.__class__ is not str:
         raise EncodingError("a field of the entry is not text")
-    return _utf8(_DUMPS([VERSION, seq, *fields]))
+    return _utf8(_DUMPS([version, seq, *fields]))
+
+
+def case_commit(salt: bytes, seq: int) -> str:
+    """The header's case commitment of entry ``seq`` of the case whose salt is ``salt`` (hex)."""
+    return _sha256(COMMIT_DOMAIN + salt + seq.to_bytes(8, "big")).hexdigest()
 
 
 def body_hash(encoded_body: bytes) -> str:
@@ -162,7 +190,10 @@ def entry_hash(encoded_header: bytes) -> str:
 
 
 def hash_fields(fields: dict[str, Any]) -> tuple[str, str]:
-    """``(entry hash, body hash)`` of an entry given as ``{encoding name: value}`` (data as a dict)."""
+    """``(entry hash, body hash)`` of an entry given as ``{encoding name: value}`` (data as a dict).
+
+    ``version`` (default 1) and ``commit`` (default null) are optional keys.
+    """
     missing = [name for name, _ in FIELDS if name not in fields]
     if missing:
         raise ValueError(f"custody entry lacks fields: {', '.join(missing)}")
@@ -171,7 +202,7 @@ def hash_fields(fields: dict[str, Any]) -> tuple[str, str]:
     bh = body_hash(body_bytes(f["action"], f["case"], f["exhibit"], f["reason"], f["location"], f["from"],
                               f["to"], f["sha256"], f["tool"], f["text"], f["data"]))
     return entry_hash(header_bytes(f["seq"], f["prev"], f["time"], f["tz"], f["offset"], f["actor"],
-                                   f["key"], bh)), bh
+                                   f["key"], bh, f.get("version", LEGACY_VERSION), f.get("commit"))), bh
 
 
 def hash_row(row: Sequence[Any]) -> tuple[str, str]:
@@ -181,17 +212,24 @@ def hash_row(row: Sequence[Any]) -> tuple[str, str]:
     Values are as SQLite returns them from the store's columns: the text
     columns (TEXT affinity) hold text, NULL, or a blob, which cannot be encoded.
     """
-    seq, data = row[0], row[17]
+    seq, data, version, commit = row[0], row[17], row[20], row[21]
     if seq.__class__ is not int or data.__class__ is not str:
         raise EncodingError("a field of the entry is not text")
+    if version.__class__ is not int or (version != VERSION and (version != LEGACY_VERSION or commit is not None)):
+        raise EncodingError("unknown encoding version")
     body = [*row[7:17], {} if data == "{}" else parse_data(data)]
     esc = encode_basestring
     try:
         text = "".join(_C_ENCODER(body, 0)) if _C_ENCODER is not None else _DUMPS(body)
         bh = _sha256(BODY_DOMAIN + text.encode("utf-8")).hexdigest()
         prev, time, tz, offset, actor, key = row[1:7]  # NOT NULL columns: never None
-        head = (f"[{VERSION},{seq},{esc(prev)},{esc(time)},{esc(tz)},{esc(offset)},{esc(actor)},"
-                f"{esc(key)},{esc(bh)}]").encode()
+        if version == LEGACY_VERSION:
+            head = (f"[1,{seq},{esc(prev)},{esc(time)},{esc(tz)},{esc(offset)},{esc(actor)},"
+                    f"{esc(key)},{esc(bh)}]").encode()
+        else:
+            cm = "null" if commit is None else esc(commit)
+            head = (f"[2,{seq},{esc(prev)},{esc(time)},{esc(tz)},{esc(offset)},{esc(actor)},"
+                    f"{esc(key)},{cm},{esc(bh)}]").encode()
     except UnicodeEncodeError:
         raise EncodingError("text is not valid Unicode (lone surrogate)") from None
     except TypeError:  # a blob where text belongs
@@ -209,4 +247,6 @@ def fields_from_row(row: Any) -> dict[str, Any]:
     for name, column in FIELDS:
         value = getattr(row, column)
         out[name] = parse_data(value) if column == "data" else value
+    out["version"] = row.version
+    out["commit"] = row.case_commit
     return out

@@ -4,7 +4,11 @@ One header line, one line per entry in sequence order, one line per exhibit
 in scope, one trailer line. Entries of cases outside the export's scope are
 written as their header and body hash only ("redacted"): enough to check
 every hash, link, signature and time of the whole chain without disclosing
-another case's content. The file is written as an anonymous file
+another case's content. The header discloses the exported case's salt, so a
+verifier can prove from each redacted line's case commitment that it is not
+an entry of that case. The trailer records the log head, the heads kept
+outside the database and the SHA-256 of every line before it, and is signed
+by the exporting officer. The file is written as an anonymous file
 (``casedesk.outputs.NewFile``) that the caller names once the export is
 logged: a failed or killed export leaves nothing, and nothing is replaced.
 """
@@ -21,23 +25,34 @@ from typing import IO, Any
 
 from casedesk import tool_id
 from casedesk.custody import chain, encoding, merkle
+from casedesk.custody.signing import Signer
 from casedesk.custody.verify import CHUNK, OutsideHead, open_raw, read_rows, registry_rows
 from casedesk.outputs import NewFile
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.timeutil import iso_utc, utc_now
 
-FORMAT = "casedesk-custody-export/1"
-ENCODING = "casedesk-custody-entry/1"
+FORMAT = "casedesk-custody-export/2"
+ENCODING = "casedesk-custody-entry/2"
+SIG_DOMAIN = b"CASEDESK-CUSTODY-EXPORT-SIG-V2\x00"
+# The register fields of an exhibit line: every column ``casedesk verify`` compares with the log's replay
+# (``register._EXHIBIT_COLUMNS`` and the two user columns), under the exhibits table's column names.
+REGISTER_FIELDS: tuple[str, ...] = (
+    "producer", "ingested_by", "description", "seized_from", "seized_at", "seized_offset", "seized_location",
+    "seal", "original_name", "relative_path", "size", "mime_type", "type_description", "type_warning", "md5",
+    "sha1", "ingested_at", "tool", "sensitive", "status", "withdrawn_reason", "custodian", "custodian_is_user",
+    "location", "checked_out",
+)
+BOOLEAN_FIELDS = frozenset({"sensitive", "custodian_is_user", "checked_out"})
 
 
 @dataclass(frozen=True)
 class ExhibitRecord:
+    """One exhibit as the register holds it: ``fields`` has every name of ``REGISTER_FIELDS``."""
+
     case: str
     exhibit: str
     register_sha256: str
-    status: str
-    custodian: str
-    location: str
+    fields: dict[str, Any]
     vault_problems: list[str] = field(default_factory=list)
 
 
@@ -74,6 +89,7 @@ def entry_record(row: Sequence[Any], full: bool) -> tuple[dict[str, Any], bytes]
     except encoding.EncodingError:
         body_hash, leaf = None, chain.ZERO_LEAF
     rec: dict[str, Any] = {"type": "entry" if full else "redacted", **head,
+                           "version": _plain(row[encoding.ROW_VERSION]), "commit": _plain(row[encoding.ROW_COMMIT]),
                            "hash": _plain(row[18]), "signature": _plain(row[19])}
     if full:
         for i, (name, column) in enumerate(encoding.BODY_FIELDS, start=len(encoding.HEADER_FIELDS)):
@@ -90,6 +106,12 @@ def entry_record(row: Sequence[Any], full: bool) -> tuple[dict[str, Any], bytes]
     return rec, leaf
 
 
+def signing_message(trailer: dict[str, Any]) -> bytes:
+    """What the exporting officer signs: the domain and SHA-256 of the trailer's canonical JSON (no signature)."""
+    body = {k: v for k, v in trailer.items() if k != "signature"}
+    return SIG_DOMAIN + hashlib.sha256(encoding.canonical_json(body).encode("utf-8")).digest()
+
+
 def write_export(
     db_path: Path,
     db_key: bytes,
@@ -99,6 +121,8 @@ def write_export(
     visible: frozenset[str] | None,
     installation_id: str,
     exported_by: str,
+    signer: Signer,
+    case_salt: str | None,
     outside_heads: Sequence[OutsideHead],
     outside_problems: Sequence[str],
     exhibits: Sequence[ExhibitRecord],
@@ -114,9 +138,7 @@ def write_export(
         header = {
             "type": "header", "format": FORMAT, "encoding": ENCODING, "installation_id": installation_id,
             "exported_at": iso_utc(utc_now()), "exported_by": exported_by, "tool": tool_id(),
-            "scope": scope, "time_tolerance_seconds": chain.TIME_TOLERANCE_SECONDS,
-            "outside_heads": [{"source": h.source, "seq": h.seq, "hash": h.hash} for h in outside_heads],
-            "outside_head_problems": list(outside_problems),
+            "scope": scope, "case_salt": case_salt, "time_tolerance_seconds": chain.TIME_TOLERANCE_SECONDS,
             "keys": [{"user": u, "public_key": k, "registered_at": s} for u, k, s in registry.listing()],
         }
         with os.fdopen(os.dup(dest.fd), "wb") as fh:
@@ -128,13 +150,19 @@ def write_export(
             put(header)
             counts = _write_entries(conn, put, first, last, total or 0, visible, progress, cancel)
             for ex in sorted(exhibits, key=lambda e: (e.case, chain.natural_key(e.exhibit))):
-                put({"type": "exhibit", "case": ex.case, "exhibit": ex.exhibit,
-                     "register_sha256": ex.register_sha256, "status": ex.status, "custodian": ex.custodian,
-                     "location": ex.location, "vault_problems": list(ex.vault_problems)})
+                put({**{name: _plain(ex.fields.get(name)) for name in REGISTER_FIELDS},
+                     "type": "exhibit", "case": ex.case, "exhibit": ex.exhibit,
+                     "register_sha256": ex.register_sha256, "vault_problems": list(ex.vault_problems)})
             entries, redacted, head_seq, head_hash, tree_root = counts
-            put({"type": "trailer", "entries": entries, "redacted": redacted, "exhibits": len(exhibits),
-                 "head": {"seq": head_seq, "hash": head_hash},
-                 "tree": {"size": entries, "root": tree_root}})
+            trailer: dict[str, Any] = {
+                "type": "trailer", "entries": entries, "redacted": redacted, "exhibits": len(exhibits),
+                "head": {"seq": head_seq, "hash": head_hash}, "tree": {"size": entries, "root": tree_root},
+                "outside_heads": [{"source": h.source, "seq": h.seq, "hash": h.hash} for h in outside_heads],
+                "outside_head_problems": list(outside_problems),
+                "lines_sha256": digest.hexdigest(), "signed_by": exported_by,
+            }
+            trailer["signature"] = signer.sign(signing_message(trailer)).hex()
+            put(trailer)
             fh.flush()
             os.fsync(fh.fileno())
     finally:

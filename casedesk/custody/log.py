@@ -24,6 +24,8 @@ not 500 of each.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,8 +37,8 @@ from casedesk import tool_id
 from casedesk.custody import encoding
 from casedesk.custody.chain import TIME_ACKNOWLEDGED, TIME_TOLERANCE_SECONDS
 from casedesk.custody.signing import Signer
-from casedesk.errors import ClockError, UsageError
-from casedesk.store.models import CustodyEntry
+from casedesk.errors import ClockError, IntegrityError, UsageError
+from casedesk.store.models import Case, CustodyEntry
 from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_display, uk_offset, utc_now
 
 # A clock more than this far ahead of the last entry is questioned at sign-in. Three days: a laptop left
@@ -45,34 +47,100 @@ from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_display, uk_offset,
 # wrong year after a battery change) is caught before it signs anything.
 CLOCK_AHEAD_NOTICE = timedelta(hours=72)
 
+CASE_CREATED = "case.created"
+ENCODING_UPGRADED = "custody.encoding_upgraded"
+SALT_DOMAIN = b"CASEDESK-CUSTODY-CASE-SALT-V2\x00"
+
 
 @dataclass(frozen=True)
 class Head:
     seq: int
     entry_hash: str
+    version: int = encoding.VERSION
 
 
 def current_head(db: OrmSession) -> Head | None:
     row = db.execute(
-        select(CustodyEntry.seq, CustodyEntry.entry_hash).order_by(CustodyEntry.seq.desc()).limit(1)
+        select(CustodyEntry.seq, CustodyEntry.entry_hash, CustodyEntry.version)
+        .order_by(CustodyEntry.seq.desc()).limit(1)
     ).first()
-    return None if row is None else Head(int(row[0]), str(row[1]))
+    return None if row is None else Head(int(row[0]), str(row[1]), int(row[2]))
 
 
-_HEAD = "casedesk_custody_head"  # db.info: (seq, entry hash, time) of this transaction's last append
+def salt_commitment(salt_hex: str) -> str:
+    """How a case created before encoding version 2 is named in the upgrade entry: SHA-256 of its salt."""
+    return hashlib.sha256(SALT_DOMAIN + bytes.fromhex(salt_hex)).hexdigest()
 
 
-def _transaction_head(db: OrmSession) -> tuple[int, str, str] | None:
-    """Sequence number, hash and time of the entry the next one extends: this transaction's last append's,
-    else the table's."""
-    cached: tuple[int, str, str] | None = db.info.get(_HEAD)
+def _new_salt() -> str:
+    return secrets.token_bytes(encoding.SALT_BYTES).hex()
+
+
+def _upgrade(db: OrmSession, *, actor: str, signer: Signer, at: datetime | None) -> None:
+    """The first entry after the log's version-1 entries: salts for the cases created before it.
+
+    Each such case gets its salt here; the entry (without a case, so shown in
+    full in every export) records, per case, the SHA-256 of its salt and how
+    many version-1 entries the case has, so that an export of that case can
+    prove it shows all of them (docs/custody-export.md).
+    """
+    legacy: dict[str, int] = {}
+    counts: dict[str, int] = {str(ref): int(n) for ref, n in db.execute(
+        select(CustodyEntry.case_ref, func.count()).where(CustodyEntry.case_ref.is_not(None))
+        .group_by(CustodyEntry.case_ref))}
+    for case in db.scalars(select(Case).where(Case.case_salt.is_(None)).order_by(Case.reference)):
+        case.case_salt = _new_salt()
+        legacy[salt_commitment(case.case_salt)] = int(counts.get(case.reference, 0))
+    db.flush()
+    append(db, actor=actor, signer=signer, action=ENCODING_UPGRADED, at=at,
+           data={"from_version": encoding.LEGACY_VERSION, "to_version": encoding.VERSION, "legacy_cases": legacy})
+
+
+def upgrade_if_needed(db: OrmSession, *, actor: str, signer: Signer) -> bool:
+    """Write the upgrade entry now if the log ends in version 1 (before an export); True if one was written."""
+    head = current_head(db)
+    if head is None or head.version != encoding.LEGACY_VERSION:
+        return False
+    _upgrade(db, actor=actor, signer=signer, at=None)
+    return True
+
+
+def _commit_for(db: OrmSession, case_ref: str, seq: int, action: str, data: dict[str, Any]) -> str:
+    """The header commitment of entry ``seq`` of ``case_ref``; a new case's salt goes into its ``case.created``."""
+    cache: dict[str, bytes] = db.info.setdefault("casedesk_case_salts", {})  # one transaction's appends
+    salt = cache.get(case_ref) if action != CASE_CREATED else None
+    if salt is None:
+        case = db.scalar(select(Case).where(Case.reference == case_ref))
+        if case is None:
+            raise IntegrityError(f"case {case_ref} is not in the case register; run `casedesk verify`")
+        if case.case_salt is None:
+            if action != CASE_CREATED:
+                raise IntegrityError(f"case {case_ref} has no commitment salt; run `casedesk verify`")
+            case.case_salt = _new_salt()
+        if action == CASE_CREATED:
+            data["case_salt"] = case.case_salt
+        try:
+            salt = bytes.fromhex(case.case_salt)
+        except ValueError:
+            raise IntegrityError(f"case {case_ref}'s commitment salt is damaged; run `casedesk verify`") from None
+        cache[case_ref] = salt
+    return encoding.case_commit(salt, seq)
+
+
+_HEAD = "casedesk_custody_head"  # db.info: (seq, entry hash, time, version) of this transaction's last append
+
+
+def _transaction_head(db: OrmSession) -> tuple[int, str, str, int] | None:
+    """Sequence number, hash, time and encoding version of the entry the next one extends: this
+    transaction's last append's, else the table's."""
+    cached: tuple[int, str, str, int] | None = db.info.get(_HEAD)
     if cached is not None:
         return cached
     row = db.execute(
-        select(CustodyEntry.seq, CustodyEntry.entry_hash, CustodyEntry.timestamp)
+        select(CustodyEntry.seq, CustodyEntry.entry_hash, CustodyEntry.timestamp, CustodyEntry.version)
         .order_by(CustodyEntry.seq.desc()).limit(1)
     ).first()
-    return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
+    return None if row is None else (int(row[0]), str(row[1]), str(row[2]), int(row[3]))
 
 
 def entry_at(db: OrmSession, seq: int) -> CustodyEntry | None:
@@ -158,14 +226,23 @@ def append(
     at: datetime | None = None,
 ) -> CustodyEntry:
     head_row = _transaction_head(db)
-    head = None if head_row is None else Head(head_row[0], head_row[1])
+    if head_row is not None and head_row[3] == encoding.LEGACY_VERSION and action != ENCODING_UPGRADED:
+        _upgrade(db, actor=actor, signer=signer, at=at)
+        head_row = _transaction_head(db)
+    head = None if head_row is None else Head(head_row[0], head_row[1], head_row[3])
     when = at or utc_now()
     if head_row is not None and action != TIME_ACKNOWLEDGED:
         behind = clock_behind(db, int(head_row[0]), str(head_row[2]), when)
         if behind is not None:
             raise ClockError(behind)
+    if head is not None and head.version == encoding.LEGACY_VERSION and action != ENCODING_UPGRADED:
+        _upgrade(db, actor=actor, signer=signer, at=at)
+        head = current_head(db)
+    seq = 1 if head is None else head.seq + 1
+    data = dict(data or {})
+    commit = None if case_ref is None else _commit_for(db, case_ref, seq, action, data)
     fields: dict[str, Any] = {
-        "seq": 1 if head is None else head.seq + 1,
+        "seq": seq,
         "prev": encoding.GENESIS_PREV if head is None else head.entry_hash,
         "time": iso_utc(when),
         "tz": DISPLAY_ZONE_NAME,
@@ -182,7 +259,9 @@ def append(
         "sha256": sha256,
         "tool": tool_id(),
         "text": text,
-        "data": data or {},
+        "data": data,
+        "version": encoding.VERSION,
+        "commit": commit,
     }
     try:
         digest, _ = encoding.hash_fields(fields)
@@ -210,7 +289,9 @@ def append(
         data=encoding.canonical_json(fields["data"]),
         entry_hash=digest,
         signature=signature,
+        version=encoding.VERSION,
+        case_commit=commit,
     )
     db.add(row)
-    db.info[_HEAD] = (row.seq, digest, fields["time"])
+    db.info[_HEAD] = (row.seq, digest, fields["time"], encoding.VERSION)
     return row

@@ -95,14 +95,15 @@ _worker: dict[str, Any] = {}
 
 
 def _init_worker(path: str, key_hex: str, registry: Registry, signatures: bool,
-                 visible: frozenset[str] | None) -> None:
+                 visible: frozenset[str] | None, salts: dict[str, bytes] | None) -> None:
     _worker.update(conn=open_raw(Path(path), bytes.fromhex(key_hex)), registry=registry,
-                   signatures=signatures, visible=visible)
+                   signatures=signatures, visible=visible, salts=salts)
 
 
 def _check_block(block: tuple[int, int]) -> chain.ChunkResult:
     rows = read_rows(_worker["conn"], *block)
-    return chain.check_rows(rows, _worker["registry"], _worker["signatures"], _worker["visible"], block)
+    return chain.check_rows(rows, _worker["registry"], _worker["signatures"], _worker["visible"], block,
+                            _worker["salts"])
 
 
 def _blocks(first: int, last: int) -> list[tuple[int, int]]:
@@ -120,8 +121,12 @@ def verify_chain(
     parallel_min: int = PARALLEL_MIN,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    salts: dict[str, bytes] | None = None,
 ) -> ChainResult:
-    """Check the whole log. ``visible``: cases whose entries may be named in problems (None: all)."""
+    """Check the whole log. ``visible``: cases whose entries may be named in problems (None: all).
+
+    ``salts``: the salts of the cases whose entries' commitments are checked (``case_salts``).
+    """
     conn = open_raw(db_path, db_key)
     try:
         first, last, total = conn.execute("SELECT min(seq), max(seq), count(*) FROM custody_entries").fetchone()
@@ -147,7 +152,7 @@ def verify_chain(
         progress(0, total, "checking custody entries")
         n_workers = workers if workers is not None else default_workers()
         for res in _results(conn, db_path, db_key, first, last, registry, signatures, visible,
-                            n_workers if total >= parallel_min else 1, cancel):
+                            n_workers if total >= parallel_min else 1, cancel, salts):
             joiner.add(res)
             done += res.count
             progress(done, total, "checking custody entries")
@@ -161,17 +166,17 @@ def verify_chain(
 
 def _results(conn: Any, db_path: Path, db_key: bytes, first: int, last: int, registry: Registry,
              signatures: bool, visible: frozenset[str] | None, workers: int,
-             cancel: CancelToken | None) -> Iterator[chain.ChunkResult]:
+             cancel: CancelToken | None, salts: dict[str, bytes] | None) -> Iterator[chain.ChunkResult]:
     blocks = _blocks(first, last)
     if workers <= 1 or len(blocks) == 1:
         for block in blocks:
             if cancel is not None:
                 cancel.check()
-            yield chain.check_rows(read_rows(conn, *block), registry, signatures, visible, block)
+            yield chain.check_rows(read_rows(conn, *block), registry, signatures, visible, block, salts)
         return
     ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold Qt or SQLite state
     with ctx.Pool(workers, initializer=_init_worker,
-                  initargs=(str(db_path), db_key.hex(), registry, signatures, visible)) as pool:
+                  initargs=(str(db_path), db_key.hex(), registry, signatures, visible, salts)) as pool:
         for res in pool.imap(_check_block, blocks):
             if cancel is not None and cancel.cancelled:
                 pool.terminate()

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session as OrmSession
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from casedesk.custody import chain, encoding, export, headcheck, review
+from casedesk.custody import log as custody_log
 from casedesk.custody.chain import Problem
 from casedesk.custody.log import current_head
 from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, register_problems, verify_chain
@@ -502,25 +504,82 @@ class Custody:
         logged = [tuple(row) for row in db.execute(logged_q.order_by(CustodyEntry.seq))]
         return register, logged  # type: ignore[return-value]
 
+    def _salt_problems(self, db: OrmSession, scope: str | None) -> tuple[str | None, list[Problem]]:
+        """The case's salt (if well formed) and whether the log vouches for it, as an export's verifier checks."""
+        if scope is None:
+            return None, []
+        salt = db.scalar(select(Case.case_salt).where(Case.reference == scope))
+        well_formed = isinstance(salt, str) and chain.HEX64_RE.match(salt) is not None
+        head = current_head(db)
+        if head is None or head.version == encoding.LEGACY_VERSION:
+            return None, []  # nothing written since case commitments: no salts yet
+        created_row = db.execute(
+            select(CustodyEntry.seq, CustodyEntry.version, CustodyEntry.data)
+            .where(CustodyEntry.action == custody_log.CASE_CREATED, CustodyEntry.case_ref == scope)
+            .order_by(CustodyEntry.seq).limit(1)).first()
+        upgraded_row = db.execute(
+            select(CustodyEntry.seq, CustodyEntry.data)
+            .where(CustodyEntry.action == custody_log.ENCODING_UPGRADED, CustodyEntry.case_ref.is_(None))
+            .order_by(CustodyEntry.seq).limit(1)).first()
+        legacy_full = int(db.scalar(select(func.count()).select_from(CustodyEntry).where(
+            CustodyEntry.case_ref == scope, CustodyEntry.version == encoding.LEGACY_VERSION)) or 0)
+
+        def data_of(text: Any) -> dict[str, Any]:
+            try:
+                return encoding.parse_data(text) if isinstance(text, str) else {}
+            except encoding.EncodingError:
+                return {}
+
+        created = None if created_row is None else (
+            created_row[0], created_row[1], data_of(created_row[2]).get("case_salt"))
+        upgraded = None if upgraded_row is None else (upgraded_row[0], data_of(upgraded_row[1]).get("legacy_cases"))
+        problems = chain.salt_problems(scope, salt, created, upgraded, legacy_full, custody_log.salt_commitment)
+        return (salt if well_formed else None), problems
+
+    def _register_fields(self, db: OrmSession, visible: frozenset[str] | None
+                         ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Each exhibit's register columns as stored (``export.REGISTER_FIELDS``; users by name), by (case, ref).
+
+        Read as ``casedesk verify`` reads them to compare with the log (custody/register.py), so that the
+        export's verifier, replaying the same log, names the same differences.
+        """
+        cols = [c for c in export.REGISTER_FIELDS if c not in ("producer", "ingested_by")]
+        names = {uid: name for uid, name in db.execute(sql_text("SELECT id, username FROM users"))}
+        refs = {cid: ref for cid, ref in db.execute(sql_text("SELECT id, reference FROM cases"))}
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        query = f"SELECT case_id, reference, producer_id, ingested_by_id, {', '.join(cols)} FROM exhibits"
+        for row in db.execute(sql_text(query)):
+            case = refs.get(row[0], f"#{row[0]}")
+            if visible is not None and case not in visible:
+                continue
+            fields: dict[str, Any] = {"producer": names.get(row[2]), "ingested_by": names.get(row[3])}
+            for column, value in zip(cols, row[4:], strict=True):
+                fields[column] = bool(value) if column in export.BOOLEAN_FIELDS and isinstance(value, int) else value
+            out[(case, row[1])] = fields
+        return out
+
     def verify(self, case_ref: str | None = None, progress: Progress = no_progress,
                cancel: CancelToken | None = None) -> VerifyReport:
         """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault)."""
         with self.s.read() as db:
             scope, visible = self._scope(db, case_ref)
+            salt_check = self._salt_problems(db, scope)
+        salt_hex, salt_problems = salt_check
+        salts = {scope: bytes.fromhex(salt_hex)} if scope is not None and salt_hex is not None else None
         damage = self._database_problems()
         # The copies outside the store before the log: a concurrent writer then makes the log newer
         # than the copies, never older (no false roll-back alert).
         heads, problems = self.outside_heads()
         try:
             result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
-                                  progress=progress, cancel=cancel)
+                                  progress=progress, cancel=cancel, salts=salts)
         except (sqlcipher.DatabaseError, StoreError) as exc:
             damage.append(Problem(None, None, DAMAGED.format(what="the custody log", detail=str(exc).lower())))
             log.error("verify: the database file is damaged; %d problem(s)", len(damage))
             return VerifyReport(ok=False, problems=damage, entries_checked=0, signatures_checked=0,
                                 exhibits_checked=0, head_seq=0, head_hash=None, tree_size=0, tree_root="",
                                 case_ref=scope)
-        problems = [*damage, *result.problems,
+        problems = [*damage, *result.problems, *salt_problems,
                     *head_problems(self.s.datadir.database, self.s.keys.database, heads, result.last_seq),
                     *problems]
         with self.s.read() as db:
@@ -598,24 +657,29 @@ class Custody:
                     )
                 scope, visible = None, None
             register, _ = self.exhibit_rows(db, visible)
-            exhibits = {(c, r): (h, s, cu, loc) for c, r, h, s, cu, loc in db.execute(
-                select(Case.reference, Exhibit.reference, Exhibit.sha256, Exhibit.status, Exhibit.custodian,
-                       Exhibit.location).join(Case, Exhibit.case_id == Case.id))}
+            fields = self._register_fields(db, visible)
+            legacy = (current_head(db) or custody_log.Head(0, "")).version == encoding.LEGACY_VERSION
+        if legacy and not self.s.integrity_alerts:
+            # A log written before case commitments: give every case its salt first (one signed entry).
+            with self.s.write() as db:
+                custody_log.upgrade_if_needed(db, actor=self.s.user.username, signer=self.s.signer)
+        with self.s.read() as db:
+            salt = None if scope is None else db.scalar(select(Case.case_salt).where(Case.reference == scope))
         vault: dict[tuple[str, str], list[str]] = {}
         for p in Evidence(self.s).verify(scope, progress, cancel):
             vault.setdefault((p.case_ref, p.reference), []).append(p.message)
         heads, head_errors = self.outside_heads()
         records = [
-            export.ExhibitRecord(case=c, exhibit=r, register_sha256=h, status=exhibits[(c, r)][1],
-                                 custodian=exhibits[(c, r)][2], location=exhibits[(c, r)][3],
+            export.ExhibitRecord(case=c, exhibit=r, register_sha256=h, fields=fields.get((c, r), {}),
                                  vault_problems=vault.pop((c, r), []))
             for c, r, h in register
         ]
         with NewFile(target) as out:
             written = export.write_export(
                 self.s.datadir.database, self.s.keys.database, out, scope=scope, visible=visible,
-                installation_id=self.s.installation_id, exported_by=self.s.user.username,
-                outside_heads=heads, outside_problems=[p.message for p in head_errors], exhibits=records,
+                installation_id=self.s.installation_id, exported_by=self.s.user.username, signer=self.s.signer,
+                case_salt=salt, outside_heads=heads, outside_problems=[p.message for p in head_errors],
+                exhibits=records,
                 progress=progress, cancel=cancel,
             )
             # The export is itself logged with its SHA-256, and named only then: an export that cannot be

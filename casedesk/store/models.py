@@ -113,6 +113,8 @@ class Case(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Random salt (hex) of the case commitments in its custody entries' headers (docs/custody-encoding.md).
+    case_salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class CaseMember(Base):
@@ -175,6 +177,8 @@ class CustodyEntry(Base):
     data: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON object
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
     signature: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # encoding version: 1 or 2
+    case_commit: Mapped[str | None] = mapped_column(String(64), nullable=True)  # version 2, entries of a case
 
     __table_args__ = (
         Index("ix_custody_case_exhibit", "case_ref", "exhibit_ref"),

@@ -68,7 +68,10 @@ def test_fast_row_path_matches_the_field_path() -> None:
                data={"b": [1, -2, True, None, {"z": "ä", "a": ""}], "a": 10**30})
     row = [odd[name] if column != "data" else encoding.canonical_json(odd["data"])
            for name, column in encoding.FIELDS]
-    assert encoding.hash_row([*row, "", ""]) == encoding.hash_fields(odd)
+    assert encoding.hash_row([*row, "", "", 1, None]) == encoding.hash_fields(odd)
+    v2 = dict(odd, version=2, commit="ab" * 32)
+    assert encoding.hash_row([*row, "", "", 2, "ab" * 32]) == encoding.hash_fields(v2)
+    assert encoding.hash_row([*row, "", "", 2, None]) == encoding.hash_fields(dict(v2, commit=None))
     body = encoding.body_bytes(*(odd[n] for n, _ in encoding.BODY_FIELDS))
     assert b'\\u0007' in body and b"\\n" in body and "\x7f \u2028 \U0001f50e".encode() in body
 
@@ -77,7 +80,7 @@ def test_fast_row_path_matches_the_field_path() -> None:
 def test_data_without_a_canonical_form_is_refused(data: str) -> None:
     row = [EXAMPLE[n] for n, _ in encoding.HEADER_FIELDS] + [EXAMPLE[n] for n, _ in encoding.BODY_FIELDS[:-1]]
     with pytest.raises(encoding.EncodingError):
-        encoding.hash_row([*row, data, "", ""])
+        encoding.hash_row([*row, data, "", "", 2, None])
 
 
 def test_signature_is_over_the_domain_and_the_raw_hash() -> None:
@@ -97,3 +100,24 @@ def test_text_that_is_not_unicode_cannot_be_recorded(store: Store) -> None:
             s.record(db, "note.added", case_ref=CASE, text="argv byte \udcff")
     finally:
         s.close()
+
+
+SALT = bytes(range(32))  # the case's salt in the version-2 worked example
+COMMIT = "4cfebf04e438d7bb419987c7161bb31bccde0d72cd2833f3b3e3fe12ab5ca1d5"
+ENTRY_HASH_V2 = "8a6b73cbf0dbe42eacfa58b226b98d9c6fa012a885fd156cbc3ab7cd44d22a47"
+
+
+def test_version_2_worked_example() -> None:
+    """The same entry written in encoding version 2: the header carries the case commitment."""
+    seq_bytes = (42).to_bytes(8, "big")
+    assert encoding.case_commit(SALT, 42) == COMMIT == hashlib.sha256(
+        b"CASEDESK-CUSTODY-CASE-COMMIT-V2\x00" + SALT + seq_bytes).hexdigest()
+    digest, body_hash = encoding.hash_fields(dict(EXAMPLE, version=2, commit=COMMIT))
+    header = (f'[2,42,"{"9f" * 32}","2026-11-20T10:00:00.123456Z","Europe/London","+00:00","jsmith",'
+              f'"{EXAMPLE["key"]}","{COMMIT}","{body_hash}"]')
+    assert digest == hashlib.sha256(b"CASEDESK-CUSTODY-ENTRY-V1\x00" + header.encode()).hexdigest() == ENTRY_HASH_V2
+    assert body_hash == BODY_HASH
+    with pytest.raises(encoding.EncodingError):  # a version-1 entry has no commitment
+        encoding.hash_fields(dict(EXAMPLE, version=1, commit=COMMIT))
+    with pytest.raises(encoding.EncodingError):
+        encoding.hash_fields(dict(EXAMPLE, version=3))

@@ -42,7 +42,7 @@ def test_export_of_one_case_withholds_the_others_but_proves_the_chain(
     assert SECRET not in text and OTHER not in text and "Kestrel" not in text
     lines = read_export(path.open())
     header, trailer = lines[0], lines[-1]
-    assert header["format"] == "casedesk-custody-export/1" and header["scope"] == CASE
+    assert header["format"] == "casedesk-custody-export/2" and header["scope"] == CASE
     assert [k["user"] for k in header["keys"]] == ["admin", "jsmith", "bpatel", "sgt"]
     entries = [ln for ln in lines if ln["type"] in ("entry", "redacted")]
     assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
@@ -50,7 +50,7 @@ def test_export_of_one_case_withholds_the_others_but_proves_the_chain(
     # The other case's creation, its first key and the key's grants to bpatel and sgt, and the note.
     assert note_seq in redacted and trailer["redacted"] == len(redacted) == 5
     assert set(entries[note_seq - 1]) == {"type", "seq", "prev", "time", "tz", "offset", "actor", "key",
-                                          "body_hash", "hash", "signature"}
+                                          "version", "commit", "body_hash", "hash", "signature"}
     assert [(e["case"], e["exhibit"]) for e in lines if e["type"] == "exhibit"] == [(CASE, "JAS/1"), (CASE, "JAS/2")]
     code, result = tool(path)
     assert code == 0 and result["ok"] and result["redacted"] == 5

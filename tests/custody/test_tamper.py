@@ -78,7 +78,7 @@ def test_forged_entry_inserted_in_the_middle(cs: CaseStore, capsys: Any, monkeyp
         forged[0] = n + 1
         forged[1] = forged[18]  # links correctly to entry n
         forged[7], forged[12], forged[13] = "exhibit.transferred", "jsmith", "Home address of a suspect"
-        insert(db, resign(forged, outsider))
+        insert(db, resign(forged, outsider, db))
     problems = messages(both(capsys, monkeypatch, cs.store, tmp_path))
     assert (n + 1, "JAS/1", chain.MSG_WRONG_KEY.format(actor="jsmith")) in problems
     assert (n + 2, None, chain.MSG_HASH) in problems or any(p[0] == n + 2 and p[2] == chain.MSG_HASH for p in problems)
@@ -93,7 +93,7 @@ def test_forged_entry_appended_in_another_officers_name(
         forged = row(db, top)
         forged[0], forged[1] = top + 1, forged[18]
         forged[5], forged[7], forged[8], forged[9] = "jsmith", "exhibit.extracted", CASE, "JAS/1"
-        insert(db, resign(forged, bytes(32)))
+        insert(db, resign(forged, bytes(32), db))
     problems = messages(both(capsys, monkeypatch, cs.store, tmp_path))
     assert problems == [(top + 1, "JAS/1", chain.MSG_WRONG_KEY.format(actor="jsmith"))]
 
@@ -143,7 +143,7 @@ def test_entry_resigned_with_another_users_key(cs: CaseStore, capsys: Any, monke
     with attacker(cs.store, cs.key) as db:
         values = row(db, n)
         values[10] = "returned to the suspect"
-        rewrite(db, n, resign(values, seed))
+        rewrite(db, n, resign(values, seed, db))
     problems = messages(both(capsys, monkeypatch, cs.store, tmp_path))
     assert problems[0] == (n, "JAS/1", chain.MSG_WRONG_KEY.format(actor="jsmith"))
     assert (n + 1, "JAS/2", chain.MSG_LINK.format(p=n)) in problems

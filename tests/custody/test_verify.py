@@ -98,12 +98,12 @@ def test_a_key_registered_by_a_non_administrator_is_ignored(
         reg[0], reg[1] = top + 1, reg[18]
         reg[5], reg[7], reg[8], reg[9] = "jsmith", "account.key_registered", None, None
         reg[17] = f'{{"public_key":"{crypto_sign_seed_keypair(fake)[0].hex()}","user":"sgt"}}'
-        reg = resign(reg, seed)
+        reg = resign(reg, seed, db)
         insert(db, reg)
         forged = list(reg)
         forged[0], forged[1] = top + 2, reg[18]
         forged[5], forged[7], forged[8], forged[17] = "sgt", "case.reviewed", CASE, '{"decision":"approve","up_to":1}'
-        insert(db, resign(forged, fake))
+        insert(db, resign(forged, fake, db))
     problems = messages(both(capsys, monkeypatch, cs.store, tmp_path, user="sgt"))
     assert problems == [
         (top + 1, None, chain.MSG_NOT_ADMIN.format(action="account.key_registered", actor="jsmith")),

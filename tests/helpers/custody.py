@@ -109,10 +109,23 @@ def insert(conn: Any, values: list[Any]) -> None:
     conn.execute(f"INSERT INTO custody_entries ({COLUMNS}) VALUES ({marks})", values)
 
 
-def resign(values: list[Any], seed: bytes) -> list[Any]:
-    """Recompute an entry's hash and sign it with ``seed``, naming that key: a forger's best effort."""
-    public, secret = crypto_sign_seed_keypair(seed)
+def recommit(conn: Any, values: list[Any]) -> list[Any]:
+    """Give an entry the case commitment its seq and case call for, as an insider holding the store key can."""
     values = list(values)
+    salt = None if values[8] is None else conn.execute(
+        "SELECT case_salt FROM cases WHERE reference = ?", (values[8],)).fetchone()[0]
+    values[encoding.ROW_VERSION] = encoding.VERSION
+    values[encoding.ROW_COMMIT] = None if salt is None else encoding.case_commit(bytes.fromhex(salt), values[0])
+    return values
+
+
+def resign(values: list[Any], seed: bytes, conn: Any = None) -> list[Any]:
+    """Recompute an entry's hash and sign it with ``seed``, naming that key: a forger's best effort.
+
+    With ``conn`` (the store), the case commitment is recomputed too.
+    """
+    public, secret = crypto_sign_seed_keypair(seed)
+    values = recommit(conn, values) if conn is not None else list(values)
     values[6] = public.hex()
     digest, _ = encoding.hash_row(values)
     values[18] = digest
@@ -186,3 +199,58 @@ def both(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, st
 
 def messages(problems: list[dict[str, Any]]) -> list[tuple[int | None, str | None, str]]:
     return [(p["seq"], p["exhibit"], p["message"]) for p in problems]
+
+
+V1_COLUMNS = (*(column for _, column in encoding.FIELDS), "entry_hash", "signature")
+
+
+def _legacy_head(db: Any) -> Any:
+    from sqlalchemy import text
+
+    from casedesk.custody.log import Head
+
+    found = db.execute(text("SELECT seq, entry_hash FROM custody_entries ORDER BY seq DESC LIMIT 1")).first()
+    return None if found is None else Head(int(found[0]), str(found[1]), encoding.LEGACY_VERSION)
+
+
+def _legacy_append(db: Any, *, actor: str, signer: Any, action: str, case_ref: str | None = None,
+                   exhibit_ref: str | None = None, reason: str | None = None, location: str | None = None,
+                   from_party: str | None = None, to_party: str | None = None, sha256: str | None = None,
+                   text: str | None = None, data: dict[str, Any] | None = None, at: Any = None) -> Any:
+    """``custody.log.append`` as CaseDesk wrote entries before encoding version 2 (no commitment, no salts)."""
+    from sqlalchemy import text as sql
+
+    from casedesk import tool_id
+    from casedesk.store.models import CustodyEntry
+    from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_offset, utc_now
+
+    head = _legacy_head(db)
+    when = at or utc_now()
+    f: dict[str, Any] = {
+        "seq": 1 if head is None else head.seq + 1, "prev": encoding.GENESIS_PREV if head is None else head.entry_hash,
+        "time": iso_utc(when), "tz": DISPLAY_ZONE_NAME, "offset": uk_offset(when), "actor": actor,
+        "key": signer.public_hex, "action": action, "case": case_ref, "exhibit": exhibit_ref, "reason": reason,
+        "location": location, "from": from_party, "to": to_party, "sha256": sha256, "tool": tool_id(),
+        "text": text, "data": data or {},
+    }
+    digest, _ = encoding.hash_fields(f)  # version 1
+    values = {column: (encoding.canonical_json(f[name]) if name == "data" else f[name])
+              for name, column in encoding.FIELDS}
+    values.update(entry_hash=digest, signature=signer.sign(encoding.signing_message(digest)).hex())
+    db.execute(sql(f"INSERT INTO custody_entries ({', '.join(V1_COLUMNS)}) "
+                   f"VALUES ({', '.join(':' + c for c in V1_COLUMNS)})"), values)
+    return CustodyEntry(**values, version=encoding.LEGACY_VERSION, case_commit=None)
+
+
+@contextmanager
+def legacy_writer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """While open, CaseDesk writes custody entries as it did before encoding version 2."""
+    import casedesk.custody.headcheck as headcheck
+    import casedesk.custody.log as log
+    import casedesk.services.custody as custody_service
+
+    with monkeypatch.context() as m:
+        m.setattr(log, "append", _legacy_append)
+        for module in (log, headcheck, custody_service):
+            m.setattr(module, "current_head", _legacy_head)
+        yield

@@ -42,6 +42,8 @@ def entries(draw: st.DrawFn) -> dict[str, Any]:
     }
     for name in OPTIONAL:
         fields[name] = draw(st.none() | TEXT)
+    fields["version"] = draw(st.sampled_from([1, 2]))
+    fields["commit"] = None if fields["version"] == 1 else draw(st.none() | HEX64)
     return fields
 
 
@@ -50,20 +52,22 @@ def body(f: dict[str, Any]) -> bytes:
 
 
 def header(f: dict[str, Any]) -> bytes:
-    return encoding.header_bytes(*(f[name] for name in HEADER_NAMES), encoding.body_hash(body(f)))
+    return encoding.header_bytes(*(f[name] for name in HEADER_NAMES), encoding.body_hash(body(f)),
+                                 f["version"], f["commit"])
 
 
 def row(f: dict[str, Any]) -> tuple[Any, ...]:
     """The entry as the database holds it (``ROW_COLUMNS`` order, ``data`` as canonical text)."""
     values = [encoding.canonical_json(f[name]) if name == "data" else f[name] for name, _ in encoding.FIELDS]
-    return (*values, "", "")
+    return (*values, "", "", f["version"], f["commit"])
 
 
 @given(entries())
 def test_encoding_round_trips(f: dict[str, Any]) -> None:
     b, h = body(f), header(f)
     assert json.loads(b.decode("utf-8")) == [f[name] for name in BODY_NAMES]
-    assert json.loads(h.decode("utf-8")) == [encoding.VERSION, *(f[n] for n in HEADER_NAMES),
+    commit = [f["commit"]] if f["version"] == 2 else []
+    assert json.loads(h.decode("utf-8")) == [f["version"], *(f[n] for n in HEADER_NAMES), *commit,
                                              encoding.body_hash(b)]
     # Canonical: decoding and encoding again gives the same bytes.
     assert encoding.canonical_json(json.loads(b.decode("utf-8"))).encode("utf-8") == b
@@ -73,13 +77,16 @@ def test_encoding_round_trips(f: dict[str, Any]) -> None:
     assert encoding.hash_row(row(f)) == encoding.hash_fields(f)
 
 
-NAMES = HEADER_NAMES + BODY_NAMES
+NAMES = HEADER_NAMES + BODY_NAMES + ["commit"]
 
 
 @given(entries(), st.sampled_from(NAMES), st.data())
 def test_changing_any_one_field_changes_the_hash(f: dict[str, Any], name: str, data: st.DataObject) -> None:
-    if name == "seq":
-        other: Any = data.draw(st.integers(min_value=1, max_value=2**53))
+    if name == "commit":
+        assume(f["version"] == 2)
+        other: Any = data.draw(st.none() | HEX64)
+    elif name == "seq":
+        other = data.draw(st.integers(min_value=1, max_value=2**53))
     elif name in ("prev", "key"):
         other = data.draw(HEX64)
     elif name == "data":
@@ -92,6 +99,13 @@ def test_changing_any_one_field_changes_the_hash(f: dict[str, Any], name: str, d
     g = dict(f, **{name: other})
     assert encoding.hash_fields(g)[0] != encoding.hash_fields(f)[0]
     assert (body(g), header(g)) != (body(f), header(f))
+
+
+@given(entries())
+def test_the_version_is_part_of_the_hash(f: dict[str, Any]) -> None:
+    """A version-2 entry without a commitment never hashes like the same entry in version 1."""
+    v1, v2 = dict(f, version=1, commit=None), dict(f, version=2, commit=None)
+    assert encoding.hash_fields(v1)[0] != encoding.hash_fields(v2)[0]
 
 
 @given(entries(), entries())

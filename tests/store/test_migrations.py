@@ -19,6 +19,7 @@ from casedesk.services.cases import Cases
 from casedesk.services.installation import Installation
 from casedesk.store import engine as store_engine
 from casedesk.store.models import Base, BoxKey, Setting
+from tests.helpers.custody import legacy_writer
 
 PW = "old-schema-password"
 
@@ -40,7 +41,8 @@ def test_store_at_first_schema_upgrades_with_data_intact(tmp_path: Path, monkeyp
     # Schema 0001 has no box_keys table: the admin's box key row is left out, as before case keys (the
     # first sign-in after the upgrade registers the box key found in the slot).
     monkeypatch.setattr(installation_mod, "BoxKey", lambda **_: Setting(key="test.no-box-key-row", value="0"))
-    Installation(dd).initialise("admin", PW, "Ada Admin", "AA")
+    with legacy_writer(monkeypatch):  # as CaseDesk wrote entries then (encoding version 1)
+        Installation(dd).initialise("admin", PW, "Ada Admin", "AA")
     monkeypatch.setattr(installation_mod, "migrate", real_migrate)
     monkeypatch.setattr(installation_mod, "BoxKey", BoxKey)
 
