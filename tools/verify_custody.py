@@ -120,6 +120,8 @@ M_WITHHELD = ("shown header-only, but its case commitment shows it is an entry o
               "the export withholds it")
 M_REDACTED_NO_COMMIT = ("shown header-only, but its header has no case commitment: an entry without a case "
                         "is always shown in full")
+M_WHOLE_REDACTED = "shown header-only in an export of the whole installation, which shows every entry in full"
+M_FOREIGN = "an entry of case {case} shown in full in an export of case {scope}"
 M_NO_SALT = ("no salt is given for case {case}, so header-only lines cannot be shown to be of other "
                "cases")
 M_NO_CREATED = "the log shows no case.created entry for case {case}"
@@ -407,16 +409,25 @@ def commitment(rec, full, seq, version, prev_seq, prev_version, scope, salt, sho
     if version == 1:
         if prev_seq is not None and prev_version == 2:
             problems.append((seq, RANK_COMMIT, (seq, ex, M_VERSION_BACK.format(p=prev_seq), cs)))
-        if not full:
+        if not full and scope is None:
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_WHOLE_REDACTED, cs)))
+        elif not full:
             out["legacy_redacted"] += 1
+        elif scope is not None and rec.get("case") not in (None, scope):
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_FOREIGN.format(case=rec.get("case"), scope=scope), cs)))
         elif scope is not None and rec.get("case") == scope:
             out["legacy_full"] += 1
         return
     if version != 2:
         return  # no encoding: reported by the hash check
     ours = salt is not None and 0 <= seq < 1 << 64 and case_commit(salt, seq)
+    if not full and scope is None:
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_WHOLE_REDACTED, cs)))
+        return
     if full:
         case = rec.get("case")
+        if case is not None and scope is not None and case != scope:
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_FOREIGN.format(case=case, scope=scope), cs)))
         if case is None:
             if commit is not None:
                 problems.append((seq, RANK_COMMIT, (seq, ex, M_STRAY_COMMIT, cs)))
@@ -677,7 +688,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sh
     problems += export_problems(trailer, keys, last_seq or 0, lines_sha256)
     scope = header.get("scope")
     legacy_redacted = sum(c["legacy_redacted"] for c in chunks)
-    if scope is not None:
+    if type(scope) is str:
         problems += salt_problems(header, scope, chunks)
 
     outside = trailer.get("outside_heads")
@@ -779,7 +790,10 @@ def salt_problems(header, scope, chunks):
     if upgraded is None:
         return [(None, None, M_NO_UPGRADE.format(case=scope), scope)]
     useq, legacy = upgraded
-    vouched = hashlib.sha256(SALT_DOMAIN + bytes.fromhex(salt)).hexdigest()
+    try:
+        vouched = hashlib.sha256(SALT_DOMAIN + bytes.fromhex(salt) + utf8(scope)).hexdigest()
+    except Unencodable:
+        vouched = None
     if not isinstance(legacy, dict) or type(legacy.get(vouched)) is not int:
         return [(useq, None, M_SALT_UNVOUCHED.format(case=scope), scope)]
     shown = sum(c["legacy_full"] for c in chunks)

@@ -538,7 +538,7 @@ def _split_leaves(blob: bytes) -> list[bytes]:
 
 
 def salt_problems(scope: str, salt_hex: Any, created: tuple[int, Any, Any] | None,
-                  upgraded: tuple[int, Any] | None, legacy_full: int, salt_commitment: Callable[[str], str]
+                  upgraded: tuple[int, Any] | None, legacy_full: int, salt_commitment: Callable[[str, str], str]
                   ) -> list[Problem]:
     """Is ``salt_hex`` the salt the log vouches for as case ``scope``'s?
 
@@ -556,7 +556,7 @@ def salt_problems(scope: str, salt_hex: Any, created: tuple[int, Any, Any] | Non
     if upgraded is None:
         return [Problem(None, None, MSG_NO_UPGRADE.format(case=scope), scope)]
     useq, legacy = upgraded
-    vouched = salt_commitment(salt_hex)
+    vouched = salt_commitment(salt_hex, scope)
     count = legacy.get(vouched) if legacy.__class__ is dict else None
     if count.__class__ is not int:
         return [Problem(useq, None, MSG_SALT_UNVOUCHED.format(case=scope), scope)]

@@ -67,9 +67,13 @@ def current_head(db: OrmSession) -> Head | None:
     return None if row is None else Head(int(row[0]), str(row[1]), int(row[2]))
 
 
-def salt_commitment(salt_hex: str) -> str:
-    """How a case created before encoding version 2 is named in the upgrade entry: SHA-256 of its salt."""
-    return hashlib.sha256(SALT_DOMAIN + bytes.fromhex(salt_hex)).hexdigest()
+def salt_commitment(salt_hex: str, case_ref: str) -> str:
+    """How a case created before encoding version 2 is named in the upgrade entry: SHA-256 of salt and reference.
+
+    The reference binds the salt to its case (one old case's salt cannot be passed off as another's); the
+    salt keeps the reference from being guessed by anyone who does not hold it.
+    """
+    return hashlib.sha256(SALT_DOMAIN + bytes.fromhex(salt_hex) + case_ref.encode("utf-8")).hexdigest()
 
 
 def _new_salt() -> str:
@@ -90,19 +94,10 @@ def _upgrade(db: OrmSession, *, actor: str, signer: Signer, at: datetime | None)
         .group_by(CustodyEntry.case_ref))}
     for case in db.scalars(select(Case).where(Case.case_salt.is_(None)).order_by(Case.reference)):
         case.case_salt = _new_salt()
-        legacy[salt_commitment(case.case_salt)] = int(counts.get(case.reference, 0))
+        legacy[salt_commitment(case.case_salt, case.reference)] = int(counts.get(case.reference, 0))
     db.flush()
     append(db, actor=actor, signer=signer, action=ENCODING_UPGRADED, at=at,
            data={"from_version": encoding.LEGACY_VERSION, "to_version": encoding.VERSION, "legacy_cases": legacy})
-
-
-def upgrade_if_needed(db: OrmSession, *, actor: str, signer: Signer) -> bool:
-    """Write the upgrade entry now if the log ends in version 1 (before an export); True if one was written."""
-    head = current_head(db)
-    if head is None or head.version != encoding.LEGACY_VERSION:
-        return False
-    _upgrade(db, actor=actor, signer=signer, at=None)
-    return True
 
 
 def _commit_for(db: OrmSession, case_ref: str, seq: int, action: str, data: dict[str, Any]) -> str:

@@ -658,12 +658,7 @@ class Custody:
                 scope, visible = None, None
             register, _ = self.exhibit_rows(db, visible)
             fields = self._register_fields(db, visible)
-            legacy = (current_head(db) or custody_log.Head(0, "")).version == encoding.LEGACY_VERSION
-        if legacy and not self.s.integrity_alerts:
-            # A log written before case commitments: give every case its salt first (one signed entry).
-            with self.s.write() as db:
-                custody_log.upgrade_if_needed(db, actor=self.s.user.username, signer=self.s.signer)
-        with self.s.read() as db:
+            # Set by the first entry written since case commitments (in practice the first sign-in).
             salt = None if scope is None else db.scalar(select(Case.case_salt).where(Case.reference == scope))
         vault: dict[tuple[str, str], list[str]] = {}
         for p in Evidence(self.s).verify(scope, progress, cancel):

@@ -165,3 +165,19 @@ def test_the_same_edits_in_the_register_itself_are_named_by_both_verifiers(
         (cs.seqs["transfer JAS/1"], "JAS/1", 'the exhibit register shows custodian "bpatel" but the custody log '
                                              'gives "Property store, Charing Cross, locker 14"'),
     ]
+
+
+def test_a_case_export_relabelled_as_the_whole_installation_is_refused(
+        cs: CaseStore, capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    """Without a case there is no salt to check against: but then no line may be header-only at all."""
+    path = export(capsys, monkeypatch, cs.store, tmp_path / "log.jsonl")
+    lines = read(path)
+    n = cs.seqs["transfer JAS/1"]
+    edited = [redact(x) if x.get("seq") == n and x["type"] == "entry" else x for x in lines]
+    edited[0]["scope"] = None
+    edited[0].pop("case_salt", None)
+    edited[-1]["redacted"] += 1
+    code, result = tool(write(tmp_path / "edited.jsonl", edited, signing_seed(cs.store, "jsmith")))
+    assert code == 1
+    assert (n, None, "shown header-only in an export of the whole installation, which shows every entry in full") \
+        in problems_of(result)
