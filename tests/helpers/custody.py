@@ -248,9 +248,10 @@ def legacy_writer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import casedesk.custody.headcheck as headcheck
     import casedesk.custody.log as log
     import casedesk.services.custody as custody_service
+    import casedesk.services.heads as heads
 
     with monkeypatch.context() as m:
         m.setattr(log, "append", _legacy_append)
-        for module in (log, headcheck, custody_service):
+        for module in (log, headcheck, custody_service, heads):
             m.setattr(module, "current_head", _legacy_head)
         yield
