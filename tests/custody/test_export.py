@@ -126,3 +126,15 @@ def test_an_export_that_cannot_be_logged_is_not_left_behind(cs: CaseStore, tmp_p
         assert report.ok and report.recorded_as is None
     finally:
         s.close()
+
+
+def test_the_exhibit_lines_carry_every_column_verify_compares() -> None:
+    """The export's register fields, the stand-alone verifier's and casedesk verify's compared columns agree."""
+    import runpy
+
+    from casedesk.custody import export as export_mod
+    from casedesk.custody import register
+
+    standalone = runpy.run_path(str(TOOL))
+    assert export_mod.REGISTER_FIELDS == standalone["REGISTER_FIELDS"]
+    assert export_mod.REGISTER_FIELDS == ("producer", "ingested_by", *register._EXHIBIT_COLUMNS)

@@ -142,12 +142,11 @@ def test_edited_exhibit_lines_are_replayed_from_the_log_and_refused(
                         "--expect-head", head_of(lines, lines[-1]["head"]["seq"]))
     assert code == 1
     assert problems_of(result) == [
-        (cs.seqs["ingest JAS/1"], "JAS/1", 'the exhibit register shows status "withdrawn" but the custody log '
-                                           'gives "active"'),
-        (cs.seqs["transfer JAS/1"], "JAS/1", 'the exhibit register shows custodian "bpatel" but the custody log '
-                                             'gives "Property store, Charing Cross, locker 14"'),
-        (cs.seqs["return JAS/2"], "JAS/2", 'the exhibit register shows location "Returned to the suspect" but the '
-                                           'custody log gives "CaseDesk vault"'),
+        (None, "JAS/1", "the register's status is 'withdrawn' but the custody log says 'active'"),
+        (None, "JAS/1", "the register's custodian is 'bpatel' but the custody log says "
+                        "'Property store, Charing Cross, locker 14'"),
+        (None, "JAS/2", "the register's location is 'Returned to the suspect' but the custody log says "
+                        "'CaseDesk vault'"),
     ]
     assert all(p["case"] == CASE for p in result["problems"])
 
@@ -161,9 +160,9 @@ def test_the_same_edits_in_the_register_itself_are_named_by_both_verifiers(
         db.execute("UPDATE exhibits SET custodian = 'bpatel', sensitive = 1 WHERE reference = 'JAS/1'")
     problems = both(capsys, monkeypatch, cs.store, tmp_path)
     assert [(p["seq"], p["exhibit"], p["message"]) for p in problems] == [
-        (cs.seqs["ingest JAS/1"], "JAS/1", "the exhibit register shows sensitive true but the custody log gives false"),
-        (cs.seqs["transfer JAS/1"], "JAS/1", 'the exhibit register shows custodian "bpatel" but the custody log '
-                                             'gives "Property store, Charing Cross, locker 14"'),
+        (None, "JAS/1", "the register's sensitive is true but the custody log says false"),
+        (None, "JAS/1", "the register's custodian is 'bpatel' but the custody log says "
+                        "'Property store, Charing Cross, locker 14'"),
     ]
 
 
