@@ -63,7 +63,12 @@ def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int,
     t0 = utc_now()
     offset = uk_offset(t0)
     rows: list[list[object]] = []
-    salts = {f"MPS-2026-{c:04d}": hashlib.sha256(b"bench salt %d" % c).digest() for c in range(200)}
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(db_path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+    salts = {ref: bytes.fromhex(salt) for ref, salt in conn.execute("SELECT reference, case_salt FROM cases")}
+    conn.close()
     for i in range(n):
         seq = start_seq + i
         stamp = iso_utc(t0 + timedelta(microseconds=100 * i))
@@ -93,7 +98,8 @@ def build_log(session_seed: bytes, db_path: Path, db_key: bytes, start_seq: int,
     conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
     cols = ", ".join(encoding.ROW_COLUMNS)
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(f"INSERT INTO custody_entries ({cols}) VALUES ({', '.join('?' * len(encoding.ROW_COLUMNS))})", rows)
+    marks = ", ".join("?" * len(encoding.ROW_COLUMNS))
+    conn.executemany(f"INSERT INTO custody_entries ({cols}) VALUES ({marks})", rows)
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
