@@ -85,6 +85,6 @@ def test_disable_revokes_the_key_in_the_log_and_later_entries_signed_with_it_are
         forged[0], forged[1] = top + 1, forged[18]
         forged[5], forged[7], forged[8], forged[9] = "bpatel", "note.added", None, None
         forged[17] = json.dumps({"text": "entered after I was disabled"}, separators=(",", ":"), sort_keys=True)
-        insert(db, resign(forged, seed))
+        insert(db, resign(forged, seed, db))
     problems = messages(both(capsys, monkeypatch, cs.store, tmp_path, case=None, user="sgt"))
     assert problems == [(top + 1, None, chain.MSG_REVOKED.format(actor="bpatel", r=revoked.seq))]

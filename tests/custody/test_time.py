@@ -168,7 +168,7 @@ def test_a_time_anomaly_in_an_older_log_is_acknowledged_and_reported_by_both_ver
         values[2] = (utc_now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         values[5], values[7], values[8], values[9], values[16], values[17] = (
             "jsmith", "verify.run", CASE, None, "written with the clock two hours behind", "{}")
-        insert(db, resign(values, seed))
+        insert(db, resign(values, seed, db))
     behind = top + 1
     s = cs.store.sign_in("jsmith")
     try:

@@ -74,7 +74,7 @@ def test_time_may_step_back_within_the_tolerance_only(cs: CaseStore) -> None:
         values[0], values[1] = top + 1, values[18]
         values[2] = (utc_now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         values[16] = "backdated"
-        insert(db, resign(values, seed))
+        insert(db, resign(values, seed, db))
         late_seq, late_time = top + 1, values[2]
     s = cs.store.sign_in("jsmith")
     try:

@@ -90,7 +90,7 @@ def _entry_two_hours_behind(store: Store) -> dict[str, Any]:
         values[2] = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         values[5], values[7], values[8], values[9], values[16], values[17] = (
             "sgt", "verify.run", CASE, None, "written with the clock behind", "{}")
-        insert(db, resign(values, seed))
+        insert(db, resign(values, seed, db))
     return {"behind": top + 1}
 
 
