@@ -59,6 +59,7 @@ class CaseFact:
     closed_by: str | None = None
     members: dict[str, str] = field(default_factory=dict)  # user -> time added
     summary: str | None = ""  # None: only the hash is known (an entry from before the upgrade)
+    salt: str | None = None  # the case commitment salt its case.created disclosed (None: a case from before v2)
     summary_sha256: str = hashlib.sha256(b"").hexdigest()
 
 
@@ -162,6 +163,8 @@ class Projection:
         # What broken entries (reported by the chain check) were about: rows the comparison leaves alone, since
         # their entry is already named and the register cannot be derived past it.
         self.tainted: set[tuple[Any, ...]] = set()
+        # Salts of cases created before encoding version 2, as the first custody.encoding_upgraded names them.
+        self.legacy_salts: frozenset[str] | None = None
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -259,7 +262,8 @@ class Projection:
         offences = [o for o in d.get("offences", []) if isinstance(o, str)] if isinstance(d.get("offences"), list) \
             else []
         oic = _text(d.get("officer_in_charge"), _text(e.to_party, e.actor))
-        fact = CaseFact(_text(e.case), _text(d.get("title")), offences, oic, e.actor, e.time)
+        fact = CaseFact(_text(e.case), _text(d.get("title")), offences, oic, e.actor, e.time,
+                        salt=_opt(d.get("case_salt")))
         fact.members[e.actor] = e.time
         fact.members.setdefault(oic, e.time)
         self.cases[fact.reference] = fact
@@ -354,6 +358,11 @@ class Projection:
         if isinstance(key, str):
             self.settings[key] = e.data.get("to")
 
+    def _encoding_upgraded(self, e: Entry) -> None:
+        legacy = e.data.get("legacy_cases")
+        if self.legacy_salts is None and e.case is None and isinstance(legacy, dict):
+            self.legacy_salts = frozenset(k for k in legacy if isinstance(k, str))
+
     def _review(self, e: Entry) -> None:
         if e.case is not None:
             self.reviews.setdefault(e.case, []).append((e.seq, e.data))
@@ -380,6 +389,7 @@ _HANDLERS = {
     "exhibit.sensitivity_changed": Projection._sensitivity,
     "settings.changed": Projection._setting,
     "case.reviewed": Projection._review,
+    "custody.encoding_upgraded": Projection._encoding_upgraded,
 }
 
 # Actions that change the register (the sign-in check replays only these).

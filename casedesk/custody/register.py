@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from casedesk.custody.chain import Problem, natural_key
+from casedesk.custody.log import salt_commitment
 from casedesk.custody.projection import CaseFact, ExhibitFact, Projection
 from casedesk.settings import SPECS
 
@@ -104,8 +105,8 @@ def _cases(conn: Any, state: Projection, names: dict[int, str], only: frozenset[
         members.setdefault(case_id, set()).add(names.get(user_id, f"#{user_id}"))
     seen = set()
     rows = conn.execute("SELECT id, reference, title, offences, status, officer_in_charge_id, summary, "
-                        "created_by_id, closed_by_id FROM cases ORDER BY reference")
-    for case_id, ref, title, offences, status, oic, summary, created_by, closed_by in rows:
+                        "created_by_id, closed_by_id, case_salt FROM cases ORDER BY reference")
+    for case_id, ref, title, offences, status, oic, summary, created_by, closed_by, salt in rows:
         if only is not None and ref not in only:
             continue
         seen.add(ref)
@@ -118,6 +119,9 @@ def _cases(conn: Any, state: Projection, names: dict[int, str], only: frozenset[
         for column, table, log in _case_columns(fact, title, offences, status, names.get(oic), summary,
                                                 names.get(created_by), names.get(closed_by) if closed_by else None):
             yield Problem(None, None, _differ(column, table, log), ref)
+        problem = _salt_problem(fact, salt, state)
+        if problem is not None:
+            yield Problem(None, None, problem, ref)
         table_members = members.get(case_id, set())
         log_members = set(fact.members)
         for user in sorted(table_members - log_members):
@@ -129,6 +133,24 @@ def _cases(conn: Any, state: Projection, names: dict[int, str], only: frozenset[
     for ref in sorted(set(state.cases) - seen):
         if only is None or ref in only:
             yield Problem(None, None, "the case recorded in the custody log is missing from the register", ref)
+
+
+MSG_SALT = ("the register's case commitment salt is not the one the custody log {how}: entries written with it would "
+            "not prove which case they belong to")
+
+
+def _salt_problem(fact: CaseFact, salt: Any, state: Projection) -> str | None:
+    """The salt entries' case commitments are made with: the one its case.created disclosed, or for a case older
+    than encoding version 2, one the upgrade entry vouched for (by SHA-256 of salt and reference)."""
+    if fact.salt is not None:
+        return None if salt == fact.salt else MSG_SALT.format(how="disclosed when the case was created")
+    if state.legacy_salts is None:
+        return None  # the log has not been upgraded yet: no salt to check
+    try:
+        digest = salt_commitment(salt, fact.reference) if isinstance(salt, str) else None
+    except ValueError:
+        digest = None
+    return None if digest in state.legacy_salts else MSG_SALT.format(how="vouched for at the upgrade")
 
 
 def _case_columns(fact: CaseFact, title: Any, offences: Any, status: Any, oic: Any, summary: Any,

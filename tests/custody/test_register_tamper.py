@@ -90,6 +90,8 @@ EDITS = [
     ("INSERT INTO settings (key, value) VALUES ('digests.extra', '[\"md5\"]')",
      "setting digests.extra: the register's value is [\"md5\"] but the custody log says []"),
     ("UPDATE notes SET text = 'nothing found'", "the register's text is 'nothing found'"),
+    ("UPDATE cases SET case_salt = '" + "00" * 32 + "'",
+     "case MPS-2026-0417: the register's case commitment salt is not the one the custody log disclosed"),
     ("DELETE FROM notes", "is missing from the register"),
 ]
 
