@@ -37,7 +37,9 @@ def drop_files(qtbot: QtBot, tab: ExhibitsTab, paths: list[Path]) -> None:
 def ingest_by_drop(qtbot: QtBot, window: MainWindow, paths: list[Path], description: str) -> IngestDialog:
     window.tabs.setCurrentWidget(window.exhibits)
     drop_files(qtbot, window.exhibits, paths)
-    dialog = wait_for_window(qtbot, IngestDialog)
+    # A dialog of an earlier ingest may still be on its way out (its close is processed by the event loop):
+    # wait for the one this drop opened, which has no summary yet, never an old one showing its result.
+    dialog = wait_for_window(qtbot, IngestDialog, lambda w: w.summary is None)
     assert dialog.paths() == paths
     type_into(qtbot, dialog.description, description)
     click(qtbot, dialog.start_button)

@@ -38,6 +38,7 @@ def test_a_folder_can_be_told_apart_and_ingested_again_without_duplicates(qtbot:
     assert dialog.summary is not None and len(dialog.summary.ingested) == 3
     assert dialog.progress.format() == "3 of 3 files"
     click(qtbot, dialog.close_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)  # else the next drop joins this dialog
 
     tab = window.exhibits
     qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 3, timeout=TIMEOUT)
