@@ -8,13 +8,14 @@ the tables say something no signed entry says; this is where it shows.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from casedesk.custody.chain import Problem, natural_key
 from casedesk.custody.log import salt_commitment
-from casedesk.custody.projection import CaseFact, ExhibitFact, Projection
+from casedesk.custody.projection import CaseFact, Projection
 from casedesk.settings import SPECS
 
 MSG_COLUMN = "the register's {column} is {table} but the custody log says {log}"
@@ -155,8 +156,6 @@ def _salt_problem(fact: CaseFact, salt: Any, state: Projection) -> str | None:
 
 def _case_columns(fact: CaseFact, title: Any, offences: Any, status: Any, oic: Any, summary: Any,
                   created_by: Any, closed_by: Any) -> Iterator[tuple[str, Any, Any]]:
-    import hashlib
-
     pairs: list[tuple[str, Any, Any]] = [
         ("title", title, fact.title), ("offences", offences, "\n".join(fact.offences)), ("status", status, fact.status),
         ("officer in charge", oic, fact.officer_in_charge), ("creator", created_by, fact.created_by),
@@ -170,10 +169,6 @@ def _case_columns(fact: CaseFact, title: Any, offences: Any, status: Any, oic: A
     for column, table, log in pairs:
         if table != log:
             yield column, table, log
-
-
-def _exhibit_value(fact: ExhibitFact, column: str) -> Any:
-    return getattr(fact, column)
 
 
 def _exhibits(conn: Any, state: Projection, names: dict[int, str],
@@ -198,7 +193,7 @@ def _exhibits(conn: Any, state: Projection, names: dict[int, str],
         checks = [("producer", names.get(row[2]), fact.producer), ("ingesting officer", names.get(row[3]),
                                                                     fact.ingested_by)]
         for column, table in zip(_EXHIBIT_COLUMNS, row[4:], strict=True):
-            log = _exhibit_value(fact, column)
+            log = getattr(fact, column)
             if isinstance(log, bool):
                 table = _as_bool(table)
             checks.append((column.replace("_", " "), table, log))

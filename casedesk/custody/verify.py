@@ -272,7 +272,7 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
     ``changes_only``: replay only the entries that change the register (the sign-in check: the tables against the
     log, without judging the authority of views, exports and sign-ins, which ``casedesk verify`` does).
     """
-    from casedesk.custody import projection, register
+    from casedesk.custody import projection, register  # here: they import SQLAlchemy, which the workers never need
 
     conn = open_raw(db_path, db_key)
     try:
