@@ -68,9 +68,12 @@ def valid_reviews(db: OrmSession, case_ref: str | None = None) -> list[CustodyEn
     reviews = list(db.scalars(query.order_by(CustodyEntry.seq)))
     if not reviews:
         return []
-    accounts = db.scalars(select(CustodyEntry).where(CustodyEntry.action.in_(ACCOUNT_STATE_ACTIONS))
-                          .order_by(CustodyEntry.seq))
-    history = supervisors_over_time([getattr(e, c) for c in encoding.ROW_COLUMNS] for e in accounts)
+    history = db.info.get("casedesk_reviewers")  # once per database session: a case list asks for every case
+    if history is None:
+        accounts = db.scalars(select(CustodyEntry).where(CustodyEntry.action.in_(ACCOUNT_STATE_ACTIONS))
+                              .order_by(CustodyEntry.seq))
+        history = supervisors_over_time([getattr(e, c) for c in encoding.ROW_COLUMNS] for e in accounts)
+        db.info["casedesk_reviewers"] = history
     return [r for r in reviews if may_review_at(history, r.actor, r.seq)]
 
 
