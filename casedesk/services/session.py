@@ -44,8 +44,6 @@ log = logging.getLogger("casedesk.session")
 # sign-out, and never more than this many.
 KEYRING_HEAD_LAG = 64
 
-PERMISSION_TEXT = PERMISSION_WORDS
-
 
 @dataclass(frozen=True)
 class UserInfo:
@@ -102,7 +100,7 @@ class Session:
         if not self.can(permission):
             raise PermissionDenied(
                 f"{self.user.username} ({self.user.role.value}) may not "
-                f"{PERMISSION_TEXT[permission]}"
+                f"{PERMISSION_WORDS[permission]}"
             )
 
     def case_visible(self, db: OrmSession, case: Case) -> bool:
@@ -112,8 +110,7 @@ class Session:
 
     def case(self, db: OrmSession, reference: str, permission: Permission = Permission.CASE_LIST) -> Case:
         """The case ``reference`` if it exists and this user may act on it."""
-        self.require(permission)
-        self.check_account(db)
+        self.require(permission)  # the account itself was checked when ``db`` was opened (read or write)
         case = db.scalar(select(Case).where(Case.reference == reference.strip()))
         if case is None:
             raise NotFound(f"no case with reference {reference!r}", cli_hint="`casedesk case list` shows the cases")
