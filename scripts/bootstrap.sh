@@ -23,6 +23,10 @@ if command -v dpkg >/dev/null 2>&1; then
     need_pkg libmagic1
     # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.
     need_pkg poppler-utils
+    # LibreOffice (headless, no GUI): bundles show DOCX/ODT/RTF documents and SVG drawings as a reader sees
+    # them (casedesk/reports/convert.py; tests/reports/test_rendering_documents.py).
+    need_pkg libreoffice-writer-nogui
+    need_pkg libreoffice-draw-nogui
     # Xvfb and xdotool: the desktop app's walk in a real X11 window (tests/ui/test_xvfb_walk.py).
     need_pkg xvfb
     need_pkg xdotool

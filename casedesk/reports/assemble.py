@@ -16,6 +16,7 @@ order, and the only time in the file is the export time given.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -38,6 +39,7 @@ from casedesk.reports import content as C
 from casedesk.reports import email_view as E
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
+from casedesk.reports.convert import ConversionProblem, Converter, PrivateFolder, tool_version
 from casedesk.reports.manifest import manifest_bytes
 from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates, exhibit_sort_key
 from casedesk.reports.splice import Original, marker, splice
@@ -97,6 +99,7 @@ def software() -> dict[str, str]:
     return {"reportlab": reportlab.Version, "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__}
 
 
+_PAGE_OF = re.compile(r" - original page (\d+ of \d+)")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RUNS = re.compile(r"_+")
 
@@ -159,10 +162,11 @@ def build_bundle(
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_work(folder)  # left by builds of earlier versions, or where anonymous files are not available
     work = Scratch(folder, WORK_PREFIX)
+    build = _Build(spec, open_original, work, progress, cancel, text_page_cap, batch_sources, chunk_pages)
     try:
-        return _Build(spec, open_original, work, progress, cancel, text_page_cap, batch_sources,
-                      chunk_pages).run(out_path)
+        return build.run(out_path)
     finally:
+        build.close()
         work.close()
 
 
@@ -207,6 +211,27 @@ class _Build:
         self.problems: list[tuple[str, str]] = []
         self.cuts: list[tuple[str, str]] = []  # (exhibit reference, what of it is typeset)
         self.sensitive_pages: set[int] = set()  # bundle pages stamped as showing sensitive material
+        self.used: dict[str, str] = {}  # helper tools this build ran, with their versions (for the manifest)
+        self.private: PrivateFolder | None = None  # named files for helper tools (LibreOffice, OCR)
+        self.converter: Converter | None = None
+
+    def close(self) -> None:
+        if self.private is not None:
+            self.private.close()
+            self.private = None
+
+    def _private(self) -> PrivateFolder:
+        if self.private is None:
+            self.private = PrivateFolder(self.work.folder, WORK_PREFIX)
+        return self.private
+
+    def _converter(self) -> Converter:
+        if self.converter is None:
+            self.converter = Converter(self._private())
+            version = tool_version(self.converter)
+            if version:
+                self.used["libreoffice"] = version
+        return self.converter
 
     # --- the body ----------------------------------------------------------------------
     def _custody_for(self, reference: str) -> list[CustodyLine]:
@@ -238,6 +263,26 @@ class _Build:
                 elif message.cut:
                     notes.append(message.cut)
                     self.cuts.append((info.reference, message.cut))
+            if kind == "document":
+                assert copy is not None
+                target = self.work.new(f"placed-{index:05d}.pdf")
+                try:
+                    converted = self._converter().to_pdf(copy, info.mime_type, info.size, info.reference)
+                    try:
+                        placed = place_pdf(converted, target, info.reference)
+                    finally:
+                        Converter.done(converted)
+                except (ConversionProblem, PlacementError) as exc:
+                    problem = str(exc)
+                if placed is not None:
+                    placed = dataclasses.replace(placed, captions=[
+                        _PAGE_OF.sub(r" - page \1 as LibreOffice prints it", c, 1) for c in placed.captions])
+                    notes.append(
+                        "The document's pages were laid out and printed to PDF by LibreOffice "
+                        f"{self.used.get('libreoffice', '')}".rstrip() + " on the computer that made this bundle, "
+                        "as a reader opening it in an office program would see it; fonts it names that are not "
+                        "installed are replaced by similar ones. The attached original is unchanged."
+                    )
             if kind == "pdf":
                 assert copy is not None
                 target = self.work.new(f"placed-{index:05d}.pdf")
@@ -287,7 +332,7 @@ class _Build:
             if problem:
                 C.render_placeholder(w, info, problem)
                 self.problems.append((info.reference, problem))
-            elif kind == "pdf":
+            elif kind in ("pdf", "document"):
                 assert placed is not None
                 w.sink.add_placed(target, placed.pages, placed.captions)
             elif kind == "text":
@@ -420,7 +465,7 @@ class _Build:
             "marking": spec.marking,
             "exported_at": iso_utc(spec.at),
             "tool": spec.tool,
-            "software": software(),
+            "software": {**software(), **dict(sorted(self.used.items()))},
             "pages": total,
             "bates": [bates(spec.case.reference, 1), bates(spec.case.reference, total)],
             "custody_head": {"seq": spec.head_seq, "entry_hash": spec.head_hash},

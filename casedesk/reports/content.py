@@ -23,6 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
 
 from casedesk.reports import text as T
+from casedesk.reports.convert import convertible
 from casedesk.reports.fonts import MONO, SANS
 from casedesk.reports.html_text import html_text
 from casedesk.reports.model import ExhibitInfo
@@ -56,10 +57,12 @@ def mime_base(mime_type: str) -> str:
 
 
 def kind_of(mime_type: str) -> str:
-    """How an exhibit is shown: ``pdf``, ``email``, ``text``, ``image`` or ``other``."""
+    """How an exhibit is shown: ``pdf``, ``document``, ``email``, ``text``, ``image`` or ``other``."""
     mime = mime_type.split(";")[0].strip().lower()
     if mime == "application/pdf":
         return "pdf"
+    if convertible(mime):  # office documents and SVG drawings: laid out by LibreOffice
+        return "document"
     if mime == "message/rfc822":
         return "email"
     if mime.startswith("text/") or mime in TEXT_TYPES or mime in HTML_TYPES:
@@ -470,6 +473,8 @@ def describe(kind: str) -> str:
     return {
         "pdf": ("the original PDF's pages follow, each placed whole within the page margins, with its filled form "
                 "fields, comments and stamps drawn as a reader shows them"),
+        "document": ("its pages follow as LibreOffice lays the document out and prints it, each placed whole "
+                     "within the page margins"),
         "text": "the text follows, typeset, with the file's line numbers",
         "email": ("the message follows as a mail reader shows it: headers decoded, the body as text, and each "
                   "attachment with its type, size and SHA-256"),

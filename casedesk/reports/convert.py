@@ -1,0 +1,190 @@
+"""Office documents and SVG drawings shown as a reader sees them: converted to PDF by LibreOffice.
+
+LibreOffice (``soffice --headless --convert-to pdf``, from Debian's
+``libreoffice-writer-nogui`` and ``libreoffice-draw-nogui``) lays the
+document out; its PDF's pages are then placed like any original PDF's
+(``stamping.place_pdf``), so only page content reaches the bundle: the
+converter's dates, IDs, producer and XMP stay behind, and the same document
+gives the same bytes.
+
+LibreOffice cannot read a file that has no name (the decrypted copies of the
+bundle build are anonymous files), so each conversion gets a private folder
+(mode 0700, inside the build's own private folder, named with this process's
+id so that a later build removes what a killed one left; see
+``assemble.remove_stale_work``). Its input copy, its PDF and LibreOffice's
+own temporary files (``TMPDIR``) and profile are there, and the folder is
+removed as soon as the pages are placed. Each run is bounded in time; when
+it overruns, its whole process group is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SOFFICE = "soffice"
+CONVERT_TIMEOUT = 180.0  # seconds for one document, LibreOffice's start included
+CONVERT_BYTE_CAP = 64 * 1024 * 1024  # larger documents are described, not converted
+
+# MIME type (as libmagic names it) -> the file name extension LibreOffice chooses its import filter by.
+_OOXML = "application/vnd.openxmlformats-officedocument."
+CONVERTIBLE: dict[str, str] = {
+    _OOXML + "wordprocessingml.document": ".docx",
+    "application/msword": ".doc",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/rtf": ".rtf",
+    "text/rtf": ".rtf",
+    "image/svg+xml": ".svg",
+}
+WHAT = {".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
+        ".rtf": "RTF document", ".svg": "SVG drawing"}
+
+
+class ConversionProblem(Exception):
+    """A document LibreOffice could not convert; the message says why, for a placeholder page."""
+
+
+def convertible(mime_type: str) -> bool:
+    return mime_type.split(";")[0].strip().lower() in CONVERTIBLE
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    returncode: int
+    stderr: str
+
+
+def run_bounded(argv: Sequence[str], timeout: float, env: dict[str, str], cwd: Path) -> ToolRun:
+    """Run a tool in its own process group; kill the whole group if it overruns ``timeout``."""
+    with subprocess.Popen(
+        list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, start_new_session=True,
+    ) as proc:
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+        finally:
+            # LibreOffice's launcher may leave its worker behind on failure: nothing of the group outlives the run.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    return ToolRun(proc.returncode, err.decode("utf-8", "replace"))
+
+
+class PrivateFolder:
+    """A folder only this user can open, for tools that need named files; removed on ``close``.
+
+    Named ``<prefix><pid>-...`` so that if this process is killed, the next build removes it.
+    """
+
+    def __init__(self, parent: Path, prefix: str) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))  # mode 0700
+
+    def job(self, name: str) -> Path:
+        """A fresh private sub-folder for one run."""
+        return Path(tempfile.mkdtemp(prefix=name, dir=self.path))
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def tool_env(home: Path) -> dict[str, str]:
+    """The environment of a helper tool: its home and temporary files in the private folder, one thread."""
+    keep = ("PATH", "LANG", "LC_ALL", "FONTCONFIG_FILE", "SOURCE_DATE_EPOCH")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(HOME=str(home), TMPDIR=str(home), OMP_THREAD_LIMIT="1", SAL_USE_VCLPLUGIN="svp")
+    env.setdefault("PATH", "/usr/bin:/bin")
+    return env
+
+
+class Converter:
+    """LibreOffice conversions for one bundle build, sharing one private LibreOffice profile."""
+
+    def __init__(self, private: PrivateFolder, timeout: float | None = None) -> None:
+        self.private = private
+        self.timeout = CONVERT_TIMEOUT if timeout is None else timeout
+        self.profile = private.path / "libreoffice-profile"
+
+    def to_pdf(self, source: Path, mime_type: str, size: int, reference: str) -> Path:
+        """Convert ``source`` (a decrypted copy) to PDF in a private job folder; returns that PDF.
+
+        The caller places its pages and then calls ``done`` with the returned path's folder.
+        Raises ``ConversionProblem`` with the reason a placeholder page gives.
+        """
+        suffix = CONVERTIBLE[mime_type.split(";")[0].strip().lower()]
+        what = WHAT[suffix]
+        if size > CONVERT_BYTE_CAP:
+            raise ConversionProblem(
+                f"the {what} is larger than {CONVERT_BYTE_CAP // (1024 * 1024)} MiB, the limit for converting it "
+                "to pages; open the attached original with a suitable program"
+            )
+        soffice = shutil.which(SOFFICE)
+        if soffice is None:
+            raise ConversionProblem(
+                f"LibreOffice is not installed on the computer that made this bundle, so the {what} could not be "
+                "converted to pages (Debian packages libreoffice-writer-nogui and libreoffice-draw-nogui)"
+            )
+        job = self.private.job("convert-")
+        try:
+            name = f"exhibit{suffix}"
+            with source.open("rb") as src, (job / name).open("xb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            argv = [soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
+                    "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                    "--convert-to", "pdf", "--outdir", str(job / "out"), str(job / name)]
+            try:
+                run = run_bounded(argv, self.timeout, tool_env(job), job)
+            except subprocess.TimeoutExpired:
+                raise ConversionProblem(
+                    f"LibreOffice did not finish converting the {what} within {self.timeout:g} seconds; "
+                    "it was stopped"
+                ) from None
+            except OSError as exc:
+                raise ConversionProblem(f"LibreOffice could not be started ({exc.strerror or exc})") from None
+            (job / name).unlink()
+            pdf = job / "out" / "exhibit.pdf"
+            if not pdf.is_file() or pdf.stat().st_size == 0:
+                said = " ".join(line for line in run.stderr.splitlines()
+                                if line.strip() and "javaldx" not in line)[:160]
+                raise ConversionProblem(
+                    f"LibreOffice could not read the {what} (exit {run.returncode}"
+                    + (f": {said}" if said else "") + ")"
+                )
+            return pdf
+        except BaseException:
+            shutil.rmtree(job, ignore_errors=True)
+            raise
+
+    @staticmethod
+    def done(pdf: Path) -> None:
+        """Remove a conversion's job folder (its PDF among it) once its pages are placed."""
+        shutil.rmtree(pdf.parent.parent, ignore_errors=True)
+
+
+def tool_version(converter: Converter) -> str | None:
+    """LibreOffice's version (``7.4.7.2``), or None when it cannot be run (the conversion will say why)."""
+    soffice = shutil.which(SOFFICE)
+    if soffice is None:
+        return None
+    job = converter.private.job("version-")
+    try:
+        out = subprocess.run(
+            [soffice, f"-env:UserInstallation={converter.profile.as_uri()}", "--headless", "--version"],
+            env=tool_env(job), cwd=job, capture_output=True, timeout=60, start_new_session=True, check=False,
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
+    words = out.split()
+    return words[1] if len(words) > 1 and words[0] == "LibreOffice" else None
