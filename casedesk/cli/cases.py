@@ -8,6 +8,7 @@ from typing import Any
 
 from casedesk.cli.context import Context
 from casedesk.services.cases import Cases
+from casedesk.services.home import Home
 from casedesk.timeutil import uk_display
 
 
@@ -37,6 +38,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--override", metavar="REASON", help="close despite unreviewed custody entries (recorded)")
     p.set_defaults(func=cmd_close)
 
+    p = cs.add_parser("reopen", parents=[common], help="reopen a closed case (supervisor)")
+    p.add_argument("reference")
+    p.add_argument("--reason", required=True, help="why (recorded in the custody log)")
+    p.set_defaults(func=cmd_reopen)
+
     member = cs.add_parser("member", help="case membership")
     ms = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
     p = ms.add_parser("add", parents=[common], help="let a user see and work on a case")
@@ -54,6 +60,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.add_argument("text")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("home", parents=[common],
+                       help="what waits for you: your cases, open queries, the review queue, exhibits lent to you")
+    p.set_defaults(func=cmd_home)
 
     note = sub.add_parser("note", help="case notes")
     ns = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
@@ -113,6 +123,31 @@ def cmd_show(ctx: Context) -> int:
 def cmd_close(ctx: Context) -> int:
     d = Cases(ctx.session()).close(ctx.args.reference, ctx.args.override)
     ctx.emit(d, f"Closed case {d.reference}.")
+    return 0
+
+
+def cmd_reopen(ctx: Context) -> int:
+    d = Cases(ctx.session()).reopen(ctx.args.reference, ctx.args.reason)
+    ctx.emit(d, f"Reopened case {d.reference}.")
+    return 0
+
+
+def cmd_home(ctx: Context) -> int:
+    h = Home(ctx.session()).view()
+    lines = ["Your cases:"]
+    lines += [f"  {c.reference:<18} {c.status:<7} {c.exhibits:>4} exhibits  {c.title}" for c in h.cases] or ["  none"]
+    if h.review_queue:
+        lines.append("Awaiting your review:")
+        lines += [f"  {ref:<18} {n:>4} entries" for ref, n in h.review_queue]
+    if h.queries:
+        lines.append("Open queries:")
+        lines += [f"  {q.case_ref:<18} query {q.seq} by {q.supervisor} ({uk_display(q.asked_at)}): {q.text}"
+                  for q in h.queries]
+    if h.checked_out_to_me:
+        lines.append("Exhibits checked out to you:")
+        lines += [f"  {e.case_ref:<18} {e.reference:<8} {e.original_name}  {e.description}"
+                  for e in h.checked_out_to_me]
+    ctx.emit(h, lines)
     return 0
 
 

@@ -128,18 +128,24 @@ class Cases:
             if search:
                 like = f"%{search.strip()}%"
                 query = query.where(or_(Case.reference.ilike(like), Case.title.ilike(like), Case.offences.ilike(like)))
-            counts: dict[int, int] = {
-                case_id: n
-                for case_id, n in db.execute(
-                    select(Exhibit.case_id, func.count()).where(Exhibit.status == "active").group_by(Exhibit.case_id)
-                )
-            }
+            counts = self.exhibit_counts(db)
             out = []
             for case in db.scalars(query):
                 if not self.s.case_visible(db, case):
                     continue
                 out.append(self._summary(db, case, names, counts.get(case.id, 0)))
             return out
+
+    @staticmethod
+    def exhibit_counts(db: OrmSession) -> dict[int, int]:
+        """Active exhibits per case id (cases with none are absent)."""
+        return {case_id: n for case_id, n in db.execute(
+            select(Exhibit.case_id, func.count()).where(Exhibit.status == "active").group_by(Exhibit.case_id))}
+
+    def summaries(self, db: OrmSession, rows: builtins.list[Case]) -> builtins.list[CaseSummary]:
+        """The list's summary of each of ``rows`` (inside a read transaction)."""
+        names, counts = self._usernames(db), self.exhibit_counts(db)
+        return [self._summary(db, case, names, counts.get(case.id, 0)) for case in rows]
 
     def _summary(self, db: OrmSession, case: Case, names: dict[int, str], exhibits: int) -> CaseSummary:
         return CaseSummary(
@@ -198,6 +204,22 @@ class Cases:
             case.closed_at = now
             case.closed_by_id = self.s.user.id
             self.s.record(db, "case.closed", case_ref=case.reference, at=now, reason=override_reason)
+        return self.show(reference)
+
+    def reopen(self, reference: str, reason: str) -> CaseDetail:
+        """A supervisor reopens a closed case (e.g. new evidence came in), with the reason on the record."""
+        self.s.require(Permission.CASE_CLOSE)
+        reason = inputs.text(reason, "the reason for reopening", inputs.REASON,
+                             empty="say why the case is reopened, e.g. new evidence from the bank",
+                             field="reason", cli_hint="--reason")
+        with self.s.write() as db:
+            case = self.s.case(db, reference)
+            if case.status != "closed":
+                raise UsageError(f"case {case.reference} is open already")
+            case.status = "open"
+            case.closed_at = None
+            case.closed_by_id = None
+            self.s.record(db, "case.reopened", case_ref=case.reference, reason=reason)
         return self.show(reference)
 
     def add_member(self, reference: str, username: str) -> bool:

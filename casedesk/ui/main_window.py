@@ -32,6 +32,7 @@ from casedesk.services.session import Session
 from casedesk.ui import errors, window_state
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.case_list import CaseListPanel
+from casedesk.ui.partials.home_page import HomePage
 from casedesk.ui.tabs.base import CaseTab
 from casedesk.ui.tabs.custody import CustodyTab
 from casedesk.ui.tabs.exhibits import ExhibitsTab
@@ -90,12 +91,13 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.case_tabs: dict[str, CaseTab] = {}
         self._build_tabs()
-        self.empty = QLabel("Choose a case on the left, or create one with File ▸ New case (Ctrl+N).")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("noCase")
+        self.home = HomePage(session)
+        self.home.open_case.connect(self.open_from_home)
+        self.home.answered.connect(lambda _ref: self._case_changed(""))
+        self.home.loaded.connect(self._notify)
+        self._known_queries: set[int] | None = None  # the queries already announced
         self.workspace = QStackedWidget()
-        self.workspace.addWidget(self.empty)
+        self.workspace.addWidget(self.home)
         self.workspace.addWidget(self.tabs)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -177,6 +179,8 @@ class MainWindow(QMainWindow):
                             "Bring files or folders into the open case as exhibits")
         self.act_export = a("&Export bundle…", "export", self.export, QKeySequence("Ctrl+E"),
                             "Export the open case as a PDF court bundle")
+        self.act_home = a("&Home", "case", self.go_home, QKeySequence("Alt+Home"),
+                          "What waits for you: your cases, open queries, the review queue")
         self.act_find = a("&Find", "find", self.focus_find, QKeySequence.StandardKey.Find,
                           "Search the case list or filter the exhibits")
         self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
@@ -226,6 +230,7 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.act_find)
         view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.act_home)
         view_menu.addAction(self.act_refresh)
         custody_menu = bar.addMenu("&Custody")
         for act in (self.act_transfer, self.act_check_out, self.act_return):
@@ -250,6 +255,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.setMovable(False)
         self.addToolBar(self.toolbar)
+        self.toolbar.addAction(self.act_home)
         self.toolbar.addAction(self.act_new_case)
         if self.session.can(Permission.EVIDENCE_INGEST):
             self.toolbar.addAction(self.act_ingest)
@@ -277,6 +283,14 @@ class MainWindow(QMainWindow):
             self.notice_label.setToolTip("\n".join(self.session.notices))
         self.notice_label.setVisible(bool(self.session.notices))
         self.statusBar().addWidget(self.notice_label)
+        self.query_notice = QToolButton()
+        self.query_notice.setObjectName("queryNotice")
+        self.query_notice.setAutoRaise(True)
+        self.query_notice.setIcon(icon("query"))
+        self.query_notice.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.query_notice.clicked.connect(self.show_queries)
+        self.query_notice.hide()
+        self.statusBar().addPermanentWidget(self.query_notice)
 
     def after_show(self) -> None:
         """Work that needs the window on screen: the case list, integrity alerts from sign-in."""
@@ -294,7 +308,7 @@ class MainWindow(QMainWindow):
             self.update_actions()  # re-selected after a list refresh: the tabs are current, its status may not be
             return
         self.case_ref = reference
-        self.workspace.setCurrentWidget(self.tabs if reference else self.empty)
+        self.workspace.setCurrentWidget(self.tabs if reference else self.home)
         for tab in self.case_tabs.values():
             tab.set_case(reference)
         self.update_actions()
@@ -334,6 +348,7 @@ class MainWindow(QMainWindow):
         for key, tab in self.case_tabs.items():
             if key != source:
                 tab.mark_stale()
+        self.home.mark_stale()
         self.cases.refresh(self.case_ref)
 
     # --- actions -------------------------------------------------------------
@@ -379,7 +394,47 @@ class MainWindow(QMainWindow):
         self.cases.refresh(self.case_ref)
         for tab in self.case_tabs.values():
             tab.mark_stale()
+        self.home.mark_stale()
         self.statusBar().showMessage("Refreshed", 2000)
+
+    def go_home(self) -> None:
+        """Leave the open case for the home page (the case list keeps its filters)."""
+        blocker = self.cases.view.selectionModel().blockSignals(True)
+        self.cases.view.clearSelection()
+        self.cases.view.selectionModel().blockSignals(blocker)
+        self.open_case(None)
+        self.home.mark_stale()
+
+    def show_queries(self) -> None:
+        self.go_home()
+        self.home.focus_queries()
+
+    def open_from_home(self, reference: str, tab: str, exhibit: str) -> None:
+        self.show_case(reference)
+        if self.case_ref != reference:
+            return
+        if tab in self.case_tabs:
+            self.tabs.setCurrentWidget(self.case_tabs[tab])
+        if exhibit and "exhibits" in self.case_tabs:
+            self.exhibits.select(exhibit)
+
+    def _notify(self, view: Any) -> None:
+        """Open queries reach the user as a notice in the status bar; a new one also flashes the window."""
+        seqs = {q.seq for q in view.queries}
+        supervisor = self.session.can(Permission.CUSTODY_REVIEW)
+        if seqs and not supervisor:
+            n = len(seqs)
+            self.query_notice.setText(f"{n} open quer{'y' if n == 1 else 'ies'} for you")
+            self.query_notice.setToolTip("Supervisors' queries on your cases wait for your answer; "
+                                         "click to answer them on the home page")
+        self.query_notice.setVisible(bool(seqs) and not supervisor)
+        new = seqs - self._known_queries if self._known_queries is not None else set()
+        self._known_queries = seqs
+        if new and not supervisor:
+            first = min((q for q in view.queries if q.seq in new), key=lambda q: q.seq)
+            self.statusBar().showMessage(f"New query from {first.supervisor} on {first.case_ref}: {first.text}",
+                                         15_000)
+            QApplication.alert(self)
 
     def show_case(self, reference: str) -> None:
         if not self.cases.select(reference):
