@@ -83,6 +83,12 @@ class IntegrityError(CaseDeskError):
     exit_code = 7
 
 
+class UnitError(CaseDeskError):
+    """The unit service cannot be reached, or refused a sync (docs/sync-protocol.md)."""
+
+    exit_code = 8
+
+
 class Cancelled(CaseDeskError):
     """The user cancelled a long-running operation."""
 

@@ -30,6 +30,8 @@ if command -v dpkg >/dev/null 2>&1; then
     # Xvfb and xdotool: the desktop app's walk in a real X11 window (tests/ui/test_xvfb_walk.py).
     need_pkg xvfb
     need_pkg xdotool
+    # PostgreSQL (initdb, postgres): tests/unit_service start a throwaway cluster for the unit service.
+    need_pkg postgresql
     # Qt 6 runtime libraries (offscreen and xcb platforms).
     for p in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
              libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \

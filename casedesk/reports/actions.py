@@ -33,6 +33,8 @@ ACTION_NAMES: dict[str, str] = {
     "custody.exported": "Custody log exported",
     "bundle.exported": "Bundle exported",
     "settings.changed": "Setting changed",
+    "unit.checkpoint_cosigned": "Log witnessed by the unit service",
+    "unit.rollback_detected": "Roll-back found at sync with the unit service",
 }
 
 

@@ -29,6 +29,7 @@ from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
 from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
+from casedesk.services.sync import witnessed_problems
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
 from casedesk.timeutil import iso_utc, parse_iso, utc_now
 
@@ -584,6 +585,7 @@ class Custody:
                     *problems]
         with self.s.read() as db:
             register, logged = self.exhibit_rows(db, visible)
+            problems += [Problem(seq, None, message) for seq, message in witnessed_problems(db)]
         problems += chain.check_exhibits(register, logged)
         broken = frozenset(p.seq for p in result.problems if p.seq is not None)
         try:

@@ -32,6 +32,7 @@ from casedesk.services.accounts import check_password, validate_new_user
 from casedesk.services.casekeys import CaseKeys, cases_needing_work, current_box_keys, register_box_key
 from casedesk.services.evidence import clean_up_vault
 from casedesk.services.session import Session, UserInfo
+from casedesk.services.sync import witnessed_problems
 from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
 from casedesk.store.models import BoxKey, Case, Meta, SigningKey, User
 from casedesk.timeutil import uk_display, utc_now
@@ -253,6 +254,8 @@ class Installation:
         self.ledger.record_success(username)
         with read_session(engine) as db:  # not session.read(): its account check is the write's to make
             clock = custody_log.clock_notice(db)
+            # A roll-back the unit service found at a sync (services/sync.py): said at every sign-in.
+            session.notices += [message for _, message in witnessed_problems(db)]
         if clock is not None:
             session.notices.append(clock.text)
         if alerts:

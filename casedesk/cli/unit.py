@@ -1,0 +1,160 @@
+"""``casedesk sync`` (an installation) and ``casedesk unit ...`` (the unit administrator and the service)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from pathlib import Path
+from typing import Any
+
+from casedesk.cli.context import Context
+from casedesk.cli.progress import ProgressBar
+from casedesk.errors import UsageError
+
+ENV_DATABASE = "CASEDESK_UNIT_DATABASE"
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("sync", parents=[common],
+                       help="send this installation's custody log to the unit service and keep its cosignature")
+    p.add_argument("--unit", required=True, metavar="URL", help="the unit service, e.g. https://casedesk.unit.local:8443")
+    p.add_argument("--ca", metavar="FILE", help="CA certificate(s) that sign the unit's TLS certificate "
+                                                 "(default: the system's)")
+    p.add_argument("--batch", type=int, default=1000, metavar="N", help="entries per request (default 1000)")
+    p.set_defaults(func=cmd_sync)
+
+    unit = sub.add_parser("unit", help="the unit service (run by the unit administrator)")
+    us = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
+    db_help = f"PostgreSQL URL, e.g. postgresql://casedesk@db/unit (default: {ENV_DATABASE})"
+
+    p = us.add_parser("identity", parents=[common],
+                      help="this installation's id and genesis key, for the unit administrator to register")
+    p.set_defaults(func=cmd_identity)
+
+    p = us.add_parser("migrate", parents=[common], help="create or upgrade the unit database's tables")
+    p.add_argument("--database", metavar="URL", help=db_help)
+    p.set_defaults(func=cmd_migrate)
+
+    p = us.add_parser("cosigner-key", parents=[common],
+                      help="make the service's cosigner key (a new file, mode 0600) and print its verifier key")
+    p.add_argument("--name", required=True, help="the cosigner's name, e.g. casedesk.unit.example.police.uk")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_cosigner_key)
+
+    p = us.add_parser("register", parents=[common], help="register an installation with the unit")
+    p.add_argument("--database", metavar="URL", help=db_help)
+    p.add_argument("--installation", required=True, metavar="ID", help="as `casedesk unit identity` prints it")
+    p.add_argument("--genesis-key", required=True, metavar="HEX", help="as `casedesk unit identity` prints it")
+    p.add_argument("--label", required=True, help="whose installation it is, e.g. 'DC Smith, laptop 4471'")
+    p.set_defaults(func=cmd_register)
+
+    p = us.add_parser("status", parents=[common], help="installations, their last sync and checkpoints")
+    p.add_argument("--database", metavar="URL", help=db_help)
+    p.set_defaults(func=cmd_status)
+
+    p = us.add_parser("serve", parents=[common], help="run one instance of the unit service (HTTPS)")
+    p.add_argument("--database", metavar="URL", help=db_help)
+    p.add_argument("--cosigner-key", required=True, metavar="FILE", help="made by `casedesk unit cosigner-key`")
+    p.add_argument("--tls-cert", required=True, metavar="FILE", help="the service's certificate chain (PEM)")
+    p.add_argument("--tls-key", required=True, metavar="FILE", help="the service's TLS private key (PEM)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8443, help="port (default 8443; 0: any free port)")
+    p.set_defaults(func=cmd_serve)
+
+
+def _database(ctx: Context) -> str:
+    url = getattr(ctx.args, "database", None) or os.environ.get(ENV_DATABASE)
+    if not url:
+        raise UsageError(f"no unit database: pass --database URL or set {ENV_DATABASE}")
+    return str(url)
+
+
+def cmd_sync(ctx: Context) -> None:
+    from casedesk.services import sync
+
+    session = ctx.session()
+    bar = ProgressBar("Syncing")
+    try:
+        result = sync.sync(session, ctx.args.unit, Path(ctx.args.ca) if ctx.args.ca else None, bar,
+                           batch=ctx.args.batch)
+    finally:
+        bar.finish()
+    when = sync.cosigned_text(result.cosigned_at)
+    lines = [f"Synced with {result.unit} at {result.url}: {result.pushed} entries sent; the unit holds "
+             f"{result.tree_size} entries, cosigned {when}.",
+             f"Merkle tree (RFC 6962): size {result.tree_size}, root {result.root}"]
+    if result.recorded_as is not None:
+        lines.append(f"The unit's cosignature is kept as custody entry {result.recorded_as}.")
+    ctx.emit(result, lines)
+
+
+def cmd_identity(ctx: Context) -> None:
+    from casedesk.services import sync
+
+    installation, key = sync.identity(ctx.session())
+    ctx.emit({"installation": installation, "genesis_key": key},
+             [f"Installation: {installation}", f"Genesis key:  {key}",
+              "Give both to the unit administrator: casedesk unit register --installation ID --genesis-key HEX "
+              "--label ..."])
+
+
+def cmd_migrate(ctx: Context) -> None:
+    from casedesk.unit.store import engine_for, migrate
+
+    engine = engine_for(_database(ctx))
+    try:
+        revision = migrate(engine)
+    finally:
+        engine.dispose()
+    ctx.emit({"revision": revision}, f"The unit database is at schema {revision}.")
+
+
+def cmd_cosigner_key(ctx: Context) -> None:
+    from casedesk.unit.server import verifier_key_text, write_cosigner_key
+
+    cosigner = write_cosigner_key(Path(ctx.args.output), ctx.args.name)
+    vkey = verifier_key_text(cosigner.name, cosigner.signer.public_key)
+    ctx.emit({"path": ctx.args.output, "verifier_key": vkey},
+             [f"Cosigner key written to {ctx.args.output} (keep it like the TLS key: readable by the service only).",
+              f"Verifier key (publish it): {vkey}"])
+
+
+def cmd_register(ctx: Context) -> None:
+    from casedesk.unit.admin import register as register_installation
+    from casedesk.unit.store import engine_for
+
+    engine = engine_for(_database(ctx))
+    try:
+        register_installation(engine, ctx.args.installation, ctx.args.genesis_key, ctx.args.label,
+                              getpass.getuser())
+    finally:
+        engine.dispose()
+    ctx.emit({"installation": ctx.args.installation}, f"Installation {ctx.args.installation} registered.")
+
+
+def cmd_status(ctx: Context) -> None:
+    from casedesk.unit.admin import status
+    from casedesk.unit.store import engine_for
+
+    engine = engine_for(_database(ctx))
+    try:
+        rows = status(engine)
+    finally:
+        engine.dispose()
+    lines = [f"{len(rows)} installation(s)"]
+    for r in rows:
+        last = "never synced" if r.last_sync is None else \
+            f"last sync {r.last_sync:%Y-%m-%d %H:%M} UTC by {r.pushed_by}"
+        lines.append(f"{r.installation_id}  {r.label}")
+        lines.append(f"  {r.entries} entries held; checkpoint: tree size {r.tree_size}, root {r.root or '-'}; {last}")
+        if r.rejected:
+            lines.append(f"  {r.rejected} rejected segment(s); the last: {r.last_rejection}")
+    ctx.emit(rows, lines)
+
+
+def cmd_serve(ctx: Context) -> None:
+    from casedesk.unit.server import serve
+
+    serve(_database(ctx), Path(ctx.args.cosigner_key), ctx.args.host, ctx.args.port, Path(ctx.args.tls_cert),
+          Path(ctx.args.tls_key))

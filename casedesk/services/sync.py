@@ -1,0 +1,258 @@
+"""Sync with the unit service: push the entries the unit lacks, keep its cosignature (docs/sync-protocol.md).
+
+The installation stays offline-first: nothing here runs unless someone syncs. A sync reads the unit's last
+cosigned checkpoint for this installation first. A unit that holds a larger cosigned log than this
+installation has, or one whose first entries differ, means this installation was restored from an older copy
+of everything (database, key slots and keyring) or its log was rewritten: the sync records that in a signed
+``unit.rollback_detected`` entry (sign-in and ``casedesk verify`` then show it) and stops with one line.
+Otherwise the entries the unit lacks go up in batches, each answered by a cosigned checkpoint; a cut
+connection loses nothing (every batch is stored whole or not at all) and the next sync resumes where the unit
+stands. The unit's last cosignature is kept as a signed ``unit.checkpoint_cosigned`` entry in the log itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import ssl
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from casedesk.custody import checkpoint, encoding, merkle, wire
+from casedesk.errors import IntegrityError, UnitError, UsageError
+from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.services.session import Session
+from casedesk.store.models import CustodyEntry
+from casedesk.timeutil import uk_display
+
+log = logging.getLogger("casedesk.sync")
+
+COSIGNED = "unit.checkpoint_cosigned"
+ROLLBACK = "unit.rollback_detected"
+BATCH = 1_000
+TIMEOUT_SECONDS = 120.0
+
+MSG_ROLLED_BACK = ("the unit holds a cosigned checkpoint of {unit} entries (cosigned {when}) but this "
+                   "installation's log has only {local}: it was restored from an older copy of its database, key "
+                   "slots and keyring, and entries {a} to {unit} exist only at the unit")
+MSG_FORKED = ("the first {unit} entries of this installation's log are not the ones the unit cosigned ({when}): "
+              "the log was rewritten, or the installation was restored from an older copy and has written since")
+MSG_RECORDED = "(recorded as entry {seq})"
+MSG_UNREACHABLE = "cannot reach the unit at {url}: {detail}"
+MSG_CUT = ("the connection to the unit was cut after {done} of {total} entries were stored there: run the sync "
+           "again to resume (nothing is lost or sent twice)")
+MSG_REFUSED = "the unit refused the sync: {message}"
+MSG_BAD_COSIGNATURE = ("the unit's answer does not carry a valid cosignature of this installation's checkpoint by "
+                       "{name}: it is not the unit this installation trusts, or its answer was changed")
+MSG_UNIT_KEY = ("the unit's cosigner key is {got}, but this installation synced before with {known}: if the unit "
+                "administrator replaced the key, they say so; otherwise this is not your unit")
+MSG_WITNESSED = ("entry {seq}: the unit {unit} holds a cosigned checkpoint of {size} entries that this log does "
+                 "not extend (found at sync on {when}): this installation was restored from an older copy or its "
+                 "log was rewritten")
+
+_COLUMNS = ", ".join(encoding.ROW_COLUMNS)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    url: str
+    unit: str
+    pushed: int
+    tree_size: int
+    root: str
+    cosigned_at: int | None
+    recorded_as: int | None
+
+
+def _rows(db: OrmSession) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in db.connection().exec_driver_sql(
+        f"SELECT {_COLUMNS} FROM custody_entries ORDER BY seq")]
+
+
+def identity(session: Session) -> tuple[str, str]:
+    """(installation id, genesis key): what the unit administrator registers (`casedesk unit register`)."""
+    with session.read() as db:
+        row = db.scalar(select(CustodyEntry.data).where(CustodyEntry.action == "account.key_registered",
+                                                        CustodyEntry.case_ref.is_(None))
+                        .order_by(CustodyEntry.seq).limit(1))
+    key = encoding.parse_data(row).get("public_key") if isinstance(row, str) else None
+    return session.installation_id, str(key)
+
+
+class _Unit:
+    """Signed requests to one unit over TLS."""
+
+    def __init__(self, url: str, session: Session, ca_file: Path | None) -> None:
+        import httpx  # only when syncing: the desktop and the CLI start without it
+
+        self.httpx = httpx
+        if not url.startswith("https://"):
+            raise UsageError(f"the unit address must start with https:// (got {url!r})")
+        self.url = url.rstrip("/")
+        self.s = session
+        if ca_file is not None and not ca_file.is_file():
+            raise UsageError(f"the CA certificate {ca_file} does not exist")
+        context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        self.client = httpx.Client(base_url=self.url, verify=context, timeout=TIMEOUT_SECONDS)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
+        now = int(time.time())
+        inst, user = self.s.installation_id, self.s.user.username
+        signature = self.s.signer.sign(wire.request_message(method, path, inst, user, now, body)).hex()
+        headers = {wire.HEADER_INSTALLATION: inst, wire.HEADER_USER: user, wire.HEADER_KEY: self.s.signer.public_hex,
+                   wire.HEADER_TIME: str(now), wire.HEADER_SIGNATURE: signature,
+                   "Content-Type": "application/json"}
+        response = self.client.request(method, path, content=body, headers=headers)
+        try:
+            doc = response.json()
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            raise UnitError(MSG_REFUSED.format(message=f"HTTP {response.status_code} without a CaseDesk answer"))
+        if response.status_code != 200:
+            raise UnitError(MSG_REFUSED.format(message=str(doc.get("error", f"HTTP {response.status_code}"))))
+        return doc
+
+
+def _unit_key(session: Session) -> tuple[str, str] | None:
+    """(name, key hex) of the unit this installation recorded a cosignature of last."""
+    with session.read() as db:
+        data = db.scalar(select(CustodyEntry.data).where(CustodyEntry.action == COSIGNED)
+                         .order_by(CustodyEntry.seq.desc()).limit(1))
+    if not isinstance(data, str):
+        return None
+    d = encoding.parse_data(data)
+    return str(d.get("unit")), str(d.get("unit_key"))
+
+
+def _cosigned(note_text: Any, installation: str, name: str, key: bytes, size: int, root: bytes) -> int:
+    """The cosignature time of a note the unit returned, after checking it names (size, root) and verifies."""
+    try:
+        note = checkpoint.Note.parse(note_text)
+        cp = checkpoint.Checkpoint.parse(note.text)
+    except (checkpoint.NoteError, TypeError, AttributeError):
+        raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
+    sig = checkpoint.cosignature(note, name, key)
+    if sig is None or cp.origin != checkpoint.origin(installation) or cp.size != size or cp.root != root:
+        raise UnitError(MSG_BAD_COSIGNATURE.format(name=name))
+    return sig.cosigned_at
+
+
+def cosigned_text(stamp: int | None) -> str:
+    if stamp is None:
+        return "at an unknown time"
+    from datetime import UTC, datetime
+    return uk_display(datetime.fromtimestamp(stamp, UTC))
+
+
+def sync(session: Session, url: str, ca_file: Path | None = None, progress: Progress = no_progress,
+         cancel: CancelToken | None = None, batch: int = BATCH) -> SyncResult:
+    """Push what the unit lacks; see the module's doc. Raises ``IntegrityError`` for a rolled-back log."""
+    if not 1 <= batch <= 5_000:
+        raise UsageError("the batch size is 1 to 5000 entries")
+    unit = _Unit(url, session, ca_file)
+    try:
+        return _sync(session, unit, progress, cancel, batch)
+    except unit.httpx.TransportError as exc:
+        raise UnitError(MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__)) from None
+    finally:
+        unit.close()
+
+
+def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken | None,
+          batch: int) -> SyncResult:
+    inst, user = session.installation_id, session.user.username
+    health = unit.request("GET", "/v1/health")
+    name, key_hex = str(health.get("cosigner")), str(health.get("cosigner_key"))
+    known = _unit_key(session)
+    if known is not None and known != (name, key_hex):
+        raise UnitError(MSG_UNIT_KEY.format(got=f"{name} {key_hex[:16]}...", known=f"{known[0]} {known[1][:16]}..."))
+    try:
+        key = bytes.fromhex(key_hex)
+    except ValueError:
+        raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
+    with session.read() as db:
+        rows = _rows(db)
+    leaves = [bytes.fromhex(r[18]) for r in rows]
+    state = unit.request("GET", f"/v1/installations/{inst}/checkpoint")
+    size = int(state.get("tree_size") or 0)
+    stamp: int | None = None
+    if size:
+        root = bytes.fromhex(str(state.get("root")))
+        stamp = _cosigned(state.get("checkpoint"), inst, name, key, size, root)
+        if size > len(rows) or merkle.root(leaves[:size]) != root:
+            _rolled_back(session, unit.url, name, key_hex, state, len(rows), stamp)
+    total = len(rows) - size
+    done = 0
+    progress(0, total, "sending entries to the unit")
+    note: str | None = state.get("checkpoint") if size else None
+    only_records = all(r[7] == COSIGNED for r in rows[size:])
+    while size < len(rows):
+        if cancel is not None:
+            cancel.check()
+        end = min(len(rows), size + batch)
+        new_root = merkle.root(leaves[:end])
+        text = checkpoint.Checkpoint(checkpoint.origin(inst), end, new_root).text()
+        signed = checkpoint.Note(text, (checkpoint.sign_note(text, checkpoint.log_key_name(inst, user),
+                                                             session.signer),)).render()
+        proof = [] if size == 0 else merkle.consistency_proof(leaves[:end], size)
+        body = json.dumps({"entries": [wire.row_to_json(r) for r in rows[size:end]], "checkpoint": signed,
+                           "proof": [base64.b64encode(p).decode("ascii") for p in proof]},
+                          ensure_ascii=False).encode("utf-8")
+        try:
+            answer = unit.request("POST", f"/v1/installations/{inst}/push", body)
+        except unit.httpx.TransportError:
+            raise UnitError(MSG_CUT.format(done=done, total=total)) from None
+        stamp = _cosigned(answer.get("checkpoint"), inst, name, key, end, new_root)
+        note = str(answer["checkpoint"])
+        done += end - size
+        size = end
+        progress(done, total, f"{size} of {len(rows)} entries held by the unit")
+    recorded = None
+    if total and not only_records and note is not None:
+        with session.write() as db:
+            entry = session.record(db, COSIGNED, data={
+                "unit": name, "unit_key": key_hex, "url": unit.url, "tree_size": size,
+                "root": merkle.root(leaves[:size]).hex(), "cosigned_at": stamp, "note": note})
+            recorded = entry.seq
+    log.info("sync: %d entries pushed, unit holds %d", total, size)
+    return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded)
+
+
+def _rolled_back(session: Session, url: str, name: str, key_hex: str, state: dict[str, Any], local: int,
+                 stamp: int) -> NoReturn:
+    size = int(state["tree_size"])
+    message = (MSG_ROLLED_BACK.format(unit=size, when=cosigned_text(stamp), local=local, a=local + 1) if size > local
+               else MSG_FORKED.format(unit=size, when=cosigned_text(stamp)))
+    recorded = None
+    if not session.integrity_alerts:
+        with session.write() as db:
+            entry = session.record(db, ROLLBACK, text=message, data={
+                "unit": name, "unit_key": key_hex, "url": url, "tree_size": size, "root": state.get("root"),
+                "cosigned_at": stamp, "local_size": local, "note": state.get("checkpoint")})
+            recorded = entry.seq
+    log.error("sync: %s", message)
+    raise IntegrityError(message + (" " + MSG_RECORDED.format(seq=recorded) if recorded else ""))
+
+
+def witnessed_problems(db: OrmSession) -> list[tuple[int, str]]:
+    """(entry, message) for each roll-back a sync found (``unit.rollback_detected``), for sign-in and verify."""
+    out = []
+    for seq, data, stamp in db.execute(select(CustodyEntry.seq, CustodyEntry.data, CustodyEntry.timestamp)
+                                       .where(CustodyEntry.action == ROLLBACK).order_by(CustodyEntry.seq)):
+        try:
+            d = encoding.parse_data(data)
+        except encoding.EncodingError:
+            d = {}
+        out.append((seq, MSG_WITNESSED.format(seq=seq, unit=d.get("unit"), size=d.get("tree_size"),
+                                              when=stamp[:16].replace("T", " ") + " UTC")))
+    return out

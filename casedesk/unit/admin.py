@@ -1,0 +1,72 @@
+"""The unit administrator's actions on the unit store: register an installation, the status view.
+
+They run against the database directly (the administrator holds its credentials), not through the service.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from casedesk.errors import UsageError
+from casedesk.unit.store import checkpoints, entries, installations, rejected_segments
+
+HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+ID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+
+
+def register(engine: Engine, installation_id: str, genesis_key: str, label: str, by: str) -> None:
+    installation_id, genesis_key = installation_id.strip().lower(), genesis_key.strip().lower()
+    if not ID_RE.match(installation_id):
+        raise UsageError(f"{installation_id!r} is not an installation id (as `casedesk sync identity` prints it)")
+    if not HEX64.match(genesis_key):
+        raise UsageError("the genesis key is 64 hexadecimal digits (as `casedesk sync identity` prints it)")
+    if not label.strip() or len(label) > 200:
+        raise UsageError("give the installation a label of 1 to 200 characters (whose laptop it is)")
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(installations).values(installation_id=installation_id, genesis_key=genesis_key,
+                                                      label=label.strip(), registered_by=by))
+    except IntegrityError:
+        raise UsageError(f"installation {installation_id} is already registered; registrations are never "
+                         "changed") from None
+
+
+@dataclass(frozen=True)
+class InstallationStatus:
+    installation_id: str
+    label: str
+    registered_at: datetime
+    entries: int
+    tree_size: int
+    root: str | None
+    last_sync: datetime | None
+    cosigned_at: int | None
+    pushed_by: str | None
+    rejected: int
+    last_rejection: str | None
+
+
+def status(engine: Engine) -> list[InstallationStatus]:
+    out = []
+    with engine.connect() as conn:
+        counts = {str(i): int(n) for i, n in conn.execute(
+            select(entries.c.installation_id, func.count()).group_by(entries.c.installation_id))}
+        rejected = {str(i): int(n) for i, n in conn.execute(
+            select(rejected_segments.c.installation_id, func.count()).group_by(rejected_segments.c.installation_id))}
+        for inst in conn.execute(select(installations).order_by(installations.c.registered_at)):
+            last = conn.execute(select(checkpoints).where(checkpoints.c.installation_id == inst.installation_id)
+                                .order_by(checkpoints.c.id.desc()).limit(1)).first()
+            reason = conn.execute(select(rejected_segments.c.reason)
+                                  .where(rejected_segments.c.installation_id == inst.installation_id)
+                                  .order_by(rejected_segments.c.id.desc()).limit(1)).scalar()
+            out.append(InstallationStatus(
+                inst.installation_id, inst.label, inst.registered_at, int(counts.get(inst.installation_id, 0)),
+                0 if last is None else last.tree_size, None if last is None else last.root,
+                None if last is None else last.received_at, None if last is None else last.cosigned_at,
+                None if last is None else last.pushed_by, int(rejected.get(inst.installation_id, 0)), reason))
+    return out

@@ -1,0 +1,251 @@
+"""The unit's HTTP application (Starlette): three routes, every one stateless over the unit store.
+
+``GET /v1/health``, ``GET /v1/installations/{id}/checkpoint``, ``POST /v1/installations/{id}/push``
+(docs/sync-protocol.md). Requests are signed by the syncing user's custody key (``casedesk.custody.wire``);
+the unit checks that key against the roles and keys the installation's own log establishes. Endpoints are
+plain functions: Starlette runs them on its thread pool, each in its own database transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError, CryptoError
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import OperationalError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from casedesk.custody import chain, checkpoint, projection, wire
+from casedesk.custody.signing import Signer
+from casedesk.unit import verify
+from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
+
+log = logging.getLogger("casedesk.unit")
+
+MAX_BODY = 64 * 1024 * 1024
+MSG_UNSIGNED = "the request is not signed: it needs the headers {headers}"
+MSG_CLOCK = ("the request's time differs from the unit's clock by more than {tol} s: set the computer's clock "
+             "right and sync again")
+MSG_BAD_SIGNATURE = "the request's signature does not verify with the key it names"
+MSG_OTHER_INSTALLATION = "the request is signed for another installation than the one in its path"
+MSG_TOO_LARGE = "the request is larger than {mib} MiB"
+MSG_DATABASE = "the unit database cannot be reached; try again later"
+
+
+@dataclass(frozen=True)
+class Cosigner:
+    name: str
+    signer: Signer
+
+
+@dataclass(frozen=True)
+class Caller:
+    installation: str
+    user: str
+    key: str
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def authenticate(method: str, path: str, headers: Any, body: bytes, installation: str) -> Caller:
+    """The signed request's caller; the key is checked against the log by each endpoint."""
+    names = (wire.HEADER_INSTALLATION, wire.HEADER_USER, wire.HEADER_KEY, wire.HEADER_TIME, wire.HEADER_SIGNATURE)
+    values = [headers.get(n) for n in names]
+    if any(v is None for v in values):
+        raise Refused(401, MSG_UNSIGNED.format(headers=", ".join(names)))
+    inst, user, key, stamp, signature = values
+    if inst != installation:
+        raise Refused(401, MSG_OTHER_INSTALLATION)
+    try:
+        when = int(stamp)
+        public, sig = bytes.fromhex(key), bytes.fromhex(signature)
+    except ValueError:
+        raise Refused(401, MSG_BAD_SIGNATURE) from None
+    if abs(time.time() - when) > wire.CLOCK_TOLERANCE_SECONDS:
+        raise Refused(401, MSG_CLOCK.format(tol=wire.CLOCK_TOLERANCE_SECONDS))
+    message = wire.request_message(method, path, inst, user, when, body)
+    try:
+        if len(public) != 32 or len(sig) != 64:
+            raise ValueError
+        crypto_sign_open(sig + message, public)
+    except (BadSignatureError, CryptoError, ValueError):
+        raise Refused(401, MSG_BAD_SIGNATURE) from None
+    return Caller(inst, user, key)
+
+
+def _held(conn: Connection, installation: str) -> list[tuple[Any, ...]]:
+    cols = [entries.c[name] for name in ROW_COLUMNS]
+    query = select(*cols).where(entries.c.installation_id == installation).order_by(entries.c.seq)
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def _last_checkpoint(conn: Connection, installation: str) -> Any:
+    return conn.execute(
+        select(checkpoints.c.tree_size, checkpoints.c.root, checkpoints.c.note, checkpoints.c.cosigned_at)
+        .where(checkpoints.c.installation_id == installation)
+        .order_by(checkpoints.c.tree_size.desc(), checkpoints.c.id.desc()).limit(1)).first()
+
+
+def _registered(conn: Connection, installation: str, lock: bool = False) -> Any:
+    query = select(installations.c.genesis_key).where(installations.c.installation_id == installation)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise Refused(403, verify.MSG_NOT_REGISTERED.format(id=installation))
+    return row
+
+
+def _check_reader(held: Sequence[Sequence[Any]], caller: Caller) -> None:
+    """A read needs an active account whose current key signed the request (any key while nothing is held)."""
+    if not held:
+        return
+    registry, _ = chain.build_registry(held)
+    users = projection.replay(held).users
+    fact = users.get(caller.user)
+    if registry.key_for(caller.user, len(held) + 1) != caller.key or fact is None or fact.disabled:
+        raise Refused(403, verify.MSG_REQUESTER.format(user=caller.user, key=caller.key[:16] + "...",
+                                                       id=caller.installation))
+
+
+def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
+    def health(request: Request) -> JSONResponse:
+        return JSONResponse({"ok": True, "cosigner": cosigner.name, "cosigner_key": cosigner.signer.public_hex})
+
+    async def checkpoint_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        body = await request.body()
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, body, installation)
+            return await _run(lambda: _read_checkpoint(engine, caller))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def push_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            return _error(413, MSG_TOO_LARGE.format(mib=MAX_BODY >> 20))
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return _error(413, MSG_TOO_LARGE.format(mib=MAX_BODY >> 20))
+        try:
+            caller = authenticate("POST", request.url.path, request.headers, body, installation)
+            return await _run(lambda: _push(engine, cosigner, caller, body))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    return Starlette(routes=[
+        Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/installations/{installation}/checkpoint", checkpoint_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/push", push_route, methods=["POST"]),
+    ])
+
+
+async def _run(work: Any) -> JSONResponse:
+    from starlette.concurrency import run_in_threadpool
+    try:
+        result: JSONResponse = await run_in_threadpool(work)
+    except OperationalError:
+        log.exception("unit database error")
+        return _error(503, MSG_DATABASE)
+    return result
+
+
+def _read_checkpoint(engine: Engine, caller: Caller) -> JSONResponse:
+    with engine.begin() as conn:
+        _registered(conn, caller.installation)
+        held = _held(conn, caller.installation)
+        _check_reader(held, caller)
+        last = _last_checkpoint(conn, caller.installation)
+    if last is None:
+        return JSONResponse({"tree_size": 0, "root": None, "checkpoint": None, "cosigned_at": None})
+    return JSONResponse({"tree_size": last.tree_size, "root": last.root, "checkpoint": last.note,
+                         "cosigned_at": last.cosigned_at})
+
+
+def _parse_push(body: bytes) -> tuple[list[tuple[Any, ...]], Any, Any]:
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise verify.Rejection(verify.MSG_SHAPE.format(detail="the body is not JSON in UTF-8"), 400) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+        raise verify.Rejection(verify.MSG_SHAPE.format(detail="no list of entries"), 400)
+    if len(doc["entries"]) > verify.MAX_ENTRIES:
+        raise verify.Rejection(verify.MSG_SHAPE.format(detail=f"more than {verify.MAX_ENTRIES} entries"), 400)
+    rows = [verify.row_from_json(item) for item in doc["entries"]]
+    if any(b[0] != a[0] + 1 for a, b in itertools.pairwise(rows)):
+        raise verify.Rejection(verify.MSG_SHAPE.format(detail="the entries are not numbered consecutively"), 400)
+    return rows, doc.get("checkpoint"), doc.get("proof")
+
+
+def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JSONResponse:
+    first: int | None = None
+    count = 0
+    try:
+        with engine.begin() as conn:
+            # One push per installation at a time, whichever instance serves it: the row lock serialises them.
+            row = _registered(conn, caller.installation, lock=True)
+            rows, note_text, proof = _parse_push(body)
+            first, count = (rows[0][0] if rows else None), len(rows)
+            held = _held(conn, caller.installation)
+            last = _last_checkpoint(conn, caller.installation)
+            done = verify.verify_push(caller.installation, row.genesis_key, held, rows,
+                                      None if last is None else (last.tree_size, last.root),
+                                      caller.user, caller.key, note_text, proof)
+            stamp = int(time.time())
+            cosig = checkpoint.cosign(done.note.text, cosigner.name, cosigner.signer, stamp)
+            note = done.note.with_signature(cosig).render()
+            cp_id = conn.execute(insert(checkpoints).values(
+                installation_id=caller.installation, tree_size=done.tree_size, root=done.root.hex(), note=note,
+                cosigned_at=stamp, pushed_by=caller.user, stored=len(done.new_rows)).returning(checkpoints.c.id)
+            ).scalar_one()
+            _copy_entries(conn, caller.installation, cp_id, done.new_rows)
+    except Refused as exc:
+        return _error(exc.status, exc.message)
+    except verify.Rejection as exc:
+        if not exc.keep:
+            return _error(exc.status, exc.message)
+        kept = _keep_rejected(engine, caller, exc.message, first, count, body)
+        log.warning("push refused for installation %s: %s", caller.installation, exc.message)
+        return _error(exc.status, exc.message, kept_as=kept)
+    log.info("push: installation %s, %d entries stored, tree size %d", caller.installation,
+             len(done.new_rows), done.tree_size)
+    return JSONResponse({"tree_size": done.tree_size, "root": done.root.hex(), "stored": len(done.new_rows),
+                         "checkpoint": note, "cosigned_at": stamp})
+
+
+def _copy_entries(conn: Connection, installation: str, cp_id: int, rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL COPY in the push's own transaction: the rows were verified, and COPY is the fast way in."""
+    if not rows:
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    columns = ", ".join(f'"{c}"' for c in ("installation_id", *ROW_COLUMNS, "checkpoint_id"))
+    with raw.cursor() as cur, cur.copy(f"COPY entries ({columns}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row((installation, *r, cp_id))
+
+
+def _keep_rejected(engine: Engine, caller: Caller, reason: str, first: int | None, count: int, body: bytes) -> int:
+    with engine.begin() as conn:
+        kept: int = conn.execute(insert(rejected_segments).values(
+            installation_id=caller.installation, pushed_by=caller.user, actor_key=caller.key, reason=reason,
+            first_seq=first, count=count, body=body.decode("utf-8", "replace").replace("\x00", "\ufffd"),
+        ).returning(rejected_segments.c.id)).scalar_one()
+    return kept

@@ -1,0 +1,99 @@
+"""Running the unit service: the cosigner key, TLS, one listening socket, uvicorn.
+
+One process is one stateless instance; a force runs several behind a load balancer over one PostgreSQL
+(README, "Deploying the unit service"). What an instance holds in memory: the cosigner key, a pool of
+database connections, and the requests in flight; nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import socket
+import sys
+from pathlib import Path
+
+from casedesk.custody import checkpoint
+from casedesk.custody.signing import Signer
+from casedesk.errors import StoreError, UsageError
+from casedesk.unit.app import Cosigner, create_app
+from casedesk.unit.store import check_schema, engine_for
+
+PRIVATE_PREFIX = "PRIVATE+KEY+"
+
+
+def cosigner_key_text(name: str, signer: Signer) -> str:
+    """The cosigner's private key as the signed-note tools write one: ``PRIVATE+KEY+name+keyID+base64``."""
+    checkpoint.check_key_name(name)
+    kid = checkpoint.key_id(name, checkpoint.ALG_COSIGNATURE_V1, signer.public_key).hex()
+    blob = base64.b64encode(checkpoint.ALG_COSIGNATURE_V1 + signer.seed).decode("ascii")
+    return f"{PRIVATE_PREFIX}{name}+{kid}+{blob}\n"
+
+
+def verifier_key_text(name: str, public_key: bytes) -> str:
+    """The cosigner's public (verifier) key: ``name+keyID+base64(0x04 || public key)``."""
+    kid = checkpoint.key_id(name, checkpoint.ALG_COSIGNATURE_V1, public_key).hex()
+    return f"{name}+{kid}+{base64.b64encode(checkpoint.ALG_COSIGNATURE_V1 + public_key).decode('ascii')}"
+
+
+def write_cosigner_key(path: Path, name: str) -> Cosigner:
+    """A new cosigner key in a new file (mode 0600; never replaces a file)."""
+    signer = Signer.generate()
+    text = cosigner_key_text(name, signer)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists: CaseDesk never replaces a file; choose another name") from None
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(text)
+    return Cosigner(name, signer)
+
+
+def load_cosigner_key(path: Path) -> Cosigner:
+    try:
+        text = path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the cosigner key {path}: {exc.__class__.__name__}") from None
+    parts = text.removeprefix(PRIVATE_PREFIX).split("+")
+    try:
+        if not text.startswith(PRIVATE_PREFIX) or len(parts) != 3:
+            raise ValueError
+        raw = base64.b64decode(parts[2], validate=True)
+        if len(raw) != 33 or raw[:1] != checkpoint.ALG_COSIGNATURE_V1:
+            raise ValueError
+        signer = Signer(raw[1:])
+        if checkpoint.key_id(parts[0], checkpoint.ALG_COSIGNATURE_V1, signer.public_key).hex() != parts[1]:
+            raise ValueError
+    except (ValueError, binascii.Error):
+        raise UsageError(f"{path} is not a cosigner key written by `casedesk unit cosigner-key`") from None
+    return Cosigner(parts[0], signer)
+
+
+def serve(database: str, cosigner_key: Path, host: str, port: int, tls_cert: Path, tls_key: Path,
+          pool_size: int = 5) -> None:
+    """Serve until interrupted; prints ``listening on https://HOST:PORT`` once the socket is bound."""
+    import uvicorn  # the server only where one is run: the desktop never loads it
+
+    cosigner = load_cosigner_key(cosigner_key)
+    for what, path in (("TLS certificate", tls_cert), ("TLS key", tls_key)):
+        if not path.is_file():
+            raise UsageError(f"the {what} {path} does not exist")
+    engine = engine_for(database, pool_size)
+    check_schema(engine)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    bound = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(engine, cosigner), ssl_certfile=str(tls_cert), ssl_keyfile=str(tls_key),
+                            log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    print(f"listening on https://{host}:{bound}", flush=True)
+    sys.stdout.flush()
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        engine.dispose()

@@ -1,0 +1,155 @@
+"""The unit store on PostgreSQL: tables, engine, migrations (casedesk/unit/migrations, Alembic).
+
+Every table is append-only: the migration installs triggers that raise on UPDATE, DELETE and TRUNCATE, so
+not even a bug in the service (or an operator's stray SQL) can change what was received. The service keeps
+nothing in memory that matters: each request reads what it needs in its own transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    create_engine,
+    func,
+)
+from sqlalchemy.exc import OperationalError
+
+from casedesk.errors import StoreError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+ENV_DATABASE = "CASEDESK_UNIT_DATABASE"
+
+metadata = MetaData()
+
+installations = Table(
+    "installations", metadata,
+    Column("installation_id", String(64), primary_key=True),
+    Column("genesis_key", String(64), nullable=False),  # the log's first key registration, hex
+    Column("label", Text, nullable=False),
+    Column("registered_by", Text, nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One row per custody entry, its columns exactly those of the installation's store (docs/custody-encoding.md).
+entries = Table(
+    "entries", metadata,
+    Column("installation_id", String(64), ForeignKey("installations.installation_id"), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("prev_hash", Text, nullable=False),
+    Column("timestamp", Text, nullable=False),
+    Column("time_zone", Text, nullable=False),
+    Column("utc_offset", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("actor_key", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("case_ref", Text),
+    Column("exhibit_ref", Text),
+    Column("reason", Text),
+    Column("location", Text),
+    Column("from_party", Text),
+    Column("to_party", Text),
+    Column("sha256", Text),
+    Column("tool", Text, nullable=False),
+    Column("text", Text),
+    Column("data", Text, nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("case_commit", String(64)),
+    Column("checkpoint_id", BigInteger, nullable=False),  # the checkpoint the push that brought it cosigned
+    PrimaryKeyConstraint("installation_id", "seq"),
+)
+
+# The entry columns in encoding.ROW_COLUMNS order.
+ROW_COLUMNS = ("seq", "prev_hash", "timestamp", "time_zone", "utc_offset", "actor", "actor_key", "action",
+               "case_ref", "exhibit_ref", "reason", "location", "from_party", "to_party", "sha256", "tool", "text",
+               "data", "entry_hash", "signature", "version", "case_commit")
+
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("installation_id", String(64), ForeignKey("installations.installation_id"), nullable=False),
+    Column("tree_size", BigInteger, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("note", Text, nullable=False),  # the checkpoint, signed by the pushing user and cosigned by the unit
+    Column("cosigned_at", BigInteger, nullable=False),  # the cosignature's POSIX time
+    Column("pushed_by", Text, nullable=False),
+    Column("stored", Integer, nullable=False),  # entries this push added
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+rejected_segments = Table(
+    "rejected_segments", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("installation_id", String(64), nullable=False),
+    Column("pushed_by", Text, nullable=False),
+    Column("actor_key", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("first_seq", BigInteger),
+    Column("count", Integer, nullable=False),
+    Column("body", Text, nullable=False),  # the request body as received (UTF-8 JSON)
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments")
+
+
+def engine_for(url: str, pool_size: int = 5) -> Engine:
+    """An engine on the unit database (``postgresql+psycopg://...``; a bare ``postgresql://`` gets psycopg)."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith("postgresql+psycopg://"):
+        raise StoreError("the unit database must be a PostgreSQL URL (postgresql://user@host/dbname)")
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _config(connection: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config(None)).get_current_head()
+    assert head is not None
+    return head
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the unit store to the newest schema; returns the revision."""
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_config(conn), "head")
+    except OperationalError as exc:
+        raise StoreError(f"cannot reach the unit database: {str(exc.orig).strip().splitlines()[0]}") from None
+    return head_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to serve a database that is not at this code's schema (run `casedesk unit migrate`)."""
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise StoreError(f"cannot reach the unit database: {str(exc.orig).strip().splitlines()[0]}") from None
+    if current != head_revision():
+        raise StoreError(f"the unit database is at schema {current or 'none'}, not {head_revision()}: "
+                         "run `casedesk unit migrate --database URL` first")

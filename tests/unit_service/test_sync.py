@@ -1,0 +1,104 @@
+"""Installations syncing with the real unit service (TLS on loopback) over a real PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from casedesk.custody import checkpoint
+from casedesk.errors import IntegrityError
+from casedesk.services import sync
+from casedesk.services.custody import Custody
+from casedesk.unit.store import engine_for
+from tests.helpers.store import Store
+from tests.unit_service.conftest import Unit
+from tests.unit_service.helpers import held, ingest, local, new_installation, note, register, restore, snapshot
+
+
+@pytest.fixture(scope="module")
+def engine(unit: Unit) -> Engine:
+    eng = engine_for(unit.url_db)
+    yield eng
+    eng.dispose()
+
+
+def do_sync(unit: Unit, store: Store, user: str = "jsmith", **kw: object) -> sync.SyncResult:
+    s = store.sign_in(user)
+    try:
+        return sync.sync(s, unit.service.url, unit.tls.ca, **kw)  # type: ignore[arg-type]
+    finally:
+        s.close()
+
+
+def test_two_installations_ingest_offline_then_sync(unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    a = new_installation(tmp_path / "a", tmp_path / "xdg")
+    b = new_installation(tmp_path / "b", tmp_path / "xdg")
+    ida, _ = register(engine, a, "DC Smith laptop A")
+    idb, _ = register(engine, b, "DC Patel laptop B")
+    for store, tag in ((a, "a"), (b, "b")):  # offline: no unit involved
+        s = store.sign_in("jsmith")
+        try:
+            ingest(s, tmp_path / f"in-{tag}", f"{tag}.txt", f"evidence of {tag}".encode())
+            note(s, f"seized on laptop {tag}")
+        finally:
+            s.close()
+    ra = do_sync(unit, a)
+    rb = do_sync(unit, b)
+    # The unit holds each log exactly as the installation wrote it (up to the sync), and nothing of the other's.
+    assert held(engine, ida) == local(a)[: ra.tree_size]
+    assert held(engine, idb) == local(b)[: rb.tree_size]
+    assert ra.pushed == ra.tree_size and rb.pushed == rb.tree_size
+    # The cosignature is kept in the installation's own log, and it verifies with the unit's key.
+    s = a.sign_in("jsmith")
+    try:
+        with s.read() as db:
+            data = db.connection().exec_driver_sql(
+                "SELECT data FROM custody_entries WHERE action = 'unit.checkpoint_cosigned'").scalar_one()
+    finally:
+        s.close()
+    import json
+    d = json.loads(data)
+    signed = checkpoint.Note.parse(d["note"])
+    assert checkpoint.cosignature(signed, d["unit"], bytes.fromhex(d["unit_key"])) is not None
+    assert checkpoint.Checkpoint.parse(signed.text).size == ra.tree_size
+    # A second sync sends only the entries written since (the record of the cosignature and sign-ins).
+    again = do_sync(unit, a)
+    assert again.tree_size > ra.tree_size and again.pushed == again.tree_size - ra.tree_size
+    assert held(engine, ida) == local(a)[: again.tree_size]
+
+
+def test_a_laptop_restored_from_an_older_copy_is_caught_at_sync(unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "DC Smith laptop C")
+    do_sync(unit, store)
+    old = snapshot(store, tmp_path / "old")
+    s = store.sign_in("jsmith")
+    try:
+        ingest(s, tmp_path / "in", "later.txt", b"seized after the copy")
+    finally:
+        s.close()
+    synced = do_sync(unit, store)
+    restore(old, store)  # database, key slots and keyring, all from the older copy: nothing local can tell
+    s = store.sign_in("jsmith")
+    try:
+        assert not s.integrity_alerts
+        with pytest.raises(IntegrityError) as caught:
+            sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    message = str(caught.value)
+    assert f"the unit holds a cosigned checkpoint of {synced.tree_size} entries" in message
+    assert "restored from an older copy" in message
+    # The unit still holds everything it cosigned; nothing of the restored laptop replaced it.
+    assert len(held(engine, installation)) == synced.tree_size
+    # Sign-in and verify now say so.
+    s = store.sign_in("jsmith")
+    try:
+        assert any("restored from an older copy" in n for n in s.notices)
+        report = Custody(s).verify()
+    finally:
+        s.close()
+    assert not report.ok
+    assert any("holds a cosigned checkpoint of" in p.message for p in report.problems)
