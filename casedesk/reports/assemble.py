@@ -35,6 +35,7 @@ from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, Stream,
 
 from casedesk.outputs import Scratch
 from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.reports import archival as A
 from casedesk.reports import content as C
 from casedesk.reports import email_view as E
 from casedesk.reports import sections as S
@@ -54,6 +55,13 @@ _WORK_RE = re.compile(r"\.casedesk-bundle-(\d+)-\w+")
 MANIFEST_NAME = "CaseDesk-manifest.json"
 MANIFEST_FORMAT = "casedesk-bundle-manifest/1"
 FILES_KEY = Name("/CaseDeskFiles")
+# How the bundle's skeleton is written: a plain xref table the splice can move (splice.py); the PDF/A check
+# judges the file these settings write.
+WRITE_KWARGS: dict[str, Any] = {
+    "deterministic_id": True, "compress_streams": False,
+    "stream_decode_level": pikepdf.StreamDecodeLevel.none,
+    "object_stream_mode": pikepdf.ObjectStreamMode.disable,
+}
 
 
 @dataclass
@@ -568,11 +576,7 @@ class _Build:
         """Save ``out`` with placeholders, then splice each original in (memory independent of its size)."""
         skeleton = self.work.new("skeleton.pdf")
         with open(skeleton, "wb") as fh:  # through a stream: see _save
-            out.save(
-                fh, deterministic_id=True, compress_streams=False,
-                stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                object_stream_mode=pikepdf.ObjectStreamMode.disable,  # a plain xref table the splice can move
-            )
+            out.save(fh, **WRITE_KWARGS)
         splice(skeleton, target, {ex.outcome.attachment: ex.original for ex in self.exhibits},
                {ex.outcome.attachment: marker(ex.index) for ex in self.exhibits})
         self.work.drop(skeleton)
@@ -588,6 +592,8 @@ class _Build:
             for k in range(seg.count):
                 n = seg_first[i] + k
                 out.pages.append(src.pages[seg.first + k])
+                if Name.Trans in out.pages[-1].obj and not out.pages[-1].obj.Trans.keys():
+                    del out.pages[-1].obj[Name.Trans]  # reportlab's empty transition: nothing PDF/A should see
                 caption = seg.captions[k] if seg.captions else ""
                 stamper.stamp(out.pages[-1], n, caption, n in self.sensitive_pages)
             for ex in attach_at.get(i, []):
@@ -615,6 +621,7 @@ class _Build:
             EF=Dictionary(F=stream, UF=stream), AFRelationship=Name.Data,
             Desc=String("CaseDesk manifest: the bundle's exhibits, their hashes and the custody log head"),
         ))
+        manifest["pdfa"], manifest["pdfa_problems"] = None, []  # set below, once the document is complete
         tree = NameTree.new(out)
         for name, filespec in sorted([*files, (MANIFEST_NAME, manifest_spec)], key=lambda item: item[0]):
             tree[name] = filespec
@@ -651,6 +658,16 @@ class _Build:
             CreationDate=String(stamp),
             ModDate=String(stamp),
         ))
+        # PDF/A-3b, declared only if nothing stands in the way; the manifest says which (see archival.py).
+        A.prepare(out, spec.at)
+        found = A.problems(out)
+        if found:
+            A.undeclare(out)
+        manifest["pdfa"] = None if found else "PDF/A-3b"
+        manifest["pdfa_problems"] = found[:20]
+        data = manifest_bytes(manifest)
+        stream.write(data)
+        stream.Params = Dictionary(Size=len(data))
 
 
 def _one_line(text: str) -> str:
@@ -661,8 +678,9 @@ def _one_line(text: str) -> str:
 def _filespec(out: Pdf, stream: Any, ex: _Exhibit) -> Any:
     stream.Type = Name.EmbeddedFile
     mime = ex.info.mime_type.split(";")[0].strip() or "application/octet-stream"
-    stream.Subtype = Name("/" + mime.replace("/", "#2F")) if re.fullmatch(r"[\w.+-]+/[\w.+-]+", mime) else Name(
-        "/application#2Foctet-stream")
+    # The name is the MIME type itself (written /application#2Fpdf in the file, read back as application/pdf).
+    stream.Subtype = Name("/" + mime) if re.fullmatch(r"[\w.+-]+/[\w.+-]+", mime) else Name(
+        "/application/octet-stream")
     stream.Params = Dictionary(Size=ex.outcome.size, CheckSum=String(bytes.fromhex(ex.outcome.checksum)))
     desc = f"Exhibit {ex.info.reference}: {_one_line(ex.info.description)} (SHA-256 {ex.outcome.sha256})"
     return out.make_indirect(Dictionary(

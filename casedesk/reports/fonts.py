@@ -99,6 +99,24 @@ def _find(filename: str) -> Path:
     )
 
 
+def _repair_advances(font: TTFont) -> None:
+    """Give the embedded subsets the advance widths of the font itself (PDF/A, ISO 19005-3 6.2.11.5).
+
+    reportlab 5.1 reads the glyphs after the font's last full horizontal metric (a run of equal widths,
+    as in every monospaced font) with the advance already scaled to 1/1000 em (602.05 for DejaVu Sans
+    Mono's 1233 units), and writes that into the subset's ``hmtx``: the font program then disagrees with
+    the PDF's /Widths. Readers position by /Widths, so it shows only to a PDF/A validator; put back the
+    font's own units (the last full metric's advance, the one the run repeats).
+    """
+    metrics = font.face.hmetrics
+    last = 0
+    for index, (advance, lsb) in enumerate(metrics):
+        if isinstance(advance, float):
+            metrics[index] = (last, lsb)
+        else:
+            last = advance
+
+
 def fonts() -> FontSet:
     """Register the bundle fonts with reportlab once per process."""
     global _fonts
@@ -109,6 +127,7 @@ def fonts() -> FontSet:
             coverage: dict[str, frozenset[int]] = {}
             for name, filename in FILES.items():
                 font = TTFont(name, str(_find(filename)))
+                _repair_advances(font)
                 pdfmetrics.registerFont(font)
                 coverage[name] = frozenset(font.face.charToGlyph)
             # JPEG and other binary data in reportlab's output as raw bytes, not ASCII85 (smaller, faster).
