@@ -18,6 +18,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("verify", parents=[common],
                        help="check the custody chain, the log head and every exhibit (exit 0 only if all hold)")
     p.add_argument("reference", nargs="?", help="a case (default: every case you can see)")
+    p.add_argument("--unit-fingerprint", metavar="FP",
+                   help="also require every key to be certified by the unit key with this fingerprint")
     p.set_defaults(func=cmd_verify)
 
     custody = sub.add_parser("custody", help="chain of custody")
@@ -141,6 +143,7 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
         "outside_heads": [{"source": h.source, "seq": h.seq, "hash": h.hash} for h in report.outside_heads],
         "recorded_as": report.recorded_as,
         "acknowledged": report.acknowledged,
+        "unit_fingerprint": report.unit_fingerprint,
     }
 
 
@@ -148,7 +151,8 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
 def cmd_verify(ctx: Context) -> int:
     bar = ProgressBar("Verifying")
     try:
-        report = Custody(ctx.session()).verify(ctx.args.reference, bar)
+        report = Custody(ctx.session()).verify(ctx.args.reference, bar,
+                                               unit_fingerprint=getattr(ctx.args, "unit_fingerprint", None))
     finally:
         bar.finish()
     lines = [report.summary(), f"Merkle tree (RFC 6962): size {report.tree_size}, root {report.tree_root}"]

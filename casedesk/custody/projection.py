@@ -165,6 +165,8 @@ class Projection:
         self.tainted: set[tuple[Any, ...]] = set()
         # Salts of cases created before encoding version 2, as the first custody.encoding_upgraded names them.
         self.legacy_salts: frozenset[str] | None = None
+        # installation.enrolled entries made with authority (docs/unit-trust.md): the unit's certificates.
+        self.enrolments: list[int] = []
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -363,6 +365,10 @@ class Projection:
         if self.legacy_salts is None and e.case is None and isinstance(legacy, dict):
             self.legacy_salts = frozenset(k for k in legacy if isinstance(k, str))
 
+    def _enrolled(self, e: Entry) -> None:
+        if e.case is None:
+            self.enrolments.append(e.seq)
+
     def _review(self, e: Entry) -> None:
         if e.case is not None:
             self.reviews.setdefault(e.case, []).append((e.seq, e.data))
@@ -390,6 +396,7 @@ _HANDLERS = {
     "settings.changed": Projection._setting,
     "case.reviewed": Projection._review,
     "custody.encoding_upgraded": Projection._encoding_upgraded,
+    "installation.enrolled": Projection._enrolled,
 }
 
 # Actions that change the register (the sign-in check replays only these).

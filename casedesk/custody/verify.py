@@ -214,6 +214,7 @@ class VerifyReport:
     recorded_as: int | None = None  # the 'verify.run' entry, when one could be written
     # Entries whose wrong time a supervisor acknowledged (custody.time_acknowledged): not problems, but said.
     acknowledged: list[str] = field(default_factory=list)
+    unit_fingerprint: str | None = None  # the unit key the log was also checked against (docs/unit-trust.md)
 
     def summary(self) -> str:
         scope = f"case {self.case_ref}" if self.case_ref else "the installation"
@@ -222,8 +223,9 @@ class VerifyReport:
         if self.ok:
             noted = (f"; {len(self.acknowledged)} entry time(s) acknowledged as wrong by a supervisor"
                      if self.acknowledged else "")
+            pinned = f"; every key chains to unit {self.unit_fingerprint}" if self.unit_fingerprint else ""
             return (f"OK: {what} verified; log head entry {self.head_seq} ({(self.head_hash or '')[:16]}...)"
-                    + noted)
+                    + pinned + noted)
         n = len(self.problems)
         return f"FAILED: {n} problem{'s' if n != 1 else ''} in {what}"
 

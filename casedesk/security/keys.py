@@ -33,6 +33,7 @@ class StoreKeys:
     vault_encryption: bytes
     vault_naming: bytes
     head_mac: bytes
+    installation_seed: bytes  # the installation's Ed25519 signing seed (docs/unit-trust.md): derived, never stored
 
     @classmethod
     def derive(cls, store_key: bytes) -> StoreKeys:
@@ -43,6 +44,7 @@ class StoreKeys:
             vault_encryption=hkdf(store_key, b"casedesk/v1/vault-encryption"),
             vault_naming=hkdf(store_key, b"casedesk/v1/vault-naming"),
             head_mac=hkdf(store_key, b"casedesk/v1/custody-head-mac"),
+            installation_seed=hkdf(store_key, b"casedesk/v1/installation-signing-key"),
         )
 
     def __repr__(self) -> str:

@@ -195,6 +195,8 @@ ACTION_RULES: dict[str, Rule] = {
     "custody.time_acknowledged": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
     # A user's own X25519 box key, registered at their first sign-in after the upgrade to case keys.
     "account.box_key_registered": Rule(None, Scope.SELF),
+    # The unit's certificates of this installation and its officers' keys (docs/unit-trust.md).
+    "installation.enrolled": Rule(Permission.USER_MANAGE, Scope.ANY),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)

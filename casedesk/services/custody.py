@@ -32,6 +32,8 @@ from casedesk.services.session import Session
 from casedesk.services.sync import witnessed_problems
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, User
 from casedesk.timeutil import iso_utc, parse_iso, utc_now
+from casedesk.trust.logcheck import unit_problems
+from casedesk.trust.unitkey import normalise_fingerprint
 
 log = logging.getLogger("casedesk.custody")
 
@@ -560,8 +562,13 @@ class Custody:
         return out
 
     def verify(self, case_ref: str | None = None, progress: Progress = no_progress,
-               cancel: CancelToken | None = None) -> VerifyReport:
-        """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault)."""
+               cancel: CancelToken | None = None, unit_fingerprint: str | None = None) -> VerifyReport:
+        """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault).
+
+        ``unit_fingerprint``: also accept the log only if its keys chain to that unit key (docs/unit-trust.md).
+        """
+        if unit_fingerprint is not None:
+            unit_fingerprint = normalise_fingerprint(unit_fingerprint)
         with self.s.read() as db:
             scope, visible = self._scope(db, case_ref)
             salt_check = self._salt_problems(db, scope)
@@ -596,7 +603,11 @@ class Custody:
         vault = sorted(Evidence(self.s).verify(scope, progress, cancel),
                        key=lambda p: (p.case_ref, chain.natural_key(p.reference)))
         problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]
+        if unit_fingerprint is not None:
+            problems += unit_problems(self.s.datadir.database, self.s.keys.database, unit_fingerprint, visible,
+                                      broken, cancel)
         report = VerifyReport(
+            unit_fingerprint=unit_fingerprint,
             acknowledged=self._acknowledged(result.time_acknowledged),
             ok=not problems, problems=problems, entries_checked=result.entries,
             signatures_checked=result.signatures, exhibits_checked=len(register),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
 import shutil
 import tempfile
@@ -40,9 +41,12 @@ from casedesk.services.accounts import Accounts
 from casedesk.services.bundles import Bundles
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
+from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
+from casedesk.trust import enrolment
+from casedesk.trust.unitkey import UnitSigner
 from tests.conftest import use_file_keyring
 from tests.helpers.cli import run
 from tests.helpers.store import CASE, PASSWORDS, Store, copy_store
@@ -92,6 +96,23 @@ def _entry_two_hours_behind(store: Store) -> dict[str, Any]:
             "sgt", "verify.run", CASE, None, "written with the clock behind", "{}")
         insert(db, resign(values, seed, db))
     return {"behind": top + 1}
+
+
+UNIT = UnitSigner.generate("casedesk.matrix.police.uk")
+
+
+def _unit_answer(store: Store) -> Path:
+    """The unit's answer to this store's enrolment request, as the unit administrator would hand it over."""
+    folder = store.root.parent / "enrol"
+    folder.mkdir(exist_ok=True)
+    s = store.sign_in("admin")
+    try:
+        Enrolment(s).write_request(folder / "req.json")
+    finally:
+        s.close()
+    answer = enrolment.answer(UNIT, enrolment.read_request(folder / "req.json"))
+    (folder / "answer.json").write_text(json.dumps(answer))
+    return folder / "answer.json"
 
 
 A = Action
@@ -196,6 +217,14 @@ MATRIX: dict[str, Action] = {
                       ("recovery-key", "--replace"), None),
     "settings set": A("settings", "- - - - Y", ("settings", "set", "bundle.default_marking", "OFFICIAL"),
                       lambda s, c: Settings(s).set("bundle.default_marking", "OFFICIAL")),
+    # --- enrolment with the unit (docs/unit-trust.md) ----------------------------------------------------------
+    "enrol request": A("enrol the installation with the unit", "- - - - Y", ("enrol", "request", "-o", "{out}/req.json"),
+                       None),
+    "enrol import": A("enrol the installation with the unit", "- - - - Y",
+                      ("enrol", "import", "{answer}", "--unit-fingerprint", UNIT.public.fingerprint), None,
+                      prepare=lambda store: {"answer": _unit_answer(store)}),
+    "enrol status": A("(not in the README's table: who the unit certified, as the user list)", "Y Y Y Y Y",
+                      ("enrol", "status"), None),
 }
 
 # Commands that sign no one in, and why they are outside the table.
@@ -205,6 +234,9 @@ UNAUTHENTICATED = {
     "demo": "creates a new demo installation in an empty folder",
     "recover": "puts the device secret back in an OS keyring from the recovery key; opens no key slot, reads no case",
     "gui": "opens the desktop app, whose sign-in and actions go through the same services",
+    "unit init-key": "the unit administrator's key ceremony: writes a new key file, opens no installation",
+    "unit enrol": "the unit administrator answers a request file with the unit key file; opens no installation",
+    "unit revoke": "the unit administrator revokes a certificate with the unit key file; opens no installation",
 }
 # Service methods that are building blocks of the actions above, not actions of their own.
 BUILDING_BLOCKS = {
@@ -310,7 +342,8 @@ def cell(matrix_case: MatrixCase, tmp_path: Path) -> Iterator[tuple[Store, dict[
     for suffix in ("", ".sha256", ".manifest.json"):
         shutil.copy2(matrix_case.bundle.with_name(matrix_case.bundle.name + suffix), Path(str(bundle) + suffix))
     try:
-        yield store, {"out": out, "src": src, "seq": matrix_case.seq, "bundle": bundle, "behind": 1}
+        yield store, {"out": out, "src": src, "seq": matrix_case.seq, "bundle": bundle, "behind": 1,
+                      "answer": tmp_path / "no-answer.json"}
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -324,7 +357,7 @@ def _cli_args(action: Action, ctx: dict[str, Any]) -> list[str]:
 READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
-    "custody queries", "review queue", "verify-bundle", "settings show", "settings get",
+    "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
 })
 
 
@@ -546,6 +579,7 @@ def test_the_table_matches_the_readme() -> None:
         "review custody, close a case, override the review check": ["review", "case close"],
         "verify": ["verify"],
         "export a bundle or the custody log": ["export", "custody export"],
+        "enrol the installation with the unit, import its certificates": ["enrol request", "enrol import"],
     }
     meaning = {"yes": True, "-": False, "member cases": True, "all": True, "officer in charge": True,
                "when current custodian": True}

@@ -84,6 +84,7 @@ ROWS = {
     "review custody, close a case, override the review check": [
         ("case.reviewed", {}), ("case.closed", {}), ("case.close_override", {})],
     "export a bundle or the custody log": [("bundle.exported", {}), ("custody.exported", {})],
+    "enrol the installation with the unit, import its certificates": [("installation.enrolled", {"case": None})],
 }
 
 

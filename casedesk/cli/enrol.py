@@ -1,0 +1,159 @@
+"""``casedesk unit ...`` (the unit administrator's key and answers) and ``casedesk enrol ...`` (an installation's side).
+
+Both work with no server: the request and the answer are files carried by
+hand. docs/unit-trust.md defines them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from casedesk.cli.context import Context, read_password
+from casedesk.errors import UsageError
+from casedesk.outputs import NewFile, publish_all
+from casedesk.services.enrolment import Enrolment
+from casedesk.trust import certs, enrolment, keyfile
+from casedesk.trust.unitkey import UnitSigner, grouped
+
+ENV_UNIT_PASSPHRASE = "CASEDESK_UNIT_PASSPHRASE"  # noqa: S105 (a variable name) scripts and tests; a person is asked at the terminal
+
+
+def unit_actions(sub: Any) -> Any:
+    """The sub-commands of ``casedesk unit``, made by whichever module asks first (the unit service adds its own)."""
+    parser = sub.choices.get("unit")
+    if parser is None:
+        parser = sub.add_parser("unit", help="the unit: its signing key, enrolment answers (and its service)")
+        return parser.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    us = unit_actions(sub)
+    p = us.add_parser("init-key", parents=[common], help="make the unit signing key (unit administrator, once)")
+    p.add_argument("-o", "--output", required=True, help="the new key file (keep it offline, e.g. in a safe)")
+    p.add_argument("--name", required=True, help="the unit key's name, e.g. casedesk.met.police.uk")
+    p.set_defaults(func=cmd_init_key)
+    p = us.add_parser("enrol", parents=[common], help="answer an installation's enrolment request with certificates")
+    p.add_argument("request", help="the request file an installation wrote with `casedesk enrol request`")
+    p.add_argument("--key", required=True, help="the unit key file")
+    p.add_argument("-o", "--output", required=True, help="the answer file to give back to the installation")
+    p.set_defaults(func=cmd_unit_enrol)
+    p = us.add_parser("revoke", parents=[common], help="revoke a certificate the unit issued")
+    p.add_argument("answer", help="an answer file holding the certificate")
+    p.add_argument("--serial", required=True, help="the certificate's serial (32 hex digits)")
+    p.add_argument("--reason", required=True, help="why, e.g. 'laptop reported stolen 2026-11-20'")
+    p.add_argument("--key", required=True, help="the unit key file")
+    p.add_argument("-o", "--output", required=True, help="the revocation file to give to the installation")
+    p.set_defaults(func=cmd_unit_revoke)
+
+    enrol = sub.add_parser("enrol", help="enrol this installation with the unit (offline, by files)")
+    es = enrol.add_subparsers(dest="enrol_command", metavar="ACTION", required=True)
+    p = es.add_parser("request", parents=[common], help="write the enrolment request for the unit (admin)")
+    p.add_argument("-o", "--output", required=True, help="the new request file")
+    p.set_defaults(func=cmd_request)
+    p = es.add_parser("import", parents=[common], help="record the unit's answer in the custody log (admin)")
+    p.add_argument("answer", help="the answer file from `casedesk unit enrol` or `casedesk unit revoke`")
+    p.add_argument("--unit-fingerprint", metavar="FP",
+                   help="the unit's fingerprint as the unit administrator gave it (needed the first time)")
+    p.set_defaults(func=cmd_import)
+    p = es.add_parser("status", parents=[common], help="the unit this installation is enrolled with, and who is not")
+    p.set_defaults(func=cmd_status)
+
+
+def _passphrase(confirm: bool = False) -> str:
+    return read_password("Unit key passphrase: ", ENV_UNIT_PASSPHRASE, confirm=confirm)
+
+
+def _write_json(path: str, obj: Any) -> Path:
+    target = Path(path).expanduser().absolute()
+    if not target.parent.is_dir():
+        raise UsageError(f"folder {target.parent} does not exist")
+    with NewFile(target) as out:
+        out.write((json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+        publish_all([out])
+    return target
+
+
+def cmd_init_key(ctx: Context) -> int:
+    a = ctx.args
+    signer = UnitSigner.generate(a.name)
+    keyfile.write_new(Path(a.output), signer, _passphrase(confirm=True))
+    unit = signer.public
+    ctx.emit({"file": a.output, "name": unit.name, "fingerprint": unit.fingerprint, "vkey": unit.vkey}, [
+        f"Unit key written to {a.output} (keep it offline; the passphrase opens it).",
+        f"Unit fingerprint: {grouped(unit.fingerprint)}",
+        f"Verifier key:     {unit.vkey}",
+        "Publish the fingerprint (force intranet, disclosure letters); prosecutors pin it with "
+        "`casedesk verify --unit-fingerprint` and `tools/verify_custody.py --unit-fingerprint`.",
+    ])
+    return 0
+
+
+def cmd_unit_enrol(ctx: Context) -> int:
+    a = ctx.args
+    req = enrolment.read_request(Path(a.request))
+    signer = keyfile.read(Path(a.key), _passphrase())
+    answer = enrolment.answer(signer, req)
+    _write_json(a.output, answer)
+    lines = [f"Installation {req.installation_id} (request made {req.made_at} by {req.made_by}; log of "
+             f"{req.checkpoint.size} entries, root {req.checkpoint.root[:16]}...)",
+             f"Installation key: {req.installation_key}"]
+    lines += [f"  certified {o.user} ({o.full_name}, {o.role}): key {o.public_key[:16]}..." for o in req.officers]
+    lines.append(f"{len(answer['certificates'])} certificates of unit {grouped(signer.public.fingerprint)} "
+                 f"written to {a.output}")
+    ctx.emit({"request_sha256": req.sha256(), "certificates": answer["certificates"], "output": a.output}, lines)
+    return 0
+
+
+def cmd_unit_revoke(ctx: Context) -> int:
+    a = ctx.args
+    signer = keyfile.read(Path(a.key), _passphrase())
+    found = enrolment.read_answer(Path(a.answer), signer.public.fingerprint)
+    cert = next((c for c in found.certificates if c.serial == a.serial.strip().lower()), None)
+    if cert is None:
+        raise UsageError(f"{a.answer} holds no certificate with serial {a.serial}")
+    answer = enrolment.revocation_answer(signer, cert, a.reason)
+    _write_json(a.output, answer)
+    ctx.emit(answer, f"Certificate {cert.serial} ({cert.describe()}) revoked; give {a.output} to the installation "
+                     "(`casedesk enrol import`).")
+    return 0
+
+
+def cmd_request(ctx: Context) -> int:
+    req = Enrolment(ctx.session()).write_request(Path(ctx.args.output))
+    ctx.emit({"output": ctx.args.output, "sha256": req.sha256(), "officers": len(req.officers)}, [
+        f"Enrolment request written to {ctx.args.output}: installation {req.installation_id}, "
+        f"{len(req.officers)} officer(s), log of {req.checkpoint.size} entries.",
+        f"Its SHA-256: {req.sha256()} (read it to the unit administrator when you hand the file over).",
+    ])
+    return 0
+
+
+def cmd_import(ctx: Context) -> int:
+    seq, answer = Enrolment(ctx.session()).import_answer(Path(ctx.args.answer), ctx.args.unit_fingerprint)
+    kinds = [c.kind for c in answer.certificates]
+    ctx.emit({"entry": seq, "unit_fingerprint": answer.unit.fingerprint}, (
+        f"Recorded in custody entry {seq}: {kinds.count(certs.KIND_INSTALLATION)} installation and "
+        f"{kinds.count(certs.KIND_OFFICER)} officer certificate(s), {len(answer.revocations)} revocation(s) of unit "
+        f"{answer.unit.name} ({grouped(answer.unit.fingerprint)})."))
+    return 0
+
+
+def cmd_status(ctx: Context) -> int:
+    st = Enrolment(ctx.session()).status()
+    if not st.enrolled:
+        ctx.emit(st, "Not enrolled with a unit: this installation's log proves its own chain, but nothing shows it "
+                     "belongs to the unit (`casedesk enrol request`).")
+        return 0
+    lines = [f"Enrolled with unit {st.unit_name}, fingerprint {grouped(st.unit_fingerprint or '')} "
+             f"(custody entry {st.enrolled_at})",
+             f"Certified: {', '.join(st.certified) or 'nobody'}"]
+    if st.uncertified:
+        lines.append(f"Not certified (write a new request): {', '.join(st.uncertified)}")
+    if st.revoked:
+        lines.append(f"Certificate revoked: {', '.join(st.revoked)}")
+    ctx.emit(st, lines)
+    return 0
