@@ -55,7 +55,7 @@ def load_cosigner_key(path: Path) -> Cosigner:
         text = path.read_text("ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read the cosigner key {path}: {exc.__class__.__name__}") from None
-    parts = text.removeprefix(PRIVATE_PREFIX).split("+")
+    parts = text.removeprefix(PRIVATE_PREFIX).split("+", 2)  # base64 may hold "+"; a name never does
     try:
         if not text.startswith(PRIVATE_PREFIX) or len(parts) != 3:
             raise ValueError
