@@ -26,11 +26,16 @@ in the same words:
   register field (custodian, location, status, sensitivity, description...)
   against the log replayed, and the vault check CaseDesk made at export time;
 - the RFC 6962 Merkle tree over the entries: its root, and with ``--earlier
-  SIZE:ROOT`` (from an earlier bundle or export) that the log only grew.
+  SIZE:ROOT`` (from an earlier bundle or export) that the log only grew;
+- with ``--unit-fingerprint FP`` (docs/unit-trust.md): that the log is
+  enrolled with the unit key of that fingerprint (an installation certificate
+  whose checkpoint is the log's first entries) and that every later entry is
+  signed by a key the unit certified for its author, valid and not revoked.
 
 Usage::
 
     python3 verify_custody.py log.jsonl [--json] [--earlier SIZE:ROOT] [--expect-head SEQ:HASH] [--workers N]
+                              [--unit-fingerprint FP]
 
 Exit status: 0 all checks hold, 1 problems found, 2 the file is not a readable export.
 """
@@ -38,6 +43,8 @@ Exit status: 0 all checks hold, 1 problems found, 2 the file is not a readable e
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import hashlib
 import json
 import mmap
@@ -309,7 +316,8 @@ def check_lines(job):
     out = {"index": first_index, "seqs": [], "times": [], "problems": [], "actors": [], "keys": [],
            "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [], "time_acks": [],
            "first_prev": None, "last_hash": None, "hashes": {}, "first_version": None, "last_version": None,
-           "legacy_full": 0, "legacy_redacted": 0, "created": None, "upgraded": None, "register": []}
+           "legacy_full": 0, "legacy_redacted": 0, "created": None, "upgraded": None, "register": [],
+           "enrolments": []}
     intern = {}
     problems = out["problems"]
     prev_seq = prev_hash = prev_version = None
@@ -370,6 +378,8 @@ def check_lines(job):
         action = rec.get("action") if full else None
         if full and case is None and action in ACCOUNT_ACTIONS:
             out["accounts"].append((seq, action, actor, key, rec.get("data"), hash_ok, sig_ok))
+        if full and case is None and action in (INITIALISED, ENROLLED):
+            out["enrolments"].append((seq, action, rec.get("data")))
         if full and case is not None and exhibit is not None:
             if rec.get("sha256") is not None:
                 out["logged"].append((seq, case, exhibit, action, rec.get("sha256")))
@@ -528,6 +538,250 @@ def build_keys(accounts, early):
     return keys, problems, gseq
 
 
+# --- the unit's root of trust (docs/unit-trust.md) ---------------------------------------------------
+INITIALISED = "installation.initialised"
+ENROLLED = "installation.enrolled"
+CERT_FORMAT = "casedesk-unit-cert/1"
+REVOCATION_FORMAT = "casedesk-unit-revocation/1"
+CERT_DOMAIN = b"CASEDESK-UNIT-CERT-V1\x00"
+REVOCATION_DOMAIN = b"CASEDESK-UNIT-REVOCATION-V1\x00"
+CERT_FIELDS = frozenset({"format", "unit", "serial", "kind", "installation_id", "subject", "full_name", "role",
+                         "public_key", "valid_from", "issued_at", "checkpoint", "signature"})
+REVOCATION_FIELDS = frozenset({"format", "unit", "serial", "public_key", "revoked_at", "reason", "signature"})
+ROLES = ("detective", "supervisor", "admin")
+SERIAL_RE = re.compile(r"[0-9a-f]{32}\Z")
+M_NOT_ENROLLED = ("the log holds no installation.enrolled entry with a certificate of this installation from "
+                  "unit {fp}: nothing shows that this installation or its keys belong to the unit")
+M_UNIT_MALFORMED = "is not a {what} of a unit ({why})"
+M_OTHER_UNIT = "is signed by unit key {other}, not by the pinned unit key {pinned}"
+M_UNIT_SIGNATURE = "does not carry a valid signature of unit key {pinned}"
+M_NOT_A_LIST = "the enrolment's {what} are not a list"
+M_OTHER_INSTALLATION = "is for installation {theirs}, but this log is installation {ours}'s"
+M_CHECKPOINT_AHEAD = "vouches for {n} entries, but the log had only {m} before the enrolment that carries it"
+M_CHECKPOINT_ROOT = ("vouches for the first {n} entries with Merkle root {root}, but those entries have root "
+                     "{actual}: entries written before the enrolment were changed or made up afterwards")
+M_UNCERTIFIED = "signed with a key of {actor} that unit {fp} has not certified"
+M_NOT_YET_VALID = ("signed at {time}, before unit {fp}'s certificate of {actor}'s key (serial {serial}) became "
+                   "valid at {valid_from}")
+M_CERT_REVOKED = ("signed with a key of {actor} whose certificate (serial {serial}) unit {fp} revoked at {at}: "
+                  "{reason}")
+
+
+class Malformed(Exception):
+    pass
+
+
+def parse_vkey(text):
+    """(name, public key bytes, fingerprint hex) of a C2SP verifier key ``name+keyid+base64(0x01 || key)``."""
+    parts = text.split("+", 2) if type(text) is str else []
+    if len(parts) != 3:
+        raise Malformed("the unit verifier key is not of the form NAME+KEYID+KEY")
+    name, kid, b64 = parts
+    if (not name or len(name) > 200 or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name)):
+        raise Malformed("the unit verifier key has a bad name or key")
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise Malformed("the unit verifier key has a bad name or key") from None
+    if len(raw) != 33 or raw[0] != 1:
+        raise Malformed("the unit verifier key is not an Ed25519 key")
+    fp = hashlib.sha256(name.encode("utf-8") + b"\n" + raw).hexdigest()
+    if kid != fp[:8]:
+        raise Malformed("the unit verifier key's key ID does not match its name and key")
+    return name, raw[1:], fp
+
+
+def unit_time(value, name):
+    if type(value) is not str or not TIME_RE.match(value):
+        raise Malformed(f"{name} is not a UTC time of the form 2026-01-31T09:15:00.000000Z")
+    if not good_time(value):
+        raise Malformed(f"{name} is not a real date and time")
+    return value
+
+
+def unit_text(value, name, optional=False):
+    if value is None and optional:
+        return None
+    if type(value) is not str or not value or len(value) > 500:
+        raise Malformed(f"{name} is not text of 1 to 500 characters")
+    return value
+
+
+def decode_cert(obj):
+    """A unit certificate's members after the checks of docs/unit-trust.md, or Malformed saying why."""
+    if not isinstance(obj, dict):
+        raise Malformed("it is not a JSON object")
+    if set(obj) != CERT_FIELDS:
+        raise Malformed("its fields are not " + ", ".join(sorted(CERT_FIELDS)))
+    if obj["format"] != CERT_FORMAT:
+        raise Malformed(f"its format is not {CERT_FORMAT}")
+    if obj["kind"] not in ("installation", "officer"):
+        raise Malformed("its kind is neither installation nor officer")
+    common_checks(obj)
+    officer = obj["kind"] == "officer"
+    if officer and (obj["role"] not in ROLES or obj["checkpoint"] is not None):
+        raise Malformed("an officer's certificate needs a role and no checkpoint")
+    if not officer and (obj["role"] is not None or obj["full_name"] is not None
+                        or obj["subject"] != obj["installation_id"]):
+        raise Malformed("an installation's certificate names the installation only")
+    unit_text(obj["installation_id"], "installation_id")
+    unit_text(obj["subject"], "subject")
+    unit_text(obj["full_name"], "full_name", optional=True)
+    unit_time(obj["valid_from"], "valid_from")
+    unit_time(obj["issued_at"], "issued_at")
+    if not officer:
+        cp = obj["checkpoint"]
+        if not isinstance(cp, dict) or set(cp) != {"size", "root"}:
+            raise Malformed("checkpoint is not an object with size and root")
+        if type(cp["size"]) is not int or cp["size"] < 0 or type(cp["root"]) is not str or not HEX64.match(cp["root"]):
+            raise Malformed("checkpoint size is not a whole number or its root not 64 hex digits")
+    return obj
+
+
+def common_checks(obj):
+    if type(obj["serial"]) is not str or not SERIAL_RE.match(obj["serial"]):
+        raise Malformed("its serial is not 32 hex digits")
+    if type(obj["public_key"]) is not str or not HEX64.match(obj["public_key"]):
+        raise Malformed("its public key is not 64 hex digits")
+    if type(obj["signature"]) is not str or not HEX128.match(obj["signature"]):
+        raise Malformed("its signature is not 128 hex digits")
+    parse_vkey(obj["unit"])
+
+
+def decode_revocation(obj):
+    if not isinstance(obj, dict):
+        raise Malformed("it is not a JSON object")
+    if set(obj) != REVOCATION_FIELDS:
+        raise Malformed("its fields are not " + ", ".join(sorted(REVOCATION_FIELDS)))
+    if obj["format"] != REVOCATION_FORMAT:
+        raise Malformed(f"its format is not {REVOCATION_FORMAT}")
+    common_checks(obj)
+    unit_time(obj["revoked_at"], "revoked_at")
+    unit_text(obj["reason"], "reason")
+    return obj
+
+
+def unit_signature_problem(obj, domain, pinned):
+    _, key, fp = parse_vkey(obj["unit"])
+    if fp != pinned:
+        return M_OTHER_UNIT.format(other=fp, pinned=pinned)
+    body = {k: v for k, v in obj.items() if k != "signature"}
+    try:
+        crypto_sign_open(bytes.fromhex(obj["signature"]) + domain + canonical_bytes(body), key)
+    except (BadSignatureError, CryptoError, ValueError, Unencodable, TypeError):
+        return M_UNIT_SIGNATURE.format(pinned=pinned)
+    return None
+
+
+def describe_cert(obj):
+    if obj["kind"] == "installation":
+        return f"installation {obj['installation_id']}"
+    return f"officer {obj['subject']} ({obj['role']}) of installation {obj['installation_id']}"
+
+
+class UnitCheck:
+    """The log's keys against the certificates its installation.enrolled entries carry, for one fingerprint."""
+
+    def __init__(self, fingerprint, enrolments, broken):
+        self.fp = fingerprint
+        self.broken = broken
+        self.problems = []
+        self.keys = {}  # (user, key) -> [certificate]
+        self.revoked = {}  # key -> [(revocation, carried at)]
+        self.checkpoints = []  # (enrolment seq, size, root, label)
+        self.enrolled, self.vouched, self.unit_name = False, 0, None
+        self.installation_id = next((d.get("installation_id") for _, a, d in enrolments
+                                     if a == INITIALISED and isinstance(d, dict)), None)
+        for seq, action, data in enrolments:
+            if action == ENROLLED and seq not in broken and isinstance(data, dict):
+                self.read(seq, data)
+
+    def read(self, seq, data):
+        found = data.get("certificates")
+        if not isinstance(found, list):
+            self.problems.append((seq, None, M_NOT_A_LIST.format(what="certificates"), None))
+            found = []
+        for i, obj in enumerate(found, 1):
+            who = "?"
+            try:
+                decode_cert(obj)
+                who = describe_cert(obj)
+                problem = unit_signature_problem(obj, CERT_DOMAIN, self.fp)
+            except Malformed as exc:
+                problem = M_UNIT_MALFORMED.format(what="certificate", why=exc)
+            if problem is None and obj["installation_id"] != self.installation_id:
+                problem = M_OTHER_INSTALLATION.format(theirs=obj["installation_id"], ours=self.installation_id)
+            if problem is None and obj["kind"] == "installation":
+                size = obj["checkpoint"]["size"]
+                if size >= seq:
+                    problem = M_CHECKPOINT_AHEAD.format(n=size, m=seq - 1)
+                else:
+                    self.checkpoints.append((seq, size, obj["checkpoint"]["root"], f"certificate {i} ({who})"))
+                    if not self.enrolled:
+                        self.enrolled, self.vouched = True, size
+                        self.unit_name = parse_vkey(obj["unit"])[0]
+            if problem is not None:
+                self.problems.append((seq, None, f"certificate {i} ({who}) {problem}", None))
+            elif obj["kind"] == "officer":
+                self.keys.setdefault((obj["subject"], obj["public_key"]), []).append(obj)
+        revocations = data.get("revocations", [])
+        if not isinstance(revocations, list):
+            self.problems.append((seq, None, M_NOT_A_LIST.format(what="revocations"), None))
+            revocations = []
+        for i, obj in enumerate(revocations, 1):
+            try:
+                decode_revocation(obj)
+                problem = unit_signature_problem(obj, REVOCATION_DOMAIN, self.fp)
+            except Malformed as exc:
+                problem = M_UNIT_MALFORMED.format(what="revocation", why=exc)
+            if problem is not None:
+                self.problems.append((seq, None, f"revocation {i} {problem}", None))
+            else:
+                self.revoked.setdefault(obj["public_key"], []).append((obj, seq))
+
+    def entry_problem(self, seq, stamp, actor, key):
+        found = self.keys.get((actor, key)) if type(actor) is str and type(key) is str else None
+        if not found:
+            return M_UNCERTIFIED.format(actor=actor, fp=self.fp[:16])
+        if stamp is None:
+            return None  # a malformed time is named by the time check
+        at = time_us(stamp)
+        first = min(found, key=lambda c: c["valid_from"])
+        if at < time_us(first["valid_from"]) - TIME_TOLERANCE_SECONDS * 1_000_000:
+            return M_NOT_YET_VALID.format(time=stamp, fp=self.fp[:16], actor=actor, serial=first["serial"],
+                                          valid_from=first["valid_from"])
+        serials = {c["serial"] for c in found}
+        for rev, carried in self.revoked.get(key, []):
+            if rev["serial"] in serials and (seq > carried or at >= time_us(rev["revoked_at"])):
+                return M_CERT_REVOKED.format(actor=actor, serial=rev["serial"], fp=self.fp[:16],
+                                             at=rev["revoked_at"], reason=rev["reason"])
+        return None
+
+    def run(self, chunks, leaves):
+        found = list(self.problems)
+        first_holds = True
+        for n, (seq, size, root, label) in enumerate(self.checkpoints):
+            if 32 * size <= len(leaves):
+                actual = mth(leaf_hashes(leaves[:32 * size])).hex()
+                if actual != root:
+                    found.append((seq, None, f"{label} " + M_CHECKPOINT_ROOT.format(n=size, root=root, actual=actual),
+                                  None))
+                    first_holds = first_holds and n > 0
+        if not self.enrolled or not first_holds:
+            self.enrolled = False
+            return [(None, None, M_NOT_ENROLLED.format(fp=self.fp), None),
+                    *sorted(found, key=lambda p: p[0] or 0)]
+        for c in chunks:
+            for seq, stamp, actor, key, shown in zip(c["seqs"], c["times"], c["actors"], c["keys"], c["shown"],
+                                                     strict=True):
+                if seq <= self.vouched or seq in self.broken:
+                    continue
+                msg = self.entry_problem(seq, stamp, actor, key)
+                if msg is not None:
+                    found.append((seq, shown[0], msg, shown[1]))
+        return sorted(found, key=lambda p: p[0] or 0)
+
+
 # --- the whole file -----------------------------------------------------------------------------
 def line_offsets(mm, start, count):
     """Byte offsets of the next ``count`` line starts after ``start``, plus the end of the last."""
@@ -550,7 +804,7 @@ def parse_pair(text, what):
         raise SystemExit(f"verify_custody.py: {what} must look like NUMBER:HEX") from None
 
 
-def verify(path, workers=None, earlier=None, expect_head=None):
+def verify(path, workers=None, earlier=None, expect_head=None, unit_fingerprint=None):
     with open(path, "rb") as fh:
         try:
             mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
@@ -595,10 +849,10 @@ def verify(path, workers=None, earlier=None, expect_head=None):
             chunks = pool.map(check_lines, jobs)
     else:
         chunks = [check_lines(job) for job in jobs]
-    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256)
+    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint)
 
 
-def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256):
+def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint=None):
     ranked = []
 
     def add(item):
@@ -720,6 +974,12 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sh
     problems += register_problems(exhibit_lines, [item for c in chunks for item in c["register"]], broken, tainted)
     for e in exhibit_lines:
         problems += [(None, e.get("exhibit"), msg, e.get("case")) for msg in e.get("vault_problems", [])]
+    unit = None
+    if unit_fingerprint is not None:
+        check = UnitCheck(unit_fingerprint, [x for c in chunks for x in c["enrolments"]], broken)
+        blob_all = b"".join(c["leaves"] for c in chunks)
+        problems += check.run(chunks, blob_all)
+        unit = {"fingerprint": unit_fingerprint, "name": check.unit_name, "enrolled": check.enrolled}
 
     # The Merkle tree: chunk roots where every chunk before the last is a full block.
     roots = [c.get("root") for c in chunks if c["count"]]
@@ -742,7 +1002,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sh
         "redacted": trailer.get("redacted"), "legacy_redacted": legacy_redacted, "scope": header.get("scope"),
         "head": {"seq": last_seq or 0, "hash": last_hash}, "tree": {"size": entries, "root": root.hex()},
         "exported_at": header.get("exported_at"), "exported_by": header.get("exported_by"),
-        "time_acknowledged": acknowledged,
+        "time_acknowledged": acknowledged, "unit": unit,
         "keys": [{"user": u, "public_key": k, "registered_at": a or 0}
                  for u, regs in keys.by_user.items() for a, k in regs],
     }
@@ -946,11 +1206,21 @@ def main(argv=None):
                         help="Merkle tree size and root from an earlier bundle or export: check the log only grew")
     parser.add_argument("--expect-head", metavar="SEQ:HASH", help="a log head from elsewhere (e.g. a bundle) to check")
     parser.add_argument("--workers", type=int, default=None, help="processes to use (default: every core)")
+    parser.add_argument("--unit-fingerprint", metavar="FP",
+                        help="the unit key's fingerprint (64 hex digits, as published by the force): accept the log "
+                             "only if every key chains to it (docs/unit-trust.md)")
     args = parser.parse_args(argv)
+    fingerprint = None
+    if args.unit_fingerprint is not None:
+        fingerprint = re.sub(r"[\s:]+", "", args.unit_fingerprint).lower()
+        if not HEX64.match(fingerprint):
+            sys.stderr.write(f"verify_custody.py: {args.unit_fingerprint!r} is not a unit fingerprint "
+                             "(64 hexadecimal digits)\n")
+            return 2
     earlier = parse_pair(args.earlier, "--earlier") if args.earlier else None
     head = parse_pair(args.expect_head, "--expect-head") if args.expect_head else None
     try:
-        result = verify(args.export, args.workers, earlier, head)
+        result = verify(args.export, args.workers, earlier, head, fingerprint)
     except (OSError, ExportError, ValueError) as exc:
         sys.stderr.write(f"verify_custody.py: {args.export}: {exc}\n")
         return 2
@@ -967,8 +1237,13 @@ def main(argv=None):
     print(f"Log head: entry {result['head']['seq']}, hash {result['head']['hash']}")
     print(f"Merkle tree (RFC 6962): size {result['tree']['size']}, root {result['tree']['root']}")
     genesis = next((k for k in result["keys"] if k["registered_at"] == 0), None)
-    if genesis:
-        print(f"Root of trust: {genesis['user']}'s key {genesis['public_key']} (registered at the log's start)")
+    if result["unit"] is not None:
+        unit = result["unit"]
+        said = f" ({unit['name']}): every key must chain to it" if unit["enrolled"] else ": the log is not enrolled"
+        print(f"Unit key pinned: {unit['fingerprint']}{said}")
+    elif genesis:
+        print(f"Root of trust: {genesis['user']}'s key {genesis['public_key']} (registered at the log's start; "
+              "give --unit-fingerprint to require the unit's)")
     for a in result["time_acknowledged"]:
         print(f"Acknowledged: entry {a['entry']}: its time {a['time']} was acknowledged as wrong by {a['actor']} "
               f"in entry {a['by']}: {a['reason']}")

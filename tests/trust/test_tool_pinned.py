@@ -1,0 +1,120 @@
+"""tools/verify_custody.py --unit-fingerprint: the stand-alone verifier (stdlib + PyNaCl only) names exactly what
+`casedesk verify --unit-fingerprint` names, on an export of the same log."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from casedesk.cli.custody import report_json
+from casedesk.services.accounts import Accounts
+from casedesk.services.custody import Custody
+from casedesk.services.enrolment import Enrolment
+from casedesk.trust import certs, enrolment, pinning
+from casedesk.trust.unitkey import UnitSigner, grouped
+from tests.helpers.custody import tool
+from tests.helpers.store import CASE, Store
+from tests.trust.helpers import build_fake, enrol
+from tests.trust.test_pinned_verify import enrolment_data, entries_by, note
+
+
+@pytest.fixture(scope="module")
+def unit() -> UnitSigner:
+    return UnitSigner.generate("casedesk.test.police.uk")
+
+
+def both(store: Store, tmp: Path, fp: str, typed: str | None = None) -> list[tuple[int | None, str]]:
+    """casedesk's verify of the case and the tool on a fresh export of it (as the supervisor); they must agree."""
+    s = store.sign_in("sgt")
+    try:
+        report = report_json(Custody(s).verify(CASE, unit_fingerprint=fp))
+        path = Custody(s).export_log(CASE, tmp / f"export-{len(list(tmp.glob('export-*')))}.jsonl")
+    finally:
+        s.close()
+    code, theirs = tool(path, "--unit-fingerprint", typed or fp)
+    assert theirs["problems"] == report["problems"]
+    assert (code == 0, theirs["ok"]) == (report["ok"], report["ok"])
+    assert theirs["unit"]["fingerprint"] == fp
+    return [(p["seq"], p["message"]) for p in report["problems"]]
+
+
+def test_the_genuine_installation_passes_both_verifiers(store: Store, tmp_path: Path, unit: UnitSigner) -> None:
+    enrol(store, unit, tmp_path)
+    note(store, "jsmith", "after enrolment")
+    fp = unit.public.fingerprint
+    assert both(store, tmp_path, fp, typed=grouped(fp).upper()) == []
+
+
+def test_an_unenrolled_export_fails_with_the_exact_words(store: Store, tmp_path: Path, unit: UnitSigner) -> None:
+    fp = unit.public.fingerprint
+    assert both(store, tmp_path, fp) == [(None, pinning.M_NOT_ENROLLED.format(fp=fp))]
+    assert pinning.M_NOT_ENROLLED.format(fp=fp) == (
+        f"the log holds no installation.enrolled entry with a certificate of this installation from unit {fp}: "
+        "nothing shows that this installation or its keys belong to the unit")
+
+
+def test_a_fake_installation_back_dated_with_the_same_names_fails_both(
+        store: Store, tmp_path: Path, unit: UnitSigner, monkeypatch: pytest.MonkeyPatch) -> None:
+    genuine = enrolment_data(store, enrol(store, unit, tmp_path))
+    genuine_id = store.sign_in("admin").installation_id
+    with monkeypatch.context() as m:
+        m.setattr("casedesk.services.installation.uuid.uuid4", lambda: uuid.UUID(genuine_id))
+        fake = build_fake(tmp_path / "fake", monkeypatch)
+    s = fake.sign_in("admin")
+    try:
+        with s.write() as db:
+            forged = s.record(db, pinning.ENROLLED, data=genuine).seq
+    finally:
+        s.close()
+    note(fake, "jsmith", "back-dated")
+    fp = unit.public.fingerprint
+    found = both(fake, tmp_path, fp)
+    assert found[0] == (None, pinning.M_NOT_ENROLLED.format(fp=fp))
+    assert [seq for seq, _ in found[1:]] == [forged]
+    assert found[1][1].startswith(f"certificate 1 (installation {genuine_id}) vouches for ")
+
+
+def test_revoked_key_other_unit_and_uncertified_account_are_named_by_both(
+        store: Store, tmp_path: Path, unit: UnitSigner) -> None:
+    enrolled_at = enrol(store, unit, tmp_path)
+    fp = unit.public.fingerprint
+    answer = json.loads((tmp_path / "answer-0.json").read_text())
+    jsmith = next(certs.Certificate.decode(c) for c in answer["certificates"] if c["subject"] == "jsmith")
+    (tmp_path / "revoke.json").write_text(json.dumps(enrolment.revocation_answer(unit, jsmith, "laptop stolen")))
+    other = UnitSigner.generate("casedesk.test.police.uk")
+    other_cert = certs.issue_certificate(other, kind=certs.KIND_OFFICER, installation_id=genuine_id(store),
+                                         subject="bpatel", full_name="Bilal Patel", role="detective",
+                                         public_key="ab" * 32)
+    s = store.sign_in("admin")
+    try:
+        revoked_at, _ = Enrolment(s).import_answer(tmp_path / "revoke.json")
+        with s.write() as db:
+            spliced = s.record(db, pinning.ENROLLED, data={"unit": other.public.vkey, "revocations": [],
+                                                           "certificates": [other_cert.encode()]}).seq
+        Accounts(s).add("mole", "detective", "Max Mole", "MM", "mole-password-123")
+    finally:
+        s.close()
+    store.installation.sign_in("mole", "mole-password-123").close()
+    note(store, "jsmith", "with a revoked key")
+    rev = certs.Revocation.decode(enrolment_data(store, revoked_at)["revocations"][0])
+    expected: dict[int, str] = {seq: pinning.M_REVOKED.format(actor="jsmith", serial=jsmith.serial, fp=fp[:16],
+                                                             at=rev.revoked_at, reason="laptop stolen")
+                                for seq in entries_by(store, "jsmith", revoked_at)}
+    expected[spliced] = f"certificate 1 ({other_cert.describe()}) " + certs.M_OTHER_UNIT.format(
+        other=other.public.fingerprint, pinned=fp)
+    expected |= {seq: pinning.M_UNCERTIFIED.format(actor="mole", fp=fp[:16])
+                 for seq in entries_by(store, "mole", enrolled_at)}
+    assert both(store, tmp_path, fp) == sorted(expected.items())
+
+
+def genuine_id(store: Store) -> str:
+    s = store.sign_in("admin")
+    try:
+        return s.installation_id
+    finally:
+        s.close()
+
+
