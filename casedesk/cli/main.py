@@ -20,7 +20,8 @@ from casedesk.logsetup import install_file_log, log_file
 from casedesk.services import inputs
 
 COMMAND_MODULES = (
-    "setup", "accounts", "cases", "evidence", "custody", "bundle", "settings_cmd", "demo", "gui", "unit", "enrol",
+    "setup", "accounts", "cases", "evidence", "search", "custody", "bundle", "settings_cmd", "demo", "gui", "unit",
+    "enrol",
 )
 log = logging.getLogger("casedesk.cli")
 REGISTERED: set[str] = set()

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,8 +33,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, Select, String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
 
 from casedesk import settings, tool_id
 from casedesk.datadir import DataDir
@@ -52,7 +54,7 @@ from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.session import Session
 from casedesk.store.engine import read_session
 from casedesk.store.models import Case, CaseMember, Exhibit, User, VaultObject
-from casedesk.timeutil import iso_utc, to_utc, utc_now
+from casedesk.timeutil import iso_utc, parse_iso, to_utc, utc_now
 
 log = logging.getLogger("casedesk.evidence")
 
@@ -221,6 +223,79 @@ def clean_up_vault(datadir: DataDir, engine: Engine) -> CleanupReport | None:
     return report
 
 
+# The register's read path (list, search): one Core select whose columns are ExhibitView's fields in order
+# (names joined in SQL), read as plain values and made into views with no ORM object, no type processor and
+# no dataclass __init__ per row. (Through the ORM, 20,000 exhibits were 760,000 instrumented attribute reads
+# and 100,000 ISO-time parses.)
+_FIELDS = tuple(f.name for f in dataclasses.fields(ExhibitView))
+_TIMES = tuple(i for i, f in enumerate(dataclasses.fields(ExhibitView)) if f.type in ("datetime", "datetime | None"))
+_new_view = object.__new__
+
+
+def register_query() -> Select[Any]:
+    """The select every register read starts from: add its WHERE and ORDER BY, read it with ``register_views``."""
+    producer, ingester, original = aliased(User), aliased(User), aliased(Exhibit)
+    special = {
+        "case_ref": Case.reference, "producer": producer.username, "producer_name": producer.full_name,
+        "ingested_by": ingester.username, "duplicate_of": original.reference,
+    }
+    columns = []
+    for i, name in enumerate(_FIELDS):
+        column = special.get(name, getattr(Exhibit, name, None))
+        if column is None:
+            raise RuntimeError(f"ExhibitView.{name} has no column in the register's read (services/evidence.py)")
+        columns.append(type_coerce(column, String) if i in _TIMES else column)  # parsed below, 10x faster
+    return (select(*columns).select_from(Exhibit)
+            .join(Case, Case.id == Exhibit.case_id)
+            .outerjoin(producer, producer.id == Exhibit.producer_id)
+            .outerjoin(ingester, ingester.id == Exhibit.ingested_by_id)
+            .outerjoin(original, original.id == Exhibit.duplicate_of_id))
+
+
+def register_views(db: OrmSession, query: Select[Any]) -> list[ExhibitView]:
+    """The ExhibitViews of ``query``'s rows (a ``register_query``), in the query's order."""
+    return _views_of(db.connection().execute(query).all())
+
+
+def register_by_id(db: OrmSession, ids: Collection[int]) -> dict[int, ExhibitView]:
+    """The ExhibitViews of the exhibits ``ids`` (the caller has checked that their cases may be seen)."""
+    if not ids:
+        return {}
+    rows = db.connection().execute(register_query().add_columns(Exhibit.id).where(Exhibit.id.in_(list(ids)))).all()
+    return dict(zip((row[-1] for row in rows), _views_of(rows), strict=True))
+
+
+def _views_of(rows: Sequence[Any]) -> list[ExhibitView]:
+    fields, times, new, update = _FIELDS, _TIMES, _new_view, dict.update
+    parsed: dict[str, datetime] = {}  # seizure and ingest times repeat across a folder's exhibits
+    views = []
+    for row in rows:
+        values = dict(zip(fields, row, strict=False))  # register_by_id's rows end with the id
+        for i in times:
+            text = row[i]
+            if text is not None:
+                when = parsed.get(text)
+                if when is None:
+                    when = parsed[text] = _time(text)
+                values[fields[i]] = when
+        if values["producer"] is None:
+            values["producer"] = values["producer_name"] = "?"
+        if values["ingested_by"] is None:
+            values["ingested_by"] = "?"
+        # A frozen dataclass's __init__ sets its 33 fields one object.__setattr__ at a time (most of the cost
+        # here); the view gets exactly what __init__ would give it, every field set.
+        view = new(ExhibitView)
+        update(view.__dict__, values)
+        views.append(view)
+    return views
+
+
+def _time(text: str) -> datetime:
+    # Stored times are iso_utc's ``...Z`` form, which fromisoformat reads as UTC at a tenth of parse_iso's cost.
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else parse_iso(text)
+
+
 class Evidence:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -291,12 +366,12 @@ class Evidence:
         """The case's exhibits in natural reference order (JAS/2 before JAS/10)."""
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
-            query = select(Exhibit).where(Exhibit.case_id == case.id)
+            query = register_query().where(Exhibit.case_id == case.id)
             if not include_withdrawn:
                 query = query.where(Exhibit.status == "active")
-            rows = list(db.scalars(query))
-            views = self._views(db, case, rows)
-        return sorted(views, key=lambda v: references.sort_key(v.reference))
+            # (initials, number) is references.sort_key of every reference CaseDesk writes, and the order of
+            # the uq_exhibit_number index: SQLite reads the rows in that order and sorts nothing.
+            return register_views(db, query.order_by(Exhibit.initials, Exhibit.number))
 
     def show(self, case_ref: str, exhibit_ref: str) -> ExhibitView:
         with self.s.read() as db:

@@ -256,4 +256,7 @@ class Exhibit(Base):
         UniqueConstraint("case_id", "initials", "number", name="uq_exhibit_number"),
         Index("ix_exhibit_case", "case_id"),
         Index("ix_exhibit_sha256", "sha256"),
+        # Search (migration 0005): a LIKE '%text%' scans these narrow indexes instead of the table.
+        Index("ix_exhibit_name", "original_name", "reference", "case_id", "status"),
+        Index("ix_exhibit_description", "description", "case_id", "status"),
     )
