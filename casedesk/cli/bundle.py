@@ -32,6 +32,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("verify-bundle", parents=[common],
                        help="check a bundle: sidecar hash, embedded originals, and with --user the custody log")
     p.add_argument("bundle", help="the bundle PDF")
+    p.add_argument("--unit-fingerprint", metavar="FP",
+                   help="the unit key the bundle must name (and, with --user, the custody log must chain to)")
     p.set_defaults(func=cmd_verify_bundle)
 
 
@@ -79,7 +81,7 @@ def cmd_export(ctx: Context) -> int:
 def cmd_verify_bundle(ctx: Context) -> int:
     a = ctx.args
     session = ctx.session() if getattr(a, "user", None) else None
-    check = verify_bundle(Path(a.bundle), session)
+    check = verify_bundle(Path(a.bundle), session, getattr(a, "unit_fingerprint", None))
     lines = [f"{'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}" for c in check.checks]
     lines.append(f"Bundle {check.path.name}: {'VERIFIED' if check.ok else 'NOT VERIFIED'}"
                  + ("" if session else " (file checks only; add --user to check against the custody log)"))

@@ -91,6 +91,8 @@ class BundleSpec:
     file_name: str = "bundle.pdf"
     left_out: tuple[LeftOut, ...] = ()  # the case's other exhibits at the head, in reference order
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The unit key the installation is enrolled with (docs/unit-trust.md): (name, fingerprint); None: not enrolled.
+    unit: tuple[str, str] | None = None
 
 
 SENSITIVE_MARK = "SENSITIVE (MG6D)"

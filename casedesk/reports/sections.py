@@ -79,6 +79,7 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
         ("Produced with", spec.tool),
     ], label_width=140, size=10)
     w.hashes([("Head entry hash", spec.head_hash)], label_width=140, size=10)
+    unit_rows(w, spec, label_width=140, size=10)
     w.space(10)
     w.para(
         "This bundle was made from the case's custody log up to and including the head entry above. Its "
@@ -86,6 +87,20 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
         "records this export. The last page explains how to check it without CaseDesk.",
         size=8.5, colour=GREY,
     )
+
+
+UNIT_NOT_ENROLLED = ("NOT ENROLLED: this installation is not enrolled with a unit, so nothing shows that its "
+                     "custody log belongs to the force")
+
+
+def unit_rows(w: Writer, spec: BundleSpec, label_width: float = 132.0, size: float = 9.0) -> None:
+    """The unit key the log's keys chain to (docs/unit-trust.md), or a plain statement that there is none."""
+    if spec.unit is None:
+        w.fields([("Unit key", UNIT_NOT_ENROLLED)], label_width=label_width, size=size)
+        return
+    name, fingerprint = spec.unit
+    w.fields([("Unit key", name)], label_width=label_width, size=size)
+    w.hashes([("Unit fingerprint", fingerprint)], label_width=label_width, size=size)
 
 
 def _exhibit_count(spec: BundleSpec, exhibits: int) -> str:
@@ -426,6 +441,7 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
         ("Custody log head", f"entry {spec.head_seq}"),
     ])
     w.hashes([("Head entry hash", spec.head_hash)])
+    unit_rows(w, spec)
     w.fields([
         ("Export time", f"{iso_utc(spec.at)} ({uk_display(spec.at)})"),
         ("Tool", spec.tool),
@@ -452,6 +468,13 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
         "file name gives a byte-identical file (ACPO principle 3); the command is under Notes below, or use "
         f"--at {iso_utc(spec.at)}.",
     ]
+    steps.append(
+        "5. The force's root of trust: export the case's custody log (“casedesk custody export”) and run "
+        "“python3 tools/verify_custody.py log.jsonl --unit-fingerprint FP” with the fingerprint the force "
+        "publishes, not the one printed here; it passes only if every key in the log was certified by that unit key."
+        if spec.unit is not None else
+        "5. The force's root of trust: this installation is not enrolled with a unit, so no check can show that "
+        "its custody log was made by the force and not by another installation with the same names.")
     for step in steps:
         w.para(step, size=9)
         w.space(2)

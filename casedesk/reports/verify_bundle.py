@@ -22,6 +22,7 @@ from casedesk.reports import manifest as M
 from casedesk.reports.assemble import MANIFEST_FORMAT, MANIFEST_NAME
 from casedesk.security.roles import Permission
 from casedesk.store.models import CustodyEntry
+from casedesk.trust.unitkey import normalise_fingerprint
 
 if TYPE_CHECKING:
     from casedesk.services.session import Session
@@ -60,8 +61,11 @@ def _stream_sha256(stream: pikepdf.Object) -> tuple[str, int]:
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
-def verify_bundle(path: Path, session: Session | None = None) -> BundleCheck:
-    """Every check that can be made on ``path``; ``.ok`` only when all pass."""
+def verify_bundle(path: Path, session: Session | None = None, unit_fingerprint: str | None = None) -> BundleCheck:
+    """Every check that can be made on ``path``; ``.ok`` only when all pass.
+
+    ``unit_fingerprint``: the unit key the bundle must name, and (with a session) the store's log chain to.
+    """
     path = Path(path)
     if not path.is_file():
         raise NotFound(f"no bundle at {path}")
@@ -72,7 +76,37 @@ def verify_bundle(path: Path, session: Session | None = None) -> BundleCheck:
     _check_manifest_file(result, embedded)
     if session is not None and embedded is not None:
         _check_store(result, session, embedded)
+    if unit_fingerprint is not None and embedded is not None:
+        _check_unit(result, normalise_fingerprint(unit_fingerprint), embedded, session)
     return result
+
+
+def _check_unit(result: BundleCheck, pinned: str, embedded: dict[str, Any], session: Session | None) -> None:
+    """The unit key the bundle names against the pinned one; with a store, its whole log against that key."""
+    unit = embedded.get("unit")
+    named = unit.get("fingerprint") if isinstance(unit, dict) else None
+    if named is None:
+        result.add("unit key", False, f"the bundle says its installation is not enrolled with a unit, so its custody "
+                                      f"log cannot chain to unit {pinned}")
+        return
+    if named != pinned:
+        result.add("unit key", False, f"the bundle names unit key {named}, not the pinned unit key {pinned}")
+        return
+    if session is None:
+        result.add("unit key", True, f"the bundle names the pinned unit key {pinned} (a claim: the custody log proves "
+                                     "it, with --user against the store or tools/verify_custody.py --unit-fingerprint "
+                                     "on the case's custody export)")
+        return
+    from casedesk.trust.logcheck import unit_problems  # here: the file checks above need no store
+
+    session.require(Permission.VERIFY)
+    problems = unit_problems(session.datadir.database, session.keys.database, pinned)
+    if problems:
+        n = len(problems)
+        result.add("unit key", False, f"{n} problem{'s' if n != 1 else ''} in the store's custody log against unit "
+                                      f"{pinned}; first: {problems[0].describe()}")
+    else:
+        result.add("unit key", True, f"every key of the store's custody log chains to the pinned unit key {pinned}")
 
 
 def _check_sidecar(result: BundleCheck) -> None:

@@ -50,11 +50,14 @@ from casedesk.security.roles import Permission
 from casedesk.services.bundle_state import exhibits_as_at, summary_as_at
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
+from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
 from casedesk.store.models import CustodyEntry, User
 from casedesk.timeutil import iso_utc, to_utc, utc_now
+from casedesk.trust.unitkey import UnitKey
 
+NOT_ENROLLED = "This installation is not enrolled with a unit"
 log = logging.getLogger("casedesk.bundles")
 
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})  # the output folder cannot take the bundle
@@ -256,7 +259,10 @@ class Bundles:
         def verify_progress(done: int, total: int, message: str = "") -> None:
             progress(done, total, f"verifying: {message}" if message else "verifying")
 
-        report = Custody(self.s).verify(ref, verify_progress, cancel)
+        # An enrolled installation's bundle is made only from a log whose keys chain to its unit (unit-trust.md).
+        unit = Enrolment(self.s).unit()
+        report = Custody(self.s).verify(ref, verify_progress, cancel,
+                                        unit_fingerprint=None if unit is None else unit.fingerprint)
         if not report.ok:
             first = report.problems[0]
             raise IntegrityError(
@@ -282,7 +288,9 @@ class Bundles:
                 "at ingest.",
                 "Each original attached to this bundle was hashed again as it was copied in, and matched.",
                 *_time_statements(report.acknowledged),
+                _unit_statement(unit),
             ),
+            unit=None if unit is None else (unit.name, unit.fingerprint),
             file_name=out.name,
             left_out=tuple(LeftOut(e.reference, LEFT_OUT_WHY[e.reason]) for e in excluded),
             notes=("To reproduce this file: "
@@ -364,6 +372,15 @@ def _case_detail(session: Session, ref: str) -> tuple[str, list[str], str, str]:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _unit_statement(unit: UnitKey | None) -> str:
+    if unit is None:
+        return (f"{NOT_ENROLLED}: nothing in this bundle shows that the installation's custody log belongs to the "
+                "force; its keys were registered by its own administrator.")
+    return (f"Every custody entry after the installation's enrolment is signed with a key certified by the unit key "
+            f"{unit.name}, fingerprint {unit.fingerprint}, and the entries before it are those the unit saw when it "
+            "enrolled the installation. Compare that fingerprint with the one the force publishes.")
 
 
 def _time_statements(acknowledged: Sequence[str]) -> tuple[str, ...]:

@@ -109,6 +109,12 @@ class Enrolment:
         log.info("enrolment request written: %d officers, log size %d", len(req.officers), req.checkpoint.size)
         return req
 
+    def unit(self) -> UnitKey | None:
+        """The unit this installation's log says it is enrolled with (None: not enrolled)."""
+        with self.s.read() as db:
+            found = enrolled_unit(enrolments(db))
+        return None if found is None else found[0]
+
     def status(self) -> EnrolmentStatus:
         with self.s.read() as db:
             rows = enrolments(db)
