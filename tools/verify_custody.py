@@ -90,7 +90,7 @@ CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
 TIME_ACKNOWLEDGED = "custody.time_acknowledged"  # a supervisor's signed word that an entry's time is wrong
 PARALLEL_MIN = 100_000
-RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME, RANK_COMMIT = range(7)
+RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME, RANK_COMMIT, RANK_WITHHELD = range(8)
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 HEX128 = re.compile(r"[0-9a-f]{128}\Z")
@@ -145,6 +145,17 @@ M_EXPORT_SIGNATURE = ("the export's last line is not signed with the key registe
                       "changed after it was written")
 M_NO_OUTSIDE_HEAD = ("the export records no log head kept outside the database, so entries cut off the end "
                      "would go unnoticed")
+# Sensitive (MG6D) material withheld from an export (docs/custody-export.md, "withheld").
+M_SENS_NO_EXHIBIT = "withheld as sensitive without naming the case and exhibit it is about"
+M_SENS_NO_COMMIT = ("withheld as sensitive, but its header has no case commitment: an entry without a case is "
+                    "always shown in full")
+M_SENS_FOREIGN = "withheld as sensitive material of case {case} in an export of case {scope}"
+M_SENS_NOT_OURS = "withheld as sensitive material of case {case}, but its case commitment is not case {case}'s"
+M_SENS_INCLUDED = "withheld as sensitive in an export that says it includes sensitive material"
+M_SENS_SHOWN = ("withheld as sensitive, but the export lists exhibit {exhibit} as not sensitive: its register "
+                "line is shown in full")
+M_SENS_UNLISTED = "withheld as sensitive, but the export has no withheld register line for exhibit {exhibit}"
+M_SENS_PARTLY = "shown in full, but the export withholds exhibit {exhibit} as sensitive"
 M_COLUMN = "the register's {column} is {table} but the custody log says {log}"
 M_ROW_EXTRA = "the exhibit is in the register but the custody log never recorded it"
 M_ROW_MISSING = "the exhibit recorded in the custody log (entry {seq}) is missing from the register"
@@ -317,7 +328,7 @@ def check_lines(job):
            "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [], "time_acks": [],
            "first_prev": None, "last_hash": None, "hashes": {}, "first_version": None, "last_version": None,
            "legacy_full": 0, "legacy_redacted": 0, "created": None, "upgraded": None, "register": [],
-           "enrolments": []}
+           "enrolments": [], "withheld": []}
     intern = {}
     problems = out["problems"]
     prev_seq = prev_hash = prev_version = None
@@ -326,12 +337,14 @@ def check_lines(job):
             rec = loads(line)
         except ValueError:
             raise ExportError(f"line {first_index + n + 2} is not JSON") from None
-        if not isinstance(rec, dict) or rec.get("type") not in ("entry", "redacted") or type(rec.get("seq")) is not int:
+        if (not isinstance(rec, dict) or rec.get("type") not in ("entry", "redacted", "withheld")
+                or type(rec.get("seq")) is not int):
             raise ExportError(f"line {first_index + n + 2} is not a custody entry")
         seq = rec["seq"]
         full = rec["type"] == "entry"
-        case = rec.get("case") if full else None
-        exhibit = rec.get("exhibit") if full else None
+        secret = rec["type"] == "withheld"  # a sensitive exhibit's entry: header, case and exhibit only
+        case = rec.get("case") if full or secret else None
+        exhibit = rec.get("exhibit") if full or secret else None
         shown = ((exhibit if type(exhibit) is str else None), (case if type(case) is str else None))
         shown = intern.setdefault(shown, shown)
         ex, cs = shown
@@ -361,7 +374,12 @@ def check_lines(job):
         if not good_time(stamp):
             problems.append((seq, RANK_TIME, (seq, ex, M_TIME_FORMAT.format(time=stamp), cs)))
             stamp = None
-        commitment(rec, full, seq, version, prev_seq, prev_version, scope, salt if hash_ok else None, shown, out)
+        if secret:
+            withheld_commitment(rec, seq, version, prev_seq, prev_version, scope, salt if hash_ok else None, shown,
+                                out)
+        else:
+            commitment(rec, full, seq, version, prev_seq, prev_version, scope, salt if hash_ok else None, shown,
+                       out)
         actor, key = rec.get("actor"), rec.get("key")
         out["actors"].append(intern.setdefault(("a", actor), actor) if type(actor) is str else actor)
         out["keys"].append(intern.setdefault(("k", key), key) if type(key) is str else key)
@@ -453,6 +471,62 @@ def commitment(rec, full, seq, version, prev_seq, prev_version, scope, salt, sho
         problems.append((seq, RANK_COMMIT, (seq, ex, M_BAD_COMMIT, cs)))
     elif commit == ours:
         problems.append((seq, RANK_COMMIT, (seq, ex, M_WITHHELD.format(case=scope), cs)))
+
+
+def withheld_commitment(rec, seq, version, prev_seq, prev_version, scope, salt, shown, out):
+    """A sensitive exhibit's entry withheld from the export: it must be an entry of the exported case.
+
+    Its case commitment proves that (version 2, with the case's salt); a version-1 line is counted with the
+    case's own version-1 entries. That it is about a sensitive exhibit rests on the exporter's signature.
+    """
+    problems = out["problems"]
+    ex, cs = shown
+    commit = rec.get("commit")
+    if ex is None or cs is None:
+        problems.append((seq, RANK_WITHHELD, (seq, ex, M_SENS_NO_EXHIBIT, cs)))
+    else:
+        out["withheld"].append((seq, cs, ex))
+    if scope is not None and cs is not None and cs != scope:
+        problems.append((seq, RANK_WITHHELD, (seq, ex, M_SENS_FOREIGN.format(case=cs, scope=scope), cs)))
+    if type(version) is not int:
+        return  # no encoding: reported by the hash check
+    if version == 1:
+        if prev_seq is not None and prev_version == 2:
+            problems.append((seq, RANK_COMMIT, (seq, ex, M_VERSION_BACK.format(p=prev_seq), cs)))
+        if scope is not None and cs == scope:
+            out["legacy_full"] += 1  # one of the case's own version-1 entries, accounted for
+        return
+    if version != 2:
+        return
+    if commit is None:
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_SENS_NO_COMMIT, cs)))
+    elif type(commit) is not str or not HEX64.match(commit):
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_BAD_COMMIT, cs)))
+    elif salt is not None and 0 <= seq < 1 << 64 and cs == scope and commit != case_commit(salt, seq):
+        problems.append((seq, RANK_COMMIT, (seq, ex, M_SENS_NOT_OURS.format(case=cs), cs)))
+
+
+def withheld_problems(header, chunks, exhibit_lines, withheld_lines):
+    """Withheld entries against the export's register lines: all of a sensitive exhibit, or none of it."""
+    found = []
+    listed = {(e.get("case"), e.get("exhibit")) for e in withheld_lines}
+    shown = {(e.get("case"), e.get("exhibit")) for e in exhibit_lines}
+    secret = {}
+    for c in chunks:
+        for seq, cs, ex in c["withheld"]:
+            secret[seq] = (cs, ex)
+            if header.get("sensitive") == "included":
+                found.append((seq, RANK_WITHHELD, (seq, ex, M_SENS_INCLUDED, cs)))
+            if (cs, ex) in shown:
+                found.append((seq, RANK_WITHHELD, (seq, ex, M_SENS_SHOWN.format(exhibit=ex), cs)))
+            elif (cs, ex) not in listed:
+                found.append((seq, RANK_WITHHELD, (seq, ex, M_SENS_UNLISTED.format(exhibit=ex), cs)))
+    if listed:
+        for c in chunks:
+            for seq, (ex, cs) in zip(c["seqs"], c["shown"], strict=True):
+                if (cs, ex) in listed and seq not in secret:
+                    found.append((seq, RANK_WITHHELD, (seq, ex, M_SENS_PARTLY.format(exhibit=ex), cs)))
+    return found, secret
 
 
 def missing(a, b):
@@ -827,7 +901,7 @@ def verify(path, workers=None, earlier=None, expect_head=None, unit_fingerprint=
         if ex_offsets[-1] != tail_start:
             raise ExportError("the numbers of lines do not match the trailer")
         exhibit_lines = [quiet_loads(mm[ex_offsets[i]:ex_offsets[i + 1]]) for i in range(n_exhibits)]
-        if not all(isinstance(e, dict) and e.get("type") == "exhibit" for e in exhibit_lines):
+        if not all(isinstance(e, dict) and e.get("type") in ("exhibit", "withheld_exhibit") for e in exhibit_lines):
             raise ExportError("the exhibit lines are damaged")
         with memoryview(mm) as whole, whole[:tail_start] as lines:
             lines_sha256 = hashlib.sha256(lines).hexdigest()
@@ -852,8 +926,10 @@ def verify(path, workers=None, earlier=None, expect_head=None, unit_fingerprint=
     return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint)
 
 
-def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint=None):
+def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint=None):
     ranked = []
+    exhibit_lines = [e for e in all_exhibit_lines if e.get("type") == "exhibit"]
+    withheld_lines = [e for e in all_exhibit_lines if e.get("type") == "withheld_exhibit"]
 
     def add(item):
         seq, rank, problem = item
@@ -930,6 +1006,9 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sh
                 add((seq, RANK_TIME, (seq, ex, msg, cs)))
         entries += c["count"]
         last_seq, last_hash, last_version = c["seqs"][-1], c["last_hash"], c["last_version"]
+    sens_problems, secret = withheld_problems(header, chunks, exhibit_lines, withheld_lines)
+    for item in sens_problems:
+        add(item)
     ranked.sort(key=lambda t: (t[0], t[1], t[2]))
     problems = [p for *_, p in ranked]
 
@@ -972,7 +1051,7 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sh
     tainted = {(cs, ex) for c in chunks for seq, (ex, cs) in zip(c["seqs"], c["shown"], strict=True)
                if seq in broken and cs is not None and ex is not None}
     problems += register_problems(exhibit_lines, [item for c in chunks for item in c["register"]], broken, tainted)
-    for e in exhibit_lines:
+    for e in all_exhibit_lines:
         problems += [(None, e.get("exhibit"), msg, e.get("case")) for msg in e.get("vault_problems", [])]
     unit = None
     if unit_fingerprint is not None:
@@ -998,14 +1077,44 @@ def judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sh
     return {
         "ok": not problems,
         "problems": [{"seq": s, "exhibit": e, "case": c, "message": m} for s, e, m, c in problems],
-        "entries": entries, "signatures": signatures, "exhibits": len(exhibit_lines),
+        "entries": entries, "signatures": signatures, "exhibits": len(all_exhibit_lines),
         "redacted": trailer.get("redacted"), "legacy_redacted": legacy_redacted, "scope": header.get("scope"),
+        "withheld": withheld_summary(secret, header.get("scope")),
         "head": {"seq": last_seq or 0, "hash": last_hash}, "tree": {"size": entries, "root": root.hex()},
         "exported_at": header.get("exported_at"), "exported_by": header.get("exported_by"),
         "time_acknowledged": acknowledged, "unit": unit,
         "keys": [{"user": u, "public_key": k, "registered_at": a or 0}
                  for u, regs in keys.by_user.items() for a, k in regs],
     }
+
+
+def withheld_summary(secret, scope):
+    """How many entries were withheld as sensitive, per exhibit (``CASE REF`` for a whole-installation export)."""
+    per = {}
+    for cs, ex in secret.values():
+        name = ex if scope is not None else f"{cs} {ex}"
+        per[name] = per.get(name, 0) + 1
+    return {"entries": len(secret), "exhibits": dict(sorted(per.items(), key=lambda kv: natural(kv[0])))}
+
+
+def withheld_text(result):
+    """The plain words for what the file does not show, and why (printed whenever anything was withheld)."""
+    w = result["withheld"]
+    if not w["entries"]:
+        return []
+    n, k = w["entries"], len(w["exhibits"])
+    parts = ", ".join(f"{ref} ({count})" for ref, count in w["exhibits"].items())
+    return [
+        f"Withheld as sensitive (MG6D): {n} {'entry' if n == 1 else 'entries'} of "
+        f"{'exhibit' if k == 1 else 'exhibits'} {parts}, and {'its' if k == 1 else 'their'} register "
+        f"{'line' if k == 1 else 'lines'}",
+        "  Why: the exhibit is marked sensitive (MG6D material, not disclosed), so its name, description, hashes "
+        "and movements are left out of this file.",
+        "  Checked all the same: each withheld entry's hash, its link in the chain, its signature, its time and "
+        "its case commitment. That these entries concern sensitive exhibits rests on the signature of "
+        f"{result['exported_by']}, who made the export; an export made with --include-sensitive shows them in "
+        "full and verifies to the same log head.",
+    ]
 
 
 def export_problems(trailer, keys, last_seq, lines_sha256):
@@ -1229,8 +1338,10 @@ def main(argv=None):
         return 0 if result["ok"] else 1
     scope = f"case {result['scope']}" if result["scope"] else "the whole installation"
     print(f"CaseDesk custody export of {scope}, made {result['exported_at']} by {result['exported_by']}")
+    held = len(result["withheld"]["exhibits"])
     print(f"Entries: {result['entries']} ({result['redacted']} of other cases, header only); "
-          f"signatures checked: {result['signatures']}; exhibits: {result['exhibits']}")
+          f"signatures checked: {result['signatures']}; exhibits: {result['exhibits']}"
+          + (f" ({held} withheld as sensitive)" if held else ""))
     if result["legacy_redacted"]:
         print(f"Header-only lines written before case commitments (encoding version 1): {result['legacy_redacted']}; "
               "they are shown to be of other cases only by the count of the case's own version-1 entries")
@@ -1244,6 +1355,8 @@ def main(argv=None):
     elif genesis:
         print(f"Root of trust: {genesis['user']}'s key {genesis['public_key']} (registered at the log's start; "
               "give --unit-fingerprint to require the unit's)")
+    for line in withheld_text(result):
+        print(line)
     for a in result["time_acknowledged"]:
         print(f"Acknowledged: entry {a['entry']}: its time {a['time']} was acknowledged as wrong by {a['actor']} "
               f"in entry {a['by']}: {a['reason']}")

@@ -76,6 +76,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                       help="the custody log and public keys as JSON Lines, for tools/verify_custody.py")
     p.add_argument("reference", nargs="?", help="a case (omit for the whole installation: supervisors)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="e.g. log.jsonl")
+    p.add_argument("--include-sensitive", action="store_true",
+                   help="show sensitive (MG6D) exhibits' entries in full; by default they are withheld")
     p.set_defaults(func=cmd_export)
 
     p = cs.add_parser("reset-head", parents=[common],
@@ -231,7 +233,8 @@ def cmd_queries(ctx: Context) -> int:
 def cmd_export(ctx: Context) -> int:
     bar = ProgressBar("Exporting")
     try:
-        path = Custody(ctx.session()).export_log(ctx.args.reference, Path(ctx.args.output), bar)
+        path = Custody(ctx.session()).export_log(ctx.args.reference, Path(ctx.args.output), bar,
+                                                 include_sensitive=ctx.args.include_sensitive)
     finally:
         bar.finish()
     ctx.emit({"path": str(path)},

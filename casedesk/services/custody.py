@@ -539,6 +539,31 @@ class Custody:
         problems = chain.salt_problems(scope, salt, created, upgraded, legacy_full, custody_log.salt_commitment)
         return (salt if well_formed else None), problems
 
+    def _sensitive_in_log(self, db: OrmSession, visible: frozenset[str] | None) -> frozenset[tuple[str, str]]:
+        """The (case, exhibit) the log says are sensitive now: its ingest entry, then each change of sensitivity.
+
+        The signed log decides, not the register's column: a register edited to mark an exhibit sensitive
+        must not make an export withhold that exhibit's entries from the verifier that would name the edit.
+        """
+        query = (select(CustodyEntry.case_ref, CustodyEntry.exhibit_ref, CustodyEntry.action, CustodyEntry.data)
+                 .where(CustodyEntry.exhibit_ref.is_not(None), CustodyEntry.case_ref.is_not(None),
+                        CustodyEntry.action.in_(("exhibit.ingested", "exhibit.sensitivity_changed")))
+                 .order_by(CustodyEntry.seq))
+        if visible is not None:
+            query = query.where(CustodyEntry.case_ref.in_(visible))
+        state: dict[tuple[str, str], bool] = {}
+        for case, ref, action, raw in db.execute(query):
+            try:
+                data = encoding.parse_data(raw) if isinstance(raw, str) else {}
+            except encoding.EncodingError:
+                data = {}
+            key = (str(case), str(ref))
+            if action == "exhibit.ingested":
+                state[key] = data.get("sensitive") is True
+            elif key in state and isinstance(data.get("sensitive"), bool):
+                state[key] = data["sensitive"]
+        return frozenset(key for key, on in state.items() if on)
+
     def _register_fields(self, db: OrmSession, visible: frozenset[str] | None
                          ) -> dict[tuple[str, str], dict[str, Any]]:
         """Each exhibit's register columns as stored (``export.REGISTER_FIELDS``; users by name), by (case, ref).
@@ -653,8 +678,12 @@ class Custody:
 
     # --- export ----------------------------------------------------------------
     def export_log(self, case_ref: str | None, dest: Path, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None) -> Path:
-        """The log (other cases' entries reduced to their headers) and the exhibit checks, as JSON Lines."""
+                   cancel: CancelToken | None = None, include_sensitive: bool = False) -> Path:
+        """The log (other cases' entries reduced to their headers) and the exhibit checks, as JSON Lines.
+
+        Sensitive (MG6D) exhibits are withheld (entries header-only, no register line) unless
+        ``include_sensitive``: the export is what a prosecutor is handed.
+        """
         self.s.require(Permission.CUSTODY_EXPORT)
         target = check_target(dest, self.s.datadir.root, "a custody export")
         with self.s.read() as db:
@@ -671,6 +700,7 @@ class Custody:
                 scope, visible = None, None
             register, _ = self.exhibit_rows(db, visible)
             fields = self._register_fields(db, visible)
+            withhold = frozenset() if include_sensitive else self._sensitive_in_log(db, visible)
             # Set by the first entry written since case commitments (in practice the first sign-in).
             salt = None if scope is None else db.scalar(select(Case.case_salt).where(Case.reference == scope))
         vault: dict[tuple[str, str], list[str]] = {}
@@ -687,7 +717,7 @@ class Custody:
                 self.s.datadir.database, self.s.keys.database, out, scope=scope, visible=visible,
                 installation_id=self.s.installation_id, exported_by=self.s.user.username, signer=self.s.signer,
                 case_salt=salt, outside_heads=heads, outside_problems=[p.message for p in head_errors],
-                exhibits=records,
+                exhibits=records, include_sensitive=include_sensitive, withhold=withhold,
                 progress=progress, cancel=cancel,
             )
             # The export is itself logged with its SHA-256, and named only then: an export that cannot be
@@ -699,7 +729,8 @@ class Custody:
                         db, EXPORTED, case_ref=scope, sha256=written.sha256,
                         data={"file": target.name, "entries": written.entries, "head_seq": written.head_seq,
                               "head_hash": written.head_hash, "tree_size": written.tree_size,
-                              "tree_root": written.tree_root},
+                              "tree_root": written.tree_root, "withheld": written.withheld,
+                              "sensitive": "included" if include_sensitive else "withheld"},
                     )
             publish_all([out])
         log.info("custody log exported: scope %s, %d entries", scope or "installation", written.entries)

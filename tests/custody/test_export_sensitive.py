@@ -16,6 +16,7 @@ from casedesk.custody.export import read_export
 from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence, IngestMetadata
 from tests.custody.conftest import CaseStore
+from tests.helpers.cli import run
 from tests.helpers.custody import TOOL, export, tool
 from tests.helpers.store import CASE
 
@@ -73,8 +74,7 @@ def test_default_export_carries_no_name_description_or_hash_of_a_sensitive_exhib
 
 def test_include_sensitive_shows_it_in_full_and_verifies(
         sensitive: tuple[CaseStore, str], capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
-    cs, ref = sensitive
-    from tests.helpers.cli import run
+    cs, _ = sensitive
     out = tmp_path / "full.jsonl"
     r = run(capsys, monkeypatch, cs.store.root, "custody", "export", CASE, "-o", str(out), "--include-sensitive",
             user="jsmith")
