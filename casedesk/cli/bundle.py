@@ -9,8 +9,10 @@ from typing import Any
 from casedesk.cli.context import Context
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import IntegrityError, UsageError
+from casedesk.reports.schedules import KINDS
 from casedesk.reports.verify_bundle import verify_bundle
 from casedesk.services.bundles import SIZE_LIMIT, Bundles
+from casedesk.services.disclosure import Disclosure
 from casedesk.settings import MARKINGS
 from casedesk.timeutil import iso_utc, parse_iso, uk_display
 
@@ -35,6 +37,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit-fingerprint", metavar="FP",
                    help="the unit key the bundle must name (and, with --user, the custody log must chain to)")
     p.set_defaults(func=cmd_verify_bundle)
+    register_disclosure(sub, common)
 
 
 def cmd_export(ctx: Context) -> int:
@@ -90,3 +93,28 @@ def cmd_verify_bundle(ctx: Context) -> int:
             "recorded_as": check.recorded_as, "checks": check.checks}
     ctx.emit(data, lines)
     return 0 if check.ok else IntegrityError.exit_code
+
+
+def register_disclosure(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export-schedule", parents=[common],
+                       help="export an unused-material schedule (PDF): mg6c (non-sensitive) or mg6d (sensitive)")
+    p.add_argument("reference", help="case reference, e.g. MPS-2026-0417")
+    p.add_argument("--schedule", required=True, type=str.lower, choices=KINDS, help="mg6c or mg6d")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the schedule to write, e.g. mg6c.pdf")
+    p.add_argument("--marking", type=str.upper, choices=MARKINGS,
+                   help="security marking of an MG6C (an MG6D is always OFFICIAL-SENSITIVE)")
+    p.set_defaults(func=cmd_export_schedule)
+
+
+def cmd_export_schedule(ctx: Context) -> int:
+    a = ctx.args
+    result = Disclosure(ctx.session()).export_schedule(a.reference, a.schedule, Path(a.output), marking=a.marking)
+    lines = [
+        f"{result.kind.upper()} written: {result.path} ({result.pages} pages, {len(result.items)} items)",
+        f"SHA-256: {result.sha256}",
+        ("Used material: the exhibits of the bundle recorded in custody entry "
+         f"{result.used_from}" if result.used_from else "Used material: none yet (no bundle exported)"),
+        f"Recorded as custody entry {result.recorded_as}",
+    ]
+    ctx.emit(result, lines)
+    return 0

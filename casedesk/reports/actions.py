@@ -32,6 +32,8 @@ ACTION_NAMES: dict[str, str] = {
     "verify.run": "Verification run",
     "custody.exported": "Custody log exported",
     "bundle.exported": "Bundle exported",
+    "schedule.exported": "Disclosure schedule exported",
+    "case.exported": "Case exported (CASE/UCO)",
     "settings.changed": "Setting changed",
     "unit.checkpoint_cosigned": "Log witnessed by the unit service",
     "unit.rollback_detected": "Roll-back found at sync with the unit service",

@@ -189,6 +189,8 @@ ACTION_RULES: dict[str, Rule] = {
     "entry.corrected": Rule(None, Scope.CORRECT),
     "custody.exported": Rule(Permission.CUSTODY_EXPORT, Scope.OPTIONAL_CASE),
     "bundle.exported": Rule(Permission.BUNDLE_EXPORT, Scope.CASE),
+    "schedule.exported": Rule(Permission.BUNDLE_EXPORT, Scope.CASE),
+    "case.exported": Rule(Permission.BUNDLE_EXPORT, Scope.CASE),
     "verify.run": Rule(Permission.VERIFY, Scope.OPTIONAL_CASE),
     "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
     "installation.recovery_key_created": Rule(Permission.USER_MANAGE, Scope.ANY),

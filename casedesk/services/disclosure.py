@@ -1,0 +1,181 @@
+"""Disclosure documents for the prosecutor: the MG6C and MG6D schedules and the CASE/UCO export of a case.
+
+Each export, like a bundle's, checks the target first (never an existing
+file, never inside the data directory), is written as a file without a name,
+is recorded in ONE custody entry carrying its SHA-256, and only then gets
+its name (``casedesk.outputs``). The desktop app calls the same methods as
+``casedesk export-schedule`` and ``casedesk export-case``.
+
+What is "used": the exhibits the prosecution serves, i.e. those included in
+the last bundle exported for the case (its ``bundle.exported`` entry lists
+them). Everything else the case holds is unused material: on the MG6C when
+it is not sensitive, on the MG6D when it is (docs/bundle.md, "Disclosure
+schedules").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from casedesk import settings, tool_id
+from casedesk.errors import UsageError
+from casedesk.evidence import references
+from casedesk.outputs import NewFile, check_target, publish_all
+from casedesk.reports.model import CaseInfo
+from casedesk.reports.schedules import KINDS, MG6C, MG6D, ScheduleItem, ScheduleSpec, write_schedule
+from casedesk.security.roles import Permission
+from casedesk.services.cases import Cases
+from casedesk.services.custody import Custody, EntryView
+from casedesk.services.evidence import Evidence, ExhibitView
+from casedesk.services.session import Session
+from casedesk.store.models import CustodyEntry, User
+from casedesk.timeutil import iso_utc, utc_now
+
+log = logging.getLogger("casedesk.disclosure")
+
+SCHEDULE_EXPORTED = "schedule.exported"
+BUNDLE_EXPORTED = "bundle.exported"
+SENSITIVITY = "exhibit.sensitivity_changed"
+INGESTED = "exhibit.ingested"
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    path: Path
+    kind: str
+    sha256: str
+    pages: int
+    items: list[str]  # exhibit references, in schedule order (item 1 first)
+    used_from: int | None  # the bundle.exported entry that says what is used, or None: no bundle yet
+    head_seq: int
+    recorded_as: int  # the schedule.exported custody entry
+
+
+def display(users: dict[str, User], username: str) -> str:
+    user = users.get(username)
+    return f"{user.full_name} ({username})" if user is not None and user.full_name else username
+
+
+def last_bundle(case_log: Sequence[EntryView]) -> EntryView | None:
+    """The last ``bundle.exported`` entry of the case: what it lists as included is the used material."""
+    found = [e for e in case_log if e.action == BUNDLE_EXPORTED and isinstance(e.data.get("included"), list)]
+    return found[-1] if found else None
+
+
+def sensitivity_reasons(case_log: Sequence[EntryView]) -> dict[str, str]:
+    """Why each exhibit is sensitive, in the words of the entry that made it so."""
+    out: dict[str, str] = {}
+    for e in case_log:
+        if e.exhibit_ref is None:
+            continue
+        if e.action == INGESTED and e.data.get("sensitive") is True:
+            out[e.exhibit_ref] = "Marked sensitive when it was ingested" + (f" ({e.reason})" if e.reason else "")
+        elif e.action == SENSITIVITY and e.data.get("sensitive") is True:
+            out[e.exhibit_ref] = e.reason or "Marked sensitive (no reason recorded)"
+    return out
+
+
+def where(view: ExhibitView, users: dict[str, User]) -> str:
+    holder = display(users, view.custodian) if view.custodian_is_user else view.custodian
+    text = f"{view.location}; held by {holder}" if view.location else f"Held by {holder}"
+    return text + ("; checked out" if view.checked_out else "")
+
+
+def schedule_items(kind: str, views: Sequence[ExhibitView], used: set[str], reasons: dict[str, str],
+                   users: dict[str, User]) -> tuple[ScheduleItem, ...]:
+    """The unused exhibits of one schedule, numbered 1, 2, 3... in reference order (JAS/2 before JAS/10)."""
+    chosen = [v for v in sorted(views, key=lambda v: references.sort_key(v.reference))
+              if v.reference not in used and v.sensitive == (kind == MG6D)]
+    return tuple(
+        ScheduleItem(
+            number=n, reference=v.reference, description=v.description, location=where(v, users),
+            note=(f"Withdrawn from the register: {v.withdrawn_reason or 'no reason recorded'}"
+                  if v.status != "active" else ""),
+            sensitivity=reasons.get(v.reference, "Marked sensitive") if kind == MG6D else "",
+        )
+        for n, v in enumerate(chosen, start=1)
+    )
+
+
+def used_sentence(kind: str, bundle: EntryView | None) -> str:
+    other = "not sensitive" if kind == MG6C else "sensitive (MG6D)"
+    if bundle is None:
+        return ("No bundle has been exported for this case yet, so no exhibit counts as used material: every "
+                f"exhibit of the case that is {other} is listed, withdrawn ones included (they are retained).")
+    n = len(bundle.data.get("included", []))
+    return (f"Used material is what the prosecution serves: the {n} exhibit{'s' if n != 1 else ''} in the last "
+            f"bundle exported for this case ({bundle.data.get('file', 'bundle')}, custody log entry {bundle.seq}, "
+            f"{iso_utc(bundle.timestamp)}). Every other exhibit of the case that is {other} is listed, withdrawn "
+            "ones included (they are retained).")
+
+
+class Disclosure:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def export_schedule(self, case_ref: str, kind: str, out: Path, marking: str | None = None) -> ScheduleResult:
+        """Write the MG6C or MG6D schedule of ``case_ref`` to ``out`` (a new PDF), recorded in the custody log."""
+        kind = kind.lower()
+        if kind not in KINDS:
+            raise UsageError(f"no schedule {kind!r}: choose mg6c (non-sensitive) or mg6d (sensitive)",
+                             cli_hint="--schedule mg6c")
+        self.s.require(Permission.BUNDLE_EXPORT)
+        self.s.require(Permission.CASE_CONTENT)
+        if self.s.integrity_alerts:
+            raise self.s.blocked("exports")
+        target = check_target(out, self.s.datadir.root, "a schedule")
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
+            ref = case.reference
+            chosen = settings.SPECS["bundle.default_marking"].validate(
+                marking if marking is not None else settings.get(db, "bundle.default_marking"))
+            if kind == MG6D:
+                chosen = "OFFICIAL-SENSITIVE"  # sensitive material is never marked lower
+            users = {u.username: u for u in db.scalars(select(User))}
+            head = db.execute(select(CustodyEntry.seq, CustodyEntry.entry_hash)
+                              .order_by(CustodyEntry.seq.desc()).limit(1)).first()
+        head_seq, head_hash = (int(head[0]), str(head[1])) if head is not None else (0, "")
+        detail = Cases(self.s).show(ref)
+        case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
+        views = Evidence(self.s).list(ref, include_withdrawn=True)
+        bundle = last_bundle(case_log)
+        used = {str(r) for r in bundle.data["included"]} if bundle is not None else set()
+        items = schedule_items(kind, views, used, sensitivity_reasons(case_log), users)
+        now = utc_now()
+        spec = ScheduleSpec(
+            kind=kind, case=CaseInfo(ref, detail.title, tuple(detail.offences),
+                                     display(users, detail.officer_in_charge), ""),
+            items=items, marking=chosen, at=now, head_seq=head_seq, head_hash=head_hash,
+            prepared_by=display(users, self.s.user.username), tool=tool_id(), used=used_sentence(kind, bundle),
+        )
+        with NewFile(target) as pdf:
+            pages = write_schedule(spec, pdf.path, target.parent)
+            sha256 = _file_sha256(pdf.fd)
+            with self.s.write() as db:
+                entry = self.s.record(
+                    db, SCHEDULE_EXPORTED, case_ref=ref, sha256=sha256,
+                    data={"schedule": kind, "file": target.name, "pages": pages, "marking": chosen,
+                          "at": iso_utc(now), "head_seq": head_seq, "items": [i.reference for i in items],
+                          "used_from": bundle.seq if bundle is not None else None},
+                )
+                recorded = entry.seq
+            publish_all([pdf])
+        log.info("schedule %s exported: case %s, %d items, entry %d", kind, ref, len(items), recorded)
+        return ScheduleResult(target, kind, sha256, pages, [i.reference for i in items],
+                              bundle.seq if bundle is not None else None, head_seq, recorded)
+
+
+def _file_sha256(fd: int) -> str:
+    digest = hashlib.sha256()
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        digest.update(chunk)
+        offset += len(chunk)
+    return digest.hexdigest()
