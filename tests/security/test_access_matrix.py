@@ -41,6 +41,7 @@ from casedesk.services.accounts import Accounts
 from casedesk.services.bundles import Bundles
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
+from casedesk.services.disclosure import Disclosure
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.session import Session
@@ -203,6 +204,9 @@ MATRIX: dict[str, Action] = {
     # --- bundles ----------------------------------------------------------------------------------------------
     "export": A("export a bundle", "Y Y - Y -", ("export", CASE, "-o", "{out}/bundle.pdf"),
                 lambda s, c: Bundles(s).export(CASE, c["out"] / "bundle.pdf")),
+    "export-schedule": A("export a bundle", "Y Y - Y -",
+                         ("export-schedule", CASE, "--schedule", "mg6c", "-o", "{out}/mg6c.pdf"),
+                         lambda s, c: Disclosure(s).export_schedule(CASE, "mg6c", c["out"] / "mg6c.pdf")),
     "verify-bundle": A("verify", "Y Y - Y Y", ("verify-bundle", "{bundle}"),
                        lambda s, c: verify_bundle(c["bundle"], s)),
     # --- settings ---------------------------------------------------------------------------------------------
@@ -520,7 +524,7 @@ def test_every_cli_command_is_in_the_table() -> None:
     assert run_by_table | set(UNAUTHENTICATED) == commands
 
 
-SERVICES = (Accounts, Cases, Evidence, Custody, Bundles, Settings)
+SERVICES = (Accounts, Cases, Evidence, Custody, Bundles, Disclosure, Settings)
 
 
 def _service_methods() -> set[str]:
@@ -544,7 +548,8 @@ SERVICE_NAMES = {
     "Custody.acknowledge_time": "custody acknowledge-time",
     "Custody.unreviewed": "custody unreviewed", "Custody.queries": "custody queries",
     "Custody.export_log": "custody export", "Custody.review": "review", "Custody.review_queue": "review queue",
-    "Bundles.export": "export", "Settings.all": "settings show", "Settings.get": "settings get",
+    "Bundles.export": "export", "Disclosure.export_schedule": "export-schedule",
+    "Settings.all": "settings show", "Settings.get": "settings get",
     "Settings.set": "settings set",
 }
 
