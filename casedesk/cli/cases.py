@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from casedesk.cli.context import Context
-from casedesk.services.cases import Cases
+from casedesk.services.cases import Cases, NoteView
 from casedesk.services.home import Home
 from casedesk.timeutil import uk_display
 
@@ -73,6 +73,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--exhibit", metavar="REF")
     p.add_argument("--answers", type=int, metavar="SEQ", help="the supervisor query (its entry number) this answers")
     p.set_defaults(func=cmd_note_add)
+    p = ns.add_parser("edit", parents=[common], help="replace your note with a new version (both stay in the log)")
+    p.add_argument("reference")
+    p.add_argument("seq", type=int, help="the note's entry number (`note list` shows it)")
+    p.add_argument("text")
+    p.set_defaults(func=cmd_note_edit)
     p = ns.add_parser("list", parents=[common], help="a case's notes")
     p.add_argument("reference")
     p.set_defaults(func=cmd_note_list)
@@ -184,10 +189,21 @@ def cmd_note_add(ctx: Context) -> int:
     return 0
 
 
+def cmd_note_edit(ctx: Context) -> int:
+    n = Cases(ctx.session()).edit_note(ctx.args.reference, ctx.args.seq, ctx.args.text)
+    ctx.emit(n, f"Note {ctx.args.seq} edited: the new version is custody entry {n.custody_seq}.")
+    return 0
+
+
+def _note_line(n: NoteView) -> str:
+    state = f" (replaced by entry {n.revised_by})" if n.revised_by else (
+        f" (edit of entry {n.revises})" if n.revises else "")
+    return (f"[{uk_display(n.created_at)}] entry {n.custody_seq} {n.author}"
+            f"{' on ' + n.exhibit if n.exhibit else ''}{state}: {n.text}")
+
+
 def cmd_note_list(ctx: Context) -> int:
     rows = Cases(ctx.session()).notes(ctx.args.reference)
-    lines = [
-        f"[{uk_display(n.created_at)}] {n.author}{' on ' + n.exhibit if n.exhibit else ''}: {n.text}" for n in rows
-    ]
+    lines = [_note_line(n) for n in rows]
     ctx.emit(rows, lines or ["No notes."])
     return 0

@@ -10,14 +10,14 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import review
+from casedesk.custody import encoding, review
 from casedesk.custody.review import reviewed_up_to, unreviewed_entries
 from casedesk.errors import CaseContentLocked, PermissionDenied, UsageError
 from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
 from casedesk.services.session import Session
-from casedesk.store.models import Case, CaseMember, Exhibit, Note, User
+from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, Note, User
 from casedesk.timeutil import utc_now
 
 NOTE_ACTION = "note.added"
@@ -68,6 +68,8 @@ class NoteView:
     text: str
     exhibit: str | None
     custody_seq: int
+    revises: int | None = None  # the entry of the note this version replaces (an edit)
+    revised_by: int | None = None  # the entry of the later version that replaces this one
 
 
 class Cases:
@@ -316,14 +318,65 @@ class Cases:
             return NoteView(note.id, self.s.user.username, now, text,
                             exhibit_row.reference if exhibit_row else None, entry.seq)
 
+    def edit_note(self, reference: str, note_seq: int, text: str) -> NoteView:
+        """A new version of the user's own note (entry ``note_seq``): a signed note that names the one it
+        replaces (``data.revises``). Both stay in the log; lists show the latest version."""
+        self.s.require(Permission.CASE_EDIT)
+        text = inputs.text(text, "a note", inputs.TEXT, single_line=False, field="text")
+        if not text:
+            raise UsageError("a note needs some text", field="text")
+        with self.s.write() as db:
+            case = self.s.case(db, reference, Permission.CASE_CONTENT)
+            note = db.scalar(select(Note).where(Note.case_id == case.id, Note.custody_seq == note_seq))
+            if note is None:
+                raise UsageError(f"entry {note_seq} is not a note of case {case.reference}",
+                                 cli_hint="`casedesk note list` shows them")
+            if note.author_id != self.s.user.id:
+                raise PermissionDenied(f"only the author of note {note_seq} can edit it")
+            later = self._revisions(db, case).get(note_seq)
+            if later is not None:
+                raise UsageError(f"note {note_seq} was edited already (entry {later}); edit the latest version")
+            keys = CaseKeys(self.s)
+            if keys.open_text(db, case, NOTE_ACTION, note.text) == text:
+                raise UsageError("the note is unchanged", field="text")
+            sealed = keys.seal_text(db, case, NOTE_ACTION, text)
+            now = utc_now()
+            exhibit_ref = db.scalar(select(Exhibit.reference).where(Exhibit.id == note.exhibit_id)) \
+                if note.exhibit_id else None
+            entry = self.s.record(db, NOTE_ACTION, case_ref=case.reference, at=now, exhibit_ref=exhibit_ref,
+                                  text=sealed, data={"revises": note_seq})
+            row = Note(case_id=case.id, exhibit_id=note.exhibit_id, author_id=self.s.user.id, created_at=now,
+                       text=sealed, custody_seq=entry.seq)
+            db.add(row)
+            db.flush()
+            return NoteView(row.id, self.s.user.username, now, text, exhibit_ref, entry.seq, revises=note_seq)
+
+    @staticmethod
+    def _revisions(db: OrmSession, case: Case) -> dict[int, int]:
+        """Note entry -> the entry of the version that replaces it, for the case."""
+        out: dict[int, int] = {}
+        for seq, raw in db.execute(select(CustodyEntry.seq, CustodyEntry.data).where(
+                CustodyEntry.case_ref == case.reference, CustodyEntry.action == NOTE_ACTION)):
+            try:
+                target = encoding.parse_data(raw).get("revises")
+            except (ValueError, encoding.EncodingError):
+                continue  # a damaged entry is verify's to report; the note list still shows
+            if isinstance(target, int) and not isinstance(target, bool):
+                out.setdefault(target, seq)
+        return out
+
     def notes(self, reference: str) -> builtins.list[NoteView]:
+        """Every version of every note, oldest first; an edited one names the version that replaces it."""
         with self.s.read() as db:
             case = self.s.case(db, reference, Permission.CASE_CONTENT)
             names = self._usernames(db)
             exhibits = {e.id: e.reference for e in db.scalars(select(Exhibit).where(Exhibit.case_id == case.id))}
             keys = CaseKeys(self.s)
+            later = self._revisions(db, case)
+            earlier = {new: old for old, new in later.items()}
             return [
                 NoteView(n.id, names.get(n.author_id, "?"), n.created_at, keys.open_text(db, case, NOTE_ACTION, n.text),
-                         exhibits.get(n.exhibit_id) if n.exhibit_id else None, n.custody_seq)
+                         exhibits.get(n.exhibit_id) if n.exhibit_id else None, n.custody_seq,
+                         revises=earlier.get(n.custody_seq), revised_by=later.get(n.custody_seq))
                 for n in db.scalars(select(Note).where(Note.case_id == case.id).order_by(Note.id))
             ]

@@ -59,7 +59,9 @@ def make_default(action: QPushButton, *others: QAbstractButton) -> None:
     for button in others:
         if isinstance(button, QPushButton) and button is not action:
             button.setAutoDefault(False)
-    action.setAutoDefault(True)
+    # Not auto-default itself either: an auto-default button gives up the default when it loses the focus,
+    # so after a click on it that failed validation (focus moved back to the field) Enter did nothing.
+    action.setAutoDefault(False)
     action.setDefault(True)
 
 

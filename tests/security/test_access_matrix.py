@@ -44,6 +44,7 @@ from casedesk.services.custody import Custody
 from casedesk.services.disclosure import Disclosure
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, IngestMetadata
+from casedesk.services.home import Home
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.trust import enrolment
@@ -116,6 +117,15 @@ def _unit_answer(store: Store) -> Path:
     return folder / "answer.json"
 
 
+def _case_closed(store: Store) -> dict[str, Any]:
+    sgt = store.sign_in("sgt")
+    try:
+        Cases(sgt).close(CASE, "file complete, reviewed on paper")
+    finally:
+        sgt.close()
+    return {}
+
+
 A = Action
 #                                                      jsmith dcole bpatel sgt admin
 MATRIX: dict[str, Action] = {
@@ -155,6 +165,12 @@ MATRIX: dict[str, Action] = {
                   lambda s, c: Cases(s).add_note(CASE, "Called the bank's fraud team.")),
     "note list": A("see exhibits, notes, custody", "Y Y - Y -", ("note", "list", CASE),
                    lambda s, c: Cases(s).notes(CASE)),
+    "note edit": A("(a note's author)", "Y - - - -", ("note", "edit", CASE, "{note}", "Spoke to the journalist again."),
+                   lambda s, c: Cases(s).edit_note(CASE, c["note"], "Spoke to the journalist again.")),
+    "case reopen": A("(a supervisor reopens a closed case)", "- - - Y -",
+                     ("case", "reopen", CASE, "--reason", "new statements from the bank"),
+                     lambda s, c: Cases(s).reopen(CASE, "new statements from the bank"), prepare=_case_closed),
+    "home": A("(everyone: what waits for them)", "Y Y Y Y Y", ("home",), lambda s, c: Home(s).view()),
     # --- evidence -------------------------------------------------------------------------------------------
     "ingest": A("ingest", "Y Y - Y -", ("ingest", CASE, "{src}", "--description", "Further statement"),
                 lambda s, c: Evidence(s).ingest(CASE, [c["src"]], IngestMetadata(description="Further statement"))),
@@ -246,6 +262,8 @@ UNAUTHENTICATED = {
 BUILDING_BLOCKS = {
     "Custody.outside_heads": "the log head copies (a sequence number and a hash), used by verify and export",
     "Custody.exhibit_rows": "takes an open database session; called by verify and export after their checks",
+    "Cases.summaries": "takes an open database session and case rows; the case list's summary of each (home)",
+    "Cases.exhibit_counts": "takes an open database session; active exhibits per case (case list, home)",
     "Evidence.case_vault": "takes an open database session and a case row; the vault through a case key the "
                            "caller holds (CaseContentLocked otherwise)",
 }
@@ -260,9 +278,10 @@ class MatrixCase:
     xdg: Path
     seq: int  # a custody entry jsmith wrote in the case (the check-out of JAS/2)
     bundle: Path
+    note: int  # jsmith's note (its custody entry)
 
 
-def _build(store: Store, base: Path) -> tuple[int, Path]:
+def _build(store: Store, base: Path) -> tuple[int, Path, int]:
     admin = store.sign_in("admin")
     try:
         Accounts(admin).add("dcole", "detective", "Dana Cole", "DC", EXTRA_PASSWORDS["dcole"])
@@ -293,11 +312,11 @@ def _build(store: Store, base: Path) -> tuple[int, Path]:
         assert refs == ["JAS/1", "JAS/2", "JAS/3"]
         seq = Custody(s).check_out(CASE, "JAS/2", "Forensic lab", "imaging the SIM").seq
         Cases(s).set_summary(CASE, "The suspect sold customer records.")
-        Cases(s).add_note(CASE, "Spoke to the journalist.")
+        note = Cases(s).add_note(CASE, "Spoke to the journalist.").custody_seq
         bundle = Bundles(s).export(CASE, base / "bundle.pdf").path
     finally:
         s.close()
-    return seq, bundle
+    return seq, bundle, note
 
 
 @pytest.fixture(scope="module")
@@ -307,14 +326,14 @@ def matrix_case(_template: tuple[Path, Path], tmp_path_factory: pytest.TempPathF
     old = os.environ.get("XDG_DATA_HOME")
     use_file_keyring(base / "xdg")
     try:
-        seq, bundle = _build(store, base)
+        seq, bundle, note = _build(store, base)
     finally:
         remove_file_logs()
         if old is None:
             os.environ.pop("XDG_DATA_HOME", None)
         else:
             os.environ["XDG_DATA_HOME"] = old
-    return MatrixCase(base / "data", base / "xdg", seq, bundle)
+    return MatrixCase(base / "data", base / "xdg", seq, bundle, note)
 
 
 _real_hash = keyslots.hash_secret_raw
@@ -347,7 +366,7 @@ def cell(matrix_case: MatrixCase, tmp_path: Path) -> Iterator[tuple[Store, dict[
         shutil.copy2(matrix_case.bundle.with_name(matrix_case.bundle.name + suffix), Path(str(bundle) + suffix))
     try:
         yield store, {"out": out, "src": src, "seq": matrix_case.seq, "bundle": bundle, "behind": 1,
-                      "answer": tmp_path / "no-answer.json"}
+                      "answer": tmp_path / "no-answer.json", "note": matrix_case.note}
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -362,6 +381,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
+    "home",
 })
 
 
@@ -524,7 +544,7 @@ def test_every_cli_command_is_in_the_table() -> None:
     assert run_by_table | set(UNAUTHENTICATED) == commands
 
 
-SERVICES = (Accounts, Cases, Evidence, Custody, Bundles, Disclosure, Settings)
+SERVICES = (Accounts, Cases, Evidence, Custody, Bundles, Disclosure, Settings, Home)
 
 
 def _service_methods() -> set[str]:
@@ -539,7 +559,8 @@ SERVICE_NAMES = {
     "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
-    "Cases.notes": "note list", "Evidence.ingest": "ingest", "Evidence.extract": "extract",
+    "Cases.notes": "note list", "Cases.edit_note": "note edit", "Cases.reopen": "case reopen", "Home.view": "home",
+    "Evidence.ingest": "ingest", "Evidence.extract": "extract",
     "Evidence.list": "evidence list", "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",
     "Evidence.read_original": "evidence read original", "Evidence.withdraw": "evidence withdraw",
     "Evidence.set_sensitive": "evidence sensitive", "Evidence.verify": "evidence verify", "Custody.verify": "verify",

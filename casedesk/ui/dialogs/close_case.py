@@ -31,3 +31,26 @@ class CloseCaseDialog(FormDialog):
     def perform(self) -> None:
         reason = self.reason.text().strip() or None
         Cases(self.session).close(self.case.reference, reason)
+
+
+class ReopenCaseDialog(FormDialog):
+    """Reopen a closed case (supervisors): the reason goes on the custody record."""
+
+    def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__(f"Reopen case {case.reference}", "Re&open case", parent)
+        self.session = session
+        self.case = case
+        text = QLabel(f"Reopening <b>{case.reference}</b> ({case.title}) lets its exhibits, notes and summary "
+                      "change again; the close and the reopening both stay on the record.")
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reopenReason")
+        self.reason.setPlaceholderText("e.g. new statements from the bank")
+        self.reason.setToolTip("Why the case is reopened (recorded in the signed custody log; required)")
+        self.form.addRow("&Reason:", self.reason)
+        self.fields = {"reason": self.reason}
+        self.reason.setFocus()
+
+    def perform(self) -> None:
+        Cases(self.session).reopen(self.case.reference, self.reason.text())

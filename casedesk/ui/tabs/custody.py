@@ -1,4 +1,4 @@
-"""Custody: the case's whole log with filters (exhibit, action, user, dates), and verification."""
+"""Custody: the case's whole log with filters (exhibit, action, user, dates), corrections, and verification."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.security.roles import Permission
+from casedesk.services.casekeys import ENCRYPTED_TEXT_ACTIONS
 from casedesk.services.custody import Custody
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
@@ -52,6 +54,7 @@ def uk_day_start(d: QDate) -> datetime:
 class CustodyTab(CaseTab):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
+        self.dialog: Any = None
         self.exhibit = QComboBox()
         self.exhibit.setObjectName("logExhibit")
         self.exhibit.setEditable(True)
@@ -126,8 +129,13 @@ class CustodyTab(CaseTab):
             self.view.setColumnWidth(col, width)
         self.count = QLabel()
         self.count.setObjectName("logCount")
+        self.correct_button = QPushButton(icon("note"), "Co&rrect entry…")
+        self.correct_button.setObjectName("correctEntry")
+        self.correct_button.clicked.connect(self.correct_entry)
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_correct())
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.correct_button)
         bottom.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -175,6 +183,7 @@ class CustodyTab(CaseTab):
                            + (" matching the filters" if active else " in this case's log"))
         if entries:
             self.view.scrollToBottom()
+        self._update_correct()
 
     def show_entry(self, seq: int) -> bool:
         """Select entry ``seq`` (clearing filters that hide it)."""
@@ -195,6 +204,42 @@ class CustodyTab(CaseTab):
     def selected_entry(self) -> Any:
         rows = self.view.selectionModel().selectedRows()
         return self.model.data(rows[0], ENTRY_ROLE) if rows else None
+
+    def _why_not_correct(self, entry: Any) -> str | None:
+        """Why the selected entry cannot be corrected by this user, or None when it can."""
+        if entry is None:
+            return "Select an entry in the log to correct it"
+        if entry.action in ENCRYPTED_TEXT_ACTIONS:
+            return ("A note or summary is put right where it is written (Edit note on the Notes tab, the summary "
+                    "on the Overview): its text stays encrypted for the case")
+        if entry.actor != self.session.user.username and not self.session.can(Permission.CUSTODY_REVIEW):
+            return f"Only {entry.actor}, who wrote entry {entry.seq}, or a supervisor can correct it"
+        return None
+
+    def _update_correct(self) -> None:
+        entry = self.selected_entry()
+        why = self._why_not_correct(entry)
+        self.correct_button.setEnabled(why is None)
+        self.correct_button.setToolTip(why or f"Add a signed entry that corrects entry {entry.seq}; "
+                                              "the original stays as written")
+
+    def correct_entry(self) -> None:
+        from casedesk.ui.dialogs.correct_entry import CorrectEntryDialog
+
+        entry = self.selected_entry()
+        if self._why_not_correct(entry) is not None:
+            return
+        dialog = CorrectEntryDialog(self.session, entry, self)
+
+        def corrected() -> None:
+            self.refresh()
+            if dialog.correction is not None:
+                self.show_entry(dialog.correction.seq)
+            self.changed.emit()
+
+        dialog.accepted.connect(corrected)
+        dialog.open()
+        self.dialog = dialog
 
     def mark(self, seqs: set[int]) -> None:
         self.model.set_marked(seqs)

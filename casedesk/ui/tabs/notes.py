@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.errors import CaseDeskError
 from casedesk.security.roles import Permission
-from casedesk.services.cases import Cases
+from casedesk.services.cases import Cases, NoteView
 from casedesk.services.session import Session
 from casedesk.ui import errors, formatting
 from casedesk.ui.forms import MessageLine
@@ -44,7 +46,8 @@ class NotesTab(CaseTab):
         self.list.header().sectionResized.connect(lambda *_a: self.list.doItemsLayout())
         self.text = QPlainTextEdit()
         self.text.setObjectName("noteText")
-        self.text.setPlaceholderText("Write a note: it is signed and added to the custody log, and cannot be edited.")
+        self.text.setPlaceholderText("Write a note: it is signed and added to the custody log; an edit adds a new "
+                                     "version and keeps this one in the log.")
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(90)
         self.exhibit = QComboBox()
@@ -58,11 +61,19 @@ class NotesTab(CaseTab):
         self.add_button.setObjectName("addNote")
         self.add_button.setToolTip("Add the note to the case (recorded in the custody log)")
         self.add_button.clicked.connect(self._add)
+        self.edit_button = QPushButton(icon("note"), "&Edit note…")
+        self.edit_button.setObjectName("editNote")
+        self.edit_button.clicked.connect(self.edit_note)
+        self.list.itemSelectionChanged.connect(self._update_edit)
+        self.list.itemActivated.connect(lambda _i, _c: self.edit_note())
+        self.notes: dict[int, NoteView] = {}
+        self.dialog: Any = None
         self.message = MessageLine()
         row = QHBoxLayout()
         row.addWidget(QLabel("Exhibit:"))
         row.addWidget(self.exhibit)
         row.addStretch(1)
+        row.addWidget(self.edit_button)
         row.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -89,11 +100,22 @@ class NotesTab(CaseTab):
         except Exception as exc:
             errors.show_error(self, exc, "Notes")
             return
+        self.notes = {n.custody_seq: n for n in notes}
+        earlier = {n.custody_seq: n for n in notes}
+        notes = [n for n in notes if n.revised_by is None]  # the latest version of each note
         for n in notes:
-            item = QTreeWidgetItem([formatting.short_when(n.created_at), n.author, n.exhibit or "", n.text])
+            edited = " (edited)" if n.revises else ""
+            item = QTreeWidgetItem([formatting.short_when(n.created_at), n.author + edited, n.exhibit or "", n.text])
+            history = []
+            seq = n.revises
+            while seq is not None and seq in earlier:
+                history.append(f"Earlier version (entry {seq}, {formatting.short_when(earlier[seq].created_at)}):\n"
+                               f"{earlier[seq].text}")
+                seq = earlier[seq].revises
             item.setToolTip(0, f"{formatting.when(n.created_at)}\ncustody entry {n.custody_seq}")
-            item.setToolTip(3, n.text)
-            item.setData(0, Qt.ItemDataRole.UserRole, n.id)
+            item.setToolTip(3, "\n\n".join([n.text, *history]))
+            item.setToolTip(1, "\n\n".join(history) if history else "")
+            item.setData(0, Qt.ItemDataRole.UserRole, n.custody_seq)
             self.list.addTopLevelItem(item)
         for col in range(3):
             self.list.resizeColumnToContents(col)
@@ -104,6 +126,44 @@ class NotesTab(CaseTab):
         editable = self.session.can(Permission.CASE_EDIT)
         self.text.setEnabled(editable)
         self.add_button.setEnabled(editable)
+        self._update_edit()
+
+    def selected_note(self) -> NoteView | None:
+        item = self.list.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        return self.notes.get(int(item.data(0, Qt.ItemDataRole.UserRole)))
+
+    def _why_not_edit(self, note: NoteView | None) -> str | None:
+        if note is None:
+            return "Select one of your notes to edit it"
+        if note.author != self.session.user.username or not self.session.can(Permission.CASE_EDIT):
+            return f"Only {note.author}, who wrote this note, can edit it"
+        return None
+
+    def _update_edit(self) -> None:
+        note = self.selected_note()
+        why = self._why_not_edit(note)
+        self.edit_button.setEnabled(why is None)
+        self.edit_button.setToolTip(why or "Write a new version of the note; this one stays in the custody log")
+
+    def edit_note(self) -> None:
+        from casedesk.ui.dialogs.edit_note import EditNoteDialog
+
+        note = self.selected_note()
+        if self.case_ref is None or note is None or self._why_not_edit(note) is not None:
+            return
+        dialog = EditNoteDialog(self.session, self.case_ref, note, self)
+
+        def saved() -> None:
+            self.load()
+            if dialog.saved is not None:
+                self.message.success(f"Note saved as a new version (custody entry {dialog.saved.custody_seq}).")
+            self.changed.emit()
+
+        dialog.accepted.connect(saved)
+        dialog.open()
+        self.dialog = dialog
 
     def _add(self) -> None:
         if self.case_ref is None:

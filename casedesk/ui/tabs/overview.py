@@ -80,6 +80,11 @@ class OverviewTab(CaseTab):
         actions = QHBoxLayout()
         actions.addWidget(self.add_member_button)
         actions.addWidget(self.close_button)
+        self.reopen_button = QPushButton(icon("case"), "Re&open case…")
+        self.reopen_button.setObjectName("reopenCase")
+        self.reopen_button.setToolTip("Reopen the closed case, e.g. when new evidence comes in (recorded)")
+        self.reopen_button.clicked.connect(self._reopen_case)
+        actions.addWidget(self.reopen_button)
         actions.addStretch(1)
 
         body = QWidget()
@@ -181,8 +186,11 @@ class OverviewTab(CaseTab):
         self._summary_edited()
         self.add_member_button.setVisible(self.session.can(Permission.CASE_MEMBERS))
         self.add_member_button.setEnabled(d.status == "open")
-        self.close_button.setVisible(self.session.can(Permission.CASE_CLOSE))
+        self.close_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status == "open")
         self.close_button.setEnabled(d.status == "open")
+        self.reopen_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status != "open")
+        self.add_member_button.setToolTip("Let another user see and work on this case" if d.status == "open"
+                                          else "The case is closed: reopen it to change its members")
         self.message.clear_message()
 
     def _summary_edited(self) -> None:
@@ -230,6 +238,15 @@ class OverviewTab(CaseTab):
         if self.detail is None:
             return
         dialog = CloseCaseDialog(self.session, self.detail, self)
+        dialog.accepted.connect(self._after_change)
+        dialog.open()
+
+    def _reopen_case(self) -> None:
+        from casedesk.ui.dialogs.close_case import ReopenCaseDialog
+
+        if self.detail is None:
+            return
+        dialog = ReopenCaseDialog(self.session, self.detail, self)
         dialog.accepted.connect(self._after_change)
         dialog.open()
 
