@@ -10,15 +10,18 @@ import os
 import sys
 from datetime import datetime
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casedesk.datadir import DataDir, resolve
+from casedesk.display import visible
 from casedesk.errors import UsageError
-from casedesk.reports.text import visible
-from casedesk.services.installation import Installation
-from casedesk.services.session import Session
 from casedesk.timeutil import iso_utc
+
+if TYPE_CHECKING:
+    from casedesk.services.installation import Installation
+    from casedesk.services.session import Session
 
 ENV_USER = "CASEDESK_USER"
 ENV_PASSWORD = "CASEDESK_PASSWORD"  # noqa: S105 (the variable's name, not a password)
@@ -65,8 +68,14 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.datadir: DataDir = resolve(getattr(args, "data_dir", None))
-        self.installation = Installation(self.datadir)
         self._session: Session | None = None
+
+    @cached_property
+    def installation(self) -> Installation:
+        # Imported here: ``casedesk gui`` needs none of the service layer before its sign-in window is up.
+        from casedesk.services.installation import Installation
+
+        return Installation(self.datadir)
 
     @property
     def json(self) -> bool:

@@ -68,15 +68,44 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
                 inputs.unicode(item, f"the value given for {name.replace('_', '-')}")
 
 
+def desktop_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``[--data-dir DIR] [--user NAME] [gui]`` (the desktop app) read without building the parser, else None.
+
+    Building the parser imports every command module and with them the whole service layer (SQLAlchemy,
+    Alembic, the custody and crypto modules): twice as long as Qt takes to show the sign-in window, which
+    needs none of it. Anything else, including ``--help``, goes to the full parser.
+    """
+    values: dict[str, str | None] = {"data_dir": None, "user": None}
+    words, commands = list(argv), 0
+    while words:
+        word = words.pop(0)
+        name, equals, value = word.partition("=")
+        if name in ("--data-dir", "--user"):
+            if not equals:
+                if not words:
+                    return None
+                value = words.pop(0)
+            values[name[2:].replace("-", "_")] = value
+        elif word == "gui" and not commands:
+            commands += 1
+        else:
+            return None
+    from casedesk.cli.gui import cmd_gui
+
+    return argparse.Namespace(command="gui", func=cmd_gui, **values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "func", None) is None:
-        # No command: the desktop app when it is installed, else the help.
-        if "gui" not in REGISTERED:
-            parser.print_help()
-            return 2
-        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
+    args = desktop_arguments(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if getattr(args, "func", None) is None:
+            # No command: the desktop app when it is installed, else the help.
+            if "gui" not in REGISTERED:
+                parser.print_help()
+                return 2
+            args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
     try:
         _check_text_arguments(args)
     except CaseDeskError as exc:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
 
 from bidi import algorithm as bidi_algorithm
 from reportlab.lib.abag import ABag
@@ -28,10 +27,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord
 from reportlab.pdfgen.canvas import Canvas
 
+from casedesk.display import escape_char as _escape_char
+from casedesk.display import is_escaped as is_escaped  # re-exported: the sections call T.is_escaped
+from casedesk.display import visible as visible  # re-exported for existing callers
 from casedesk.reports.fonts import SHAPED, fonts
 
-# Format characters that scripts need (zero-width joiner and non-joiner) stay as they are.
-_KEEP_FORMAT = frozenset({0x200C, 0x200D})
 _RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
@@ -46,33 +46,6 @@ def simple(text: str, base: str) -> bool:
     if text.isascii():
         return True
     return _COMPLEX.search(text) is None and fonts().characters[base].issuperset(text)
-
-
-def _escape_char(ch: str) -> str:
-    return f"[U+{ord(ch):04X}]"
-
-
-@lru_cache(maxsize=4096)
-def _needs_escape(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    if category in ("Cc", "Cs", "Zl", "Zp"):
-        return True
-    return category == "Cf" and ord(ch) not in _KEEP_FORMAT
-
-
-def visible(text: str, keep: str = "") -> str:
-    """``text`` with every control, direction-override or invisible format character shown as ``[U+XXXX]``.
-
-    Characters in ``keep`` (for example ``"\\n"``) are left alone.
-    """
-    if text.isprintable():  # no Cc, Cf, Cs, Zl or Zp character: nothing to escape
-        return text
-    return "".join(_escape_char(ch) if ch not in keep and _needs_escape(ch) else ch for ch in text)
-
-
-def is_escaped(original: str) -> bool:
-    """Whether ``visible`` changes ``original``."""
-    return visible(original) != original
 
 
 # --- bidirectional order ---------------------------------------------------------

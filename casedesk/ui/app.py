@@ -1,8 +1,10 @@
 """Starting the desktop application: first run or sign in, then the main window.
 
-``run(datadir)`` is what ``casedesk gui`` calls. The main window's modules
-(tables, previews, PDF) are imported only after sign-in, so the login window
-appears as soon as Qt itself is up.
+``run(datadir)`` is what ``casedesk gui`` calls. The sign-in window needs Qt
+and little else: the service layer is imported on a background thread once
+that window has painted (``ui/deferred.py``), and the main window's modules
+(tables, previews, PDF) after sign-in, so the window appears as soon as Qt
+itself is up.
 """
 
 from __future__ import annotations
@@ -12,21 +14,19 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from casedesk import __version__
 from casedesk.datadir import DataDir
 from casedesk.logsetup import install_file_log
-from casedesk.services.installation import Installation
-from casedesk.services.session import Session
-from casedesk.ui import errors, theme
-from casedesk.ui.dialogs.first_run import FirstRunDialog
+from casedesk.ui import deferred, errors, theme
 from casedesk.ui.dialogs.login import LoginDialog
 from casedesk.ui.icons import app_icon
 from casedesk.ui.window_state import APPLICATION, ORGANISATION
 
 if TYPE_CHECKING:
+    from casedesk.services.session import Session
     from casedesk.ui.main_window import MainWindow
 
 log = logging.getLogger("casedesk.ui")
@@ -51,6 +51,23 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class _AfterFirstPaint(QObject):
+    """Starts the service layer's import once the window it watches has painted (not before: the import
+    holds the interpreter most of the time, and the first paint comes first), then the window's own checks."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: self._painted(watched))
+        return False
+
+    @staticmethod
+    def _painted(window: QObject) -> None:
+        deferred.preload()
+        if isinstance(window, LoginDialog):
+            window.check_keyring()
+
+
 class AppController(QObject):
     """First run → login → main window → (sign out) → login …"""
 
@@ -60,7 +77,8 @@ class AppController(QObject):
     def __init__(self, datadir: DataDir, username: str = "") -> None:
         super().__init__()
         self.datadir = datadir
-        self.installation = Installation(datadir)
+        self.installation = deferred.Installation(datadir)
+        self._after_paint = _AfterFirstPaint(self)
         self.username = username
         self.session: Session | None = None
         self.window: MainWindow | None = None
@@ -77,6 +95,8 @@ class AppController(QObject):
             hook(widget)
 
     def show_first_run(self) -> QDialog:
+        from casedesk.ui.dialogs.first_run import FirstRunDialog  # once per installation: not on the usual path
+
         dialog = FirstRunDialog(self.installation)
         dialog.installed.connect(lambda admin, hint: self.show_login(admin, hint))
         dialog.rejected.connect(self._quit)
@@ -92,6 +112,7 @@ class AppController(QObject):
         dialog.signed_in.connect(self._signed_in)
         dialog.rejected.connect(self._quit)
         self.dialog = dialog
+        dialog.installEventFilter(self._after_paint)
         dialog.show()
         self._announce(dialog)
         return dialog

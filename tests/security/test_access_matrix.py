@@ -45,6 +45,7 @@ from casedesk.services.disclosure import Disclosure
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.home import Home
+from casedesk.services.search import Search
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.trust import enrolment
@@ -177,6 +178,8 @@ MATRIX: dict[str, Action] = {
     "extract": A("extract", "Y Y - Y -", ("extract", CASE, "JAS/1", "-o", "{out}/extracted.bin"),
                  lambda s, c: Evidence(s).extract(CASE, "JAS/1", c["out"] / "extracted.bin")),
     "evidence list": A("see exhibits", "Y Y - Y -", ("evidence", "list", CASE), lambda s, c: Evidence(s).list(CASE)),
+    "search": A("(not in the README's table: what 'see exhibits, notes' shows, in every case one may see)",
+                "Y Y Y Y -", ("search", "invoice"), lambda s, c: Search(s).find("invoice")),
     "evidence show": A("see exhibits", "Y Y - Y -", ("evidence", "show", CASE, "JAS/1"),
                        lambda s, c: Evidence(s).show(CASE, "JAS/1")),
     "evidence view": A("see exhibits (viewing content, logged)", "Y Y - Y -", None,
@@ -378,7 +381,7 @@ def _cli_args(action: Action, ctx: dict[str, Any]) -> list[str]:
 
 # Actions that change nothing another action depends on: run one after another in one copy of the case.
 READS = frozenset({
-    "user list", "case list", "case show", "note list", "evidence list", "evidence show", "evidence view",
+    "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
     "home",
@@ -544,7 +547,7 @@ def test_every_cli_command_is_in_the_table() -> None:
     assert run_by_table | set(UNAUTHENTICATED) == commands
 
 
-SERVICES = (Accounts, Cases, Evidence, Custody, Bundles, Disclosure, Settings, Home)
+SERVICES = (Accounts, Cases, Evidence, Search, Custody, Bundles, Disclosure, Settings, Home)
 
 
 def _service_methods() -> set[str]:
@@ -561,7 +564,8 @@ SERVICE_NAMES = {
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
     "Cases.notes": "note list", "Cases.edit_note": "note edit", "Cases.reopen": "case reopen", "Home.view": "home",
     "Evidence.ingest": "ingest", "Evidence.extract": "extract",
-    "Evidence.list": "evidence list", "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",
+    "Evidence.list": "evidence list", "Search.find": "search",
+    "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",
     "Evidence.read_original": "evidence read original", "Evidence.withdraw": "evidence withdraw",
     "Evidence.set_sensitive": "evidence sensitive", "Evidence.verify": "evidence verify", "Custody.verify": "verify",
     "Custody.log": "custody log", "Custody.entry": "custody entry", "Custody.transfer": "custody transfer",

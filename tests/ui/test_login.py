@@ -60,7 +60,8 @@ def test_disabled_account_is_explained(qtbot: QtBot, store: Store) -> None:
 def test_no_keyring_notice_on_the_login_window(qtbot: QtBot, store: Store, monkeypatch) -> None:
     monkeypatch.setattr("casedesk.security.device_secret.keyring_usable", lambda: False)
     _controller, dialog = _login_dialog(qtbot, store)
-    assert dialog.keyring_notice.isVisible()
+    # asked off the GUI thread once the window has painted (importing keyring would delay the window)
+    qtbot.waitUntil(dialog.keyring_notice.isVisible, timeout=TIMEOUT)
     assert dialog.keyring_notice.text() == NO_KEYRING_NOTICE
 
 

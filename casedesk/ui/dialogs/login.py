@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.errors import CaseDeskError
-from casedesk.security import device_secret
-from casedesk.services.installation import Installation
-from casedesk.services.session import Session
-from casedesk.ui import errors
+from casedesk.ui import deferred, errors
 from casedesk.ui.forms import BusyBar, MessageLine, make_default
 from casedesk.ui.icons import app_icon
 from casedesk.ui.workers import JobRunner
+
+if TYPE_CHECKING:  # the service layer is imported after this window is shown (ui/deferred.py)
+    from casedesk.ui.deferred import Installation
 
 
 class LoginDialog(QDialog):
@@ -64,9 +64,7 @@ class LoginDialog(QDialog):
         where.setStyleSheet("color: palette(placeholder-text);")
 
         self.keyring_notice = MessageLine()
-        self.keyring_notice.setObjectName("keyringNotice")
-        if not device_secret.keyring_usable():
-            self.keyring_notice.notice(device_secret.NO_KEYRING_NOTICE)
+        self.keyring_notice.setObjectName("keyringNotice")  # filled in by check_keyring
         self.hint = QLabel(hint)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -98,6 +96,25 @@ class LoginDialog(QDialog):
         self.setTabOrder(self.user, self.password)
         self.setTabOrder(self.password, self.sign_in_button)
         (self.password if username else self.user).setFocus()
+
+    def check_keyring(self) -> None:
+        """Say so when there is no usable OS keyring. Asked off the GUI thread once the window is up (the app
+        calls this after its first paint): importing keyring and finding its backend takes longer than
+        showing this window."""
+
+        def usable(_progress: Any, _cancel: Any) -> bool:
+            deferred.loaded()  # the service layer imports keyring too: one thread at a time
+            from casedesk.security import device_secret
+
+            return device_secret.keyring_usable()
+
+        def answered(ok: Any) -> None:
+            if not ok:
+                from casedesk.security.device_secret import NO_KEYRING_NOTICE
+
+                self.keyring_notice.notice(NO_KEYRING_NOTICE)
+
+        self.runner.submit("keyring check", usable, on_success=answered, on_failure=lambda _exc: None)
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -131,6 +148,8 @@ class LoginDialog(QDialog):
         )
 
     def _succeeded(self, session: Any) -> None:
+        from casedesk.services.session import Session  # imported by the sign-in that just succeeded
+
         self._set_busy(False)
         assert isinstance(session, Session)
         self.password.clear()
