@@ -756,7 +756,7 @@ def describe_cert(obj):
 class UnitCheck:
     """The log's keys against the certificates its installation.enrolled entries carry, for one fingerprint."""
 
-    def __init__(self, fingerprint, enrolments, broken):
+    def __init__(self, fingerprint, enrolments, broken, given=()):
         self.fp = fingerprint
         self.broken = broken
         self.problems = []
@@ -769,6 +769,16 @@ class UnitCheck:
         for seq, action, data in enrolments:
             if action == ENROLLED and seq not in broken and isinstance(data, dict):
                 self.read(seq, data)
+        for i, obj in enumerate(given, 1):  # from the unit, given on the command line: they count by time alone
+            try:
+                decode_revocation(obj)
+                problem = unit_signature_problem(obj, REVOCATION_DOMAIN, self.fp)
+            except Malformed as exc:
+                problem = M_UNIT_MALFORMED.format(what="revocation", why=exc)
+            if problem is not None:
+                self.problems.append((None, None, f"revocation {i} given to the verifier {problem}", None))
+            else:
+                self.revoked.setdefault(obj["public_key"], []).append((obj, 1 << 62))
 
     def read(self, seq, data):
         found = data.get("certificates")
@@ -878,7 +888,7 @@ def parse_pair(text, what):
         raise SystemExit(f"verify_custody.py: {what} must look like NUMBER:HEX") from None
 
 
-def verify(path, workers=None, earlier=None, expect_head=None, unit_fingerprint=None):
+def verify(path, workers=None, earlier=None, expect_head=None, unit_fingerprint=None, revocations=()):
     with open(path, "rb") as fh:
         try:
             mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
@@ -923,10 +933,12 @@ def verify(path, workers=None, earlier=None, expect_head=None, unit_fingerprint=
             chunks = pool.map(check_lines, jobs)
     else:
         chunks = [check_lines(job) for job in jobs]
-    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint)
+    return judge(header, trailer, chunks, exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint,
+                 revocations)
 
 
-def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint=None):
+def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, lines_sha256, unit_fingerprint=None,
+          revocations=()):
     ranked = []
     exhibit_lines = [e for e in all_exhibit_lines if e.get("type") == "exhibit"]
     withheld_lines = [e for e in all_exhibit_lines if e.get("type") == "withheld_exhibit"]
@@ -1055,7 +1067,7 @@ def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, line
         problems += [(None, e.get("exhibit"), msg, e.get("case")) for msg in e.get("vault_problems", [])]
     unit = None
     if unit_fingerprint is not None:
-        check = UnitCheck(unit_fingerprint, [x for c in chunks for x in c["enrolments"]], broken)
+        check = UnitCheck(unit_fingerprint, [x for c in chunks for x in c["enrolments"]], broken, revocations)
         blob_all = b"".join(c["leaves"] for c in chunks)
         problems += check.run(chunks, blob_all)
         unit = {"fingerprint": unit_fingerprint, "name": check.unit_name, "enrolled": check.enrolled}
@@ -1318,7 +1330,25 @@ def main(argv=None):
     parser.add_argument("--unit-fingerprint", metavar="FP",
                         help="the unit key's fingerprint (64 hex digits, as published by the force): accept the log "
                              "only if every key chains to it (docs/unit-trust.md)")
+    parser.add_argument("--unit-revocations", metavar="FILE", action="append", default=[],
+                        help="a revocation file of that unit (from `casedesk unit revoke`); may be repeated")
     args = parser.parse_args(argv)
+    revocations = []
+    for name in args.unit_revocations:
+        try:
+            with open(name, "rb") as fh:
+                doc = loads(fh.read())
+        except (OSError, ValueError) as exc:
+            sys.stderr.write(f"verify_custody.py: {name}: cannot be read as JSON ({exc})\n")
+            return 2
+        if not isinstance(doc, dict) or doc.get("format") != "casedesk-enrolment-answer/1" \
+                or not isinstance(doc.get("revocations"), list):
+            sys.stderr.write(f"verify_custody.py: {name} is not a CaseDesk revocation file\n")
+            return 2
+        revocations += doc["revocations"]
+    if revocations and args.unit_fingerprint is None:
+        sys.stderr.write("verify_custody.py: --unit-revocations needs --unit-fingerprint\n")
+        return 2
     fingerprint = None
     if args.unit_fingerprint is not None:
         fingerprint = re.sub(r"[\s:]+", "", args.unit_fingerprint).lower()
@@ -1329,7 +1359,7 @@ def main(argv=None):
     earlier = parse_pair(args.earlier, "--earlier") if args.earlier else None
     head = parse_pair(args.expect_head, "--expect-head") if args.expect_head else None
     try:
-        result = verify(args.export, args.workers, earlier, head, fingerprint)
+        result = verify(args.export, args.workers, earlier, head, fingerprint, revocations)
     except (OSError, ExportError, ValueError) as exc:
         sys.stderr.write(f"verify_custody.py: {args.export}: {exc}\n")
         return 2

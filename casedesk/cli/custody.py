@@ -12,6 +12,7 @@ from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
 from casedesk.services.custody import Custody, EntryView, VerifyReport
 from casedesk.timeutil import UK, parse_iso, uk_display
+from casedesk.trust import enrolment
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -20,6 +21,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("reference", nargs="?", help="a case (default: every case you can see)")
     p.add_argument("--unit-fingerprint", metavar="FP",
                    help="also require every key to be certified by the unit key with this fingerprint")
+    p.add_argument("--unit-revocations", metavar="FILE", action="append", default=[],
+                   help="a revocation file of that unit (from `casedesk unit revoke`); may be repeated")
     p.set_defaults(func=cmd_verify)
 
     custody = sub.add_parser("custody", help="chain of custody")
@@ -153,8 +156,11 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
 def cmd_verify(ctx: Context) -> int:
     bar = ProgressBar("Verifying")
     try:
-        report = Custody(ctx.session()).verify(ctx.args.reference, bar,
-                                               unit_fingerprint=getattr(ctx.args, "unit_fingerprint", None))
+        given = [r for f in ctx.args.unit_revocations for r in enrolment.read_revocations(Path(f))]
+        if given and ctx.args.unit_fingerprint is None:
+            raise UsageError("--unit-revocations needs --unit-fingerprint: revocations count against a pinned unit")
+        report = Custody(ctx.session()).verify(ctx.args.reference, bar, unit_fingerprint=ctx.args.unit_fingerprint,
+                                               unit_revocations=given)
     finally:
         bar.finish()
     lines = [report.summary(), f"Merkle tree (RFC 6962): size {report.tree_size}, root {report.tree_root}"]

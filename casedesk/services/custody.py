@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -587,10 +588,12 @@ class Custody:
         return out
 
     def verify(self, case_ref: str | None = None, progress: Progress = no_progress,
-               cancel: CancelToken | None = None, unit_fingerprint: str | None = None) -> VerifyReport:
+               cancel: CancelToken | None = None, unit_fingerprint: str | None = None,
+               unit_revocations: Sequence[Any] = ()) -> VerifyReport:
         """Check the whole chain, the heads kept outside the store, and the exhibits (register, log, vault).
 
-        ``unit_fingerprint``: also accept the log only if its keys chain to that unit key (docs/unit-trust.md).
+        ``unit_fingerprint``: also accept the log only if its keys chain to that unit key (docs/unit-trust.md);
+        ``unit_revocations``: that unit's revocations given from outside the log (``enrolment.read_revocations``).
         """
         if unit_fingerprint is not None:
             unit_fingerprint = normalise_fingerprint(unit_fingerprint)
@@ -630,7 +633,7 @@ class Custody:
         problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]
         if unit_fingerprint is not None:
             problems += unit_problems(self.s.datadir.database, self.s.keys.database, unit_fingerprint, visible,
-                                      broken, cancel)
+                                      broken, cancel, unit_revocations)
         report = VerifyReport(
             unit_fingerprint=unit_fingerprint,
             acknowledged=self._acknowledged(result.time_acknowledged),

@@ -211,3 +211,12 @@ def read_answer(path: Path, fingerprint: str) -> Answer:
         found_r.append(rev)
     return Answer(unit, obj["installation_id"], tuple(found_c), tuple(found_r),
                   tuple(c.encode() for c in found_c), tuple(r.encode() for r in found_r))
+
+
+def read_revocations(path: Path) -> list[Any]:
+    """The revocations of a unit's answer or revocation file, as they are: the verifier checks each one."""
+    obj = _load(path, "a unit's revocation file")
+    if not isinstance(obj, Mapping) or obj.get("format") != ANSWER_FORMAT or not isinstance(obj.get("revocations"),
+                                                                                            list):
+        raise UsageError(f"{path} is not a CaseDesk enrolment answer or revocation file ({ANSWER_FORMAT})")
+    return list(obj["revocations"])

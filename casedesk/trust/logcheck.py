@@ -7,6 +7,7 @@ those), feeding ``pinning.UnitCheck``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,14 @@ def enrolment_rows(conn: Any) -> list[tuple[int, str, Any]]:
 
 
 def unit_problems(db_path: Path, db_key: bytes, fingerprint: str, visible: frozenset[str] | None = None,
-                  broken: frozenset[int] = frozenset(), cancel: CancelToken | None = None) -> list[Problem]:
+                  broken: frozenset[int] = frozenset(), cancel: CancelToken | None = None,
+                  given_revocations: Sequence[Any] = ()) -> list[Problem]:
     conn = open_raw(db_path, db_key)
     try:
         conn.execute("BEGIN")  # one snapshot for both reads
         rows = enrolment_rows(conn)
-        check = pinning.UnitCheck(fingerprint, rows, pinning.installation_id_of(rows), broken, visible)
+        check = pinning.UnitCheck(fingerprint, rows, pinning.installation_id_of(rows), broken, visible,
+                                  given_revocations)
         last = conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0] or 0
         feed = check.feed
         for lo in range(1, last + 1, CHUNK):

@@ -39,6 +39,8 @@ M_NOT_ENROLLED = ("the log holds no installation.enrolled entry with a certifica
                   "unit {fp}: nothing shows that this installation or its keys belong to the unit")
 M_CERT = "certificate {i} ({who}) {problem}"
 M_REVOCATION = "revocation {i} {problem}"
+M_GIVEN_REVOCATION = "revocation {i} given to the verifier {problem}"
+GIVEN = 1 << 62  # "carried" after every entry: a revocation given to the verifier counts by its time alone
 M_NOT_A_LIST = "the enrolment's {what} are not a list"
 M_OTHER_INSTALLATION = "is for installation {theirs}, but this log is installation {ours}'s"
 M_CHECKPOINT_AHEAD = "vouches for {n} entries, but the log had only {m} before the enrolment that carries it"
@@ -98,9 +100,12 @@ class UnitCheck:
     """Every entry's key against the certificates the log carries, for one pinned fingerprint."""
 
     def __init__(self, fingerprint: str, enrolments: Iterable[tuple[int, str, Any]], installation_id: Any,
-                 broken: frozenset[int] = frozenset(), visible: frozenset[str] | None = None) -> None:
+                 broken: frozenset[int] = frozenset(), visible: frozenset[str] | None = None,
+                 given_revocations: Sequence[Any] = ()) -> None:
         """``enrolments``: (seq, action, data) of the intact installation.initialised and installation.enrolled
-        entries without a case, in log order; ``broken``: entries the chain check named."""
+        entries without a case, in log order; ``broken``: entries the chain check named; ``given_revocations``:
+        revocations from the unit given to the verifier (a log need not have imported them), which count by
+        their time alone."""
         self.fp = fingerprint
         self.broken = broken
         self.visible = visible
@@ -118,6 +123,17 @@ class UnitCheck:
             if action == ENROLLED and seq not in broken and isinstance(data, dict):
                 self._read_enrolment(seq, data)
         self._wanted = {size for _, size, _, _ in self.checkpoints}
+        self._last_wanted = max(self._wanted, default=0)
+        for i, obj in enumerate(given_revocations, 1):
+            try:
+                rev = certs.Revocation.decode(obj)
+                problem = certs.signature_problem(rev, self.fp)
+            except certs.MalformedError as exc:
+                problem = certs.M_MALFORMED.format(what="revocation", why=exc)
+            if problem is not None:
+                self.problems.append(Problem(None, None, M_GIVEN_REVOCATION.format(i=i, problem=problem)))
+            else:
+                self.revoked.setdefault(rev.public_key, []).append(Revoked(rev, GIVEN))
 
     def _read_enrolment(self, seq: int, data: dict[str, Any]) -> None:
         found = data.get("certificates")
@@ -163,9 +179,10 @@ class UnitCheck:
 
     def feed(self, seq: int, time: Any, actor: Any, key: Any, leaf_input: bytes, case: Any, exhibit: Any) -> None:
         """One entry, in log order. ``leaf_input``: its entry hash (32 raw bytes), for the checkpoint roots."""
-        self._merkle.add(leaf_input)
-        if self._merkle.size in self._wanted:
-            self._roots[self._merkle.size] = self._merkle.root().hex()
+        if self._merkle.size < self._last_wanted:  # the tree is needed only up to the largest checkpoint
+            self._merkle.add(leaf_input)
+            if self._merkle.size in self._wanted:
+                self._roots[self._merkle.size] = self._merkle.root().hex()
         if not self.enrolled or seq <= self.vouched or seq in self.broken:
             return
         message = self._entry_problem(seq, time, actor, key)

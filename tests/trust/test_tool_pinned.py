@@ -26,15 +26,18 @@ def unit() -> UnitSigner:
     return UnitSigner.generate("casedesk.test.police.uk")
 
 
-def both(store: Store, tmp: Path, fp: str, typed: str | None = None) -> list[tuple[int | None, str]]:
+def both(store: Store, tmp: Path, fp: str, typed: str | None = None,
+         revocations: tuple[Path, ...] = ()) -> list[tuple[int | None, str]]:
     """casedesk's verify of the case and the tool on a fresh export of it (as the supervisor); they must agree."""
+    given = [r for f in revocations for r in enrolment.read_revocations(f)]
     s = store.sign_in("sgt")
     try:
-        report = report_json(Custody(s).verify(CASE, unit_fingerprint=fp))
+        report = report_json(Custody(s).verify(CASE, unit_fingerprint=fp, unit_revocations=given))
         path = Custody(s).export_log(CASE, tmp / f"export-{len(list(tmp.glob('export-*')))}.jsonl")
     finally:
         s.close()
-    code, theirs = tool(path, "--unit-fingerprint", typed or fp)
+    extra = [a for f in revocations for a in ("--unit-revocations", str(f))]
+    code, theirs = tool(path, "--unit-fingerprint", typed or fp, *extra)
     assert theirs["problems"] == report["problems"]
     assert (code == 0, theirs["ok"]) == (report["ok"], report["ok"])
     assert theirs["unit"]["fingerprint"] == fp
@@ -118,3 +121,28 @@ def genuine_id(store: Store) -> str:
         s.close()
 
 
+
+
+def test_a_revocation_the_log_never_imported_counts_when_given_to_the_verifiers(
+        store: Store, tmp_path: Path, unit: UnitSigner) -> None:
+    enrol(store, unit, tmp_path)
+    answer = json.loads((tmp_path / "answer-0.json").read_text())
+    jsmith = next(certs.Certificate.decode(c) for c in answer["certificates"] if c["subject"] == "jsmith")
+    note(store, "jsmith", "before the revocation")
+    revocation = enrolment.revocation_answer(unit, jsmith, "laptop stolen")
+    (tmp_path / "revoke.json").write_text(json.dumps(revocation))
+    rev = certs.Revocation.decode(revocation["revocations"][0])
+    before = max(entries_by(store, "jsmith", 0))
+    note(store, "jsmith", "after the revocation, which this installation never imports")
+    fp = unit.public.fingerprint
+    assert both(store, tmp_path, fp) == []  # the log alone does not know
+    message = pinning.M_REVOKED.format(actor="jsmith", serial=jsmith.serial, fp=fp[:16], at=rev.revoked_at,
+                                       reason="laptop stolen")
+    assert both(store, tmp_path, fp, revocations=(tmp_path / "revoke.json",)) == [
+        (seq, message) for seq in entries_by(store, "jsmith", before)]
+    # A revocation file of another unit key is named, not used.
+    other = UnitSigner.generate(unit.public.name)
+    (tmp_path / "other.json").write_text(json.dumps(enrolment.revocation_answer(other, jsmith, "forged")))
+    found = both(store, tmp_path, fp, revocations=(tmp_path / "other.json",))
+    assert found == [(None, "revocation 1 given to the verifier " + certs.M_OTHER_UNIT.format(
+        other=other.public.fingerprint, pinned=fp))]
