@@ -45,6 +45,8 @@ MSG_FORKED = ("the first {unit} entries of this installation's log are not the o
               "the log was rewritten, or the installation was restored from an older copy and has written since")
 MSG_RECORDED = "(recorded as entry {seq})"
 MSG_UNREACHABLE = "cannot reach the unit at {url}: {detail}"
+MSG_CERTIFICATE = ("the unit at {url} shows a TLS certificate that no certificate authority this computer trusts has "
+                   "signed: ask the unit administrator for the unit's CA certificate")
 MSG_CUT = ("the connection to the unit was cut after {done} of {total} entries were stored there: run the sync "
            "again to resume (nothing is lost or sent twice)")
 MSG_REFUSED = "the unit refused the sync: {message}"
@@ -163,6 +165,8 @@ def sync(session: Session, url: str, ca_file: Path | None = None, progress: Prog
     try:
         return _sync(session, unit, progress, cancel, batch)
     except unit.httpx.TransportError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            raise UnitError(MSG_CERTIFICATE.format(url=url), cli_hint="pass it with --ca FILE") from None
         raise UnitError(MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__)) from None
     finally:
         unit.close()

@@ -191,7 +191,7 @@ class Service:
 
     def stop(self) -> None:
         if self.proc is not None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(signal.SIGTERM)  # uvicorn's graceful shutdown
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
