@@ -60,6 +60,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--tls-key", required=True, metavar="FILE", help="the service's TLS private key (PEM)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8443, help="port (default 8443; 0: any free port)")
+    p.add_argument("--unit-fingerprint", metavar="FP",
+                   help="the unit key's fingerprint: accept only logs whose keys chain to it (enrolled installations "
+                        "then need no `unit register`)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -157,4 +160,4 @@ def cmd_serve(ctx: Context) -> None:
     from casedesk.unit.server import serve
 
     serve(_database(ctx), Path(ctx.args.cosigner_key), ctx.args.host, ctx.args.port, Path(ctx.args.tls_cert),
-          Path(ctx.args.tls_key))
+          Path(ctx.args.tls_key), unit_fingerprint=ctx.args.unit_fingerprint)

@@ -19,6 +19,7 @@ from typing import Any
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError, CryptoError
 from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -46,6 +47,9 @@ MSG_DATABASE = "the unit database cannot be reached; try again later"
 class Cosigner:
     name: str
     signer: Signer
+    # The unit key's fingerprint (docs/unit-trust.md): when set, every log must chain to it, and an installation
+    # whose log carries the unit's certificate needs no registration by hand.
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,9 +108,20 @@ def _last_checkpoint(conn: Connection, installation: str) -> Any:
         .order_by(checkpoints.c.tree_size.desc(), checkpoints.c.id.desc()).limit(1)).first()
 
 
-def _registered(conn: Connection, installation: str, lock: bool = False) -> Any:
+def _registered(conn: Connection, installation: str, lock: bool = False, enrolled: Sequence[Any] | None = None,
+                fingerprint: str | None = None) -> Any:
+    """The installation's row (locked for a push). With a pinned unit key, a first push registers its
+    installation from the log itself (``enrolled``: the pushed rows); the push's checks then require the unit's
+    certificate, and a refusal rolls the registration back with everything else."""
     query = select(installations.c.genesis_key).where(installations.c.installation_id == installation)
     row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None and fingerprint is not None and enrolled:
+        genesis = verify.genesis_key_of(enrolled)
+        if genesis is not None and enrolled[0][0] == 1:
+            conn.execute(pg_insert(installations).values(
+                installation_id=installation, genesis_key=genesis, label="enrolled installation",
+                registered_by=f"its certificate from unit key {fingerprint[:16]}").on_conflict_do_nothing())
+            row = conn.execute(query.with_for_update()).first()
     if row is None:
         raise Refused(403, verify.MSG_NOT_REGISTERED.format(id=installation))
     return row
@@ -133,7 +148,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         body = await request.body()
         try:
             caller = authenticate("GET", request.url.path, request.headers, body, installation)
-            return await _run(lambda: _read_checkpoint(engine, caller))
+            return await _run(lambda: _read_checkpoint(engine, caller, cosigner.fingerprint))
         except Refused as exc:
             return _error(exc.status, exc.message)
 
@@ -167,9 +182,15 @@ async def _run(work: Any) -> JSONResponse:
     return result
 
 
-def _read_checkpoint(engine: Engine, caller: Caller) -> JSONResponse:
+def _read_checkpoint(engine: Engine, caller: Caller, fingerprint: str | None) -> JSONResponse:
     with engine.begin() as conn:
-        _registered(conn, caller.installation)
+        try:
+            _registered(conn, caller.installation)
+        except Refused:
+            if fingerprint is None:
+                raise
+            # Not yet held: its first push may register it from its certificate.
+            return JSONResponse({"tree_size": 0, "root": None, "checkpoint": None, "cosigned_at": None})
         held = _held(conn, caller.installation)
         _check_reader(held, caller)
         last = _last_checkpoint(conn, caller.installation)
@@ -199,15 +220,15 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
     count = 0
     try:
         with engine.begin() as conn:
-            # One push per installation at a time, whichever instance serves it: the row lock serialises them.
-            row = _registered(conn, caller.installation, lock=True)
             rows, note_text, proof = _parse_push(body)
             first, count = (rows[0][0] if rows else None), len(rows)
+            # One push per installation at a time, whichever instance serves it: the row lock serialises them.
+            row = _registered(conn, caller.installation, True, rows, cosigner.fingerprint)
             held = _held(conn, caller.installation)
             last = _last_checkpoint(conn, caller.installation)
             done = verify.verify_push(caller.installation, row.genesis_key, held, rows,
                                       None if last is None else (last.tree_size, last.root),
-                                      caller.user, caller.key, note_text, proof)
+                                      caller.user, caller.key, note_text, proof, cosigner.fingerprint)
             stamp = int(time.time())
             cosig = checkpoint.cosign(done.note.text, cosigner.name, cosigner.signer, stamp)
             note = done.note.with_signature(cosig).render()
@@ -219,7 +240,8 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
     except Refused as exc:
         return _error(exc.status, exc.message)
     except verify.Rejection as exc:
-        if not exc.keep:
+        if not exc.keep or not (exc.authenticated or _known_caller(engine, caller)):
+            # A caller the installation's log does not know cannot fill the store with what it sends.
             return _error(exc.status, exc.message)
         kept = _keep_rejected(engine, caller, exc.message, first, count, body)
         log.warning("push refused for installation %s: %s", caller.installation, exc.message)
@@ -240,6 +262,19 @@ def _copy_entries(conn: Connection, installation: str, cp_id: int, rows: Sequenc
     with raw.cursor() as cur, cur.copy(f"COPY entries ({columns}) FROM STDIN") as copy:
         for r in rows:
             copy.write_row((installation, *r, cp_id))
+
+
+def _known_caller(engine: Engine, caller: Caller) -> bool:
+    """Is the caller an active account of the installation, with the key it signed with, in the log the unit holds?"""
+    with engine.connect() as conn:
+        held = _held(conn, caller.installation)
+    if not held:
+        return False
+    try:
+        _check_reader(held, caller)
+    except Refused:
+        return False
+    return True
 
 
 def _keep_rejected(engine: Engine, caller: Caller, reason: str, first: int | None, count: int, body: bytes) -> int:

@@ -71,11 +71,18 @@ def load_cosigner_key(path: Path) -> Cosigner:
 
 
 def serve(database: str, cosigner_key: Path, host: str, port: int, tls_cert: Path, tls_key: Path,
-          pool_size: int = 5) -> None:
-    """Serve until interrupted; prints ``listening on https://HOST:PORT`` once the socket is bound."""
+          pool_size: int = 5, unit_fingerprint: str | None = None) -> None:
+    """Serve until interrupted; prints ``listening on https://HOST:PORT`` once the socket is bound.
+
+    ``unit_fingerprint``: the unit key's (docs/unit-trust.md); every log must then chain to it.
+    """
     import uvicorn  # the server only where one is run: the desktop never loads it
 
     cosigner = load_cosigner_key(cosigner_key)
+    if unit_fingerprint is not None:
+        from casedesk.trust.unitkey import normalise_fingerprint
+
+        cosigner = Cosigner(cosigner.name, cosigner.signer, normalise_fingerprint(unit_fingerprint))
     for what, path in (("TLS certificate", tls_cert), ("TLS key", tls_key)):
         if not path.is_file():
             raise UsageError(f"the {what} {path} does not exist")

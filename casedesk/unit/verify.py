@@ -36,6 +36,9 @@ MSG_GENESIS_KEY = ("the log's first key registration is not the key the unit reg
                    "a different installation under the same name")
 MSG_REQUESTER = ("{user} with key {key} is not an account of installation {id} with that key at the end of its log "
                  "(unknown, disabled, or the key was replaced or revoked)")
+MSG_UNIT_CHAIN = "the log does not chain to unit key {fp} ({n} problem(s)); the first: {first}"
+MSG_UNCERTIFIED = ("{user}'s key {key} is not certified by unit key {fp}: enrol the officer (`casedesk enrol request`, "
+                   "the unit's answer, `casedesk enrol import`) and sync again")
 MSG_CHECKPOINT = "the checkpoint is not valid: {detail}"
 MSG_CHECKPOINT_TREE = ("the checkpoint names tree size {size} and root {root}, but the entries held and pushed "
                        "make tree size {real} with root {real_root}")
@@ -54,6 +57,7 @@ class Rejection(Exception):
         self.message = message
         self.status = status
         self.keep = keep
+        self.authenticated = False  # the requester's key was found current in the log held and pushed
 
 
 _TEXT_KEYS = frozenset(name for name, _ in encoding.FIELDS if name not in ("seq",))
@@ -93,10 +97,11 @@ def _leaf(row: Sequence[Any]) -> bytes:
 
 def verify_push(installation_id: str, genesis_key: str, held: Sequence[Sequence[Any]],
                 pushed: Sequence[Sequence[Any]], last: tuple[int, str] | None, user: str, key: str,
-                note_text: Any, proof: Any) -> Verified:
+                note_text: Any, proof: Any, fingerprint: str | None = None) -> Verified:
     """Everything the unit checks before storing ``pushed`` after ``held`` (docs/sync-protocol.md).
 
     ``last``: (tree size, root hex) of the checkpoint the unit cosigned last for the installation.
+    ``fingerprint``: the unit key's; when given, the log must chain to it (docs/unit-trust.md).
     Raises ``Rejection`` with the first reason found.
     """
     held_n = len(held)
@@ -127,6 +132,20 @@ def verify_push(installation_id: str, genesis_key: str, held: Sequence[Sequence[
     fact = state.users.get(user)
     if current != key or fact is None or fact.disabled:
         raise Rejection(MSG_REQUESTER.format(user=user, key=key[:16] + "...", id=installation_id), 403, keep=False)
+    try:
+        return _verify_rest(installation_id, rows, held, new, held_n, leaves, registry, reg_problems, state, salts,
+                            last, user, key, note_text, proof, fingerprint)
+    except Rejection as exc:
+        exc.authenticated = True
+        raise
+
+
+def _verify_rest(installation_id: str, rows: Sequence[Sequence[Any]], held: Sequence[Sequence[Any]],
+                 new: Sequence[Sequence[Any]], held_n: int, leaves: list[bytes], registry: chain.Registry,
+                 reg_problems: list[tuple[int, chain.Problem]], state: projection.Projection,
+                 salts: dict[str, bytes], last: tuple[int, str] | None, user: str, key: str, note_text: Any,
+                 proof: Any, fingerprint: str | None) -> Verified:
+    """The checks after the requester is known to the log (a refusal from here on is kept as evidence)."""
     problems = [p for _, p in reg_problems if p.seq is None or p.seq > held_n]
     if new:
         acknowledged = chain.time_acknowledgements(
@@ -141,6 +160,8 @@ def verify_push(installation_id: str, genesis_key: str, held: Sequence[Sequence[
     flagged = [p for p in state.problems if p.seq is not None and p.seq > held_n]
     if flagged:
         raise Rejection(MSG_AUTHORITY.format(n=len(flagged), first=flagged[0].describe()))
+    if fingerprint is not None:
+        _unit_chain(fingerprint, installation_id, rows, held_n, user, key)
     leaves += [_leaf(r) for r in new]
     size = len(leaves)
     root = merkle.root(leaves)
@@ -164,6 +185,40 @@ def _genesis(installation_id: str, genesis_key: str, new: Sequence[Sequence[Any]
         gkey = None
     if gkey != genesis_key:
         raise Rejection(MSG_GENESIS_KEY.format(id=installation_id))
+
+
+def _unit_chain(fingerprint: str, installation_id: str, rows: Sequence[Sequence[Any]], held_n: int, user: str,
+                key: str) -> None:
+    """The log's keys chain to the unit key: ``casedesk verify --unit-fingerprint``'s checks, on the new entries."""
+    from casedesk.trust import pinning  # only for a unit that pins its key
+
+    def data(text: Any) -> Any:
+        try:
+            return encoding.parse_data(text)
+        except (encoding.EncodingError, AttributeError):
+            return None
+
+    enrolments = [(r[0], r[7], data(r[17])) for r in rows
+                  if r[7] in (pinning.INITIALISED, pinning.ENROLLED) and r[8] is None]
+    check = pinning.UnitCheck(fingerprint, enrolments, installation_id)
+    for r in rows:
+        check.feed(r[0], r[2], r[5], r[6], bytes.fromhex(r[18]), r[8], r[9])
+    problems = [p for p in check.finish() if p.seq is None or p.seq > held_n]
+    fp16 = pinning.short(fingerprint)
+    if problems:
+        raise Rejection(MSG_UNIT_CHAIN.format(fp=fp16, n=len(problems), first=problems[0].describe()))
+    if (user, key) not in check.keys:
+        raise Rejection(MSG_UNCERTIFIED.format(user=user, key=key[:16] + "...", fp=fp16), 403, keep=False)
+
+
+def genesis_key_of(rows: Sequence[Sequence[Any]]) -> str | None:
+    """The public key of the log's first key registration, if ``rows`` (from entry 1) hold it."""
+    genesis = next((r for r in rows if r[7] == chain.KEY_REGISTERED and r[8] is None), None)
+    try:
+        found = encoding.parse_data(genesis[17]).get("public_key") if genesis is not None else None
+    except (encoding.EncodingError, AttributeError):
+        return None
+    return found if isinstance(found, str) and chain.HEX64_RE.match(found) else None
 
 
 def _seed(joiner: chain.ChainJoiner, held: Sequence[Sequence[Any]], acknowledged: dict[int, int]) -> None:

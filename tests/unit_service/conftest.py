@@ -160,8 +160,9 @@ def casedesk(*args: str, env: dict[str, str] | None = None, check: bool = True,
 class Service:
     """One instance of the unit service in its own process; ``stop``/``start`` keep the same port."""
 
-    def __init__(self, database: str, tls: Tls, cosigner_key: Path, log_path: Path) -> None:
+    def __init__(self, database: str, tls: Tls, cosigner_key: Path, log_path: Path, *extra: str) -> None:
         self.database, self.tls, self.cosigner_key, self.log_path = database, tls, cosigner_key, log_path
+        self.extra = extra
         self.port = 0
         self.proc: subprocess.Popen[str] | None = None
 
@@ -174,7 +175,7 @@ class Service:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "casedesk.cli.main", "unit", "serve", "--database", self.database,
              "--cosigner-key", str(self.cosigner_key), "--tls-cert", str(self.tls.cert), "--tls-key",
-             str(self.tls.key), "--port", str(self.port)],
+             str(self.tls.key), "--port", str(self.port), *self.extra],
             stdout=subprocess.PIPE, stderr=open(self.log_path, "a"), text=True, env=env)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -207,6 +208,7 @@ class Unit:
     url_db: str
     tls: Tls
     service: Service
+    cosigner_key: Path
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +224,6 @@ def unit(postgres: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     service = Service(url, tls, base / "cosigner.key", base / "service.log")
     service.start()
     try:
-        yield Unit(postgres, name, url, tls, service)
+        yield Unit(postgres, name, url, tls, service, base / "cosigner.key")
     finally:
         service.stop()

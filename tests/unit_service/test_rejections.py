@@ -80,6 +80,7 @@ def test_a_fake_installation_under_the_same_id_is_refused(unit: Unit, engine: En
         f"the log's first key registration is not the key the unit registered for installation {installation}: "
         "a different installation under the same name")
     assert held(engine, installation) == []
+    assert rejected(engine, installation) == []  # a caller the log does not know cannot fill the store
     # The real one, with the genesis key the unit registered, is accepted.
     s = real.sign_in("jsmith")
     try:
@@ -156,3 +157,26 @@ def test_the_store_refuses_changes_and_removals(unit: Unit, engine: Engine, tmp_
     with pytest.raises(DBAPIError), engine.begin() as conn:
         conn.execute(text("TRUNCATE entries CASCADE"))
     assert len(held(engine, installation)) > 0
+
+
+def test_garbage_is_kept_only_from_an_account_the_log_knows(unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "garbage check")
+    s = store.sign_in("jsmith")
+    try:
+        sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    _, signer, _ = rows_of(store)
+    path = f"/v1/installations/{installation}/push"
+    for who, key in (("jsmith", Signer.generate()), ("jsmith", signer)):
+        client = RawClient(unit.service.url, unit.tls.ca, installation, who, key)
+        try:
+            answer = client.request("POST", path, b"not json at all")
+        finally:
+            client.close()
+        assert answer.status_code == 400
+        assert answer.json()["error"] == "the request is not a push: the body is not JSON in UTF-8"
+    kept = rejected(engine, installation)
+    assert [(k[0], k[2]) for k in kept] == [("the request is not a push: the body is not JSON in UTF-8",
+                                              "not json at all")]  # the account's, not the stranger's
