@@ -32,10 +32,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("verify-bundle", parents=[common],
-                       help="check a bundle: sidecar hash, embedded originals, and with --user the custody log")
+                       help="check a bundle: end of file, hash, manifest, attached originals, and the custody log")
     p.add_argument("bundle", help="the bundle PDF")
     p.add_argument("--unit-fingerprint", metavar="FP",
                    help="the unit key the bundle must name (and, with --user, the custody log must chain to)")
+    p.add_argument("--custody", metavar="FILE",
+                   help="the custody export (casedesk custody export) to check the bundle against")
     p.set_defaults(func=cmd_verify_bundle)
     register_disclosure(sub, common)
 
@@ -84,13 +86,17 @@ def cmd_export(ctx: Context) -> int:
 def cmd_verify_bundle(ctx: Context) -> int:
     a = ctx.args
     session = ctx.session() if getattr(a, "user", None) else None
-    check = verify_bundle(Path(a.bundle), session, getattr(a, "unit_fingerprint", None))
-    lines = [f"{'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}" for c in check.checks]
-    lines.append(f"Bundle {check.path.name}: {'VERIFIED' if check.ok else 'NOT VERIFIED'}"
-                 + ("" if session else " (file checks only; add --user to check against the custody log)"))
-    data = {"ok": check.ok, "path": str(check.path), "sha256": check.sha256, "case": check.case,
+    check = verify_bundle(Path(a.bundle), session, getattr(a, "unit_fingerprint", None),
+                          custody=Path(a.custody) if a.custody else None)
+    mark = {"pass": "ok  ", "fail": "FAIL", "not checked": "--  "}
+    lines = [f"{mark[c.status]}  {c.name}: {c.detail}" for c in check.checks]
+    lines.append(f"Bundle {check.path.name}: {check.verdict}"
+                 + ("" if a.custody else " (add --custody FILE, the case's custody export, to check the log)"))
+    data = {"ok": check.ok, "verdict": check.verdict, "path": str(check.path), "sha256": check.sha256,
+            "case": check.case,
             "pages": check.pages, "head_seq": check.head_seq, "head_hash": check.head_hash,
-            "recorded_as": check.recorded_as, "checks": check.checks}
+            "recorded_as": check.recorded_as,
+            "checks": [{"name": c.name, "status": c.status, "detail": c.detail} for c in check.checks]}
     ctx.emit(data, lines)
     return 0 if check.ok else IntegrityError.exit_code
 

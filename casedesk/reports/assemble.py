@@ -478,6 +478,7 @@ class _Build:
             "bates": [bates(spec.case.reference, 1), bates(spec.case.reference, total)],
             "custody_head": {"seq": spec.head_seq, "entry_hash": spec.head_hash},
             "unit": None if spec.unit is None else {"name": spec.unit[0], "fingerprint": spec.unit[1]},
+            "custody_tree": {"size": spec.head_seq, "root": spec.tree_root},
             "exhibits": [
                 {
                     "reference": e.outcome.reference,

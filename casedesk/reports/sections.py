@@ -78,7 +78,7 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
         ("Custody log head", f"entry {spec.head_seq}"),
         ("Produced with", spec.tool),
     ], label_width=140, size=10)
-    w.hashes([("Head entry hash", spec.head_hash)], label_width=140, size=10)
+    w.hashes(_head_rows(spec), label_width=140, size=10)
     unit_rows(w, spec, label_width=140, size=10)
     w.space(10)
     w.para(
@@ -112,6 +112,11 @@ def _exhibit_count(spec: BundleSpec, exhibits: int) -> str:
     if marked:
         text += f"; marked {SENSITIVE_MARK} on every page they appear on: " + ", ".join(marked)
     return text
+
+
+def _head_rows(spec: BundleSpec) -> list[tuple[str, str]]:
+    """The head entry's hash and the log's Merkle root up to it (``--earlier SEQ:ROOT`` for a later export)."""
+    return [("Head entry hash", spec.head_hash)] + ([("Log Merkle root", spec.tree_root)] if spec.tree_root else [])
 
 
 # --- index -----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from typing import BinaryIO
 from sqlalchemy import func, select
 
 from casedesk import settings, tool_id
+from casedesk.custody import merkle
 from casedesk.errors import IntegrityError, UsageError
 from casedesk.evidence import references
 from casedesk.outputs import NewFile, check_target, publish_all, refuse_data_dir
@@ -248,6 +249,11 @@ class Bundles:
             if head_row is None:
                 raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
             head_seq, head_hash = int(head_row[0]), str(head_row[1])
+            # The tree head of the log up to that entry, printed so that a later export can be checked
+            # against it (tools/verify_custody.py --earlier SIZE:ROOT); the full verification below passes
+            # only if every stored hash is the recomputed one, so the stored hashes are the leaf inputs.
+            tree_root = merkle.root([bytes.fromhex(h) for h in db.scalars(
+                select(CustodyEntry.entry_hash).where(CustodyEntry.seq <= head_seq).order_by(CustodyEntry.seq))]).hex()
         case_detail = _case_detail(self.s, ref)
         # Everything the bundle shows comes from the log up to the head (see bundle_state).
         case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
@@ -279,6 +285,7 @@ class Bundles:
             at=when,
             head_seq=head_seq,
             head_hash=head_hash,
+            tree_root=tree_root,
             prepared_by=_display(users, self.s.user.username),
             tool=tool_id(),
             verification=(
@@ -331,7 +338,7 @@ class Bundles:
                     db, EXPORTED, case_ref=ref, sha256=sha256,
                     data={
                         "file": out.name, "size": size, "pages": built.pages, "marking": chosen,
-                        "at": iso_utc(when), "head_seq": head_seq, "head_hash": head_hash,
+                        "at": iso_utc(when), "head_seq": head_seq, "head_hash": head_hash, "tree_root": tree_root,
                         "included": [v.reference for v in included],
                         "excluded": [{"exhibit": e.reference, "reason": e.reason} for e in excluded],
                         "placeholders": [ref_ for ref_, _ in built.problems],

@@ -178,7 +178,8 @@ def test_verify_bundle_checks_files_and_store(case_with_evidence, tmp_path: Path
         check = verify_bundle(result.path, session)
         assert check.ok, check.checks
         assert check.recorded_as == result.recorded_as
-        assert {c.name for c in check.checks} >= {"sidecar", "attachments", "manifest", "custody head", "export entry"}
+        assert {c.name for c in check.checks} >= {"bundle hash", "attachments", "manifest", "custody head in the store",
+                                                  "export entry in the store"}
         # One byte changed anywhere: the file no longer verifies.
         data = bytearray(result.path.read_bytes())
         data[len(data) // 2] ^= 0x01
@@ -188,7 +189,7 @@ def test_verify_bundle_checks_files_and_store(case_with_evidence, tmp_path: Path
         session.close()
     assert not broken.ok
     failed = {c.name for c in broken.checks if not c.ok}
-    assert {"sidecar", "manifest", "export entry"} <= failed
+    assert {"bundle hash", "manifest", "export entry in the store"} <= failed
 
 
 def test_export_time_is_printed_in_utc_and_uk_time(case_with_evidence, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -45,17 +45,17 @@ def test_verify_bundle_file_only_and_against_the_store(exported, capsys, monkeyp
     store, out, _, _ = exported
     plain = run(capsys, monkeypatch, store.root, "verify-bundle", str(out))
     assert plain.code == 0, plain.out + plain.err
-    assert "VERIFIED" in plain.out and "add --user" in plain.out
+    assert "NO PROBLEM FOUND" in plain.out and "add --custody" in plain.out
     full = run(capsys, monkeypatch, store.root, "verify-bundle", str(out), "--json", user="jsmith")
     assert full.code == 0, full.out + full.err
-    names = {c["name"]: c["ok"] for c in full.json()["checks"]}
-    assert names["custody head"] and names["export entry"]
+    names = {c["name"]: c["status"] for c in full.json()["checks"]}
+    assert names["custody head in the store"] == names["export entry in the store"] == "pass"
     data = bytearray(out.read_bytes())
     data[-100] ^= 0x20
     out.write_bytes(bytes(data))
     broken = run_subprocess(store.root, "verify-bundle", str(out))
     assert broken.code == 7
-    assert "FAIL  sidecar" in broken.out and "NOT VERIFIED" in broken.out
+    assert "FAIL  bundle hash" in broken.out and "NOT VERIFIED" in broken.out
 
 
 def test_export_refuses_bad_input(store: Store, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

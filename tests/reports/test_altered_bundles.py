@@ -1,0 +1,81 @@
+"""The three altered bundles of issue 12 are each rejected, and the genuine one accepted, with or without a store.
+
+Each alteration comes with its ``.sha256`` and ``.manifest.json`` files
+rewritten to match (tests/helpers/altered.py): before this, every one of them
+passed ``casedesk verify-bundle`` and each step of the README's checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casedesk.reports.verify_bundle import verify_bundle
+from tests.helpers.altered import Case, make_case
+
+
+@pytest.fixture(scope="module")
+def case(_template: tuple[Path, Path, str], tmp_path_factory: pytest.TempPathFactory) -> Case:
+    return make_case(_template, tmp_path_factory.mktemp("altered"))
+
+
+def _statuses(path: Path, log: Path | None) -> dict[str, tuple[str, str]]:
+    return {c.name: (c.status, c.detail) for c in verify_bundle(path, custody=log).checks}
+
+
+def test_the_genuine_bundle_passes_every_check(case: Case) -> None:
+    check = verify_bundle(case.genuine, custody=case.log)
+    assert check.verdict == "VERIFIED", check.checks
+    assert [c.name for c in check.checks] == [
+        "end of file", "bundle hash", "manifest", "attachments", "custody log", "export entry",
+        "exhibits in the log", "custody head", "merkle root"]
+    assert all(c.status == "pass" for c in check.checks)
+    found = {c.name: c.detail for c in check.checks}
+    assert "--earlier" in found["merkle root"]
+    assert check.recorded_as is not None and f"entry {check.recorded_as} records the export" in found["export entry"]
+
+
+def test_without_the_custody_export_the_log_checks_are_not_made_and_said_so(case: Case) -> None:
+    check = verify_bundle(case.genuine)
+    assert check.ok and check.verdict == "NO PROBLEM FOUND, NOT EVERYTHING CHECKED"
+    assert [c.name for c in check.checks if c.status == "not checked"] == [
+        "custody log", "export entry", "exhibits in the log", "custody head", "merkle root"]
+
+
+def test_edited_pages_with_rewritten_sidecar_and_manifest_are_rejected_by_the_log(case: Case) -> None:
+    path = case.altered["pages"]
+    # The files agree with each other: only the custody log shows this is not the file CaseDesk exported.
+    assert verify_bundle(path).ok
+    check = verify_bundle(path, custody=case.log)
+    assert check.verdict == "NOT VERIFIED"
+    found = _statuses(path, case.log)
+    assert found["export entry"][0] == "fail"
+    assert "this is not the file CaseDesk exported" in found["export entry"][1]
+
+
+def test_an_appended_incremental_update_is_rejected_even_without_the_log(case: Case) -> None:
+    path = case.altered["update"]
+    for log in (None, case.log):
+        found = _statuses(path, log)
+        assert found["end of file"][0] == "fail"
+        assert "an incremental update was appended after the end of the file CaseDesk wrote" in found["end of file"][1]
+        assert not verify_bundle(path, custody=log).ok
+    genuine_size = case.genuine.stat().st_size
+    assert f"at byte {genuine_size}" in _statuses(path, None)["end of file"][1]
+
+
+def test_a_swapped_paperclip_attachment_is_rejected_even_without_the_log(case: Case) -> None:
+    path = case.altered["paperclip"]
+    found = _statuses(path, None)
+    assert found["attachments"][0] == "fail"
+    assert "is not an original the manifest lists" in found["attachments"][1]
+    assert _statuses(path, case.log)["export entry"][0] == "fail"
+
+
+def test_bytes_appended_after_the_end_are_rejected(case: Case, tmp_path: Path) -> None:
+    path = tmp_path / "bundle.pdf"
+    path.write_bytes(case.genuine.read_bytes() + b"\n% a comment\n")
+    found = _statuses(path, None)
+    assert found["end of file"] == ("fail", "13 byte(s) follow the %%EOF that ends the bundle at byte "
+                                    f"{case.genuine.stat().st_size}: something was appended to the file")
