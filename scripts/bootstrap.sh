@@ -32,6 +32,8 @@ if command -v dpkg >/dev/null 2>&1; then
     need_pkg xdotool
     # PostgreSQL (initdb, postgres): tests/unit_service start a throwaway cluster for the unit service.
     need_pkg postgresql
+    # Chromium: the browser verifier shipped beside each bundle runs in it headless (tests/reports/test_browser_verifier.py).
+    need_pkg chromium
     # Qt 6 runtime libraries (offscreen and xcb platforms).
     for p in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
              libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \

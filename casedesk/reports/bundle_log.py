@@ -53,23 +53,90 @@ class UnreadableExport(Exception):
     """Not a custody export this verifier can read; the message says why."""
 
 
-def _row(line: dict[str, Any]) -> list[Any]:
-    """An entry line as a store row (``encoding.ROW_COLUMNS`` order), ``data`` as its canonical text."""
-    data = line.get("data")
-    try:
-        text = encoding.canonical_json(data) if isinstance(data, dict) else None
-    except (encoding.EncodingError, TypeError, ValueError):
-        text = None
-    names = [name for name, _ in encoding.FIELDS]
-    row = [line.get(name) for name in names]
-    row[names.index("data")] = text
-    return [*row, line.get("hash"), line.get("signature"), line.get("version"), line.get("commit")]
+@dataclass
+class Keys:
+    """The signing keys the log registers, by the rules of docs/custody-encoding.md ("Whose key signs what").
+
+    The same rules as ``casedesk.custody.chain.build_registry``, applied to export lines (and written again in
+    the browser verifier): the first key registration without a case is its author's own key; later
+    registrations and revocations count when their entry is intact, signed with its author's key and made by an
+    administrator (the log says who is one).
+    """
+
+    keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    revoked: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def key_for(self, actor: Any, seq: int) -> str | None:
+        found: str | None = None
+        for after, key in self.keys.get(actor, []) if isinstance(actor, str) else []:
+            if after >= seq:
+                break
+            found = key
+        return found
+
+    def revoked_at(self, actor: Any, key: Any, seq: int) -> int | None:
+        at = self.revoked.get(actor, {}).get(key) if isinstance(actor, str) and isinstance(key, str) else None
+        return at if at is not None and at < seq else None
+
+    def signs(self, e: LogEntry) -> bool:
+        """The entry is signed with the key registered for its author at that point, not revoked."""
+        actor, key, recorded = e.line.get("actor"), e.line.get("key"), e.line.get("hash")
+        registered = self.key_for(actor, e.seq)
+        return (bool(registered) and registered == key and self.revoked_at(actor, key, e.seq) is None
+                and isinstance(recorded, str) and chain.HEX64_RE.match(recorded) is not None
+                and _signed(encoding.signing_message(recorded), e.line.get("signature"), str(registered)))
+
+
+def _registration(data: Any) -> tuple[str, str] | None:
+    if not isinstance(data, dict):
+        return None
+    user, key = data.get("user"), data.get("public_key")
+    if isinstance(user, str) and user and isinstance(key, str) and chain.HEX64_RE.match(key):
+        return user, key
+    return None
+
+
+def registered_keys(entries: list[LogEntry]) -> Keys | None:
+    """The keys of the log's full entries (None when the log has no valid first key registration)."""
+    full = [e for e in entries if e.full]
+    genesis = next((e for e in full if e.line.get("action") == chain.KEY_REGISTERED
+                    and e.line.get("case") is None), None)
+    reg = _registration(genesis.line.get("data")) if genesis is not None else None
+    if genesis is None or reg is None or reg[0] != genesis.line.get("actor"):
+        return None
+    keys = Keys({reg[0]: [(0, reg[1])]})
+    admins = {reg[0]}
+    for e in full:
+        line = e.line
+        action, actor, data = line.get("action"), line.get("actor"), line.get("data")
+        if (e.seq <= genesis.seq or action not in chain.ACCOUNT_ACTIONS or line.get("case") is not None
+                or not e.hash_ok or not keys.signs(e) or actor not in admins or not isinstance(data, dict)):
+            continue
+        user = data.get("user")
+        if action in ("account.created", "account.role_changed"):
+            role = data.get("role") if action == "account.created" else data.get("to")
+            if isinstance(user, str):
+                if role == "admin":
+                    admins.add(user)
+                else:
+                    admins.discard(user)
+        elif action == chain.KEY_REGISTERED:
+            found = _registration(data)
+            if found is not None:
+                keys.keys.setdefault(found[0], []).append((e.seq, found[1]))
+        elif action == chain.KEY_REVOKED:
+            found = _registration(data)
+            if found is not None:
+                keys.revoked.setdefault(found[0], {}).setdefault(found[1], e.seq)
+                if keys.key_for(found[0], e.seq + 1) == found[1]:
+                    keys.keys[found[0]].append((e.seq, ""))
+    return keys
 
 
 def _recompute(line: dict[str, Any], full: bool) -> str | None:
     try:
         if full:
-            return encoding.hash_row(_row(line))[0]
+            return encoding.hash_fields(line)[0]
         body = line.get("body_hash")
         if not isinstance(body, str):
             return None
@@ -95,8 +162,8 @@ def read_log(raw: bytes) -> CustodyLog:
         raise UnreadableExport(f"the file is not a custody export ({FORMAT})")
     log = CustodyLog()
     trailer = lines[-1]
-    log.signed_by = str(trailer.get("signed_by"))
-    rows: list[list[Any]] = []
+    signed_by = trailer.get("signed_by")
+    log.signed_by = signed_by if isinstance(signed_by, str) else "(nobody)"
     expected = 1
     prev_hash = encoding.GENESIS_PREV
     for line in lines[1:-1]:
@@ -117,25 +184,20 @@ def read_log(raw: bytes) -> CustodyLog:
         prev_hash = line.get("hash")
         leaf = bytes.fromhex(digest) if digest is not None else chain.ZERO_LEAF
         log.entries.append(LogEntry(seq, line, full, ok, leaf))
-        if full:
-            rows.append(_row(line))
         expected += 1
-    registry, _ = chain.build_registry(rows)
-    if registry.genesis_seq == 0 or not registry.keys:
+    keys = registered_keys(log.entries)
+    if keys is None:
         log.problems.append("the custody export has no valid first key registration, so no signature can be checked")
     else:
         for e in log.entries:
-            actor, key = e.line.get("actor"), e.line.get("key")
-            registered = registry.key_for(actor, e.seq)
-            revoked = registry.revoked_at(actor, key, e.seq)
-            row = [e.seq, *[None] * 17, e.line.get("hash"), e.line.get("signature")]
-            if not registered or registered != key or revoked is not None or not chain.signature_ok(row, key):
-                log.problems.append(f"entry {e.seq}: not signed with the key the log registers for {actor}")
+            if not keys.signs(e):
+                log.problems.append(f"entry {e.seq}: not signed with the key the log registers for "
+                                    f"{_show(e.line.get('actor'))}")
     body = raw[: len(raw) - len(text_lines[-1]) - (1 if raw.endswith(b"\n") else 0)]
     if hashlib.sha256(body).hexdigest() != trailer.get("lines_sha256"):
         log.problems.append("the custody export's lines do not have the SHA-256 its last line records: "
                             "the file was changed after it was written")
-    signer = registry.key_for(log.signed_by, len(log.entries) + 1) if registry.keys else None
+    signer = keys.key_for(log.signed_by, len(log.entries) + 1) if keys is not None else None
     try:
         message = signing_message(trailer)
     except (encoding.EncodingError, TypeError, ValueError):
@@ -144,6 +206,10 @@ def read_log(raw: bytes) -> CustodyLog:
         log.problems.append(f"the custody export's last line is not signed with the key the log registers for "
                             f"{log.signed_by}: the file was changed after it was written")
     return log
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _signed(message: bytes, signature: Any, public_hex: str) -> bool:
@@ -159,7 +225,7 @@ def _signed(message: bytes, signature: Any, public_hex: str) -> bool:
     return True
 
 
-def ingest_hashes(log: CustodyLog, case: str) -> dict[str, tuple[int, Any]]:
+def ingest_hashes(log: CustodyLog, case: Any) -> dict[str, tuple[int, Any]]:
     """``{exhibit: (entry, SHA-256)}`` from the first full ``exhibit.ingested`` entry of each exhibit of ``case``."""
     out: dict[str, tuple[int, Any]] = {}
     for e in log.entries:
@@ -170,10 +236,11 @@ def ingest_hashes(log: CustodyLog, case: str) -> dict[str, tuple[int, Any]]:
     return out
 
 
-def export_entry(log: CustodyLog, case: str, sha256: str) -> LogEntry | None:
-    """The first full ``bundle.exported`` entry of ``case`` that records ``sha256``."""
+def export_entry(log: CustodyLog, case: Any, sha256: str, any_case: bool = False) -> LogEntry | None:
+    """The first full ``bundle.exported`` entry of ``case`` (or of any case) that records ``sha256``."""
     for e in log.entries:
         line = e.line
-        if e.full and line.get("action") == EXPORTED and line.get("case") == case and line.get("sha256") == sha256:
+        if (e.full and line.get("action") == EXPORTED and (any_case or line.get("case") == case)
+                and line.get("sha256") == sha256):
             return e
     return None

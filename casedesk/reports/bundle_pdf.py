@@ -174,7 +174,7 @@ def parse_value(data: bytes | mmap.mmap, i: int) -> tuple[Any, int]:
         return word == b"true", j
     if word == b"null":
         return None, j
-    raise LayoutError(f"unexpected {word[:20]!r} at byte {i}")
+    raise LayoutError(f"unexpected data at byte {i}")
 
 
 def _eol(data: bytes | mmap.mmap, i: int) -> int:
@@ -339,16 +339,17 @@ def attachments(data: bytes | mmap.mmap, layout: Layout, manifest_name: str) -> 
                 size += len(rest)
                 if keep:
                     kept += rest
+            if inflate is not None and (not inflate.eof or inflate.unused_data):
+                raise zlib.error("incomplete or followed by other data")
         except zlib.error:
             problems.append(f"the attached file in object {number} cannot be decompressed")
             continue
         files[number] = EmbeddedFile(number, digest.hexdigest(), size)
         if keep:
             manifest = bytes(kept)
-    number = min(manifests) if len(manifests) == 1 else None
     if len(manifests) > 1:
         problems.append(f"the PDF has {len(manifests)} attached files named {manifest_name}")
-    return Attachments(files, manifest, number, problems)
+    return Attachments(files, manifest, min(manifests) if len(manifests) == 1 else None, problems)
 
 
 def open_bytes(path: Path) -> tuple[Any, mmap.mmap | bytes]:

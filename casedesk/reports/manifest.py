@@ -18,6 +18,8 @@ from typing import Any
 
 SIDECAR_SUFFIX = ".sha256"
 MANIFEST_SUFFIX = ".manifest.json"
+VERIFIER_SUFFIX = ".verify.html"  # the browser verifier, the same page beside every bundle
+VERIFIER_PAGE = Path(__file__).resolve().parent / "browser" / "verifier.html"
 _SUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 
 
@@ -27,6 +29,15 @@ def sidecar_path(bundle: Path) -> Path:
 
 def manifest_path(bundle: Path) -> Path:
     return bundle.with_name(bundle.name + MANIFEST_SUFFIX)
+
+
+def verifier_path(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + VERIFIER_SUFFIX)
+
+
+def verifier_bytes() -> bytes:
+    """The self-contained page a prosecutor opens to check the bundle in a browser (docs/bundle.md)."""
+    return VERIFIER_PAGE.read_bytes()
 
 
 def file_sha256(path: Path) -> str:

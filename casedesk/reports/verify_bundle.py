@@ -145,7 +145,7 @@ def _check_file(result: BundleCheck, data: Any, sidecar: bytes | None, outside: 
         layout: P.Layout | None = P.read_layout(data)
         result.add("end of file", PASS, f"the file ends where CaseDesk ended it, at byte {result.size}, with its "
                                         "one cross-reference table: nothing was appended or updated")
-    except P.LayoutError as exc:
+    except (P.LayoutError, RecursionError) as exc:
         layout = None
         result.add("end of file", FAIL, str(exc))
     _check_sidecar(result, sidecar)
@@ -153,7 +153,7 @@ def _check_file(result: BundleCheck, data: Any, sidecar: bytes | None, outside: 
     if layout is not None:
         try:
             found = P.attachments(data, layout, MANIFEST_NAME)
-        except P.LayoutError as exc:
+        except (P.LayoutError, RecursionError) as exc:
             result.add("manifest", FAIL, f"the PDF's objects cannot be read ({exc})")
             result.add("attachments", SKIP, "the PDF's objects cannot be read")
             return None
@@ -198,7 +198,7 @@ def _check_manifest(result: BundleCheck, found: P.Attachments, outside_raw: byte
     if not isinstance(embedded, dict) or embedded.get("format") != MANIFEST_FORMAT:
         result.add("manifest", FAIL, f"{MANIFEST_NAME} is not a {MANIFEST_FORMAT} manifest")
         return None
-    result.case = str(embedded.get("case"))
+    result.case = _show(embedded.get("case"))
     head = embedded.get("custody_head") if isinstance(embedded.get("custody_head"), dict) else {}
     result.head_seq = head.get("seq")
     result.head_hash = head.get("entry_hash")
@@ -227,6 +227,11 @@ def _check_manifest(result: BundleCheck, found: P.Attachments, outside_raw: byte
     return embedded
 
 
+def _show(value: Any) -> str:
+    """A value read from a file, in a message: text as it is, anything else as compact JSON (as the browser)."""
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def _exhibits(embedded: dict[str, Any]) -> list[dict[str, Any]]:
     items = embedded.get("exhibits")
     return [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
@@ -239,8 +244,8 @@ def _check_attachments(result: BundleCheck, found: P.Attachments, embedded: dict
     for item in listed:
         match = next((f for f in unused if f.sha256 == item.get("sha256") and f.size == item.get("size")), None)
         if match is None:
-            bad.append(f"{item.get('reference')}: no attached file has the SHA-256 and size the manifest gives "
-                       f"({item.get('sha256')}, {item.get('size')} bytes)")
+            bad.append(f"{_show(item.get('reference'))}: no attached file has the SHA-256 and size the manifest "
+                       f"gives ({_show(item.get('sha256'))}, {_show(item.get('size'))} bytes)")
         else:
             unused.remove(match)
     for extra in unused:
@@ -273,20 +278,23 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
         result.add(names[0], PASS, f"{len(log.entries)} entries, each with its recorded hash, linked to the one "
                                    "before and signed with the key the log registers for its author; the export is "
                                    f"as {log.signed_by} signed it")
-    if embedded is None:
-        for name in names[1:]:
-            result.add(name, SKIP, "the bundle's manifest cannot be read")
-        return
-    case = str(embedded.get("case"))
-    found = L.export_entry(log, case, result.sha256)
+    # Which export recorded this file: of the bundle's own case, or (manifest unreadable) of any case.
+    case = embedded.get("case") if embedded is not None else None
+    found = L.export_entry(log, case, result.sha256, any_case=embedded is None)
     if found is None:
-        result.add(names[1], FAIL, f"no {EXPORTED} entry of case {case} in the custody export records SHA-256 "
+        of = f" of case {_show(case)}" if embedded is not None else ""
+        result.add(names[1], FAIL, f"no {EXPORTED} entry{of} in the custody export records SHA-256 "
                                    f"{result.sha256}: this is not the file CaseDesk exported")
     else:
         data = found.line.get("data") if isinstance(found.line.get("data"), dict) else {}
         result.recorded_as = found.seq
-        result.add(names[1], PASS, f"entry {found.seq} records the export of this exact file ({data.get('file')}, "
-                                   f"{data.get('size')} bytes) for case {case}")
+        result.add(names[1], PASS, f"entry {found.seq} records the export of this exact file ("
+                                   f"{_show(data.get('file'))}, {_show(data.get('size'))} bytes) for case "
+                                   f"{_show(found.line.get('case'))}")
+    if embedded is None:
+        for name in names[2:]:
+            result.add(name, SKIP, "the bundle's manifest cannot be read")
+        return
     ingested = L.ingest_hashes(log, case)
     bad = []
     listed = _exhibits(embedded)
@@ -294,10 +302,10 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
         ref = item.get("reference")
         got = ingested.get(ref) if isinstance(ref, str) else None
         if got is None:
-            bad.append(f"{ref}: the custody log has no ingest entry for this exhibit")
+            bad.append(f"{_show(ref)}: the custody log has no ingest entry for this exhibit")
         elif got[1] != item.get("sha256"):
-            bad.append(f"{ref}: the manifest gives SHA-256 {item.get('sha256')}, the custody log recorded {got[1]} "
-                       f"at ingest (entry {got[0]})")
+            bad.append(f"{_show(ref)}: the manifest gives SHA-256 {_show(item.get('sha256'))}, the custody log "
+                       f"recorded {_show(got[1])} at ingest (entry {got[0]})")
     if bad:
         result.add(names[2], FAIL, "; ".join(bad))
     else:
@@ -307,29 +315,29 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
     seq, digest = head.get("seq"), head.get("entry_hash")
     entry = log.entry(seq)
     if entry is None:
-        result.add(names[3], FAIL, f"the bundle prints entry {seq} as the custody log head, the custody export "
+        result.add(names[3], FAIL, f"the bundle prints entry {_show(seq)} as the custody log head, the custody export "
                                    f"ends at entry {len(log.entries)}")
     elif entry.line.get("hash") != digest:
-        result.add(names[3], FAIL, f"the bundle prints hash {digest} for entry {seq}, the custody log has "
-                                   f"{entry.line.get('hash')}")
+        result.add(names[3], FAIL, f"the bundle prints hash {_show(digest)} for entry {seq}, the custody log has "
+                                   f"{_show(entry.line.get('hash'))}")
     else:
-        result.add(names[3], PASS, f"entry {seq} has hash {digest}, as the bundle prints")
+        result.add(names[3], PASS, f"entry {seq} has hash {_show(digest)}, as the bundle prints")
     tree = embedded.get("custody_tree") if isinstance(embedded.get("custody_tree"), dict) else None
     if tree is None:
         result.add(names[4], SKIP, "the bundle records no Merkle root (made before CaseDesk printed one)")
         return
     size, root = tree.get("size"), tree.get("root")
     if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= len(log.entries):
-        result.add(names[4], FAIL, f"the bundle prints a Merkle root for the first {size} entries, the custody "
+        result.add(names[4], FAIL, f"the bundle prints a Merkle root for the first {_show(size)} entries, the custody "
                                    f"export has {len(log.entries)}")
         return
     ours = log.root(size)
     if ours != root:
-        result.add(names[4], FAIL, f"the bundle prints Merkle root {root} for the first {size} entries, the "
+        result.add(names[4], FAIL, f"the bundle prints Merkle root {_show(root)} for the first {size} entries, the "
                                    f"custody log gives {ours}")
     else:
-        result.add(names[4], PASS, f"the custody log's first {size} entries have Merkle root {root}, as the bundle "
-                                   f"prints: check a later export against it with --earlier {size}:{root}")
+        result.add(names[4], PASS, f"the custody log's first {size} entries have Merkle root {ours}, as the bundle "
+                                   f"prints: check a later export against it with --earlier {size}:{ours}")
 
 
 def _check_store(result: BundleCheck, session: Session, embedded: dict[str, Any]) -> None:

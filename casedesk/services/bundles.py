@@ -226,7 +226,7 @@ class Bundles:
         if out.is_dir():
             raise UsageError(f"{out} is a folder; give the bundle's file name, e.g. -o {out / 'bundle.pdf'}")
         out = check_target(out, self.s.datadir.root, "a bundle")
-        for side in (M.sidecar_path(out), M.manifest_path(out)):
+        for side in (M.sidecar_path(out), M.manifest_path(out), M.verifier_path(out)):
             check_target(side, self.s.datadir.root, "a bundle")
         now = utc_now()
         when = now if at is None else to_utc(at)
@@ -315,6 +315,7 @@ class Bundles:
             pdf = files.enter_context(NewFile(out))
             sidecar = files.enter_context(NewFile(M.sidecar_path(out)))
             manifest_file = files.enter_context(NewFile(M.manifest_path(out)))
+            verifier = files.enter_context(NewFile(M.verifier_path(out)))
             try:
                 built = build_bundle(spec, open_original, pdf.path, progress=progress, cancel=cancel,
                                      work_folder=out.parent)
@@ -324,6 +325,7 @@ class Bundles:
                 manifest_data = M.manifest_bytes(full)
                 sidecar.write(M.sidecar_text(sha256, out.name).encode())
                 manifest_file.write(manifest_data)
+                verifier.write(M.verifier_bytes())
             except OSError as exc:
                 if exc.errno not in _NO_ROOM:
                     raise
@@ -346,7 +348,7 @@ class Bundles:
                     },
                 )
                 recorded = entry.seq
-            publish_all([pdf, sidecar, manifest_file])
+            publish_all([pdf, sidecar, manifest_file, verifier])
         log.info("bundle exported: case %s, %d exhibits, %d excluded, %d pages, entry %d", ref, len(included),
                  len(excluded), built.pages, recorded)
         return BundleResult(

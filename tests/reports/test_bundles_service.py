@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from casedesk.errors import IntegrityError, PermissionDenied, UsageError
+from casedesk.reports import manifest as M
 from casedesk.reports.sample import make_evidence
 from casedesk.reports.verify_bundle import verify_bundle
 from casedesk.services.bundles import EXPORTED, Bundles
@@ -77,7 +78,9 @@ def test_export_writes_pdf_sidecar_manifest_and_one_custody_entry(case_with_evid
     # sha256sum -c works without CaseDesk.
     check = subprocess.run(["sha256sum", "-c", "bundle.pdf.sha256"], cwd=result.path.parent, capture_output=True, text=True)
     assert check.returncode == 0 and "bundle.pdf: OK" in check.stdout
-    assert sorted(p.name for p in result.path.parent.iterdir()) == ["bundle.pdf", "bundle.pdf.manifest.json", "bundle.pdf.sha256"]
+    assert sorted(p.name for p in result.path.parent.iterdir()) == [
+        "bundle.pdf", "bundle.pdf.manifest.json", "bundle.pdf.sha256", "bundle.pdf.verify.html"]
+    assert (result.path.parent / "bundle.pdf.verify.html").read_bytes() == M.verifier_bytes()
 
 
 def test_same_state_and_time_reproduce_the_same_bytes(case_with_evidence, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,107 @@
+"""The browser verifier beside every bundle, in headless Chromium: the genuine bundle passes, each altered one fails,
+and every check shows exactly what ``casedesk verify-bundle`` says of the same files.
+
+One Chromium (Debian's ``chromium`` package, driven by Playwright without its own browser download) per module.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casedesk.reports import manifest as M
+from casedesk.reports.verify_bundle import verify_bundle
+from tests.helpers.altered import Case, make_case
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def case(_template: tuple[Path, Path, str], tmp_path_factory: pytest.TempPathFactory) -> Case:
+    return make_case(_template, tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (scripts/bootstrap.sh does)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -c constraints.txt -e '.[test]'")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=str(CHROMIUM), args=FLAGS,
+                                                       headless=True)
+        yield context
+        context.close()
+
+
+def in_browser(browser: Any, page_file: Path, files: list[Path]) -> tuple[str, list[tuple[str, str, str]], list[str]]:
+    """Open the page, give it ``files`` through its file chooser; the verdict line, the rows, the URLs it asked for."""
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(page_file.as_uri())
+        page.set_input_files("#files", [str(f) for f in files])
+        page.wait_for_selector("body[data-state=done]", timeout=120_000)
+        assert errors == []
+        verdict = page.inner_text("#verdict")
+        rows = page.eval_on_selector_all(
+            "#results tbody tr",
+            "rows => rows.map(r => [r.dataset.name, r.dataset.status, r.querySelector('.detail').textContent])")
+    finally:
+        page.close()
+    return verdict, [tuple(r) for r in rows], requests
+
+
+def beside(pdf: Path) -> list[Path]:
+    return [pdf, M.sidecar_path(pdf), M.manifest_path(pdf)]
+
+
+def python(pdf: Path, log: Path | None, with_sidecars: bool = True) -> tuple[str, list[tuple[str, str, str]]]:
+    none = pdf.with_name("not-given")
+    check = verify_bundle(pdf, custody=log, sidecar=None if with_sidecars else none,
+                          manifest=None if with_sidecars else none)
+    return f"{pdf.name}: {check.verdict}", [(c.name, c.status, c.detail) for c in check.checks]
+
+
+def test_the_page_is_written_beside_the_bundle_and_checks_the_genuine_one(browser: Any, case: Case) -> None:
+    page_file = M.verifier_path(case.genuine)
+    assert page_file.read_bytes() == M.verifier_bytes()
+    verdict, rows, requests = in_browser(browser, page_file, [*beside(case.genuine), case.log])
+    assert verdict == "bundle.pdf: VERIFIED"
+    assert [status for _, status, _ in rows] == ["pass"] * 9
+    assert (verdict, rows) == python(case.genuine, case.log)
+    assert requests == [page_file.as_uri()]  # nothing fetched, nothing sent
+
+
+def test_the_pdf_alone_is_checked_as_far_as_it_can_be(browser: Any, case: Case) -> None:
+    verdict, rows, _ = in_browser(browser, M.verifier_path(case.genuine), [case.genuine])
+    assert verdict == "bundle.pdf: NO PROBLEM FOUND, NOT EVERYTHING CHECKED"
+    assert ("bundle hash", "not checked", "no .sha256 file given") in rows
+    assert (verdict, rows) == python(case.genuine, None, with_sidecars=False)
+
+
+@pytest.mark.parametrize(("altered", "failing"), [
+    ("pages", {"export entry"}),
+    ("update", {"end of file", "export entry"}),
+    ("paperclip", {"attachments", "export entry"}),
+])
+def test_each_altered_bundle_is_rejected_as_the_python_verifier_rejects_it(
+        browser: Any, case: Case, altered: str, failing: set[str]) -> None:
+    pdf = case.altered[altered]
+    shutil.copy(M.verifier_path(case.genuine), M.verifier_path(pdf))
+    verdict, rows, _ = in_browser(browser, M.verifier_path(pdf), [*beside(pdf), case.log])
+    assert verdict == "bundle.pdf: NOT VERIFIED"
+    assert {name for name, status, _ in rows if status == "fail"} == failing
+    assert (verdict, rows) == python(pdf, case.log)
