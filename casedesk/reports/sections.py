@@ -84,7 +84,8 @@ def cover(w: Writer, spec: BundleSpec, exhibits: int, pages: int) -> None:
     w.para(
         "This bundle was made from the case's custody log up to and including the head entry above. Its "
         "SHA-256 is in the file beside it (" + spec.file_name + ".sha256) and in the custody log entry that "
-        "records this export. The last page explains how to check it without CaseDesk.",
+        "records this export. To check it, open " + spec.file_name + ".verify.html, delivered with it, in a "
+        "web browser and drop this PDF and the case's custody export into it; the last pages explain.",
         size=8.5, colour=GREY,
     )
 
@@ -445,7 +446,7 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
         ("Exhibits in bundle", _exhibit_count(spec, len(spec.exhibits))),
         ("Custody log head", f"entry {spec.head_seq}"),
     ])
-    w.hashes([("Head entry hash", spec.head_hash)])
+    w.hashes(_head_rows(spec))
     unit_rows(w, spec)
     w.fields([
         ("Export time", f"{iso_utc(spec.at)} ({uk_display(spec.at)})"),
@@ -459,26 +460,41 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
         w.heading("Exhibits typeset in part", 11)
         for ref, what in cuts:
             w.para(f"{ref}: {what}", size=9, colour=WARN)
-    w.heading("How to check this bundle without CaseDesk", 11)
+    w.heading("How to check this bundle", 11)
+    name = spec.file_name
     steps = [
-        f"1. The whole file: in the folder holding it, run “sha256sum -c {spec.file_name}.sha256” "
-        "(or compare “Get-FileHash -Algorithm SHA256” on Windows with the hash in that file). The same hash is "
-        "recorded in the custody log entry that records this export.",
-        f"2. The exhibits: every original is attached to this PDF. Extract them (“pdfdetach -saveall "
-        f"{spec.file_name}”, or the attachments panel of a PDF reader) and hash each one with “sha256sum”; each "
-        f"must match the SHA-256 on its label page, in the exhibit list and in {spec.file_name}.manifest.json.",
-        "3. The custody log: the head entry number and hash above identify the exact log state this bundle was "
-        "made from; “casedesk verify-bundle” run against the store confirms that entry is in the log.",
-        "4. Reproduction: the same case state exported again with the same export time, selection, marking and "
+        f"1. In a web browser, with nothing to install: open {name}.verify.html, delivered with this bundle, in a "
+        "current Chrome, Edge, Firefox or Safari, and drop this PDF into it: that alone checks the file's end "
+        "and every attached original against the manifest. For the full check drop the case's custody export "
+        f"too (the .jsonl file served with the bundle; add {name}.sha256 and {name}.manifest.json if you have "
+        "them): only the custody log shows that this is the file CaseDesk exported. The page works on your "
+        "computer alone and sends nothing anywhere. It shows one line per check and says VERIFIED only when "
+        "every check ran and passed; NOT VERIFIED means the file is not the bundle CaseDesk exported, or the "
+        "log does not vouch for it.",
+        "2. What it checks: the file ends where CaseDesk ended it (no incremental update, nothing appended); its "
+        "SHA-256 is the one a custody log entry recorded when it was exported; every original attached to it "
+        "(the paperclip on each label page) hashes to the SHA-256 in the manifest and to the one the custody "
+        "log recorded when the exhibit was ingested, and nothing else is attached; the custody log is one "
+        "unbroken chain, each entry signed with the key the log registered for its author; the head entry "
+        "and the Merkle root printed above are the log's.",
+        f"3. For experts, the same checks in the same words: “casedesk verify-bundle {name} --custody LOG.jsonl”; "
+        "the full custody checks (times, case commitments, heads kept outside the database, the exhibit "
+        "register replayed): “python3 tools/verify_custody.py LOG.jsonl” with “--expect-head” and “--earlier” "
+        "given the head entry with its hash and the entry number with the Merkle root printed above "
+        "(SEQ:HASH, SEQ:ROOT); a later export that passes “--earlier” shows the log only grew since this bundle.",
+        f"4. The hash alone: “sha256sum -c {name}.sha256” (or “Get-FileHash -Algorithm SHA256” on Windows) "
+        "compares the file with the hash written beside it; only the custody log shows that hash is the one "
+        "CaseDesk recorded.",
+        "5. Reproduction: the same case state exported again with the same export time, selection, marking and "
         "file name gives a byte-identical file (ACPO principle 3); the command is under Notes below, or use "
         f"--at {iso_utc(spec.at)}.",
     ]
     steps.append(
-        "5. The force's root of trust: export the case's custody log (“casedesk custody export”) and run "
+        "6. The force's root of trust (the browser page does not check it): with the case's custody log run "
         "“python3 tools/verify_custody.py log.jsonl --unit-fingerprint FP” with the fingerprint the force "
         "publishes, not the one printed here; it passes only if every key in the log was certified by that unit key."
         if spec.unit is not None else
-        "5. The force's root of trust: this installation is not enrolled with a unit, so no check can show that "
+        "6. The force's root of trust: this installation is not enrolled with a unit, so no check can show that "
         "its custody log was made by the force and not by another installation with the same names.")
     for step in steps:
         w.para(step, size=9)

@@ -199,12 +199,11 @@ def _check_manifest(result: BundleCheck, found: P.Attachments, outside_raw: byte
         result.add("manifest", FAIL, f"{MANIFEST_NAME} is not a {MANIFEST_FORMAT} manifest")
         return None
     result.case = _show(embedded.get("case"))
-    head = embedded.get("custody_head") if isinstance(embedded.get("custody_head"), dict) else {}
+    head = _dict(embedded.get("custody_head"))
     result.head_seq = head.get("seq")
     result.head_hash = head.get("entry_hash")
     result.pages = embedded.get("pages") if isinstance(embedded.get("pages"), int) else None
-    exhibits = embedded.get("exhibits") if isinstance(embedded.get("exhibits"), list) else []
-    what = f"the manifest inside the PDF lists {len(exhibits)} exhibit(s) of case {result.case}"
+    what = f"the manifest inside the PDF lists {len(_exhibits(embedded))} exhibit(s) of case {result.case}"
     if outside_raw is None:
         result.add("manifest", PASS, f"{what} (no .manifest.json file given)")
         return embedded
@@ -230,6 +229,10 @@ def _check_manifest(result: BundleCheck, found: P.Attachments, outside_raw: byte
 def _show(value: Any) -> str:
     """A value read from a file, in a message: text as it is, anything else as compact JSON (as the browser)."""
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _exhibits(embedded: dict[str, Any]) -> list[dict[str, Any]]:
@@ -286,7 +289,7 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
         result.add(names[1], FAIL, f"no {EXPORTED} entry{of} in the custody export records SHA-256 "
                                    f"{result.sha256}: this is not the file CaseDesk exported")
     else:
-        data = found.line.get("data") if isinstance(found.line.get("data"), dict) else {}
+        data = _dict(found.line.get("data"))
         result.recorded_as = found.seq
         result.add(names[1], PASS, f"entry {found.seq} records the export of this exact file ("
                                    f"{_show(data.get('file'))}, {_show(data.get('size'))} bytes) for case "
@@ -311,7 +314,7 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
     else:
         result.add(names[2], PASS, f"{len(listed)} exhibit(s): each SHA-256 is the one the custody log recorded "
                                    "at ingest")
-    head = embedded.get("custody_head") if isinstance(embedded.get("custody_head"), dict) else {}
+    head = _dict(embedded.get("custody_head"))
     seq, digest = head.get("seq"), head.get("entry_hash")
     entry = log.entry(seq)
     if entry is None:
