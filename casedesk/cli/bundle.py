@@ -9,6 +9,7 @@ from typing import Any
 from casedesk.cli.context import Context
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import IntegrityError, UsageError
+from casedesk.reports.manifest import verifier_path
 from casedesk.reports.schedules import KINDS
 from casedesk.reports.verify_bundle import verify_bundle
 from casedesk.services.bundles import SIZE_LIMIT, Bundles
@@ -69,6 +70,7 @@ def cmd_export(ctx: Context) -> int:
         f"Bundle written: {result.path} ({result.pages} pages, {len(result.included)} exhibits)",
         f"SHA-256: {result.sha256}",
         f"Sidecar: {result.sidecar_path.name}   Manifest: {result.manifest_path.name}",
+        f"Browser check: {verifier_path(result.path).name} (open it and drop the bundle and the custody export in)",
         f"Marking: {result.marking}   Export time: {iso_utc(result.at)} ({uk_display(result.at)})",
         f"Made from custody log head: entry {result.head_seq} ({result.head_hash})",
         f"Recorded as custody entry {result.recorded_as}",

@@ -168,7 +168,7 @@ def test_outputs_are_private_to_their_owner(store: Store, tmp_path: Path, capsys
         assert r.code == 0, r.err
     modes = {p.name: oct(p.stat().st_mode & 0o777) for p in out.iterdir()}
     assert modes == {name: "0o600" for name in
-                     ["b.pdf", "b.pdf.sha256", "b.pdf.manifest.json", "letter.txt", "log.jsonl"]}
+                     ["b.pdf", "b.pdf.sha256", "b.pdf.manifest.json", "b.pdf.verify.html", "letter.txt", "log.jsonl"]}
 
 
 @pytest.mark.parametrize("source", ["keyslots.json", "casedesk.db", "vault", ".", "link"])
