@@ -54,6 +54,10 @@ def make_case(template: tuple[Path, Path, str], base: Path) -> Case:
         try:
             Evidence(session).ingest(CASE, [src / "invoice.pdf", src / "statement.txt"],
                                      IngestMetadata(description="Seized paperwork"))
+            # A sensitive (MG6D) exhibit: left out of the bundle, its entries withheld lines in the custody export.
+            (src / "informant.txt").write_text("Source handling notes.\n", "utf-8")
+            secret = Evidence(session).ingest(CASE, [src / "informant.txt"], IngestMetadata(description="Notes"))
+            Evidence(session).set_sensitive(CASE, secret.ingested[0].reference, True, "informant (MG6D)")
             (base / "genuine").mkdir()
             result = Bundles(session).export(CASE, base / "genuine" / "bundle.pdf")
             log = Custody(session).export_log(CASE, base / "custody.jsonl")

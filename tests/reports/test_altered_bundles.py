@@ -7,6 +7,7 @@ passed ``casedesk verify-bundle`` and each step of the README's checks.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,10 @@ def test_the_genuine_bundle_passes_every_check(case: Case) -> None:
     found = {c.name: c.detail for c in check.checks}
     assert "--earlier" in found["merkle root"]
     assert check.recorded_as is not None and f"entry {check.recorded_as} records the export" in found["export entry"]
+    # The sensitive exhibit's entries are withheld lines of the export, checked like any other line.
+    lines = [json.loads(line) for line in case.log.read_text().splitlines()]
+    assert any(line["type"] == "withheld" for line in lines)
+    assert found["custody log"].startswith(f"{len(lines) - 2 - sum(1 for x in lines if 'exhibit' in x['type'])} entries")
 
 
 def test_without_the_custody_export_the_log_checks_are_not_made_and_said_so(case: Case) -> None:
