@@ -764,6 +764,7 @@ class UnitCheck:
         self.revoked = {}  # key -> [(revocation, carried at)]
         self.checkpoints = []  # (enrolment seq, size, root, label)
         self.enrolled, self.vouched, self.unit_name = False, 0, None
+        self.rules = {}  # (user, key) -> what rule() gives, computed once
         self.installation_id = next((d.get("installation_id") for _, a, d in enrolments
                                      if a == INITIALISED and isinstance(d, dict)), None)
         for seq, action, data in enrolments:
@@ -824,22 +825,33 @@ class UnitCheck:
                 self.revoked.setdefault(obj["public_key"], []).append((obj, seq))
 
     def entry_problem(self, seq, stamp, actor, key):
-        found = self.keys.get((actor, key)) if type(actor) is str and type(key) is str else None
-        if not found:
+        rule = self.rules.get((actor, key))
+        if rule is None:
+            rule = self.rules[(actor, key)] = self.rule(actor, key)
+        if rule is False:
             return M_UNCERTIFIED.format(actor=actor, fp=self.fp[:16])
         if stamp is None:
             return None  # a malformed time is named by the time check
-        at = time_us(stamp)
-        first = min(found, key=lambda c: c["valid_from"])
-        if at < time_us(first["valid_from"]) - TIME_TOLERANCE_SECONDS * 1_000_000:
+        earliest, first, revocations = rule
+        if time_us(stamp) < earliest:
             return M_NOT_YET_VALID.format(time=stamp, fp=self.fp[:16], actor=actor, serial=first["serial"],
                                           valid_from=first["valid_from"])
-        serials = {c["serial"] for c in found}
-        for rev, carried in self.revoked.get(key, []):
-            if rev["serial"] in serials and (seq > carried or at >= time_us(rev["revoked_at"])):
+        for rev, carried in revocations:
+            if seq > carried or stamp >= rev["revoked_at"]:  # one fixed-width form: text order is time order
                 return M_CERT_REVOKED.format(actor=actor, serial=rev["serial"], fp=self.fp[:16],
                                              at=rev["revoked_at"], reason=rev["reason"])
         return None
+
+    def rule(self, actor, key):
+        """False for a key no certificate covers; else (earliest time in microseconds, its certificate, the
+        revocations of the key's certificates)."""
+        found = self.keys.get((actor, key)) if type(actor) is str and type(key) is str else None
+        if not found:
+            return False
+        first = min(found, key=lambda c: c["valid_from"])
+        serials = {c["serial"] for c in found}
+        return (time_us(first["valid_from"]) - TIME_TOLERANCE_SECONDS * 1_000_000, first,
+                [(rev, carried) for rev, carried in self.revoked.get(key, []) if rev["serial"] in serials])
 
     def run(self, chunks, leaves):
         found = list(self.problems)

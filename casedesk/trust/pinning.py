@@ -123,6 +123,7 @@ class UnitCheck:
             if action == ENROLLED and seq not in broken and isinstance(data, dict):
                 self._read_enrolment(seq, data)
         self._wanted = {size for _, size, _, _ in self.checkpoints}
+        self._rules: dict[tuple[Any, Any], Any] = {}
         self._last_wanted = max(self._wanted, default=0)
         for i, obj in enumerate(given_revocations, 1):
             try:
@@ -191,23 +192,40 @@ class UnitCheck:
             self.entry_problems.append(Problem(seq, ex, message, cs))
 
     def _entry_problem(self, seq: int, time: Any, actor: Any, key: Any) -> str | None:
-        found = self.keys.get((actor, key)) if isinstance(actor, str) and isinstance(key, str) else None
-        if not found:
+        rule = self._rules.get((actor, key))
+        if rule is None:
+            rule = self._rule(actor, key)
+        if rule is False:
             return M_UNCERTIFIED.format(actor=actor, fp=short(self.fp))
-        try:
-            at = _us(time)
-        except (TypeError, ValueError):
+        if time.__class__ is not str or len(time) != 27:
             return None  # the chain check names a malformed time
-        first = min(found, key=lambda c: c.valid_from)
-        if at < _us(first.valid_from) - TOLERANCE:
+        earliest, first, revocations = rule
+        # Times in the one fixed-width form (…ffffffZ) sort as text in time order: no parsing per entry.
+        if time < earliest:
             return M_NOT_YET_VALID.format(time=time, fp=short(self.fp), actor=actor, serial=first.serial,
                                           valid_from=first.valid_from)
-        serials = {c.serial for c in found}
-        for r in self.revoked.get(key, []):
-            if r.rev.serial in serials and (seq > r.carried_at or at >= _us(r.rev.revoked_at)):
+        for r in revocations:
+            if seq > r.carried_at or time >= r.rev.revoked_at:
                 return M_REVOKED.format(actor=actor, serial=r.rev.serial, fp=short(self.fp), at=r.rev.revoked_at,
                                         reason=r.rev.reason)
         return None
+
+    def _rule(self, actor: Any, key: Any) -> Any:
+        """What one (user, key) needs per entry: False if uncertified, else (earliest time text with the
+        tolerance, the certificate it comes from, the revocations of its certificates)."""
+        found = self.keys.get((actor, key)) if isinstance(actor, str) and isinstance(key, str) else None
+        if not found:
+            rule: Any = False
+        else:
+            first = min(found, key=lambda c: c.valid_from)
+            try:
+                earliest = (_us(first.valid_from) - TOLERANCE).isoformat(timespec="microseconds") + "Z"
+            except OverflowError:  # valid from the first moment there is
+                earliest = ""
+            serials = {c.serial for c in found}
+            rule = (earliest, first, [r for r in self.revoked.get(key, []) if r.rev.serial in serials])
+        self._rules[(actor, key)] = rule
+        return rule
 
     def finish(self) -> list[Problem]:
         """Every problem, in entry order (the log-wide one first).

@@ -146,3 +146,34 @@ def test_a_revocation_the_log_never_imported_counts_when_given_to_the_verifiers(
     found = both(store, tmp_path, fp, revocations=(tmp_path / "other.json",))
     assert found == [(None, "revocation 1 given to the verifier " + certs.M_OTHER_UNIT.format(
         other=other.public.fingerprint, pinned=fp))]
+
+
+def test_an_entry_older_than_its_certificate_is_named_by_both(store: Store, tmp_path: Path,
+                                                              unit: UnitSigner) -> None:
+    """A key the unit certified only from a later time (say, an officer who joined later) does not vouch for
+    entries dated before that (less the 300 s tolerance)."""
+    enrol(store, unit, tmp_path)
+    s = store.sign_in("admin")
+    try:
+        Accounts(s).add("mole", "detective", "Max Mole", "MM", "mole-password-123")
+    finally:
+        s.close()
+    mole = store.installation.sign_in("mole", "mole-password-123")
+    key = mole.signer.public_hex
+    mole.close()
+    later = "2999-01-01T00:00:00.000000Z"
+    cert = certs.issue_certificate(unit, kind=certs.KIND_OFFICER, installation_id=genuine_id(store), subject="mole",
+                                   full_name="Max Mole", role="detective", public_key=key, valid_from=later)
+    s = store.sign_in("admin")
+    try:
+        with s.write() as db:
+            s.record(db, pinning.ENROLLED, data={"unit": unit.public.vkey, "certificates": [cert.encode()],
+                                                 "revocations": []})
+    finally:
+        s.close()
+    fp = unit.public.fingerprint
+    found = both(store, tmp_path, fp)
+    assert [seq for seq, _ in found] == entries_by(store, "mole", 0)
+    for seq, message in found:
+        assert message.startswith("signed at 20") and message.endswith(
+            f", before unit {fp[:16]}'s certificate of mole's key (serial {cert.serial}) became valid at {later}")
