@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._drafts_settled = False  # the user chose to save or discard unsaved summaries: close now
         self.dialog: Any = None
         self.extracted: Path | None = None
+        self._tips: dict[QAction, str] = {}  # each action's own tip, before any "why not now"
         self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
+        self._tips[action] = tip
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut is not None:
@@ -189,12 +191,15 @@ class MainWindow(QMainWindow):
             self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.act_transfer = a("&Transfer exhibit…", "transfer", lambda: self.move_exhibit("transfer"), "Ctrl+T",
                               "Hand the selected exhibit to another officer or a place")
-        self.act_check_out = a("Check &out exhibit…", "check-out", lambda: self.move_exhibit("check_out"), None,
+        self.act_check_out = a("Check &out exhibit…", "check-out", lambda: self.move_exhibit("check_out"),
+                               "Ctrl+Shift+O",
                                "Lend the selected exhibit, e.g. to a forensic lab")
         self.act_return = a("&Return exhibit…", "return", lambda: self.move_exhibit("return"), None,
                             "Record that the selected checked-out exhibit came back")
-        self.act_extract = a("E&xtract exhibit…", "document", self.extract_exhibit, None,
+        self.act_extract = a("E&xtract exhibit…", "document", self.extract_exhibit, "Ctrl+Shift+X",
                              "Write the selected exhibit's original bytes to a folder (checked and recorded)")
+        self.act_preview = a("&Preview exhibit", "preview", self.preview_exhibit, "Ctrl+Shift+P",
+                             "Show the selected exhibit's content (the viewing is recorded in the custody log)")
         self.act_withdraw = a("&Withdraw exhibit…", "close-case", self.withdraw_exhibit, None,
                               "Take the selected exhibit out of the register (kept in the vault and log)")
         self.act_sensitive = a("Change &sensitivity…", "lock", self.change_sensitivity, None,
@@ -203,7 +208,8 @@ class MainWindow(QMainWindow):
                             "Verify the custody log and the exhibits of the open case")
         self.act_password = a("Change &password…", "password", self.change_password, None,
                               "Change your own password")
-        self.act_sign_out = a("Sign &out", "sign-out", self.sign_out, None, "Sign out and return to the sign-in window")
+        self.act_sign_out = a("Sign &out", "sign-out", self.sign_out, "Ctrl+Shift+Q",
+                              "Sign out and return to the sign-in window")
         self.act_quit = a("&Quit", None, self.close, QKeySequence.StandardKey.Quit, "Close CaseDesk")
         self.act_users = a("&Users…", "users", self.manage_users, None,
                            "Add users, change roles, disable accounts, reset passwords")
@@ -238,7 +244,7 @@ class MainWindow(QMainWindow):
         custody_menu.addSeparator()
         custody_menu.addAction(self.act_verify)
         exhibit_menu = bar.addMenu("E&xhibit")
-        for act in (self.act_extract, self.act_sensitive, self.act_withdraw):
+        for act in (self.act_preview, self.act_extract, self.act_sensitive, self.act_withdraw):
             exhibit_menu.addAction(act)
         exhibit_menu.menuAction().setVisible(self.session.can(Permission.CASE_CONTENT))
         admin_menu = bar.addMenu("&Administration")
@@ -248,6 +254,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.act_help)
         help_menu.addAction(self.act_about)
         self.file_menu, self.edit_menu, self.view_menu, self.admin_menu = file_menu, edit_menu, view_menu, admin_menu
+        for menu in (file_menu, edit_menu, view_menu, custody_menu, exhibit_menu, admin_menu, help_menu):
+            menu.setToolTipsVisible(True)  # a greyed-out item says why on hover
 
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("mainToolbar")
@@ -325,24 +333,53 @@ class MainWindow(QMainWindow):
         if s.can(Permission.CASE_CONTENT):
             self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
-        self.act_export.setEnabled(self.case_ref is not None and s.can(Permission.BUNDLE_EXPORT))
+        no_case = "Open a case first (choose one in the case list)" if self.case_ref is None else None
+        self._explain(self.act_export, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
-        movable = e is not None and e.status == "active" and (
-            s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))
-        self.act_transfer.setEnabled(e is not None and case_open and bool(movable) and not e.checked_out)
-        self.act_check_out.setEnabled(e is not None and case_open and bool(movable) and not e.checked_out)
-        self.act_return.setEnabled(e is not None and e.checked_out)  # even in a closed case: it comes back
-        self.act_extract.setEnabled(e is not None and s.can(Permission.EVIDENCE_EXTRACT))
         chosen = self.exhibits.selected() if s.can(Permission.CASE_CONTENT) else []
-        self.act_withdraw.setEnabled(bool(chosen) and case_open and all(x.status == "active" for x in chosen)
-                                     and s.can(Permission.EVIDENCE_WITHDRAW))
-        self.act_sensitive.setEnabled(e is not None and case_open and s.can(Permission.EVIDENCE_SENSITIVITY))
+        pick = no_case or ("Select an exhibit in the register first" if e is None else None)
+        shut = "The case is closed: its exhibits can no longer move" if closed else None
+        mover = None
+        if e is not None and e.status != "active":
+            mover = f"{e.reference} is withdrawn"
+        elif e is not None and not (s.can(Permission.CUSTODY_TRANSFER_ANY)
+                                    or (e.custodian_is_user and e.custodian == s.user.username)):
+            mover = f"Only {e.reference}'s custodian ({e.custodian}) or a supervisor can move it"
+        out = f"{e.reference} is checked out to {e.custodian}: record its return first" \
+            if e is not None and e.checked_out else None
+        self._explain(self.act_transfer, pick or shut or out or mover)
+        self._explain(self.act_check_out, pick or shut or out or mover)
+        # A return is allowed even in a closed case: the exhibit comes back.
+        self._explain(self.act_return, pick or (f"{e.reference} is not checked out"
+                                                if e is not None and not e.checked_out else None))
+        self._explain(self.act_extract, pick or self._role_lacks(Permission.EVIDENCE_EXTRACT))
+        self._explain(self.act_preview, pick or (
+            "This file type has no preview: extract the exhibit to open it"
+            if e is not None and not self.exhibits.detail.preview_button.isEnabled() else None))
+        withdrawn = next((x.reference for x in chosen if x.status != "active"), None)
+        self._explain(self.act_withdraw, no_case or ("Select one or more exhibits in the register first"
+                                                     if not chosen else None)
+                      or shut or (f"{withdrawn} is withdrawn already" if withdrawn else None)
+                      or self._role_lacks(Permission.EVIDENCE_WITHDRAW))
+        self._explain(self.act_sensitive, pick or shut or self._role_lacks(Permission.EVIDENCE_SENSITIVITY))
         for act in (self.act_transfer, self.act_check_out, self.act_return):
             if not s.can(Permission.CASE_CONTENT):
                 act.setVisible(False)
         self.act_users.setEnabled(s.can(Permission.USER_MANAGE))
         self.act_settings.setEnabled(s.can(Permission.SETTINGS_MANAGE))
         self.admin_menu.menuAction().setVisible(s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
+
+    def _role_lacks(self, permission: Permission) -> str | None:
+        return None if self.session.can(permission) else f"Your role ({self.session.user.role.value}) cannot do this"
+
+    def _explain(self, action: QAction, why: str | None) -> None:
+        """Enable ``action``, or disable it with the reason in its tooltip and status tip."""
+        action.setEnabled(why is None)
+        tip = self._tips.get(action, "")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        shown = f"{tip} ({keys})" if keys else tip
+        action.setToolTip(shown if why is None else f"{why}. {shown}")
+        action.setStatusTip(tip if why is None else why)
 
     def _case_changed(self, source: str) -> None:
         for key, tab in self.case_tabs.items():
@@ -490,6 +527,12 @@ class MainWindow(QMainWindow):
 
         self.runner.submit("extract", lambda progress, cancel: evidence.extract(
             case_ref, reference, Path(folder), progress, cancel), on_success=done, on_failure=failed)
+
+    def preview_exhibit(self) -> None:
+        if "exhibits" not in self.case_tabs or self.exhibits.current() is None:
+            return
+        self.tabs.setCurrentWidget(self.exhibits)
+        self.exhibits.open_preview()
 
     def _exhibit_dialog(self, kind: Any) -> None:
         exhibit = self.exhibits.current() if "exhibits" in self.case_tabs else None
