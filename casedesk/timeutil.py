@@ -27,7 +27,11 @@ def to_utc(value: datetime) -> datetime:
 
 def iso_utc(value: datetime) -> str:
     """Canonical text form: ``2026-11-20T10:00:00.123456Z`` (always microseconds)."""
-    return to_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = value if value.tzinfo is UTC else to_utc(value)
+    if utc.year < 1000:  # strftime writes such years without leading zeros: kept as they always were
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The same text as strftime above, at a fraction of the cost (an ingest writes several per exhibit).
+    return f"{utc.replace(tzinfo=None).isoformat(timespec='microseconds')}Z"
 
 
 def parse_iso(text: str) -> datetime:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ from casedesk.custody import encoding
 from casedesk.custody.chain import TIME_ACKNOWLEDGED, TIME_TOLERANCE_SECONDS
 from casedesk.custody.signing import Signer
 from casedesk.errors import ClockError, IntegrityError, UsageError
+from casedesk.store.bulk import insert_rows
 from casedesk.store.models import Case, CustodyEntry
 from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_display, uk_offset, utc_now
 
@@ -203,6 +205,9 @@ def clock_notice(db: OrmSession, now: datetime | None = None) -> ClockNotice | N
     return None
 
 
+_FIELD_NAMES = ("reason", "location", "from_party", "to_party", "sha256", "text")
+
+
 def append(
     db: OrmSession,
     *,
@@ -220,73 +225,80 @@ def append(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> CustodyEntry:
+    """One entry, added to the session (written at its next flush or at the commit)."""
+    fields = {"case_ref": case_ref, "exhibit_ref": exhibit_ref, "reason": reason, "location": location,
+              "from_party": from_party, "to_party": to_party, "sha256": sha256, "text": text, "data": data, "at": at}
+    row = CustodyEntry(**_rows(db, actor, signer, action, [fields])[0])
+    db.add(row)
+    return row
+
+
+def append_many(db: OrmSession, *, actor: str, signer: Signer, action: str,
+                entries: Sequence[dict[str, Any]]) -> list[int]:
+    """Several entries of one actor and action (e.g. a batch of ingested exhibits), in the order given, written
+    at once (one ``executemany``); returns their sequence numbers.
+
+    Each entry is a dict of ``append``'s keyword arguments (``case_ref``, ``exhibit_ref``, ..., ``data``, ``at``).
+    Each entry is hashed and signed on its own exactly as ``append`` would; what a batch saves is the ORM
+    object, the per-entry clock check (one per distinct time) and the per-entry flush.
+    """
+    if not entries:
+        return []
+    rows = _rows(db, actor, signer, action, entries)
+    db.flush()  # entries appended one by one earlier in this transaction come first
+    insert_rows(db, CustodyEntry, rows)
+    return [int(r["seq"]) for r in rows]
+
+
+def _rows(db: OrmSession, actor: str, signer: Signer, action: str,
+          entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The column values of the entries that extend this transaction's head, hashed and signed."""
     head_row = _transaction_head(db)
     if head_row is not None and head_row[3] == encoding.LEGACY_VERSION and action != ENCODING_UPGRADED:
-        _upgrade(db, actor=actor, signer=signer, at=at)
+        _upgrade(db, actor=actor, signer=signer, at=entries[0].get("at"))
         head_row = _transaction_head(db)
-    head = None if head_row is None else Head(head_row[0], head_row[1], head_row[3])
-    when = at or utc_now()
-    if head_row is not None and action != TIME_ACKNOWLEDGED:
-        behind = clock_behind(db, int(head_row[0]), str(head_row[2]), when)
-        if behind is not None:
-            raise ClockError(behind)
-    if head is not None and head.version == encoding.LEGACY_VERSION and action != ENCODING_UPGRADED:
-        _upgrade(db, actor=actor, signer=signer, at=at)
-        head = current_head(db)
-    seq = 1 if head is None else head.seq + 1
-    data = dict(data or {})
-    commit = None if case_ref is None else _commit_for(db, case_ref, seq, action, data)
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "prev": encoding.GENESIS_PREV if head is None else head.entry_hash,
-        "time": iso_utc(when),
-        "tz": DISPLAY_ZONE_NAME,
-        "offset": uk_offset(when),
-        "actor": actor,
-        "key": signer.public_hex,
-        "action": action,
-        "case": case_ref,
-        "exhibit": exhibit_ref,
-        "reason": reason,
-        "location": location,
-        "from": from_party,
-        "to": to_party,
-        "sha256": sha256,
-        "tool": tool_id(),
-        "text": text,
-        "data": data,
-        "version": encoding.VERSION,
-        "commit": commit,
-    }
-    try:
-        digest, _ = encoding.hash_fields(fields)
-    except encoding.EncodingError as exc:
-        raise UsageError(f"cannot record this custody entry: {exc}; use plain text") from None
-    signature = signer.sign(encoding.signing_message(digest)).hex()
-    row = CustodyEntry(
-        seq=fields["seq"],
-        prev_hash=fields["prev"],
-        timestamp=fields["time"],
-        time_zone=fields["tz"],
-        utc_offset=fields["offset"],
-        actor=actor,
-        actor_key=fields["key"],
-        action=action,
-        case_ref=case_ref,
-        exhibit_ref=exhibit_ref,
-        reason=reason,
-        location=location,
-        from_party=from_party,
-        to_party=to_party,
-        sha256=sha256,
-        tool=fields["tool"],
-        text=text,
-        data=encoding.canonical_json(fields["data"]),
-        entry_hash=digest,
-        signature=signature,
-        version=encoding.VERSION,
-        case_commit=commit,
-    )
-    db.add(row)
-    db.info[_HEAD] = (row.seq, digest, fields["time"], encoding.VERSION)
-    return row
+    tool = tool_id()
+    key = signer.public_hex
+    times: dict[datetime | None, tuple[str, str]] = {}
+    rows: list[dict[str, Any]] = []
+    seq, prev = (0, encoding.GENESIS_PREV) if head_row is None else (head_row[0], head_row[1])
+    head_time = None if head_row is None else head_row[2]
+    for entry in entries:
+        at = entry.get("at")
+        stamp = times.get(at)
+        if stamp is None:
+            when = at or utc_now()
+            # The clock check: once per distinct time (a batch shares one), against the head before the batch.
+            if head_time is not None and action != TIME_ACKNOWLEDGED:
+                behind = clock_behind(db, seq, head_time, when)
+                if behind is not None:
+                    raise ClockError(behind)
+            stamp = (iso_utc(when), uk_offset(when))
+            if at is not None:
+                times[at] = stamp
+        seq += 1
+        case_ref = entry.get("case_ref")
+        exhibit_ref = entry.get("exhibit_ref")
+        data = dict(entry.get("data") or {})
+        commit = None if case_ref is None else _commit_for(db, case_ref, seq, action, data)
+        reason, location, from_party, to_party, sha256, text = (entry.get(name) for name in _FIELD_NAMES)
+        try:
+            data_text = encoding.canonical_data(data)
+            body = encoding.body_text(action, case_ref, exhibit_ref, reason, location, from_party, to_party, sha256,
+                                      tool, text, data_text)
+            bh = encoding.body_hash(body)
+            digest = encoding.entry_hash(encoding.header_bytes(seq, prev, stamp[0], DISPLAY_ZONE_NAME, stamp[1],
+                                                               actor, key, bh, encoding.VERSION, commit))
+        except encoding.EncodingError as exc:
+            raise UsageError(f"cannot record this custody entry: {exc}; use plain text") from None
+        rows.append({
+            "seq": seq, "prev_hash": prev, "timestamp": stamp[0], "time_zone": DISPLAY_ZONE_NAME,
+            "utc_offset": stamp[1], "actor": actor, "actor_key": key, "action": action, "case_ref": case_ref,
+            "exhibit_ref": exhibit_ref, "reason": reason, "location": location, "from_party": from_party,
+            "to_party": to_party, "sha256": sha256, "tool": tool, "text": text, "data": data_text,
+            "entry_hash": digest, "signature": signer.sign(encoding.signing_message(digest)).hex(),
+            "version": encoding.VERSION, "case_commit": commit,
+        })
+        prev, head_time = digest, stamp[0]
+    db.info[_HEAD] = (seq, prev, head_time, encoding.VERSION)
+    return rows

@@ -38,6 +38,7 @@ from casedesk.errors import StoreError
 from casedesk.evidence.directio import O_DIRECT, StagedDirectWriter
 from casedesk.evidence.objectformat import (
     CHUNK_SIZE,
+    HEADER_SIZE,
     TAG_SIZE,
     ObjectFormatError,
     Sealer,
@@ -210,6 +211,25 @@ class Vault:
         """A temporary object; ``large`` ones are written with direct I/O."""
         return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key,
                           direct=large)
+
+    def write_small(self, data: memoryview | bytes) -> Path:
+        """A whole object of fewer than ``CHUNK_SIZE`` bytes (header and its one, final record) written to a new
+        temporary name in one call; ``new_temp`` and ``TempObject`` write the same bytes in several."""
+        sealer = Sealer(self._encryption_key)
+        record = sealer.seal(data, True)
+        path = self.tmp / f"{os.getpid()}-{os.urandom(16).hex()}{PART_SUFFIX}"
+        fd = os.open(path, _open_flags(True), 0o600)
+        try:
+            written = os.writev(fd, [sealer.header.raw, record])
+            if written < HEADER_SIZE + len(record):  # a short write: the rest, as write_all does
+                write_all(fd, (sealer.header.raw + bytes(record))[written:])
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+        os.close(fd)
+        return path
 
     def _flush(self, files: list[Path], dirs: set[Path]) -> None:
         """Make ``files`` and the entries of ``dirs`` durable.

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import Engine, Select, String, func, insert, select, type_coerce
+from sqlalchemy import Engine, Select, String, func, select, type_coerce
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
@@ -52,6 +52,7 @@ from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.session import Session
+from casedesk.store.bulk import insert_rows
 from casedesk.store.engine import read_session
 from casedesk.store.models import Case, CaseMember, Exhibit, User, VaultObject
 from casedesk.timeutil import iso_utc, parse_iso, to_utc, utc_now
@@ -537,11 +538,10 @@ class Evidence:
                                                   dup[1] if dup else None, row["location"], now))
                 next_exhibit += 1
                 number += 1
-            if new_objects:
-                db.execute(insert(VaultObject), new_objects)
-            db.execute(insert(Exhibit), new_exhibits)
-            for entry in entries:
-                self.s.record(db, "exhibit.ingested", **entry)
+            # One executemany each: the batch's rows need no ORM objects.
+            insert_rows(db, VaultObject, new_objects)
+            insert_rows(db, Exhibit, new_exhibits)
+            self.s.record_many(db, "exhibit.ingested", entries)
             ingester = db.get(User, self.s.user.id)
             assert ingester is not None
             users = {producer.id: producer, ingester.id: ingester}

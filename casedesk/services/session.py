@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -194,6 +194,20 @@ class Session:
         return custody_log.append(
             db, actor=self.user.username, signer=self.signer, action=action, **fields
         )
+
+    def record_many(self, db: OrmSession, action: str, entries: Sequence[dict[str, Any]]) -> list[int]:
+        """``record`` for several entries of one action (a batch of ingested exhibits), written at once.
+
+        Every entry passes the same authority check as ``record``'s, each against its own fields, before any is
+        written; returns the entries' sequence numbers.
+        """
+        for fields in entries:
+            problem = authority_problem(action, PendingEntry(self.user.username, fields), WriteFacts(db, fields))
+            if problem is not None:
+                log.warning("refused to record %s for %s: no authority", action, self.user.username)
+                raise PermissionDenied(f"{self.user.username} may not do this: {problem.removesuffix(': ignored')}")
+        return custody_log.append_many(db, actor=self.user.username, signer=self.signer, action=action,
+                                       entries=entries)
 
     def advance_head(self, keyring_too: bool = False) -> None:
         """Copy the log head outside the database, under the data-directory lock.
