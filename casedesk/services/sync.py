@@ -210,7 +210,7 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
                                                              session.signer),)).render()
         proof = [] if size == 0 else merkle.consistency_proof(leaves[:end], size)
         body = json.dumps({"entries": [wire.row_to_json(r) for r in rows[size:end]], "checkpoint": signed,
-                           "proof": [base64.b64encode(p).decode("ascii") for p in proof]},
+                           "proof_from": size, "proof": [base64.b64encode(p).decode("ascii") for p in proof]},
                           ensure_ascii=False).encode("utf-8")
         try:
             answer = unit.request("POST", f"/v1/installations/{inst}/push", body)

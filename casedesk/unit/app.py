@@ -200,7 +200,7 @@ def _read_checkpoint(engine: Engine, caller: Caller, fingerprint: str | None) ->
                          "cosigned_at": last.cosigned_at})
 
 
-def _parse_push(body: bytes) -> tuple[list[tuple[Any, ...]], Any, Any]:
+def _parse_push(body: bytes) -> tuple[list[tuple[Any, ...]], Any, Any, Any]:
     try:
         doc = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -212,7 +212,23 @@ def _parse_push(body: bytes) -> tuple[list[tuple[Any, ...]], Any, Any]:
     rows = [verify.row_from_json(item) for item in doc["entries"]]
     if any(b[0] != a[0] + 1 for a, b in itertools.pairwise(rows)):
         raise verify.Rejection(verify.MSG_SHAPE.format(detail="the entries are not numbered consecutively"), 400)
-    return rows, doc.get("checkpoint"), doc.get("proof")
+    proof_from = doc.get("proof_from")
+    if proof_from is not None and (type(proof_from) is not int or proof_from < 0):
+        raise verify.Rejection(verify.MSG_SHAPE.format(detail="proof_from is not a tree size"), 400)
+    return rows, doc.get("checkpoint"), doc.get("proof"), proof_from
+
+
+def _proof_base(conn: Connection, installation: str, proof_from: Any, last: Any) -> tuple[int, str] | bool | None:
+    """The cosigned checkpoint the client's consistency proof starts from (False: the last one)."""
+    if proof_from is None:
+        return False
+    if proof_from == 0:
+        return None
+    root = conn.execute(select(checkpoints.c.root).where(checkpoints.c.installation_id == installation,
+                                                         checkpoints.c.tree_size == proof_from).limit(1)).scalar()
+    if root is None:
+        raise verify.Rejection(verify.MSG_PROOF_FROM.format(size=proof_from))
+    return int(proof_from), str(root)
 
 
 def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JSONResponse:
@@ -220,15 +236,16 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
     count = 0
     try:
         with engine.begin() as conn:
-            rows, note_text, proof = _parse_push(body)
+            rows, note_text, proof, proof_from = _parse_push(body)
             first, count = (rows[0][0] if rows else None), len(rows)
             # One push per installation at a time, whichever instance serves it: the row lock serialises them.
             row = _registered(conn, caller.installation, True, rows, cosigner.fingerprint)
             held = _held(conn, caller.installation)
             last = _last_checkpoint(conn, caller.installation)
+            base = _proof_base(conn, caller.installation, proof_from, last)
             done = verify.verify_push(caller.installation, row.genesis_key, held, rows,
                                       None if last is None else (last.tree_size, last.root),
-                                      caller.user, caller.key, note_text, proof, cosigner.fingerprint)
+                                      caller.user, caller.key, note_text, proof, cosigner.fingerprint, base)
             stamp = int(time.time())
             cosig = checkpoint.cosign(done.note.text, cosigner.name, cosigner.signer, stamp)
             note = done.note.with_signature(cosig).render()

@@ -43,8 +43,10 @@ MSG_CHECKPOINT = "the checkpoint is not valid: {detail}"
 MSG_CHECKPOINT_TREE = ("the checkpoint names tree size {size} and root {root}, but the entries held and pushed "
                        "make tree size {real} with root {real_root}")
 MSG_CHECKPOINT_SIGNATURE = "the checkpoint is not signed by {user}'s key under the name {name}"
-MSG_PROOF = ("the consistency proof does not show that the log of tree size {new} extends the checkpoint the "
-             "unit cosigned last (tree size {old})")
+MSG_PROOF = ("the consistency proof does not show that the log of tree size {new} extends the checkpoint of tree "
+             "size {old} the unit cosigned")
+MSG_PROOF_FROM = ("the consistency proof starts from tree size {size}, which the unit never cosigned for this "
+                  "installation")
 MSG_STORE_DIFFERS = ("the entries the unit holds for installation {id} no longer make the root it cosigned at tree "
                      "size {size}: the unit store was changed; ask the unit administrator")
 
@@ -97,11 +99,14 @@ def _leaf(row: Sequence[Any]) -> bytes:
 
 def verify_push(installation_id: str, genesis_key: str, held: Sequence[Sequence[Any]],
                 pushed: Sequence[Sequence[Any]], last: tuple[int, str] | None, user: str, key: str,
-                note_text: Any, proof: Any, fingerprint: str | None = None) -> Verified:
+                note_text: Any, proof: Any, fingerprint: str | None = None,
+                proof_base: tuple[int, str] | bool | None = False) -> Verified:
     """Everything the unit checks before storing ``pushed`` after ``held`` (docs/sync-protocol.md).
 
     ``last``: (tree size, root hex) of the checkpoint the unit cosigned last for the installation.
     ``fingerprint``: the unit key's; when given, the log must chain to it (docs/unit-trust.md).
+    ``proof_base``: (tree size, root) of the cosigned checkpoint the client's proof starts from (None: the empty
+    tree; False: ``last``). Another sync of the same installation may have moved the unit on meanwhile.
     Raises ``Rejection`` with the first reason found.
     """
     held_n = len(held)
@@ -134,7 +139,8 @@ def verify_push(installation_id: str, genesis_key: str, held: Sequence[Sequence[
         raise Rejection(MSG_REQUESTER.format(user=user, key=key[:16] + "...", id=installation_id), 403, keep=False)
     try:
         return _verify_rest(installation_id, rows, held, new, held_n, leaves, registry, reg_problems, state, salts,
-                            last, user, key, note_text, proof, fingerprint)
+                            last if proof_base is False else proof_base,  # type: ignore[arg-type]
+                            user, key, note_text, proof, fingerprint)
     except Rejection as exc:
         exc.authenticated = True
         raise

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from casedesk.custody import checkpoint
-from casedesk.errors import IntegrityError
+from casedesk.errors import IntegrityError, UnitError
 from casedesk.services import sync
 from casedesk.services.custody import Custody
+from casedesk.unit.server import write_cosigner_key
 from casedesk.unit.store import engine_for
 from tests.helpers.store import Store
-from tests.unit_service.conftest import Unit
+from tests.unit_service.conftest import Service, Unit
 from tests.unit_service.helpers import held, ingest, local, new_installation, note, register, restore, snapshot
 
 
@@ -102,3 +104,78 @@ def test_a_laptop_restored_from_an_older_copy_is_caught_at_sync(unit: Unit, engi
         s.close()
     assert not report.ok
     assert any("holds a cosigned checkpoint of" in p.message for p in report.problems)
+    # The restored laptop goes on writing until its log is as long as the unit's: now its first entries differ.
+    s = store.sign_in("jsmith")
+    try:
+        while True:
+            with s.read() as db:
+                count = db.connection().exec_driver_sql("SELECT count(*) FROM custody_entries").scalar_one()
+            if count > synced.tree_size:
+                break
+            note(s, "written after the restore")
+        with pytest.raises(IntegrityError) as caught:
+            sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    assert str(caught.value).startswith(f"the first {synced.tree_size} entries of this installation's log are not "
+                                        "the ones the unit cosigned")
+    assert len(held(engine, installation)) == synced.tree_size  # still nothing taken from the forked log
+
+
+def test_a_unit_with_another_cosigner_key_is_refused(unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    register(engine, store, "laptop that met an impostor")
+    do_sync(unit, store)
+    other_key = tmp_path / "other.key"
+    write_cosigner_key(other_key, "casedesk.unit.test")  # same name, another key: not the unit it synced with
+    impostor = Service(unit.url_db, unit.tls, other_key, tmp_path / "impostor.log")
+    impostor.start()
+    try:
+        s = store.sign_in("jsmith")
+        try:
+            with pytest.raises(UnitError) as caught:
+                sync.sync(s, impostor.url, unit.tls.ca)
+        finally:
+            s.close()
+    finally:
+        impostor.stop()
+    assert str(caught.value).startswith("the unit's cosigner key is casedesk.unit.test ")
+    assert "but this installation synced before with casedesk.unit.test " in str(caught.value)
+
+
+def test_two_instances_syncing_one_installation_at_once_store_each_entry_once(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "laptop synced twice at once")
+    s = store.sign_in("jsmith")
+    try:
+        for i in range(60):
+            note(s, f"note {i}")
+    finally:
+        s.close()
+    second = Service(unit.url_db, unit.tls, unit.cosigner_key, tmp_path / "second.log")
+    second.start()
+    results: list[object] = []
+
+    def run(url: str) -> None:
+        s = store.sign_in("jsmith")
+        try:
+            results.append(sync.sync(s, url, unit.tls.ca, batch=10))
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            s.close()
+
+    try:
+        threads = [threading.Thread(target=run, args=(url,)) for url in (unit.service.url, second.url)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        second.stop()
+    assert all(isinstance(r, sync.SyncResult) for r in results), results
+    mine = local(store)
+    stored = held(engine, installation)
+    assert stored == mine[: len(stored)]  # each entry once, in order, as written
+    assert len(stored) >= max(r.tree_size for r in results)  # type: ignore[union-attr]
