@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +68,18 @@ def _passphrase(confirm: bool = False) -> str:
     return read_password("Unit key passphrase: ", ENV_UNIT_PASSPHRASE, confirm=confirm)
 
 
-def _write_json(path: str, obj: Any) -> Path:
+def _new_target(path: str) -> Path:
+    """Where a new file may go (checked before any passphrase is asked): never over an existing file."""
     target = Path(path).expanduser().absolute()
     if not target.parent.is_dir():
         raise UsageError(f"folder {target.parent} does not exist")
+    if os.path.lexists(target):
+        raise UsageError(f"{target} already exists; CaseDesk never replaces a file: choose a new name")
+    return target
+
+
+def _write_json(path: str, obj: Any) -> Path:
+    target = _new_target(path)
     with NewFile(target) as out:
         out.write((json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
         publish_all([out])
@@ -79,6 +88,7 @@ def _write_json(path: str, obj: Any) -> Path:
 
 def cmd_init_key(ctx: Context) -> int:
     a = ctx.args
+    _new_target(a.output)
     signer = UnitSigner.generate(a.name)
     keyfile.write_new(Path(a.output), signer, _passphrase(confirm=True))
     unit = signer.public
@@ -95,6 +105,7 @@ def cmd_init_key(ctx: Context) -> int:
 def cmd_unit_enrol(ctx: Context) -> int:
     a = ctx.args
     req = enrolment.read_request(Path(a.request))
+    _new_target(a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
     answer = enrolment.answer(signer, req)
     _write_json(a.output, answer)
@@ -110,6 +121,7 @@ def cmd_unit_enrol(ctx: Context) -> int:
 
 def cmd_unit_revoke(ctx: Context) -> int:
     a = ctx.args
+    _new_target(a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
     found = enrolment.read_answer(Path(a.answer), signer.public.fingerprint)
     cert = next((c for c in found.certificates if c.serial == a.serial.strip().lower()), None)

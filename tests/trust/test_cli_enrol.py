@@ -1,0 +1,57 @@
+"""The offline enrolment round on the command line, as the two administrators type it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from casedesk.trust import keyfile, pinning
+from tests.helpers.cli import run
+from tests.helpers.store import Store
+
+PASSPHRASE = "unit passphrase 0417"
+
+
+def test_init_key_request_answer_import_and_verify(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", {"time_cost": 1, "memory_cost": 8192, "parallelism": 1})
+    monkeypatch.setenv("CASEDESK_UNIT_PASSPHRASE", PASSPHRASE)
+    key = tmp_path / "unit-key.json"
+    r = run(capsys, monkeypatch, store.root, "unit", "init-key", "--name", "casedesk.test.police.uk", "-o", str(key))
+    assert r.code == 0, r.err
+    fp = json.loads(key.read_text())["fingerprint"]
+    grouped = " ".join(fp[i:i + 4] for i in range(0, 64, 4))
+    assert f"Unit fingerprint: {grouped}" in r.out
+    again = run(capsys, monkeypatch, store.root, "unit", "init-key", "--name", "x", "-o", str(key))
+    assert (again.code, again.err.strip()) == (
+        2, f"casedesk: error: {key} already exists; CaseDesk never replaces a file: choose a new name")
+
+    r = run(capsys, monkeypatch, store.root, "enrol", "request", "-o", str(tmp_path / "req.json"), user="admin")
+    assert r.code == 0, r.err
+    refused = run(capsys, monkeypatch, store.root, "enrol", "request", "-o", str(tmp_path / "r2.json"), user="jsmith")
+    assert refused.code == 5
+    r = run(capsys, monkeypatch, store.root, "unit", "enrol", str(tmp_path / "req.json"), "--key", str(key),
+            "-o", str(tmp_path / "certs.json"))
+    assert r.code == 0, r.err
+    assert "certified jsmith (Jane A Smith, detective)" in r.out
+
+    r = run(capsys, monkeypatch, store.root, "enrol", "import", str(tmp_path / "certs.json"), user="admin")
+    assert (r.code, r.err.strip()) == (2, "casedesk: error: give the unit's fingerprint, as the unit administrator "
+                                          "told it to you, to import its first answer (--unit-fingerprint FP)")
+    r = run(capsys, monkeypatch, store.root, "enrol", "import", str(tmp_path / "certs.json"),
+            "--unit-fingerprint", grouped.upper(), user="admin")
+    assert r.code == 0, r.err
+
+    r = run(capsys, monkeypatch, store.root, "verify", "--json", "--unit-fingerprint", fp, user="sgt")
+    assert (r.code, r.json()["problems"], r.json()["unit_fingerprint"]) == (0, [], fp)
+    wrong = "0" * 64
+    r = run(capsys, monkeypatch, store.root, "verify", "--json", "--unit-fingerprint", wrong, user="sgt")
+    assert r.code == 7
+    assert r.json()["problems"][0]["message"] == pinning.M_NOT_ENROLLED.format(fp=wrong)
+    r = run(capsys, monkeypatch, store.root, "verify", "--unit-fingerprint", "not-a-fingerprint", user="sgt")
+    assert (r.code, r.err.strip()) == (2, "casedesk: error: 'not-a-fingerprint' is not a unit fingerprint (64 "
+                                          "hexadecimal digits, as `casedesk unit init-key` printed it)")
+    r = run(capsys, monkeypatch, store.root, "enrol", "status", user="jsmith")
+    assert r.code == 0 and "Certified: admin, bpatel, jsmith, sgt" in r.out
