@@ -23,7 +23,7 @@ from casedesk.logsetup import install_file_log
 from casedesk.ui import deferred, errors, theme
 from casedesk.ui.dialogs.login import LoginDialog
 from casedesk.ui.icons import app_icon
-from casedesk.ui.window_state import APPLICATION, ORGANISATION
+from casedesk.ui.window_state import APPLICATION, ORGANISATION, last_user, remember_user
 
 if TYPE_CHECKING:
     from casedesk.services.session import Session
@@ -108,7 +108,7 @@ class AppController(QObject):
     def show_login(self, username: str = "", hint: str = "") -> QDialog:
         if self.datadir.root.exists():
             install_file_log(self.datadir.logs)
-        dialog = LoginDialog(self.installation, username, hint)
+        dialog = LoginDialog(self.installation, username or last_user(self.datadir.root), hint)
         dialog.signed_in.connect(self._signed_in)
         dialog.rejected.connect(self._quit)
         self.dialog = dialog
@@ -122,6 +122,7 @@ class AppController(QObject):
 
         self.session = session
         self.dialog = None
+        remember_user(self.datadir.root, session.user.username)
         window = MainWindow(session)
         window.signed_out.connect(self._signed_out)
         window.closed.connect(self._quit)

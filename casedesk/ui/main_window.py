@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.dialog: Any = None
         self.extracted: Path | None = None
         self._tips: dict[QAction, str] = {}  # each action's own tip, before any "why not now"
+        self.last_case = window_state.last_case(session.datadir.root, session.user.username)
         self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.case_tabs: dict[str, CaseTab] = {}
         self._build_tabs()
         self.home = HomePage(session)
+        self.home.continue_with(self.last_case)
         self.home.open_case.connect(self.open_from_home)
         self.home.answered.connect(lambda _ref: self._case_changed(""))
         self.home.loaded.connect(self._notify)
@@ -316,6 +318,8 @@ class MainWindow(QMainWindow):
             self.update_actions()  # re-selected after a list refresh: the tabs are current, its status may not be
             return
         self.case_ref = reference
+        if reference:
+            self.last_case = reference
         self.workspace.setCurrentWidget(self.tabs if reference else self.home)
         for tab in self.case_tabs.values():
             tab.set_case(reference)
@@ -656,6 +660,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.shortcuts)
         window_state.save_window(self, "main")
+        window_state.remember_case(self.session.datadir.root, self.session.user.username, self.last_case)
         window_state.save_splitter(self.splitter, "main")
         for tab in self.case_tabs.values():
             save = getattr(tab, "save_state", None)

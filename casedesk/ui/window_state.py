@@ -1,6 +1,13 @@
-"""Window geometry and splitter positions kept in ``QSettings`` between runs."""
+"""Window geometry, splitter positions, the last user and the last case, kept in ``QSettings`` between runs.
+
+Never a password or anything from a case but its reference. The last user and case are kept per data
+directory (a laptop may hold a demo and a real installation).
+"""
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
@@ -37,3 +44,26 @@ def save_splitter(splitter: QSplitter, key: str) -> None:
 def restore_splitter(splitter: QSplitter, key: str) -> bool:
     state = settings().value(f"{key}/splitter")
     return isinstance(state, QByteArray) and bool(splitter.restoreState(state))
+
+
+def _place(root: Path) -> str:
+    return "datadir-" + hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def last_user(root: Path) -> str:
+    value = settings().value(f"{_place(root)}/last_user")
+    return value if isinstance(value, str) else ""
+
+
+def remember_user(root: Path, username: str) -> None:
+    settings().setValue(f"{_place(root)}/last_user", username)
+
+
+def last_case(root: Path, username: str) -> str | None:
+    value = settings().value(f"{_place(root)}/{username}/last_case")
+    return value if isinstance(value, str) and value else None
+
+
+def remember_case(root: Path, username: str, reference: str | None) -> None:
+    if reference:
+        settings().setValue(f"{_place(root)}/{username}/last_case", reference)

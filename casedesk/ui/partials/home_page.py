@@ -71,6 +71,10 @@ class HomePage(QWidget):
 
         self.greeting = QLabel()
         self.greeting.setObjectName("homeGreeting")
+        self.resume = QPushButton(icon("case"), "")
+        self.resume.setObjectName("continueCase")
+        self.resume.clicked.connect(lambda: self.open_case.emit(self.resume.property("case"), "", ""))
+        self.resume.hide()
         # No word wrap on this page: a wrapping label makes the scroll area size the page by its preferred
         # height (heightForWidth) and scroll in a window that has room for every list.
 
@@ -151,7 +155,10 @@ class HomePage(QWidget):
         grid.setRowStretch(2, 1)
         body = QWidget()
         body_layout = QVBoxLayout(body)
-        body_layout.addWidget(self.greeting)
+        top = QHBoxLayout()
+        top.addWidget(self.greeting, 1)
+        top.addWidget(self.resume)
+        body_layout.addLayout(top)
         body_layout.addLayout(grid, 1)
         body_layout.addWidget(hint)
         scroll = QScrollArea()
@@ -164,6 +171,16 @@ class HomePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self._query_selected()
+
+    def continue_with(self, reference: str | None) -> None:
+        """Offer the case the user last worked on (remembered between sessions)."""
+        self.resume.setProperty("case", reference or "")
+        self.resume.setText(self.tr("&Continue with {case}").format(case=reference) if reference else "")
+        self.resume.setToolTip(self.tr("Open the case you last worked on"))
+        self.resume.setVisible(bool(reference) and self._visible_case(reference))
+
+    def _visible_case(self, reference: str) -> bool:
+        return self.view is None or any(c.reference == reference for c in self.view.cases) or self.supervisor
 
     # --- loading -------------------------------------------------------------
     def mark_stale(self) -> None:
@@ -227,6 +244,8 @@ class HomePage(QWidget):
         self._placeholder(self.cases, self.tr("You are not a member of any case yet."))
         self._placeholder(self.lent, self.tr("No exhibit is checked out to you."))
         self.greeting.setText(self._greeting(view))
+        remembered = self.resume.property("case")
+        self.resume.setVisible(bool(remembered) and self._visible_case(str(remembered)))
         self._query_selected()
         self.loaded.emit(view)
 
