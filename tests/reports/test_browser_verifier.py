@@ -6,6 +6,8 @@ One Chromium (Debian's ``chromium`` package, driven by Playwright without its ow
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from casedesk.custody import encoding
 from casedesk.reports import manifest as M
 from casedesk.reports.verify_bundle import verify_bundle
 from tests.helpers.altered import Case, make_case
@@ -105,3 +108,66 @@ def test_each_altered_bundle_is_rejected_as_the_python_verifier_rejects_it(
     assert verdict == "bundle.pdf: NOT VERIFIED"
     assert {name for name, status, _ in rows if status == "fail"} == failing
     assert (verdict, rows) == python(pdf, case.log)
+
+
+def _tamper(log: Path, folder: Path, how: str) -> Path:
+    """A copy of the custody export changed as an attacker or a damaged copy would change it."""
+    lines = log.read_bytes().split(b"\n")[:-1]
+    records = [json.loads(line) for line in lines]
+    if how == "reason":  # an entry's content changed, its hash left as it was
+        k = next(i for i, r in enumerate(records) if r["type"] == "entry" and r.get("exhibit"))
+        records[k]["reason"] = "Collected from the suspect's car"
+    elif how == "dropped":  # an entry taken out
+        k = next(i for i, r in enumerate(records) if r["type"] == "entry" and r["seq"] == 5)
+        del records[k]
+    elif how == "unicode":  # the last entry's text changed and re-hashed, not re-signed: both must agree on the hash
+        k = max(i for i, r in enumerate(records) if r["type"] == "entry")
+        records[k]["text"] = "Übergabe – 証拠 \u2028 \x7f \U0001f50d \"quoted\" \\ \t \x01"
+        records[k]["data"] = {**records[k]["data"], "zz": [1, -2, True, None, {"b": "ü", "a": ""}]}
+        records[k]["hash"] = encoding.hash_fields(records[k])[0]
+    elif how == "not json":
+        out = folder / f"log-{how}.jsonl"
+        out.write_bytes(b"\n".join(lines[:3]) + b"\n{not json\n")
+        return out
+    out = folder / f"log-{how}.jsonl"
+    out.write_bytes(b"".join(json.dumps(r, sort_keys=True, separators=(",", ":")).encode() + b"\n" for r in records))
+    return out
+
+
+@pytest.mark.parametrize("how", ["reason", "dropped", "unicode", "not json"])
+def test_a_damaged_custody_export_is_reported_in_the_same_words(browser: Any, case: Case, tmp_path: Path,
+                                                                how: str) -> None:
+    log = _tamper(case.log, tmp_path, how)
+    verdict, rows, _ = in_browser(browser, M.verifier_path(case.genuine), [*beside(case.genuine), log])
+    assert verdict == "bundle.pdf: NOT VERIFIED"
+    found = {name: (status, detail) for name, status, detail in rows}
+    assert found["custody log"][0] == "fail"
+    if how == "unicode":  # the hash holds (in both), the signature does not
+        assert "not signed with the key the log registers for" in found["custody log"][1]
+    assert (verdict, rows) == python(case.genuine, log)
+
+
+DROP = """async (files) => {
+  const transfer = new DataTransfer();
+  for (const [name, b64] of files) {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    transfer.items.add(new File([bytes], name));
+  }
+  const zone = document.getElementById("drop");
+  zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_files_dropped_on_the_page_are_checked_as_chosen_ones(browser: Any, case: Case) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(M.verifier_path(case.genuine).as_uri())
+        page.evaluate(DROP, [[p.name, base64.b64encode(p.read_bytes()).decode()] for p in [case.log, case.genuine]])
+        page.wait_for_selector("body[data-state=done]", timeout=120_000)
+        assert page.inner_text("#verdict") == "bundle.pdf: NO PROBLEM FOUND, NOT EVERYTHING CHECKED"
+        given = page.inner_text("#given")
+    finally:
+        page.close()
+    assert "Bundle: bundle.pdf" in given and f"Custody export: {case.log.name}" in given
+    assert ".sha256 file: not given" in given
