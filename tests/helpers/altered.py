@@ -6,7 +6,9 @@ attacker: everything beside the PDF agrees with the PDF):
 
 - ``pages``: a page edited (the cover's head hash painted over) and the whole file saved again;
 - ``update``: an incremental update appended to the genuine bytes, giving the cover new content;
-- ``paperclip``: the paperclip on the first exhibit's label opens another file (the name tree is untouched).
+- ``paperclip``: the paperclip on the first exhibit's label opens another file (the name tree is untouched);
+- ``original``: the first exhibit's attached original replaced, and the manifest inside and beside the PDF
+  rewritten to give the new file's SHA-256 and size (every file agrees; only the custody log does not).
 """
 
 from __future__ import annotations
@@ -70,10 +72,11 @@ def make_case(template: tuple[Path, Path, str], base: Path) -> Case:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    altered = {name: _copy(result.path, base / name) for name in ("pages", "update", "paperclip")}
+    altered = {name: _copy(result.path, base / name) for name in ("pages", "update", "paperclip", "original")}
     _edit_pages(altered["pages"])
     _append_update(altered["update"])
     _swap_paperclip(altered["paperclip"])
+    _replace_original(altered["original"])
     for path in altered.values():
         rewrite_sidecars(path)
     return Case(result.path, log, altered)
@@ -93,6 +96,8 @@ def rewrite_sidecars(path: Path) -> None:
     path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n")
     manifest_file = path.with_name(path.name + ".manifest.json")
     manifest = json.loads(manifest_file.read_text())
+    with pikepdf.open(path) as pdf:  # the manifest inside, as the attacker may have rewritten it
+        manifest.update(json.loads(pdf.attachments["CaseDesk-manifest.json"].get_file().read_bytes()))
     manifest["bundle"] = {"file": path.name, "sha256": digest, "size": len(data)}
     manifest_file.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
@@ -149,3 +154,22 @@ def _swap_paperclip(path: Path) -> None:
                 _save(pdf, path)
                 return
     raise AssertionError("no paperclip in the bundle")
+
+
+def _replace_original(path: Path) -> None:
+    pdf = pikepdf.open(path)
+    manifest = json.loads(pdf.attachments["CaseDesk-manifest.json"].get_file().read_bytes())
+    first = manifest["exhibits"][0]
+    spec = pdf.attachments[first["attachment"]].obj
+    forged = pikepdf.Stream(pdf, FORGED)
+    forged.Type = pikepdf.Name.EmbeddedFile
+    forged.Params = pikepdf.Dictionary(Size=len(FORGED))
+    spec.EF = pikepdf.Dictionary(F=forged, UF=forged)
+    first["sha256"], first["size"] = hashlib.sha256(FORGED).hexdigest(), len(FORGED)
+    data = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    stream = pikepdf.Stream(pdf, data)
+    stream.Type = pikepdf.Name.EmbeddedFile
+    stream.Subtype = pikepdf.Name("/application#2Fjson")
+    manifest_spec = pdf.attachments["CaseDesk-manifest.json"].obj
+    manifest_spec.EF = pikepdf.Dictionary(F=stream, UF=stream)
+    _save(pdf, path)

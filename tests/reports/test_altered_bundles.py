@@ -84,3 +84,13 @@ def test_bytes_appended_after_the_end_are_rejected(case: Case, tmp_path: Path) -
     found = _statuses(path, None)
     assert found["end of file"] == ("fail", "13 byte(s) follow the %%EOF that ends the bundle at byte "
                                     f"{case.genuine.stat().st_size}: something was appended to the file")
+
+
+def test_a_replaced_original_with_a_rewritten_manifest_is_rejected_by_the_log(case: Case) -> None:
+    path = case.altered["original"]
+    assert verify_bundle(path).ok  # every file agrees with every other
+    found = _statuses(path, case.log)
+    assert found["attachments"][0] == found["manifest"][0] == "pass"
+    assert found["export entry"][0] == "fail"
+    assert found["exhibits in the log"][0] == "fail"
+    assert "the custody log recorded" in found["exhibits in the log"][1] and "at ingest" in found["exhibits in the log"][1]

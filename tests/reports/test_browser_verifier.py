@@ -99,6 +99,7 @@ def test_the_pdf_alone_is_checked_as_far_as_it_can_be(browser: Any, case: Case) 
     ("pages", {"export entry"}),
     ("update", {"end of file", "export entry"}),
     ("paperclip", {"attachments", "export entry"}),
+    ("original", {"export entry", "exhibits in the log"}),
 ])
 def test_each_altered_bundle_is_rejected_as_the_python_verifier_rejects_it(
         browser: Any, case: Case, altered: str, failing: set[str]) -> None:
