@@ -326,6 +326,7 @@ def check_lines(job):
         raw = fh.read(end - start)
     out = {"index": first_index, "seqs": [], "times": [], "problems": [], "actors": [], "keys": [],
            "sig_ok": bytearray(), "shown": [], "accounts": [], "logged": [], "leaves": [], "time_acks": [],
+           "recorded": [],
            "first_prev": None, "last_hash": None, "hashes": {}, "first_version": None, "last_version": None,
            "legacy_full": 0, "legacy_redacted": 0, "created": None, "upgraded": None, "register": [],
            "enrolments": [], "withheld": []}
@@ -358,6 +359,8 @@ def check_lines(job):
             if rec.get("prev") != prev_hash:
                 problems.append((seq, RANK_LINK, (seq, ex, M_LINK.format(p=prev_seq), cs)))
         recorded = rec.get("hash")
+        # The unit's checkpoint is over the recorded hashes, as the installation had them when it asked.
+        out["recorded"].append(bytes.fromhex(recorded) if type(recorded) is str and HEX64.match(recorded) else ZERO)
         hash_ok = False
         try:
             digest = entry_hash_of(rec)
@@ -419,6 +422,7 @@ def check_lines(job):
     out["last_version"] = prev_version
     out["count"] = len(out["seqs"])
     out["leaves"] = b"".join(out["leaves"])
+    out["recorded"] = b"".join(out["recorded"])
     if out["count"] == CHUNK:
         out["root"] = mth(leaf_hashes(out["leaves"]))
     return out
@@ -1080,8 +1084,7 @@ def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, line
     unit = None
     if unit_fingerprint is not None:
         check = UnitCheck(unit_fingerprint, [x for c in chunks for x in c["enrolments"]], broken, revocations)
-        blob_all = b"".join(c["leaves"] for c in chunks)
-        problems += check.run(chunks, blob_all)
+        problems += check.run(chunks, b"".join(c["recorded"] for c in chunks))
         unit = {"fingerprint": unit_fingerprint, "name": check.unit_name, "enrolled": check.enrolled}
 
     # The Merkle tree: chunk roots where every chunk before the last is a full block.

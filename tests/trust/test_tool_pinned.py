@@ -26,6 +26,19 @@ def unit() -> UnitSigner:
     return UnitSigner.generate("casedesk.test.police.uk")
 
 
+def pair(store: Store, tmp: Path, fp: str) -> tuple[list[tuple[int | None, str]], list[tuple[int | None, str]]]:
+    """(casedesk's problems, the tool's), for checks where the store shows more than an export can."""
+    s = store.sign_in("sgt")
+    try:
+        report = report_json(Custody(s).verify(CASE, unit_fingerprint=fp))
+        path = Custody(s).export_log(CASE, tmp / f"export-{len(list(tmp.glob('export-*')))}.jsonl")
+    finally:
+        s.close()
+    _, theirs = tool(path, "--unit-fingerprint", fp)
+    return ([(p["seq"], p["message"]) for p in report["problems"]],
+            [(p["seq"], p["message"]) for p in theirs["problems"]])
+
+
 def both(store: Store, tmp: Path, fp: str, typed: str | None = None,
          revocations: tuple[Path, ...] = ()) -> list[tuple[int | None, str]]:
     """casedesk's verify of the case and the tool on a fresh export of it (as the supervisor); they must agree."""
@@ -177,3 +190,33 @@ def test_an_entry_older_than_its_certificate_is_named_by_both(store: Store, tmp_
     for seq, message in found:
         assert message.startswith("signed at 20") and message.endswith(
             f", before unit {fp[:16]}'s certificate of mole's key (serial {cert.serial}) became valid at {later}")
+
+
+def test_an_entry_before_enrolment_changed_in_the_database_is_named_alike_by_both(
+        store: Store, tmp_path: Path, unit: UnitSigner) -> None:
+    """The checkpoint is over the recorded hashes: an entry changed under its recorded hash is the hash check's
+    finding, in both verifiers; one whose recorded hash was changed too breaks the unit's checkpoint as well."""
+    from tests.helpers.custody import attacker, row
+
+    enrolled_at = enrol(store, unit, tmp_path)
+    fp = unit.public.fingerprint
+    with attacker(store) as db:
+        login = db.execute("SELECT max(seq) FROM custody_entries WHERE action = 'account.login' AND seq < ?",
+                           (enrolled_at,)).fetchone()[0]
+        db.execute("UPDATE custody_entries SET data = ? WHERE seq = ?", ('{"role":"supervisor"}', login))
+    found = both(store, tmp_path, fp)
+    assert found[0] == (login, "content does not match its recorded hash: the entry was changed after it was "
+                               "written")
+    assert not any("vouches for" in message for _, message in found)
+    with attacker(store) as db:
+        values = row(db, 2)
+        values[18] = "f" * 64
+        db.execute("UPDATE custody_entries SET entry_hash = ? WHERE seq = 2", (values[18],))
+    ours, theirs = pair(store, tmp_path, fp)  # the store also names the rows entry 2 made (register)
+
+    def unit_part(found: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+        return [p for p in found if "unit" in p[1] or "vouches for" in p[1]]
+
+    assert unit_part(ours) == unit_part(theirs)
+    assert unit_part(ours)[0] == (None, pinning.M_NOT_ENROLLED.format(fp=fp))
+    assert [seq for seq, message in unit_part(ours) if "vouches for the first" in message] == [enrolled_at]
