@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
                             "Export the open case as a PDF court bundle")
         self.act_home = a("&Home", "case", self.go_home, QKeySequence("Alt+Home"),
                           "What waits for you: your cases, open queries, the review queue")
+        self.act_search_all = a("&Search all cases…", "find", self.search_all_cases, "Ctrl+Shift+F",
+                                "Find exhibits and notes in every case you may open: file name, reference, "
+                                "SHA-256 or note text")
         self.act_find = a("&Find", "find", self.focus_find, QKeySequence.StandardKey.Find,
                           "Search the case list or filter the exhibits")
         self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
@@ -237,6 +240,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.act_find)
+        edit_menu.addAction(self.act_search_all)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_home)
         view_menu.addAction(self.act_refresh)
@@ -445,6 +449,12 @@ class MainWindow(QMainWindow):
         self.cases.view.selectionModel().blockSignals(blocker)
         self.open_case(None)
         self.home.mark_stale()
+
+    def search_all_cases(self) -> None:
+        if not self.session.can(Permission.CASE_CONTENT):
+            return
+        self.go_home()
+        self.home.focus_search()
 
     def show_queries(self) -> None:
         self.go_home()

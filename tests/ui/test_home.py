@@ -1,4 +1,5 @@
-"""The home page after sign-in: what waits for the user; a query reaches the detective and is answered in place."""
+"""The home page after sign-in: what waits for the user; a query reaches the detective and is answered in place;
+search across every case."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from tests.helpers.store import CASE, Store
 from tests.helpers.ui import TIMEOUT, click, close_all, select_case, sign_in, type_into
 from tests.ui.test_custody import ingest_fixture
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def _query(store: Store, text: str) -> int:
@@ -76,4 +80,40 @@ def test_the_supervisor_home_lists_the_review_queue_and_opens_the_case_for_revie
                     timeout=TIMEOUT)
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Home, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.workspace.currentWidget() is home and window.case_ref is None, timeout=TIMEOUT)
+    close_all(controller)
+
+
+def test_search_all_cases_from_the_home_page_opens_what_it_finds(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    ingest_fixture(store, tmp_path, {"IMG_2041.jpg.txt": b"first\n", "ledger.csv": b"a,b\n"})
+    session = store.sign_in("jsmith")
+    try:
+        Cases(session).add_note(CASE, "The ledger came from the call centre's shared drive.")
+    finally:
+        session.close()
+    controller, window = sign_in(qtbot, store, "jsmith")
+    home = window.home
+    qtbot.waitUntil(lambda: home.view is not None, timeout=TIMEOUT)
+    select_case(qtbot, window, CASE)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F, CTRL_SHIFT)  # from anywhere: home, search box
+    qtbot.waitUntil(lambda: window.workspace.currentWidget() is home and home.search.hasFocus(), timeout=TIMEOUT)
+    qtbot.keyClicks(home.search, "ledger")
+    qtbot.keyClick(home.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: home.results_box.isVisible() and home.rows(home.results) == 2, timeout=TIMEOUT)
+    found = {home.results.topLevelItem(i).text(1): home.results.topLevelItem(i) for i in range(2)}
+    assert set(found) == {"file name", "note by jsmith"}
+    assert found["file name"].text(3) == "ledger.csv"
+    home.results.setFocus()
+    home.results.setCurrentItem(found["file name"])
+    qtbot.keyClick(home.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.case_ref == CASE and window.tabs.currentWidget() is window.exhibits,
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.exhibits.current() is not None
+                    and window.exhibits.current().original_name == "ledger.csv", timeout=TIMEOUT)
+
+    window.search_all_cases()
+    type_into(qtbot, home.search, "no such thing anywhere")
+    qtbot.keyClick(home.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: home.results.topLevelItemCount() == 1, timeout=TIMEOUT)
+    assert home.rows(home.results) == 0
+    assert home.results.topLevelItem(0).text(0) == "Nothing found for “no such thing anywhere”."
     close_all(controller)

@@ -7,7 +7,7 @@ their own queries still waiting for an answer. Everyone sees their cases and the
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,6 +29,7 @@ from casedesk.errors import CaseDeskError
 from casedesk.security.roles import Permission
 from casedesk.services.cases import Cases
 from casedesk.services.home import Home, HomeView
+from casedesk.services.search import NOTE, Search
 from casedesk.services.session import Session
 from casedesk.ui import errors, formatting
 from casedesk.ui.forms import MessageLine
@@ -77,6 +78,33 @@ class HomePage(QWidget):
         self.resume.hide()
         # No word wrap on this page: a wrapping label makes the scroll area size the page by its preferred
         # height (heightForWidth) and scroll in a window that has room for every list.
+
+        # Search across every case the user may open (exhibits and notes)
+        self.search = QLineEdit()
+        self.search.setObjectName("homeSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setPlaceholderText(self.tr("Search all your cases: file name, exhibit reference, SHA-256 or "
+                                               "note text (Ctrl+Shift+F)"))
+        self.search.setAccessibleName(self.tr("Search all cases"))
+        self.search.setVisible(self.content)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.results = _tree("homeResults", [self.tr("Case"), self.tr("Found by"), self.tr("Exhibit"),
+                                             self.tr("File"), self.tr("Details")], 4, self.tr("Search results"))
+        self.results.itemActivated.connect(self._open_result)
+        self.results_note = QLabel()
+        self.results_note.setObjectName("homeResultsNote")
+        self.results_box = QGroupBox(self.tr("Search results"))
+        self.results_box.setObjectName("homeResultsBox")
+        r_layout = QVBoxLayout(self.results_box)
+        r_layout.addWidget(self.results, 1)
+        r_layout.addWidget(self.results_note)
+        self.results_box.hide()
 
         # Queries: to answer (detective) or waiting for an answer (supervisor)
         self.queries = _tree("homeQueries", [self.tr("Case"), self.tr("Query"), self.tr("Asked by"),
@@ -159,6 +187,8 @@ class HomePage(QWidget):
         top.addWidget(self.greeting, 1)
         top.addWidget(self.resume)
         body_layout.addLayout(top)
+        body_layout.addWidget(self.search)
+        body_layout.addWidget(self.results_box, 3)
         body_layout.addLayout(grid, 1)
         body_layout.addWidget(hint)
         scroll = QScrollArea()
@@ -177,7 +207,7 @@ class HomePage(QWidget):
         self.resume.setProperty("case", reference or "")
         self.resume.setText(self.tr("&Continue with {case}").format(case=reference) if reference else "")
         self.resume.setToolTip(self.tr("Open the case you last worked on"))
-        self.resume.setVisible(bool(reference) and self._visible_case(reference))
+        self.resume.setVisible(reference is not None and self._visible_case(reference))
 
     def _visible_case(self, reference: str) -> bool:
         return self.view is None or any(c.reference == reference for c in self.view.cases) or self.supervisor
@@ -269,6 +299,66 @@ class HomePage(QWidget):
             return self.tr("<b>{name}</b>: {cases} case(s).").format(name=name, cases=len(view.cases))
         return self.tr("<b>{name}</b>: {queries} open quer(ies) for you to answer; {lent} exhibit(s) checked out "
                        "to you.").format(name=name, queries=len(view.queries), lent=len(view.checked_out_to_me))
+
+    # --- search -------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search.text().strip()
+        self.results.clear()
+        if not text or not self.content:
+            self.results_box.hide()
+            return
+        try:
+            result = Search(self.session).find(text)
+        except CaseDeskError as exc:
+            self.results_box.show()
+            self.results_note.setText(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        except Exception as exc:
+            errors.show_error(self, exc, self.tr("Search"))
+            return
+        for hit in result.hits:
+            e = hit.exhibit
+            if hit.matched == NOTE and hit.note is not None:
+                details = " ".join(hit.note.text.split())
+                item = QTreeWidgetItem([hit.case_ref, self.tr("note by {author}").format(author=hit.note.author),
+                                        e.reference if e else "", e.original_name if e else "", details])
+                item.setData(0, KEY, ("notes", ""))
+                item.setToolTip(4, hit.note.text)
+            elif e is not None:
+                flags = "".join(f" [{f}]" for f, on in ((self.tr("withdrawn"), e.status == "withdrawn"),
+                                                        (self.tr("sensitive"), e.sensitive)) if on)
+                item = QTreeWidgetItem([hit.case_ref, hit.matched, e.reference, e.original_name,
+                                        f"{e.description}{flags}"])
+                item.setData(0, KEY, ("exhibits", e.reference))
+                item.setToolTip(4, f"{e.description}\nSHA-256 {e.sha256}")
+            else:
+                continue
+            self.results.addTopLevelItem(item)
+        for col in range(self.results.columnCount() - 1):
+            self.results.resizeColumnToContents(col)
+        n = self.rows(self.results)
+        notes = [self.tr("{n} result(s) for “{text}”; Enter or double-click opens one.").format(n=n, text=text)]
+        if result.more:
+            notes.append(self.tr("More were found: type more of the text to narrow them."))
+        if result.notes_locked:
+            notes.append(self.tr("Notes not searched (key not yet granted to you): {cases}.")
+                         .format(cases=", ".join(result.notes_locked)))
+        self._placeholder(self.results, self.tr("Nothing found for “{text}”.").format(text=text))
+        self.results_note.setText(" ".join(notes))
+        self.results_box.show()
+        first = self.results.topLevelItem(0)
+        if first is not None and first.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.results.setCurrentItem(first)
+
+    def _open_result(self, item: QTreeWidgetItem, _column: int) -> None:
+        target = item.data(0, KEY)
+        if isinstance(target, tuple):
+            self.open_case.emit(item.text(0), target[0], target[1])
 
     # --- answering in place ----------------------------------------------------
     def _current_query(self) -> int | None:
