@@ -13,7 +13,8 @@ from pathlib import Path
 
 from bench.common import Row
 
-MODULES = ("ingest", "verify_store", "custody_verify", "bundle_export", "exhibits_view", "cold_start", "sync")
+MODULES = ("ingest", "verify_store", "custody_verify", "bundle_export", "exhibits_view", "search", "cold_start",
+           "sync")
 RESULTS = Path(__file__).with_name("results.md")
 
 

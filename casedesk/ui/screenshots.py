@@ -2,7 +2,10 @@
 
 Runs offscreen (``QT_QPA_PLATFORM=offscreen``, set when nothing else is) on a
 fresh demo installation in a temporary folder, drives the app as a user
-would (sign in, choose the case, open a preview, …) and grabs each screen.
+would (sign in, choose the case, open a preview, …) and grabs each screen,
+once per window size in ``SIZES`` and per colour scheme, into
+``DIR/<width>x<height>-<light|dark>/``. Dialogs larger than the size are
+shrunk to it, as a window manager would.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SIZE = (1440, 900)
+SIZES = ((1280, 800), (1024, 640))  # a common laptop, and the smallest screen the app is made for
+SCHEMES = ("light", "dark")
 
 
 def _wait(app: Any, predicate: Callable[[], bool], timeout: float = 60.0, what: str = "") -> None:
@@ -38,27 +42,47 @@ def take(out: Path) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from casedesk.datadir import DataDir
     from casedesk.demo import create_demo
-    from casedesk.ui.app import AppController, application
+    from casedesk.ui import theme
+    from casedesk.ui.app import application
+
+    tmp = Path(tempfile.mkdtemp(prefix="casedesk-screenshots-"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "qsettings"))
+    app = application([sys.argv[0]])
+    info = create_demo(tmp / "demo")
+    shots: list[Path] = []
+    for scheme in SCHEMES:
+        theme.use_scheme(scheme == "dark")  # offscreen has no system scheme to set
+        _settle(app)
+        for size in SIZES:
+            shots += _take_set(app, out / f"{size[0]}x{size[1]}-{scheme}", size, info, tmp / f"{scheme}-{size[0]}")
+    theme.use_scheme(None)
+    return shots
+
+
+def _take_set(app: Any, out: Path, size: tuple[int, int], info: Any, tmp: Path) -> list[Path]:
+    from casedesk.datadir import DataDir
+    from casedesk.ui.app import AppController
     from casedesk.ui.dialogs.first_run import FirstRunDialog, demo_hint
     from casedesk.ui.dialogs.login import LoginDialog
     from casedesk.ui.dialogs.users import UsersDialog
 
     out.mkdir(parents=True, exist_ok=True)
+    tmp.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
-    tmp = Path(tempfile.mkdtemp(prefix="casedesk-screenshots-"))
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "qsettings"))
-    app = application([sys.argv[0]])
+    width, height = size
 
     def grab(widget: Any, name: str) -> None:
+        if widget.isWindow() and (controller is None or widget is not controller.window):  # a dialog: fit the screen
+            widget.resize(min(widget.width(), width), min(widget.height(), height))
         _settle(app)
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         shots.append(path)
         print(f"screenshots: {path}", file=sys.stderr)
 
+    controller: Any = None
     # First run, on an empty folder
     first = AppController(DataDir(tmp / "empty")).start()
     assert isinstance(first, FirstRunDialog)
@@ -66,7 +90,6 @@ def take(out: Path) -> list[Path]:
     grab(first, "first-run")
     first.close()
 
-    info = create_demo(tmp / "demo")
     roles = info.users
     detective = next((u for u, r in roles.items() if r == "detective"), "")
     supervisor = next((u for u, r in roles.items() if r == "supervisor"), "")
@@ -82,8 +105,8 @@ def take(out: Path) -> list[Path]:
         dialog.attempt()
         _wait(app, lambda: controller.window is not None, what=f"{user} to sign in")
         window = controller.window
-        window.resize(*SIZE)
-        window.splitter.setSizes([340, SIZE[0] - 340])
+        window.resize(width, height)
+        window.splitter.setSizes([min(340, width // 4), width - min(340, width // 4)])
         _wait(app, lambda: window.cases.model.rowCount() > 0, what="the case list")
         window.cases.select(info.case_ref)
         _wait(app, lambda: window.case_ref == info.case_ref, what="the case")
@@ -146,7 +169,7 @@ def take(out: Path) -> list[Path]:
     window.manage_users()
     users = window.dialog
     assert isinstance(users, UsersDialog)
-    users.resize(900, 420)
+    users.resize(min(900, width), min(420, height))
     grab(users, "admin-users")
     users.close()
     sign_out(window)

@@ -15,9 +15,28 @@ Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
 
 
+# None: follow the system's scheme; True/False: dark/light whatever the system says (``use_scheme``).
+_forced: bool | None = None
+
+
 def is_dark() -> bool:
+    if _forced is not None:
+        return _forced
     hints = QGuiApplication.styleHints()
     return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
+
+
+def use_scheme(dark: bool | None) -> None:
+    """Dark (True) or light (False) whatever the system's scheme, or follow the system again (None).
+
+    Platforms without a colour scheme of their own (offscreen, some X11 desktops) ignore
+    ``QStyleHints.setColorScheme``; this is how ``make screenshots`` shows the dark palette.
+    """
+    global _forced
+    _forced = dark
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setPalette(palette(is_dark()))
 
 
 def palette(dark: bool) -> QPalette:

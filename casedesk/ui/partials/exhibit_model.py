@@ -68,6 +68,7 @@ COLUMNS: tuple[Column, ...] = (
            lambda e: f"SHA-256 {e.sha256}\n(Ctrl+C copies the full value)"),
 )
 SHA_COLUMN = len(COLUMNS) - 1
+SIZE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Size")  # numbers line up on the right
 
 
 class ExhibitTableModel(QAbstractTableModel):
@@ -156,7 +157,7 @@ class ExhibitTableModel(QAbstractTableModel):
                 return QBrush(theme.palette(theme.is_dark()).color(theme.Group.Disabled, theme.Role.Text))
             if index.column() == 0 and (getattr(e, "type_warning", None) or getattr(e, "duplicate_of", None)):
                 return QBrush(theme.warning_colour())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == SIZE_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
