@@ -14,6 +14,7 @@ import pytest
 
 from casedesk.reports.verify_bundle import verify_bundle
 from tests.helpers.altered import Case, make_case
+from tests.helpers.cli import run
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,21 @@ def test_a_replaced_original_with_a_rewritten_manifest_is_rejected_by_the_log(ca
     assert found["export entry"][0] == "fail"
     assert found["exhibits in the log"][0] == "fail"
     assert "the custody log recorded" in found["exhibits in the log"][1] and "at ingest" in found["exhibits in the log"][1]
+
+
+def test_the_command_line_says_the_same_and_exits_7_on_an_altered_bundle(
+        case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "no-installation"  # a prosecutor's expert: no store, no account
+    good = run(capsys, monkeypatch, data_dir, "verify-bundle", str(case.genuine), "--custody", str(case.log))
+    assert good.code == 0, good.err
+    assert good.out.splitlines()[-1] == "Bundle bundle.pdf: VERIFIED"
+    assert "ok    merkle root: the custody log's first" in good.out
+    bad = run(capsys, monkeypatch, data_dir, "verify-bundle", str(case.altered["update"]), "--custody",
+              str(case.log), "--json")
+    assert bad.code == 7
+    data = bad.json()
+    assert data["verdict"] == "NOT VERIFIED"
+    assert [c["name"] for c in data["checks"] if c["status"] == "fail"] == ["end of file", "export entry"]
+    missing = run(capsys, monkeypatch, data_dir, "verify-bundle", str(case.genuine), "--custody",
+                  str(tmp_path / "none.jsonl"))
+    assert missing.code != 0 and "no custody export at" in missing.err
