@@ -293,7 +293,8 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
         result.recorded_as = found.seq
         result.add(names[1], PASS, f"entry {found.seq} records the export of this exact file ("
                                    f"{_show(data.get('file'))}, {_show(data.get('size'))} bytes) for case "
-                                   f"{_show(found.line.get('case'))}")
+                                   f"{_show(found.line.get('case'))}, by {_show(found.line.get('actor'))} at "
+                                   f"{_show(found.line.get('time'))}")
     if embedded is None:
         for name in names[2:]:
             result.add(name, SKIP, "the bundle's manifest cannot be read")

@@ -36,6 +36,7 @@ def test_the_genuine_bundle_passes_every_check(case: Case) -> None:
     found = {c.name: c.detail for c in check.checks}
     assert "--earlier" in found["merkle root"]
     assert check.recorded_as is not None and f"entry {check.recorded_as} records the export" in found["export entry"]
+    assert ", by jsmith at 20" in found["export entry"]  # who recorded it, and when: the lawyer can judge that
     # The sensitive exhibit's entries are withheld lines of the export, checked like any other line.
     lines = [json.loads(line) for line in case.log.read_text().splitlines()]
     assert any(line["type"] == "withheld" for line in lines)
