@@ -13,7 +13,7 @@ from casedesk.reports.manifest import verifier_path
 from casedesk.reports.schedules import KINDS
 from casedesk.reports.verify_bundle import verify_bundle
 from casedesk.services.bundles import SIZE_LIMIT, Bundles
-from casedesk.services.disclosure import Disclosure
+from casedesk.services.disclosure import CASE_FORMATS, Disclosure
 from casedesk.settings import MARKINGS
 from casedesk.timeutil import iso_utc, parse_iso, uk_display
 
@@ -41,6 +41,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the custody export (casedesk custody export) to check the bundle against")
     p.set_defaults(func=cmd_verify_bundle)
     register_disclosure(sub, common)
+    register_case_export(sub, common)
 
 
 def cmd_export(ctx: Context) -> int:
@@ -122,6 +123,32 @@ def cmd_export_schedule(ctx: Context) -> int:
         f"SHA-256: {result.sha256}",
         ("Used material: the exhibits of the bundle recorded in custody entry "
          f"{result.used_from}" if result.used_from else "Used material: none yet (no bundle exported)"),
+        f"Recorded as custody entry {result.recorded_as}",
+    ]
+    ctx.emit(result, lines)
+    return 0
+
+
+def register_case_export(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export-case", parents=[common],
+                       help="export the case for forensic tools: CASE/UCO 1.5.0 JSON-LD (exhibits, custody actions)")
+    p.add_argument("reference", help="case reference, e.g. MPS-2026-0417")
+    p.add_argument("--format", required=True, choices=CASE_FORMATS, help="case-uco")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write, e.g. case.jsonld")
+    p.add_argument("--include-sensitive", action="store_true",
+                   help="include exhibits marked sensitive (MG6D) and their custody entries; left out by default")
+    p.set_defaults(func=cmd_export_case)
+
+
+def cmd_export_case(ctx: Context) -> int:
+    a = ctx.args
+    result = Disclosure(ctx.session()).export_case(a.reference, Path(a.output), a.format,
+                                                   include_sensitive=a.include_sensitive)
+    lines = [
+        f"CASE/UCO written: {result.path} ({len(result.exhibits)} exhibits, {result.actions} custody actions)",
+        f"SHA-256: {result.sha256}",
+        *([f"Withheld as sensitive (MG6D): {', '.join(result.withheld)}; add --include-sensitive to include them"]
+          if result.withheld else []),
         f"Recorded as custody entry {result.recorded_as}",
     ]
     ctx.emit(result, lines)

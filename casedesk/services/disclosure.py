@@ -28,9 +28,11 @@ from casedesk import settings, tool_id
 from casedesk.errors import UsageError
 from casedesk.evidence import references
 from casedesk.outputs import NewFile, check_target, publish_all
+from casedesk.reports import case_uco
 from casedesk.reports.model import CaseInfo
 from casedesk.reports.schedules import KINDS, MG6C, MG6D, ScheduleItem, ScheduleSpec, write_schedule
 from casedesk.security.roles import Permission
+from casedesk.services.bundles import _exhibit_info, _line  # the bundle's own reading of exhibits and entries
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.evidence import Evidence, ExhibitView
@@ -41,6 +43,8 @@ from casedesk.timeutil import iso_utc, utc_now
 log = logging.getLogger("casedesk.disclosure")
 
 SCHEDULE_EXPORTED = "schedule.exported"
+CASE_EXPORTED = "case.exported"
+CASE_FORMATS = (case_uco.FORMAT,)
 BUNDLE_EXPORTED = "bundle.exported"
 SENSITIVITY = "exhibit.sensitivity_changed"
 INGESTED = "exhibit.ingested"
@@ -56,6 +60,18 @@ class ScheduleResult:
     used_from: int | None  # the bundle.exported entry that says what is used, or None: no bundle yet
     head_seq: int
     recorded_as: int  # the schedule.exported custody entry
+
+
+@dataclass(frozen=True)
+class CaseExportResult:
+    path: Path
+    format: str
+    sha256: str
+    exhibits: list[str]  # exhibit references in the file
+    actions: int  # custody entries written as investigative actions
+    withheld: list[str]  # sensitive exhibits left out (empty with include_sensitive)
+    head_seq: int
+    recorded_as: int  # the case.exported custody entry
 
 
 def display(users: dict[str, User], username: str) -> str:
@@ -171,6 +187,60 @@ class Disclosure:
         return ScheduleResult(target, kind, sha256, pages, [i.reference for i in items],
                               bundle.seq if bundle is not None else None, head_seq, recorded)
 
+
+    def export_case(self, case_ref: str, out: Path, fmt: str = case_uco.FORMAT,
+                    include_sensitive: bool = False) -> CaseExportResult:
+        """Write the case as CASE/UCO JSON-LD to ``out`` (a new file), recorded in the custody log.
+
+        Sensitive (MG6D) exhibits and their entries are left out unless ``include_sensitive``.
+        """
+        if fmt not in CASE_FORMATS:
+            raise UsageError(f"no export format {fmt!r}: choose {', '.join(CASE_FORMATS)}",
+                             cli_hint="--format case-uco")
+        self.s.require(Permission.BUNDLE_EXPORT)
+        self.s.require(Permission.CASE_CONTENT)
+        if self.s.integrity_alerts:
+            raise self.s.blocked("exports")
+        target = check_target(out, self.s.datadir.root, "a case export")
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
+            ref = case.reference
+            users = {u.username: u for u in db.scalars(select(User))}
+            head = db.execute(select(CustodyEntry.seq, CustodyEntry.entry_hash)
+                              .order_by(CustodyEntry.seq.desc()).limit(1)).first()
+        head_seq, head_hash = (int(head[0]), str(head[1])) if head is not None else (0, "")
+        detail = Cases(self.s).show(ref)
+        views = sorted(Evidence(self.s).list(ref, include_withdrawn=True),
+                       key=lambda v: references.sort_key(v.reference))
+        withheld = [v.reference for v in views if v.sensitive and not include_sensitive]
+        shown = [v for v in views if v.reference not in withheld]
+        lines = tuple(_line(e, users) for e in Custody(self.s).log(ref)
+                      if e.seq <= head_seq and (e.exhibit_ref is None or e.exhibit_ref not in withheld))
+        spec = case_uco.CaseExport(
+            installation_id=self.s.installation_id,
+            case=CaseInfo(ref, detail.title, tuple(detail.offences), display(users, detail.officer_in_charge), ""),
+            exhibits=tuple(_exhibit_info(v, users) for v in shown), custody=lines,
+            officers=tuple(case_uco.Officer(u.username, u.full_name, u.role)
+                           for u in sorted(users.values(), key=lambda u: u.username)),
+            head_seq=head_seq, head_hash=head_hash, tool=tool_id(), withheld=len(withheld),
+        )
+        data = case_uco.document_bytes(case_uco.build(spec))
+        sha256 = hashlib.sha256(data).hexdigest()
+        with NewFile(target) as f:
+            f.write(data)
+            with self.s.write() as db:
+                entry = self.s.record(
+                    db, CASE_EXPORTED, case_ref=ref, sha256=sha256,
+                    data={"format": fmt, "file": target.name, "head_seq": head_seq,
+                          "exhibits": [v.reference for v in shown], "actions": len(lines),
+                          "sensitive": "included" if include_sensitive else "withheld"},
+                )
+                recorded = entry.seq
+            publish_all([f])
+        log.info("case exported (%s): case %s, %d exhibits, %d actions, entry %d", fmt, ref, len(shown),
+                 len(lines), recorded)
+        return CaseExportResult(target, fmt, sha256, [v.reference for v in shown], len(lines), withheld, head_seq,
+                                recorded)
 
 def _file_sha256(fd: int) -> str:
     digest = hashlib.sha256()

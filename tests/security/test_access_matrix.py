@@ -226,6 +226,9 @@ MATRIX: dict[str, Action] = {
     "export-schedule": A("export a bundle", "Y Y - Y -",
                          ("export-schedule", CASE, "--schedule", "mg6c", "-o", "{out}/mg6c.pdf"),
                          lambda s, c: Disclosure(s).export_schedule(CASE, "mg6c", c["out"] / "mg6c.pdf")),
+    "export-case": A("export a bundle", "Y Y - Y -",
+                     ("export-case", CASE, "--format", "case-uco", "-o", "{out}/case.jsonld"),
+                     lambda s, c: Disclosure(s).export_case(CASE, c["out"] / "case.jsonld")),
     "verify-bundle": A("verify", "Y Y - Y Y", ("verify-bundle", "{bundle}"),
                        lambda s, c: verify_bundle(c["bundle"], s)),
     # --- settings ---------------------------------------------------------------------------------------------
@@ -574,6 +577,7 @@ SERVICE_NAMES = {
     "Custody.unreviewed": "custody unreviewed", "Custody.queries": "custody queries",
     "Custody.export_log": "custody export", "Custody.review": "review", "Custody.review_queue": "review queue",
     "Bundles.export": "export", "Disclosure.export_schedule": "export-schedule",
+    "Disclosure.export_case": "export-case",
     "Settings.all": "settings show", "Settings.get": "settings get",
     "Settings.set": "settings set",
 }
