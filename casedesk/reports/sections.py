@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 
+from casedesk.reports import continuity
 from casedesk.reports import text as T
 from casedesk.reports.actions import action_name
 from casedesk.reports.content import describe, human_size
@@ -417,6 +418,10 @@ def custody(w: Writer, spec: BundleSpec, marked: set[int]) -> dict[str, int]:
         starts[ex.reference] = w.anchor()
         mark = f"{SENSITIVE_MARK} " if ex.sensitive else ""
         w.heading(T.truncate(f"{mark}Exhibit {ex.reference} – {ex.description}", BOLD, 11, CONTENT_W), 11)
+        w.para("Continuity", font=BOLD, size=8.5)
+        for sentence in continuity.account(ex, entries):
+            w.para(sentence, size=8, indent=8, colour=WARN if sentence.startswith("Gap:") else INK)
+        w.space(4)
         _custody_table(w, entries, f"{mark}Exhibit {ex.reference}")
         if ex.sensitive:
             marked.update(range(starts[ex.reference], w.sink.last_index() + 1))

@@ -64,12 +64,14 @@ def test_default_export_carries_no_name_description_or_hash_of_a_sensitive_exhib
     assert code == 0 and result["ok"], result["problems"]
     assert result["withheld"] == {"entries": len(withheld), "exhibits": {ref: len(withheld)}}
     assert result["signatures"] == result["entries"]
+    assert result["exhibits"] == 3  # JAS/1, JAS/2 and the withheld one: the count agrees with the case's
     proc = subprocess.run([sys.executable, str(TOOL), str(path)], capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": ""})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (f"Withheld as sensitive (MG6D): {len(withheld)} entries of exhibit {ref} ({len(withheld)})"
             in proc.stdout)
     assert "--include-sensitive" in proc.stdout
+    assert "exhibits: 3 (1 withheld as sensitive)" in proc.stdout
 
 
 def test_include_sensitive_shows_it_in_full_and_verifies(
