@@ -82,7 +82,7 @@ def gaps(ex: ExhibitInfo, entries: Sequence[CustodyLine], gap: timedelta = GAP) 
     for entry in entries:
         if previous_time is not None and entry.timestamp - previous_time > gap:
             found.append(Gap(previous_time, entry.timestamp, previous,
-                             f"entry {entry.seq} ({action_name(entry.action)})", _holding(custodian, location)))
+                             f"entry {entry.seq}, {action_name(entry.action)}", _holding(custodian, location)))
         previous_time, previous = entry.timestamp, f"entry {entry.seq}"
         custodian = entry.to_party or custodian
         location = entry.location or location

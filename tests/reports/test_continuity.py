@@ -57,7 +57,7 @@ def test_a_silence_longer_than_the_threshold_is_named_with_who_held_it() -> None
     lines = continuity.account(_exhibit(), _entries())
     gaps = [line for line in lines if line.startswith("Gap:")]
     assert gaps == ["Gap: no entry for 45 days, from 04 Mar 2026 17:30:00 GMT (+00:00) (entry 15) to "
-                    "18 Apr 2026 18:30:00 BST (+01:00) (entry 40 (Checked out)); the log last showed it held by "
+                    "18 Apr 2026 18:30:00 BST (+01:00) (entry 40, Checked out); the log last showed it held by "
                     "Property store at Locker 14, Charing Cross."]
     # From the seizure to the ingest counts too; and a shorter threshold finds more.
     late = _exhibit(seized_at=SEIZED - timedelta(days=40))
