@@ -127,14 +127,20 @@ def _registered(conn: Connection, installation: str, lock: bool = False, enrolle
     return row
 
 
-def _check_reader(held: Sequence[Sequence[Any]], caller: Caller) -> None:
-    """A read needs an active account whose current key signed the request (any key while nothing is held)."""
+def _check_reader(held: Sequence[Sequence[Any]], caller: Caller, key_too: bool = True) -> None:
+    """The caller is an enabled account of the installation in the log the unit holds (anyone while it holds
+    nothing) and, with ``key_too``, signed with the key that log registers for them now.
+
+    The checkpoint read asks only for the account: a checkpoint (size, root, cosignature) is no secret, and an
+    officer whose key was replaced since the last sync (a password reset) must be able to start one; the push
+    that follows checks the key against the log with the pushed entries, which register the new key.
+    """
     if not held:
         return
-    registry, _ = chain.build_registry(held)
     users = projection.replay(held).users
     fact = users.get(caller.user)
-    if registry.key_for(caller.user, len(held) + 1) != caller.key or fact is None or fact.disabled:
+    current = chain.build_registry(held)[0].key_for(caller.user, len(held) + 1) if key_too else caller.key
+    if current != caller.key or fact is None or fact.disabled:
         raise Refused(403, verify.MSG_REQUESTER.format(user=caller.user, key=caller.key[:16] + "...",
                                                        id=caller.installation))
 
@@ -192,7 +198,7 @@ def _read_checkpoint(engine: Engine, caller: Caller, fingerprint: str | None) ->
             # Not yet held: its first push may register it from its certificate.
             return JSONResponse({"tree_size": 0, "root": None, "checkpoint": None, "cosigned_at": None})
         held = _held(conn, caller.installation)
-        _check_reader(held, caller)
+        _check_reader(held, caller, key_too=False)
         last = _last_checkpoint(conn, caller.installation)
     if last is None:
         return JSONResponse({"tree_size": 0, "root": None, "checkpoint": None, "cosigned_at": None})

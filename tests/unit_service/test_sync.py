@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from casedesk.custody import checkpoint
 from casedesk.errors import IntegrityError, UnitError
 from casedesk.services import sync
+from casedesk.services.accounts import Accounts
 from casedesk.services.custody import Custody
 from casedesk.unit.server import write_cosigner_key
 from casedesk.unit.store import engine_for
@@ -179,3 +180,21 @@ def test_two_instances_syncing_one_installation_at_once_store_each_entry_once(
     stored = held(engine, installation)
     assert stored == mine[: len(stored)]  # each entry once, in order, as written
     assert len(stored) >= max(r.tree_size for r in results)  # type: ignore[union-attr]
+
+
+def test_an_officer_whose_key_was_replaced_since_the_last_sync_can_sync(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "laptop after a password reset")
+    do_sync(unit, store)
+    s = store.sign_in("admin")
+    try:
+        Accounts(s).reset_password("jsmith", "a-new-password-for-jane")  # a new signing key, registered in the log
+    finally:
+        s.close()
+    s = store.installation.sign_in("jsmith", "a-new-password-for-jane")
+    try:
+        result = sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    assert held(engine, installation)[-1][0] == result.tree_size
