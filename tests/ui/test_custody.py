@@ -200,5 +200,8 @@ def test_export_a_bundle_leaves_out_sensitive_exhibits_and_shows_its_hash(
     qtbot.waitUntil(lambda: dialog.pdf_document.pageCount() == result.pages, timeout=TIMEOUT)
     assert out.read_bytes().startswith(b"%PDF")
     assert b"Source details" not in out.read_bytes()
+    # The detective is told to send the browser check with the bundle, and it is there.
+    assert "Send bundle.pdf.verify.html with it" in dialog.details.text()
+    assert (tmp_path / "bundle.pdf.verify.html").is_file()
     click(qtbot, dialog.close_button)
     close_all(controller)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.errors import Cancelled, CaseDeskError
+from casedesk.reports.manifest import verifier_path
 from casedesk.reports.text import visible
 from casedesk.services.bundles import BundleResult, Bundles
 from casedesk.services.evidence import Evidence
@@ -80,7 +81,7 @@ class ExportDialog(QDialog):
         self.output = QLineEdit()
         self.output.setObjectName("exportOutput")
         self.output.setText(str(Path.home() / f"{case_ref.replace('/', '-')}-bundle.pdf"))
-        self.output.setToolTip("Where the PDF is written; its manifest and checksum file go beside it")
+        self.output.setToolTip("Where the PDF is written; its manifest, checksum file and browser check go beside it")
         browse = QPushButton(icon("folder"), "&Browse…")
         browse.clicked.connect(self._browse)
         out_row = QHBoxLayout()
@@ -281,7 +282,9 @@ class ExportDialog(QDialog):
         self.details.setText(
             f"<b>{result.path}</b><br>{result.pages} pages, {len(result.included)} exhibits, marking "
             f"{result.marking}; left out: {left_out}.<br>Manifest: {result.manifest_path.name}; "
-            f"checksum file: {result.sidecar_path.name}; recorded as custody entry {result.recorded_as}."
+            f"checksum file: {result.sidecar_path.name}; recorded as custody entry {result.recorded_as}.<br>"
+            f"Send {verifier_path(result.path).name} with it: the prosecutor opens it in a browser and drops the "
+            "bundle and the case's custody export into it to check them."
         )
         self.message.success("Bundle exported and verified; its SHA-256 is in the custody log.")
         self.pdf_document.load(str(result.path))
