@@ -150,6 +150,13 @@ class Session:
             self.check_account(db)
             yield db
 
+    def head_seq(self) -> int:
+        """The custody log's last entry number (0 for an empty log): one indexed read, for a view that
+        refreshes when another process writes to the store."""
+        with self.read() as db:
+            head = custody_log.current_head(db)
+            return 0 if head is None else head.seq
+
     @contextmanager
     def write(self, despite_alerts: bool = False) -> Iterator[OrmSession]:
         """One transaction: the state change and its custody entries commit together.

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
 from casedesk import __version__
 from casedesk.security.roles import Permission
 from casedesk.services.evidence import Evidence
+from casedesk.services.home import Home
 from casedesk.services.session import Session
 from casedesk.ui import errors, window_state
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.case_list import CaseListPanel
 from casedesk.ui.partials.home_page import HomePage
+from casedesk.ui.store_watch import StoreWatcher
 from casedesk.ui.tabs.base import CaseTab
 from casedesk.ui.tabs.custody import CustodyTab
 from casedesk.ui.tabs.exhibits import ExhibitsTab
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
         window_state.restore_window(self, "main")
         window_state.restore_splitter(self.splitter, "main")
         self.update_actions()
+        self.watcher = StoreWatcher(session, self)
+        self.watcher.changed.connect(self._store_changed)
         self.shortcuts = WindowShortcuts(self)
         app = QApplication.instance()
         if app is not None:
@@ -389,7 +393,23 @@ class MainWindow(QMainWindow):
         action.setToolTip(shown if why is None else f"{why}. {shown}")
         action.setStatusTip(tip if why is None else why)
 
+    def _store_changed(self, head: int) -> None:
+        """Another process wrote to the store: what is on screen is read again (typed input is kept: the
+        summary's draft, the note and comment boxes are not reloaded)."""
+        log.info("store changed elsewhere (log head %d): refreshing", head)
+        self.cases.refresh(self.case_ref)
+        for tab in self.case_tabs.values():
+            tab.mark_stale()
+        self.home.mark_stale()  # read now if on screen, else when shown
+        if self.home.isVisible():
+            return
+        try:
+            self._notify(Home(self.session).view())  # a new query reaches the user inside a case too
+        except Exception as exc:
+            log.info("store watch: home not read (%s)", type(exc).__name__)
+
     def _case_changed(self, source: str) -> None:
+        self.watcher.catch_up()
         for key, tab in self.case_tabs.items():
             if key != source:
                 tab.mark_stale()
@@ -669,6 +689,7 @@ class MainWindow(QMainWindow):
             self.runner.wait(10_000)
         if app is not None:
             app.removeEventFilter(self.shortcuts)
+        self.watcher.stop()
         window_state.save_window(self, "main")
         window_state.remember_case(self.session.datadir.root, self.session.user.username, self.last_case)
         window_state.save_splitter(self.splitter, "main")
