@@ -160,7 +160,8 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
 
     async def push_route(request: Request) -> JSONResponse:
         installation = request.path_params["installation"]
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        declared = request.headers.get("content-length") or "0"
+        if not declared.isdigit() or int(declared) > MAX_BODY:
             return _error(413, MSG_TOO_LARGE.format(mib=MAX_BODY >> 20))
         body = await request.body()
         if len(body) > MAX_BODY:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -93,6 +94,7 @@ checkpoints = Table(
     Column("pushed_by", Text, nullable=False),
     Column("stored", Integer, nullable=False),  # entries this push added
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_checkpoints_installation", "installation_id", "tree_size"),
 )
 
 rejected_segments = Table(
@@ -106,6 +108,7 @@ rejected_segments = Table(
     Column("count", Integer, nullable=False),
     Column("body", Text, nullable=False),  # the request body as received (UTF-8 JSON)
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_rejected_installation", "installation_id"),
 )
 
 APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments")

@@ -187,3 +187,13 @@ def test_garbage_is_kept_only_from_an_account_the_log_knows(unit: Unit, engine: 
     kept = rejected(engine, installation)
     assert [(k[0], k[2]) for k in kept] == [("the request is not a push: the body is not JSON in UTF-8",
                                               "not json at all")]  # the account's, not the stranger's
+
+
+def test_the_migrated_schema_is_the_one_the_service_expects(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from casedesk.unit.store import metadata
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
