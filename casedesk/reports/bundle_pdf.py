@@ -212,7 +212,7 @@ def read_layout(data: bytes | mmap.mmap) -> Layout:
         i = _skip(data, tail)
         for number in range(int(first), int(first) + int(count)):
             entry = bytes(data[i:i + 20])
-            if len(entry) < 18 or entry[17:18] not in (b"n", b"f"):
+            if len(entry) < 18 or entry[17:18] not in (b"n", b"f") or not entry[:10].isdigit():
                 raise LayoutError("the cross-reference table is damaged")
             if entry[17:18] == b"n":
                 offsets[number] = int(entry[:10])

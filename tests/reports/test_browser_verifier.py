@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,3 +173,37 @@ def test_files_dropped_on_the_page_are_checked_as_chosen_ones(browser: Any, case
         page.close()
     assert "Bundle: bundle.pdf" in given and f"Custody export: {case.log.name}" in given
     assert ".sha256 file: not given" in given
+
+
+def _mutations(genuine: bytes) -> dict[str, bytes]:
+    """Damaged copies of a bundle, at the places a parser can trip: the tail, the table, dictionaries, streams."""
+    rng = random.Random(12)
+    xref = genuine.rindex(b"\nxref\n") + 1
+    manifest = genuine.index(b'"format": "casedesk-bundle-manifest/1"')
+    out = {
+        "truncated": genuine[: len(genuine) - 7],
+        "cut in half": genuine[: len(genuine) // 2],
+        "startxref points elsewhere": genuine.replace(b"startxref\n%d" % xref, b"startxref\n%d" % (xref - 3)),
+        "table entry not digits": genuine[: xref + 30] + b"x" + genuine[xref + 31:],
+        "table entry moved": genuine[: xref + 30] + b"9" + genuine[xref + 31:],
+        "manifest changed": genuine[:manifest] + b'"format": "casedesk-bundle-manifest/9"'
+        + genuine[manifest + 38:],
+        "not a pdf": b"%PDF-1.7\nnothing here\n",
+    }
+    for k in range(6):
+        at = rng.randrange(len(genuine))
+        out[f"byte {at} flipped"] = genuine[:at] + bytes([genuine[at] ^ (1 << rng.randrange(8))]) + genuine[at + 1:]
+    return out
+
+
+def test_damaged_bundles_get_the_same_words_from_the_page_and_the_command(browser: Any, case: Case,
+                                                                          tmp_path: Path) -> None:
+    genuine = case.genuine.read_bytes()
+    for k, (label, data) in enumerate(_mutations(genuine).items()):
+        folder = tmp_path / f"m{k}"
+        folder.mkdir()
+        pdf = folder / "bundle.pdf"
+        pdf.write_bytes(data)
+        verdict, rows, _ = in_browser(browser, M.verifier_path(case.genuine), [pdf, case.log])
+        assert verdict == "bundle.pdf: NOT VERIFIED", label
+        assert (verdict, rows) == python(pdf, case.log, with_sidecars=False), label
