@@ -477,7 +477,8 @@ class _Build:
             "pages": total,
             "bates": [bates(spec.case.reference, 1), bates(spec.case.reference, total)],
             "custody_head": {"seq": spec.head_seq, "entry_hash": spec.head_hash},
-            "unit": None if spec.unit is None else {"name": spec.unit[0], "fingerprint": spec.unit[1]},
+            "unit": None if spec.unit is None else {"name": spec.unit[0], "fingerprint": spec.unit[1],
+                                                    "uncertified": len(spec.unit_uncertified)},
             "custody_tree": {"size": spec.head_seq, "root": spec.tree_root},
             "exhibits": [
                 {

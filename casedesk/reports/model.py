@@ -93,6 +93,8 @@ class BundleSpec:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # The unit key the installation is enrolled with (docs/unit-trust.md): (name, fingerprint); None: not enrolled.
     unit: tuple[str, str] | None = None
+    # Entries of the log that do not chain to that unit key (each described), e.g. a new officer's not yet certified.
+    unit_uncertified: tuple[str, ...] = ()
     # RFC 6962 Merkle root (hex) of the custody log's entries 1..head_seq: ``--earlier head_seq:root``
     tree_root: str = ""
 

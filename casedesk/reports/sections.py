@@ -103,6 +103,14 @@ def unit_rows(w: Writer, spec: BundleSpec, label_width: float = 132.0, size: flo
     name, fingerprint = spec.unit
     w.fields([("Unit key", name)], label_width=label_width, size=size)
     w.hashes([("Unit fingerprint", fingerprint)], label_width=label_width, size=size)
+    if spec.unit_uncertified:
+        w.fields([("Unit check", unit_uncertified_text(len(spec.unit_uncertified), spec.unit_uncertified[0]))],
+                 label_width=label_width, size=size)
+
+
+def unit_uncertified_text(n: int, first: str) -> str:
+    return (f"NOT ALL CERTIFIED: {n} custody entr{'y is' if n == 1 else 'ies are'} not signed with a key this unit key "
+            f"certified at the entry's time (first: {first})")
 
 
 def _exhibit_count(spec: BundleSpec, exhibits: int) -> str:

@@ -121,6 +121,11 @@ def _check_unit(result: BundleCheck, pinned: str, embedded: dict[str, Any], sess
     if named != pinned:
         result.add("unit key", False, f"the bundle names unit key {named}, not the pinned unit key {pinned}")
         return
+    uncertified = unit.get("uncertified") if isinstance(unit, dict) else None
+    if uncertified:
+        result.add("unit key", False, f"the bundle says {uncertified} custody entries of its log are not certified "
+                                      f"by the pinned unit key {pinned}")
+        return
     if session is None:
         result.add("unit key", True, f"the bundle names the pinned unit key {pinned} (a claim: the custody log proves "
                                      "it, with --user against the store or tools/verify_custody.py --unit-fingerprint "

@@ -56,6 +56,8 @@ from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
 from casedesk.store.models import CustodyEntry, User
 from casedesk.timeutil import iso_utc, to_utc, utc_now
+from casedesk.trust import pinning
+from casedesk.trust.logcheck import unit_problems
 from casedesk.trust.unitkey import UnitKey
 
 NOT_ENROLLED = "This installation is not enrolled with a unit"
@@ -205,6 +207,17 @@ class Bundles:
     def __init__(self, session: Session) -> None:
         self.s = session
 
+    def _unit(self, ref: str) -> tuple[UnitKey | None, list[str]]:
+        """The unit the log is enrolled with and what does not chain to it; (None, why) when the enrolment the log
+        names does not hold (the log then counts as not enrolled)."""
+        unit = Enrolment(self.s).unit()
+        if unit is None:
+            return None, []
+        found = unit_problems(self.s.datadir.database, self.s.keys.database, unit.fingerprint, frozenset({ref}))
+        if found and found[0].message == pinning.M_NOT_ENROLLED.format(fp=unit.fingerprint):
+            return None, [p.describe() for p in found[1:]]
+        return unit, [p.describe() for p in found]
+
     def export(
         self,
         case_ref: str,
@@ -265,16 +278,16 @@ class Bundles:
         def verify_progress(done: int, total: int, message: str = "") -> None:
             progress(done, total, f"verifying: {message}" if message else "verifying")
 
-        # An enrolled installation's bundle is made only from a log whose keys chain to its unit (unit-trust.md).
-        unit = Enrolment(self.s).unit()
-        report = Custody(self.s).verify(ref, verify_progress, cancel,
-                                        unit_fingerprint=None if unit is None else unit.fingerprint)
+        report = Custody(self.s).verify(ref, verify_progress, cancel)
         if not report.ok:
             first = report.problems[0]
             raise IntegrityError(
                 f"verification failed with {len(report.problems)} problem(s), nothing was exported; first: "
                 f"{getattr(first, 'message', first)}. Run `casedesk verify {ref}` for the full report"
             )
+        # The unit key the log chains to (unit-trust.md). Entries not (yet) certified, such as a new officer's
+        # before the unit has answered, do not block the export: the bundle says so plainly.
+        unit, uncertified = self._unit(ref)
         wanted = {v.reference for v in included}
         entries = [_line(e, users) for e in case_log if e.exhibit_ref is None or e.exhibit_ref in wanted]
         spec = BundleSpec(
@@ -295,9 +308,10 @@ class Bundles:
                 "at ingest.",
                 "Each original attached to this bundle was hashed again as it was copied in, and matched.",
                 *_time_statements(report.acknowledged),
-                _unit_statement(unit),
+                *_unit_statements(unit, uncertified),
             ),
             unit=None if unit is None else (unit.name, unit.fingerprint),
+            unit_uncertified=tuple(uncertified) if unit is not None else (),
             file_name=out.name,
             left_out=tuple(LeftOut(e.reference, LEFT_OUT_WHY[e.reason]) for e in excluded),
             notes=("To reproduce this file: "
@@ -383,13 +397,19 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _unit_statement(unit: UnitKey | None) -> str:
+def _unit_statements(unit: UnitKey | None, problems: Sequence[str]) -> tuple[str, ...]:
     if unit is None:
-        return (f"{NOT_ENROLLED}: nothing in this bundle shows that the installation's custody log belongs to the "
+        said = (f"{NOT_ENROLLED}: nothing in this bundle shows that the installation's custody log belongs to the "
                 "force; its keys were registered by its own administrator.")
+        return (said, *(f"The log names a unit enrolment that does not hold: {p}" for p in problems[:3]))
+    if problems:
+        n = len(problems)
+        return (f"The installation is enrolled with the unit key {unit.name}, fingerprint {unit.fingerprint}, but "
+                f"{n} custody entr{'y is' if n == 1 else 'ies are'} not signed with a key that unit key certified "
+                f"at the entry's time; first: {problems[0]}",)
     return (f"Every custody entry after the installation's enrolment is signed with a key certified by the unit key "
             f"{unit.name}, fingerprint {unit.fingerprint}, and the entries before it are those the unit saw when it "
-            "enrolled the installation. Compare that fingerprint with the one the force publishes.")
+            "enrolled the installation. Compare that fingerprint with the one the force publishes.",)
 
 
 def _time_statements(acknowledged: Sequence[str]) -> tuple[str, ...]:
