@@ -25,6 +25,9 @@ in the same words:
 - each exhibit's register hash against the hash logged at ingest, every
   register field (custodian, location, status, sensitivity, description...)
   against the log replayed, and the vault check CaseDesk made at export time;
+- entries of sensitive (MG6D) exhibits withheld from the export ("withheld" lines:
+  header, case commitment and body hash only) checked like every other line,
+  counted and named per exhibit, with why they are not shown;
 - the RFC 6962 Merkle tree over the entries: its root, and with ``--earlier
   SIZE:ROOT`` (from an earlier bundle or export) that the log only grew;
 - with ``--unit-fingerprint FP`` (docs/unit-trust.md): that the log is

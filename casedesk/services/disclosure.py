@@ -92,7 +92,7 @@ def sensitivity_reasons(case_log: Sequence[EntryView]) -> dict[str, str]:
         if e.exhibit_ref is None:
             continue
         if e.action == INGESTED and e.data.get("sensitive") is True:
-            out[e.exhibit_ref] = "Marked sensitive when it was ingested" + (f" ({e.reason})" if e.reason else "")
+            out[e.exhibit_ref] = "Marked sensitive when it was ingested"  # (an ingest's reason is the seizure's)
         elif e.action == SENSITIVITY and e.data.get("sensitive") is True:
             out[e.exhibit_ref] = e.reason or "Marked sensitive (no reason recorded)"
     return out
