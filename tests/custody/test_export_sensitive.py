@@ -124,3 +124,39 @@ def test_an_ordinary_entry_passed_off_as_sensitive_is_named(
     assert code == 1
     assert (target, "JAS/1", "withheld as sensitive, but the export lists exhibit JAS/1 as not sensitive: "
             "its register line is shown in full") in msgs
+
+
+def test_withheld_lines_that_contradict_the_export_are_named(
+        sensitive: tuple[CaseStore, str], capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    """A header claiming everything is included, or a withheld exhibit's register line dropped, is caught."""
+    cs, ref = sensitive
+    path = export(capsys, monkeypatch, cs.store, tmp_path / "log.jsonl")
+    withheld = [ln["seq"] for ln in read_export(path.open()) if ln["type"] == "withheld"]
+
+    def claim_included(lines: list[dict[str, Any]]) -> None:
+        lines[0]["sensitive"] = "included"
+
+    _, result = tool(_rewrite(path, claim_included))
+    msgs = [(p["seq"], p["exhibit"], p["message"]) for p in result["problems"]]
+    for seq in withheld:
+        assert (seq, ref, "withheld as sensitive in an export that says it includes sensitive material") in msgs
+
+    def drop_register_line(lines: list[dict[str, Any]]) -> None:
+        lines[:] = [ln for ln in lines if ln["type"] != "withheld_exhibit"]
+        lines[-1]["exhibits"] -= 1
+
+    _, result = tool(_rewrite(path, drop_register_line))
+    msgs = [(p["seq"], p["exhibit"], p["message"]) for p in result["problems"]]
+    for seq in withheld:
+        assert (seq, ref, f"withheld as sensitive, but the export has no withheld register line for exhibit {ref}"
+                ) in msgs
+
+
+def test_a_whole_installation_export_withholds_sensitive_exhibits_too(
+        sensitive: tuple[CaseStore, str], capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    cs, ref = sensitive
+    path = export(capsys, monkeypatch, cs.store, tmp_path / "all.jsonl", case=None, user="sgt")
+    assert _secrets_in(path.read_bytes()) == []
+    code, result = tool(path)
+    assert code == 0 and result["ok"], result["problems"]
+    assert list(result["withheld"]["exhibits"]) == [f"{CASE} {ref}"]
