@@ -188,10 +188,13 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
         rows = _rows(db)
     leaves = [bytes.fromhex(r[18]) for r in rows]
     state = unit.request("GET", f"/v1/installations/{inst}/checkpoint")
-    size = int(state.get("tree_size") or 0)
+    try:
+        size = int(state.get("tree_size") or 0)
+        root = bytes.fromhex(str(state.get("root"))) if size else merkle.EMPTY_ROOT
+    except (TypeError, ValueError):
+        raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
     stamp: int | None = None
     if size:
-        root = bytes.fromhex(str(state.get("root")))
         stamp = _cosigned(state.get("checkpoint"), inst, name, key, size, root)
         if size > len(rows) or merkle.root(leaves[:size]) != root:
             _rolled_back(session, unit.url, name, key_hex, state, len(rows), stamp)
@@ -222,7 +225,8 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
         size = end
         progress(done, total, f"{size} of {len(rows)} entries held by the unit")
     recorded = None
-    if total and not only_records and note is not None:
+    # Kept in the log unless an integrity alert blocks every write (the push itself is done: the unit holds it).
+    if total and not only_records and note is not None and not session.integrity_alerts:
         with session.write() as db:
             entry = session.record(db, COSIGNED, data={
                 "unit": name, "unit_key": key_hex, "url": unit.url, "tree_size": size,
