@@ -15,7 +15,8 @@ from casedesk.services.accounts import Accounts
 from casedesk.services.custody import Custody
 from casedesk.unit.server import write_cosigner_key
 from casedesk.unit.store import engine_for
-from tests.helpers.store import Store
+from tests.helpers.custody import attacker
+from tests.helpers.store import CASE, Store
 from tests.unit_service.conftest import Service, Unit
 from tests.unit_service.helpers import held, ingest, local, new_installation, note, register, restore, snapshot
 
@@ -198,3 +199,19 @@ def test_an_officer_whose_key_was_replaced_since_the_last_sync_can_sync(
     finally:
         s.close()
     assert held(engine, installation)[-1][0] == result.tree_size
+
+
+def test_a_laptop_under_an_integrity_alert_still_hands_its_log_to_the_unit(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "laptop with an edited register")
+    with attacker(store) as conn:  # an insider edits the register behind the log's back
+        conn.execute("UPDATE cases SET title = 'Operation Nothing' WHERE reference = ?", (CASE,))
+    s = store.sign_in("jsmith")
+    try:
+        assert s.integrity_alerts
+        result = sync.sync(s, unit.service.url, unit.tls.ca)  # the log itself is intact: the unit takes it
+    finally:
+        s.close()
+    assert result.recorded_as is None  # writes are blocked: nothing recorded, and no error after the push
+    assert len(held(engine, installation)) == result.tree_size > 0
