@@ -242,6 +242,11 @@ def _legacy_append(db: Any, *, actor: str, signer: Any, action: str, case_ref: s
     return CustodyEntry(**values, version=encoding.LEGACY_VERSION, case_commit=None)
 
 
+def _legacy_append_many(db: Any, *, actor: str, signer: Any, action: str, entries: Any) -> list[int]:
+    """``custody.log.append_many`` as CaseDesk wrote a batch before encoding version 2: one entry at a time."""
+    return [int(_legacy_append(db, actor=actor, signer=signer, action=action, **e).seq) for e in entries]
+
+
 @contextmanager
 def legacy_writer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """While open, CaseDesk writes custody entries as it did before encoding version 2."""
@@ -252,6 +257,7 @@ def legacy_writer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     with monkeypatch.context() as m:
         m.setattr(log, "append", _legacy_append)
+        m.setattr(log, "append_many", _legacy_append_many)
         for module in (log, headcheck, custody_service, heads):
             m.setattr(module, "current_head", _legacy_head)
         yield
