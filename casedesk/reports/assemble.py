@@ -41,7 +41,7 @@ from casedesk.reports import email_view as E
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.convert import ConversionProblem, Converter, PrivateFolder, tool_version
-from casedesk.reports.manifest import manifest_bytes
+from casedesk.reports.manifest import manifest_bytes, verifier_sha256
 from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates, exhibit_sort_key
 from casedesk.reports.splice import Original, marker, splice
 from casedesk.reports.stamping import PlacementError, Stamper, place_pdf
@@ -480,6 +480,7 @@ class _Build:
             "unit": None if spec.unit is None else {"name": spec.unit[0], "fingerprint": spec.unit[1],
                                                     "uncertified": len(spec.unit_uncertified)},
             "custody_tree": {"size": spec.head_seq, "root": spec.tree_root},
+            "verifier_sha256": verifier_sha256(),  # the browser check written beside the bundle
             "exhibits": [
                 {
                     "reference": e.outcome.reference,

@@ -40,6 +40,11 @@ def verifier_bytes() -> bytes:
     return VERIFIER_PAGE.read_bytes()
 
 
+def verifier_sha256() -> str:
+    """The page's SHA-256: the same for every bundle of this CaseDesk version, so a copy kept apart can be trusted."""
+    return hashlib.sha256(verifier_bytes()).hexdigest()
+
+
 def file_sha256(path: Path) -> str:
     with path.open("rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -12,6 +12,7 @@ from casedesk.reports import text as T
 from casedesk.reports.actions import action_name
 from casedesk.reports.content import describe, human_size
 from casedesk.reports.fonts import BOLD, MONO, SANS
+from casedesk.reports.manifest import verifier_sha256
 from casedesk.reports.model import SENSITIVE_MARK, BundleSpec, CustodyLine, ExhibitInfo, bates
 from casedesk.reports.typeset import (
     CONTENT_W,
@@ -461,6 +462,7 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
     ])
     w.hashes(_head_rows(spec))
     unit_rows(w, spec)
+    w.hashes([("Checking page SHA-256", verifier_sha256())])
     w.fields([
         ("Export time", f"{iso_utc(spec.at)} ({uk_display(spec.at)})"),
         ("Tool", spec.tool),
@@ -483,7 +485,9 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
         "them): only the custody log shows that this is the file CaseDesk exported. The page works on your "
         "computer alone and sends nothing anywhere. It shows one line per check and says VERIFIED only when "
         "every check ran and passed; NOT VERIFIED means the file is not the bundle CaseDesk exported, or the "
-        "log does not vouch for it.",
+        f"log does not vouch for it. The page is the same for every bundle made with {spec.tool} (its SHA-256 "
+        "is printed above): the CPS can keep one checked copy and use it for every bundle, rather than the copy "
+        "delivered with each.",
         "2. What it checks: the file ends where CaseDesk ended it (no incremental update, nothing appended); its "
         "SHA-256 is the one a custody log entry recorded when it was exported; every original attached to it "
         "(the paperclip on each label page) hashes to the SHA-256 in the manifest and to the one the custody "

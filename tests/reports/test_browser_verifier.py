@@ -7,6 +7,7 @@ One Chromium (Debian's ``chromium`` package, driven by Playwright without its ow
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import random
 import shutil
@@ -20,6 +21,7 @@ from casedesk.custody import encoding
 from casedesk.reports import manifest as M
 from casedesk.reports.verify_bundle import verify_bundle
 from tests.helpers.altered import Case, make_case
+from tests.helpers.bundle import page_texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -82,6 +84,10 @@ def python(pdf: Path, log: Path | None, with_sidecars: bool = True) -> tuple[str
 def test_the_page_is_written_beside_the_bundle_and_checks_the_genuine_one(browser: Any, case: Case) -> None:
     page_file = M.verifier_path(case.genuine)
     assert page_file.read_bytes() == M.verifier_bytes()
+    # Its SHA-256 is in the manifest and printed in the integrity statement, on one line.
+    digest = hashlib.sha256(page_file.read_bytes()).hexdigest()
+    assert json.loads(M.manifest_path(case.genuine).read_text())["verifier_sha256"] == digest
+    assert any("Integrity statement" in text and digest in text for text in page_texts(case.genuine))
     verdict, rows, requests = in_browser(browser, page_file, [*beside(case.genuine), case.log])
     assert verdict == "bundle.pdf: VERIFIED"
     assert [status for _, status, _ in rows] == ["pass"] * 9
