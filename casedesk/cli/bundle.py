@@ -112,15 +112,26 @@ def register_disclosure(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the schedule to write, e.g. mg6c.pdf")
     p.add_argument("--marking", type=str.upper, choices=MARKINGS,
                    help="security marking of an MG6C (an MG6D is always OFFICIAL-SENSITIVE)")
+    p.add_argument("--at", metavar="ISO", help="the schedule as at this time, e.g. 2026-11-20T10:00:00Z (to reproduce)")
     p.set_defaults(func=cmd_export_schedule)
 
 
 def cmd_export_schedule(ctx: Context) -> int:
     a = ctx.args
-    result = Disclosure(ctx.session()).export_schedule(a.reference, a.schedule, Path(a.output), marking=a.marking)
+    at = None
+    if a.at:
+        try:
+            at = parse_iso(a.at)
+        except ValueError as exc:
+            raise UsageError(f"--at: {exc}") from None
+    result = Disclosure(ctx.session()).export_schedule(a.reference, a.schedule, Path(a.output), marking=a.marking,
+                                                       at=at)
     lines = [
         f"{result.kind.upper()} written: {result.path} ({result.pages} pages, {len(result.items)} items)",
         f"SHA-256: {result.sha256}",
+        f"As at {iso_utc(result.at)}: made from custody log entry {result.head_seq}; to reproduce: casedesk "
+        f"export-schedule {result.case} --schedule {result.kind} -o {result.path.name} --at {iso_utc(result.at)}"
+        + (f" --marking {result.marking}" if result.kind == "mg6c" else ""),
         ("Used material: the exhibits of the bundle recorded in custody entry "
          f"{result.used_from}" if result.used_from else "Used material: none yet (no bundle exported)"),
         f"Recorded as custody entry {result.recorded_as}",

@@ -20,9 +20,10 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casedesk import settings, tool_id
 from casedesk.errors import UsageError
@@ -32,13 +33,14 @@ from casedesk.reports import case_uco
 from casedesk.reports.model import CaseInfo
 from casedesk.reports.schedules import KINDS, MG6C, MG6D, ScheduleItem, ScheduleSpec, write_schedule
 from casedesk.security.roles import Permission
+from casedesk.services.bundle_state import exhibits_as_at
 from casedesk.services.bundles import _exhibit_info, _line  # the bundle's own reading of exhibits and entries
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
 from casedesk.store.models import CustodyEntry, User
-from casedesk.timeutil import iso_utc, utc_now
+from casedesk.timeutil import iso_utc, to_utc, utc_now
 
 log = logging.getLogger("casedesk.disclosure")
 
@@ -60,6 +62,9 @@ class ScheduleResult:
     used_from: int | None  # the bundle.exported entry that says what is used, or None: no bundle yet
     head_seq: int
     recorded_as: int  # the schedule.exported custody entry
+    case: str
+    at: datetime  # the time the schedule is as at (printed on it)
+    marking: str
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,13 @@ class Disclosure:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def export_schedule(self, case_ref: str, kind: str, out: Path, marking: str | None = None) -> ScheduleResult:
-        """Write the MG6C or MG6D schedule of ``case_ref`` to ``out`` (a new PDF), recorded in the custody log."""
+    def export_schedule(self, case_ref: str, kind: str, out: Path, marking: str | None = None,
+                        at: datetime | None = None) -> ScheduleResult:
+        """Write the MG6C or MG6D schedule of ``case_ref`` to ``out`` (a new PDF), recorded in the custody log.
+
+        Made, like a bundle, from the custody log up to the last entry of the longest prefix written at or
+        before ``at`` (default now): the same ``at`` gives the same schedule however the case grew since.
+        """
         kind = kind.lower()
         if kind not in KINDS:
             raise UsageError(f"no schedule {kind!r}: choose mg6c (non-sensitive) or mg6d (sensitive)",
@@ -147,6 +157,10 @@ class Disclosure:
         if self.s.integrity_alerts:
             raise self.s.blocked("exports")
         target = check_target(out, self.s.datadir.root, "a schedule")
+        now = utc_now()
+        when = now if at is None else to_utc(at)
+        if when > now + timedelta(minutes=1):
+            raise UsageError("--at is in the future; give the time of the schedule to reproduce")
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference
@@ -155,20 +169,25 @@ class Disclosure:
             if kind == MG6D:
                 chosen = "OFFICIAL-SENSITIVE"  # sensitive material is never marked lower
             users = {u.username: u for u in db.scalars(select(User))}
-            head = db.execute(select(CustodyEntry.seq, CustodyEntry.entry_hash)
-                              .order_by(CustodyEntry.seq.desc()).limit(1)).first()
-        head_seq, head_hash = (int(head[0]), str(head[1])) if head is not None else (0, "")
+            # As for a bundle: the head is the end of the longest prefix of the log written by ``when``.
+            first_after = db.scalar(select(func.min(CustodyEntry.seq)).where(CustodyEntry.timestamp > iso_utc(when)))
+            query = select(CustodyEntry.seq, CustodyEntry.entry_hash).order_by(CustodyEntry.seq.desc()).limit(1)
+            if first_after is not None:
+                query = query.where(CustodyEntry.seq < first_after)
+            head = db.execute(query).first()
+        if head is None:
+            raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
+        head_seq, head_hash = int(head[0]), str(head[1])
         detail = Cases(self.s).show(ref)
         case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
-        views = Evidence(self.s).list(ref, include_withdrawn=True)
+        views = exhibits_as_at(Evidence(self.s).list(ref, include_withdrawn=True), case_log, head_seq)
         bundle = last_bundle(case_log)
         used = {str(r) for r in bundle.data["included"]} if bundle is not None else set()
         items = schedule_items(kind, views, used, sensitivity_reasons(case_log), users)
-        now = utc_now()
         spec = ScheduleSpec(
             kind=kind, case=CaseInfo(ref, detail.title, tuple(detail.offences),
                                      display(users, detail.officer_in_charge), ""),
-            items=items, marking=chosen, at=now, head_seq=head_seq, head_hash=head_hash,
+            items=items, marking=chosen, at=when, head_seq=head_seq, head_hash=head_hash,
             prepared_by=display(users, self.s.user.username), tool=tool_id(), used=used_sentence(kind, bundle),
         )
         with NewFile(target) as pdf:
@@ -178,14 +197,14 @@ class Disclosure:
                 entry = self.s.record(
                     db, SCHEDULE_EXPORTED, case_ref=ref, sha256=sha256,
                     data={"schedule": kind, "file": target.name, "pages": pages, "marking": chosen,
-                          "at": iso_utc(now), "head_seq": head_seq, "items": [i.reference for i in items],
+                          "at": iso_utc(when), "head_seq": head_seq, "items": [i.reference for i in items],
                           "used_from": bundle.seq if bundle is not None else None},
                 )
                 recorded = entry.seq
             publish_all([pdf])
         log.info("schedule %s exported: case %s, %d items, entry %d", kind, ref, len(items), recorded)
         return ScheduleResult(target, kind, sha256, pages, [i.reference for i in items],
-                              bundle.seq if bundle is not None else None, head_seq, recorded)
+                              bundle.seq if bundle is not None else None, head_seq, recorded, ref, when, chosen)
 
 
     def export_case(self, case_ref: str, out: Path, fmt: str = case_uco.FORMAT,

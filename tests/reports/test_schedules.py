@@ -114,3 +114,21 @@ def test_an_unknown_schedule_is_refused(store: Store, tmp_path: Path) -> None:
 def _layout(path: Path) -> str:
     import subprocess
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def test_a_schedule_as_at_a_time_comes_out_the_same_however_the_case_grew(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, _ = case
+    s = store.sign_in("jsmith")
+    try:
+        first = Disclosure(s).export_schedule(CASE, "mg6c", tmp_path / "first.pdf")
+        # The case moves on: another exhibit withdrawn, another bundle served, another exhibit made sensitive.
+        Evidence(s).withdraw(CASE, "JAS/5", "entered twice")
+        Evidence(s).set_sensitive(CASE, "JAS/7", True, "public interest immunity")
+        Bundles(s).export(CASE, tmp_path / "bundle2.pdf", exhibits=["JAS/1", "JAS/2", "JAS/3"])
+        now = Disclosure(s).export_schedule(CASE, "mg6c", tmp_path / "now.pdf")
+        again = Disclosure(s).export_schedule(CASE, "mg6c", tmp_path / "again.pdf", at=first.at)
+    finally:
+        s.close()
+    assert "JAS/3" not in now.items and "JAS/7" not in now.items
+    assert again.items == first.items and again.head_seq == first.head_seq
+    assert again.path.read_bytes() == first.path.read_bytes()
