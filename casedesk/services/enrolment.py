@@ -78,6 +78,25 @@ def enrolled_unit(rows: list[tuple[int, str, Any]]) -> tuple[UnitKey, int] | Non
     return None
 
 
+MSG_UNCERTIFIED_KEY = ("your signing key is not certified by the unit key {name} this installation is enrolled with: "
+                       "what you sign will fail a check against the unit's fingerprint until an administrator has "
+                       "you certified (casedesk enrol request, then the unit's answer)")
+
+
+def uncertified_notice(db: OrmSession, user: str, key: str) -> str | None:
+    """At sign-in on an enrolled installation: a notice when the user's key has no certificate that holds."""
+    rows = enrolments(db)
+    found = enrolled_unit(rows)
+    if found is None:
+        return None
+    check = pinning.UnitCheck(found[0].fingerprint, rows, pinning.installation_id_of(rows))
+    certified = check.keys.get((user, key), [])
+    serials = {c.serial for c in certified}
+    if certified and not any(r.rev.serial in serials for r in check.revoked.get(key, [])):
+        return None
+    return MSG_UNCERTIFIED_KEY.format(name=found[0].name)
+
+
 class Enrolment:
     def __init__(self, session: Session) -> None:
         self.s = session

@@ -30,6 +30,7 @@ from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import Role
 from casedesk.services.accounts import check_password, validate_new_user
 from casedesk.services.casekeys import CaseKeys, cases_needing_work, current_box_keys, register_box_key
+from casedesk.services.enrolment import uncertified_notice
 from casedesk.services.evidence import clean_up_vault
 from casedesk.services.session import Session, UserInfo
 from casedesk.services.sync import witnessed_problems
@@ -256,8 +257,12 @@ class Installation:
             clock = custody_log.clock_notice(db)
             # A roll-back the unit service found at a sync (services/sync.py): said at every sign-in.
             session.notices += [message for _, message in witnessed_problems(db)]
+            # On an enrolled installation, a key the unit has not certified (docs/unit-trust.md).
+            uncertified = uncertified_notice(db, info.username, signer.public_hex)
         if clock is not None:
             session.notices.append(clock.text)
+        if uncertified is not None:
+            session.notices.append(uncertified)
         if alerts:
             log.error("custody head check failed at sign-in: %d problem(s)", len(alerts))
         elif clock is not None and clock.behind:

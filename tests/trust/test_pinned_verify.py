@@ -17,7 +17,7 @@ from casedesk.errors import UsageError
 from casedesk.services.accounts import Accounts
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
-from casedesk.services.enrolment import Enrolment, prefix_root
+from casedesk.services.enrolment import MSG_UNCERTIFIED_KEY, Enrolment, prefix_root
 from casedesk.store.models import CustodyEntry
 from casedesk.trust import certs, enrolment, pinning
 from casedesk.trust.unitkey import UnitSigner
@@ -199,6 +199,10 @@ def test_an_account_the_unit_never_certified_is_named_until_it_is_enrolled(store
         s.close()
     mole = store.installation.sign_in("mole", "mole-password-123")
     mole.close()
+    assert MSG_UNCERTIFIED_KEY.format(name=unit.public.name) in mole.notices
+    jsmith = store.sign_in("jsmith")
+    jsmith.close()
+    assert not any("not certified" in n for n in jsmith.notices)
     fp = unit.public.fingerprint
     spliced = entries_by(store, "mole", enrolled_at)
     assert spliced
@@ -207,3 +211,6 @@ def test_an_account_the_unit_never_certified_is_named_until_it_is_enrolled(store
     # The unit certifies the new officer the same way: what mole signed since the key's registration counts.
     enrol(store, unit, tmp_path, first=False)
     assert verify(store, fp) == (True, [])
+    mole = store.installation.sign_in("mole", "mole-password-123")
+    mole.close()
+    assert not any("not certified" in n for n in mole.notices)
