@@ -114,7 +114,8 @@ def read_request(path: Path, now: datetime | None = None) -> Request:
         for o in officers:
             if set(o) != {"user", "full_name", "role", "public_key", "registered_at"} or o["role"] not in certs.ROLES \
                     or not HEX64.match(o["public_key"]) or not isinstance(o["user"], str) \
-                    or not isinstance(o["full_name"], str) or not o["user"] \
+                    or not isinstance(o["full_name"], str) or not 0 < len(o["user"]) <= certs.MAX_TEXT \
+                    or len(o["full_name"]) > certs.MAX_TEXT \
                     or not isinstance(o["registered_at"], str) or not certs.TIME_RE.match(o["registered_at"]):
                 raise ValueError
             parsed.append(Officer(o["user"], o["full_name"], o["role"], o["public_key"], o["registered_at"]))
@@ -122,6 +123,8 @@ def read_request(path: Path, now: datetime | None = None) -> Request:
                       made_at=obj["made_at"], made_by=str(obj["made_by"]),
                       checkpoint=certs.Checkpoint.decode(obj["checkpoint"]), officers=tuple(parsed),
                       signature=obj["signature"])
+        if not 0 < len(req.installation_id) <= certs.MAX_TEXT or not 0 < len(req.made_by) <= certs.MAX_TEXT:
+            raise ValueError
         if not HEX64.match(req.installation_key) or not certs.HEX128.match(req.signature) \
                 or not certs.TIME_RE.match(req.made_at) or set(obj) != {*req.body(), "signature"}:
             raise ValueError
@@ -155,7 +158,8 @@ def answer(unit: UnitSigner, req: Request, now: datetime | None = None) -> dict[
                                       subject=req.installation_id, public_key=req.installation_key,
                                       valid_from=valid_from, checkpoint=req.checkpoint, now=when)]
     issued += [certs.issue_certificate(unit, kind=certs.KIND_OFFICER, installation_id=req.installation_id,
-                                       subject=o.user, full_name=o.full_name, role=o.role, public_key=o.public_key,
+                                       subject=o.user, full_name=o.full_name or None, role=o.role,
+                                       public_key=o.public_key,
                                        valid_from=min(o.registered_at, now_text), now=when) for o in req.officers]
     return {"format": ANSWER_FORMAT, "unit": unit.public.vkey, "installation_id": req.installation_id,
             "request_sha256": req.sha256(), "certificates": [c.encode() for c in issued], "revocations": []}
