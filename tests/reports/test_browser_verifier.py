@@ -213,3 +213,14 @@ def test_damaged_bundles_get_the_same_words_from_the_page_and_the_command(browse
         verdict, rows, _ = in_browser(browser, M.verifier_path(case.genuine), [pdf, case.log])
         assert verdict == "bundle.pdf: NOT VERIFIED", label
         assert (verdict, rows) == python(pdf, case.log, with_sidecars=False), label
+
+
+def test_a_manifest_whose_format_comes_late_is_still_recognised(browser: Any, case: Case, tmp_path: Path) -> None:
+    # A bundle of many exhibits lists them all before its "format" key (keys are sorted).
+    late = tmp_path / "bundle.pdf.manifest.json"
+    late.write_bytes(b" " * 10_000 + M.manifest_path(case.genuine).read_bytes())
+    verdict, rows, _ = in_browser(browser, M.verifier_path(case.genuine), [case.genuine, late, case.log])
+    found = {name: (status, detail) for name, status, detail in rows}
+    assert found["manifest"][0] == "pass" and "the .manifest.json file matches it" in found["manifest"][1]
+    check = verify_bundle(case.genuine, custody=case.log, sidecar=tmp_path / "none", manifest=late)
+    assert (verdict, rows) == (f"bundle.pdf: {check.verdict}", [(c.name, c.status, c.detail) for c in check.checks])
