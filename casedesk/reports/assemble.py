@@ -56,7 +56,8 @@ MANIFEST_NAME = "CaseDesk-manifest.json"
 MANIFEST_FORMAT = "casedesk-bundle-manifest/1"
 FILES_KEY = Name("/CaseDeskFiles")
 # How the bundle's skeleton is written: a plain xref table the splice can move (splice.py); the PDF/A check
-# judges the file these settings write.
+# judges the file these settings write. The bundle verifiers (bundle_pdf.py, browser/verifier.html) read that one
+# table and reject any other layout: keep it so (docs/bundle.md, "What CaseDesk writes that makes this simple").
 WRITE_KWARGS: dict[str, Any] = {
     "deterministic_id": True, "compress_streams": False,
     "stream_decode_level": pikepdf.StreamDecodeLevel.none,
