@@ -32,8 +32,9 @@ BARE_SELECT = ("SELECT e.*, c.reference, p.username, p.full_name, i.username, d.
                "WHERE e.case_id = ? AND e.status = 'active' ORDER BY e.initials, e.number")
 
 
-def _measure_list(session: Any, repeat: int) -> tuple[float, float, Any]:
-    """Medians of Evidence.list and of the bare SELECT of the same rows, interleaved (same machine load)."""
+def _measure_list(session: Any, repeat: int) -> tuple[float, float, float, float, Any]:
+    """Medians of Evidence.list and of the bare SELECT of the same rows, interleaved (same machine load), as
+    wall-clock and as this process's CPU time (on a shared machine the latter is what the work cost)."""
     from sqlalchemy import select
 
     from casedesk.services.evidence import Evidence
@@ -41,19 +42,22 @@ def _measure_list(session: Any, repeat: int) -> tuple[float, float, Any]:
 
     with session.read() as db:
         case_id = db.scalar(select(Case.id).where(Case.reference == "BENCH-0001"))
-    ours, bare = [], []
+    ours, bare, ours_cpu, bare_cpu = [], [], [], []
     exhibits = None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         exhibits = Evidence(session).list("BENCH-0001")
         ours.append(time.perf_counter() - t0)
+        ours_cpu.append(time.process_time() - c0)
         with session.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             rows = raw.execute(BARE_SELECT, (case_id,)).fetchall()
             bare.append(time.perf_counter() - t0)
+            bare_cpu.append(time.process_time() - c0)
         assert len(rows) == len(exhibits) == COUNT
-    return statistics.median(ours), statistics.median(bare), exhibits
+    m = statistics.median
+    return m(ours), m(bare), m(ours_cpu), m(bare_cpu), exhibits
 
 
 def _paint(widget: Any, app: Any) -> None:
@@ -73,7 +77,7 @@ def run(workdir: Path, quick: bool) -> list[Row]:
     app = application([])
     session = build(workdir / "data", COUNT)
     try:
-        load_s, bare_s, exhibits = _measure_list(session, 3 if quick else 7)
+        load_s, bare_s, load_cpu, bare_cpu, exhibits = _measure_list(session, 3 if quick else 7)
     finally:
         session.close()
 
@@ -130,6 +134,7 @@ def run(workdir: Path, quick: bool) -> list[Row]:
             f"{ms:.0f} ms", f"bare QTableView: {bare * 1000:.1f} ms",
             f"{ours / bare:.1f}x", "-", None),
         Row(f"Evidence.list of {COUNT:,} exhibits (not part of the view figure; median of {3 if quick else 7})",
-            f"{load_s * 1000:.0f} ms", f"bare SQLCipher SELECT of the same rows and columns: {bare_s * 1000:.0f} ms",
+            f"{load_s * 1000:.0f} ms ({load_cpu * 1000:.0f} ms CPU)",
+            f"bare SQLCipher SELECT of the same rows and columns: {bare_s * 1000:.0f} ms ({bare_cpu * 1000:.0f} ms CPU)",
             f"{load_s / bare_s:.2f}x", f"<= {LIST_GOAL_MS:.0f} ms", load_s * 1000 <= LIST_GOAL_MS),
     ]

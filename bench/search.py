@@ -30,13 +30,16 @@ NAIVE = ("SELECT * FROM exhibits WHERE original_name LIKE ?1 OR reference LIKE ?
          "OR sha256 LIKE ?2 LIMIT 201")
 
 
-def _median_ms(fn: Any, repeat: int) -> float:
-    times = []
+def _median_ms(fn: Any, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and median CPU time of this process, in ms (on a machine shared by many, the CPU
+    time is what the work itself cost; the wall clock adds the waits for a core)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
 
 def run(workdir: Path, quick: bool) -> list[Row]:
@@ -63,12 +66,14 @@ def run(workdir: Path, quick: bool) -> list[Row]:
             raw = conn.connection.dbapi_connection
             for kind, text in searches.items():
                 found = search.find(text)
-                ms = _median_ms(lambda t=text: search.find(t), repeat)
-                naive_ms = _median_ms(lambda t=text: raw.execute(NAIVE, (f"%{t}%", f"{t}%")).fetchall(), repeat)
+                ms, cpu = _median_ms(lambda t=text: search.find(t), repeat)
+                naive_ms, naive_cpu = _median_ms(
+                    lambda t=text: raw.execute(NAIVE, (f"%{t}%", f"{t}%")).fetchall(), repeat)
                 rows.append(Row(
                     f"search {CASES} cases x {per_case:,} exhibits: {kind} ({len(found.hits)}"
                     f"{'+' if found.more else ''} hits; median of {repeat})",
-                    f"{ms:.0f} ms", f"bare SQL LIKE over the columns, no permissions, no notes: {naive_ms:.0f} ms",
+                    f"{ms:.0f} ms ({cpu:.0f} ms CPU)",
+                    f"bare SQL LIKE over the columns, no permissions, no notes: {naive_ms:.0f} ms ({naive_cpu:.0f} ms CPU)",
                     f"{ms / naive_ms:.2f}x", f"<= {GOAL_MS:.0f} ms", ms <= GOAL_MS))
         rows.append(Row(f"search: the session's first search (opens all {CASES * NOTES_PER_CASE} notes once)",
                         f"{first_ms:.0f} ms", "-", "-", "-", None))

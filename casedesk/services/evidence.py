@@ -287,22 +287,25 @@ def register_by_id(db: OrmSession, ids: Collection[int]) -> dict[int, ExhibitVie
 
 
 def _views_of(rows: Sequence[tuple[Any, ...]]) -> list[ExhibitView]:
-    if not rows:
-        return []
-    columns: list[Sequence[Any]] = []
-    columns.extend(list(zip(*rows, strict=True))[: len(_FIELDS)])  # register_by_id's rows end with the id
-    for i in _TIMES:  # each distinct time parsed once: seizure and ingest times repeat across a folder
-        parsed = {text: _time(text) for text in set(columns[i]) if text is not None}
-        columns[i] = [parsed.get(text) if text is not None else None for text in columns[i]]
-    for i in _BOOLS:
-        columns[i] = [bool(flag) for flag in columns[i]]
-    fields, new, setattr_ = _FIELDS, _new_view, object.__setattr__
+    fields, times, flags, new, setattr_ = _FIELDS, _TIMES, _BOOLS, _new_view, object.__setattr__
+    parsed: dict[str, datetime] = {}  # seizure and ingest times repeat across a folder's exhibits
     views = []
-    for values in zip(*columns, strict=True):
+    for row in rows:
+        values = list(row)
+        for i in times:
+            text = values[i]
+            if text is not None:
+                when = parsed.get(text)
+                if when is None:
+                    when = parsed[text] = _time(text)
+                values[i] = when
+        for i in flags:
+            values[i] = bool(values[i])
         # A frozen dataclass's __init__ sets its 33 fields one object.__setattr__ at a time (most of the cost
-        # here); the view gets exactly the attributes __init__ would give it, every field set.
+        # here); the view gets exactly the attributes __init__ would give it, every field set (zip stops at the
+        # last field: register_by_id's rows end with the id).
         view = new(ExhibitView)
-        setattr_(view, "__dict__", dict(zip(fields, values, strict=True)))
+        setattr_(view, "__dict__", dict(zip(fields, values, strict=False)))
         views.append(view)
     return views
 
