@@ -16,8 +16,8 @@ from casedesk.cli.context import Context, read_password
 from casedesk.errors import UsageError
 from casedesk.outputs import NewFile, publish_all
 from casedesk.services.enrolment import Enrolment
-from casedesk.trust import certs, enrolment, keyfile
-from casedesk.trust.unitkey import UnitSigner, grouped
+from casedesk.trust import certs, enrolment, issued, keyfile
+from casedesk.trust.unitkey import UnitSigner, grouped, normalise_fingerprint
 
 ENV_UNIT_PASSPHRASE = "CASEDESK_UNIT_PASSPHRASE"  # noqa: S105 (a variable name) scripts and tests; a person is asked at the terminal
 
@@ -41,14 +41,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("request", help="the request file an installation wrote with `casedesk enrol request`")
     p.add_argument("--key", required=True, help="the unit key file")
     p.add_argument("-o", "--output", required=True, help="the answer file to give back to the installation")
+    p.add_argument("--log", metavar="FILE", help="the unit's issuance log (default: the key file's name + "
+                                                 ".issued.jsonl)")
     p.set_defaults(func=cmd_unit_enrol)
     p = us.add_parser("revoke", parents=[common], help="revoke a certificate the unit issued")
-    p.add_argument("answer", help="an answer file holding the certificate")
+    p.add_argument("answer", nargs="?", help="an answer file holding the certificate (default: the issuance log)")
+    p.add_argument("--log", metavar="FILE", help="the unit's issuance log (default: beside the key file)")
     p.add_argument("--serial", required=True, help="the certificate's serial (32 hex digits)")
     p.add_argument("--reason", required=True, help="why, e.g. 'laptop reported stolen 2026-11-20'")
     p.add_argument("--key", required=True, help="the unit key file")
     p.add_argument("-o", "--output", required=True, help="the revocation file to give to the installation")
     p.set_defaults(func=cmd_unit_revoke)
+    p = us.add_parser("revocations", parents=[common],
+                      help="every revocation in the unit's issuance log, as one file to publish beside the fingerprint")
+    p.add_argument("log", help="the unit's issuance log")
+    p.add_argument("--unit-fingerprint", metavar="FP", required=True, help="the unit key's fingerprint")
+    p.add_argument("-o", "--output", required=True, help="the new revocation file (for --unit-revocations)")
+    p.set_defaults(func=cmd_unit_revocations)
 
     enrol = sub.add_parser("enrol", help="enrol this installation with the unit (offline, by files)")
     es = enrol.add_subparsers(dest="enrol_command", metavar="ACTION", required=True)
@@ -108,6 +117,8 @@ def cmd_unit_enrol(ctx: Context) -> int:
     _new_target(a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
     answer = enrolment.answer(signer, req)
+    # The unit's own record first: a certificate is never handed out unrecorded.
+    issued.append(_log_path(a), signer, [("certificate", c) for c in answer["certificates"]], req.sha256())
     _write_json(a.output, answer)
     lines = [f"Installation {req.installation_id} (request made {req.made_at} by {req.made_by}; log of "
              f"{req.checkpoint.size} entries, root {req.checkpoint.root[:16]}...)",
@@ -123,14 +134,35 @@ def cmd_unit_revoke(ctx: Context) -> int:
     a = ctx.args
     _new_target(a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
-    found = enrolment.read_answer(Path(a.answer), signer.public.fingerprint)
-    cert = next((c for c in found.certificates if c.serial == a.serial.strip().lower()), None)
-    if cert is None:
-        raise UsageError(f"{a.answer} holds no certificate with serial {a.serial}")
+    serial = a.serial.strip().lower()
+    if a.answer:
+        found = enrolment.read_answer(Path(a.answer), signer.public.fingerprint)
+        cert = next((c for c in found.certificates if c.serial == serial), None)
+        if cert is None:
+            raise UsageError(f"{a.answer} holds no certificate with serial {a.serial}")
+    else:
+        cert = issued.find_certificate(issued.read(_log_path(a), signer.public), serial)
     answer = enrolment.revocation_answer(signer, cert, a.reason)
+    issued.append(_log_path(a), signer, [("revocation", r) for r in answer["revocations"]])
     _write_json(a.output, answer)
     ctx.emit(answer, f"Certificate {cert.serial} ({cert.describe()}) revoked; give {a.output} to the installation "
                      "(`casedesk enrol import`).")
+    return 0
+
+
+def _log_path(a: argparse.Namespace) -> Path:
+    return Path(a.log) if getattr(a, "log", None) else issued.suffix_path(Path(a.key))
+
+
+def cmd_unit_revocations(ctx: Context) -> int:
+    a = ctx.args
+    fingerprint = normalise_fingerprint(a.unit_fingerprint)
+    unit = issued.unit_of(Path(a.log), fingerprint)
+    found = issued.revocations(issued.read(Path(a.log), unit))
+    _write_json(a.output, {"format": enrolment.ANSWER_FORMAT, "unit": unit.vkey, "installation_id": "*",
+                           "request_sha256": None, "certificates": [], "revocations": found})
+    ctx.emit({"revocations": len(found), "output": a.output},
+             f"{len(found)} revocation(s) of unit {unit.name} written to {a.output}")
     return 0
 
 

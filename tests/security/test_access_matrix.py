@@ -270,6 +270,7 @@ UNAUTHENTICATED = {
     "unit register": "the unit administrator registers an installation in the unit database; opens no installation",
     "unit status": "the unit administrator's view of the unit database; opens no installation",
     "unit serve": "runs the unit service over the unit database; opens no installation",
+    "unit revocations": "copies the revocations out of the unit's issuance log; opens no installation",
 }
 # Commands that sign in but need a running unit service: tests/unit_service runs them against a real one.
 NEEDS_A_UNIT = {

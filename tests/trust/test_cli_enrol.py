@@ -55,3 +55,41 @@ def test_init_key_request_answer_import_and_verify(store: Store, tmp_path: Path,
                                           "hexadecimal digits, as `casedesk unit init-key` printed it)")
     r = run(capsys, monkeypatch, store.root, "enrol", "status", user="jsmith")
     assert r.code == 0 and "Certified: admin, bpatel, jsmith, sgt" in r.out
+
+
+def test_the_unit_keeps_its_own_signed_log_of_what_it_issued(store: Store, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", {"time_cost": 1, "memory_cost": 8192, "parallelism": 1})
+    monkeypatch.setenv("CASEDESK_UNIT_PASSPHRASE", PASSPHRASE)
+    key = tmp_path / "unit-key.json"
+    assert run(capsys, monkeypatch, store.root, "unit", "init-key", "--name", "u.test", "-o", str(key)).code == 0
+    fp = json.loads(key.read_text())["fingerprint"]
+    assert run(capsys, monkeypatch, store.root, "enrol", "request", "-o", str(tmp_path / "req.json"),
+               user="admin").code == 0
+    assert run(capsys, monkeypatch, store.root, "unit", "enrol", str(tmp_path / "req.json"), "--key", str(key),
+               "-o", str(tmp_path / "certs.json")).code == 0
+    log = tmp_path / "unit-key.json.issued.jsonl"
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    answer = json.loads((tmp_path / "certs.json").read_text())
+    assert [line["item"] for line in lines] == answer["certificates"]
+    assert {line["kind"] for line in lines} == {"certificate"}
+    jsmith = next(c["serial"] for c in answer["certificates"] if c["subject"] == "jsmith")
+
+    # Revoked from the unit's log alone (no answer file at hand), then published as one file.
+    r = run(capsys, monkeypatch, store.root, "unit", "revoke", "--serial", jsmith, "--reason", "laptop stolen",
+            "--key", str(key), "-o", str(tmp_path / "rev.json"))
+    assert r.code == 0, r.err
+    r = run(capsys, monkeypatch, store.root, "unit", "revocations", str(log), "--unit-fingerprint", fp,
+            "-o", str(tmp_path / "published.json"))
+    assert r.code == 0, r.err
+    published = json.loads((tmp_path / "published.json").read_text())["revocations"]
+    assert [r["serial"] for r in published] == [jsmith]
+
+    # A changed line: the next use of the log says so, and nothing more is issued.
+    text = log.read_text().replace('"role":"detective"', '"role":"supervisor"', 1)
+    log.write_text(text)
+    r = run(capsys, monkeypatch, store.root, "unit", "revoke", "--serial", jsmith, "--reason", "again",
+            "--key", str(key), "-o", str(tmp_path / "rev2.json"))
+    assert r.code == 7 and "of the unit's issuance log" in r.err and "was changed, removed or not written" in r.err
+    assert not (tmp_path / "rev2.json").exists()
