@@ -27,6 +27,10 @@ if command -v dpkg >/dev/null 2>&1; then
     # them (casedesk/reports/convert.py; tests/reports/test_rendering_documents.py).
     need_pkg libreoffice-writer-nogui
     need_pkg libreoffice-draw-nogui
+    # Tesseract (English model) and OCRmyPDF: the OCR text layer on scanned pages and photographed documents
+    # (casedesk/reports/ocr.py; tests/reports/test_rendering_ocr.py).
+    need_pkg tesseract-ocr-eng
+    need_pkg ocrmypdf
     # Xvfb and xdotool: the desktop app's walk in a real X11 window (tests/ui/test_xvfb_walk.py).
     need_pkg xvfb
     need_pkg xdotool

@@ -38,6 +38,7 @@ from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import archival as A
 from casedesk.reports import content as C
 from casedesk.reports import email_view as E
+from casedesk.reports import ocr as O
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.convert import ConversionProblem, Converter, PrivateFolder, tool_version
@@ -234,6 +235,16 @@ class _Build:
             self.private = PrivateFolder(self.work.folder, WORK_PREFIX)
         return self.private
 
+    def _ocr_version(self) -> None:
+        if "tesseract" not in self.used:
+            version = O.version(self._private())
+            if version:
+                self.used["tesseract"] = version
+
+    def _read_words(self, image: Any) -> list[O.Word]:
+        self._ocr_version()
+        return O.read_image(image, self._private())
+
     def _converter(self) -> Converter:
         if self.converter is None:
             self.converter = Converter(self._private())
@@ -295,10 +306,29 @@ class _Build:
             if kind == "pdf":
                 assert copy is not None
                 target = self.work.new(f"placed-{index:05d}.pdf")
+                scanned = O.scanned_pages(copy)
+                searchable: Path | None = None
+                if scanned:
+                    try:
+                        self._ocr_version()
+                        searchable = O.ocr_pdf(copy, scanned, self._private())
+                    except O.OcrProblem as exc:
+                        notes.append(f"{scanned} page(s) of the PDF are pictures without text, and no text layer "
+                                     f"could be added to them: {exc}.")
                 try:
-                    placed = place_pdf(copy, target, info.reference)
+                    placed = place_pdf(searchable or copy, target, info.reference)
                 except PlacementError as exc:
                     problem = str(exc)
+                finally:
+                    if searchable is not None:
+                        O.done(searchable)
+                if placed is not None and searchable is not None:
+                    notes.append(
+                        f"{scanned} page(s) of the PDF are pictures without text (a scan): a text layer recognised by "
+                        f"OCR (Tesseract {self.used.get('tesseract', '')}, through OCRmyPDF) lies invisibly over "
+                        "them, so that search finds their words; OCR may misread. The pictures are unchanged, and "
+                        "so is the attached original."
+                    )
                 if placed is not None and placed.owner_protected:
                     notes.append(
                         "The PDF is protected by an owner password only (restrictions such as on printing or "
@@ -331,9 +361,11 @@ class _Build:
             elif kind == "image":
                 assert copy is not None
                 try:
-                    prepared = C.prepare_image(copy, CONTENT_W, TOP - MARGIN_BOTTOM - 46)
+                    prepared = C.prepare_image(copy, CONTENT_W, TOP - MARGIN_BOTTOM - 46, self._read_words)
                 except C.ImageProblem as exc:
                     problem = str(exc)
+                if prepared is not None and prepared.ocr_problem:
+                    notes.append(f"No text layer could be made for the image: {prepared.ocr_problem}.")
             rendering = "placeholder" if problem else kind
             if problem:
                 notes.append(f"Its content cannot be shown: {problem}. A page saying so follows.")

@@ -15,18 +15,22 @@ import io
 import logging
 import unicodedata
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from casedesk.reports import text as T
 from casedesk.reports.convert import convertible
 from casedesk.reports.fonts import MONO, SANS
 from casedesk.reports.html_text import html_text
 from casedesk.reports.model import ExhibitInfo
+from casedesk.reports.ocr import OCR_PIXELS, OcrProblem, Word
 from casedesk.reports.typeset import CONTENT_W, GREY, INK, MARGIN_BOTTOM, MARGIN_X, TOP, Writer
 
 log = logging.getLogger("casedesk.reports")
@@ -331,6 +335,12 @@ class PreparedImage:
     frames: int
     exif_date: str | None
     camera: str | None
+    words: tuple[Word, ...] = ()  # read by OCR, positions relative to the image
+    ocr_problem: str | None = None  # why no text layer could be made, when OCR was asked for
+
+
+# Reads the words in an image as shown (oriented); raises ocr.OcrProblem.
+WordReader = Callable[[Image.Image], list[Word]]
 
 
 def _exif(image: Image.Image) -> tuple[str | None, str | None]:
@@ -349,8 +359,11 @@ def _exif(image: Image.Image) -> tuple[str | None, str | None]:
     return None, camera
 
 
-def prepare_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
-    """Decode, orient and downsample an image for a box of ``box_w`` x ``box_h`` points."""
+def prepare_image(path: Path, box_w: float, box_h: float, read_words: WordReader | None = None) -> PreparedImage:
+    """Decode, orient and downsample an image for a box of ``box_w`` x ``box_h`` points.
+
+    With ``read_words``, the words in the image are read (OCR) from a larger decode than the one shown.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -369,11 +382,14 @@ def prepare_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
             frames = int(getattr(image, "n_frames", 1) or 1)
             exif_date, camera = _exif(image)
             target = (max(1, int(box_w / 72 * IMAGE_DPI)), max(1, int(box_h / 72 * IMAGE_DPI)))
+            decode = target if read_words is None else (max(target[0], OCR_PIXELS), max(target[1], OCR_PIXELS))
+            words: tuple[Word, ...] = ()
+            ocr_problem: str | None = None
             try:
                 if image.format == "JPEG":
                     # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still gives 3/4 of the pixels
-                    # the image gets on the page.
-                    fit = min(target[0] / original[0], target[1] / original[1], 1.0)
+                    # the image gets on the page (or OCR reads).
+                    fit = min(decode[0] / original[0], decode[1] / original[1], 1.0)
                     scale = 1
                     while scale < 8 and 1 / (scale * 2) >= 0.75 * fit:
                         scale *= 2
@@ -388,6 +404,11 @@ def prepare_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
                     shown = background
                 elif shown.mode not in ("RGB", "L"):
                     shown = shown.convert("RGB")
+                if read_words is not None:
+                    try:
+                        words = tuple(read_words(shown))
+                    except OcrProblem as exc:
+                        ocr_problem = str(exc)
                 shown.thumbnail(target, Image.Resampling.BILINEAR)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 raise ImageProblem(
@@ -398,7 +419,7 @@ def prepare_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
                 raise ImageProblem(f"the image data does not decode ({exc})") from None
     out = io.BytesIO()
     shown.save(out, "JPEG", quality=85, optimize=False)
-    return PreparedImage(out.getvalue(), shown.size, original, frames, exif_date, camera)
+    return PreparedImage(out.getvalue(), shown.size, original, frames, exif_date, camera, words, ocr_problem)
 
 
 IMAGE_CAPTION_ROOM = 46.0
@@ -415,6 +436,7 @@ def render_image(w: Writer, prepared: PreparedImage, exhibit: ExhibitInfo) -> No
     y = TOP - dh
     c = w.c
     c.drawImage(ImageReader(io.BytesIO(prepared.data)), x, y, dw, dh)
+    draw_words(c, prepared.words, x, y, dw, dh)
     c.setStrokeColor(GREY)
     c.setLineWidth(0.4)
     c.rect(x, y, dw, dh, stroke=1, fill=0)
@@ -427,8 +449,37 @@ def render_image(w: Writer, prepared: PreparedImage, exhibit: ExhibitInfo) -> No
     lines.append(f"EXIF date taken: {prepared.exif_date}" if prepared.exif_date else "No EXIF date in the file.")
     if prepared.camera:
         lines.append(f"Camera (EXIF): {prepared.camera}")
+    if prepared.words:
+        lines.append(f"{len(prepared.words):,} word(s) read by OCR lie invisibly over the image, so that search finds "
+                     "them; OCR may misread.")
     for line in lines:
         w.para(line, size=8, colour=GREY)
+
+
+def draw_words(c: Canvas, words: Sequence[Word], x: float, y: float, w: float, h: float) -> None:
+    """Invisible text (render mode 3) for OCR'd words over an image drawn at ``x, y, w, h``.
+
+    Each word is set at its box's bottom-left, sized to the box's height and stretched to its width, so a
+    reader's search highlights it where it is seen, and text selection copies it.
+    """
+    if not words:
+        return
+    t = c.beginText()
+    t.setTextRenderMode(3)
+    for word in words:
+        left, top, bw, bh = word.box
+        height = bh * h
+        size = max(height * 0.95, 1.0)
+        width = stringWidth(word.text, SANS, size)
+        if width <= 0:
+            continue
+        t.setFont(SANS, size)
+        t.setHorizScale(100.0 * bw * w / width)
+        t.setTextOrigin(x + left * w, y + h - (top + bh) * h + height * 0.2)
+        t.textOut(word.text)
+    c.saveState()  # the render mode and scaling are graphics state: the captions after must stay visible
+    c.drawText(t)
+    c.restoreState()
 
 
 # --- other types and placeholders ------------------------------------------------
