@@ -29,6 +29,15 @@ class SettingSpec:
             if bad:
                 raise UsageError(f"unknown digest {bad[0]!r}; extra digests can be: md5, sha1")
             return sorted(set(value))
+        if self.key == "desktop.lock_after_minutes":
+            try:
+                minutes = int(str(value).strip())
+            except ValueError:
+                raise UsageError(f"lock after {value!r} minutes: give a whole number of minutes, 0 for never") \
+                    from None
+            if not 0 <= minutes <= 480:
+                raise UsageError("lock after 0 to 480 minutes of inactivity (0: never)")
+            return minutes
         if self.key == "bundle.default_marking":
             text = str(value).strip().upper()
             if text not in MARKINGS:
@@ -42,6 +51,8 @@ SPECS: dict[str, SettingSpec] = {
     for s in (
         SettingSpec("digests.extra", [], "MD5 and/or SHA-1 computed at ingest beside SHA-256"),
         SettingSpec("bundle.default_marking", "OFFICIAL-SENSITIVE", "security marking for bundles"),
+        SettingSpec("desktop.lock_after_minutes", 10,
+                    "the desktop app locks after this many minutes without keyboard or mouse (0: never)"),
     )
 }
 

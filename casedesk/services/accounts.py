@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import chain, keylog
 from casedesk.custody.signing import Signer
-from casedesk.errors import PermissionDenied, UsageError
+from casedesk.errors import AuthenticationError, PermissionDenied, UsageError
 from casedesk.fsutil import file_lock
 from casedesk.security.auth_ledger import AuthLedger
 from casedesk.security.casekeys import box_public, new_box_key
@@ -31,7 +31,7 @@ from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
-from casedesk.timeutil import iso_utc, utc_now
+from casedesk.timeutil import iso_utc, uk_display, utc_now
 
 log = logging.getLogger("casedesk.accounts")
 
@@ -228,6 +228,32 @@ class Accounts:
             self._undo_slots()
             raise
         log.info("password changed: %s", name)
+
+    def confirm_password(self, password: str) -> None:
+        """Prove that the signed-in user is at the keyboard (the desktop's lock screen) with their password.
+
+        A wrong password counts toward the account's lock-out as at sign-in; nothing is written to the log.
+        """
+        name = self.s.user.username
+        ledger = self._ledger()
+        locked = ledger.locked_until(name)
+        if locked is not None:
+            raise AuthenticationError(f"account {name} is locked after repeated wrong passwords; sign out, and "
+                                      f"try again after {uk_display(locked)} or ask an administrator to reset it")
+        slots = KeySlotFile.load(self.s.datadir.keyslots)
+        try:
+            slots.unwrap(name, password, self._device_secret(slots))
+        except AuthenticationError as exc:
+            if not str(exc).startswith("wrong password"):
+                raise
+            left = ledger.record_failure(name)
+            if left == 0:
+                raise AuthenticationError(f"wrong password for {name}; the account is now locked for 15 minutes") \
+                    from None
+            raise AuthenticationError(
+                f"wrong password for {name} ({left} attempt{'s' if left != 1 else ''} left before the account "
+                "locks)", field="password") from None
+        ledger.record_success(name)
 
     def reset_password(self, username: str, new_password: str) -> None:
         """Administrator reset: a new slot and a new signing key (the old private key is lost)."""

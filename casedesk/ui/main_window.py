@@ -30,8 +30,11 @@ from casedesk.security.roles import Permission
 from casedesk.services.evidence import Evidence
 from casedesk.services.home import Home
 from casedesk.services.session import Session
+from casedesk.services.settings import Settings
+from casedesk.settings import SPECS
 from casedesk.ui import errors, window_state
 from casedesk.ui.icons import app_icon, icon
+from casedesk.ui.idle_lock import IdleLock
 from casedesk.ui.partials.case_list import CaseListPanel
 from casedesk.ui.partials.home_page import HomePage
 from casedesk.ui.store_watch import StoreWatcher
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
         window_state.restore_window(self, "main")
         window_state.restore_splitter(self.splitter, "main")
         self.update_actions()
+        self.idle = IdleLock(self, session, self._lock_minutes(), self._sign_out_from_lock)
         self.watcher = StoreWatcher(session, self)
         self.watcher.changed.connect(self._store_changed)
         self.shortcuts = WindowShortcuts(self)
@@ -219,6 +223,8 @@ class MainWindow(QMainWindow):
                               "Change your own password")
         self.act_sign_out = a("Sign &out", "sign-out", self.sign_out, "Ctrl+Shift+Q",
                               "Sign out and return to the sign-in window")
+        self.act_lock = a("&Lock", "lock", lambda: self.idle.lock(), "Ctrl+Shift+L",
+                          "Cover the window until your password is entered again (also after a time without use)")
         self.act_quit = a("&Quit", None, self.close, QKeySequence.StandardKey.Quit, "Close CaseDesk")
         self.act_users = a("&Users…", "users", self.manage_users, None,
                            "Add users, change roles, disable accounts, reset passwords")
@@ -240,6 +246,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         file_menu.addAction(self.act_password)
+        file_menu.addAction(self.act_lock)
         file_menu.addAction(self.act_sign_out)
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu("&Edit")
@@ -380,6 +387,22 @@ class MainWindow(QMainWindow):
         self.act_users.setEnabled(s.can(Permission.USER_MANAGE))
         self.act_settings.setEnabled(s.can(Permission.SETTINGS_MANAGE))
         self.admin_menu.menuAction().setVisible(s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
+
+    def _lock_minutes(self) -> int:
+        try:
+            return int(Settings(self.session).get("desktop.lock_after_minutes"))
+        except Exception as exc:  # the window still opens; it locks after the default time
+            log.warning("idle lock setting not read: %s", type(exc).__name__)
+            return int(SPECS["desktop.lock_after_minutes"].default)
+
+    def _sign_out_from_lock(self) -> None:
+        """Signing out from the lock screen saves nothing in the user's name: unsaved summaries are dropped."""
+        overview = self.case_tabs.get("overview")
+        if isinstance(overview, OverviewTab):
+            overview.discard_drafts()
+        self._drafts_settled = True
+        self.idle.unlock_for_exit()
+        self.sign_out()
 
     def _role_lacks(self, permission: Permission) -> str | None:
         return None if self.session.can(permission) else f"Your role ({self.session.user.role.value}) cannot do this"
@@ -624,7 +647,9 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from casedesk.ui.dialogs.settings import SettingsDialog
 
-        self._open(SettingsDialog(self.session, self))
+        dialog = SettingsDialog(self.session, self)
+        dialog.accepted.connect(lambda: self.idle.set_minutes(self._lock_minutes()))
+        self._open(dialog)
 
     def show_help(self) -> None:
         from casedesk.ui.dialogs.help import HelpDialog
@@ -690,6 +715,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.shortcuts)
         self.watcher.stop()
+        self.idle.stop()
         window_state.save_window(self, "main")
         window_state.remember_case(self.session.datadir.root, self.session.user.username, self.last_case)
         window_state.save_splitter(self.splitter, "main")

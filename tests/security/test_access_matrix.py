@@ -280,6 +280,8 @@ NEEDS_A_UNIT = {
 BUILDING_BLOCKS = {
     "Custody.outside_heads": "the log head copies (a sequence number and a hash), used by verify and export",
     "Custody.exhibit_rows": "takes an open database session; called by verify and export after their checks",
+    "Accounts.confirm_password": "the desktop's lock screen: the signed-in user's own password, proved again "
+                                 "(no command: the command line asks for the password at every command)",
     "Cases.summaries": "takes an open database session and case rows; the case list's summary of each (home)",
     "Cases.exhibit_counts": "takes an open database session; active exhibits per case (case list, home)",
     "Evidence.case_vault": "takes an open database session and a case row; the vault through a case key the "

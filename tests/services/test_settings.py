@@ -13,7 +13,8 @@ from tests.helpers.store import Store
 
 def test_defaults(store: Store) -> None:
     s = store.sign_in("jsmith")
-    assert Settings(s).all() == {"digests.extra": [], "bundle.default_marking": "OFFICIAL-SENSITIVE"}
+    assert Settings(s).all() == {"digests.extra": [], "bundle.default_marking": "OFFICIAL-SENSITIVE",
+                                 "desktop.lock_after_minutes": 10}
     s.close()
 
 

@@ -88,5 +88,6 @@ def test_admin_changes_installation_settings(qtbot: QtBot, store: Store) -> None
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
     close_all(controller)
     check = store.sign_in("admin")
-    assert Settings(check).all() == {"digests.extra": ["md5"], "bundle.default_marking": "OFFICIAL"}
+    assert Settings(check).all() == {"digests.extra": ["md5"], "bundle.default_marking": "OFFICIAL",
+                                     "desktop.lock_after_minutes": 10}
     check.close()

@@ -1,8 +1,8 @@
-"""Administration: installation settings (extra digests at ingest, default bundle marking)."""
+"""Administration: installation settings (extra digests at ingest, default bundle marking, idle lock)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
@@ -38,6 +38,14 @@ class SettingsDialog(FormDialog):
         digests_label.setBuddy(self.md5)
         self.form.addRow(digests_label, digests)
         self.form.addRow("Default bundle &marking:", self.marking)
+        self.lock_after = QSpinBox()
+        self.lock_after.setObjectName("lockAfter")
+        self.lock_after.setRange(0, 480)
+        self.lock_after.setSuffix(" min")
+        self.lock_after.setSpecialValueText("never")
+        self.lock_after.setValue(int(values["desktop.lock_after_minutes"]))
+        self.lock_after.setToolTip(SPECS["desktop.lock_after_minutes"].description)
+        self.form.addRow("&Lock the app after:", self.lock_after)
         self.message.notice("Changes are recorded in the custody log.")
 
     def perform(self) -> None:
@@ -45,3 +53,4 @@ class SettingsDialog(FormDialog):
         extra = [name for name, box in (("md5", self.md5), ("sha1", self.sha1)) if box.isChecked()]
         service.set("digests.extra", extra)
         service.set("bundle.default_marking", self.marking.currentText())
+        service.set("desktop.lock_after_minutes", self.lock_after.value())
