@@ -113,7 +113,12 @@ class _Unit:
         headers = {wire.HEADER_INSTALLATION: inst, wire.HEADER_USER: user, wire.HEADER_KEY: self.s.signer.public_hex,
                    wire.HEADER_TIME: str(now), wire.HEADER_SIGNATURE: signature,
                    "Content-Type": "application/json"}
-        response = self.client.request(method, path, content=body, headers=headers)
+        try:
+            response = self.client.request(method, path, content=body, headers=headers)
+        except self.httpx.RemoteProtocolError:
+            # A kept-alive connection the server closed as this request went out: every request of the
+            # protocol may be sent again (a push of entries the unit holds stores nothing twice), once.
+            response = self.client.request(method, path, content=body, headers=headers)
         try:
             doc = response.json()
         except ValueError:

@@ -21,6 +21,7 @@ from casedesk.unit.app import Cosigner, create_app
 from casedesk.unit.store import check_schema, engine_for
 
 PRIVATE_PREFIX = "PRIVATE+KEY+"
+KEEP_ALIVE_SECONDS = 75
 
 
 def cosigner_key_text(name: str, signer: Signer) -> str:
@@ -97,7 +98,10 @@ def serve(database: str, cosigner_key: Path, host: str, port: int, tls_cert: Pat
     sock.listen(128)
     bound = sock.getsockname()[1]
     config = uvicorn.Config(create_app(engine, cosigner), ssl_certfile=str(tls_cert), ssl_keyfile=str(tls_key),
-                            log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+                            log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                            # A client between two pushes is busy hashing its next batch: a short keep-alive
+                            # closes the connection just as the next push is sent on it.
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS)
     print(f"listening on https://{host}:{bound}", flush=True)
     sys.stdout.flush()
     try:
