@@ -4,6 +4,7 @@ from __future__ import annotations
 
 ACTION_NAMES: dict[str, str] = {
     "installation.initialised": "Installation set up",
+    "installation.enrolled": "Unit certificates imported (enrolment)",
     "account.created": "Account created",
     "account.disabled": "Account disabled",
     "account.enabled": "Account enabled",
