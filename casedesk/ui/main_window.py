@@ -487,9 +487,7 @@ class MainWindow(QMainWindow):
 
     def go_home(self) -> None:
         """Leave the open case for the home page (the case list keeps its filters)."""
-        blocker = self.cases.view.selectionModel().blockSignals(True)
-        self.cases.view.clearSelection()
-        self.cases.view.selectionModel().blockSignals(blocker)
+        self.cases.view.clearSelection()  # the list shows no case as open (and says so: case_selected(None))
         self.open_case(None)
         self.home.mark_stale()
 

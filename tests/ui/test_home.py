@@ -80,6 +80,7 @@ def test_the_supervisor_home_lists_the_review_queue_and_opens_the_case_for_revie
                     timeout=TIMEOUT)
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Home, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.workspace.currentWidget() is home and window.case_ref is None, timeout=TIMEOUT)
+    assert window.cases.view.selectionModel().selectedRows() == []  # the list shows no case as open
     close_all(controller)
 
 

@@ -147,6 +147,7 @@ def test_keyboard_walk_in_a_real_window(display: str, store: Store, tmp_path: Pa
         walk.type(PASSWORDS["jsmith"])
         walk.key("Return")
         walk.wait(lambda s: s["top"].startswith("MainWindow") and s.get("cases"), "the main window")
+        walk.wait(lambda s: s.get("home") and s.get("case") is None, "the home page after sign-in")
 
         # A new case, keyboard only.
         walk.key("ctrl+n")
@@ -176,6 +177,18 @@ def test_keyboard_walk_in_a_real_window(display: str, store: Store, tmp_path: Pa
         walk.key("Escape")
         walk.wait(lambda s: s["top"].startswith("MainWindow") and s.get("exhibits") == 1, "the register")
 
+        # The home page (Alt+Home) and a search across cases (Ctrl+Shift+F); Tab, Enter opens what it found.
+        walk.key("alt+Home")
+        walk.wait(lambda s: s.get("home") and s.get("case") is None, "the home page from Alt+Home")
+        walk.key("ctrl+shift+f")
+        walk.wait(lambda s: s["focus"] == "QLineEdit:homeSearch", "the focus in the search box")
+        walk.type("till-roll")
+        walk.key("Return")
+        walk.wait(lambda s: s.get("results") == 1, "the search result")
+        walk.shot("home-search")
+        walk.key("Tab", "Return")
+        walk.wait(lambda s: s.get("case") == "MPS-2026-0777" and not s.get("home"), "the exhibit found, opened")
+
         # Ctrl+E from the case search box (Ctrl+F puts the focus there) opens the export dialog.
         walk.key("ctrl+1", "ctrl+f")
         walk.wait(lambda s: s["focus"] == "QLineEdit:caseSearch", "the focus in the case search box")
@@ -196,6 +209,11 @@ def test_keyboard_walk_in_a_real_window(display: str, store: Store, tmp_path: Pa
             walk.command(f"resize {width} {height}")
             s = walk.wait(lambda s, w=width, h=height: s.get("size") == [w, h], f"the window at {width}x{height}")
             assert s["minimum"][0] <= 1024 and s["minimum"][1] <= 640, f"minimum size {s['minimum']}"
+            walk.key("alt+Home")
+            walk.wait(lambda s: s.get("home"), "the home page")
+            walk.shot(f"home-{width}x{height}")
+            walk.key("ctrl+shift+f", "Tab", "Return")  # back to the case through the search result
+            walk.wait(lambda s: s.get("case") == "MPS-2026-0777" and not s.get("home"), "the case again")
             walk.key("ctrl+1")
             walk.shot(f"overview-{width}x{height}")
             walk.key("ctrl+2", "ctrl+f", "Tab", "Down", "space")  # the register, its first exhibit

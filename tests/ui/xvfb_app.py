@@ -96,6 +96,9 @@ def main(datadir: Path, out: Path) -> int:
             state["minimum"] = [max(hint.width(), main_window.minimumWidth()),
                                 max(hint.height(), main_window.minimumHeight())]
             state["status"] = main_window.statusBar().currentMessage()
+            home = main_window.home
+            state["home"] = home.isVisible()
+            state["results"] = home.rows(home.results) if home.results_box.isVisible() else 0
         state["exported"] = getattr(window, "bundle", None) is not None
         summary = getattr(window, "summary", None)
         if summary is not None and hasattr(summary, "ingested"):
