@@ -61,6 +61,7 @@ class ExportDialog(QDialog):
 
         self.exhibits = QListWidget()
         self.exhibits.setObjectName("exportExhibits")
+        self.exhibits.setAccessibleName("Exhibits in the bundle")
         self.exhibits.setToolTip("Ticked exhibits go in the bundle; sensitive (MG6D) ones are left out by default")
         self.include_sensitive = QCheckBox("Include &sensitive exhibits (MG6D)")
         self.include_sensitive.setObjectName("includeSensitive")

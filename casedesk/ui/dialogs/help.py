@@ -41,6 +41,7 @@ class HelpDialog(QDialog):
                         for k, n in shortcut_rows(actions))
         self.text = QTextBrowser()
         self.text.setObjectName("helpText")
+        self.text.setAccessibleName("Help")
         self.text.setHtml(GUIDE + "<h3>Keyboard shortcuts</h3><table cellpadding='3'>" + table + "</table>")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -82,6 +82,7 @@ class IngestDialog(QDialog):
 
         self.files = QListWidget()
         self.files.setObjectName("ingestFiles")
+        self.files.setAccessibleName("Files to ingest")
         self.files.setToolTip("Files and folders to ingest; folders are taken whole, with their structure")
         add_files = QPushButton(icon("document"), "Add &files…")
         add_files.clicked.connect(self._add_files)

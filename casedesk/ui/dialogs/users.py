@@ -117,6 +117,7 @@ class UsersDialog(QDialog):
         self.resize(820, 420)
         self.list = QTreeWidget()
         self.list.setObjectName("usersList")
+        self.list.setAccessibleName("Users")
         self.list.setHeaderLabels(["User", "Full name", "Initials", "Role", "Status", "Created", "Password changed"])
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)

@@ -36,17 +36,20 @@ class CaseListPanel(QWidget):
         self.session = session
         self.search = QLineEdit()
         self.search.setObjectName("caseSearch")
+        self.search.setAccessibleName("Search cases")
         self.search.setPlaceholderText("Search reference, operation or offence (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setToolTip("Shows cases whose reference, operation name or offences contain this text")
         self.status = QComboBox()
         self.status.setObjectName("caseStatus")
+        self.status.setAccessibleName("Case status filter")
         for label, value in STATUSES:
             self.status.addItem(label, value)
         self.status.setToolTip("Show open cases, closed cases or both")
         self.officer = QComboBox()
         self.officer.setObjectName("caseOfficer")
+        self.officer.setAccessibleName("Officer in charge filter")
         self.officer.setToolTip("Show only cases with this officer in charge")
         self.officer.addItem("Any officer", None)
         try:
@@ -63,6 +66,7 @@ class CaseListPanel(QWidget):
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.view = QTableView()
         self.view.setObjectName("caseTable")
+        self.view.setAccessibleName("Cases")
         self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cases
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)

@@ -14,6 +14,7 @@ class CopyField(QWidget):
         self.label = label
         self.edit = QLineEdit()
         self.edit.setObjectName(name)
+        self.edit.setAccessibleName(label[:1].upper() + label[1:])
         self.edit.setReadOnly(True)
         if monospace:
             self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

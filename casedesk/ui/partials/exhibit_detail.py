@@ -112,6 +112,7 @@ class ExhibitDetail(QTabWidget):
         # Custody timeline
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("exhibitTimeline")
+        self.timeline.setAccessibleName("Exhibit timeline")
         self.timeline.setHeaderLabels(["#", "Time (UK)", "Action", "By", "From → to", "Reason / location"])
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)

@@ -69,6 +69,7 @@ class PreviewWidget(QStackedWidget):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setObjectName("previewText")
+        self.text.setAccessibleName("Exhibit preview")
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.image = ImageView()
         self.image.setObjectName("previewImage")

@@ -38,6 +38,7 @@ ACTIONS = ("exhibit", "exhibit.ingested", "exhibit.viewed", "exhibit.extracted",
 def _date_edit(name: str, tip: str) -> QDateEdit:
     edit = QDateEdit()
     edit.setObjectName(name)
+    edit.setAccessibleName(tip)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd MMM yyyy")
     today = utc_now().astimezone(UK).date()
@@ -57,6 +58,7 @@ class CustodyTab(CaseTab):
         self.dialog: Any = None
         self.exhibit = QComboBox()
         self.exhibit.setObjectName("logExhibit")
+        self.exhibit.setAccessibleName("Filter by exhibit")
         self.exhibit.setEditable(True)
         edit = self.exhibit.lineEdit()
         assert edit is not None
@@ -64,6 +66,7 @@ class CustodyTab(CaseTab):
         self.exhibit.setToolTip("Only entries about this exhibit")
         self.action = QComboBox()
         self.action.setObjectName("logAction")
+        self.action.setAccessibleName("Filter by action")
         self.action.setEditable(True)
         self.action.addItem("")
         self.action.addItems(list(ACTIONS))
@@ -73,6 +76,7 @@ class CustodyTab(CaseTab):
         self.action.setToolTip("Only this action; a prefix such as 'exhibit' matches every exhibit action")
         self.user = QComboBox()
         self.user.setObjectName("logUser")
+        self.user.setAccessibleName("Filter by user")
         self.user.setEditable(True)
         edit = self.user.lineEdit()
         assert edit is not None
@@ -115,6 +119,7 @@ class CustodyTab(CaseTab):
         self.view = QTableView()
         self.view.setTabKeyNavigation(False)
         self.view.setObjectName("custodyLog")
+        self.view.setAccessibleName("Custody log")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -52,6 +52,7 @@ class ExhibitTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exhibitTable")
+        self.setAccessibleName("Exhibit register")
         self.setTabKeyNavigation(False)  # Tab leaves the register; arrows move between exhibits
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
@@ -136,6 +137,7 @@ class ExhibitsTab(CaseTab):
         self.view.files_dropped.connect(lambda paths: self.ingest_requested.emit(paths))
         self.filter = QLineEdit()
         self.filter.setObjectName("exhibitFilter")
+        self.filter.setAccessibleName("Filter the exhibits")
         self.filter.setPlaceholderText("Filter exhibits: reference, description, type, custodian, hash…")
         self.filter.setClearButtonEnabled(True)
         self.filter.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)

@@ -49,6 +49,7 @@ class OverviewTab(CaseTab):
 
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("summary")
+        self.summary.setAccessibleName("Case summary")
         self.summary.setPlaceholderText("The MG5-style case summary: what happened, the evidence, the suspects.")
         self.summary.setTabChangesFocus(True)
         self.save_summary = QPushButton(icon("save"), "&Save summary")

@@ -48,6 +48,7 @@ class ReviewTab(CaseTab):
         # The queue (supervisors)
         self.queue = QTreeWidget()
         self.queue.setObjectName("reviewQueue")
+        self.queue.setAccessibleName("Review queue: all cases")
         self.queue.setHeaderLabels(["Case", "Awaiting review"])
         self.queue.setRootIsDecorated(False)
         self.queue.setToolTip("Cases with custody entries no supervisor has approved; double-click to open")
@@ -60,6 +61,7 @@ class ReviewTab(CaseTab):
         self.model = EntryTableModel()
         self.entries = QTableView()
         self.entries.setObjectName("unreviewedEntries")
+        self.entries.setAccessibleName("Entries awaiting review")
         self.entries.setTabKeyNavigation(False)
         self.entries.setModel(self.model)
         self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -73,10 +75,12 @@ class ReviewTab(CaseTab):
         self.entries.selectionModel().selectionChanged.connect(self._entry_selected)
         self.up_to = QSpinBox()
         self.up_to.setObjectName("reviewUpTo")
+        self.up_to.setAccessibleName("Review up to entry")
         self.up_to.setToolTip("The review covers the case's entries up to and including this one "
                               "(select a row to set it)")
         self.comment = QPlainTextEdit()
         self.comment.setObjectName("reviewComment")
+        self.comment.setAccessibleName("Review comment")
         self.comment.setPlaceholderText("Comment (required for a query): what is missing or needs explaining")
         self.comment.setTabChangesFocus(True)
         self.comment.setFixedHeight(70)
@@ -112,6 +116,7 @@ class ReviewTab(CaseTab):
         # Open queries
         self.queries = QTreeWidget()
         self.queries.setObjectName("openQueries")
+        self.queries.setAccessibleName("Open queries on this case")
         self.queries.setHeaderLabels(["#", "Time (UK)", "Supervisor", "Query", "Up to"])
         self.queries.setRootIsDecorated(False)
         self.queries.setWordWrap(True)
@@ -120,6 +125,7 @@ class ReviewTab(CaseTab):
         # Officers answer a query, supervisors resolve one: either closes it, with the text on the record.
         self.reply = QLineEdit()
         self.reply.setObjectName("queryReply")
+        self.reply.setAccessibleName("Answer or reason for the selected query")
         self.reply.setPlaceholderText("Why the query is resolved" if self.supervisor
                                       else "Your answer to the selected query")
         self.reply_button = QPushButton(icon("approve"), "Re&solve query" if self.supervisor else "A&nswer query")
