@@ -51,6 +51,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = us.add_parser("status", parents=[common], help="installations, their last sync and checkpoints")
     p.add_argument("--database", metavar="URL", help=db_help)
+    p.add_argument("--installation", metavar="ID", help="every checkpoint the unit cosigned for this installation")
     p.set_defaults(func=cmd_status)
 
     p = us.add_parser("serve", parents=[common], help="run one instance of the unit service (HTTPS)")
@@ -137,11 +138,17 @@ def cmd_register(ctx: Context) -> None:
 
 
 def cmd_status(ctx: Context) -> None:
-    from casedesk.unit.admin import status
+    from casedesk.unit.admin import checkpoints_of, status
     from casedesk.unit.store import engine_for
 
     engine = engine_for(_database(ctx))
     try:
+        if ctx.args.installation:
+            found = checkpoints_of(engine, ctx.args.installation)
+            ctx.emit(found, [f"{len(found)} checkpoint(s) of installation {ctx.args.installation}"] + [
+                f"tree size {c.tree_size}, root {c.root}, cosigned {c.received_at:%Y-%m-%d %H:%M:%S} UTC, "
+                f"pushed by {c.pushed_by} ({c.stored} new entries)" for c in found])
+            return
         rows = status(engine)
     finally:
         engine.dispose()

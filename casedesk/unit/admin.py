@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from casedesk.errors import UsageError
+from casedesk.errors import NotFound, UsageError
 from casedesk.unit.store import checkpoints, entries, installations, rejected_segments
 
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
@@ -70,3 +70,26 @@ def status(engine: Engine) -> list[InstallationStatus]:
                 None if last is None else last.received_at, None if last is None else last.cosigned_at,
                 None if last is None else last.pushed_by, int(rejected.get(inst.installation_id, 0)), reason))
     return out
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    tree_size: int
+    root: str
+    cosigned_at: int
+    pushed_by: str
+    stored: int
+    received_at: datetime
+    note: str
+
+
+def checkpoints_of(engine: Engine, installation_id: str) -> list[CheckpointRow]:
+    """Every checkpoint the unit cosigned for the installation, oldest first."""
+    with engine.connect() as conn:
+        if conn.execute(select(installations.c.installation_id)
+                        .where(installations.c.installation_id == installation_id)).first() is None:
+            raise NotFound(f"installation {installation_id} is not registered with this unit",
+                           cli_hint="`casedesk unit status` lists them")
+        return [CheckpointRow(r.tree_size, r.root, r.cosigned_at, r.pushed_by, r.stored, r.received_at, r.note)
+                for r in conn.execute(select(checkpoints).where(checkpoints.c.installation_id == installation_id)
+                                      .order_by(checkpoints.c.id))]

@@ -42,6 +42,13 @@ def test_identity_register_sync_status_and_a_rolled_back_laptop(unit: Unit, tmp_
     status = casedesk("unit", "status", "--database", unit.url_db).stdout
     assert f"{ident['installation']}  DC Smith, laptop 4471" in status
     assert "last sync " in status and "by jsmith" in status
+    history = casedesk("unit", "status", "--database", unit.url_db, "--installation", ident["installation"]).stdout
+    lines = history.splitlines()
+    assert lines[0] == f"1 checkpoint(s) of installation {ident['installation']}"
+    assert lines[1].startswith("tree size ") and "pushed by jsmith" in lines[1]
+    unknown = casedesk("unit", "status", "--database", unit.url_db, "--installation", "nope", check=False)
+    assert unknown.returncode == 3
+    assert unknown.stderr.startswith("casedesk: error: installation nope is not registered with this unit")
 
     restore(old, store)  # everything from before the sync
     caught = casedesk(*sync, "--ca", str(unit.tls.ca), env=det_env, check=False)
