@@ -43,3 +43,32 @@ def test_the_dark_palette_can_be_chosen_where_the_system_has_no_scheme(qtbot: Qt
     finally:
         theme.use_scheme(None)
     assert app.palette().color(theme.Role.Window) == theme.palette(theme.is_dark()).color(theme.Role.Window)
+
+
+def test_an_unchecked_box_in_a_list_can_be_seen_in_the_dark(qtbot: QtBot) -> None:
+    """The export picker's unchecked exhibits showed no box at all in the dark screenshots."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        theme.use_scheme(True)
+        box = QListWidget()
+        qtbot.addWidget(box)
+        item = QListWidgetItem("DO/2  source_contact_log.txt")
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        box.addItem(item)
+        box.resize(300, 60)
+        box.show()
+        qtbot.waitExposed(box)
+        image = box.viewport().grab().toImage()
+        row = box.visualItemRect(item)
+        base = app.palette().color(theme.Role.Base)
+        # the indicator sits before the text, at the left of the row
+        contrast = max(abs(QColor(image.pixel(x, y)).lightness() - base.lightness())
+                       for x in range(row.left(), row.left() + row.height()) for y in range(row.top(), row.bottom()))
+        assert contrast >= 40
+    finally:
+        theme.use_scheme(None)
