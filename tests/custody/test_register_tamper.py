@@ -236,3 +236,34 @@ def test_open_session_of_a_disabled_account_reads_nothing_more(cs: CaseStore) ->
         det.close()
         sup.close()
         admin.close()
+
+
+def test_access_after_removal_is_named_though_the_same_access_was_allowed_before(
+        cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    """Replay keeps authority answers between entries that change nothing: a removal must still count at once."""
+    sgt = cs.store.sign_in("sgt")
+    try:
+        Cases(sgt).add_member(CASE, "bpatel")
+    finally:
+        sgt.close()
+
+    def extract() -> int:
+        s = cs.store.sign_in("bpatel")
+        try:
+            with write_session(s.engine) as db:
+                return custody_log.append(db, actor="bpatel", signer=s.signer, action="exhibit.extracted",
+                                          case_ref=CASE, exhibit_ref="JAS/1",
+                                          data={"destination": "/tmp/x", "size": 1}).seq
+        finally:
+            s.close()
+
+    allowed = extract()
+    sgt = cs.store.sign_in("sgt")
+    try:
+        Cases(sgt).remove_member(CASE, "bpatel", "moved to another team")
+    finally:
+        sgt.close()
+    refused = extract()
+    flagged = [m for m in _verify_messages(capsys, monkeypatch, cs) if "exhibit.extracted by bpatel" in m]
+    assert flagged == [f"entry {refused}, exhibit {CASE} JAS/1: exhibit.extracted by bpatel, who is not a member of "
+                       f"case {CASE} at this point: ignored"], (allowed, flagged)
