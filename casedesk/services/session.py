@@ -72,6 +72,9 @@ class Session:
         keyring_seq: int = 0,
         box_key: bytes | None = None,
     ) -> None:
+        # Entries this session committed (a window that watches the store tells them from other writers').
+        self.own_entries: set[int] = set()
+        self._recording: list[int] = []
         self.datadir = datadir
         self.installation_id = installation_id
         self._store_key = store_key
@@ -166,9 +169,12 @@ class Session:
         """
         if self.integrity_alerts and not despite_alerts:
             raise self.blocked("changes")
+        self._recording = []
         with write_session(self.engine) as db:
             self.check_account(db)
             yield db
+        self.own_entries.update(self._recording)  # committed: this session's own entries
+        self._recording = []
         if despite_alerts:
             return
         try:
@@ -198,9 +204,9 @@ class Session:
         if problem is not None:
             log.warning("refused to record %s for %s: no authority", action, self.user.username)
             raise PermissionDenied(f"{self.user.username} may not do this: {problem.removesuffix(': ignored')}")
-        return custody_log.append(
-            db, actor=self.user.username, signer=self.signer, action=action, **fields
-        )
+        entry = custody_log.append(db, actor=self.user.username, signer=self.signer, action=action, **fields)
+        self._recording.append(entry.seq)
+        return entry
 
     def record_many(self, db: OrmSession, action: str, entries: Sequence[dict[str, Any]]) -> list[int]:
         """``record`` for several entries of one action (a batch of ingested exhibits), written at once.
@@ -213,8 +219,10 @@ class Session:
             if problem is not None:
                 log.warning("refused to record %s for %s: no authority", action, self.user.username)
                 raise PermissionDenied(f"{self.user.username} may not do this: {problem.removesuffix(': ignored')}")
-        return custody_log.append_many(db, actor=self.user.username, signer=self.signer, action=action,
+        seqs = custody_log.append_many(db, actor=self.user.username, signer=self.signer, action=action,
                                        entries=entries)
+        self._recording.extend(seqs)
+        return seqs
 
     def advance_head(self, keyring_too: bool = False) -> None:
         """Copy the log head outside the database, under the data-directory lock.

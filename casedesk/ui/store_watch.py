@@ -70,8 +70,13 @@ class StoreWatcher(QObject):
 
     def check(self) -> None:
         head = self._head()
-        if head > self.seen:
-            self.seen = head
+        if head <= self.seen:
+            return
+        own = {s for s in self.session.own_entries if s <= head}
+        others = (head - self.seen) - sum(1 for s in own if s > self.seen)
+        self.session.own_entries.difference_update(own)
+        self.seen = head
+        if others > 0:  # not only this window's own entries (a preview's "viewed", a note it added)
             self.changed.emit(head)
 
     def stop(self) -> None:

@@ -25,7 +25,7 @@ from casedesk.reports.text import visible
 from casedesk.ui import formatting, theme
 from casedesk.ui.icons import icon
 from casedesk.ui.partials.copy_field import CopyField
-from casedesk.ui.partials.preview import PreviewWidget, preview_kind
+from casedesk.ui.partials.preview import PreviewControls, PreviewWidget, preview_kind
 
 METADATA: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("Description", lambda e: e.description),
@@ -133,6 +133,8 @@ class ExhibitDetail(QTabWidget):
         row.addWidget(self.preview_button)
         row.addWidget(self.preview_note, 1)
         preview_layout.addLayout(row)
+        self.preview_controls = PreviewControls(self.preview)
+        preview_layout.addWidget(self.preview_controls)
         preview_layout.addWidget(self.preview, 1)
         self.addTab(preview_page, icon("preview"), "&Preview")
         self.currentChanged.connect(self._tab_changed)
@@ -144,9 +146,13 @@ class ExhibitDetail(QTabWidget):
         self._button_count += 1
 
     def show_exhibit(self, e: Any) -> None:
+        # The same exhibit shown again (the register reloaded): an open preview stays open.
+        same = (e is not None and self.exhibit is not None and e.reference == self.exhibit.reference
+                and e.sha256 == self.exhibit.sha256 and self.preview.kind is not None)
         self.exhibit = e
         self.timeline.clear()
-        self.preview.clear()
+        if not same:
+            self.preview.clear()
         self.setEnabled(e is not None)
         if e is None:
             self.title.setText("<i>Choose an exhibit to see its details.</i>")
@@ -171,10 +177,11 @@ class ExhibitDetail(QTabWidget):
         self.hash_form.setRowVisible(self.sha1, bool(getattr(e, "sha1", None)))
         kind = preview_kind(e.mime_type)
         self.preview_button.setEnabled(kind is not None)
-        self.preview.show_message(
-            "Press Open preview to view the content." if kind else
-            f"No preview for {e.mime_type}: extract the exhibit to open it in another program."
-        )
+        if not same:
+            self.preview.show_message(
+                "Press Open preview to view the content." if kind else
+                f"No preview for {e.mime_type}: extract the exhibit to open it in another program."
+            )
         if self.currentIndex() == 1:
             self.timeline_requested.emit()
 

@@ -218,8 +218,8 @@ class ExhibitsTab(CaseTab):
             if generation != self._generation:
                 return  # another case was chosen meanwhile
             self.loading = False
-            self.set_exhibits(exhibits)
             wanted = self._pending_select or (keep.reference if keep is not None else None)
+            self.set_exhibits(exhibits, keep=wanted)
             self._pending_select = None
             if wanted is not None:
                 self.select(wanted)
@@ -233,13 +233,15 @@ class ExhibitsTab(CaseTab):
         self.runner.submit("exhibits", lambda _p, _c: evidence.list(case_ref, include_withdrawn=include),
                            on_success=loaded, on_failure=failed)
 
-    def set_exhibits(self, exhibits: list[Any]) -> None:
+    def set_exhibits(self, exhibits: list[Any], keep: str | None = None) -> None:
+        """Show ``exhibits``; the detail pane stays on ``keep`` (selected again next) when it is among them."""
         header = self.view.horizontalHeader()
         self.model.set_exhibits(exhibits, max(0, header.sortIndicatorSection()), header.sortIndicatorOrder())
         if self.proxy.needle:
             self.model.fetch_all()
         self._update_count()
-        self.detail.show_exhibit(None)
+        if keep is None or self.model.row_of(keep) < 0:
+            self.detail.show_exhibit(None)
         self.selection_changed.emit()
         self.references_loaded.emit([e.reference for e in self.model.rows])
 
