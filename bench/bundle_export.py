@@ -12,7 +12,17 @@
   against ``qpdf in.pdf --overlay stamp.pdf --repeat=1 -- out.pdf`` (one stamp
   repeated) on the same pages; goal <= 4x.
 
-``--quick``: 20 exhibits (5 PDFs, 10 texts, 5 photos).
+* In the same run, the comparisons for the export rate: reportlab's own
+  typesetting rate (a plain canvas drawing the same text exhibits line by
+  line in Courier, pages/s) and ``qpdf --empty --pages ... --`` copying the
+  same original PDFs into one file (pages/s).
+* One large exhibit (1 GiB of incompressible bytes; 256 MiB with ``--quick``)
+  exported alone: seconds and peak memory of the export, against
+  ``qpdf --add-attachment`` putting the same original into a PDF (its time and
+  peak memory, from ``/usr/bin/time``); goal: peak memory independent of the
+  exhibit's size.
+
+``--quick``: 20 exhibits (5 PDFs, 10 texts, 5 photos) and a 256 MiB exhibit.
 """
 
 from __future__ import annotations
@@ -78,12 +88,77 @@ def make_inputs(folder: Path, pdfs: int, texts: int, photos: int) -> dict[str, l
     return out
 
 
+def make_large(folder: Path, mib: int) -> Path:
+    """``mib`` MiB of incompressible bytes (a video exhibit, as far as a bundle is concerned)."""
+    folder.mkdir(parents=True)
+    path = folder / "cctv-export.bin"
+    block = os.urandom(1 << 20)
+    with path.open("wb") as fh:
+        for n in range(mib):
+            fh.write(n.to_bytes(8, "big") + block[8:])  # every MiB differs, none compresses
+    return path
+
+
+def _reportlab_rate(texts: list[Path], work: Path) -> float:
+    """reportlab's own typesetting: the same text exhibits drawn line by line on a plain canvas, pages/s."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    pages = 0
+
+    def typeset() -> None:
+        nonlocal pages
+        pages = 0
+        c = Canvas(str(work / "reportlab.pdf"), pagesize=A4, invariant=1)
+        for path in texts:
+            y = 800.0
+            c.setFont("Courier", 7.6)
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if y < 50:
+                    c.showPage()
+                    c.setFont("Courier", 7.6)
+                    pages += 1
+                    y = 800.0
+                c.drawString(40, y, line)
+                y -= 9.4
+            c.showPage()
+            pages += 1
+        c.save()
+
+    seconds = timed(typeset, repeat=3)
+    return pages / seconds
+
+
+def _qpdf_copy_rate(pdfs: list[Path], pages: int, work: Path) -> float:
+    """``qpdf`` copying the same original PDFs into one file, pages/s."""
+    seconds = timed_command(["qpdf", "--empty", "--pages", *map(str, pdfs), "--", str(work / "copied.pdf")],
+                            repeat=3)
+    return pages / seconds
+
+
+def _qpdf_attach(big: Path, work: Path) -> tuple[float, float]:
+    """(seconds, peak MiB) of ``qpdf --add-attachment`` putting ``big`` into a one-page PDF."""
+    import pikepdf
+
+    base = work / "one-page.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(base)
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "qpdf", "--add-attachment", str(big), "--", str(base),
+                           str(work / "attached.pdf")], capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    (work / "attached.pdf").unlink()
+    return seconds, int(proc.stderr.strip().splitlines()[-1]) / 1024
+
+
 def _worker(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["setup", "export"])
     parser.add_argument("data")
     parser.add_argument("target")
     parser.add_argument("--counts", default="50,100,50")
+    parser.add_argument("--big-mib", type=int, default=0)
     args = parser.parse_args(argv)
     from casedesk.datadir import DataDir
     from casedesk.services.accounts import Accounts
@@ -100,8 +175,11 @@ def _worker(argv: list[str]) -> int:
         det = inst.sign_in("det", PASSWORD)
         Cases(det).create(CASE, "Operation Benchmark", ["Fraud Act 2006 s.2"])
         Cases(det).set_summary(CASE, "A benchmark case of 200 exhibits. " * 20)
-        pdfs, texts, photos = (int(v) for v in args.counts.split(","))
-        inputs = make_inputs(Path(args.target), pdfs, texts, photos)
+        if args.big_mib:
+            inputs = {"large": [make_large(Path(args.target), args.big_mib)]}
+        else:
+            pdfs, texts, photos = (int(v) for v in args.counts.split(","))
+            inputs = make_inputs(Path(args.target), pdfs, texts, photos)
         evidence = Evidence(det)
         for kind, paths in inputs.items():
             evidence.ingest(CASE, paths, IngestMetadata(description=f"Benchmark {kind} exhibit",
@@ -198,13 +276,39 @@ def run(workdir: Path, quick: bool) -> list[Row]:
     best = min(runs, key=lambda r: r["seconds"])
     rate = best["pages"] / best["seconds"]
     peak = max(r["peak_mib"] for r in runs)
-    ours, qpdf, pages = _stamping(workdir, sorted((evidence / "pdf").glob("*.pdf")))
+    pdfs = sorted((evidence / "pdf").glob("*.pdf"))
+    typeset_rate = _reportlab_rate(sorted((evidence / "text").glob("*.txt")), workdir)
+    copy_rate = _qpdf_copy_rate(pdfs, 20 * len(pdfs), workdir)
+    ours, qpdf, pages = _stamping(workdir, pdfs)
     n = sum(counts)
     label = f"{n} exhibits ({counts[0]} PDFs x 20 pages, {counts[1]} texts, {counts[2]} photos)"
+
+    big_mib = 256 if quick else 1024
+    big_data = workdir / "data-large"
+    big_evidence = workdir / "evidence-large"
+    _child(big_data, "setup", str(big_data), str(big_evidence), "--big-mib", str(big_mib))
+    big = json.loads(_child(big_data, "export", str(big_data), str(workdir / "bundle-large.pdf"))
+                     .strip().splitlines()[-1])
+    (workdir / "bundle-large.pdf").unlink()
+    attach_seconds, attach_peak = _qpdf_attach(big_evidence / "cctv-export.bin", workdir)
+    big_rate = big_mib / big["seconds"]
+    attach_rate = big_mib / attach_seconds
     return [
         Row(f"bundle export, {label}: {best['pages']} pages", f"{rate:,.0f} pages/s ({best['seconds']:.1f} s)", "-",
             "-", ">= 100 pages/s", rate >= 100),
+        Row("  the same export against reportlab typesetting the same texts on a plain canvas (time a page)",
+            f"{rate:,.0f} pages/s", f"reportlab: {typeset_rate:,.0f} pages/s", f"{typeset_rate / rate:.1f}x", "-",
+            None),
+        Row("  the same export against qpdf copying the same original PDFs, qpdf --empty --pages (time a page)",
+            f"{rate:,.0f} pages/s", f"qpdf: {copy_rate:,.0f} pages/s", f"{copy_rate / rate:.1f}x", "-", None),
         Row(f"bundle export peak memory, {label}", f"{peak:,.0f} MiB", "-", "-", "< 500 MiB", peak < 500),
+        Row(f"bundle export, one {big_mib:,} MiB exhibit (incompressible)",
+            f"{big_rate:,.0f} MiB/s ({big['seconds']:.1f} s)",
+            f"qpdf --add-attachment: {attach_rate:,.0f} MiB/s ({attach_seconds:.1f} s)",
+            f"{attach_rate / big_rate:.2f}x", "-", None),
+        Row(f"bundle export peak memory, one {big_mib:,} MiB exhibit", f"{big['peak_mib']:,.0f} MiB",
+            f"qpdf --add-attachment: {attach_peak:,.0f} MiB", f"{big['peak_mib'] / attach_peak:.2f}x",
+            "independent of exhibit size (< 500 MiB)", big["peak_mib"] < 500),
         Row(f"stamp {pages} original PDF pages (place in margins + unique Bates stamp)", f"{ours:.2f} s",
             f"qpdf --overlay (one stamp, --repeat=1): {qpdf:.2f} s", f"{ours / qpdf:.2f}x", "<= 4x",
             ours / qpdf <= 4),
