@@ -6,7 +6,8 @@ files), moves an exhibit through the custody log, exports the bundle through
 the service layer exactly as ``casedesk export`` does, and renders with
 ``pdftoppm`` the pages worth looking at: the cover, the index, an exhibit
 label, a stamped original PDF page, a landscape original, typeset text with
-Hindi and Arabic, a photo, a placeholder, a custody page, the exhibit list,
+Hindi and Arabic, a photo, a Word statement and an SVG plan as LibreOffice
+prints them, a scanned letter with its OCR text layer, a placeholder, a custody page, the exhibit list,
 the label of a sensitive (MG6D) exhibit included on request, and the
 integrity statement.
 """
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import pikepdf
 
+from casedesk.reports.sample import EvidenceFile
+
 CASE = "MPS-2026-0417"
 SUMMARY = (
     "On 3 March 2026 a national newspaper gave the City of London Police a dossier of 1,042 UK bank "
@@ -34,6 +37,49 @@ SUMMARY = (
     "laptop, a phone and paper ledgers were seized. The chat export (JAS/3) records the sale; the spreadsheet "
     "(JAS/4) matches the dossier line for line."
 )
+
+
+def _rendered_evidence(folder: Path) -> list[EvidenceFile]:
+    """Exhibits that other tools render: a Word statement and an SVG plan (LibreOffice), a scanned letter (OCR)."""
+    import time
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from casedesk.demo import bank_statement_docx
+    from casedesk.reports.fonts import _find
+
+    folder.mkdir(parents=True, exist_ok=True)
+    docx = folder / "MG11_Graham_Pell.docx"
+    bank_statement_docx(docx, datetime(2026, 3, 16, 14, 0, tzinfo=UTC))
+    svg = folder / "scene-plan.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400" viewBox="0 0 600 400">'
+        '<rect x="20" y="20" width="560" height="360" fill="#f4f1e8" stroke="#333" stroke-width="3"/>'
+        '<rect x="40" y="260" width="160" height="100" fill="#c9d6e8" stroke="#333"/>'
+        '<text x="50" y="315" font-family="DejaVu Sans" font-size="14">Living room desk</text>'
+        '<circle cx="140" cy="290" r="8" fill="#b22"/>'
+        '<text x="160" y="295" font-family="DejaVu Sans" font-size="12">JAS/1 laptop</text>'
+        '<rect x="420" y="40" width="140" height="80" fill="#e8d9c9" stroke="#333"/>'
+        '<text x="435" y="85" font-family="DejaVu Sans" font-size="14">Kitchen</text>'
+        '<text x="40" y="60" font-family="DejaVu Sans" font-size="18">Flat 3, 12 High Street: plan</text></svg>',
+        encoding="utf-8")
+    image = Image.new("L", (1240, 1754), 250)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(_find("DejaVuSans.ttf")), 30)
+    lines = ["NORTHGATE BANK PLC", "Fraud Operations, Limehouse", "", "Dear Mr Sharma,",
+             "Your account 12345678 has been blocked", "after unusual transfers on 12 March 2026.",
+             "Please call us on 0300 555 0417.", "", "Yours sincerely,", "Graham Pell"]
+    for i, line in enumerate(lines):
+        draw.text((130, 170 + i * 64), line, font=font, fill=20)
+    scan = folder / "scan-letter.pdf"
+    stamp = time.gmtime(1773500000)
+    image.save(scan, "PDF", resolution=150, title="scan", creationDate=stamp, modDate=stamp)
+    return [
+        EvidenceFile(docx, docx.name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     "MG11 witness statement of Graham Pell (Word)", "Microsoft Word 2007+"),
+        EvidenceFile(svg, svg.name, "image/svg+xml", "Plan of the flat drawn by DC Farrow", "SVG image"),
+        EvidenceFile(scan, scan.name, "application/pdf", "Bank's letter to the suspect, scanned", "PDF document"),
+    ]
 
 
 def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
@@ -63,7 +109,7 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         Cases(session).set_summary(CASE, SUMMARY)
         evidence = Evidence(session)
         refs: dict[str, str] = {}
-        for item in make_evidence(work / "evidence"):
+        for item in [*make_evidence(work / "evidence"), *_rendered_evidence(work / "rendered")]:
             source = item.path
             if source.name != item.name:
                 source = source.rename(source.with_name(item.name))
@@ -96,6 +142,10 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         "original-landscape": pages[refs["ledger.pdf"]][0] + 1,
         "text": pages[refs["chat.txt"]][0] + 1,
         "photo": pages[refs["IMG_0412.jpg"]][0] + 1,
+        "document": pages[refs["MG11_Graham_Pell.docx"]][0] + 1,
+        "drawing": pages[refs["scene-plan.svg"]][0] + 1,
+        "scan": pages[refs["scan-letter.pdf"]][0] + 1,
+        "scan-label": pages[refs["scan-letter.pdf"]][0],
         "placeholder": pages[placeholder][0] + 1,
         "custody": outline["Chain of custody"],
         "exhibit-list": outline["Exhibit list (MG12)"],
