@@ -296,7 +296,7 @@ class _Build:
                     problem = str(exc)
                 if placed is not None:
                     placed = dataclasses.replace(placed, captions=[
-                        _PAGE_OF.sub(r" - page \1 as LibreOffice prints it", c, 1) for c in placed.captions])
+                        _PAGE_OF.sub(r" - LibreOffice page \1", c, 1) for c in placed.captions])
                     notes.append(
                         "The document's pages were laid out and printed to PDF by LibreOffice "
                         f"{self.used.get('libreoffice', '')}".rstrip() + " on the computer that made this bundle, "

@@ -100,7 +100,7 @@ def test_the_demo_mg11_docx_is_shown_as_its_pages(built: tuple[Path, BuildResult
     text = " ".join(content)
     assert "WITNESS STATEMENT" in text and "Statement of: Graham Pell" in text
     assert "I checked the sample against the bank's systems" in text
-    assert "as LibreOffice prints it" in text  # the stamp says whose layout it is
+    assert "Exhibit JAS/1 - LibreOffice page 1 of 1" in text  # the stamp says whose layout it is
     assert re.fullmatch(r"\d+(\.\d+)+", result.manifest["software"]["libreoffice"])
 
 
