@@ -34,15 +34,25 @@ FLAVOUR = "3b"
 _OBJ = re.compile(r"^obj (\d+) (\d+)\b")
 
 
-def _pdfa() -> Any:
-    from pikepdf import pdfa  # needs jsonschema, referencing and fonttools (pikepdf[pdfa])
+NO_VALIDATOR = ("pikepdf's PDF/A module cannot be loaded (it needs jsonschema, referencing and fonttools: "
+                "pip install 'pikepdf[pdfa]'); the bundle is not checked, so it is not declared PDF/A")
 
+
+def _pdfa() -> Any:
+    """``pikepdf.pdfa``, or None when its dependencies are missing (then no bundle is declared PDF/A)."""
+    try:
+        from pikepdf import pdfa  # needs jsonschema, referencing and fonttools (pikepdf[pdfa])
+    except ImportError:
+        return None
     return pdfa
 
 
 def prepare(out: Pdf, at: datetime) -> None:
     """Give ``out`` the structure and metadata of PDF/A-3b, with ``at`` as its only time."""
-    _pdfa().prepare(out, FLAVOUR)
+    pdfa = _pdfa()
+    if pdfa is None:
+        return
+    pdfa.prepare(out, FLAVOUR)
     with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta["xmp:MetadataDate"] = iso_utc(at)
 
@@ -97,6 +107,9 @@ def _quick(pdf: Pdf) -> list[str]:
 
 def problems(pdf: Pdf) -> list[str]:
     """What stops ``pdf``, written as the bundle is, from being PDF/A-3b, as pikepdf's validator words it."""
+    pdfa = _pdfa()
+    if pdfa is None:
+        return [NO_VALIDATOR]
     quick = _quick(pdf)
     if quick:
         return quick
@@ -104,7 +117,7 @@ def problems(pdf: Pdf) -> list[str]:
     if action is not None:
         del pdf.Root[Name.OpenAction]
     try:
-        report = _pdfa().check(pdf, FLAVOUR, deterministic_id=True,
+        report = pdfa.check(pdf, FLAVOUR, deterministic_id=True,
                                object_stream_mode=pikepdf.ObjectStreamMode.disable)
     finally:
         if action is not None:
@@ -121,7 +134,10 @@ def problems_written(data: bytes) -> list[str]:
         pdf.save(copy, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
     copy.seek(0)
-    report = _pdfa().validate_written(copy, FLAVOUR)
+    pdfa = _pdfa()
+    if pdfa is None:
+        raise RuntimeError(NO_VALIDATOR)
+    report = pdfa.validate_written(copy, FLAVOUR)
     with pikepdf.open(copy) as pdf:
         return [str(f) for f in report.findings if not _permitted(pdf, f)]
 

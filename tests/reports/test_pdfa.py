@@ -99,3 +99,15 @@ def test_an_original_without_embedded_fonts_is_not_claimed_pdfa(tmp_path: Path) 
     assert any("not embedded" in p for p in result.manifest["pdfa_problems"])
     with pikepdf.open(out) as pdf:
         assert archival.declared(pdf) is None
+
+
+def test_without_pikepdfs_pdfa_module_the_export_still_works_and_claims_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archival, "_pdfa", lambda: None)  # as when jsonschema or fonttools is not installed
+    files = [ev for ev in make_evidence(tmp_path / "ev", awkward=False) if ev.name == "chat.txt"]
+    spec, paths = spec_for(files)
+    out = tmp_path / "bundle.pdf"
+    result = build_bundle(spec, opener(paths), out)
+    assert result.manifest["pdfa"] is None and result.manifest["pdfa_problems"] == [archival.NO_VALIDATOR]
+    with pikepdf.open(out) as pdf:
+        assert archival.declared(pdf) is None

@@ -53,10 +53,15 @@ def _files(folder: Path) -> list[EvidenceFile]:
     with zipfile.ZipFile(broken, "w") as zf:
         for name, data in (("[Content_Types].xml", "<not-xml"), ("word/document.xml", "\x00\x01 garbage")):
             zf.writestr(zipfile.ZipInfo(name, (2026, 11, 22, 13, 0, 0)), data)
+    rtf = folder / "pocket-notebook.rtf"
+    rtf.write_text(r"{\rtf1\ansi\deff0 {\fonttbl {\f0 DejaVu Sans;}}\f0\fs24 "
+                   r"{\b Pocket notebook, DC Farrow}\par 14 March 2026, 09:12: laptop seized from the desk.\par}",
+                   encoding="ascii")
     return [
         EvidenceFile(docx, docx.name, DOCX, "MG11 witness statement of Graham Pell", "Microsoft Word 2007+"),
         EvidenceFile(svg, svg.name, "image/svg+xml", "Scene plan drawn by DC Farrow", "SVG Scalable Vector Graphics"),
         EvidenceFile(broken, broken.name, DOCX, "Notes file, damaged", "Microsoft Word 2007+"),
+        EvidenceFile(rtf, rtf.name, "text/rtf", "Pocket notebook entry (RTF)", "Rich Text Format data"),
     ]
 
 
@@ -120,10 +125,19 @@ def test_a_document_libreoffice_cannot_read_gets_a_page_saying_why(
     assert "content cannot be shown" in shown[1] and "LibreOffice could not read the Word document" in shown[1]
 
 
+def test_an_rtf_document_is_shown_as_laid_out_not_as_its_source(
+        built: tuple[Path, BuildResult, list[str], dict[str, Any]]) -> None:
+    _out, result, pages, _ = built
+    item, shown = _pages_of(result, pages, "JAS/4")
+    assert item["rendering"] == "document"
+    text = " ".join(shown[1:])
+    assert "laptop seized from the desk" in text and "\\rtf1" not in text and "fonttbl" not in text
+
+
 def test_the_decrypted_copy_is_private_and_gone_after_the_build(
         built: tuple[Path, BuildResult, list[str], dict[str, Any]]) -> None:
     _out, _result, _pages, seen = built
-    assert len(seen["folders"]) == 3
+    assert len(seen["folders"]) == 4
     for cwd, mode, parent_mode, names in seen["folders"]:
         assert mode == 0o700 and parent_mode == 0o700  # no one else may read the copy
         assert any(n.startswith("exhibit.") for n in names)
