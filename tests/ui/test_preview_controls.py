@@ -79,3 +79,20 @@ def test_a_pdf_preview_turns_pages_and_zooms(qtbot: QtBot, store: Store, tmp_pat
     click(qtbot, controls.zoom_in)
     assert controls.zoom_label.text() == "110 %" and preview.text.font().pointSizeF() > size
     close_all(controller)
+
+
+def test_a_photographs_embedded_metadata_is_shown_beside_its_preview(qtbot: QtBot, store: Store,
+                                                                     tmp_path: Path) -> None:
+    from tests.evidence.test_embedded import photo_with_exif
+
+    ingest_fixture(store, tmp_path, {"IMG_2041.jpg": photo_with_exif(), "notes.txt": b"line one\n"})
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    detail = _preview(qtbot, window, "JAS/1", "image")
+    qtbot.waitUntil(detail.metadata.isVisible, timeout=TIMEOUT)
+    rows = {detail.metadata.topLevelItem(i).text(0): detail.metadata.topLevelItem(i).text(1)
+            for i in range(detail.metadata.topLevelItemCount())}
+    assert rows["Model"] == "Canon EOS 80D" and rows["GPS position"] == "51.500000, -0.125000"
+    detail = _preview(qtbot, window, "JAS/2", "text")  # another exhibit: no stale metadata beside it
+    assert not detail.metadata.isVisible() and detail.metadata.topLevelItemCount() == 0
+    close_all(controller)

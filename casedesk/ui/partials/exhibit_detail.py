@@ -136,6 +136,17 @@ class ExhibitDetail(QTabWidget):
         self.preview_controls = PreviewControls(self.preview)
         preview_layout.addWidget(self.preview_controls)
         preview_layout.addWidget(self.preview, 1)
+        self.metadata = QTreeWidget()
+        self.metadata.setObjectName("embeddedMetadata")
+        self.metadata.setAccessibleName("Embedded metadata")
+        self.metadata.setHeaderLabels(["Embedded metadata", "Value"])
+        self.metadata.setRootIsDecorated(False)
+        self.metadata.setAlternatingRowColors(True)
+        self.metadata.setToolTip("What the file says about itself (EXIF, PDF document information): a claim of "
+                                 "the file, not recorded facts")
+        self.metadata.setMaximumHeight(150)
+        self.metadata.hide()
+        preview_layout.addWidget(self.metadata)
         self.addTab(preview_page, icon("preview"), "&Preview")
         self.currentChanged.connect(self._tab_changed)
         self.show_exhibit(None)
@@ -153,6 +164,7 @@ class ExhibitDetail(QTabWidget):
         self.timeline.clear()
         if not same:
             self.preview.clear()
+            self.show_metadata([])
         self.setEnabled(e is not None)
         if e is None:
             self.title.setText("<i>Choose an exhibit to see its details.</i>")
@@ -184,6 +196,15 @@ class ExhibitDetail(QTabWidget):
             )
         if self.currentIndex() == 1:
             self.timeline_requested.emit()
+
+    def show_metadata(self, rows: list[tuple[str, str]]) -> None:
+        self.metadata.clear()
+        for name, value in rows:
+            item = QTreeWidgetItem([name, value])
+            item.setToolTip(1, value)
+            self.metadata.addTopLevelItem(item)
+        self.metadata.resizeColumnToContents(0)
+        self.metadata.setVisible(bool(rows))
 
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.exhibit is not None and self.timeline.topLevelItemCount() == 0:

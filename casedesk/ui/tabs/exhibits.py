@@ -315,17 +315,21 @@ class ExhibitsTab(CaseTab):
         case_ref, reference, mime = self.case_ref, e.reference, e.mime_type
         evidence = Evidence(self.session)
 
-        def read(_progress: Any, _cancel: Any) -> tuple[bytes, bool]:
+        def read(_progress: Any, _cancel: Any) -> tuple[bytes, bool, list[tuple[str, str]]]:
+            from casedesk.evidence.embedded import embedded_metadata
+
             limit = 2 * 1024 * 1024 if preview_kind(mime) == "text" else PREVIEW_LIMIT
             with evidence.open_content(case_ref, reference) as fh:
                 data = fh.read(limit + 1)
-            return data[:limit], len(data) > limit
+            content, truncated = data[:limit], len(data) > limit
+            return content, truncated, ([] if truncated else embedded_metadata(mime, content))
 
-        def shown(result: tuple[bytes, bool]) -> None:
+        def shown(result: tuple[bytes, bool, list[tuple[str, str]]]) -> None:
             self.detail.preview_button.setEnabled(True)
             if self.detail.exhibit is None or self.detail.exhibit.reference != reference:
                 return  # the user moved on
-            content, truncated = result
+            content, truncated, metadata = result
+            self.detail.show_metadata(metadata)
             if truncated and preview_kind(mime) != "text":
                 self.detail.preview.show_message("Too large to preview: extract the exhibit to open it.")
                 return
