@@ -47,6 +47,19 @@ WHAT = {".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument
         ".rtf": "RTF document", ".svg": "SVG drawing"}
 
 
+# The private profile's settings, written before LibreOffice first starts. A document can link images from a web
+# server (a DOCX relationship with TargetMode="External"): LibreOffice would fetch them while converting, telling
+# whoever runs that server that the police opened the exhibit, and from where (a web beacon). It blocks links from
+# documents outside its trusted locations when BlockUntrustedRefererLinks is set; the private profile trusts none.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
+
+
 class ConversionProblem(Exception):
     """A document LibreOffice could not convert; the message says why, for a placeholder page."""
 
@@ -114,6 +127,8 @@ class Converter:
         self.private = private
         self.timeout = CONVERT_TIMEOUT if timeout is None else timeout
         self.profile = private.path / "libreoffice-profile"
+        (self.profile / "user").mkdir(parents=True)
+        (self.profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
 
     def to_pdf(self, source: Path, mime_type: str, size: int, reference: str) -> Path:
         """Convert ``source`` (a decrypted copy) to PDF in a private job folder; returns that PDF.

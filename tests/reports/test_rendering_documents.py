@@ -6,10 +6,12 @@ scripts/bootstrap.sh): without it these tests fail, they do not skip.
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
 import shutil
 import stat
+import threading
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +46,42 @@ def _svg(path: Path) -> None:
     )
 
 
-def _files(folder: Path) -> list[EvidenceFile]:
+def _beacon_docx(path: Path, url: str) -> None:
+    """A Word document whose picture is linked from a web server (a web beacon, if anything fetches it)."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}" xmlns:r="{rel}" xmlns:a="{a}" '
+        f'xmlns:pic="{pic}" xmlns:wp="{wp}"><w:body><w:p><w:r><w:t>Invoice from the seller</w:t></w:r></w:p>'
+        '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="952500" cy="952500"/><wp:docPr id="1" name="p"/>'
+        f'<a:graphic><a:graphicData uri="{pic}"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/>'
+        '</pic:nvPicPr><pic:blipFill><a:blip r:link="rId5"/></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="952500" cy="952500"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData>'
+        '</a:graphic></wp:inline></w:drawing></w:r></w:p></w:body></w:document>')
+    package = "http://schemas.openxmlformats.org/package/2006"
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+            f'ContentType="{DOCX}.main+xml"/></Types>'.replace(".document.main", ".document.main")),
+        "_rels/.rels": (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+                        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="word/document.xml"/>'
+                        "</Relationships>"),
+        "word/document.xml": document,
+        "word/_rels/document.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId5" Type="{rel}/image" Target="{url}" TargetMode="External"/></Relationships>'),
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(zipfile.ZipInfo(name, (2026, 11, 22, 13, 0, 0)), data)
+
+
+def _files(folder: Path, beacon: str = "http://127.0.0.1:9/beacon.png") -> list[EvidenceFile]:
     docx = folder / "MG11_Graham_Pell.docx"
     bank_statement_docx(docx, datetime(2026, 11, 22, 13, 0, tzinfo=UTC))
     svg = folder / "scene-plan.svg"
@@ -57,11 +94,14 @@ def _files(folder: Path) -> list[EvidenceFile]:
     rtf.write_text(r"{\rtf1\ansi\deff0 {\fonttbl {\f0 DejaVu Sans;}}\f0\fs24 "
                    r"{\b Pocket notebook, DC Farrow}\par 14 March 2026, 09:12: laptop seized from the desk.\par}",
                    encoding="ascii")
+    invoice = folder / "invoice.docx"
+    _beacon_docx(invoice, beacon)
     return [
         EvidenceFile(docx, docx.name, DOCX, "MG11 witness statement of Graham Pell", "Microsoft Word 2007+"),
         EvidenceFile(svg, svg.name, "image/svg+xml", "Scene plan drawn by DC Farrow", "SVG Scalable Vector Graphics"),
         EvidenceFile(broken, broken.name, DOCX, "Notes file, damaged", "Microsoft Word 2007+"),
         EvidenceFile(rtf, rtf.name, "text/rtf", "Pocket notebook entry (RTF)", "Rich Text Format data"),
+        EvidenceFile(invoice, invoice.name, DOCX, "Invoice with a picture linked from the web", "Microsoft Word 2007+"),
     ]
 
 
@@ -69,7 +109,22 @@ def _files(folder: Path) -> list[EvidenceFile]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult, list[str], dict[str, Any]]:
     _require_soffice()
     folder = tmp_path_factory.mktemp("documents")
-    spec, paths = spec_for(_files(folder))
+    fetched: list[str] = []
+
+    class Beacon(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            fetched.append(self.path)
+            self.send_error(404)
+
+        do_OPTIONS = do_HEAD = do_GET
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Beacon)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    beacon = f"http://127.0.0.1:{server.server_address[1]}/beacon.png"
+    spec, paths = spec_for(_files(folder, beacon))
     out = folder / "bundle.pdf"
     seen: dict[str, Any] = {"folders": []}
     real = convert.run_bounded
@@ -85,6 +140,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult, 
         result = build_bundle(spec, opener(paths), out, work_folder=folder / "work")
     finally:
         convert.run_bounded = real  # type: ignore[assignment]
+    server.shutdown()
+    server.server_close()
+    seen["fetched"] = fetched
+    seen["beacon"] = beacon
     seen["work_left"] = sorted(p.name for p in (folder / "work").iterdir())
     return out, result, searchable_pages(out), seen
 
@@ -134,10 +193,18 @@ def test_an_rtf_document_is_shown_as_laid_out_not_as_its_source(
     assert "laptop seized from the desk" in text and "\\rtf1" not in text and "fonttbl" not in text
 
 
+def test_converting_a_document_fetches_nothing_it_links_to(
+        built: tuple[Path, BuildResult, list[str], dict[str, Any]]) -> None:
+    _out, result, pages, seen = built
+    item, shown = _pages_of(result, pages, "JAS/5")
+    assert item["rendering"] == "document" and "Invoice from the seller" in " ".join(shown[1:])
+    assert seen["fetched"] == []  # LibreOffice fetched the linked picture before its profile blocked links
+
+
 def test_the_decrypted_copy_is_private_and_gone_after_the_build(
         built: tuple[Path, BuildResult, list[str], dict[str, Any]]) -> None:
     _out, _result, _pages, seen = built
-    assert len(seen["folders"]) == 4
+    assert len(seen["folders"]) == 5
     for cwd, mode, parent_mode, names in seen["folders"]:
         assert mode == 0o700 and parent_mode == 0o700  # no one else may read the copy
         assert any(n.startswith("exhibit.") for n in names)
@@ -147,8 +214,8 @@ def test_the_decrypted_copy_is_private_and_gone_after_the_build(
 
 def test_a_converted_document_gives_the_same_bytes_again(
         built: tuple[Path, BuildResult, list[str], dict[str, Any]], tmp_path: Path) -> None:
-    out, _result, _pages, _ = built
-    spec, paths = spec_for(_files(tmp_path))
+    out, _result, _pages, seen = built
+    spec, paths = spec_for(_files(tmp_path, seen["beacon"]))
     again = tmp_path / "again.pdf"
     build_bundle(spec, opener(paths), again)
     assert again.read_bytes() == out.read_bytes()
