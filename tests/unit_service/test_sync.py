@@ -18,7 +18,18 @@ from casedesk.unit.store import engine_for
 from tests.helpers.custody import attacker
 from tests.helpers.store import CASE, Store
 from tests.unit_service.conftest import Service, Unit
-from tests.unit_service.helpers import held, ingest, local, new_installation, note, register, restore, snapshot
+from tests.unit_service.helpers import (
+    RawClient,
+    held,
+    ingest,
+    local,
+    new_installation,
+    note,
+    register,
+    restore,
+    rows_of,
+    snapshot,
+)
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +226,32 @@ def test_a_laptop_under_an_integrity_alert_still_hands_its_log_to_the_unit(
         s.close()
     assert result.recorded_as is None  # writes are blocked: nothing recorded, and no error after the push
     assert len(held(engine, installation)) == result.tree_size > 0
+
+
+def test_a_sync_overtaken_by_another_goes_on_from_where_the_unit_stands(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "laptop overtaken by its own other sync")
+    s = store.sign_in("jsmith")
+    try:
+        for i in range(30):
+            note(s, f"note {i}")
+    finally:
+        s.close()
+    rows, signer, _ = rows_of(store)
+
+    def the_other_sync_runs_first(done: int, total: int, message: str = "") -> None:
+        if done == 0:  # after this sync read the unit's checkpoint (empty), before its first push
+            other = RawClient(unit.service.url, unit.tls.ca, installation, "jsmith", signer)
+            try:
+                assert other.push(rows).status_code == 200
+            finally:
+                other.close()
+
+    s = store.sign_in("jsmith")
+    try:
+        result = sync.sync(s, unit.service.url, unit.tls.ca, the_other_sync_runs_first, batch=10)
+    finally:
+        s.close()
+    assert held(engine, installation) == local(store)[: result.tree_size]
+    assert result.tree_size > len(rows)  # it went on past what the other sync had sent
