@@ -224,10 +224,24 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
             answer = unit.request("POST", f"/v1/installations/{inst}/push", body)
         except unit.httpx.TransportError:
             raise UnitError(MSG_CUT.format(done=done, total=total)) from None
-        stamp = _cosigned(answer.get("checkpoint"), inst, name, key, end, new_root)
+        # The unit may stand further on than this push (another sync of this installation overtook it).
+        try:
+            reached = int(answer.get("tree_size") or 0)
+        except (TypeError, ValueError):
+            reached = 0
+        if reached > len(rows):  # the unit holds more than this log: as at the start of a sync
+            try:
+                held_root = bytes.fromhex(str(answer.get("root")))
+            except ValueError:
+                raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
+            _rolled_back(session, unit.url, name, key_hex, answer, len(rows),
+                         _cosigned(answer.get("checkpoint"), inst, name, key, reached, held_root))
+        reached = max(reached, end)
+        stamp = _cosigned(answer.get("checkpoint"), inst, name, key, reached,
+                          new_root if reached == end else merkle.root(leaves[:reached]))
         note = str(answer["checkpoint"])
-        done += end - size
-        size = end
+        done += reached - size
+        size = reached
         progress(done, total, f"{size} of {len(rows)} entries held by the unit")
     recorded = None
     # Kept in the log unless an integrity alert blocks every write (the push itself is done: the unit holds it).

@@ -249,6 +249,12 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
             row = _registered(conn, caller.installation, True, rows, cosigner.fingerprint)
             held = _held(conn, caller.installation)
             last = _last_checkpoint(conn, caller.installation)
+            if last is not None and verify.already_held(held, rows):
+                # Overtaken by another sync of this installation: nothing to store; the answer is where the
+                # unit stands, and the client goes on from there.
+                _check_reader(held, caller)
+                return JSONResponse({"tree_size": last.tree_size, "root": last.root, "stored": 0,
+                                     "checkpoint": last.note, "cosigned_at": last.cosigned_at})
             base = _proof_base(conn, caller.installation, proof_from, last)
             done = verify.verify_push(caller.installation, row.genesis_key, held, rows,
                                       None if last is None else (last.tree_size, last.root),

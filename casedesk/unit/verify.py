@@ -193,6 +193,17 @@ def _genesis(installation_id: str, genesis_key: str, new: Sequence[Sequence[Any]
         raise Rejection(MSG_GENESIS_KEY.format(id=installation_id))
 
 
+def already_held(held: Sequence[Sequence[Any]], pushed: Sequence[Sequence[Any]]) -> bool:
+    """Are all ``pushed`` entries ones the unit holds (identical)? A push overtaken by another sync of the same
+    installation sends only such entries; one that differs is refused as a rewritten entry."""
+    if not pushed or pushed[-1][0] > len(held):
+        return False
+    for row in pushed:
+        if tuple(held[row[0] - 1]) != tuple(row):
+            raise Rejection(MSG_REWRITTEN.format(seq=row[0]))
+    return True
+
+
 def _unit_chain(fingerprint: str, installation_id: str, rows: Sequence[Sequence[Any]], held_n: int, user: str,
                 key: str) -> None:
     """The log's keys chain to the unit key: ``casedesk verify --unit-fingerprint``'s checks, on the new entries."""
