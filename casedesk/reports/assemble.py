@@ -287,7 +287,11 @@ class _Build:
                 assert copy is not None
                 target = self.work.new(f"placed-{index:05d}.pdf")
                 try:
-                    converted = self._converter().to_pdf(copy, info.mime_type, info.size, info.reference)
+                    converted, removed = self._converter().to_pdf(copy, info.mime_type, info.size, info.reference)
+                    if removed:
+                        notes.append(f"{removed} reference(s) of the drawing to files or addresses outside it "
+                                     "(pictures, styles) were not followed: they are left out of its pages. The "
+                                     "attached original still holds them.")
                     try:
                         placed = place_pdf(converted, target, info.reference)
                     finally:

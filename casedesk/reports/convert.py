@@ -21,13 +21,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 
 SOFFICE = "soffice"
 CONVERT_TIMEOUT = 180.0  # seconds for one document, LibreOffice's start included
@@ -62,6 +67,47 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 
 class ConversionProblem(Exception):
     """A document LibreOffice could not convert; the message says why, for a placeholder page."""
+
+
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_HREFS = ("href", f"{{{_XLINK}}}href")
+_URL = re.compile(r"url\(\s*['\"]?(?!#)[^)]*\)", re.IGNORECASE)
+
+
+def sanitize_svg(data: bytes) -> tuple[bytes, int]:
+    """The drawing with every reference outside itself removed, and how many there were.
+
+    LibreOffice draws an SVG's ``<image href="file:///...">`` from the computer that converts it: a drawing
+    could pull any picture of the officer's disk into the bundle. Only references within the drawing (``#id``)
+    and embedded data (``data:``) are kept; the XML is parsed by defusedxml (a drawing that declares entities is
+    refused) and written again, so no DOCTYPE reaches LibreOffice either.
+    """
+    ET.register_namespace("", _SVG)
+    ET.register_namespace("xlink", _XLINK)
+    try:
+        root = SafeET.fromstring(data)
+    except ET.ParseError as exc:
+        raise ConversionProblem(f"the SVG drawing is not well-formed XML ({exc})") from None
+    except DefusedXmlException:
+        raise ConversionProblem("the SVG drawing declares XML entities or a DTD, which could read files of the "
+                                "computer converting it; it is not converted") from None
+    removed = 0
+    for element in root.iter():
+        for name in _HREFS:
+            value = element.get(name)
+            if value is not None and not value.strip().startswith(("#", "data:")):
+                del element.attrib[name]
+                removed += 1
+        style = element.get("style")
+        if style and _URL.search(style):
+            element.set("style", _URL.sub("none", style))
+            removed += 1
+        if element.tag == f"{{{_SVG}}}style" and element.text and (_URL.search(element.text) or "@import" in
+                                                                      element.text):
+            element.text = _URL.sub("none", element.text).replace("@import", "")
+            removed += 1
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True), removed
 
 
 def convertible(mime_type: str) -> bool:
@@ -130,8 +176,10 @@ class Converter:
         (self.profile / "user").mkdir(parents=True)
         (self.profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
 
-    def to_pdf(self, source: Path, mime_type: str, size: int, reference: str) -> Path:
+    def to_pdf(self, source: Path, mime_type: str, size: int, reference: str) -> tuple[Path, int]:
         """Convert ``source`` (a decrypted copy) to PDF in a private job folder; returns that PDF.
+
+        With it, the number of references outside the document that were removed first (SVG only).
 
         The caller places its pages and then calls ``done`` with the returned path's folder.
         Raises ``ConversionProblem`` with the reason a placeholder page gives.
@@ -152,8 +200,14 @@ class Converter:
         job = self.private.job("convert-")
         try:
             name = f"exhibit{suffix}"
-            with source.open("rb") as src, (job / name).open("xb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+            removed = 0
+            if suffix == ".svg":
+                clean, removed = sanitize_svg(source.read_bytes())
+                with (job / name).open("xb") as dst:
+                    dst.write(clean)
+            else:
+                with source.open("rb") as src, (job / name).open("xb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
             argv = [soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
                     "--norestore", "--nolockcheck", "--nodefault", "--nologo",
                     "--convert-to", "pdf", "--outdir", str(job / "out"), str(job / name)]
@@ -175,7 +229,7 @@ class Converter:
                     f"LibreOffice could not read the {what} (exit {run.returncode}"
                     + (f": {said}" if said else "") + ")"
                 )
-            return pdf
+            return pdf, removed
         except BaseException:
             shutil.rmtree(job, ignore_errors=True)
             raise

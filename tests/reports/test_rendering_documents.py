@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
+from PIL import Image
 
 from casedesk.demo import bank_statement_docx
 from casedesk.reports import convert
@@ -37,9 +39,14 @@ def _require_soffice() -> None:
 
 
 def _svg(path: Path) -> None:
+    # A picture of the converting computer's disk, named by the drawing (as any file:// path could be).
+    local = path.with_name("officers-own-photo.png")
+    Image.new("RGB", (97, 89), (255, 0, 0)).save(local)
     path.write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="400" '
+        'height="200" viewBox="0 0 400 200">'
         '<rect x="10" y="10" width="380" height="180" fill="#ffe9a8" stroke="#333"/>'
+        f'<image xlink:href="{local.as_uri()}" x="300" y="20" width="80" height="80"/>'
         '<circle cx="60" cy="100" r="30" fill="#c33"/>'
         f'<text x="100" y="105" font-family="DejaVu Sans" font-size="12">{SVG_TEXT}</text></svg>',
         encoding="utf-8",
@@ -124,7 +131,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult, 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Beacon)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     beacon = f"http://127.0.0.1:{server.server_address[1]}/beacon.png"
-    spec, paths = spec_for(_files(folder, beacon))
+    files = _files(folder, beacon)
+    spec, paths = spec_for(files)
     out = folder / "bundle.pdf"
     seen: dict[str, Any] = {"folders": []}
     real = convert.run_bounded
@@ -143,7 +151,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult, 
     server.shutdown()
     server.server_close()
     seen["fetched"] = fetched
-    seen["beacon"] = beacon
+    seen["files"] = files
     seen["work_left"] = sorted(p.name for p in (folder / "work").iterdir())
     return out, result, searchable_pages(out), seen
 
@@ -173,6 +181,24 @@ def test_an_svg_drawing_is_shown(built: tuple[Path, BuildResult, list[str], dict
     item, shown = _pages_of(result, pages, "JAS/2")
     assert item["rendering"] == "document"
     assert SVG_TEXT in " ".join(shown[1:])
+
+
+def test_an_svg_cannot_pull_a_picture_of_the_converting_computer_into_the_bundle(
+        built: tuple[Path, BuildResult, list[str], dict[str, Any]]) -> None:
+    out, result, pages, _ = built
+    _item, shown = _pages_of(result, pages, "JAS/2")
+    assert "1 reference(s) of the drawing to files or addresses outside it" in shown[0]
+    with pikepdf.open(out) as pdf:
+        sizes = [(int(o.Width), int(o.Height)) for o in pdf.objects
+                 if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+    assert (97, 89) not in sizes  # LibreOffice drew the local file into the page before references were removed
+
+
+def test_an_svg_that_declares_entities_is_not_converted() -> None:
+    data = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text>&secret;</text></svg>')
+    with pytest.raises(convert.ConversionProblem, match="declares XML entities"):
+        convert.sanitize_svg(data)
 
 
 def test_a_document_libreoffice_cannot_read_gets_a_page_saying_why(
@@ -215,7 +241,7 @@ def test_the_decrypted_copy_is_private_and_gone_after_the_build(
 def test_a_converted_document_gives_the_same_bytes_again(
         built: tuple[Path, BuildResult, list[str], dict[str, Any]], tmp_path: Path) -> None:
     out, _result, _pages, seen = built
-    spec, paths = spec_for(_files(tmp_path, seen["beacon"]))
+    spec, paths = spec_for(seen["files"])  # the same exhibits, built again
     again = tmp_path / "again.pdf"
     build_bundle(spec, opener(paths), again)
     assert again.read_bytes() == out.read_bytes()
