@@ -38,6 +38,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--override", metavar="REASON", help="close despite unreviewed custody entries (recorded)")
     p.set_defaults(func=cmd_close)
 
+    p = cs.add_parser("timeline", parents=[common], help="the case's story in time order: seizures and logged actions")
+    p.add_argument("reference")
+    p.set_defaults(func=cmd_timeline)
+
     p = cs.add_parser("reopen", parents=[common], help="reopen a closed case (supervisor)")
     p.add_argument("reference")
     p.add_argument("--reason", required=True, help="why (recorded in the custody log)")
@@ -128,6 +132,13 @@ def cmd_show(ctx: Context) -> int:
 def cmd_close(ctx: Context) -> int:
     d = Cases(ctx.session()).close(ctx.args.reference, ctx.args.override)
     ctx.emit(d, f"Closed case {d.reference}.")
+    return 0
+
+
+def cmd_timeline(ctx: Context) -> int:
+    rows = Cases(ctx.session()).timeline(ctx.args.reference)
+    lines = [f"{uk_display(e.when)}  {e.actor or '':<10} {e.text}" for e in rows]
+    ctx.emit(rows, lines or ["Nothing recorded yet."])
     return 0
 
 

@@ -18,7 +18,7 @@ from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit, Note, User
-from casedesk.timeutil import utc_now
+from casedesk.timeutil import to_utc, utc_now
 
 NOTE_ACTION = "note.added"
 SUMMARY_ACTION = "case.summary_edited"
@@ -70,6 +70,22 @@ class NoteView:
     custody_seq: int
     revises: int | None = None  # the entry of the note this version replaces (an edit)
     revised_by: int | None = None  # the entry of the later version that replaces this one
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One thing that happened in a case, in words: a seizure (as the exhibit records it) or a logged action."""
+
+    when: datetime
+    text: str
+    actor: str | None = None  # who recorded it (None for a seizure: the time is the officer's statement)
+    exhibit: str | None = None
+    seq: int | None = None  # the custody entry, for a logged action
+
+
+# Logged actions that tell a case's story (viewing, extracting, verifying and key handling do not).
+TIMELINE_SKIPS = ("exhibit.viewed", "exhibit.extracted", "verify.run", "custody.exported", "bundle.exported",
+                  "case.key_", "account.")
 
 
 class Cases:
@@ -364,6 +380,37 @@ class Cases:
             if isinstance(target, int) and not isinstance(target, bool):
                 out.setdefault(target, seq)
         return out
+
+    def timeline(self, reference: str) -> builtins.list[TimelineEvent]:
+        """The case's story in time order: when each exhibit was seized, and what the custody log records
+        (ingests, movements, notes, reviews, closing), in words."""
+        from casedesk.reports.actions import action_name
+        from casedesk.services.custody import Custody
+        from casedesk.services.evidence import Evidence
+
+        events: builtins.list[TimelineEvent] = []
+        for e in Evidence(self.s).list(reference, include_withdrawn=True):
+            if e.seized_at is not None:
+                where = " ".join(x for x in (f"from {e.seized_from}" if e.seized_from else "",
+                                             f"at {e.seized_location}" if e.seized_location else "") if x)
+                events.append(TimelineEvent(e.seized_at, f"{e.reference} seized {where}".rstrip(), None, e.reference))
+        for entry in Custody(self.s).log(reference):
+            if entry.action.startswith(TIMELINE_SKIPS):
+                continue
+            detail = entry.text if entry.action in (NOTE_ACTION, "case.reviewed", "entry.corrected") else None
+            parts = [action_name(entry.action)]
+            if entry.exhibit_ref:
+                parts.append(entry.exhibit_ref)
+            if entry.to_party and entry.action.startswith("exhibit."):
+                parts.append(f"to {entry.to_party}")
+            if entry.reason:
+                parts.append(f"({entry.reason})")
+            if detail:
+                parts.append(f": {' '.join(detail.split())[:200]}")
+            events.append(TimelineEvent(entry.timestamp, " ".join(parts).replace(" :", ":"), entry.actor,
+                                        entry.exhibit_ref, entry.seq))
+        events.sort(key=lambda ev: (to_utc(ev.when), ev.seq or 0))
+        return events
 
     def notes(self, reference: str) -> builtins.list[NoteView]:
         """Every version of every note, oldest first; an edited one names the version that replaces it."""

@@ -44,6 +44,7 @@ from casedesk.ui.tabs.exhibits import ExhibitsTab
 from casedesk.ui.tabs.notes import NotesTab
 from casedesk.ui.tabs.overview import OverviewTab
 from casedesk.ui.tabs.review import ReviewTab
+from casedesk.ui.tabs.timeline import TimelineTab
 from casedesk.ui.workers import JobRunner
 
 log = logging.getLogger("casedesk.ui")
@@ -166,6 +167,10 @@ class MainWindow(QMainWindow):
             self.review.open_case_requested.connect(self.show_case)
             self._add_tab("review", self.review, "Re&view", "review",
                           "Supervisor review of the custody log; open queries")
+            self.timeline = TimelineTab(s)
+            self.timeline.entry_requested.connect(lambda seq: self.show_problem(seq, None))
+            self._add_tab("timeline", self.timeline, "T&imeline", "custody",
+                          "The case's story in time order: seizures, exhibits, movements, notes, reviews")
 
     def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)

@@ -171,6 +171,8 @@ MATRIX: dict[str, Action] = {
     "case reopen": A("(a supervisor reopens a closed case)", "- - - Y -",
                      ("case", "reopen", CASE, "--reason", "new statements from the bank"),
                      lambda s, c: Cases(s).reopen(CASE, "new statements from the bank"), prepare=_case_closed),
+    "case timeline": A("see exhibits, notes, custody", "Y Y - Y -", ("case", "timeline", CASE),
+                       lambda s, c: Cases(s).timeline(CASE)),
     "home": A("(everyone: what waits for them)", "Y Y Y Y Y", ("home",), lambda s, c: Home(s).view()),
     # --- evidence -------------------------------------------------------------------------------------------
     "ingest": A("ingest", "Y Y - Y -", ("ingest", CASE, "{src}", "--description", "Further statement"),
@@ -401,7 +403,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
-    "home", "unit identity",
+    "home", "case timeline", "unit identity",
 })
 
 
@@ -580,6 +582,7 @@ SERVICE_NAMES = {
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
     "Cases.notes": "note list", "Cases.edit_note": "note edit", "Cases.reopen": "case reopen", "Home.view": "home",
+    "Cases.timeline": "case timeline",
     "Evidence.ingest": "ingest", "Evidence.extract": "extract",
     "Evidence.list": "evidence list", "Search.find": "search",
     "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",

@@ -120,3 +120,31 @@ def test_home_and_reopen_on_the_command_line(store: Store, tmp_path: Path, capsy
     assert r.code == 0 and f"Reopened case {CASE}." in r.out
     r = run(capsys, monkeypatch, store.root, "case", "reopen", CASE, "--reason", "again", user="sgt")
     assert r.code != 0 and "open already" in r.err
+
+
+def test_the_case_timeline_tells_the_story_in_time_order(store: Store, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    (tmp_path / "ledger.csv").write_bytes(b"a,b\n")
+    det = store.sign_in("jsmith")
+    try:
+        Evidence(det).ingest(CASE, [tmp_path / "ledger.csv"], IngestMetadata(
+            "Ledger", seized_from="call centre", seized_at=datetime(2026, 7, 1, 8, 15, tzinfo=UTC),
+            location="Leeds"))
+        Custody(det).check_out(CASE, "JAS/1", "Forensic lab", "imaging")
+        Cases(det).add_note(CASE, "Lab says two days.")
+        events = Cases(det).timeline(CASE)
+    finally:
+        det.close()
+    texts = [e.text for e in events]
+    assert texts[0] == "JAS/1 seized from call centre at Leeds"  # July, before anything was logged
+    assert texts[1].startswith("Case opened")
+    assert any(t.startswith("Exhibit ingested JAS/1") for t in texts)
+    assert "Checked out JAS/1 to Forensic lab (imaging)" in texts
+    assert texts[-1] == "Note added: Lab says two days."  # the note in the clear, for the case's members
+    assert not any(t.startswith(("Signed in", "Exhibit viewed")) for t in texts)
+    assert [e.when for e in events] == sorted(e.when for e in events)
+    r = run(capsys, monkeypatch, store.root, "case", "timeline", CASE, user="jsmith")
+    assert r.code == 0 and "Checked out JAS/1 to Forensic lab (imaging)" in r.out

@@ -141,3 +141,25 @@ def test_the_author_edits_her_note_and_the_list_shows_the_latest_version(qtbot: 
     edited = texts["Spoke to the journalist on Tuesday."]
     assert edited.text(1) == "jsmith (edited)" and "Monday" in edited.toolTip(3)
     close_all(controller)
+
+
+def test_the_timeline_tab_tells_the_case_day_by_day_and_leads_to_the_entry(qtbot: QtBot, store: Store,
+                                                                          tmp_path: Path) -> None:
+    ingest_fixture(store, tmp_path, {"a.txt": b"first\n"})
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    timeline = window.timeline
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is timeline and len(timeline.events()) >= 2,
+                    timeout=TIMEOUT)
+    texts = [item.text(2) for item in timeline.events()]
+    assert texts[0].startswith("Case opened") and any(t.startswith("Exhibit ingested JAS/1") for t in texts)
+    assert timeline.tree.topLevelItem(0).childCount() >= 2  # events under their day
+    ingested = next(i for i in timeline.events() if i.text(2).startswith("Exhibit ingested"))
+    timeline.tree.setCurrentItem(ingested)
+    timeline.tree.setFocus()
+    qtbot.keyClick(timeline.tree, Qt.Key.Key_Return)  # to the custody entry it came from
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.custody
+                    and window.custody.selected_entry() is not None
+                    and window.custody.selected_entry().action == "exhibit.ingested", timeout=TIMEOUT)
+    close_all(controller)

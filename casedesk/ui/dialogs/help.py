@@ -27,7 +27,7 @@ def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
         name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
         if keys and name and not name.startswith("Tab "):
             rows.append((keys, name))
-    rows.append(("Ctrl+1 … Ctrl+5", "Switch to the first … fifth tab"))
+    rows.append(("Ctrl+1 … Ctrl+6", "Switch to the first … sixth tab"))
     return rows
 
 

@@ -30,9 +30,10 @@ class EntryTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_marked(self, seqs: set[int]) -> None:
-        self.beginResetModel()
+        """Highlight ``seqs``; the rows stay as they are (a reset here lost the selection of the entry shown)."""
         self.marked = set(seqs)
-        self.endResetModel()
+        if self.entries:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, self.columnCount() - 1))
 
     def row_of(self, seq: int) -> int:
         lo, hi = 0, len(self.entries)
