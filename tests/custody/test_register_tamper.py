@@ -19,12 +19,14 @@ from sqlalchemy import select
 from casedesk.custody import log as custody_log
 from casedesk.custody import review
 from casedesk.errors import AuthenticationError, IntegrityError, PermissionDenied
+from casedesk.security.casekeys import box_public, new_box_key, seal_case_key
 from casedesk.services.accounts import Accounts
 from casedesk.services.cases import Cases
+from casedesk.services.casekeys import CaseKeys
 from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
 from casedesk.store.engine import write_session
-from casedesk.store.models import Case
+from casedesk.store.models import BoxKey, Case, User
 from tests.custody.conftest import CaseStore
 from tests.helpers.custody import attacker, casedesk_verify
 from tests.helpers.store import CASE
@@ -267,3 +269,96 @@ def test_access_after_removal_is_named_though_the_same_access_was_allowed_before
     flagged = [m for m in _verify_messages(capsys, monkeypatch, cs) if "exhibit.extracted by bpatel" in m]
     assert flagged == [f"entry {refused}, exhibit {CASE} JAS/1: exhibit.extracted by bpatel, who is not a member of "
                        f"case {CASE} at this point: ignored"], (allowed, flagged)
+
+
+# --- Key material: box keys, case-key epochs and grants are facts of the log too ------------------------------
+# An insider holding the store key could otherwise put a box key of their own in place of a key holder's (the
+# next holder's sign-in would seal every case key to it), or slip a grant of a case key into the table.
+
+
+def _user_id(db: Any, name: str) -> int:
+    return int(db.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()[0])
+
+
+def test_a_box_key_swapped_in_the_table_is_named_and_no_case_key_is_sealed_to_it(
+        cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    for name in ("sgt", "jsmith"):  # both have signed in since the upgrade: box keys and grants exist
+        cs.store.sign_in(name).close()
+    assert _verify_messages(capsys, monkeypatch, cs) == []
+    mine = new_box_key()  # the insider keeps the private half
+    with attacker(cs.store, cs.key) as db:
+        db.execute("UPDATE box_keys SET public_key = ? WHERE user_id = ? AND retired_at IS NULL",
+                   (box_public(mine), _user_id(db, "sgt")))
+    messages = _verify_messages(capsys, monkeypatch, cs)
+    assert any(m.startswith("account sgt: the register's box key is") for m in messages), messages
+    s = cs.store.sign_in("jsmith")  # a key holder signs in: nothing is sealed to the swapped key
+    try:
+        assert any("the register differs from the signed custody log" in a for a in s.integrity_alerts)
+    finally:
+        s.close()
+    with attacker(cs.store, cs.key) as db:
+        sealed_to_mine = db.execute("SELECT count(*) FROM case_key_grants WHERE box_public = ?",
+                                    (box_public(mine),)).fetchone()[0]
+    assert sealed_to_mine == 0
+
+
+def test_a_case_key_grant_slipped_into_the_table_is_named(cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    """A member seals the case key to an outsider's box key with SQL, no entry: verify names the grant."""
+    for name in ("bpatel", "jsmith"):
+        cs.store.sign_in(name).close()
+    s = cs.store.sign_in("jsmith")
+    try:
+        with s.read() as orm:
+            case = orm.scalar(select(Case).where(Case.reference == CASE))
+            assert case is not None
+            key = CaseKeys(s).key(orm, case, 1)
+    finally:
+        s.close()
+    with attacker(cs.store, cs.key) as db:
+        public = db.execute("SELECT public_key FROM box_keys WHERE user_id = ? AND retired_at IS NULL",
+                            (_user_id(db, "bpatel"),)).fetchone()[0]
+        db.execute("INSERT INTO case_key_grants (case_id, epoch, user_id, box_public, sealed, granted_at, custody_seq) "
+                   "SELECT id, 1, ?, ?, ?, '2026-11-20T10:00:00.000000Z', 1 FROM cases",
+                   (_user_id(db, "bpatel"), public, seal_case_key(key, bytes(public), CASE, 1)))
+    messages = _verify_messages(capsys, monkeypatch, cs)
+    assert (f"case {CASE}: the register holds a grant of the case key (epoch 1) to bpatel, but the custody log "
+            "never recorded it") in messages, messages
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE case_key_grants SET sealed = x'00' WHERE user_id = (SELECT id FROM users WHERE username = 'jsmith')",
+    "DELETE FROM case_key_epochs",
+])
+def test_an_edited_grant_or_epoch_is_named(cs: CaseStore, capsys: Any, monkeypatch: Any, sql: str) -> None:
+    cs.store.sign_in("jsmith").close()
+    assert _verify_messages(capsys, monkeypatch, cs) == []
+    with attacker(cs.store, cs.key) as db:
+        db.execute(sql)
+    assert any(f"case {CASE}: " in m and "key" in m for m in _verify_messages(capsys, monkeypatch, cs))
+
+
+def test_a_signed_grant_to_a_key_the_log_never_gave_the_grantee_is_flagged_and_refused(
+        cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    """The grant entry itself: sealed to a box key that is not the grantee's registered one, or to someone who
+    may not hold the case's key. Replay ignores it; the service never writes it."""
+    for name in ("sgt", "bpatel"):
+        cs.store.sign_in(name).close()
+    mine = box_public(new_box_key())
+    s = cs.store.sign_in("jsmith")
+    try:
+        bad = {"user": "sgt", "epoch": 1, "box_key": mine.hex(), "sealed": "AA=="}
+        with pytest.raises(PermissionDenied, match="not sgt's registered box key"), s.write() as orm:
+            s.record(orm, "case.key_granted", case_ref=CASE, to_party="sgt", data=bad)
+        with pytest.raises(PermissionDenied, match="may not hold"), s.write() as orm:
+            bpatel_key = orm.scalar(select(BoxKey.public_key).join(User, User.id == BoxKey.user_id)
+                                    .where(User.username == "bpatel", BoxKey.retired_at.is_(None)))
+            s.record(orm, "case.key_granted", case_ref=CASE, to_party="bpatel",
+                     data={"user": "bpatel", "epoch": 1, "box_key": bytes(bpatel_key).hex(), "sealed": "AA=="})
+        with write_session(s.engine) as orm:  # the service bypassed, her own valid key
+            seq = custody_log.append(orm, actor="jsmith", signer=s.signer, action="case.key_granted", case_ref=CASE,
+                                     to_party="sgt", data=bad).seq
+    finally:
+        s.close()
+    messages = _verify_messages(capsys, monkeypatch, cs)
+    assert (f"entry {seq}, case {CASE}: case.key_granted by jsmith sealed the key of case {CASE} to a box key "
+            "that is not sgt's registered box key at this point: ignored") in messages, messages
