@@ -113,6 +113,13 @@ REPLAY_COLUMNS: tuple[str, ...] = ("seq", "timestamp", "actor", "action", "case_
                                    "location", "from_party", "to_party", "sha256", "tool", "text", "data")
 
 
+@dataclass
+class GrantFact:
+    box_key: str  # hex
+    sealed: str  # base64, as the entry carries it
+    seq: int
+
+
 class Entry:
     """The fields of one custody entry that replay reads; ``data`` parsed on first use (most entries never need it)."""
 
@@ -182,6 +189,12 @@ class Projection:
         # Authority answers for rules that depend only on (action, actor, case) and the state (see _MEMO_ACTIONS),
         # valid until the next entry that changes the state: most of a large log is views, exports and checks.
         self._authority: dict[tuple[Any, Any, Any], str | None] = {}
+        # Key material: each user's box keys in the order the log registered them (hex; the last is current),
+        # each case's key epochs (epoch -> (creator, reason, entry)) and
+        # grants ((case, epoch, user) -> the latest grant: a password reset seals the epoch again to the new key).
+        self.box_keys: dict[str, list[str]] = {}
+        self.epochs: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.grants: dict[tuple[str, int, str], GrantFact] = {}
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -228,6 +241,10 @@ class Projection:
 
     def author_of(self, seq: int) -> tuple[str, str | None] | None:
         return self.actions.get(seq)
+
+    def box_key(self, user: str) -> str | None:
+        keys = self.box_keys.get(user)
+        return keys[-1] if keys else None
 
     # --- replay -------------------------------------------------------------------
     def apply(self, e: Entry) -> None:
@@ -397,6 +414,22 @@ class Projection:
         if isinstance(key, str):
             self.settings[key] = e.data.get("to")
 
+    def _box_key(self, e: Entry) -> None:
+        user, box = e.data.get("user"), e.data.get("box_key")
+        if isinstance(user, str) and isinstance(box, str) and user in self.users:
+            self.box_keys.setdefault(user, []).append(box)  # one from before case keys carries none: no change
+
+    def _epoch(self, e: Entry) -> None:
+        epoch = e.data.get("epoch")
+        if isinstance(e.case, str) and isinstance(epoch, int) and not isinstance(epoch, bool):
+            self.epochs.setdefault(e.case, {})[epoch] = (e.actor, _text(e.data.get("reason")), e.seq)
+
+    def _granted(self, e: Entry) -> None:
+        d = e.data
+        user, epoch = d.get("user"), d.get("epoch")
+        if isinstance(e.case, str) and isinstance(user, str) and isinstance(epoch, int) and not isinstance(epoch, bool):
+            self.grants[(e.case, epoch, user)] = GrantFact(_text(d.get("box_key")), _text(d.get("sealed")), e.seq)
+
     def _encoding_upgraded(self, e: Entry) -> None:
         legacy = e.data.get("legacy_cases")
         if self.legacy_salts is None and e.case is None and isinstance(legacy, dict):
@@ -434,7 +467,15 @@ _HANDLERS = {
     "case.reviewed": Projection._review,
     "custody.encoding_upgraded": Projection._encoding_upgraded,
     "installation.enrolled": Projection._enrolled,
+    "account.key_registered": Projection._box_key,
+    "account.box_key_registered": Projection._box_key,
+    "case.key_created": Projection._epoch,
+    "case.key_rotated": Projection._epoch,
+    "case.key_granted": Projection._granted,
 }
+
+# The entries that register a user's box key (``data.user``, ``data.box_key``); the service asks the log for them.
+BOX_KEY_ACTIONS = ("account.key_registered", "account.box_key_registered")
 
 # Actions that change the register (the sign-in check replays only these).
 CHANGING_ACTIONS = frozenset(_HANDLERS)

@@ -8,6 +8,7 @@ the tables say something no signed entry says; this is where it shows.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator
@@ -56,8 +57,10 @@ def compare(conn: Any, state: Projection, cases: frozenset[str] | None = None) -
     problems: list[Problem] = []
     if cases is None:
         problems.extend(_users(users, state))
+        problems.extend(_box_keys(conn, state, names))
         problems.extend(_settings(conn, state))
     problems.extend(_cases(conn, state, names, cases))
+    problems.extend(_case_keys(conn, state, names, cases))
     problems.extend(_exhibits(conn, state, names, cases))
     problems.extend(_notes(conn, state, names, cases))
     return problems
@@ -81,6 +84,32 @@ def _users(users: dict[int, tuple[Any, ...]], state: Projection) -> Iterator[Pro
     for username in sorted(set(state.users) - seen):
         yield Problem(None, None, f"account {username}: the account recorded in the custody log is missing "
                                   "from the register")
+
+
+def _box_keys(conn: Any, state: Projection, names: dict[int, str]) -> Iterator[Problem]:
+    """Each account's box keys (case keys are sealed to the current one) are the ones the log registered, in its
+    order: a key of the insider's own put in a holder's place would have the next holder seal every case key
+    to it."""
+    history: dict[str, list[str]] = {}
+    current: dict[str, list[str]] = {}
+    for user_id, public, retired in conn.execute("SELECT user_id, public_key, retired_at FROM box_keys ORDER BY id"):
+        user = names.get(user_id, f"#{user_id}")
+        history.setdefault(user, []).append(bytes(public).hex())
+        if retired is None:
+            current.setdefault(user, []).append(bytes(public).hex())
+    for user in sorted(set(history) | set(state.box_keys)):
+        if ("user", user) in state.tainted:
+            continue
+        logged = state.box_keys.get(user, [])
+        table = current.get(user, [])
+        if table != logged[-1:]:
+            yield Problem(None, None, f"account {user}: " + _differ(
+                "box key", table[0] if len(table) == 1 else (table or None), logged[-1] if logged else None))
+        elif history.get(user, []) != logged:
+            yield Problem(None, None, f"account {user}: " + MSG_BOX_HISTORY)
+
+
+MSG_BOX_HISTORY = "the register's earlier box keys are not the ones the custody log registered"
 
 
 def _settings(conn: Any, state: Projection) -> Iterator[Problem]:
@@ -169,6 +198,63 @@ def _case_columns(fact: CaseFact, title: Any, offences: Any, status: Any, oic: A
     for column, table, log in pairs:
         if table != log:
             yield column, table, log
+
+
+MSG_EPOCH_EXTRA = "the register has case key epoch {epoch}, but the custody log never made it"
+MSG_EPOCH_MISSING = "the custody log made case key epoch {epoch} (entry {seq}), but the register does not have it"
+MSG_GRANT_EXTRA = ("the register holds a grant of the case key (epoch {epoch}) to {user}, but the custody log never "
+                   "recorded it")
+MSG_GRANT_MISSING = ("the custody log granted the case key (epoch {epoch}) to {user} (entry {seq}), but the register "
+                     "does not hold the grant")
+
+
+def _case_keys(conn: Any, state: Projection, names: dict[int, str],
+               only: frozenset[str] | None) -> Iterator[Problem]:
+    """Case key epochs and grants, as the ``case.key_created`` / ``rotated`` / ``granted`` entries made them."""
+    refs = {cid: ref for cid, ref in conn.execute("SELECT id, reference FROM cases")}
+
+    def wanted(ref: str) -> bool:
+        return (only is None or ref in only) and ("case", ref) not in state.tainted
+
+    epochs: dict[tuple[str, int], tuple[Any, Any]] = {}
+    for case_id, epoch, creator, reason in conn.execute(
+            "SELECT case_id, epoch, created_by_id, reason FROM case_key_epochs ORDER BY case_id, epoch"):
+        epochs[(refs.get(case_id, f"#{case_id}"), epoch)] = (names.get(creator), reason)
+    logged = {(ref, ep): fact for ref, eps in state.epochs.items() for ep, fact in eps.items()}
+    for ref, epoch in sorted(set(epochs) | set(logged)):
+        if not wanted(ref):
+            continue
+        if (ref, epoch) not in logged:
+            yield Problem(None, None, MSG_EPOCH_EXTRA.format(epoch=epoch), ref)
+        elif (ref, epoch) not in epochs:
+            yield Problem(logged[(ref, epoch)][2], None,
+                          MSG_EPOCH_MISSING.format(epoch=epoch, seq=logged[(ref, epoch)][2]), ref)
+        else:
+            creator, reason, seq = logged[(ref, epoch)]
+            for column, table, log in ((f"key epoch {epoch} creator", epochs[(ref, epoch)][0], creator),
+                                       (f"key epoch {epoch} reason", epochs[(ref, epoch)][1], reason)):
+                if table != log:
+                    yield Problem(seq, None, _differ(column, table, log), ref)
+    grants: dict[tuple[str, int, str], tuple[str, str, Any]] = {}
+    for case_id, epoch, user_id, public, sealed, seq in conn.execute(
+            "SELECT case_id, epoch, user_id, box_public, sealed, custody_seq FROM case_key_grants"):
+        key = (refs.get(case_id, f"#{case_id}"), epoch, names.get(user_id, f"#{user_id}"))
+        grants[key] = (bytes(public).hex(), base64.b64encode(bytes(sealed)).decode("ascii"), seq)
+    for ref, epoch, user in sorted(set(grants) | set(state.grants)):
+        if not wanted(ref):
+            continue
+        fact = state.grants.get((ref, epoch, user))
+        row = grants.get((ref, epoch, user))
+        if fact is None:
+            yield Problem(None, None, MSG_GRANT_EXTRA.format(epoch=epoch, user=user), ref)
+        elif row is None:
+            yield Problem(fact.seq, None, MSG_GRANT_MISSING.format(epoch=epoch, user=user, seq=fact.seq), ref)
+        else:
+            for column, table, log in (("box key", row[0], fact.box_key), ("sealed key", row[1], fact.sealed),
+                                       ("entry", row[2], fact.seq)):
+                if table != log:
+                    yield Problem(fact.seq, None, f"grant of the case key (epoch {epoch}) to {user}: "
+                                  + _differ(column, table, log), ref)
 
 
 def _exhibits(conn: Any, state: Projection, names: dict[int, str],

@@ -116,6 +116,7 @@ class Facts(Protocol):
     def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None: ...
     def returns_to(self, case: str, exhibit: str) -> str | None: ...
     def author_of(self, seq: int) -> tuple[str, str | None] | None: ...
+    def box_key(self, user: str) -> str | None: ...  # the user's registered X25519 box key (hex), as the log says
 
 
 class EntryLike(Protocol):
@@ -140,6 +141,7 @@ class Scope(StrEnum):
     RETURN = "return"  # the holder, the officer it returns to, or a role that moves anyone's exhibits
     CORRECT = "correct"  # the author of the corrected entry, a reviewer, or an administrator (no case)
     OPTIONAL_CASE = "optional-case"  # CASE when the entry names a case, else ANY
+    GRANT = "grant"  # CASE, and sealed to the registered box key of someone who may hold the case's key
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ ACTION_RULES: dict[str, Rule] = {
     # rotation an administrator's change calls for is recorded as due, for the next holder to do.
     "case.key_created": Rule(Permission.CASE_CONTENT, Scope.CASE),
     "case.key_rotated": Rule(Permission.CASE_CONTENT, Scope.CASE),
-    "case.key_granted": Rule(Permission.CASE_CONTENT, Scope.CASE),
+    "case.key_granted": Rule(Permission.CASE_CONTENT, Scope.GRANT),
     "case.key_grant_pending": Rule(None, Scope.CASE_EXISTS),
     "case.key_rotation_due": Rule(None, Scope.CASE_EXISTS),
     "case.summary_edited": Rule(Permission.CASE_EDIT, Scope.SUMMARY),
@@ -214,6 +216,10 @@ MSG_NOT_CUSTODIAN = "{action} by {actor}, who does not hold exhibit {exhibit} at
 MSG_NOT_SELF = "{action} by {actor} about another account: ignored"
 MSG_SUMMARY = "{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored"
 MSG_CORRECT = "{action} by {actor}, who neither wrote entry {target} nor may review it: ignored"
+MSG_GRANT_HOLDER = ("{action} by {actor} gave the key of case {case} to {user}, who may not hold it at this point: "
+                    "ignored")
+MSG_GRANT_BOX = ("{action} by {actor} sealed the key of case {case} to a box key that is not {user}'s registered box "
+                 "key at this point: ignored")
 
 
 def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None:
@@ -257,6 +263,8 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         return MSG_NOT_MEMBER.format(action=action, actor=actor, case=case)
     if scope in (Scope.CASE, Scope.OPTIONAL_CASE):
         return None
+    if scope == Scope.GRANT:
+        return _grant_problem(action, entry, facts, case)
     if scope == Scope.CASE_OPEN:
         return None if facts.case_open(case) else MSG_CASE_CLOSED.format(action=action, case=case)
     if scope == Scope.SUMMARY:
@@ -274,6 +282,27 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
     if scope == Scope.RETURN and facts.returns_to(case, exhibit) == actor:
         return None
     return MSG_NOT_CUSTODIAN.format(action=action, actor=actor, exhibit=exhibit)
+
+
+def may_hold_case_key(facts: Facts, case: str, user: str) -> bool:
+    """Members, the officer in charge and every supervisor hold a case's key; never an administrator, never a
+    disabled account (``casedesk.services.casekeys.holder_ids`` asks the same of the tables)."""
+    role = facts.role(user)
+    if role is None or role == Role.ADMIN.value or facts.disabled(user):
+        return False
+    return role == Role.SUPERVISOR.value or facts.is_member(case, user)
+
+
+def _grant_problem(action: str, entry: EntryLike, facts: Facts, case: str) -> str | None:
+    """A case key sealed to someone who may not hold it, or to a box key the log never gave the grantee (an
+    insider's own key put in place of a holder's in the box_keys table), gives nobody the key."""
+    user = entry.data.get("user")
+    if not isinstance(user, str) or not may_hold_case_key(facts, case, user):
+        return MSG_GRANT_HOLDER.format(action=action, actor=entry.actor, case=case, user=user)
+    box = entry.data.get("box_key")
+    if not isinstance(box, str) or box != facts.box_key(user):
+        return MSG_GRANT_BOX.format(action=action, actor=entry.actor, case=case, user=user)
+    return None
 
 
 ROLE_VALUES = frozenset(r.value for r in Role)

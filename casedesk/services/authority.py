@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
+from casedesk.custody import encoding
+from casedesk.custody.projection import BOX_KEY_ACTIONS
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
 _USERS = "casedesk_write_facts_users"
@@ -87,6 +89,19 @@ class WriteFacts:
     def author_of(self, seq: int) -> tuple[str, str | None] | None:
         row = self.db.get(CustodyEntry, seq)
         return None if row is None else (row.actor, row.case_ref)
+
+    def box_key(self, user: str) -> str | None:
+        """The box key the LOG last registered for ``user`` (not the box_keys table, which an insider can edit)."""
+        rows = self.db.execute(select(CustodyEntry.data).where(
+            CustodyEntry.action.in_(BOX_KEY_ACTIONS), CustodyEntry.to_party == user).order_by(CustodyEntry.seq.desc()))
+        for (raw,) in rows:
+            try:
+                data = encoding.parse_data(raw)
+            except encoding.EncodingError:
+                continue
+            if data.get("user") == user and isinstance(data.get("box_key"), str):
+                return str(data["box_key"])
+        return None
 
 
 class PendingEntry:

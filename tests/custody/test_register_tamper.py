@@ -21,8 +21,8 @@ from casedesk.custody import review
 from casedesk.errors import AuthenticationError, IntegrityError, PermissionDenied
 from casedesk.security.casekeys import box_public, new_box_key, seal_case_key
 from casedesk.services.accounts import Accounts
-from casedesk.services.cases import Cases
 from casedesk.services.casekeys import CaseKeys
+from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
 from casedesk.store.engine import write_session

@@ -41,6 +41,9 @@ EDITS = [
     ("users", "role", "'admin'", "role"),
     ("users", "full_name", "'Someone'", "full name"),
     ("users", "disabled", "1 - disabled", "disabled"),
+    ("box_keys", "public_key", "randomblob(32)", "box key"),
+    ("case_key_epochs", "reason", "'forged'", "key epoch"),
+    ("case_key_grants", "sealed", "randomblob(48)", "sealed key"),
 ]
 
 
