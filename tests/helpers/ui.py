@@ -28,9 +28,41 @@ def type_into(qtbot: QtBot, edit: QWidget, text: str) -> None:
 
 
 def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    assert button.isVisible(), f"{button.objectName() or button.text()} is not visible"
-    assert button.isEnabled(), f"{button.objectName() or button.text()} is disabled"
+    """Click ``button`` with the mouse; fail at once, saying why, if the click did not reach it (rather than
+    time out later waiting for what the click should have done)."""
+    name = button.objectName() or button.text()
+    assert button.isVisible(), f"{name} is not visible"
+    assert button.isEnabled(), f"{name} is disabled"
+    # A button just shown (a dialog's Close once its work is done) has no size until its layout runs on the next
+    # pass of the event loop; a click at the centre of an empty rectangle misses it (seen as a dialog that never
+    # closed). A person cannot click it before it is drawn either.
+    qtbot.waitUntil(lambda: not button.rect().isEmpty() and button.isVisible(), timeout=TIMEOUT)
+    fired: list[bool] = []
+
+    def clicked(*_args: Any) -> None:
+        fired.append(True)
+
+    button.clicked.connect(clicked)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    if not fired:
+        raise AssertionError(
+            f"the mouse click on {name} did not click it: visible {button.isVisible()}, enabled {button.isEnabled()}, "
+            f"geometry {button.geometry()}, active popup {QApplication.activePopupWidget()!r}, "
+            f"active modal {QApplication.activeModalWidget()!r}, its window {button.window()!r}")
+    try:
+        button.clicked.disconnect(clicked)
+    except (RuntimeError, TypeError):  # the click deleted the button (a dialog closed and deleted itself)
+        pass
+
+
+def wait_hidden(qtbot: QtBot, widget: QWidget, timeout: int = TIMEOUT) -> None:
+    """Wait until ``widget`` is hidden; on a time-out, say what state it is in."""
+    try:
+        qtbot.waitUntil(lambda: not widget.isVisible(), timeout=timeout)
+    except Exception as exc:
+        result = widget.result() if hasattr(widget, "result") else None
+        raise AssertionError(f"{widget!r} is still visible after {timeout} ms (result {result}, "
+                             f"active modal {QApplication.activeModalWidget()!r})") from exc
 
 
 def child(parent: QWidget, kind: type[W], name: str) -> W:

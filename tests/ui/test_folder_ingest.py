@@ -17,7 +17,7 @@ from casedesk.ui.dialogs.ingest import IngestDialog
 from casedesk.ui.partials.exhibit_model import COLUMNS
 from tests.helpers.cli import run
 from tests.helpers.store import CASE, Store
-from tests.helpers.ui import TIMEOUT, click, close_all, select_case, sign_in, type_into, wait_for_window
+from tests.helpers.ui import TIMEOUT, click, close_all, select_case, sign_in, type_into, wait_for_window, wait_hidden
 from tests.ui.test_exhibits import ingest_by_drop
 
 
@@ -38,7 +38,7 @@ def test_a_folder_can_be_told_apart_and_ingested_again_without_duplicates(qtbot:
     assert dialog.summary is not None and len(dialog.summary.ingested) == 3
     assert dialog.progress.format() == "3 of 3 files"
     click(qtbot, dialog.close_button)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)  # else the next drop joins this dialog
+    wait_hidden(qtbot, dialog)  # else the next drop joins this dialog
 
     tab = window.exhibits
     qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 3, timeout=TIMEOUT)
