@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-full bench screenshots bundle-preview lint audit setup
+.PHONY: run test test-full bench screenshots bundle-preview lint audit setup translations
 
 setup:
 	@./scripts/bootstrap.sh
@@ -21,6 +21,11 @@ bench: setup
 
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m casedesk.ui.screenshots docs/screenshots
+
+# The catalogue translators work from: every tr() string of the desktop app (tests/ui/test_translations.py
+# checks it is current).
+translations: setup
+	$(VENV)/bin/pyside6-lupdate -no-obsolete $$(git ls-files 'casedesk/ui/*.py') -ts resources/translations/casedesk_en_GB.ts
 
 bundle-preview: setup
 	$(PY) -m casedesk.reports.preview docs/bundle-preview
