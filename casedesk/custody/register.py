@@ -250,8 +250,9 @@ def _case_keys(conn: Any, state: Projection, names: dict[int, str],
         elif row is None:
             yield Problem(fact.seq, None, MSG_GRANT_MISSING.format(epoch=epoch, user=user, seq=fact.seq), ref)
         else:
-            for column, table, log in (("box key", row[0], fact.box_key), ("sealed key", row[1], fact.sealed),
-                                       ("entry", row[2], fact.seq)):
+            checks: tuple[tuple[str, Any, Any], ...] = (
+                ("box key", row[0], fact.box_key), ("sealed key", row[1], fact.sealed), ("entry", row[2], fact.seq))
+            for column, table, log in checks:
                 if table != log:
                     yield Problem(fact.seq, None, f"grant of the case key (epoch {epoch}) to {user}: "
                                   + _differ(column, table, log), ref)

@@ -97,7 +97,7 @@ class AppController(QObject):
     def show_first_run(self) -> QDialog:
         from casedesk.ui.dialogs.first_run import FirstRunDialog  # once per installation: not on the usual path
 
-        dialog = FirstRunDialog(self.installation)
+        dialog = FirstRunDialog(self.installation.service)  # initialises: the real service, loaded now
         dialog.installed.connect(lambda admin, hint: self.show_login(admin, hint))
         dialog.rejected.connect(self._quit)
         self.dialog = dialog
