@@ -385,7 +385,9 @@ class MainWindow(QMainWindow):
                                                      if not chosen else None)
                       or shut or (f"{withdrawn} is withdrawn already" if withdrawn else None)
                       or self._role_lacks(Permission.EVIDENCE_WITHDRAW))
-        self._explain(self.act_sensitive, pick or shut or self._role_lacks(Permission.EVIDENCE_SENSITIVITY))
+        self._explain(self.act_sensitive, no_case or ("Select one or more exhibits in the register first"
+                                                      if not chosen else None)
+                      or shut or self._role_lacks(Permission.EVIDENCE_SENSITIVITY))
         for act in (self.act_transfer, self.act_check_out, self.act_return):
             if not s.can(Permission.CASE_CONTENT):
                 act.setVisible(False)
@@ -616,6 +618,12 @@ class MainWindow(QMainWindow):
     def change_sensitivity(self) -> None:
         from casedesk.ui.dialogs.exhibit_state import SensitivityDialog
 
+        chosen = self.exhibits.selected() if "exhibits" in self.case_tabs else []
+        if len(chosen) > 1 and self.case_ref is not None:  # several at once, one reason
+            dialog = SensitivityDialog(self.session, self.case_ref, chosen, self)
+            dialog.accepted.connect(lambda: self._case_changed(""))
+            self._open(dialog)
+            return
         self._exhibit_dialog(SensitivityDialog)
 
     def verify(self) -> None:

@@ -134,3 +134,32 @@ def test_the_cli_skips_what_is_already_in_the_case(store: Store, tmp_path: Path,
     second = run(capsys, monkeypatch, store.root, *args, user="jsmith")
     assert second.code == 0, second.err
     assert "Ingested 0 exhibit(s)" in second.out and "2 already in the case" in second.out
+
+
+def test_several_exhibits_are_marked_sensitive_at_once(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    from casedesk.ui.dialogs.exhibit_state import SensitivityDialog
+
+    folder = _folder(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    dialog = ingest_by_drop(qtbot, window, [folder], "Informant's papers")
+    click(qtbot, dialog.close_button)
+    tab = window.exhibits
+    qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 3, timeout=TIMEOUT)
+    selection = tab.view.selectionModel()
+    for row in (0, 2):
+        selection.select(tab.proxy.index(row, 0),
+                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert window.act_sensitive.isEnabled()
+    window.act_sensitive.trigger()
+    mark = wait_for_window(qtbot, SensitivityDialog)
+    assert "2 exhibits" in mark.windowTitle() and mark.make_sensitive
+    type_into(qtbot, mark.reason, "identifies a confidential source")
+    click(qtbot, mark.ok_button)
+    qtbot.waitUntil(lambda: not mark.isVisible(), timeout=TIMEOUT)
+    session = store.sign_in("jsmith")
+    try:
+        assert [e.sensitive for e in Evidence(session).list(CASE)] == [True, False, True]
+    finally:
+        session.close()
+    close_all(controller)

@@ -61,14 +61,26 @@ class WithdrawDialog(_ReasonDialog):
 
 
 class SensitivityDialog(_ReasonDialog):
+    """Mark one exhibit, or several selected in the register, sensitive or not (one reason, one entry each).
+
+    Several are all marked sensitive unless every one is sensitive already (then all are marked not sensitive).
+    """
+
     def __init__(self, session: Session, case_ref: str, exhibit: Any, parent: QWidget | None = None) -> None:
-        self.make_sensitive = not exhibit.sensitive
+        self.exhibits: list[Any] = list(exhibit) if isinstance(exhibit, list) else [exhibit]
+        shown = self.exhibits[0] if len(self.exhibits) == 1 else _Several(self.exhibits)
+        self.make_sensitive = not all(e.sensitive for e in self.exhibits)
         what = ("Mark as sensitive (MG6D): left out of bundles unless chosen explicitly."
                 if self.make_sensitive else "Mark as not sensitive: it goes in bundles by default.")
-        super().__init__(f"Sensitivity of {exhibit.reference}",
+        super().__init__(f"Sensitivity of {shown.reference}",
                          "&Mark sensitive" if self.make_sensitive else "&Mark not sensitive", what,
-                         "e.g. identifies a confidential source", session, case_ref, exhibit, parent)
+                         "e.g. identifies a confidential source", session, case_ref, shown, parent)
+        self.changed: list[str] = []
 
     def perform(self) -> None:
-        Evidence(self.session).set_sensitive(self.case_ref, self.exhibit.reference, self.make_sensitive,
-                                             self.reason.text())
+        evidence = Evidence(self.session)
+        for e in self.exhibits:
+            if e.reference in self.changed or e.sensitive == self.make_sensitive:
+                continue  # done before an error stopped an earlier attempt, or already as asked
+            evidence.set_sensitive(self.case_ref, e.reference, self.make_sensitive, self.reason.text())
+            self.changed.append(e.reference)
