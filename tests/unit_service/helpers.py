@@ -14,14 +14,12 @@ from sqlalchemy import Engine, text
 
 from casedesk.custody import checkpoint, encoding, merkle, wire
 from casedesk.custody.signing import Signer
-from casedesk.datadir import DataDir
 from casedesk.services import sync
 from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence, IngestMetadata
-from casedesk.services.installation import Installation
 from casedesk.services.session import Session
 from casedesk.unit import admin
-from tests.helpers.store import CASE, PASSWORDS, Store, build_template
+from tests.helpers.store import CASE, Store, build_template
 
 
 def new_installation(root: Path, xdg: Path) -> Store:
@@ -81,8 +79,6 @@ def restore(copy: Store, store: Store) -> None:
     shutil.copytree(copy.root, store.root)
     shutil.copytree(copy.xdg, store.xdg)
 
-
-__all__ = ["PASSWORDS", "DataDir", "Installation"]
 
 
 class RawClient:
