@@ -68,6 +68,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     run = subprocess.run([*as_owner, str(initdb), "-D", str(data), "--auth=trust", "-U", "postgres", "--no-sync",
                           "-E", "UTF8"], capture_output=True, text=True, timeout=120)
     if run.returncode != 0:
+        shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"initdb failed: {run.stderr.strip()}", pytrace=False)
     log = open(base / "postgres.log", "wb")
     proc = subprocess.Popen([*as_owner, str(server), "-D", str(data), "-k", str(base), "-c", "listen_addresses=",
