@@ -50,15 +50,17 @@ def _differ(column: str, table: Any, log: Any) -> str:
 
 
 def compare(conn: Any, state: Projection, cases: frozenset[str] | None = None) -> list[Problem]:
-    """Differences between the tables and ``state``; ``cases``: limit case rows to these (None: all)."""
+    """Differences between the tables and ``state``; ``cases``: limit case rows to these (None: all); accounts,
+    box keys and settings are always compared."""
     users = {r[0]: r for r in conn.execute(
         "SELECT id, username, full_name, initials, role, disabled FROM users")}
     names = {uid: r[1] for uid, r in users.items()}
     problems: list[Problem] = []
-    if cases is None:
-        problems.extend(_users(users, state))
-        problems.extend(_box_keys(conn, state, names))
-        problems.extend(_settings(conn, state))
+    # Accounts, their keys and the settings belong to no case: compared whoever verifies (a detective's verify of
+    # their own cases said OK while their sign-in said an account's row differed from the log).
+    problems.extend(_users(users, state))
+    problems.extend(_box_keys(conn, state, names))
+    problems.extend(_settings(conn, state))
     problems.extend(_cases(conn, state, names, cases))
     problems.extend(_case_keys(conn, state, names, cases))
     problems.extend(_exhibits(conn, state, names, cases))

@@ -291,6 +291,9 @@ def test_a_box_key_swapped_in_the_table_is_named_and_no_case_key_is_sealed_to_it
                    (box_public(mine), _user_id(db, "sgt")))
     messages = _verify_messages(capsys, monkeypatch, cs)
     assert any(m.startswith("account sgt: the register's box key is") for m in messages), messages
+    # A detective's verify (her own cases) names it too, as her sign-in alert does: it belongs to no case.
+    assert any(m.startswith("account sgt: the register's box key is")
+               for m in _verify_messages(capsys, monkeypatch, cs, user="bpatel"))
     s = cs.store.sign_in("jsmith")  # a key holder signs in: nothing is sealed to the swapped key
     try:
         assert any("the register differs from the signed custody log" in a for a in s.integrity_alerts)
