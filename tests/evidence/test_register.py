@@ -192,3 +192,36 @@ def test_extract_to_a_full_disk_says_so_and_leaves_nothing(store: Store, tmp_pat
             ev.extract(CASE, "JAS/1", out / "copy.bin")
         assert list(out.iterdir()) == []
         assert ev.verify(CASE) == []  # a full destination is not an integrity problem
+
+
+def test_register_rows_say_what_the_full_register_says(store: Store, tmp_path: Path) -> None:
+    """``Evidence.rows`` (the GUI register's read, issue 13) gives each exhibit's line exactly as ``list`` has it:
+    same exhibits, same order, same values, withdrawn ones only when asked, and the same refusals."""
+    import dataclasses
+
+    from casedesk.services.evidence import ExhibitRow
+
+    paths = [write(tmp_path / f"{i:02d}.txt", f"item {i}\n".encode()) for i in range(11)]
+    dup = write(tmp_path / "copy" / "00-again.txt", b"item 0\n")
+    fake = write(tmp_path / "photo.jpg", b"not a JPEG at all\n")  # the type warning
+    with evidence_for(store) as ev:
+        ev.ingest(CASE, [*paths, dup, fake], META)
+        ev.withdraw(CASE, "JAS/3", "entered twice by mistake")
+        ev.set_sensitive(CASE, "JAS/5", True, "identifies a covert source")
+        for withdrawn in (False, True):
+            full, rows = ev.list(CASE, include_withdrawn=withdrawn), ev.rows(CASE, include_withdrawn=withdrawn)
+            assert [r.reference for r in rows] == [v.reference for v in full]  # JAS/2 before JAS/10
+            for row, view in zip(rows, full, strict=True):
+                assert isinstance(row, ExhibitRow)
+                for f in dataclasses.fields(ExhibitRow):
+                    assert getattr(row, f.name) == getattr(view, f.name), (row.reference, f.name)
+        rows = {r.reference: r for r in ev.rows(CASE, include_withdrawn=True)}
+        assert "JAS/3" not in {r.reference for r in ev.rows(CASE)}
+        assert (rows["JAS/3"].status, rows["JAS/5"].sensitive, rows["JAS/12"].duplicate_of) == (
+            "withdrawn", True, "JAS/1")
+        assert rows["JAS/13"].type_warning and rows["JAS/13"].original_name == "photo.jpg"
+        assert rows["JAS/1"].seized_at == ev.show(CASE, "JAS/1").seized_at and rows["JAS/1"].case_ref == CASE
+    with evidence_for(store, "bpatel") as ev, pytest.raises(PermissionDenied, match="not a member"):
+        ev.rows(CASE)
+    with evidence_for(store, "admin") as ev, pytest.raises(PermissionDenied):
+        ev.rows(CASE)

@@ -174,3 +174,31 @@ def test_extract_mark_sensitive_and_withdraw(qtbot: QtBot, store: Store, tmp_pat
     qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 1, timeout=TIMEOUT)
     assert tab.model.exhibit(0).status == "withdrawn"
     close_all(controller)
+
+
+def test_register_reads_its_lines_and_the_detail_pane_the_chosen_exhibit(qtbot: QtBot, store: Store,
+                                                                           tmp_path: Path) -> None:
+    """The register holds only what its columns show (Evidence.rows, issue 13: half the read of 20,000 exhibits);
+    choosing an exhibit still shows everything about it: seal, seizure, producer, ingest, all read on choosing."""
+    from casedesk.services.evidence import ExhibitRow
+    from tests.helpers.evidence import ingest
+
+    (tmp_path / "statement.txt").write_text("I handed the dossier over.\n")
+    (tmp_path / "note.txt").write_text("Collected at 10:15.\n")
+    ingest(store, tmp_path / "statement.txt", tmp_path / "note.txt")
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    tab = window.exhibits
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=TIMEOUT)
+    assert all(type(e) is ExhibitRow for e in tab.model.rows)  # not the 33-column ExhibitView
+    tab.select("JAS/2")
+    qtbot.waitUntil(lambda: tab.detail.exhibit is not None, timeout=TIMEOUT)
+    shown = {name: label.text() for name, label in tab.detail.values.items()}
+    assert tab.detail.title.text().count("JAS/2") == 1
+    assert shown["Original name"] == "note.txt"
+    assert shown["Seal"] == "MPS-SEAL-0001" and shown["Seized from"] == "journalist"
+    assert "jsmith" in shown["Produced by"] and "jsmith" in shown["Ingested"]
+    assert tab.detail.sha256.value() == tab.model.rows[1].sha256
+    assert window.exhibits.current().reference == "JAS/2"  # the actions still act on the chosen line
+    close_all(controller)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.errors import CaseDeskError
 from casedesk.security.roles import Permission
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
@@ -230,7 +231,8 @@ class ExhibitsTab(CaseTab):
                 self.count.setText("")
                 errors.show_error(self, exc, "Exhibits")
 
-        self.runner.submit("exhibits", lambda _p, _c: evidence.list(case_ref, include_withdrawn=include),
+        # The register's lines only (Evidence.rows): the detail pane reads the chosen exhibit in full (_selection).
+        self.runner.submit("exhibits", lambda _p, _c: evidence.rows(case_ref, include_withdrawn=include),
                            on_success=loaded, on_failure=failed)
 
     def set_exhibits(self, exhibits: list[Any], keep: str | None = None) -> None:
@@ -287,8 +289,19 @@ class ExhibitsTab(CaseTab):
         return True
 
     def _selection(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
-        self.detail.show_exhibit(self.current())
+        self.detail.show_exhibit(self._full(self.current()))
         self.selection_changed.emit()
+
+    def _full(self, row: Any) -> Any:
+        """The chosen exhibit in full (producer, seizure, MD5/SHA-1, file times) for the detail pane: one
+        exhibit's read, where the register holds only its lines."""
+        if row is None or self.case_ref is None:
+            return None
+        try:
+            return Evidence(self.session).show(self.case_ref, row.reference)
+        except CaseDeskError as exc:  # withdrawn meanwhile by another window, access removed: said, pane empty
+            errors.show_error(self, exc, "Exhibits")
+            return None
 
     def index_of(self, reference: str) -> QModelIndex:
         row = self.model.row_of(reference)
