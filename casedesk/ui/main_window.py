@@ -371,7 +371,17 @@ class MainWindow(QMainWindow):
             mover = f"Only {e.reference}'s custodian ({e.custodian}) or a supervisor can move it"
         out = f"{e.reference} is checked out to {e.custodian}: record its return first" \
             if e is not None and e.checked_out else None
+        if len(chosen) > 1:  # a transfer of several at once: each must be movable by this user
+            pick = out = None
+            mover = next((f"{x.reference} is withdrawn" if x.status != "active" else
+                          f"{x.reference} is checked out to {x.custodian}: record its return first" if x.checked_out
+                          else f"Only {x.reference}'s custodian ({x.custodian}) or a supervisor can move it"
+                          for x in chosen if x.status != "active" or x.checked_out or not (
+                              s.can(Permission.CUSTODY_TRANSFER_ANY)
+                              or (x.custodian_is_user and x.custodian == s.user.username))), None)
         self._explain(self.act_transfer, pick or shut or out or mover)
+        if len(chosen) > 1:
+            pick = "Select just one exhibit for this (several are selected)"
         self._explain(self.act_check_out, pick or shut or out or mover)
         # A return is allowed even in a closed case: the exhibit comes back.
         self._explain(self.act_return, pick or (f"{e.reference} is not checked out"
@@ -545,8 +555,9 @@ class MainWindow(QMainWindow):
     def move_exhibit(self, mode: str) -> None:
         from casedesk.ui.dialogs.transfer import CustodyMoveDialog
 
-        exhibit = self.exhibits.current()
-        if exhibit is None or self.case_ref is None:
+        chosen = self.exhibits.selected()
+        exhibit: Any = chosen if mode == "transfer" and len(chosen) > 1 else self.exhibits.current()
+        if not exhibit or self.case_ref is None:
             return
         dialog = CustodyMoveDialog(self.session, self.case_ref, exhibit, mode, self)
 

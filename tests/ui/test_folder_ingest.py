@@ -80,7 +80,7 @@ def test_several_exhibits_are_withdrawn_at_once(qtbot: QtBot, store: Store, tmp_
         selection.select(tab.proxy.index(row, 0),
                          QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
     assert len(tab.selected()) == 3
-    assert window.act_withdraw.isEnabled() and not window.act_transfer.isEnabled()
+    assert window.act_withdraw.isEnabled() and not window.act_check_out.isEnabled()
     window.act_withdraw.trigger()
     withdraw = wait_for_window(qtbot, WithdrawDialog)
     assert "3 exhibits" in withdraw.windowTitle()
@@ -160,6 +160,39 @@ def test_several_exhibits_are_marked_sensitive_at_once(qtbot: QtBot, store: Stor
     session = store.sign_in("jsmith")
     try:
         assert [e.sensitive for e in Evidence(session).list(CASE)] == [True, False, True]
+    finally:
+        session.close()
+    close_all(controller)
+
+
+def test_several_exhibits_are_transferred_at_once(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    from casedesk.services.custody import Custody
+    from casedesk.ui.dialogs.transfer import CustodyMoveDialog
+
+    folder = _folder(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    dialog = ingest_by_drop(qtbot, window, [folder], "Bag MPS-004418")
+    click(qtbot, dialog.close_button)
+    tab = window.exhibits
+    qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 3, timeout=TIMEOUT)
+    selection = tab.view.selectionModel()
+    for row in range(3):
+        selection.select(tab.proxy.index(row, 0),
+                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert window.act_transfer.isEnabled()
+    assert window.act_check_out.toolTip().startswith("Select just one exhibit for this")
+    window.act_transfer.trigger()
+    move = wait_for_window(qtbot, CustodyMoveDialog)
+    assert "3 exhibits" in move.windowTitle()
+    type_into(qtbot, move.to.lineEdit(), "Property store, Lambeth")
+    type_into(qtbot, move.reason, "bag lodged in the property store")
+    click(qtbot, move.ok_button)
+    qtbot.waitUntil(lambda: not move.isVisible(), timeout=TIMEOUT)
+    session = store.sign_in("jsmith")
+    try:
+        assert {e.custodian for e in Evidence(session).list(CASE)} == {"Property store, Lambeth"}
+        assert len(Custody(session).log(CASE, action="exhibit.transferred")) == 3  # one signed entry each
     finally:
         session.close()
     close_all(controller)

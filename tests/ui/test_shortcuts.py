@@ -38,6 +38,11 @@ def test_extract_preview_check_out_and_sign_out_from_the_keyboard(qtbot: QtBot, 
     qtbot.keyClick(view, Qt.Key.Key_X, CTRL_SHIFT)  # extract
     qtbot.waitUntil(lambda: window.extracted is not None, timeout=TIMEOUT)
     assert window.extracted.read_bytes() == b"names and account numbers\n"
+    # The extraction is recorded and the register read again; the exhibit is chosen again (a reload does not yet
+    # keep the selection: see the closing note), then Ctrl+Shift+O.
+    qtbot.waitUntil(lambda: not window.exhibits.loading, timeout=TIMEOUT)
+    open_exhibit(qtbot, window, "JAS/1")
+    view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_O, CTRL_SHIFT)  # check out
     dialog = wait_for_window(qtbot, CustodyMoveDialog)
     assert dialog.mode == "check_out"

@@ -22,18 +22,28 @@ MODES = {
 class CustodyMoveDialog(FormDialog):
     def __init__(self, session: Session, case_ref: str, exhibit: Any, mode: str,
                  parent: QWidget | None = None) -> None:
+        # Several exhibits (a transfer of a whole bag to the property store): one form, one entry each.
+        self.exhibits: list[Any] = list(exhibit) if isinstance(exhibit, list) else [exhibit]
+        exhibit = self.exhibits[0]
+        several = len(self.exhibits) > 1
         title, ok, tip = MODES[mode]
-        super().__init__(title.format(ref=exhibit.reference), ok, parent)
+        refs = ", ".join(e.reference for e in self.exhibits[:12]) + (
+            f" and {len(self.exhibits) - 12} more" if len(self.exhibits) > 12 else "")
+        super().__init__(title.format(ref=f"{len(self.exhibits)} exhibits" if several else exhibit.reference), ok,
+                         parent)
         self.session = session
         self.case_ref = case_ref
         self.exhibit = exhibit
         self.mode = mode
         self.entry: Any = None
-        intro = QLabel(f"<b>{exhibit.reference}</b> — {exhibit.description}<br>{tip}.")
+        self.moved: list[str] = []
+        intro = QLabel(f"<b>{refs}</b><br>{tip}." if several else
+                       f"<b>{exhibit.reference}</b> — {exhibit.description}<br>{tip}.")
         intro.setWordWrap(True)
         self.form.addRow(intro)
-        holder = exhibit.custodian + (" (checked out)" if exhibit.checked_out else "")
-        self.form.addRow("Current custodian:", QLabel(f"{holder}, {exhibit.location or 'location not recorded'}"))
+        holders = sorted({e.custodian + (" (checked out)" if e.checked_out else "") for e in self.exhibits})
+        place = exhibit.location or "location not recorded"
+        self.form.addRow("Current custodian:", QLabel(", ".join(holders) if several else f"{holders[0]}, {place}"))
         self.to = QComboBox()
         self.to.setObjectName("to")
         self.to.setEditable(True)
@@ -44,7 +54,7 @@ class CustodyMoveDialog(FormDialog):
             except Exception:
                 members = []
             for name in members:
-                if name != exhibit.custodian:
+                if several or name != exhibit.custodian:
                     self.to.addItem(name)
             self.to.setCurrentText("")
             edit = self.to.lineEdit()
@@ -78,4 +88,8 @@ class CustodyMoveDialog(FormDialog):
         if not to:
             raise UsageError("say who or where the exhibit goes to: an officer's user name or a place", field="to")
         move = custody.transfer if self.mode == "transfer" else custody.check_out
-        self.entry = move(self.case_ref, ref, to, self.reason.text(), location)
+        for e in self.exhibits:
+            if e.reference in self.moved:
+                continue  # moved before an error stopped an earlier attempt
+            self.entry = move(self.case_ref, e.reference, to, self.reason.text(), location)
+            self.moved.append(e.reference)
