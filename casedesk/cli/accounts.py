@@ -38,6 +38,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("name")
     p.set_defaults(func=cmd_unlock)
 
+    p = us.add_parser("pending", parents=[common],
+                      help="password resets awaiting your confirmation in person (supervisor)")
+    p.set_defaults(func=cmd_pending)
+
+    p = us.add_parser("confirm", parents=[common],
+                      help="confirm in person that NAME changed the temporary password of a reset (supervisor)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_confirm)
+
     p = us.add_parser("role", parents=[common], help="change an account's role (admin)")
     p.add_argument("name")
     p.add_argument("role", choices=["detective", "supervisor", "admin"])
@@ -68,8 +77,12 @@ def cmd_passwd(ctx: Context) -> int:
     session = ctx.session()
     old = read_password(f"Current password for {session.user.username}: ")
     new = read_password("New password: ", env=ENV_NEW_PASSWORD, confirm=True)
-    Accounts(session).change_password(old, new)
-    ctx.emit({"user": session.user.username, "changed": True}, "Password changed.")
+    fingerprint = Accounts(session).change_password(old, new)
+    lines = ["Password changed."]
+    if fingerprint is not None:
+        lines.append(f"Your new key: {fingerprint}. Show it to the supervisor confirming your password reset "
+                     f"(`casedesk user confirm {session.user.username}`).")
+    ctx.emit({"user": session.user.username, "changed": True, "key_fingerprint": fingerprint}, lines)
     return 0
 
 
@@ -78,7 +91,27 @@ def cmd_reset(ctx: Context) -> int:
     new = read_password(f"New password for {ctx.args.name}: ", env=ENV_NEW_PASSWORD, confirm=True)
     accounts.reset_password(ctx.args.name, new)
     ctx.emit({"user": ctx.args.name, "reset": True},
-             f"Password of {ctx.args.name} reset; the account has a new signing key.")
+             f"Password of {ctx.args.name} reset; the account has a new signing key. {ctx.args.name} reads case "
+             "content again once they have changed this password and a supervisor has confirmed it in person "
+             f"(`casedesk user confirm {ctx.args.name}`).")
+    return 0
+
+
+def cmd_pending(ctx: Context) -> int:
+    rows = Accounts(ctx.session()).pending_confirmations()
+    lines = [f"{'USER':<16} {'RESET BY':<16} {'NEW KEY':<20} NAME"]
+    lines += [f"{r.username:<16} {r.reset_by:<16} {r.fingerprint or '(password not changed yet)':<20} {r.full_name}"
+              for r in rows]
+    ctx.emit([{"user": r.username, "reset_by": r.reset_by, "key_fingerprint": r.fingerprint} for r in rows],
+             lines if rows else "No password reset awaits confirmation.")
+    return 0
+
+
+def cmd_confirm(ctx: Context) -> int:
+    done = Accounts(ctx.session()).confirm_identity(ctx.args.name)
+    ctx.emit({"user": done.username, "confirmed": True, "key_fingerprint": done.fingerprint},
+             f"Password reset of {done.username} confirmed (key {done.fingerprint}); their case keys are sealed "
+             "to them.")
     return 0
 
 

@@ -195,6 +195,8 @@ class Projection:
         self.box_keys: dict[str, list[str]] = {}
         self.epochs: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.grants: dict[tuple[str, int, str], GrantFact] = {}
+        # Password resets by an administrator awaiting a second person's confirmation (see ``note_reset``).
+        self.resets: dict[str, tuple[str, str | None]] = {}
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -245,6 +247,9 @@ class Projection:
     def box_key(self, user: str) -> str | None:
         keys = self.box_keys.get(user)
         return keys[-1] if keys else None
+
+    def reset_pending(self, user: str) -> tuple[str, str | None] | None:
+        return self.resets.get(user)
 
     # --- replay -------------------------------------------------------------------
     def apply(self, e: Entry) -> None:
@@ -418,6 +423,10 @@ class Projection:
         user, box = e.data.get("user"), e.data.get("box_key")
         if isinstance(user, str) and isinstance(box, str) and user in self.users:
             self.box_keys.setdefault(user, []).append(box)  # one from before case keys carries none: no change
+        note_reset(self.resets, e.action, e.actor, e.data)
+
+    def _reset(self, e: Entry) -> None:
+        note_reset(self.resets, e.action, e.actor, e.data)
 
     def _epoch(self, e: Entry) -> None:
         epoch = e.data.get("epoch")
@@ -472,7 +481,34 @@ _HANDLERS = {
     "case.key_created": Projection._epoch,
     "case.key_rotated": Projection._epoch,
     "case.key_granted": Projection._granted,
+    "account.password_reset": Projection._reset,
+    "account.identity_confirmed": Projection._reset,
 }
+
+# The entries ``note_reset`` follows (each names the account in ``data.user``).
+RESET_ACTIONS = ("account.password_reset", "account.key_registered", "account.box_key_registered",
+                 "account.identity_confirmed")
+
+
+def note_reset(resets: dict[str, tuple[str, str | None]], action: str, actor: str, data: dict[str, Any]) -> None:
+    """The two-person rule's state after an entry its signer had the right to make.
+
+    An administrator's reset of someone else's password leaves it pending, with the administrator's name; a box
+    key the administrator's reset registered is not the user's own (None), one the user registered themselves since
+    (``account.box_key_registered``, at their password change) is; a confirmation ends it.
+    """
+    user = data.get("user")
+    if not isinstance(user, str):
+        return
+    if action == "account.password_reset":
+        if actor != user:
+            resets[user] = (actor, None)
+    elif action == "account.identity_confirmed":
+        resets.pop(user, None)
+    elif user in resets:
+        box = data.get("box_key")
+        own = box if action == "account.box_key_registered" and actor == user and isinstance(box, str) else None
+        resets[user] = (resets[user][0], own)
 
 # The entries that register a user's box key (``data.user``, ``data.box_key``); the service asks the log for them.
 BOX_KEY_ACTIONS = ("account.key_registered", "account.box_key_registered")

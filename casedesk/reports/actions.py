@@ -14,6 +14,7 @@ ACTION_NAMES: dict[str, str] = {
     "account.password_changed": "Password changed",
     "account.password_reset": "Password reset",
     "account.role_changed": "Role changed",
+    "account.identity_confirmed": "Password reset confirmed in person",
     "case.created": "Case opened",
     "case.closed": "Case closed",
     "case.close_override": "Case closed with unreviewed entries (override)",

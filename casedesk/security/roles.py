@@ -8,6 +8,7 @@ whole table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -117,6 +118,9 @@ class Facts(Protocol):
     def returns_to(self, case: str, exhibit: str) -> str | None: ...
     def author_of(self, seq: int) -> tuple[str, str | None] | None: ...
     def box_key(self, user: str) -> str | None: ...  # the user's registered X25519 box key (hex), as the log says
+    # An administrator's reset of ``user``'s password not yet confirmed by someone else: (the administrator, the box
+    # key ``user`` registered themselves since the reset, or None); None when no reset awaits confirmation.
+    def reset_pending(self, user: str) -> tuple[str, str | None] | None: ...
 
 
 class EntryLike(Protocol):
@@ -142,6 +146,7 @@ class Scope(StrEnum):
     CORRECT = "correct"  # the author of the corrected entry, a reviewer, or an administrator (no case)
     OPTIONAL_CASE = "optional-case"  # CASE when the entry names a case, else ANY
     GRANT = "grant"  # CASE, and sealed to the registered box key of someone who may hold the case's key
+    CONFIRM = "confirm"  # about another account with a pending reset, by neither its administrator nor a pending one
 
 
 @dataclass(frozen=True)
@@ -197,10 +202,14 @@ ACTION_RULES: dict[str, Rule] = {
     "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
     "installation.recovery_key_created": Rule(Permission.USER_MANAGE, Scope.ANY),
     "custody.time_acknowledged": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
-    # A user's own X25519 box key, registered at their first sign-in after the upgrade to case keys.
+    # A user's own X25519 box key, registered at their first sign-in after the upgrade to case keys, and at their
+    # first password change after an administrator's reset.
     "account.box_key_registered": Rule(None, Scope.SELF),
     # The unit's certificates of this installation and its officers' keys (docs/unit-trust.md).
     "installation.enrolled": Rule(Permission.USER_MANAGE, Scope.ANY),
+    # Two-person rule: a supervisor, in person, vouches that the account whose password an administrator reset is
+    # back in its owner's hands (docs/keyslots.md, "Password resets"); until then no case key is sealed to it.
+    "account.identity_confirmed": Rule(Permission.CUSTODY_REVIEW, Scope.CONFIRM),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
@@ -220,6 +229,15 @@ MSG_GRANT_HOLDER = ("{action} by {actor} gave the key of case {case} to {user}, 
                     "ignored")
 MSG_GRANT_BOX = ("{action} by {actor} sealed the key of case {case} to a box key that is not {user}'s registered box "
                  "key at this point: ignored")
+
+MSG_GRANT_UNCONFIRMED = ("{action} by {actor} sealed the key of case {case} to {user}, whose password an administrator "
+                         "reset and no one else has confirmed at this point: ignored")
+MSG_CONFIRM = "{action} by {actor} about {user}: {why}: ignored"
+CONFIRM_NOT_PENDING = "no password reset of theirs awaits confirmation"
+CONFIRM_SELF = "nobody confirms their own account"
+CONFIRM_RESETTER = "the administrator who reset the password cannot confirm it"
+CONFIRM_ACTOR_PENDING = "the confirmer's own password reset is not confirmed"
+CONFIRM_KEY = "the box key named is not one {user} registered themselves after the reset"
 
 
 def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None:
@@ -243,6 +261,10 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         return None
     if scope == Scope.SELF:
         return None if entry.data.get("user") == actor else MSG_NOT_SELF.format(action=action, actor=actor)
+    if scope == Scope.CONFIRM:
+        why = confirm_problem(actor, entry.data.get("user"), entry.data.get("box_key"), facts.reset_pending)
+        return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=entry.data.get("user"),
+                                                           why=why)
     case = entry.case
     if scope == Scope.CORRECT:
         target = entry.data.get("corrects")
@@ -302,6 +324,27 @@ def _grant_problem(action: str, entry: EntryLike, facts: Facts, case: str) -> st
     box = entry.data.get("box_key")
     if not isinstance(box, str) or box != facts.box_key(user):
         return MSG_GRANT_BOX.format(action=action, actor=entry.actor, case=case, user=user)
+    if facts.reset_pending(user) is not None:
+        return MSG_GRANT_UNCONFIRMED.format(action=action, actor=entry.actor, case=case, user=user)
+    return None
+
+
+def confirm_problem(actor: str, user: Any, box: Any,
+                    reset_pending: Callable[[str], tuple[str, str | None] | None]) -> str | None:
+    """Why ``actor`` may not confirm that ``user``'s account, reset by an administrator, is back in ``user``'s hands
+    with box key ``box`` (None: they may). The permission (a supervisor's) is checked by the caller. The box key
+    ``user`` registered since the reset is their current one: any later registration replaces or clears it."""
+    pending = reset_pending(user) if isinstance(user, str) else None
+    if pending is None:
+        return CONFIRM_NOT_PENDING
+    if actor == user:
+        return CONFIRM_SELF
+    if actor == pending[0]:
+        return CONFIRM_RESETTER
+    if reset_pending(actor) is not None:
+        return CONFIRM_ACTOR_PENDING
+    if pending[1] is None or box != pending[1]:
+        return CONFIRM_KEY.format(user=user)
     return None
 
 

@@ -8,6 +8,7 @@ commit fails the slot change is undone.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import re
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from casedesk.security.casekeys import box_public, new_box_key
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role, parse_role
 from casedesk.services import inputs
+from casedesk.services.authority import pending_resets
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
@@ -92,6 +94,25 @@ class Account:
     def status(self) -> str:
         """What the account list shows: disabled, locked or active."""
         return "disabled" if self.disabled else "locked" if self.locked_until is not None else "active"
+
+
+@dataclass(frozen=True)
+class PendingConfirmation:
+    """An administrator's password reset awaiting a supervisor's confirmation in person (the two-person rule)."""
+
+    username: str
+    full_name: str
+    reset_by: str
+    box_key: str | None  # the box key the user registered at their password change since the reset (hex), or None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return None if self.box_key is None else box_key_fingerprint(self.box_key)
+
+
+def box_key_fingerprint(box_key_hex: str) -> str:
+    """What the detective's screen shows after the password change and the supervisor compares: 16 hex digits."""
+    return " ".join(box_key_hex[i:i + 4] for i in range(0, 16, 4))
 
 
 def _account(user: User, locked_until: datetime | None = None) -> Account:
@@ -208,26 +229,79 @@ class Accounts:
         log.info("account created: %s (%s)", username, role_v)
         return result
 
-    def change_password(self, old_password: str, new_password: str) -> None:
-        """The signed-in user's own password: re-wraps their slot, keeps their signing key."""
+    def change_password(self, old_password: str, new_password: str) -> str | None:
+        """The signed-in user's own password: re-wraps their slot, keeps their signing key.
+
+        After an administrator's reset not yet confirmed, the user also gets a new box key of their own (the
+        administrator knew the temporary password, and so the box key it wrapped): returns its fingerprint, for
+        the supervisor who confirms the reset to compare; None otherwise.
+        """
         check_password(new_password)
         if old_password == new_password:
             raise UsageError("the new password must differ from the old one", field="password")
         name = self.s.user.username
+        box_key = self.s.box_key
+        fingerprint = None
         self._undo = None
         try:
             with self.s.write() as db:
                 user = self.s.user_by_name(db, name)
                 user.password_changed_at = utc_now()
                 self.s.record(db, "account.password_changed", to_party=name, data={"user": name})
+                if name in pending_resets(db):
+                    box_key = new_box_key()
+                    register_box_key(self.s, db, user, box_public(box_key), record=True)
+                    fingerprint = box_key_fingerprint(box_public(box_key).hex())
                 with self._slots() as slots:
                     secret = self._device_secret(slots)
                     slots.unwrap(name, old_password, secret)  # proves the old password
-                    slots.add_slot(name, new_password, self.s.slot_secrets_for(self.s.signer, self.s.box_key), secret)
+                    slots.add_slot(name, new_password, self.s.slot_secrets_for(self.s.signer, box_key), secret)
         except BaseException:
             self._undo_slots()
             raise
+        if box_key is not self.s.box_key:
+            self.s.box_key = box_key
+            self.s.case_key_cache.clear()
         log.info("password changed: %s", name)
+        return fingerprint
+
+    def pending_confirmations(self) -> builtins.list[PendingConfirmation]:
+        """Administrators' password resets a supervisor must confirm in person before case keys reach the account."""
+        self.s.require(Permission.CUSTODY_REVIEW)
+        with self.s.read() as db:
+            pending = pending_resets(db)
+            names = {u.username: u.full_name for u in db.scalars(select(User).where(User.username.in_(pending)))}
+        return [PendingConfirmation(name, names.get(name, name), admin, own)
+                for name, (admin, own) in sorted(pending.items())]
+
+    def confirm_identity(self, username: str) -> PendingConfirmation:
+        """A supervisor vouches, in person, that ``username`` changed the temporary password of an administrator's
+        reset themselves (``account.identity_confirmed``); the case keys they hold are then sealed to their new box
+        key at once, as far as this supervisor holds them (the rest at the next holder's sign-in)."""
+        self.s.require(Permission.CUSTODY_REVIEW)
+        me = self.s.user.username
+        with self.s.write() as db:
+            user = self.s.user_by_name(db, username)
+            pending = pending_resets(db)
+            if username not in pending:
+                raise UsageError(f"no password reset of {username} awaits confirmation")
+            admin, own = pending[username]
+            if username == me:
+                raise PermissionDenied("you cannot confirm your own password reset: ask another supervisor")
+            if admin == me:
+                raise PermissionDenied(f"you reset the password of {username} yourself: another supervisor must "
+                                       "confirm it")
+            if me in pending:
+                raise PermissionDenied("your own password reset is not yet confirmed: ask another supervisor to "
+                                       "confirm yours first")
+            if own is None:
+                raise UsageError(f"{username} has not yet changed the temporary password: ask them to sign in and "
+                                 "change it (`casedesk user passwd`) in front of you, then confirm")
+            self.s.record(db, "account.identity_confirmed", to_party=username, data={"user": username, "box_key": own})
+            self._settle_keys(db, user)
+            result = PendingConfirmation(username, user.full_name, admin, own)
+        log.info("password reset of %s confirmed by %s", username, me)
+        return result
 
     def confirm_password(self, password: str) -> None:
         """Prove that the signed-in user is at the keyboard (the desktop's lock screen) with their password.

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import encoding
-from casedesk.custody.projection import BOX_KEY_ACTIONS
+from casedesk.custody.projection import BOX_KEY_ACTIONS, RESET_ACTIONS, note_reset
+from casedesk.security.roles import Permission, allowed, confirm_problem
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
 _USERS = "casedesk_write_facts_users"
@@ -102,6 +103,35 @@ class WriteFacts:
             if data.get("user") == user and isinstance(data.get("box_key"), str):
                 return str(data["box_key"])
         return None
+
+
+    def reset_pending(self, user: str) -> tuple[str, str | None] | None:
+        return pending_resets(self.db).get(user)
+
+
+def pending_resets(db: OrmSession) -> dict[str, tuple[str, str | None]]:
+    """Administrators' password resets awaiting a second person's confirmation, as the LOG says: user ->
+    (administrator, the box key the user registered themselves since, or None).
+
+    A confirmation counts only if its signer is, by the accounts table, a supervisor and ``confirm_problem`` finds
+    nothing (what replay checks against the log's own roles; sign-in compares the tables with the log).
+    """
+    resets: dict[str, tuple[str, str | None]] = {}
+    roles = dict(db.execute(select(User.username, User.role)).tuples().all())
+    rows = db.execute(select(CustodyEntry.action, CustodyEntry.actor, CustodyEntry.data)
+                      .where(CustodyEntry.action.in_(RESET_ACTIONS)).order_by(CustodyEntry.seq))
+    for action, actor, raw in rows:
+        try:
+            data = encoding.parse_data(raw)
+        except encoding.EncodingError:
+            continue
+        if action == "account.identity_confirmed":
+            role = roles.get(actor)
+            if role is None or not allowed(role, Permission.CUSTODY_REVIEW) or confirm_problem(
+                    actor, data.get("user"), data.get("box_key"), resets.get) is not None:
+                continue
+        note_reset(resets, action, actor, data)
+    return resets
 
 
 class PendingEntry:

@@ -44,6 +44,7 @@ from casedesk.security.casekeys import (
     vault_naming_key,
 )
 from casedesk.security.roles import Role
+from casedesk.services.authority import pending_resets
 from casedesk.services.session import Session
 from casedesk.store.models import BoxKey, Case, CaseKeyEpoch, CaseKeyGrant, CaseMember, User
 from casedesk.timeutil import utc_now
@@ -54,6 +55,9 @@ log = logging.getLogger("casedesk.casekeys")
 ENCRYPTED_TEXT_ACTIONS = frozenset({"note.added", "case.summary_edited"})
 LOCKED_TEXT = "(encrypted for the key holders of case {ref})"
 NOT_MEMBER = "you are not a member of case {ref}; its content is encrypted for its members"
+UNCONFIRMED = ("the content of case {ref} is not yet available to you: an administrator reset your password, so a "
+               "supervisor must confirm the reset in person (`casedesk user confirm {user}`) after you change the "
+               "temporary password (`casedesk user passwd`)")
 NOT_YET = ("the content of case {ref} is not yet available to you: its key is sealed to you at the next sign-in "
            "of a member who holds it (an administrator cannot)")
 
@@ -79,6 +83,15 @@ def current_box_keys(db: OrmSession, user_ids: Iterable[int]) -> dict[int, bytes
 def current_epoch(db: OrmSession, case: Case) -> int:
     """0 when the case has no key yet (made before case keys and not yet opened by a holder)."""
     return int(db.scalar(select(func.max(CaseKeyEpoch.epoch)).where(CaseKeyEpoch.case_id == case.id)) or 0)
+
+
+def unconfirmed_ids(db: OrmSession) -> set[int]:
+    """Accounts whose password an administrator reset and no one else has confirmed: no case key is sealed to them
+    (the two-person rule, ``casedesk.security.roles.MSG_GRANT_UNCONFIRMED``)."""
+    names = pending_resets(db)
+    if not names:
+        return set()
+    return set(db.scalars(select(User.id).where(User.username.in_(names))))
 
 
 def register_box_key(session: Session, db: OrmSession, user: User, public: bytes, *, record: bool) -> None:
@@ -117,6 +130,8 @@ def cases_needing_work(db: OrmSession, user_id: int) -> list[int]:
             granted.setdefault(cid, {})[uid] = bytes(pub)
     boxes = {uid: bytes(pub) for uid, pub in db.execute(
         select(BoxKey.user_id, BoxKey.public_key).where(BoxKey.retired_at.is_(None)).order_by(BoxKey.id))}
+    for uid in unconfirmed_ids(db):
+        boxes.pop(uid, None)  # nothing to seal to them until a second person confirms their reset
     out = []
     for cid, ids in sorted(holders.items()):
         now = {uid for uid in ids | supervisors if may_hold(uid)}
@@ -160,6 +175,8 @@ class CaseKeys:
 
     def locked(self, db: OrmSession, case: Case) -> CaseContentLocked:
         if self.s.user.id in holder_ids(db, case):
+            if self.s.user.id in unconfirmed_ids(db):
+                return CaseContentLocked(UNCONFIRMED.format(ref=case.reference, user=self.s.user.username))
             return CaseContentLocked(NOT_YET.format(ref=case.reference))
         return CaseContentLocked(NOT_MEMBER.format(ref=case.reference))
 
@@ -240,7 +257,7 @@ class CaseKeys:
             .where(CaseKeyGrant.case_id == case.id, CaseKeyGrant.epoch == epoch))}
         if set(granted) - holders:
             return True
-        boxes = current_box_keys(db, holders)
+        boxes = current_box_keys(db, holders - unconfirmed_ids(db))
         return any(granted.get(uid) != pub for uid, pub in boxes.items())
 
     def for_writing(self, db: OrmSession, case: Case) -> int:
@@ -302,7 +319,7 @@ class CaseKeys:
         db.flush()
         self.s.case_key_cache[(case.id, epoch)] = key
         users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(holders)))}
-        for uid, public in sorted(current_box_keys(db, holders).items()):
+        for uid, public in sorted(current_box_keys(db, holders - unconfirmed_ids(db)).items()):
             self._grant(db, case, epoch, key, users[uid], public)
         log.info("case %s: key epoch %d made (%s)", case.reference, epoch, "rotation" if epoch > 1 else "new")
 
@@ -310,7 +327,7 @@ class CaseKeys:
         """Seal every epoch to every holder whose current box key lacks it."""
         epochs = list(db.scalars(select(CaseKeyEpoch.epoch).where(CaseKeyEpoch.case_id == case.id)
                                  .order_by(CaseKeyEpoch.epoch)))
-        boxes = current_box_keys(db, holders)
+        boxes = current_box_keys(db, holders - unconfirmed_ids(db))
         have = {(uid, ep): bytes(pub) for uid, ep, pub in db.execute(
             select(CaseKeyGrant.user_id, CaseKeyGrant.epoch, CaseKeyGrant.box_public)
             .where(CaseKeyGrant.case_id == case.id))}

@@ -118,6 +118,21 @@ def _unit_answer(store: Store) -> Path:
     return folder / "answer.json"
 
 
+def _reset_and_changed(store: Store) -> dict[str, Any]:
+    """An administrator's reset of bpatel, and bpatel's own password change since: ready for a supervisor."""
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).reset_password("bpatel", "temporary-from-admin")
+    finally:
+        admin.close()
+    s = store.installation.sign_in("bpatel", "temporary-from-admin")
+    try:
+        Accounts(s).change_password("temporary-from-admin", "bilal-chose-this-one")
+    finally:
+        s.close()
+    return {}
+
+
 def _case_closed(store: Store) -> dict[str, Any]:
     sgt = store.sign_in("sgt")
     try:
@@ -144,6 +159,10 @@ MATRIX: dict[str, Action] = {
                       lambda s, c: Accounts(s).disable("dcole")),
     "user unlock": A("unlock accounts", "- - - - Y", ("user", "unlock", "dcole"),
                      lambda s, c: Accounts(s).unlock("dcole")),
+    "user pending": A("confirm a password reset in person", "- - - Y -", ("user", "pending"),
+                      lambda s, c: Accounts(s).pending_confirmations()),
+    "user confirm": A("confirm a password reset in person", "- - - Y -", ("user", "confirm", "bpatel"),
+                      lambda s, c: Accounts(s).confirm_identity("bpatel"), prepare=_reset_and_changed),
     "user role": A("change roles", "- - - - Y", ("user", "role", "dcole", "supervisor"),
                    lambda s, c: Accounts(s).set_role("dcole", "supervisor")),
     # --- cases ----------------------------------------------------------------------------------------------
@@ -403,7 +422,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
-    "home", "case timeline", "unit identity",
+    "home", "case timeline", "unit identity", "user pending",
 })
 
 
@@ -577,7 +596,8 @@ def _service_methods() -> set[str]:
 SERVICE_NAMES = {
     "Accounts.add": "user add", "Accounts.list": "user list", "Accounts.change_password": "user passwd",
     "Accounts.reset_password": "user reset", "Accounts.disable": "user disable", "Accounts.set_role": "user role",
-    "Accounts.unlock": "user unlock",
+    "Accounts.unlock": "user unlock", "Accounts.pending_confirmations": "user pending",
+    "Accounts.confirm_identity": "user confirm",
     "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
@@ -620,6 +640,8 @@ def test_the_table_matches_the_readme() -> None:
     checks = {
         "add users, reset passwords, unlock or disable accounts, change roles, settings": [
             "user add", "user reset", "user unlock", "user disable", "user role", "settings set"],
+        "confirm in person a password reset (after the user changed the temporary password)": [
+            "user pending", "user confirm"],
         "create a case": ["case create"],
         "add or remove a case member": ["case member add", "case member remove"],
         "see exhibits, notes, custody and the case summary of a case": ["evidence list", "note list", "custody log"],

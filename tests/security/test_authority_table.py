@@ -51,6 +51,10 @@ class World:
     def author_of(self, seq: int) -> tuple[str, str | None] | None:
         return ("member", CASE) if seq == 1 else None
 
+    def reset_pending(self, user: str) -> tuple[str, str | None] | None:
+        """An administrator reset ``target``'s password; ``target`` has since registered box key ``ab``."""
+        return ("admin", "ab") if user == "target" else None
+
 
 @dataclass
 class Entry:
@@ -77,6 +81,8 @@ ROWS = {
     "add users, reset passwords, unlock or disable accounts, change roles, settings": [
         ("account.created", {"case": None}), ("account.disabled", {"case": None}), ("account.unlocked", {"case": None}),
         ("settings.changed", {"case": None})],
+    "confirm in person a password reset (after the user changed the temporary password)": [
+        ("account.identity_confirmed", {"case": None, "data": {"user": "target", "box_key": "ab"}})],
     "add or remove a case member": [("case.member_added", {}), ("case.member_removed", {})],
     "add notes, ingest, extract, withdraw, mark sensitive": [
         ("note.added", {}), ("exhibit.ingested", {}), ("exhibit.extracted", {}), ("exhibit.withdrawn", {}),

@@ -300,8 +300,8 @@ def test_verify_checks_case_objects_with_the_case_key_and_from_outside_without_i
         admin.close()
 
 
-def test_a_changed_password_keeps_the_box_key_and_a_reset_gets_the_keys_sealed_again(store: Store,
-                                                                                     tmp_path: Path) -> None:
+def test_a_changed_password_keeps_the_box_key_and_a_confirmed_reset_gets_the_keys_sealed_again(
+        store: Store, tmp_path: Path) -> None:
     ref = ingest(store, "jsmith", "a.txt", b"alpha\n")
     s = store.sign_in("jsmith")
     try:
@@ -326,8 +326,20 @@ def test_a_changed_password_keeps_the_box_key_and_a_reset_gets_the_keys_sealed_a
             Evidence(s).open_content(CASE, ref).__enter__()
     finally:
         s.close()
-    store.sign_in("sgt").close()  # a holder seals the key to jsmith's new box key
+    store.sign_in("sgt").close()  # a holder signs in: nothing is sealed to a key the administrator chose
     s = store.installation.sign_in("jsmith", "reset-password-for-jane")
+    try:
+        with pytest.raises(CaseContentLocked, match="a supervisor must confirm"):
+            Evidence(s).open_content(CASE, ref).__enter__()
+        Accounts(s).change_password("reset-password-for-jane", "jane-chose-this-one")  # her own box key
+    finally:
+        s.close()
+    sgt = store.sign_in("sgt")
+    try:
+        Accounts(sgt).confirm_identity("jsmith")  # in person; seals the keys to her new box key
+    finally:
+        sgt.close()
+    s = store.installation.sign_in("jsmith", "jane-chose-this-one")
     try:
         with Evidence(s).open_content(CASE, ref) as stream:
             assert stream.read() == b"alpha\n"

@@ -17,6 +17,7 @@ from casedesk.custody import log as custody_log
 from casedesk.errors import CaseContentLocked, PermissionDenied, UsageError
 from casedesk.security.casekeys import box_public
 from casedesk.services.accounts import Accounts
+from casedesk.services.casekeys import current_box_keys
 from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
@@ -88,12 +89,8 @@ def test_a_grant_to_an_unconfirmed_reset_key_is_refused_and_flagged(store: Store
     _reset(store)
     s = store.sign_in("sgt")
     try:
-        with s.write() as db:
-            from casedesk.services.casekeys import current_box_keys
-            from casedesk.store.models import User
-            from sqlalchemy import select
-            jane = db.scalar(select(User).where(User.username == "jsmith"))
-            assert jane is not None
+        with s.read() as db:
+            jane = s.user_by_name(db, "jsmith")
             jane_box = current_box_keys(db, [jane.id])[jane.id].hex()
         grant = {"user": "jsmith", "epoch": 1, "box_key": jane_box, "sealed": "AA=="}
         with pytest.raises(PermissionDenied, match="no one else has confirmed"), s.write() as db:
@@ -110,7 +107,7 @@ def test_a_grant_to_an_unconfirmed_reset_key_is_refused_and_flagged(store: Store
 
 
 def test_the_administrator_cannot_confirm_their_own_reset(store: Store, capsys: Any, monkeypatch: Any) -> None:
-    _evidence_and_note(store)
+    ref = _evidence_and_note(store)
     _reset(store)
     s = store.installation.sign_in("jsmith", TEMPORARY)
     try:
@@ -131,7 +128,7 @@ def test_the_administrator_cannot_confirm_their_own_reset(store: Store, capsys: 
     s = store.installation.sign_in("jsmith", JANES_OWN)
     try:
         with pytest.raises(CaseContentLocked, match="a supervisor must confirm"):
-            Evidence(s).list(CASE) and _read(s, "JAS/1")
+            _read(s, ref)
     finally:
         s.close()
     messages = _verify_messages(capsys, monkeypatch, store)
@@ -153,14 +150,13 @@ def test_a_supervisor_confirms_after_the_detective_changed_the_password_and_she_
         sgt.close()
     s = store.installation.sign_in("jsmith", TEMPORARY)
     try:
-        Accounts(s).change_password(TEMPORARY, JANES_OWN)
-        fingerprint = Accounts(s).my_box_key_fingerprint()
+        fingerprint = Accounts(s).change_password(TEMPORARY, JANES_OWN)
     finally:
         s.close()
     sgt = store.sign_in("sgt")
     try:
         [pending] = Accounts(sgt).pending_confirmations()
-        assert pending.box_key == fingerprint
+        assert pending.fingerprint == fingerprint is not None
         Accounts(sgt).confirm_identity("jsmith")
         assert Accounts(sgt).pending_confirmations() == []
     finally:
