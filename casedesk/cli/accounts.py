@@ -99,8 +99,8 @@ def cmd_reset(ctx: Context) -> int:
 
 def cmd_pending(ctx: Context) -> int:
     rows = Accounts(ctx.session()).pending_confirmations()
-    lines = [f"{'USER':<16} {'RESET BY':<16} {'NEW KEY':<20} NAME"]
-    lines += [f"{r.username:<16} {r.reset_by:<16} {r.fingerprint or '(password not changed yet)':<20} {r.full_name}"
+    lines = [f"{'USER':<16} {'RESET BY':<16} {'NEW KEY':<26} NAME"]
+    lines += [f"{r.username:<16} {r.reset_by:<16} {r.fingerprint or '(password not changed yet)':<26} {r.full_name}"
               for r in rows]
     ctx.emit([{"user": r.username, "reset_by": r.reset_by, "key_fingerprint": r.fingerprint} for r in rows],
              lines if rows else "No password reset awaits confirmation.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import encoding
@@ -26,6 +26,7 @@ from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
 _USERS = "casedesk_write_facts_users"
 _CASES = "casedesk_write_facts_cases"
+_RESETS = "casedesk_pending_resets"
 
 
 class WriteFacts:
@@ -116,6 +117,11 @@ def pending_resets(db: OrmSession) -> dict[str, tuple[str, str | None]]:
     A confirmation counts only if its signer is, by the accounts table, a supervisor and ``confirm_problem`` finds
     nothing (what replay checks against the log's own roles; sign-in compares the tables with the log).
     """
+    marker = db.execute(select(func.count(), func.max(CustodyEntry.seq))
+                        .where(CustodyEntry.action.in_(RESET_ACTIONS))).one()
+    cached = db.info.get(_RESETS)
+    if cached is not None and cached[0] == tuple(marker):
+        return dict(cached[1])  # asked once per grant and per case at sign-in: the log's answer, once per change
     resets: dict[str, tuple[str, str | None]] = {}
     roles = dict(db.execute(select(User.username, User.role)).tuples().all())
     rows = db.execute(select(CustodyEntry.action, CustodyEntry.actor, CustodyEntry.data)
@@ -131,6 +137,7 @@ def pending_resets(db: OrmSession) -> dict[str, tuple[str, str | None]]:
                     actor, data.get("user"), data.get("box_key"), resets.get) is not None:
                 continue
         note_reset(resets, action, actor, data)
+    db.info[_RESETS] = (tuple(marker), dict(resets))
     return resets
 
 
