@@ -123,7 +123,7 @@ def pending_resets(db: OrmSession) -> dict[str, tuple[str, str | None]]:
     if cached is not None and cached[0] == tuple(marker):
         return dict(cached[1])  # asked once per grant and per case at sign-in: the log's answer, once per change
     resets: dict[str, tuple[str, str | None]] = {}
-    roles = dict(db.execute(select(User.username, User.role)).tuples().all())
+    roles = {name: role for name, role in db.execute(select(User.username, User.role))}
     rows = db.execute(select(CustodyEntry.action, CustodyEntry.actor, CustodyEntry.data)
                       .where(CustodyEntry.action.in_(RESET_ACTIONS)).order_by(CustodyEntry.seq))
     for action, actor, raw in rows:
