@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from casedesk.progress import CancelToken
@@ -121,6 +122,10 @@ class JobRunner(QObject):
         return job
 
     def _forget(self, job: Job) -> None:
+        # Connected through a lambda, which Qt does not disconnect when this runner goes: a job may end after its
+        # window (this runner's parent) was closed and deleted, and emitting from a deleted object raises.
+        if not shiboken6.isValid(self):
+            return
         if job in self._jobs:
             self._jobs.remove(job)
             if not self._jobs:
