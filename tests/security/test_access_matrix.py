@@ -201,6 +201,8 @@ MATRIX: dict[str, Action] = {
     "evidence list": A("see exhibits", "Y Y - Y -", ("evidence", "list", CASE), lambda s, c: Evidence(s).list(CASE)),
     "search": A("(not in the README's table: what 'see exhibits, notes' shows, in every case one may see)",
                 "Y Y Y Y -", ("search", "invoice"), lambda s, c: Search(s).find("invoice")),
+    "evidence rows": A("see exhibits (the desktop register's lines; no command)", "Y Y - Y -", None,
+                       lambda s, c: Evidence(s).rows(CASE)),
     "evidence show": A("see exhibits", "Y Y - Y -", ("evidence", "show", CASE, "JAS/1"),
                        lambda s, c: Evidence(s).show(CASE, "JAS/1")),
     "evidence view": A("see exhibits (viewing content, logged)", "Y Y - Y -", None,
@@ -422,7 +424,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
-    "home", "case timeline", "unit identity", "user pending",
+    "home", "case timeline", "unit identity", "user pending", "evidence rows",
 })
 
 
@@ -605,7 +607,7 @@ SERVICE_NAMES = {
     "Cases.timeline": "case timeline",
     "Evidence.ingest": "ingest", "Evidence.extract": "extract",
     "Evidence.list": "evidence list", "Search.find": "search",
-    "Evidence.show": "evidence show", "Evidence.open_content": "evidence view",
+    "Evidence.show": "evidence show", "Evidence.rows": "evidence rows", "Evidence.open_content": "evidence view",
     "Evidence.read_original": "evidence read original", "Evidence.withdraw": "evidence withdraw",
     "Evidence.set_sensitive": "evidence sensitive", "Evidence.verify": "evidence verify", "Custody.verify": "verify",
     "Custody.log": "custody log", "Custody.entry": "custody entry", "Custody.transfer": "custody transfer",
