@@ -38,10 +38,9 @@ def test_extract_preview_check_out_and_sign_out_from_the_keyboard(qtbot: QtBot, 
     qtbot.keyClick(view, Qt.Key.Key_X, CTRL_SHIFT)  # extract
     qtbot.waitUntil(lambda: window.extracted is not None, timeout=TIMEOUT)
     assert window.extracted.read_bytes() == b"names and account numbers\n"
-    # The extraction is recorded and the register read again; the exhibit is chosen again (a reload does not yet
-    # keep the selection: see the closing note), then Ctrl+Shift+O.
-    qtbot.waitUntil(lambda: not window.exhibits.loading, timeout=TIMEOUT)
-    open_exhibit(qtbot, window, "JAS/1")
+    # The extraction is recorded and the register read again: the exhibit stays chosen, so Ctrl+Shift+O works.
+    qtbot.waitUntil(lambda: not window.exhibits.loading and window.exhibits.model.rowCount() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: getattr(window.exhibits.current(), "reference", None) == "JAS/1", timeout=TIMEOUT)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_O, CTRL_SHIFT)  # check out
     dialog = wait_for_window(qtbot, CustodyMoveDialog)
