@@ -25,6 +25,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -140,14 +141,52 @@ def run_bounded(argv: Sequence[str], timeout: float, env: dict[str, str], cwd: P
     return ToolRun(proc.returncode, err.decode("utf-8", "replace"))
 
 
+# The guard of a private folder: a small process that waits for the end of its pipe, which only the exporting
+# process holds. When the export ends, or is killed (SIGKILL closes the pipe too), it kills every process still
+# working in the folder (a LibreOffice, OCRmyPDF or Tesseract run: their working directory is in it) and removes
+# the folder with the decrypted copies in it, then exits.
+_GUARD = """
+import os, shutil, signal, sys, time
+path = os.path.realpath(sys.argv[1])
+sys.stdin.buffer.read()
+def inside(pid):
+    try:
+        cwd = os.readlink('/proc/%s/cwd' % pid)
+    except OSError:
+        return False
+    cwd = cwd[:-len(' (deleted)')] if cwd.endswith(' (deleted)') else cwd
+    return cwd == path or cwd.startswith(path + os.sep)
+for _ in range(100):
+    pids = [int(p) for p in os.listdir('/proc') if p.isdigit() and inside(p)] if os.path.isdir('/proc') else []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    shutil.rmtree(path, ignore_errors=True)
+    if not pids and not os.path.exists(path):
+        break
+    time.sleep(0.05)
+"""
+
+
 class PrivateFolder:
     """A folder only this user can open, for tools that need named files; removed on ``close``.
 
-    Named ``<prefix><pid>-...`` so that if this process is killed, the next build removes it.
+    A guard process removes it, and stops every tool still working in it, as soon as this process ends, even
+    killed: a killed export leaves no decrypted copy behind (issue 10: no plaintext anywhere after a kill). It is
+    also named ``<prefix><pid>-...``, so that if the guard itself could not run, the next build removes it.
     """
 
     def __init__(self, parent: Path, prefix: str) -> None:
         self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))  # mode 0700
+        try:
+            # stderr is inherited: whoever waits for this process's output also waits for the guard's clean-up.
+            self._guard: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [sys.executable, "-I", "-c", _GUARD, str(self.path)], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, cwd="/", start_new_session=True, close_fds=True)
+        except OSError:
+            self._guard = None
 
     def job(self, name: str) -> Path:
         """A fresh private sub-folder for one run."""
@@ -155,6 +194,12 @@ class PrivateFolder:
 
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        if self._guard is not None:
+            guard, self._guard = self._guard, None
+            assert guard.stdin is not None
+            guard.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                guard.wait(timeout=10)
 
 
 def tool_env(home: Path) -> dict[str, str]:

@@ -174,3 +174,34 @@ def test_killed_transfer_keeps_register_and_log_in_step(store: Store, tmp_path: 
         if holder == place:
             done.add(place)
         assert {e.to_party for e in moves} == done, where
+
+
+def test_an_export_killed_while_libreoffice_converts_leaves_no_decrypted_copy(store: Store, tmp_path: Path) -> None:
+    """A Word exhibit is converted by LibreOffice from a decrypted copy in a private folder: a kill at that moment
+    (the export's own process; LibreOffice goes on running) must leave neither the copy nor the folder."""
+    import signal
+    import time
+    from datetime import UTC, datetime
+
+    from casedesk.demo import bank_statement_docx
+    from tests.helpers.reliability import cli_argv, cli_env
+
+    docx = tmp_path / "src" / "statement.docx"
+    docx.parent.mkdir()
+    bank_statement_docx(docx, datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    run = run_and_kill(store.root, "jsmith", ["ingest", CASE, str(docx), "--description", "MG11 statement"], None)
+    assert run.code == 0, run.err
+    out = tmp_path / "bundles"
+    out.mkdir()
+    proc = subprocess.Popen(cli_argv(store.root, "jsmith", "export", CASE, "-o", str(out / "bundle.pdf")),
+                            env=cli_env("jsmith"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    jobs: list[Path] = []
+    while not jobs and proc.poll() is None and time.monotonic() < deadline:
+        jobs = [j for j in out.glob(".casedesk-bundle-*/convert-*") if any(j.glob("exhibit.*"))]
+        time.sleep(0.01)
+    assert jobs, "the export never reached the conversion"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=120)  # the guard shares its error output: this waits for its clean-up too
+    assert _hidden_leftovers(out) == []
