@@ -145,6 +145,7 @@ class Scope(StrEnum):
     RETURN = "return"  # the holder, the officer it returns to, or a role that moves anyone's exhibits
     CORRECT = "correct"  # the author of the corrected entry, a reviewer, or an administrator (no case)
     OPTIONAL_CASE = "optional-case"  # CASE when the entry names a case, else ANY
+    NOTE = "note"  # CASE, and an edit (data.revises) revises an entry the actor wrote in the same case
     GRANT = "grant"  # CASE, and sealed to the registered box key of someone who may hold the case's key
     CONFIRM = "confirm"  # about another account with a pending reset, by neither its administrator nor a pending one
 
@@ -184,7 +185,7 @@ ACTION_RULES: dict[str, Rule] = {
     "case.reopened": Rule(Permission.CASE_CLOSE, Scope.CASE_EXISTS),
     "case.close_override": Rule(Permission.CASE_CLOSE_OVERRIDE, Scope.CASE_EXISTS),
     "case.reviewed": Rule(Permission.CUSTODY_REVIEW, Scope.CASE),
-    "note.added": Rule(Permission.CASE_EDIT, Scope.CASE),
+    "note.added": Rule(Permission.CASE_EDIT, Scope.NOTE),
     "exhibit.ingested": Rule(Permission.EVIDENCE_INGEST, Scope.CASE_OPEN),
     "exhibit.viewed": Rule(Permission.CASE_CONTENT, Scope.CASE),
     "exhibit.extracted": Rule(Permission.EVIDENCE_EXTRACT, Scope.CASE),
@@ -225,6 +226,7 @@ MSG_NOT_CUSTODIAN = "{action} by {actor}, who does not hold exhibit {exhibit} at
 MSG_NOT_SELF = "{action} by {actor} about another account: ignored"
 MSG_SUMMARY = "{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored"
 MSG_CORRECT = "{action} by {actor}, who neither wrote entry {target} nor may review it: ignored"
+MSG_REVISE = "{action} by {actor} revises entry {target}, which is not a note {actor} wrote in case {case}: ignored"
 MSG_GRANT_HOLDER = ("{action} by {actor} gave the key of case {case} to {user}, who may not hold it at this point: "
                     "ignored")
 MSG_GRANT_BOX = ("{action} by {actor} sealed the key of case {case} to a box key that is not {user}'s registered box "
@@ -285,6 +287,14 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         return MSG_NOT_MEMBER.format(action=action, actor=actor, case=case)
     if scope in (Scope.CASE, Scope.OPTIONAL_CASE):
         return None
+    if scope == Scope.NOTE:
+        target = entry.data.get("revises")
+        if target is None:
+            return None
+        author = facts.author_of(target) if isinstance(target, int) and not isinstance(target, bool) else None
+        if author is not None and author == (actor, case):
+            return None
+        return MSG_REVISE.format(action=action, actor=actor, target=target, case=case)
     if scope == Scope.GRANT:
         return _grant_problem(action, entry, facts, case)
     if scope == Scope.CASE_OPEN:

@@ -365,3 +365,29 @@ def test_a_signed_grant_to_a_key_the_log_never_gave_the_grantee_is_flagged_and_r
     messages = _verify_messages(capsys, monkeypatch, cs)
     assert (f"entry {seq}, case {CASE}: case.key_granted by jsmith sealed the key of case {CASE} to a box key "
             "that is not sgt's registered box key at this point: ignored") in messages, messages
+
+
+def test_an_edit_of_someone_elses_note_is_flagged_and_refused(cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    """A note's new version (data.revises) counts only from the note's author: the service refused others'
+    edits, but a signed entry written past it was taken as a revision."""
+    sgt = cs.store.sign_in("sgt")
+    try:
+        Cases(sgt).add_member(CASE, "bpatel")
+    finally:
+        sgt.close()
+    s = cs.store.sign_in("jsmith")
+    try:
+        note = Cases(s).add_note(CASE, "seal intact on arrival").custody_seq
+    finally:
+        s.close()
+    s = cs.store.sign_in("bpatel")
+    try:
+        with pytest.raises(PermissionDenied, match="which is not a note bpatel wrote"), s.write() as db:
+            s.record(db, "note.added", case_ref=CASE, text="seal broken on arrival", data={"revises": note})
+        with write_session(s.engine) as db:  # the service bypassed, his own valid key
+            seq = custody_log.append(db, actor="bpatel", signer=s.signer, action="note.added", case_ref=CASE,
+                                     text="seal broken on arrival", data={"revises": note}).seq
+    finally:
+        s.close()
+    assert (f"entry {seq}, case {CASE}: note.added by bpatel revises entry {note}, which is not a note bpatel wrote "
+            f"in case {CASE}: ignored") in _verify_messages(capsys, monkeypatch, cs)
