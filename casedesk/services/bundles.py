@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import settings, tool_id
 from casedesk.custody import merkle
@@ -116,6 +117,22 @@ def _exhibit_info(view: ExhibitView, users: dict[str, User]) -> ExhibitInfo:
         location=view.location, duplicate_of=view.duplicate_of, fs_modified=view.fs_modified,
         sensitive=view.sensitive,
     )
+
+
+def head_at(db: OrmSession, when: datetime) -> tuple[int, str]:
+    """The head as at ``when``: the last entry of the longest prefix of the log written at or before it.
+
+    Entries appended later (even with a clock set back) come after it, so a reproduction with the same ``--at``
+    picks the same head however much the case has grown since (bundles and disclosure schedules alike).
+    """
+    first_after = db.scalar(select(func.min(CustodyEntry.seq)).where(CustodyEntry.timestamp > iso_utc(when)))
+    query = select(CustodyEntry.seq, CustodyEntry.entry_hash).order_by(CustodyEntry.seq.desc()).limit(1)
+    if first_after is not None:
+        query = query.where(CustodyEntry.seq < first_after)
+    row = db.execute(query).first()
+    if row is None:
+        raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
+    return int(row[0]), str(row[1])
 
 
 # Court and CPS upload systems cap the size of one file; a bundle above this is flagged with a way to split it.
@@ -251,17 +268,7 @@ class Bundles:
             chosen = settings.SPECS["bundle.default_marking"].validate(
                 marking if marking is not None else settings.get(db, "bundle.default_marking"))
             users = {u.username: u for u in db.scalars(select(User))}
-            # The head: the last entry of the longest prefix of the log written at or before the export
-            # time. Entries appended later (even with a clock set back) come after it, so a reproduction
-            # with the same --at picks the same head however much the case has grown since.
-            first_after = db.scalar(select(func.min(CustodyEntry.seq)).where(CustodyEntry.timestamp > iso_utc(when)))
-            head_query = select(CustodyEntry.seq, CustodyEntry.entry_hash).order_by(CustodyEntry.seq.desc()).limit(1)
-            if first_after is not None:
-                head_query = head_query.where(CustodyEntry.seq < first_after)
-            head_row = db.execute(head_query).first()
-            if head_row is None:
-                raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
-            head_seq, head_hash = int(head_row[0]), str(head_row[1])
+            head_seq, head_hash = head_at(db, when)
             # The tree head of the log up to that entry, printed so that a later export can be checked
             # against it (tools/verify_custody.py --earlier SIZE:ROOT); the full verification below passes
             # only if every stored hash is the recomputed one, so the stored hashes are the leaf inputs.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from casedesk import settings, tool_id
 from casedesk.errors import UsageError
@@ -34,7 +34,7 @@ from casedesk.reports.model import CaseInfo
 from casedesk.reports.schedules import KINDS, MG6C, MG6D, ScheduleItem, ScheduleSpec, write_schedule
 from casedesk.security.roles import Permission
 from casedesk.services.bundle_state import exhibits_as_at
-from casedesk.services.bundles import _exhibit_info, _line  # the bundle's own reading of exhibits and entries
+from casedesk.services.bundles import _exhibit_info, _line, head_at  # the bundle's own reading of exhibits and entries
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.evidence import Evidence, ExhibitView
@@ -169,15 +169,7 @@ class Disclosure:
             if kind == MG6D:
                 chosen = "OFFICIAL-SENSITIVE"  # sensitive material is never marked lower
             users = {u.username: u for u in db.scalars(select(User))}
-            # As for a bundle: the head is the end of the longest prefix of the log written by ``when``.
-            first_after = db.scalar(select(func.min(CustodyEntry.seq)).where(CustodyEntry.timestamp > iso_utc(when)))
-            query = select(CustodyEntry.seq, CustodyEntry.entry_hash).order_by(CustodyEntry.seq.desc()).limit(1)
-            if first_after is not None:
-                query = query.where(CustodyEntry.seq < first_after)
-            head = db.execute(query).first()
-        if head is None:
-            raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
-        head_seq, head_hash = int(head[0]), str(head[1])
+            head_seq, head_hash = head_at(db, when)  # as for a bundle
         detail = Cases(self.s).show(ref)
         case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
         views = exhibits_as_at(Evidence(self.s).list(ref, include_withdrawn=True), case_log, head_seq)
