@@ -2,21 +2,25 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-full bench screenshots bundle-preview lint audit setup translations
+.PHONY: run test test-full bench screenshots bundle-preview lint audit setup setup-tests translations
 
 setup:
 	@./scripts/bootstrap.sh
 
+# The app's needs and what only the tests, benches and preview use (PostgreSQL, Chromium, Xvfb, poppler).
+setup-tests:
+	@./scripts/bootstrap.sh --tests
+
 run: setup
 	$(VENV)/bin/casedesk
 
-test: setup
+test: setup-tests
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-test-full: setup
+test-full: setup-tests
 	CASEDESK_TEST_FULL=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-bench: setup
+bench: setup-tests
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 screenshots: setup
@@ -27,7 +31,7 @@ screenshots: setup
 translations: setup
 	$(VENV)/bin/pyside6-lupdate -no-obsolete $$(git ls-files 'casedesk/ui/*.py') -ts resources/translations/casedesk_en_GB.ts
 
-bundle-preview: setup
+bundle-preview: setup-tests
 	$(PY) -m casedesk.reports.preview docs/bundle-preview
 
 lint: setup

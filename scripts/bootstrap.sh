@@ -17,12 +17,13 @@ if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
 fi
 
 # --- system packages -------------------------------------------------------
+# `--tests` (make test) adds what only the test suite uses: a throwaway PostgreSQL, Chromium, Xvfb, poppler.
+FOR_TESTS=0
+[ "${1:-}" = "--tests" ] && FOR_TESTS=1
 missing=""
 need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || missing="$missing $1"; }
 if command -v dpkg >/dev/null 2>&1; then
     need_pkg libmagic1
-    # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.
-    need_pkg poppler-utils
     # LibreOffice (headless, no GUI): bundles show DOCX/ODT/RTF documents and SVG drawings as a reader sees
     # them (casedesk/reports/convert.py; tests/reports/test_rendering_documents.py).
     need_pkg libreoffice-writer-nogui
@@ -31,13 +32,19 @@ if command -v dpkg >/dev/null 2>&1; then
     # (casedesk/reports/ocr.py; tests/reports/test_rendering_ocr.py).
     need_pkg tesseract-ocr-eng
     need_pkg ocrmypdf
-    # Xvfb and xdotool: the desktop app's walk in a real X11 window (tests/ui/test_xvfb_walk.py).
-    need_pkg xvfb
-    need_pkg xdotool
-    # PostgreSQL (initdb, postgres): tests/unit_service start a throwaway cluster for the unit service.
-    need_pkg postgresql
-    # Chromium: the browser verifier shipped beside each bundle runs in it headless (tests/reports/test_browser_verifier.py).
-    need_pkg chromium
+    if [ "$FOR_TESTS" = 1 ]; then
+        # What only the tests use (`make test`; `make run` installs none of it: a laptop runs no server):
+        # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.
+        need_pkg poppler-utils
+        # Xvfb and xdotool: the desktop app's walk in a real X11 window (tests/ui/test_xvfb_walk.py).
+        need_pkg xvfb
+        need_pkg xdotool
+        # PostgreSQL (initdb, postgres): tests/unit_service start a throwaway cluster for the unit service.
+        need_pkg postgresql
+        # Chromium: the browser verifier shipped beside each bundle runs in it headless
+        # (tests/reports/test_browser_verifier.py).
+        need_pkg chromium
+    fi
     # Qt 6 runtime libraries (offscreen and xcb platforms).
     for p in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
              libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
