@@ -49,6 +49,20 @@ class MalformedError(ValueError):
     """The object is not a certificate or revocation; the message says why."""
 
 
+def _check_signed_fields(obj: Mapping[Any, Any]) -> None:
+    """The fields a certificate and a revocation share: serial, public key, signature and the unit's key."""
+    if type(obj["serial"]) is not str or not SERIAL_RE.match(obj["serial"]):
+        raise MalformedError("its serial is not 32 hex digits")
+    if type(obj["public_key"]) is not str or not HEX64.match(obj["public_key"]):
+        raise MalformedError("its public key is not 64 hex digits")
+    if type(obj["signature"]) is not str or not HEX128.match(obj["signature"]):
+        raise MalformedError("its signature is not 128 hex digits")
+    try:
+        UnitKey.from_vkey(obj["unit"])
+    except ValueError as exc:
+        raise MalformedError(str(exc)) from None
+
+
 def _time(value: Any, name: str) -> str:
     if type(value) is not str or not TIME_RE.match(value):
         raise MalformedError(f"{name} is not a UTC time of the form 2026-01-31T09:15:00.000000Z")
@@ -138,16 +152,7 @@ class Certificate:
         kind = obj["kind"]
         if kind not in KINDS:
             raise MalformedError("its kind is neither installation nor officer")
-        if type(obj["serial"]) is not str or not SERIAL_RE.match(obj["serial"]):
-            raise MalformedError("its serial is not 32 hex digits")
-        if type(obj["public_key"]) is not str or not HEX64.match(obj["public_key"]):
-            raise MalformedError("its public key is not 64 hex digits")
-        if type(obj["signature"]) is not str or not HEX128.match(obj["signature"]):
-            raise MalformedError("its signature is not 128 hex digits")
-        try:
-            UnitKey.from_vkey(obj["unit"])
-        except ValueError as exc:
-            raise MalformedError(str(exc)) from None
+        _check_signed_fields(obj)
         officer = kind == KIND_OFFICER
         if officer and (obj["role"] not in ROLES or obj["checkpoint"] is not None):
             raise MalformedError("an officer's certificate needs a role and no checkpoint")
@@ -192,16 +197,7 @@ class Revocation:
             raise MalformedError("its fields are not " + ", ".join(sorted({*REVOCATION_FIELDS, "signature"})))
         if obj["format"] != REVOCATION_FORMAT:
             raise MalformedError(f"its format is not {REVOCATION_FORMAT}")
-        if type(obj["serial"]) is not str or not SERIAL_RE.match(obj["serial"]):
-            raise MalformedError("its serial is not 32 hex digits")
-        if type(obj["public_key"]) is not str or not HEX64.match(obj["public_key"]):
-            raise MalformedError("its public key is not 64 hex digits")
-        if type(obj["signature"]) is not str or not HEX128.match(obj["signature"]):
-            raise MalformedError("its signature is not 128 hex digits")
-        try:
-            UnitKey.from_vkey(obj["unit"])
-        except ValueError as exc:
-            raise MalformedError(str(exc)) from None
+        _check_signed_fields(obj)
         return cls(unit=obj["unit"], serial=obj["serial"], public_key=obj["public_key"],
                    revoked_at=_time(obj["revoked_at"], "revoked_at"), reason=_text(obj["reason"], "reason"),
                    signature=obj["signature"])

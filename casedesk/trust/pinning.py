@@ -125,16 +125,7 @@ class UnitCheck:
         self._wanted = {size for _, size, _, _ in self.checkpoints}
         self._rules: dict[tuple[Any, Any], Any] = {}
         self._last_wanted = max(self._wanted, default=0)
-        for i, obj in enumerate(given_revocations, 1):
-            try:
-                rev = certs.Revocation.decode(obj)
-                problem = certs.signature_problem(rev, self.fp)
-            except certs.MalformedError as exc:
-                problem = certs.M_MALFORMED.format(what="revocation", why=exc)
-            if problem is not None:
-                self.problems.append(Problem(None, None, M_GIVEN_REVOCATION.format(i=i, problem=problem)))
-            else:
-                self.revoked.setdefault(rev.public_key, []).append(Revoked(rev, GIVEN))
+        self._read_revocations(given_revocations, None, GIVEN, M_GIVEN_REVOCATION)
 
     def _read_enrolment(self, seq: int, data: dict[str, Any]) -> None:
         found = data.get("certificates")
@@ -167,6 +158,11 @@ class UnitCheck:
         if not isinstance(revocations, list):
             self.problems.append(Problem(seq, None, M_NOT_A_LIST.format(what="revocations")))
             revocations = []
+        self._read_revocations(revocations, seq, seq, M_REVOCATION)
+
+    def _read_revocations(self, revocations: Any, seq: int | None, source: Any, message: str) -> None:
+        """Each revocation that decodes and carries the unit's signature counts from ``source`` (an entry, or
+        GIVEN from outside the log); any other is a problem worded by ``message`` (at entry ``seq``)."""
         for i, obj in enumerate(revocations, 1):
             try:
                 rev = certs.Revocation.decode(obj)
@@ -174,9 +170,9 @@ class UnitCheck:
             except certs.MalformedError as exc:
                 problem = certs.M_MALFORMED.format(what="revocation", why=exc)
             if problem is not None:
-                self.problems.append(Problem(seq, None, M_REVOCATION.format(i=i, problem=problem)))
+                self.problems.append(Problem(seq, None, message.format(i=i, problem=problem)))
             else:
-                self.revoked.setdefault(rev.public_key, []).append(Revoked(rev, seq))
+                self.revoked.setdefault(rev.public_key, []).append(Revoked(rev, source))
 
     def feed(self, seq: int, time: Any, actor: Any, key: Any, leaf_input: bytes, case: Any, exhibit: Any) -> None:
         """One entry, in log order. ``leaf_input``: its entry hash (32 raw bytes), for the checkpoint roots."""
