@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
+import io
 import signal
 import sys
 from collections.abc import Iterator
@@ -24,7 +26,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ingest", parents=[common], help="hash, encrypt and register files or folders as exhibits")
     p.add_argument("reference", help="case reference, e.g. MPS-2026-0417")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (folders are taken recursively)")
-    p.add_argument("--description", required=True, help="what the exhibit is (applies to every file given)")
+    p.add_argument("--description", default="", help="what the exhibit is (applies to every file given a "
+                   "description of its own in --descriptions; required without it)")
+    p.add_argument("--descriptions", metavar="CSV", help="a description per file: a CSV file of rows 'path,"
+                   "description', the path as the register shows it (photos/IMG_0001.jpg); an optional first "
+                   "row 'path,description' is a header")
     p.add_argument("--seized-by", metavar="USER", help="producing officer (default: you); their initials prefix "
                    "the exhibit references")
     p.add_argument("--seized-from", default="", metavar="WHO", help="seized or received from, e.g. 'journalist'")
@@ -118,9 +124,50 @@ def parse_seized_at(text: str | None) -> datetime | None:
     return value
 
 
+def read_descriptions(name: str) -> dict[str, str]:
+    """``--descriptions``: relative path -> description, from a UTF-8 CSV file (a spreadsheet's "CSV UTF-8")."""
+    try:
+        with open(name, encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise UsageError(f"--descriptions: {name} does not exist") from None
+    except IsADirectoryError:
+        raise UsageError(f"--descriptions: {name} is a folder; name a CSV file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--descriptions: {name} is not UTF-8 text; save it as CSV UTF-8") from None
+    except OSError as exc:
+        raise UsageError(f"--descriptions: cannot read {name}: {(exc.strerror or type(exc).__name__).lower()}") \
+            from None
+    found: dict[str, tuple[str, int]] = {}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            if len(row) != 2:
+                raise UsageError(f"--descriptions: {name} line {line}: expected two columns, path and description; "
+                                 f"found {len(row)}")
+            path, description = row[0].strip(), row[1]
+            if not found and (path.lower(), description.strip().lower()) == ("path", "description"):
+                continue  # the header
+            if not path:
+                raise UsageError(f"--descriptions: {name} line {line}: the path is empty")
+            if path in found:
+                raise UsageError(f"--descriptions: {name} line {line}: {path} is already described on line "
+                                 f"{found[path][1]}")
+            found[path] = (description, line)
+    except csv.Error as exc:
+        raise UsageError(f"--descriptions: {name} line {reader.line_num}: not CSV ({exc})") from None
+    if not found:
+        raise UsageError(f"--descriptions: {name} describes no file")
+    return {path: description for path, (description, _line) in found.items()}
+
+
 def cmd_ingest(ctx: Context) -> int:
     a = ctx.args
     seized_at = parse_seized_at(a.seized_at)
+    descriptions = read_descriptions(a.descriptions) if a.descriptions else None
     meta = IngestMetadata(
         description=a.description, seized_from=a.seized_from, seized_at=seized_at, location=a.location,
         seal=a.seal, producer=a.seized_by, sensitive=a.sensitive,
@@ -131,7 +178,7 @@ def cmd_ingest(ctx: Context) -> int:
     try:
         with interrupt_cancels(token):
             summary = evidence.ingest(a.reference, [Path(p) for p in a.paths], meta, bar, token,
-                                      skip_existing=a.skip_existing)
+                                      skip_existing=a.skip_existing, descriptions=descriptions)
     finally:
         bar.finish()
     for e in summary.warnings:

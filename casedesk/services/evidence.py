@@ -26,7 +26,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,6 +43,7 @@ from casedesk import settings, tool_id
 from casedesk.datadir import DataDir
 from casedesk.errors import Cancelled, CaseContentLocked, IntegrityError, NotFound, StoreError, UsageError
 from casedesk.evidence import references
+from casedesk.evidence.filetype import HEAD_BYTES, TypeDetector
 from casedesk.evidence.objectformat import encrypted_size, write_all
 from casedesk.evidence.pipeline import Ingester, StoredFile
 from casedesk.evidence.readback import ObjectProblem, SinkError, mismatches, open_verified, read_object
@@ -70,6 +71,7 @@ __all__ = [
     "Evidence",
     "ExhibitProblem",
     "ExhibitView",
+    "FileToIngest",
     "IngestMetadata",
     "IngestSummary",
     "SkippedItem",
@@ -173,6 +175,16 @@ class IngestSummary:
 
 
 @dataclass(frozen=True)
+class FileToIngest:
+    """A file an ingest of the paths given would read, as a form lists it before the ingest starts."""
+
+    relative_path: str  # as the register will record it, and as ``ingest(descriptions=...)`` names it
+    name: str
+    size: int
+    type_description: str  # libmagic's, from the first bytes; "" when they cannot be read
+
+
+@dataclass(frozen=True)
 class ExhibitProblem:
     case_ref: str
     reference: str
@@ -187,9 +199,11 @@ def _offset_text(value: datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _clean_meta(meta: IngestMetadata) -> IngestMetadata:
+def _clean_meta(meta: IngestMetadata, each_described: bool = False) -> IngestMetadata:
+    """``each_described``: every file has its own description, so the common one may be blank."""
     description = inputs.text(meta.description, "an exhibit's description", inputs.DESCRIPTION,
-                              empty="an exhibit needs a description, e.g. 'Dossier handed over by the journalist'",
+                              empty=None if each_described else
+                              "an exhibit needs a description, e.g. 'Dossier handed over by the journalist'",
                               field="description", cli_hint="--description TEXT")
     if meta.seized_at is not None:
         inputs.moment(meta.seized_at, "the seizure time", cli_hint="--seized-at")
@@ -207,6 +221,45 @@ def _clean_meta(meta: IngestMetadata) -> IngestMetadata:
                              cli_hint="--seized-by") or None,
         sensitive=bool(meta.sensitive),
     )
+
+
+def path_key(path: str) -> str:
+    """A file's path as the register records it (``photos/IMG_0001.jpg``), from how a person may write it."""
+    key = path.strip().replace("\\", "/")
+    while key.startswith("./"):
+        key = key[2:]
+    return key
+
+
+def _clean_descriptions(descriptions: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path, text in descriptions.items():
+        key = path_key(path)
+        if key in out:
+            raise UsageError(f"{key} is given two descriptions; keep one. Nothing was ingested",
+                             field="descriptions", cli_hint="--descriptions FILE")
+        out[key] = inputs.text(text, f"the description of {key}", inputs.DESCRIPTION, field="descriptions",
+                               cli_hint="--descriptions FILE")
+    return out
+
+
+def _describe(files: Sequence[Any], descriptions: dict[str, str], common: str) -> dict[str, str]:
+    """Each file's description (relative path -> text): its own when given, else the common one. A path given
+    that is not among the files, or a file left with no description at all, refuses the whole ingest."""
+    paths = {f.relative_path for f in files}
+    unknown = sorted(set(descriptions) - paths)
+    if unknown:
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        raise UsageError(f"a description is given for {unknown[0]}{more}, which is not among the files to ingest; "
+                         "write each path as the register shows it, e.g. photos/IMG_0001.jpg. Nothing was ingested",
+                         field="descriptions", cli_hint="--descriptions FILE")
+    chosen = {f.relative_path: descriptions.get(f.relative_path) or common for f in files}
+    blank = sorted(p for p, text in chosen.items() if not text)
+    if blank:
+        more = f" (and {len(blank) - 1} more)" if len(blank) > 1 else ""
+        raise UsageError(f"{blank[0]}{more} has no description; give each file one, or a common description. "
+                         "Nothing was ingested", field="descriptions", cli_hint="--description TEXT")
+    return chosen
 
 
 def _refuse_data_dir(paths: Sequence[Path], root: Path) -> None:
@@ -461,15 +514,21 @@ class Evidence:
     # --- ingest ------------------------------------------------------------
     def ingest(self, case_ref: str, paths: Sequence[Path], meta: IngestMetadata,
                progress: Progress = no_progress, cancel: CancelToken | None = None, *,
-               skip_existing: bool = False, in_files: bool = False) -> IngestSummary:
+               skip_existing: bool = False, in_files: bool = False,
+               descriptions: Mapping[str, str] | None = None) -> IngestSummary:
         """Hash, type and encrypt ``paths`` (files and folders) into the case's register.
+
+        ``descriptions``: a description per file, by its path as the register records it (relative to the
+        folder's parent: ``photos/IMG_0001.jpg``); files not named take ``meta.description``. A path that is
+        not among the files refuses the ingest before anything is read.
 
         ``skip_existing``: a file whose path in the source and SHA-256 match an exhibit of the case is not
         ingested again (a folder ingested again after a cancel); ``summary.already`` lists them.
         ``in_files``: ``progress`` counts files (done, total files) instead of bytes.
         """
         self.s.require(Permission.EVIDENCE_INGEST)
-        meta = _clean_meta(meta)
+        own = _clean_descriptions(descriptions or {})
+        meta = _clean_meta(meta, each_described=bool(own))
         if not paths:
             raise UsageError("nothing to ingest: name at least one file or folder")
         with self.s.read() as db:
@@ -493,6 +552,7 @@ class Evidence:
             held = {(rel, sha): ref for rel, sha, ref in db.execute(
                 select(Exhibit.relative_path, Exhibit.sha256, Exhibit.reference).where(Exhibit.case_id == case.id))}
         files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
+        described = _describe(files, own, meta.description)
         summary = IngestSummary(skipped=list(skipped))
         cancel = cancel or CancelToken()
         finished = 0
@@ -525,10 +585,10 @@ class Evidence:
                     batch_bytes += item.pending.size
                     if (len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES
                             or time.monotonic() - batch_started >= BATCH_SECONDS):
-                        summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, batch)
+                        summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, described, batch)
                         batch, batch_bytes, batch_started = [], 0, time.monotonic()
                 if batch:
-                    summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, batch)
+                    summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, described, batch)
                     batch = []
             finally:
                 for item in batch:  # not committed: an error stopped the ingest
@@ -538,6 +598,26 @@ class Evidence:
                  case_ref, len(summary.ingested), len(summary.duplicates), len(summary.already), len(summary.skipped),
                  " (cancelled)" if summary.cancelled else "", time.monotonic() - started)
         return summary
+
+    def files_to_ingest(self, paths: Sequence[Path], cancel: CancelToken | None = None
+                        ) -> tuple[builtins.list[FileToIngest], builtins.list[SkippedItem]]:
+        """The files ``ingest`` would read from ``paths`` (folders walked as it walks them), with their size and
+        type, so that each can be given a description of its own. Records nothing; reads the first 4 KiB of each."""
+        self.s.require(Permission.EVIDENCE_INGEST)
+        _refuse_data_dir(paths, self.s.datadir.root)
+        files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
+        detector = TypeDetector()
+        listed: builtins.list[FileToIngest] = []
+        for f in files:
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled("listing cancelled")
+            try:
+                with open(f.path, "rb") as fh:
+                    kind = detector.detect(fh.read(HEAD_BYTES), f.path.name).description
+            except OSError:
+                kind = ""
+            listed.append(FileToIngest(f.relative_path, f.path.name, f.size, kind))
+        return listed, list(skipped)
 
     def _producer(self, db: OrmSession, case: Case, username: str | None) -> str:
         user = self.s.user_by_name(db, username) if username else db.get(User, self.s.user.id)
@@ -551,7 +631,7 @@ class Evidence:
         return user.username
 
     def _commit(self, case_ref: str, epoch: int, vault: Vault, producer_name: str, meta: IngestMetadata,
-                batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
+                described: dict[str, str], batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
         """Publish the batch's objects, then insert its exhibits and custody entries in one transaction."""
         try:
             journal = vault.publish([b.pending for b in batch])
@@ -608,12 +688,14 @@ class Evidence:
                     )
                 dup = first.get(b.sha256)
                 ref = references.format_reference(producer.initials, number)
-                row = self._exhibit_row(next_exhibit, case.id, ref, number, producer, meta, b, obj[0],
+                text = described[b.source.relative_path]
+                own = meta if text == meta.description else dataclasses.replace(meta, description=text)
+                row = self._exhibit_row(next_exhibit, case.id, ref, number, producer, own, b, obj[0],
                                         dup[0] if dup else None, now, tool)
                 new_exhibits.append(row)
                 if dup is None:
                     first[b.sha256] = (next_exhibit, ref)
-                entries.append(self._ingest_entry(case.reference, ref, producer.username, meta, b,
+                entries.append(self._ingest_entry(case.reference, ref, producer.username, own, b,
                                                   dup[1] if dup else None, row["location"], now))
                 next_exhibit += 1
                 number += 1

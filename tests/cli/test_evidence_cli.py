@@ -92,3 +92,53 @@ def test_withdraw_and_sensitive(store: Store, tmp_path: Path, capsys: pytest.Cap
     r = run(capsys, monkeypatch, store.root, "evidence", "list", CASE, "--all", "--json", user="jsmith")
     (row,) = r.json()
     assert (row["status"], row["sensitive"], row["withdrawn_reason"]) == ("withdrawn", True, "duplicate")
+
+
+def test_ingest_reads_a_description_per_file_from_a_csv(store: Store, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "in" / "letter.txt", b"To whom it may concern\n")
+    write(tmp_path / "in" / "note.txt", b"Meet at six\n")
+    table = tmp_path / "descriptions.csv"
+    # A spreadsheet's "CSV UTF-8": a byte-order mark, a header, a comma inside quotes.
+    table.write_text('\ufeffpath,description\r\nin/letter.txt,"Letter to the bank, unsigned"\r\n'
+                     "in/note.txt,Handwritten note\r\n", encoding="utf-8")
+    r = run(capsys, monkeypatch, store.root, "ingest", CASE, str(tmp_path / "in"), "--descriptions", str(table),
+            "--json", user="jsmith")
+    assert r.code == 0, r.err
+    assert {e["relative_path"]: e["description"] for e in r.json()["ingested"]} == {
+        "in/letter.txt": "Letter to the bank, unsigned", "in/note.txt": "Handwritten note"}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("in/letter.txt,Letter\nin/photo.jpg,A photo\n",
+     "a description is given for in/photo.jpg, which is not among the files to ingest"),
+    ("in/letter.txt,Letter,extra\n", "line 1: expected two columns, path and description; found 3"),
+    ('in/letter.txt,"Letter\n', "line 1: not CSV"),
+    ("in/letter.txt,Letter\nin/letter.txt,Again\n", "line 2: in/letter.txt is already described on line 1"),
+    ("path,description\n", "describes no file"),
+])
+def test_a_bad_descriptions_file_is_refused_in_one_line(store: Store, tmp_path: Path, content: str, message: str,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "in" / "letter.txt", b"To whom it may concern\n")
+    table = tmp_path / "descriptions.csv"
+    table.write_text(content, encoding="utf-8")
+    r = run(capsys, monkeypatch, store.root, "ingest", CASE, str(tmp_path / "in"), "--descriptions", str(table),
+            "--description", "Papers", user="jsmith")
+    assert r.code == 2 and message in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    r = run(capsys, monkeypatch, store.root, "evidence", "list", CASE, "--json", user="jsmith")
+    assert r.json() == []  # nothing was ingested
+
+
+def test_a_descriptions_file_that_is_not_utf8_or_missing_is_refused(store: Store, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "in" / "letter.txt", b"x\n")
+    latin = write(tmp_path / "latin.csv", "in/letter.txt,Lettre reçue\n".encode("latin-1"))
+    r = run(capsys, monkeypatch, store.root, "ingest", CASE, str(tmp_path / "in"), "--descriptions", str(latin),
+            user="jsmith")
+    assert r.code == 2 and "is not UTF-8 text; save it as CSV UTF-8" in r.err
+    r = run(capsys, monkeypatch, store.root, "ingest", CASE, str(tmp_path / "in"), "--descriptions",
+            str(tmp_path / "gone.csv"), user="jsmith")
+    assert r.code == 2 and "gone.csv does not exist" in r.err

@@ -225,3 +225,35 @@ def test_register_rows_say_what_the_full_register_says(store: Store, tmp_path: P
         ev.rows(CASE)
     with evidence_for(store, "admin") as ev, pytest.raises(PermissionDenied):
         ev.rows(CASE)
+
+
+def test_each_file_of_a_folder_gets_its_own_description(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "phone"
+    for name in ("sms.txt", "calls.txt", "notes.txt"):
+        write(folder / name, f"{name}\n".encode())
+    own = {"phone/sms.txt": "Text messages with the buyer", "./phone/calls.txt": "Call log, March"}
+    with evidence_for(store) as ev:
+        summary = ev.ingest(CASE, [folder], META, descriptions=own)
+        shown = {v.relative_path: v.description for v in ev.list(CASE)}
+        logged = {e.exhibit_ref: e.text for e in entries(ev, "exhibit.ingested")}
+    assert shown == {"phone/sms.txt": "Text messages with the buyer", "phone/calls.txt": "Call log, March",
+                     "phone/notes.txt": META.description}  # a file not named takes the common description
+    assert {v.reference: v.description for v in summary.ingested} == logged  # each signed entry says its own
+
+
+def test_per_file_descriptions_refuse_unknown_paths_and_undescribed_files(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "phone"
+    write(folder / "sms.txt", b"sms\n")
+    write(folder / "calls.txt", b"calls\n")
+    with evidence_for(store) as ev:
+        with pytest.raises(UsageError, match=r"given for phone/photo\.jpg, which is not among the files"):
+            ev.ingest(CASE, [folder], META, descriptions={"phone/photo.jpg": "A photo"})
+        with pytest.raises(UsageError, match=r"phone/calls\.txt has no description"):
+            ev.ingest(CASE, [folder], IngestMetadata(""), descriptions={"phone/sms.txt": "Texts"})
+        with pytest.raises(UsageError, match="two descriptions"):
+            ev.ingest(CASE, [folder], META, descriptions={"phone/sms.txt": "a", "./phone/sms.txt": "b"})
+        assert ev.list(CASE) == []  # nothing was ingested by any of them
+        # Every file described: no common description is needed.
+        done = ev.ingest(CASE, [folder], IngestMetadata(""),
+                         descriptions={"phone/sms.txt": "Texts", "phone/calls.txt": "Calls"})
+    assert sorted(v.description for v in done.ingested) == ["Calls", "Texts"]
