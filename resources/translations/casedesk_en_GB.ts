@@ -293,4 +293,67 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>IngestDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="115"/>
+        <source>Describe each &amp;file separately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="118"/>
+        <source>List every file the folders hold, each with a description of its own (it starts as the description above and the file&apos;s name), so that the exhibits can be told apart in the register and the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="123"/>
+        <source>Description of each file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="124"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="124"/>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="124"/>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="125"/>
+        <source>Description (double-click or F2 to edit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="292"/>
+        <source>Listing the files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="303"/>
+        <source>Ingest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="334"/>
+        <source>The description of {path} in the register and the exhibit list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="340"/>
+        <source>{count} file(s) — each gets the description in its row; edit any of them. Files in a folder are listed as the register will show them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="399"/>
+        <source>The files are still being listed; ingest once every file has its row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>

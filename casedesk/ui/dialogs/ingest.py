@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,7 +35,7 @@ from PySide6.QtWidgets import (
 from casedesk.errors import CaseDeskError
 from casedesk.reports.text import visible
 from casedesk.services.cases import Cases
-from casedesk.services.evidence import Evidence, IngestMetadata, IngestSummary
+from casedesk.services.evidence import Evidence, FileToIngest, IngestMetadata, IngestSummary
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
 from casedesk.ui import errors, formatting, theme, window_state
@@ -56,6 +59,15 @@ class SeizedAtEdit(QDateTimeEdit):
         if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                               Qt.FocusReason.ShortcutFocusReason):
             self.setSelectedSection(QDateTimeEdit.Section.DaySection)
+
+
+PREFILLED = Qt.ItemDataRole.UserRole + 1  # the description a row was given, until the user types their own
+
+
+def prefill(common: str, name: str) -> str:
+    """A file's description before the user writes one: the common description and the file's name."""
+    common = " ".join(common.split())
+    return f"{common} — {name}" if common else name
 
 
 def uk_datetime(edit: QDateTimeEdit) -> datetime:
@@ -89,7 +101,7 @@ class IngestDialog(QDialog):
         add_folder = QPushButton(icon("folder"), "Add f&older…")
         add_folder.clicked.connect(self._add_folder)
         remove = QPushButton("&Remove")
-        remove.clicked.connect(lambda: [self.files.takeItem(self.files.row(i)) for i in self.files.selectedItems()])
+        remove.clicked.connect(self._remove_selected)
         file_buttons = QHBoxLayout()
         for b in (add_files, add_folder, remove):
             file_buttons.addWidget(b)
@@ -99,6 +111,35 @@ class IngestDialog(QDialog):
         self.description.setObjectName("description")
         self.description.setPlaceholderText("e.g. Dossier of bank customer records handed over by the journalist")
         self.description.setToolTip("What the exhibit is; it appears in the register and the MG12 exhibit list")
+        self.description.textChanged.connect(self._common_changed)
+        self.describe_each = QCheckBox(self.tr("Describe each &file separately"))
+        self.describe_each.setObjectName("describeEach")
+        self.describe_each.setToolTip(self.tr(
+            "List every file the folders hold, each with a description of its own (it starts as the description "
+            "above and the file's name), so that the exhibits can be told apart in the register and the bundle"))
+        self.describe_each.toggled.connect(self._describe_each_toggled)
+        self.per_file = QTableWidget(0, 4)
+        self.per_file.setObjectName("perFileDescriptions")
+        self.per_file.setAccessibleName(self.tr("Description of each file"))
+        self.per_file.setHorizontalHeaderLabels([self.tr("File"), self.tr("Size"), self.tr("Type"),
+                                                 self.tr("Description (double-click or F2 to edit)")])
+        self.per_file.verticalHeader().hide()
+        self.per_file.setWordWrap(False)
+        self.per_file.setAlternatingRowColors(True)
+        self.per_file.setTabKeyNavigation(False)
+        self.per_file.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        per_header = self.per_file.horizontalHeader()
+        per_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        per_header.setStretchLastSection(True)
+        for col, width in enumerate((190, 70, 130)):
+            self.per_file.setColumnWidth(col, width)
+        self.per_file.hide()
+        self.per_file_note = QLabel()
+        self.per_file_note.setObjectName("perFileNote")
+        self.per_file_note.setWordWrap(True)
+        self.per_file_note.hide()
+        self._listed_for: list[Path] | None = None  # the paths the table lists the files of
+        self._listing: Job | None = None
         self.seized_from = QLineEdit()
         self.seized_from.setObjectName("seizedFrom")
         self.seized_from.setPlaceholderText("person or place, e.g. Daily Courier newsroom")
@@ -138,6 +179,7 @@ class IngestDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Description:", self.description)
+        form.addRow("", self.describe_each)
         form.addRow("Seized fro&m:", self.seized_from)
         when_label = QLabel("Seized &at:")
         when_label.setBuddy(self.seized_at)
@@ -183,6 +225,8 @@ class IngestDialog(QDialog):
         self.form_box = QWidget()
         self.form_box.setLayout(form)
         layout.addWidget(self.form_box)
+        layout.addWidget(self.per_file_note)
+        layout.addWidget(self.per_file, 2)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_text)
         layout.addWidget(self.summary_tree, 2)
@@ -216,6 +260,104 @@ class IngestDialog(QDialog):
             if p not in known:
                 self.files.addItem(str(p))
                 known.add(p)
+        self._files_changed()
+
+    def _remove_selected(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+        self._files_changed()
+
+    # --- a description per file -------------------------------------------------------
+    def _describe_each_toggled(self, on: bool) -> None:
+        self.per_file.setVisible(on)
+        self.per_file_note.setVisible(on)
+        if on:
+            self.resize(max(self.width(), 860), max(self.height(), 760))
+            fit_on_screen(self)
+            self._files_changed()
+
+    def _files_changed(self) -> None:
+        """The table lists the files of the paths now given (read again on a worker when they change)."""
+        if not self.describe_each.isChecked():
+            return
+        paths = self.paths()
+        if paths == self._listed_for:
+            return
+        if self._listing is not None and not self._listing.finished:
+            self._listing.cancel()
+        if not paths:
+            self._fill_table([], paths)
+            return
+        evidence = Evidence(self.session)
+        self.per_file_note.setText(self.tr("Listing the files…"))
+        self._listing = self.runner.submit(
+            "list files", lambda _progress, cancel: evidence.files_to_ingest(paths, cancel),
+            on_success=lambda result: self._fill_table(result[0], paths) if paths == self.paths() else None,
+            on_failure=self._listing_failed)
+
+    def _listing_failed(self, exc: BaseException) -> None:
+        self.per_file_note.setText("")
+        if isinstance(exc, CaseDeskError):
+            self.message.error(str(exc))
+        else:
+            errors.show_error(self, exc, self.tr("Ingest"))
+
+    def descriptions(self) -> dict[str, str]:
+        """Each listed file's description, by its path as the register will record it."""
+        out = {}
+        for row in range(self.per_file.rowCount()):
+            item = self.per_file.item(row, 3)
+            out[str(item.data(Qt.ItemDataRole.UserRole))] = item.text()
+        return out
+
+    def _fill_table(self, files: list[FileToIngest], paths: list[Path]) -> None:
+        """One row per file; a description the user wrote for a path stays when the list is read again."""
+        kept = {path: text for path, text in self.descriptions().items()
+                if text != self._prefilled_text(path)}
+        self._listed_for = list(paths)
+        self.per_file.setSortingEnabled(False)
+        self.per_file.setRowCount(len(files))
+        fixed = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        for row, f in enumerate(files):
+            name = QTableWidgetItem(visible(f.name))
+            name.setToolTip(html.escape(visible(f.relative_path)))
+            size = QTableWidgetItem(formatting.size(f.size))
+            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            kind = QTableWidgetItem(visible(f.type_description))
+            kind.setToolTip(html.escape(visible(f.type_description)))
+            for item in (name, size, kind):
+                item.setFlags(fixed)
+            first = prefill(self.description.text(), visible(f.name))
+            text = QTableWidgetItem(kept.get(f.relative_path, first))
+            text.setData(Qt.ItemDataRole.UserRole, f.relative_path)
+            text.setData(PREFILLED, first)
+            text.setToolTip(self.tr("The description of {path} in the register and the exhibit list").format(
+                path=html.escape(visible(f.relative_path))))
+            for col, item in enumerate((name, size, kind, text)):
+                self.per_file.setItem(row, col, item)
+        count = len(files)
+        self.per_file_note.setText(self.tr(
+            "{count} file(s) — each gets the description in its row; edit any of them. Files in a folder are "
+            "listed as the register will show them.").format(count=f"{count:,}"))
+
+    def _prefilled_text(self, path: str) -> str | None:
+        for row in range(self.per_file.rowCount()):
+            item = self.per_file.item(row, 3)
+            if item.data(Qt.ItemDataRole.UserRole) == path:
+                return str(item.data(PREFILLED))
+        return None
+
+    def _common_changed(self, text: str) -> None:
+        """Rows still holding what they were given follow the common description; rows the user wrote stay."""
+        for row in range(self.per_file.rowCount()):
+            item = self.per_file.item(row, 3)
+            before = str(item.data(PREFILLED))
+            if item.text() != before:
+                continue
+            name = self.per_file.item(row, 0).text()
+            after = prefill(text, name)
+            item.setData(PREFILLED, after)
+            item.setText(after)
 
     def _add_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Files to ingest")
@@ -238,6 +380,7 @@ class IngestDialog(QDialog):
     def _running(self, running: bool) -> None:
         self.form_box.setEnabled(not running)
         self.files.setEnabled(not running)
+        self.per_file.setEnabled(not running)
         self.start_button.setEnabled(not running)
         self.progress.setVisible(running or self.progress.isVisible())
         self.progress_text.setVisible(running or self.progress_text.isVisible())
@@ -247,6 +390,16 @@ class IngestDialog(QDialog):
         if not paths:
             self.message.error("Add at least one file or folder (or drop them onto the exhibit list).")
             return
+        descriptions: dict[str, str] | None = None
+        if self.describe_each.isChecked():
+            if self._listed_for != paths:
+                if self._listing is None or self._listing.finished:
+                    self._listed_for = None
+                    self._files_changed()  # listed again: a failure says what is wrong with the paths
+                self.message.notice(self.tr("The files are still being listed; ingest once every file has its "
+                                            "row."))
+                return
+            descriptions = self.descriptions()
         meta = self.metadata()
         window_state.settings().setValue("ingest/location", meta.location)  # the next ingest starts from it
         evidence = Evidence(self.session)
@@ -258,7 +411,8 @@ class IngestDialog(QDialog):
         self.progress_text.setText("Collecting files…")
         self.job = self.runner.submit(
             "ingest", lambda progress, cancel: evidence.ingest(case_ref, paths, meta, progress, cancel,
-                                                               skip_existing=skip, in_files=True),
+                                                               skip_existing=skip, in_files=True,
+                                                               descriptions=descriptions),
             on_success=self._done, on_failure=self._failed, on_progress=self._progress,
         )
 
@@ -287,6 +441,8 @@ class IngestDialog(QDialog):
         if not summary.cancelled:  # a cancelled ingest never shows 100 %
             self.progress.setValue(self.progress.maximum())
         self.form_box.setEnabled(False)
+        self.per_file.hide()  # the summary takes its place
+        self.per_file_note.hide()
         self.start_button.hide()
         self.cancel_button.hide()
         self.close_button.show()
@@ -356,4 +512,8 @@ class IngestDialog(QDialog):
         if event.key() == Qt.Key.Key_Escape and self.job is not None:
             self.cancel()
             return
+        focus = self.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focus is not None
+                and self.per_file.isAncestorOf(focus)):
+            return  # Enter ends the edit of a file's description (the table commits it); it does not ingest
         super().keyPressEvent(event)

@@ -1,0 +1,77 @@
+"""A folder's files can each be described when they are ingested (issue 13: "every file of a folder gets the same
+description ... exhibits cannot be told apart")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from casedesk.ui.dialogs.ingest import IngestDialog
+from casedesk.ui.partials.exhibit_model import COLUMNS
+from tests.helpers.store import CASE, Store
+from tests.helpers.ui import TIMEOUT, click, close_all, select_case, sign_in, type_into, wait_for_window
+from tests.ui.test_exhibits import drop_files
+
+
+def _edit_cell(qtbot: QtBot, dialog: IngestDialog, row: int, text: str) -> None:
+    """Click a description, F2, type over it, Enter: as a user edits a cell."""
+    table = dialog.per_file
+    index = table.model().index(row, 3)
+    table.scrollTo(index)
+    qtbot.waitUntil(lambda: not table.visualRect(index).isEmpty(), timeout=TIMEOUT)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    assert table.currentIndex() == index
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: any(e.isVisible() for e in table.viewport().findChildren(QLineEdit)), timeout=TIMEOUT)
+    editor = next(e for e in table.viewport().findChildren(QLineEdit) if e.isVisible())
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.per_file.item(row, 3).text() == text, timeout=TIMEOUT)
+    assert dialog.summary is None and dialog.job is None  # Enter ended the edit; it did not start the ingest
+
+
+def test_each_file_of_a_folder_gets_the_description_written_for_it(qtbot: QtBot, store: Store,
+                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "exhibits-bag"
+    folder.mkdir()
+    for name in ("bank-letter.txt", "diary.txt", "receipt.txt"):
+        (folder / name).write_text(f"content of {name}\n", encoding="utf-8")
+    controller, window = sign_in(qtbot, store, "jsmith")
+    select_case(qtbot, window, CASE)
+    window.tabs.setCurrentWidget(window.exhibits)
+    drop_files(qtbot, window.exhibits, [folder])
+    dialog = wait_for_window(qtbot, IngestDialog)
+    type_into(qtbot, dialog.description, "Bag 7")
+    box = dialog.describe_each  # its box, at the left: a click in the middle of a wide row misses it
+    qtbot.waitUntil(lambda: box.isVisible() and not box.rect().isEmpty(), timeout=TIMEOUT)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked()
+    qtbot.waitUntil(lambda: dialog.per_file.rowCount() == 3 and dialog.per_file.isVisible(), timeout=TIMEOUT)
+    names = [dialog.per_file.item(r, 0).text() for r in range(3)]
+    assert names == ["bank-letter.txt", "diary.txt", "receipt.txt"]
+    assert dialog.per_file.item(1, 2).text().startswith("ASCII text")  # the type of each file is shown
+    assert [dialog.per_file.item(r, 3).text() for r in range(3)] == [
+        "Bag 7 — bank-letter.txt", "Bag 7 — diary.txt", "Bag 7 — receipt.txt"]
+
+    _edit_cell(qtbot, dialog, 0, "Letter from the bank, 3 March")
+    _edit_cell(qtbot, dialog, 1, "Suspect's diary, blue cover")
+    type_into(qtbot, dialog.description, "Bag 8")  # rows still as given follow; the written ones stay
+    assert dialog.per_file.item(2, 3).text() == "Bag 8 — receipt.txt"
+    assert dialog.per_file.item(0, 3).text() == "Letter from the bank, 3 March"
+
+    click(qtbot, dialog.start_button)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=60_000)
+    click(qtbot, dialog.close_button)
+
+    tab = window.exhibits
+    qtbot.waitUntil(lambda: not tab.loading and tab.model.rowCount() == 3, timeout=TIMEOUT)
+    titles = [c.title for c in COLUMNS]
+    name_col, text_col = titles.index("File name"), titles.index("Description")
+    shown = {tab.proxy.index(r, name_col).data(): tab.proxy.index(r, text_col).data() for r in range(3)}
+    assert shown == {"bank-letter.txt": "Letter from the bank, 3 March", "diary.txt": "Suspect's diary, blue cover",
+                     "receipt.txt": "Bag 8 — receipt.txt"}
+    close_all(controller)
