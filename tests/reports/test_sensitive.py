@@ -83,3 +83,49 @@ def test_without_it_the_counts_agree_and_every_reference_is_accounted_for(case, 
     everything = "\n".join(flat)
     for secret in (view.description, view.sha256, view.original_name):
         assert secret not in everything
+
+
+def test_a_duplicate_of_a_sensitive_exhibit_discloses_neither_its_hash_nor_the_link_by_default(
+        store: Store, tmp_path: Path) -> None:
+    """JAS/3 has the content of the sensitive JAS/1: nothing a prosecutor is handed may say so or give JAS/1's hash."""
+    from casedesk.reports.verify_bundle import verify_bundle
+    from casedesk.services.custody import Custody
+    from casedesk.services.disclosure import Disclosure
+    from tests.helpers.custody import ingest, tool
+
+    secret = b"informant's copy of the dossier\n"
+    refs = ingest(store, "jsmith", {"source-copy.txt": secret, "other.txt": b"an unrelated note\n"})
+    refs += ingest(store, "jsmith", {"newspaper-copy.txt": secret})
+    assert refs == ["JAS/1", "JAS/2", "JAS/3"]
+    session = store.sign_in("jsmith")
+    try:
+        evidence = Evidence(session)
+        evidence.set_sensitive(CASE, "JAS/1", True, "identifies a covert source")
+        digest = evidence.show(CASE, "JAS/1").sha256
+        assert evidence.show(CASE, "JAS/3").duplicate_of == "JAS/1"
+        bundle = Bundles(session).export(CASE, tmp_path / "bundle.pdf")
+        log = Custody(session).export_log(CASE, tmp_path / "custody.jsonl")
+        uco = Disclosure(session).export_case(CASE, tmp_path / "case.jsonld")
+        with pytest.raises(Exception, match="same content as the sensitive exhibit JAS/1"):
+            Bundles(session).export(CASE, tmp_path / "chosen.pdf", exhibits=["JAS/3"])
+        full = Bundles(session).export(CASE, tmp_path / "full.pdf", include_sensitive=True)
+    finally:
+        session.close()
+    # The bundle leaves JAS/3 out with JAS/1 and says why, without naming JAS/1.
+    assert bundle.included == ["JAS/2"]
+    assert [(e.reference, e.reason) for e in bundle.excluded] == [("JAS/1", "sensitive"),
+                                                                 ("JAS/3", "sensitive duplicate")]
+    text = " ".join(" ".join(searchable_pages(bundle.path)).split())
+    assert "JAS/3 (same content as sensitive (MG6D) material, withheld)" in text
+    for path in (bundle.path, bundle.manifest_path, log, uco.path):
+        data = path.read_bytes()
+        assert digest.encode() not in data, path.name
+        assert b"Duplicate of" not in data and b"duplicate_of" not in data, path.name
+    assert "JAS/3" not in uco.exhibits and "JAS/3" in uco.withheld
+    # The files still check: the bundle against the default custody export, the export on its own.
+    assert verify_bundle(bundle.path, custody=log).verdict != "NOT VERIFIED"
+    code, report = tool(log)
+    assert code == 0, report
+    # Asked for, sensitive material comes with the link, marked.
+    assert full.included == ["JAS/1", "JAS/2", "JAS/3"]
+    assert "Duplicate of exhibit JAS/1 (identical content)" in " ".join(" ".join(searchable_pages(full.path)).split())
