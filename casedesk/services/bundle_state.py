@@ -69,6 +69,19 @@ def exhibits_as_at(views: Sequence[ExhibitView], entries: Sequence[EntryView], h
     return out
 
 
+def sensitive_duplicates(views: Sequence[ExhibitView]) -> dict[str, str]:
+    """``{exhibit: the sensitive exhibit it duplicates}`` for the exhibits not marked sensitive that were
+    ingested as a duplicate (identical content) of one that is, withdrawn or not.
+
+    Such an exhibit's hash is the sensitive exhibit's hash and its ingest entry names that exhibit
+    (``data.duplicate_of``), so every file made for the prosecutor (bundle, custody export, CASE/UCO export)
+    withholds it with the sensitive exhibit unless sensitive material is included.
+    """
+    sensitive = {v.reference for v in views if v.sensitive}
+    return {v.reference: v.duplicate_of for v in views
+            if not v.sensitive and v.duplicate_of is not None and v.duplicate_of in sensitive}
+
+
 def summary_as_at(current: str, entries: Sequence[EntryView], head_seq: int, when: datetime) -> str:
     """The case summary as it stood at ``head_seq``; refuses when the log cannot give it back."""
     edits = [e for e in entries if e.action == SUMMARY_EDITED]

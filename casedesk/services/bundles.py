@@ -49,7 +49,7 @@ from casedesk.reports import manifest as M
 from casedesk.reports.assemble import build_bundle, process_alive
 from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo, LeftOut
 from casedesk.security.roles import Permission
-from casedesk.services.bundle_state import exhibits_as_at, summary_as_at
+from casedesk.services.bundle_state import exhibits_as_at, sensitive_duplicates, summary_as_at
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.enrolment import Enrolment
@@ -72,7 +72,7 @@ EXPORTED = "bundle.exported"
 @dataclass(frozen=True)
 class Excluded:
     reference: str
-    reason: str  # "sensitive" | "withdrawn" | "not selected"
+    reason: str  # "sensitive" | "sensitive duplicate" | "withdrawn" | "not selected"
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ LEFT_OUT_WHY = {
     "withdrawn": "withdrawn from the register",
     "not selected": "not selected for this bundle",
     "sensitive": "sensitive (MG6D), withheld",
+    # Not naming which: its hash would be the sensitive exhibit's (bundle_state.sensitive_duplicates).
+    "sensitive duplicate": "same content as sensitive (MG6D) material, withheld",
 }
 
 
@@ -181,6 +183,7 @@ def _line(entry: EntryView, users: dict[str, User]) -> CustodyLine:
 def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
                     include_sensitive: bool) -> tuple[list[ExhibitView], list[Excluded]]:
     """Which exhibits go in, and why each of the others does not."""
+    duplicates = sensitive_duplicates(views)
     chosen: set[str] | None = None
     if wanted is not None:
         chosen = {references.normalise(ref) for ref in wanted}
@@ -195,6 +198,10 @@ def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
             if view.sensitive and not include_sensitive:
                 raise UsageError(f"{ref} is marked sensitive (MG6D); choose to include sensitive exhibits to export it",
                                  cli_hint="add --include-sensitive")
+            if ref in duplicates and not include_sensitive:
+                raise UsageError(f"{ref} has the same content as the sensitive exhibit {duplicates[ref]} (MG6D), so "
+                                 "it is withheld with it; choose to include sensitive exhibits to export it",
+                                 cli_hint="add --include-sensitive")
     included: list[ExhibitView] = []
     excluded: list[Excluded] = []
     for view in sorted(views, key=lambda v: references.sort_key(v.reference)):
@@ -204,6 +211,8 @@ def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
             excluded.append(Excluded(view.reference, "not selected"))
         elif view.sensitive and not include_sensitive:
             excluded.append(Excluded(view.reference, "sensitive"))
+        elif view.reference in duplicates and not include_sensitive:
+            excluded.append(Excluded(view.reference, "sensitive duplicate"))
         else:
             included.append(view)
     return included, excluded

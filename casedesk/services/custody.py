@@ -553,6 +553,7 @@ class Custody:
         if visible is not None:
             query = query.where(CustodyEntry.case_ref.in_(visible))
         state: dict[tuple[str, str], bool] = {}
+        duplicates: dict[tuple[str, str], tuple[str, str]] = {}
         for case, ref, action, raw in db.execute(query):
             try:
                 data = encoding.parse_data(raw) if isinstance(raw, str) else {}
@@ -561,9 +562,14 @@ class Custody:
             key = (str(case), str(ref))
             if action == "exhibit.ingested":
                 state[key] = data.get("sensitive") is True
+                if isinstance(data.get("duplicate_of"), str):
+                    duplicates[key] = (str(case), data["duplicate_of"])
             elif key in state and isinstance(data.get("sensitive"), bool):
                 state[key] = data["sensitive"]
-        return frozenset(key for key, on in state.items() if on)
+        on = {key for key, sensitive in state.items() if sensitive}
+        # An exhibit ingested as a duplicate of a sensitive one: its ingest entry names that exhibit and carries
+        # its hash, so it is withheld with it (bundle_state.sensitive_duplicates; docs/custody-export.md).
+        return frozenset(on | {key for key, original in duplicates.items() if original in on})
 
     def _register_fields(self, db: OrmSession, visible: frozenset[str] | None
                          ) -> dict[tuple[str, str], dict[str, Any]]:

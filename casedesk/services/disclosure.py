@@ -33,7 +33,7 @@ from casedesk.reports import case_uco
 from casedesk.reports.model import CaseInfo
 from casedesk.reports.schedules import KINDS, MG6C, MG6D, ScheduleItem, ScheduleSpec, write_schedule
 from casedesk.security.roles import Permission
-from casedesk.services.bundle_state import exhibits_as_at
+from casedesk.services.bundle_state import exhibits_as_at, sensitive_duplicates
 from casedesk.services.bundles import _exhibit_info, _line, head_at  # the bundle's own reading of exhibits and entries
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
@@ -223,7 +223,8 @@ class Disclosure:
         detail = Cases(self.s).show(ref)
         views = sorted(Evidence(self.s).list(ref, include_withdrawn=True),
                        key=lambda v: references.sort_key(v.reference))
-        withheld = [v.reference for v in views if v.sensitive and not include_sensitive]
+        duplicates = sensitive_duplicates(views)  # their hash is a sensitive exhibit's
+        withheld = [v.reference for v in views if (v.sensitive or v.reference in duplicates) and not include_sensitive]
         shown = [v for v in views if v.reference not in withheld]
         lines = tuple(_line(e, users) for e in Custody(self.s).log(ref)
                       if e.seq <= head_seq and (e.exhibit_ref is None or e.exhibit_ref not in withheld))

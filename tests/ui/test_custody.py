@@ -205,3 +205,22 @@ def test_export_a_bundle_leaves_out_sensitive_exhibits_and_shows_its_hash(
     assert (tmp_path / "bundle.pdf.verify.html").is_file()
     click(qtbot, dialog.close_button)
     close_all(controller)
+
+
+def test_export_dialog_leaves_out_a_duplicate_of_a_sensitive_exhibit_by_default(
+        qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    ingest_fixture(store, tmp_path, {"informant.txt": b"Source details.\n"}, sensitive=True)
+    ingest_fixture(store, tmp_path, {"statement.txt": b"I saw the seller hand over the disk.\n"})
+    ingest_fixture(store, tmp_path, {"copy.txt": b"Source details.\n"})  # JAS/3: the content of the sensitive JAS/1
+    session = store.sign_in("jsmith")
+    try:
+        dialog = ExportDialog(session, CASE)
+        qtbot.addWidget(dialog)
+        assert dialog.chosen() == ["JAS/2"]
+        copy = dialog.exhibits.item(2)
+        assert "same content as sensitive JAS/1" in copy.text()
+        assert not copy.flags() & Qt.ItemFlag.ItemIsEnabled
+        dialog.include_sensitive.setChecked(True)
+        assert copy.flags() & Qt.ItemFlag.ItemIsEnabled
+    finally:
+        session.close()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from casedesk.errors import Cancelled, CaseDeskError
 from casedesk.reports.manifest import verifier_path
 from casedesk.reports.text import visible
+from casedesk.services.bundle_state import sensitive_duplicates
 from casedesk.services.bundles import BundleResult, Bundles
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
@@ -174,22 +175,27 @@ class ExportDialog(QDialog):
     def _load(self) -> None:
         try:
             self.marking.setCurrentText(Settings(self.session).get("bundle.default_marking"))
-            views = Evidence(self.session).list(self.case_ref)
+            every = Evidence(self.session).list(self.case_ref, include_withdrawn=True)
         except Exception as exc:
             errors.show_error(self, exc, "Export")
-            views = []
+            every = []
+        views = [v for v in every if v.status == "active"]
+        duplicates = sensitive_duplicates(every)  # withheld with the sensitive exhibit they duplicate
         for v in views:
             # The file name tells apart exhibits of one folder, which share a description.
+            withheld = v.sensitive or v.reference in duplicates
             label = (f"{v.reference}  {visible(v.original_name)} — {v.description}"
-                     + ("   [sensitive]" if v.sensitive else ""))
+                     + (self.tr("   [sensitive]") if v.sensitive else "")
+                     + (self.tr("   [same content as sensitive {0}]").format(duplicates[v.reference])
+                        if v.reference in duplicates else ""))
             item = QListWidgetItem(label)
             item.setData(REF_ROLE, v.reference)
-            item.setData(SENSITIVE_ROLE, v.sensitive)
+            item.setData(SENSITIVE_ROLE, withheld)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked if v.sensitive else Qt.CheckState.Checked)
-            if v.sensitive:
+            item.setCheckState(Qt.CheckState.Unchecked if withheld else Qt.CheckState.Checked)
+            if withheld:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip("Sensitive (MG6D): tick 'Include sensitive exhibits' to choose it")
+                item.setToolTip(self.tr("Sensitive (MG6D): tick 'Include sensitive exhibits' to choose it"))
             self.exhibits.addItem(item)
         if not views:
             self.message.notice("The case has no exhibits: the bundle holds the case summary and custody log only.")
