@@ -32,6 +32,9 @@ if command -v dpkg >/dev/null 2>&1; then
     # (casedesk/reports/ocr.py; tests/reports/test_rendering_ocr.py).
     need_pkg tesseract-ocr-eng
     need_pkg ocrmypdf
+    # URW base35 fonts: embedded in the placed pages of PDFs that name Helvetica, Times, Courier... without
+    # embedding them, so the bundle is PDF/A (casedesk/reports/font_substitutes.py; tests/reports/test_pdfa.py).
+    need_pkg fonts-urw-base35
     if [ "$FOR_TESTS" = 1 ]; then
         # What only the tests use (`make test`; `make run` installs none of it: a laptop runs no server):
         # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.

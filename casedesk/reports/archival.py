@@ -14,8 +14,9 @@ not an action; 6.6.1 restricts actions only) and the paperclip
 (``/FileAttachment``) annotations on the label pages (6.3.1 forbids only 3D,
 Sound, Screen and Movie annotations; PDF/A-3 lets an attachment be any
 file). Those two are set aside, and anything else found (an original PDF
-with a font it does not embed, say) means the bundle is not declared PDF/A:
-the XMP declaration is removed and the manifest says why.
+with a font it does not embed and for which no substitute could be embedded,
+see ``font_substitutes``; an LZW stream) means the bundle is not declared
+PDF/A: the XMP declaration is removed and the manifest says why.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def _quick(pdf: Pdf) -> list[str]:
     """What a pass over the objects finds at once: filters PDF/A forbids, fonts not embedded.
 
     The bundle keeps every stream's filters as they are (the check models qpdf's default writing, so filters are
-    checked here); and an original PDF that uses a font it does not embed (Helvetica and the other standard
-    fonts often are not) rules PDF/A out without the full check, which costs about a millisecond an object.
+    checked here); and a font still not embedded (one with no substitute: ``font_substitutes``) rules PDF/A out
+    without the full check, which costs about a millisecond an object.
     """
     found: list[str] = []
     for obj in pdf.objects:

@@ -42,6 +42,7 @@ from casedesk.reports import ocr as O
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.convert import ConversionProblem, Converter, PrivateFolder, tool_version
+from casedesk.reports.font_substitutes import Substitution
 from casedesk.reports.manifest import manifest_bytes, verifier_sha256
 from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates, exhibit_sort_key
 from casedesk.reports.splice import Original, marker, splice
@@ -82,6 +83,8 @@ class ExhibitOutcome:
     checksum: str = ""  # MD5 of the attached bytes, for the PDF's own /CheckSum of the embedded file
     notes: list[str] = field(default_factory=list)
     cut: dict[str, int | None] | None = None  # a text typeset in part: first_line, last_line, of_lines
+    fonts_substituted: dict[str, str] = field(default_factory=dict)  # font not embedded -> substitute shown
+    fonts_not_substituted: dict[str, str] = field(default_factory=dict)  # font not embedded -> why it stays so
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,7 @@ class _Build:
         text: C.PreparedText | None = None
         message: E.PreparedEmail | None = None
         cut: dict[str, int | None] | None = None
+        fonts = Substitution()
         try:
             if kind == "email":
                 assert copy is not None
@@ -349,6 +353,9 @@ class _Build:
                         f"{placed.not_drawn} annotation(s) of the original have no appearance of their own and are "
                         "not drawn on its pages here; open the attached original to see them."
                     )
+                if placed is not None:
+                    fonts = placed.fonts
+                    notes.extend(_font_notes(fonts))
                 if placed is not None and placed.warnings:
                     notes.append(
                         f"The PDF is damaged: qpdf repaired {placed.warnings} problem(s) to read it, and its pages "
@@ -399,6 +406,7 @@ class _Build:
             reference=info.reference, rendering=rendering, problem=problem, first_page=0, last_page=0,
             attachment=attachment, size=carried.size, sha256=carried.sha256, md5=info.md5,
             sha1=info.sha1, original_name=info.original_name, checksum=carried.md5, notes=notes, cut=cut,
+            fonts_substituted=dict(fonts.shown_with), fonts_not_substituted=dict(fonts.not_substituted),
         )
         self.exhibits.append(_Exhibit(info, index, carrier,
                                       Original(carrier, carried.data_offset, carried.data_length),
@@ -533,6 +541,10 @@ class _Build:
                     "rendering": e.outcome.rendering,
                     "problem": e.outcome.problem,
                     "typeset_part": e.outcome.cut,
+                    "fonts_substituted": [{"font": font, "shown_with": shown}
+                                          for font, shown in sorted(e.outcome.fonts_substituted.items())],
+                    "fonts_not_substituted": [{"font": font, "why": why}
+                                              for font, why in sorted(e.outcome.fonts_not_substituted.items())],
                 }
                 for e in self.exhibits
             ],
@@ -709,6 +721,30 @@ class _Build:
         data = manifest_bytes(manifest)
         stream.write(data)
         stream.Params = Dictionary(Size=len(data))
+
+
+def _font_notes(fonts: Substitution) -> list[str]:
+    """What the label says of an original's fonts that are not embedded in it."""
+    notes: list[str] = []
+    if fonts.shown_with:
+        pairs = ", ".join(f"{font} with {shown}" for font, shown in sorted(fonts.shown_with.items()))
+        notes.append(
+            "Fonts not embedded in the original were shown with the metric-compatible substitutes a PDF reader "
+            f"uses, now embedded in these pages so that every reader shows the same: {pairs} (URW base35 fonts). "
+            "The text and its layout are the original's; the attached original is unchanged."
+        )
+    if fonts.not_substituted:
+        listed = "; ".join(f"{font} ({why})" for font, why in sorted(fonts.not_substituted.items()))
+        notes.append(
+            f"Fonts not embedded in the original were left so, as no substitute could be embedded: {listed}. "
+            "A reader shows them with a font of its own choosing, and this bundle is not PDF/A."
+        )
+    if fonts.problem:
+        notes.append(
+            f"Fonts not embedded in the original could not be given substitutes: {fonts.problem}. A reader shows "
+            "them with fonts of its own choosing, and this bundle is not PDF/A."
+        )
+    return notes
 
 
 def _one_line(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -25,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from casedesk.outputs import Scratch
+from casedesk.reports.font_substitutes import Substitution, SubstitutionProblem, embed_substitutes
 from casedesk.reports.fonts import BOLD, SANS, fonts
 from casedesk.reports.model import SENSITIVE_MARK, bates
 
@@ -51,6 +52,7 @@ class Placed:
     flattened: int = 0  # form fields, comments, stamps drawn into the pages from their appearance
     not_drawn: int = 0  # visible annotations with no appearance to draw (the original keeps them)
     owner_protected: bool = False  # encrypted with an owner password only: opened, as any reader does
+    fonts: Substitution = field(default_factory=Substitution)  # fonts not embedded, and what shows them
 
 
 # Annotations that show nothing on the page themselves (or only while interacting).
@@ -143,10 +145,14 @@ def place_pdf(source: Path, target: Path, reference: str) -> Placed:
             shown = "" if scale >= 0.995 else f", shown at {percent}%" if percent else ", shown at less than 1%"
             captions.append(f"Exhibit {reference} - original page {number} of {count}{shown}")
         warnings = len(src.get_warnings())
+        try:
+            substituted = embed_substitutes(out)
+        except SubstitutionProblem as exc:
+            substituted = Substitution(problem=str(exc))
         with open(target, "wb") as fh:  # a stream: pikepdf would rename a temporary file over an existing name
             out.save(fh, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return Placed(count, captions, warnings, flattened, not_drawn, owner_protected)
+        return Placed(count, captions, warnings, flattened, not_drawn, owner_protected, substituted)
     except PlacementError:
         raise
     except (pikepdf.PdfError, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:

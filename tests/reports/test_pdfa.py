@@ -1,12 +1,16 @@
 """The bundle is PDF/A-3b, checked by pikepdf's validator (``pikepdf.pdfa``): every original attached as an
 associated file with its MIME type, an output intent, XMP metadata; it opens at 100 % with bookmarks.
 
-When an original stands in the way (a PDF whose fonts are not embedded), the bundle does not claim PDF/A.
+An original PDF that names fonts it does not embed (the standard 14, as reportlab writes them) has its placed
+pages given the metric-compatible substitutes a reader uses (URW base35); the label and the manifest say so.
+When an original still stands in the way (a font with no substitute), the bundle does not claim PDF/A.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -14,11 +18,13 @@ import pytest
 from pikepdf import Name
 from reportlab.pdfgen.canvas import Canvas
 
-from casedesk.reports import archival
+from casedesk import demo
+from casedesk.reports import archival, font_substitutes
 from casedesk.reports.assemble import BuildResult, build_bundle
 from casedesk.reports.fonts import SANS, fonts
 from casedesk.reports.sample import EvidenceFile, make_evidence
 from tests.helpers.bundle import opener, spec_for
+from tests.helpers.cli import run
 
 
 def _embedded_pdf(path: Path) -> None:
@@ -90,13 +96,103 @@ def test_the_xmp_carries_the_export_time_only(built: tuple[Path, BuildResult, li
     assert json.loads(json.dumps(result.manifest))["pdfa"] == "PDF/A-3b"
 
 
-def test_an_original_without_embedded_fonts_is_not_claimed_pdfa(tmp_path: Path) -> None:
-    files = [ev for ev in make_evidence(tmp_path / "ev", awkward=False) if ev.name == "statement.pdf"]
-    spec, paths = spec_for(files)
-    out = tmp_path / "bundle.pdf"
-    result = build_bundle(spec, opener(paths), out)
+def _standard_fonts_pdf(path: Path) -> list[str]:
+    """A statement as reportlab and many generators write one: the standard fonts named, not embedded."""
+    c = Canvas(str(path), invariant=1)
+    lines = []
+    for n, font in enumerate(("Helvetica", "Helvetica-Bold", "Times-Roman", "Times-Italic", "Courier")):
+        text = f"{font} line: the witness saw the laptop at 09:12, Café £5."
+        c.setFont(font, 11)
+        c.drawString(60, 780 - n * 18, text)
+        lines.append(text)
+    c.showPage()
+    c.save()
+    with pikepdf.open(path) as pdf:  # as generated: named, not embedded (what the bundle used to stumble on)
+        assert all("/FontDescriptor" not in f for f in pdf.pages[0].Resources.Font.values())
+    return lines
+
+
+def _bundle_of(folder: Path, original: Path, description: str = "Witness statement") -> tuple[Path, BuildResult]:
+    spec, paths = spec_for([EvidenceFile(original, original.name, "application/pdf", description, "PDF document")])
+    out = folder / "bundle.pdf"
+    return out, build_bundle(spec, opener(paths), out)
+
+
+def _page_text(path: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_an_original_with_fonts_it_does_not_embed_gives_a_pdfa_bundle(tmp_path: Path) -> None:
+    original = tmp_path / "statement.pdf"
+    lines = _standard_fonts_pdf(original)
+    out, result = _bundle_of(tmp_path, original)
+    assert archival.problems_written(out.read_bytes()) == []
+    assert result.manifest["pdfa"] == "PDF/A-3b" and result.manifest["pdfa_problems"] == []
+    item = result.manifest["exhibits"][0]
+    assert item["fonts_substituted"] == [
+        {"font": "Courier", "shown_with": "Nimbus Mono PS"},
+        {"font": "Helvetica", "shown_with": "Nimbus Sans"},
+        {"font": "Helvetica-Bold", "shown_with": "Nimbus Sans Bold"},
+        {"font": "Times-Italic", "shown_with": "Nimbus Roman Italic"},
+        {"font": "Times-Roman", "shown_with": "Nimbus Roman"},
+    ]
+    assert item["fonts_not_substituted"] == []
+    first, last = item["pages"]
+    label = " ".join(_page_text(out, first).split())
+    assert "Fonts not embedded in the original were shown with" in label
+    assert "Helvetica with Nimbus Sans" in label and "Times-Roman with Nimbus Roman" in label
+    placed = _page_text(out, last)
+    for line in lines:  # the text is still there for a search, as the original has it
+        assert line in placed
+    with pikepdf.open(out) as pdf:
+        assert archival.declared(pdf) == "3B"
+        attached = pdf.attachments[item["attachment"]].get_file().read_bytes()
+        assert hashlib.sha256(attached).hexdigest() == item["sha256"] == hashlib.sha256(
+            original.read_bytes()).hexdigest()  # the evidence itself is untouched
+
+
+def _unsubstitutable_pdf(path: Path) -> None:
+    """A PDF naming Calibri without embedding it (no font of its metrics is at hand)."""
+    _standard_fonts_pdf(path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for font in pdf.pages[0].Resources.Font.values():
+            if font.BaseFont == Name("/Helvetica"):
+                font.BaseFont = Name("/Calibri")
+                font.FirstChar, font.LastChar = 32, 126
+                font.Widths = pikepdf.Array([500] * 95)
+        pdf.save(path)
+
+
+def test_a_font_without_a_substitute_leaves_the_bundle_not_pdfa_and_says_why(tmp_path: Path) -> None:
+    original = tmp_path / "calibri.pdf"
+    _unsubstitutable_pdf(original)
+    out, result = _bundle_of(tmp_path, original)
     assert result.manifest["pdfa"] is None
-    assert any("not embedded" in p for p in result.manifest["pdfa_problems"])
+    assert any("Calibri is not embedded" in p for p in result.manifest["pdfa_problems"])
+    item = result.manifest["exhibits"][0]
+    assert item["fonts_not_substituted"] == [{"font": "Calibri", "why": "no font with its metrics is available"}]
+    assert {f["font"] for f in item["fonts_substituted"]} == {"Courier", "Helvetica-Bold", "Times-Italic",
+                                                               "Times-Roman"}
+    label = " ".join(_page_text(out, item["pages"][0]).split())
+    assert "Calibri (no font with its metrics is available)" in label and "not PDF/A" in label
+    with pikepdf.open(out) as pdf:
+        assert archival.declared(pdf) is None
+
+
+def test_without_the_substitute_fonts_the_bundle_is_made_and_says_why_it_is_not_pdfa(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(font_substitutes, "SUBSTITUTE_DIRS", (tmp_path / "no-fonts",))
+    original = tmp_path / "statement.pdf"
+    lines = _standard_fonts_pdf(original)
+    out, result = _bundle_of(tmp_path, original)
+    assert result.manifest["pdfa"] is None
+    assert any("Helvetica is not embedded" in p for p in result.manifest["pdfa_problems"])
+    item = result.manifest["exhibits"][0]
+    assert item["fonts_substituted"] == [] and item["rendering"] == "pdf"
+    label = " ".join(_page_text(out, item["pages"][0]).split())
+    assert "the URW base35 fonts are not installed" in label and "fonts-urw-base35" in label
+    assert lines[0] in _page_text(out, item["pages"][1])
     with pikepdf.open(out) as pdf:
         assert archival.declared(pdf) is None
 
@@ -111,3 +207,19 @@ def test_without_pikepdfs_pdfa_module_the_export_still_works_and_claims_nothing(
     assert result.manifest["pdfa"] is None and result.manifest["pdfa_problems"] == [archival.NO_VALIDATOR]
     with pikepdf.open(out) as pdf:
         assert archival.declared(pdf) is None
+
+
+def test_the_demo_bundle_is_pdfa(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo's own dossier (reportlab, Helvetica not embedded) made every demo bundle a plain PDF before.
+    root = tmp_path / "demo"
+    assert run(capsys, monkeypatch, root, "demo").code == 0
+    out = tmp_path / "bundle.pdf"
+    r = run(capsys, monkeypatch, root, "export", demo.CASE_REF, "-o", str(out), user=demo.OIC,
+            password=demo.PASSWORDS[demo.OIC])
+    assert r.code == 0, r.err
+    manifest = json.loads((tmp_path / "bundle.pdf.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pdfa"] == "PDF/A-3b" and manifest["pdfa_problems"] == []
+    dossier = next(e for e in manifest["exhibits"] if e["original_name"] == "Daily_Courier_dossier.pdf")
+    assert {"font": "Helvetica", "shown_with": "Nimbus Sans"} in dossier["fonts_substituted"]
+    assert archival.problems_written(out.read_bytes()) == []
