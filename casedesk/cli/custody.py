@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from casedesk.cli.context import Context
+from casedesk.cli.context import Context, one_line
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
-from casedesk.services.custody import Custody, EntryView, VerifyReport
+from casedesk.services.custody import Custody, EntryView, MoveResult, VerifyReport
 from casedesk.timeutil import UK, parse_iso, uk_display
 from casedesk.trust import enrolment
 
@@ -42,7 +43,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                            ("checkout", "lend an exhibit out, e.g. to a forensic lab, until it is returned")):
         p = cs.add_parser(name, parents=[common], help=helptext)
         p.add_argument("reference")
-        p.add_argument("exhibit")
+        p.add_argument("exhibit", nargs="+", help="one or more exhibits, e.g. JAS/1 JAS/2 (one entry each)")
         p.add_argument("--to", required=True, metavar="USER|PLACE",
                        help="a user name, or a place such as 'Property store, Charing Cross, locker 14'")
         p.add_argument("--reason", required=True, help="why, and on whose authority")
@@ -51,7 +52,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = cs.add_parser("return", parents=[common], help="record that a checked-out exhibit came back")
     p.add_argument("reference")
-    p.add_argument("exhibit")
+    p.add_argument("exhibit", nargs="+", help="one or more exhibits, e.g. JAS/1 JAS/2 (one entry each)")
     p.add_argument("--reason", required=True, help="e.g. 'examination complete, seal intact'")
     p.add_argument("--location", help="where it is kept now (default: where it was before check-out)")
     p.set_defaults(func=cmd_return)
@@ -186,23 +187,45 @@ def _moved(ctx: Context, e: EntryView, verb: str) -> None:
     ctx.emit(e, f"{e.exhibit_ref} {verb} {e.to_party}{where} (custody entry {e.seq}).")
 
 
+def _moved_several(ctx: Context, result: MoveResult, verb: str) -> int:
+    """Each exhibit moved, one line each; each refused, one line each on stderr. Exit status: 0 when every one
+    moved, else the first refusal's (2 input, 3 not found, 5 permission)."""
+    lines = [f"{e.exhibit_ref} {verb} {e.to_party}{f', kept at {e.location}' if e.location else ''} "
+             f"(custody entry {e.seq})." for e in result.done]
+    lines.append(f"{len(result.done)} moved, {len(result.refused)} refused.")
+    ctx.emit(result, lines)
+    for r in result.refused:
+        print(f"casedesk: {r.exhibit_ref} not moved: {one_line(r.reason)}", file=sys.stderr)
+    return result.refused[0].exit_code if result.refused else 0
+
+
 def cmd_transfer(ctx: Context) -> int:
     a = ctx.args
-    _moved(ctx, Custody(ctx.session()).transfer(a.reference, a.exhibit, a.to, a.reason, a.location),
-           "transferred to")
+    custody = Custody(ctx.session())
+    if len(a.exhibit) > 1:
+        return _moved_several(ctx, custody.transfer_several(a.reference, a.exhibit, a.to, a.reason, a.location),
+                              "transferred to")
+    _moved(ctx, custody.transfer(a.reference, a.exhibit[0], a.to, a.reason, a.location), "transferred to")
     return 0
 
 
 def cmd_checkout(ctx: Context) -> int:
     a = ctx.args
-    _moved(ctx, Custody(ctx.session()).check_out(a.reference, a.exhibit, a.to, a.reason, a.location),
-           "checked out to")
+    custody = Custody(ctx.session())
+    if len(a.exhibit) > 1:
+        return _moved_several(ctx, custody.check_out_several(a.reference, a.exhibit, a.to, a.reason, a.location),
+                              "checked out to")
+    _moved(ctx, custody.check_out(a.reference, a.exhibit[0], a.to, a.reason, a.location), "checked out to")
     return 0
 
 
 def cmd_return(ctx: Context) -> int:
     a = ctx.args
-    _moved(ctx, Custody(ctx.session()).return_(a.reference, a.exhibit, a.reason, a.location), "returned to")
+    custody = Custody(ctx.session())
+    if len(a.exhibit) > 1:
+        return _moved_several(ctx, custody.return_several(a.reference, a.exhibit, a.reason, a.location),
+                              "returned to")
+    _moved(ctx, custody.return_(a.reference, a.exhibit[0], a.reason, a.location), "returned to")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,7 +47,7 @@ EXPORTED = "custody.exported"
 DAMAGED = ("the database file is damaged: {what} cannot be read in full ({detail}); restore casedesk.db from "
            "backup and verify again: the report then names what the backup lacks")
 
-__all__ = ["Custody", "EntryView", "Problem", "VerifyReport"]
+__all__ = ["Custody", "EntryView", "MoveResult", "Problem", "Refusal", "VerifyReport"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,23 @@ def entry_view(row: CustodyEntry, corrected_by: tuple[int, ...] = ()) -> EntryVi
         tool=row.tool, text=row.text, data=data, entry_hash=row.entry_hash, signature=row.signature,
         prev_hash=row.prev_hash, actor_key=row.actor_key, corrected_by=corrected_by,
     )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An exhibit of a move of several that was not moved, and why (nothing of it changed)."""
+
+    exhibit_ref: str
+    reason: str
+    exit_code: int  # the kind of refusal, as the command line's exit status: 2 input, 3 not found, 5 permission
+
+
+@dataclass
+class MoveResult:
+    """A move of several exhibits: the entry of each that moved, and the refusal of each that did not."""
+
+    done: list[EntryView] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
 
 
 def _action_matches(action: str, wanted: str) -> bool:
@@ -322,6 +339,62 @@ class Custody:
             view = entry_view(entry)
         log.info("exhibit returned: case %s exhibit %s entry %d", view.case_ref, view.exhibit_ref, view.seq)
         return view
+
+    # --- moving several exhibits ------------------------------------------------------
+    def transfer_several(self, case_ref: str, exhibit_refs: Sequence[str], to: str, reason: str,
+                         location: str | None = None) -> MoveResult:
+        """``transfer`` of each exhibit (a bag lodged in the property store): see ``_several``."""
+        self._check_several(case_ref, exhibit_refs, to, moving_out=True)
+        return self._several(exhibit_refs, lambda ref: self.transfer(case_ref, ref, to, reason, location),
+                             reason, "reason for the transfer", location)
+
+    def check_out_several(self, case_ref: str, exhibit_refs: Sequence[str], to: str, reason: str,
+                          location: str | None = None) -> MoveResult:
+        """``check_out`` of each exhibit (several items sent to one lab): see ``_several``."""
+        self._check_several(case_ref, exhibit_refs, to, moving_out=True)
+        return self._several(exhibit_refs, lambda ref: self.check_out(case_ref, ref, to, reason, location),
+                             reason, "reason for the check-out", location)
+
+    def return_several(self, case_ref: str, exhibit_refs: Sequence[str], reason: str,
+                       location: str | None = None) -> MoveResult:
+        """``return_`` of each exhibit (a lab sends the items back together): see ``_several``."""
+        self._check_several(case_ref, exhibit_refs, None, moving_out=False)
+        return self._several(exhibit_refs, lambda ref: self.return_(case_ref, ref, reason, location),
+                             reason, "reason or note for the return", location)
+
+    def _check_several(self, case_ref: str, exhibit_refs: Sequence[str], to: str | None, moving_out: bool) -> None:
+        """What holds for every exhibit alike is refused once, before any moves: no exhibit named, a case that
+        cannot be seen or (for a move out) is closed, a recipient who cannot hold exhibits of the case."""
+        self.s.require(Permission.CUSTODY_TRANSFER)
+        if not exhibit_refs:
+            raise UsageError("name at least one exhibit")
+        with self.s.read() as db:
+            case = self.s.case(db, case_ref, Permission.CASE_CONTENT)
+            if moving_out:
+                require_open(case)
+            if to is not None:
+                self._party(db, case, to)
+
+    def _several(self, exhibit_refs: Sequence[str], move: Callable[[str], EntryView], reason: str, what: str,
+                 location: str | None) -> MoveResult:
+        """Each exhibit is moved by the one-exhibit method, in its own transaction with its own signed entry;
+        one that may not move (withdrawn, not checked out, held by someone else, already there) is refused
+        with that method's message and left exactly as it was, and the others go on."""
+        _required(reason, what)
+        _optional(location)
+        result = MoveResult()
+        seen: set[str] = set()
+        for ref in exhibit_refs:
+            key = ref.strip().upper()
+            if key in seen:
+                continue  # named twice: moved once
+            seen.add(key)
+            try:
+                result.done.append(move(ref))
+            except (UsageError, PermissionDenied, NotFound) as exc:
+                result.refused.append(Refusal(key, str(exc), exc.exit_code))
+        log.info("moved %d exhibit(s) of %d, %d refused", len(result.done), len(seen), len(result.refused))
+        return result
 
     # --- review ------------------------------------------------------------------
     def review(self, case_ref: str, decision: str, comment: str, up_to: int | None = None,

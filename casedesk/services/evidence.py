@@ -599,11 +599,14 @@ class Evidence:
                  " (cancelled)" if summary.cancelled else "", time.monotonic() - started)
         return summary
 
-    def files_to_ingest(self, paths: Sequence[Path], cancel: CancelToken | None = None
+    def files_to_ingest(self, case_ref: str, paths: Sequence[Path], cancel: CancelToken | None = None
                         ) -> tuple[builtins.list[FileToIngest], builtins.list[SkippedItem]]:
-        """The files ``ingest`` would read from ``paths`` (folders walked as it walks them), with their size and
-        type, so that each can be given a description of its own. Records nothing; reads the first 4 KiB of each."""
+        """The files ``ingest`` into ``case_ref`` would read from ``paths`` (folders walked as it walks them), with
+        their size and type, so that each can be given a description of its own. The same permission as
+        ``ingest``; records nothing; reads the first 4 KiB of each."""
         self.s.require(Permission.EVIDENCE_INGEST)
+        with self.s.read() as db:
+            self.s.case(db, case_ref, Permission.EVIDENCE_INGEST)
         _refuse_data_dir(paths, self.s.datadir.root)
         files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
         detector = TypeDetector()

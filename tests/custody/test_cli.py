@@ -112,3 +112,17 @@ def test_verify_exit_code_and_report(cli: Any, cs: CaseStore) -> None:
     assert r.code == 7
     assert r.out.startswith("FAILED: 1 problem")
     assert f"entry {n}, exhibit {CASE} JAS/2: content does not match its recorded hash" in r.out
+
+
+def test_several_exhibits_checked_out_in_one_command_with_each_refusal_on_its_line(cli: Any) -> None:
+    r = cli("custody", "checkout", CASE, "JAS/2", "JAS/1", "--to", "Forensic lab, Lambeth", "--reason", "imaging")
+    assert r.code == 5  # JAS/1 is in the property store: jsmith may not move it
+    assert "JAS/2 checked out to Forensic lab, Lambeth" in r.out and "1 moved, 1 refused." in r.out
+    assert r.err.strip().splitlines() == [
+        "casedesk: JAS/1 not moved: jsmith is not the custodian of JAS/1 (at Property store, Charing Cross, "
+        "locker 14); only its custodian or a supervisor can move it"]
+    r = cli("custody", "return", CASE, "JAS/2", "JAS/1", "--reason", "done", "--json")
+    assert r.code == 2
+    data = r.json()
+    assert [e["exhibit_ref"] for e in data["done"]] == ["JAS/2"]
+    assert data["refused"] == [{"exhibit_ref": "JAS/1", "reason": "JAS/1 is not checked out", "exit_code": 2}]

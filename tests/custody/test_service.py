@@ -213,3 +213,39 @@ def test_every_service_action_is_one_signed_entry_by_its_actor(cs: CaseStore) ->
         assert e.actor == "sgt" and e.actor_key == s.signer.public_hex
     finally:
         s.close()
+
+
+def test_several_exhibits_are_checked_out_and_returned_each_on_its_own(cs: CaseStore) -> None:
+    from tests.helpers.custody import ingest
+
+    assert ingest(cs.store, "jsmith", {"sim.bin": b"sim card", "usb.bin": b"usb stick"}) == ["JAS/3", "JAS/4"]
+    s = cs.store.sign_in("jsmith")
+    try:
+        c, ev = Custody(s), Evidence(s)
+        before = ev.show(CASE, "JAS/1")
+        out = c.check_out_several(CASE, ["JAS/2", "JAS/1", "jas/3", "JAS/9", "JAS/2"], "Forensic lab, Lambeth",
+                                  "imaging of the devices")
+        assert [(e.exhibit_ref, e.action, e.to_party) for e in out.done] == [
+            ("JAS/2", "exhibit.checked_out", "Forensic lab, Lambeth"),
+            ("JAS/3", "exhibit.checked_out", "Forensic lab, Lambeth")]
+        assert [(r.exhibit_ref, r.exit_code) for r in out.refused] == [("JAS/1", 5), ("JAS/9", 3)]
+        assert "jsmith is not the custodian of JAS/1" in out.refused[0].reason
+        assert "no exhibit JAS/9" in out.refused[1].reason
+        assert ev.show(CASE, "JAS/1") == before  # the refused one is exactly as it was
+        assert not c.log(CASE, "JAS/1", "exhibit.checked_out")
+        assert [e.checked_out for e in (ev.show(CASE, "JAS/2"), ev.show(CASE, "JAS/3"))] == [True, True]
+
+        back = c.return_several(CASE, ["JAS/2", "JAS/3", "JAS/4"], "imaging complete, seals intact")
+        assert [(e.exhibit_ref, e.to_party) for e in back.done] == [("JAS/2", "jsmith"), ("JAS/3", "jsmith")]
+        assert [(r.exhibit_ref, r.reason) for r in back.refused] == [("JAS/4", "JAS/4 is not checked out")]
+
+        # What is wrong for every exhibit alike is refused once, before anything moves.
+        with pytest.raises(UsageError, match="reason"):
+            c.check_out_several(CASE, ["JAS/2", "JAS/3"], "Forensic lab", " ")
+        with pytest.raises(UsageError, match="bpatel is not a member"):
+            c.check_out_several(CASE, ["JAS/2", "JAS/3"], "bpatel", "for review")
+        with pytest.raises(UsageError, match="at least one exhibit"):
+            c.return_several(CASE, [], "back")
+        assert [e.checked_out for e in (ev.show(CASE, "JAS/2"), ev.show(CASE, "JAS/3"))] == [False, False]
+    finally:
+        s.close()

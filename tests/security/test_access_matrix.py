@@ -40,7 +40,7 @@ from casedesk.security import keyslots
 from casedesk.services.accounts import Accounts
 from casedesk.services.bundles import Bundles
 from casedesk.services.cases import Cases
-from casedesk.services.custody import Custody
+from casedesk.services.custody import Custody, MoveResult
 from casedesk.services.disclosure import Disclosure
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, IngestMetadata
@@ -71,6 +71,15 @@ class Action:
 
     def may(self, actor: str) -> bool:
         return self.allowed.replace(" ", "")[ACTORS.index(actor)] == "Y"
+
+
+def _all_moved(result: MoveResult) -> MoveResult:
+    """A move of several: an exhibit refused as a permission problem is the action refused."""
+    denied = [r for r in result.refused if r.exit_code == PermissionDenied.exit_code]
+    if denied:
+        raise PermissionDenied(denied[0].reason)
+    assert not result.refused, result.refused
+    return result
 
 
 def _read(ev: Evidence, ref: str) -> bytes:
@@ -201,6 +210,8 @@ MATRIX: dict[str, Action] = {
     "evidence list": A("see exhibits", "Y Y - Y -", ("evidence", "list", CASE), lambda s, c: Evidence(s).list(CASE)),
     "search": A("(not in the README's table: what 'see exhibits, notes' shows, in every case one may see)",
                 "Y Y Y Y -", ("search", "invoice"), lambda s, c: Search(s).find("invoice")),
+    "evidence files to ingest": A("ingest (the desktop form's list of the files to describe; no command)",
+                                  "Y Y - Y -", None, lambda s, c: Evidence(s).files_to_ingest(CASE, [c["src"]])),
     "evidence rows": A("see exhibits (the desktop register's lines; no command)", "Y Y - Y -", None,
                        lambda s, c: Evidence(s).rows(CASE)),
     "evidence show": A("see exhibits", "Y Y - Y -", ("evidence", "show", CASE, "JAS/1"),
@@ -227,6 +238,12 @@ MATRIX: dict[str, Action] = {
                           lambda s, c: Custody(s).check_out(CASE, "JAS/1", "Forensic lab", "imaging")),
     "custody return": A("return an exhibit", "Y - - Y -", ("custody", "return", CASE, "JAS/2", "--reason", "done"),
                         lambda s, c: Custody(s).return_(CASE, "JAS/2", "done")),
+    "custody transfer several": A("transfer", "Y - - Y -", None, lambda s, c: _all_moved(
+        Custody(s).transfer_several(CASE, ["JAS/1"], "Property store", "booked in"))),
+    "custody checkout several": A("check out", "Y - - Y -", None, lambda s, c: _all_moved(
+        Custody(s).check_out_several(CASE, ["JAS/1"], "Forensic lab", "imaging"))),
+    "custody return several": A("return an exhibit", "Y - - Y -", None, lambda s, c: _all_moved(
+        Custody(s).return_several(CASE, ["JAS/2"], "done"))),
     "custody correct": A("(an entry's author, or a supervisor)", "Y - - Y -",
                          ("custody", "correct", "{seq}", "--text", "the lab is in Lambeth"),
                          lambda s, c: Custody(s).correct(c["seq"], "the lab is in Lambeth")),
@@ -424,7 +441,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
-    "home", "case timeline", "unit identity", "user pending", "evidence rows",
+    "home", "case timeline", "unit identity", "user pending", "evidence rows", "evidence files to ingest",
 })
 
 
@@ -607,7 +624,9 @@ SERVICE_NAMES = {
     "Cases.timeline": "case timeline",
     "Evidence.ingest": "ingest", "Evidence.extract": "extract",
     "Evidence.list": "evidence list", "Search.find": "search",
-    "Evidence.show": "evidence show", "Evidence.rows": "evidence rows", "Evidence.open_content": "evidence view",
+    "Evidence.show": "evidence show", "Evidence.rows": "evidence rows",
+    "Evidence.files_to_ingest": "evidence files to ingest", "Custody.transfer_several": "custody transfer several",
+    "Custody.check_out_several": "custody checkout several", "Custody.return_several": "custody return several", "Evidence.open_content": "evidence view",
     "Evidence.read_original": "evidence read original", "Evidence.withdraw": "evidence withdraw",
     "Evidence.set_sensitive": "evidence sensitive", "Evidence.verify": "evidence verify", "Custody.verify": "verify",
     "Custody.log": "custody log", "Custody.entry": "custody entry", "Custody.transfer": "custody transfer",

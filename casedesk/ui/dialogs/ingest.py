@@ -288,10 +288,10 @@ class IngestDialog(QDialog):
         if not paths:
             self._fill_table([], paths)
             return
-        evidence = Evidence(self.session)
+        evidence, case_ref = Evidence(self.session), self.case_ref
         self.per_file_note.setText(self.tr("Listing the files…"))
         self._listing = self.runner.submit(
-            "list files", lambda _progress, cancel: evidence.files_to_ingest(paths, cancel),
+            "list files", lambda _progress, cancel: evidence.files_to_ingest(case_ref, paths, cancel),
             on_success=lambda result: self._fill_table(result[0], paths) if paths == self.paths() else None,
             on_failure=self._listing_failed)
 
