@@ -298,8 +298,8 @@ class Projection:
     def _apply_account(self, e: Entry) -> None:
         d = e.data
         user = d.get("user")
-        if not isinstance(user, str):
-            return
+        if not isinstance(user, str) or e.case is not None:
+            return  # an account entry counts only without a case: a case's export shows it header-only
         action = e.action
         if action == "account.created":
             self.users[user] = UserFact(user, _text(d.get("full_name"), user), _text(d.get("initials")),
@@ -420,13 +420,16 @@ class Projection:
             self.settings[key] = e.data.get("to")
 
     def _box_key(self, e: Entry) -> None:
+        if e.case is not None:
+            return
         user, box = e.data.get("user"), e.data.get("box_key")
         if isinstance(user, str) and isinstance(box, str) and user in self.users:
             self.box_keys.setdefault(user, []).append(box)  # one from before case keys carries none: no change
         note_reset(self.resets, e.action, e.actor, e.data)
 
     def _reset(self, e: Entry) -> None:
-        note_reset(self.resets, e.action, e.actor, e.data)
+        if e.case is None:
+            note_reset(self.resets, e.action, e.actor, e.data)
 
     def _epoch(self, e: Entry) -> None:
         epoch = e.data.get("epoch")

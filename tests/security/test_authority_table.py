@@ -125,3 +125,105 @@ def test_summary_is_the_officer_in_charge_or_a_supervisor() -> None:
     assert _readme_rows()["edit the case summary"] == ("officer in charge", "yes", "-")
     assert may("case.summary_edited", "oic") and not may("case.summary_edited", "member")
     assert may("case.summary_edited", "sgt") and not may("case.summary_edited", "admin")
+
+
+# --- one table: roles.py, the stand-alone verifier's copy, and docs/custody-encoding.md ----------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tool() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("verify_custody_under_test", ROOT / "tools" / "verify_custody.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_stand_alone_verifier_carries_the_table_generated_from_roles() -> None:
+    from casedesk.security.roles import STANDALONE_BEGIN, STANDALONE_END, standalone_source
+
+    text = (ROOT / "tools" / "verify_custody.py").read_text("utf-8")
+    start, end = text.index(STANDALONE_BEGIN), text.index(STANDALONE_END) + len(STANDALONE_END) + 1
+    assert text[start:end] == standalone_source(), (
+        "tools/verify_custody.py's authority table is not roles.py's: paste in the output of "
+        "python -c 'from casedesk.security.roles import standalone_source; print(standalone_source(), end=\"\")'")
+
+
+@dataclass
+class KeyWorld(World):
+    """World, with registered box keys and a disabled account."""
+
+    def disabled(self, user: str) -> bool:
+        return user == "gone"
+
+    def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None:
+        return (self.holder, True) if (case, exhibit) == (CASE, EXHIBIT) else None
+
+    def returns_to(self, case: str, exhibit: str) -> str | None:
+        return "oic" if (case, exhibit) == (CASE, EXHIBIT) else None
+
+    def box_key(self, user: str) -> str | None:
+        return {"member": "bk-member", "sgt": "bk-sgt", "target": "ab"}.get(user)
+
+
+def _tool_state(tool: Any, world: KeyWorld) -> Any:
+    state = tool.Authority()
+    state.users = {name: [role, world.disabled(name)] for name, role in world.roles.items()}
+    state.cases = {CASE: [world.open, "oic", {"oic", "member"}]}
+    state.exhibits = {(CASE, EXHIBIT): [world.holder, True, "oic"]}
+    state.authors = {1: ("member", CASE)}
+    state.box_keys = {u: k for u in ("member", "sgt", "target") if (k := world.box_key(u)) is not None}
+    state.resets = {"target": ("admin", "ab")}
+    return state
+
+
+DATAS: list[dict[str, Any]] = [
+    {}, {"user": "member"}, {"user": "target", "box_key": "ab"}, {"user": "target", "box_key": "zz"},
+    {"user": "member", "box_key": "bk-member"}, {"user": "admin", "box_key": "x"}, {"user": "target"},
+    {"corrects": 1}, {"corrects": 2}, {"corrects": True}, {"revises": 1}, {"revises": 7}, {"user": "sgt"},
+]
+
+
+@pytest.mark.parametrize("open_case", [True, False])
+def test_the_stand_alone_verifier_decides_every_rule_as_roles_does(open_case: bool) -> None:
+    tool = _tool()
+    world = KeyWorld(roles={**World().roles, "target": "detective", "gone": "detective"}, open=open_case)
+    state = _tool_state(tool, world)
+    actors = [*world.roles, "nobody"]
+    checked = 0
+    for action in [*ACTION_RULES, "made.up"]:
+        for actor in actors:
+            for case in (CASE, None, "MPS-OTHER"):
+                for exhibit in (EXHIBIT, None):
+                    for data in DATAS:
+                        entry = Entry(actor, case, exhibit, data)
+                        want = authority_problem(action, entry, world)
+                        got = state.problem(action, actor, case, exhibit, data)
+                        assert got == want, (action, actor, case, exhibit, data)
+                        checked += 1
+    assert checked > 10_000
+
+
+def _doc_rules() -> dict[str, tuple[str, str]]:
+    text = (ROOT / "docs" / "custody-encoding.md").read_text("utf-8")
+    section = text.split("| Action | Permission | Scope |", 1)[1].split("\n\n", 1)[0]
+    out: dict[str, tuple[str, str]] = {}
+    for line in section.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        assert len(cells) == 3, line
+        for action in re.findall(r"`([^`]+)`", cells[0]):
+            out[action] = (cells[1], cells[2])
+    return out
+
+
+def test_the_documented_table_is_roles_table() -> None:
+    from casedesk.security.roles import DEFAULT_RULE
+
+    doc = _doc_rules()
+    want = {action: (rule.permission.value if rule.permission else "-", rule.scope.value)
+            for action, rule in ACTION_RULES.items()}
+    assert {a: r for a, r in doc.items() if a in want} == want
+    assert set(doc) - set(want) == set(), "the doc lists actions roles.py does not"
+    assert ("-", DEFAULT_RULE.scope.value) == ("-", "any")
