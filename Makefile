@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-full bench screenshots bundle-preview lint audit setup setup-tests translations
+.PHONY: run test test-full bench screenshots bundle-preview lint audit setup setup-tests translations catalogues
 
 setup:
 	@./scripts/bootstrap.sh
@@ -11,7 +11,7 @@ setup:
 setup-tests:
 	@./scripts/bootstrap.sh --tests
 
-run: setup
+run: setup catalogues
 	$(VENV)/bin/casedesk
 
 test: setup-tests
@@ -26,10 +26,15 @@ bench: setup-tests
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m casedesk.ui.screenshots docs/screenshots
 
-# The catalogue translators work from: every tr() string of the desktop app (tests/ui/test_translations.py
-# checks it is current).
+# The catalogues translators work from: every tr() string of the desktop app (tests/ui/test_translations.py
+# checks they are current), then compiled to the .qm files the app loads for the user's locale.
 translations: setup
-	$(VENV)/bin/pyside6-lupdate -no-obsolete $$(git ls-files 'casedesk/ui/*.py') -ts resources/translations/casedesk_en_GB.ts
+	for ts in resources/translations/casedesk_*.ts; do \
+		$(VENV)/bin/pyside6-lupdate -no-obsolete $$(git ls-files 'casedesk/ui/*.py') -ts $$ts || exit 1; done
+	$(MAKE) catalogues
+
+catalogues:
+	$(VENV)/bin/pyside6-lrelease -silent resources/translations/casedesk_*.ts
 
 bundle-preview: setup-tests
 	$(PY) -m casedesk.reports.preview docs/bundle-preview

@@ -23,6 +23,7 @@ from casedesk.logsetup import install_file_log
 from casedesk.ui import deferred, errors, theme
 from casedesk.ui.dialogs.login import LoginDialog
 from casedesk.ui.icons import app_icon
+from casedesk.ui.translator import install_translators, remove_translators
 from casedesk.ui.window_state import APPLICATION, ORGANISATION, last_user, remember_user
 
 if TYPE_CHECKING:
@@ -150,6 +151,7 @@ class AppController(QObject):
 def run(datadir: DataDir, username: str = "") -> int:
     """Open the desktop application on ``datadir`` and run until the last window closes."""
     app = application()
+    translators = install_translators(app)  # before the first widget: texts are translated when they are set
     errors.install_excepthook()
     controller = AppController(datadir, username)
     controller.finished.connect(app.quit)
@@ -157,5 +159,6 @@ def run(datadir: DataDir, username: str = "") -> int:
     controller.start()
     code = app.exec()
     controller._close_session()
+    remove_translators(app, translators)
     log.info("desktop application closed")
     return int(code)

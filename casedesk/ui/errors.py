@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from casedesk.errors import AuthenticationError, Cancelled, CaseDeskError, IntegrityError, PermissionDenied
 from casedesk.logsetup import install_file_log, log_file
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("casedesk.ui")
 
@@ -26,11 +27,12 @@ _log_dir: Path | None = None
 _orphans: list[QMessageBox] = []  # boxes without a parent, kept alive until closed
 
 TITLES: list[tuple[type[CaseDeskError], str]] = [
-    (IntegrityError, "Integrity problem"),
-    (PermissionDenied, "Not allowed"),
-    (AuthenticationError, "Cannot sign in"),
-    (Cancelled, "Cancelled"),
+    (IntegrityError, QT_TRANSLATE_NOOP("errors", "Integrity problem")),
+    (PermissionDenied, QT_TRANSLATE_NOOP("errors", "Not allowed")),
+    (AuthenticationError, QT_TRANSLATE_NOOP("errors", "Cannot sign in")),
+    (Cancelled, QT_TRANSLATE_NOOP("errors", "Cancelled")),
 ]
+translate = QCoreApplication.translate
 
 
 def set_log_dir(path: Path | None) -> None:
@@ -46,7 +48,7 @@ def current_log_file() -> Path | None:
 def _title(exc: CaseDeskError) -> str:
     for kind, title in TITLES:
         if isinstance(exc, kind):
-            return title
+            return translate("errors", title)
     return "CaseDesk"
 
 
@@ -62,14 +64,17 @@ def describe(exc: BaseException) -> tuple[str, str, QMessageBox.Icon]:
     if _log_dir is not None and _log_dir.parent.exists():
         path = install_file_log(_log_dir)
     log.error("unexpected error: %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-    where = f"details in {path}" if path is not None else "details in the terminal output"
-    return "Unexpected error", f"Unexpected error ({type(exc).__name__}), {where}.", QMessageBox.Icon.Critical
+    text = (translate("errors", "Unexpected error ({kind}), details in {path}.") if path is not None
+            else translate("errors", "Unexpected error ({kind}), details in the terminal output."))
+    return (translate("errors", "Unexpected error"), text.format(kind=type(exc).__name__, path=path),
+            QMessageBox.Icon.Critical)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, action: str | None = None) -> QMessageBox:
     """Show ``exc`` in a message box; ``action`` says what was being done (e.g. "Ingest")."""
     title, text, icon = describe(exc)
-    box = QMessageBox(icon, f"{action}: {title}" if action else title, text, QMessageBox.StandardButton.Ok, parent)
+    shown = translate("errors", "{action}: {title}").format(action=action, title=title) if action else title
+    box = QMessageBox(icon, shown, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and user text: never HTML
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # copyable for a report

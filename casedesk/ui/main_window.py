@@ -32,7 +32,7 @@ from casedesk.services.home import Home
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.settings import SPECS
-from casedesk.ui import errors, window_state
+from casedesk.ui import errors, formatting, window_state
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.idle_lock import IdleLock
 from casedesk.ui.partials.case_list import CaseListPanel
@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
         self.extracted: Path | None = None
         self._tips: dict[QAction, str] = {}  # each action's own tip, before any "why not now"
         self.last_case = window_state.last_case(session.datadir.root, session.user.username)
-        self.setWindowTitle(f"CaseDesk — {session.user.full_name} ({session.user.username})")
+        self.setWindowTitle(self.tr("CaseDesk — {name} ({user})").format(name=session.user.full_name,
+                                                                      user=session.user.username))
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
 
@@ -148,29 +149,30 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         s = self.session
-        self._add_tab("overview", OverviewTab(s), "&Overview", "case", "Details, summary and membership")
+        self._add_tab("overview", OverviewTab(s), self.tr("&Overview"), "case", self.tr("Details, summary and "
+                                                                                        "membership"))
         if s.can(Permission.CASE_CONTENT):
             self.exhibits = ExhibitsTab(s)
             self.exhibits.ingest_requested.connect(self.ingest)
             self.exhibits.selection_changed.connect(self.update_actions)
-            self._add_tab("exhibits", self.exhibits, "&Exhibits", "exhibit",
-                          "The exhibit register; drop files here to ingest them")
+            self._add_tab("exhibits", self.exhibits, self.tr("&Exhibits"), "exhibit",
+                          self.tr("The exhibit register; drop files here to ingest them"))
             self.custody = CustodyTab(s)
             self.custody.verify_button.clicked.connect(self.verify)
             self.exhibits.references_loaded.connect(self.custody.set_exhibit_choices)
-            self._add_tab("custody", self.custody, "&Custody", "custody",
-                          "The case's custody log with filters, and verification")
+            self._add_tab("custody", self.custody, self.tr("&Custody"), "custody",
+                          self.tr("The case's custody log with filters, and verification"))
             notes = NotesTab(s)
             self.exhibits.references_loaded.connect(notes.set_exhibit_choices)
-            self._add_tab("notes", notes, "&Notes", "note", "The case's notes")
+            self._add_tab("notes", notes, self.tr("&Notes"), "note", self.tr("The case's notes"))
             self.review = ReviewTab(s)
             self.review.open_case_requested.connect(self.show_case)
-            self._add_tab("review", self.review, "Re&view", "review",
-                          "Supervisor review of the custody log; open queries")
+            self._add_tab("review", self.review, self.tr("Re&view"), "review",
+                          self.tr("Supervisor review of the custody log; open queries"))
             self.timeline = TimelineTab(s)
             self.timeline.entry_requested.connect(lambda seq: self.show_problem(seq, None))
-            self._add_tab("timeline", self.timeline, "T&imeline", "custody",
-                          "The case's story in time order: seizures, exhibits, movements, notes, reviews")
+            self._add_tab("timeline", self.timeline, self.tr("T&imeline"), "custody",
+                          self.tr("The case's story in time order: seizures, exhibits, movements, notes, reviews"))
 
     def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -190,62 +192,67 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         a = self._action
-        self.act_new_case = a("&New case…", "new-case", self.new_case, QKeySequence.StandardKey.New,
-                              "Open a new case")
-        self.act_ingest = a("&Ingest files…", "ingest", lambda: self.ingest([]), "Ctrl+I",
-                            "Bring files or folders into the open case as exhibits")
-        self.act_export = a("&Export bundle…", "export", self.export, QKeySequence("Ctrl+E"),
-                            "Export the open case as a PDF court bundle")
-        self.act_home = a("&Home", "case", self.go_home, QKeySequence("Alt+Home"),
-                          "What waits for you: your cases, open queries, the review queue")
-        self.act_search_all = a("&Search all cases…", "find", self.search_all_cases, "Ctrl+Shift+F",
-                                "Find exhibits and notes in every case you may open: file name, reference, "
-                                "SHA-256 or note text")
-        self.act_find = a("&Find", "find", self.focus_find, QKeySequence.StandardKey.Find,
-                          "Search the case list or filter the exhibits")
-        self.act_refresh = a("&Refresh", "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
-                             "Reload the case list and the open case")
+        self.act_new_case = a(self.tr("&New case…"), "new-case", self.new_case, QKeySequence.StandardKey.New,
+                              self.tr("Open a new case"))
+        self.act_ingest = a(self.tr("&Ingest files…"), "ingest", lambda: self.ingest([]), "Ctrl+I",
+                            self.tr("Bring files or folders into the open case as exhibits"))
+        self.act_export = a(self.tr("&Export bundle…"), "export", self.export, QKeySequence("Ctrl+E"),
+                            self.tr("Export the open case as a PDF court bundle"))
+        self.act_home = a(self.tr("&Home"), "case", self.go_home, QKeySequence("Alt+Home"),
+                          self.tr("What waits for you: your cases, open queries, the review queue"))
+        self.act_search_all = a(self.tr("&Search all cases…"), "find", self.search_all_cases, "Ctrl+Shift+F",
+                                self.tr("Find exhibits and notes in every case you may open: file name, reference, "
+                                        "SHA-256 or note text"))
+        self.act_find = a(self.tr("&Find"), "find", self.focus_find, QKeySequence.StandardKey.Find,
+                          self.tr("Search the case list or filter the exhibits"))
+        self.act_refresh = a(self.tr("&Refresh"), "refresh", self.refresh, QKeySequence.StandardKey.Refresh,
+                             self.tr("Reload the case list and the open case"))
         if self.act_refresh.shortcut().isEmpty():
             self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.act_transfer = a("&Transfer exhibit…", "transfer", lambda: self.move_exhibit("transfer"), "Ctrl+T",
-                              "Hand the selected exhibit to another officer or a place")
-        self.act_check_out = a("Check &out exhibit…", "check-out", lambda: self.move_exhibit("check_out"),
+        self.act_transfer = a(self.tr("&Transfer exhibit…"), "transfer", lambda: self.move_exhibit("transfer"),
+                              "Ctrl+T",
+                              self.tr("Hand the selected exhibit to another officer or a place"))
+        self.act_check_out = a(self.tr("Check &out exhibit…"), "check-out", lambda: self.move_exhibit("check_out"),
                                "Ctrl+Shift+O",
-                               "Lend the selected exhibit, e.g. to a forensic lab")
-        self.act_return = a("&Return exhibit…", "return", lambda: self.move_exhibit("return"), None,
-                            "Record that the selected checked-out exhibit came back")
-        self.act_extract = a("E&xtract exhibit…", "document", self.extract_exhibit, "Ctrl+Shift+X",
-                             "Write the selected exhibit's original bytes to a folder (checked and recorded)")
-        self.act_preview = a("&Preview exhibit", "preview", self.preview_exhibit, "Ctrl+Shift+P",
-                             "Show the selected exhibit's content (the viewing is recorded in the custody log)")
-        self.act_withdraw = a("&Withdraw exhibit…", "close-case", self.withdraw_exhibit, None,
-                              "Take the selected exhibit out of the register (kept in the vault and log)")
-        self.act_sensitive = a("Change &sensitivity…", "lock", self.change_sensitivity, None,
-                               "Mark the selected exhibit sensitive (MG6D) or not")
-        self.act_verify = a("&Verify…", "verify", self.verify, "Ctrl+Shift+V",
-                            "Verify the custody log and the exhibits of the open case")
-        self.act_password = a("Change &password…", "password", self.change_password, None,
-                              "Change your own password")
-        self.act_sign_out = a("Sign &out", "sign-out", self.sign_out, "Ctrl+Shift+Q",
-                              "Sign out and return to the sign-in window")
-        self.act_lock = a("&Lock", "lock", lambda: self.idle.lock(), "Ctrl+Shift+L",
-                          "Cover the window until your password is entered again (also after a time without use)")
-        self.act_quit = a("&Quit", None, self.close, QKeySequence.StandardKey.Quit, "Close CaseDesk")
-        self.act_users = a("&Users…", "users", self.manage_users, None,
-                           "Add users, change roles, disable accounts, reset passwords")
-        self.act_settings = a("&Settings…", "settings", self.edit_settings, None,
-                              "Installation settings: extra digests, default marking")
-        self.act_about = a("&About CaseDesk", "about", self.about, None, "Version and data directory")
-        self.act_help = a("CaseDesk &help", "about", self.show_help, QKeySequence.StandardKey.HelpContents,
-                          "How to work in CaseDesk, and every keyboard shortcut")
+                               self.tr("Lend the selected exhibit, e.g. to a forensic lab"))
+        self.act_return = a(self.tr("&Return exhibit…"), "return", lambda: self.move_exhibit("return"), None,
+                            self.tr("Record that the selected checked-out exhibit came back"))
+        self.act_extract = a(self.tr("E&xtract exhibit…"), "document", self.extract_exhibit, "Ctrl+Shift+X",
+                             self.tr("Write the selected exhibit's original bytes to a folder (checked and recorded)"))
+        self.act_preview = a(self.tr("&Preview exhibit"), "preview", self.preview_exhibit, "Ctrl+Shift+P",
+                             self.tr("Show the selected exhibit's content (the viewing is recorded in the custody "
+                                     "log)"))
+        self.act_withdraw = a(self.tr("&Withdraw exhibit…"), "close-case", self.withdraw_exhibit, None,
+                              self.tr("Take the selected exhibit out of the register (kept in the vault and log)"))
+        self.act_sensitive = a(self.tr("Change &sensitivity…"), "lock", self.change_sensitivity, None,
+                               self.tr("Mark the selected exhibit sensitive (MG6D) or not"))
+        self.act_verify = a(self.tr("&Verify…"), "verify", self.verify, "Ctrl+Shift+V",
+                            self.tr("Verify the custody log and the exhibits of the open case"))
+        self.act_password = a(self.tr("Change &password…"), "password", self.change_password, None,
+                              self.tr("Change your own password"))
+        self.act_sign_out = a(self.tr("Sign &out"), "sign-out", self.sign_out, "Ctrl+Shift+Q",
+                              self.tr("Sign out and return to the sign-in window"))
+        self.act_lock = a(self.tr("&Lock"), "lock", lambda: self.idle.lock(), "Ctrl+Shift+L",
+                          self.tr("Cover the window until your password is entered again (also after a time without "
+                                  "use)"))
+        self.act_quit = a(self.tr("&Quit"), None, self.close, QKeySequence.StandardKey.Quit, self.tr("Close CaseDesk"))
+        self.act_users = a(self.tr("&Users…"), "users", self.manage_users, None,
+                           self.tr("Add users, change roles, disable accounts, reset passwords"))
+        self.act_settings = a(self.tr("&Settings…"), "settings", self.edit_settings, None,
+                              self.tr("Installation settings: extra digests, default marking"))
+        self.act_about = a(self.tr("&About CaseDesk"), "about", self.about, None, self.tr("Version and data directory"))
+        self.act_help = a(self.tr("CaseDesk &help"), "about", self.show_help, QKeySequence.StandardKey.HelpContents,
+                          self.tr("How to work in CaseDesk, and every keyboard shortcut"))
         if self.act_help.shortcut().isEmpty():
             self.act_help.setShortcut(QKeySequence(Qt.Key.Key_F1))
         for i in range(self.tabs.count()):
-            self._action(f"Tab {i + 1}", None, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            tab = self._action(self.tr("Tab {n}").format(n=i + 1), None,
+                               lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            tab.setProperty("tab_switch", True)  # help lists these as one line
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.act_new_case)
         file_menu.addAction(self.act_ingest)
         file_menu.addAction(self.act_export)
@@ -254,32 +261,32 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_lock)
         file_menu.addAction(self.act_sign_out)
         file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.act_find)
         edit_menu.addAction(self.act_search_all)
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.act_home)
         view_menu.addAction(self.act_refresh)
-        custody_menu = bar.addMenu("&Custody")
+        custody_menu = bar.addMenu(self.tr("&Custody"))
         for act in (self.act_transfer, self.act_check_out, self.act_return):
             custody_menu.addAction(act)
         custody_menu.addSeparator()
         custody_menu.addAction(self.act_verify)
-        exhibit_menu = bar.addMenu("E&xhibit")
+        exhibit_menu = bar.addMenu(self.tr("E&xhibit"))
         for act in (self.act_preview, self.act_extract, self.act_sensitive, self.act_withdraw):
             exhibit_menu.addAction(act)
         exhibit_menu.menuAction().setVisible(self.session.can(Permission.CASE_CONTENT))
-        admin_menu = bar.addMenu("&Administration")
+        admin_menu = bar.addMenu(self.tr("&Administration"))
         admin_menu.addAction(self.act_users)
         admin_menu.addAction(self.act_settings)
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_help)
         help_menu.addAction(self.act_about)
         self.file_menu, self.edit_menu, self.view_menu, self.admin_menu = file_menu, edit_menu, view_menu, admin_menu
         for menu in (file_menu, edit_menu, view_menu, custody_menu, exhibit_menu, admin_menu, help_menu):
             menu.setToolTipsVisible(True)  # a greyed-out item says why on hover
 
-        self.toolbar = QToolBar("Main")
+        self.toolbar = QToolBar(self.tr("Main"))
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setIconSize(QSize(22, 22))
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -302,14 +309,15 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         u = self.session.user
-        self.user_label = QLabel(f"Signed in: <b>{u.username}</b> ({u.full_name}) · {u.role.value}")
+        self.user_label = QLabel(self.tr("Signed in: <b>{user}</b> ({name}) · {role}")
+                                .format(user=u.username, name=u.full_name, role=formatting.value_label(u.role.value)))
         self.user_label.setObjectName("statusUser")
-        self.user_label.setToolTip(f"Data directory: {self.session.datadir.root}")
+        self.user_label.setToolTip(self.tr("Data directory: {folder}").format(folder=self.session.datadir.root))
         self.statusBar().addPermanentWidget(self.user_label)
         self.notice_label = QLabel()
         self.notice_label.setObjectName("statusNotice")
         if self.session.notices:
-            self.notice_label.setText("⚠ Password-only key slots")
+            self.notice_label.setText(self.tr("⚠ Password-only key slots"))
             self.notice_label.setToolTip("\n".join(self.session.notices))
         self.notice_label.setVisible(bool(self.session.notices))
         self.statusBar().addWidget(self.notice_label)
@@ -326,8 +334,8 @@ class MainWindow(QMainWindow):
         """Work that needs the window on screen: the case list, integrity alerts from sign-in."""
         self.cases.refresh()
         if self.session.integrity_alerts:
-            box = QMessageBox(QMessageBox.Icon.Critical, "Integrity alert",
-                              "The custody log failed its check at sign-in; changes are blocked.\n\n"
+            box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Integrity alert"),
+                              self.tr("The custody log failed its check at sign-in; changes are blocked.") + "\n\n"
                               + "\n".join(self.session.integrity_alerts), QMessageBox.StandardButton.Ok, self)
             box.setObjectName("integrityAlert")
             box.open()
@@ -351,51 +359,48 @@ class MainWindow(QMainWindow):
         case_open = self.case_ref is not None and self.cases.current_status() == "open"
         closed = self.case_ref is not None and not case_open
         self.act_ingest.setEnabled(case_open and s.can(Permission.EVIDENCE_INGEST))
-        closed_tip = "The open case is closed: its exhibits can no longer change"
-        self.act_ingest.setStatusTip(closed_tip if closed else "Bring files or folders into the open case as exhibits")
+        closed_tip = self.tr("The open case is closed: its exhibits can no longer change")
+        self.act_ingest.setStatusTip(closed_tip if closed
+                                     else self.tr("Bring files or folders into the open case as exhibits"))
         self.act_ingest.setToolTip(self.act_ingest.statusTip() + " (Ctrl+I)")
         if s.can(Permission.CASE_CONTENT):
             self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
-        no_case = "Open a case first (choose one in the case list)" if self.case_ref is None else None
+        no_case = self.tr("Open a case first (choose one in the case list)") if self.case_ref is None else None
         self._explain(self.act_export, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
         chosen = self.exhibits.selected() if s.can(Permission.CASE_CONTENT) else []
-        pick = no_case or ("Select an exhibit in the register first" if e is None else None)
-        shut = "The case is closed: its exhibits can no longer move" if closed else None
+        pick = no_case or (self.tr("Select an exhibit in the register first") if e is None else None)
+        shut = self.tr("The case is closed: its exhibits can no longer move") if closed else None
         mover = None
-        if e is not None and e.status != "active":
-            mover = f"{e.reference} is withdrawn"
-        elif e is not None and not (s.can(Permission.CUSTODY_TRANSFER_ANY)
-                                    or (e.custodian_is_user and e.custodian == s.user.username)):
-            mover = f"Only {e.reference}'s custodian ({e.custodian}) or a supervisor can move it"
-        out = f"{e.reference} is checked out to {e.custodian}: record its return first" \
-            if e is not None and e.checked_out else None
+        if e is not None and (e.status != "active" or not (
+                s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))):
+            mover = self._why_immovable(e)
+        out = self.tr("{ref} is checked out to {custodian}: record its return first").format(
+            ref=e.reference, custodian=e.custodian) if e is not None and e.checked_out else None
         if len(chosen) > 1:  # a transfer of several at once: each must be movable by this user
             pick = out = None
-            mover = next((f"{x.reference} is withdrawn" if x.status != "active" else
-                          f"{x.reference} is checked out to {x.custodian}: record its return first" if x.checked_out
-                          else f"Only {x.reference}'s custodian ({x.custodian}) or a supervisor can move it"
+            mover = next((self._why_immovable(x, checked_out=True)
                           for x in chosen if x.status != "active" or x.checked_out or not (
                               s.can(Permission.CUSTODY_TRANSFER_ANY)
                               or (x.custodian_is_user and x.custodian == s.user.username))), None)
         self._explain(self.act_transfer, pick or shut or out or mover)
         if len(chosen) > 1:
-            pick = "Select just one exhibit for this (several are selected)"
+            pick = self.tr("Select just one exhibit for this (several are selected)")
         self._explain(self.act_check_out, pick or shut or out or mover)
         # A return is allowed even in a closed case: the exhibit comes back.
-        self._explain(self.act_return, pick or (f"{e.reference} is not checked out"
+        self._explain(self.act_return, pick or (self.tr("{ref} is not checked out").format(ref=e.reference)
                                                 if e is not None and not e.checked_out else None))
         self._explain(self.act_extract, pick or self._role_lacks(Permission.EVIDENCE_EXTRACT))
         self._explain(self.act_preview, pick or (
-            "This file type has no preview: extract the exhibit to open it"
+            self.tr("This file type has no preview: extract the exhibit to open it")
             if e is not None and not self.exhibits.detail.preview_button.isEnabled() else None))
         withdrawn = next((x.reference for x in chosen if x.status != "active"), None)
-        self._explain(self.act_withdraw, no_case or ("Select one or more exhibits in the register first"
+        self._explain(self.act_withdraw, no_case or (self.tr("Select one or more exhibits in the register first")
                                                      if not chosen else None)
-                      or shut or (f"{withdrawn} is withdrawn already" if withdrawn else None)
+                      or shut or (self.tr("{ref} is withdrawn already").format(ref=withdrawn) if withdrawn else None)
                       or self._role_lacks(Permission.EVIDENCE_WITHDRAW))
-        self._explain(self.act_sensitive, no_case or ("Select one or more exhibits in the register first"
+        self._explain(self.act_sensitive, no_case or (self.tr("Select one or more exhibits in the register first")
                                                       if not chosen else None)
                       or shut or self._role_lacks(Permission.EVIDENCE_SENSITIVITY))
         for act in (self.act_transfer, self.act_check_out, self.act_return):
@@ -421,8 +426,19 @@ class MainWindow(QMainWindow):
         self.idle.unlock_for_exit()
         self.sign_out()
 
+    def _why_immovable(self, x: Any, checked_out: bool = False) -> str:
+        """Why this user cannot move exhibit ``x`` (withdrawn, checked out, or not theirs to move)."""
+        if x.status != "active":
+            return self.tr("{ref} is withdrawn").format(ref=x.reference)
+        if checked_out and x.checked_out:
+            return self.tr("{ref} is checked out to {custodian}: record its return first").format(
+                ref=x.reference, custodian=x.custodian)
+        return self.tr("Only {ref}'s custodian ({custodian}) or a supervisor can move it").format(
+            ref=x.reference, custodian=x.custodian)
+
     def _role_lacks(self, permission: Permission) -> str | None:
-        return None if self.session.can(permission) else f"Your role ({self.session.user.role.value}) cannot do this"
+        return None if self.session.can(permission) else self.tr("Your role ({role}) cannot do this").format(
+            role=formatting.value_label(self.session.user.role.value))
 
     def _explain(self, action: QAction, why: str | None) -> None:
         """Enable ``action``, or disable it with the reason in its tooltip and status tip."""
@@ -465,7 +481,7 @@ class MainWindow(QMainWindow):
         def created() -> None:
             if dialog.created is not None:
                 self.cases.refresh(dialog.created.reference)
-                self.statusBar().showMessage(f"Case {dialog.created.reference} created", 5000)
+                self.statusBar().showMessage(self.tr("Case {case} created").format(case=dialog.created.reference), 5000)
 
         dialog.accepted.connect(created)
         self._open(dialog)
@@ -500,7 +516,7 @@ class MainWindow(QMainWindow):
         for tab in self.case_tabs.values():
             tab.mark_stale()
         self.home.mark_stale()
-        self.statusBar().showMessage("Refreshed", 2000)
+        self.statusBar().showMessage(self.tr("Refreshed"), 2000)
 
     def go_home(self) -> None:
         """Leave the open case for the home page (the case list keeps its filters)."""
@@ -533,16 +549,17 @@ class MainWindow(QMainWindow):
         supervisor = self.session.can(Permission.CUSTODY_REVIEW)
         if seqs and not supervisor:
             n = len(seqs)
-            self.query_notice.setText(f"{n} open quer{'y' if n == 1 else 'ies'} for you")
-            self.query_notice.setToolTip("Supervisors' queries on your cases wait for your answer; "
-                                         "click to answer them on the home page")
+            self.query_notice.setText(self.tr("%n open query for you", None, n) if n == 1
+                                      else self.tr("%n open queries for you", None, n))
+            self.query_notice.setToolTip(self.tr("Supervisors' queries on your cases wait for your answer; "
+                                                 "click to answer them on the home page"))
         self.query_notice.setVisible(bool(seqs) and not supervisor)
         new = seqs - self._known_queries if self._known_queries is not None else set()
         self._known_queries = seqs
         if new and not supervisor:
             first = min((q for q in view.queries if q.seq in new), key=lambda q: q.seq)
-            self.statusBar().showMessage(f"New query from {first.supervisor} on {first.case_ref}: {first.text}",
-                                         15_000)
+            self.statusBar().showMessage(self.tr("New query from {supervisor} on {case}: {text}").format(
+                supervisor=first.supervisor, case=first.case_ref, text=first.text), 15_000)
             QApplication.alert(self)
 
     def show_case(self, reference: str) -> None:
@@ -564,7 +581,8 @@ class MainWindow(QMainWindow):
         def moved() -> None:
             self._case_changed("")
             if dialog.entry is not None:
-                self.statusBar().showMessage(f"Recorded as custody entry {dialog.entry.seq}", 5000)
+                self.statusBar().showMessage(self.tr("Recorded as custody entry "
+                                                     "{seq}").format(seq=dialog.entry.seq), 5000)
 
         dialog.accepted.connect(moved)
         self._open(dialog)
@@ -582,21 +600,22 @@ class MainWindow(QMainWindow):
         exhibit = self.exhibits.current() if "exhibits" in self.case_tabs else None
         if exhibit is None or self.case_ref is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, f"Extract {exhibit.reference} into folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Extract {ref} into "
+                                                                "folder").format(ref=exhibit.reference))
         if not folder:
             return
         evidence, case_ref, reference = Evidence(self.session), self.case_ref, exhibit.reference
-        self.statusBar().showMessage(f"Extracting {reference}…")
+        self.statusBar().showMessage(self.tr("Extracting {ref}…").format(ref=reference))
 
         def done(path: Any) -> None:
             self.extracted = Path(path)
-            self.statusBar().showMessage(f"{reference} extracted to {path} (hash checked, recorded in the log)",
-                                         10_000)
+            self.statusBar().showMessage(self.tr("{ref} extracted to {path} (hash checked, recorded in the log)")
+                                         .format(ref=reference, path=path), 10_000)
             self._case_changed("")
 
         def failed(exc: BaseException) -> None:
             self.statusBar().clearMessage()
-            errors.show_error(self, exc, "Extract")
+            errors.show_error(self, exc, self.tr("Extract"))
 
         self.runner.submit("extract", lambda progress, cancel: evidence.extract(
             case_ref, reference, Path(folder), progress, cancel), on_success=done, on_failure=failed)
@@ -679,9 +698,10 @@ class MainWindow(QMainWindow):
         self._open(HelpDialog(self.actions(), self))
 
     def about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "About CaseDesk",
-                          f"CaseDesk {__version__}\nOffline evidence case management.\n\n"
-                          f"Data directory: {self.session.datadir.root}", QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About CaseDesk"),
+                          self.tr("CaseDesk {version}\nOffline evidence case management.\n\nData directory: {folder}")
+                          .format(version=__version__, folder=self.session.datadir.root),
+                          QMessageBox.StandardButton.Ok, self)
         box.setIconPixmap(app_icon().pixmap(64, 64))
         box.open()
 
@@ -696,8 +716,9 @@ class MainWindow(QMainWindow):
         """Typed work is never dropped silently: save it, discard it, or stay."""
         overview = self.case_tabs["overview"]
         assert isinstance(overview, OverviewTab)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved case summary",
-                          f"The summary of {', '.join(cases)} has changes that are not saved.",
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unsaved case summary"),
+                          self.tr("The summary of {cases} has changes that are not "
+                                  "saved.").format(cases=", ".join(cases)),
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                           | QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("unsavedSummary")
@@ -709,7 +730,7 @@ class MainWindow(QMainWindow):
                     overview.save_all()
                 except Exception as exc:
                     self._signing_out = False
-                    errors.show_error(self, exc, "Summary")
+                    errors.show_error(self, exc, self.tr("Summary"))
                     return
             elif button == QMessageBox.StandardButton.Discard:
                 overview.discard_drafts()

@@ -2,6 +2,1310 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
+    <name>AddMemberDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/add_member.py" line="16"/>
+        <source>Add a member to {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/add_member.py" line="16"/>
+        <source>&amp;Add member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/add_member.py" line="21"/>
+        <source>The user who may see and work on this case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/add_member.py" line="25"/>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/add_member.py" line="27"/>
+        <source>Every active detective and supervisor is already a member.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/add_member.py" line="33"/>
+        <source>choose a user</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddUserDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="57"/>
+        <source>Add user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="57"/>
+        <source>&amp;Add user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="61"/>
+        <source>e.g. jsmith</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="67"/>
+        <source>from the full name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="68"/>
+        <source>2-4 capital letters; they prefix the user&apos;s exhibit references (JAS/1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="72"/>
+        <source>&amp;User name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="72"/>
+        <source>&amp;Full name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="73"/>
+        <source>&amp;Initials:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="73"/>
+        <source>&amp;Role:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="74"/>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="74"/>
+        <source>R&amp;epeat password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaseListPanel</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="36"/>
+        <source>All cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="37"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="38"/>
+        <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="49"/>
+        <source>Search cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="50"/>
+        <source>Search reference, operation or offence (Ctrl+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="53"/>
+        <source>Shows cases whose reference, operation name or offences contain this text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="56"/>
+        <source>Case status filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="59"/>
+        <source>Show open cases, closed cases or both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="62"/>
+        <source>Officer in charge filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="63"/>
+        <source>Show only cases with this officer in charge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="64"/>
+        <source>Any officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="70"/>
+        <source>Officers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="79"/>
+        <source>Cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="105"/>
+        <source>Show {column}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="128"/>
+        <source>&lt;b&gt;Cases&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="154"/>
+        <source>Case list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/partials/case_list.py" line="159"/>
+        <source>%n case</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/partials/case_list.py" line="159"/>
+        <source>%n cases</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="15"/>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="15"/>
+        <source>Operation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="16"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="16"/>
+        <source>OIC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="17"/>
+        <source>Exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="17"/>
+        <source>To review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="18"/>
+        <source>Opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="76"/>
+        <source>Officer in charge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="78"/>
+        <source>Offences:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="80"/>
+        <source>{n} custody entries not yet reviewed by a supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/case_model.py" line="88"/>
+        <source>{case} is {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="18"/>
+        <source>At least {n} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="26"/>
+        <source>the two passwords differ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="32"/>
+        <source>Change password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="32"/>
+        <source>&amp;Change password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="34"/>
+        <source>Your current password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="37"/>
+        <source>&amp;Current password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="38"/>
+        <source>&amp;New password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/password.py" line="39"/>
+        <source>&amp;Repeat new password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CloseCaseDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="14"/>
+        <source>Close case {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="14"/>
+        <source>&amp;Close case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="17"/>
+        <source>Closing &lt;b&gt;{case}&lt;/b&gt; ({title}) ends work on it; the custody log keeps the record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="23"/>
+        <source>Why the case is closed before every custody entry was reviewed (recorded)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="25"/>
+        <source>{n} custody entries are unreviewed: give a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="27"/>
+        <source>Override &amp;reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CopyField</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/copy_field.py" line="24"/>
+        <source>Copy the {label} to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/copy_field.py" line="25"/>
+        <source>Copy {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CorrectEntryDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/correct_entry.py" line="15"/>
+        <source>Correct custody entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/correct_entry.py" line="15"/>
+        <source>&amp;Record correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/correct_entry.py" line="21"/>
+        <source>Entry &lt;b&gt;{seq}&lt;/b&gt;: {action} by {actor}, {when}&lt;br&gt;{what}&lt;br&gt;&lt;br&gt;The entry stays as it was written; your correction is a new signed entry that names it, shown beside it in the log and in the bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/correct_entry.py" line="31"/>
+        <source>What was wrong and what is right, e.g. the seal number is MPS-004418, not MPS-004481</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/correct_entry.py" line="34"/>
+        <source>&amp;Correction:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustodyMoveDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="18"/>
+        <source>Transfer {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="19"/>
+        <source>&amp;Transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="20"/>
+        <source>Hand the exhibit to another officer or a place (e.g. property store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="22"/>
+        <source>e.g. lodged in the property store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="23"/>
+        <source>Check out {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="24"/>
+        <source>&amp;Check out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="25"/>
+        <source>Lend the exhibit (e.g. to a forensic lab) until it is returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="27"/>
+        <source>e.g. sent for forensic examination</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="28"/>
+        <source>Return {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="29"/>
+        <source>&amp;Record return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="30"/>
+        <source>Record that the checked-out exhibit came back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="31"/>
+        <source>e.g. examination complete, seal intact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="44"/>
+        <source> and %n more</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="45"/>
+        <source>%n exhibits</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="57"/>
+        <source>{custodian} (checked out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="59"/>
+        <source>location not recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="60"/>
+        <source>Current custodian:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="65"/>
+        <source>A case member&apos;s user name, or a place such as &apos;Property store, Lambeth&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="77"/>
+        <source>officer&apos;s user name or a place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="78"/>
+        <source>&amp;To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="84"/>
+        <source>Why: recorded in the signed custody log (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="87"/>
+        <source>where the exhibit will be (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="88"/>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="89"/>
+        <source>&amp;Location:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="102"/>
+        <source>say who or where the exhibit goes to: an officer&apos;s user name or a place</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustodyTab</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="61"/>
+        <source>Filter by exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="65"/>
+        <source>any exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="66"/>
+        <source>Only entries about this exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="69"/>
+        <source>Filter by action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="75"/>
+        <source>any action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="76"/>
+        <source>Only this action; a prefix such as &apos;exhibit&apos; matches every exhibit action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="79"/>
+        <source>Filter by user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="83"/>
+        <source>anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="84"/>
+        <source>Only entries made by this user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="85"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="87"/>
+        <source>Entries on or after this day (UK time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="88"/>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="90"/>
+        <source>Entries on or before this day (UK time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="93"/>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="95"/>
+        <source>Show the entries matching these filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="97"/>
+        <source>&amp;Verify case…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="99"/>
+        <source>Check the log&apos;s hashes and signatures and re-hash every exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="103"/>
+        <source>Exhibit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="103"/>
+        <source>Action:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="104"/>
+        <source>User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="123"/>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="181"/>
+        <source>Custody log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="138"/>
+        <source>Co&amp;rrect entry…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/custody.py" line="190"/>
+        <source>%n entry matching the filters</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/custody.py" line="191"/>
+        <source>%n entries matching the filters</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/custody.py" line="193"/>
+        <source>%n entry in this case&apos;s log</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/custody.py" line="194"/>
+        <source>%n entries in this case&apos;s log</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="223"/>
+        <source>Select an entry in the log to correct it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="225"/>
+        <source>A note or summary is put right where it is written (Edit note on the Notes tab, the summary on the Overview): its text stays encrypted for the case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="228"/>
+        <source>Only {actor}, who wrote entry {seq}, or a supervisor can correct it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="236"/>
+        <source>Add a signed entry that corrects entry {seq}; the original stays as written</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EditNoteDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/edit_note.py" line="15"/>
+        <source>Edit note (entry {seq})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/edit_note.py" line="15"/>
+        <source>&amp;Save new version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/edit_note.py" line="21"/>
+        <source>Your note of {when} on {exhibit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/edit_note.py" line="21"/>
+        <source>Your note of {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/edit_note.py" line="23"/>
+        <source>The new version is added to the custody log and names this one, which stays in the log as it was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/edit_note.py" line="31"/>
+        <source>&amp;Note:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EntryTableModel</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="15"/>
+        <source>Time (UK)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="15"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="16"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="16"/>
+        <source>Exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="17"/>
+        <source>From → to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="17"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="18"/>
+        <source>Location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="18"/>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="90"/>
+        <source>{when}
+recorded as {utc} UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/entry_model.py" line="95"/>
+        <source>entry hash {hash}
+signed by {actor} with {tool}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExhibitDetail</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="35"/>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="36"/>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="38"/>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="38"/>
+        <source>{size} ({n} bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="41"/>
+        <source>Original name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="42"/>
+        <source>Path in source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="43"/>
+        <source>Seized from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="44"/>
+        <source>Seized at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="45"/>
+        <source>Seized where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="46"/>
+        <source>Seal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="47"/>
+        <source>Produced by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
+        <source>Ingested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
+        <source>{when} by {user}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="50"/>
+        <source>Tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
+        <source>Custodian</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
+        <source>{custodian} — checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="54"/>
+        <source>Location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="55"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="57"/>
+        <source>Sensitive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="57"/>
+        <source>yes (MG6D: not disclosed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="59"/>
+        <source>File modified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="66"/>
+        <source>Type: {warning}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="69"/>
+        <source>Duplicate: same content (SHA-256) as exhibit {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="98"/>
+        <source>{label}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="102"/>
+        <source>SHA-256:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="103"/>
+        <source>MD5:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="104"/>
+        <source>SHA-1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="121"/>
+        <source>&amp;Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="125"/>
+        <source>Exhibit timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <source>Time (UK)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <source>From → to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="128"/>
+        <source>Reason / location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="132"/>
+        <source>C&amp;ustody</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="135"/>
+        <source>&amp;Open preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="137"/>
+        <source>Show the exhibit&apos;s content; the viewing is recorded in the custody log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="140"/>
+        <source>Opening a preview is recorded in the custody log (who viewed what, when).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="154"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="155"/>
+        <source>Embedded metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="155"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="158"/>
+        <source>What the file says about itself (EXIF, PDF document information): a claim of the file, not recorded facts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="163"/>
+        <source>&amp;Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="183"/>
+        <source>&lt;i&gt;Choose an exhibit to see its details.&lt;/i&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="207"/>
+        <source>Press Open preview to view the content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="208"/>
+        <source>No preview for {type}: extract the exhibit to open it in another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExhibitTableModel</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="60"/>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="62"/>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="65"/>
+        <source>File name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="67"/>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="69"/>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="71"/>
+        <source>{n} bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="72"/>
+        <source>Seized</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="75"/>
+        <source>Custodian</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="76"/>
+        <source>{custodian} (checked out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="79"/>
+        <source>Location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="82"/>
+        <source>(Ctrl+C copies the full value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExhibitTableView</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="57"/>
+        <source>Exhibit register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="79"/>
+        <source>Drop files or folders here to ingest them into this case</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExhibitsTab</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="41"/>
+        <source>This case is closed: its exhibits can no longer change (no ingest, transfer or check-out; an exhibit still checked out can be returned).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="142"/>
+        <source>Filter the exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="143"/>
+        <source>Filter exhibits: reference, description, type, custodian, hash…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="151"/>
+        <source>Show &amp;withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="153"/>
+        <source>Withdrawn exhibits stay in the vault and the custody log; show them greyed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="157"/>
+        <source>&amp;Ingest files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="159"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="198"/>
+        <source>Bring files or folders into this case as exhibits (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="216"/>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="233"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="307"/>
+        <source>Exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="254"/>
+        <source>{shown} of %n exhibits</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="256"/>
+        <source>%n exhibit</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="256"/>
+        <source>%n exhibits</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="324"/>
+        <source>Custody timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="351"/>
+        <source>Too large to preview: extract the exhibit to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="360"/>
+        <source>No preview.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="361"/>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="364"/>
+        <source>Opening {ref}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="188"/>
+        <source>   [sensitive]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="189"/>
+        <source>   [same content as sensitive {0}]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="198"/>
+        <source>Sensitive (MG6D): tick &apos;Include sensitive exhibits&apos; to choose it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="47"/>
+        <source>Welcome to CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="52"/>
+        <source>&lt;b style=&apos;font-size:15pt&apos;&gt;Welcome to CaseDesk&lt;/b&gt;&lt;br&gt;There is no installation in &lt;code&gt;{folder}&lt;/code&gt; yet. Create one with its administrator account, or open the demo installation (Operation Lantern, with sample exhibits) to look around.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="62"/>
+        <source>Administrator user name: lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="65"/>
+        <source>e.g. Ada Admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="69"/>
+        <source>from the full name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="73"/>
+        <source>At least {n} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="78"/>
+        <source>Administrator &amp;user name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="79"/>
+        <source>&amp;Full name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="80"/>
+        <source>&amp;Initials:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="81"/>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="82"/>
+        <source>&amp;Repeat password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="83"/>
+        <source>&amp;Create installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="90"/>
+        <source>New installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="95"/>
+        <source>Open the &amp;demo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="97"/>
+        <source>Create a demo installation with sample users, a case and exhibits here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="99"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="143"/>
+        <source>The two passwords differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="184"/>
+        <source>Set-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/help.py" line="14"/>
+        <source>
+&lt;h2&gt;CaseDesk&lt;/h2&gt;
+&lt;p&gt;Choose a case in the list on the left; its work is in the tabs on the right: &lt;b&gt;Overview&lt;/b&gt; (details,
+summary, members), &lt;b&gt;Exhibits&lt;/b&gt; (the register: drop files on it to ingest them), &lt;b&gt;Custody&lt;/b&gt; (the signed
+log), &lt;b&gt;Notes&lt;/b&gt; and &lt;b&gt;Review&lt;/b&gt; (supervisors approve, query or resolve; officers answer queries).&lt;/p&gt;
+&lt;p&gt;Every change is recorded in the case&apos;s signed custody log. Tab moves between fields and out of tables;
+the arrow keys move within a table. In a date field, type the day, month, year, hours and minutes and use
+← → to move between them.&lt;/p&gt;
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/help.py" line="32"/>
+        <source>Switch to the first … sixth tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/help.py" line="39"/>
+        <source>CaseDesk help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/help.py" line="46"/>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/help.py" line="47"/>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <location filename="../../casedesk/ui/partials/home_page.py" line="87"/>
@@ -353,6 +1657,1991 @@
     <message>
         <location filename="../../casedesk/ui/dialogs/ingest.py" line="399"/>
         <source>The files are still being listed; ingest once every file has its row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../casedesk/ui/idle_lock.py" line="47"/>
+        <source>&lt;h2&gt;CaseDesk is locked&lt;/h2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/idle_lock.py" line="50"/>
+        <source>Signed in as &lt;b&gt;{name}&lt;/b&gt; ({user}). Enter your password to carry on where you left off: nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/idle_lock.py" line="57"/>
+        <location filename="../../casedesk/ui/idle_lock.py" line="58"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/idle_lock.py" line="60"/>
+        <source>&amp;Unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/idle_lock.py" line="63"/>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/idle_lock.py" line="65"/>
+        <source>Sign out; a case summary not yet saved is discarded (whoever is at the keyboard cannot save it in your name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="37"/>
+        <source>Sign in to CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="43"/>
+        <source>&lt;b style=&apos;font-size:16pt&apos;&gt;CaseDesk&lt;/b&gt;&lt;br&gt;Evidence case management</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="50"/>
+        <source>e.g. jsmith</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="51"/>
+        <source>Your CaseDesk user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="55"/>
+        <source>Your CaseDesk password (at least 12 characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="57"/>
+        <source>&amp;User name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="58"/>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="60"/>
+        <source>Data directory: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="77"/>
+        <source>&amp;Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="80"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="81"/>
+        <source>Close CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="134"/>
+        <source>Enter your user name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="138"/>
+        <source>Enter your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/login.py" line="170"/>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="91"/>
+        <source>CaseDesk — {name} ({user})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="152"/>
+        <source>&amp;Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="152"/>
+        <source>Details, summary and membership</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="158"/>
+        <source>&amp;Exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="159"/>
+        <source>The exhibit register; drop files here to ingest them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="163"/>
+        <location filename="../../casedesk/ui/main_window.py" line="270"/>
+        <source>&amp;Custody</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="164"/>
+        <source>The case&apos;s custody log with filters, and verification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="167"/>
+        <source>&amp;Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="167"/>
+        <source>The case&apos;s notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="170"/>
+        <source>Re&amp;view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="171"/>
+        <source>Supervisor review of the custody log; open queries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="174"/>
+        <source>T&amp;imeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="175"/>
+        <source>The case&apos;s story in time order: seizures, exhibits, movements, notes, reviews</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="195"/>
+        <source>&amp;New case…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="196"/>
+        <source>Open a new case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="197"/>
+        <source>&amp;Ingest files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="198"/>
+        <location filename="../../casedesk/ui/main_window.py" line="364"/>
+        <source>Bring files or folders into the open case as exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="199"/>
+        <source>&amp;Export bundle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="200"/>
+        <source>Export the open case as a PDF court bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="201"/>
+        <source>&amp;Home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="202"/>
+        <source>What waits for you: your cases, open queries, the review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="203"/>
+        <source>&amp;Search all cases…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="204"/>
+        <source>Find exhibits and notes in every case you may open: file name, reference, SHA-256 or note text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="206"/>
+        <source>&amp;Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="207"/>
+        <source>Search the case list or filter the exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="208"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="209"/>
+        <source>Reload the case list and the open case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="212"/>
+        <source>&amp;Transfer exhibit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="214"/>
+        <source>Hand the selected exhibit to another officer or a place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="215"/>
+        <source>Check &amp;out exhibit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="217"/>
+        <source>Lend the selected exhibit, e.g. to a forensic lab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="218"/>
+        <source>&amp;Return exhibit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="219"/>
+        <source>Record that the selected checked-out exhibit came back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="220"/>
+        <source>E&amp;xtract exhibit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="221"/>
+        <source>Write the selected exhibit&apos;s original bytes to a folder (checked and recorded)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="222"/>
+        <source>&amp;Preview exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="223"/>
+        <source>Show the selected exhibit&apos;s content (the viewing is recorded in the custody log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="225"/>
+        <source>&amp;Withdraw exhibit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="226"/>
+        <source>Take the selected exhibit out of the register (kept in the vault and log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="227"/>
+        <source>Change &amp;sensitivity…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="228"/>
+        <source>Mark the selected exhibit sensitive (MG6D) or not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="229"/>
+        <source>&amp;Verify…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="230"/>
+        <source>Verify the custody log and the exhibits of the open case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="231"/>
+        <source>Change &amp;password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="232"/>
+        <source>Change your own password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="233"/>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="234"/>
+        <source>Sign out and return to the sign-in window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="235"/>
+        <source>&amp;Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="236"/>
+        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="238"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="238"/>
+        <source>Close CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="239"/>
+        <source>&amp;Users…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="240"/>
+        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="241"/>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="242"/>
+        <source>Installation settings: extra digests, default marking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="243"/>
+        <source>&amp;About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="243"/>
+        <source>Version and data directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="244"/>
+        <source>CaseDesk &amp;help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="245"/>
+        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="249"/>
+        <source>Tab {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="255"/>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="264"/>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="267"/>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="275"/>
+        <source>E&amp;xhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="279"/>
+        <source>&amp;Administration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="282"/>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="289"/>
+        <source>Main</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="312"/>
+        <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="315"/>
+        <source>Data directory: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="320"/>
+        <source>⚠ Password-only key slots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="337"/>
+        <source>Integrity alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="338"/>
+        <source>The custody log failed its check at sign-in; changes are blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="362"/>
+        <source>The open case is closed: its exhibits can no longer change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="369"/>
+        <source>Open a case first (choose one in the case list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="373"/>
+        <source>Select an exhibit in the register first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="374"/>
+        <source>The case is closed: its exhibits can no longer move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="379"/>
+        <location filename="../../casedesk/ui/main_window.py" line="434"/>
+        <source>{ref} is checked out to {custodian}: record its return first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="389"/>
+        <source>Select just one exhibit for this (several are selected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="392"/>
+        <source>{ref} is not checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="396"/>
+        <source>This file type has no preview: extract the exhibit to open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="399"/>
+        <location filename="../../casedesk/ui/main_window.py" line="403"/>
+        <source>Select one or more exhibits in the register first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="401"/>
+        <source>{ref} is withdrawn already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="432"/>
+        <source>{ref} is withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="436"/>
+        <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="440"/>
+        <source>Your role ({role}) cannot do this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="484"/>
+        <source>Case {case} created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="519"/>
+        <source>Refreshed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/main_window.py" line="552"/>
+        <source>%n open query for you</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/main_window.py" line="553"/>
+        <source>%n open queries for you</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="554"/>
+        <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="561"/>
+        <source>New query from {supervisor} on {case}: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="584"/>
+        <source>Recorded as custody entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="603"/>
+        <source>Extract {ref} into folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="608"/>
+        <source>Extracting {ref}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="612"/>
+        <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="618"/>
+        <source>Extract</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="701"/>
+        <source>About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="702"/>
+        <source>CaseDesk {version}
+Offline evidence case management.
+
+Data directory: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="719"/>
+        <source>Unsaved case summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="720"/>
+        <source>The summary of {cases} has changes that are not saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="733"/>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="15"/>
+        <source>New case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="15"/>
+        <source>&amp;Create case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="20"/>
+        <source>e.g. MPS-2026-0417</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="21"/>
+        <source>Capital letters, digits, &apos;-&apos; or &apos;/&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="24"/>
+        <source>e.g. Operation Lantern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="27"/>
+        <source>One offence per line, e.g. Fraud Act 2006 s.2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="32"/>
+        <source>The officer responsible for the case and its evidence (ACPO principle 4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="33"/>
+        <source>Me ({user})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="37"/>
+        <source>&amp;Reference:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="38"/>
+        <source>&amp;Operation name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="39"/>
+        <source>O&amp;ffences:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/new_case.py" line="40"/>
+        <source>Officer in &amp;charge:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotesTab</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="37"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="104"/>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="39"/>
+        <source>Time (UK)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="39"/>
+        <source>Author</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="39"/>
+        <source>Exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="39"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="184"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="50"/>
+        <source>New note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="51"/>
+        <source>Write a note: it is signed and added to the custody log; an edit adds a new version and keeps this one in the log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="57"/>
+        <source>Note&apos;s exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="59"/>
+        <source>Attach the note to an exhibit (optional), e.g. JAS/1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="62"/>
+        <source>exhibit (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="63"/>
+        <source>&amp;Add note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="65"/>
+        <source>Add the note to the case (recorded in the custody log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="67"/>
+        <source>&amp;Edit note…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="76"/>
+        <source>Exhibit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="110"/>
+        <source> (edited)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="115"/>
+        <source>Earlier version (entry {seq}, {when}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="118"/>
+        <source>{when}
+custody entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="143"/>
+        <source>Select one of your notes to edit it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="145"/>
+        <source>Only {author}, who wrote this note, can edit it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="152"/>
+        <source>Write a new version of the note; this one stays in the custody log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="166"/>
+        <source>Note saved as a new version (custody entry {seq}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="188"/>
+        <source>Note added (custody entry {seq}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OverviewTab</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="29"/>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="29"/>
+        <source>Operation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="30"/>
+        <source>Offences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="30"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="31"/>
+        <source>Officer in charge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="31"/>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="32"/>
+        <source>Opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="32"/>
+        <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="33"/>
+        <source>Exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="33"/>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="51"/>
+        <source>{label}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="52"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="160"/>
+        <source>Case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="57"/>
+        <source>Case summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="58"/>
+        <source>The MG5-style case summary: what happened, the evidence, the suspects.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="61"/>
+        <source>&amp;Save summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="63"/>
+        <source>Save the case summary (recorded in the custody log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="73"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="229"/>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="79"/>
+        <source>Add &amp;member…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="81"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="202"/>
+        <source>Let another user see and work on this case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="83"/>
+        <source>C&amp;lose case…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="85"/>
+        <source>Close the case once its custody log has been reviewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="90"/>
+        <source>Re&amp;open case…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="92"/>
+        <source>Reopen the closed case, e.g. when new evidence comes in (recorded)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="166"/>
+        <source>none recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="170"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="171"/>
+        <source>{when} by {user}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="172"/>
+        <source>not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/overview.py" line="176"/>
+        <source>%n entry awaiting review</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/overview.py" line="176"/>
+        <source>%n entries awaiting review</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="177"/>
+        <source>; approved up to entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="178"/>
+        <source>; never reviewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="203"/>
+        <source>The case is closed: reopen it to change its members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="211"/>
+        <source>● Unsaved changes: kept while you move around; Save summary records them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="219"/>
+        <source>The case is closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="221"/>
+        <source>Only the officer in charge or a supervisor can edit the summary.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="234"/>
+        <source>Summary saved and recorded in the custody log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PreviewControls</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="262"/>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="263"/>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="264"/>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="264"/>
+        <source>Zoom in (Ctrl++)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="265"/>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="265"/>
+        <source>Fit to the pane (Ctrl+0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="270"/>
+        <source>Previous page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="270"/>
+        <source>Previous page (Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="272"/>
+        <source>Next page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="272"/>
+        <source>Next page (Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="276"/>
+        <source>Page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="277"/>
+        <source>Go to page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="307"/>
+        <source>fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="316"/>
+        <source>of {pages}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PreviewWidget</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="100"/>
+        <source>Exhibit preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="206"/>
+        <source>The file is empty (0 bytes): there is nothing to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="211"/>
+        <source>[… the rest is not shown: extract the exhibit to read it all]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="218"/>
+        <source>The image ({type}) cannot be decoded for a preview.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="229"/>
+        <source>The PDF cannot be opened for a preview (damaged or encrypted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/preview.py" line="234"/>
+        <source>No preview for {type}: extract the exhibit to open it in another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReopenCaseDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="40"/>
+        <source>Reopen case {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="40"/>
+        <source>Re&amp;open case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="43"/>
+        <source>Reopening &lt;b&gt;{case}&lt;/b&gt; ({title}) lets its exhibits, notes and summary change again; the close and the reopening both stay on the record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="50"/>
+        <source>e.g. new statements from the bank</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="51"/>
+        <source>Why the case is reopened (recorded in the signed custody log; required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/close_case.py" line="52"/>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="88"/>
+        <source>Reset password for {user}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="88"/>
+        <source>&amp;Reset password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="91"/>
+        <source>The account gets a new signing key; a disabled account is enabled again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="94"/>
+        <source>&amp;New password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="95"/>
+        <source>&amp;Repeat:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewTab</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="51"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="57"/>
+        <source>Review queue: all cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="52"/>
+        <source>Case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="52"/>
+        <source>Awaiting review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="54"/>
+        <source>Cases with custody entries no supervisor has approved; double-click to open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="64"/>
+        <source>Entries awaiting review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="78"/>
+        <source>Review up to entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="79"/>
+        <source>The review covers the case&apos;s entries up to and including this one (select a row to set it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="83"/>
+        <source>Review comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="84"/>
+        <source>Comment (required for a query): what is missing or needs explaining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="87"/>
+        <source>&amp;Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="89"/>
+        <source>Sign off the entries up to the chosen one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="90"/>
+        <source>&amp;Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="92"/>
+        <source>Ask the officer in charge to explain or fix something</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="97"/>
+        <source>Up to entry:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="104"/>
+        <source>This case: entries awaiting review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="119"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="143"/>
+        <source>Open queries on this case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="120"/>
+        <source>Time (UK)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
+        <source>Supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="242"/>
+        <source>Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
+        <source>Up to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="129"/>
+        <source>Answer or reason for the selected query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="130"/>
+        <source>Why the query is resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="131"/>
+        <source>Your answer to the selected query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="132"/>
+        <source>Re&amp;solve query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="133"/>
+        <source>A&amp;nswer query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="135"/>
+        <source>Close the selected query with this text on the custody record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="176"/>
+        <source>Review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="195"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="266"/>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/review.py" line="199"/>
+        <source>%n entry awaiting review</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/review.py" line="200"/>
+        <source>%n entries awaiting review</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="201"/>
+        <source> (entries {first} to {last})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="202"/>
+        <source>: the log is reviewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="246"/>
+        <source>Query {seq} resolved (custody entry {entry}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="247"/>
+        <source>Query {seq} answered (custody entry {entry}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="270"/>
+        <source>Approved up to entry {up_to} (custody entry {seq}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/review.py" line="271"/>
+        <source>Query recorded up to entry {up_to} (custody entry {seq}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RoleDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="105"/>
+        <source>Role of {user}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="105"/>
+        <source>&amp;Change role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="109"/>
+        <source>&amp;Role:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SensitivityDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="75"/>
+        <source>Mark as sensitive (MG6D): left out of bundles unless chosen explicitly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="76"/>
+        <source>Mark as not sensitive: it goes in bundles by default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="77"/>
+        <source>Sensitivity of {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="78"/>
+        <source>&amp;Mark sensitive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="78"/>
+        <source>&amp;Mark not sensitive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="79"/>
+        <source>e.g. identifies a confidential source</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="15"/>
+        <source>Installation settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="15"/>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="18"/>
+        <source>MD5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="20"/>
+        <source>SHA-1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="25"/>
+        <source>{setting} (for exchange with older tools; SHA-256 is always computed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="37"/>
+        <source>Security marking printed in the header and footer of every bundle page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="39"/>
+        <source>Extra &amp;digests at ingest:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="42"/>
+        <source>Default bundle &amp;marking:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="46"/>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="47"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="50"/>
+        <source>&amp;Lock the app after:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/settings.py" line="51"/>
+        <source>Changes are recorded in the custody log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineTab</name>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="25"/>
+        <source>Case timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
+        <source>Time (UK)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
+        <source>What happened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="45"/>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="59"/>
+        <source>(custody entry {seq}; double-click to see it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="60"/>
+        <source>(the seizure time the exhibit records)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="68"/>
+        <source>%n event</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="69"/>
+        <source>%n events</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="35"/>
+        <source>Works on the cases they are members of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="36"/>
+        <source>Sees every case, reviews custody logs, closes cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="37"/>
+        <source>Accounts and settings only; no access to evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="120"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="125"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="169"/>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <source>Full name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <source>Initials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <source>Password changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="133"/>
+        <source>&amp;Add user…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="135"/>
+        <source>Change &amp;role…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="137"/>
+        <source>Reset &amp;password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="139"/>
+        <source>Give the account a new password (also re-enables a disabled account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="140"/>
+        <source>&amp;Disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="142"/>
+        <source>Remove the account&apos;s key slot: it can no longer sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="143"/>
+        <source>&amp;Unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="145"/>
+        <source>Lift the lock that repeated wrong passwords put on the account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="179"/>
+        <source>Locked after repeated wrong passwords until {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="209"/>
+        <source>Unlock account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="212"/>
+        <source>Account {user} unlocked: it can sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="235"/>
+        <source>Password for {user} reset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="241"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="255"/>
+        <source>Disable account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="242"/>
+        <source>Disable {user} ({name})? The account&apos;s key slot is removed and it can no longer sign in; a password reset brings it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="258"/>
+        <source>Account {user} disabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="31"/>
+        <source>entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="33"/>
+        <source>exhibit {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="35"/>
+        <source>case {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="36"/>
+        <source>installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="49"/>
+        <source>Verify {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="49"/>
+        <source>Verify the installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="54"/>
+        <source>Re-checks every custody entry&apos;s hash and signature, the log head kept outside the database, and re-hashes every exhibit in the vault against the register.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="66"/>
+        <source>Where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="66"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="69"/>
+        <source>Double-click a problem to show the entry or exhibit it is about</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="73"/>
+        <source>&amp;Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="98"/>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="112"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="135"/>
+        <source>{entries} entries, {signatures} signatures and {exhibits} exhibits checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="138"/>
+        <source>; recorded as custody entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="162"/>
+        <source>Verification cancelled; no result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="166"/>
+        <source>Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WithdrawDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="50"/>
+        <source>Withdraw {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="50"/>
+        <source>&amp;Withdraw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="51"/>
+        <source>A withdrawn exhibit leaves the register and never goes in a bundle; it stays in the vault and the custody log, and its number is never reused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="53"/>
+        <source>e.g. duplicate of HF/2 produced in error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_ReasonDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="28"/>
+        <source>Recorded in the signed custody log (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/exhibit_state.py" line="29"/>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="30"/>
+        <source>Integrity problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="31"/>
+        <source>Not allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="32"/>
+        <source>Cannot sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="33"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="67"/>
+        <source>Unexpected error ({kind}), details in {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="68"/>
+        <source>Unexpected error ({kind}), details in the terminal output.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="69"/>
+        <source>Unexpected error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/errors.py" line="76"/>
+        <source>{action}: {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>formatting</name>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="31"/>
+        <location filename="../../casedesk/ui/formatting.py" line="37"/>
+        <source>{n} bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="48"/>
+        <source>Ingested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="49"/>
+        <source>Viewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="50"/>
+        <source>Extracted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="51"/>
+        <source>Transferred</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="52"/>
+        <source>Checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="53"/>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="54"/>
+        <source>Withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="55"/>
+        <source>Sensitivity changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="56"/>
+        <source>Case opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="57"/>
+        <source>Case closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="58"/>
+        <source>Closed despite review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="59"/>
+        <source>Member added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="60"/>
+        <source>Member removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="61"/>
+        <source>Summary edited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="62"/>
+        <source>Reviewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="63"/>
+        <source>Note added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="64"/>
+        <source>Correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="65"/>
+        <source>Verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="66"/>
+        <source>Log exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="67"/>
+        <source>Bundle exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="68"/>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="69"/>
+        <source>Failed sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="74"/>
+        <source>detective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="75"/>
+        <source>supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="76"/>
+        <source>admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="77"/>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="78"/>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="79"/>
+        <source>locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="80"/>
+        <source>open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="81"/>
+        <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

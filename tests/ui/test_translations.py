@@ -1,4 +1,6 @@
-"""The translation catalogue lists every tr() string of the desktop app (``make translations`` updates it)."""
+"""The desktop app is translatable: every user-visible text goes through Qt's translation, the catalogue
+(``make translations``) lists exactly the app's strings, and a compiled catalogue for the user's locale is
+loaded at start, so its translations are what the windows show."""
 
 from __future__ import annotations
 
@@ -6,22 +8,148 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
+from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from casedesk.cli.main import main
+from casedesk.ui import app as ui_app
+from casedesk.ui import translator
+from casedesk.ui.dialogs.login import LoginDialog
+from tests.helpers.store import Store
+from tests.helpers.untranslated import scan, scan_source
+
 ROOT = Path(__file__).resolve().parents[2]
+UI = ROOT / "casedesk" / "ui"
 CATALOGUE = ROOT / "resources" / "translations" / "casedesk_en_GB.ts"
+MESSAGE = re.compile(r"<context>\s*<name>(.*?)</name>(.*?)</context>", re.S)
 SOURCE = re.compile(r"<source>(.*?)</source>", re.S)
 
 
-def test_the_catalogue_is_current(tmp_path: Path) -> None:
-    lupdate = shutil.which("pyside6-lupdate") or str(Path(sys.executable).parent / "pyside6-lupdate")
-    assert Path(lupdate).exists(), "pyside6-lupdate (PySide6's tools) is missing"
-    sources = sorted(str(p) for p in (ROOT / "casedesk" / "ui").rglob("*.py"))
+def _tool(name: str) -> str:
+    path = shutil.which(name) or str(Path(sys.executable).parent / name)
+    assert Path(path).exists(), f"{name} (PySide6's tools) is missing"
+    return path
+
+
+def _strings(ts: Path) -> set[tuple[str, str]]:
+    """(context, source text) of every message in a .ts catalogue."""
+    return {(context, source) for context, body in MESSAGE.findall(ts.read_text("utf-8"))
+            for source in SOURCE.findall(body)}
+
+
+def test_the_catalogue_holds_exactly_the_strings_of_the_sources(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
-    subprocess.run([lupdate, "-no-obsolete", *sources, "-ts", str(fresh)], check=True, capture_output=True,
-                   timeout=120)
-    wanted = sorted(set(SOURCE.findall(fresh.read_text("utf-8"))))
-    have = sorted(set(SOURCE.findall(CATALOGUE.read_text("utf-8"))))
-    assert wanted, "no tr() string found: the scan is broken"
-    missing = [s for s in wanted if s not in have]
-    assert not missing, f"run `make translations`: {len(missing)} new string(s), e.g. {missing[0]!r}"
+    sources = sorted(str(p) for p in UI.rglob("*.py"))
+    subprocess.run([_tool("pyside6-lupdate"), "-no-obsolete", *sources, "-ts", str(fresh)], check=True,
+                   capture_output=True, timeout=120)
+    wanted, have = _strings(fresh), _strings(CATALOGUE)
+    assert len(wanted) > 500, "too few translatable strings found: the extraction is broken"
+    missing, stale = sorted(wanted - have), sorted(have - wanted)
+    assert not missing, f"run `make translations`: {len(missing)} string(s) not in the catalogue, e.g. {missing[0]!r}"
+    assert not stale, f"run `make translations`: {len(stale)} string(s) no longer in the app, e.g. {stale[0]!r}"
+
+
+# Being changed by other work in this session; wrapped once that lands (this set then goes).
+PENDING = {"ingest.py", "export.py"}
+
+
+def test_every_user_visible_literal_goes_through_translation() -> None:
+    found = [f for f in scan(UI) if f.path.name not in PENDING]
+    assert not found, f"{len(found)} untranslatable text(s); wrap them in self.tr()/translate():\n" + "\n".join(
+        str(f) for f in found[:40])
+
+
+def test_the_scan_finds_text_that_would_reach_the_screen_untranslated() -> None:
+    """The scan above can fail: each of these is a way untranslated text has reached a window."""
+    source = textwrap.dedent('''
+        COLUMNS = ("Reference", QT_TRANSLATE_NOOP("M", "Size"))
+        class D(QDialog):
+            def __init__(self, n):
+                super().__init__("New case", self.tr("&Create"))
+                self.setWindowTitle(f"Verify {n}")
+                QPushButton(icon("x"), "&Close")
+                self.box.setToolTip("Tip " + self.tr("ok"))
+                self.label.setText(self.tr(f"{n} exhibits"))
+                self.list.setHeaderLabels(["User", self.tr("Role")])
+                self.message.error("Enter your password.")
+                errors.show_error(self, exc, "Sign in")
+                raise UsageError("choose a user")
+            def _why_not(self):
+                return "Select an entry first"
+            def data(self, index, role):
+                return f"{index} custody entries"
+    ''')
+    found = {f.text for f in scan_source(source, Path("probe.py"))}
+    assert found == {"Reference", "New case", "f'Verify {n}'", "&Close", "Tip ", "f'{n} exhibits'", "User",
+                     "Enter your password.", "Sign in", "choose a user", "Select an entry first",
+                     "f'{index} custody entries'"}
+    clean = textwrap.dedent('''
+        class D(QDialog):
+            def __init__(self, n):
+                self.setObjectName("reference")
+                self.setWindowTitle(self.tr("Verify {case}").format(case=n))
+                self.label.setText(self.tr("%n exhibits", None, n))
+                self.label.setText("<b>{ref}</b> — {text}".format(ref=n, text=self.tr("x")))
+                self.label.setText("")
+                log.error("unexpected error: %s", n)
+                self.button.setToolTip(self.tr("Ingest") + " (Ctrl+I)")
+    ''')
+    assert scan_source(clean, Path("clean.py")) == []
+
+
+GERMAN = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context><name>LoginDialog</name>
+<message><source>Sign in to CaseDesk</source><translation>Bei CaseDesk anmelden</translation></message>
+<message><source>&amp;Sign in</source><translation>&amp;Anmelden</translation></message>
+<message><source>Data directory: {folder}</source><translation>Datenverzeichnis: {folder}</translation></message>
+</context>
+</TS>
+"""
+
+
+def test_the_catalogue_of_the_users_locale_is_loaded_at_start(qtbot: QtBot, store: Store, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    ts = tmp_path / "casedesk_de.ts"
+    ts.write_text(GERMAN, "utf-8")
+    subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(tmp_path / "casedesk_de.qm")], check=True,
+                   capture_output=True, timeout=60)
+    monkeypatch.setattr(translator, "TRANSLATIONS_DIR", tmp_path)
+    seen: dict[str, str] = {}
+
+    def ready(widget: QWidget) -> None:
+        assert isinstance(widget, LoginDialog)
+        seen["title"] = widget.windowTitle()
+        seen["button"] = widget.sign_in_button.text()
+        seen["folder"] = widget.findChild(QWidget, "dataDir").text()
+        quit_button = widget.buttons.buttons()[-1]
+        seen["quit"] = quit_button.text()
+        QTimer.singleShot(0, widget.close)
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale("de_DE"))  # the user's locale
+    ui_app.READY_HOOKS.append(ready)
+    try:
+        assert main(["--data-dir", str(store.root), "gui"]) == 0
+    finally:
+        ui_app.READY_HOOKS.remove(ready)
+        QLocale.setDefault(previous)
+    assert seen["title"] == "Bei CaseDesk anmelden"
+    assert seen["button"] == "&Anmelden"
+    assert seen["folder"] == f"Datenverzeichnis: {store.root}"
+    assert seen["quit"] == "&Quit"  # not in the tiny catalogue: the English source text
+
+
+def test_without_a_catalogue_for_the_locale_nothing_of_the_app_is_loaded(tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    installed = translator.install_translators(app, QLocale("cy_GB"), tmp_path)
+    try:
+        assert not [t.filePath() for t in installed if Path(t.filePath()).name.startswith("casedesk")]
+    finally:
+        translator.remove_translators(app, installed)

@@ -11,20 +11,20 @@ from casedesk.ui.dialogs.base import FormDialog
 
 class CloseCaseDialog(FormDialog):
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
-        super().__init__(f"Close case {case.reference}", "&Close case", parent)
+        super().__init__(self.tr("Close case {case}").format(case=case.reference), self.tr("&Close case"), parent)
         self.session = session
         self.case = case
-        text = QLabel(
-            f"Closing <b>{case.reference}</b> ({case.title}) ends work on it; the custody log keeps the record."
-        )
+        text = QLabel(self.tr("Closing <b>{case}</b> ({title}) ends work on it; the custody log keeps the record.")
+                      .format(case=case.reference, title=case.title))
         text.setWordWrap(True)
         self.form.addRow(text)
         self.reason = QLineEdit()
         self.reason.setObjectName("overrideReason")
-        self.reason.setToolTip("Why the case is closed before every custody entry was reviewed (recorded)")
+        self.reason.setToolTip(self.tr("Why the case is closed before every custody entry was reviewed (recorded)"))
         if case.unreviewed:
-            self.reason.setPlaceholderText(f"{case.unreviewed} custody entries are unreviewed: give a reason")
-            self.form.addRow("Override &reason:", self.reason)
+            self.reason.setPlaceholderText(self.tr("{n} custody entries are unreviewed: give a reason")
+                                           .format(n=case.unreviewed))
+            self.form.addRow(self.tr("Override &reason:"), self.reason)
         else:
             self.reason.hide()
 
@@ -37,18 +37,19 @@ class ReopenCaseDialog(FormDialog):
     """Reopen a closed case (supervisors): the reason goes on the custody record."""
 
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
-        super().__init__(f"Reopen case {case.reference}", "Re&open case", parent)
+        super().__init__(self.tr("Reopen case {case}").format(case=case.reference), self.tr("Re&open case"), parent)
         self.session = session
         self.case = case
-        text = QLabel(f"Reopening <b>{case.reference}</b> ({case.title}) lets its exhibits, notes and summary "
-                      "change again; the close and the reopening both stay on the record.")
+        text = QLabel(self.tr("Reopening <b>{case}</b> ({title}) lets its exhibits, notes and summary change again; "
+                              "the close and the reopening both stay on the record.")
+                      .format(case=case.reference, title=case.title))
         text.setWordWrap(True)
         self.form.addRow(text)
         self.reason = QLineEdit()
         self.reason.setObjectName("reopenReason")
-        self.reason.setPlaceholderText("e.g. new statements from the bank")
-        self.reason.setToolTip("Why the case is reopened (recorded in the signed custody log; required)")
-        self.form.addRow("&Reason:", self.reason)
+        self.reason.setPlaceholderText(self.tr("e.g. new statements from the bank"))
+        self.reason.setToolTip(self.tr("Why the case is reopened (recorded in the signed custody log; required)"))
+        self.form.addRow(self.tr("&Reason:"), self.reason)
         self.fields = {"reason": self.reason}
         self.reason.setFocus()
 

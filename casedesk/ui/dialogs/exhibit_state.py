@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from casedesk.services.evidence import Evidence
@@ -24,8 +25,8 @@ class _ReasonDialog(FormDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(placeholder)
-        self.reason.setToolTip("Recorded in the signed custody log (required)")
-        self.form.addRow("&Reason:", self.reason)
+        self.reason.setToolTip(self.tr("Recorded in the signed custody log (required)"))
+        self.form.addRow(self.tr("&Reason:"), self.reason)
         self.fields = {"reason": self.reason}
         self.reason.setFocus()
 
@@ -35,8 +36,9 @@ class _Several:
 
     def __init__(self, exhibits: list[Any]) -> None:
         refs = [e.reference for e in exhibits]
-        self.reference = f"{len(refs)} exhibits"
-        self.description = ", ".join(refs[:12]) + (f" and {len(refs) - 12} more" if len(refs) > 12 else "")
+        self.reference = QCoreApplication.translate("ExhibitState", "%n exhibits", None, len(refs))
+        self.description = ", ".join(refs[:12]) + (
+            QCoreApplication.translate("ExhibitState", " and %n more", None, len(refs) - 12) if len(refs) > 12 else "")
 
 
 class WithdrawDialog(_ReasonDialog):
@@ -45,10 +47,10 @@ class WithdrawDialog(_ReasonDialog):
     def __init__(self, session: Session, case_ref: str, exhibit: Any, parent: QWidget | None = None) -> None:
         self.exhibits: list[Any] = list(exhibit) if isinstance(exhibit, list) else [exhibit]
         shown = self.exhibits[0] if len(self.exhibits) == 1 else _Several(self.exhibits)
-        super().__init__(f"Withdraw {shown.reference}", "&Withdraw",
-                         "A withdrawn exhibit leaves the register and never goes in a bundle; it stays in the "
-                         "vault and the custody log, and its number is never reused.",
-                         "e.g. duplicate of HF/2 produced in error", session, case_ref, shown, parent)
+        super().__init__(self.tr("Withdraw {ref}").format(ref=shown.reference), self.tr("&Withdraw"),
+                         self.tr("A withdrawn exhibit leaves the register and never goes in a bundle; it stays in the "
+                                 "vault and the custody log, and its number is never reused."),
+                         self.tr("e.g. duplicate of HF/2 produced in error"), session, case_ref, shown, parent)
         self.withdrawn: list[str] = []
 
     def perform(self) -> None:
@@ -70,11 +72,11 @@ class SensitivityDialog(_ReasonDialog):
         self.exhibits: list[Any] = list(exhibit) if isinstance(exhibit, list) else [exhibit]
         shown = self.exhibits[0] if len(self.exhibits) == 1 else _Several(self.exhibits)
         self.make_sensitive = not all(e.sensitive for e in self.exhibits)
-        what = ("Mark as sensitive (MG6D): left out of bundles unless chosen explicitly."
-                if self.make_sensitive else "Mark as not sensitive: it goes in bundles by default.")
-        super().__init__(f"Sensitivity of {shown.reference}",
-                         "&Mark sensitive" if self.make_sensitive else "&Mark not sensitive", what,
-                         "e.g. identifies a confidential source", session, case_ref, shown, parent)
+        what = (self.tr("Mark as sensitive (MG6D): left out of bundles unless chosen explicitly.")
+                if self.make_sensitive else self.tr("Mark as not sensitive: it goes in bundles by default."))
+        super().__init__(self.tr("Sensitivity of {ref}").format(ref=shown.reference),
+                         self.tr("&Mark sensitive") if self.make_sensitive else self.tr("&Mark not sensitive"), what,
+                         self.tr("e.g. identifies a confidential source"), session, case_ref, shown, parent)
         self.changed: list[str] = []
 
     def perform(self) -> None:

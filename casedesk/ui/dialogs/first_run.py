@@ -44,59 +44,59 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.installation = installation
         self.runner = JobRunner(self)
-        self.setWindowTitle("Welcome to CaseDesk")
+        self.setWindowTitle(self.tr("Welcome to CaseDesk"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(520)
 
         intro = QLabel(
-            "<b style='font-size:15pt'>Welcome to CaseDesk</b><br>"
-            f"There is no installation in <code>{installation.datadir.root}</code> yet. "
-            "Create one with its administrator account, or open the demo installation "
-            "(Operation Lantern, with sample exhibits) to look around."
+            self.tr("<b style='font-size:15pt'>Welcome to CaseDesk</b><br>There is no installation "
+                    "in <code>{folder}</code> yet. Create one with its administrator account, or "
+                    "open the demo installation (Operation Lantern, with sample exhibits) to look "
+                    "around.").format(folder=installation.datadir.root)
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
 
         self.admin = QLineEdit("admin")
         self.admin.setObjectName("admin")
-        self.admin.setToolTip("Administrator user name: lower-case letters, digits, '.', '_' or '-'")
+        self.admin.setToolTip(self.tr("Administrator user name: lower-case letters, digits, '.', '_' or '-'"))
         self.full_name = QLineEdit()
         self.full_name.setObjectName("fullName")
-        self.full_name.setPlaceholderText("e.g. Ada Admin")
+        self.full_name.setPlaceholderText(self.tr("e.g. Ada Admin"))
         self.initials = QLineEdit()
         self.initials.setObjectName("initials")
         self.initials.setMaxLength(4)
-        self.initials.setPlaceholderText("from the full name")
+        self.initials.setPlaceholderText(self.tr("from the full name"))
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setToolTip(f"At least {MIN_PASSWORD_LENGTH} characters")
+        self.password.setToolTip(self.tr("At least {n} characters").format(n=MIN_PASSWORD_LENGTH))
         self.repeat = QLineEdit()
         self.repeat.setObjectName("repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
-        form.addRow("Administrator &user name:", self.admin)
-        form.addRow("&Full name:", self.full_name)
-        form.addRow("&Initials:", self.initials)
-        form.addRow("&Password:", self.password)
-        form.addRow("&Repeat password:", self.repeat)
-        self.create_button = QPushButton(icon("new-case"), "&Create installation")
+        form.addRow(self.tr("Administrator &user name:"), self.admin)
+        form.addRow(self.tr("&Full name:"), self.full_name)
+        form.addRow(self.tr("&Initials:"), self.initials)
+        form.addRow(self.tr("&Password:"), self.password)
+        form.addRow(self.tr("&Repeat password:"), self.repeat)
+        self.create_button = QPushButton(icon("new-case"), self.tr("&Create installation"))
         self.create_button.setObjectName("create")
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.create_installation)
         create_row = QHBoxLayout()
         create_row.addStretch(1)
         create_row.addWidget(self.create_button)
-        create_box = QGroupBox("New installation")
+        create_box = QGroupBox(self.tr("New installation"))
         create_layout = QVBoxLayout(create_box)
         create_layout.addLayout(form)
         create_layout.addLayout(create_row)
 
-        self.demo_button = QPushButton(icon("case"), "Open the &demo")
+        self.demo_button = QPushButton(icon("case"), self.tr("Open the &demo"))
         self.demo_button.setObjectName("demo")
-        self.demo_button.setToolTip("Create a demo installation with sample users, a case and exhibits here")
+        self.demo_button.setToolTip(self.tr("Create a demo installation with sample users, a case and exhibits here"))
         self.demo_button.clicked.connect(self.open_demo)
-        quit_button = QPushButton("&Quit")
+        quit_button = QPushButton(self.tr("&Quit"))
         quit_button.clicked.connect(self.reject)
         make_default(self.create_button, self.demo_button, quit_button)
         bottom = QHBoxLayout()
@@ -140,7 +140,7 @@ class FirstRunDialog(QDialog):
 
     def create_installation(self) -> None:
         if self.password.text() != self.repeat.text():
-            self.message.error("The two passwords differ.")
+            self.message.error(self.tr("The two passwords differ."))
             self.repeat.clear()
             self.repeat.setFocus()
             return
@@ -181,7 +181,7 @@ class FirstRunDialog(QDialog):
             self.message.error(str(exc))
         else:
             self.message.clear_message()
-            errors.show_error(self, exc, "Set-up")
+            errors.show_error(self, exc, self.tr("Set-up"))
 
 
 def _recovery_lines(result: InitResult) -> list[str]:

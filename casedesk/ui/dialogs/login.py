@@ -34,30 +34,30 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.installation = installation
         self.runner = JobRunner(self)
-        self.setWindowTitle("Sign in to CaseDesk")
+        self.setWindowTitle(self.tr("Sign in to CaseDesk"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(460)
 
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(48, 48))
-        title = QLabel("<b style='font-size:16pt'>CaseDesk</b><br>Evidence case management")
+        title = QLabel(self.tr("<b style='font-size:16pt'>CaseDesk</b><br>Evidence case management"))
         header = QHBoxLayout()
         header.addWidget(logo)
         header.addWidget(title, 1)
 
         self.user = QLineEdit(username)
         self.user.setObjectName("user")
-        self.user.setPlaceholderText("e.g. jsmith")
-        self.user.setToolTip("Your CaseDesk user name")
+        self.user.setPlaceholderText(self.tr("e.g. jsmith"))
+        self.user.setToolTip(self.tr("Your CaseDesk user name"))
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setToolTip("Your CaseDesk password (at least 12 characters)")
+        self.password.setToolTip(self.tr("Your CaseDesk password (at least 12 characters)"))
         form = QFormLayout()
-        form.addRow("&User name:", self.user)
-        form.addRow("&Password:", self.password)
+        form.addRow(self.tr("&User name:"), self.user)
+        form.addRow(self.tr("&Password:"), self.password)
 
-        where = QLabel(f"Data directory: {installation.datadir.root}")
+        where = QLabel(self.tr("Data directory: {folder}").format(folder=installation.datadir.root))
         where.setObjectName("dataDir")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -74,11 +74,11 @@ class LoginDialog(QDialog):
         self.busy = BusyBar()
 
         self.buttons = QDialogButtonBox()
-        self.sign_in_button = self.buttons.addButton("&Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_in_button = self.buttons.addButton(self.tr("&Sign in"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_in_button.setObjectName("signIn")
         self.sign_in_button.setDefault(True)
-        quit_button = self.buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        quit_button.setToolTip("Close CaseDesk")
+        quit_button = self.buttons.addButton(self.tr("&Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button.setToolTip(self.tr("Close CaseDesk"))
         make_default(self.sign_in_button, quit_button)
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
@@ -131,11 +131,11 @@ class LoginDialog(QDialog):
     def attempt(self) -> None:
         user, password = self.user.text().strip(), self.password.text()
         if not user:
-            self.message.error("Enter your user name.")
+            self.message.error(self.tr("Enter your user name."))
             self.user.setFocus()
             return
         if not password:
-            self.message.error("Enter your password.")
+            self.message.error(self.tr("Enter your password."))
             self.password.setFocus()
             return
         self.message.clear_message()
@@ -167,4 +167,4 @@ class LoginDialog(QDialog):
         if isinstance(exc, CaseDeskError):
             self.message.error(str(exc))
         else:
-            errors.show_error(self, exc, "Sign in")
+            errors.show_error(self, exc, self.tr("Sign in"))

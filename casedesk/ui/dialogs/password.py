@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from casedesk.errors import UsageError
@@ -14,27 +15,28 @@ def password_field(name: str, tip: str = "") -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setToolTip(tip or f"At least {MIN_PASSWORD_LENGTH} characters")
+    edit.setToolTip(tip or QCoreApplication.translate("ChangePasswordDialog", "At least {n} characters")
+                    .format(n=MIN_PASSWORD_LENGTH))
     return edit
 
 
 def check_repeat(first: QLineEdit, second: QLineEdit) -> str:
     if first.text() != second.text():
         second.clear()
-        raise UsageError("the two passwords differ", field="repeat")
+        raise UsageError(QCoreApplication.translate("ChangePasswordDialog", "the two passwords differ"), field="repeat")
     return first.text()
 
 
 class ChangePasswordDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("Change password", "&Change password", parent)
+        super().__init__(self.tr("Change password"), self.tr("&Change password"), parent)
         self.session = session
-        self.old = password_field("oldPassword", "Your current password")
+        self.old = password_field("oldPassword", self.tr("Your current password"))
         self.new = password_field("newPassword")
         self.repeat = password_field("repeatPassword")
-        self.form.addRow("&Current password:", self.old)
-        self.form.addRow("&New password:", self.new)
-        self.form.addRow("&Repeat new password:", self.repeat)
+        self.form.addRow(self.tr("&Current password:"), self.old)
+        self.form.addRow(self.tr("&New password:"), self.new)
+        self.form.addRow(self.tr("&Repeat new password:"), self.repeat)
         self.fields = {"old": self.old, "password": self.new, "repeat": self.repeat}
         self.old.setFocus()
 

@@ -11,11 +11,24 @@ from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from casedesk.services.session import Session
 from casedesk.ui.dialogs.base import FormDialog
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
+# Title, OK button, what it does, an example reason: translated where shown (context "CustodyMoveDialog").
 MODES = {
-    "transfer": ("Transfer {ref}", "&Transfer", "Hand the exhibit to another officer or a place (e.g. property store)"),
-    "check_out": ("Check out {ref}", "&Check out", "Lend the exhibit (e.g. to a forensic lab) until it is returned"),
-    "return": ("Return {ref}", "&Record return", "Record that the checked-out exhibit came back"),
+    "transfer": (QT_TRANSLATE_NOOP("CustodyMoveDialog", "Transfer {ref}"),
+                 QT_TRANSLATE_NOOP("CustodyMoveDialog", "&Transfer"),
+                 QT_TRANSLATE_NOOP("CustodyMoveDialog",
+                                   "Hand the exhibit to another officer or a place (e.g. property store)"),
+                 QT_TRANSLATE_NOOP("CustodyMoveDialog", "e.g. lodged in the property store")),
+    "check_out": (QT_TRANSLATE_NOOP("CustodyMoveDialog", "Check out {ref}"),
+                  QT_TRANSLATE_NOOP("CustodyMoveDialog", "&Check out"),
+                  QT_TRANSLATE_NOOP("CustodyMoveDialog",
+                                    "Lend the exhibit (e.g. to a forensic lab) until it is returned"),
+                  QT_TRANSLATE_NOOP("CustodyMoveDialog", "e.g. sent for forensic examination")),
+    "return": (QT_TRANSLATE_NOOP("CustodyMoveDialog", "Return {ref}"),
+               QT_TRANSLATE_NOOP("CustodyMoveDialog", "&Record return"),
+               QT_TRANSLATE_NOOP("CustodyMoveDialog", "Record that the checked-out exhibit came back"),
+               QT_TRANSLATE_NOOP("CustodyMoveDialog", "e.g. examination complete, seal intact")),
 }
 
 
@@ -26,11 +39,11 @@ class CustodyMoveDialog(FormDialog):
         self.exhibits: list[Any] = list(exhibit) if isinstance(exhibit, list) else [exhibit]
         exhibit = self.exhibits[0]
         several = len(self.exhibits) > 1
-        title, ok, tip = MODES[mode]
+        title, ok, tip, example = (self.tr(text) for text in MODES[mode])
         refs = ", ".join(e.reference for e in self.exhibits[:12]) + (
-            f" and {len(self.exhibits) - 12} more" if len(self.exhibits) > 12 else "")
-        super().__init__(title.format(ref=f"{len(self.exhibits)} exhibits" if several else exhibit.reference), ok,
-                         parent)
+            self.tr(" and %n more", None, len(self.exhibits) - 12) if len(self.exhibits) > 12 else "")
+        super().__init__(title.format(ref=self.tr("%n exhibits", None, len(self.exhibits)) if several
+                                      else exhibit.reference), ok, parent)
         self.session = session
         self.case_ref = case_ref
         self.exhibit = exhibit
@@ -41,13 +54,15 @@ class CustodyMoveDialog(FormDialog):
                        f"<b>{exhibit.reference}</b> — {exhibit.description}<br>{tip}.")
         intro.setWordWrap(True)
         self.form.addRow(intro)
-        holders = sorted({e.custodian + (" (checked out)" if e.checked_out else "") for e in self.exhibits})
-        place = exhibit.location or "location not recorded"
-        self.form.addRow("Current custodian:", QLabel(", ".join(holders) if several else f"{holders[0]}, {place}"))
+        holders = sorted({self.tr("{custodian} (checked out)").format(custodian=e.custodian) if e.checked_out
+                          else e.custodian for e in self.exhibits})
+        place = exhibit.location or self.tr("location not recorded")
+        self.form.addRow(self.tr("Current custodian:"),
+                         QLabel(", ".join(holders) if several else f"{holders[0]}, {place}"))
         self.to = QComboBox()
         self.to.setObjectName("to")
         self.to.setEditable(True)
-        self.to.setToolTip("A case member's user name, or a place such as 'Property store, Lambeth'")
+        self.to.setToolTip(self.tr("A case member's user name, or a place such as 'Property store, Lambeth'"))
         if mode != "return":
             try:
                 members = Cases(session).show(case_ref).members
@@ -59,21 +74,19 @@ class CustodyMoveDialog(FormDialog):
             self.to.setCurrentText("")
             edit = self.to.lineEdit()
             assert edit is not None
-            edit.setPlaceholderText("officer's user name or a place")
-            self.form.addRow("&To:", self.to)
+            edit.setPlaceholderText(self.tr("officer's user name or a place"))
+            self.form.addRow(self.tr("&To:"), self.to)
         else:
             self.to.hide()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText({"transfer": "e.g. lodged in the property store",
-                                        "check_out": "e.g. sent for forensic examination",
-                                        "return": "e.g. examination complete, seal intact"}[mode])
-        self.reason.setToolTip("Why: recorded in the signed custody log (required)")
+        self.reason.setPlaceholderText(example)
+        self.reason.setToolTip(self.tr("Why: recorded in the signed custody log (required)"))
         self.location = QLineEdit()
         self.location.setObjectName("location")
-        self.location.setPlaceholderText("where the exhibit will be (optional)")
-        self.form.addRow("&Reason:", self.reason)
-        self.form.addRow("&Location:", self.location)
+        self.location.setPlaceholderText(self.tr("where the exhibit will be (optional)"))
+        self.form.addRow(self.tr("&Reason:"), self.reason)
+        self.form.addRow(self.tr("&Location:"), self.location)
         self.fields = {"to": self.to, "reason": self.reason, "location": self.location}
         (self.to if mode != "return" else self.reason).setFocus()
 
@@ -86,7 +99,8 @@ class CustodyMoveDialog(FormDialog):
             return
         to = self.to.currentText().strip()
         if not to:
-            raise UsageError("say who or where the exhibit goes to: an officer's user name or a place", field="to")
+            raise UsageError(self.tr("say who or where the exhibit goes to: an officer's user name or a "
+                                     "place"), field="to")
         move = custody.transfer if self.mode == "transfer" else custody.check_out
         for e in self.exhibits:
             if e.reference in self.moved:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,44 +29,49 @@ from casedesk.ui.dialogs.base import FormDialog
 from casedesk.ui.dialogs.password import check_repeat, password_field
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import app_icon, icon
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 ROLE_TIPS = {
-    Role.DETECTIVE.value: "Works on the cases they are members of",
-    Role.SUPERVISOR.value: "Sees every case, reviews custody logs, closes cases",
-    Role.ADMIN.value: "Accounts and settings only; no access to evidence",
+    Role.DETECTIVE.value: QT_TRANSLATE_NOOP("UsersDialog", "Works on the cases they are members of"),
+    Role.SUPERVISOR.value: QT_TRANSLATE_NOOP("UsersDialog", "Sees every case, reviews custody logs, closes cases"),
+    Role.ADMIN.value: QT_TRANSLATE_NOOP("UsersDialog", "Accounts and settings only; no access to evidence"),
 }
+
+
+def role_tip(role: str) -> str:
+    return QCoreApplication.translate("UsersDialog", ROLE_TIPS[role]) if role in ROLE_TIPS else ""
 
 
 def role_box(current: str = Role.DETECTIVE.value) -> QComboBox:
     box = QComboBox()
     box.setObjectName("role")
     for i, role in enumerate(Role):
-        box.addItem(role.value, role.value)
-        box.setItemData(i, ROLE_TIPS[role.value], Qt.ItemDataRole.ToolTipRole)
+        box.addItem(formatting.value_label(role.value), role.value)
+        box.setItemData(i, role_tip(role.value), Qt.ItemDataRole.ToolTipRole)
     box.setCurrentIndex(box.findData(current))
     return box
 
 
 class AddUserDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("Add user", "&Add user", parent)
+        super().__init__(self.tr("Add user"), self.tr("&Add user"), parent)
         self.session = session
         self.username = QLineEdit()
         self.username.setObjectName("username")
-        self.username.setPlaceholderText("e.g. jsmith")
+        self.username.setPlaceholderText(self.tr("e.g. jsmith"))
         self.full_name = QLineEdit()
         self.full_name.setObjectName("fullName")
         self.initials = QLineEdit()
         self.initials.setObjectName("initials")
         self.initials.setMaxLength(4)
-        self.initials.setPlaceholderText("from the full name")
-        self.initials.setToolTip("2-4 capital letters; they prefix the user's exhibit references (JAS/1)")
+        self.initials.setPlaceholderText(self.tr("from the full name"))
+        self.initials.setToolTip(self.tr("2-4 capital letters; they prefix the user's exhibit references (JAS/1)"))
         self.role = role_box()
         self.password = password_field("password")
         self.repeat = password_field("repeat")
-        for label, w in (("&User name:", self.username), ("&Full name:", self.full_name),
-                         ("&Initials:", self.initials), ("&Role:", self.role),
-                         ("&Password:", self.password), ("R&epeat password:", self.repeat)):
+        for label, w in ((self.tr("&User name:"), self.username), (self.tr("&Full name:"), self.full_name),
+                         (self.tr("&Initials:"), self.initials), (self.tr("&Role:"), self.role),
+                         (self.tr("&Password:"), self.password), (self.tr("R&epeat password:"), self.repeat)):
             self.form.addRow(label, w)
         self.fields = {"username": self.username, "full_name": self.full_name, "initials": self.initials,
                        "password": self.password, "repeat": self.repeat}
@@ -80,14 +85,14 @@ class AddUserDialog(FormDialog):
 
 class ResetPasswordDialog(FormDialog):
     def __init__(self, session: Session, username: str, parent: QWidget | None = None) -> None:
-        super().__init__(f"Reset password for {username}", "&Reset password", parent)
+        super().__init__(self.tr("Reset password for {user}").format(user=username), self.tr("&Reset password"), parent)
         self.session = session
         self.username = username
-        self.message.notice("The account gets a new signing key; a disabled account is enabled again.")
+        self.message.notice(self.tr("The account gets a new signing key; a disabled account is enabled again."))
         self.password = password_field("password")
         self.repeat = password_field("repeat")
-        self.form.addRow("&New password:", self.password)
-        self.form.addRow("&Repeat:", self.repeat)
+        self.form.addRow(self.tr("&New password:"), self.password)
+        self.form.addRow(self.tr("&Repeat:"), self.repeat)
         self.fields = {"password": self.password, "repeat": self.repeat}
         self.password.setFocus()  # typing goes into the new password at once
 
@@ -97,11 +102,11 @@ class ResetPasswordDialog(FormDialog):
 
 class RoleDialog(FormDialog):
     def __init__(self, session: Session, account: Account, parent: QWidget | None = None) -> None:
-        super().__init__(f"Role of {account.username}", "&Change role", parent)
+        super().__init__(self.tr("Role of {user}").format(user=account.username), self.tr("&Change role"), parent)
         self.session = session
         self.account = account
         self.role = role_box(account.role)
-        self.form.addRow("&Role:", self.role)
+        self.form.addRow(self.tr("&Role:"), self.role)
 
     def perform(self) -> None:
         Accounts(self.session).set_role(self.account.username, self.role.currentData())
@@ -112,31 +117,32 @@ class UsersDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.accounts: list[Account] = []
-        self.setWindowTitle("Users")
+        self.setWindowTitle(self.tr("Users"))
         self.setWindowIcon(app_icon())
         self.resize(820, 420)
         self.list = QTreeWidget()
         self.list.setObjectName("usersList")
-        self.list.setAccessibleName("Users")
-        self.list.setHeaderLabels(["User", "Full name", "Initials", "Role", "Status", "Created", "Password changed"])
+        self.list.setAccessibleName(self.tr("Users"))
+        self.list.setHeaderLabels([self.tr("User"), self.tr("Full name"), self.tr("Initials"), self.tr("Role"),
+                                   self.tr("Status"), self.tr("Created"), self.tr("Password changed")])
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.itemSelectionChanged.connect(self._selection)
-        self.add_button = QPushButton(icon("add-member"), "&Add user…")
+        self.add_button = QPushButton(icon("add-member"), self.tr("&Add user…"))
         self.add_button.setObjectName("addUser")
-        self.role_button = QPushButton(icon("users"), "Change &role…")
+        self.role_button = QPushButton(icon("users"), self.tr("Change &role…"))
         self.role_button.setObjectName("changeRole")
-        self.reset_button = QPushButton(icon("password"), "Reset &password…")
+        self.reset_button = QPushButton(icon("password"), self.tr("Reset &password…"))
         self.reset_button.setObjectName("resetPassword")
-        self.reset_button.setToolTip("Give the account a new password (also re-enables a disabled account)")
-        self.disable_button = QPushButton(icon("lock"), "&Disable")
+        self.reset_button.setToolTip(self.tr("Give the account a new password (also re-enables a disabled account)"))
+        self.disable_button = QPushButton(icon("lock"), self.tr("&Disable"))
         self.disable_button.setObjectName("disableUser")
-        self.disable_button.setToolTip("Remove the account's key slot: it can no longer sign in")
-        self.unlock_button = QPushButton(icon("password"), "&Unlock")
+        self.disable_button.setToolTip(self.tr("Remove the account's key slot: it can no longer sign in"))
+        self.unlock_button = QPushButton(icon("password"), self.tr("&Unlock"))
         self.unlock_button.setObjectName("unlockUser")
-        self.unlock_button.setToolTip("Lift the lock that repeated wrong passwords put on the account")
+        self.unlock_button.setToolTip(self.tr("Lift the lock that repeated wrong passwords put on the account"))
         self.unlock_button.clicked.connect(self._unlock)
         self.add_button.clicked.connect(lambda: self._open(AddUserDialog(self.session, self)))
         self.role_button.clicked.connect(self._change_role)
@@ -160,17 +166,18 @@ class UsersDialog(QDialog):
         try:
             self.accounts = Accounts(self.session).list()
         except Exception as exc:
-            errors.show_error(self, exc, "Users")
+            errors.show_error(self, exc, self.tr("Users"))
             return
         self.list.clear()
         for a in self.accounts:
-            item = QTreeWidgetItem([a.username, a.full_name, a.initials, a.role,
-                                    a.status,
+            item = QTreeWidgetItem([a.username, a.full_name, a.initials, formatting.value_label(a.role),
+                                    formatting.value_label(a.status),
                                     formatting.short_when(a.created_at), formatting.short_when(a.password_changed_at)])
             item.setData(0, Qt.ItemDataRole.UserRole, a.username)
-            item.setToolTip(3, ROLE_TIPS.get(a.role, ""))
+            item.setToolTip(3, role_tip(a.role))
             if a.locked_until is not None:
-                item.setToolTip(4, f"Locked after repeated wrong passwords until {formatting.when(a.locked_until)}")
+                item.setToolTip(4, self.tr("Locked after repeated wrong passwords until {when}")
+                                .format(when=formatting.when(a.locked_until)))
                 item.setForeground(4, theme.warning_colour())
             self.list.addTopLevelItem(item)
             if a.username == select:
@@ -199,10 +206,10 @@ class UsersDialog(QDialog):
         try:
             Accounts(self.session).unlock(a.username)
         except Exception as exc:
-            errors.show_error(self, exc, "Unlock account")
+            errors.show_error(self, exc, self.tr("Unlock account"))
             return
         self.load(a.username)
-        self.message.success(f"Account {a.username} unlocked: it can sign in again.")
+        self.message.success(self.tr("Account {user} unlocked: it can sign in again.").format(user=a.username))
 
     def _open(self, dialog: FormDialog, done: Callable[[], None] | None = None) -> None:
         keep = self.selected()
@@ -225,15 +232,16 @@ class UsersDialog(QDialog):
         a = self.selected()
         if a is not None:
             self._open(ResetPasswordDialog(self.session, a.username, self),
-                       lambda: self.message.success(f"Password for {a.username} reset."))
+                       lambda: self.message.success(self.tr("Password for {user} reset.").format(user=a.username)))
 
     def _disable(self) -> None:
         a = self.selected()
         if a is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Disable account",
-                          f"Disable {a.username} ({a.full_name})? The account's key slot is removed and it "
-                          "can no longer sign in; a password reset brings it back.",
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Disable account"),
+                          self.tr("Disable {user} ({name})? The account's key slot is removed and it can no longer "
+                                  "sign in; a password reset brings it back.").format(user=a.username,
+                                                                                       name=a.full_name),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("confirmDisable")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -244,10 +252,10 @@ class UsersDialog(QDialog):
             try:
                 Accounts(self.session).disable(a.username)
             except Exception as exc:
-                errors.show_error(self, exc, "Disable account")
+                errors.show_error(self, exc, self.tr("Disable account"))
                 return
             self.load(a.username)
-            self.message.success(f"Account {a.username} disabled.")
+            self.message.success(self.tr("Account {user} disabled.").format(user=a.username))
 
         box.finished.connect(answered)
         box.open()

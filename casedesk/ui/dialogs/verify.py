@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,12 +28,12 @@ from casedesk.ui.workers import Job, JobRunner
 def where(problem: Any) -> str:
     parts = []
     if problem.seq is not None:
-        parts.append(f"entry {problem.seq}")
+        parts.append(QCoreApplication.translate("VerifyDialog", "entry {seq}").format(seq=problem.seq))
     if problem.exhibit is not None:
-        parts.append(f"exhibit {problem.exhibit}")
+        parts.append(QCoreApplication.translate("VerifyDialog", "exhibit {ref}").format(ref=problem.exhibit))
     elif problem.case is not None:
-        parts.append(f"case {problem.case}")
-    return ", ".join(parts) or "installation"
+        parts.append(QCoreApplication.translate("VerifyDialog", "case {ref}").format(ref=problem.case))
+    return ", ".join(parts) or QCoreApplication.translate("VerifyDialog", "installation")
 
 
 class VerifyDialog(QDialog):
@@ -46,12 +46,13 @@ class VerifyDialog(QDialog):
         self.report: VerifyReport | None = None
         self.runner = JobRunner(self)
         self.job: Job | None = None
-        self.setWindowTitle(f"Verify {case_ref}" if case_ref else "Verify the installation")
+        self.setWindowTitle(self.tr("Verify {case}").format(case=case_ref) if case_ref else self.tr("Verify the "
+                                                                                                    "installation"))
         self.setWindowIcon(app_icon())
         self.resize(720, 460)
         intro = QLabel(
-            "Re-checks every custody entry's hash and signature, the log head kept outside the database, "
-            "and re-hashes every exhibit in the vault against the register."
+            self.tr("Re-checks every custody entry's hash and signature, the log head kept outside the database, "
+                    "and re-hashes every exhibit in the vault against the register.")
         )
         intro.setWordWrap(True)
         self.progress = QProgressBar()
@@ -62,14 +63,14 @@ class VerifyDialog(QDialog):
         self.outcome.setObjectName("verifyResult")
         self.problems = QTreeWidget()
         self.problems.setObjectName("verifyProblems")
-        self.problems.setHeaderLabels(["Where", "Problem"])
+        self.problems.setHeaderLabels([self.tr("Where"), self.tr("Problem")])
         self.problems.setRootIsDecorated(False)
         self.problems.setWordWrap(True)
-        self.problems.setToolTip("Double-click a problem to show the entry or exhibit it is about")
+        self.problems.setToolTip(self.tr("Double-click a problem to show the entry or exhibit it is about"))
         self.problems.itemActivated.connect(self._activated)
         self.problems.hide()
         self.buttons = QDialogButtonBox()
-        self.start_button = self.buttons.addButton("&Verify", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button = self.buttons.addButton(self.tr("&Verify"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setObjectName("startVerify")
         self.start_button.setIcon(icon("verify"))
         self.start_button.setDefault(True)
@@ -94,7 +95,7 @@ class VerifyDialog(QDialog):
         custody, case_ref = Custody(self.session), self.case_ref
         self.start_button.setEnabled(False)
         self.outcome.clear_message()
-        self.progress_text.setText("Starting…")
+        self.progress_text.setText(self.tr("Starting…"))
         self.job = self.runner.submit(
             "verify", lambda progress, cancel: custody.verify(case_ref, progress, cancel),
             on_success=self._done, on_failure=self._failed, on_progress=self._progress,
@@ -108,7 +109,7 @@ class VerifyDialog(QDialog):
         if self.job is not None and not self.job.finished:
             self.job.cancel()
             self.cancel_button.setEnabled(False)
-            self.progress_text.setText("Cancelling…")
+            self.progress_text.setText(self.tr("Cancelling…"))
             return
         self.reject()
 
@@ -131,9 +132,11 @@ class VerifyDialog(QDialog):
         self._finish_buttons()
         self.progress.setValue(self.progress.maximum())
         self.progress_text.setText(
-            f"{report.entries_checked} entries, {report.signatures_checked} signatures and "
-            f"{report.exhibits_checked} exhibits checked"
-            + (f"; recorded as custody entry {report.recorded_as}" if report.recorded_as else "")
+            self.tr("{entries} entries, {signatures} signatures and {exhibits} exhibits checked")
+            .format(entries=report.entries_checked, signatures=report.signatures_checked,
+                    exhibits=report.exhibits_checked)
+            + (self.tr("; recorded as custody entry {seq}").format(seq=report.recorded_as) if report.recorded_as
+               else "")
         )
         if report.ok:
             self.outcome.success(report.summary())
@@ -156,11 +159,11 @@ class VerifyDialog(QDialog):
         self._finish_buttons()
         self.progress.setValue(0)
         if isinstance(exc, Cancelled):
-            self.outcome.notice("Verification cancelled; no result.")
+            self.outcome.notice(self.tr("Verification cancelled; no result."))
         elif isinstance(exc, CaseDeskError):
             self.outcome.error(str(exc))
         else:
-            errors.show_error(self, exc, "Verify")
+            errors.show_error(self, exc, self.tr("Verify"))
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         seq, exhibit = item.data(0, Qt.ItemDataRole.UserRole)

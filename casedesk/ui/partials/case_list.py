@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelection,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,10 +29,13 @@ from casedesk.services.session import Session
 from casedesk.ui import errors
 from casedesk.ui.icons import icon
 from casedesk.ui.partials.case_model import COLUMNS, SORT_ROLE, CaseTableModel
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 HIDDEN_BY_DEFAULT = ("Status", "OIC", "Exhibits", "Opened")
 
-STATUSES = (("All cases", None), ("Open", "open"), ("Closed", "closed"))
+STATUSES = ((QT_TRANSLATE_NOOP("CaseListPanel", "All cases"), None),
+            (QT_TRANSLATE_NOOP("CaseListPanel", "Open"), "open"),
+            (QT_TRANSLATE_NOOP("CaseListPanel", "Closed"), "closed"))
 
 
 class CaseListPanel(QWidget):
@@ -36,28 +46,28 @@ class CaseListPanel(QWidget):
         self.session = session
         self.search = QLineEdit()
         self.search.setObjectName("caseSearch")
-        self.search.setAccessibleName("Search cases")
-        self.search.setPlaceholderText("Search reference, operation or offence (Ctrl+F)")
+        self.search.setAccessibleName(self.tr("Search cases"))
+        self.search.setPlaceholderText(self.tr("Search reference, operation or offence (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setToolTip("Shows cases whose reference, operation name or offences contain this text")
+        self.search.setToolTip(self.tr("Shows cases whose reference, operation name or offences contain this text"))
         self.status = QComboBox()
         self.status.setObjectName("caseStatus")
-        self.status.setAccessibleName("Case status filter")
+        self.status.setAccessibleName(self.tr("Case status filter"))
         for label, value in STATUSES:
-            self.status.addItem(label, value)
-        self.status.setToolTip("Show open cases, closed cases or both")
+            self.status.addItem(self.tr(label), value)
+        self.status.setToolTip(self.tr("Show open cases, closed cases or both"))
         self.officer = QComboBox()
         self.officer.setObjectName("caseOfficer")
-        self.officer.setAccessibleName("Officer in charge filter")
-        self.officer.setToolTip("Show only cases with this officer in charge")
-        self.officer.addItem("Any officer", None)
+        self.officer.setAccessibleName(self.tr("Officer in charge filter"))
+        self.officer.setToolTip(self.tr("Show only cases with this officer in charge"))
+        self.officer.addItem(self.tr("Any officer"), None)
         try:
             for account in Accounts(session).list():
                 if account.role != "admin":
                     self.officer.addItem(f"{account.full_name} ({account.username})", account.username)
         except Exception as exc:  # the list still works without the officer filter
-            errors.show_error(self, exc, "Officers")
+            errors.show_error(self, exc, self.tr("Officers"))
 
         self.model = CaseTableModel()
         self.proxy = QSortFilterProxyModel(self)
@@ -66,7 +76,7 @@ class CaseListPanel(QWidget):
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.view = QTableView()
         self.view.setObjectName("caseTable")
-        self.view.setAccessibleName("Cases")
+        self.view.setAccessibleName(self.tr("Cases"))
         self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cases
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -91,7 +101,8 @@ class CaseListPanel(QWidget):
         for col, name in enumerate(COLUMNS):
             if col in (0, 1):
                 continue
-            toggle = QAction(f"Show {name}", header)
+            shown = QCoreApplication.translate("CaseTableModel", name)
+            toggle = QAction(self.tr("Show {column}").format(column=shown), header)
             toggle.setCheckable(True)
             toggle.setChecked(name not in HIDDEN_BY_DEFAULT)
             toggle.toggled.connect(lambda on, col=col: self.view.setColumnHidden(col, not on))
@@ -114,7 +125,7 @@ class CaseListPanel(QWidget):
         filters.addWidget(self.officer, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Cases</b>")
+        title = QLabel(self.tr("<b>Cases</b>"))
         layout.addWidget(title)
         layout.addWidget(self.search)
         layout.addLayout(filters)
@@ -140,12 +151,12 @@ class CaseListPanel(QWidget):
             cases = Cases(self.session).list(self.status.currentData(), self.officer.currentData(),
                                              self.search.text().strip() or None)
         except Exception as exc:
-            errors.show_error(self, exc, "Case list")
+            errors.show_error(self, exc, self.tr("Case list"))
             return
         blocker = self.view.selectionModel().blockSignals(True)
         self.model.set_cases(cases)
         self.view.selectionModel().blockSignals(blocker)
-        self.count.setText(f"{len(cases)} case{'s' if len(cases) != 1 else ''}")
+        self.count.setText(self.tr("%n case", None, 1) if len(cases) == 1 else self.tr("%n cases", None, len(cases)))
         if keep and self.select(keep):
             return
         self.case_selected.emit(None)

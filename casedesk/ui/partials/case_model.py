@@ -9,9 +9,13 @@ from PySide6.QtGui import QFont
 
 from casedesk.services.cases import CaseSummary
 from casedesk.ui import formatting
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Reference", "Operation", "Status", "OIC", "Exhibits", "To review", "Opened")
+COLUMNS = (QT_TRANSLATE_NOOP("CaseTableModel", "Reference"), QT_TRANSLATE_NOOP("CaseTableModel", "Operation"),
+           QT_TRANSLATE_NOOP("CaseTableModel", "Status"), QT_TRANSLATE_NOOP("CaseTableModel", "OIC"),
+           QT_TRANSLATE_NOOP("CaseTableModel", "Exhibits"), QT_TRANSLATE_NOOP("CaseTableModel", "To review"),
+           QT_TRANSLATE_NOOP("CaseTableModel", "Opened"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -33,7 +37,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def case_at(self, row: int) -> CaseSummary:
@@ -58,7 +62,7 @@ class CaseTableModel(QAbstractTableModel):
                 case 1:
                     return c.title
                 case 2:
-                    return c.status
+                    return c.status if sort else formatting.value_label(c.status)
                 case 3:
                     return c.officer_in_charge
                 case 4:
@@ -69,11 +73,11 @@ class CaseTableModel(QAbstractTableModel):
                     return c.created_at.timestamp() if sort else formatting.short_when(c.created_at)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 3:
-                return "Officer in charge"
+                return self.tr("Officer in charge")
             if col == 1 and c.offences:
-                return "Offences:\n" + "\n".join(c.offences)
+                return self.tr("Offences:") + "\n" + "\n".join(c.offences)
             if col == 5:
-                return f"{c.unreviewed} custody entries not yet reviewed by a supervisor"
+                return self.tr("{n} custody entries not yet reviewed by a supervisor").format(n=c.unreviewed)
             if col == 6:
                 return formatting.when(c.created_at)
         if role == Qt.ItemDataRole.FontRole and c.status != "open":
@@ -81,7 +85,7 @@ class CaseTableModel(QAbstractTableModel):
             font.setItalic(True)  # closed cases read differently even with the Status column hidden
             return font
         if role == Qt.ItemDataRole.ToolTipRole and c.status != "open":
-            return f"{c.reference} is {c.status}"
+            return self.tr("{case} is {status}").format(case=c.reference, status=formatting.value_label(c.status))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

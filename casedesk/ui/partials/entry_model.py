@@ -8,10 +8,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from casedesk.ui import formatting, theme
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = ("#", "Time (UK)", "Action", "By", "Exhibit", "From → to", "Reason", "Location", "Text")
+COLUMNS = ("#", QT_TRANSLATE_NOOP("EntryTableModel", "Time (UK)"), QT_TRANSLATE_NOOP("EntryTableModel", "Action"),
+           QT_TRANSLATE_NOOP("EntryTableModel", "By"), QT_TRANSLATE_NOOP("EntryTableModel", "Exhibit"),
+           QT_TRANSLATE_NOOP("EntryTableModel", "From → to"), QT_TRANSLATE_NOOP("EntryTableModel", "Reason"),
+           QT_TRANSLATE_NOOP("EntryTableModel", "Location"), QT_TRANSLATE_NOOP("EntryTableModel", "Text"))
 
 
 def parties(e: Any) -> str:
@@ -53,7 +57,7 @@ class EntryTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -83,11 +87,14 @@ class EntryTableModel(QAbstractTableModel):
                     return (e.text or "").replace("\n", " ")
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:
-                return f"{formatting.when(e.timestamp)}\nrecorded as {e.timestamp:%Y-%m-%d %H:%M:%S} UTC"
+                return self.tr("{when}\nrecorded as {utc} UTC").format(when=formatting.when(e.timestamp),
+                                                                         utc=f"{e.timestamp:%Y-%m-%d %H:%M:%S}")
             if col == 2:
                 return e.action
             if col == 0:
-                return f"entry hash {e.entry_hash}\nsigned by {e.actor} with {e.tool}"
+                return self.tr("entry hash {hash}\nsigned by {actor} with "
+                               "{tool}").format(hash=e.entry_hash, actor=e.actor,
+                                                                                        tool=e.tool)
             if col in (6, 8):
                 return e.reason if col == 6 else e.text
         if role == ENTRY_ROLE:

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -26,37 +26,47 @@ from casedesk.ui import formatting, theme
 from casedesk.ui.icons import icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.partials.preview import PreviewControls, PreviewWidget, preview_kind
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
+translate = QCoreApplication.translate
+
+# Each row: its label (translated where shown; the untranslated name keys ``ExhibitDetail.values``) and its value.
 METADATA: tuple[tuple[str, Callable[[Any], Any]], ...] = (
-    ("Description", lambda e: e.description),
-    ("Type", lambda e: f"{getattr(e, 'type_description', '') or '-'} ({e.mime_type})"),
-    ("Size", lambda e: f"{formatting.size(e.size)} ({e.size:,} bytes)"),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Description"), lambda e: e.description),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Type"),
+     lambda e: f"{getattr(e, 'type_description', '') or '-'} ({e.mime_type})"),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Size"), lambda e: translate("ExhibitDetail", "{size} ({n} bytes)").format(
+        size=formatting.size(e.size), n=f"{e.size:,}")),
     # A seized file's name is shown, never obeyed: direction overrides and control characters as [U+XXXX].
-    ("Original name", lambda e: visible(getattr(e, "original_name", ""))),
-    ("Path in source", lambda e: visible(getattr(e, "relative_path", ""))),
-    ("Seized from", lambda e: getattr(e, "seized_from", "")),
-    ("Seized at", lambda e: formatting.when(getattr(e, "seized_at", None))),
-    ("Seized where", lambda e: getattr(e, "seized_location", "")),
-    ("Seal", lambda e: getattr(e, "seal", "")),
-    ("Produced by", lambda e: f"{e.producer_name} ({e.producer})"),
-    ("Ingested", lambda e: f"{formatting.when(getattr(e, 'ingested_at', None))} by {getattr(e, 'ingested_by', '')}"),
-    ("Tool", lambda e: getattr(e, "tool", "")),
-    ("Custodian", lambda e: e.custodian + (" — checked out" if getattr(e, "checked_out", False) else "")),
-    ("Location", lambda e: e.location),
-    ("Status", lambda e: getattr(e, "status", "active")
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Original name"), lambda e: visible(getattr(e, "original_name", ""))),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Path in source"), lambda e: visible(getattr(e, "relative_path", ""))),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Seized from"), lambda e: getattr(e, "seized_from", "")),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Seized at"), lambda e: formatting.when(getattr(e, "seized_at", None))),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Seized where"), lambda e: getattr(e, "seized_location", "")),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Seal"), lambda e: getattr(e, "seal", "")),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Produced by"), lambda e: f"{e.producer_name} ({e.producer})"),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Ingested"), lambda e: translate("ExhibitDetail", "{when} by {user}").format(
+        when=formatting.when(getattr(e, "ingested_at", None)), user=getattr(e, "ingested_by", ""))),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Tool"), lambda e: getattr(e, "tool", "")),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Custodian"), lambda e: translate(
+        "ExhibitDetail", "{custodian} — checked out").format(custodian=e.custodian)
+     if getattr(e, "checked_out", False) else e.custodian),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Location"), lambda e: e.location),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Status"), lambda e: formatting.value_label(getattr(e, "status", "active"))
      + (f": {e.withdrawn_reason}" if getattr(e, "withdrawn_reason", None) else "")),
-    ("Sensitive", lambda e: "yes (MG6D: not disclosed)" if getattr(e, "sensitive", False) else "no"),
-    ("File modified", lambda e: formatting.when(getattr(e, "fs_modified", None))),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "Sensitive"), lambda e: translate("ExhibitDetail", "yes (MG6D: not disclosed)")
+     if getattr(e, "sensitive", False) else translate("ExhibitDetail", "no")),
+    (QT_TRANSLATE_NOOP("ExhibitDetail", "File modified"), lambda e: formatting.when(getattr(e, "fs_modified", None))),
 )
 
 
 def warnings_of(e: Any) -> list[str]:
     out = []
     if getattr(e, "type_warning", None):
-        out.append(f"Type: {e.type_warning}")
+        out.append(translate("ExhibitDetail", "Type: {warning}").format(warning=e.type_warning))
     dup = getattr(e, "duplicate_of", None)
     if dup:
-        out.append(f"Duplicate: same content (SHA-256) as exhibit {dup}")
+        out.append(translate("ExhibitDetail", "Duplicate: same content (SHA-256) as exhibit {ref}").format(ref=dup))
     return out
 
 
@@ -85,13 +95,13 @@ class ExhibitDetail(QTabWidget):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[name] = label
-            form.addRow(f"{name}:", label)
+            form.addRow(self.tr("{label}:").format(label=self.tr(name)), label)
         self.sha256 = CopyField("sha256", "SHA-256")
         self.md5 = CopyField("md5", "MD5")
         self.sha1 = CopyField("sha1", "SHA-1")
-        form.addRow("SHA-256:", self.sha256)
-        form.addRow("MD5:", self.md5)
-        form.addRow("SHA-1:", self.sha1)
+        form.addRow(self.tr("SHA-256:"), self.sha256)
+        form.addRow(self.tr("MD5:"), self.md5)
+        form.addRow(self.tr("SHA-1:"), self.sha1)
         self.hash_form = form
         self.buttons = QGridLayout()  # two per row: the pane stays narrow and no button is cut
         self._button_count = 0
@@ -108,23 +118,26 @@ class ExhibitDetail(QTabWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         # Content follows the pane's width (labels wrap) instead of running off under a scrollbar.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.addTab(scroll, icon("exhibit"), "&Details")
+        self.addTab(scroll, icon("exhibit"), self.tr("&Details"))
         # Custody timeline
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("exhibitTimeline")
-        self.timeline.setAccessibleName("Exhibit timeline")
-        self.timeline.setHeaderLabels(["#", "Time (UK)", "Action", "By", "From → to", "Reason / location"])
+        self.timeline.setAccessibleName(self.tr("Exhibit timeline"))
+        self.timeline.setHeaderLabels(["#", self.tr("Time (UK)"), self.tr("Action"), self.tr("By"), self.tr("From → "
+                                                                                                            "to"),
+                                       self.tr("Reason / location")])
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setWordWrap(True)
-        self.addTab(self.timeline, icon("custody"), "C&ustody")
+        self.addTab(self.timeline, icon("custody"), self.tr("C&ustody"))
         # Preview
         self.preview = PreviewWidget()
-        self.preview_button = QPushButton(icon("preview"), "&Open preview")
+        self.preview_button = QPushButton(icon("preview"), self.tr("&Open preview"))
         self.preview_button.setObjectName("openPreview")
-        self.preview_button.setToolTip("Show the exhibit's content; the viewing is recorded in the custody log")
+        self.preview_button.setToolTip(self.tr("Show the exhibit's content; the viewing is recorded in the custody "
+                                               "log"))
         self.preview_button.clicked.connect(self.preview_requested)
-        self.preview_note = QLabel("Opening a preview is recorded in the custody log (who viewed what, when).")
+        self.preview_note = QLabel(self.tr("Opening a preview is recorded in the custody log (who viewed what, when)."))
         self.preview_note.setWordWrap(True)
         self.preview_note.setStyleSheet("color: palette(placeholder-text);")
         preview_page = QWidget()
@@ -138,16 +151,16 @@ class ExhibitDetail(QTabWidget):
         preview_layout.addWidget(self.preview, 1)
         self.metadata = QTreeWidget()
         self.metadata.setObjectName("embeddedMetadata")
-        self.metadata.setAccessibleName("Embedded metadata")
-        self.metadata.setHeaderLabels(["Embedded metadata", "Value"])
+        self.metadata.setAccessibleName(self.tr("Embedded metadata"))
+        self.metadata.setHeaderLabels([self.tr("Embedded metadata"), self.tr("Value")])
         self.metadata.setRootIsDecorated(False)
         self.metadata.setAlternatingRowColors(True)
-        self.metadata.setToolTip("What the file says about itself (EXIF, PDF document information): a claim of "
-                                 "the file, not recorded facts")
+        self.metadata.setToolTip(self.tr("What the file says about itself (EXIF, PDF document information): a claim of "
+                                         "the file, not recorded facts"))
         self.metadata.setMaximumHeight(150)
         self.metadata.hide()
         preview_layout.addWidget(self.metadata)
-        self.addTab(preview_page, icon("preview"), "&Preview")
+        self.addTab(preview_page, icon("preview"), self.tr("&Preview"))
         self.currentChanged.connect(self._tab_changed)
         self.show_exhibit(None)
 
@@ -167,7 +180,7 @@ class ExhibitDetail(QTabWidget):
             self.show_metadata([])
         self.setEnabled(e is not None)
         if e is None:
-            self.title.setText("<i>Choose an exhibit to see its details.</i>")
+            self.title.setText(self.tr("<i>Choose an exhibit to see its details.</i>"))
             self.warnings.hide()
             for label in self.values.values():
                 label.clear()
@@ -191,8 +204,9 @@ class ExhibitDetail(QTabWidget):
         self.preview_button.setEnabled(kind is not None)
         if not same:
             self.preview.show_message(
-                "Press Open preview to view the content." if kind else
-                f"No preview for {e.mime_type}: extract the exhibit to open it in another program."
+                self.tr("Press Open preview to view the content.") if kind else
+                self.tr("No preview for {type}: extract the exhibit to open it in another program.").format(
+                    type=e.mime_type)
             )
         if self.currentIndex() == 1:
             self.timeline_requested.emit()

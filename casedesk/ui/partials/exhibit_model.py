@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -25,6 +26,7 @@ from PySide6.QtGui import QBrush
 
 from casedesk.reports.text import visible
 from casedesk.ui import formatting, theme
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 256
@@ -51,21 +53,33 @@ class Column:
     tip: Callable[[Any], str | None] = lambda _e: None
 
 
+translate = QCoreApplication.translate
+
+# Titles are translated where shown (headerData); the untranslated title names the column in code.
 COLUMNS: tuple[Column, ...] = (
-    Column("Reference", lambda e: e.reference, lambda e: _natural(e.reference)),
-    Column("Description", lambda e: e.description, lambda e: e.description.lower(), lambda e: e.description),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Reference"),
+           lambda e: e.reference, lambda e: _natural(e.reference)),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Description"),
+           lambda e: e.description, lambda e: e.description.lower(), lambda e: e.description),
     # Exhibits from one folder share a description: the file name tells them apart (shown, never obeyed).
-    Column("File name", lambda e: visible(e.original_name), lambda e: e.original_name.lower(),
-           lambda e: visible(e.relative_path)),
-    Column("Type", _type, lambda e: _type(e).lower(), lambda e: f"{e.mime_type}\n{_type(e)}"),
-    Column("Size", lambda e: formatting.size(e.size), lambda e: e.size, lambda e: f"{e.size:,} bytes"),
-    Column("Seized", lambda e: formatting.short_when(e.seized_at),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "File name"),
+           lambda e: visible(e.original_name), lambda e: e.original_name.lower(), lambda e: visible(e.relative_path)),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Type"),
+           _type, lambda e: _type(e).lower(), lambda e: f"{e.mime_type}\n{_type(e)}"),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Size"),
+           lambda e: formatting.size(e.size), lambda e: e.size,
+           lambda e: translate("ExhibitTableModel", "{n} bytes").format(n=f"{e.size:,}")),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Seized"),
+           lambda e: formatting.short_when(e.seized_at),
            lambda e: e.seized_at.timestamp() if e.seized_at else 0.0, lambda e: formatting.when(e.seized_at)),
-    Column("Custodian", lambda e: e.custodian + (" (checked out)" if getattr(e, "checked_out", False) else ""),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Custodian"),
+           lambda e: translate("ExhibitTableModel", "{custodian} (checked out)").format(custodian=e.custodian)
+           if getattr(e, "checked_out", False) else e.custodian,
            lambda e: e.custodian.lower()),
-    Column("Location", lambda e: e.location, lambda e: e.location.lower(), lambda e: e.location),
+    Column(QT_TRANSLATE_NOOP("ExhibitTableModel", "Location"),
+           lambda e: e.location, lambda e: e.location.lower(), lambda e: e.location),
     Column("SHA-256", lambda e: formatting.short_hash(e.sha256), lambda e: e.sha256,
-           lambda e: f"SHA-256 {e.sha256}\n(Ctrl+C copies the full value)"),
+           lambda e: f"SHA-256 {e.sha256}\n" + translate("ExhibitTableModel", "(Ctrl+C copies the full value)")),
 )
 SHA_COLUMN = len(COLUMNS) - 1
 SIZE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Size")  # numbers line up on the right
@@ -138,7 +152,7 @@ class ExhibitTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            return self.tr(COLUMNS[section].title)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

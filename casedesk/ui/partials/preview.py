@@ -97,7 +97,7 @@ class PreviewWidget(QStackedWidget):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setObjectName("previewText")
-        self.text.setAccessibleName("Exhibit preview")
+        self.text.setAccessibleName(self.tr("Exhibit preview"))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.image = ImageView()
         self.image.setObjectName("previewImage")
@@ -203,18 +203,19 @@ class PreviewWidget(QStackedWidget):
         """Display ``content``; returns the kind shown, or None with a message in its place."""
         kind = preview_kind(mime_type)
         if not content and not truncated:
-            self.show_message("The file is empty (0 bytes): there is nothing to show.")
+            self.show_message(self.tr("The file is empty (0 bytes): there is nothing to show."))
             return None
         if kind == "text":
             text = content.decode("utf-8", errors="replace")
             if len(text) > TEXT_LIMIT or truncated:
-                text = text[:TEXT_LIMIT] + "\n\n[… the rest is not shown: extract the exhibit to read it all]"
+                text = text[:TEXT_LIMIT] + "\n\n" + self.tr("[… the rest is not shown: extract the exhibit to read "
+                                                            "it all]")
             self.text.setPlainText(text)
             self.setCurrentWidget(self.text)
         elif kind == "image":
             image = QImage.fromData(content)
             if image.isNull():
-                self.show_message(f"The image ({mime_type}) cannot be decoded for a preview.")
+                self.show_message(self.tr("The image ({type}) cannot be decoded for a preview.").format(type=mime_type))
                 return None
             self.setCurrentWidget(self.image)
             self.image.show_image(image)
@@ -225,12 +226,14 @@ class PreviewWidget(QStackedWidget):
             self.pdf_document.close()
             self.pdf_document.load(buffer)
             if self.pdf_document.status() != QPdfDocument.Status.Ready or self.pdf_document.pageCount() == 0:
-                self.show_message("The PDF cannot be opened for a preview (damaged or encrypted).")
+                self.show_message(self.tr("The PDF cannot be opened for a preview (damaged or encrypted)."))
                 return None
             self._pdf_buffer = buffer
             self.setCurrentWidget(self.pdf)
         else:
-            self.show_message(f"No preview for {mime_type}: extract the exhibit to open it in another program.")
+            self.show_message(self.tr("No preview for {type}: extract the exhibit to open it in another "
+                                      "program.").format(
+                type=mime_type))
             return None
         self.kind = kind
         self.view_changed.emit()
@@ -256,21 +259,22 @@ class PreviewControls(QWidget):
             b.clicked.connect(slot)
             return b
 
-        self.zoom_out = button("zoomOut", "zoom-out", "Zoom out", "Zoom out (Ctrl+-)", preview.zoom_out)
-        self.zoom_in = button("zoomIn", "zoom-in", "Zoom in", "Zoom in (Ctrl++)", preview.zoom_in)
-        self.fit = button("zoomFit", "find", "Fit", "Fit to the pane (Ctrl+0)", preview.zoom_fit)
+        self.zoom_out = button("zoomOut", "zoom-out", self.tr("Zoom "
+                                                              "out"), self.tr("Zoom out (Ctrl+-)"), preview.zoom_out)
+        self.zoom_in = button("zoomIn", "zoom-in", self.tr("Zoom in"), self.tr("Zoom in (Ctrl++)"), preview.zoom_in)
+        self.fit = button("zoomFit", "find", self.tr("Fit"), self.tr("Fit to the pane (Ctrl+0)"), preview.zoom_fit)
         self.fit.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("zoomLevel")
         self.zoom_label.setMinimumWidth(44)
-        self.previous = button("previousPage", "back", "Previous page", "Previous page (Page Up)",
+        self.previous = button("previousPage", "back", self.tr("Previous page"), self.tr("Previous page (Page Up)"),
                                lambda: preview.go_to_page(preview.current_page() - 1))
-        self.next = button("nextPage", "forward", "Next page", "Next page (Page Down)",
+        self.next = button("nextPage", "forward", self.tr("Next page"), self.tr("Next page (Page Down)"),
                            lambda: preview.go_to_page(preview.current_page() + 1))
         self.page = QSpinBox()
         self.page.setObjectName("pageNumber")
-        self.page.setAccessibleName("Page")
-        self.page.setToolTip("Go to page")
+        self.page.setAccessibleName(self.tr("Page"))
+        self.page.setToolTip(self.tr("Go to page"))
         self.page.setKeyboardTracking(False)
         self.page.valueChanged.connect(lambda n: preview.go_to_page(n - 1))
         self.pages = QLabel()
@@ -300,7 +304,7 @@ class PreviewControls(QWidget):
         for b in (self.zoom_out, self.zoom_in, self.fit):
             b.setEnabled(zoomable)
         percent = p.zoom_percent()
-        self.zoom_label.setText("" if not zoomable else ("fit" if percent is None else f"{percent} %"))
+        self.zoom_label.setText("" if not zoomable else (self.tr("fit") if percent is None else f"{percent} %"))
         pages = p.page_count()
         for w in self.page_widgets:
             w.setVisible(pages > 0)
@@ -309,6 +313,6 @@ class PreviewControls(QWidget):
             self.page.setRange(1, pages)
             self.page.setValue(p.current_page() + 1)
             self.page.blockSignals(blocked)
-            self.pages.setText(f"of {pages}")
+            self.pages.setText(self.tr("of {pages}").format(pages=pages))
             self.previous.setEnabled(p.current_page() > 0)
             self.next.setEnabled(p.current_page() < pages - 1)

@@ -58,49 +58,50 @@ class CustodyTab(CaseTab):
         self.dialog: Any = None
         self.exhibit = QComboBox()
         self.exhibit.setObjectName("logExhibit")
-        self.exhibit.setAccessibleName("Filter by exhibit")
+        self.exhibit.setAccessibleName(self.tr("Filter by exhibit"))
         self.exhibit.setEditable(True)
         edit = self.exhibit.lineEdit()
         assert edit is not None
-        edit.setPlaceholderText("any exhibit")
-        self.exhibit.setToolTip("Only entries about this exhibit")
+        edit.setPlaceholderText(self.tr("any exhibit"))
+        self.exhibit.setToolTip(self.tr("Only entries about this exhibit"))
         self.action = QComboBox()
         self.action.setObjectName("logAction")
-        self.action.setAccessibleName("Filter by action")
+        self.action.setAccessibleName(self.tr("Filter by action"))
         self.action.setEditable(True)
         self.action.addItem("")
         self.action.addItems(list(ACTIONS))
         edit = self.action.lineEdit()
         assert edit is not None
-        edit.setPlaceholderText("any action")
-        self.action.setToolTip("Only this action; a prefix such as 'exhibit' matches every exhibit action")
+        edit.setPlaceholderText(self.tr("any action"))
+        self.action.setToolTip(self.tr("Only this action; a prefix such as 'exhibit' matches every exhibit action"))
         self.user = QComboBox()
         self.user.setObjectName("logUser")
-        self.user.setAccessibleName("Filter by user")
+        self.user.setAccessibleName(self.tr("Filter by user"))
         self.user.setEditable(True)
         edit = self.user.lineEdit()
         assert edit is not None
-        edit.setPlaceholderText("anyone")
-        self.user.setToolTip("Only entries made by this user")
-        self.use_since = QCheckBox("From")
+        edit.setPlaceholderText(self.tr("anyone"))
+        self.user.setToolTip(self.tr("Only entries made by this user"))
+        self.use_since = QCheckBox(self.tr("From"))
         self.use_since.setObjectName("logUseSince")
-        self.since = _date_edit("logSince", "Entries on or after this day (UK time)")
-        self.use_until = QCheckBox("to")
+        self.since = _date_edit("logSince", self.tr("Entries on or after this day (UK time)"))
+        self.use_until = QCheckBox(self.tr("to"))
         self.use_until.setObjectName("logUseUntil")
-        self.until = _date_edit("logUntil", "Entries on or before this day (UK time)")
+        self.until = _date_edit("logUntil", self.tr("Entries on or before this day (UK time)"))
         self.use_since.toggled.connect(self.since.setEnabled)
         self.use_until.toggled.connect(self.until.setEnabled)
-        self.apply_button = QPushButton(icon("find"), "&Apply")
+        self.apply_button = QPushButton(icon("find"), self.tr("&Apply"))
         self.apply_button.setObjectName("applyLogFilter")
-        self.apply_button.setToolTip("Show the entries matching these filters")
+        self.apply_button.setToolTip(self.tr("Show the entries matching these filters"))
         self.apply_button.clicked.connect(self.refresh)
-        self.verify_button = QPushButton(icon("verify"), "&Verify case…")
+        self.verify_button = QPushButton(icon("verify"), self.tr("&Verify case…"))
         self.verify_button.setObjectName("verifyCase")
-        self.verify_button.setToolTip("Check the log's hashes and signatures and re-hash every exhibit")
+        self.verify_button.setToolTip(self.tr("Check the log's hashes and signatures and re-hash every exhibit"))
         # Two rows, and combo boxes that do not grow to their longest item: the tab fits a 1024-wide window.
         filters = QVBoxLayout()
         what = QHBoxLayout()
-        for label, w in (("Exhibit:", self.exhibit), ("Action:", self.action), ("User:", self.user)):
+        for label, w in ((self.tr("Exhibit:"), self.exhibit), (self.tr("Action:"), self.action),
+                         (self.tr("User:"), self.user)):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             w.setMinimumContentsLength(8)
             what.addWidget(QLabel(label))
@@ -119,7 +120,7 @@ class CustodyTab(CaseTab):
         self.view = QTableView()
         self.view.setTabKeyNavigation(False)
         self.view.setObjectName("custodyLog")
-        self.view.setAccessibleName("Custody log")
+        self.view.setAccessibleName(self.tr("Custody log"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -134,7 +135,7 @@ class CustodyTab(CaseTab):
             self.view.setColumnWidth(col, width)
         self.count = QLabel()
         self.count.setObjectName("logCount")
-        self.correct_button = QPushButton(icon("note"), "Co&rrect entry…")
+        self.correct_button = QPushButton(icon("note"), self.tr("Co&rrect entry…"))
         self.correct_button.setObjectName("correctEntry")
         self.correct_button.clicked.connect(self.correct_entry)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_correct())
@@ -177,15 +178,21 @@ class CustodyTab(CaseTab):
         try:
             entries = Custody(self.session).log(self.case_ref, **self.filters())
         except Exception as exc:
-            errors.show_error(self, exc, "Custody log")
+            errors.show_error(self, exc, self.tr("Custody log"))
             return
         self.model.set_entries(entries)
         users = sorted({e.actor for e in entries} | {self.user.currentText()} - {""})
         if self.user.count() <= 1:
             self.set_user_choices(users)
         active = any(v is not None for v in self.filters().values())
-        self.count.setText(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-                           + (" matching the filters" if active else " in this case's log"))
+        n = len(entries)
+        if active:
+            count = (self.tr("%n entry matching the filters", None, n) if n == 1
+                     else self.tr("%n entries matching the filters", None, n))
+        else:
+            count = (self.tr("%n entry in this case's log", None, n) if n == 1
+                     else self.tr("%n entries in this case's log", None, n))
+        self.count.setText(count)
         if entries:
             self.view.scrollToBottom()
         self._update_correct()
@@ -213,20 +220,21 @@ class CustodyTab(CaseTab):
     def _why_not_correct(self, entry: Any) -> str | None:
         """Why the selected entry cannot be corrected by this user, or None when it can."""
         if entry is None:
-            return "Select an entry in the log to correct it"
+            return self.tr("Select an entry in the log to correct it")
         if entry.action in ENCRYPTED_TEXT_ACTIONS:
-            return ("A note or summary is put right where it is written (Edit note on the Notes tab, the summary "
-                    "on the Overview): its text stays encrypted for the case")
+            return self.tr("A note or summary is put right where it is written (Edit note on the Notes tab, the "
+                           "summary on the Overview): its text stays encrypted for the case")
         if entry.actor != self.session.user.username and not self.session.can(Permission.CUSTODY_REVIEW):
-            return f"Only {entry.actor}, who wrote entry {entry.seq}, or a supervisor can correct it"
+            return self.tr("Only {actor}, who wrote entry {seq}, or a supervisor can correct it").format(
+                actor=entry.actor, seq=entry.seq)
         return None
 
     def _update_correct(self) -> None:
         entry = self.selected_entry()
         why = self._why_not_correct(entry)
         self.correct_button.setEnabled(why is None)
-        self.correct_button.setToolTip(why or f"Add a signed entry that corrects entry {entry.seq}; "
-                                              "the original stays as written")
+        self.correct_button.setToolTip(why or self.tr("Add a signed entry that corrects entry {seq}; the original "
+                                                      "stays as written").format(seq=entry.seq))
 
     def correct_entry(self) -> None:
         from casedesk.ui.dialogs.correct_entry import CorrectEntryDialog

@@ -32,13 +32,14 @@ from casedesk.ui.partials.exhibit_detail import ExhibitDetail
 from casedesk.ui.partials.exhibit_model import COLUMNS, SHA_COLUMN, ExhibitFilterProxy, ExhibitTableModel
 from casedesk.ui.partials.preview import preview_kind
 from casedesk.ui.tabs.base import CaseTab
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 from casedesk.ui.workers import JobRunner
 
 PREVIEW_LIMIT = 200 * 1024 * 1024  # bytes read for a preview; larger exhibits are extracted instead
 
 
-CLOSED_TEXT = ("This case is closed: its exhibits can no longer change (no ingest, transfer or check-out; "
-               "an exhibit still checked out can be returned).")
+CLOSED_TEXT = QT_TRANSLATE_NOOP("ExhibitsTab", "This case is closed: its exhibits can no longer change (no ingest, "
+                                               "transfer or check-out; an exhibit still checked out can be returned).")
 
 
 def local_paths(urls: list[Any]) -> list[Path]:
@@ -53,7 +54,7 @@ class ExhibitTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exhibitTable")
-        self.setAccessibleName("Exhibit register")
+        self.setAccessibleName(self.tr("Exhibit register"))
         self.setTabKeyNavigation(False)  # Tab leaves the register; arrows move between exhibits
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
@@ -75,7 +76,7 @@ class ExhibitTableView(QTableView):
         header.setSortIndicatorShown(True)
         for col, width in enumerate((80, 220, 160, 150, 80, 150, 110, 140, 120)):
             self.setColumnWidth(col, width)
-        self.setToolTip("Drop files or folders here to ingest them into this case")
+        self.setToolTip(self.tr("Drop files or folders here to ingest them into this case"))
 
     def _accepts(self, mime: Any) -> bool:
         return bool(mime.hasUrls() and local_paths(mime.urls()))
@@ -138,8 +139,8 @@ class ExhibitsTab(CaseTab):
         self.view.files_dropped.connect(lambda paths: self.ingest_requested.emit(paths))
         self.filter = QLineEdit()
         self.filter.setObjectName("exhibitFilter")
-        self.filter.setAccessibleName("Filter the exhibits")
-        self.filter.setPlaceholderText("Filter exhibits: reference, description, type, custodian, hash…")
+        self.filter.setAccessibleName(self.tr("Filter the exhibits"))
+        self.filter.setPlaceholderText(self.tr("Filter exhibits: reference, description, type, custodian, hash…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         self._debounce = QTimer(self)
@@ -147,15 +148,15 @@ class ExhibitsTab(CaseTab):
         self._debounce.setInterval(200)
         self._debounce.timeout.connect(self._apply_filter)
         self.filter.textChanged.connect(lambda _t: self._debounce.start())
-        self.withdrawn = QCheckBox("Show &withdrawn")
+        self.withdrawn = QCheckBox(self.tr("Show &withdrawn"))
         self.withdrawn.setObjectName("showWithdrawn")
-        self.withdrawn.setToolTip("Withdrawn exhibits stay in the vault and the custody log; show them greyed")
+        self.withdrawn.setToolTip(self.tr("Withdrawn exhibits stay in the vault and the custody log; show them greyed"))
         self.withdrawn.toggled.connect(lambda _on: self.refresh())
         self.count = QLabel()
         self.count.setObjectName("exhibitCount")
-        self.ingest_button = QPushButton(icon("ingest"), "&Ingest files…")
+        self.ingest_button = QPushButton(icon("ingest"), self.tr("&Ingest files…"))
         self.ingest_button.setObjectName("ingest")
-        self.ingest_button.setToolTip("Bring files or folders into this case as exhibits (Ctrl+I)")
+        self.ingest_button.setToolTip(self.tr("Bring files or folders into this case as exhibits (Ctrl+I)"))
         self.ingest_button.clicked.connect(lambda: self.ingest_requested.emit([]))
         self.case_open = True
         self.closed_notice = MessageLine()
@@ -194,9 +195,9 @@ class ExhibitsTab(CaseTab):
         self.ingest_button.setEnabled(can_ingest and not closed)
         self.view.setAcceptDrops(can_ingest and not closed)
         self.ingest_button.setToolTip(
-            CLOSED_TEXT if closed else "Bring files or folders into this case as exhibits (Ctrl+I)")
+            self.tr(CLOSED_TEXT) if closed else self.tr("Bring files or folders into this case as exhibits (Ctrl+I)"))
         if closed:
-            self.closed_notice.notice(CLOSED_TEXT)
+            self.closed_notice.notice(self.tr(CLOSED_TEXT))
         else:
             self.closed_notice.clear_message()
 
@@ -212,7 +213,7 @@ class ExhibitsTab(CaseTab):
         self._update_ingest()
         evidence = Evidence(self.session)
         include = self.withdrawn.isChecked()
-        self.count.setText("Loading…")
+        self.count.setText(self.tr("Loading…"))
         self.loading = True
 
         def loaded(exhibits: list[Any]) -> None:
@@ -229,7 +230,7 @@ class ExhibitsTab(CaseTab):
             if generation == self._generation:
                 self.loading = False
                 self.count.setText("")
-                errors.show_error(self, exc, "Exhibits")
+                errors.show_error(self, exc, self.tr("Exhibits"))
 
         # The register's lines only (Evidence.rows): the detail pane reads the chosen exhibit in full (_selection).
         self.runner.submit("exhibits", lambda _p, _c: evidence.rows(case_ref, include_withdrawn=include),
@@ -250,9 +251,9 @@ class ExhibitsTab(CaseTab):
     def _update_count(self) -> None:
         total = len(self.model.rows)
         if self.proxy.needle:
-            self.count.setText(f"{self.proxy.rowCount()} of {total} exhibits")
+            self.count.setText(self.tr("{shown} of %n exhibits", None, total).format(shown=self.proxy.rowCount()))
         else:
-            self.count.setText(f"{total} exhibit{'s' if total != 1 else ''}")
+            self.count.setText(self.tr("%n exhibit", None, 1) if total == 1 else self.tr("%n exhibits", None, total))
 
     def _apply_filter(self) -> None:
         self.proxy.set_filter(self.filter.text())
@@ -303,7 +304,7 @@ class ExhibitsTab(CaseTab):
         try:
             return Evidence(self.session).show(self.case_ref, row.reference)
         except CaseDeskError as exc:  # withdrawn meanwhile by another window, access removed: said, pane empty
-            errors.show_error(self, exc, "Exhibits")
+            errors.show_error(self, exc, self.tr("Exhibits"))
             return None
 
     def index_of(self, reference: str) -> QModelIndex:
@@ -320,7 +321,7 @@ class ExhibitsTab(CaseTab):
         try:
             entries = Custody(self.session).log(self.case_ref, exhibit_ref=e.reference)
         except Exception as exc:
-            errors.show_error(self, exc, "Custody timeline")
+            errors.show_error(self, exc, self.tr("Custody timeline"))
             return
         self.detail.show_timeline(entries)
 
@@ -347,7 +348,7 @@ class ExhibitsTab(CaseTab):
             content, truncated, metadata = result
             self.detail.show_metadata(metadata)
             if truncated and preview_kind(mime) != "text":
-                self.detail.preview.show_message("Too large to preview: extract the exhibit to open it.")
+                self.detail.preview.show_message(self.tr("Too large to preview: extract the exhibit to open it."))
                 return
             self.detail.preview.show_content(mime, content, truncated)
             self.detail.timeline.clear()  # the viewing is now in the timeline
@@ -356,11 +357,11 @@ class ExhibitsTab(CaseTab):
 
         def failed(exc: BaseException) -> None:
             self.detail.preview_button.setEnabled(True)
-            self.detail.preview.show_message("No preview.")
-            errors.show_error(self, exc, "Preview")
+            self.detail.preview.show_message(self.tr("No preview."))
+            errors.show_error(self, exc, self.tr("Preview"))
 
         self.detail.preview_button.setEnabled(False)
-        self.detail.preview.show_message(f"Opening {reference}…")
+        self.detail.preview.show_message(self.tr("Opening {ref}…").format(ref=reference))
         self.runner.submit("preview", read, on_success=shown, on_failure=failed)
 
     def save_state(self) -> None:

@@ -34,9 +34,9 @@ class NotesTab(CaseTab):
         super().__init__(session, parent)
         self.list = QTreeWidget()
         self.list.setObjectName("notesList")
-        self.list.setAccessibleName("Notes")
+        self.list.setAccessibleName(self.tr("Notes"))
         self.list.setColumnCount(4)
-        self.list.setHeaderLabels(["Time (UK)", "Author", "Exhibit", "Note"])
+        self.list.setHeaderLabels([self.tr("Time (UK)"), self.tr("Author"), self.tr("Exhibit"), self.tr("Note")])
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
@@ -47,24 +47,24 @@ class NotesTab(CaseTab):
         self.list.header().sectionResized.connect(lambda *_a: self.list.doItemsLayout())
         self.text = QPlainTextEdit()
         self.text.setObjectName("noteText")
-        self.text.setAccessibleName("New note")
-        self.text.setPlaceholderText("Write a note: it is signed and added to the custody log; an edit adds a new "
-                                     "version and keeps this one in the log.")
+        self.text.setAccessibleName(self.tr("New note"))
+        self.text.setPlaceholderText(self.tr("Write a note: it is signed and added to the custody log; an edit adds a "
+                                             "new version and keeps this one in the log."))
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(90)
         self.exhibit = QComboBox()
         self.exhibit.setObjectName("noteExhibit")
-        self.exhibit.setAccessibleName("Note's exhibit")
+        self.exhibit.setAccessibleName(self.tr("Note's exhibit"))
         self.exhibit.setEditable(True)
-        self.exhibit.setToolTip("Attach the note to an exhibit (optional), e.g. JAS/1")
+        self.exhibit.setToolTip(self.tr("Attach the note to an exhibit (optional), e.g. JAS/1"))
         edit = self.exhibit.lineEdit()
         assert edit is not None
-        edit.setPlaceholderText("exhibit (optional)")
-        self.add_button = QPushButton(icon("note"), "&Add note")
+        edit.setPlaceholderText(self.tr("exhibit (optional)"))
+        self.add_button = QPushButton(icon("note"), self.tr("&Add note"))
         self.add_button.setObjectName("addNote")
-        self.add_button.setToolTip("Add the note to the case (recorded in the custody log)")
+        self.add_button.setToolTip(self.tr("Add the note to the case (recorded in the custody log)"))
         self.add_button.clicked.connect(self._add)
-        self.edit_button = QPushButton(icon("note"), "&Edit note…")
+        self.edit_button = QPushButton(icon("note"), self.tr("&Edit note…"))
         self.edit_button.setObjectName("editNote")
         self.edit_button.clicked.connect(self.edit_note)
         self.list.itemSelectionChanged.connect(self._update_edit)
@@ -73,7 +73,7 @@ class NotesTab(CaseTab):
         self.dialog: Any = None
         self.message = MessageLine()
         row = QHBoxLayout()
-        row.addWidget(QLabel("Exhibit:"))
+        row.addWidget(QLabel(self.tr("Exhibit:")))
         row.addWidget(self.exhibit)
         row.addStretch(1)
         row.addWidget(self.edit_button)
@@ -101,21 +101,22 @@ class NotesTab(CaseTab):
         try:
             notes = Cases(self.session).notes(self.case_ref)
         except Exception as exc:
-            errors.show_error(self, exc, "Notes")
+            errors.show_error(self, exc, self.tr("Notes"))
             return
         self.notes = {n.custody_seq: n for n in notes}
         earlier = {n.custody_seq: n for n in notes}
         notes = [n for n in notes if n.revised_by is None]  # the latest version of each note
         for n in notes:
-            edited = " (edited)" if n.revises else ""
+            edited = self.tr(" (edited)") if n.revises else ""
             item = QTreeWidgetItem([formatting.short_when(n.created_at), n.author + edited, n.exhibit or "", n.text])
             history = []
             seq = n.revises
             while seq is not None and seq in earlier:
-                history.append(f"Earlier version (entry {seq}, {formatting.short_when(earlier[seq].created_at)}):\n"
-                               f"{earlier[seq].text}")
+                history.append(self.tr("Earlier version (entry {seq}, {when}):").format(
+                    seq=seq, when=formatting.short_when(earlier[seq].created_at)) + f"\n{earlier[seq].text}")
                 seq = earlier[seq].revises
-            item.setToolTip(0, f"{formatting.when(n.created_at)}\ncustody entry {n.custody_seq}")
+            item.setToolTip(0, self.tr("{when}\ncustody entry {seq}").format(when=formatting.when(n.created_at),
+                                                                               seq=n.custody_seq))
             item.setToolTip(3, "\n\n".join([n.text, *history]))
             item.setToolTip(1, "\n\n".join(history) if history else "")
             item.setData(0, Qt.ItemDataRole.UserRole, n.custody_seq)
@@ -139,16 +140,17 @@ class NotesTab(CaseTab):
 
     def _why_not_edit(self, note: NoteView | None) -> str | None:
         if note is None:
-            return "Select one of your notes to edit it"
+            return self.tr("Select one of your notes to edit it")
         if note.author != self.session.user.username or not self.session.can(Permission.CASE_EDIT):
-            return f"Only {note.author}, who wrote this note, can edit it"
+            return self.tr("Only {author}, who wrote this note, can edit it").format(author=note.author)
         return None
 
     def _update_edit(self) -> None:
         note = self.selected_note()
         why = self._why_not_edit(note)
         self.edit_button.setEnabled(why is None)
-        self.edit_button.setToolTip(why or "Write a new version of the note; this one stays in the custody log")
+        self.edit_button.setToolTip(why or self.tr("Write a new version of the note; this one stays in the custody "
+                                                   "log"))
 
     def edit_note(self) -> None:
         from casedesk.ui.dialogs.edit_note import EditNoteDialog
@@ -161,7 +163,8 @@ class NotesTab(CaseTab):
         def saved() -> None:
             self.load()
             if dialog.saved is not None:
-                self.message.success(f"Note saved as a new version (custody entry {dialog.saved.custody_seq}).")
+                self.message.success(self.tr("Note saved as a new version (custody entry {seq}).").format(
+                    seq=dialog.saved.custody_seq))
             self.changed.emit()
 
         dialog.accepted.connect(saved)
@@ -178,9 +181,9 @@ class NotesTab(CaseTab):
             if isinstance(exc, CaseDeskError):
                 self.message.error(str(exc))
             else:
-                errors.show_error(self, exc, "Note")
+                errors.show_error(self, exc, self.tr("Note"))
             return
         self.text.clear()
         self.load()
-        self.message.success(f"Note added (custody entry {note.custody_seq}).")
+        self.message.success(self.tr("Note added (custody entry {seq}).").format(seq=note.custody_seq))
         self.changed.emit()

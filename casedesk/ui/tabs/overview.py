@@ -23,9 +23,14 @@ from casedesk.ui import errors, formatting, theme
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import icon
 from casedesk.ui.tabs.base import CaseTab
+from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
-FIELDS = ("Reference", "Operation", "Offences", "Status", "Officer in charge", "Members", "Opened",
-          "Closed", "Exhibits", "Review")
+# The untranslated names key ``OverviewTab.values``; the labels are translated where shown.
+FIELDS = (QT_TRANSLATE_NOOP("OverviewTab", "Reference"), QT_TRANSLATE_NOOP("OverviewTab", "Operation"),
+          QT_TRANSLATE_NOOP("OverviewTab", "Offences"), QT_TRANSLATE_NOOP("OverviewTab", "Status"),
+          QT_TRANSLATE_NOOP("OverviewTab", "Officer in charge"), QT_TRANSLATE_NOOP("OverviewTab", "Members"),
+          QT_TRANSLATE_NOOP("OverviewTab", "Opened"), QT_TRANSLATE_NOOP("OverviewTab", "Closed"),
+          QT_TRANSLATE_NOOP("OverviewTab", "Exhibits"), QT_TRANSLATE_NOOP("OverviewTab", "Review"))
 
 
 class OverviewTab(CaseTab):
@@ -43,18 +48,19 @@ class OverviewTab(CaseTab):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[name] = value
-            form.addRow(f"{name}:", value)
-        details = QGroupBox("Case")
+            form.addRow(self.tr("{label}:").format(label=self.tr(name)), value)
+        details = QGroupBox(self.tr("Case"))
         details.setLayout(form)
 
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("summary")
-        self.summary.setAccessibleName("Case summary")
-        self.summary.setPlaceholderText("The MG5-style case summary: what happened, the evidence, the suspects.")
+        self.summary.setAccessibleName(self.tr("Case summary"))
+        self.summary.setPlaceholderText(self.tr("The MG5-style case summary: what happened, the evidence, the "
+                                                "suspects."))
         self.summary.setTabChangesFocus(True)
-        self.save_summary = QPushButton(icon("save"), "&Save summary")
+        self.save_summary = QPushButton(icon("save"), self.tr("&Save summary"))
         self.save_summary.setObjectName("saveSummary")
-        self.save_summary.setToolTip("Save the case summary (recorded in the custody log)")
+        self.save_summary.setToolTip(self.tr("Save the case summary (recorded in the custody log)"))
         self.save_summary.clicked.connect(self._save_summary)
         self.summary.textChanged.connect(self._summary_edited)
         self.summary_note = QLabel()
@@ -64,26 +70,26 @@ class OverviewTab(CaseTab):
         row = QHBoxLayout()
         row.addWidget(self.summary_note, 1)
         row.addWidget(self.save_summary)
-        summary_box = QGroupBox("Summary")
+        summary_box = QGroupBox(self.tr("Summary"))
         summary_layout = QVBoxLayout(summary_box)
         summary_layout.addWidget(self.summary, 1)
         summary_layout.addLayout(row)
         summary_layout.addWidget(self.message)
 
-        self.add_member_button = QPushButton(icon("add-member"), "Add &member…")
+        self.add_member_button = QPushButton(icon("add-member"), self.tr("Add &member…"))
         self.add_member_button.setObjectName("addMember")
-        self.add_member_button.setToolTip("Let another user see and work on this case")
+        self.add_member_button.setToolTip(self.tr("Let another user see and work on this case"))
         self.add_member_button.clicked.connect(self._add_member)
-        self.close_button = QPushButton(icon("close-case"), "C&lose case…")
+        self.close_button = QPushButton(icon("close-case"), self.tr("C&lose case…"))
         self.close_button.setObjectName("closeCase")
-        self.close_button.setToolTip("Close the case once its custody log has been reviewed")
+        self.close_button.setToolTip(self.tr("Close the case once its custody log has been reviewed"))
         self.close_button.clicked.connect(self._close_case)
         actions = QHBoxLayout()
         actions.addWidget(self.add_member_button)
         actions.addWidget(self.close_button)
-        self.reopen_button = QPushButton(icon("case"), "Re&open case…")
+        self.reopen_button = QPushButton(icon("case"), self.tr("Re&open case…"))
         self.reopen_button.setObjectName("reopenCase")
-        self.reopen_button.setToolTip("Reopen the closed case, e.g. when new evidence comes in (recorded)")
+        self.reopen_button.setToolTip(self.tr("Reopen the closed case, e.g. when new evidence comes in (recorded)"))
         self.reopen_button.clicked.connect(self._reopen_case)
         actions.addWidget(self.reopen_button)
         actions.addStretch(1)
@@ -151,22 +157,25 @@ class OverviewTab(CaseTab):
         try:
             d = Cases(self.session).show(self.case_ref)
         except Exception as exc:
-            errors.show_error(self, exc, "Case")
+            errors.show_error(self, exc, self.tr("Case"))
             return
         self.detail = d
         v = self.values
         v["Reference"].setText(d.reference)
         v["Operation"].setText(d.title)
-        v["Offences"].setText("\n".join(d.offences) or "none recorded")
-        v["Status"].setText(d.status)
+        v["Offences"].setText("\n".join(d.offences) or self.tr("none recorded"))
+        v["Status"].setText(formatting.value_label(d.status))
         v["Officer in charge"].setText(d.officer_in_charge)
         v["Members"].setText(", ".join(d.members))
-        v["Opened"].setText(f"{formatting.when(d.created_at)} by {d.created_by}")
-        v["Closed"].setText(f"{formatting.when(d.closed_at)} by {d.closed_by}" if d.closed_at else "not closed")
+        v["Opened"].setText(self.tr("{when} by {user}").format(when=formatting.when(d.created_at), user=d.created_by))
+        v["Closed"].setText(self.tr("{when} by {user}").format(when=formatting.when(d.closed_at), user=d.closed_by)
+                            if d.closed_at else self.tr("not closed"))
         v["Exhibits"].setText(str(d.exhibits))
+        n = d.unreviewed
         v["Review"].setText(
-            f"{d.unreviewed} entr{'y' if d.unreviewed == 1 else 'ies'} awaiting review"
-            + (f"; approved up to entry {d.reviewed_up_to}" if d.reviewed_up_to else "; never reviewed")
+            (self.tr("%n entry awaiting review", None, n) if n == 1 else self.tr("%n entries awaiting review", None, n))
+            + (self.tr("; approved up to entry {seq}").format(seq=d.reviewed_up_to) if d.reviewed_up_to
+               else self.tr("; never reviewed"))
         )
         draft = self.drafts.get(d.reference) if d.status == "open" else None
         wanted = d.summary if draft is None else draft
@@ -190,8 +199,8 @@ class OverviewTab(CaseTab):
         self.close_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status == "open")
         self.close_button.setEnabled(d.status == "open")
         self.reopen_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status != "open")
-        self.add_member_button.setToolTip("Let another user see and work on this case" if d.status == "open"
-                                          else "The case is closed: reopen it to change its members")
+        self.add_member_button.setToolTip(self.tr("Let another user see and work on this case") if d.status == "open"
+                                          else self.tr("The case is closed: reopen it to change its members"))
         self.message.clear_message()
 
     def _summary_edited(self) -> None:
@@ -199,16 +208,17 @@ class OverviewTab(CaseTab):
         dirty = d is not None and not self.summary.isReadOnly() and self.summary.toPlainText() != d.summary
         self.save_summary.setEnabled(dirty)
         if dirty:
-            self.summary_note.setText("● Unsaved changes: kept while you move around; Save summary records them.")
+            self.summary_note.setText(self.tr("● Unsaved changes: kept while you move around; Save summary records "
+                                              "them."))
             self.summary_note.setStyleSheet(f"color: {theme.warning_colour().name()};")
             return
         self.summary_note.setStyleSheet("color: palette(placeholder-text);")
         if d is None or not self.summary.isReadOnly():
             self.summary_note.setText("")
         elif d.status != "open":
-            self.summary_note.setText("The case is closed.")
+            self.summary_note.setText(self.tr("The case is closed."))
         else:
-            self.summary_note.setText("Only the officer in charge or a supervisor can edit the summary.")
+            self.summary_note.setText(self.tr("Only the officer in charge or a supervisor can edit the summary."))
 
     def _save_summary(self) -> None:
         if self.case_ref is None:
@@ -216,12 +226,12 @@ class OverviewTab(CaseTab):
         try:
             Cases(self.session).set_summary(self.case_ref, self.summary.toPlainText())
         except Exception as exc:
-            errors.show_error(self, exc, "Summary")
+            errors.show_error(self, exc, self.tr("Summary"))
             return
         self.drafts.pop(self.case_ref, None)
         self.detail = None  # the editor holds the saved text now: nothing to keep as a draft
         self.load()
-        self.message.success("Summary saved and recorded in the custody log.")
+        self.message.success(self.tr("Summary saved and recorded in the custody log."))
         self.changed.emit()
 
     def _add_member(self) -> None:

@@ -48,20 +48,20 @@ class ReviewTab(CaseTab):
         # The queue (supervisors)
         self.queue = QTreeWidget()
         self.queue.setObjectName("reviewQueue")
-        self.queue.setAccessibleName("Review queue: all cases")
-        self.queue.setHeaderLabels(["Case", "Awaiting review"])
+        self.queue.setAccessibleName(self.tr("Review queue: all cases"))
+        self.queue.setHeaderLabels([self.tr("Case"), self.tr("Awaiting review")])
         self.queue.setRootIsDecorated(False)
-        self.queue.setToolTip("Cases with custody entries no supervisor has approved; double-click to open")
+        self.queue.setToolTip(self.tr("Cases with custody entries no supervisor has approved; double-click to open"))
         self.queue.itemActivated.connect(lambda item, _c: self.open_case_requested.emit(item.text(0)))
         self.queue.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        queue_box = QGroupBox("Review queue: all cases")
+        queue_box = QGroupBox(self.tr("Review queue: all cases"))
         QVBoxLayout(queue_box).addWidget(self.queue)
         queue_box.setVisible(self.supervisor)
         # Unreviewed entries of this case
         self.model = EntryTableModel()
         self.entries = QTableView()
         self.entries.setObjectName("unreviewedEntries")
-        self.entries.setAccessibleName("Entries awaiting review")
+        self.entries.setAccessibleName(self.tr("Entries awaiting review"))
         self.entries.setTabKeyNavigation(False)
         self.entries.setModel(self.model)
         self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -75,33 +75,33 @@ class ReviewTab(CaseTab):
         self.entries.selectionModel().selectionChanged.connect(self._entry_selected)
         self.up_to = QSpinBox()
         self.up_to.setObjectName("reviewUpTo")
-        self.up_to.setAccessibleName("Review up to entry")
-        self.up_to.setToolTip("The review covers the case's entries up to and including this one "
-                              "(select a row to set it)")
+        self.up_to.setAccessibleName(self.tr("Review up to entry"))
+        self.up_to.setToolTip(self.tr("The review covers the case's entries up to and including this one (select a row "
+                                      "to set it)"))
         self.comment = QPlainTextEdit()
         self.comment.setObjectName("reviewComment")
-        self.comment.setAccessibleName("Review comment")
-        self.comment.setPlaceholderText("Comment (required for a query): what is missing or needs explaining")
+        self.comment.setAccessibleName(self.tr("Review comment"))
+        self.comment.setPlaceholderText(self.tr("Comment (required for a query): what is missing or needs explaining"))
         self.comment.setTabChangesFocus(True)
         self.comment.setFixedHeight(70)
-        self.approve_button = QPushButton(icon("approve"), "&Approve")
+        self.approve_button = QPushButton(icon("approve"), self.tr("&Approve"))
         self.approve_button.setObjectName("approve")
-        self.approve_button.setToolTip("Sign off the entries up to the chosen one")
-        self.query_button = QPushButton(icon("query"), "&Query")
+        self.approve_button.setToolTip(self.tr("Sign off the entries up to the chosen one"))
+        self.query_button = QPushButton(icon("query"), self.tr("&Query"))
         self.query_button.setObjectName("query")
-        self.query_button.setToolTip("Ask the officer in charge to explain or fix something")
+        self.query_button.setToolTip(self.tr("Ask the officer in charge to explain or fix something"))
         self.approve_button.clicked.connect(lambda: self._review("approve"))
         self.query_button.clicked.connect(lambda: self._review("query"))
         self.message = MessageLine()
         decision = QHBoxLayout()
-        decision.addWidget(QLabel("Up to entry:"))
+        decision.addWidget(QLabel(self.tr("Up to entry:")))
         decision.addWidget(self.up_to)
         decision.addStretch(1)
         decision.addWidget(self.approve_button)
         decision.addWidget(self.query_button)
         self.summary = QLabel()
         self.summary.setObjectName("reviewSummary")
-        case_box = QGroupBox("This case: entries awaiting review")
+        case_box = QGroupBox(self.tr("This case: entries awaiting review"))
         case_layout = QVBoxLayout(case_box)
         case_layout.addWidget(self.summary)
         case_layout.addWidget(self.entries, 1)
@@ -116,8 +116,9 @@ class ReviewTab(CaseTab):
         # Open queries
         self.queries = QTreeWidget()
         self.queries.setObjectName("openQueries")
-        self.queries.setAccessibleName("Open queries on this case")
-        self.queries.setHeaderLabels(["#", "Time (UK)", "Supervisor", "Query", "Up to"])
+        self.queries.setAccessibleName(self.tr("Open queries on this case"))
+        self.queries.setHeaderLabels(["#", self.tr("Time "
+                                                   "(UK)"), self.tr("Supervisor"), self.tr("Query"), self.tr("Up to")])
         self.queries.setRootIsDecorated(False)
         self.queries.setWordWrap(True)
         self.queries.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -125,12 +126,13 @@ class ReviewTab(CaseTab):
         # Officers answer a query, supervisors resolve one: either closes it, with the text on the record.
         self.reply = QLineEdit()
         self.reply.setObjectName("queryReply")
-        self.reply.setAccessibleName("Answer or reason for the selected query")
-        self.reply.setPlaceholderText("Why the query is resolved" if self.supervisor
-                                      else "Your answer to the selected query")
-        self.reply_button = QPushButton(icon("approve"), "Re&solve query" if self.supervisor else "A&nswer query")
+        self.reply.setAccessibleName(self.tr("Answer or reason for the selected query"))
+        self.reply.setPlaceholderText(self.tr("Why the query is resolved") if self.supervisor
+                                      else self.tr("Your answer to the selected query"))
+        self.reply_button = QPushButton(icon("approve"), self.tr("Re&solve query") if self.supervisor
+                                        else self.tr("A&nswer query"))
         self.reply_button.setObjectName("resolveQuery" if self.supervisor else "answerQuery")
-        self.reply_button.setToolTip("Close the selected query with this text on the custody record")
+        self.reply_button.setToolTip(self.tr("Close the selected query with this text on the custody record"))
         self.reply_button.setEnabled(False)
         self.reply_button.clicked.connect(self._reply)
         self.reply.returnPressed.connect(self._reply)
@@ -138,7 +140,7 @@ class ReviewTab(CaseTab):
         reply_row.addWidget(self.reply, 1)
         reply_row.addWidget(self.reply_button)
         self.reply_message = MessageLine()
-        queries_box = QGroupBox("Open queries on this case")
+        queries_box = QGroupBox(self.tr("Open queries on this case"))
         queries_layout = QVBoxLayout(queries_box)
         queries_layout.addWidget(self.queries)
         queries_layout.addLayout(reply_row)
@@ -171,7 +173,7 @@ class ReviewTab(CaseTab):
             try:
                 queue = custody.review_queue()
             except Exception as exc:
-                errors.show_error(self, exc, "Review queue")
+                errors.show_error(self, exc, self.tr("Review queue"))
                 queue = []
             self.queue.clear()
             for ref, count in queue:
@@ -190,12 +192,14 @@ class ReviewTab(CaseTab):
             pending = custody.unreviewed(self.case_ref)
             queries = custody.queries(self.case_ref)
         except Exception as exc:
-            errors.show_error(self, exc, "Review")
+            errors.show_error(self, exc, self.tr("Review"))
             return
         self.model.set_entries(pending)
         self.summary.setText(
-            f"{len(pending)} entr{'y' if len(pending) == 1 else 'ies'} awaiting review"
-            + (f" (entries {pending[0].seq} to {pending[-1].seq})" if pending else ": the log is reviewed")
+            (self.tr("%n entry awaiting review", None, len(pending)) if len(pending) == 1
+             else self.tr("%n entries awaiting review", None, len(pending)))
+            + (self.tr(" (entries {first} to {last})").format(first=pending[0].seq, last=pending[-1].seq) if pending
+               else self.tr(": the log is reviewed"))
         )
         self.up_to.setRange(1 if pending else 0, pending[-1].seq if pending else 0)
         self.up_to.setValue(pending[-1].seq if pending else 0)
@@ -235,12 +239,13 @@ class ReviewTab(CaseTab):
             self.reply.setFocus()
             return
         except Exception as exc:
-            errors.show_error(self, exc, "Query")
+            errors.show_error(self, exc, self.tr("Query"))
             return
         self.reply.clear()
         self.load()
-        done = "resolved" if self.supervisor else "answered"
-        self.reply_message.success(f"Query {seq} {done} (custody entry {entry_seq}).")
+        done = (self.tr("Query {seq} resolved (custody entry {entry}).") if self.supervisor
+                else self.tr("Query {seq} answered (custody entry {entry})."))
+        self.reply_message.success(done.format(seq=seq, entry=entry_seq))
         self.changed.emit()
 
     def _entry_selected(self, _s: QItemSelection, _d: QItemSelection) -> None:
@@ -258,10 +263,11 @@ class ReviewTab(CaseTab):
             self.message.error(str(exc))
             return
         except Exception as exc:
-            errors.show_error(self, exc, "Review")
+            errors.show_error(self, exc, self.tr("Review"))
             return
         self.comment.clear()
         self.load()
-        done = "Approved" if decision == "approve" else "Query recorded"
-        self.message.success(f"{done} up to entry {entry.data.get('up_to')} (custody entry {entry.seq}).")
+        done = (self.tr("Approved up to entry {up_to} (custody entry {seq}).") if decision == "approve"
+                else self.tr("Query recorded up to entry {up_to} (custody entry {seq})."))
+        self.message.success(done.format(up_to=entry.data.get("up_to"), seq=entry.seq))
         self.changed.emit()

@@ -22,8 +22,8 @@ class TimelineTab(CaseTab):
         super().__init__(session, parent)
         self.tree = QTreeWidget()
         self.tree.setObjectName("caseTimeline")
-        self.tree.setAccessibleName("Case timeline")
-        self.tree.setHeaderLabels(["Time (UK)", "By", "What happened"])
+        self.tree.setAccessibleName(self.tr("Case timeline"))
+        self.tree.setHeaderLabels([self.tr("Time (UK)"), self.tr("By"), self.tr("What happened")])
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(True)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -42,7 +42,7 @@ class TimelineTab(CaseTab):
         try:
             events = Cases(self.session).timeline(self.case_ref)
         except Exception as exc:
-            errors.show_error(self, exc, "Timeline")
+            errors.show_error(self, exc, self.tr("Timeline"))
             return
         day_item: QTreeWidgetItem | None = None
         day = None
@@ -55,8 +55,9 @@ class TimelineTab(CaseTab):
                 self.tree.addTopLevelItem(day_item)
             item = QTreeWidgetItem([f"{local:%H:%M} {local.tzname()}", ev.actor or "", ev.text])
             item.setToolTip(0, formatting.when(ev.when))
-            item.setToolTip(2, ev.text + (f"\n(custody entry {ev.seq}; double-click to see it)" if ev.seq else
-                                          "\n(the seizure time the exhibit records)"))
+            item.setToolTip(2, ev.text + "\n" + (
+                self.tr("(custody entry {seq}; double-click to see it)").format(seq=ev.seq) if ev.seq
+                else self.tr("(the seizure time the exhibit records)")))
             if ev.seq is not None:
                 item.setData(0, SEQ, ev.seq)
             assert day_item is not None
@@ -64,7 +65,8 @@ class TimelineTab(CaseTab):
         self.tree.expandAll()
         for col in (0, 1):
             self.tree.resizeColumnToContents(col)
-        self.count.setText(f"{len(events)} event{'s' if len(events) != 1 else ''}")
+        self.count.setText(self.tr("%n event", None, 1) if len(events) == 1
+                           else self.tr("%n events", None, len(events)))
         last = self.tree.topLevelItem(self.tree.topLevelItemCount() - 1)
         newest = last.child(last.childCount() - 1) if last is not None and last.childCount() else None
         if newest is not None:
