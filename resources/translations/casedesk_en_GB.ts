@@ -1179,92 +1179,102 @@ signed by {actor} with {tool}</source>
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="47"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="36"/>
+        <source>Demo installation ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="37"/>
+        <source>Demo accounts (user: password):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="49"/>
         <source>Welcome to CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="52"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="54"/>
         <source>&lt;b style=&apos;font-size:15pt&apos;&gt;Welcome to CaseDesk&lt;/b&gt;&lt;br&gt;There is no installation in &lt;code&gt;{folder}&lt;/code&gt; yet. Create one with its administrator account, or open the demo installation (Operation Lantern, with sample exhibits) to look around.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="62"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="64"/>
         <source>Administrator user name: lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="65"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="67"/>
         <source>e.g. Ada Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="69"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="71"/>
         <source>from the full name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="73"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="75"/>
         <source>At least {n} characters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="78"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="80"/>
         <source>Administrator &amp;user name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="79"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="81"/>
         <source>&amp;Full name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="80"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="82"/>
         <source>&amp;Initials:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="81"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="83"/>
         <source>&amp;Password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="82"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="84"/>
         <source>&amp;Repeat password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="83"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="85"/>
         <source>&amp;Create installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="90"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="92"/>
         <source>New installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="95"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="97"/>
         <source>Open the &amp;demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="97"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="99"/>
         <source>Create a demo installation with sample users, a case and exhibits here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="99"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="101"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="143"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="145"/>
         <source>The two passwords differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/first_run.py" line="184"/>
+        <location filename="../../casedesk/ui/dialogs/first_run.py" line="186"/>
         <source>Set-up</source>
         <translation type="unfinished"></translation>
     </message>

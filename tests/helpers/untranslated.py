@@ -53,6 +53,8 @@ NOT_UI_RECEIVERS = {"log", "logger", "logging", "warnings", "os", "path", "Path"
 LABEL_TABLE = re.compile(r"(_TEXT$|HEADER|COLUMN|TITLE|LABEL|CAPTION|NAMES|TEXTS|MESSAGES|WORDS|STATUSES|MODES|CHOICES|TIPS)")
 # Text that is the same in every language: the product's name, a format with no words.
 NEUTRAL = {"CaseDesk", "SHA-256", "SHA-1", "MD5"}
+# Functions whose name says they return text for the screen (demo_hint, _status_text, …).
+TEXT_FUNCTIONS = ("_hint", "_text", "_label", "_title", "_message", "_tip", "_caption")
 LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -196,7 +198,8 @@ def _model_returns(tree: ast.AST, path: Path) -> Iterator[Finding]:
     """What a model's data()/headerData() returns is what its view shows; a _why_not_…() reason is a tooltip."""
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and (node.name in ("data", "headerData", "tooltip", "display")
-                                                  or node.name.lstrip("_").startswith("why")):
+                                                  or node.name.lstrip("_").startswith("why")
+                                                  or node.name.endswith(TEXT_FUNCTIONS)):
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Return) and sub.value is not None:
                     for text in raw_text(sub.value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -32,7 +32,9 @@ def demo_hint(info: Any) -> str:
     """The demo's accounts and passwords, as the login dialog shows them."""
     users = getattr(info, "passwords", None) or getattr(info, "users", None) or {}
     lines = [f"{name}: {password}" for name, password in dict(users).items()]
-    return "Demo accounts (user: password):\n" + "\n".join(lines) if lines else "Demo installation ready."
+    if not lines:
+        return QCoreApplication.translate("FirstRunDialog", "Demo installation ready.")
+    return QCoreApplication.translate("FirstRunDialog", "Demo accounts (user: password):") + "\n" + "\n".join(lines)
 
 
 class FirstRunDialog(QDialog):
