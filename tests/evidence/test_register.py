@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import json
+import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -197,15 +201,15 @@ def test_extract_to_a_full_disk_says_so_and_leaves_nothing(store: Store, tmp_pat
 def test_register_rows_say_what_the_full_register_says(store: Store, tmp_path: Path) -> None:
     """``Evidence.rows`` (the GUI register's read, issue 13) gives each exhibit's line exactly as ``list`` has it:
     same exhibits, same order, same values, withdrawn ones only when asked, and the same refusals."""
-    import dataclasses
-
-    from casedesk.services.evidence import ExhibitRow
+    from casedesk.services.evidence import ROW_FIELDS, ExhibitRow
 
     paths = [write(tmp_path / f"{i:02d}.txt", f"item {i}\n".encode()) for i in range(11)]
     dup = write(tmp_path / "copy" / "00-again.txt", b"item 0\n")
     fake = write(tmp_path / "photo.jpg", b"not a JPEG at all\n")  # the type warning
+    seized = datetime(2026, 3, 2, 9, 30, tzinfo=timezone(timedelta(hours=1)))
     with evidence_for(store) as ev:
-        ev.ingest(CASE, [*paths, dup, fake], META)
+        ev.ingest(CASE, [*paths[:6]], META)  # no seizure time
+        ev.ingest(CASE, [*paths[6:], dup, fake], dataclasses.replace(META, seized_at=seized))
         ev.withdraw(CASE, "JAS/3", "entered twice by mistake")
         ev.set_sensitive(CASE, "JAS/5", True, "identifies a covert source")
         for withdrawn in (False, True):
@@ -213,14 +217,16 @@ def test_register_rows_say_what_the_full_register_says(store: Store, tmp_path: P
             assert [r.reference for r in rows] == [v.reference for v in full]  # JAS/2 before JAS/10
             for row, view in zip(rows, full, strict=True):
                 assert isinstance(row, ExhibitRow)
-                for f in dataclasses.fields(ExhibitRow):
-                    assert getattr(row, f.name) == getattr(view, f.name), (row.reference, f.name)
+                for name in ROW_FIELDS:
+                    assert getattr(row, name) == getattr(view, name), (row.reference, name)
+                    assert type(getattr(row, name)) is type(getattr(view, name)), (row.reference, name)
         rows = {r.reference: r for r in ev.rows(CASE, include_withdrawn=True)}
         assert "JAS/3" not in {r.reference for r in ev.rows(CASE)}
         assert (rows["JAS/3"].status, rows["JAS/5"].sensitive, rows["JAS/12"].duplicate_of) == (
             "withdrawn", True, "JAS/1")
         assert rows["JAS/13"].type_warning and rows["JAS/13"].original_name == "photo.jpg"
-        assert rows["JAS/1"].seized_at == ev.show(CASE, "JAS/1").seized_at and rows["JAS/1"].case_ref == CASE
+        assert rows["JAS/1"].seized_at is None and rows["JAS/1"].case_ref == CASE
+        assert rows["JAS/7"].seized_at == seized == ev.show(CASE, "JAS/7").seized_at
     with evidence_for(store, "bpatel") as ev, pytest.raises(PermissionDenied, match="not a member"):
         ev.rows(CASE)
     with evidence_for(store, "admin") as ev, pytest.raises(PermissionDenied):
@@ -257,3 +263,44 @@ def test_per_file_descriptions_refuse_unknown_paths_and_undescribed_files(store:
         done = ev.ingest(CASE, [folder], IngestMetadata(""),
                          descriptions={"phone/sms.txt": "Texts", "phone/calls.txt": "Calls"})
     assert sorted(v.description for v in done.ingested) == ["Calls", "Texts"]
+
+
+def test_a_register_read_after_another_installation_process_wrote_sees_the_change(store: Store, tmp_path: Path) -> None:
+    """Connections keep the pages they decrypted (engine.CACHE_KIB, issue 13): a register read again after another
+    connection (another window, the CLI) changed the store shows the change, never the pages kept from before."""
+    with evidence_for(store) as ev, evidence_for(store) as other:
+        ev.ingest(CASE, [write(tmp_path / f"{i}.txt", f"item {i}\n".encode()) for i in range(3)], META)
+        assert [r.status for r in ev.rows(CASE, include_withdrawn=True)] == ["active"] * 3
+        other.withdraw(CASE, "JAS/2", "entered twice by mistake")
+        other.set_sensitive(CASE, "JAS/3", True, "identifies a covert source")
+        rows = ev.rows(CASE, include_withdrawn=True)
+        assert [(r.status, r.sensitive) for r in rows] == [("active", False), ("withdrawn", False), ("active", True)]
+        assert [r.reference for r in ev.rows(CASE)] == ["JAS/1", "JAS/3"]
+
+
+def test_the_garbage_collector_runs_again_after_every_register_read(store: Store, tmp_path: Path) -> None:
+    """A register read pauses Python's cyclic collector (issue 13); it is on again afterwards: after a read, a
+    refused read, and reads on several threads at once, whichever ends last."""
+    assert gc.isenabled()
+    with evidence_for(store) as ev:
+        ev.ingest(CASE, [write(tmp_path / "a.txt", b"a\n")], META)
+        assert len(ev.rows(CASE)) == 1 and gc.isenabled()
+        with pytest.raises(NotFound):
+            ev.rows("NO-SUCH-CASE")
+        assert gc.isenabled()
+        errors: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                for _ in range(20):
+                    ev.list(CASE)
+                    ev.rows(CASE)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=read) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors and gc.isenabled()
