@@ -28,6 +28,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--marking", type=str.upper, choices=MARKINGS,
                    help="security marking (default: the bundle.default_marking setting)")
     p.add_argument("--at", metavar="ISO", help="export time to print, e.g. 2026-11-20T10:00:00Z (for a reproduction)")
+    p.add_argument("--note", type=int, action="append", default=[], metavar="ENTRY",
+                   help="put this case note in the bundle (its entry number, `casedesk note list`); repeat for more")
+    p.add_argument("--all-notes", action="store_true", help="put every note of the case in the bundle")
     p.add_argument("--size-limit", type=float, metavar="MIB",
                    help="warn (with a way to split it) when the bundle is larger than this (default 100 MiB)")
     p.set_defaults(func=cmd_export)
@@ -64,6 +67,7 @@ def cmd_export(ctx: Context) -> int:
             a.reference, Path(a.output), exhibits=wanted, include_sensitive=a.include_sensitive,
             marking=a.marking, at=at, progress=bar,
             size_limit=SIZE_LIMIT if a.size_limit is None else int(a.size_limit * 1048576),
+            notes=a.note, all_notes=a.all_notes,
         )
     finally:
         bar.finish()
@@ -76,6 +80,11 @@ def cmd_export(ctx: Context) -> int:
         f"Made from custody log head: entry {result.head_seq} ({result.head_hash})",
         f"Recorded as custody entry {result.recorded_as}",
     ]
+    if result.notes:
+        lines.append(f"Case notes: {', '.join(str(n) for n in result.notes)}")
+    if result.notes_left_out:
+        lines.append("Notes left out (about withheld sensitive exhibits): "
+                     + ", ".join(str(n) for n in result.notes_left_out))
     for item in result.excluded:
         lines.append(f"Excluded {item.reference}: {item.reason}")
     for problem in result.problems:

@@ -420,6 +420,10 @@ class _Build:
         self.progress(0, self.steps, "case summary and exhibit list")
         S.summary(w, spec)
         starts["summary"] = 0
+        note_pages: dict[int, int] = {}
+        if spec.case_notes:
+            starts["notes"] = w.new_page()
+            note_pages = S.case_notes(w, spec)
         starts["exhibit list"] = w.new_page()
         marked: set[int] = set()  # body pages that show sensitive (MG6D) material
         S.exhibit_list(w, spec, marked)
@@ -443,7 +447,10 @@ class _Build:
         body_pages = body.pages
 
         # --- the front matter, now that every body page number is known -------------
-        sections = [("summary", "Case summary"), ("exhibit list", "Exhibit list (MG12)")]
+        sections = [("summary", "Case summary")]
+        if spec.case_notes:
+            sections.append(("notes", "Case notes"))
+        sections.append(("exhibit list", "Exhibit list (MG12)"))
         if self.exhibits:
             sections.append(("exhibits", "Exhibits"))
         sections += [("custody", "Chain of custody"), ("integrity", "Integrity statement")]
@@ -498,7 +505,7 @@ class _Build:
 
         self.sensitive_pages = {number(i) for i in marked} | {i + 1 for i in marked_front}
         manifest = self._manifest(total)
-        outline = self._outline(sections, starts, custody_starts, number, cover_pages)
+        outline = self._outline(sections, starts, custody_starts, number, cover_pages, note_pages)
         _check(self.cancel)
         self.progress(len(spec.exhibits) + 2, self.steps, "stamping and assembling pages")
         segments = front.segments + body.segments
@@ -548,16 +555,25 @@ class _Build:
                 }
                 for e in self.exhibits
             ],
+            **({"notes": [
+                {"note": n.number, "entry": n.entry, "entry_hash": n.entry_hash, "version": n.version,
+                 "revises": n.revises, "exhibit": n.exhibit, "sha256": n.sha256}
+                for n in spec.case_notes
+            ]} if spec.case_notes else {}),
         }
 
     def _outline(self, sections: list[tuple[str, str]], starts: dict[str, int], custody_starts: dict[str, int],
-                 number: Callable[[int], int], cover_pages: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
+                 number: Callable[[int], int], cover_pages: int,
+                 note_pages: dict[int, int]) -> list[tuple[str, int, list[tuple[str, int]]]]:
         items: list[tuple[str, int, list[tuple[str, int]]]] = [("Cover", 1, []), ("Index", cover_pages + 1, [])]
         for key, title in sections:
             children: list[tuple[str, int]] = []
             if key == "exhibits":
                 children = [(f"{e.info.reference} – {_one_line(e.info.description)}", e.outcome.first_page)
                             for e in self.exhibits]
+            elif key == "notes":
+                children = [(f"Note {note.number} – {_one_line(note.author)}", number(note_pages[note.number]))
+                            for note in self.spec.case_notes]
             elif key == "custody":
                 children = [("Case entries", number(custody_starts["case"]))]
                 children += [(f"{e.info.reference}", number(custody_starts[e.info.reference]))

@@ -8,6 +8,7 @@ original.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -77,6 +78,26 @@ class CustodyLine:
 
 
 @dataclass(frozen=True)
+class CaseNote:
+    """A case note the officer chose to put in the bundle, in the version written up to the log head."""
+
+    number: int  # the custody entry of the note's first version: the note's number in the case
+    entry: int  # the custody entry of the version shown
+    entry_hash: str
+    author: str  # shown as it should read, e.g. "Jane A Smith (jsmith)"
+    written_at: datetime
+    text: str
+    version: int  # 1 as first written; 2 after one edit, ...
+    revises: int | None = None  # the entry of the version this one replaces
+    exhibit: str | None = None  # the exhibit the note is about, or None: the case
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the note's text as printed (UTF-8), recorded in the manifest and the export's entry."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
 class BundleSpec:
     case: CaseInfo
     exhibits: tuple[ExhibitInfo, ...]  # the exhibits to include, in bundle order
@@ -97,6 +118,9 @@ class BundleSpec:
     unit_uncertified: tuple[str, ...] = ()
     # RFC 6962 Merkle root (hex) of the custody log's entries 1..head_seq: ``--earlier head_seq:root``
     tree_root: str = ""
+    # The case notes chosen for the bundle, in the order of their numbers; none: no notes section.
+    case_notes: tuple[CaseNote, ...] = ()
+    notes_left_out: int = 0  # notes of --all-notes left out as about withheld sensitive material
 
 
 SENSITIVE_MARK = "SENSITIVE (MG6D)"

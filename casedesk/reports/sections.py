@@ -247,6 +247,46 @@ def summary(w: Writer, spec: BundleSpec) -> None:
         w.note("No case summary has been written in CaseDesk for this case.", colour=GREY)
 
 
+def case_notes(w: Writer, spec: BundleSpec) -> dict[int, int]:
+    """The case notes chosen for the bundle, each with its author, time, version and hashes; returns each note's
+    page (by note number) for the bookmarks."""
+    w.new_page()
+    w.title("Case notes")
+    n = len(spec.case_notes)
+    intro = (f"{n} note{'s' if n != 1 else ''} of the case, chosen by the officer who exported the bundle, each as "
+             "its last version written up to the custody log head this bundle was made from. A note's number is "
+             "the custody log entry that first recorded it; an edit is a new signed entry that names the version "
+             "it replaces, and both stay in the log. Notes carry no sensitivity marking of their own in CaseDesk: "
+             "the officer who exports the bundle decides which go in.")
+    if spec.notes_left_out:
+        intro += (f" {spec.notes_left_out} note(s) about sensitive (MG6D) exhibits withheld from this bundle are "
+                  "not included.")
+    w.para(intro, size=8, colour=GREY)
+    pages: dict[int, int] = {}
+    for note in spec.case_notes:
+        w.space(6)
+        w.heading(f"Note {note.number}" + (f" – about exhibit {note.exhibit}" if note.exhibit else ""), 11)
+        pages[note.number] = w.anchor()
+        w.continued = f"Note {note.number}"
+        if note.version == 1:
+            version = "1 (as first written)"
+        else:
+            version = f"{note.version}: replaces the version of custody entry {note.revises}"
+        w.fields([
+            ("Written by", note.author),
+            ("Written at", _when(note.written_at)),
+            ("Version", version),
+            ("Custody entry", str(note.entry)),
+        ])
+        w.hashes([("Entry hash", note.entry_hash), ("Text SHA-256", note.sha256)])
+        w.space(3)
+        for paragraph in note.text.split("\n"):
+            w.para(paragraph, size=10, leading=14)
+        w.continued = None
+        w.rule()
+    return pages
+
+
 EXHIBIT_COLUMNS = (
     Column("Exhibit", 40, BOLD, 8),
     Column("Description", 140),
@@ -369,7 +409,8 @@ CUSTODY_COLUMNS = (
 )
 
 
-def _details(entry: CustodyLine) -> str:
+def _details(entry: CustodyLine, shown: frozenset[int] = frozenset()) -> str:
+    """``shown``: the note entries whose text the Case notes section prints."""
     parts: list[str] = []
     if entry.reason:
         parts.append(f"Reason: {entry.reason}")
@@ -383,6 +424,8 @@ def _details(entry: CustodyLine) -> str:
         parts.append(f"From {entry.from_party}")
     if entry.text and not entry.action.startswith(NOTE_ACTIONS):
         parts.append(entry.text)
+    elif entry.text and entry.seq in shown:
+        parts.append("(note text in the Case notes section)")
     elif entry.text:
         parts.append("(note text not included in the bundle)")
     return "\n".join(parts) or "-"
@@ -418,9 +461,10 @@ def custody(w: Writer, spec: BundleSpec, marked: set[int]) -> dict[str, int]:
     for entry in spec.custody:
         if entry.exhibit_ref is not None:
             by_exhibit.setdefault(entry.exhibit_ref, []).append(entry)
+    shown = frozenset(note.entry for note in spec.case_notes)
     starts["case"] = w.anchor()
     w.heading("Case entries", 11)
-    _custody_table(w, case_entries, "Case entries")
+    _custody_table(w, case_entries, "Case entries", shown)
     for ex in spec.exhibits:
         entries = by_exhibit.get(ex.reference, [])
         w.ensure(90)
@@ -431,17 +475,18 @@ def custody(w: Writer, spec: BundleSpec, marked: set[int]) -> dict[str, int]:
         for sentence in continuity.account(ex, entries):
             w.para(sentence, size=8, indent=8, colour=WARN if sentence.startswith("Gap:") else INK)
         w.space(4)
-        _custody_table(w, entries, f"{mark}Exhibit {ex.reference}")
+        _custody_table(w, entries, f"{mark}Exhibit {ex.reference}", shown)
         if ex.sensitive:
             marked.update(range(starts[ex.reference], w.sink.last_index() + 1))
     return starts
 
 
-def _custody_table(w: Writer, entries: Sequence[CustodyLine], heading: str) -> None:
+def _custody_table(w: Writer, entries: Sequence[CustodyLine], heading: str,
+                   shown: frozenset[int] = frozenset()) -> None:
     if not entries:
         w.para("No entries.", size=8.5, colour=GREY)
         return
-    rows = [[str(e.seq), _time(e), e.actor, action_name(e.action), _details(e)] for e in entries]
+    rows = [[str(e.seq), _time(e), e.actor, action_name(e.action), _details(e, shown)] for e in entries]
     w.table(CUSTODY_COLUMNS, rows, heading=heading, spans=[_hash_lines(e) for e in entries])
 
 

@@ -21,8 +21,8 @@ Pure functions over ``EntryView`` and ``ExhibitView``: no store access here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from casedesk.errors import UsageError
@@ -105,3 +105,73 @@ def summary_as_at(current: str, entries: Sequence[EntryView], head_seq: int, whe
         "earlier text, so a bundle for that time cannot show it; export without --at, or from a copy of the "
         "store as it was then"
     )
+
+
+NOTE_ADDED = "note.added"
+
+
+@dataclass(frozen=True)
+class NoteAsAt:
+    """The version of a note a bundle shows: the last one written up to the head."""
+
+    entry: EntryView  # the note.added entry of that version
+    version: int  # 1 for the note as first written
+    first: int  # the entry of the first version (the note's number in the case)
+
+
+def _revises(entry: EntryView) -> int | None:
+    target = entry.data.get("revises")
+    return target if isinstance(target, int) and not isinstance(target, bool) else None
+
+
+def notes_as_at(entries: Sequence[EntryView], head_seq: int, wanted: Sequence[int] | None, all_notes: bool,
+                withheld_exhibits: Mapping[str, str]) -> tuple[list[NoteAsAt], list[int]]:
+    """The notes a bundle made at ``head_seq`` shows, and the notes left out as about withheld material.
+
+    ``wanted``: note entry numbers (any version of a note names the note); ``all_notes``: every note of the
+    case. Each note is shown in its last version written up to the head, replayed from the log (an edit is
+    a ``note.added`` entry with ``data.revises``). A note about an exhibit in ``withheld_exhibits``
+    (``{exhibit: why}``, sensitive material) is refused when named and left out of ``all_notes``.
+    """
+    notes = {e.seq: e for e in entries if e.action == NOTE_ADDED and e.seq <= head_seq}
+    later: dict[int, int] = {}
+    for seq in sorted(notes):
+        target = _revises(notes[seq])
+        if target is not None and target in notes:
+            later.setdefault(target, seq)
+
+    def first_of(seq: int) -> int:
+        while (target := _revises(notes[seq])) is not None and target in notes:
+            seq = target
+        return seq
+
+    chosen: list[int] = []
+    if all_notes:
+        chosen = [seq for seq in sorted(notes) if _revises(notes[seq]) is None or _revises(notes[seq]) not in notes]
+    for n in wanted or ():
+        if n not in notes:
+            raise UsageError(f"entry {n} is not a note of this case" + (
+                " written by then (--at is before it)" if n > head_seq else ""),
+                cli_hint="`casedesk note list` shows the notes and their entry numbers")
+        root = first_of(n)
+        if root not in chosen:
+            chosen.append(root)
+    shown: list[NoteAsAt] = []
+    left_out: list[int] = []
+    for root in sorted(chosen):
+        seq, version = root, 1
+        while seq in later:
+            seq, version = later[seq], version + 1
+        entry = notes[seq]
+        if entry.exhibit_ref is not None and entry.exhibit_ref in withheld_exhibits:
+            if all_notes and root not in {first_of(n) for n in wanted or ()}:
+                left_out.append(root)
+                continue
+            raise UsageError(f"note {root} is about exhibit {entry.exhibit_ref}, which is "
+                             f"{withheld_exhibits[entry.exhibit_ref]}; choose to include sensitive exhibits to "
+                             "put it in the bundle", cli_hint="add --include-sensitive")
+        if entry.text is None:
+            raise UsageError(f"the text of note {root} cannot be read from custody entry {seq}; run `casedesk "
+                             "verify` on the case")
+        shown.append(NoteAsAt(entry, version, root))
+    return shown, left_out

@@ -47,9 +47,9 @@ from casedesk.outputs import NewFile, check_target, publish_all, refuse_data_dir
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.reports import manifest as M
 from casedesk.reports.assemble import build_bundle, process_alive
-from casedesk.reports.model import BundleSpec, CaseInfo, CustodyLine, ExhibitInfo, LeftOut
+from casedesk.reports.model import BundleSpec, CaseInfo, CaseNote, CustodyLine, ExhibitInfo, LeftOut
 from casedesk.security.roles import Permission
-from casedesk.services.bundle_state import exhibits_as_at, sensitive_duplicates, summary_as_at
+from casedesk.services.bundle_state import exhibits_as_at, notes_as_at, sensitive_duplicates, summary_as_at
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.enrolment import Enrolment
@@ -98,6 +98,8 @@ class BundleResult:
     at: datetime
     recorded_as: int  # the bundle.exported custody entry
     warnings: list[str] = field(default_factory=list)  # for the person exporting: e.g. a bundle over the size limit
+    notes: list[int] = field(default_factory=list)  # the case notes in the bundle, by number (first entry)
+    notes_left_out: list[int] = field(default_factory=list)  # of --all-notes: about withheld sensitive exhibits
 
 
 def _display(users: dict[str, User], username: str) -> str:
@@ -219,13 +221,16 @@ def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
 
 
 def reproduce_command(case_ref: str, file_name: str, at: datetime, marking: str, wanted: Sequence[str] | None,
-                      include_sensitive: bool) -> str:
+                      include_sensitive: bool, notes: Sequence[int] = (), all_notes: bool = False) -> str:
     parts = [f"casedesk export {case_ref} -o {file_name} --at {iso_utc(at)} --marking {marking}"]
     if wanted is not None:
         parts.append("--exhibits " + ",".join(sorted({references.normalise(r) for r in wanted},
                                                      key=references.sort_key)))
     if include_sensitive:
         parts.append("--include-sensitive")
+    if all_notes:
+        parts.append("--all-notes")
+    parts += [f"--note {n}" for n in sorted(set(notes))]
     return " ".join(parts)
 
 
@@ -255,7 +260,11 @@ class Bundles:
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
         size_limit: int = SIZE_LIMIT,
+        notes: Sequence[int] = (),
+        all_notes: bool = False,
     ) -> BundleResult:
+        """``notes``: case notes to put in the bundle, by entry number (any version names the note; the bundle
+        shows its last version up to the head); ``all_notes``: every note of the case (docs/bundle.md)."""
         self.s.require(Permission.BUNDLE_EXPORT)
         self.s.require(Permission.CASE_CONTENT)
         if self.s.integrity_alerts:
@@ -289,6 +298,9 @@ class Bundles:
         views = exhibits_as_at(Evidence(self.s).list(ref, include_withdrawn=True), case_log, head_seq)
         summary = summary_as_at(case_detail[3], case_log, head_seq, when)
         included, excluded = select_exhibits(views, exhibits, include_sensitive)
+        withheld = {e.reference: LEFT_OUT_WHY[e.reason] for e in excluded
+                    if e.reason in ("sensitive", "sensitive duplicate")}
+        chosen_notes, notes_left_out = notes_as_at(case_log, head_seq, list(notes), all_notes, withheld)
 
         # A full verification first: it must pass, or nothing is written.
         def verify_progress(done: int, total: int, message: str = "") -> None:
@@ -315,6 +327,13 @@ class Bundles:
             head_seq=head_seq,
             head_hash=head_hash,
             tree_root=tree_root,
+            case_notes=tuple(
+                CaseNote(number=n.first, entry=n.entry.seq, entry_hash=n.entry.entry_hash,
+                         author=_display(users, n.entry.actor), written_at=n.entry.timestamp,
+                         text=n.entry.text or "", version=n.version, revises=n.entry.data.get("revises"),
+                         exhibit=n.entry.exhibit_ref)
+                for n in chosen_notes),
+            notes_left_out=len(notes_left_out),
             prepared_by=_display(users, self.s.user.username),
             tool=tool_id(),
             verification=(
@@ -331,7 +350,8 @@ class Bundles:
             file_name=out.name,
             left_out=tuple(LeftOut(e.reference, LEFT_OUT_WHY[e.reason]) for e in excluded),
             notes=("To reproduce this file: "
-                   + reproduce_command(ref, out.name, when, chosen, exhibits, include_sensitive),),
+                   + reproduce_command(ref, out.name, when, chosen, exhibits, include_sensitive,
+                                       () if all_notes else [n.first for n in chosen_notes], all_notes),),
         )
         evidence = Evidence(self.s)
 
@@ -375,6 +395,9 @@ class Bundles:
                         "excluded": [{"exhibit": e.reference, "reason": e.reason} for e in excluded],
                         "placeholders": [ref_ for ref_, _ in built.problems],
                         "manifest_sha256": _sha(manifest_data),
+                        **({"notes": [{"note": n.number, "entry": n.entry, "entry_hash": n.entry_hash,
+                                       "sha256": n.sha256} for n in spec.case_notes],
+                            "notes_left_out": notes_left_out} if notes or all_notes else {}),
                     },
                 )
                 recorded = entry.seq
@@ -389,6 +412,7 @@ class Bundles:
             warnings=[w for w in (size_warning(size, size_limit, included,
                                                f"casedesk export {ref} -o PART.pdf --at {iso_utc(when)}"),)
                       if w],
+            notes=[n.number for n in spec.case_notes], notes_left_out=notes_left_out,
         )
 
 

@@ -9,12 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.ui.dialogs.export import ExportDialog
 from casedesk.ui.dialogs.transfer import CustodyMoveDialog
 from casedesk.ui.dialogs.verify import VerifyDialog
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tabs.review import ReviewTab
+from tests.helpers.bundle import searchable_pages
 from tests.helpers.store import CASE, Store
 from tests.helpers.ui import TIMEOUT, click, close_all, select_case, sign_in, type_into, wait_for_window
 
@@ -222,5 +224,39 @@ def test_export_dialog_leaves_out_a_duplicate_of_a_sensitive_exhibit_by_default(
         assert not copy.flags() & Qt.ItemFlag.ItemIsEnabled
         dialog.include_sensitive.setChecked(True)
         assert copy.flags() & Qt.ItemFlag.ItemIsEnabled
+    finally:
+        session.close()
+
+
+def test_export_dialog_puts_the_ticked_notes_in_the_bundle(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    ingest_fixture(store, tmp_path, {"statement.txt": b"I saw the seller hand over the disk.\n"})
+    ingest_fixture(store, tmp_path, {"informant.txt": b"Source details.\n"}, sensitive=True)
+    session = store.sign_in("jsmith")
+    try:
+        cases = Cases(session)
+        chosen = cases.add_note(CASE, "Bank confirms 412 customers affected.").custody_seq
+        cases.add_note(CASE, "Not for the bundle: a hunch.")
+        cases.add_note(CASE, "Met the source.", exhibit="JAS/2")
+        dialog = ExportDialog(session, CASE)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        labels = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
+        assert [label.split(" — ")[0] for label in labels] == [f"Note {chosen}", f"Note {chosen + 1}",
+                                                               f"Note {chosen + 2} on JAS/2"]
+        assert dialog.chosen_notes() == []  # none by default
+        assert not dialog.notes.item(2).flags() & Qt.ItemFlag.ItemIsEnabled  # about the sensitive JAS/2
+        item = dialog.notes.item(0)
+        rect = dialog.notes.visualItemRect(item)
+        qtbot.mouseClick(dialog.notes.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.keyClick(dialog.notes, Qt.Key.Key_Space)
+        assert dialog.chosen_notes() == [chosen]
+        type_into(qtbot, dialog.output, str(tmp_path / "bundle.pdf"))
+        click(qtbot, dialog.export_button)
+        qtbot.waitUntil(lambda: dialog.bundle is not None, timeout=120_000)
+        assert dialog.bundle is not None and dialog.bundle.notes == [chosen]
+        assert f"Case notes: {chosen}." in dialog.details.text()
+        text = " ".join(searchable_pages(dialog.bundle.path))
+        assert "Bank confirms 412 customers affected." in text and "a hunch" not in text
     finally:
         session.close()

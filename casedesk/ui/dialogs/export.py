@@ -34,10 +34,12 @@ from casedesk.reports.manifest import verifier_path
 from casedesk.reports.text import visible
 from casedesk.services.bundle_state import sensitive_duplicates
 from casedesk.services.bundles import BundleResult, Bundles
+from casedesk.services.cases import Cases
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.settings import MARKINGS
+from casedesk.timeutil import uk_display
 from casedesk.ui import errors
 from casedesk.ui.forms import MessageLine, fit_on_screen, make_default
 from casedesk.ui.icons import app_icon, icon
@@ -76,6 +78,13 @@ class ExportDialog(QDialog):
         pick.addWidget(none_button)
         pick.addStretch(1)
         pick.addWidget(self.include_sensitive)
+        self.notes = QListWidget()
+        self.notes.setObjectName("exportNotes")
+        self.notes.setAccessibleName(self.tr("Case notes in the bundle"))
+        self.notes.setToolTip(self.tr("Ticked notes go in the bundle's Case notes section, each in its latest "
+                                      "version; none by default"))
+        self.notes_label = QLabel(self.tr("<b>Case notes</b> (none go in unless ticked; notes have no sensitivity "
+                                          "marking, so choose with care)"))
         self.marking = QComboBox()
         self.marking.setObjectName("exportMarking")
         self.marking.addItems(list(MARKINGS))
@@ -100,6 +109,8 @@ class ExportDialog(QDialog):
         setup_layout.addWidget(QLabel("<b>Exhibits</b> (withdrawn exhibits never go in a bundle)"))
         setup_layout.addWidget(self.exhibits, 1)
         setup_layout.addLayout(pick)
+        setup_layout.addWidget(self.notes_label)
+        setup_layout.addWidget(self.notes)
         setup_layout.addLayout(form)
 
         self.progress = QProgressBar()
@@ -197,14 +208,57 @@ class ExportDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
                 item.setToolTip(self.tr("Sensitive (MG6D): tick 'Include sensitive exhibits' to choose it"))
             self.exhibits.addItem(item)
+        self._load_notes({v.reference for v in every if v.sensitive} | set(duplicates))
         if not views:
             self.message.notice("The case has no exhibits: the bundle holds the case summary and custody log only.")
+
+    def _load_notes(self, withheld: set[str]) -> None:
+        """The latest version of each note, named by its first entry; notes about sensitive exhibits follow the
+        'Include sensitive exhibits' box."""
+        try:
+            versions = Cases(self.session).notes(self.case_ref)
+        except Exception as exc:
+            errors.show_error(self, exc, "Export")
+            versions = []
+        first = {v.custody_seq: v.revises for v in versions}
+
+        def number(seq: int) -> int:
+            while first.get(seq) is not None:
+                seq = first[seq]  # type: ignore[assignment]
+            return seq
+
+        for v in versions:
+            if v.revised_by is not None:
+                continue
+            n = number(v.custody_seq)
+            line = " ".join(v.text.split())
+            about = self.tr(" on {0}").format(v.exhibit) if v.exhibit else ""
+            label = self.tr("Note {0}{1} — {2}, {3}: {4}").format(
+                n, about, v.author, uk_display(v.created_at), line[:90] + ("…" if len(line) > 90 else ""))
+            item = QListWidgetItem(label)
+            item.setData(REF_ROLE, v.custody_seq)
+            sensitive = v.exhibit is not None and v.exhibit in withheld
+            item.setData(SENSITIVE_ROLE, sensitive)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            if sensitive:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(self.tr("About a sensitive (MG6D) exhibit: tick 'Include sensitive exhibits' to "
+                                        "choose it"))
+            self.notes.addItem(item)
+        if not self.notes.count():
+            self.notes_label.hide()
+            self.notes.hide()
+
+    def chosen_notes(self) -> list[int]:
+        items = [self.notes.item(i) for i in range(self.notes.count())]
+        return [int(i.data(REF_ROLE)) for i in items if i.checkState() == Qt.CheckState.Checked]
 
     def _items(self) -> list[QListWidgetItem]:
         return [self.exhibits.item(i) for i in range(self.exhibits.count())]
 
     def _sensitive_toggled(self, on: bool) -> None:
-        for item in self._items():
+        for item in self._items() + [self.notes.item(i) for i in range(self.notes.count())]:
             if item.data(SENSITIVE_ROLE):
                 flags = item.flags() | Qt.ItemFlag.ItemIsEnabled if on else item.flags() & ~Qt.ItemFlag.ItemIsEnabled
                 item.setFlags(flags)
@@ -235,6 +289,7 @@ class ExportDialog(QDialog):
         wanted = None if chosen == every else chosen  # None: the register's default selection
         include_sensitive = self.include_sensitive.isChecked()
         marking = self.marking.currentText()
+        notes = self.chosen_notes()
         bundles, case_ref = Bundles(self.session), self.case_ref
         self.setup.setEnabled(False)
         self.export_button.setEnabled(False)
@@ -245,7 +300,7 @@ class ExportDialog(QDialog):
         self.job = self.runner.submit(
             "export",
             lambda progress, cancel: bundles.export(case_ref, out, wanted, include_sensitive, marking, None,
-                                                    progress, cancel),
+                                                    progress, cancel, notes=notes),
             on_success=self._done, on_failure=self._failed, on_progress=self._progress,
         )
 
@@ -288,7 +343,9 @@ class ExportDialog(QDialog):
         left_out = ", ".join(f"{e.reference} ({e.reason})" for e in result.excluded) or "none"
         self.details.setText(
             f"<b>{result.path}</b><br>{result.pages} pages, {len(result.included)} exhibits, marking "
-            f"{result.marking}; left out: {left_out}.<br>Manifest: {result.manifest_path.name}; "
+            f"{result.marking}; left out: {left_out}."
+            + (self.tr(" Case notes: {0}.").format(", ".join(str(n) for n in result.notes)) if result.notes else "")
+            + f"<br>Manifest: {result.manifest_path.name}; "
             f"checksum file: {result.sidecar_path.name}; recorded as custody entry {result.recorded_as}.<br>"
             f"Send {verifier_path(result.path).name} with it: the prosecutor opens it in a browser and drops the "
             "bundle and the case's custody export into it to check them."
