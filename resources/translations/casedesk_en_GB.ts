@@ -1161,18 +1161,53 @@ signed by {actor} with {tool}</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="188"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="83"/>
+        <source>Case notes in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="84"/>
+        <source>Ticked notes go in the bundle&apos;s Case notes section, each in its latest version; none by default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="86"/>
+        <source>&lt;b&gt;Case notes&lt;/b&gt; (none go in unless ticked; notes have no sensitivity marking, so choose with care)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="199"/>
         <source>   [sensitive]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="189"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="200"/>
         <source>   [same content as sensitive {0}]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="198"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="209"/>
         <source>Sensitive (MG6D): tick &apos;Include sensitive exhibits&apos; to choose it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="235"/>
+        <source> on {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="236"/>
+        <source>Note {0}{1} — {2}, {3}: {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="246"/>
+        <source>About a sensitive (MG6D) exhibit: tick &apos;Include sensitive exhibits&apos; to choose it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="347"/>
+        <source> Case notes: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
