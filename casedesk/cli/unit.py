@@ -90,6 +90,11 @@ def cmd_sync(ctx: Context) -> None:
              f"Merkle tree (RFC 6962): size {result.tree_size}, root {result.root}"]
     if result.recorded_as is not None:
         lines.append(f"The unit's cosignature is kept as custody entry {result.recorded_as}.")
+    lines.append(f"Evidence (encrypted, as stored): {result.objects_sent} object(s) sent "
+                 f"({result.object_bytes / 1048576:.1f} MiB); the unit holds {result.objects_held}.")
+    if result.objects_unsent:
+        lines.append(f"{len(result.objects_unsent)} object(s) are missing or damaged on this laptop and were not "
+                     "sent: run `casedesk verify`.")
     ctx.emit(result, lines)
 
 

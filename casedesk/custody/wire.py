@@ -7,6 +7,7 @@ method, path, installation, user, time and the SHA-256 of the body.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,8 +26,47 @@ ENTRY_KEYS: tuple[str, ...] = (*(name for name, _ in encoding.FIELDS), "hash", "
 
 
 def request_message(method: str, path: str, installation: str, user: str, time: int, body: bytes) -> bytes:
-    return "\n".join((REQUEST_DOMAIN, method.upper(), path, installation, user, str(time),
-                      hashlib.sha256(body).hexdigest(), "")).encode("utf-8")
+    return signed_message(method, path, installation, user, time, hashlib.sha256(body).hexdigest())
+
+
+def signed_message(method: str, path: str, installation: str, user: str, time: int, body_sha256: str) -> bytes:
+    return "\n".join((REQUEST_DOMAIN, method.upper(), path, installation, user, str(time), body_sha256,
+                      "")).encode("utf-8")
+
+
+# Vault objects (docs/sync-protocol.md, "Objects"): each part of an object goes up in its own request, its
+# declaration in this header; what the request signs in place of the body's SHA-256 is the SHA-256 of the
+# declaration, a line feed and the part, so the declaration is signed with the bytes.
+HEADER_OBJECT = "CaseDesk-Object"
+PART_BYTES = 8 << 20  # every part but the last: what one request holds in memory, whatever the object's size
+DECLARATION_KEYS = ("address", "case", "epoch", "sha256", "size", "stored_size")
+
+
+def declaration(case: str, sha256: str, size: int, epoch: int, stored_size: int, address: str) -> str:
+    """An object's declaration: JSON with sorted keys, no spaces, ASCII only (it travels in a header)."""
+    return json.dumps({"address": address, "case": case, "epoch": epoch, "sha256": sha256, "size": size,
+                       "stored_size": stored_size}, sort_keys=True, separators=(",", ":"))
+
+
+ADDRESS_DOMAIN = b"casedesk-object/1\n"
+
+
+def object_address(part_digests: Sequence[bytes]) -> str:
+    """An object's address: SHA-256 of the domain line and the SHA-256 of each of its parts, in order.
+
+    Parts are cut at every ``PART_BYTES``; the unit hashes each part as it arrives, so the address of a large
+    exhibit is checked without reading it again when its last part comes."""
+    h = hashlib.sha256(ADDRESS_DOMAIN)
+    for d in part_digests:
+        h.update(d)
+    return h.hexdigest()
+
+
+def part_sha256(declaration_text: str, data: bytes | memoryview) -> str:
+    h = hashlib.sha256(declaration_text.encode("utf-8"))
+    h.update(b"\n")
+    h.update(data)
+    return h.hexdigest()
 
 
 def row_to_json(row: Sequence[Any]) -> dict[str, Any]:

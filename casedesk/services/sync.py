@@ -13,6 +13,7 @@ stands. The unit's last cosignature is kept as a signed ``unit.checkpoint_cosign
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import ssl
@@ -26,9 +27,10 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import checkpoint, encoding, merkle, wire
 from casedesk.errors import IntegrityError, UnitError, UsageError
+from casedesk.evidence.objectformat import encrypted_size
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.services.session import Session
-from casedesk.store.models import CustodyEntry
+from casedesk.store.models import Case, CustodyEntry, VaultObject
 from casedesk.timeutil import uk_display
 
 log = logging.getLogger("casedesk.sync")
@@ -36,6 +38,7 @@ log = logging.getLogger("casedesk.sync")
 COSIGNED = "unit.checkpoint_cosigned"
 ROLLBACK = "unit.rollback_detected"
 BATCH = 1_000
+STATUS_NAMES = 5_000  # object names per status request
 TIMEOUT_SECONDS = 120.0
 
 MSG_ROLLED_BACK = ("the unit holds a cosigned checkpoint of {unit} entries (cosigned {when}) but this "
@@ -49,6 +52,8 @@ MSG_CERTIFICATE = ("the unit at {url} shows a TLS certificate that no certificat
                    "signed: ask the unit administrator for the unit's CA certificate")
 MSG_CUT = ("the connection to the unit was cut after {done} of {total} entries were stored there: run the sync "
            "again to resume (nothing is lost or sent twice)")
+MSG_CUT_OBJECTS = ("the connection to the unit was cut after {done} of {total} bytes of evidence were stored there: "
+                   "run the sync again to resume (nothing is lost or sent twice)")
 MSG_REFUSED = "the unit refused the sync: {message}"
 MSG_BAD_COSIGNATURE = ("the unit's answer does not carry a valid cosignature of this installation's checkpoint by "
                        "{name}: it is not the unit this installation trusts, or its answer was changed")
@@ -70,11 +75,105 @@ class SyncResult:
     root: str
     cosigned_at: int | None
     recorded_as: int | None
+    objects_sent: int = 0  # vault objects the unit took in this sync
+    object_bytes: int = 0  # bytes of them sent in this sync
+    objects_held: int = 0  # vault objects of this installation the unit holds after it
+    objects_unsent: tuple[str, ...] = ()  # objects missing or of the wrong size here: `casedesk verify` says more
+
+
+@dataclass(frozen=True)
+class LocalObject:
+    name: str
+    case: str
+    sha256: str  # of the content
+    size: int  # of the content
+    epoch: int
 
 
 def _rows(db: OrmSession) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in db.connection().exec_driver_sql(
         f"SELECT {_COLUMNS} FROM custody_entries ORDER BY seq")]
+
+
+def _objects(db: OrmSession) -> list[LocalObject]:
+    """The vault objects of the installation's cases (those written before case keys stay on the laptop)."""
+    return [LocalObject(str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4] or 0)) for r in db.execute(
+        select(VaultObject.name, Case.reference, VaultObject.sha256, VaultObject.size, VaultObject.epoch)
+        .join(Case, Case.id == VaultObject.case_id).where(VaultObject.epoch.is_not(None))
+        .order_by(VaultObject.id))]
+
+
+def _address(path: Path) -> str:
+    """The object's address (``wire.object_address``): the SHA-256 of each part, then of those."""
+    parts = []
+    with open(path, "rb") as f:
+        while block := f.read(wire.PART_BYTES):
+            parts.append(hashlib.sha256(block).digest())
+    return wire.object_address(parts)
+
+
+def _send_objects(session: Session, unit: _Unit, local: list[LocalObject], progress: Progress,
+                  cancel: CancelToken | None) -> tuple[int, int, int, tuple[str, ...]]:
+    """Send the unit the vault objects it lacks, as stored (ciphertext), in parts, resuming where it stands.
+
+    Returns (objects the unit took now, bytes sent, objects it holds of the ones listed, names not sent)."""
+    inst = session.installation_id
+    known: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(local), STATUS_NAMES):
+        answer = unit.request("POST", f"/v1/installations/{inst}/objects/status", json.dumps(
+            {"names": [o.name for o in local[i: i + STATUS_NAMES]]}).encode("ascii"))
+        found = answer.get("objects")
+        if isinstance(found, dict):
+            known.update(found)
+    todo, unsent = [], []
+    for o in local:
+        state = known.get(o.name) or {}
+        if state.get("held") is True:
+            continue
+        path = session.datadir.vault / o.name[:2] / o.name[2:]
+        try:
+            stored = path.stat().st_size
+        except OSError:
+            stored = -1
+        if stored != encrypted_size(o.size):
+            unsent.append(o.name)
+            continue
+        todo.append((o, path, stored, int(state.get("received") or 0)))
+    held = len(local) - len(todo) - len(unsent)
+    total = sum(stored - received for _, _, stored, received in todo)
+    done = sent = 0
+    progress(0, total, "sending evidence (encrypted) to the unit")
+    for o, path, stored, received in todo:
+        address = _address(path)
+        declaration = wire.declaration(o.case, o.sha256, o.size, o.epoch, stored, address)
+        offset = received
+        with open(path, "rb") as f:
+            while offset < stored:
+                if cancel is not None:
+                    cancel.check()
+                f.seek(offset)
+                part = f.read(min(wire.PART_BYTES, stored - offset))
+                try:
+                    status, answer = unit.answer("PUT", f"/v1/installations/{inst}/objects/{o.name}/{offset}", part,
+                                                 declaration)
+                except unit.httpx.TransportError:
+                    raise UnitError(MSG_CUT_OBJECTS.format(done=done, total=total)) from None
+                if status == 409 and isinstance(answer.get("received"), int):
+                    offset = int(answer["received"])  # another sync of this installation sent some meanwhile
+                    continue
+                if status != 200:
+                    raise UnitError(MSG_REFUSED.format(message=str(answer.get("error", f"HTTP {status}"))))
+                offset = int(answer.get("received") or 0)
+                done += len(part)
+                progress(done, total, f"{done >> 20} of {total >> 20} MiB of evidence sent")
+                if answer.get("held") is True:
+                    break
+        sent += 1
+        held += 1
+    if unsent:
+        log.warning("sync: %d vault object(s) missing or damaged here, not sent", len(unsent))
+    log.info("sync: %d objects sent (%d bytes), unit holds %d of %d", sent, done, held, len(local))
+    return sent, done, held, tuple(unsent)
 
 
 def identity(session: Session) -> tuple[str, str]:
@@ -107,12 +206,23 @@ class _Unit:
         self.client.close()
 
     def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
+        status, doc = self.answer(method, path, body)
+        if status != 200:
+            raise UnitError(MSG_REFUSED.format(message=str(doc.get("error", f"HTTP {status}"))))
+        return doc
+
+    def answer(self, method: str, path: str, body: bytes = b"", declaration: str | None = None
+               ) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, the unit's JSON answer); ``declaration``: an object part's (signed with the part)."""
         now = int(time.time())
         inst, user = self.s.installation_id, self.s.user.username
-        signature = self.s.signer.sign(wire.request_message(method, path, inst, user, now, body)).hex()
+        digest = hashlib.sha256(body).hexdigest() if declaration is None else wire.part_sha256(declaration, body)
+        signature = self.s.signer.sign(wire.signed_message(method, path, inst, user, now, digest)).hex()
         headers = {wire.HEADER_INSTALLATION: inst, wire.HEADER_USER: user, wire.HEADER_KEY: self.s.signer.public_hex,
                    wire.HEADER_TIME: str(now), wire.HEADER_SIGNATURE: signature,
-                   "Content-Type": "application/json"}
+                   "Content-Type": "application/json" if declaration is None else "application/octet-stream"}
+        if declaration is not None:
+            headers[wire.HEADER_OBJECT] = declaration
         try:
             response = self.client.request(method, path, content=body, headers=headers)
         except self.httpx.RemoteProtocolError:
@@ -125,9 +235,7 @@ class _Unit:
             doc = None
         if not isinstance(doc, dict):
             raise UnitError(MSG_REFUSED.format(message=f"HTTP {response.status_code} without a CaseDesk answer"))
-        if response.status_code != 200:
-            raise UnitError(MSG_REFUSED.format(message=str(doc.get("error", f"HTTP {response.status_code}"))))
-        return doc
+        return response.status_code, doc
 
 
 def _unit_key(session: Session) -> tuple[str, str] | None:
@@ -189,8 +297,9 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
         key = bytes.fromhex(key_hex)
     except ValueError:
         raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
-    with session.read() as db:
+    with session.read() as db:  # one snapshot: every object listed has its ingest entry among the rows
         rows = _rows(db)
+        local_objects = _objects(db)
     leaves = [bytes.fromhex(r[18]) for r in rows]
     state = unit.request("GET", f"/v1/installations/{inst}/checkpoint")
     try:
@@ -252,7 +361,8 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
                 "root": merkle.root(leaves[:size]).hex(), "cosigned_at": stamp, "note": note})
             recorded = entry.seq
     log.info("sync: %d entries pushed, unit holds %d", total, size)
-    return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded)
+    sent = _send_objects(session, unit, local_objects, progress, cancel)
+    return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded, *sent)
 
 
 def _rolled_back(session: Session, url: str, name: str, key_hex: str, state: dict[str, Any], local: int,

@@ -8,9 +8,11 @@ plain functions: Starlette runs them on its thread pool, each in its own databas
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from starlette.routing import Route
 
 from casedesk.custody import chain, checkpoint, projection, wire
 from casedesk.custody.signing import Signer
-from casedesk.unit import verify
+from casedesk.unit import objects, verify
 from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
 
 log = logging.getLogger("casedesk.unit")
@@ -69,8 +71,12 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
 
-def authenticate(method: str, path: str, headers: Any, body: bytes, installation: str) -> Caller:
-    """The signed request's caller; the key is checked against the log by each endpoint."""
+def authenticate(method: str, path: str, headers: Any, body: bytes, installation: str,
+                 body_sha256: str | None = None) -> Caller:
+    """The signed request's caller; the key is checked against the log by each endpoint.
+
+    ``body_sha256``: what the request signs in place of the body's SHA-256 (an object part's: ``wire.part_sha256``).
+    """
     names = (wire.HEADER_INSTALLATION, wire.HEADER_USER, wire.HEADER_KEY, wire.HEADER_TIME, wire.HEADER_SIGNATURE)
     values = [headers.get(n) for n in names]
     if any(v is None for v in values):
@@ -85,7 +91,8 @@ def authenticate(method: str, path: str, headers: Any, body: bytes, installation
         raise Refused(401, MSG_BAD_SIGNATURE) from None
     if abs(time.time() - when) > wire.CLOCK_TOLERANCE_SECONDS:
         raise Refused(401, MSG_CLOCK.format(tol=wire.CLOCK_TOLERANCE_SECONDS))
-    message = wire.request_message(method, path, inst, user, when, body)
+    digest = hashlib.sha256(body).hexdigest() if body_sha256 is None else body_sha256
+    message = wire.signed_message(method, path, inst, user, when, digest)
     try:
         if len(public) != 32 or len(sig) != 64:
             raise ValueError
@@ -145,7 +152,46 @@ def _check_reader(held: Sequence[Sequence[Any]], caller: Caller, key_too: bool =
                                                        id=caller.installation))
 
 
+class _Accounts:
+    """Who may send objects: the enabled accounts and their current keys at the end of the log the unit holds.
+
+    Replaying a long log for every part of every object would cost more than the part; the answer depends only
+    on the entries held, so it is kept per (installation, tree size, last entry hash): a cache of what the
+    database says, read again whenever the log grows. It is the only thing an instance keeps between requests.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self.known: dict[tuple[str, int, str], frozenset[tuple[str, str]]] = {}
+        self.lock = threading.Lock()
+
+    def check(self, conn: Connection, caller: Caller) -> None:
+        last = conn.execute(select(entries.c.seq, entries.c.entry_hash)
+                            .where(entries.c.installation_id == caller.installation)
+                            .order_by(entries.c.seq.desc()).limit(1)).first()
+        if last is None:
+            raise Refused(403, verify.MSG_REQUESTER.format(user=caller.user, key=caller.key[:16] + "...",
+                                                           id=caller.installation))
+        tag = (caller.installation, int(last.seq), str(last.entry_hash))
+        with self.lock:
+            allowed = self.known.get(tag)
+        if allowed is None:
+            held = _held(conn, caller.installation)
+            registry = chain.build_registry(held)[0]
+            allowed = frozenset((name, key) for name, fact in projection.replay(held).users.items()
+                                if not fact.disabled and (key := registry.key_for(name, len(held) + 1)) is not None)
+            with self.lock:
+                if len(self.known) >= self.limit:
+                    self.known.pop(next(iter(self.known)))
+                self.known[tag] = allowed
+        if (caller.user, caller.key) not in allowed:
+            raise Refused(403, verify.MSG_REQUESTER.format(user=caller.user, key=caller.key[:16] + "...",
+                                                           id=caller.installation))
+
+
 def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
+    accounts = _Accounts()
+
     def health(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True, "cosigner": cosigner.name, "cosigner_key": cosigner.signer.public_hex})
 
@@ -172,8 +218,38 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         except Refused as exc:
             return _error(exc.status, exc.message)
 
+    async def object_part_route(request: Request) -> JSONResponse:
+        installation, name = request.path_params["installation"], request.path_params["name"]
+        offset = request.path_params["offset"]
+        declared = request.headers.get("content-length") or "0"
+        if not declared.isdigit() or int(declared) > wire.PART_BYTES:
+            return _error(413, MSG_TOO_LARGE.format(mib=wire.PART_BYTES >> 20))
+        body = await request.body()
+        if len(body) > wire.PART_BYTES:
+            return _error(413, MSG_TOO_LARGE.format(mib=wire.PART_BYTES >> 20))
+        raw = request.headers.get(wire.HEADER_OBJECT)
+        try:
+            caller = authenticate("PUT", request.url.path, request.headers, body, installation,
+                                  wire.part_sha256(raw or "", body))
+            return await _run(lambda: _put_part(engine, accounts, caller, name, int(offset), raw, body))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def object_status_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return _error(413, MSG_TOO_LARGE.format(mib=MAX_BODY >> 20))
+        try:
+            caller = authenticate("POST", request.url.path, request.headers, body, installation)
+            return await _run(lambda: _object_status(engine, accounts, caller, body))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
     return Starlette(routes=[
         Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/installations/{installation}/objects/status", object_status_route, methods=["POST"]),
+        Route("/v1/installations/{installation}/objects/{name}/{offset:int}", object_part_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/checkpoint", checkpoint_route, methods=["GET"]),
         Route("/v1/installations/{installation}/push", push_route, methods=["POST"]),
     ])
@@ -292,6 +368,40 @@ def _copy_entries(conn: Connection, installation: str, cp_id: int, rows: Sequenc
     with raw.cursor() as cur, cur.copy(f"COPY entries ({columns}) FROM STDIN") as copy:
         for r in rows:
             copy.write_row((installation, *r, cp_id))
+
+
+def _put_part(engine: Engine, accounts: _Accounts, caller: Caller, name: str, offset: int, raw: str | None,
+              body: bytes) -> JSONResponse:
+    try:
+        with engine.begin() as conn:
+            _registered(conn, caller.installation)
+            accounts.check(conn, caller)
+            declaration = objects.parse_declaration(raw)
+            done = objects.put_part(conn, caller.installation, caller.user, name, offset, declaration, body)
+    except objects.ObjectRefusal as exc:
+        if not exc.keep:
+            return _error(exc.status, exc.message, **exc.extra)
+        kept = objects.keep_refused(engine, caller.installation, caller.user, caller.key, exc.message, name,
+                                    offset, raw or "", body)
+        log.warning("object refused for installation %s: %s", caller.installation, exc.message)
+        return _error(exc.status, exc.message, kept_as=kept)
+    return JSONResponse({"received": done.received, "held": done.held})
+
+
+def _object_status(engine: Engine, accounts: _Accounts, caller: Caller, body: bytes) -> JSONResponse:
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        doc = None
+    names = doc.get("names") if isinstance(doc, dict) else None
+    if (not isinstance(names, list) or len(names) > objects.MAX_STATUS_NAMES
+            or not all(isinstance(n, str) and objects.HEX64.match(n) for n in names)):
+        return _error(400, objects.MSG_SHAPE.format(
+            detail=f"a status request is {{\"names\": [at most {objects.MAX_STATUS_NAMES} object names]}}"))
+    with engine.begin() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        return JSONResponse({"objects": objects.status(conn, caller.installation, names)})
 
 
 def _known_caller(engine: Engine, caller: Caller) -> bool:

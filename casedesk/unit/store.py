@@ -20,13 +20,16 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     func,
 )
@@ -76,6 +79,7 @@ entries = Table(
     Column("case_commit", String(64)),
     Column("checkpoint_id", BigInteger, nullable=False),  # the checkpoint the push that brought it cosigned
     PrimaryKeyConstraint("installation_id", "seq"),
+    Index("ix_entries_sha256", "installation_id", "sha256"),
 )
 
 # The entry columns in encoding.ROW_COLUMNS order.
@@ -111,7 +115,64 @@ rejected_segments = Table(
     Index("ix_rejected_installation", "installation_id"),
 )
 
-APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments")
+# Vault objects, as the installation stored them (encrypted under their case keys: the unit holds no key that
+# opens them). An upload is declared with its first part (case, content SHA-256 and size as an exhibit.ingested
+# entry records them, the stored size and the SHA-256 of the stored bytes: its address); parts follow in order;
+# the object is held once every byte arrived and they hash to the address (docs/sync-protocol.md, "Objects").
+object_uploads = Table(
+    "object_uploads", metadata,
+    Column("installation_id", String(64), ForeignKey("installations.installation_id"), nullable=False),
+    Column("name", String(64), nullable=False),  # the vault file name on the installation
+    Column("declaration", Text, nullable=False),  # canonical JSON, as signed
+    Column("case_ref", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the content (what the ingest entry records)
+    Column("size", BigInteger, nullable=False),  # of the content
+    Column("stored_size", BigInteger, nullable=False),  # of the object (ciphertext)
+    Column("address", String(64), nullable=False),  # wire.object_address of the object's bytes
+    Column("pushed_by", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("installation_id", "name"),
+)
+
+object_parts = Table(
+    "object_parts", metadata,
+    Column("installation_id", String(64), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("sha256", LargeBinary(32), nullable=False),  # of the part, computed as it arrived
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("installation_id", "name", "offset"),
+    ForeignKeyConstraint(["installation_id", "name"], ["object_uploads.installation_id", "object_uploads.name"]),
+)
+
+objects = Table(
+    "objects", metadata,
+    Column("address", String(64), primary_key=True),
+    Column("installation_id", String(64), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("installation_id", "name"),
+    ForeignKeyConstraint(["installation_id", "name"], ["object_uploads.installation_id", "object_uploads.name"]),
+)
+
+rejected_objects = Table(
+    "rejected_objects", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("installation_id", String(64), nullable=False),
+    Column("pushed_by", Text, nullable=False),
+    Column("actor_key", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("part_offset", BigInteger, nullable=False),
+    Column("declaration", Text, nullable=False),  # as received
+    Column("data", LargeBinary, nullable=False),  # the part's bytes as received
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_rejected_objects_installation", "installation_id"),
+)
+
+APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments", "object_uploads", "object_parts",
+               "objects", "rejected_objects")
 
 
 def engine_for(url: str, pool_size: int = 5) -> Engine:

@@ -55,6 +55,14 @@ class Cluster:
             raise RuntimeError(out.stderr.strip())
         return out.stdout.strip()
 
+    def dump(self, database: str) -> bytes:
+        """Everything the database holds (``pg_dump``: schema and every row, bytea as hex)."""
+        out = subprocess.run([str(PG_BIN / "pg_dump"), "-h", str(self.socket_dir), "-U", "postgres", database],
+                             capture_output=True, timeout=120)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr.decode(errors="replace").strip())
+        return out.stdout
+
 
 @pytest.fixture(scope="session")
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:

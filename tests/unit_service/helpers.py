@@ -99,6 +99,17 @@ class RawClient:
                    wire.HEADER_SIGNATURE: self.signer.sign(message).hex()}
         return self.client.request(method, path, content=body, headers=headers)
 
+    def request_part(self, path: str, data: bytes, declaration: str,
+                     signed_declaration: str | None = None) -> httpx.Response:
+        """An object part as the client sends one (``signed_declaration``: sign another than the one sent)."""
+        now = int(time.time())
+        digest = wire.part_sha256(signed_declaration or declaration, data)
+        message = wire.signed_message("PUT", path, self.installation, self.user, now, digest)
+        headers = {wire.HEADER_INSTALLATION: self.installation, wire.HEADER_USER: self.user,
+                   wire.HEADER_KEY: self.signer.public_hex, wire.HEADER_TIME: str(now),
+                   wire.HEADER_SIGNATURE: self.signer.sign(message).hex(), wire.HEADER_OBJECT: declaration}
+        return self.client.put(path, content=data, headers=headers)
+
     def push(self, rows: list[tuple[object, ...]], held: int = 0, leaves: list[bytes] | None = None) -> httpx.Response:
         """Push ``rows`` (the log's entries from ``held + 1``) with a checkpoint and proof made from ``leaves``."""
         leaves = leaves if leaves is not None else [bytes.fromhex(str(r[18])) for r in rows]
