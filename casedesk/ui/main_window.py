@@ -378,19 +378,38 @@ class MainWindow(QMainWindow):
             mover = self._why_immovable(e)
         out = self.tr("{ref} is checked out to {custodian}: record its return first").format(
             ref=e.reference, custodian=e.custodian) if e is not None and e.checked_out else None
-        if len(chosen) > 1:  # a transfer of several at once: each must be movable by this user
-            pick = out = None
-            mover = next((self._why_immovable(x, checked_out=True)
-                          for x in chosen if x.status != "active" or x.checked_out or not (
-                              s.can(Permission.CUSTODY_TRANSFER_ANY)
-                              or (x.custodian_is_user and x.custodian == s.user.username))), None)
-        self._explain(self.act_transfer, pick or shut or out or mover)
+        if len(chosen) > 1:
+            # Several at once (a bag to the property store, devices to a lab and back): allowed when at least one
+            # of them may move; the others are refused one by one, with their reasons, in the summary.
+            def why_not(x: Any, returning: bool) -> str | None:
+                if returning:
+                    return None if x.checked_out else self.tr("{ref} is not checked out").format(ref=x.reference)
+                if x.status != "active" or x.checked_out or not (
+                        s.can(Permission.CUSTODY_TRANSFER_ANY)
+                        or (x.custodian_is_user and x.custodian == s.user.username)):
+                    return self._why_immovable(x, checked_out=True)
+                return None
+
+            def none_of(returning: bool) -> str | None:
+                reasons = [why_not(x, returning) for x in chosen]
+                if any(r is None for r in reasons):
+                    return None
+                if returning:
+                    return self.tr("None of the selected exhibits is checked out")
+                return self.tr("None of the selected exhibits can move ({reason})").format(reason=reasons[0])
+
+            mover = none_of(False)
+            self._explain(self.act_transfer, shut or mover)
+            self._explain(self.act_check_out, shut or mover)
+            self._explain(self.act_return, none_of(True))
+        else:
+            self._explain(self.act_transfer, pick or shut or out or mover)
+            self._explain(self.act_check_out, pick or shut or out or mover)
+            # A return is allowed even in a closed case: the exhibit comes back.
+            self._explain(self.act_return, pick or (self.tr("{ref} is not checked out").format(ref=e.reference)
+                                                    if e is not None and not e.checked_out else None))
         if len(chosen) > 1:
             pick = self.tr("Select just one exhibit for this (several are selected)")
-        self._explain(self.act_check_out, pick or shut or out or mover)
-        # A return is allowed even in a closed case: the exhibit comes back.
-        self._explain(self.act_return, pick or (self.tr("{ref} is not checked out").format(ref=e.reference)
-                                                if e is not None and not e.checked_out else None))
         self._explain(self.act_extract, pick or self._role_lacks(Permission.EVIDENCE_EXTRACT))
         self._explain(self.act_preview, pick or (
             self.tr("This file type has no preview: extract the exhibit to open it")
@@ -573,14 +592,18 @@ class MainWindow(QMainWindow):
         from casedesk.ui.dialogs.transfer import CustodyMoveDialog
 
         chosen = self.exhibits.selected()
-        exhibit: Any = chosen if mode == "transfer" and len(chosen) > 1 else self.exhibits.current()
+        exhibit: Any = chosen if len(chosen) > 1 else self.exhibits.current()
         if not exhibit or self.case_ref is None:
             return
         dialog = CustodyMoveDialog(self.session, self.case_ref, exhibit, mode, self)
 
         def moved() -> None:
             self._case_changed("")
-            if dialog.entry is not None:
+            if dialog.result_of_several is not None:
+                from casedesk.ui.dialogs.move_summary import MoveSummaryDialog
+
+                self._open(MoveSummaryDialog(mode, dialog.result_of_several, self))
+            elif dialog.entry is not None:
                 self.statusBar().showMessage(self.tr("Recorded as custody entry "
                                                      "{seq}").format(seq=dialog.entry.seq), 5000)
 

@@ -495,7 +495,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="102"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="99"/>
         <source>say who or where the exhibit goes to: an officer&apos;s user name or a place</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2198,63 +2198,74 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="379"/>
-        <location filename="../../casedesk/ui/main_window.py" line="434"/>
+        <location filename="../../casedesk/ui/main_window.py" line="453"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="389"/>
-        <source>Select just one exhibit for this (several are selected)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="392"/>
-        <source>{ref} is not checked out</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="396"/>
-        <source>This file type has no preview: extract the exhibit to open it</source>
+        <location filename="../../casedesk/ui/main_window.py" line="398"/>
+        <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="399"/>
-        <location filename="../../casedesk/ui/main_window.py" line="403"/>
+        <source>None of the selected exhibits can move ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="412"/>
+        <source>Select just one exhibit for this (several are selected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="386"/>
+        <location filename="../../casedesk/ui/main_window.py" line="409"/>
+        <source>{ref} is not checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="415"/>
+        <source>This file type has no preview: extract the exhibit to open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="418"/>
+        <location filename="../../casedesk/ui/main_window.py" line="422"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="401"/>
+        <location filename="../../casedesk/ui/main_window.py" line="420"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="432"/>
+        <location filename="../../casedesk/ui/main_window.py" line="451"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="436"/>
+        <location filename="../../casedesk/ui/main_window.py" line="455"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="440"/>
+        <location filename="../../casedesk/ui/main_window.py" line="459"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="484"/>
+        <location filename="../../casedesk/ui/main_window.py" line="503"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="519"/>
+        <location filename="../../casedesk/ui/main_window.py" line="538"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="552"/>
+        <location filename="../../casedesk/ui/main_window.py" line="571"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2262,7 +2273,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="553"/>
+        <location filename="../../casedesk/ui/main_window.py" line="572"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2270,47 +2281,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="554"/>
+        <location filename="../../casedesk/ui/main_window.py" line="573"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="561"/>
+        <location filename="../../casedesk/ui/main_window.py" line="580"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="584"/>
+        <location filename="../../casedesk/ui/main_window.py" line="607"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="603"/>
+        <location filename="../../casedesk/ui/main_window.py" line="626"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="608"/>
+        <location filename="../../casedesk/ui/main_window.py" line="631"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="612"/>
+        <location filename="../../casedesk/ui/main_window.py" line="635"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="618"/>
+        <location filename="../../casedesk/ui/main_window.py" line="641"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="701"/>
+        <location filename="../../casedesk/ui/main_window.py" line="724"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="702"/>
+        <location filename="../../casedesk/ui/main_window.py" line="725"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -2318,18 +2329,71 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="719"/>
+        <location filename="../../casedesk/ui/main_window.py" line="742"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="720"/>
+        <location filename="../../casedesk/ui/main_window.py" line="743"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="733"/>
+        <location filename="../../casedesk/ui/main_window.py" line="756"/>
         <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MoveSummaryDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="22"/>
+        <source>Transferred</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="22"/>
+        <source>Checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="23"/>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="24"/>
+        <source>{verb}: {done} of {total} exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="34"/>
+        <source>&lt;b&gt;{verb}: all {done}.&lt;/b&gt; Each has its own signed custody entry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="37"/>
+        <source>&lt;b&gt;Nothing was moved:&lt;/b&gt; each of the {refused} exhibits was refused, for the reason given below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="40"/>
+        <source>&lt;b&gt;{verb}: {done}. Refused: {refused}&lt;/b&gt;, each for the reason given below; the refused ones are exactly as they were.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="46"/>
+        <source>What was moved and what was refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="73"/>
+        <source> — kept at {place}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/move_summary.py" line="74"/>
+        <source>to {party}{where} (custody entry {seq})</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,4 +1,4 @@
-"""Custody moves of one exhibit: transfer, check out, return. The reason is always required."""
+"""Custody moves of one exhibit or several: transfer, check out, return. The reason is always required."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from casedesk.errors import UsageError
 from casedesk.services.cases import Cases
-from casedesk.services.custody import Custody
+from casedesk.services.custody import Custody, MoveResult
 from casedesk.services.session import Session
 from casedesk.ui.dialogs.base import FormDialog
 from casedesk.ui.translator import QT_TRANSLATE_NOOP
@@ -49,7 +49,7 @@ class CustodyMoveDialog(FormDialog):
         self.exhibit = exhibit
         self.mode = mode
         self.entry: Any = None
-        self.moved: list[str] = []
+        self.result_of_several: MoveResult | None = None  # a move of several: what moved, what was refused
         intro = QLabel(f"<b>{refs}</b><br>{tip}." if several else
                        f"<b>{exhibit.reference}</b> — {exhibit.description}<br>{tip}.")
         intro.setWordWrap(True)
@@ -93,17 +93,26 @@ class CustodyMoveDialog(FormDialog):
     def perform(self) -> None:
         custody = Custody(self.session)
         location = self.location.text().strip() or None
-        ref = self.exhibit.reference
-        if self.mode == "return":
-            self.entry = custody.return_(self.case_ref, ref, self.reason.text(), location)
-            return
+        refs = [e.reference for e in self.exhibits]
         to = self.to.currentText().strip()
-        if not to:
+        if self.mode != "return" and not to:
             raise UsageError(self.tr("say who or where the exhibit goes to: an officer's user name or a "
                                      "place"), field="to")
-        move = custody.transfer if self.mode == "transfer" else custody.check_out
-        for e in self.exhibits:
-            if e.reference in self.moved:
-                continue  # moved before an error stopped an earlier attempt
-            self.entry = move(self.case_ref, e.reference, to, self.reason.text(), location)
-            self.moved.append(e.reference)
+        if len(refs) > 1:
+            # Each exhibit in its own transaction with its own entry; the refused ones are listed, with their
+            # reasons, in the summary that follows (MoveSummaryDialog). What is wrong for all stays here.
+            if self.mode == "return":
+                self.result_of_several = custody.return_several(self.case_ref, refs, self.reason.text(), location)
+            elif self.mode == "check_out":
+                self.result_of_several = custody.check_out_several(self.case_ref, refs, to, self.reason.text(),
+                                                                   location)
+            else:
+                self.result_of_several = custody.transfer_several(self.case_ref, refs, to, self.reason.text(),
+                                                                  location)
+            return
+        if self.mode == "return":
+            self.entry = custody.return_(self.case_ref, refs[0], self.reason.text(), location)
+        elif self.mode == "check_out":
+            self.entry = custody.check_out(self.case_ref, refs[0], to, self.reason.text(), location)
+        else:
+            self.entry = custody.transfer(self.case_ref, refs[0], to, self.reason.text(), location)
