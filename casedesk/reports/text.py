@@ -269,13 +269,24 @@ class LineEncoder:
 # --- line breaking ---------------------------------------------------------------
 
 
+# Where a word too long for a line may be broken first: after these, as in a MIME type, a path or an address
+# (``application/vnd.openxmlformats-officedocument.wordprocessingml.`` / ``document``), not between two letters.
+_BREAK_AFTER = "./-_+@\\,;:"
+
+
 def _split_long(word: str, base: str, size: float, limit: float) -> list[str]:
     pieces: list[str] = []
     current = ""
     for ch in word:
         if current and width(current + ch, base, size) > limit:
-            pieces.append(current)
-            current = ch
+            cut = max(current.rfind(mark) for mark in _BREAK_AFTER) + 1
+            if cut * 3 < len(current):  # no such place in the last two thirds: break between characters
+                cut = len(current)
+            pieces.append(current[:cut])
+            current = current[cut:] + ch
+            if width(current, base, size) > limit:  # the carried part and this character do not fit together
+                pieces.append(current[:-1])
+                current = ch
         else:
             current += ch
     if current:

@@ -51,6 +51,19 @@ def test_wrap_keeps_lines_within_the_width_and_loses_no_words() -> None:
     assert all(T.width(line, MONO, 8) <= 150.01 for line in mono)
 
 
+def test_a_word_too_long_for_the_line_breaks_after_a_dot_or_slash_not_between_letters() -> None:
+    # The label of a Word exhibit printed its MIME type as "...wordprocessingml.documen" / "t".
+    fonts()
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    lines = T.wrap(mime, SANS, 9, T.width(mime, SANS, 9) - 4)
+    assert lines == ["application/vnd.openxmlformats-officedocument.wordprocessingml.", "document"]
+    narrow = T.wrap(mime, SANS, 9, 120)
+    assert all(T.width(line, SANS, 9) <= 120.01 for line in narrow) and "".join(narrow) == mime
+    assert all(line[-1] in "./-" for line in narrow[:-1])
+    digest = "9806b9e0738e5974aabf8b44109e24226646c6844cf9b1214ff52c1774f88a16"  # no such place: as before
+    assert "".join(T.wrap(digest, SANS, 9, 100)) == digest
+
+
 def test_truncate_adds_an_ellipsis_only_when_cut() -> None:
     fonts()
     assert T.truncate("short", SANS, 9, 200) == "short"
