@@ -153,8 +153,9 @@ def _typeset(spec: ScheduleSpec, scratch: Scratch, total: int | None) -> tuple[i
         w.table(cols, [[str(i.number), i.reference, _described(i), i.location, ""] for i in items],
                 heading=TITLES[spec.kind])
     else:
-        cols = [Column("No.", 30), Column("Exhibit", 62, MONO), Column("Description", 150),
-                Column("Why it is sensitive", 112), Column("Where it is", 80), Column(CPS_COLUMN, CONTENT_W - 434)]
+        # The last column as wide as its heading needs (72 pt); the description takes what is left.
+        cols = [Column("No.", 30), Column("Exhibit", 62, MONO), Column("Description", CONTENT_W - 347),
+                Column("Why it is sensitive", 103), Column("Where it is", 80), Column(CPS_COLUMN, 72)]
         w.table(cols, [[str(i.number), i.reference, _described(i), i.sensitivity, i.location, ""] for i in items],
                 heading=TITLES[spec.kind])
     w.space(4)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from casedesk.errors import UsageError
 from casedesk.reports.schedules import NOT_FOR_DISCLOSURE
+from casedesk.reports.typeset import CONTENT_W, MARGIN_X
 from casedesk.services.bundles import Bundles
 from casedesk.services.custody import Custody
 from casedesk.services.disclosure import Disclosure
@@ -132,3 +134,20 @@ def test_a_schedule_as_at_a_time_comes_out_the_same_however_the_case_grew(case, 
     assert "JAS/3" not in now.items and "JAS/7" not in now.items
     assert again.items == first.items and again.head_seq == first.head_seq
     assert again.path.read_bytes() == first.path.read_bytes()
+
+
+def test_every_column_heading_stays_within_its_table(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The MG6D's last heading, "CPS: D / I / CND", ran past the table and the page margin.
+    store, _ = case
+    s = store.sign_in("jsmith")
+    try:
+        paths = [Disclosure(s).export_schedule(CASE, kind, tmp_path / f"{kind}.pdf").path for kind in ("mg6c", "mg6d")]
+    finally:
+        s.close()
+    for path in paths:
+        html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        ends = [float(x) for x in re.findall(r'xMax="([\d.]+)"[^>]*>CND<', html)]
+        assert ends, path.name
+        assert max(ends) <= MARGIN_X + CONTENT_W, path.name
+
