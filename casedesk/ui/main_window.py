@@ -198,6 +198,16 @@ class MainWindow(QMainWindow):
                             self.tr("Bring files or folders into the open case as exhibits"))
         self.act_export = a(self.tr("&Export bundle…"), "export", self.export, QKeySequence("Ctrl+E"),
                             self.tr("Export the open case as a PDF court bundle"))
+        self.act_mg6c = a(self.tr("Export MG6&C schedule…"), "export", lambda: self.export_disclosure("mg6c"),
+                          None, self.tr("Export the schedule of non-sensitive unused material (PDF, for the "
+                                        "defence)"))
+        self.act_mg6d = a(self.tr("Export MG6&D schedule…"), "export", lambda: self.export_disclosure("mg6d"),
+                          None, self.tr("Export the schedule of sensitive unused material (PDF, for the prosecutor "
+                                        "only)"))
+        self.act_case_uco = a(self.tr("Export case as CASE/&UCO…"), "export",
+                              lambda: self.export_disclosure("case-uco"), None,
+                              self.tr("Export the case's exhibits and custody actions as CASE/UCO JSON-LD for "
+                                      "forensic tools"))
         self.act_home = a(self.tr("&Home"), "case", self.go_home, QKeySequence("Alt+Home"),
                           self.tr("What waits for you: your cases, open queries, the review queue"))
         self.act_search_all = a(self.tr("&Search all cases…"), "find", self.search_all_cases, "Ctrl+Shift+F",
@@ -256,6 +266,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_new_case)
         file_menu.addAction(self.act_ingest)
         file_menu.addAction(self.act_export)
+        for act in (self.act_mg6c, self.act_mg6d, self.act_case_uco):
+            file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_lock)
@@ -367,7 +379,8 @@ class MainWindow(QMainWindow):
             self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
         no_case = self.tr("Open a case first (choose one in the case list)") if self.case_ref is None else None
-        self._explain(self.act_export, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
+        for act in (self.act_export, self.act_mg6c, self.act_mg6d, self.act_case_uco):
+            self._explain(act, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
         chosen = self.exhibits.selected() if s.can(Permission.CASE_CONTENT) else []
         pick = no_case or (self.tr("Select an exhibit in the register first") if e is None else None)
@@ -616,6 +629,16 @@ class MainWindow(QMainWindow):
         if self.case_ref is None:
             return
         dialog = ExportDialog(self.session, self.case_ref, self)
+        dialog.accepted.connect(lambda: self._case_changed(""))
+        self._open(dialog)
+
+    def export_disclosure(self, kind: str) -> None:
+        """The MG6C or MG6D schedule, or the CASE/UCO export, of the open case."""
+        from casedesk.ui.dialogs.disclosure import DisclosureExportDialog
+
+        if self.case_ref is None:
+            return
+        dialog = DisclosureExportDialog(self.session, self.case_ref, kind, self)
         dialog.accepted.connect(lambda: self._case_changed(""))
         self._open(dialog)
 

@@ -667,6 +667,150 @@
     </message>
 </context>
 <context>
+    <name>DisclosureExportDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="62"/>
+        <source>Export the MG6C schedule of {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="63"/>
+        <source>The schedule of relevant non-sensitive unused material (MG6C), numbered from 1, for disclosure to the defence. Used material is what the last bundle exported for the case served; every other exhibit that is not sensitive is listed. Nothing sensitive is on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="69"/>
+        <source>Export the MG6D schedule of {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="70"/>
+        <source>The schedule of relevant sensitive unused material (MG6D), for the prosecutor only: it is never disclosed to the defence, is marked OFFICIAL-SENSITIVE and says so on every page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="75"/>
+        <source>Export {case} as CASE/UCO</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="76"/>
+        <source>The case as CASE/UCO 1.5.0 JSON-LD for forensic tools: every exhibit with its hashes and every custody action with the exhibit it concerns. Sensitive (MG6D) exhibits are left out unless you include them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="87"/>
+        <source>Security marking printed in the header and footer of every page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="88"/>
+        <source>Include &amp;sensitive exhibits (MG6D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="92"/>
+        <source>File to write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="94"/>
+        <source>Where the file is written; an existing file is never replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="95"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="103"/>
+        <source>&amp;Marking:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="104"/>
+        <source>&amp;Output file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="118"/>
+        <source>file&apos;s SHA-256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="127"/>
+        <source>SHA-256:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="134"/>
+        <source>&amp;Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="156"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="247"/>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="167"/>
+        <source>JSON-LD files (*.jsonld)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="167"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="169"/>
+        <source>Save as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="179"/>
+        <source>A file named {name} exists already: CaseDesk never replaces a file. Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="190"/>
+        <source>Choose where to write the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="222"/>
+        <source>{n} items, numbered 1 to {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="222"/>
+        <source>no items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="223"/>
+        <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;{kind}: {pages} page(s), {items}, marking {marking}, as at custody log entry {head}.&lt;br&gt;Recorded as custody entry {entry}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="229"/>
+        <source> Withheld as sensitive (MG6D): {refs}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="231"/>
+        <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;CASE/UCO: {exhibits} exhibit(s), {actions} custody action(s), made from custody log entry {head}.{withheld}&lt;br&gt;Recorded as custody entry {entry}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="236"/>
+        <source>Written; its SHA-256 is in the custody log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EditNoteDialog</name>
     <message>
         <location filename="../../casedesk/ui/dialogs/edit_note.py" line="15"/>
@@ -1841,7 +1985,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="163"/>
-        <location filename="../../casedesk/ui/main_window.py" line="270"/>
+        <location filename="../../casedesk/ui/main_window.py" line="282"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1897,7 +2041,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="198"/>
-        <location filename="../../casedesk/ui/main_window.py" line="364"/>
+        <location filename="../../casedesk/ui/main_window.py" line="376"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1913,359 +2057,389 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="201"/>
-        <source>&amp;Home</source>
+        <source>Export MG6&amp;C schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="202"/>
-        <source>What waits for you: your cases, open queries, the review queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="203"/>
-        <source>&amp;Search all cases…</source>
+        <source>Export the schedule of non-sensitive unused material (PDF, for the defence)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="204"/>
-        <source>Find exhibits and notes in every case you may open: file name, reference, SHA-256 or note text</source>
+        <source>Export MG6&amp;D schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="206"/>
-        <source>&amp;Find</source>
+        <location filename="../../casedesk/ui/main_window.py" line="205"/>
+        <source>Export the schedule of sensitive unused material (PDF, for the prosecutor only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="207"/>
-        <source>Search the case list or filter the exhibits</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="208"/>
-        <source>&amp;Refresh</source>
+        <source>Export case as CASE/&amp;UCO…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="209"/>
-        <source>Reload the case list and the open case</source>
+        <source>Export the case&apos;s exhibits and custody actions as CASE/UCO JSON-LD for forensic tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="211"/>
+        <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="212"/>
-        <source>&amp;Transfer exhibit…</source>
+        <source>What waits for you: your cases, open queries, the review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="213"/>
+        <source>&amp;Search all cases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="214"/>
-        <source>Hand the selected exhibit to another officer or a place</source>
+        <source>Find exhibits and notes in every case you may open: file name, reference, SHA-256 or note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="215"/>
-        <source>Check &amp;out exhibit…</source>
+        <location filename="../../casedesk/ui/main_window.py" line="216"/>
+        <source>&amp;Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="217"/>
-        <source>Lend the selected exhibit, e.g. to a forensic lab</source>
+        <source>Search the case list or filter the exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="218"/>
-        <source>&amp;Return exhibit…</source>
+        <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="219"/>
-        <source>Record that the selected checked-out exhibit came back</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="220"/>
-        <source>E&amp;xtract exhibit…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="221"/>
-        <source>Write the selected exhibit&apos;s original bytes to a folder (checked and recorded)</source>
+        <source>Reload the case list and the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="222"/>
-        <source>&amp;Preview exhibit</source>
+        <source>&amp;Transfer exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="223"/>
-        <source>Show the selected exhibit&apos;s content (the viewing is recorded in the custody log)</source>
+        <location filename="../../casedesk/ui/main_window.py" line="224"/>
+        <source>Hand the selected exhibit to another officer or a place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="225"/>
-        <source>&amp;Withdraw exhibit…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="226"/>
-        <source>Take the selected exhibit out of the register (kept in the vault and log)</source>
+        <source>Check &amp;out exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="227"/>
-        <source>Change &amp;sensitivity…</source>
+        <source>Lend the selected exhibit, e.g. to a forensic lab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="228"/>
-        <source>Mark the selected exhibit sensitive (MG6D) or not</source>
+        <source>&amp;Return exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="229"/>
-        <source>&amp;Verify…</source>
+        <source>Record that the selected checked-out exhibit came back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="230"/>
-        <source>Verify the custody log and the exhibits of the open case</source>
+        <source>E&amp;xtract exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="231"/>
-        <source>Change &amp;password…</source>
+        <source>Write the selected exhibit&apos;s original bytes to a folder (checked and recorded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="232"/>
-        <source>Change your own password</source>
+        <source>&amp;Preview exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="233"/>
-        <source>Sign &amp;out</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="234"/>
-        <source>Sign out and return to the sign-in window</source>
+        <source>Show the selected exhibit&apos;s content (the viewing is recorded in the custody log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="235"/>
-        <source>&amp;Lock</source>
+        <source>&amp;Withdraw exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="236"/>
-        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <source>Take the selected exhibit out of the register (kept in the vault and log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="237"/>
+        <source>Change &amp;sensitivity…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="238"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="238"/>
-        <source>Close CaseDesk</source>
+        <source>Mark the selected exhibit sensitive (MG6D) or not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="239"/>
-        <source>&amp;Users…</source>
+        <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="240"/>
-        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <source>Verify the custody log and the exhibits of the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="241"/>
-        <source>&amp;Settings…</source>
+        <source>Change &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="242"/>
-        <source>Installation settings: extra digests, default marking</source>
+        <source>Change your own password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="243"/>
-        <source>&amp;About CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="243"/>
-        <source>Version and data directory</source>
+        <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="244"/>
-        <source>CaseDesk &amp;help</source>
+        <source>Sign out and return to the sign-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="245"/>
-        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <source>&amp;Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="246"/>
+        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="248"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="248"/>
+        <source>Close CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="249"/>
-        <source>Tab {n}</source>
+        <source>&amp;Users…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="250"/>
+        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="251"/>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="252"/>
+        <source>Installation settings: extra digests, default marking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
+        <source>&amp;About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
+        <source>Version and data directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="254"/>
+        <source>CaseDesk &amp;help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="255"/>
+        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="259"/>
+        <source>Tab {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="265"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="264"/>
+        <location filename="../../casedesk/ui/main_window.py" line="276"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="267"/>
+        <location filename="../../casedesk/ui/main_window.py" line="279"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="275"/>
+        <location filename="../../casedesk/ui/main_window.py" line="287"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="279"/>
+        <location filename="../../casedesk/ui/main_window.py" line="291"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="282"/>
+        <location filename="../../casedesk/ui/main_window.py" line="294"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="289"/>
+        <location filename="../../casedesk/ui/main_window.py" line="301"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="312"/>
+        <location filename="../../casedesk/ui/main_window.py" line="324"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="315"/>
+        <location filename="../../casedesk/ui/main_window.py" line="327"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="320"/>
+        <location filename="../../casedesk/ui/main_window.py" line="332"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="337"/>
+        <location filename="../../casedesk/ui/main_window.py" line="349"/>
         <source>Integrity alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="338"/>
+        <location filename="../../casedesk/ui/main_window.py" line="350"/>
         <source>The custody log failed its check at sign-in; changes are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="362"/>
+        <location filename="../../casedesk/ui/main_window.py" line="374"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="369"/>
+        <location filename="../../casedesk/ui/main_window.py" line="381"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="373"/>
+        <location filename="../../casedesk/ui/main_window.py" line="386"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="374"/>
+        <location filename="../../casedesk/ui/main_window.py" line="387"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="379"/>
-        <location filename="../../casedesk/ui/main_window.py" line="453"/>
+        <location filename="../../casedesk/ui/main_window.py" line="392"/>
+        <location filename="../../casedesk/ui/main_window.py" line="466"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="398"/>
+        <location filename="../../casedesk/ui/main_window.py" line="411"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="399"/>
+        <location filename="../../casedesk/ui/main_window.py" line="412"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="412"/>
+        <location filename="../../casedesk/ui/main_window.py" line="425"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="386"/>
-        <location filename="../../casedesk/ui/main_window.py" line="409"/>
+        <location filename="../../casedesk/ui/main_window.py" line="399"/>
+        <location filename="../../casedesk/ui/main_window.py" line="422"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="415"/>
+        <location filename="../../casedesk/ui/main_window.py" line="428"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="418"/>
-        <location filename="../../casedesk/ui/main_window.py" line="422"/>
+        <location filename="../../casedesk/ui/main_window.py" line="431"/>
+        <location filename="../../casedesk/ui/main_window.py" line="435"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="420"/>
+        <location filename="../../casedesk/ui/main_window.py" line="433"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="451"/>
+        <location filename="../../casedesk/ui/main_window.py" line="464"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="455"/>
+        <location filename="../../casedesk/ui/main_window.py" line="468"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="459"/>
+        <location filename="../../casedesk/ui/main_window.py" line="472"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="503"/>
+        <location filename="../../casedesk/ui/main_window.py" line="516"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="538"/>
+        <location filename="../../casedesk/ui/main_window.py" line="551"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="571"/>
+        <location filename="../../casedesk/ui/main_window.py" line="584"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2273,7 +2447,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="572"/>
+        <location filename="../../casedesk/ui/main_window.py" line="585"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2281,47 +2455,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="573"/>
+        <location filename="../../casedesk/ui/main_window.py" line="586"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="580"/>
+        <location filename="../../casedesk/ui/main_window.py" line="593"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="607"/>
+        <location filename="../../casedesk/ui/main_window.py" line="620"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="626"/>
+        <location filename="../../casedesk/ui/main_window.py" line="649"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="631"/>
+        <location filename="../../casedesk/ui/main_window.py" line="654"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="635"/>
+        <location filename="../../casedesk/ui/main_window.py" line="658"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="641"/>
+        <location filename="../../casedesk/ui/main_window.py" line="664"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="724"/>
+        <location filename="../../casedesk/ui/main_window.py" line="747"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="725"/>
+        <location filename="../../casedesk/ui/main_window.py" line="748"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -2329,17 +2503,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="742"/>
+        <location filename="../../casedesk/ui/main_window.py" line="765"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="743"/>
+        <location filename="../../casedesk/ui/main_window.py" line="766"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="756"/>
+        <location filename="../../casedesk/ui/main_window.py" line="779"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
