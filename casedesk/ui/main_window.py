@@ -374,7 +374,8 @@ class MainWindow(QMainWindow):
         closed_tip = self.tr("The open case is closed: its exhibits can no longer change")
         self.act_ingest.setStatusTip(closed_tip if closed
                                      else self.tr("Bring files or folders into the open case as exhibits"))
-        self.act_ingest.setToolTip(self.act_ingest.statusTip() + " (Ctrl+I)")
+        keys = self.act_ingest.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.act_ingest.setToolTip(f"{self.act_ingest.statusTip()} ({keys})")  # in the user's words for the keys
         if s.can(Permission.CASE_CONTENT):
             self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))

@@ -2356,90 +2356,90 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="381"/>
+        <location filename="../../casedesk/ui/main_window.py" line="382"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="386"/>
+        <location filename="../../casedesk/ui/main_window.py" line="387"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="387"/>
+        <location filename="../../casedesk/ui/main_window.py" line="388"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="392"/>
-        <location filename="../../casedesk/ui/main_window.py" line="466"/>
+        <location filename="../../casedesk/ui/main_window.py" line="393"/>
+        <location filename="../../casedesk/ui/main_window.py" line="467"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="411"/>
+        <location filename="../../casedesk/ui/main_window.py" line="412"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="412"/>
+        <location filename="../../casedesk/ui/main_window.py" line="413"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="425"/>
+        <location filename="../../casedesk/ui/main_window.py" line="426"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="399"/>
-        <location filename="../../casedesk/ui/main_window.py" line="422"/>
+        <location filename="../../casedesk/ui/main_window.py" line="400"/>
+        <location filename="../../casedesk/ui/main_window.py" line="423"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="428"/>
+        <location filename="../../casedesk/ui/main_window.py" line="429"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="431"/>
-        <location filename="../../casedesk/ui/main_window.py" line="435"/>
+        <location filename="../../casedesk/ui/main_window.py" line="432"/>
+        <location filename="../../casedesk/ui/main_window.py" line="436"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="433"/>
+        <location filename="../../casedesk/ui/main_window.py" line="434"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="464"/>
+        <location filename="../../casedesk/ui/main_window.py" line="465"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="468"/>
+        <location filename="../../casedesk/ui/main_window.py" line="469"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="472"/>
+        <location filename="../../casedesk/ui/main_window.py" line="473"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="516"/>
+        <location filename="../../casedesk/ui/main_window.py" line="517"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="551"/>
+        <location filename="../../casedesk/ui/main_window.py" line="552"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="584"/>
+        <location filename="../../casedesk/ui/main_window.py" line="585"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2447,7 +2447,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="585"/>
+        <location filename="../../casedesk/ui/main_window.py" line="586"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2455,47 +2455,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="586"/>
+        <location filename="../../casedesk/ui/main_window.py" line="587"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="593"/>
+        <location filename="../../casedesk/ui/main_window.py" line="594"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="620"/>
+        <location filename="../../casedesk/ui/main_window.py" line="621"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="649"/>
+        <location filename="../../casedesk/ui/main_window.py" line="650"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="654"/>
+        <location filename="../../casedesk/ui/main_window.py" line="655"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="658"/>
+        <location filename="../../casedesk/ui/main_window.py" line="659"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="664"/>
+        <location filename="../../casedesk/ui/main_window.py" line="665"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="747"/>
+        <location filename="../../casedesk/ui/main_window.py" line="748"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="748"/>
+        <location filename="../../casedesk/ui/main_window.py" line="749"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -2503,17 +2503,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="765"/>
+        <location filename="../../casedesk/ui/main_window.py" line="766"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="766"/>
+        <location filename="../../casedesk/ui/main_window.py" line="767"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="779"/>
+        <location filename="../../casedesk/ui/main_window.py" line="780"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>

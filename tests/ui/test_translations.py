@@ -11,15 +11,27 @@ import sys
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QDialogButtonBox,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from casedesk.cli.main import main
 from casedesk.ui import app as ui_app
 from casedesk.ui import translator
 from casedesk.ui.dialogs.login import LoginDialog
-from tests.helpers.store import Store
+from tests.helpers.store import CASE, Store
+from tests.helpers.ui import TIMEOUT, close_all, select_case, sign_in
 from tests.helpers.untranslated import scan, scan_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,3 +165,79 @@ def test_without_a_catalogue_for_the_locale_nothing_of_the_app_is_loaded(tmp_pat
         assert not [t.filePath() for t in installed if Path(t.filePath()).name.startswith("casedesk")]
     finally:
         translator.remove_translators(app, installed)
+
+
+def _pseudo_catalogue(tmp_path: Path) -> Path:
+    """Every string of the committed catalogue 'translated' as «source»: whatever shows without «» did not
+    go through the catalogue."""
+    text = CATALOGUE.read_text("utf-8")
+
+    def fill(match: re.Match[str]) -> str:
+        body = match.group(0)
+        source = SOURCE.search(body)
+        assert source is not None
+        shown = f"«{source.group(1)}»"
+        forms = f"<numerusform>{shown}</numerusform>" * 2 if 'numerus="yes"' in body else shown
+        return re.sub(r"<translation[^>]*>.*?</translation>", f"<translation>{forms}</translation>", body, flags=re.S)
+
+    ts = tmp_path / "casedesk_pseudo.ts"
+    ts.write_text(re.sub(r"<message[^>]*>.*?</message>", fill, text, flags=re.S).replace(
+        'language="en_GB"', 'language="de_DE"'), "utf-8")
+    qm = tmp_path / "casedesk_pseudo.qm"
+    subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True, timeout=60)
+    return qm
+
+
+def _app_texts(window: QWidget) -> list[tuple[str, str]]:
+    """The texts of the window that are the app's own words, never data: buttons, tabs, group titles,
+    placeholders, column headers, actions, accessible names."""
+    out: list[tuple[str, str]] = []
+    for w in [window, *window.findChildren(QWidget)]:
+        if w.objectName().startswith("qt_") or isinstance(w.parentWidget(), QTabBar) or w.window() is not window:
+            continue  # Qt's own parts (a tab bar's scroll buttons): Qt's catalogue translates them
+        box = w.parentWidget()
+        if isinstance(w, QAbstractButton) and not (isinstance(box, QDialogButtonBox)
+                                                   and box.standardButton(w) != QDialogButtonBox.StandardButton.NoButton):
+            out.append((f"{type(w).__name__} {w.objectName()}", w.text()))
+        if isinstance(w, QGroupBox):
+            out.append((f"group {w.objectName()}", w.title()))
+        if isinstance(w, (QLineEdit, QPlainTextEdit)) and not w.isReadOnly():
+            out.append((f"placeholder {w.objectName()}", w.placeholderText()))
+        if isinstance(w, QTabWidget):
+            out += [(f"tab {w.objectName()}", w.tabText(i)) for i in range(w.count())]
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            model = w.model()
+            out += [(f"header {w.objectName()}", str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
+                    for c in range(model.columnCount())]
+        if w.accessibleName():
+            out.append((f"name {w.objectName()}", w.accessibleName()))
+    out += [("action", a.text()) for a in window.actions()]
+    return out
+
+
+# The same in every language: the product, hash algorithms, the row-number column.
+UNTRANSLATED_BY_DESIGN = {"CaseDesk", "SHA-256", "SHA-1", "MD5", "#", ""}
+
+
+def test_with_a_catalogue_loaded_every_word_of_the_main_window_comes_from_it(qtbot: QtBot, store: Store,
+                                                                              tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    pseudo = QTranslator()
+    assert pseudo.load(str(_pseudo_catalogue(tmp_path)))
+    app.installTranslator(pseudo)
+    try:
+        untranslated: set[tuple[str, str]] = set()
+        for user in ("jsmith", "sgt"):
+            controller, window = sign_in(qtbot, store, user)
+            untranslated |= {t for t in _app_texts(window) if "«" not in t[1] and t[1] not in UNTRANSLATED_BY_DESIGN}
+            select_case(qtbot, window, CASE)
+            for tab in window.case_tabs.values():
+                window.tabs.setCurrentWidget(tab)
+                qtbot.waitUntil(lambda tab=tab: not tab._stale, timeout=TIMEOUT)
+                untranslated |= {t for t in _app_texts(window)
+                                 if "«" not in t[1] and t[1] not in UNTRANSLATED_BY_DESIGN}
+            close_all(controller)
+    finally:
+        app.removeTranslator(pseudo)
+    assert not untranslated, f"shown without the catalogue: {sorted(untranslated)[:20]}"
