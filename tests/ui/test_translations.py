@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
@@ -30,6 +31,7 @@ from casedesk.cli.main import main
 from casedesk.ui import app as ui_app
 from casedesk.ui import translator
 from casedesk.ui.dialogs.login import LoginDialog
+from casedesk.ui.main_window import MainWindow
 from tests.helpers.store import CASE, Store
 from tests.helpers.ui import TIMEOUT, close_all, select_case, sign_in
 from tests.helpers.untranslated import scan, scan_source
@@ -219,24 +221,45 @@ def _app_texts(window: QWidget) -> list[tuple[str, str]]:
 UNTRANSLATED_BY_DESIGN = {"CaseDesk", "SHA-256", "SHA-1", "MD5", "#", ""}
 
 
-def test_with_a_catalogue_loaded_every_word_of_the_main_window_comes_from_it(qtbot: QtBot, store: Store,
-                                                                              tmp_path: Path) -> None:
+def test_with_a_catalogue_loaded_every_word_of_the_windows_comes_from_it(qtbot: QtBot, store: Store,
+                                                                          tmp_path: Path) -> None:
+    """The main window as a detective, a supervisor and an administrator (every case tab), and the dialogs
+    its menus open."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     pseudo = QTranslator()
     assert pseudo.load(str(_pseudo_catalogue(tmp_path)))
     app.installTranslator(pseudo)
+    untranslated: set[tuple[str, str]] = set()
+
+    def check(window: QWidget) -> None:
+        texts = [*_app_texts(window), ("window title", window.windowTitle())]
+        untranslated.update(t for t in texts if "«" not in t[1] and t[1] not in UNTRANSLATED_BY_DESIGN)
+
+    def dialog_of(window: MainWindow, opener: Callable[[], None]) -> None:
+        opener()
+        qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible(), timeout=TIMEOUT)
+        check(window.dialog)
+        window.dialog.close()
+        window.dialog = None
+
     try:
-        untranslated: set[tuple[str, str]] = set()
-        for user in ("jsmith", "sgt"):
+        for user in ("jsmith", "sgt", "admin"):
             controller, window = sign_in(qtbot, store, user)
-            untranslated |= {t for t in _app_texts(window) if "«" not in t[1] and t[1] not in UNTRANSLATED_BY_DESIGN}
+            check(window)
+            dialog_of(window, window.change_password)
+            dialog_of(window, window.show_help)
+            if user == "admin":
+                dialog_of(window, window.manage_users)
+                dialog_of(window, window.edit_settings)
+                close_all(controller)
+                continue
+            dialog_of(window, window.new_case)
             select_case(qtbot, window, CASE)
             for tab in window.case_tabs.values():
                 window.tabs.setCurrentWidget(tab)
                 qtbot.waitUntil(lambda tab=tab: not tab._stale, timeout=TIMEOUT)
-                untranslated |= {t for t in _app_texts(window)
-                                 if "«" not in t[1] and t[1] not in UNTRANSLATED_BY_DESIGN}
+                check(window)
             close_all(controller)
     finally:
         app.removeTranslator(pseudo)
