@@ -157,16 +157,28 @@ def register_case_export(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write, e.g. case.jsonld")
     p.add_argument("--include-sensitive", action="store_true",
                    help="include exhibits marked sensitive (MG6D) and their custody entries; left out by default")
+    p.add_argument("--at", metavar="ISO", help="the case as at this time, e.g. 2026-11-20T10:00:00Z (to reproduce)")
     p.set_defaults(func=cmd_export_case)
 
 
 def cmd_export_case(ctx: Context) -> int:
     a = ctx.args
+    at = None
+    if a.at:
+        try:
+            at = parse_iso(a.at)
+        except ValueError as exc:
+            raise UsageError(f"--at: {exc}") from None
     result = Disclosure(ctx.session()).export_case(a.reference, Path(a.output), a.format,
-                                                   include_sensitive=a.include_sensitive)
+                                                   include_sensitive=a.include_sensitive, at=at)
+    when = iso_utc(result.at) if result.at is not None else ""
     lines = [
         f"CASE/UCO written: {result.path} ({len(result.exhibits)} exhibits, {result.actions} custody actions)",
         f"SHA-256: {result.sha256}",
+        f"As at {when}: made from custody log entry {result.head_seq}; to reproduce: casedesk export-case "
+        f"{a.reference} --format {result.format} -o {result.path.name} --at {when}"
+        + (" --include-sensitive" if a.include_sensitive else ""),
+        *(f"Warning: {w}" for w in result.warnings),
         *([f"Withheld as sensitive (MG6D): {', '.join(result.withheld)}; add --include-sensitive to include them"]
           if result.withheld else []),
         f"Recorded as custody entry {result.recorded_as}",

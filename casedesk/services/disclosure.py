@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +39,7 @@ from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
-from casedesk.store.models import CustodyEntry, User
+from casedesk.store.models import User
 from casedesk.timeutil import iso_utc, to_utc, utc_now
 
 log = logging.getLogger("casedesk.disclosure")
@@ -77,6 +77,8 @@ class CaseExportResult:
     withheld: list[str]  # sensitive exhibits left out (empty with include_sensitive)
     head_seq: int
     recorded_as: int  # the case.exported custody entry
+    at: datetime | None = None  # the time the export is as at
+    warnings: list[str] = field(default_factory=list)  # for the officer: e.g. exhibits sensitive since ``at``
 
 
 def display(users: dict[str, User], username: str) -> str:
@@ -200,10 +202,13 @@ class Disclosure:
 
 
     def export_case(self, case_ref: str, out: Path, fmt: str = case_uco.FORMAT,
-                    include_sensitive: bool = False) -> CaseExportResult:
+                    include_sensitive: bool = False, at: datetime | None = None) -> CaseExportResult:
         """Write the case as CASE/UCO JSON-LD to ``out`` (a new file), recorded in the custody log.
 
-        Sensitive (MG6D) exhibits and their entries are left out unless ``include_sensitive``.
+        Made, like a bundle or a schedule, from the custody log up to the head at ``at`` (default now, the
+        shared ``head_at``): the exhibits of the case then, each in the state the log gave it then, and the
+        entries up to that head; the same ``at`` gives the same bytes however the case grew since. Sensitive
+        (MG6D) exhibits (and duplicates of them) at that time are left out unless ``include_sensitive``.
         """
         if fmt not in CASE_FORMATS:
             raise UsageError(f"no export format {fmt!r}: choose {', '.join(CASE_FORMATS)}",
@@ -213,21 +218,31 @@ class Disclosure:
         if self.s.integrity_alerts:
             raise self.s.blocked("exports")
         target = check_target(out, self.s.datadir.root, "a case export")
+        now = utc_now()
+        when = now if at is None else to_utc(at)
+        if when > now + timedelta(minutes=1):
+            raise UsageError("--at is in the future; give the time of the export to reproduce")
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference
             users = {u.username: u for u in db.scalars(select(User))}
-            head = db.execute(select(CustodyEntry.seq, CustodyEntry.entry_hash)
-                              .order_by(CustodyEntry.seq.desc()).limit(1)).first()
-        head_seq, head_hash = (int(head[0]), str(head[1])) if head is not None else (0, "")
+            head_seq, head_hash = head_at(db, when)  # as for a bundle and a schedule
         detail = Cases(self.s).show(ref)
-        views = sorted(Evidence(self.s).list(ref, include_withdrawn=True),
-                       key=lambda v: references.sort_key(v.reference))
+        case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
+        current = Evidence(self.s).list(ref, include_withdrawn=True)
+        views = sorted(exhibits_as_at(current, case_log, head_seq), key=lambda v: references.sort_key(v.reference))
         duplicates = sensitive_duplicates(views)  # their hash is a sensitive exhibit's
         withheld = [v.reference for v in views if (v.sensitive or v.reference in duplicates) and not include_sensitive]
         shown = [v for v in views if v.reference not in withheld]
-        lines = tuple(_line(e, users) for e in Custody(self.s).log(ref)
-                      if e.seq <= head_seq and (e.exhibit_ref is None or e.exhibit_ref not in withheld))
+        lines = tuple(_line(e, users) for e in case_log if e.exhibit_ref is None or e.exhibit_ref not in withheld)
+        warnings: list[str] = []
+        if not include_sensitive:
+            now_sensitive = {v.reference for v in current if v.sensitive} | set(sensitive_duplicates(current))
+            later = [v.reference for v in shown if v.reference in now_sensitive]
+            if later:
+                warnings.append(f"{', '.join(later)} {'are' if len(later) > 1 else 'is'} sensitive (MG6D) now but "
+                                f"{'were' if len(later) > 1 else 'was'} not at {iso_utc(when)}, so the file as at "
+                                "that time includes them: give it only to whoever had the file made then")
         spec = case_uco.CaseExport(
             installation_id=self.s.installation_id,
             case=CaseInfo(ref, detail.title, tuple(detail.offences), display(users, detail.officer_in_charge), ""),
@@ -243,7 +258,7 @@ class Disclosure:
             with self.s.write() as db:
                 entry = self.s.record(
                     db, CASE_EXPORTED, case_ref=ref, sha256=sha256,
-                    data={"format": fmt, "file": target.name, "head_seq": head_seq,
+                    data={"format": fmt, "file": target.name, "head_seq": head_seq, "at": iso_utc(when),
                           "exhibits": [v.reference for v in shown], "actions": len(lines),
                           "sensitive": "included" if include_sensitive else "withheld"},
                 )
@@ -252,7 +267,8 @@ class Disclosure:
         log.info("case exported (%s): case %s, %d exhibits, %d actions, entry %d", fmt, ref, len(shown),
                  len(lines), recorded)
         return CaseExportResult(target, fmt, sha256, [v.reference for v in shown], len(lines), withheld, head_seq,
-                                recorded)
+                                recorded, when, warnings)
+
 
 def _file_sha256(fd: int) -> str:
     digest = hashlib.sha256()

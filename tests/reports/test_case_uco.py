@@ -158,3 +158,43 @@ def test_the_same_case_gives_the_same_bytes_whatever_the_hash_seed() -> None:
     # The only times in the file are the log's own, never the export's.
     times = {n[k]["@value"] for n in doc["@graph"] for k in n if k.endswith("Time")}
     assert times == {"2026-01-31T09:15:00.000000Z"}
+
+
+def test_an_export_as_at_a_time_is_byte_identical_after_the_case_grows(
+        store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from casedesk.services.cases import Cases
+    from casedesk.timeutil import iso_utc, utc_now
+    from tests.helpers.custody import ingest
+    from tests.helpers.store import CASE
+
+    ingest(store, "jsmith", {"dossier.txt": b"customer list\n", "photo.jpg": b"\xff\xd8\xff not really\n"})
+    s = store.sign_in("jsmith")
+    try:
+        Custody(s).transfer(CASE, "JAS/1", "Property store, Limehouse", "booked in")
+        at = utc_now()
+        first = Disclosure(s).export_case(CASE, tmp_path / "first.jsonld", at=at)
+    finally:
+        s.close()
+    # The case goes on: a new exhibit, a transfer, a withdrawal, a change of sensitivity, a note, a new officer.
+    ingest(store, "jsmith", {"later.txt": b"found after the export\n"})
+    s = store.sign_in("jsmith")
+    try:
+        Custody(s).transfer(CASE, "JAS/2", "Forensic lab", "for examination")
+        Evidence(s).withdraw(CASE, "JAS/3", "entered in error")
+        Evidence(s).set_sensitive(CASE, "JAS/1", True, "names a covert source")
+        Cases(s).add_note(CASE, "after the export")
+        now = Disclosure(s).export_case(CASE, tmp_path / "now.jsonld")
+    finally:
+        s.close()
+    (tmp_path / "again").mkdir()
+    again = tmp_path / "again" / "first.jsonld"
+    r = run(capsys, monkeypatch, store.root, "export-case", CASE, "--format", "case-uco", "-o", str(again),
+            "--at", iso_utc(at), user="jsmith")
+    assert r.code == 0, r.err
+    assert again.read_bytes() == first.path.read_bytes()
+    assert f"--at {iso_utc(at)}" in r.out  # the line that reproduces it
+    assert "Warning: JAS/1 is sensitive (MG6D) now but was not at" in r.out
+    assert first.exhibits == ["JAS/1", "JAS/2"] and first.at == at
+    assert now.exhibits == ["JAS/2", "JAS/3"] and now.withheld == ["JAS/1"]
+    assert now.path.read_bytes() != first.path.read_bytes()
+    assert b"later.txt" not in first.path.read_bytes() and b"Forensic lab" not in first.path.read_bytes()
