@@ -35,6 +35,8 @@ if command -v dpkg >/dev/null 2>&1; then
     # URW base35 fonts: embedded in the placed pages of PDFs that name Helvetica, Times, Courier... without
     # embedding them, so the bundle is PDF/A (casedesk/reports/font_substitutes.py; tests/reports/test_pdfa.py).
     need_pkg fonts-urw-base35
+    # Liberation fonts: the same for TrueType fonts named Arial, Times New Roman, Courier New (font_substitutes.py).
+    need_pkg fonts-liberation2
     if [ "$FOR_TESTS" = 1 ]; then
         # What only the tests use (`make test`; `make run` installs none of it: a laptop runs no server):
         # pdftotext and pdftoppm: the bundle tests check text as a lawyer's tools find it.

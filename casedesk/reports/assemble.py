@@ -744,9 +744,11 @@ def _font_notes(fonts: Substitution) -> list[str]:
     notes: list[str] = []
     if fonts.shown_with:
         pairs = ", ".join(f"{font} with {shown}" for font, shown in sorted(fonts.shown_with.items()))
+        liberation = [shown.startswith("Liberation") for shown in fonts.shown_with.values()]
+        source = "Liberation" if all(liberation) else "URW base35 and Liberation" if any(liberation) else "URW base35"
         notes.append(
             "Fonts not embedded in the original were shown with the metric-compatible substitutes a PDF reader "
-            f"uses, now embedded in these pages so that every reader shows the same: {pairs} (URW base35 fonts). "
+            f"uses, now embedded in these pages so that every reader shows the same: {pairs} ({source} fonts). "
             "The text and its layout are the original's; the attached original is unchanged."
         )
     if fonts.not_substituted:

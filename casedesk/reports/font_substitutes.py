@@ -12,6 +12,11 @@ reader does, once and for all: it embeds that substitute (Debian's
 ``fonts-urw-base35``), so every viewer shows the same glyphs, now and in
 fifty years. The attached original is not touched.
 
+A TrueType font named Arial, Times New Roman or Courier New gets the
+Liberation font of its metrics (Debian's ``fonts-liberation2``) as a
+TrueType subset, if PDF/A can take it as it is (not marked symbolic, WinAnsi
+or MacRoman encoding).
+
 Only the font dictionaries change: each gets a font descriptor with the
 substitute's program (a subset with the glyphs its encoding names, as a bare
 CFF, ``/FontFile3 /Type1C``), and ``/FirstChar``, ``/LastChar`` and
@@ -46,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
+from fontTools import agl
 from fontTools import subset as ft_subset
 from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
@@ -59,6 +65,12 @@ SUBSTITUTE_DIRS = (
     Path("/usr/share/fonts/urw-base35"),  # Fedora: urw-base35-fonts
 )
 PACKAGE = "fonts-urw-base35"
+LIBERATION_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation2"),  # Debian, Ubuntu: fonts-liberation2
+    Path("/usr/share/fonts/truetype/liberation"),  # fonts-liberation
+    Path("/usr/share/fonts/liberation-sans"),  # Fedora
+)
+LIBERATION_PACKAGE = "fonts-liberation2"
 MAX_PROGRAMS = 64  # distinct substitute programs one original may need; beyond that, it is left as it is
 
 # Family, bold, italic -> the URW base35 file (without .otf). Arial, Times New Roman and Courier New share the
@@ -227,11 +239,13 @@ class _Program:
     descent: int
     cap_height: int
     stem_v: int
+    truetype: bool = False  # a TrueType program (/FontFile2), else a bare CFF (/FontFile3 /Type1C)
 
 
 # Subsets made in this process, by (substitute, glyph advances): most originals come from the same few programs
 # (reportlab, a printer driver) and need the same subsets, which then cost nothing after the first.
-_made: dict[tuple[str, tuple[tuple[str, float], ...]], _Program] = {}
+_Key = tuple[str, tuple[tuple[str | int, float], ...]]  # program file, (glyph name or code point, advance)
+_made: dict[_Key, _Program] = {}
 _made_lock = threading.Lock()
 _CACHE_SIZE = 256
 _glyph_names: dict[Path, frozenset[str]] = {}
@@ -283,12 +297,52 @@ def _subset(path: Path, sub: Substitute, advances: dict[str, float]) -> _Program
                     int(getattr(top.Private, "StdVW", 80) or 80))
 
 
-def _program(path: Path, sub: Substitute, advances: dict[str, float]) -> _Program:
-    key = (sub.file, tuple(sorted(advances.items())))
+def _truetype_subset(path: Path, sub: Substitute, advances: dict[int, float]) -> _Program:
+    """The TrueType program at ``path`` with only the characters of ``advances``, each at the advance given.
+
+    Nothing in it depends on the time it is made (``head.modified`` is kept as the font has it).
+    """
+    font = TTFont(path, recalcTimestamp=False)
+    options = ft_subset.Options()
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing a reader uses
+    options.notdef_outline = True
+    options.name_IDs = []
+    options.layout_features = []
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(advances))
+    subsetter.subset(font)
+    units: int = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    cmap = font.getBestCmap()
+    for code, advance in sorted(advances.items()):
+        glyph = cmap.get(code)
+        if glyph is not None:
+            # Readers place each glyph by the dictionary's width; the program is given the same advance.
+            hmtx[glyph] = (round(advance * units / 1000), hmtx[glyph][1])
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
+    flags = FLAG_NONSYMBOLIC | (FLAG_SERIF if sub.serif else 0) | (FLAG_FIXED if sub.fixed else 0) \
+        | (FLAG_ITALIC if sub.italic else 0)
+    head, os2 = font["head"], font["OS/2"]
+
+    def scaled(value: float) -> int:
+        return round(value * 1000 / units)
+
+    return _Program(data, f"{tag}+{path.stem}", flags,
+                    (scaled(head.xMin), scaled(head.yMin), scaled(head.xMax), scaled(head.yMax)),
+                    float(font["post"].italicAngle), scaled(os2.sTypoAscender), scaled(os2.sTypoDescender),
+                    scaled(getattr(os2, "sCapHeight", 0) or head.yMax), 80, truetype=True)
+
+
+def _program(path: Path, sub: Substitute, advances: dict[str, float] | dict[int, float]) -> _Program:
+    key: _Key = (path.name, tuple(sorted(advances.items())))
     with _made_lock:
         made = _made.get(key)
     if made is None:
-        made = _subset(path, sub, advances)
+        made = (_truetype_subset(path, sub, advances) if path.suffix == ".ttf"  # type: ignore[arg-type]
+                else _subset(path, sub, advances))  # type: ignore[arg-type]
         with _made_lock:
             if len(_made) >= _CACHE_SIZE:
                 _made.pop(next(iter(_made)))
@@ -301,26 +355,35 @@ class _Programs:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.made: dict[tuple[str, tuple[tuple[str, float], ...]], pikepdf.Dictionary] = {}
+        self.made: dict[_Key, pikepdf.Dictionary] = {}
 
     def glyphs(self, file: str) -> frozenset[str]:
         return _glyphs(self.folder / f"{file}.otf")
 
-    def descriptor(self, pdf: Pdf, sub: Substitute, advances: dict[str, float]) -> pikepdf.Dictionary:
-        """The font descriptor with the subset of ``sub`` holding ``advances``' glyphs, at those advances."""
-        key = (sub.file, tuple(sorted(advances.items())))
+    def descriptor(self, pdf: Pdf, sub: Substitute, advances: dict[str, float] | dict[int, float],
+                   path: Path | None = None) -> pikepdf.Dictionary:
+        """The font descriptor with the subset of ``sub`` holding ``advances``' glyphs, at those advances.
+
+        ``path``: a TrueType substitute (for a TrueType font); by default ``sub``'s URW base35 program.
+        """
+        path = path if path is not None else self.folder / f"{sub.file}.otf"
+        key: _Key = (path.name, tuple(sorted(advances.items())))
         if key in self.made:
             return self.made[key]
         if len(self.made) >= MAX_PROGRAMS:
             raise SubstitutionProblem(f"the PDF has more than {MAX_PROGRAMS} distinct fonts to substitute")
-        made = _program(self.folder / f"{sub.file}.otf", sub, advances)
+        made = _program(path, sub, advances)
         stream = Stream(pdf, made.data)
-        stream.Subtype = Name.Type1C
+        if made.truetype:
+            stream.Length1 = len(made.data)
+        else:
+            stream.Subtype = Name.Type1C
         descriptor = pdf.make_indirect(Dictionary(
             Type=Name.FontDescriptor, FontName=Name("/" + made.font_name), Flags=made.flags,
             FontBBox=Array(list(made.bbox)), ItalicAngle=made.italic_angle, Ascent=made.ascent,
-            Descent=made.descent, CapHeight=made.cap_height, StemV=made.stem_v, FontFile3=stream,
+            Descent=made.descent, CapHeight=made.cap_height, StemV=made.stem_v,
         ))
+        descriptor[Name.FontFile2 if made.truetype else Name.FontFile3] = stream
         self.made[key] = descriptor
         return descriptor
 
@@ -336,13 +399,13 @@ def _substitute(pdf: Pdf, font: pikepdf.Dictionary, programs: _Programs) -> tupl
     subtype = font.get(Name.Subtype)
     if subtype == Name.Type0:
         return name, None, "it is a composite (CID) font, for which CaseDesk has no substitute"
-    if subtype == Name.TrueType:
-        return name, None, "it is a TrueType font, for which CaseDesk has no substitute"
-    if subtype not in (Name.Type1, Name.MMType1):
+    if subtype not in (Name.Type1, Name.MMType1, Name.TrueType):
         return name, None, f"its type {subtype} has no substitute"
     sub = substitute_for(name)
     if sub is None:
         return name, None, "no font with its metrics is available"
+    if subtype == Name.TrueType:
+        return _substitute_truetype(pdf, font, name, sub, programs)
     names = _code_names(font, _builtin(sub))
     if isinstance(names, str):
         return name, None, names
@@ -377,6 +440,100 @@ def _substitute(pdf: Pdf, font: pikepdf.Dictionary, programs: _Programs) -> tupl
     font[Name.BaseFont] = descriptor.FontName
     font[Name.FontDescriptor] = descriptor
     return name, sub.shown, None
+
+
+def _liberation(sub: Substitute) -> Path:
+    """The Liberation font with ``sub``'s metrics (Arial's, Times New Roman's, Courier New's)."""
+    family = {"Helvetica": "LiberationSans", "Times": "LiberationSerif", "Courier": "LiberationMono"}
+    stem = family[sub.standard.split("-")[0]]
+    style = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic", (True, True): "BoldItalic"}[
+        ("Bold" in sub.standard, sub.italic)]
+    for folder in LIBERATION_DIRS:
+        path = folder / f"{stem}-{style}.ttf"
+        if path.is_file():
+            return path
+    raise SubstitutionProblem(f"the Liberation fonts are not installed on the computer that made this bundle "
+                              f"(Debian package {LIBERATION_PACKAGE})")
+
+
+def _substitute_truetype(pdf: Pdf, font: pikepdf.Dictionary, name: str, sub: Substitute,
+                         programs: _Programs) -> tuple[str, str | None, str | None]:
+    """A TrueType font (Arial, Times New Roman, Courier New as Word and printer drivers name them): Liberation.
+
+    Only what PDF/A can take as it is: a font not marked symbolic, with the WinAnsi or MacRoman encoding (and
+    differences) a reader then reads its characters through; anything else is left for the report.
+    """
+    if sub.symbolic:
+        return name, None, "no TrueType font with its metrics is available"
+    old = font.get(Name.FontDescriptor)
+    flags = old.get(Name.Flags) if isinstance(old, pikepdf.Dictionary) else None
+    if isinstance(flags, int) and flags & FLAG_SYMBOLIC:
+        return name, None, "it is marked as a symbolic font, whose characters only its own program defines"
+    encoding = font.get(Name.Encoding)
+    base = encoding.get(Name.BaseEncoding) if isinstance(encoding, pikepdf.Dictionary) else encoding
+    if not (isinstance(base, pikepdf.Name) and str(base) in ("/WinAnsiEncoding", "/MacRomanEncoding")):
+        return name, None, "it has no WinAnsi or MacRoman encoding, which an embedded TrueType font needs in PDF/A"
+    names = _code_names(font, None)
+    if isinstance(names, str):
+        return name, None, names
+    path = _liberation(sub)
+    characters = _characters(path)
+    widths = font.get(Name.Widths)
+    first = font.get(Name.FirstChar)
+    advances: dict[int, float] = {}
+    if isinstance(widths, pikepdf.Array) and isinstance(first, int):
+        try:
+            values = [float(w) for w in widths]
+        except (TypeError, ValueError):
+            return name, None, "its /Widths are damaged"
+        for offset, width in enumerate(values):
+            char = _unicode(names.get(first + offset))
+            if char is not None and char in characters:
+                advances.setdefault(char, width)
+    else:
+        codes = sorted(code for code, glyph in names.items() if _unicode(glyph) in characters)
+        if not codes:
+            return name, None, "its encoding names no character the substitute has"
+        own = {code: characters[_unicode(names[code]) or 0] for code in codes}
+        font[Name.FirstChar], font[Name.LastChar] = codes[0], codes[-1]
+        font[Name.Widths] = Array([own.get(code, 0) for code in range(codes[0], codes[-1] + 1)])
+        advances = {_unicode(names[code]) or 0: float(own[code]) for code in codes}
+    if not advances:
+        return name, None, "its encoding names no character the substitute has"
+    descriptor = programs.descriptor(pdf, sub, advances, path)
+    font[Name.BaseFont] = descriptor.FontName
+    font[Name.FontDescriptor] = descriptor
+    return name, _shown(path.stem), None
+
+
+def _unicode(glyph: str | None) -> int | None:
+    """The character a glyph name stands for (Adobe Glyph List), as a reader looks it up in a TrueType cmap."""
+    if not glyph or glyph == ".notdef":
+        return None
+    text = agl.toUnicode(glyph)
+    return ord(text) if len(text) == 1 else None
+
+
+_advances: dict[Path, dict[int, int]] = {}
+
+
+def _characters(path: Path) -> dict[int, int]:
+    """Every character of a TrueType font with its advance in 1/1000 em."""
+    with _made_lock:
+        if path not in _advances:
+            font = TTFont(path, lazy=True)
+            units = font["head"].unitsPerEm
+            hmtx = font["hmtx"]
+            _advances[path] = {code: round(hmtx[glyph][0] * 1000 / units)
+                               for code, glyph in font.getBestCmap().items()}
+        return _advances[path]
+
+
+def _shown(stem: str) -> str:
+    family, _, style = stem.partition("-")
+    split = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+    return f"{split.sub(' ', family)} {split.sub(' ', style)}".strip() if style and style != "Regular" else \
+        split.sub(" ", family)
 
 
 def embed_substitutes(pdf: Pdf) -> Substitution:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pikepdf import Name
+from reportlab.pdfbase import _fontdata
 from reportlab.pdfgen.canvas import Canvas
 
 from casedesk import demo
@@ -150,6 +151,50 @@ def test_an_original_with_fonts_it_does_not_embed_gives_a_pdfa_bundle(tmp_path: 
         attached = pdf.attachments[item["attachment"]].get_file().read_bytes()
         assert hashlib.sha256(attached).hexdigest() == item["sha256"] == hashlib.sha256(
             original.read_bytes()).hexdigest()  # the evidence itself is untouched
+
+
+def _truetype_pdf(path: Path) -> list[str]:
+    """As an office program's or printer driver's PDF may be: Arial, Times New Roman and Courier New named as
+    TrueType fonts with their widths and the WinAnsi encoding, not embedded."""
+    lines = _standard_fonts_pdf(path)
+    names = {"Helvetica": "Arial", "Helvetica-Bold": "Arial,Bold", "Times-Roman": "TimesNewRomanPSMT",
+             "Times-Italic": "TimesNewRomanPS-ItalicMT", "Courier": "CourierNewPSMT"}
+    encoding = _fontdata.encodings["WinAnsiEncoding"]
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for font in pdf.pages[0].Resources.Font.values():
+            metrics = _fontdata.widthsByFontGlyph[str(font.BaseFont)[1:]]
+            font.Subtype, font.BaseFont = Name.TrueType, Name("/" + names[str(font.BaseFont)[1:]])
+            font.Encoding, font.FirstChar, font.LastChar = Name.WinAnsiEncoding, 32, 255
+            font.Widths = pikepdf.Array([metrics.get(encoding[code] or "", 0) for code in range(32, 256)])
+            font.FontDescriptor = pikepdf.Dictionary(Type=Name.FontDescriptor, FontName=font.BaseFont, Flags=32,
+                                                     FontBBox=[-665, -325, 2000, 1006], ItalicAngle=0,
+                                                     Ascent=905, Descent=-212, CapHeight=716, StemV=80)
+        pdf.save(path)
+    return lines
+
+
+def test_truetype_fonts_it_does_not_embed_are_shown_with_liberation_and_the_bundle_is_pdfa(tmp_path: Path) -> None:
+    original = tmp_path / "printed.pdf"
+    lines = _truetype_pdf(original)
+    out, result = _bundle_of(tmp_path, original)
+    assert archival.problems_written(out.read_bytes()) == []
+    assert result.manifest["pdfa"] == "PDF/A-3b"
+    item = result.manifest["exhibits"][0]
+    assert item["fonts_substituted"] == [
+        {"font": "Arial", "shown_with": "Liberation Sans"},
+        {"font": "Arial,Bold", "shown_with": "Liberation Sans Bold"},
+        {"font": "CourierNewPSMT", "shown_with": "Liberation Mono"},
+        {"font": "TimesNewRomanPS-ItalicMT", "shown_with": "Liberation Serif Italic"},
+        {"font": "TimesNewRomanPSMT", "shown_with": "Liberation Serif"},
+    ]
+    label = " ".join(_page_text(out, item["pages"][0]).split())
+    assert "Arial with Liberation Sans" in label and "(Liberation fonts)" in label
+    placed = _page_text(out, item["pages"][1])
+    for line in lines:
+        assert line in placed
+    with pikepdf.open(out) as pdf:
+        attached = pdf.attachments[item["attachment"]].get_file().read_bytes()
+    assert attached == original.read_bytes()
 
 
 def _unsubstitutable_pdf(path: Path) -> None:
