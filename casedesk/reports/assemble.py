@@ -739,11 +739,17 @@ class _Build:
         stream.Params = Dictionary(Size=len(data))
 
 
+_FONTS_LISTED = 12  # fonts a label names; the manifest has every one
+
+
 def _font_notes(fonts: Substitution) -> list[str]:
     """What the label says of an original's fonts that are not embedded in it."""
     notes: list[str] = []
     if fonts.shown_with:
-        pairs = ", ".join(f"{font} with {shown}" for font, shown in sorted(fonts.shown_with.items()))
+        shown_with = sorted(fonts.shown_with.items())
+        pairs = ", ".join(f"{font} with {shown}" for font, shown in shown_with[:_FONTS_LISTED])
+        if len(shown_with) > _FONTS_LISTED:
+            pairs += f" and {len(shown_with) - _FONTS_LISTED} more (the manifest lists them all)"
         liberation = [shown.startswith("Liberation") for shown in fonts.shown_with.values()]
         source = "Liberation" if all(liberation) else "URW base35 and Liberation" if any(liberation) else "URW base35"
         notes.append(
@@ -752,7 +758,10 @@ def _font_notes(fonts: Substitution) -> list[str]:
             "The text and its layout are the original's; the attached original is unchanged."
         )
     if fonts.not_substituted:
-        listed = "; ".join(f"{font} ({why})" for font, why in sorted(fonts.not_substituted.items()))
+        left = sorted(fonts.not_substituted.items())
+        listed = "; ".join(f"{font} ({why})" for font, why in left[:_FONTS_LISTED])
+        if len(left) > _FONTS_LISTED:
+            listed += f"; and {len(left) - _FONTS_LISTED} more (the manifest lists them all)"
         notes.append(
             f"Fonts not embedded in the original were left so, as no substitute could be embedded: {listed}. "
             "A reader shows them with a font of its own choosing, and this bundle is not PDF/A."

@@ -203,8 +203,10 @@ def _code_names(font: pikepdf.Dictionary, builtin: Sequence[str] | None) -> dict
         table = list(builtin) if builtin is not None else list(_fontdata.encodings["StandardEncoding"])
     elif isinstance(encoding, pikepdf.Name) and str(encoding) in _BASE_ENCODINGS:
         table = list(_fontdata.encodings[_BASE_ENCODINGS[str(encoding)]])
+    elif isinstance(encoding, pikepdf.Name):
+        return f"its encoding {_short(str(encoding)[1:])} is not one CaseDesk can read"
     else:
-        return f"its encoding {encoding} is not one CaseDesk can read"
+        return "its encoding is damaged"
     names = {code: glyph for code, glyph in enumerate(table) if glyph}
     if isinstance(differences, pikepdf.Array):
         code = 0
@@ -388,9 +390,14 @@ class _Programs:
         return descriptor
 
 
+def _short(text: str, limit: int = 64) -> str:
+    """A name from the original as the label and the manifest give it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _name(font: pikepdf.Dictionary) -> str:
     base = font.get(Name.BaseFont)
-    return str(base)[1:] if isinstance(base, pikepdf.Name) else "(unnamed)"
+    return _short(str(base)[1:]) if isinstance(base, pikepdf.Name) else "(unnamed)"
 
 
 def _substitute(pdf: Pdf, font: pikepdf.Dictionary, programs: _Programs) -> tuple[str, str | None, str | None]:

@@ -268,3 +268,24 @@ def test_the_demo_bundle_is_pdfa(tmp_path: Path, capsys: pytest.CaptureFixture[s
     dossier = next(e for e in manifest["exhibits"] if e["original_name"] == "Daily_Courier_dossier.pdf")
     assert {"font": "Helvetica", "shown_with": "Nimbus Sans"} in dossier["fonts_substituted"]
     assert archival.problems_written(out.read_bytes()) == []
+
+
+def test_a_pdf_naming_many_fonts_gets_a_label_of_bounded_length_and_a_complete_manifest(tmp_path: Path) -> None:
+    # A crafted original: 20 unembedded fonts without substitutes, one with a 300-character name.
+    original = tmp_path / "many-fonts.pdf"
+    _standard_fonts_pdf(original)
+    with pikepdf.open(original, allow_overwriting_input=True) as pdf:
+        table = pdf.pages[0].Resources.Font
+        for n in range(20):
+            name = "X" * 300 if n == 0 else f"Brand{n:02d}"
+            table[Name(f"/Z{n}")] = pdf.make_indirect(pikepdf.Dictionary(
+                Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + name), FirstChar=32, LastChar=34,
+                Widths=[500, 500, 500]))
+        pdf.save(original)
+    out, result = _bundle_of(tmp_path, original)
+    item = result.manifest["exhibits"][0]
+    left = [f["font"] for f in item["fonts_not_substituted"]]
+    assert len(left) == 20 and "X" * 63 + "…" in left
+    label = " ".join(_page_text(out, item["pages"][0]).split())
+    assert "and 8 more (the manifest lists them all)" in label and "X" * 64 not in label
+    assert result.manifest["pdfa"] is None
