@@ -21,9 +21,14 @@ it. Nothing about a note's content is stored to make it searchable: an index
 of words in the database would give away under the store key what the case
 key protects.
 
-Exhibit fields are plain columns of the (SQLCipher-encrypted) store; the file
-name and description are found by scanning narrow covering indexes
-(migration 0005), the SHA-256 prefix by a range on its index.
+Exhibit fields are plain columns of the (SQLCipher-encrypted) store. A text
+with three characters in a row that are not LIKE wildcards is looked up in the
+trigram index of references, file names and descriptions (migration 0006),
+which names the exhibits that may hold it; each is then checked with the
+``LIKE`` above, so the index decides how few rows are read, never what is
+found. A shorter text scans the narrow covering indexes of migration 0005
+instead (a trigram index cannot look it up). The SHA-256 prefix is a range on
+its index.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select, union
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.errors import CaseContentLocked, UsageError
@@ -45,7 +50,7 @@ from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
 from casedesk.services.evidence import ExhibitView, register_by_id
 from casedesk.services.session import Session
-from casedesk.store.models import Case, CaseMember, Exhibit, Note, User
+from casedesk.store.models import EXHIBIT_TEXT, Case, CaseMember, Exhibit, Note, User
 
 NOTE_PURPOSE = "note.added"  # the purpose notes are sealed under (services/cases.py NOTE_ACTION)
 DEFAULT_LIMIT = 200
@@ -89,6 +94,19 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def text_index_finds(text: str) -> bool:
+    """Whether the trigram index can look ``text`` up: three characters in a row that LIKE takes literally. For
+    anything shorter FTS5 would read every row, slower than the covering indexes' scan."""
+    return any(len(run) >= 3 for run in re.split(r"[%_]", text))
+
+
+def _indexed(column: str, text: str) -> Select[tuple[int]]:
+    """The ids of the exhibits whose ``column`` may contain ``text``, from the trigram index: ``text``'s own ``%``
+    and ``_`` left as wildcards (no ESCAPE: FTS5 looks up only a plain LIKE), so these are all the exhibits the
+    escaped LIKE finds and perhaps a few more, which that LIKE then leaves out."""
+    return select(EXHIBIT_TEXT.c.rowid).where(EXHIBIT_TEXT.c[column].like(f"%{text}%"))
+
+
 class Search:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -119,15 +137,15 @@ class Search:
 
             def scoped(condition: ColumnElement[bool], *columns: Any) -> list[Sequence[Any]]:
                 # ``case_id + 0``: on the bare column SQLite would seek ix_exhibit_case for each case and read
-                # every exhibit row of those cases; as an expression it is checked on the entries of the index
-                # that holds every column the query reads (migration 0005), scanned instead of the table.
+                # every exhibit row of those cases; as an expression it is checked on the rows the text index
+                # names, or on the entries of the covering index scanned instead of the table (migration 0005).
                 query = select(Exhibit.id, *columns).where(condition, (Exhibit.case_id + 0).in_(ids))
                 if not include_withdrawn:
                     query = query.where(Exhibit.status == "active")
                 return list(db.execute(query.limit(limit + 1)).all())
 
-            # One narrow scan per index (an OR across them makes SQLite read every row), the label of the first
-            # field that matches.
+            # One look-up (or narrow scan) per index (an OR across them makes SQLite read every row), the label of
+            # the first field that matches.
             matched: dict[int, str] = {}
             pattern = _like(needle)
             lowered = needle.lower()
@@ -135,10 +153,15 @@ class Search:
                 upper = lowered[:-1] + chr(ord(lowered[-1]) + 1)
                 for row in scoped((Exhibit.sha256 >= lowered) & (Exhibit.sha256 < upper)):
                     matched.setdefault(row[0], SHA256)
-            for row in scoped(or_(Exhibit.reference.like(pattern, escape="\\"),
-                                  Exhibit.original_name.like(pattern, escape="\\")), Exhibit.reference):
+            names: ColumnElement[bool] = or_(Exhibit.reference.like(pattern, escape="\\"),
+                                             Exhibit.original_name.like(pattern, escape="\\"))
+            described: ColumnElement[bool] = Exhibit.description.like(pattern, escape="\\")
+            if text_index_finds(needle):
+                names = Exhibit.id.in_(union(_indexed("reference", needle), _indexed("original_name", needle))) & names
+                described = Exhibit.id.in_(_indexed("description", needle)) & described
+            for row in scoped(names, Exhibit.reference):
                 matched.setdefault(row[0], REFERENCE if lowered in row[1].lower() else FILE_NAME)
-            for row in scoped(Exhibit.description.like(pattern, escape="\\")):
+            for row in scoped(described):
                 matched.setdefault(row[0], DESCRIPTION)
             hits = [SearchHit(v.case_ref, matched[i], v) for i, v in register_by_id(db, matched).items()]
             note_hits, locked = self._notes(db, cases, needle.casefold(), limit + 1)

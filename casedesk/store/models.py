@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    column,
+    table,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -260,3 +262,16 @@ class Exhibit(Base):
         Index("ix_exhibit_name", "original_name", "reference", "case_id", "status"),
         Index("ix_exhibit_description", "description", "case_id", "status"),
     )
+
+
+# The FTS5 trigram index of exhibit references, file names and descriptions (migration 0006: a virtual table,
+# kept by triggers, that holds the exhibits' ids, not their text). Not a model: SQLAlchemy cannot declare a
+# virtual table, and nothing writes it but its triggers. Search reads it as this lightweight table.
+EXHIBIT_TEXT = table("exhibit_text", column("rowid", Integer), column("reference", Text),
+                     column("original_name", Text), column("description", Text))
+
+
+def modelled(name: str | None) -> bool:
+    """False for the tables the migrations make outside the models: the text index and the shadow tables FTS5
+    keeps it in (``exhibit_text_data``, ``_idx``, ``_docsize``, ``_config``)."""
+    return name is None or not (name == EXHIBIT_TEXT.name or name.startswith(f"{EXHIBIT_TEXT.name}_"))

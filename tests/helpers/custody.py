@@ -65,11 +65,13 @@ def signing_seed(store: Store, user: str) -> bytes:
 def attacker(store: Store, key: bytes | None = None) -> Iterator[Any]:
     """A raw connection to casedesk.db with the key in hand and the append-only triggers dropped.
 
-    The triggers are put back afterwards, so the store looks untouched.
+    The triggers are put back afterwards, so the store looks untouched. The triggers that keep the exhibits'
+    text index (migration 0006) stay: the index follows the attacker's edits, as it would any writer's.
     """
     conn = sqlcipher.connect(str(store.datadir.database), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{(key or db_key(store)).hex()}'\"")
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                            "AND name NOT LIKE 'exhibit\\_text\\_%' ESCAPE '\\'").fetchall()
     conn.execute("BEGIN IMMEDIATE")
     for name, _ in triggers:
         conn.execute(f"DROP TRIGGER {name}")

@@ -149,3 +149,43 @@ def test_cli_search(cases: Store, capsys: pytest.CaptureFixture[str], monkeypatc
     assert [(h["case_ref"], h["matched"]) for h in r.json()["hits"]] == [(CASE, NOTE), (OTHER, NOTE)]
     r = run(capsys, monkeypatch, cases.root, "search", "", user="jsmith")
     assert r.code != 0 and r.err.count("\n") == 1 and "type something" in r.err
+
+
+def test_the_text_index_finds_exactly_what_the_scan_finds(cases: Store, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text of three characters or more is looked up in the trigram index (migration 0006, issue 13): for every
+    user, withdrawn or not, it finds the same exhibits with the same labels as the scan of the covering indexes,
+    and no case the user may not open; letters beyond ASCII match exactly, as LIKE matches them."""
+    from casedesk.services import search as search_module
+
+    jsmith = cases.sign_in("jsmith")
+    ev = Evidence(jsmith)
+    for name in ("Überweisung_März.PDF", "überweisung_märz.pdf", "back\\slash 100%.txt", "a_b_c.txt", "JAS_7.txt"):
+        ev.ingest(CASE, [write(tmp_path / "more" / name, name.encode())],
+                  IngestMetadata(description=f"Bank transfer {name} from the LOCK-UP"))
+    ev.withdraw(CASE, "JAS/7", "scanned twice")  # a_b_c.txt
+    jsmith.close()
+    texts = ("invoice", "INVOICE_20", "nvoic", "Überweisung", "überweisung", "ÜBERWEISUNG", "märz", "100%",
+             "back\\slash", "ck\\s", "_b_", "a_b", "50%_off", "jas/", "JAS/1", "s_7", "lock-up", "transfer b",
+             "informant", "invoices", "zzz", "in", "%_%")
+    indexed = search_module.text_index_finds
+    assert [t for t in texts if not indexed(t)] == ["_b_", "a_b", "s_7", "in", "%_%"]  # no 3 plain letters: scanned
+    sessions = {user: cases.sign_in(user) for user in ("jsmith", "bpatel", "sgt")}
+    try:
+        found: dict[bool, list[list[tuple[str, str, str | None]]]] = {}
+        for index in (True, False):
+            monkeypatch.setattr(search_module, "text_index_finds", indexed if index else lambda _t: False)
+            found[index] = [[(h.case_ref, h.matched, h.exhibit.reference if h.exhibit else None)
+                             for h in Search(session).find(t, include_withdrawn=w).hits]
+                            for session in sessions.values() for t in texts for w in (False, True)]
+    finally:
+        for session in sessions.values():
+            session.close()
+    assert found[True] == found[False]
+    assert sum(map(len, found[True])) > 50  # most texts find something
+    monkeypatch.setattr(search_module, "text_index_finds", indexed)
+    assert find(cases, "jsmith", "Überweisung") == [(CASE, FILE_NAME, "JAS/4")]  # LIKE folds ASCII letters only
+    assert find(cases, "jsmith", "überweisung") == [(CASE, FILE_NAME, "JAS/5")]
+    assert find(cases, "jsmith", "a_b", include_withdrawn=True) == [(CASE, FILE_NAME, "JAS/7")]
+    assert find(cases, "jsmith", "100%") == [(CASE, FILE_NAME, "JAS/6")]
+    assert find(cases, "bpatel", "invoice") == [(OTHER, FILE_NAME, "BP/1")]  # never jsmith's JAS/1
