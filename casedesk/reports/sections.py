@@ -552,9 +552,11 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
         f"--at {iso_utc(spec.at)}.",
     ]
     steps.append(
-        "6. The force's root of trust (the browser page does not check it): with the case's custody log run "
-        "“python3 tools/verify_custody.py log.jsonl --unit-fingerprint FP” with the fingerprint the force "
-        "publishes, not the one printed here; it passes only if every key in the log was certified by that unit key."
+        "6. The force's root of trust: type the fingerprint the force publishes, not the one printed here, into the "
+        "browser page's fingerprint field (or give it to “casedesk verify-bundle --unit-fingerprint FP”): the "
+        "check “unit key” passes only if this bundle names that unit key, which is the bundle's own claim. The "
+        "proof: with the case's custody log run “python3 tools/verify_custody.py log.jsonl --unit-fingerprint FP”; "
+        "it passes only if every key in the log was certified by that unit key."
         if spec.unit is not None else
         "6. The force's root of trust: this installation is not enrolled with a unit, so no check can show that "
         "its custody log was made by the force and not by another installation with the same names.")

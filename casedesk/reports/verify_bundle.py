@@ -119,12 +119,12 @@ def _check_unit(result: BundleCheck, pinned: str, embedded: dict[str, Any], sess
                                       f"log cannot chain to unit {pinned}")
         return
     if named != pinned:
-        result.add("unit key", False, f"the bundle names unit key {named}, not the pinned unit key {pinned}")
+        result.add("unit key", False, f"the bundle names unit key {_show(named)}, not the pinned unit key {pinned}")
         return
     uncertified = unit.get("uncertified") if isinstance(unit, dict) else None
     if uncertified:
-        result.add("unit key", False, f"the bundle says {uncertified} custody entries of its log are not certified "
-                                      f"by the pinned unit key {pinned}")
+        result.add("unit key", False, f"the bundle says {_show(uncertified)} custody entries of its log are not "
+                                      f"certified by the pinned unit key {pinned}")
         return
     if session is None:
         result.add("unit key", True, f"the bundle names the pinned unit key {pinned} (a claim: the custody log proves "

@@ -1,0 +1,125 @@
+"""The browser verifier pins the unit key as ``casedesk verify-bundle --unit-fingerprint`` does: a field for the
+fingerprint the force publishes, the same row and verdict, and the unit the bundle names shown for comparison.
+
+A genuine installation enrolled with the force's unit key against a fake one enrolled with a unit key of the same
+name made by whoever built it; one Chromium for the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casedesk.errors import UsageError
+from casedesk.reports import manifest as M
+from casedesk.reports.verify_bundle import verify_bundle
+from casedesk.services.bundles import Bundles
+from casedesk.services.custody import Custody
+from casedesk.trust.unitkey import UnitSigner, grouped, normalise_fingerprint
+from tests.helpers.custody import ingest
+from tests.helpers.store import CASE, Store
+from tests.reports.test_browser_verifier import CHROMIUM, FLAGS
+from tests.trust.helpers import build_fake, enrol
+
+NAME = "casedesk.test.police.uk"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (scripts/bootstrap.sh does)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -c constraints.txt -e '.[test]'")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(tmp_path_factory.mktemp("chromium-profile")),
+                                                       executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def force() -> UnitSigner:
+    return UnitSigner.generate(NAME)
+
+
+def bundle_and_log(store: Store, folder: Path) -> tuple[Path, Path]:
+    ingest(store, "jsmith", {"statement.txt": b"I saw him hand over the disk.\n"})
+    folder.mkdir(parents=True, exist_ok=True)
+    s = store.sign_in("jsmith")
+    try:
+        pdf = Bundles(s).export(CASE, folder / "bundle.pdf").path
+        log = Custody(s).export_log(CASE, folder / "custody.jsonl")
+    finally:
+        s.close()
+    return pdf, log
+
+
+def in_browser(browser: Any, pdf: Path, log: Path, typed: str) -> tuple[str, list[tuple[str, str, str]], str]:
+    """The verdict, the rows and the unit box, the fingerprint typed before the files are chosen."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(M.verifier_path(pdf).as_uri())
+        page.fill("#fingerprint", typed)
+        page.set_input_files("#files", [str(pdf), str(M.sidecar_path(pdf)), str(M.manifest_path(pdf)), str(log)])
+        page.wait_for_selector("body[data-state=done]", timeout=120_000)
+        assert errors == []
+        verdict = page.inner_text("#verdict")
+        rows = page.eval_on_selector_all(
+            "#results tbody tr",
+            "rows => rows.map(r => [r.dataset.name, r.dataset.status, r.querySelector('.detail').textContent])")
+        unit = page.inner_text("#unit") if page.is_visible("#unit") else ""
+    finally:
+        page.close()
+    return verdict, [tuple(r) for r in rows], unit
+
+
+def python(pdf: Path, log: Path, typed: str | None) -> tuple[str, list[tuple[str, str, str]]]:
+    check = verify_bundle(pdf, None, typed, custody=log)
+    return f"{pdf.name}: {check.verdict}", [(c.name, c.status, c.detail) for c in check.checks]
+
+
+def test_the_genuine_installation_passes_with_the_forces_fingerprint(
+        browser: Any, store: Store, tmp_path: Path, force: UnitSigner) -> None:
+    enrol(store, force, tmp_path)
+    pdf, log = bundle_and_log(store, tmp_path / "genuine")
+    fp = force.public.fingerprint
+    typed = grouped(fp).upper()  # as a lawyer copies it from the force's page
+    verdict, rows, unit = in_browser(browser, pdf, log, typed)
+    assert verdict == "bundle.pdf: VERIFIED"
+    assert rows[-1] == ("unit key", "pass", f"the bundle names the pinned unit key {fp} (a claim: the custody log "
+                                            "proves it, with --user against the store or tools/verify_custody.py "
+                                            "--unit-fingerprint on the case's custody export)")
+    assert (verdict, rows) == python(pdf, log, typed)
+    assert grouped(fp) in unit and "It is the fingerprint you gave." in unit
+    # Without a fingerprint: no unit row (as the command without --unit-fingerprint), the key shown to compare.
+    verdict, rows, unit = in_browser(browser, pdf, log, "")
+    assert "unit key" not in [name for name, _, _ in rows] and (verdict, rows) == python(pdf, log, None)
+    assert f"The bundle names the unit key {NAME}, fingerprint:" in unit and grouped(fp) in unit
+    assert "Compare it, digit by digit, with the fingerprint the force publishes" in unit
+    # A mistyped fingerprint is refused in the words of the command, and nothing is checked.
+    verdict, rows, _ = in_browser(browser, pdf, log, fp[:-1])
+    with pytest.raises(UsageError) as refused:
+        normalise_fingerprint(fp[:-1])
+    assert verdict == str(refused.value) and rows == []
+
+
+def test_a_fake_installation_enrolled_with_a_unit_key_of_its_own_is_not_verified(
+        browser: Any, tmp_path: Path, force: UnitSigner, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = build_fake(tmp_path / "fake", monkeypatch)
+    forged = UnitSigner.generate(NAME)  # same name, another key: all a forger can make
+    enrol(fake, forged, tmp_path)
+    pdf, log = bundle_and_log(fake, tmp_path / "fake-out")
+    fp, theirs = force.public.fingerprint, forged.public.fingerprint
+    verdict, rows, unit = in_browser(browser, pdf, log, fp)
+    assert verdict == "bundle.pdf: NOT VERIFIED"
+    assert [(n, s) for n, s, _ in rows if s == "fail"] == [("unit key", "fail")]  # every other check passes
+    assert rows[-1][2] == f"the bundle names unit key {theirs}, not the pinned unit key {fp}"
+    assert (verdict, rows) == python(pdf, log, fp)
+    assert grouped(theirs) in unit and f"It is NOT the fingerprint you gave ({grouped(fp)})." in unit
