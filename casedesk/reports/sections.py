@@ -470,7 +470,7 @@ def custody(w: Writer, spec: BundleSpec, marked: set[int]) -> dict[str, int]:
         w.ensure(90)
         starts[ex.reference] = w.anchor()
         mark = f"{SENSITIVE_MARK} " if ex.sensitive else ""
-        w.heading(T.truncate(f"{mark}Exhibit {ex.reference} – {ex.description}", BOLD, 11, CONTENT_W), 11)
+        w.heading(f"{mark}Exhibit {ex.reference} – {ex.description}", 11)
         w.para("Continuity", font=BOLD, size=8.5)
         for sentence in continuity.account(ex, entries):
             w.para(sentence, size=8, indent=8, colour=WARN if sentence.startswith("Gap:") else INK)

@@ -188,10 +188,15 @@ class Writer:
         self.rule()
 
     def heading(self, text: str, size: float = 12) -> None:
-        self.ensure(size * 4)  # never a heading alone at the foot of a page
+        """A bold heading; one too long for the line wraps (never cut: an exhibit's description is part of it)."""
+        lines = T.wrap(T.visible(text), BOLD, size, CONTENT_W) or [""]
+        self.ensure(size * (3 + len(lines)))  # never a heading alone at the foot of a page
         self.y -= 4
         self.c.setFillColor(INK)
-        T.draw(self.c, MARGIN_X, self.y - size, T.visible(text), BOLD, size)
+        for line in lines[:-1]:
+            T.draw(self.c, MARGIN_X, self.y - size, line, BOLD, size)
+            self.y -= size * 1.25
+        T.draw(self.c, MARGIN_X, self.y - size, lines[-1], BOLD, size)
         self.y -= size * 1.6
 
     def rule(self, colour: Color = LIGHT) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,3 +86,16 @@ def test_each_exhibit_has_its_account_in_the_bundle(tmp_path: Path) -> None:
         assert f"Seized by {ex.producer}" in flat and f"sealed as {ex.seal}" in flat
     assert flat.count("Continuity") >= len(spec.exhibits)
     assert re.search(r"Custody transferred by jsmith, from jsmith to Property store", flat)
+
+
+def test_an_exhibits_custody_heading_shows_its_whole_description(tmp_path: Path) -> None:
+    # The heading was cut to one line: "Exhibit JAS/3 – WhatsApp chat export between suspects (Hindi, Arabic, Engl…".
+    files = make_evidence(tmp_path / "ev", awkward=False)[:1]
+    spec, paths = spec_for(files)
+    long = ("Handwritten ledger of customer card details found in the kitchen drawer, with the seller's notes of "
+            "payments received from three buyers in March 2026 (pages 1 to 40, photographed)")
+    spec = dataclasses.replace(spec, exhibits=(dataclasses.replace(spec.exhibits[0], description=long),))
+    out = tmp_path / "bundle.pdf"
+    build_bundle(spec, opener(paths), out, work_folder=tmp_path)
+    custody = next(p for p in searchable_pages(out) if "Continuity" in p)
+    assert f"Exhibit JAS/1 – {long}" in " ".join(custody.split())
