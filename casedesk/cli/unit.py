@@ -24,6 +24,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", type=int, default=1000, metavar="N", help="entries per request (default 1000)")
     p.set_defaults(func=cmd_sync)
 
+    p = sub.add_parser("restore", parents=[common],
+                       help="restore a lost or wiped laptop's installation from the unit, into an empty data directory")
+    p.add_argument("--unit", required=True, metavar="URL", help="the unit service, e.g. https://casedesk.unit.local:8443")
+    p.add_argument("--ca", metavar="FILE", help="CA certificate(s) that sign the unit's TLS certificate "
+                                                 "(default: the system's)")
+    p.add_argument("--installation", required=True, metavar="ID",
+                   help="the installation's id (`casedesk unit status` lists them)")
+    p.add_argument("--recovery-key", metavar="KEY",
+                   help="the recovery key shown at init (default: CASEDESK_RECOVERY_KEY, else asked)")
+    p.set_defaults(func=cmd_restore)
+
     unit = sub.add_parser("unit", help="the unit service (run by the unit administrator)")
     us = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
     db_help = f"PostgreSQL URL, e.g. postgresql://casedesk@db/unit (default: {ENV_DATABASE})"
@@ -98,6 +109,46 @@ def cmd_sync(ctx: Context) -> None:
     ctx.emit(result, lines)
 
 
+def cmd_restore(ctx: Context) -> None:
+    import sys
+
+    from casedesk.cli.context import ENV_USER, read_password
+    from casedesk.cli.setup import ENV_RECOVERY_KEY
+    from casedesk.services.restore import restore
+
+    a = ctx.args
+    user = getattr(a, "user", None) or os.environ.get(ENV_USER)
+    if not user:
+        raise UsageError(f"no user: pass --user NAME (an officer of the installation) or set {ENV_USER}")
+    key = a.recovery_key or os.environ.get(ENV_RECOVERY_KEY)
+    if not key:
+        if not sys.stdin.isatty():
+            raise UsageError(f"no recovery key: pass --recovery-key or set {ENV_RECOVERY_KEY}")
+        key = getpass.getpass("Recovery key: ")
+    password = read_password(f"Password for {user}: ")
+    bar = ProgressBar("Restoring")
+    try:
+        result = restore(ctx.datadir, a.unit, Path(a.ca) if a.ca else None, a.installation, user, password, key, bar)
+    finally:
+        bar.finish()
+    lines = [f"Installation {result.installation_id} restored from {result.unit} into {ctx.datadir.root}: "
+             f"{result.entries} custody entries (as cosigned {sync_when(result.cosigned_at)}), {result.objects} "
+             f"evidence object(s) ({result.object_bytes / 1048576:.1f} MiB).",
+             f"Accounts that can sign in with their own password: {', '.join(result.accounts)}.",
+             "Entries written after the laptop's last sync are not at the unit and are not restored.",
+             "Run `casedesk verify` to check every entry and exhibit."]
+    if result.missing:
+        lines.append(f"{len(result.missing)} exhibit(s) whose content the unit never received: "
+                     + ", ".join(result.missing[:10]) + (" ..." if len(result.missing) > 10 else ""))
+    ctx.emit(result, lines)
+
+
+def sync_when(stamp: int | None) -> str:
+    from casedesk.services import sync
+
+    return sync.cosigned_text(stamp)
+
+
 def cmd_identity(ctx: Context) -> None:
     from casedesk.services import sync
 
@@ -163,8 +214,13 @@ def cmd_status(ctx: Context) -> None:
             f"last sync {r.last_sync:%Y-%m-%d %H:%M} UTC by {r.pushed_by}"
         lines.append(f"{r.installation_id}  {r.label}")
         lines.append(f"  {r.entries} entries held; checkpoint: tree size {r.tree_size}, root {r.root or '-'}; {last}")
+        escrow = "no key slots in escrow (cannot be restored from the unit)" if r.escrowed_at is None else \
+            f"key slots in escrow since {r.escrowed_at:%Y-%m-%d %H:%M} UTC"
+        lines.append(f"  evidence: {r.objects} object(s), {r.object_bytes / 1048576:.1f} MiB (encrypted); {escrow}")
         if r.rejected:
             lines.append(f"  {r.rejected} rejected segment(s); the last: {r.last_rejection}")
+        if r.rejected_objects:
+            lines.append(f"  {r.rejected_objects} refused object part(s), kept as evidence")
     ctx.emit(rows, lines)
 
 

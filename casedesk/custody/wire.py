@@ -7,6 +7,7 @@ method, path, installation, user, time and the SHA-256 of the body.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -60,6 +61,15 @@ def object_address(part_digests: Sequence[bytes]) -> str:
     for d in part_digests:
         h.update(d)
     return h.hexdigest()
+
+
+# Restore (docs/sync-protocol.md, "Restore"): the key slots in escrow are read with proof of the device secret.
+HEADER_ESCROW_TOKEN = "CaseDesk-Escrow-Token"  # noqa: S105 (a header's name)
+
+
+def escrow_token(device_secret: bytes, installation: str) -> str:
+    """What proves the device secret (so the recovery key that opens it) without showing it."""
+    return hmac.new(device_secret, f"casedesk-escrow-access/1|{installation}".encode(), hashlib.sha256).hexdigest()
 
 
 def part_sha256(declaration_text: str, data: bytes | memoryview) -> str:

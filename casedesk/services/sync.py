@@ -18,6 +18,7 @@ import json
 import logging
 import ssl
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import checkpoint, encoding, merkle, wire
+from casedesk.custody.signing import Signer
 from casedesk.errors import IntegrityError, UnitError, UsageError
 from casedesk.evidence.objectformat import encrypted_size
 from casedesk.progress import CancelToken, Progress, no_progress
@@ -112,7 +114,7 @@ def _address(path: Path) -> str:
     return wire.object_address(parts)
 
 
-def _send_objects(session: Session, unit: _Unit, local: list[LocalObject], progress: Progress,
+def _send_objects(session: Session, unit: UnitClient, local: list[LocalObject], progress: Progress,
                   cancel: CancelToken | None) -> tuple[int, int, int, tuple[str, ...]]:
     """Send the unit the vault objects it lacks, as stored (ciphertext), in parts, resuming where it stands.
 
@@ -176,6 +178,28 @@ def _send_objects(session: Session, unit: _Unit, local: list[LocalObject], progr
     return sent, done, held, tuple(unsent)
 
 
+def _escrow(session: Session, unit: UnitClient) -> bool:
+    """Send the unit this installation's key slots file and recovery file, for a restore (docs/sync-protocol.md,
+    "Restore"); only a device-bound installation's, whose slots open only with the device secret, which opens
+    only with the recovery key. The unit keeps a new copy only when they changed. True: one was kept."""
+    datadir = session.datadir
+    if session.device_secret is None or not datadir.recovery.exists():
+        return False
+    try:
+        slots = json.loads(datadir.keyslots.read_text("utf-8"))
+        recovery_file = json.loads(datadir.recovery.read_text("utf-8"))
+    except (OSError, ValueError):
+        log.warning("sync: the key slots or recovery file could not be read; not sent to the unit")
+        return False
+    if slots.get("device_bound") is not True:
+        return False
+    for field in ("custody_head", "checksum"):  # the head copy changes at every write: not part of the escrow
+        slots.pop(field, None)
+    token = wire.escrow_token(session.device_secret, session.installation_id)
+    body = json.dumps({"token": token, "keyslots": slots, "recovery": recovery_file}).encode("utf-8")
+    return bool(unit.request("PUT", f"/v1/installations/{session.installation_id}/escrow", body).get("stored"))
+
+
 def identity(session: Session) -> tuple[str, str]:
     """(installation id, genesis key): what the unit administrator registers (`casedesk unit register`)."""
     with session.read() as db:
@@ -186,17 +210,18 @@ def identity(session: Session) -> tuple[str, str]:
     return session.installation_id, str(key)
 
 
-class _Unit:
-    """Signed requests to one unit over TLS."""
+class UnitClient:
+    """Signed requests to one unit over TLS, as ``user`` of ``installation`` (``signer``: their custody key)."""
 
-    def __init__(self, url: str, session: Session, ca_file: Path | None) -> None:
+    def __init__(self, url: str, ca_file: Path | None, installation: str, user: str, signer: Signer | None) -> None:
         import httpx  # only when syncing: the desktop and the CLI start without it
 
         self.httpx = httpx
         if not url.startswith("https://"):
             raise UsageError(f"the unit address must start with https:// (got {url!r})")
         self.url = url.rstrip("/")
-        self.s = session
+        self.installation, self.user, self.signer = installation, user, signer
+        self.refused = MSG_REFUSED
         if ca_file is not None and not ca_file.is_file():
             raise UsageError(f"the CA certificate {ca_file} does not exist")
         context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
@@ -208,21 +233,49 @@ class _Unit:
     def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
         status, doc = self.answer(method, path, body)
         if status != 200:
-            raise UnitError(MSG_REFUSED.format(message=str(doc.get("error", f"HTTP {status}"))))
+            raise UnitError(self.refused.format(message=str(doc.get("error", f"HTTP {status}"))))
         return doc
+
+    def _signed(self, method: str, path: str, body: bytes, declaration: str | None) -> dict[str, str]:
+        assert self.signer is not None
+        now = int(time.time())
+        digest = hashlib.sha256(body).hexdigest() if declaration is None else wire.part_sha256(declaration, body)
+        signature = self.signer.sign(wire.signed_message(method, path, self.installation, self.user, now,
+                                                         digest)).hex()
+        headers = {wire.HEADER_INSTALLATION: self.installation, wire.HEADER_USER: self.user,
+                   wire.HEADER_KEY: self.signer.public_hex, wire.HEADER_TIME: str(now),
+                   wire.HEADER_SIGNATURE: signature,
+                   "Content-Type": "application/json" if declaration is None else "application/octet-stream"}
+        if declaration is not None:
+            headers[wire.HEADER_OBJECT] = declaration
+        return headers
 
     def answer(self, method: str, path: str, body: bytes = b"", declaration: str | None = None
                ) -> tuple[int, dict[str, Any]]:
         """(HTTP status, the unit's JSON answer); ``declaration``: an object part's (signed with the part)."""
-        now = int(time.time())
-        inst, user = self.s.installation_id, self.s.user.username
-        digest = hashlib.sha256(body).hexdigest() if declaration is None else wire.part_sha256(declaration, body)
-        signature = self.s.signer.sign(wire.signed_message(method, path, inst, user, now, digest)).hex()
-        headers = {wire.HEADER_INSTALLATION: inst, wire.HEADER_USER: user, wire.HEADER_KEY: self.s.signer.public_hex,
-                   wire.HEADER_TIME: str(now), wire.HEADER_SIGNATURE: signature,
-                   "Content-Type": "application/json" if declaration is None else "application/octet-stream"}
-        if declaration is not None:
-            headers[wire.HEADER_OBJECT] = declaration
+        return self._send(method, path, body, self._signed(method, path, body, declaration))
+
+    def plain(self, method: str, path: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+        """An unsigned request (health; a restore's first reads, before it holds a key)."""
+        status, doc = self._send(method, path, b"", headers or {})
+        if status != 200:
+            raise UnitError(self.refused.format(message=str(doc.get("error", f"HTTP {status}"))))
+        return doc
+
+    def stream(self, method: str, path: str) -> Iterator[bytes]:
+        """A signed request whose answer is bytes (a vault object), as they come."""
+        headers = self._signed(method, path, b"", None)
+        with self.client.stream(method, path, headers=headers) as response:
+            if response.status_code != 200:
+                response.read()
+                try:
+                    doc = response.json()
+                except ValueError:
+                    doc = {}
+                raise UnitError(self.refused.format(message=str(doc.get("error", f"HTTP {response.status_code}"))))
+            yield from response.iter_bytes(1 << 20)
+
+    def _send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
         try:
             response = self.client.request(method, path, content=body, headers=headers)
         except self.httpx.RemoteProtocolError:
@@ -249,7 +302,7 @@ def _unit_key(session: Session) -> tuple[str, str] | None:
     return str(d.get("unit")), str(d.get("unit_key"))
 
 
-def _cosigned(note_text: Any, installation: str, name: str, key: bytes, size: int, root: bytes) -> int:
+def cosigned_time(note_text: Any, installation: str, name: str, key: bytes, size: int, root: bytes) -> int:
     """The cosignature time of a note the unit returned, after checking it names (size, root) and verifies."""
     try:
         note = checkpoint.Note.parse(note_text)
@@ -274,7 +327,7 @@ def sync(session: Session, url: str, ca_file: Path | None = None, progress: Prog
     """Push what the unit lacks; see the module's doc. Raises ``IntegrityError`` for a rolled-back log."""
     if not 1 <= batch <= 5_000:
         raise UsageError("the batch size is 1 to 5000 entries")
-    unit = _Unit(url, session, ca_file)
+    unit = UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer)
     try:
         return _sync(session, unit, progress, cancel, batch)
     except unit.httpx.TransportError as exc:
@@ -285,10 +338,10 @@ def sync(session: Session, url: str, ca_file: Path | None = None, progress: Prog
         unit.close()
 
 
-def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken | None,
+def _sync(session: Session, unit: UnitClient, progress: Progress, cancel: CancelToken | None,
           batch: int) -> SyncResult:
     inst, user = session.installation_id, session.user.username
-    health = unit.request("GET", "/v1/health")
+    health = unit.plain("GET", "/v1/health")
     name, key_hex = str(health.get("cosigner")), str(health.get("cosigner_key"))
     known = _unit_key(session)
     if known is not None and known != (name, key_hex):
@@ -309,7 +362,7 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
         raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
     stamp: int | None = None
     if size:
-        stamp = _cosigned(state.get("checkpoint"), inst, name, key, size, root)
+        stamp = cosigned_time(state.get("checkpoint"), inst, name, key, size, root)
         if size > len(rows) or merkle.root(leaves[:size]) != root:
             _rolled_back(session, unit.url, name, key_hex, state, len(rows), stamp)
     total = len(rows) - size
@@ -344,9 +397,9 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
             except ValueError:
                 raise UnitError(MSG_BAD_COSIGNATURE.format(name=name)) from None
             _rolled_back(session, unit.url, name, key_hex, answer, len(rows),
-                         _cosigned(answer.get("checkpoint"), inst, name, key, reached, held_root))
+                         cosigned_time(answer.get("checkpoint"), inst, name, key, reached, held_root))
         reached = max(reached, end)
-        stamp = _cosigned(answer.get("checkpoint"), inst, name, key, reached,
+        stamp = cosigned_time(answer.get("checkpoint"), inst, name, key, reached,
                           new_root if reached == end else merkle.root(leaves[:reached]))
         note = str(answer["checkpoint"])
         done += reached - size
@@ -362,6 +415,7 @@ def _sync(session: Session, unit: _Unit, progress: Progress, cancel: CancelToken
             recorded = entry.seq
     log.info("sync: %d entries pushed, unit holds %d", total, size)
     sent = _send_objects(session, unit, local_objects, progress, cancel)
+    _escrow(session, unit)
     return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded, *sent)
 
 

@@ -13,7 +13,16 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from casedesk.errors import NotFound, UsageError
-from casedesk.unit.store import checkpoints, entries, installations, rejected_segments
+from casedesk.unit.store import (
+    checkpoints,
+    entries,
+    escrows,
+    installations,
+    object_uploads,
+    objects,
+    rejected_objects,
+    rejected_segments,
+)
 
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 ID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -49,6 +58,10 @@ class InstallationStatus:
     pushed_by: str | None
     rejected: int
     last_rejection: str | None
+    objects: int = 0  # vault objects held (ciphertext)
+    object_bytes: int = 0
+    rejected_objects: int = 0
+    escrowed_at: datetime | None = None  # the latest key slots escrow (restore needs one)
 
 
 def status(engine: Engine) -> list[InstallationStatus]:
@@ -58,6 +71,14 @@ def status(engine: Engine) -> list[InstallationStatus]:
             select(entries.c.installation_id, func.count()).group_by(entries.c.installation_id))}
         rejected = {str(i): int(n) for i, n in conn.execute(
             select(rejected_segments.c.installation_id, func.count()).group_by(rejected_segments.c.installation_id))}
+        held = {str(i): (int(n), int(b or 0)) for i, n, b in conn.execute(
+            select(objects.c.installation_id, func.count(), func.sum(object_uploads.c.stored_size))
+            .join(object_uploads, (object_uploads.c.installation_id == objects.c.installation_id)
+                  & (object_uploads.c.name == objects.c.name)).group_by(objects.c.installation_id))}
+        refused = {str(i): int(n) for i, n in conn.execute(
+            select(rejected_objects.c.installation_id, func.count()).group_by(rejected_objects.c.installation_id))}
+        escrowed = {str(i): t for i, t in conn.execute(
+            select(escrows.c.installation_id, func.max(escrows.c.received_at)).group_by(escrows.c.installation_id))}
         for inst in conn.execute(select(installations).order_by(installations.c.registered_at)):
             last = conn.execute(select(checkpoints).where(checkpoints.c.installation_id == inst.installation_id)
                                 .order_by(checkpoints.c.id.desc()).limit(1)).first()
@@ -68,7 +89,9 @@ def status(engine: Engine) -> list[InstallationStatus]:
                 inst.installation_id, inst.label, inst.registered_at, int(counts.get(inst.installation_id, 0)),
                 0 if last is None else last.tree_size, None if last is None else last.root,
                 None if last is None else last.received_at, None if last is None else last.cosigned_at,
-                None if last is None else last.pushed_by, int(rejected.get(inst.installation_id, 0)), reason))
+                None if last is None else last.pushed_by, int(rejected.get(inst.installation_id, 0)), reason,
+                *held.get(inst.installation_id, (0, 0)), refused.get(inst.installation_id, 0),
+                escrowed.get(inst.installation_id)))
     return out
 
 

@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,13 +24,14 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
+from starlette.concurrency import iterate_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from casedesk.custody import chain, checkpoint, projection, wire
 from casedesk.custody.signing import Signer
-from casedesk.unit import objects, verify
+from casedesk.unit import escrow, objects, verify
 from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
 
 log = logging.getLogger("casedesk.unit")
@@ -246,13 +247,77 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         except Refused as exc:
             return _error(exc.status, exc.message)
 
+    async def escrow_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        body = await request.body()
+        if len(body) > escrow.MAX_ESCROW:
+            return _error(413, MSG_TOO_LARGE.format(mib=escrow.MAX_ESCROW >> 20))
+        try:
+            caller = authenticate("PUT", request.url.path, request.headers, body, installation)
+            return await _run(lambda: _escrow(engine, accounts, caller, body))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def recovery_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        return await _run(lambda: _recovery(engine, installation))
+
+    async def keyslots_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        token = request.headers.get(wire.HEADER_ESCROW_TOKEN)
+        return await _run(lambda: _keyslots(engine, installation, token))
+
+    async def entries_route(request: Request) -> JSONResponse:
+        installation, after = request.path_params["installation"], int(request.path_params["after"])
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            return await _run(lambda: _entries(engine, accounts, caller, after))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def objects_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            return await _run(lambda: _object_list(engine, accounts, caller))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def object_route(request: Request) -> Response:
+        installation, name = request.path_params["installation"], request.path_params["name"]
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            declaration = await _run_value(lambda: _object_declaration(engine, accounts, caller, name))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+        except OperationalError:
+            return _error(503, MSG_DATABASE)
+
+        def parts() -> Iterator[bytes]:
+            with engine.connect() as conn:
+                yield from objects.parts_of(conn, installation, name)
+
+        return StreamingResponse(iterate_in_threadpool(parts()), media_type="application/octet-stream",
+                                 headers={wire.HEADER_OBJECT: declaration})
+
     return Starlette(routes=[
         Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/installations/{installation}/escrow", escrow_route, methods=["PUT"]),
+        Route("/v1/installations/{installation}/recovery", recovery_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/keyslots", keyslots_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/entries/{after:int}", entries_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/objects", objects_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/objects/{name}", object_route, methods=["GET"]),
         Route("/v1/installations/{installation}/objects/status", object_status_route, methods=["POST"]),
         Route("/v1/installations/{installation}/objects/{name}/{offset:int}", object_part_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/checkpoint", checkpoint_route, methods=["GET"]),
         Route("/v1/installations/{installation}/push", push_route, methods=["POST"]),
     ])
+
+
+async def _run_value(work: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+    return await run_in_threadpool(work)
 
 
 async def _run(work: Any) -> JSONResponse:
@@ -402,6 +467,63 @@ def _object_status(engine: Engine, accounts: _Accounts, caller: Caller, body: by
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
         return JSONResponse({"objects": objects.status(conn, caller.installation, names)})
+
+
+def _escrow(engine: Engine, accounts: _Accounts, caller: Caller, body: bytes) -> JSONResponse:
+    try:
+        token, slots, recovery = escrow.parse(body, caller.installation)
+    except escrow.EscrowRefusal as exc:
+        return _error(exc.status, exc.message)
+    with engine.begin() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        stored = escrow.store(conn, caller.installation, caller.user, token, slots, recovery)
+    return JSONResponse({"stored": stored})
+
+
+def _recovery(engine: Engine, installation: str) -> JSONResponse:
+    try:
+        with engine.connect() as conn:
+            return JSONResponse({"recovery": escrow.recovery_file(conn, installation)})
+    except escrow.EscrowRefusal as exc:
+        return _error(exc.status, exc.message)
+
+
+def _keyslots(engine: Engine, installation: str, token: str | None) -> JSONResponse:
+    try:
+        with engine.connect() as conn:
+            return JSONResponse({"keyslots": escrow.key_slots(conn, installation, token)})
+    except escrow.EscrowRefusal as exc:
+        return _error(exc.status, exc.message)
+
+
+def _entries(engine: Engine, accounts: _Accounts, caller: Caller, after: int) -> JSONResponse:
+    """Up to ``verify.MAX_ENTRIES`` entries from entry ``after + 1``, for a restore (as pushed: wire.row_to_json)."""
+    with engine.connect() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        cols = [entries.c[name] for name in ROW_COLUMNS]
+        rows = conn.execute(select(*cols).where(entries.c.installation_id == caller.installation,
+                                                entries.c.seq > after)
+                            .order_by(entries.c.seq).limit(verify.MAX_ENTRIES)).all()
+    return JSONResponse({"entries": [wire.row_to_json(tuple(r)) for r in rows]})
+
+
+def _object_list(engine: Engine, accounts: _Accounts, caller: Caller) -> JSONResponse:
+    with engine.connect() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        return JSONResponse({"objects": objects.held(conn, caller.installation)})
+
+
+def _object_declaration(engine: Engine, accounts: _Accounts, caller: Caller, name: str) -> str:
+    with engine.connect() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        found = objects.declaration_of(conn, caller.installation, name)
+    if found is None:
+        raise Refused(404, objects.MSG_NOT_HELD.format(name=name))
+    return found
 
 
 def _known_caller(engine: Engine, caller: Caller) -> bool:

@@ -44,6 +44,7 @@ MSG_PART = ("object {name}: the part at byte {offset} holds {n} bytes, not {expe
             "8 MiB from its start")
 MSG_ADDRESS = "object {name}: its {stored} bytes make address {real}, not the address {address} it was declared with"
 MSG_HELD = "object {name} is held with address {held}, not {address}: a held object is never replaced"
+MSG_NOT_HELD = "the unit holds no object {name} of this installation"
 MSG_ADDRESS_TAKEN = "object {name}: the unit holds the bytes of address {address} under another name already"
 
 
@@ -198,6 +199,24 @@ def keep_refused(engine: Engine, installation: str, user: str, key: str, reason:
             part_offset=offset, declaration=declaration.replace("\x00", "\ufffd"), data=data,
         ).returning(rejected_objects.c.id)).scalar_one()
     return kept
+
+
+def held(conn: Connection, installation: str) -> list[dict[str, str]]:
+    """Every object the unit holds for the installation: name and declaration, in the order they were completed."""
+    return [{"name": str(n), "declaration": str(d)} for n, d in conn.execute(
+        select(objects.c.name, object_uploads.c.declaration)
+        .join(object_uploads, (object_uploads.c.installation_id == objects.c.installation_id)
+              & (object_uploads.c.name == objects.c.name))
+        .where(objects.c.installation_id == installation).order_by(objects.c.completed_at, objects.c.name))]
+
+
+def declaration_of(conn: Connection, installation: str, name: str) -> str | None:
+    """The declaration of a held object (None: not held)."""
+    return conn.execute(
+        select(object_uploads.c.declaration)
+        .join(objects, (object_uploads.c.installation_id == objects.c.installation_id)
+              & (object_uploads.c.name == objects.c.name))
+        .where(objects.c.installation_id == installation, objects.c.name == name)).scalar()
 
 
 def status(conn: Connection, installation: str, names: list[str]) -> dict[str, dict[str, Any]]:

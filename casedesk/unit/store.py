@@ -171,8 +171,24 @@ rejected_objects = Table(
     Index("ix_rejected_objects_installation", "installation_id"),
 )
 
+# Key slots in escrow (docs/sync-protocol.md, "Restore"): the installation's keyslots.json (without its head copy)
+# and recovery.json, as the laptop holds them. Every slot is wrapped under its user's password and the device
+# secret, the device secret under the recovery key (256 random bits): nothing here opens without both.
+escrows = Table(
+    "escrows", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("installation_id", String(64), ForeignKey("installations.installation_id"), nullable=False),
+    Column("pushed_by", Text, nullable=False),
+    Column("token", String(64), nullable=False),  # HMAC of the device secret: who may fetch the slots
+    Column("keyslots", Text, nullable=False),
+    Column("recovery", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of keyslots, a line feed and recovery: sent again only if new
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_escrows_installation", "installation_id", "id"),
+)
+
 APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments", "object_uploads", "object_parts",
-               "objects", "rejected_objects")
+               "objects", "rejected_objects", "escrows")
 
 
 def engine_for(url: str, pool_size: int = 5) -> Engine:

@@ -10,7 +10,7 @@ from casedesk.services import sync
 from tests.helpers.store import Store
 
 
-def scripted(store: Store, answers: list[object]) -> tuple[sync._Unit, list[httpx.Request]]:
+def scripted(store: Store, answers: list[object]) -> tuple[sync.UnitClient, list[httpx.Request]]:
     """A client of the real request code whose transport plays ``answers`` (an exception is raised)."""
     seen: list[httpx.Request] = []
 
@@ -23,7 +23,7 @@ def scripted(store: Store, answers: list[object]) -> tuple[sync._Unit, list[http
         return answer
 
     session = store.sign_in("jsmith")
-    unit = sync._Unit("https://unit.invalid", session, None)
+    unit = sync.UnitClient("https://unit.invalid", None, session.installation_id, "jsmith", session.signer)
     unit.client = httpx.Client(base_url=unit.url, transport=httpx.MockTransport(handle))
     session.close()
     return unit, seen

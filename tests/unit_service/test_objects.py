@@ -66,7 +66,12 @@ def case_keys(store: Store) -> list[bytes]:
                 ck = keys.content_keys(db, case, e)
                 out += [v for v in vars(ck).values() if isinstance(v, bytes)]
             out.append(keys.naming_key(db, case))
-            return out
+        # And what her key slot holds: the store key, her signing key and box key (the unit holds the slot in
+        # escrow, wrapped; docs/sync-protocol.md, "Restore").
+        out += [s._store_key, s.signer.seed, *([s.box_key] if s.box_key else [])]
+        assert s.device_secret is not None
+        out.append(s.device_secret)
+        return out
     finally:
         s.close()
 
@@ -125,6 +130,8 @@ def test_the_unit_holds_each_vault_object_byte_for_byte_and_no_key_that_opens_it
     secrets = [f for k in case_keys(store) for f in forms(k)]
     dump = unit.cluster.dump(unit.database)
     assert next(iter(laptop.values()))[48:112].hex().encode() in dump  # the dump does show the objects' bytes
+    slot = json.loads((store.root / "keyslots.json").read_text())["slots"]["jsmith"]["ciphertext"]
+    assert slot.encode() in dump  # and the key slots in escrow, wrapped as the laptop holds them
     assert not [k for k in secrets if k in dump]
     assert unit.service.proc is not None
     for region in process_memory(unit.service.proc.pid):
