@@ -42,7 +42,7 @@ from casedesk.reports import ocr as O
 from casedesk.reports import sections as S
 from casedesk.reports.carrier import write_carrier
 from casedesk.reports.convert import ConversionProblem, Converter, PrivateFolder, tool_version
-from casedesk.reports.font_substitutes import Substitution
+from casedesk.reports.font_substitutes import Substitution, share_programs
 from casedesk.reports.manifest import manifest_bytes, verifier_sha256
 from casedesk.reports.model import BundleSpec, CustodyLine, ExhibitInfo, OpenOriginal, bates, exhibit_sort_key
 from casedesk.reports.splice import Original, marker, splice
@@ -727,6 +727,7 @@ class _Build:
             CreationDate=String(stamp),
             ModDate=String(stamp),
         ))
+        share_programs(out)  # one copy of each substitute font, however many originals use it
         # PDF/A-3b, declared only if nothing stands in the way; the manifest says which (see archival.py).
         A.prepare(out, spec.at)
         found = A.problems(out)

@@ -573,3 +573,58 @@ def embed_substitutes(pdf: Pdf) -> Substitution:
 def _is_descendant_only(font: pikepdf.Dictionary) -> bool:
     """A CIDFont is judged through its Type 0 parent (one report per font, not two)."""
     return font.get(Name.Subtype) in (Name.CIDFontType0, Name.CIDFontType2)
+
+
+def share_programs(pdf: Pdf) -> int:
+    """Let every font whose descriptor and program are identical to an earlier one's use that one; return how many.
+
+    Each placed original carries its own copy of a substitute (a bundle of fifty reportlab PDFs would hold fifty
+    copies of the same Nimbus Sans subset): pages are placed one original at a time. The written file keeps only
+    what is referred to, so the copies go, and a validator reads each program once. Only byte-identical
+    descriptors (program data and every other entry) are shared, so no font changes; the first in object order
+    is kept, so the bytes stay reproducible.
+    """
+    first: dict[tuple[bytes, ...], pikepdf.Object] = {}
+    shared = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or Name.FontDescriptor not in obj:
+            continue
+        descriptor = obj.get(Name.FontDescriptor)
+        if not isinstance(descriptor, pikepdf.Dictionary) or not descriptor.is_indirect:
+            continue
+        key = _descriptor_key(descriptor)
+        if key is None:
+            continue
+        kept = first.setdefault(key, descriptor)
+        if kept.objgen != descriptor.objgen:
+            obj[Name.FontDescriptor] = kept
+            shared += 1
+    return shared
+
+
+_REFERENCE = re.compile(rb"\d+ \d+ R")
+
+
+def _unparse(value: object) -> bytes:
+    return value.unparse() if isinstance(value, pikepdf.Object) else str(value).encode()
+
+
+def _descriptor_key(descriptor: pikepdf.Dictionary) -> tuple[bytes, ...] | None:
+    """What makes two font descriptors the same: every entry, the program's dictionary and its raw data."""
+    present = [k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor]
+    if len(present) != 1:
+        return None
+    program = descriptor.get(present[0])
+    if not isinstance(program, pikepdf.Stream):
+        return None
+    try:
+        entries = sorted((k, _unparse(descriptor[k])) for k in descriptor.keys() if k != present[0])
+        stream = sorted((k, _unparse(program.stream_dict[k])) for k in program.stream_dict.keys() if k != "/Length")
+        data = program.read_raw_bytes()
+    except (pikepdf.PdfError, ValueError, TypeError):
+        return None
+    if any(_REFERENCE.search(value) for _, value in [*entries, *stream]):
+        return None  # refers to other objects (a /CIDSet, a /Style): compared by value only when it is whole
+    return (present[0].encode(), *(k.encode() + b"=" + v for k, v in entries),
+            *(k.encode() + b"=" + v for k, v in stream), hashlib.sha256(data).digest(), len(data).to_bytes(8, "big"))
+

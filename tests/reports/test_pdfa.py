@@ -289,3 +289,23 @@ def test_a_pdf_naming_many_fonts_gets_a_label_of_bounded_length_and_a_complete_m
     label = " ".join(_page_text(out, item["pages"][0]).split())
     assert "and 8 more (the manifest lists them all)" in label and "X" * 64 not in label
     assert result.manifest["pdfa"] is None
+
+
+def test_originals_with_the_same_fonts_share_one_copy_of_each_substitute(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    _standard_fonts_pdf(first)
+    _standard_fonts_pdf(second)
+    second.write_bytes(second.read_bytes().replace(b"09:12", b"10:45"))  # another statement, the same fonts
+    spec, paths = spec_for([EvidenceFile(p, p.name, "application/pdf", "Statement", "PDF document")
+                            for p in (first, second)])
+    out = tmp_path / "bundle.pdf"
+    result = build_bundle(spec, opener(paths), out)
+    assert result.manifest["pdfa"] == "PDF/A-3b"
+    with pikepdf.open(out) as pdf:
+        programs: dict[str, set[tuple[int, int]]] = {}
+        for page in pdf.pages:
+            for form in page.Resources.get(Name.XObject, {}).values():
+                for font in form.get(Name.Resources, {}).get(Name.Font, {}).values():
+                    descriptor = font.FontDescriptor
+                    programs.setdefault(str(descriptor.FontName).split("+")[1], set()).add(descriptor.objgen)
+    assert programs["NimbusSans-Regular"] and all(len(objs) == 1 for objs in programs.values()), programs
