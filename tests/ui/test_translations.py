@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from casedesk.cli.main import main
+from casedesk.datadir import DataDir
 from casedesk.ui import app as ui_app
 from casedesk.ui import translator
+from casedesk.ui.app import AppController
 from casedesk.ui.dialogs.login import LoginDialog
 from casedesk.ui.main_window import MainWindow
 from tests.helpers.store import CASE, Store
@@ -223,8 +225,8 @@ UNTRANSLATED_BY_DESIGN = {"CaseDesk", "SHA-256", "SHA-1", "MD5", "#", ""}
 
 def test_with_a_catalogue_loaded_every_word_of_the_windows_comes_from_it(qtbot: QtBot, store: Store,
                                                                           tmp_path: Path) -> None:
-    """The main window as a detective, a supervisor and an administrator (every case tab), and the dialogs
-    its menus open."""
+    """The sign-in and first-run windows, the main window as a detective, a supervisor and an administrator
+    (every case tab), and the dialogs its menus open."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     pseudo = QTranslator()
@@ -244,6 +246,11 @@ def test_with_a_catalogue_loaded_every_word_of_the_windows_comes_from_it(qtbot: 
         window.dialog = None
 
     try:
+        for root in (store.root, tmp_path / "empty"):  # the sign-in window, and the first run's
+            start = AppController(DataDir(root)).start()
+            qtbot.addWidget(start)
+            check(start)
+            start.close()
         for user in ("jsmith", "sgt", "admin"):
             controller, window = sign_in(qtbot, store, user)
             check(window)
