@@ -189,6 +189,8 @@ AUTHORITY = {'default': [None, 'any'],
               'CONFIRM_NOT_PENDING': 'no password reset of theirs awaits confirmation',
               'CONFIRM_RESETTER': 'the administrator who reset the password cannot confirm it',
               'CONFIRM_SELF': 'nobody confirms their own account',
+              'CREATION_CREATOR': 'the administrator who created the account cannot confirm it',
+              'CREATION_NOT_PENDING': 'no creation of that account awaits confirmation',
               'MSG_CASE_CLOSED': '{action} in case {case}, which is closed at this point: ignored',
               'MSG_CONFIRM': '{action} by {actor} about {user}: {why}: ignored',
               'MSG_CORRECT': '{action} by {actor}, who neither wrote entry {target} nor may review it: ignored',
@@ -209,7 +211,9 @@ AUTHORITY = {'default': [None, 'any'],
               'MSG_NO_ROLE': '{action} by {actor}, whose role ({role}) may not {what} at this point: ignored',
               'MSG_REVISE': '{action} by {actor} revises entry {target}, which is not a note {actor} wrote in case '
                             '{case}: ignored',
-              'MSG_SUMMARY': '{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored'},
+              'MSG_SUMMARY': '{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored',
+              'MSG_UNCONFIRMED': '{action} by {actor}, whose account {creator} created and no second administrator '
+                                 'has confirmed at this point: ignored'},
  'permissions': {'admin': ['case.list',
                            'case.members',
                            'case.view_all',
@@ -248,6 +252,7 @@ AUTHORITY = {'default': [None, 'any'],
                                 'verify']},
  'rules': {'account.box_key_registered': [None, 'self'],
            'account.created': ['user.manage', 'any'],
+           'account.creation_confirmed': ['user.manage', 'confirm-creation'],
            'account.details_changed': ['user.manage', 'any'],
            'account.disabled': ['user.manage', 'any'],
            'account.enabled': ['user.manage', 'any'],
@@ -771,16 +776,18 @@ def build_keys(accounts, early):
 FULL, REDACTED, WITHHELD = 0, 1, 2
 # What the rules and the state they read take from an entry's data.
 AUTHORITY_DATA = ("user", "role", "to", "officer_in_charge", "producer", "to_is_user", "box_key", "corrects",
-                  "revises")
+                  "revises", "confirmation")
 M_AUTH_OTHER_CASE = "an entry of another case was made without authority"
 M_AUTH_WITHHELD = "withheld as sensitive, but made by {actor}, {why} at this point: ignored"
 WHY_NO_ACCOUNT, WHY_DISABLED = "who has no account", "whose account is disabled"
+WHY_UNCONFIRMED = "whose account {creator} created and no second administrator has confirmed"
 MSG = AUTHORITY["messages"]
 PERMISSIONS = {role: frozenset(perms) for role, perms in AUTHORITY["permissions"].items()}
 RULES = {action: tuple(rule) for action, rule in AUTHORITY["rules"].items()}
 DEFAULT_RULE = tuple(AUTHORITY["default"])
 MEMO_SCOPES = frozenset({"any", "case", "case-open", "case-exists", "summary", "optional-case"})
-ACCOUNT_STATE = frozenset({"account.created", "account.role_changed", "account.disabled", "account.enabled"})
+ACCOUNT_STATE = frozenset({"account.created", "account.role_changed", "account.disabled", "account.enabled",
+                           "account.creation_confirmed"})
 BOX_KEYS = frozenset({KEY_REGISTERED, "account.box_key_registered"})
 RESETS = frozenset({"account.password_reset", "account.identity_confirmed"})
 CASE_STATE = frozenset({CASE_CREATED, "case.member_added", "case.member_removed", "case.closed", "case.reopened"})
@@ -801,6 +808,8 @@ class Authority:
         self.authors = {}  # seq -> (actor, case)
         self.box_keys = {}  # user -> the box key the log last registered for them
         self.resets = {}  # user -> (the administrator who reset their password, box key they registered since)
+        self.creations = {}  # user -> the administrator whose creation of the account awaits a second's confirmation
+        self.creation_rule = False  # from the first account.created that says how the rule applied (confirmation)
         self.memo = {}
         self.flagged = set()
 
@@ -817,9 +826,13 @@ class Authority:
         fact = self.cases.get(case)
         return fact is not None and (user in fact[2] or fact[1] == user)
 
+    def confirmed_admins(self):
+        return sum(1 for name, (role, disabled) in self.users.items()
+                   if role == "admin" and not disabled and name not in self.creations)
+
     def may_hold_case_key(self, case, user):
         role = self.role(user)
-        if role is None or role == "admin" or self.disabled(user):
+        if role is None or role == "admin" or self.disabled(user) or user in self.creations:
             return False
         return role == "supervisor" or self.is_member(case, user)
 
@@ -831,6 +844,8 @@ class Authority:
             return MSG["MSG_NO_ACCOUNT"].format(action=action, actor=actor)
         if self.disabled(actor):
             return MSG["MSG_DISABLED"].format(action=action, actor=actor)
+        if actor in self.creations:
+            return MSG["MSG_UNCONFIRMED"].format(action=action, actor=actor, creator=self.creations[actor])
         permission, scope = RULES.get(action, DEFAULT_RULE)
         if permission is not None and permission not in permissions:
             return MSG["MSG_NO_ROLE"].format(action=action, actor=actor, role=role,
@@ -842,6 +857,12 @@ class Authority:
         if scope == "confirm":
             user = data.get("user")
             why = self.confirm_problem(actor, user, data.get("box_key"))
+            return None if why is None else MSG["MSG_CONFIRM"].format(action=action, actor=actor, user=user, why=why)
+        if scope == "confirm-creation":
+            user = data.get("user")
+            pending = self.creations.get(user) if type(user) is str else None
+            why = (MSG["CREATION_NOT_PENDING"] if pending is None else
+                   MSG["CREATION_CREATOR"] if pending == actor else None)
             return None if why is None else MSG["MSG_CONFIRM"].format(action=action, actor=actor, user=user, why=why)
         if scope == "correct":
             target = data.get("corrects")
@@ -929,7 +950,15 @@ class Authority:
             return
         fact = self.users.get(user)
         if action == "account.created":
+            if "confirmation" in data:
+                self.creation_rule = True
+            if self.creation_rule and self.confirmed_admins() >= 2:
+                self.creations[user] = actor
+            else:
+                self.creations.pop(user, None)
             self.users[user] = [_text(data.get("role")), False]
+        elif action == "account.creation_confirmed":
+            self.creations.pop(user, None)
         elif action == "account.role_changed" and fact is not None:
             fact[0] = _text(data.get("to"), fact[0])
         elif action in ("account.disabled", "account.enabled") and fact is not None:
@@ -998,7 +1027,8 @@ class Authority:
             return None
         if kind != FULL:  # what the line says is not shown: only its signer's account can be judged
             why = WHY_NO_ACCOUNT if PERMISSIONS.get(self.role(actor)) is None else (
-                WHY_DISABLED if self.disabled(actor) else None)
+                WHY_DISABLED if self.disabled(actor) else
+                WHY_UNCONFIRMED.format(creator=self.creations[actor]) if actor in self.creations else None)
             if why is None:
                 return None
             self.flagged.add(seq)

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from casedesk.cli.context import ENV_NEW_PASSWORD, Context, read_password
-from casedesk.services.accounts import Accounts
+from casedesk.services.accounts import SOLE_ADMIN_NOTICE, Accounts
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -42,6 +42,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                       help="password resets awaiting your confirmation in person (supervisor)")
     p.set_defaults(func=cmd_pending)
 
+    p = us.add_parser("pending-accounts", parents=[common],
+                      help="new accounts awaiting a second administrator's confirmation (admin)")
+    p.set_defaults(func=cmd_pending_accounts)
+
+    p = us.add_parser("confirm-account", parents=[common],
+                      help="confirm a new account another administrator created: it may then sign in (admin)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_confirm_account)
+
     p = us.add_parser("confirm", parents=[common],
                       help="confirm in person that NAME changed the temporary password of a reset (supervisor)")
     p.add_argument("name")
@@ -58,7 +67,13 @@ def cmd_add(ctx: Context) -> int:
     accounts = Accounts(ctx.session())
     password = read_password(f"First password for {a.name}: ", env=ENV_NEW_PASSWORD, confirm=True)
     acc = accounts.add(a.name, a.role, a.full_name, a.initials, password)
-    ctx.emit(acc, f"Added {acc.username} ({acc.role}, {acc.full_name}, initials {acc.initials})")
+    said = f"Added {acc.username} ({acc.role}, {acc.full_name}, initials {acc.initials})"
+    if acc.pending:
+        said += (f". The account signs in only after another administrator confirms it "
+                 f"(`casedesk user confirm-account {acc.username}`).")
+    else:
+        said += f". Note: {SOLE_ADMIN_NOTICE}."
+    ctx.emit(acc, said)
     return 0
 
 
@@ -94,6 +109,22 @@ def cmd_reset(ctx: Context) -> int:
              f"Password of {ctx.args.name} reset; the account has a new signing key. {ctx.args.name} reads case "
              "content again once they have changed this password and a supervisor has confirmed it in person "
              f"(`casedesk user confirm {ctx.args.name}`).")
+    return 0
+
+
+def cmd_pending_accounts(ctx: Context) -> int:
+    accounts = Accounts(ctx.session()).pending_creations()
+    ctx.emit([{"user": a.username, "role": a.role, "created_by": a.created_by} for a in accounts],
+             [f"{'USER':<16} {'ROLE':<11} {'CREATED BY':<16} NAME"]
+             + [f"{a.username:<16} {a.role:<11} {a.created_by or '':<16} {a.full_name}" for a in accounts]
+             if accounts else "No new account awaits confirmation.")
+    return 0
+
+
+def cmd_confirm_account(ctx: Context) -> int:
+    acc = Accounts(ctx.session()).confirm_creation(ctx.args.name)
+    ctx.emit({"user": acc.username, "confirmed": True, "role": acc.role},
+             f"Account {acc.username} ({acc.role}) confirmed: it may sign in.")
     return 0
 
 

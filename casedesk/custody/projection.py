@@ -197,6 +197,10 @@ class Projection:
         self.grants: dict[tuple[str, int, str], GrantFact] = {}
         # Password resets by an administrator awaiting a second person's confirmation (see ``note_reset``).
         self.resets: dict[str, tuple[str, str | None]] = {}
+        # Accounts awaiting a second administrator's confirmation: user -> the administrator who created it. The
+        # rule is in force from the first account.created that states how it was applied (``data.confirmation``).
+        self.creations: dict[str, str] = {}
+        self.creation_rule = False
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -251,6 +255,14 @@ class Projection:
     def reset_pending(self, user: str) -> tuple[str, str | None] | None:
         return self.resets.get(user)
 
+    def creation_pending(self, user: str) -> str | None:
+        return self.creations.get(user)
+
+    def confirmed_admins(self) -> int:
+        """Administrators whose accounts are active and confirmed: two or more, and new accounts need a second."""
+        return sum(1 for name, f in self.users.items()
+                   if f.role == "admin" and not f.disabled and name not in self.creations)
+
     # --- replay -------------------------------------------------------------------
     def apply(self, e: Entry) -> None:
         """What entry ``e`` does to the register, if its signer had the right to do it."""
@@ -302,6 +314,12 @@ class Projection:
             return  # an account entry counts only without a case: a case's export shows it header-only
         action = e.action
         if action == "account.created":
+            if "confirmation" in d:
+                self.creation_rule = True
+            if self.creation_rule and self.confirmed_admins() >= 2:
+                self.creations[user] = e.actor
+            else:
+                self.creations.pop(user, None)
             self.users[user] = UserFact(user, _text(d.get("full_name"), user), _text(d.get("initials")),
                                         _text(d.get("role")), created_at=e.time)
             return
@@ -427,6 +445,11 @@ class Projection:
             self.box_keys.setdefault(user, []).append(box)  # one from before case keys carries none: no change
         note_reset(self.resets, e.action, e.actor, e.data)
 
+    def _creation_confirmed(self, e: Entry) -> None:
+        user = e.data.get("user")
+        if e.case is None and isinstance(user, str):
+            self.creations.pop(user, None)
+
     def _reset(self, e: Entry) -> None:
         if e.case is None:
             note_reset(self.resets, e.action, e.actor, e.data)
@@ -486,7 +509,11 @@ _HANDLERS = {
     "case.key_granted": Projection._granted,
     "account.password_reset": Projection._reset,
     "account.identity_confirmed": Projection._reset,
+    "account.creation_confirmed": Projection._creation_confirmed,
 }
+# The entries that decide which accounts await a second administrator's confirmation (``Projection.creations``).
+CREATION_ACTIONS = ("account.created", "account.role_changed", "account.disabled", "account.enabled",
+                    "account.creation_confirmed")
 
 # The entries ``note_reset`` follows (each names the account in ``data.user``).
 RESET_ACTIONS = ("account.password_reset", "account.key_registered", "account.box_key_registered",
@@ -541,7 +568,8 @@ def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) 
     return state
 
 
-ACCOUNT_STATE_ACTIONS = ("account.created", "account.role_changed", "account.disabled", "account.enabled")
+ACCOUNT_STATE_ACTIONS = ("account.created", "account.role_changed", "account.disabled", "account.enabled",
+                         "account.creation_confirmed")
 
 
 def supervisors_over_time(rows: Iterable[Sequence[Any]]) -> dict[str, list[tuple[int, bool]]]:
@@ -555,10 +583,11 @@ def supervisors_over_time(rows: Iterable[Sequence[Any]]) -> dict[str, list[tuple
     out: dict[str, list[tuple[int, bool]]] = {}
     for row in rows:
         e = Entry.from_row(row)
-        before = {u: (f.role == "supervisor" and not f.disabled) for u, f in state.users.items()}
+        before = {u: (f.role == "supervisor" and not f.disabled and u not in state.creations)
+                  for u, f in state.users.items()}
         state.apply(e)
         for user, fact in state.users.items():
-            now = fact.role == "supervisor" and not fact.disabled
+            now = fact.role == "supervisor" and not fact.disabled and user not in state.creations
             if before.get(user) != now:
                 out.setdefault(user, []).append((e.seq, now))
     return out

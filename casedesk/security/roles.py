@@ -122,6 +122,9 @@ class Facts(Protocol):
     # An administrator's reset of ``user``'s password not yet confirmed by someone else: (the administrator, the box
     # key ``user`` registered themselves since the reset, or None); None when no reset awaits confirmation.
     def reset_pending(self, user: str) -> tuple[str, str | None] | None: ...
+    # The administrator who created ``user``'s account where a second administrator must confirm it and none has
+    # yet (the two-person rule at account creation); None for a confirmed account, or one that needs no confirmation.
+    def creation_pending(self, user: str) -> str | None: ...
 
 
 class EntryLike(Protocol):
@@ -149,6 +152,7 @@ class Scope(StrEnum):
     NOTE = "note"  # CASE, and an edit (data.revises) revises an entry the actor wrote in the same case
     GRANT = "grant"  # CASE, and sealed to the registered box key of someone who may hold the case's key
     CONFIRM = "confirm"  # about another account with a pending reset, by neither its administrator nor a pending one
+    CONFIRM_CREATION = "confirm-creation"  # about an account awaiting confirmation, by another administrator
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,9 @@ ACTION_RULES: dict[str, Rule] = {
     # Two-person rule: a supervisor, in person, vouches that the account whose password an administrator reset is
     # back in its owner's hands (docs/keyslots.md, "Password resets"); until then no case key is sealed to it.
     "account.identity_confirmed": Rule(Permission.CUSTODY_REVIEW, Scope.CONFIRM),
+    # Two-person rule at account creation: where two or more administrators are confirmed, an account one of them
+    # creates is pending (signs in to nothing, acts with no authority, holds no case key) until another confirms.
+    "account.creation_confirmed": Rule(Permission.USER_MANAGE, Scope.CONFIRM_CREATION),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
@@ -219,6 +226,8 @@ DEFAULT_RULE = Rule(None, Scope.ANY)
 # --- the exact words replay uses (docs/custody-export.md lists them) -----------------------------
 MSG_NO_ACCOUNT = "{action} by {actor}, who has no account at this point: ignored"
 MSG_DISABLED = "{action} by {actor}, whose account is disabled at this point: ignored"
+MSG_UNCONFIRMED = ("{action} by {actor}, whose account {creator} created and no second administrator has confirmed "
+                   "at this point: ignored")
 MSG_NO_ROLE = "{action} by {actor}, whose role ({role}) may not {what} at this point: ignored"
 MSG_NO_CASE = "{action} names case {case}, which the log never created: ignored"
 MSG_NOT_MEMBER = "{action} by {actor}, who is not a member of case {case} at this point: ignored"
@@ -241,6 +250,8 @@ CONFIRM_SELF = "nobody confirms their own account"
 CONFIRM_RESETTER = "the administrator who reset the password cannot confirm it"
 CONFIRM_ACTOR_PENDING = "the confirmer's own password reset is not confirmed"
 CONFIRM_KEY = "the box key named is not one {user} registered themselves after the reset"
+CREATION_NOT_PENDING = "no creation of that account awaits confirmation"
+CREATION_CREATOR = "the administrator who created the account cannot confirm it"
 
 
 def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None:
@@ -256,6 +267,9 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         return MSG_NO_ACCOUNT.format(action=action, actor=actor)
     if facts.disabled(actor):
         return MSG_DISABLED.format(action=action, actor=actor)
+    creator = facts.creation_pending(actor)
+    if creator is not None:
+        return MSG_UNCONFIRMED.format(action=action, actor=actor, creator=creator)
     rule = ACTION_RULES.get(action, DEFAULT_RULE)
     if rule.permission is not None and rule.permission not in permissions:
         return MSG_NO_ROLE.format(action=action, actor=actor, role=role, what=PERMISSION_WORDS[rule.permission])
@@ -268,6 +282,11 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         why = confirm_problem(actor, entry.data.get("user"), entry.data.get("box_key"), facts.reset_pending)
         return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=entry.data.get("user"),
                                                            why=why)
+    if scope == Scope.CONFIRM_CREATION:
+        user = entry.data.get("user")
+        pending = facts.creation_pending(user) if isinstance(user, str) else None
+        why = CREATION_NOT_PENDING if pending is None else CREATION_CREATOR if pending == actor else None
+        return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=user, why=why)
     case = entry.case
     if scope == Scope.CORRECT:
         target = entry.data.get("corrects")
@@ -319,9 +338,10 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
 
 def may_hold_case_key(facts: Facts, case: str, user: str) -> bool:
     """Members, the officer in charge and every supervisor hold a case's key; never an administrator, never a
-    disabled account (``casedesk.services.casekeys.holder_ids`` asks the same of the tables)."""
+    disabled account or one awaiting a second administrator's confirmation (``casedesk.services.casekeys
+    .holder_ids`` and ``unconfirmed_ids`` ask the same of the store)."""
     role = facts.role(user)
-    if role is None or role == Role.ADMIN.value or facts.disabled(user):
+    if role is None or role == Role.ADMIN.value or facts.disabled(user) or facts.creation_pending(user) is not None:
         return False
     return role == Role.SUPERVISOR.value or facts.is_member(case, user)
 
@@ -397,7 +417,7 @@ STANDALONE_END = "# END AUTHORITY TABLE"
 def standalone_table() -> dict[str, Any]:
     """Roles, rules, words and messages of the authority check, in plain JSON-like data."""
     messages = {name: value for name, value in globals().items()
-                if (name.startswith("MSG_") or name.startswith("CONFIRM_")) and isinstance(value, str)}
+                if name.startswith(("MSG_", "CONFIRM_", "CREATION_")) and isinstance(value, str)}
     return {
         "permissions": {role.value: sorted(p.value for p in perms) for role, perms in ROLE_PERMISSIONS.items()},
         "rules": {action: [None if rule.permission is None else rule.permission.value, rule.scope.value]

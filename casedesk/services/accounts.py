@@ -29,7 +29,7 @@ from casedesk.security.casekeys import box_public, new_box_key
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role, parse_role
 from casedesk.services import inputs
-from casedesk.services.authority import pending_resets
+from casedesk.services.authority import account_creations, pending_resets
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
@@ -89,11 +89,19 @@ class Account:
     created_at: datetime
     password_changed_at: datetime | None
     locked_until: datetime | None = None  # locked after repeated wrong passwords, until then
+    created_by: str | None = None  # the administrator whose new account awaits a second one's confirmation
+
+    @property
+    def pending(self) -> bool:
+        """Created where a second administrator must confirm it, and not yet confirmed: it cannot sign in."""
+        return self.created_by is not None
 
     @property
     def status(self) -> str:
-        """What the account list shows: disabled, locked or active."""
-        return "disabled" if self.disabled else "locked" if self.locked_until is not None else "active"
+        """What the account list shows: disabled, pending (confirmation), locked or active."""
+        if self.disabled:
+            return "disabled"
+        return "pending" if self.pending else "locked" if self.locked_until is not None else "active"
 
 
 @dataclass(frozen=True)
@@ -115,11 +123,18 @@ def box_key_fingerprint(box_key_hex: str) -> str:
     return " ".join(box_key_hex[i:i + 4] for i in range(0, 16, 4))
 
 
-def _account(user: User, locked_until: datetime | None = None) -> Account:
+def _account(user: User, locked_until: datetime | None = None, created_by: str | None = None) -> Account:
     return Account(
         user.username, user.full_name, user.initials, user.role, user.disabled,
-        user.created_at, user.password_changed_at, locked_until,
+        user.created_at, user.password_changed_at, locked_until, created_by,
     )
+
+
+# How ``account.created`` says the two-person rule was applied (``data.confirmation``; docs/custody-encoding.md).
+CONFIRMATION_PENDING = "pending"  # two or more confirmed administrators: a second one confirms the account
+CONFIRMATION_SOLE = "sole-administrator"  # one administrator: no second one to confirm it; active at once
+SOLE_ADMIN_NOTICE = ("this installation has one administrator, so the account is active at once; where there are two "
+                     "or more, a new account signs in only after a second administrator confirms it")
 
 
 class Accounts:
@@ -155,7 +170,8 @@ class Accounts:
         self.s.require(Permission.CASE_LIST)
         ledger = self._ledger()
         with self.s.read() as db:
-            return [_account(u, ledger.locked_until(u.username))
+            pending = account_creations(db).creations
+            return [_account(u, ledger.locked_until(u.username), pending.get(u.username))
                     for u in db.scalars(select(User).order_by(User.username))]
 
     def _ledger(self) -> AuthLedger:
@@ -180,6 +196,10 @@ class Accounts:
         return True
 
     def add(self, username: str, role: str, full_name: str, initials: str, password: str) -> Account:
+        """A new account, with its key slot. Where two or more administrators are confirmed (as the log says), the
+        account is pending: it cannot sign in, acts with no authority and holds no case key until another
+        administrator confirms it (``confirm_creation``); ``Account.pending`` says so. With one administrator it is
+        active at once, and its ``account.created`` entry records why (``SOLE_ADMIN_NOTICE``)."""
         self.s.require(Permission.USER_MANAGE)
         username, full_name, initials = validate_new_user(username, full_name, initials, role)
         check_password(password)
@@ -206,15 +226,18 @@ class Accounts:
                 db.flush()
                 db.add(SigningKey(user_id=user.id, public_key=signer.public_key, created_at=now))
                 register_box_key(self.s, db, user, box_public(box_key), record=False)
+                pending = account_creations(db).confirmed_admins() >= 2
                 self.s.record(
                     db, "account.created", to_party=username, at=now,
-                    data={"user": username, "role": role_v, "initials": initials, "full_name": full_name},
+                    data={"user": username, "role": role_v, "initials": initials, "full_name": full_name,
+                          "confirmation": CONFIRMATION_PENDING if pending else CONFIRMATION_SOLE},
                 )
                 self.s.record(
                     db, "account.key_registered", to_party=username, at=now,
                     data={"user": username, "public_key": signer.public_hex, "box_key": box_public(box_key).hex()},
                 )
-                self._settle_keys(db, user)  # a new supervisor holds every case's key
+                if not pending:
+                    self._settle_keys(db, user)  # a new supervisor holds every case's key (if pending: once confirmed)
                 with self._slots() as slots:
                     if username in slots.slots:
                         raise UsageError(f"a key slot for {username} already exists")
@@ -222,11 +245,38 @@ class Accounts:
                         slots.disabled.remove(username)
                     slots.add_slot(username, password, self.s.slot_secrets_for(signer, box_key),
                                    self._device_secret(slots))
-                result = _account(user)
+                result = _account(user, created_by=self.s.user.username if pending else None)
         except BaseException:
             self._undo_slots()
             raise
-        log.info("account created: %s (%s)", username, role_v)
+        log.info("account created: %s (%s)%s", username, role_v, ", awaiting confirmation" if pending else "")
+        return result
+
+    def pending_creations(self) -> builtins.list[Account]:
+        """Accounts another administrator created that await a second administrator's confirmation."""
+        self.s.require(Permission.USER_MANAGE)
+        with self.s.read() as db:
+            pending = account_creations(db).creations
+            users = db.scalars(select(User).where(User.username.in_(pending)).order_by(User.username))
+            return [_account(u, None, pending[u.username]) for u in users]
+
+    def confirm_creation(self, username: str) -> Account:
+        """A second administrator confirms an account another created (``account.creation_confirmed``): it may sign
+        in from now on, and its case keys are sealed to it (at once as far as possible, else by the next holder)."""
+        self.s.require(Permission.USER_MANAGE)
+        me = self.s.user.username
+        with self.s.write() as db:
+            user = self.s.user_by_name(db, username)
+            creator = account_creations(db).creations.get(username)
+            if creator is None:
+                raise UsageError(f"no creation of account {username} awaits confirmation")
+            if creator == me:
+                raise PermissionDenied(f"you created the account {username} yourself: another administrator must "
+                                       "confirm it")
+            self.s.record(db, "account.creation_confirmed", to_party=username, data={"user": username})
+            self._settle_keys(db, user)
+            result = _account(user)
+        log.info("account %s confirmed by %s", username, me)
         return result
 
     def change_password(self, old_password: str, new_password: str) -> str | None:

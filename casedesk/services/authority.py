@@ -17,16 +17,25 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import encoding
-from casedesk.custody.projection import BOX_KEY_ACTIONS, RESET_ACTIONS, note_reset
+from casedesk.custody.projection import (
+    BOX_KEY_ACTIONS,
+    CREATION_ACTIONS,
+    REPLAY_COLUMNS,
+    RESET_ACTIONS,
+    Projection,
+    note_reset,
+)
 from casedesk.security.roles import Permission, allowed, confirm_problem
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
 _USERS = "casedesk_write_facts_users"
 _CASES = "casedesk_write_facts_cases"
 _RESETS = "casedesk_pending_resets"
+_CREATIONS = "casedesk_account_creations"
 
 
 class WriteFacts:
@@ -108,6 +117,34 @@ class WriteFacts:
 
     def reset_pending(self, user: str) -> tuple[str, str | None] | None:
         return pending_resets(self.db).get(user)
+
+    def creation_pending(self, user: str) -> str | None:
+        return account_creations(self.db).creations.get(user)
+
+
+def account_creations(db: OrmSession) -> Projection:
+    """The accounts and administrators the LOG establishes, replayed from its account entries alone (a few rows):
+    ``creations`` (accounts awaiting a second administrator's confirmation) and ``confirmed_admins()``.
+
+    Kept for the transaction (``db.info``): ``Session.record`` asks it of every entry it writes, and forgets it when
+    it writes one of ``CREATION_ACTIONS`` (only a write transaction, holding the write lock, records entries).
+    """
+    cached = db.info.get(_CREATIONS)
+    if cached is None:
+        cached = Projection()
+        marks = ", ".join(f"'{a}'" for a in CREATION_ACTIONS)
+        rows = db.execute(sql_text(f"SELECT {', '.join(REPLAY_COLUMNS)} FROM custody_entries "
+                                   f"WHERE action IN ({marks}) ORDER BY seq"))
+        for row in rows:
+            cached.apply_row(tuple(row))
+        db.info[_CREATIONS] = cached
+    return cached
+
+
+def forget_account_creations(db: OrmSession, action: str) -> None:
+    """After recording ``action``: the cached answer of ``account_creations`` no longer holds if it changes it."""
+    if action in CREATION_ACTIONS:
+        db.info.pop(_CREATIONS, None)
 
 
 def pending_resets(db: OrmSession) -> dict[str, tuple[str, str | None]]:

@@ -44,7 +44,7 @@ from casedesk.security.casekeys import (
     vault_naming_key,
 )
 from casedesk.security.roles import Role
-from casedesk.services.authority import pending_resets
+from casedesk.services.authority import account_creations, pending_resets
 from casedesk.services.session import Session
 from casedesk.store.models import BoxKey, Case, CaseKeyEpoch, CaseKeyGrant, CaseMember, User
 from casedesk.timeutil import utc_now
@@ -86,9 +86,10 @@ def current_epoch(db: OrmSession, case: Case) -> int:
 
 
 def unconfirmed_ids(db: OrmSession) -> set[int]:
-    """Accounts whose password an administrator reset and no one else has confirmed: no case key is sealed to them
-    (the two-person rule, ``casedesk.security.roles.MSG_GRANT_UNCONFIRMED``)."""
-    names = pending_resets(db)
+    """Accounts whose password an administrator reset and no one else has confirmed, and accounts created where a
+    second administrator must confirm them and none has yet: no case key is sealed to them (the two-person rules,
+    ``casedesk.security.roles.MSG_GRANT_UNCONFIRMED`` and ``may_hold_case_key``)."""
+    names = set(pending_resets(db)) | set(account_creations(db).creations)
     if not names:
         return set()
     return set(db.scalars(select(User.id).where(User.username.in_(names))))

@@ -244,6 +244,11 @@ class Installation:
                 fact = state.users.get(username)
                 if fact is None or fact.disabled:
                     raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+                creator = state.creation_pending(username)
+                if creator is not None:
+                    raise AuthenticationError(
+                        f"account {username} was created by {creator} and awaits a second administrator's "
+                        f"confirmation: ask another administrator to run `casedesk user confirm-account {username}`")
                 info = UserInfo(user.id, user.username, fact.full_name, fact.initials, Role(fact.role))
         except BaseException:
             engine.dispose()

@@ -30,7 +30,7 @@ from casedesk.security import device_secret
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import PERMISSION_WORDS, Permission, Role, allowed, authority_problem
-from casedesk.services.authority import PendingEntry, WriteFacts
+from casedesk.services.authority import PendingEntry, WriteFacts, forget_account_creations
 from casedesk.store.engine import read_session, write_session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
@@ -205,6 +205,7 @@ class Session:
             log.warning("refused to record %s for %s: no authority", action, self.user.username)
             raise PermissionDenied(f"{self.user.username} may not do this: {problem.removesuffix(': ignored')}")
         entry = custody_log.append(db, actor=self.user.username, signer=self.signer, action=action, **fields)
+        forget_account_creations(db, action)
         self._recording.append(entry.seq)
         return entry
 
@@ -221,6 +222,7 @@ class Session:
                 raise PermissionDenied(f"{self.user.username} may not do this: {problem.removesuffix(': ignored')}")
         seqs = custody_log.append_many(db, actor=self.user.username, signer=self.signer, action=action,
                                        entries=entries)
+        forget_account_creations(db, action)
         self._recording.extend(seqs)
         return seqs
 

@@ -77,6 +77,7 @@ VALUE_LABELS = {
     "active": QT_TRANSLATE_NOOP("formatting", "active"),
     "disabled": QT_TRANSLATE_NOOP("formatting", "disabled"),
     "locked": QT_TRANSLATE_NOOP("formatting", "locked"),
+    "pending": QT_TRANSLATE_NOOP("formatting", "pending"),
     "open": QT_TRANSLATE_NOOP("formatting", "open"),
     "closed": QT_TRANSLATE_NOOP("formatting", "closed"),
 }

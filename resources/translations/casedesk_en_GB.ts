@@ -3080,27 +3080,27 @@ custody entry {seq}</source>
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="88"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="89"/>
         <source>Reset password for {user}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="88"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="89"/>
         <source>&amp;Reset password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="91"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="92"/>
         <source>The account gets a new signing key; a disabled account is enabled again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="94"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="95"/>
         <source>&amp;New password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="95"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="96"/>
         <source>&amp;Repeat:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3301,17 +3301,17 @@ custody entry {seq}</source>
 <context>
     <name>RoleDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="105"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="106"/>
         <source>Role of {user}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="105"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="106"/>
         <source>&amp;Change role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="109"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="110"/>
         <source>&amp;Role:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3484,120 +3484,155 @@ custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="120"/>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="125"/>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="169"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="121"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="176"/>
         <source>Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
         <source>Full name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
         <source>Initials</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>Password changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="133"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="134"/>
         <source>&amp;Add user…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="135"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="136"/>
         <source>Change &amp;role…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="137"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="138"/>
         <source>Reset &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="139"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="140"/>
         <source>Give the account a new password (also re-enables a disabled account)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="140"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="141"/>
         <source>&amp;Disable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="142"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="143"/>
         <source>Remove the account&apos;s key slot: it can no longer sign in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="143"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="144"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="145"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="146"/>
         <source>Lift the lock that repeated wrong passwords put on the account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="179"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="148"/>
+        <source>C&amp;onfirm account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="150"/>
+        <source>Confirm a new account another administrator created: it may then sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="186"/>
         <source>Locked after repeated wrong passwords until {when}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="209"/>
-        <source>Unlock account</source>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="190"/>
+        <source>Created by {admin}; it signs in once another administrator confirms it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="212"/>
-        <source>Account {user} unlocked: it can sign in again.</source>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="223"/>
+        <source>{user} added; the account signs in once another administrator confirms it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="235"/>
-        <source>Password for {user} reset.</source>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="226"/>
+        <source>{user} added. This installation has one administrator, so the account is active at once; where there are two or more, a second administrator confirms each new account.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="241"/>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="255"/>
-        <source>Disable account</source>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="239"/>
+        <source>Confirm account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/dialogs/users.py" line="242"/>
+        <source>Account {user} confirmed: it may sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="251"/>
+        <source>Unlock account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="254"/>
+        <source>Account {user} unlocked: it can sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="277"/>
+        <source>Password for {user} reset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="283"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="297"/>
+        <source>Disable account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="284"/>
         <source>Disable {user} ({name})? The account&apos;s key slot is removed and it can no longer sign in; a password reset brings it back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="258"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="300"/>
         <source>Account {user} disabled.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3919,11 +3954,16 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="80"/>
-        <source>open</source>
+        <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="81"/>
+        <source>open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="82"/>
         <source>closed</source>
         <translation type="unfinished"></translation>
     </message>

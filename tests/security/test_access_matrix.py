@@ -142,6 +142,21 @@ def _reset_and_changed(store: Store) -> dict[str, Any]:
     return {}
 
 
+def _account_awaiting_confirmation(store: Store) -> dict[str, Any]:
+    """A second administrator, who creates 'newbie': the account awaits the first administrator's confirmation."""
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).add("admin2", "admin", "Bea Second", "BS", "second-admin-password")
+    finally:
+        admin.close()
+    second = store.installation.sign_in("admin2", "second-admin-password")
+    try:
+        Accounts(second).add("newbie", "detective", "New Officer", "NO", NEW_PASSWORD)
+    finally:
+        second.close()
+    return {}
+
+
 def _case_closed(store: Store) -> dict[str, Any]:
     sgt = store.sign_in("sgt")
     try:
@@ -172,6 +187,11 @@ MATRIX: dict[str, Action] = {
                       lambda s, c: Accounts(s).pending_confirmations()),
     "user confirm": A("confirm a password reset in person", "- - - Y -", ("user", "confirm", "bpatel"),
                       lambda s, c: Accounts(s).confirm_identity("bpatel"), prepare=_reset_and_changed),
+    "user pending-accounts": A("confirm a new account another administrator created", "- - - - Y",
+                               ("user", "pending-accounts"), lambda s, c: Accounts(s).pending_creations()),
+    "user confirm-account": A("confirm a new account another administrator created", "- - - - Y",
+                              ("user", "confirm-account", "newbie"), lambda s, c: Accounts(s).confirm_creation("newbie"),
+                              prepare=_account_awaiting_confirmation),
     "user role": A("change roles", "- - - - Y", ("user", "role", "dcole", "supervisor"),
                    lambda s, c: Accounts(s).set_role("dcole", "supervisor")),
     # --- cases ----------------------------------------------------------------------------------------------
@@ -441,7 +461,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
-    "home", "case timeline", "unit identity", "user pending", "evidence rows", "evidence files to ingest",
+    "home", "case timeline", "unit identity", "user pending", "user pending-accounts", "evidence rows", "evidence files to ingest",
 })
 
 
@@ -616,7 +636,8 @@ SERVICE_NAMES = {
     "Accounts.add": "user add", "Accounts.list": "user list", "Accounts.change_password": "user passwd",
     "Accounts.reset_password": "user reset", "Accounts.disable": "user disable", "Accounts.set_role": "user role",
     "Accounts.unlock": "user unlock", "Accounts.pending_confirmations": "user pending",
-    "Accounts.confirm_identity": "user confirm",
+    "Accounts.confirm_identity": "user confirm", "Accounts.pending_creations": "user pending-accounts",
+    "Accounts.confirm_creation": "user confirm-account",
     "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
@@ -663,6 +684,8 @@ def test_the_table_matches_the_readme() -> None:
             "user add", "user reset", "user unlock", "user disable", "user role", "settings set"],
         "confirm in person a password reset (after the user changed the temporary password)": [
             "user pending", "user confirm"],
+        "confirm a new account another administrator created (two or more administrators)": [
+            "user pending-accounts", "user confirm-account"],
         "create a case": ["case create"],
         "add or remove a case member": ["case member add", "case member remove"],
         "see exhibits, notes, custody and the case summary of a case": ["evidence list", "note list", "custody log"],

@@ -55,6 +55,10 @@ class World:
         """An administrator reset ``target``'s password; ``target`` has since registered box key ``ab``."""
         return ("admin", "ab") if user == "target" else None
 
+    def creation_pending(self, user: str) -> str | None:
+        """``newbie``'s account, created by ``admin``, awaits a second administrator's confirmation."""
+        return "admin" if user == "newbie" else None
+
 
 @dataclass
 class Entry:
@@ -176,6 +180,7 @@ def _tool_state(tool: Any, world: KeyWorld) -> Any:
     state.authors = {1: ("member", CASE)}
     state.box_keys = {u: k for u in ("member", "sgt", "target") if (k := world.box_key(u)) is not None}
     state.resets = {"target": ("admin", "ab")}
+    state.creations = {"newbie": "admin"}
     return state
 
 
@@ -183,13 +188,15 @@ DATAS: list[dict[str, Any]] = [
     {}, {"user": "member"}, {"user": "target", "box_key": "ab"}, {"user": "target", "box_key": "zz"},
     {"user": "member", "box_key": "bk-member"}, {"user": "admin", "box_key": "x"}, {"user": "target"},
     {"corrects": 1}, {"corrects": 2}, {"corrects": True}, {"revises": 1}, {"revises": 7}, {"user": "sgt"},
+    {"user": "newbie"}, {"user": "newbie", "box_key": "x"},
 ]
 
 
 @pytest.mark.parametrize("open_case", [True, False])
 def test_the_stand_alone_verifier_decides_every_rule_as_roles_does(open_case: bool) -> None:
     tool = _tool()
-    world = KeyWorld(roles={**World().roles, "target": "detective", "gone": "detective"}, open=open_case)
+    world = KeyWorld(roles={**World().roles, "target": "detective", "gone": "detective", "newbie": "supervisor",
+                            "admin2": "admin"}, open=open_case)
     state = _tool_state(tool, world)
     actors = [*world.roles, "nobody"]
     checked = 0

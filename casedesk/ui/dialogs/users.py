@@ -1,4 +1,4 @@
-"""Administration: user accounts (add, change role, disable, reset password)."""
+"""Administration: user accounts (add, confirm, change role, disable, reset password)."""
 
 from __future__ import annotations
 
@@ -76,11 +76,12 @@ class AddUserDialog(FormDialog):
         self.fields = {"username": self.username, "full_name": self.full_name, "initials": self.initials,
                        "password": self.password, "repeat": self.repeat}
         self.username.setFocus()
+        self.created: Account | None = None
 
     def perform(self) -> None:
         password = check_repeat(self.password, self.repeat)
-        Accounts(self.session).add(self.username.text(), self.role.currentData(), self.full_name.text(),
-                                   self.initials.text(), password)
+        self.created = Accounts(self.session).add(self.username.text(), self.role.currentData(),
+                                                  self.full_name.text(), self.initials.text(), password)
 
 
 class ResetPasswordDialog(FormDialog):
@@ -144,13 +145,19 @@ class UsersDialog(QDialog):
         self.unlock_button.setObjectName("unlockUser")
         self.unlock_button.setToolTip(self.tr("Lift the lock that repeated wrong passwords put on the account"))
         self.unlock_button.clicked.connect(self._unlock)
-        self.add_button.clicked.connect(lambda: self._open(AddUserDialog(self.session, self)))
+        self.confirm_button = QPushButton(icon("users"), self.tr("C&onfirm account"))
+        self.confirm_button.setObjectName("confirmAccount")
+        self.confirm_button.setToolTip(self.tr("Confirm a new account another administrator created: it may then "
+                                               "sign in"))
+        self.confirm_button.clicked.connect(self._confirm)
+        self.add_button.clicked.connect(self._add)
         self.role_button.clicked.connect(self._change_role)
         self.reset_button.clicked.connect(self._reset)
         self.disable_button.clicked.connect(self._disable)
         self.message = MessageLine()
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.role_button, self.reset_button, self.unlock_button, self.disable_button):
+        for b in (self.add_button, self.confirm_button, self.role_button, self.reset_button, self.unlock_button,
+                  self.disable_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -179,6 +186,10 @@ class UsersDialog(QDialog):
                 item.setToolTip(4, self.tr("Locked after repeated wrong passwords until {when}")
                                 .format(when=formatting.when(a.locked_until)))
                 item.setForeground(4, theme.warning_colour())
+            if a.pending:
+                item.setToolTip(4, self.tr("Created by {admin}; it signs in once another administrator confirms it")
+                                .format(admin=a.created_by))
+                item.setForeground(4, theme.warning_colour())
             self.list.addTopLevelItem(item)
             if a.username == select:
                 self.list.setCurrentItem(item)
@@ -198,6 +209,37 @@ class UsersDialog(QDialog):
         self.reset_button.setEnabled(a is not None and not mine)
         self.disable_button.setEnabled(a is not None and not a.disabled and not mine)
         self.unlock_button.setEnabled(a is not None and a.locked_until is not None)
+        self.confirm_button.setEnabled(a is not None and a.pending and a.created_by != self.session.user.username)
+
+    def _add(self) -> None:
+        dialog = AddUserDialog(self.session, self)
+
+        def added() -> None:
+            a = dialog.created
+            if a is None:
+                return
+            self.load(a.username)
+            if a.pending:
+                self.message.success(self.tr("{user} added; the account signs in once another administrator "
+                                             "confirms it.").format(user=a.username))
+            else:
+                self.message.success(self.tr("{user} added. This installation has one administrator, so the account "
+                                             "is active at once; where there are two or more, a second administrator "
+                                             "confirms each new account.").format(user=a.username))
+
+        self._open(dialog, added)
+
+    def _confirm(self) -> None:
+        a = self.selected()
+        if a is None:
+            return
+        try:
+            Accounts(self.session).confirm_creation(a.username)
+        except Exception as exc:
+            errors.show_error(self, exc, self.tr("Confirm account"))
+            return
+        self.load(a.username)
+        self.message.success(self.tr("Account {user} confirmed: it may sign in.").format(user=a.username))
 
     def _unlock(self) -> None:
         a = self.selected()
