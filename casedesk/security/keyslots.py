@@ -213,6 +213,23 @@ class KeySlotFile:
         return SlotSecrets(store_key=plain[:STORE_KEY_BYTES], signing_seed=plain[STORE_KEY_BYTES:seed_end],
                            box_key=plain[seed_end:] or None)
 
+    def unwrap_nobody(self, password: str, device_secret: bytes | None) -> None:
+        """The work ``unwrap`` does for a wrong password, for a user name that has no slot: the Argon2id KDF with a
+        slot's own parameters (a fresh salt) and a failed AES-GCM decryption, so that an unknown user name costs
+        the same time as a wrong password and the prompt does not tell which accounts exist."""
+        kdf: dict[str, Any] = dict(DEFAULT_KDF)
+        for slot in self.slots.values():
+            params = slot.get("kdf") if isinstance(slot, dict) else None
+            if isinstance(params, dict) and all(isinstance(params.get(k), int) for k in DEFAULT_KDF):
+                kdf = {k: params[k] for k in DEFAULT_KDF}
+                break
+        kdf["salt"] = _b64(os.urandom(16))
+        key = _wrapping_key(password, kdf, device_secret if self.device_bound else None)
+        try:
+            AESGCM(key).decrypt(os.urandom(12), os.urandom(STORE_KEY_BYTES + 64 + 16), b"casedesk-slot/1|nobody")
+        except InvalidTag:
+            pass
+
     # --- custody head ------------------------------------------------------
     def set_head(self, seq: int, entry_hash: str, mac_key: bytes) -> None:
         self.custody_head = {"seq": seq, "hash": entry_hash, "mac": head_mac(mac_key, seq, entry_hash)}

@@ -189,7 +189,9 @@ class Installation:
             keyring_head, keyring_error = headcheck.load_keyring_head(slots)
             recovered = device_secret.peek_recovered(slots.installation_id) if slots.device_bound else None
         if username not in slots.slots:
-            # The same words as a wrong password: the prompt does not tell which accounts exist.
+            # The same words and the same work (the KDF) as a wrong password: the prompt does not tell which
+            # accounts exist, by what it says or by how long it takes.
+            slots.unwrap_nobody(password, secret)
             left = self.ledger.record_failure(username)
             raise AuthenticationError(self._wrong_password(username, left))
         try:

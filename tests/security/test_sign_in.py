@@ -54,6 +54,31 @@ def test_unknown_user_is_refused_in_the_words_of_a_wrong_password(store: Store) 
     assert str(wrong.value) == "wrong password for bpatel (4 attempts left before the account locks)"
 
 
+def test_unknown_user_costs_the_kdf_of_a_wrong_password(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unknown name must not answer faster than a wrong password (which runs Argon2id): the unknown-user path
+    runs the same KDF with a slot's own parameters, and says the same words. (What is asserted is the work done,
+    not the time taken.)"""
+    import casedesk.security.keyslots as keyslots
+
+    calls: list[tuple[str, int, int, int]] = []
+    real = keyslots.hash_secret_raw
+
+    def counted(secret: bytes, salt: bytes, **params: int) -> bytes:
+        calls.append((secret.decode(), params["time_cost"], params["memory_cost"], params["parallelism"]))
+        return real(secret, salt, **params)
+
+    monkeypatch.setattr(keyslots, "hash_secret_raw", counted)
+    with pytest.raises(AuthenticationError) as unknown:
+        store.installation.sign_in("nobody", "whatever-password")
+    unknown_calls, calls[:] = list(calls), []
+    with pytest.raises(AuthenticationError) as wrong:
+        store.installation.sign_in("bpatel", "whatever-password")
+    assert len(unknown_calls) == 1 and unknown_calls == calls  # one KDF each, same password, same parameters
+    kdf = KeySlotFile.load(store.datadir.keyslots).slots["bpatel"]["kdf"]
+    assert calls[0][1:] == (kdf["time_cost"], kdf["memory_cost"], kdf["parallelism"])
+    assert str(unknown.value).replace("nobody", "USER") == str(wrong.value).replace("bpatel", "USER")
+
+
 def test_five_failures_lock_the_account_even_with_the_right_password(store: Store) -> None:
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(AuthenticationError, match="attempt"):
