@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -238,6 +238,9 @@ class MainWindow(QMainWindow):
                                self.tr("Mark the selected exhibit sensitive (MG6D) or not"))
         self.act_verify = a(self.tr("&Verify…"), "verify", self.verify, "Ctrl+Shift+V",
                             self.tr("Verify the custody log and the exhibits of the open case"))
+        self.act_sync = a(self.tr("S&ync with the unit…"), "verify", self.sync_with_unit, None,
+                          self.tr("Send this laptop's custody log and evidence (encrypted) to the unit service and "
+                                  "keep its cosignature"))
         self.act_password = a(self.tr("Change &password…"), "password", self.change_password, None,
                               self.tr("Change your own password"))
         self.act_sign_out = a(self.tr("Sign &out"), "sign-out", self.sign_out, "Ctrl+Shift+Q",
@@ -268,6 +271,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_export)
         for act in (self.act_mg6c, self.act_mg6d, self.act_case_uco):
             file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_sync)
         file_menu.addSeparator()
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_lock)
@@ -341,6 +346,26 @@ class MainWindow(QMainWindow):
         self.query_notice.clicked.connect(self.show_queries)
         self.query_notice.hide()
         self.statusBar().addPermanentWidget(self.query_notice)
+        self.unit_status = QToolButton()
+        self.unit_status.setObjectName("unitStatus")
+        self.unit_status.setAutoRaise(True)
+        self.unit_status.setToolTip(self.tr("Where this laptop stands with the unit service; click to sync"))
+        self.unit_status.clicked.connect(self.sync_with_unit)
+        self.statusBar().addPermanentWidget(self.unit_status)
+        self.show_unit_status()
+
+    def show_unit_status(self) -> None:
+        """The status bar's unit line, from this installation's own log (no network)."""
+        from casedesk.services.unit_status import status
+        from casedesk.ui.dialogs.sync import status_text
+
+        try:
+            current = status(self.session)
+        except Exception as exc:  # a store that cannot be read is reported by sign-in and verify
+            log.info("unit status not read (%s)", type(exc).__name__)
+            return
+        self.unit_status.setText(status_text(current))
+        self.unit_status.setIcon(icon("warning") if current.rollbacks else QIcon())
 
     def after_show(self) -> None:
         """Work that needs the window on screen: the case list, integrity alerts from sign-in."""
@@ -487,6 +512,7 @@ class MainWindow(QMainWindow):
         summary's draft, the note and comment boxes are not reloaded)."""
         log.info("store changed elsewhere (log head %d): refreshing", head)
         self.cases.refresh(self.case_ref)
+        self.show_unit_status()
         for tab in self.case_tabs.values():
             tab.mark_stale()
         self.home.mark_stale()  # read now if on screen, else when shown
@@ -504,6 +530,7 @@ class MainWindow(QMainWindow):
                 tab.mark_stale()
         self.home.mark_stale()
         self.cases.refresh(self.case_ref)
+        self.show_unit_status()
 
     # --- actions -------------------------------------------------------------
     def new_case(self) -> None:
@@ -721,6 +748,13 @@ class MainWindow(QMainWindow):
         elif exhibit is not None and "exhibits" in self.case_tabs:
             self.tabs.setCurrentWidget(self.exhibits)
             self.exhibits.select(exhibit)
+
+    def sync_with_unit(self) -> None:
+        from casedesk.ui.dialogs.sync import SyncDialog
+
+        dialog = SyncDialog(self.session, self)
+        dialog.finished.connect(lambda _result: self._case_changed(""))
+        self._open(dialog)
 
     def change_password(self) -> None:
         from casedesk.ui.dialogs.password import ChangePasswordDialog

@@ -67,3 +67,21 @@ def last_case(root: Path, username: str) -> str | None:
 def remember_case(root: Path, username: str, reference: str | None) -> None:
     if reference:
         settings().setValue(f"{_place(root)}/{username}/last_case", reference)
+
+
+def unit_url(root: Path) -> str:
+    """The unit service last synced with from this data directory (its log records it too)."""
+    value = settings().value(f"{_place(root)}/unit_url")
+    return value if isinstance(value, str) else ""
+
+
+def unit_ca(root: Path) -> str:
+    """The CA certificate file used for the unit last time (a path: the certificate is public)."""
+    value = settings().value(f"{_place(root)}/unit_ca")
+    return value if isinstance(value, str) else ""
+
+
+def remember_unit(root: Path, url: str, ca_file: str) -> None:
+    s = settings()
+    s.setValue(f"{_place(root)}/unit_url", url)
+    s.setValue(f"{_place(root)}/unit_ca", ca_file)

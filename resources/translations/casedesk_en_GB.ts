@@ -1985,7 +1985,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="163"/>
-        <location filename="../../casedesk/ui/main_window.py" line="282"/>
+        <location filename="../../casedesk/ui/main_window.py" line="287"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2041,7 +2041,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="198"/>
-        <location filename="../../casedesk/ui/main_window.py" line="376"/>
+        <location filename="../../casedesk/ui/main_window.py" line="401"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2207,239 +2207,254 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="241"/>
-        <source>Change &amp;password…</source>
+        <source>S&amp;ync with the unit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="242"/>
-        <source>Change your own password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="243"/>
-        <source>Sign &amp;out</source>
+        <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="244"/>
-        <source>Sign out and return to the sign-in window</source>
+        <source>Change &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="245"/>
-        <source>&amp;Lock</source>
+        <source>Change your own password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="246"/>
-        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="247"/>
+        <source>Sign out and return to the sign-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="248"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="248"/>
-        <source>Close CaseDesk</source>
+        <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="249"/>
-        <source>&amp;Users…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="250"/>
-        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <source>Cover the window until your password is entered again (also after a time without use)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="251"/>
-        <source>&amp;Settings…</source>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="251"/>
+        <source>Close CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="252"/>
-        <source>Installation settings: extra digests, default marking</source>
+        <source>&amp;Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="253"/>
-        <source>&amp;About CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="253"/>
-        <source>Version and data directory</source>
+        <source>Add users, change roles, disable accounts, reset passwords</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="254"/>
-        <source>CaseDesk &amp;help</source>
+        <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="255"/>
+        <source>Installation settings: extra digests, default marking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <source>&amp;About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <source>Version and data directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="257"/>
+        <source>CaseDesk &amp;help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="258"/>
         <source>How to work in CaseDesk, and every keyboard shortcut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="259"/>
+        <location filename="../../casedesk/ui/main_window.py" line="262"/>
         <source>Tab {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="265"/>
+        <location filename="../../casedesk/ui/main_window.py" line="268"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="276"/>
+        <location filename="../../casedesk/ui/main_window.py" line="281"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="279"/>
+        <location filename="../../casedesk/ui/main_window.py" line="284"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="287"/>
+        <location filename="../../casedesk/ui/main_window.py" line="292"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="291"/>
+        <location filename="../../casedesk/ui/main_window.py" line="296"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="294"/>
+        <location filename="../../casedesk/ui/main_window.py" line="299"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="301"/>
+        <location filename="../../casedesk/ui/main_window.py" line="306"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="324"/>
+        <location filename="../../casedesk/ui/main_window.py" line="329"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="327"/>
+        <location filename="../../casedesk/ui/main_window.py" line="332"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="332"/>
+        <location filename="../../casedesk/ui/main_window.py" line="337"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="349"/>
-        <source>Integrity alert</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="350"/>
-        <source>The custody log failed its check at sign-in; changes are blocked.</source>
+        <location filename="../../casedesk/ui/main_window.py" line="352"/>
+        <source>Where this laptop stands with the unit service; click to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="374"/>
+        <source>Integrity alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="375"/>
+        <source>The custody log failed its check at sign-in; changes are blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="399"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="382"/>
+        <location filename="../../casedesk/ui/main_window.py" line="407"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="387"/>
+        <location filename="../../casedesk/ui/main_window.py" line="412"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="388"/>
+        <location filename="../../casedesk/ui/main_window.py" line="413"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="393"/>
-        <location filename="../../casedesk/ui/main_window.py" line="467"/>
+        <location filename="../../casedesk/ui/main_window.py" line="418"/>
+        <location filename="../../casedesk/ui/main_window.py" line="492"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="412"/>
+        <location filename="../../casedesk/ui/main_window.py" line="437"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="413"/>
+        <location filename="../../casedesk/ui/main_window.py" line="438"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="426"/>
+        <location filename="../../casedesk/ui/main_window.py" line="451"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="400"/>
-        <location filename="../../casedesk/ui/main_window.py" line="423"/>
+        <location filename="../../casedesk/ui/main_window.py" line="425"/>
+        <location filename="../../casedesk/ui/main_window.py" line="448"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="429"/>
+        <location filename="../../casedesk/ui/main_window.py" line="454"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="432"/>
-        <location filename="../../casedesk/ui/main_window.py" line="436"/>
+        <location filename="../../casedesk/ui/main_window.py" line="457"/>
+        <location filename="../../casedesk/ui/main_window.py" line="461"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="434"/>
+        <location filename="../../casedesk/ui/main_window.py" line="459"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="465"/>
+        <location filename="../../casedesk/ui/main_window.py" line="490"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="469"/>
+        <location filename="../../casedesk/ui/main_window.py" line="494"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="473"/>
+        <location filename="../../casedesk/ui/main_window.py" line="498"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="517"/>
+        <location filename="../../casedesk/ui/main_window.py" line="544"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="552"/>
+        <location filename="../../casedesk/ui/main_window.py" line="579"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="585"/>
+        <location filename="../../casedesk/ui/main_window.py" line="612"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2447,7 +2462,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="586"/>
+        <location filename="../../casedesk/ui/main_window.py" line="613"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2455,47 +2470,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="587"/>
+        <location filename="../../casedesk/ui/main_window.py" line="614"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="594"/>
+        <location filename="../../casedesk/ui/main_window.py" line="621"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="621"/>
+        <location filename="../../casedesk/ui/main_window.py" line="648"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="650"/>
+        <location filename="../../casedesk/ui/main_window.py" line="677"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="655"/>
+        <location filename="../../casedesk/ui/main_window.py" line="682"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="659"/>
+        <location filename="../../casedesk/ui/main_window.py" line="686"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="665"/>
+        <location filename="../../casedesk/ui/main_window.py" line="692"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="748"/>
+        <location filename="../../casedesk/ui/main_window.py" line="782"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="749"/>
+        <location filename="../../casedesk/ui/main_window.py" line="783"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -2503,17 +2518,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="766"/>
+        <location filename="../../casedesk/ui/main_window.py" line="800"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="767"/>
+        <location filename="../../casedesk/ui/main_window.py" line="801"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="780"/>
+        <location filename="../../casedesk/ui/main_window.py" line="814"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3409,6 +3424,149 @@ custody entry {seq}</source>
     <message>
         <location filename="../../casedesk/ui/dialogs/settings.py" line="51"/>
         <source>Changes are recorded in the custody log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="42"/>
+        <source>⚠ Roll-back found at sync (entry {seq})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="45"/>
+        <source>Not synced with a unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="48"/>
+        <source>Unit: {n} entries to send; last cosigned {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="50"/>
+        <source>Unit: up to date, cosigned {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="62"/>
+        <source>Sync with the unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="73"/>
+        <source>https://casedesk.unit.example:8443</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="74"/>
+        <source>Unit address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="77"/>
+        <source>the system&apos;s certificate authorities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="78"/>
+        <source>CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="79"/>
+        <source>The certificate of the authority that signs the unit&apos;s TLS certificate, as the unit administrator gave it; leave empty to trust the system&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="81"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="88"/>
+        <source>&amp;Unit address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="90"/>
+        <source>&amp;CA certificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="104"/>
+        <source>&amp;Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="130"/>
+        <source>Last synced with {unit} at {url}: the unit holds {held} of this laptop&apos;s {size} entries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="133"/>
+        <source>This laptop&apos;s {size} custody entries and its evidence exist only here until it syncs with the unit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="140"/>
+        <source>The unit&apos;s CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="141"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="148"/>
+        <source>Give the unit&apos;s address as the unit administrator gave it, starting with https://</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="153"/>
+        <source>There is no certificate file {path}: choose the one the unit administrator gave you, or leave the field empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="164"/>
+        <source>Reaching the unit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="178"/>
+        <source>Stopping after the batch under way…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="203"/>
+        <source>Synced: {sent} entries sent; the unit holds {held} entries, cosigned {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="205"/>
+        <source>Evidence (encrypted, as stored): {n} object(s) sent ({mib:.1f} MiB); the unit holds {held}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="209"/>
+        <source>{n} object(s) are missing or damaged on this laptop and were not sent: verify the installation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="214"/>
+        <source>Merkle tree: size {size}, root {root}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="221"/>
+        <source>Sync stopped: what the unit took so far is kept there; sync again to send the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/sync.py" line="226"/>
+        <source>Sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
