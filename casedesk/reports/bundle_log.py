@@ -22,6 +22,7 @@ from casedesk.custody.export import FORMAT, signing_message
 
 EXPORTED = "bundle.exported"
 INGESTED = "exhibit.ingested"
+NOTE_ADDED = "note.added"
 
 
 @dataclass

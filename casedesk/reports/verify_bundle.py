@@ -102,7 +102,9 @@ def verify_bundle(path: Path, session: Session | None = None, unit_fingerprint: 
         if not isinstance(data, bytes):
             data.close()
         handle.close()
-    _check_log(result, embedded, Path(custody).read_bytes() if custody is not None else None)
+    log = _check_log(result, embedded, Path(custody).read_bytes() if custody is not None else None)
+    if embedded is not None and "notes" in embedded:
+        _check_notes(result, embedded, log, custody is not None)
     if session is not None and embedded is not None:
         _check_store(result, session, embedded)
     if unit_fingerprint is not None and embedded is not None:
@@ -266,19 +268,26 @@ def _check_attachments(result: BundleCheck, found: P.Attachments, embedded: dict
                                         "manifest gives; no other file is attached")
 
 
-def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes | None) -> None:
+def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes | None) -> L.CustodyLog | None:
+    """Checks 5 to 9; returns the custody export read (None: not given or unreadable)."""
     names = ("custody log", "export entry", "exhibits in the log", "custody head", "merkle root")
     if raw is None:
         for name in names:
             result.add(name, SKIP, NO_LOG)
-        return
+        return None
     try:
         log = L.read_log(raw)
     except L.UnreadableExport as exc:
         result.add(names[0], FAIL, f"the custody export cannot be read: {exc}")
         for name in names[1:]:
             result.add(name, SKIP, "the custody export cannot be read")
-        return
+        return None
+    _check_in_log(result, embedded, log, names)
+    return log
+
+
+def _check_in_log(result: BundleCheck, embedded: dict[str, Any] | None, log: L.CustodyLog,
+                  names: tuple[str, ...]) -> None:
     if log.problems:
         more = len(log.problems) - 1
         result.add(names[0], FAIL, log.problems[0] + (f" (and {more} more problem(s))" if more else ""))
@@ -347,6 +356,34 @@ def _check_log(result: BundleCheck, embedded: dict[str, Any] | None, raw: bytes 
     else:
         result.add(names[4], PASS, f"the custody log's first {size} entries have Merkle root {ours}, as the bundle "
                                    f"prints: check a later export against it with --earlier {size}:{ours}")
+
+
+def _check_notes(result: BundleCheck, embedded: dict[str, Any], log: L.CustodyLog | None, given: bool) -> None:
+    """Check 10, for a bundle with case notes: each note version it prints is the log's entry, a note of the case,
+    with the hash the bundle prints."""
+    name = "notes in the log"
+    if log is None:
+        result.add(name, SKIP, "the custody export cannot be read" if given else NO_LOG)
+        return
+    items = embedded.get("notes")
+    notes = [n for n in items if isinstance(n, dict)] if isinstance(items, list) else []
+    case = embedded.get("case")
+    bad = []
+    for item in notes:
+        number, seq = _show(item.get("note")), item.get("entry")
+        entry = log.entry(seq)
+        if entry is None or not entry.full:
+            bad.append(f"note {number}: the custody export has no entry {_show(seq)} in full")
+        elif entry.line.get("action") != L.NOTE_ADDED or entry.line.get("case") != case:
+            bad.append(f"note {number}: entry {seq} of the custody log is not a note of case {_show(case)}")
+        elif entry.line.get("hash") != item.get("entry_hash"):
+            bad.append(f"note {number}: the bundle prints hash {_show(item.get('entry_hash'))} for entry {seq}, "
+                       f"the custody log has {_show(entry.line.get('hash'))}")
+    if bad or not isinstance(items, list):
+        result.add(name, FAIL, "; ".join(bad) or "the manifest's list of notes cannot be read")
+    else:
+        result.add(name, PASS, f"{len(notes)} note(s): each is the custody log's entry, a note of case {_show(case)}, "
+                               "with the hash the bundle prints")
 
 
 def _check_store(result: BundleCheck, session: Session, embedded: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """The browser verifier pins the unit key as ``casedesk verify-bundle --unit-fingerprint`` does: a field for the
-fingerprint the force publishes, the same row and verdict, and the unit the bundle names shown for comparison.
+fingerprint the force publishes, the same row and verdict, and the unit the bundle names shown for comparison; and
+it checks the case notes a bundle prints against the custody log, as the command does.
 
 A genuine installation enrolled with the force's unit key against a fake one enrolled with a unit key of the same
 name made by whoever built it; one Chromium for the module.
@@ -59,7 +60,7 @@ def bundle_and_log(store: Store, folder: Path) -> tuple[Path, Path]:
     return pdf, log
 
 
-def in_browser(browser: Any, pdf: Path, log: Path, typed: str) -> tuple[str, list[tuple[str, str, str]], str]:
+def in_browser(browser: Any, pdf: Path, log: Path, typed: str = "") -> tuple[str, list[tuple[str, str, str]], str]:
     """The verdict, the rows and the unit box, the fingerprint typed before the files are chosen."""
     page = browser.new_page()
     errors: list[str] = []
@@ -123,3 +124,43 @@ def test_a_fake_installation_enrolled_with_a_unit_key_of_its_own_is_not_verified
     assert rows[-1][2] == f"the bundle names unit key {theirs}, not the pinned unit key {fp}"
     assert (verdict, rows) == python(pdf, log, fp)
     assert grouped(theirs) in unit and f"It is NOT the fingerprint you gave ({grouped(fp)})." in unit
+
+
+def test_the_notes_a_bundle_prints_are_checked_against_the_log_in_the_same_words(
+        browser: Any, store: Store, tmp_path: Path) -> None:
+    import json
+
+    from casedesk.services.cases import Cases
+
+    ingest(store, "jsmith", {"statement.txt": b"I saw him hand over the disk.\n"})
+    s = store.sign_in("jsmith")
+    try:
+        first = Cases(s).add_note(CASE, "Bank confirms 412 customers affected.").custody_seq
+        edit = Cases(s).edit_note(CASE, first, "Bank confirms 412 customers affected (letter of 14 March).")
+        (tmp_path / "out").mkdir()
+        pdf = Bundles(s).export(CASE, tmp_path / "out" / "bundle.pdf", notes=[first]).path
+        log = Custody(s).export_log(CASE, tmp_path / "out" / "custody.jsonl")
+    finally:
+        s.close()
+    verdict, rows, _ = in_browser(browser, pdf, log)
+    assert verdict == "bundle.pdf: VERIFIED"
+    assert rows[-1] == ("notes in the log", "pass", f"1 note(s): each is the custody log's entry, a note of case "
+                                                    f"{CASE}, with the hash the bundle prints")
+    assert (verdict, rows) == python(pdf, log, None)
+    # A bundle whose manifest names another hash for the note: both refuse it in the same words.
+    manifest = json.loads(M.manifest_path(pdf).read_text())
+    genuine = manifest["notes"][0]["entry_hash"]
+    assert manifest["notes"][0]["entry"] == edit.custody_seq
+    data = pdf.read_bytes()
+    needle = f'"entry_hash": "{genuine}"'.encode()
+    assert data.count(needle) >= 1  # the manifest attached to the PDF
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / "bundle.pdf").write_bytes(data.replace(needle, f'"entry_hash": "{"0" * 64}"'.encode()))
+    for side in (M.sidecar_path(pdf), M.manifest_path(pdf), M.verifier_path(pdf)):
+        (forged / side.name).write_bytes(side.read_bytes())
+    verdict, rows, _ = in_browser(browser, forged / "bundle.pdf", log)
+    assert verdict == "bundle.pdf: NOT VERIFIED"
+    assert rows[-1] == ("notes in the log", "fail", f"note {first}: the bundle prints hash {'0' * 64} for entry "
+                                                    f"{edit.custody_seq}, the custody log has {genuine}")
+    assert (verdict, rows) == python(forged / "bundle.pdf", log, None)
