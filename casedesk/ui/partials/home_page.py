@@ -54,6 +54,19 @@ def _tree(name: str, headers: list[str], stretch: int, accessible: str) -> QTree
     return tree
 
 
+class _FittedBody(QWidget):
+    """The home page's content: it fits the window and scrolls only below its minimum size.
+
+    With a word-wrapped line in it (the answer's confirmation), a scroll area sizes its content by height-for-width,
+    which adds up every list's preferred height: the page scrolled and pushed "Exhibits checked out to you" out of
+    the window (seen in the 1024x640 screenshots)."""
+
+    def heightForWidth(self, width: int) -> int:
+        # QScrollArea asks this (its content's layout has a height-for-width) and takes it as the least height:
+        # the page's minimum, not the sum of every list's preferred height; the lists share what is left.
+        return self.minimumSizeHint().height()
+
+
 class HomePage(QWidget):
     """``open_case(reference, tab, exhibit)``: the user asked to go to a case (tab: overview, review, exhibits)."""
 
@@ -181,7 +194,7 @@ class HomePage(QWidget):
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 1)
-        body = QWidget()
+        body = _FittedBody()
         body_layout = QVBoxLayout(body)
         top = QHBoxLayout()
         top.addWidget(self.greeting, 1)
