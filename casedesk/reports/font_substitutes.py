@@ -407,7 +407,7 @@ def _substitute(pdf: Pdf, font: pikepdf.Dictionary, programs: _Programs) -> tupl
     if subtype == Name.Type0:
         return name, None, "it is a composite (CID) font, for which CaseDesk has no substitute"
     if subtype not in (Name.Type1, Name.MMType1, Name.TrueType):
-        return name, None, f"its type {subtype} has no substitute"
+        return name, None, f"its type {_short(str(subtype))} has no substitute"
     sub = substitute_for(name)
     if sub is None:
         return name, None, "no font with its metrics is available"

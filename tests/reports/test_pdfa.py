@@ -113,6 +113,14 @@ def _standard_fonts_pdf(path: Path) -> list[str]:
     return lines
 
 
+def _need_substitute_fonts() -> None:
+    """These tests need Debian's fonts-urw-base35 and fonts-liberation2: fail saying so, never skip."""
+    assert any((d / "NimbusSans-Regular.otf").is_file() for d in font_substitutes.SUBSTITUTE_DIRS), \
+        "fonts-urw-base35 is not installed (scripts/bootstrap.sh installs it)"
+    assert any((d / "LiberationSans-Regular.ttf").is_file() for d in font_substitutes.LIBERATION_DIRS), \
+        "fonts-liberation2 is not installed (scripts/bootstrap.sh installs it)"
+
+
 def _bundle_of(folder: Path, original: Path, description: str = "Witness statement") -> tuple[Path, BuildResult]:
     spec, paths = spec_for([EvidenceFile(original, original.name, "application/pdf", description, "PDF document")])
     out = folder / "bundle.pdf"
@@ -125,6 +133,7 @@ def _page_text(path: Path, page: int) -> str:
 
 
 def test_an_original_with_fonts_it_does_not_embed_gives_a_pdfa_bundle(tmp_path: Path) -> None:
+    _need_substitute_fonts()
     original = tmp_path / "statement.pdf"
     lines = _standard_fonts_pdf(original)
     out, result = _bundle_of(tmp_path, original)
@@ -174,6 +183,7 @@ def _truetype_pdf(path: Path) -> list[str]:
 
 
 def test_truetype_fonts_it_does_not_embed_are_shown_with_liberation_and_the_bundle_is_pdfa(tmp_path: Path) -> None:
+    _need_substitute_fonts()
     original = tmp_path / "printed.pdf"
     lines = _truetype_pdf(original)
     out, result = _bundle_of(tmp_path, original)
@@ -257,6 +267,7 @@ def test_without_pikepdfs_pdfa_module_the_export_still_works_and_claims_nothing(
 def test_the_demo_bundle_is_pdfa(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # The demo's own dossier (reportlab, Helvetica not embedded) made every demo bundle a plain PDF before.
+    _need_substitute_fonts()
     root = tmp_path / "demo"
     assert run(capsys, monkeypatch, root, "demo").code == 0
     out = tmp_path / "bundle.pdf"
@@ -292,6 +303,7 @@ def test_a_pdf_naming_many_fonts_gets_a_label_of_bounded_length_and_a_complete_m
 
 
 def test_originals_with_the_same_fonts_share_one_copy_of_each_substitute(tmp_path: Path) -> None:
+    _need_substitute_fonts()
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     _standard_fonts_pdf(first)
     _standard_fonts_pdf(second)
