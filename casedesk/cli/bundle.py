@@ -144,6 +144,7 @@ def cmd_export_schedule(ctx: Context) -> int:
         ("Used material: the exhibits of the bundle recorded in custody entry "
          f"{result.used_from}" if result.used_from else "Used material: none yet (no bundle exported)"),
         f"Recorded as custody entry {result.recorded_as}",
+        *(f"Warning: {w}" for w in result.warnings),
     ]
     ctx.emit(result, lines)
     return 0

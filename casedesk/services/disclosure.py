@@ -65,6 +65,7 @@ class ScheduleResult:
     case: str
     at: datetime  # the time the schedule is as at (printed on it)
     marking: str
+    warnings: list[str] = field(default_factory=list)  # for the officer, never printed on the schedule
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,14 @@ class Disclosure:
         bundle = last_bundle(case_log)
         used = {str(r) for r in bundle.data["included"]} if bundle is not None else set()
         items = schedule_items(kind, views, used, sensitivity_reasons(case_log), users)
+        warnings: list[str] = []
+        duplicates = sensitive_duplicates(views)
+        listed = [(i.reference, duplicates[i.reference]) for i in items if i.reference in duplicates]
+        if kind == MG6C and listed:
+            # Not on the schedule (that would link it to the sensitive exhibit): said to the officer only.
+            warnings += [f"{ref} is listed as non-sensitive but has the same content as the sensitive exhibit "
+                         f"{original}: if its content is sensitive, mark it sensitive and export the schedules again"
+                         for ref, original in listed]
         spec = ScheduleSpec(
             kind=kind, case=CaseInfo(ref, detail.title, tuple(detail.offences),
                                      display(users, detail.officer_in_charge), ""),
@@ -198,7 +207,8 @@ class Disclosure:
             publish_all([pdf])
         log.info("schedule %s exported: case %s, %d items, entry %d", kind, ref, len(items), recorded)
         return ScheduleResult(target, kind, sha256, pages, [i.reference for i in items],
-                              bundle.seq if bundle is not None else None, head_seq, recorded, ref, when, chosen)
+                              bundle.seq if bundle is not None else None, head_seq, recorded, ref, when, chosen,
+                              warnings)
 
 
     def export_case(self, case_ref: str, out: Path, fmt: str = case_uco.FORMAT,

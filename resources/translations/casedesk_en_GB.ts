@@ -750,7 +750,7 @@
     </message>
     <message>
         <location filename="../../casedesk/ui/dialogs/disclosure.py" line="156"/>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="247"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="252"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
@@ -805,7 +805,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="236"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="238"/>
+        <source>Written; its SHA-256 is in the custody log. Note: {warnings}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="241"/>
         <source>Written; its SHA-256 is in the custody log.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -76,6 +76,7 @@ def test_chosen_notes_are_printed_with_author_time_and_version_and_recorded(note
     assert recorded[0]["entry_hash"] == log[n["edit"]].entry_hash
     assert recorded[0]["entry_hash"] in text and recorded[0]["sha256"] in text  # each hash printed on one line
     manifest = json.loads(result.manifest_path.read_text())
+    assert manifest["pdfa"] == "PDF/A-3b", manifest["pdfa_problems"]  # the notes' fonts (CJK, Arabic) embedded
     assert [(m["note"], m["entry"], m["sha256"]) for m in manifest["notes"]] == [
         (r["note"], r["entry"], r["sha256"]) for r in recorded]
     # The bookmarks list each note under "Case notes".

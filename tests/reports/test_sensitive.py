@@ -108,6 +108,7 @@ def test_a_duplicate_of_a_sensitive_exhibit_discloses_neither_its_hash_nor_the_l
         uco = Disclosure(session).export_case(CASE, tmp_path / "case.jsonld")
         with pytest.raises(Exception, match="same content as the sensitive exhibit JAS/1"):
             Bundles(session).export(CASE, tmp_path / "chosen.pdf", exhibits=["JAS/3"])
+        mg6c = Disclosure(session).export_schedule(CASE, "mg6c", tmp_path / "mg6c.pdf")
         full = Bundles(session).export(CASE, tmp_path / "full.pdf", include_sensitive=True)
     finally:
         session.close()
@@ -129,3 +130,10 @@ def test_a_duplicate_of_a_sensitive_exhibit_discloses_neither_its_hash_nor_the_l
     # Asked for, sensitive material comes with the link, marked.
     assert full.included == ["JAS/1", "JAS/2", "JAS/3"]
     assert "Duplicate of exhibit JAS/1 (identical content)" in " ".join(" ".join(searchable_pages(full.path)).split())
+    # The MG6C (served on the defence) lists JAS/3, as the officer marked it, with nothing linking it to JAS/1;
+    # the officer, not the schedule, is told that its content is a sensitive exhibit's.
+    assert mg6c.items == ["JAS/3"]
+    schedule = " ".join(searchable_pages(mg6c.path))
+    assert "JAS/1" not in schedule and digest not in schedule
+    assert mg6c.warnings == ["JAS/3 is listed as non-sensitive but has the same content as the sensitive exhibit "
+                             "JAS/1: if its content is sensitive, mark it sensitive and export the schedules again"]

@@ -233,7 +233,12 @@ class DisclosureExportDialog(QDialog):
                                          "custody entry {entry}.")
                                  .format(path=result.path, exhibits=len(result.exhibits), actions=result.actions,
                                          head=result.head_seq, withheld=withheld, entry=result.recorded_as))
-        self.message.success(self.tr("Written; its SHA-256 is in the custody log."))
+        warnings = getattr(result, "warnings", [])
+        if warnings:  # for the officer only; never printed on the file
+            self.message.notice(self.tr("Written; its SHA-256 is in the custody log. Note: {warnings}")
+                                .format(warnings=" ".join(warnings)))
+        else:
+            self.message.success(self.tr("Written; its SHA-256 is in the custody log."))
 
     def _failed(self, exc: BaseException) -> None:
         self.job = None
