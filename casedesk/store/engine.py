@@ -15,13 +15,16 @@ that is never on disk, holds.
 Each connection keeps up to ``CACHE_KIB`` of decrypted pages (SQLite's page
 cache; SQLCipher authenticates and decrypts a page each time it enters the
 cache, and cannot memory-map the file). At SQLite's default of 8 MiB, reading
-the register of a 20,000-exhibit case (17 MiB of pages) or searching 200,000
-exhibits (about 30 MiB of index pages) decrypted every page again on every
-read: a third of the register's read and 60% of a search's CPU. The cache
-fills only as pages are read, and SQLite empties it when a read transaction
-finds that another connection has written since (WAL), so a repeat read is
-never stale. Decrypted pages in this process's memory give an attacker who
-can read that memory nothing the key and the rows on screen would not.
+the register of a 20,000-exhibit case (17 MiB of pages) decrypted every page
+again on every read: a third of the register's read. The cache fills only as
+pages are read, and SQLite empties it when a read transaction finds that
+another connection has written since (WAL), so a repeat read is never stale.
+It is per connection, and the pool keeps one connection per thread that used
+the store (up to ``pool_size``, closed only when that many exist), so a
+session's worst case is ``pool_size`` times ``CACHE_KIB``; 32 MiB holds a
+20,000-exhibit register with room to spare (64 MiB measured the same).
+Decrypted pages in this process's memory give an attacker who can read that
+memory nothing the key and the rows on screen would not.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from casedesk.timeutil import utc_now
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE = "casedesk_write"
-CACHE_KIB = 64 * 1024  # per connection (one per thread): the pages of a register or a search, read again
+CACHE_KIB = 32 * 1024  # per connection (one per thread): the pages of a 20,000-exhibit register, read again
 
 
 def make_engine(path: Path, db_key: bytes) -> Engine:
