@@ -7,7 +7,9 @@ the service layer exactly as ``casedesk export`` does, and renders with
 ``pdftoppm`` the pages worth looking at: the cover, the index, an exhibit
 label, a stamped original PDF page, a landscape original, typeset text with
 Hindi and Arabic, a photo, a Word statement and an SVG plan as LibreOffice
-prints them, a scanned letter with its OCR text layer, a placeholder, a custody page, the exhibit list,
+prints them, a scanned letter with its OCR text layer, an e-mail with its
+attachment, chat in Chinese, Japanese and Korean, a CSV with Arabic names,
+a placeholder, a custody page, the exhibit list,
 the label of a sensitive (MG6D) exhibit included on request, and the
 integrity statement.
 """
@@ -82,6 +84,36 @@ def _rendered_evidence(folder: Path) -> list[EvidenceFile]:
     ]
 
 
+def _script_evidence(folder: Path) -> list[EvidenceFile]:
+    """Exhibits in the scripts detectives meet: an e-mail with an attachment, chat in CJK, a CSV with Arabic."""
+    from email import policy
+    from email.message import EmailMessage
+
+    folder.mkdir(parents=True, exist_ok=True)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = "Dev Sharma <dev@example.com>"
+    msg["To"] = "Rachel Voss <rvoss@example.org>"
+    msg["Date"] = "Thu, 12 Mar 2026 21:04:00 +0000"
+    msg["Subject"] = "Zahlung für Müller – 証拠"
+    msg.set_content("The file is ready.\nGBP 4,000 as agreed; the courier comes Thursday.\n")
+    msg.add_attachment(b"sort code,account\n00-00-01,00000001\n" * 20, maintype="text", subtype="csv",
+                       filename="Kontoauszug Müller.csv")
+    mail = folder / "offer.eml"
+    mail.write_bytes(msg.as_bytes())
+    chat = folder / "wechat-export.txt"
+    chat.write_text("2026-03-12 21:04 WeChat: 证据已封存，明天交货。\n2026-03-12 21:05 LINE: 証拠はこちらです。\n"
+                    "2026-03-12 21:06 KakaoTalk: 증거물 봉인 완료\n", encoding="utf-8")
+    csv = folder / "transfers.csv"
+    csv.write_text("date,from,to,amount,note\n2026-03-12,Dev Sharma,محمد علي,4000,دفعة أولى (first payment)\n"
+                   "2026-03-13,محمد علي,Rachel Voss,3500,للتحويل 0417\n", encoding="utf-8")
+    return [
+        EvidenceFile(mail, mail.name, "message/rfc822", "E-mail offering the data, with a statement attached",
+                     "RFC 822 mail"),
+        EvidenceFile(chat, chat.name, "text/plain", "Chat export in Chinese, Japanese and Korean", "UTF-8 text"),
+        EvidenceFile(csv, csv.name, "text/csv", "Transfers with names in Arabic", "CSV text"),
+    ]
+
+
 def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
     """Make the sample bundle in ``out_dir``; returns it and the pages to render, by name."""
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
@@ -109,7 +141,8 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         Cases(session).set_summary(CASE, SUMMARY)
         evidence = Evidence(session)
         refs: dict[str, str] = {}
-        for item in [*make_evidence(work / "evidence"), *_rendered_evidence(work / "rendered")]:
+        for item in [*make_evidence(work / "evidence"), *_rendered_evidence(work / "rendered"),
+                     *_script_evidence(work / "scripts")]:
             source = item.path
             if source.name != item.name:
                 source = source.rename(source.with_name(item.name))
@@ -146,6 +179,9 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         "drawing": pages[refs["scene-plan.svg"]][0] + 1,
         "scan": pages[refs["scan-letter.pdf"]][0] + 1,
         "scan-label": pages[refs["scan-letter.pdf"]][0],
+        "email": pages[refs["offer.eml"]][0] + 1,
+        "cjk-text": pages[refs["wechat-export.txt"]][0] + 1,
+        "csv-arabic": pages[refs["transfers.csv"]][0] + 1,
         "placeholder": pages[placeholder][0] + 1,
         "custody": outline["Chain of custody"],
         "exhibit-list": outline["Exhibit list (MG12)"],
