@@ -7,8 +7,9 @@ them with (``casedesk.custody.register``). The vault objects' rows come from wha
 (``RestoredObject``): the log records content, not the object a case key wrapped it in.
 
 The only facts the tables hold that no entry records are the ones nothing relies on: row ids (assigned in log
-order) and an account's last password change (left empty). Objects the unit never received are listed under a
-name no file has, so ``casedesk verify`` reports them missing rather than the restore hiding it.
+order) and an account's last password change (left empty). An object the unit never received is listed under
+the name its content has in its case (``missing_name``, for whoever restores holding the case key) or else a
+name no file has, so ``casedesk verify`` reports it missing rather than the restore hiding it.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from casedesk.custody import encoding
 from casedesk.custody.projection import BOX_KEY_ACTIONS, Projection, replay
 from casedesk.evidence.references import REFERENCE_RE
+
+MissingName = Callable[[Projection, str, str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,11 @@ def _insert(conn: Any, table: str, rows: list[dict[str, Any]]) -> None:
 
 
 def write_register(conn: Any, rows: Sequence[Sequence[Any]], objects: Sequence[RestoredObject],
-                   installation_id: str) -> Projection:
-    """Write ``rows`` (``encoding.ROW_COLUMNS`` order, from entry 1) and their projection into an empty store."""
+                   installation_id: str, missing_name: MissingName | None = None) -> Projection:
+    """Write ``rows`` (``encoding.ROW_COLUMNS`` order, from entry 1) and their projection into an empty store.
+
+    ``missing_name(state, case, sha256)``: the vault name of content whose object is not among ``objects``
+    (None when it cannot be known)."""
     state = replay(rows)
     times = {r[0]: r[2] for r in rows}
     conn.exec_driver_sql(
@@ -88,7 +94,7 @@ def write_register(conn: Any, rows: Sequence[Sequence[Any]], objects: Sequence[R
         {"case_id": cases[ref], "epoch": epoch, "user_id": users[user], "box_public": bytes.fromhex(g.box_key),
          "sealed": base64.b64decode(g.sealed), "granted_at": times[g.seq], "custody_seq": g.seq}
         for (ref, epoch, user), g in state.grants.items()])
-    exhibits = _exhibits(conn, rows, state, users, cases, objects)
+    exhibits = _exhibits(conn, rows, state, users, cases, objects, missing_name)
     _insert(conn, "notes", [
         {"id": i, "case_id": cases[n.case], "exhibit_id": exhibits.get((n.case, n.exhibit)) if n.exhibit else None,
          "author_id": users[n.author], "created_at": n.created_at, "text": n.text, "custody_seq": seq}
@@ -133,7 +139,8 @@ def _keys(conn: Any, rows: Sequence[Sequence[Any]], users: dict[str, int], state
 
 
 def _exhibits(conn: Any, rows: Sequence[Sequence[Any]], state: Projection, users: dict[str, int],
-              cases: dict[str, int], objects: Sequence[RestoredObject]) -> dict[tuple[str, str], int]:
+              cases: dict[str, int], objects: Sequence[RestoredObject],
+              missing_name: MissingName | None) -> dict[tuple[str, str], int]:
     by_content = {(o.case, o.sha256): o for o in objects}
     entry = {r[0]: r for r in rows}
     vault: dict[tuple[str, str], int] = {}
@@ -149,10 +156,11 @@ def _exhibits(conn: Any, rows: Sequence[Sequence[Any]], state: Projection, users
         if content not in vault:
             found = by_content.get(content)
             vault[content] = len(object_rows) + 1
+            name = found.name if found else (missing_name(state, f.case, f.sha256) if missing_name else None)
             object_rows.append({
                 "id": vault[content],
-                # Never received by the unit: a name no file has, so verify says the object is missing.
-                "name": found.name if found else hashlib.sha256(f"missing|{f.case}|{f.sha256}".encode()).hexdigest(),
+                # Never received by the unit: no file has its name, so verify says the object is missing.
+                "name": name or hashlib.sha256(f"missing|{f.case}|{f.sha256}".encode()).hexdigest(),
                 "size": f.size, "sha256": f.sha256, "created_at": f.ingested_at, "case_id": cases[f.case],
                 "epoch": found.epoch if found else 1})
         d = _data(entry[state.ingest_seq[key]])

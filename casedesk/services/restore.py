@@ -23,6 +23,7 @@ verify`` reports such an object missing. Nothing is written into a data director
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -34,12 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from casedesk.custody import merkle, rebuild, wire
+from casedesk.custody.projection import Projection
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
 from casedesk.errors import UnitError, UsageError
+from casedesk.evidence.objectformat import object_name
 from casedesk.fsutil import fsync_dir
 from casedesk.progress import Progress, no_progress
 from casedesk.security import recovery
+from casedesk.security.casekeys import CaseKeyError, open_case_key, vault_naming_key
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.services import sync
@@ -169,7 +173,8 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
     try:
         migrate(engine, stage / "casedesk.db", stage)
         with engine.begin() as conn:
-            projection = rebuild.write_register(conn, rows, objects, installation_id)
+            projection = rebuild.write_register(conn, rows, objects, installation_id,
+                                                _names_under(username, opened.box_key))
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -184,6 +189,22 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
                            if (case, f.sha256) not in held))
     return RestoreResult(installation_id, name, size, cp_root.hex(), stamp, len(objects), done, missing,
                          tuple(sorted(slots.slots)))
+
+
+def _names_under(username: str, box_key: bytes | None) -> rebuild.MissingName:
+    """The vault name of a case's content, for an officer who holds the case's first key (its naming key)."""
+
+    def name(state: Projection, case: str, sha256: str) -> str | None:
+        grant = state.grants.get((case, 1, username))
+        if box_key is None or grant is None:
+            return None
+        try:
+            first = open_case_key(base64.b64decode(grant.sealed), box_key, case, 1)
+        except (CaseKeyError, ValueError):
+            return None
+        return object_name(vault_naming_key(first), bytes.fromhex(sha256))
+
+    return name
 
 
 def _fetch(unit: sync.UnitClient, path: str, vault: Path, name: str, decl: dict[str, Any]) -> int:

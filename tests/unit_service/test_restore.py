@@ -19,6 +19,7 @@ from casedesk.datadir import DataDir
 from casedesk.errors import AuthenticationError, IntegrityError, UnitError, UsageError
 from casedesk.security import recovery
 from casedesk.services import sync
+from casedesk.services.accounts import Accounts
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
@@ -26,7 +27,7 @@ from casedesk.services.restore import restore
 from casedesk.unit.store import engine_for
 from tests.helpers.store import CASE, PASSWORDS, Store, build_template
 from tests.unit_service.conftest import Unit, casedesk
-from tests.unit_service.helpers import held, ingest, local, note, register, snapshot
+from tests.unit_service.helpers import RawClient, held, ingest, local, note, register, rows_of, snapshot
 from tests.unit_service.helpers import restore as restore_copy
 
 BIG = 9 * 1024 * 1024 + 777
@@ -210,3 +211,61 @@ def test_a_laptop_caught_rolled_back_gets_the_entries_only_the_unit_held_back(
         assert Custody(s).verify().ok
     finally:
         s.close()
+
+
+def test_what_a_restore_reads_is_given_only_to_an_enabled_account_of_that_installation(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store, installation, _, _ = laptop_with_evidence(engine, tmp_path)
+    other = Store(tmp_path / "other", tmp_path / "xdg")
+    build_template(other.root)
+    register(engine, other, "another officer's laptop")
+    for laptop in (store, other):
+        s = laptop.sign_in("jsmith")
+        try:
+            sync.sync(s, unit.service.url, unit.tls.ca)
+        finally:
+            s.close()
+    _, stranger, _ = rows_of(other)  # the same user name on another installation: another key
+    _, own, _ = rows_of(store, "bpatel")
+    s = store.sign_in("admin")
+    try:
+        Accounts(s).disable("bpatel")
+        sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    for user, signer in (("jsmith", stranger), ("bpatel", own)):
+        client = RawClient(unit.service.url, unit.tls.ca, installation, user, signer)
+        try:
+            for path in (f"/v1/installations/{installation}/entries/0", f"/v1/installations/{installation}/objects",
+                         f"/v1/installations/{installation}/objects/{'ab' * 32}"):
+                answer = client.request("GET", path)
+                assert answer.status_code == 403, (user, path, answer.text)
+                assert answer.json()["error"].startswith(f"{user} with key {signer.public_hex[:16]}... is not an "
+                                                         f"account of installation {installation}")
+        finally:
+            client.close()
+
+
+def test_an_exhibit_whose_content_never_reached_the_unit_is_restored_as_missing_and_verify_says_so(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store, installation, key, _ = laptop_with_evidence(engine, tmp_path)
+    small = min((p for p in (store.root / "vault").glob("??/*") if p.is_file()), key=lambda p: p.stat().st_size)
+    small.rename(tmp_path / "away")  # gone from the laptop before it ever synced it
+    s = store.sign_in("jsmith")
+    try:
+        assert len(sync.sync(s, unit.service.url, unit.tls.ca).objects_unsent) == 1
+        statement = next(e.reference for e in Evidence(s).list(CASE) if e.original_name == "statement.txt")
+    finally:
+        s.close()
+    wipe(store)
+    new = Store(tmp_path / "replacement", store.xdg)
+    result = restore(new.datadir, unit.service.url, unit.tls.ca, installation, "jsmith", PASSWORDS["jsmith"], key)
+    assert result.missing == (f"{CASE} {statement}",)
+    s = new.sign_in("jsmith")
+    try:
+        report = Custody(s).verify()
+    finally:
+        s.close()
+    assert not report.ok
+    assert [(p.exhibit, p.message) for p in report.problems] == [
+        (statement, "the encrypted object is missing from the vault")], report.problems
