@@ -358,9 +358,17 @@ class _Programs:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.made: dict[_Key, pikepdf.Dictionary] = {}
+        self.cmaps: dict[bytes, pikepdf.Stream] = {}
 
     def glyphs(self, file: str) -> frozenset[str]:
         return _glyphs(self.folder / f"{file}.otf")
+
+    def to_unicode(self, pdf: Pdf, pairs: dict[int, str]) -> pikepdf.Stream:
+        """One ToUnicode stream for each distinct mapping in this original."""
+        data = to_unicode_cmap(pairs)
+        if data not in self.cmaps:
+            self.cmaps[data] = pdf.make_indirect(Stream(pdf, data))
+        return self.cmaps[data]
 
     def descriptor(self, pdf: Pdf, sub: Substitute, advances: dict[str, float] | dict[int, float],
                    path: Path | None = None) -> pikepdf.Dictionary:
@@ -446,7 +454,48 @@ def _substitute(pdf: Pdf, font: pikepdf.Dictionary, programs: _Programs) -> tupl
     descriptor = programs.descriptor(pdf, sub, advances)
     font[Name.BaseFont] = descriptor.FontName
     font[Name.FontDescriptor] = descriptor
+    if sub.symbolic and Name.ToUnicode not in font:
+        # A reader knows the characters of a font named ZapfDingbats ("a20" is ✔); renamed and embedded, it
+        # would not: the characters are written down, so search and copying find what they found before.
+        characters = _symbol_characters(sub)
+        pairs = {code: characters[glyph] for code, glyph in names.items() if glyph in characters}
+        if pairs:
+            font[Name.ToUnicode] = programs.to_unicode(pdf, pairs)
     return name, sub.shown, None
+
+
+def _symbol_characters(sub: Substitute) -> dict[str, str]:
+    """Glyph name -> the character it is, for Symbol and ZapfDingbats (reportlab's codecs of their encodings)."""
+    from reportlab.pdfbase.rl_codecs import RL_Codecs
+
+    RL_Codecs.register()
+    codec = {"Symbol": "symbol", "ZapfDingbats": "zapfdingbats"}[sub.standard]
+    table = _fontdata.encodings[_BUILTIN[sub.standard]]
+    found: dict[str, str] = {}
+    for code, glyph in enumerate(table):
+        if glyph:
+            char = bytes([code]).decode(codec, "replace")
+            if char != "\ufffd":
+                found.setdefault(glyph, char)
+    return found
+
+
+def to_unicode_cmap(pairs: dict[int, str]) -> bytes:
+    """A ToUnicode CMap for one-byte codes (PDF 32000-1 9.10.3)."""
+    def utf16(text: str) -> str:
+        return text.encode("utf-16-be").hex().upper()
+
+    items = sorted(pairs.items())
+    blocks = []
+    for start in range(0, len(items), 100):
+        chunk = items[start:start + 100]
+        blocks.append(f"{len(chunk)} beginbfchar\n"
+                      + "".join(f"<{code:02X}> <{utf16(text)}>\n" for code, text in chunk) + "endbfchar\n")
+    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n" + "".join(blocks)
+            + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii")
 
 
 def _liberation(sub: Substitute) -> Path:

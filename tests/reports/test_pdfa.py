@@ -321,3 +321,19 @@ def test_originals_with_the_same_fonts_share_one_copy_of_each_substitute(tmp_pat
                     descriptor = font.FontDescriptor
                     programs.setdefault(str(descriptor.FontName).split("+")[1], set()).add(descriptor.objgen)
     assert programs["NimbusSans-Regular"] and all(len(objs) == 1 for objs in programs.values()), programs
+
+
+def test_dingbats_and_symbols_read_the_same_after_substitution(tmp_path: Path) -> None:
+    # Check marks of a flattened form are ZapfDingbats ("4" is ✔): embedded and renamed, they read as "4n5".
+    _need_substitute_fonts()
+    original = tmp_path / "ticked.pdf"
+    c = Canvas(str(original), invariant=1)
+    c.setFont("ZapfDingbats", 14)
+    c.setFont("Symbol", 14)
+    c._code.append("BT /F2 14 Tf 60 700 Td (4n5) Tj ET BT /F3 14 Tf 60 660 Td (abg) Tj ET")
+    c.showPage()
+    c.save()
+    out, result = _bundle_of(tmp_path, original)
+    assert result.manifest["pdfa"] == "PDF/A-3b"
+    placed = _page_text(out, result.manifest["exhibits"][0]["pages"][1])
+    assert "✔■✕" in placed and "αβγ" in placed
