@@ -36,3 +36,21 @@ def test_a_long_review_comment_is_shown_whole_in_the_timeline(qtbot: QtBot, stor
     assert needed > tree.columnWidth(2)  # the comment is wider than its column: it must wrap to be read
     qtbot.waitUntil(lambda: tree.visualItemRect(item).height() >= 2 * line, timeout=TIMEOUT)
     close_all(controller)
+
+
+def test_a_long_metadata_value_is_shown_whole(qtbot: QtBot) -> None:
+    """The EXIF panel cut 'Metropolitan Police evidence photography' to '...' at 1024x640."""
+    from casedesk.ui.partials.exhibit_detail import ExhibitDetail
+
+    detail = ExhibitDetail()
+    qtbot.addWidget(detail)
+    detail.resize(420, 600)
+    detail.show()
+    detail.setCurrentIndex(2)
+    value = "Metropolitan Police evidence photography, scene camera 4, lens 18-55 mm, firmware 1.0.2"
+    detail.show_metadata([("Format", "JPEG"), ("Software", value)])
+    tree = detail.metadata
+    qtbot.waitUntil(lambda: tree.isVisible() and tree.columnWidth(1) > 0, timeout=TIMEOUT)
+    item = tree.topLevelItem(1)
+    assert tree.fontMetrics().horizontalAdvance(value) > tree.columnWidth(1)
+    qtbot.waitUntil(lambda: tree.visualItemRect(item).height() >= 2 * tree.fontMetrics().height(), timeout=TIMEOUT)

@@ -26,6 +26,7 @@ from casedesk.ui import formatting, theme
 from casedesk.ui.icons import icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.partials.preview import PreviewControls, PreviewWidget, preview_kind
+from casedesk.ui.partials.wrapped_text import wrap_column
 from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
@@ -158,6 +159,7 @@ class ExhibitDetail(QTabWidget):
         self.metadata.setToolTip(self.tr("What the file says about itself (EXIF, PDF document information): a claim of "
                                          "the file, not recorded facts"))
         self.metadata.setMaximumHeight(150)
+        wrap_column(self.metadata, 1)  # a long value (camera software, a PDF's title) is shown whole
         self.metadata.hide()
         preview_layout.addWidget(self.metadata)
         self.addTab(preview_page, icon("preview"), self.tr("&Preview"))

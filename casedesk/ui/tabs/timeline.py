@@ -3,47 +3,17 @@ log records: ingests, movements, notes, reviews, closing). Double-click an event
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from casedesk.services.cases import Cases
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, to_utc
 from casedesk.ui import errors, formatting
+from casedesk.ui.partials.wrapped_text import wrap_column
 from casedesk.ui.tabs.base import CaseTab
 
 SEQ = Qt.ItemDataRole.UserRole
-
-
-class _WrappedText(QStyledItemDelegate):
-    """Rows as tall as their wrapped text: QTreeView sizes a row as if its text were one line (word wrap or not),
-    so a long review comment or note was cut to "..." (seen in the timeline screenshots)."""
-
-    def __init__(self, tree: QTreeWidget, column: int) -> None:
-        super().__init__(tree)
-        self.tree = tree
-        self.column = column
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        hint = super().sizeHint(option, index)
-        if index.column() != self.column:
-            return hint
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        margin = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.tree) + 1
-        width = max(40, self.tree.columnWidth(self.column) - 2 * margin)
-        wrapped = option.fontMetrics.boundingRect(QRect(0, 0, width, 1 << 20),
-                                                  int(Qt.TextFlag.TextWordWrap), text).height()
-        return QSize(hint.width(), max(hint.height(), wrapped + 4))
 
 
 class TimelineTab(CaseTab):
@@ -56,13 +26,8 @@ class TimelineTab(CaseTab):
         self.tree.setAccessibleName(self.tr("Case timeline"))
         self.tree.setHeaderLabels([self.tr("Time (UK)"), self.tr("By"), self.tr("What happened")])
         self.tree.setAlternatingRowColors(True)
-        self.tree.setWordWrap(True)  # a long review comment or note wraps instead of ending in "..."
-        self.tree.setUniformRowHeights(False)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.tree.setItemDelegate(_WrappedText(self.tree, 2))
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        # Row heights follow the width of the text column (they are computed once, at the width of the time).
-        self.tree.header().sectionResized.connect(lambda *_a: self.tree.doItemsLayout())
+        wrap_column(self.tree, 2)  # a long review comment or note wraps instead of ending in "..."
         self.tree.itemActivated.connect(self._activated)
         self.count = QLabel()
         self.count.setObjectName("timelineCount")
