@@ -11,6 +11,11 @@ of the same rows on the store's own SQLCipher connection (``fetchall``, plain
 tuples: the floor of reading them at all); for the view, a plain
 ``QTableWidget`` filled with the same rows (a widget item per cell), and a bare
 ``QTableView`` over an empty model (creating and painting a table at all).
+
+The register's reads are timed again on the same connection (its page cache
+holds the pages decrypted before, as when a case is opened again) and once
+more as the first read on a new connection, every page decrypted (as when a
+case is first opened, or after another connection wrote).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ of the session), so it is reported on its own.
 
 Reference, same run: the bare SQL a naive search would send, on the store's own
 SQLCipher connection: ``LIKE`` over file name, reference and description and a
-prefix ``LIKE`` on the SHA-256, with no permission check and no notes.
+prefix ``LIKE`` on the SHA-256, with no permission check and no notes. The
+last row is a search on a new connection, with no page decrypted yet.
 """
 
 from __future__ import annotations
