@@ -906,233 +906,233 @@ signed by {actor} with {tool}</source>
 <context>
     <name>ExhibitDetail</name>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="35"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="36"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="36"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="37"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="38"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="39"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="38"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="39"/>
         <source>{size} ({n} bytes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="41"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="42"/>
         <source>Original name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="42"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="43"/>
         <source>Path in source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="43"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="44"/>
         <source>Seized from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="44"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="45"/>
         <source>Seized at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="45"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="46"/>
         <source>Seized where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="46"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="47"/>
         <source>Seal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="47"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
         <source>Produced by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="49"/>
         <source>Ingested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="49"/>
         <source>{when} by {user}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="50"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
         <source>Tool</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="52"/>
         <source>Custodian</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="52"/>
         <source>{custodian} — checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="54"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="55"/>
         <source>Location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="55"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="56"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="57"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
         <source>Sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="57"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
         <source>yes (MG6D: not disclosed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="59"/>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="59"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="60"/>
         <source>File modified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="66"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="67"/>
         <source>Type: {warning}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="69"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="70"/>
         <source>Duplicate: same content (SHA-256) as exhibit {ref}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="98"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="99"/>
         <source>{label}:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="102"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="103"/>
         <source>SHA-256:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="103"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="104"/>
         <source>MD5:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="104"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="105"/>
         <source>SHA-1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="121"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="122"/>
         <source>&amp;Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="125"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
         <source>Exhibit timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
         <source>Time (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
         <source>By</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
         <source>From → to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="128"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="129"/>
         <source>Reason / location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="132"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="133"/>
         <source>C&amp;ustody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="135"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="136"/>
         <source>&amp;Open preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="137"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="138"/>
         <source>Show the exhibit&apos;s content; the viewing is recorded in the custody log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="140"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="141"/>
         <source>Opening a preview is recorded in the custody log (who viewed what, when).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="154"/>
         <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="155"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="156"/>
         <source>Embedded metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="155"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="156"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="158"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="159"/>
         <source>What the file says about itself (EXIF, PDF document information): a claim of the file, not recorded facts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="163"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="165"/>
         <source>&amp;Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="183"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="185"/>
         <source>&lt;i&gt;Choose an exhibit to see its details.&lt;/i&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="207"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="209"/>
         <source>Press Open preview to view the content.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="208"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="210"/>
         <source>No preview for {type}: extract the exhibit to open it in another program.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1502,291 +1502,291 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="87"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="100"/>
         <source>Search all your cases: file name, exhibit reference, SHA-256 or note text (Ctrl+Shift+F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="89"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="102"/>
         <source>Search all cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="97"/>
         <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="146"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="159"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="175"/>
         <source>Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="97"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
         <source>Found by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="97"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="175"/>
         <source>Exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="98"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="175"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="98"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="98"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="102"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="115"/>
         <source>Search results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="404"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="417"/>
         <source>Query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
         <source>Asked by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="124"/>
         <source>Asked (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="124"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
         <source>Open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="120"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="133"/>
         <source>Your answer to the selected query (added to the case as a note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="121"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
         <source>A&amp;nswer query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="138"/>
         <source>Answer the selected query: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="132"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="145"/>
         <source>Your queries waiting for an answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="133"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="146"/>
         <source>Queries for you to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="146"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="159"/>
         <source>Entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="147"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="160"/>
         <source>Cases awaiting your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="149"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
         <source>Waiting for your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="155"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="168"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="155"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="168"/>
         <source>Operation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="155"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="168"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="156"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="169"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="156"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="169"/>
         <source>To review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="156"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="158"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="169"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
         <source>Your cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="163"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="176"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="163"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="166"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="176"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
         <source>Exhibits checked out to you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="183"/>
         <source>Enter or double-click opens a row; New case: Ctrl+N; back here: Alt+Home.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="208"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="221"/>
         <source>&amp;Continue with {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="209"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="222"/>
         <source>Open the case you last worked on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="231"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="244"/>
         <source>Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="244"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="257"/>
         <source>Custody entry {seq}; about the case&apos;s entries up to {up_to}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="259"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="272"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="259"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="272"/>
         <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="271"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="284"/>
         <source>No open query.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="272"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="285"/>
         <source>No query waits for your answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="273"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="286"/>
         <source>Nothing waits for your review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="274"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="287"/>
         <source>You are not a member of any case yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="275"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
         <source>No exhibit is checked out to you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="295"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="308"/>
         <source>&lt;b&gt;{name}&lt;/b&gt;: {cases} case(s) wait for your review; {queries} of your queries wait for an answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="299"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="312"/>
         <source>&lt;b&gt;{name}&lt;/b&gt;: {cases} case(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="300"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="313"/>
         <source>&lt;b&gt;{name}&lt;/b&gt;: {queries} open quer(ies) for you to answer; {lent} exhibit(s) checked out to you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="322"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="335"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="328"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="341"/>
         <source>note by {author}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="333"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="346"/>
         <source>withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="334"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="347"/>
         <source>sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="345"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="358"/>
         <source>{n} result(s) for “{text}”; Enter or double-click opens one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="347"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="360"/>
         <source>More were found: type more of the text to narrow them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="349"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="362"/>
         <source>Notes not searched (key not yet granted to you): {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="351"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="364"/>
         <source>Nothing found for “{text}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="381"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="394"/>
         <source>No query is selected: there is nothing to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="383"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="396"/>
         <source>Answer query {seq} on {case}: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="408"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="421"/>
         <source>Query {seq} on {case} answered (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1795,7 +1795,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     <name>IngestDialog</name>
     <message>
         <location filename="../../casedesk/ui/dialogs/ingest.py" line="115"/>
-        <source>Describe each &amp;file separately</source>
+        <source>Describe each file separa&amp;tely</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3578,42 +3578,42 @@ custody entry {seq}</source>
 <context>
     <name>TimelineTab</name>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="25"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
         <source>Case timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="27"/>
         <source>Time (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="27"/>
         <source>By</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="27"/>
         <source>What happened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="45"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="46"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="59"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="60"/>
         <source>(custody entry {seq}; double-click to see it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="60"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="61"/>
         <source>(the seizure time the exhibit records)</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="68"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="70"/>
         <source>%n event</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3621,7 +3621,7 @@ custody entry {seq}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/timeline.py" line="69"/>
+        <location filename="../../casedesk/ui/tabs/timeline.py" line="71"/>
         <source>%n events</source>
         <translation type="unfinished">
             <numerusform></numerusform>

@@ -75,3 +75,23 @@ def test_each_file_of_a_folder_gets_the_description_written_for_it(qtbot: QtBot,
     assert shown == {"bank-letter.txt": "Letter from the bank, 3 March", "diary.txt": "Suspect's diary, blue cover",
                      "receipt.txt": "Bag 8 — receipt.txt"}
     close_all(controller)
+
+
+def test_every_mnemonic_of_the_ingest_form_is_its_own(qtbot: QtBot, store: Store) -> None:
+    """Alt+F opens the file chooser (the keyboard-only walk relies on it): the per-file checkbox first took the
+    same letter, and a shared mnemonic only moves the focus between its owners."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    session = store.sign_in("jsmith")
+    try:
+        dialog = IngestDialog(session, CASE)
+        qtbot.addWidget(dialog)
+        texts = [w.text() for w in dialog.findChildren(QAbstractButton)] + [
+            w.text() for w in dialog.findChildren(QLabel) if w.buddy() is not None]
+        letters = [m.group(1).lower() for t in texts for m in [re.search(r"&([^&\s])", t)] if m]
+        assert len(letters) == len(set(letters)), sorted(letters)
+        assert "f" in letters and "t" in letters
+    finally:
+        session.close()

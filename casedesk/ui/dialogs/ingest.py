@@ -112,7 +112,7 @@ class IngestDialog(QDialog):
         self.description.setPlaceholderText("e.g. Dossier of bank customer records handed over by the journalist")
         self.description.setToolTip("What the exhibit is; it appears in the register and the MG12 exhibit list")
         self.description.textChanged.connect(self._common_changed)
-        self.describe_each = QCheckBox(self.tr("Describe each &file separately"))
+        self.describe_each = QCheckBox(self.tr("Describe each file separa&tely"))
         self.describe_each.setObjectName("describeEach")
         self.describe_each.setToolTip(self.tr(
             "List every file the folders hold, each with a description of its own (it starts as the description "
