@@ -68,6 +68,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help="e.g. 'laptop clock was an hour ahead (BST hardware clock)'")
     p.set_defaults(func=cmd_acknowledge_time)
 
+    p = cs.add_parser("time-anomalies", parents=[common],
+                      help="supervisor: the entries dated out of order, which acknowledge-time can acknowledge")
+    p.set_defaults(func=cmd_time_anomalies)
+
     p = cs.add_parser("unreviewed", parents=[common], help="a case's entries not yet approved by a supervisor")
     p.add_argument("reference")
     p.set_defaults(func=cmd_unreviewed)
@@ -242,6 +246,18 @@ def cmd_acknowledge_time(ctx: Context) -> int:
     done = Custody(ctx.session()).acknowledge_time(int(first), ctx.args.reason, int(last) if last else None)
     ctx.emit(done, [f"The time of entry {e.data['entry']} is acknowledged as wrong by custody entry {e.seq}."
                     for e in done] + ["Verification and bundles now report these times as acknowledged."])
+    return 0
+
+
+def cmd_time_anomalies(ctx: Context) -> int:
+    found = Custody(ctx.session()).time_anomalies()
+    minutes = [round(a.by_us / 60_000_000) for a in found]
+    lines = [f"entry {a.seq} ({a.timestamp}, {a.actor}, {a.action}): "
+             + (f"{m} min ahead of this computer's clock" if a.other is None else
+                f"{m} min after entry {a.other}, which follows it" if a.kind == "ahead" else
+                f"{m} min before entry {a.other}, which precedes it") for a, m in zip(found, minutes, strict=True)]
+    hint = "Acknowledge the entries whose clock was wrong: casedesk custody acknowledge-time SEQ --reason '...'"
+    ctx.emit(found, [*lines, hint] if lines else ["No entry is dated out of order."])
     return 0
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, or_, select
 from sqlalchemy import text as sql_text
@@ -122,6 +123,29 @@ def _required(text: str | None, what: str, field: str = "reason", flag: str = "-
 def _optional(text: str | None) -> str | None:
     return inputs.optional(text, "the location", inputs.LINE, field="location", cli_hint="--location")
 
+
+
+_TIME_BACK = re.compile(re.escape(chain.MSG_TIME_BACK.format(time="\x00", tol="\x00", latest="\x00", m="\x00"))
+                        .replace("\x00", r"\S+?"))
+
+
+def is_time_problem(problem: Problem) -> bool:
+    """Whether a verification problem is an entry dated out of order (one a supervisor may acknowledge)."""
+    return _TIME_BACK.fullmatch(problem.message) is not None
+
+
+@dataclass(frozen=True)
+class TimeAnomaly:
+    """An entry dated out of order (``Custody.time_anomalies``): what a supervisor may acknowledge."""
+
+    timestamp: str
+    actor: str
+    action: str
+    case_ref: str | None
+    seq: int
+    kind: str  # "ahead": dated after a later entry (or after the clock now); "behind": before an earlier entry
+    other: int | None  # the entry it is out of order with; None: ahead of this computer's clock
+    by_us: int  # by how much, in microseconds
 
 class Custody:
     def __init__(self, session: Session) -> None:
@@ -484,6 +508,48 @@ class Custody:
         return view
 
     # --- time anomalies ----------------------------------------------------------
+    def time_anomalies(self, limit: int = 1_000) -> list[TimeAnomaly]:
+        """The entries a supervisor may acknowledge as wrongly timed, oldest first (at most ``limit``).
+
+        What verification reports, from both sides: an entry dated more than the tolerance before the latest
+        entry that precedes it (its clock was behind) and that latest entry (its clock was ahead: one of the
+        two is wrong, the supervisor knows which); and any entry dated more than the tolerance after this
+        computer's clock. Each passes ``acknowledge_time``'s rule. Entries already acknowledged are not listed
+        and, as in verification, are left out of the comparison: once an entry dated ahead is acknowledged, the
+        correctly dated entries after it are no longer out of order (the list is read again after each
+        acknowledgement, and shows the next entry of a run dated ahead, if any).
+        """
+        self.s.require(Permission.CUSTODY_REVIEW)
+        with self.s.read() as db:
+            acknowledged = {int(d["entry"]) for d in (
+                encoding.parse_data(data) for data in db.scalars(
+                    select(CustodyEntry.data).where(CustodyEntry.action == chain.TIME_ACKNOWLEDGED)))
+                if isinstance(d.get("entry"), int)}
+            rows = [r for r in db.execute(select(
+                CustodyEntry.seq, CustodyEntry.timestamp, CustodyEntry.actor, CustodyEntry.action,
+                CustodyEntry.case_ref).order_by(CustodyEntry.seq)) if r[0] not in acknowledged]
+        tol = chain.TIME_TOLERANCE_SECONDS * 1_000_000
+        now = chain.time_us(iso_utc(utc_now()))
+        found: dict[int, TimeAnomaly] = {}
+        latest, top = -1, cast(Any, None)  # the latest time so far, and its row (set by the first row)
+
+        def anomaly(r: Any, kind: str, other: int | None, by_us: int) -> None:
+            found.setdefault(r[0], TimeAnomaly(r[1], r[2], r[3], r[4], r[0], kind, other, by_us))
+
+        for r in rows:
+            t = chain.time_us(r[1])
+            if t > now + tol:
+                anomaly(r, "ahead", None, t - now)
+            if t > latest:
+                latest, top = t, r
+            elif t < latest - tol:  # what verification reports: this entry, or the latest before it, is wrong
+                anomaly(r, "behind", int(top[0]), latest - t)
+                anomaly(top, "ahead", r[0], latest - t)
+            if len(found) >= limit:
+                break
+        out = [found[n] for n in sorted(found)][:limit]
+        return out
+
     def acknowledge_time(self, seq: int, reason: str, last: int | None = None) -> list[EntryView]:
         """A supervisor's signed statement that entry ``seq``'s time (or entries ``seq``..``last``) is wrong.
 
@@ -508,6 +574,22 @@ class Custody:
             for n in range(seq, last + 1):
                 views.append(self._acknowledge_one(db, n, reason, tol))
         log.info("time of custody entries %d-%d acknowledged as wrong", seq, last)
+        return views
+
+    def acknowledge_entries(self, seqs: Sequence[int], reason: str) -> list[EntryView]:
+        """``acknowledge_time`` for entries that need not be consecutive (the desktop's choice from
+        ``time_anomalies``): one ``custody.time_acknowledged`` entry each, all in one transaction."""
+        self.s.require(Permission.CUSTODY_REVIEW)
+        chosen = sorted({inputs.seq(n) for n in seqs})
+        if not 1 <= len(chosen) <= 10_000:
+            raise UsageError("choose from 1 to 10,000 entries whose time is wrong")
+        reason = inputs.text(reason, "the reason", inputs.REASON,
+                             empty="say why the entries' time is wrong, e.g. the clock was an hour ahead",
+                             field="reason", cli_hint="--reason")
+        tol = timedelta(seconds=chain.TIME_TOLERANCE_SECONDS)
+        with self.s.write() as db:
+            views = [self._acknowledge_one(db, n, reason, tol) for n in chosen]
+        log.info("time of %d custody entries acknowledged as wrong", len(views))
         return views
 
     def _acknowledge_one(self, db: OrmSession, seq: int, reason: str, tol: timedelta) -> EntryView:

@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
                                self.tr("Mark the selected exhibit sensitive (MG6D) or not"))
         self.act_verify = a(self.tr("&Verify…"), "verify", self.verify, "Ctrl+Shift+V",
                             self.tr("Verify the custody log and the exhibits of the open case"))
+        self.act_times = a(self.tr("Acknowledge wrong entry &times…"), "verify", self.acknowledge_times, None,
+                           self.tr("Supervisor: record which custody entries were dated by a wrong clock"))
         self.act_sync = a(self.tr("S&ync with the unit…"), "verify", self.sync_with_unit, None,
                           self.tr("Send this laptop's custody log and evidence (encrypted) to the unit service and "
                                   "keep its cosignature"))
@@ -289,6 +291,7 @@ class MainWindow(QMainWindow):
             custody_menu.addAction(act)
         custody_menu.addSeparator()
         custody_menu.addAction(self.act_verify)
+        custody_menu.addAction(self.act_times)
         exhibit_menu = bar.addMenu(self.tr("E&xhibit"))
         for act in (self.act_preview, self.act_extract, self.act_sensitive, self.act_withdraw):
             exhibit_menu.addAction(act)
@@ -404,6 +407,7 @@ class MainWindow(QMainWindow):
         if s.can(Permission.CASE_CONTENT):
             self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
+        self.act_times.setVisible(s.can(Permission.CUSTODY_REVIEW))
         no_case = self.tr("Open a case first (choose one in the case list)") if self.case_ref is None else None
         for act in (self.act_export, self.act_mg6c, self.act_mg6d, self.act_case_uco):
             self._explain(act, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
@@ -748,6 +752,13 @@ class MainWindow(QMainWindow):
         elif exhibit is not None and "exhibits" in self.case_tabs:
             self.tabs.setCurrentWidget(self.exhibits)
             self.exhibits.select(exhibit)
+
+    def acknowledge_times(self) -> None:
+        from casedesk.ui.dialogs.time_anomalies import TimeAnomaliesDialog
+
+        dialog = TimeAnomaliesDialog(self.session, self)
+        dialog.acknowledged.connect(lambda _views: self._case_changed(""))
+        self._open(dialog)
 
     def sync_with_unit(self) -> None:
         from casedesk.ui.dialogs.sync import SyncDialog

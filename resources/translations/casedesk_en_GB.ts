@@ -1990,7 +1990,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="163"/>
-        <location filename="../../casedesk/ui/main_window.py" line="287"/>
+        <location filename="../../casedesk/ui/main_window.py" line="289"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2046,7 +2046,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="198"/>
-        <location filename="../../casedesk/ui/main_window.py" line="401"/>
+        <location filename="../../casedesk/ui/main_window.py" line="404"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2212,254 +2212,264 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="241"/>
-        <source>S&amp;ync with the unit…</source>
+        <source>Acknowledge wrong entry &amp;times…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="242"/>
-        <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
+        <source>Supervisor: record which custody entries were dated by a wrong clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="243"/>
+        <source>S&amp;ync with the unit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="244"/>
-        <source>Change &amp;password…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="245"/>
-        <source>Change your own password</source>
+        <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="246"/>
-        <source>Sign &amp;out</source>
+        <source>Change &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="247"/>
-        <source>Sign out and return to the sign-in window</source>
+        <source>Change your own password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="248"/>
-        <source>&amp;Lock</source>
+        <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="249"/>
+        <source>Sign out and return to the sign-in window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="250"/>
+        <source>&amp;Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="251"/>
         <source>Cover the window until your password is entered again (also after a time without use)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="251"/>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="251"/>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
         <source>Close CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="252"/>
+        <location filename="../../casedesk/ui/main_window.py" line="254"/>
         <source>&amp;Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="253"/>
+        <location filename="../../casedesk/ui/main_window.py" line="255"/>
         <source>Add users, change roles, disable accounts, reset passwords</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="254"/>
+        <location filename="../../casedesk/ui/main_window.py" line="256"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="255"/>
+        <location filename="../../casedesk/ui/main_window.py" line="257"/>
         <source>Installation settings: extra digests, default marking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <location filename="../../casedesk/ui/main_window.py" line="258"/>
         <source>&amp;About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <location filename="../../casedesk/ui/main_window.py" line="258"/>
         <source>Version and data directory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="257"/>
+        <location filename="../../casedesk/ui/main_window.py" line="259"/>
         <source>CaseDesk &amp;help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="258"/>
+        <location filename="../../casedesk/ui/main_window.py" line="260"/>
         <source>How to work in CaseDesk, and every keyboard shortcut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="262"/>
+        <location filename="../../casedesk/ui/main_window.py" line="264"/>
         <source>Tab {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="268"/>
+        <location filename="../../casedesk/ui/main_window.py" line="270"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="281"/>
+        <location filename="../../casedesk/ui/main_window.py" line="283"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="284"/>
+        <location filename="../../casedesk/ui/main_window.py" line="286"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="292"/>
+        <location filename="../../casedesk/ui/main_window.py" line="295"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="296"/>
+        <location filename="../../casedesk/ui/main_window.py" line="299"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="299"/>
+        <location filename="../../casedesk/ui/main_window.py" line="302"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="306"/>
+        <location filename="../../casedesk/ui/main_window.py" line="309"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="329"/>
+        <location filename="../../casedesk/ui/main_window.py" line="332"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="332"/>
+        <location filename="../../casedesk/ui/main_window.py" line="335"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="337"/>
+        <location filename="../../casedesk/ui/main_window.py" line="340"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="352"/>
+        <location filename="../../casedesk/ui/main_window.py" line="355"/>
         <source>Where this laptop stands with the unit service; click to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="374"/>
+        <location filename="../../casedesk/ui/main_window.py" line="377"/>
         <source>Integrity alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="375"/>
+        <location filename="../../casedesk/ui/main_window.py" line="378"/>
         <source>The custody log failed its check at sign-in; changes are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="399"/>
+        <location filename="../../casedesk/ui/main_window.py" line="402"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="407"/>
+        <location filename="../../casedesk/ui/main_window.py" line="411"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="412"/>
+        <location filename="../../casedesk/ui/main_window.py" line="416"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="413"/>
+        <location filename="../../casedesk/ui/main_window.py" line="417"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="418"/>
-        <location filename="../../casedesk/ui/main_window.py" line="492"/>
+        <location filename="../../casedesk/ui/main_window.py" line="422"/>
+        <location filename="../../casedesk/ui/main_window.py" line="496"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="437"/>
+        <location filename="../../casedesk/ui/main_window.py" line="441"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="438"/>
+        <location filename="../../casedesk/ui/main_window.py" line="442"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="451"/>
+        <location filename="../../casedesk/ui/main_window.py" line="455"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="425"/>
-        <location filename="../../casedesk/ui/main_window.py" line="448"/>
+        <location filename="../../casedesk/ui/main_window.py" line="429"/>
+        <location filename="../../casedesk/ui/main_window.py" line="452"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="454"/>
+        <location filename="../../casedesk/ui/main_window.py" line="458"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="457"/>
         <location filename="../../casedesk/ui/main_window.py" line="461"/>
+        <location filename="../../casedesk/ui/main_window.py" line="465"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="459"/>
+        <location filename="../../casedesk/ui/main_window.py" line="463"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="490"/>
+        <location filename="../../casedesk/ui/main_window.py" line="494"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="494"/>
+        <location filename="../../casedesk/ui/main_window.py" line="498"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="498"/>
+        <location filename="../../casedesk/ui/main_window.py" line="502"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="544"/>
+        <location filename="../../casedesk/ui/main_window.py" line="548"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="579"/>
+        <location filename="../../casedesk/ui/main_window.py" line="583"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="612"/>
+        <location filename="../../casedesk/ui/main_window.py" line="616"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2467,7 +2477,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="613"/>
+        <location filename="../../casedesk/ui/main_window.py" line="617"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2475,47 +2485,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="614"/>
+        <location filename="../../casedesk/ui/main_window.py" line="618"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="621"/>
+        <location filename="../../casedesk/ui/main_window.py" line="625"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="648"/>
+        <location filename="../../casedesk/ui/main_window.py" line="652"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="677"/>
+        <location filename="../../casedesk/ui/main_window.py" line="681"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="682"/>
+        <location filename="../../casedesk/ui/main_window.py" line="686"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="686"/>
+        <location filename="../../casedesk/ui/main_window.py" line="690"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="692"/>
+        <location filename="../../casedesk/ui/main_window.py" line="696"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="782"/>
+        <location filename="../../casedesk/ui/main_window.py" line="793"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="783"/>
+        <location filename="../../casedesk/ui/main_window.py" line="794"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -2523,17 +2533,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="800"/>
+        <location filename="../../casedesk/ui/main_window.py" line="811"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="801"/>
+        <location filename="../../casedesk/ui/main_window.py" line="812"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="814"/>
+        <location filename="../../casedesk/ui/main_window.py" line="825"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3576,6 +3586,139 @@ custody entry {seq}</source>
     </message>
 </context>
 <context>
+    <name>TimeAnomaliesDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="39"/>
+        <source>{s} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="42"/>
+        <source>{m} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="44"/>
+        <source>{h} h {m:02d} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="45"/>
+        <source>{d} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="58"/>
+        <source>Acknowledge wrong entry times</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="62"/>
+        <source>These custody entries are dated out of order: after an entry that follows them or after this computer&apos;s clock (the clock was ahead), or before an entry that precedes them (the clock was behind). Tick the entries whose time is wrong and say why. Each is acknowledged by a signed entry of yours; the entries themselves are never changed, verification reports them as acknowledged and a bundle says so.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="70"/>
+        <source>Entries dated out of order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="71"/>
+        <source>Entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="71"/>
+        <source>Dated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="71"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="71"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="72"/>
+        <source>Case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="72"/>
+        <source>Out of order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="80"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="81"/>
+        <source>e.g. the laptop&apos;s clock was an hour ahead after a BIOS reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="83"/>
+        <source>&amp;Why is their time wrong?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="88"/>
+        <source>&amp;Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="109"/>
+        <source>Reading the custody log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="116"/>
+        <source>{span} ahead of this computer&apos;s clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="118"/>
+        <source>{span} after entry {other}, which follows it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="119"/>
+        <source>{span} before entry {other}, which precedes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="143"/>
+        <source>No entry is dated out of order: there is nothing to acknowledge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="159"/>
+        <source>Tick the entries whose time is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="168"/>
+        <source>Acknowledged as custody entries {first} to {last}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="170"/>
+        <source>Acknowledged as custody entry {seq}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/time_anomalies.py" line="178"/>
+        <source>Entry times</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TimelineTab</name>
     <message>
         <location filename="../../casedesk/ui/tabs/timeline.py" line="26"/>
@@ -3803,88 +3946,103 @@ custody entry {seq}</source>
 <context>
     <name>VerifyDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="31"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="32"/>
         <source>entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="33"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="34"/>
         <source>exhibit {ref}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="35"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="36"/>
         <source>case {ref}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="36"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="37"/>
         <source>installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="49"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="50"/>
         <source>Verify {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="49"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="50"/>
         <source>Verify the installation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="54"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="55"/>
         <source>Re-checks every custody entry&apos;s hash and signature, the log head kept outside the database, and re-hashes every exhibit in the vault against the register.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="66"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="67"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="66"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="67"/>
         <source>Problem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="69"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="70"/>
         <source>Double-click a problem to show the entry or exhibit it is about</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="73"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="74"/>
         <source>&amp;Verify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="98"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="83"/>
+        <source>Acknowledge wrong &amp;times…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="86"/>
+        <source>A supervisor records which entries were dated by a wrong clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="106"/>
         <source>Starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="112"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="120"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="135"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="143"/>
         <source>{entries} entries, {signatures} signatures and {exhibits} exhibits checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="138"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="146"/>
         <source>; recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="162"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="172"/>
         <source>Verification cancelled; no result.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/verify.py" line="166"/>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="176"/>
         <source>Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/verify.py" line="183"/>
+        <source>Entry times acknowledged: verify again to see the result.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.errors import Cancelled, CaseDeskError
-from casedesk.services.custody import Custody, VerifyReport
+from casedesk.security.roles import Permission
+from casedesk.services.custody import Custody, VerifyReport, is_time_problem
 from casedesk.services.session import Session
 from casedesk.ui import errors
 from casedesk.ui.forms import MessageLine
@@ -79,6 +80,13 @@ class VerifyDialog(QDialog):
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setObjectName("closeVerify")
         self.close_button.hide()
+        self.times_button = self.buttons.addButton(self.tr("Acknowledge wrong &times…"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.times_button.setObjectName("acknowledgeTimesFromVerify")
+        self.times_button.setToolTip(self.tr("A supervisor records which entries were dated by a wrong clock"))
+        self.times_button.setAutoDefault(False)
+        self.times_button.hide()
+        self.times_button.clicked.connect(self.acknowledge_times)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.accept)
@@ -150,6 +158,8 @@ class VerifyDialog(QDialog):
             item.setIcon(0, icon("warning"))
             self.problems.addTopLevelItem(item)
         self.problems.resizeColumnToContents(0)
+        if self.session.can(Permission.CUSTODY_REVIEW) and any(is_time_problem(p) for p in report.problems):
+            self.times_button.show()
         first = self.problems.topLevelItem(0)
         if first is not None:
             self.problems.setCurrentItem(first)
@@ -164,6 +174,15 @@ class VerifyDialog(QDialog):
             self.outcome.error(str(exc))
         else:
             errors.show_error(self, exc, self.tr("Verify"))
+
+    def acknowledge_times(self) -> None:
+        from casedesk.ui.dialogs.time_anomalies import TimeAnomaliesDialog
+
+        dialog = TimeAnomaliesDialog(self.session, self)
+        dialog.acknowledged.connect(
+            lambda _views: self.outcome.notice(self.tr("Entry times acknowledged: verify again to see the result.")))
+        dialog.open()
+        self.times_dialog = dialog
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         seq, exhibit = item.data(0, Qt.ItemDataRole.UserRole)
