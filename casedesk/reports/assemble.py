@@ -311,6 +311,8 @@ class _Build:
                         "as a reader opening it in an office program would see it; fonts it names that are not "
                         "installed are replaced by similar ones. The attached original is unchanged."
                     )
+                    fonts = placed.fonts  # LibreOffice embeds its fonts; were one not, the label would say so
+                    notes.extend(_font_notes(fonts))
             if kind == "pdf":
                 assert copy is not None
                 target = self.work.new(f"placed-{index:05d}.pdf")

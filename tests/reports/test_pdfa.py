@@ -337,3 +337,28 @@ def test_dingbats_and_symbols_read_the_same_after_substitution(tmp_path: Path) -
     assert result.manifest["pdfa"] == "PDF/A-3b"
     placed = _page_text(out, result.manifest["exhibits"][0]["pages"][1])
     assert "✔■✕" in placed and "αβγ" in placed
+
+
+def test_a_converted_documents_pages_get_substitutes_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # LibreOffice embeds its fonts; a converter that did not would leave the bundle short of PDF/A, unsaid.
+    _need_substitute_fonts()
+    from casedesk.reports import assemble
+
+    def convert(self: object, source: Path, mime: str, size: int, reference: str) -> tuple[Path, int]:
+        pdf = tmp_path / "job" / "out" / "exhibit.pdf"
+        pdf.parent.mkdir(parents=True)
+        _standard_fonts_pdf(pdf)
+        return pdf, 0
+
+    monkeypatch.setattr(assemble.Converter, "to_pdf", convert)
+    monkeypatch.setattr(assemble, "tool_version", lambda converter: "7.4.7.2")
+    docx = tmp_path / "statement.docx"
+    docx.write_bytes(b"PK\x03\x04 not read: the converter above stands in for LibreOffice")
+    spec, paths = spec_for([EvidenceFile(docx, docx.name, "application/vnd.openxmlformats-officedocument."
+                                         "wordprocessingml.document", "Statement (Word)", "Microsoft Word 2007+")])
+    out = tmp_path / "bundle.pdf"
+    result = build_bundle(spec, opener(paths), out)
+    item = result.manifest["exhibits"][0]
+    assert item["rendering"] == "document" and result.manifest["pdfa"] == "PDF/A-3b"
+    assert {"font": "Helvetica", "shown_with": "Nimbus Sans"} in item["fonts_substituted"]
+    assert "Helvetica with Nimbus Sans" in " ".join(_page_text(out, item["pages"][0]).split())
