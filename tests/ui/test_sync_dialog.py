@@ -49,7 +49,7 @@ def test_sync_from_the_desktop_and_the_status_bar(qtbot: QtBot, unit: Unit, engi
         click(qtbot, dialog.sync_button)
         qtbot.waitUntil(lambda: dialog.close_button.isVisible(), timeout=60_000)
         assert dialog.message.text().startswith("Synced: "), dialog.message.text()
-        assert dialog.result is not None and dialog.result.pushed > 0
+        assert dialog.sync_result is not None and dialog.sync_result.pushed > 0
         assert "Unit: up to date" in standing.text()
         click(qtbot, dialog.close_button)
         qtbot.waitUntil(lambda: window.unit_status.text().startswith("Unit: up to date"), timeout=TIMEOUT)

@@ -58,7 +58,7 @@ class SyncDialog(QDialog):
         self.session = session
         self.runner = JobRunner(self)
         self.job: Job | None = None
-        self.result: sync_service.SyncResult | None = None
+        self.sync_result: sync_service.SyncResult | None = None
         self.setWindowTitle(self.tr("Sync with the unit"))
         self.setWindowIcon(app_icon())
         self.resize(680, 300)
@@ -196,7 +196,7 @@ class SyncDialog(QDialog):
 
     def _done(self, result: Any) -> None:
         assert isinstance(result, sync_service.SyncResult)
-        self.result = result
+        self.sync_result = result
         window_state.remember_unit(self.session.datadir.root, result.url, self.ca.text().strip())
         self._finish()
         self.progress.setValue(self.progress.maximum())
