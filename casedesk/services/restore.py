@@ -38,14 +38,14 @@ from casedesk.custody import merkle, rebuild, wire
 from casedesk.custody.projection import Projection
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
-from casedesk.errors import UnitError, UsageError
+from casedesk.errors import CaseDeskError, UnitError, UsageError
 from casedesk.evidence.objectformat import object_name
 from casedesk.fsutil import fsync_dir
 from casedesk.progress import Progress, no_progress
 from casedesk.security import recovery
 from casedesk.security.casekeys import CaseKeyError, open_case_key, vault_naming_key
 from casedesk.security.keys import StoreKeys
-from casedesk.security.keyslots import KeySlotFile
+from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.services import sync
 from casedesk.store.engine import make_engine, migrate
 
@@ -122,17 +122,23 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
     health = unit.plain("GET", "/v1/health")
     name, key_hex = str(health.get("cosigner")), str(health.get("cosigner_key"))
     base = f"/v1/installations/{installation_id}"
-    rec = unit.plain("GET", f"{base}/recovery").get("recovery")
-    (stage / recovery.FILE_NAME).write_text(json.dumps(rec, indent=2, sort_keys=True) + "\n", "utf-8")
-    secret = recovery.open_secret(stage / recovery.FILE_NAME, installation_id, key)
+    # Newest first: an insider may have sent copies that do not open; the first that opens with the recovery key
+    # (and, below, the first key slots file in which the officer's slot opens with their password) is the one.
+    secret: bytes | None = None
+    failure: Exception | None = None
+    for rec in unit.plain("GET", f"{base}/recovery").get("recoveries") or []:
+        (stage / recovery.FILE_NAME).write_text(json.dumps(rec, indent=2, sort_keys=True) + "\n", "utf-8")
+        try:
+            secret = recovery.open_secret(stage / recovery.FILE_NAME, installation_id, key)
+            break
+        except CaseDeskError as exc:
+            failure = failure or exc
+    if secret is None:
+        raise failure or UnitError(MSG_REFUSED.format(message="the unit sent no recovery file"))
     token = wire.escrow_token(secret, installation_id)
-    escrowed = unit.plain("GET", f"{base}/keyslots", {wire.HEADER_ESCROW_TOKEN: token})
-    doc = escrowed.get("keyslots")
-    if not isinstance(doc, dict) or not isinstance(doc.get("slots"), dict):
-        raise UnitError(MSG_REFUSED.format(message="the unit sent no key slots"))
-    slots = KeySlotFile(installation_id=installation_id, device_bound=True, slots=doc["slots"],
-                        disabled=[str(u) for u in doc.get("disabled", [])])
-    opened = slots.unwrap(username, password, secret)
+    escrowed = unit.plain("GET", f"{base}/keyslots", {wire.HEADER_ESCROW_TOKEN: token}).get("keyslots")
+    slots, opened = _open_slot(escrowed if isinstance(escrowed, list) else [], installation_id, username, password,
+                               secret)
     unit.signer = Signer(opened.signing_seed)
     # The log, as the unit cosigned it.
     state = unit.request("GET", f"{base}/checkpoint")
@@ -189,6 +195,22 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
                            if (case, f.sha256) not in held))
     return RestoreResult(installation_id, name, size, cp_root.hex(), stamp, len(objects), done, missing,
                          tuple(sorted(slots.slots)))
+
+
+def _open_slot(files: list[Any], installation_id: str, username: str, password: str,
+               secret: bytes) -> tuple[KeySlotFile, SlotSecrets]:
+    """The first escrowed key slots file (newest first) in which ``username``'s slot opens with ``password``."""
+    failure: CaseDeskError | None = None
+    for doc in files:
+        if not isinstance(doc, dict) or not isinstance(doc.get("slots"), dict):
+            continue
+        slots = KeySlotFile(installation_id=installation_id, device_bound=True, slots=doc["slots"],
+                            disabled=[str(u) for u in doc.get("disabled", [])])
+        try:
+            return slots, slots.unwrap(username, password, secret)
+        except CaseDeskError as exc:
+            failure = failure or exc
+    raise failure or UnitError(MSG_REFUSED.format(message="the unit sent no key slots"))
 
 
 def _names_under(username: str, box_key: bytes | None) -> rebuild.MissingName:

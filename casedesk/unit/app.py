@@ -484,7 +484,7 @@ def _escrow(engine: Engine, accounts: _Accounts, caller: Caller, body: bytes) ->
 def _recovery(engine: Engine, installation: str) -> JSONResponse:
     try:
         with engine.connect() as conn:
-            return JSONResponse({"recovery": escrow.recovery_file(conn, installation)})
+            return JSONResponse({"recoveries": escrow.recovery_files(conn, installation)})
     except escrow.EscrowRefusal as exc:
         return _error(exc.status, exc.message)
 
@@ -492,7 +492,7 @@ def _recovery(engine: Engine, installation: str) -> JSONResponse:
 def _keyslots(engine: Engine, installation: str, token: str | None) -> JSONResponse:
     try:
         with engine.connect() as conn:
-            return JSONResponse({"keyslots": escrow.key_slots(conn, installation, token)})
+            return JSONResponse({"keyslots": escrow.key_slots(conn, installation, token)})  # a list, newest first
     except escrow.EscrowRefusal as exc:
         return _error(exc.status, exc.message)
 

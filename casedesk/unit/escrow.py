@@ -23,6 +23,7 @@ from casedesk.unit.store import escrows
 
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 MAX_ESCROW = 1 << 20
+KEEP_TRYING = 20  # escrowed copies a restore is offered, newest first
 
 MSG_SHAPE = "the request is not a key slots escrow: {detail}"
 MSG_NONE = ("the unit holds no key slots of installation {id}: it was never synced by a device-bound installation "
@@ -80,19 +81,27 @@ def latest_digest(conn: Connection, installation: str) -> str | None:
                         .order_by(escrows.c.id.desc()).limit(1)).scalar()
 
 
-def recovery_file(conn: Connection, installation: str) -> Any:
-    text = conn.execute(select(escrows.c.recovery).where(escrows.c.installation_id == installation)
-                        .order_by(escrows.c.id.desc()).limit(1)).scalar()
-    if text is None:
+def recovery_files(conn: Connection, installation: str) -> list[Any]:
+    """The recovery files escrowed for the installation, newest first, each once (at most ``KEEP_TRYING``).
+
+    More than the latest: an account of the installation could send a recovery file that does not open (an
+    insider denying a restore); the restore tries each until one opens with the recovery key it was given."""
+    texts = conn.execute(select(escrows.c.recovery).where(escrows.c.installation_id == installation)
+                         .order_by(escrows.c.id.desc())).scalars()
+    found = list(dict.fromkeys(texts))[:KEEP_TRYING]
+    if not found:
         raise EscrowRefusal(MSG_NONE.format(id=installation), 404)
-    return json.loads(text)
+    return [json.loads(t) for t in found]
 
 
-def key_slots(conn: Connection, installation: str, token: str | None) -> Any:
-    row = conn.execute(select(escrows.c.token, escrows.c.keyslots).where(escrows.c.installation_id == installation)
-                       .order_by(escrows.c.id.desc()).limit(1)).first()
-    if row is None:
+def key_slots(conn: Connection, installation: str, token: str | None) -> list[Any]:
+    """The key slots files escrowed with this token (so by the installation that holds that device secret), newest
+    first, each once: the restore tries each until the officer's slot opens with their password."""
+    rows = conn.execute(select(escrows.c.token, escrows.c.keyslots).where(escrows.c.installation_id == installation)
+                        .order_by(escrows.c.id.desc())).all()
+    if not rows:
         raise EscrowRefusal(MSG_NONE.format(id=installation), 404)
-    if token is None or not hmac.compare_digest(str(row.token), token):
+    matching = [str(r.keyslots) for r in rows if token is not None and hmac.compare_digest(str(r.token), token)]
+    if not matching:
         raise EscrowRefusal(MSG_WRONG_RECOVERY.format(id=installation), 403)
-    return json.loads(row.keyslots)
+    return [json.loads(t) for t in list(dict.fromkeys(matching))[:KEEP_TRYING]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import ssl
 from collections.abc import Iterator
@@ -269,3 +270,39 @@ def test_an_exhibit_whose_content_never_reached_the_unit_is_restored_as_missing_
     assert not report.ok
     assert [(p.exhibit, p.message) for p in report.problems] == [
         (statement, "the encrypted object is missing from the vault")], report.problems
+
+
+def test_copies_an_insider_sent_to_deny_a_restore_are_passed_over(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store, installation, key, exhibits = laptop_with_evidence(engine, tmp_path)
+    s = store.sign_in("jsmith")
+    try:
+        sync.sync(s, unit.service.url, unit.tls.ca)
+        secret, signer = s.device_secret, s.signer
+    finally:
+        s.close()
+    assert secret is not None
+    # Someone who can sign in on the laptop sends a recovery file that no one's recovery key opens, and key
+    # slots (with the right token: they hold the device secret) from which the officer's slot is gone.
+    recovery.write(tmp_path / "bogus.json", installation, bytes(32), recovery.new_key())
+    slots = json.loads((store.root / "keyslots.json").read_text())
+    for name in ("custody_head", "checksum"):
+        slots.pop(name)
+    del slots["slots"]["jsmith"]
+    body = json.dumps({"token": wire.escrow_token(secret, installation), "keyslots": slots,
+                       "recovery": json.loads((tmp_path / "bogus.json").read_text())}).encode()
+    client = RawClient(unit.service.url, unit.tls.ca, installation, "jsmith", signer)
+    try:
+        answer = client.request("PUT", f"/v1/installations/{installation}/escrow", body)
+    finally:
+        client.close()
+    assert answer.status_code == 200 and answer.json() == {"stored": True}
+    wipe(store)
+    new = Store(tmp_path / "replacement", store.xdg)
+    result = restore(new.datadir, unit.service.url, unit.tls.ca, installation, "jsmith", PASSWORDS["jsmith"], key)
+    assert result.objects == len(exhibits)
+    s = new.sign_in("jsmith")
+    try:
+        assert Custody(s).verify().ok
+    finally:
+        s.close()
