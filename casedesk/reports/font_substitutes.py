@@ -64,6 +64,9 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream
 from reportlab.pdfbase import _fontdata
 
 log = logging.getLogger("casedesk.reports")
+# fontTools warns on every read of a font whose 'modified' date predates 1904 + 66 years (the URW base35 files
+# have such dates): noise on the terminal of every export that substitutes a font, and nothing a user can act on.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 SUBSTITUTE_DIRS = (
     Path("/usr/share/fonts/opentype/urw-base35"),  # Debian, Ubuntu: fonts-urw-base35
