@@ -245,3 +245,21 @@ def export_entry(log: CustodyLog, case: Any, sha256: str, any_case: bool = False
                 and line.get("sha256") == sha256):
             return e
     return None
+
+
+def unit_problems(log: CustodyLog, fingerprint: str) -> list[str]:
+    """The custody export's log against a pinned unit key (docs/unit-trust.md, "Verifying against a fingerprint"),
+    each problem described; the enrolments are the full entries without a case, and the entries whose content
+    does not match their hash are not judged again (the check "custody log" names them)."""
+    from casedesk.trust import pinning
+
+    rows: list[tuple[int, str, Any]] = [(e.seq, str(e.line.get("action")), e.line.get("data")) for e in log.entries
+            if e.full and e.line.get("case") is None and e.line.get("action") in (pinning.INITIALISED,
+                                                                                 pinning.ENROLLED)]
+    broken = frozenset(e.seq for e in log.entries if not e.hash_ok)
+    check = pinning.UnitCheck(fingerprint, rows, pinning.installation_id_of(rows), broken)
+    for e in log.entries:
+        line = e.line
+        check.feed(e.seq, line.get("time"), line.get("actor"), line.get("key"), e.leaf, line.get("case"),
+                   line.get("exhibit"))
+    return [p.describe() for p in check.finish()]

@@ -553,10 +553,10 @@ def integrity(w: Writer, spec: BundleSpec, problems: Sequence[tuple[str, str]],
     ]
     steps.append(
         "6. The force's root of trust: type the fingerprint the force publishes, not the one printed here, into the "
-        "browser page's fingerprint field (or give it to “casedesk verify-bundle --unit-fingerprint FP”): the "
-        "check “unit key” passes only if this bundle names that unit key, which is the bundle's own claim. The "
-        "proof: with the case's custody log run “python3 tools/verify_custody.py log.jsonl --unit-fingerprint FP”; "
-        "it passes only if every key in the log was certified by that unit key."
+        "browser page's fingerprint field (or give it to “casedesk verify-bundle --unit-fingerprint FP”): with the "
+        "custody export, the check “unit key” passes only if this bundle names that unit key and every key in the "
+        "log was certified by it. The full custody checks against it: “python3 tools/verify_custody.py log.jsonl "
+        "--unit-fingerprint FP”."
         if spec.unit is not None else
         "6. The force's root of trust: this installation is not enrolled with a unit, so no check can show that "
         "its custody log was made by the force and not by another installation with the same names.")

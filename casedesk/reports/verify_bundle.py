@@ -108,12 +108,14 @@ def verify_bundle(path: Path, session: Session | None = None, unit_fingerprint: 
     if session is not None and embedded is not None:
         _check_store(result, session, embedded)
     if unit_fingerprint is not None and embedded is not None:
-        _check_unit(result, normalise_fingerprint(unit_fingerprint), embedded, session)
+        _check_unit(result, normalise_fingerprint(unit_fingerprint), embedded, session, log)
     return result
 
 
-def _check_unit(result: BundleCheck, pinned: str, embedded: dict[str, Any], session: Session | None) -> None:
-    """The unit key the bundle names against the pinned one; with a store, its whole log against that key."""
+def _check_unit(result: BundleCheck, pinned: str, embedded: dict[str, Any], session: Session | None,
+                log: L.CustodyLog | None = None) -> None:
+    """The unit key the bundle names against the pinned one; then the log against that key: the store's whole log
+    (with a session), else the custody export's (when given and readable)."""
     unit = embedded.get("unit")
     named = unit.get("fingerprint") if isinstance(unit, dict) else None
     if named is None:
@@ -127,6 +129,16 @@ def _check_unit(result: BundleCheck, pinned: str, embedded: dict[str, Any], sess
     if uncertified:
         result.add("unit key", False, f"the bundle says {_show(uncertified)} custody entries of its log are not "
                                       f"certified by the pinned unit key {pinned}")
+        return
+    if session is None and log is not None:
+        found = L.unit_problems(log, pinned)
+        if found:
+            n = len(found)
+            result.add("unit key", False, f"{n} problem{'s' if n != 1 else ''} in the custody export's log against "
+                                          f"unit {pinned}; first: {found[0]}")
+        else:
+            result.add("unit key", True, f"every key of the custody export's log chains to the pinned unit key "
+                                         f"{pinned}")
         return
     if session is None:
         result.add("unit key", True, f"the bundle names the pinned unit key {pinned} (a claim: the custody log proves "

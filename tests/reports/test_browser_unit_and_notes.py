@@ -94,9 +94,8 @@ def test_the_genuine_installation_passes_with_the_forces_fingerprint(
     typed = grouped(fp).upper()  # as a lawyer copies it from the force's page
     verdict, rows, unit = in_browser(browser, pdf, log, typed)
     assert verdict == "bundle.pdf: VERIFIED"
-    assert rows[-1] == ("unit key", "pass", f"the bundle names the pinned unit key {fp} (a claim: the custody log "
-                                            "proves it, with --user against the store or tools/verify_custody.py "
-                                            "--unit-fingerprint on the case's custody export)")
+    # With the custody export, the claim is proved: every key of the log chains to the unit key's certificates.
+    assert rows[-1] == ("unit key", "pass", f"every key of the custody export's log chains to the pinned unit key {fp}")
     assert (verdict, rows) == python(pdf, log, typed)
     assert grouped(fp) in unit and "It is the fingerprint you gave." in unit
     # Without a fingerprint: no unit row (as the command without --unit-fingerprint), the key shown to compare.
@@ -164,3 +163,43 @@ def test_the_notes_a_bundle_prints_are_checked_against_the_log_in_the_same_words
     assert rows[-1] == ("notes in the log", "fail", f"note {first}: the bundle prints hash {'0' * 64} for entry "
                                                     f"{edit.custody_seq}, the custody log has {genuine}")
     assert (verdict, rows) == python(forged / "bundle.pdf", log, None)
+
+
+def test_a_fake_installation_whose_software_claims_the_forces_unit_key_is_caught_by_the_log(
+        browser: Any, tmp_path: Path, force: UnitSigner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forger who changes CaseDesk to print the force's fingerprint in the bundle: the claim holds, the custody
+    export's certificates do not."""
+    fake = build_fake(tmp_path / "fake", monkeypatch)
+    monkeypatch.setattr(Bundles, "_unit", lambda self, ref: (force.public, []))
+    pdf, log = bundle_and_log(fake, tmp_path / "fake-out")
+    fp = force.public.fingerprint
+    verdict, rows, unit = in_browser(browser, pdf, log, fp)
+    assert verdict == "bundle.pdf: NOT VERIFIED"
+    assert [(n, s) for n, s, _ in rows if s == "fail"] == [("unit key", "fail")]
+    assert rows[-1][2] == (f"1 problem in the custody export's log against unit {fp}; first: the log holds no "
+                           f"installation.enrolled entry with a certificate of this installation from unit {fp}: "
+                           "nothing shows that this installation or its keys belong to the unit")
+    assert (verdict, rows) == python(pdf, log, fp)
+    assert "It is the fingerprint you gave." in unit  # what the bundle says; the row says what the log shows
+
+
+def test_entries_signed_with_a_key_the_unit_never_certified_are_named_alike(
+        browser: Any, store: Store, tmp_path: Path, force: UnitSigner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enrolled installation where a new officer signs before the unit certified their key, its bundle claiming
+    that all is certified: page and command name the same entries in the same words."""
+    from casedesk.services.accounts import Accounts
+
+    enrol(store, force, tmp_path)
+    s = store.sign_in("admin")
+    try:
+        Accounts(s).add("newbie", "detective", "New Officer", "NO", "newbie-password-123")
+    finally:
+        s.close()
+    store.installation.sign_in("newbie", "newbie-password-123").close()
+    monkeypatch.setattr(Bundles, "_unit", lambda self, ref: (force.public, []))
+    pdf, log = bundle_and_log(store, tmp_path / "out")
+    fp = force.public.fingerprint
+    verdict, rows, _ = in_browser(browser, pdf, log, fp)
+    assert verdict == "bundle.pdf: NOT VERIFIED"
+    assert rows[-1][1] == "fail" and f"signed with a key of newbie that unit {fp[:16]} has not certified" in rows[-1][2]
+    assert (verdict, rows) == python(pdf, log, fp)
