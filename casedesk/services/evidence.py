@@ -283,6 +283,15 @@ def _describe(files: Sequence[Any], descriptions: dict[str, str], common: str) -
         raise UsageError(f"a description is given for {unknown[0]}{more}, which is not among the files to ingest; "
                          "write each path as the register shows it, e.g. photos/IMG_0001.jpg. Nothing was ingested",
                          field="descriptions", cli_hint="--descriptions FILE")
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f.relative_path] = counts.get(f.relative_path, 0) + 1
+    shared = sorted(p for p in descriptions if counts.get(p, 0) > 1)
+    if shared:  # two files of the same name given from different folders: the description could be either's
+        raise UsageError(f"{shared[0]} is the path of {counts[shared[0]]} of the files given (the same name in "
+                         "different folders), so its description would not say which; give the folders that "
+                         "hold them instead, their paths then differ. Nothing was ingested",
+                         field="descriptions", cli_hint="--descriptions FILE")
     chosen = {f.relative_path: descriptions.get(f.relative_path) or common for f in files}
     blank = sorted(p for p, text in chosen.items() if not text)
     if blank:

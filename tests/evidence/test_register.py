@@ -304,3 +304,17 @@ def test_the_garbage_collector_runs_again_after_every_register_read(store: Store
         for t in threads:
             t.join()
         assert not errors and gc.isenabled()
+
+
+def test_a_description_for_a_path_two_files_share_is_refused(store: Store, tmp_path: Path) -> None:
+    """photo.jpg from two folders, given as files: both are recorded as photo.jpg, so one description cannot
+    say which it is for."""
+    first = write(tmp_path / "bag1" / "photo.jpg", b"first photo")
+    second = write(tmp_path / "bag2" / "photo.jpg", b"second photo")
+    with evidence_for(store) as ev:
+        with pytest.raises(UsageError, match=r"photo\.jpg is the path of 2 of the files given"):
+            ev.ingest(CASE, [first, second], META, descriptions={"photo.jpg": "The first bag's photo"})
+        assert ev.list(CASE) == []
+        done = ev.ingest(CASE, [tmp_path / "bag1", tmp_path / "bag2"], META,
+                         descriptions={"bag1/photo.jpg": "First bag", "bag2/photo.jpg": "Second bag"})
+    assert [v.description for v in done.ingested] == ["First bag", "Second bag"]
