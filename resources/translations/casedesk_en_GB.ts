@@ -1549,7 +1549,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="417"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="418"/>
         <source>Query</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1721,72 +1721,72 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="308"/>
-        <source>&lt;b&gt;{name}&lt;/b&gt;: {cases} case(s) wait for your review; {queries} of your queries wait for an answer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="312"/>
-        <source>&lt;b&gt;{name}&lt;/b&gt;: {cases} case(s).</source>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="309"/>
+        <source>&lt;b&gt;{name}&lt;/b&gt; — cases waiting for your review: {cases}; your queries waiting for an answer: {queries}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/partials/home_page.py" line="313"/>
-        <source>&lt;b&gt;{name}&lt;/b&gt;: {queries} open quer(ies) for you to answer; {lent} exhibit(s) checked out to you.</source>
+        <source>&lt;b&gt;{name}&lt;/b&gt; — cases: {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="335"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="314"/>
+        <source>&lt;b&gt;{name}&lt;/b&gt; — open queries for you to answer: {queries}; exhibits checked out to you: {lent}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="336"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="341"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="342"/>
         <source>note by {author}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="346"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="347"/>
         <source>withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="347"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="348"/>
         <source>sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="358"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="359"/>
         <source>{n} result(s) for “{text}”; Enter or double-click opens one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="360"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="361"/>
         <source>More were found: type more of the text to narrow them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="362"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="363"/>
         <source>Notes not searched (key not yet granted to you): {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="364"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="365"/>
         <source>Nothing found for “{text}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="394"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="395"/>
         <source>No query is selected: there is nothing to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="396"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="397"/>
         <source>Answer query {seq} on {case}: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="421"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="422"/>
         <source>Query {seq} on {case} answered (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>

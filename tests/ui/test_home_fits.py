@@ -24,6 +24,8 @@ def test_the_whole_home_page_stays_in_a_1024x640_window_after_an_answer(qtbot: Q
     home = window.home
     scroll = home.findChild(QScrollArea, "homeScroll")
     qtbot.waitUntil(lambda: home.isVisible() and home.rows(home.queries) == 1, timeout=TIMEOUT)
+    assert "open queries for you to answer: 1;" in home.greeting.text()  # not "1 open quer(ies)"
+    assert "(ies)" not in home.greeting.text() and "(s)" not in home.greeting.text()
     home.queries.setCurrentItem(home.queries.topLevelItem(0))
     type_into(qtbot, home.answer, "Sealed by DC Smith at 11:05, bag MPS-004418")
     click(qtbot, home.answer_button)

@@ -7,6 +7,8 @@ their own queries still waiting for an answer. Everyone sees their cases and the
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -303,15 +305,16 @@ class HomePage(QWidget):
         item.setFirstColumnSpanned(True)
 
     def _greeting(self, view: HomeView) -> str:
-        name = self.session.user.full_name
+        name = html.escape(self.session.user.full_name)  # shown in bold, never read as markup
+        # Counts after a colon: no "quer(ies)" or "case(s)" on the page, in any language.
         if self.supervisor:
-            return self.tr("<b>{name}</b>: {cases} case(s) wait for your review; {queries} of your queries "
-                           "wait for an answer.").format(name=name, cases=len(view.review_queue),
-                                                          queries=len(view.queries))
+            return self.tr("<b>{name}</b> — cases waiting for your review: {cases}; your queries waiting for an "
+                           "answer: {queries}.").format(name=name, cases=len(view.review_queue),
+                                                        queries=len(view.queries))
         if not self.content:
-            return self.tr("<b>{name}</b>: {cases} case(s).").format(name=name, cases=len(view.cases))
-        return self.tr("<b>{name}</b>: {queries} open quer(ies) for you to answer; {lent} exhibit(s) checked out "
-                       "to you.").format(name=name, queries=len(view.queries), lent=len(view.checked_out_to_me))
+            return self.tr("<b>{name}</b> — cases: {cases}.").format(name=name, cases=len(view.cases))
+        return self.tr("<b>{name}</b> — open queries for you to answer: {queries}; exhibits checked out to you: "
+                       "{lent}.").format(name=name, queries=len(view.queries), lent=len(view.checked_out_to_me))
 
     # --- search -------------------------------------------------------------------
     def focus_search(self) -> None:
