@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from casedesk.services.bundles import Bundles
 from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
 from casedesk.timeutil import iso_utc, utc_now
-from tests.helpers.bundle import CASE, ingest_evidence, page_texts
+from tests.helpers.bundle import CASE, ingest_evidence, page_texts, searchable_pages
 from tests.helpers.cli import run_subprocess
 from tests.helpers.store import Store
 
@@ -34,6 +35,60 @@ def test_the_same_export_in_processes_with_different_hash_seeds_is_byte_identica
                                 "--marking", "OFFICIAL", user="jsmith", env={"PYTHONHASHSEED": seed})
         assert result.code == 0, result.err
         outputs.append((folder / "bundle.pdf").read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_an_export_with_tools_is_byte_identical_whatever_the_hash_seed_cores_and_thread_settings(
+        store: Store, tmp_path: Path) -> None:
+    """The reproducibility matrix: hash seeds x CPU cores x the thread settings a machine may carry.
+
+    The case holds what the outside tools work on (a Word statement laid out by LibreOffice, a photographed
+    letter and a scanned PDF read by Tesseract through OCRmyPDF), whose thread pools could reach the bytes;
+    CaseDesk runs them on one thread whatever the environment says.
+    """
+    from casedesk.demo import bank_statement_docx
+    from casedesk.reports.sample import EvidenceFile
+    from tests.reports.test_rendering_ocr import _files as scanned_files
+    from tests.reports.test_rendering_ocr import _require_tools
+
+    _require_tools()
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    docx = folder / "MG11_Graham_Pell.docx"
+    bank_statement_docx(docx, datetime(2026, 11, 22, 13, 0, tzinfo=UTC))
+    files = [EvidenceFile(docx, docx.name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                          "MG11 witness statement", "Microsoft Word 2007+"),
+             *scanned_files(folder), *make_evidence(tmp_path / "more", awkward=False)[:2]]
+    session = store.sign_in("jsmith")
+    try:
+        ingest_evidence(session, files)
+    finally:
+        session.close()
+    at = iso_utc(utc_now())
+    cores = sorted(os.sched_getaffinity(0))
+    runs = [  # (hash seed, cores the export may use, environment)
+        ("1", {cores[0]}, {"OMP_NUM_THREADS": "1", "OMP_THREAD_LIMIT": "1"}),
+        ("2", set(cores), {"OMP_NUM_THREADS": "16", "OMP_THREAD_LIMIT": "16", "OCRMYPDF_JOBS": "16"}),
+        ("3", set(cores), {}),
+    ]
+    outputs = []
+    for n, (seed, allowed, env) in enumerate(runs):
+        folder = tmp_path / f"run-{n}"
+        folder.mkdir()
+        before = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, allowed)  # the child and the tools it starts inherit it
+        try:
+            clean = {k: "" for k in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT", "OCRMYPDF_JOBS") if k not in env}
+            result = run_subprocess(store.root, "export", CASE, "-o", str(folder / "bundle.pdf"), "--at", at,
+                                    "--marking", "OFFICIAL", user="jsmith",
+                                    env={"PYTHONHASHSEED": seed, **clean, **env}, timeout=600)
+        finally:
+            os.sched_setaffinity(0, before)
+        assert result.code == 0, result.err
+        outputs.append((folder / "bundle.pdf").read_bytes())
+    # The tools did run: the scan's words are found (OCR), the statement's text is laid out (LibreOffice).
+    text = " ".join(" ".join(page.split()) for page in searchable_pages(tmp_path / "run-0" / "bundle.pdf"))
+    assert "Scanned statement" in text and "Photographed letter" in text and "Graham Pell" in text
     assert outputs[0] == outputs[1] == outputs[2]
 
 
