@@ -28,10 +28,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from casedesk.errors import Cancelled, StoreError
 from casedesk.evidence.digests import PRIMARY, BufferPool, Digests, ThreadedDigests, Ticket
 from casedesk.evidence.filetype import HEAD_BYTES, FileType, TypeDetector
+from casedesk.evidence.ingest_pool import CHUNK_FILES, PROCESS_MIN, SmallFilePool, SmallResult
 from casedesk.evidence.objectformat import CHUNK_SIZE, read_full
 from casedesk.evidence.sources import SourceFile
 from casedesk.evidence.vault import Pending, TempObject, Vault
@@ -148,15 +151,69 @@ class _Stop(CancelToken):
         super().check()
 
 
+def _store_open(vault: Vault, detector: TypeDetector, algorithms: Sequence[str], src: SourceFile, fd: int,
+                before: os.stat_result, prefix: str | None) -> SmallResult:
+    """Read the open file ``fd`` (smaller than one chunk) whole, hash and type it, check it did not change, and
+    write it as one temporary object; closes ``fd``. The refusal reason, or what ``stored_file`` turns into a
+    ``StoredFile``."""
+    try:
+        size = before.st_size
+        buf = bytearray(size + 1)  # one byte more: a file that grew shows up here
+        try:
+            read = read_full(fd, memoryview(buf))
+        except OSError as exc:
+            return f"read error: {_reason(exc)}"
+        data = memoryview(buf)[: min(read, size)]
+        if len(algorithms) == 1:
+            raw = {PRIMARY: hashlib.sha256(data).digest()}
+        else:
+            h = Digests(algorithms)
+            h.update(data)
+            raw = h.result()
+        ftype = detector.detect(data[:HEAD_BYTES], src.path.name)
+        if _changed(before, os.fstat(fd), read):
+            return "changed while being read (size or modification time differs); ingest it again"
+    finally:
+        os.close(fd)
+    temp = vault.write_small(data, prefix)
+    return (str(temp), vault.name_for(raw[PRIMARY]), {a: d.hex() for a, d in raw.items()}, ftype.mime,
+            ftype.description, ftype.warning, read, before.st_mtime_ns, before.st_ctime_ns, before.st_atime_ns)
+
+
+def store_small(vault: Vault, detector: TypeDetector, algorithms: Sequence[str], src: SourceFile,
+                prefix: str | None = None) -> SmallResult | None:
+    """One file smaller than one chunk, opened, read whole, hashed, typed and written as a temporary object:
+    the refusal reason, or the stored object (``SmallResult``); None when the file has grown past one chunk
+    since it was listed (the general path stores it). ``prefix`` starts the temporary name."""
+    try:
+        fd, before = open_source(src)
+    except _SourceError as exc:
+        return str(exc)
+    if before.st_size >= CHUNK_SIZE:  # grew past one chunk since it was listed: the general path reads it
+        os.close(fd)
+        return None
+    return _store_open(vault, detector, algorithms, src, fd, before, prefix)
+
+
+def stored_file(src: SourceFile, r: tuple[str, str, dict[str, str], str, str, str | None, int, int, int, int]
+                ) -> StoredFile:
+    temp, name, digests, mime, description, warning, read, mtime, ctime, atime = r
+    return StoredFile(source=src, pending=Pending(Path(temp), name, read), digests=digests,
+                      file_type=FileType(mime, description, warning), modified=_stamp(mtime),
+                      changed=_stamp(ctime), accessed=_stamp(atime))
+
+
 class Ingester:
     """Turns source files into temporary vault objects with their digests and type."""
 
-    def __init__(self, vault: Vault, algorithms: Sequence[str], workers: int | None = None) -> None:
+    def __init__(self, vault: Vault, algorithms: Sequence[str], workers: int | None = None,
+                 processes: int | None = None) -> None:
         self.vault = vault
         self.algorithms = [PRIMARY, *[a for a in algorithms if a != PRIMARY]]
         self.detector = TypeDetector()
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
         self.workers = workers or max(2, min(4, cpus))
+        self.processes = processes  # worker processes for small files; None: one per core, 0: none
         self._current = ""  # the file a worker started last, for progress messages
 
     # --- one file ----------------------------------------------------------
@@ -204,39 +261,13 @@ class Ingester:
     def _one_record(self, src: SourceFile, fd: int, before: os.stat_result, done: _Counter) -> StoredFile | Refused:
         """A file smaller than one chunk (most evidence files): read whole, checked, then stored in one write.
 
-        Closes ``fd``. The same steps as the general path, without its buffers and per-chunk writes: an ingest
-        of many small files spends most of its time here.
+        Closes ``fd``. The same steps as ``store_small`` (which worker processes run), in this process.
         """
-        try:
-            size = before.st_size
-            buf = bytearray(size + 1)  # one byte more: a file that grew shows up here
-            read = self._read(fd, memoryview(buf))
-            data = memoryview(buf)[: min(read, size)]
-            if len(self.algorithms) == 1:
-                raw = {PRIMARY: hashlib.sha256(data).digest()}
-            else:
-                h = Digests(self.algorithms)
-                h.update(data)
-                raw = h.result()
-            ftype = self.detector.detect(data[:HEAD_BYTES], src.path.name)
-            if _changed(before, os.fstat(fd), read):
-                raise _SourceError("changed while being read (size or modification time differs); ingest it again")
-        except _SourceError as exc:
-            return Refused(src, str(exc))
-        finally:
-            os.close(fd)
-        temp = self.vault.write_small(data)
-        done.add(len(data))
-        sha = raw[PRIMARY]
-        return StoredFile(
-            source=src,
-            pending=Pending(temp, self.vault.name_for(sha), read),
-            digests={a: d.hex() for a, d in raw.items()},
-            file_type=ftype,
-            modified=_stamp(before.st_mtime_ns),
-            changed=_stamp(before.st_ctime_ns),
-            accessed=_stamp(before.st_atime_ns),
-        )
+        result = _store_open(self.vault, self.detector, self.algorithms, src, fd, before, None)
+        if isinstance(result, str):
+            return Refused(src, result)
+        done.add(result[6])
+        return stored_file(src, result)
 
     def _read(self, fd: int, view: memoryview) -> int:
         try:
@@ -307,32 +338,54 @@ class Ingester:
 
         Files that finished before the cancel are still handed back. A closed
         generator (the caller stopped) discards every temporary object it has
-        not handed back.
+        not handed back. With at least ``PROCESS_MIN`` files smaller than one
+        chunk (and ``processes`` not 0), those go to worker processes
+        (``ingest_pool``), the rest to this process's threads.
         """
         user_cancel = cancel or CancelToken()
         stop = _Stop(user_cancel)
         total = sum(f.size for f in files)
         done = _Counter()
-        window: collections.deque[cf.Future[StoredFile | Refused]] = collections.deque()
-        remaining = iter(files)
+        small = sum(1 for f in files if f.size < CHUNK_SIZE)
+        pool = SmallFilePool(self.vault, self.algorithms, self.processes) \
+            if self.processes != 0 and small >= PROCESS_MIN else None
+        # Work in input order: (None, future) for a file of this process, (files, async result) for a chunk.
+        window: collections.deque[tuple[list[SourceFile] | None, Any]] = collections.deque()
+        in_flight = 0
+        handed: set[str] = set()  # temporary objects of the workers handed back to the caller
         executor = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="casedesk-ingest")
+        finished = False
+        i = 0
         try:
             while True:
-                while len(window) < WINDOW and not stop.cancelled:
-                    src = next(remaining, None)
-                    if src is None:
-                        break
-                    window.append(executor.submit(self.store, src, stop, done))
+                while in_flight < WINDOW and i < len(files) and not stop.cancelled:
+                    if pool is not None and files[i].size < CHUNK_SIZE:
+                        chunk = [files[i]]
+                        i += 1
+                        while len(chunk) < CHUNK_FILES and i < len(files) and files[i].size < CHUNK_SIZE:
+                            chunk.append(files[i])
+                            i += 1
+                        window.append((chunk, pool.submit(chunk)))
+                        in_flight += len(chunk)
+                    else:
+                        window.append((None, executor.submit(self.store, files[i], stop, done)))
+                        i += 1
+                        in_flight += 1
                 if stop.cancelled:
-                    for fut in window:
-                        fut.cancel()
+                    for chunk_files, fut in window:
+                        if chunk_files is None:
+                            fut.cancel()
                 if not window:
                     break
-                fut = window[0]
+                chunk_files, fut = window.popleft()
+                if chunk_files is not None:
+                    in_flight -= len(chunk_files)
+                    yield from self._chunk_results(chunk_files, fut, stop, done, handed, progress, total)
+                    continue
+                in_flight -= 1
                 while not fut.done():
                     cf.wait([fut], timeout=POLL)
                     progress(done.value, total, self._current)
-                window.popleft()
                 if fut.cancelled():
                     continue
                 try:
@@ -340,17 +393,54 @@ class Ingester:
                 except Cancelled:
                     continue
                 except OSError as exc:
-                    raise StoreError(f"cannot write to the vault at {self.vault.root}: {_reason(exc)}") from None
+                    raise self._vault_error(exc) from None
                 progress(done.value, total, result.source.relative_path)
                 yield result
             progress(done.value, total, "")
+            finished = not stop.cancelled
         finally:
             stop.cancel()
-            for fut in window:
-                fut.cancel()
+            for chunk_files, fut in window:
+                if chunk_files is None:
+                    fut.cancel()
             executor.shutdown(wait=True)
-            for fut in window:
-                if fut.done() and not fut.cancelled() and fut.exception() is None:
+            for chunk_files, fut in window:
+                if chunk_files is None and fut.done() and not fut.cancelled() and fut.exception() is None:
                     res = fut.result()
                     if isinstance(res, StoredFile):
                         res.pending.temp.unlink(missing_ok=True)
+            if pool is not None:
+                if finished:
+                    pool.close()
+                else:
+                    pool.abandon(handed)
+
+    def _vault_error(self, exc: OSError) -> StoreError:
+        return StoreError(f"cannot write to the vault at {self.vault.root}: {_reason(exc)}")
+
+    def _chunk_results(self, chunk: list[SourceFile], fut: Any, stop: _Stop, done: _Counter, handed: set[str],
+                       progress: Progress, total: int) -> Iterator[StoredFile | Refused]:
+        """A worker's chunk, in order; nothing once cancelled before it was ready (``abandon`` removes it)."""
+        self._current = chunk[0].relative_path
+        while not fut.ready():
+            if stop.cancelled:
+                return
+            fut.wait(POLL)
+            progress(done.value, total, self._current)
+        try:
+            results: list[SmallResult | None] = fut.get()
+        except OSError as exc:
+            raise self._vault_error(exc) from None
+        for src, r in zip(chunk, results, strict=True):
+            if r is None:  # grew past one chunk since it was listed: stored here
+                if stop.cancelled:
+                    return
+                item = self.store(src, stop, done)
+            elif isinstance(r, str):
+                item = Refused(src, r)
+            else:
+                handed.add(r[0])
+                done.add(r[6])
+                item = stored_file(src, r)
+            progress(done.value, total, src.relative_path)
+            yield item

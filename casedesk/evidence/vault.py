@@ -73,6 +73,41 @@ def _load_syncfs() -> Callable[[int], int] | None:
 
 _SYNCFS = _load_syncfs()
 
+RENAME_NOREPLACE = 1
+AT_FDCWD = -100
+
+
+def _load_renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_RENAMEAT2 = _load_renameat2()
+
+
+def _rename_new(src: str, dst: str) -> bool:
+    """Rename ``src`` to ``dst`` only if ``dst`` does not exist (one ``renameat2(RENAME_NOREPLACE)`` where the
+    system has it); False when ``dst`` exists. Raises ``FileNotFoundError`` when ``dst``'s folder is missing."""
+    if _RENAMEAT2 is not None:
+        if _RENAMEAT2(AT_FDCWD, os.fsencode(src), AT_FDCWD, os.fsencode(dst), RENAME_NOREPLACE) == 0:
+            return True
+        err = ctypes.get_errno()
+        if err == errno.EEXIST:
+            return False
+        if err not in (errno.EINVAL, errno.ENOSYS):  # EINVAL/ENOSYS: the file system or kernel lacks it
+            raise OSError(err, os.strerror(err), dst)
+    if os.path.lexists(dst):
+        return False
+    os.link(src, dst)  # refuses an existing name too
+    os.unlink(src)
+    return True
+
 
 def _open_flags(write: bool) -> int:
     flags = os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
@@ -178,6 +213,14 @@ class Vault:
         self._encryption_key = encryption_key
         self._naming_key = naming_key
 
+    @property
+    def encryption_key(self) -> bytes:
+        return self._encryption_key
+
+    @property
+    def naming_key(self) -> bytes:
+        return self._naming_key
+
     # --- names and paths ---------------------------------------------------
     def name_for(self, sha256_digest: bytes) -> str:
         return object_name(self._naming_key, sha256_digest)
@@ -212,12 +255,14 @@ class Vault:
         return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key,
                           direct=large)
 
-    def write_small(self, data: memoryview | bytes) -> Path:
+    def write_small(self, data: memoryview | bytes, prefix: str | None = None) -> Path:
         """A whole object of fewer than ``CHUNK_SIZE`` bytes (header and its one, final record) written to a new
-        temporary name in one call; ``new_temp`` and ``TempObject`` write the same bytes in several."""
+        temporary name in one call; ``new_temp`` and ``TempObject`` write the same bytes in several.
+
+        ``prefix``: the start of the temporary name (default ``PID-``)."""
         sealer = Sealer(self._encryption_key)
         record = sealer.seal(data, True)
-        path = self.tmp / f"{os.getpid()}-{os.urandom(16).hex()}{PART_SUFFIX}"
+        path = self.tmp / f"{prefix or f'{os.getpid()}-'}{os.urandom(16).hex()}{PART_SUFFIX}"
         fd = os.open(path, _open_flags(True), 0o600)
         try:
             written = os.writev(fd, [sealer.header.raw, record])
@@ -258,7 +303,11 @@ class Vault:
             fsync_dir(d)
 
     def publish(self, batch: list[Pending]) -> Path:
-        """Move ``batch`` to its final names, durably; returns the journal to drop after the commit."""
+        """Move ``batch`` to its final names, durably; returns the journal to drop after the commit.
+
+        A name that exists already is never replaced when it holds an object of the right size (the same
+        content, stored before); one of the wrong size (damaged) is replaced with this fresh copy and logged.
+        """
         journal = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{JOURNAL_SUFFIX}"
         fd = os.open(journal, _open_flags(True), 0o600)
         try:
@@ -266,27 +315,34 @@ class Vault:
         finally:
             os.close(fd)
         self._flush([journal, *(p.temp for p in batch)], {self.tmp})
-        dirs: set[Path] = set()
+        dirs: set[str] = set()
+        root = str(self.root)
         for p in batch:
-            final = self.object_path(p.name)
-            if final.parent not in dirs:
-                if not final.parent.is_dir():
-                    final.parent.mkdir(mode=0o700)
-                    dirs.add(self.root)  # the new folder's own entry must last too
-                dirs.add(final.parent)
+            name = p.name
+            if not _is_name(name):
+                raise ValueError("not a vault object name")
+            folder = f"{root}/{name[:2]}"
+            final = f"{folder}/{name[2:]}"
+            temp = str(p.temp)
             try:
-                existing = final.stat().st_size
+                renamed = _rename_new(temp, final)
             except FileNotFoundError:
-                existing = -1
-            if existing == encrypted_size(p.size):
-                p.temp.unlink()  # the same content is stored already
+                if os.path.isdir(folder):
+                    raise  # the temporary object itself is gone
+                os.mkdir(folder, 0o700)
+                dirs.add(root)  # the new folder's own entry must last too
+                renamed = _rename_new(temp, final)
+            dirs.add(folder)
+            if renamed:
                 continue
-            if existing >= 0:
-                log.warning("vault object %s had the wrong size; replaced with a fresh copy", p.name[:12])
-            os.replace(p.temp, final)
+            if os.stat(final).st_size == encrypted_size(p.size):
+                os.unlink(temp)  # the same content is stored already
+                continue
+            log.warning("vault object %s had the wrong size; replaced with a fresh copy", name[:12])
+            os.replace(temp, final)
         # The renamed objects' folders; the temporary names' removal from tmp/ needs no flush
         # (a temporary name that reappears after a crash is removed at the next sign-in).
-        self._flush([], dirs)
+        self._flush([], {Path(d) for d in dirs})
         return journal
 
     def exists(self, name: str) -> bool:

@@ -1,0 +1,131 @@
+"""Small files stored by worker processes (``ingest_pool``): the same exhibits as the in-process path, in the same
+order, and nothing left behind by a cancel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from casedesk.evidence import pipeline
+from casedesk.evidence.filetype import TypeDetector
+from casedesk.evidence.pipeline import Ingester, Refused, StoredFile, store_small
+from casedesk.evidence.sources import collect
+from casedesk.evidence.vault import Vault
+from casedesk.progress import CancelToken
+from casedesk.store.models import Exhibit
+from tests.evidence.test_crash_safety import assert_consistent
+from tests.helpers.evidence import META, PE, evidence_for, pattern, write
+from tests.helpers.store import CASE, Store
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+
+def _mixed(folder: Path) -> list[Path]:
+    """Small files of several types (one named against its content), an empty one and one of over a chunk."""
+    out = []
+    for i in range(24):
+        kind = i % 6
+        if kind == 0:
+            out.append(write(folder / f"{i:02d}-note.txt", f"interview notes {i}\n".encode() * (i + 1)))
+        elif kind == 1:
+            out.append(write(folder / f"{i:02d}-photo.png", PNG + pattern(300 + i, i)))
+        elif kind == 2:
+            out.append(write(folder / f"{i:02d}-report.pdf", PE + pattern(100, i)))  # not a PDF: a warning
+        elif kind == 3:
+            out.append(write(folder / f"{i:02d}-blob.bin", pattern(10 * 1024 + i, i)))
+        elif kind == 4:
+            out.append(write(folder / f"{i:02d}-empty.dat", b""))
+        else:
+            out.append(write(folder / f"{i:02d}-page.html", b"<!DOCTYPE html><html><body>%d</body></html>" % i))
+    out.append(write(folder / "12a-large.bin", pattern((1 << 20) + 5, 99)))  # between the small ones
+    return out
+
+
+def _run(tmp: Path, folder: Path, processes: int) -> list[StoredFile | Refused]:
+    vault = Vault(tmp / f"vault-{processes}", b"\x01" * 32, b"\x02" * 32)
+    vault.ensure()
+    files, _ = collect([folder])
+    return list(Ingester(vault, ["md5"], processes=processes).run(files))
+
+
+def test_worker_processes_store_what_this_process_would_in_input_order(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "seized"
+    _mixed(folder)
+    monkeypatch.setattr(pipeline, "PROCESS_MIN", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 4)
+    here = _run(tmp_path, folder, 0)
+    pooled = _run(tmp_path, folder, 2)
+
+    def seen(items: list[StoredFile | Refused]) -> list[tuple[object, ...]]:
+        assert all(isinstance(i, StoredFile) for i in items)
+        return [(i.source.relative_path, i.digests, i.file_type, i.pending.name, i.pending.size, i.modified,
+                 i.changed) for i in items if isinstance(i, StoredFile)]
+
+    assert seen(pooled) == seen(here)
+    assert [i.source.relative_path for i in pooled] == sorted(i.source.relative_path for i in pooled)
+    warned = [i for i in pooled if isinstance(i, StoredFile) and i.file_type.warning]
+    assert [i.source.path.name for i in warned] == [f"{n:02d}-report.pdf" for n in (2, 8, 14, 20)]
+    # Each temporary object decrypts to its source's bytes.
+    for item in pooled:
+        assert isinstance(item, StoredFile)
+        vault = Vault(tmp_path / "vault-2", b"\x01" * 32, b"\x02" * 32)
+        vault.publish([item.pending])
+        with vault.open_records(item.pending.name) as records:
+            content = b"".join(bytes(chunk) for chunk, _ in records)
+        assert content == item.source.path.read_bytes()
+
+
+def test_a_file_replaced_after_listing_is_refused_by_the_worker_path(tmp_path: Path) -> None:
+    src = write(tmp_path / "in" / "a.txt", b"original statement")
+    files, _ = collect([tmp_path / "in"])
+    vault = Vault(tmp_path / "vault", b"\x01" * 32, b"\x02" * 32)
+    vault.ensure()
+    os.replace(write(tmp_path / "other.txt", b"another file under the same name"), src)  # a new inode
+    assert store_small(vault, TypeDetector(), ["sha256"], files[0]) == \
+        "was replaced by another file while the ingest ran"
+    src.unlink()
+    assert store_small(vault, TypeDetector(), ["sha256"], files[0]) == "disappeared before it could be read"
+    assert os.listdir(vault.tmp) == []
+
+
+def test_an_ingest_through_worker_processes_registers_every_file(store: Store, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _mixed(tmp_path / "seized")
+    monkeypatch.setattr(pipeline, "PROCESS_MIN", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 3)
+    with evidence_for(store) as ev:
+        summary = ev.ingest(CASE, [tmp_path / "seized"], META)
+        with ev.s.read() as db:
+            stored = {r: (n, s) for r, n, s in db.execute(select(Exhibit.reference, Exhibit.original_name,
+                                                                 Exhibit.sha256))}
+    assert not summary.skipped
+    assert [v.original_name for v in summary.ingested] == sorted(p.name for p in paths)
+    assert [v.reference for v in summary.ingested] == [f"JAS/{i}" for i in range(1, len(paths) + 1)]
+    for view in summary.ingested:
+        assert stored[view.reference] == (view.original_name, view.sha256)
+    assert assert_consistent(store) == len(paths)
+
+
+def test_a_cancelled_ingest_through_worker_processes_leaves_no_temporary_object(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(240):
+        write(tmp_path / "seized" / f"{i:03d}.bin", pattern(2048, i))
+    monkeypatch.setattr(pipeline, "PROCESS_MIN", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 2)
+    token = CancelToken()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if done > 0:
+            token.cancel()
+
+    with evidence_for(store) as ev:
+        summary = ev.ingest(CASE, [tmp_path / "seized"], META, progress, token)
+        # Before any sign-in's clean-up: the workers' unfinished objects are gone already.
+        assert list((store.root / "vault" / "tmp").iterdir()) == []
+    assert len(summary.ingested) >= 1
+    assert assert_consistent(store) == len(summary.ingested)
+
