@@ -54,6 +54,7 @@ TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 HEX64_RE = re.compile(r"[0-9a-f]{64}\Z")
 HEX128_RE = re.compile(r"[0-9a-f]{128}\Z")
 ZERO_LEAF = bytes(32)
+SIG_DOMAIN = encoding.SIG_DOMAIN
 
 
 class Problem(NamedTuple):
@@ -167,6 +168,20 @@ class Registry:
                 break
         return found
 
+    def valid_span(self, actor: Any, seq: int) -> tuple[int, int]:
+        """``(a, b)``: ``key_for(actor, n)`` is ``key_for(actor, seq)`` for every ``a < n < b``."""
+        regs = self.keys.get(actor) if actor.__class__ is str else None
+        if not regs:
+            return 0, 0  # nothing to reuse: every entry of this actor is looked up
+        low, high = 0, 1 << 62
+        for after, _ in regs:
+            if after < seq:
+                low = after
+            else:
+                high = after + 1
+                break
+        return low, high
+
     def revoked_at(self, actor: Any, key: Any, seq: int) -> int | None:
         """The entry that revoked ``actor``'s ``key`` before entry ``seq``, if one did."""
         at = self.revoked.get(actor, {}).get(key) if actor.__class__ is str else None
@@ -181,10 +196,23 @@ class Registry:
 
 def signature_ok(row: Sequence[Any], public_hex: str) -> bool:
     recorded, signature = row[18], row[19]
-    if signature.__class__ is not str or not HEX128_RE.match(signature) or not HEX64_RE.match(recorded):
+    if recorded.__class__ is not str or not HEX64_RE.match(recorded):
+        return False
+    return _signed(signature, bytes.fromhex(recorded), bytes.fromhex(public_hex))
+
+
+def _signed(signature: Any, digest: bytes, public: bytes) -> bool:
+    """``signature`` (128 lowercase hexadecimal digits) is ``public``'s signature of the entry hash ``digest``."""
+    if signature.__class__ is not str or len(signature) != 128:
         return False
     try:
-        crypto_sign_open(bytes.fromhex(signature) + encoding.signing_message(recorded), bytes.fromhex(public_hex))
+        raw = bytes.fromhex(signature)
+    except ValueError:
+        return False
+    if raw.hex() != signature:  # spaces or capitals, which fromhex accepts and HEX128_RE does not
+        return False
+    try:
+        crypto_sign_open(raw + SIG_DOMAIN + digest, public)
     except (BadSignatureError, CryptoError, ValueError):
         return False
     return True
@@ -317,6 +345,10 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
     prev_hash: Any = None
     prev_version: Any = None
     checked = 0
+    publics: dict[str, bytes] = {}
+    last_actor: Any = None
+    last_key: str | None = None
+    last_from = last_until = 0
     for row in rows:
         seq, version = row[0], row[20]
         commit = row[21]
@@ -330,21 +362,32 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
             if row[1] != prev_hash:
                 probs.append((seq, RANK_LINK, _entry(row, visible, MSG_LINK.format(p=prev_seq))))
         recorded = row[18]
+        raw: bytes | None = None  # the recorded entry hash as bytes, once it is known to be the right one
         try:
             digest = hash_row(row)[0]
-            leaves.append(fromhex(digest))
+            leaf = fromhex(digest)
+            leaves.append(leaf)
             if digest != recorded:
                 bad = recorded.__class__ is str and hex64(recorded)
                 probs.append((seq, RANK_HASH, _entry(row, visible, MSG_HASH if bad else MSG_BAD_HASH)))
-            elif salts and version == CURRENT and row[8] in salts and commit.__class__ is str \
-                    and commit != encoding.case_commit(salts[row[8]], seq):
-                probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_COMMIT_WRONG.format(case=row[8]))))
+            else:
+                raw = leaf
+                if salts and version == CURRENT and row[8] in salts and commit.__class__ is str \
+                        and commit != encoding.case_commit(salts[row[8]], seq):
+                    probs.append((seq, RANK_COMMIT, _entry(row, visible, MSG_COMMIT_WRONG.format(case=row[8]))))
         except encoding.EncodingError:
             leaves.append(ZERO_LEAF)
             probs.append((seq, RANK_HASH, _entry(row, visible, MSG_UNENCODABLE)))
         if signatures:
             actor = row[5]
-            key = key_for(actor, seq)
+            # The key of the actor's previous entry signs this one too unless a registration or revocation
+            # came between (key_for walks the actor's registrations).
+            if actor == last_actor and last_from < seq < last_until:
+                key = last_key
+            else:
+                key = key_for(actor, seq)
+                last_actor, last_key = actor, key
+                last_from, last_until = registry.valid_span(actor, seq)
             if not key or key != row[6]:
                 revoked = registry.revoked_at(actor, row[6], seq)
                 if revoked is not None:
@@ -354,7 +397,10 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
                 probs.append((seq, RANK_SIGNATURE, _entry(row, visible, message)))
             else:
                 checked += 1
-                if not signature_ok(row, key):
+                public = publics.get(key)
+                if public is None:
+                    public = publics[key] = fromhex(key)
+                if not (_signed(row[19], raw, public) if raw is not None else signature_ok(row, key)):
                     probs.append((seq, RANK_SIGNATURE, _entry(row, visible, MSG_SIGNATURE.format(actor=actor))))
         stamp = row[2]
         if valid_time(stamp):
