@@ -243,6 +243,7 @@ def _take_set(app: Any, out: Path, size: tuple[int, int], info: Any, tmp: Path) 
     _wait(app, lambda: export.pdf_document.pageCount() > 0, what="the bundle preview")
     grab(export, "export-done")
     export.close()
+    _sync_shot(app, window, grab)
     sign_out(window)
 
     # Supervisor: the review queue
@@ -252,6 +253,7 @@ def _take_set(app: Any, out: Path, size: tuple[int, int], info: Any, tmp: Path) 
           what="the review tab")
     grab(window, "review")
     _reopen_shot(app, window, grab)
+    _supervisor_custody_shots(app, window, info.case_ref, grab)
     sign_out(window)
 
     # Administrator: users
@@ -428,6 +430,40 @@ def _reopen_shot(app: Any, window: Any, grab: Callable[[Any, str], None]) -> Non
         return
     dialog.reason.setText("A third customer reported the same invoice")
     grab(dialog, "reopen-case")
+    dialog.reject()
+
+
+def _supervisor_custody_shots(app: Any, window: Any, case_ref: str, grab: Callable[[Any, str], None]) -> None:
+    """Verification of the case, then the entries dated out of order a supervisor may acknowledge (none)."""
+    from casedesk.ui.dialogs.time_anomalies import TimeAnomaliesDialog
+    from casedesk.ui.dialogs.verify import VerifyDialog
+
+    window.show_case(case_ref)
+    _wait(app, lambda: window.case_ref == case_ref, what="the case")
+    window.verify()
+    verify = _top(VerifyDialog)
+    if verify is not None:
+        _wait(app, lambda: verify.close_button.isVisible(), timeout=300, what="the verification")
+        grab(verify, "verify")
+        verify.accept()
+    window.acknowledge_times()
+    times = _top(TimeAnomaliesDialog)
+    if times is not None:
+        _wait(app, lambda: times.job is None, what="the entry times")
+        grab(times, "time-anomalies")
+        times.reject()
+
+
+def _sync_shot(app: Any, window: Any, grab: Callable[[Any, str], None]) -> None:
+    """File > Sync with the unit, on a laptop that never synced, the unit's address typed."""
+    from casedesk.ui.dialogs.sync import SyncDialog
+
+    window.sync_with_unit()
+    dialog = _top(SyncDialog)
+    if dialog is None:
+        return
+    dialog.url.setText("https://casedesk.unit.example:8443")
+    grab(dialog, "sync")
     dialog.reject()
 
 
