@@ -145,10 +145,12 @@ def _send_objects(session: Session, unit: UnitClient, local: list[LocalObject], 
     total = sum(stored - received for _, _, stored, received in todo)
     done = sent = 0
     progress(0, total, "sending evidence (encrypted) to the unit")
+    refused: list[str] = []
     for o, path, stored, received in todo:
         address = _address(path)
         declaration = wire.declaration(o.case, o.sha256, o.size, o.epoch, stored, address)
         offset = received
+        taken = False
         with open(path, "rb") as f:
             while offset < stored:
                 if cancel is not None:
@@ -164,14 +166,21 @@ def _send_objects(session: Session, unit: UnitClient, local: list[LocalObject], 
                     offset = int(answer["received"])  # another sync of this installation sent some meanwhile
                     continue
                 if status != 200:
-                    raise UnitError(MSG_REFUSED.format(message=str(answer.get("error", f"HTTP {status}"))))
+                    # One refused object (kept as evidence at the unit) does not keep the others from the unit.
+                    refused.append(str(answer.get("error", f"HTTP {status}")))
+                    break
                 offset = int(answer.get("received") or 0)
                 done += len(part)
                 progress(done, total, f"{done >> 20} of {total >> 20} MiB of evidence sent")
                 if answer.get("held") is True:
+                    taken = True
                     break
-        sent += 1
-        held += 1
+        if taken:
+            sent += 1
+            held += 1
+    if refused:
+        more = f" (and {len(refused) - 1} other object(s) refused)" if len(refused) > 1 else ""
+        raise UnitError(MSG_REFUSED.format(message=refused[0] + more))
     if unsent:
         log.warning("sync: %d vault object(s) missing or damaged here, not sent", len(unsent))
     log.info("sync: %d objects sent (%d bytes), unit holds %d of %d", sent, done, held, len(local))
@@ -414,8 +423,8 @@ def _sync(session: Session, unit: UnitClient, progress: Progress, cancel: Cancel
                 "root": merkle.root(leaves[:size]).hex(), "cosigned_at": stamp, "note": note})
             recorded = entry.seq
     log.info("sync: %d entries pushed, unit holds %d", total, size)
+    _escrow(session, unit)  # first: a refused or cut object upload must not leave the key slots behind
     sent = _send_objects(session, unit, local_objects, progress, cancel)
-    _escrow(session, unit)
     return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded, *sent)
 
 

@@ -264,3 +264,45 @@ def test_a_declaration_is_signed_with_its_part(unit: Unit, engine: Engine, tmp_p
         client.close()
     assert answer.status_code == 401
     assert json.loads(answer.text)["error"] == "the request's signature does not verify with the key it names"
+
+
+def test_one_refused_object_does_not_keep_the_others_from_the_unit(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "laptop whose upload someone began differently")
+    s = store.sign_in("jsmith")
+    try:
+        ingest(s, tmp_path / "in", "disk.img", hashlib.sha256(b"img").digest() * (BIG // 32))
+    finally:
+        s.close()
+    big = next(p for p in (store.root / "vault").glob("??/*") if p.is_file())
+    big.rename(tmp_path / "away")
+    do_sync(unit, store)  # the entries; the object is away
+    (tmp_path / "away").rename(big)
+    name = big.parent.name + big.name
+    s = store.sign_in("jsmith")
+    try:
+        with s.read() as db:
+            obj = next(o for o in sync._objects(db) if o.name == name)
+        ingest(s, tmp_path / "in2", "note.txt", b"a second exhibit, ingested later")
+    finally:
+        s.close()
+    # Someone holding an account of the laptop begins the upload with another declaration (another key epoch).
+    data = big.read_bytes()
+    _, signer, _ = rows_of(store)
+    client = RawClient(unit.service.url, unit.tls.ca, installation, "jsmith", signer)
+    try:
+        declaration = wire.declaration(obj.case, obj.sha256, obj.size, 2, len(data), address_of(data))
+        assert client.request_part(f"/v1/installations/{installation}/objects/{name}/0", data[:wire.PART_BYTES],
+                                   declaration).status_code == 200
+    finally:
+        client.close()
+    # The laptop's sync is refused for that object, says so, and still sends the other one.
+    with pytest.raises(UnitError) as caught:
+        do_sync(unit, store)
+    assert str(caught.value).startswith(f"the unit refused the sync: object {name} was declared as ")
+    assert str(caught.value).endswith("an upload is never changed")
+    laptop = vault_files(store)
+    held = unit_objects(engine, installation)
+    assert list(held) == [n for n in laptop if n != name]
+    assert all(held[n] == laptop[n] for n in held)
