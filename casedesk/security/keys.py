@@ -9,7 +9,7 @@ nothing about the database key.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -46,6 +46,10 @@ class StoreKeys:
             head_mac=hkdf(store_key, b"casedesk/v1/custody-head-mac"),
             installation_seed=hkdf(store_key, b"casedesk/v1/installation-signing-key"),
         )
+
+    def with_database(self, database: bytes | None) -> StoreKeys:
+        """The same keys with the database key changed since (``keyslots.json``'s ``database_key``); None: as is."""
+        return self if database is None else replace(self, database=database)
 
     def __repr__(self) -> str:
         return "StoreKeys(<redacted>)"

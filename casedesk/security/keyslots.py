@@ -27,12 +27,19 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from casedesk.errors import AuthenticationError, KeyringUnavailable, KeySlotError
 from casedesk.fsutil import atomic_write_bytes
 from casedesk.security.keys import STORE_KEY_BYTES, hkdf
 
 FORMAT = "casedesk-keyslots/2"
+# Version 3: the same, plus ``database_key`` (the SQLCipher key, changed when an account is disabled, sealed to each
+# remaining user's box key). Written only once the database key has been changed, so that an older CaseDesk refuses
+# the file ("written by a newer CaseDesk") rather than open the store with the key it would derive.
+FORMAT_V3 = "casedesk-keyslots/3"
+DATABASE_KEY_DOMAIN = b"CASEDESK-DATABASE-KEY-V1\x00"
 # Version 1 (CaseDesk before issue 10) kept the keyring's head copy without a MAC; it is read, and
 # written back as version 2 at the next head update (the first sign-in after the upgrade).
 FORMAT_V1 = "casedesk-keyslots/1"
@@ -92,10 +99,13 @@ class KeySlotFile:
     custody_head: dict[str, Any] | None = None
     disabled: list[str] = field(default_factory=list)
     version: int = 2  # 1 when read from a version-1 file: the keyring's head copy may still lack its MAC
+    # None: the database key is derived from the store key (``StoreKeys``). Else {"epoch": N, "sealed": {user:
+    # base64 of the key sealed to their box key}}: the database key was changed (``Accounts.disable``).
+    database_key: dict[str, Any] | None = None
 
     # --- persistence -------------------------------------------------------
     def _body(self) -> dict[str, Any]:
-        return {
+        body = {
             "format": FORMAT,
             "installation_id": self.installation_id,
             "device_bound": self.device_bound,
@@ -103,6 +113,10 @@ class KeySlotFile:
             "custody_head": self.custody_head,
             "disabled": sorted(self.disabled),
         }
+        if self.database_key is not None:
+            body["format"] = FORMAT_V3
+            body["database_key"] = self.database_key
+        return body
 
     @staticmethod
     def _checksum(body: dict[str, Any]) -> str:
@@ -131,7 +145,7 @@ class KeySlotFile:
             # The checksum first: a damaged file must not pass for a newer format.
             if not hmac.compare_digest(str(checksum), cls._checksum(body)):
                 raise ValueError("checksum")
-            if body.get("format") not in (FORMAT, FORMAT_V1):
+            if body.get("format") not in (FORMAT, FORMAT_V1, FORMAT_V3):
                 raise KeySlotError(
                     f"key slots file {path} has unknown format {body.get('format')!r}: it was written by "
                     "a newer CaseDesk; upgrade CaseDesk"
@@ -146,6 +160,7 @@ class KeySlotFile:
                 custody_head=body.get("custody_head"),
                 disabled=list(body.get("disabled", [])),
                 version=1 if body["format"] == FORMAT_V1 else 2,
+                database_key=_database_key_section(body) if body["format"] == FORMAT_V3 else None,
             )
         except KeySlotError:
             raise
@@ -183,6 +198,43 @@ class KeySlotFile:
 
     def remove_slot(self, username: str) -> None:
         self.slots.pop(username, None)
+        if self.database_key is not None:
+            self.database_key["sealed"].pop(username, None)
+
+    # --- the database key, once changed -------------------------------------
+    def seal_database_key(self, username: str, box_public_key: bytes, database_key: bytes) -> None:
+        """Give ``username`` (their box key) the current database key; nothing to do before it was first changed
+        (each slot's store key derives it)."""
+        if self.database_key is not None:
+            self.database_key["sealed"][username] = _b64(_seal_database_key(
+                database_key, box_public_key, int(self.database_key["epoch"])))
+
+    def change_database_key(self, database_key: bytes, holders: dict[str, bytes]) -> int:
+        """A new database key, sealed to ``holders`` (user -> box public key) only; returns its epoch."""
+        epoch = 1 + (int(self.database_key["epoch"]) if self.database_key is not None else 0)
+        self.database_key = {"epoch": epoch, "sealed": {
+            user: _b64(_seal_database_key(database_key, public, epoch)) for user, public in sorted(holders.items())}}
+        return epoch
+
+    def open_database_key(self, username: str, box_key: bytes | None) -> bytes | None:
+        """The database key sealed to ``username`` (None: never changed, derive it from the store key)."""
+        if self.database_key is None:
+            return None
+        sealed = self.database_key["sealed"].get(username)
+        epoch = int(self.database_key["epoch"])
+        try:
+            if sealed is None or box_key is None:
+                raise ValueError("not sealed to this user")
+            plain = SealedBox(PrivateKey(box_key)).decrypt(_unb64(sealed))
+            prefix = DATABASE_KEY_DOMAIN + epoch.to_bytes(4, "big")
+            if len(plain) != len(prefix) + STORE_KEY_BYTES or not plain.startswith(prefix):
+                raise ValueError("another epoch")
+        except (CryptoError, ValueError, TypeError):
+            raise AuthenticationError(
+                f"the database key was changed (when an account was disabled) and the key slot of {username} was "
+                "not given the new one: ask an administrator to reset your password"
+            ) from None
+        return plain[len(prefix):]
 
     def unwrap(self, username: str, password: str, device_secret: bytes | None) -> SlotSecrets:
         slot = self.slots.get(username)
@@ -243,6 +295,21 @@ class KeySlotFile:
         if not hmac.compare_digest(str(self.custody_head.get("mac", "")), head_mac(mac_key, seq, entry_hash)):
             raise KeySlotError("the custody head recorded in keyslots.json fails its integrity check")
         return seq, entry_hash
+
+
+def _seal_database_key(database_key: bytes, box_public_key: bytes, epoch: int) -> bytes:
+    if len(database_key) != STORE_KEY_BYTES:
+        raise ValueError("database key must be 32 bytes")
+    plain = DATABASE_KEY_DOMAIN + epoch.to_bytes(4, "big") + database_key
+    return bytes(SealedBox(PublicKey(box_public_key)).encrypt(plain))
+
+
+def _database_key_section(body: dict[str, Any]) -> dict[str, Any]:
+    section = body["database_key"]
+    if not isinstance(section, dict) or not isinstance(section.get("epoch"), int) \
+            or not isinstance(section.get("sealed"), dict):
+        raise ValueError("database_key")
+    return {"epoch": section["epoch"], "sealed": dict(section["sealed"])}
 
 
 def head_mac(mac_key: bytes, seq: int, entry_hash: str) -> str:

@@ -207,6 +207,8 @@ ACTION_RULES: dict[str, Rule] = {
     "verify.run": Rule(Permission.VERIFY, Scope.OPTIONAL_CASE),
     "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
     "installation.recovery_key_created": Rule(Permission.USER_MANAGE, Scope.ANY),
+    # The SQLCipher key changed when an account was disabled (docs/keyslots.md, "The database key").
+    "installation.database_key_changed": Rule(Permission.USER_MANAGE, Scope.ANY),
     "custody.time_acknowledged": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
     # A user's own X25519 box key, registered at their first sign-in after the upgrade to case keys, and at their
     # first password change after an administrator's reset.

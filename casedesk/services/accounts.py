@@ -32,7 +32,8 @@ from casedesk.services import inputs
 from casedesk.services.authority import account_creations, pending_resets
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
-from casedesk.store.models import Case, CaseKeyGrant, CaseMember, SigningKey, User
+from casedesk.store.engine import new_database_key, rekey
+from casedesk.store.models import BoxKey, Case, CaseKeyGrant, CaseMember, SigningKey, User
 from casedesk.timeutil import iso_utc, uk_display, utc_now
 
 log = logging.getLogger("casedesk.accounts")
@@ -245,6 +246,7 @@ class Accounts:
                         slots.disabled.remove(username)
                     slots.add_slot(username, password, self.s.slot_secrets_for(signer, box_key),
                                    self._device_secret(slots))
+                    slots.seal_database_key(username, box_public(box_key), self.s.keys.database)
                 result = _account(user, created_by=self.s.user.username if pending else None)
         except BaseException:
             self._undo_slots()
@@ -306,6 +308,8 @@ class Accounts:
                     secret = self._device_secret(slots)
                     slots.unwrap(name, old_password, secret)  # proves the old password
                     slots.add_slot(name, new_password, self.s.slot_secrets_for(self.s.signer, box_key), secret)
+                    if box_key is not None:
+                        slots.seal_database_key(name, box_public(box_key), self.s.keys.database)
         except BaseException:
             self._undo_slots()
             raise
@@ -416,6 +420,7 @@ class Accounts:
                         slots.disabled.remove(username)
                     slots.add_slot(username, new_password, self.s.slot_secrets_for(signer, box_key),
                                    self._device_secret(slots))
+                    slots.seal_database_key(username, box_public(box_key), self.s.keys.database)
         except BaseException:
             self._undo_slots()
             raise
@@ -457,6 +462,38 @@ class Accounts:
             self._undo_slots()
             raise
         log.info("account disabled: %s", username)
+        self._change_database_key(f"account {username} disabled")
+
+    def _change_database_key(self, reason: str) -> None:
+        """A new SQLCipher key (``PRAGMA rekey``), sealed to the box key of every remaining key slot's user, under
+        the data-directory lock; then a signed entry says so. A copy of a disabled user's slot kept from before
+        (spliced back into keyslots.json) holds the store key, which derives the old database key: it opens
+        nothing. Other processes signed in at that moment can no longer read the store and must sign in again."""
+        with self.s.read() as db:
+            boxes = {name: bytes(pub) for name, pub in db.execute(
+                select(User.username, BoxKey.public_key).join(BoxKey, BoxKey.user_id == User.id)
+                .where(BoxKey.retired_at.is_(None)).order_by(BoxKey.id))}
+        new_key = new_database_key()
+        old_key = self.s.keys.database
+        path = self.s.datadir.keyslots
+        with file_lock(self.s.datadir.lock):
+            slots = KeySlotFile.load(path)
+            holders = {name: boxes[name] for name in slots.slots if name in boxes}
+            left_out = sorted(set(slots.slots) - set(holders))
+            self.s.engine.dispose()
+            rekey(self.s.datadir.database, old_key, new_key)
+            try:
+                epoch = slots.change_database_key(new_key, holders)
+                slots.save(path)
+            except BaseException:
+                rekey(self.s.datadir.database, new_key, old_key)
+                raise
+            self.s.use_database_key(new_key, epoch)
+        with self.s.write() as db:
+            self.s.record(db, "installation.database_key_changed", reason=reason,
+                          data={"epoch": epoch, "users": sorted(holders), "left_out": left_out})
+        log.info("database key changed (epoch %d): %d key slot(s) given it, %d left out", epoch, len(holders),
+                 len(left_out))
 
     def _revoke_key(self, db: OrmSession, username: str, reason: str) -> None:
         """An ``account.key_revoked`` entry for the key the LOG holds for ``username`` (not the keys table,

@@ -201,7 +201,10 @@ class Installation:
                 left = self.ledger.record_failure(username)
                 raise AuthenticationError(self._wrong_password(username, left)) from None
             raise
-        keys = StoreKeys.derive(secrets.store_key)
+        # Once an account was disabled, the database key is no longer the one the store key derives: it is sealed
+        # to each remaining user's box key (an older copy of a disabled user's slot opens nothing).
+        database_key = slots.open_database_key(username, secrets.box_key)
+        keys = StoreKeys.derive(secrets.store_key).with_database(database_key)
         signer = Signer(secrets.signing_seed)
         install_file_log(self.datadir.logs)
         if secrets.box_key is None:
@@ -258,7 +261,8 @@ class Installation:
         notices = [] if slots.device_bound else [device_secret.NO_KEYRING_NOTICE]
         session = Session(self.datadir, slots.installation_id, secrets.store_key, engine, info, signer, alerts, notices,
                           device_secret=secret, device_bound=slots.device_bound, keyring_seq=keyring_seq,
-                          box_key=secrets.box_key)
+                          box_key=secrets.box_key, database_key=database_key,
+                          database_epoch=int(slots.database_key["epoch"]) if slots.database_key is not None else 0)
         self.ledger.record_success(username)
         with read_session(engine) as db:  # not session.read(): its account check is the write's to make
             clock = custody_log.clock_notice(db)

@@ -188,6 +188,7 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             (stage / f"casedesk.db{suffix}").unlink()
+    slots.database_key = None  # the rebuilt store is under the key the store key derives
     slots.set_head(int(rows[-1][0]), str(rows[-1][18]), keys.head_mac)
     slots.save(stage / "keyslots.json")
     held = {(o.case, o.sha256) for o in objects}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -31,7 +33,7 @@ from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import PERMISSION_WORDS, Permission, Role, allowed, authority_problem
 from casedesk.services.authority import PendingEntry, WriteFacts, forget_account_creations
-from casedesk.store.engine import read_session, write_session
+from casedesk.store.engine import make_engine, read_session, write_session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
 log = logging.getLogger("casedesk.session")
@@ -71,6 +73,8 @@ class Session:
         device_bound: bool = False,
         keyring_seq: int = 0,
         box_key: bytes | None = None,
+        database_key: bytes | None = None,
+        database_epoch: int = 0,
     ) -> None:
         # Entries this session committed (a window that watches the store tells them from other writers').
         self.own_entries: set[int] = set()
@@ -78,8 +82,12 @@ class Session:
         self.datadir = datadir
         self.installation_id = installation_id
         self._store_key = store_key
-        self.keys = StoreKeys.derive(store_key)
+        self.keys = StoreKeys.derive(store_key).with_database(database_key)
         self.engine = engine
+        # The database key's epoch this session uses, and when keyslots.json was last looked at for a change of it
+        # (``_follow_database_key``).
+        self.database_epoch = database_epoch
+        self._slots_seen = _stamp(datadir.keyslots)
         self.user = user
         self.signer = signer
         self.integrity_alerts = integrity_alerts
@@ -149,6 +157,7 @@ class Session:
     def read(self) -> Iterator[OrmSession]:
         """A read transaction; like every write, it first checks the account as it is now (one mechanism for
         every service call: an account disabled or demoted elsewhere reads nothing more)."""
+        self._follow_database_key()
         with read_session(self.engine) as db:
             self.check_account(db)
             yield db
@@ -170,6 +179,7 @@ class Session:
         if self.integrity_alerts and not despite_alerts:
             raise self.blocked("changes")
         self._recording = []
+        self._follow_database_key()
         with write_session(self.engine) as db:
             self.check_account(db)
             yield db
@@ -273,6 +283,38 @@ class Session:
         except KeyringUnavailable as exc:
             log.warning("custody head not copied to the OS keyring: %s", exc)
 
+    def use_database_key(self, database_key: bytes, epoch: int) -> None:
+        """After the database was re-keyed (``PRAGMA rekey``): a new engine with the new key; the old one's
+        connections can no longer read it."""
+        self.engine.dispose()
+        self.keys = self.keys.with_database(database_key)
+        self.engine = make_engine(self.datadir.database, database_key)
+        self.database_epoch = epoch
+        self._slots_seen = _stamp(self.datadir.keyslots)
+
+    def _follow_database_key(self) -> None:
+        """Before each transaction: if another session changed the database key (``user disable``) since, take the
+        new one from keyslots.json (sealed to this user's box key); an account that was not given it (disabled)
+        reads nothing more. One ``stat`` when nothing changed."""
+        stamp = _stamp(self.datadir.keyslots)
+        if stamp == self._slots_seen or stamp is None:
+            return
+        try:
+            slots = KeySlotFile.load(self.datadir.keyslots)
+        except KeySlotError:
+            return  # the head check and the next sign-in say what is wrong with the file
+        epoch = int(slots.database_key["epoch"]) if slots.database_key is not None else 0
+        if epoch == self.database_epoch:
+            self._slots_seen = stamp
+            return
+        # Left out: asked again (and refused again) at every call, never read with the old key.
+        if self.user.username not in slots.slots:
+            raise AuthenticationError(
+                f"account {self.user.username} has been disabled since it signed in; ask an administrator")
+        key = slots.open_database_key(self.user.username, self.box_key)
+        if key is not None:
+            self.use_database_key(key, epoch)
+
     def slot_secrets_for(self, signer: Signer, box_key: bytes | None = None) -> SlotSecrets:
         """What a new or re-wrapped key slot protects: this store's key, ``signer``'s seed and a box key."""
         return SlotSecrets(self._store_key, signer.seed, box_key)
@@ -282,8 +324,16 @@ class Session:
         self.case_key_cache.clear()
         try:
             if not self.integrity_alerts:
+                self._follow_database_key()  # re-keyed meanwhile: the copy is read with the new key
                 self.advance_head(keyring_too=True)
-        except (OSError, StoreError, SQLAlchemyError) as exc:  # signing out never fails on the copy
+        except (OSError, StoreError, SQLAlchemyError, AuthenticationError) as exc:  # signing out never fails on it
             log.warning("custody head not copied at sign-out: %s", type(exc).__name__)
         finally:
             self.engine.dispose()
+
+
+def _stamp(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None

@@ -44,6 +44,7 @@ from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import SingletonThreadPool
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from casedesk.errors import StoreError
 from casedesk.timeutil import utc_now
@@ -51,6 +52,29 @@ from casedesk.timeutil import utc_now
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE = "casedesk_write"
 CACHE_KIB = 32 * 1024  # per connection (one per thread): the pages of a 20,000-exhibit register, read again
+
+
+def new_database_key() -> bytes:
+    return os.urandom(32)
+
+
+def rekey(path: Path, old_key: bytes, new_key: bytes) -> None:
+    """Re-encrypt the whole database under ``new_key`` (SQLCipher ``PRAGMA rekey``), in place, in one transaction.
+
+    The caller holds the data-directory lock and has closed its own connections; another process's open connections
+    can no longer read the file afterwards.
+    """
+    conn = sqlcipher.connect(str(path), isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{old_key.hex()}'\"")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        raise StoreError(f"{path} could not be re-keyed: {str(exc).lower()}") from None
+    finally:
+        conn.close()
 
 
 def make_engine(path: Path, db_key: bytes) -> Engine:
