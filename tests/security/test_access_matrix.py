@@ -340,6 +340,9 @@ UNAUTHENTICATED = {
 # Commands that sign in but need a running unit service: tests/unit_service runs them against a real one.
 NEEDS_A_UNIT = {
     "sync": "every enabled account may send its installation's log; the unit checks the account and key in the log",
+    "restore": "rebuilds a wiped installation into an empty folder from the unit: its recovery key and the officer's "
+               "own password open it, and the unit serves that installation's escrow and log only to a key of it, "
+               "refusing a disabled account (tests/unit_service/test_restore.py)",
 }
 # Service methods that are building blocks of the actions above, not actions of their own.
 BUILDING_BLOCKS = {
