@@ -217,7 +217,15 @@ class Installation:
             log.info("box key added to the key slot of %s", username)
         engine = make_engine(self.datadir.database, keys.database)
         try:
-            check_key(engine, self.datadir.database)
+            try:
+                check_key(engine, self.datadir.database)
+            except StoreError as exc:
+                if slots.database_key is not None:
+                    raise
+                # The database key changes when an account is disabled (docs/keyslots.md): a keyslots.json older
+                # than the database holds only the key of before.
+                raise StoreError(f"{exc}; or keyslots.json is older than casedesk.db (the database key changes "
+                                 "when an account is disabled): restore both from the same backup") from None
             with file_lock(self.datadir.lock):
                 backup = migrate(engine, self.datadir.database, self.datadir.backups)
             if backup is not None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from casedesk.errors import AuthenticationError
+from casedesk.errors import AuthenticationError, StoreError
 from casedesk.security import device_secret
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile
@@ -116,3 +116,17 @@ def test_sessions_open_elsewhere_follow_the_new_key_and_the_disabled_one_reads_n
         admin.close()
         det.close()
         sgt.close()
+
+
+def test_a_key_slots_file_older_than_the_change_is_named_as_such(store: Store) -> None:
+    """Restoring keyslots.json alone from a backup older than a disable leaves the store unreadable: the message
+    says that both files must come from the same backup, not only that the database may be damaged."""
+    before = store.datadir.keyslots.read_bytes()
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).disable("jsmith")
+    finally:
+        admin.close()
+    store.datadir.keyslots.write_bytes(before)
+    with pytest.raises(StoreError, match=r"keyslots\.json is older than casedesk\.db .* restore both from the same"):
+        store.sign_in("bpatel")
