@@ -10,8 +10,9 @@ Hindi and Arabic, a photo, a Word statement and an SVG plan as LibreOffice
 prints them, a scanned letter with its OCR text layer, an e-mail with its
 attachment, chat in Chinese, Japanese and Korean, a CSV with Arabic names,
 a placeholder, a custody page, the exhibit list,
-the label of a sensitive (MG6D) exhibit included on request, and the
-integrity statement.
+the label of a sensitive (MG6D) exhibit included on request, the case notes
+chosen into the bundle, the integrity statement, and the first page of each
+unused-material schedule (MG6C, MG6D).
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ def _script_evidence(folder: Path) -> list[EvidenceFile]:
     ]
 
 
-def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
-    """Make the sample bundle in ``out_dir``; returns it and the pages to render, by name."""
+def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int], dict[str, Path]]:
+    """Make the sample bundle in ``out_dir``; returns it, the pages to render by name, and the schedules."""
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     os.environ["XDG_DATA_HOME"] = str(work / "xdg")
     from casedesk.datadir import DataDir
@@ -157,7 +158,30 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         # A sensitive exhibit included on request (marked on its pages) and a withdrawn one (accounted for).
         evidence.set_sensitive(CASE, refs["voicemail.mp3"], True, "names a covert source (MG6D)")
         evidence.withdraw(CASE, refs["broken.jpg"], "a second copy of the photograph, produced by mistake")
-        result = Bundles(session).export(CASE, out_dir / "sample-bundle.pdf", include_sensitive=True)
+        # Case notes chosen into the bundle: one on the case (two lines), one on an exhibit, in Arabic and English.
+        cases = Cases(session)
+        cases.add_note(CASE, "Sharma declined to comment in interview.\nHis solicitor asked for the ledgers (JAS/2) "
+                             "to be disclosed in full.")
+        cases.add_note(CASE, "الاسم في الدفتر يطابق اسم الحساب — the name in the ledger matches the account name.",
+                       exhibit=refs["ledger.pdf"])
+        result = Bundles(session).export(CASE, out_dir / "sample-bundle.pdf", include_sensitive=True,
+                                         all_notes=True)
+        # Material gathered after the bundle, not used in it: a non-sensitive request, a sensitive contact log.
+        later = work / "later"
+        later.mkdir()
+        for name, words, sensitive in (
+                ("cell-site-request.txt", "Request to the network for cell-site data, 12-14 March 2026.", False),
+                ("source-contact-log.txt", "Contact log of a covert human intelligence source.", True)):
+            (later / name).write_text(words + "\n", encoding="utf-8")
+            made = evidence.ingest(CASE, [later / name], IngestMetadata(
+                description=words, seized_from="Produced by DC Jane Smith", location="Case file"))
+            if sensitive:
+                evidence.set_sensitive(CASE, made.ingested[0].reference, True, "reveals a CHIS (MG6D)")
+        # The unused-material schedules, each its own document.
+        from casedesk.services.disclosure import Disclosure
+
+        schedules = {kind: Disclosure(session).export_schedule(CASE, kind, out_dir / f"{kind}.pdf").path
+                     for kind in ("mg6c", "mg6d")}
     finally:
         session.close()
     manifest = json.loads(result.manifest_path.read_text("utf-8"))
@@ -187,8 +211,9 @@ def build(out_dir: Path, work: Path) -> tuple[Path, dict[str, int]]:
         "exhibit-list": outline["Exhibit list (MG12)"],
         "sensitive-label": pages[refs["voicemail.mp3"]][0],
         "integrity": outline["Integrity statement"],
+        "notes": outline["Case notes"],
     }
-    return result.path, wanted
+    return result.path, wanted, schedules
 
 
 def render(pdf: Path, pages: dict[str, int], out_dir: Path, dpi: int = 60) -> list[Path]:
@@ -207,9 +232,12 @@ def main(argv: list[str]) -> int:
     out_dir = Path(argv[0] if argv else "docs/bundle-preview")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="casedesk-preview-") as tmp:
-        pdf, pages = build(Path(tmp), Path(tmp))
+        pdf, pages, schedules = build(Path(tmp), Path(tmp))
         for path in render(pdf, pages, out_dir):
             print(path)
+        for kind, schedule in schedules.items():
+            for path in render(schedule, {f"schedule-{kind}": 1}, out_dir):
+                print(path)
     return 0
 
 
