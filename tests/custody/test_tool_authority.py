@@ -17,6 +17,7 @@ from casedesk.custody import log as custody_log
 from casedesk.services.accounts import Accounts
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
+from casedesk.services.evidence import Evidence
 from casedesk.store.engine import write_session
 from tests.custody.conftest import CaseStore
 from tests.helpers.custody import both, casedesk_verify, export, messages, tool
@@ -173,3 +174,30 @@ def test_an_export_judged_by_the_tool_prints_what_it_could_not_judge(
     _, result = tool(path)
     assert result["ok"] and result["authority"]["account_only"]["redacted"] >= 1
     assert result["authority"]["judged"] + result["authority"]["account_only"]["redacted"] == result["entries"]
+
+
+def test_a_withheld_entry_by_a_disabled_account_is_named_by_the_tool(
+        cs: CaseStore, capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    """A line withheld as sensitive shows its signer, not its action: the tool judges the account alone, and says
+    so in its own words (``casedesk verify`` names the action)."""
+    det = cs.store.sign_in("jsmith")
+    try:
+        Evidence(det).set_sensitive(CASE, "JAS/2", True, "informant's details")
+        signer = det.signer
+    finally:
+        det.close()
+    forge(cs.store, "admin", "account.disabled", case=None, to_party="jsmith", data={"user": "jsmith"})
+    admin = cs.store.sign_in("admin")
+    try:
+        with write_session(admin.engine) as db:
+            seq = int(custody_log.append(db, actor="jsmith", signer=signer, action="exhibit.viewed", case_ref=CASE,
+                                         exhibit_ref="JAS/2").seq)
+    finally:
+        admin.close()
+    _, report = casedesk_verify(capsys, monkeypatch, cs.store, case=CASE, user="sgt")
+    assert (seq, "JAS/2", "exhibit.viewed by jsmith, whose account is disabled at this point: ignored") in messages(
+        report["problems"])
+    code, result = tool(export(capsys, monkeypatch, cs.store, tmp_path / "log.jsonl", user="sgt"))
+    assert code == 1 and (seq, "JAS/2", "withheld as sensitive, but made by jsmith, whose account is disabled at "
+                                        "this point: ignored") in messages(result["problems"])
+    assert result["authority"]["account_only"]["withheld"] >= 2
