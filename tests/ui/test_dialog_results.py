@@ -6,8 +6,8 @@ A dialog that set ``self.result = ...`` replaced the method every caller of ``ex
 
 from __future__ import annotations
 
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
 
 from casedesk.services.custody import MoveResult, Refusal
 from casedesk.ui.dialogs.disclosure import MG6C, DisclosureExportDialog

@@ -35,7 +35,7 @@ def _export(qtbot: QtBot, window, action, out: Path) -> DisclosureExportDialog: 
     dialog = wait_for_window(qtbot, DisclosureExportDialog)
     type_into(qtbot, dialog.output, str(out))
     click(qtbot, dialog.export_button)
-    qtbot.waitUntil(lambda: dialog.result is not None or dialog.message.isVisible(), timeout=120_000)
+    qtbot.waitUntil(lambda: dialog.export_result is not None or dialog.message.isVisible(), timeout=120_000)
     return dialog
 
 
@@ -56,7 +56,7 @@ def test_the_schedules_and_the_case_uco_file_are_exported_from_the_file_menu(
         assert window.act_mg6c in window.file_menu.actions() and window.act_case_uco in window.file_menu.actions()
         # MG6C: the non-sensitive unused material, numbered; nothing sensitive.
         dialog = _export(qtbot, window, window.act_mg6c, tmp_path / "mg6c.pdf")
-        assert dialog.result is not None, dialog.message.text()
+        assert dialog.export_result is not None, dialog.message.text()
         data = (tmp_path / "mg6c.pdf").read_bytes()
         assert dialog.sha256.value() == hashlib.sha256(data).hexdigest()
         entry = _last_entry(store)
@@ -68,13 +68,13 @@ def test_the_schedules_and_the_case_uco_file_are_exported_from_the_file_menu(
         click(qtbot, dialog.close_button)
         # MG6D: the sensitive material, for the prosecutor only.
         dialog = _export(qtbot, window, window.act_mg6d, tmp_path / "mg6d.pdf")
-        assert dialog.result is not None, dialog.message.text()
+        assert dialog.export_result is not None, dialog.message.text()
         assert "MG6D: 1 page(s), 1 items, numbered 1 to 1, marking OFFICIAL-SENSITIVE" in dialog.details.text()
         assert "ROBIN" in "\n".join(searchable_pages(tmp_path / "mg6d.pdf"))
         click(qtbot, dialog.close_button)
         # CASE/UCO: the sensitive exhibit left out unless asked for, and the dialog says which.
         dialog = _export(qtbot, window, window.act_case_uco, tmp_path / "case.jsonld")
-        assert dialog.result is not None, dialog.message.text()
+        assert dialog.export_result is not None, dialog.message.text()
         assert "CASE/UCO: 2 exhibit(s)" in dialog.details.text()
         assert "Withheld as sensitive (MG6D): JAS/2." in dialog.details.text()
         doc = json.loads((tmp_path / "case.jsonld").read_text())
@@ -93,14 +93,14 @@ def test_an_existing_file_is_refused_and_left_alone(qtbot: QtBot, store: Store, 
     try:
         select_case(qtbot, window, CASE)
         dialog = _export(qtbot, window, window.act_mg6c, existing)
-        assert dialog.result is None
+        assert dialog.export_result is None
         assert "A file named mg6c.pdf exists already: CaseDesk never replaces a file" in dialog.message.text()
         assert existing.read_bytes() == b"the officer's own file"
         assert _last_entry(store).seq == before  # nothing recorded
         # Another name goes through.
         type_into(qtbot, dialog.output, str(tmp_path / "mg6c-2.pdf"))
         click(qtbot, dialog.export_button)
-        qtbot.waitUntil(lambda: dialog.result is not None, timeout=120_000)
+        qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=120_000)
         assert (tmp_path / "mg6c-2.pdf").read_bytes().startswith(b"%PDF")
         click(qtbot, dialog.close_button)
     finally:

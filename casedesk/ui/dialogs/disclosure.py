@@ -7,6 +7,7 @@ service refuses it too) and says what was written, its SHA-256 and the custody e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ class DisclosureExportDialog(QDialog):
         self.kind = kind
         self.runner = JobRunner(self)
         self.job: Job | None = None
-        self.result: ScheduleResult | CaseExportResult | None = None
+        self.export_result: ScheduleResult | CaseExportResult | None = None
         self.setWindowIcon(app_icon())
         self.resize(640, 320)
         safe = case_ref.replace("/", "-")
@@ -199,6 +200,7 @@ class DisclosureExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
         self.busy.show()
+        work: Callable[[Any, Any], ScheduleResult | CaseExportResult]
         if kind == CASE_UCO:
             work = lambda progress, cancel: disclosure.export_case(  # noqa: E731
                 case_ref, out, include_sensitive=include_sensitive)
@@ -208,7 +210,7 @@ class DisclosureExportDialog(QDialog):
 
     def _done(self, result: Any) -> None:
         self.job = None
-        self.result = result
+        self.export_result = result
         self.busy.hide()
         self.setup.hide()
         self.export_button.hide()

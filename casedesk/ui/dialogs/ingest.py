@@ -302,11 +302,17 @@ class IngestDialog(QDialog):
         else:
             errors.show_error(self, exc, self.tr("Ingest"))
 
+    def _cell(self, row: int, col: int) -> QTableWidgetItem:
+        """A cell of the per-file table (_fill_table gives every cell of every row an item)."""
+        item = self.per_file.item(row, col)
+        assert item is not None, (row, col)
+        return item
+
     def descriptions(self) -> dict[str, str]:
         """Each listed file's description, by its path as the register will record it."""
         out = {}
         for row in range(self.per_file.rowCount()):
-            item = self.per_file.item(row, 3)
+            item = self._cell(row, 3)
             out[str(item.data(Qt.ItemDataRole.UserRole))] = item.text()
         return out
 
@@ -342,7 +348,7 @@ class IngestDialog(QDialog):
 
     def _prefilled_text(self, path: str) -> str | None:
         for row in range(self.per_file.rowCount()):
-            item = self.per_file.item(row, 3)
+            item = self._cell(row, 3)
             if item.data(Qt.ItemDataRole.UserRole) == path:
                 return str(item.data(PREFILLED))
         return None
@@ -350,11 +356,11 @@ class IngestDialog(QDialog):
     def _common_changed(self, text: str) -> None:
         """Rows still holding what they were given follow the common description; rows the user wrote stay."""
         for row in range(self.per_file.rowCount()):
-            item = self.per_file.item(row, 3)
+            item = self._cell(row, 3)
             before = str(item.data(PREFILLED))
             if item.text() != before:
                 continue
-            name = self.per_file.item(row, 0).text()
+            name = self._cell(row, 0).text()
             after = prefill(text, name)
             item.setData(PREFILLED, after)
             item.setText(after)

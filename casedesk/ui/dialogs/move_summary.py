@@ -17,7 +17,7 @@ from casedesk.ui.icons import app_icon
 class MoveSummaryDialog(QDialog):
     def __init__(self, mode: str, result: MoveResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.move_result = result
         done, refused = len(result.done), len(result.refused)
         verb = {"transfer": self.tr("Transferred"), "check_out": self.tr("Checked out"),
                 "return": self.tr("Returned")}[mode]
@@ -67,19 +67,19 @@ class MoveSummaryDialog(QDialog):
             return html.escape(visible(text))
 
         parts = []
-        if self.result.done:
-            parts.append(f"<h4>{cell(verb)} ({len(self.result.done)})</h4><table cellspacing='0' cellpadding='3'>")
-            for e in self.result.done:
+        if self.move_result.done:
+            parts.append(f"<h4>{cell(verb)} ({len(self.move_result.done)})</h4><table cellspacing='0' cellpadding='3'>")
+            for e in self.move_result.done:
                 where = self.tr(" — kept at {place}").format(place=cell(e.location)) if e.location else ""
                 entry = self.tr("to {party}{where} (custody entry {seq})").format(
                     party=cell(e.to_party or ""), where=where, seq=e.seq)
                 parts.append(f"<tr><td><b>{cell(e.exhibit_ref or '')}</b></td><td>{entry}</td></tr>")
             parts.append("</table>")
-        if self.result.refused:
+        if self.move_result.refused:
             colour = theme.error_colour().name()
-            parts.append(f"<h4 style='color:{colour}'>{cell(self.tr('Refused'))} ({len(self.result.refused)})</h4>"
+            parts.append(f"<h4 style='color:{colour}'>{cell(self.tr('Refused'))} ({len(self.move_result.refused)})</h4>"
                          "<table cellspacing='0' cellpadding='3'>")
-            for r in self.result.refused:
+            for r in self.move_result.refused:
                 parts.append(f"<tr><td><b>{cell(r.exhibit_ref)}</b></td><td>{cell(r.reason)}</td></tr>")
             parts.append("</table>")
         return "".join(parts)
