@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from casedesk.ui.dialogs.ingest import IngestDialog
@@ -93,5 +93,42 @@ def test_every_mnemonic_of_the_ingest_form_is_its_own(qtbot: QtBot, store: Store
         letters = [m.group(1).lower() for t in texts for m in [re.search(r"&([^&\s])", t)] if m]
         assert len(letters) == len(set(letters)), sorted(letters)
         assert "f" in letters and "t" in letters
+    finally:
+        session.close()
+
+
+def test_two_files_of_one_path_are_marked_at_once_and_the_ingest_says_why_it_cannot_start(
+        qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    """report.txt added from two folders has one path in the register: its description could be either's. The
+    rows say so as soon as they are listed, and Ingest is disabled with the reason, before anything is typed."""
+    first, second, other = tmp_path / "bag-7" / "report.txt", tmp_path / "bag-8" / "report.txt", tmp_path / "a.txt"
+    for path in (first, second, other):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"content of {path}\n", encoding="utf-8")
+    session = store.sign_in("jsmith")
+    try:
+        dialog = IngestDialog(session, CASE, [first, second, other])
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        box = dialog.describe_each
+        qtbot.waitUntil(lambda: box.isVisible() and not box.rect().isEmpty(), timeout=TIMEOUT)
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+        qtbot.waitUntil(lambda: dialog.per_file.rowCount() == 3, timeout=TIMEOUT)
+        table = dialog.per_file
+        marked = [r for r in range(3) if table.item(r, 0).text().startswith("⚠")]
+        assert sorted(table.item(r, 3).data(Qt.ItemDataRole.UserRole) for r in marked) == ["report.txt"] * 2
+        assert str(first) in table.item(marked[0], 0).toolTip() or str(first) in table.item(marked[1], 0).toolTip()
+        assert not dialog.start_button.isEnabled()
+        why = "report.txt is the name of 2 of the files given"
+        assert why in dialog.start_button.toolTip()
+        assert why in dialog.message.text() and dialog.message.isVisible()
+        # Taking one of them out clears the mark and the refusal.
+        dialog.files.item(1).setSelected(True)
+        click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Remove"))
+        qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=TIMEOUT)
+        assert not any(table.item(r, 0).text().startswith("⚠") for r in range(2))
+        assert dialog.start_button.isEnabled() and why not in dialog.start_button.toolTip()
+        assert not dialog.message.isVisible()
     finally:
         session.close()
