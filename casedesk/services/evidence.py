@@ -212,6 +212,7 @@ class FileToIngest:
     name: str
     size: int
     type_description: str  # libmagic's, from the first bytes; "" when they cannot be read
+    source: str = ""  # where it is read from: tells apart files given with the same relative path
 
 
 @dataclass(frozen=True)
@@ -688,7 +689,7 @@ class Evidence:
                     kind = detector.detect(fh.read(HEAD_BYTES), f.path.name).description
             except OSError:
                 kind = ""
-            listed.append(FileToIngest(f.relative_path, f.path.name, f.size, kind))
+            listed.append(FileToIngest(f.relative_path, f.path.name, f.size, kind, str(f.path)))
         return listed, list(skipped)
 
     def _producer(self, db: OrmSession, case: Case, username: str | None) -> str:

@@ -669,148 +669,148 @@
 <context>
     <name>DisclosureExportDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="62"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="63"/>
         <source>Export the MG6C schedule of {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="63"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="64"/>
         <source>The schedule of relevant non-sensitive unused material (MG6C), numbered from 1, for disclosure to the defence. Used material is what the last bundle exported for the case served; every other exhibit that is not sensitive is listed. Nothing sensitive is on it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="69"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="70"/>
         <source>Export the MG6D schedule of {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="70"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="71"/>
         <source>The schedule of relevant sensitive unused material (MG6D), for the prosecutor only: it is never disclosed to the defence, is marked OFFICIAL-SENSITIVE and says so on every page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="75"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="76"/>
         <source>Export {case} as CASE/UCO</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="76"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="77"/>
         <source>The case as CASE/UCO 1.5.0 JSON-LD for forensic tools: every exhibit with its hashes and every custody action with the exhibit it concerns. Sensitive (MG6D) exhibits are left out unless you include them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="87"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="88"/>
         <source>Security marking printed in the header and footer of every page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="88"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="89"/>
         <source>Include &amp;sensitive exhibits (MG6D)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="92"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="93"/>
         <source>File to write</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="94"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="95"/>
         <source>Where the file is written; an existing file is never replaced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="95"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="96"/>
         <source>&amp;Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="103"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="104"/>
         <source>&amp;Marking:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="104"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="105"/>
         <source>&amp;Output file:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="118"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="119"/>
         <source>file&apos;s SHA-256</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="128"/>
         <source>SHA-256:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="134"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="135"/>
         <source>&amp;Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="156"/>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="252"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="157"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="254"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="167"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="168"/>
         <source>JSON-LD files (*.jsonld)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="167"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="168"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="169"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="170"/>
         <source>Save as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="179"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="180"/>
         <source>A file named {name} exists already: CaseDesk never replaces a file. Choose another name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="190"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="191"/>
         <source>Choose where to write the file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="222"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="224"/>
         <source>{n} items, numbered 1 to {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="222"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="224"/>
         <source>no items</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="223"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="225"/>
         <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;{kind}: {pages} page(s), {items}, marking {marking}, as at custody log entry {head}.&lt;br&gt;Recorded as custody entry {entry}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="229"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="231"/>
         <source> Withheld as sensitive (MG6D): {refs}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="231"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="233"/>
         <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;CASE/UCO: {exhibits} exhibit(s), {actions} custody action(s), made from custody log entry {head}.{withheld}&lt;br&gt;Recorded as custody entry {entry}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="238"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="240"/>
         <source>Written; its SHA-256 is in the custody log. Note: {warnings}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="241"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="243"/>
         <source>Written; its SHA-256 is in the custody log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1502,291 +1502,291 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="100"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="102"/>
         <source>Search all your cases: file name, exhibit reference, SHA-256 or note text (Ctrl+Shift+F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="102"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="104"/>
         <source>Search all cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="159"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="175"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="161"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="177"/>
         <source>Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
         <source>Found by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="175"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="177"/>
         <source>Exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="175"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="113"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="177"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="113"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="111"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="115"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="113"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
         <source>Search results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="418"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="420"/>
         <source>Query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="123"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
         <source>Asked by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="124"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="126"/>
         <source>Asked (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="124"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="126"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="127"/>
         <source>Open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="133"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
         <source>Your answer to the selected query (added to the case as a note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="138"/>
         <source>A&amp;nswer query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="138"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="140"/>
         <source>Answer the selected query: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="145"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="147"/>
         <source>Your queries waiting for an answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="146"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="148"/>
         <source>Queries for you to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="159"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="161"/>
         <source>Entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="160"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
         <source>Cases awaiting your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="164"/>
         <source>Waiting for your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="168"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="168"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
         <source>Operation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="168"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="169"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="169"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
         <source>To review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="169"/>
         <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="173"/>
         <source>Your cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="176"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="178"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="176"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="178"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="181"/>
         <source>Exhibits checked out to you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="183"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="185"/>
         <source>Enter or double-click opens a row; New case: Ctrl+N; back here: Alt+Home.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="221"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="223"/>
         <source>&amp;Continue with {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="222"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="224"/>
         <source>Open the case you last worked on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="244"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="246"/>
         <source>Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="257"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="259"/>
         <source>Custody entry {seq}; about the case&apos;s entries up to {up_to}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="272"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="274"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="272"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="274"/>
         <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="284"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="286"/>
         <source>No open query.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="285"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="287"/>
         <source>No query waits for your answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="286"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
         <source>Nothing waits for your review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="287"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="289"/>
         <source>You are not a member of any case yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="290"/>
         <source>No exhibit is checked out to you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="309"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="311"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — cases waiting for your review: {cases}; your queries waiting for an answer: {queries}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="313"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="315"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — cases: {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="314"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="316"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — open queries for you to answer: {queries}; exhibits checked out to you: {lent}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="336"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="338"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="342"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="344"/>
         <source>note by {author}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="347"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="349"/>
         <source>withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="348"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="350"/>
         <source>sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="359"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="361"/>
         <source>{n} result(s) for “{text}”; Enter or double-click opens one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="361"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="363"/>
         <source>More were found: type more of the text to narrow them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="363"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="365"/>
         <source>Notes not searched (key not yet granted to you): {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="365"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="367"/>
         <source>Nothing found for “{text}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="395"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="397"/>
         <source>No query is selected: there is nothing to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="397"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="399"/>
         <source>Answer query {seq} on {case}: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="422"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="424"/>
         <source>Query {seq} on {case} answered (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1829,27 +1829,42 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="292"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="295"/>
         <source>Listing the files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="303"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="306"/>
         <source>Ingest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="334"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="339"/>
+        <source>{path} is also the path of another file given; this one is read from {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="353"/>
         <source>The description of {path} in the register and the exhibit list</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="340"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="358"/>
+        <source> (and {n} more paths)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="360"/>
+        <source>{count} of the files given have the path {path}{more} (the same name from different folders, marked ⚠): a description could be either&apos;s. Remove one of them, or add the folders that hold them instead, so that their paths differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="369"/>
         <source>{count} file(s) — each gets the description in its row; edit any of them. Files in a folder are listed as the register will show them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="399"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="439"/>
         <source>The files are still being listed; ingest once every file has its row.</source>
         <translation type="unfinished"></translation>
     </message>

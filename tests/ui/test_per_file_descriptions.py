@@ -120,7 +120,7 @@ def test_two_files_of_one_path_are_marked_at_once_and_the_ingest_says_why_it_can
         assert sorted(table.item(r, 3).data(Qt.ItemDataRole.UserRole) for r in marked) == ["report.txt"] * 2
         assert str(first) in table.item(marked[0], 0).toolTip() or str(first) in table.item(marked[1], 0).toolTip()
         assert not dialog.start_button.isEnabled()
-        why = "report.txt is the name of 2 of the files given"
+        why = "2 of the files given have the path report.txt"
         assert why in dialog.start_button.toolTip()
         assert why in dialog.message.text() and dialog.message.isVisible()
         # Taking one of them out clears the mark and the refusal.

@@ -139,6 +139,8 @@ class IngestDialog(QDialog):
         self.per_file_note.setWordWrap(True)
         self.per_file_note.hide()
         self._listed_for: list[Path] | None = None  # the paths the table lists the files of
+        self._shown_shared = ""  # the message line's text when it says why (cleared once it no longer holds)
+        self._shared: str = ""  # why the listed files cannot be described one by one (two share a path), or ""
         self._listing: Job | None = None
         self.seized_from = QLineEdit()
         self.seized_from.setObjectName("seizedFrom")
@@ -271,6 +273,7 @@ class IngestDialog(QDialog):
     def _describe_each_toggled(self, on: bool) -> None:
         self.per_file.setVisible(on)
         self.per_file_note.setVisible(on)
+        self._show_shared()  # one description for all: files of one path are no longer a problem
         if on:
             self.resize(max(self.width(), 860), max(self.height(), 760))
             fit_on_screen(self)
@@ -324,9 +327,19 @@ class IngestDialog(QDialog):
         self.per_file.setSortingEnabled(False)
         self.per_file.setRowCount(len(files))
         fixed = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        counts: dict[str, int] = {}
+        for f in files:
+            counts[f.relative_path] = counts.get(f.relative_path, 0) + 1
+        shared = sorted(p for p, n in counts.items() if n > 1)
         for row, f in enumerate(files):
             name = QTableWidgetItem(visible(f.name))
             name.setToolTip(html.escape(visible(f.relative_path)))
+            if f.relative_path in shared:  # the register would record two exhibits under one path
+                name.setText("⚠ " + name.text())
+                name.setToolTip(self.tr("{path} is also the path of another file given; this one is read from "
+                                        "{source}").format(path=html.escape(visible(f.relative_path)),
+                                                           source=html.escape(visible(f.source))))
+                name.setForeground(theme.warning_colour())
             size = QTableWidgetItem(formatting.size(f.size))
             size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             kind = QTableWidgetItem(visible(f.type_description))
@@ -341,10 +354,31 @@ class IngestDialog(QDialog):
                 path=html.escape(visible(f.relative_path))))
             for col, item in enumerate((name, size, kind, text)):
                 self.per_file.setItem(row, col, item)
+        if shared:
+            more = self.tr(" (and {n} more paths)").format(n=len(shared) - 1) if len(shared) > 1 else ""
+            self._shared = self.tr(
+                "{count} of the files given have the path {path}{more} (the same name from different folders, "
+                "marked ⚠): a description could be either's. Remove one of them, or add the folders that hold "
+                "them instead, so that their paths differ.").format(count=counts[shared[0]], path=visible(shared[0]),
+                                                                    more=more)
+        else:
+            self._shared = ""
+        self._show_shared()
         count = len(files)
         self.per_file_note.setText(self.tr(
             "{count} file(s) — each gets the description in its row; edit any of them. Files in a folder are "
             "listed as the register will show them.").format(count=f"{count:,}"))
+
+    def _show_shared(self) -> None:
+        """Ingest is refused at once, with the reason, while the table lists two files under one path."""
+        why = self._shared if self.describe_each.isChecked() else ""
+        self.start_button.setEnabled(not why and self.job is None)
+        self.start_button.setToolTip(why)
+        if why:
+            self.message.error(why)
+        elif self.message.text() == self._shown_shared:
+            self.message.clear_message()
+        self._shown_shared = self.message.text() if why else ""
 
     def _prefilled_text(self, path: str) -> str | None:
         for row in range(self.per_file.rowCount()):
@@ -387,7 +421,7 @@ class IngestDialog(QDialog):
         self.form_box.setEnabled(not running)
         self.files.setEnabled(not running)
         self.per_file.setEnabled(not running)
-        self.start_button.setEnabled(not running)
+        self.start_button.setEnabled(not running and not (self._shared and self.describe_each.isChecked()))
         self.progress.setVisible(running or self.progress.isVisible())
         self.progress_text.setVisible(running or self.progress_text.isVisible())
 
