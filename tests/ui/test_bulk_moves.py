@@ -115,3 +115,38 @@ def test_return_of_several_is_greyed_out_with_the_reason_when_none_is_out(qtbot:
     assert window.act_return.toolTip().startswith("None of the selected exhibits is checked out")
     assert window.act_check_out.isEnabled()
     close_all(controller)
+
+
+def test_the_explanation_speaks_of_the_exhibits_when_several_are_moved(qtbot: QtBot, store: Store) -> None:
+    """"Lend the exhibit …" over a list of three references reads as if one of them were meant."""
+    from PySide6.QtWidgets import QLabel
+
+    from casedesk.services.evidence import Evidence
+    from tests.helpers.custody import ingest
+
+    ingest(store, "jsmith", {"phone.bin": b"phone image", "sim.bin": b"sim card", "usb.bin": b"usb stick"})
+    session = store.sign_in("jsmith")
+    try:
+        exhibits = Evidence(session).list(CASE)
+        expected = {
+            "transfer": ("Hand the exhibit to another officer", "Hand the exhibits to another officer"),
+            "check_out": ("Lend the exhibit (e.g. to a forensic lab) until it is returned",
+                          "Lend the exhibits (e.g. to a forensic lab) until they are returned"),
+            "return": ("Record that the checked-out exhibit came back",
+                       "Record that the checked-out exhibits came back"),
+        }
+        def intro(dialog: CustodyMoveDialog) -> str:  # the line under the title: the references, then what it does
+            return next(w.text() for w in dialog.findChildren(QLabel) if w.text().startswith("<b>JAS/"))
+
+        for mode, (one, several) in expected.items():
+            single = CustodyMoveDialog(session, CASE, exhibits[0], mode)
+            qtbot.addWidget(single)
+            assert one in intro(single) and several not in intro(single)
+            assert single.location.placeholderText() == "where the exhibit will be (optional)"
+            many = CustodyMoveDialog(session, CASE, exhibits, mode)
+            qtbot.addWidget(many)
+            assert several in intro(many), intro(many)
+            assert "JAS/1, JAS/2, JAS/3" in intro(many)
+            assert many.location.placeholderText() == "where the exhibits will be (optional)"
+    finally:
+        session.close()
