@@ -428,8 +428,23 @@
         <source>e.g. examination complete, seal intact</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="35"/>
+        <source>Hand the exhibits to another officer or a place (e.g. property store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="37"/>
+        <source>Lend the exhibits (e.g. to a forensic lab) until they are returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="39"/>
+        <source>Record that the checked-out exhibits came back</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="44"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="54"/>
         <source> and %n more</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -437,7 +452,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="45"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="55"/>
         <source>%n exhibits</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -445,57 +460,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="57"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="67"/>
         <source>{custodian} (checked out)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="59"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="69"/>
         <source>location not recorded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="60"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="70"/>
         <source>Current custodian:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="65"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="75"/>
         <source>A case member&apos;s user name, or a place such as &apos;Property store, Lambeth&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="77"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="87"/>
         <source>officer&apos;s user name or a place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="78"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="88"/>
         <source>&amp;To:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="84"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="94"/>
         <source>Why: recorded in the signed custody log (required)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="87"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="97"/>
+        <source>where the exhibits will be (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="98"/>
         <source>where the exhibit will be (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="88"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="99"/>
         <source>&amp;Reason:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="89"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="100"/>
         <source>&amp;Location:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/transfer.py" line="99"/>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="110"/>
+        <source>say who or where the exhibits go to: an officer&apos;s user name or a place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/transfer.py" line="112"/>
         <source>say who or where the exhibit goes to: an officer&apos;s user name or a place</source>
         <translation type="unfinished"></translation>
     </message>

@@ -30,6 +30,14 @@ MODES = {
                QT_TRANSLATE_NOOP("CustodyMoveDialog", "Record that the checked-out exhibit came back"),
                QT_TRANSLATE_NOOP("CustodyMoveDialog", "e.g. examination complete, seal intact")),
 }
+# What a move of several does (MODES' third item, for more than one exhibit).
+SEVERAL = {
+    "transfer": QT_TRANSLATE_NOOP("CustodyMoveDialog",
+                                  "Hand the exhibits to another officer or a place (e.g. property store)"),
+    "check_out": QT_TRANSLATE_NOOP("CustodyMoveDialog",
+                                   "Lend the exhibits (e.g. to a forensic lab) until they are returned"),
+    "return": QT_TRANSLATE_NOOP("CustodyMoveDialog", "Record that the checked-out exhibits came back"),
+}
 
 
 class CustodyMoveDialog(FormDialog):
@@ -40,6 +48,8 @@ class CustodyMoveDialog(FormDialog):
         exhibit = self.exhibits[0]
         several = len(self.exhibits) > 1
         title, ok, tip, example = (self.tr(text) for text in MODES[mode])
+        if several:
+            tip = self.tr(SEVERAL[mode])
         refs = ", ".join(e.reference for e in self.exhibits[:12]) + (
             self.tr(" and %n more", None, len(self.exhibits) - 12) if len(self.exhibits) > 12 else "")
         super().__init__(title.format(ref=self.tr("%n exhibits", None, len(self.exhibits)) if several
@@ -84,7 +94,8 @@ class CustodyMoveDialog(FormDialog):
         self.reason.setToolTip(self.tr("Why: recorded in the signed custody log (required)"))
         self.location = QLineEdit()
         self.location.setObjectName("location")
-        self.location.setPlaceholderText(self.tr("where the exhibit will be (optional)"))
+        self.location.setPlaceholderText(self.tr("where the exhibits will be (optional)") if several
+                                         else self.tr("where the exhibit will be (optional)"))
         self.form.addRow(self.tr("&Reason:"), self.reason)
         self.form.addRow(self.tr("&Location:"), self.location)
         self.fields = {"to": self.to, "reason": self.reason, "location": self.location}
@@ -96,8 +107,10 @@ class CustodyMoveDialog(FormDialog):
         refs = [e.reference for e in self.exhibits]
         to = self.to.currentText().strip()
         if self.mode != "return" and not to:
-            raise UsageError(self.tr("say who or where the exhibit goes to: an officer's user name or a "
-                                     "place"), field="to")
+            raise UsageError(self.tr("say who or where the exhibits go to: an officer's user name or a place")
+                             if len(refs) > 1 else
+                             self.tr("say who or where the exhibit goes to: an officer's user name or a place"),
+                             field="to")
         if len(refs) > 1:
             # Each exhibit in its own transaction with its own entry; the refused ones are listed, with their
             # reasons, in the summary that follows (MoveSummaryDialog). What is wrong for all stays here.
