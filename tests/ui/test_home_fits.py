@@ -39,3 +39,43 @@ def test_the_whole_home_page_stays_in_a_1024x640_window_after_an_answer(qtbot: Q
     assert scroll.verticalScrollBar().maximum() == 0, "the home page scrolls in a 1024x640 window"
     assert home.lent_box.isVisible() and lent_box_bottom() <= scroll.viewport().height()
     close_all(controller)
+
+
+def test_search_results_fit_a_1024x640_window_with_their_details_readable(qtbot: QtBot, store: Store) -> None:
+    """The results pushed the page into a scroll and cut their Details column ("Attachment 'invoice_0417.pdf' of
+    a phishi…"): while a search is shown the results take the page, and a long description wraps."""
+    from PySide6.QtCore import QRect, Qt
+
+    from tests.helpers.custody import ingest
+
+    description = ("Attachment 'invoice_0417.pdf' of a phishing e-mail sent to the finance team on 3 March, "
+                   "forwarded by the head of accounts with the original headers kept")
+    ingest(store, "jsmith", {"invoice_0417_forwarded_to_the_accounts_department.eml": b"From: x\n",
+                             "invoice_0417.pdf": b"%PDF-1.4 invoice\n"}, description=description)
+    controller, window = sign_in(qtbot, store, "jsmith")
+    window.resize(1024, 640)
+    home = window.home
+    scroll = home.findChild(QScrollArea, "homeScroll")
+    qtbot.waitUntil(lambda: home.isVisible() and home.cases.topLevelItemCount() == 1, timeout=TIMEOUT)
+    type_into(qtbot, home.search, "invoice")
+    qtbot.keyClick(home.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: home.results_box.isVisible() and home.rows(home.results) == 2, timeout=TIMEOUT)
+    qtbot.wait(300)  # the layout settles (not a timing assertion: the page must not scroll once it has)
+    assert scroll.verticalScrollBar().maximum() == 0, "the home page scrolls in a 1024x640 window"
+    results = home.results
+    assert results.horizontalScrollBar().maximum() == 0, "the results scroll sideways"
+    box_bottom = home.results_box.mapTo(scroll.viewport(), QPoint(0, home.results_box.height())).y()
+    assert box_bottom <= scroll.viewport().height()
+    for row in range(2):
+        index = results.model().index(row, 4)
+        cell = results.visualRect(index)
+        assert not cell.isEmpty() and cell.right() <= results.viewport().width()
+        needed = results.fontMetrics().boundingRect(
+            QRect(0, 0, cell.width() - 8, 10_000), int(Qt.TextFlag.TextWordWrap), index.data()).height()
+        assert cell.height() >= needed, f"the details of row {row} are cut: {index.data()!r}"
+    # Clearing the search (Esc) brings back the panels the results took the place of.
+    assert not home.queries_box.isVisible()
+    qtbot.keyClick(home.search, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not home.results_box.isVisible() and home.queries_box.isVisible(), timeout=TIMEOUT)
+    assert home.search.text() == "" and home.lent_box.isVisible()
+    close_all(controller)
