@@ -1527,291 +1527,291 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="102"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="107"/>
         <source>Search all your cases: file name, exhibit reference, SHA-256 or note text (Ctrl+Shift+F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="104"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="109"/>
         <source>Search all cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="161"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="177"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="186"/>
         <source>Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
         <source>Found by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="112"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="177"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="186"/>
         <source>Exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="113"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="177"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="186"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="113"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="113"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="126"/>
         <source>Search results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="420"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="449"/>
         <source>Query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="125"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
         <source>Asked by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
         <source>Asked (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="127"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
         <source>Open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="144"/>
         <source>Your answer to the selected query (added to the case as a note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="145"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="138"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="147"/>
         <source>A&amp;nswer query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="140"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="149"/>
         <source>Answer the selected query: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="147"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="156"/>
         <source>Your queries waiting for an answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="148"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="157"/>
         <source>Queries for you to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="161"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
         <source>Entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="162"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
         <source>Cases awaiting your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="164"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="173"/>
         <source>Waiting for your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
         <source>Operation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
         <source>To review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="173"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="182"/>
         <source>Your cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="178"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="178"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="181"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="190"/>
         <source>Exhibits checked out to you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="185"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="194"/>
         <source>Enter or double-click opens a row; New case: Ctrl+N; back here: Alt+Home.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="223"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="237"/>
         <source>&amp;Continue with {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="224"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="238"/>
         <source>Open the case you last worked on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="246"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="260"/>
         <source>Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="259"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="273"/>
         <source>Custody entry {seq}; about the case&apos;s entries up to {up_to}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="274"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="274"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
         <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="286"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="300"/>
         <source>No open query.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="287"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="301"/>
         <source>No query waits for your answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="302"/>
         <source>Nothing waits for your review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="289"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="303"/>
         <source>You are not a member of any case yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="290"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="304"/>
         <source>No exhibit is checked out to you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="311"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="325"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — cases waiting for your review: {cases}; your queries waiting for an answer: {queries}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="315"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="329"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — cases: {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="316"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="330"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — open queries for you to answer: {queries}; exhibits checked out to you: {lent}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="338"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="352"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="344"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="358"/>
         <source>note by {author}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="349"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="363"/>
         <source>withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="350"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="364"/>
         <source>sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="361"/>
-        <source>{n} result(s) for “{text}”; Enter or double-click opens one.</source>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="377"/>
+        <source>{n} result(s) for “{text}”; Enter or double-click opens one, Esc clears the search.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="363"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="380"/>
         <source>More were found: type more of the text to narrow them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="365"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="382"/>
         <source>Notes not searched (key not yet granted to you): {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="367"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="384"/>
         <source>Nothing found for “{text}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="397"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="426"/>
         <source>No query is selected: there is nothing to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="399"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="428"/>
         <source>Answer query {seq} on {case}: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="424"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="453"/>
         <source>Query {seq} on {case} answered (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>

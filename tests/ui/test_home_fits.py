@@ -45,6 +45,7 @@ def test_search_results_fit_a_1024x640_window_with_their_details_readable(qtbot:
     """The results pushed the page into a scroll and cut their Details column ("Attachment 'invoice_0417.pdf' of
     a phishi…"): while a search is shown the results take the page, and a long description wraps."""
     from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QStyle
 
     from tests.helpers.custody import ingest
 
@@ -70,8 +71,9 @@ def test_search_results_fit_a_1024x640_window_with_their_details_readable(qtbot:
         index = results.model().index(row, 4)
         cell = results.visualRect(index)
         assert not cell.isEmpty() and cell.right() <= results.viewport().width()
+        margin = results.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, results) + 1
         needed = results.fontMetrics().boundingRect(
-            QRect(0, 0, cell.width() - 8, 10_000), int(Qt.TextFlag.TextWordWrap), index.data()).height()
+            QRect(0, 0, cell.width() - 2 * margin, 10_000), int(Qt.TextFlag.TextWordWrap), index.data()).height()
         assert cell.height() >= needed, f"the details of row {row} are cut: {index.data()!r}"
     # Clearing the search (Esc) brings back the panels the results took the place of.
     assert not home.queries_box.isVisible()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -36,8 +37,12 @@ from casedesk.services.session import Session
 from casedesk.ui import errors, formatting
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import icon
+from casedesk.ui.partials.wrapped_text import wrap_column
 
 KEY = Qt.ItemDataRole.UserRole
+# The search results' columns before Details, each at most this wide (px); a longer text is cut in the middle
+# with its full text in the tooltip, so that Details keeps room to wrap in a 1024 px window.
+RESULT_WIDTHS = (130, 150, 70, 200)
 
 
 def _tree(name: str, headers: list[str], stretch: int, accessible: str) -> QTreeWidget:
@@ -112,6 +117,10 @@ class HomePage(QWidget):
         self.results = _tree("homeResults", [self.tr("Case"), self.tr("Found by"), self.tr("Exhibit"),
                                              self.tr("File"), self.tr("Details")], 4, self.tr("Search results"))
         self.results.itemActivated.connect(self._open_result)
+        # A long description wraps in its row rather than being cut at the window's edge (1024 px wide).
+        wrap_column(self.results, 4)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # capped columns keep a file's extension
+        self.search.installEventFilter(self)
         self.results_note = QLabel()
         self.results_note.setObjectName("homeResultsNote")
         self.results_box = QGroupBox(self.tr("Search results"))
@@ -185,7 +194,12 @@ class HomePage(QWidget):
         hint = QLabel(self.tr("Enter or double-click opens a row; New case: Ctrl+N; back here: Alt+Home."))
         hint.setObjectName("homeHint")
 
-        grid = QGridLayout()
+        # The panels below the search; a search shown takes their place (Esc in the search box brings them back),
+        # so that its results fit the smallest window without scrolling.
+        self.panels = QWidget()
+        self.panels.setObjectName("homePanels")
+        grid = QGridLayout(self.panels)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.queries_box, 0, 0, 1, 2)
         if self.supervisor:
             grid.addWidget(self.review_box, 1, 0)
@@ -204,7 +218,7 @@ class HomePage(QWidget):
         body_layout.addLayout(top)
         body_layout.addWidget(self.search)
         body_layout.addWidget(self.results_box, 3)
-        body_layout.addLayout(grid, 1)
+        body_layout.addWidget(self.panels, 1)
         body_layout.addWidget(hint)
         scroll = QScrollArea()
         scroll.setObjectName("homeScroll")
@@ -326,12 +340,12 @@ class HomePage(QWidget):
         text = self.search.text().strip()
         self.results.clear()
         if not text or not self.content:
-            self.results_box.hide()
+            self._show_results(False)
             return
         try:
             result = Search(self.session).find(text)
         except CaseDeskError as exc:
-            self.results_box.show()
+            self._show_results(True)
             self.results_note.setText(str(exc)[:1].upper() + str(exc)[1:])
             return
         except Exception as exc:
@@ -352,13 +366,16 @@ class HomePage(QWidget):
                                         f"{e.description}{flags}"])
                 item.setData(0, KEY, ("exhibits", e.reference))
                 item.setToolTip(4, f"{e.description}\nSHA-256 {e.sha256}")
+                item.setToolTip(3, e.original_name)
             else:
                 continue
             self.results.addTopLevelItem(item)
-        for col in range(self.results.columnCount() - 1):
+        for col, most in enumerate(RESULT_WIDTHS):  # what is left is the details', wrapped
             self.results.resizeColumnToContents(col)
+            self.results.setColumnWidth(col, min(self.results.columnWidth(col), most))
         n = self.rows(self.results)
-        notes = [self.tr("{n} result(s) for “{text}”; Enter or double-click opens one.").format(n=n, text=text)]
+        notes = [self.tr("{n} result(s) for “{text}”; Enter or double-click opens one, Esc clears the search.")
+                 .format(n=n, text=text)]
         if result.more:
             notes.append(self.tr("More were found: type more of the text to narrow them."))
         if result.notes_locked:
@@ -366,10 +383,22 @@ class HomePage(QWidget):
                          .format(cases=", ".join(result.notes_locked)))
         self._placeholder(self.results, self.tr("Nothing found for “{text}”.").format(text=text))
         self.results_note.setText(" ".join(notes))
-        self.results_box.show()
+        self._show_results(True)
         first = self.results.topLevelItem(0)
         if first is not None and first.flags() & Qt.ItemFlag.ItemIsEnabled:
             self.results.setCurrentItem(first)
+
+    def _show_results(self, shown: bool) -> None:
+        self.results_box.setVisible(shown)
+        self.panels.setVisible(not shown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and self.search.text()):
+            self.search.clear()  # the results go, the panels come back
+            self.run_search()
+            return True
+        return super().eventFilter(watched, event)
 
     def _open_result(self, item: QTreeWidgetItem, _column: int) -> None:
         target = item.data(0, KEY)
