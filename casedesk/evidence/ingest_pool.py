@@ -17,12 +17,14 @@ can be found and removed at once instead of waiting for the next sign-in's clean
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import multiprocessing
 import os
 import signal
+import threading
+import time
 import uuid
 from collections.abc import Sequence
-from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from casedesk.evidence.sources import SourceFile
 from casedesk.evidence.vault import PART_SUFFIX, Vault
 
 CHUNK_FILES = 32  # files a worker stores per task: one pipe round trip for about 10 ms of work
+PARENT_CHECK = 0.5  # seconds between a worker's checks that the ingesting process still lives
 PROCESS_MIN = 400  # fewer small files than this: threads (starting the workers costs more than they save)
 
 # What a worker sends back for one file: the refusal reason (str) or a tuple
@@ -41,14 +44,26 @@ SmallResult = str | tuple[str, str, dict[str, str], str, str, str | None, int, i
 _worker: dict[str, Any] = {}
 
 
-def _init(root: str, encryption_key: bytes, naming_key: bytes, algorithms: list[str], prefix: str) -> None:
+def _init(root: str, encryption_key: bytes, naming_key: bytes, algorithms: list[str], prefix: str,
+          parent: int) -> None:
     from casedesk.evidence.pipeline import store_small  # the pipeline imports this module
 
     # Ctrl+C in a terminal reaches the whole process group: the ingesting process cancels (and stops the
     # workers); a worker that took it as KeyboardInterrupt would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.getppid() != parent:  # the ingesting process died while this one started
+        os._exit(1)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="casedesk-ingest-parent", daemon=True).start()
     _worker.update(vault=Vault(Path(root), encryption_key, naming_key), detector=TypeDetector(),
                    algorithms=algorithms, prefix=prefix, store=store_small)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose ingesting process died (killed) leaves at once instead of waiting for work for ever."""
+    while True:
+        time.sleep(PARENT_CHECK)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _store_chunk(jobs: list[tuple[str, int, int, int]]) -> list[SmallResult | None]:
@@ -66,35 +81,38 @@ def worker_count() -> int:
 
 
 class SmallFilePool:
-    """Worker processes storing small files into one vault (one ingest's keys)."""
+    """Worker processes storing small files into one vault (one ingest's keys).
+
+    A ``ProcessPoolExecutor``: a worker that dies (killed, out of memory) fails the chunks in flight with
+    ``BrokenProcessPool`` instead of leaving them unanswered for ever, as ``multiprocessing.Pool`` would.
+    """
 
     def __init__(self, vault: Vault, algorithms: Sequence[str], processes: int | None = None) -> None:
         self.vault = vault
         # This ingest's temporary names: PID-TOKEN-... (the vault's own are PID-...).
         self.prefix = f"{os.getpid()}-{uuid.uuid4().hex[:12]}-"
         ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold Qt or SQLite state
-        self._pool: Pool = ctx.Pool(processes or worker_count(), initializer=_init,
-                                    initargs=(str(vault.root), vault.encryption_key, vault.naming_key,
-                                              list(algorithms), self.prefix))
+        self._pool = cf.ProcessPoolExecutor(processes or worker_count(), mp_context=ctx, initializer=_init,
+                                            initargs=(str(vault.root), vault.encryption_key, vault.naming_key,
+                                                      list(algorithms), self.prefix, os.getpid()))
         self._closed = False
 
-    def submit(self, files: Sequence[SourceFile]) -> Any:
-        """An ``AsyncResult`` of ``files``' results, in their order."""
-        return self._pool.apply_async(_store_chunk, ([(str(f.path), f.dev, f.ino, f.size) for f in files],))
+    def submit(self, files: Sequence[SourceFile]) -> cf.Future[list[SmallResult | None]]:
+        """The results of ``files``, in their order."""
+        return self._pool.submit(_store_chunk, [(str(f.path), f.dev, f.ino, f.size) for f in files])
 
     def close(self) -> None:
         """Wait for the workers to finish (every submitted chunk must have been collected)."""
         if not self._closed:
             self._closed = True
-            self._pool.close()
-            self._pool.join()
+            self._pool.shutdown(wait=True)
 
     def abandon(self, kept: set[str]) -> None:
-        """Stop the workers now and remove every temporary object of this ingest not in ``kept``."""
+        """Drop the chunks not started, wait for the ones being stored (a chunk takes milliseconds), then remove
+        every temporary object of this ingest not in ``kept``."""
         if not self._closed:
             self._closed = True
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
         try:
             names = os.listdir(self.vault.tmp)
         except OSError:

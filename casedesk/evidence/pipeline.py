@@ -26,6 +26,7 @@ import os
 import stat
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -372,9 +373,8 @@ class Ingester:
                         i += 1
                         in_flight += 1
                 if stop.cancelled:
-                    for chunk_files, fut in window:
-                        if chunk_files is None:
-                            fut.cancel()
+                    for _, fut in window:
+                        fut.cancel()
                 if not window:
                     break
                 chunk_files, fut = window.popleft()
@@ -400,9 +400,8 @@ class Ingester:
             finished = not stop.cancelled
         finally:
             stop.cancel()
-            for chunk_files, fut in window:
-                if chunk_files is None:
-                    fut.cancel()
+            for _, fut in window:
+                fut.cancel()
             executor.shutdown(wait=True)
             for chunk_files, fut in window:
                 if chunk_files is None and fut.done() and not fut.cancelled() and fut.exception() is None:
@@ -422,13 +421,18 @@ class Ingester:
                        progress: Progress, total: int) -> Iterator[StoredFile | Refused]:
         """A worker's chunk, in order; nothing once cancelled before it was ready (``abandon`` removes it)."""
         self._current = chunk[0].relative_path
-        while not fut.ready():
+        while not fut.done():
             if stop.cancelled:
                 return
-            fut.wait(POLL)
+            cf.wait([fut], timeout=POLL)
             progress(done.value, total, self._current)
+        if fut.cancelled():
+            return
         try:
-            results: list[SmallResult | None] = fut.get()
+            results: list[SmallResult | None] = fut.result()
+        except BrokenProcessPool:
+            raise StoreError("an ingest worker process stopped unexpectedly (killed, or out of memory); the files "
+                             "not yet added can be ingested again with --skip-existing") from None
         except OSError as exc:
             raise self._vault_error(exc) from None
         for src, r in zip(chunk, results, strict=True):

@@ -3,12 +3,16 @@ order, and nothing left behind by a cancel."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from casedesk.errors import StoreError
 from casedesk.evidence import pipeline
 from casedesk.evidence.filetype import TypeDetector
 from casedesk.evidence.pipeline import Ingester, Refused, StoredFile, store_small
@@ -17,7 +21,7 @@ from casedesk.evidence.vault import Vault
 from casedesk.progress import CancelToken
 from casedesk.store.models import Exhibit
 from tests.evidence.test_crash_safety import assert_consistent
-from tests.helpers.evidence import META, PE, evidence_for, pattern, write
+from tests.helpers.evidence import META, PE, evidence_for, pattern, start_cli, write
 from tests.helpers.store import CASE, Store
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -129,3 +133,68 @@ def test_a_cancelled_ingest_through_worker_processes_leaves_no_temporary_object(
     assert len(summary.ingested) >= 1
     assert assert_consistent(store) == len(summary.ingested)
 
+
+
+def test_a_worker_process_killed_mid_ingest_stops_it_with_a_clear_error(store: Store, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(400):
+        write(tmp_path / "seized" / f"{i:03d}.bin", pattern(4096, i))
+    monkeypatch.setattr(pipeline, "PROCESS_MIN", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 1)
+    killed: list[int] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        if done > 0 and not killed:
+            for child in multiprocessing.active_children():
+                if child.name.startswith("Spawn"):  # a worker of the ingest
+                    os.kill(child.pid or 0, signal.SIGKILL)
+                    killed.append(child.pid or 0)
+                    break
+
+    with evidence_for(store) as ev, pytest.raises(StoreError, match="worker process stopped unexpectedly"):
+        ev.ingest(CASE, [tmp_path / "seized"], META, progress)
+    assert killed
+    assert assert_consistent(store) >= 0  # what was committed before verifies; the leftovers are cleaned up
+
+
+def _workers_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` and that run multiprocessing's spawned main (the ingest's workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's wait is missing
+
+
+def test_the_workers_leave_when_the_ingesting_process_is_killed(store: Store, tmp_path: Path) -> None:
+    for i in range(3000):
+        write(tmp_path / "seized" / f"{i:04d}.bin", pattern(2048, i))
+    proc = start_cli(store.root, "ingest", CASE, str(tmp_path / "seized"), "--description", "killed mid-way")
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = _workers_of(proc.pid)
+        time.sleep(0.02)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert workers, "the ingest ended before its worker processes were seen"
+    deadline = time.monotonic() + 60
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
+    assert assert_consistent(store) >= 0
