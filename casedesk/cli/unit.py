@@ -35,6 +35,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the recovery key shown at init (default: CASEDESK_RECOVERY_KEY, else asked)")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("unit-review", help="review from any desk: another installation's case, served by the unit")
+    rs = p.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    p = rs.add_parser("fetch", parents=[common],
+                      help="a case of another installation from the unit, checked, with its unreviewed entries")
+    p.add_argument("--unit", required=True, metavar="URL", help="the unit service, e.g. https://casedesk.unit.local:8443")
+    p.add_argument("--ca", metavar="FILE", help="CA certificate(s) that sign the unit's TLS certificate "
+                                                 "(default: the system's)")
+    p.add_argument("--installation", required=True, metavar="ID",
+                   help="the installation that holds the case (`casedesk unit status` lists them)")
+    p.add_argument("reference", help="the case reference, e.g. MPS-2026-0417")
+    p.set_defaults(func=cmd_review_fetch)
+
     unit = sub.add_parser("unit", help="the unit service (run by the unit administrator)")
     us = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
     db_help = f"PostgreSQL URL, e.g. postgresql://casedesk@db/unit (default: {ENV_DATABASE})"
@@ -107,6 +119,20 @@ def cmd_sync(ctx: Context) -> None:
         lines.append(f"{len(result.objects_unsent)} object(s) are missing or damaged on this laptop and were not "
                      "sent: run `casedesk verify`.")
     ctx.emit(result, lines)
+
+
+def cmd_review_fetch(ctx: Context) -> None:
+    from casedesk.cli.custody import entry_line
+    from casedesk.services import remote_review, sync
+
+    a = ctx.args
+    found = remote_review.fetch(ctx.session(), a.unit, Path(a.ca) if a.ca else None, a.installation, a.reference)
+    lines = [f"Case {found.case_ref} of installation {found.installation_id}, as the unit {found.unit} holds it "
+             f"({found.tree_size} entries, cosigned {sync.cosigned_text(found.cosigned_at)}); every hash, link, "
+             "signature and case commitment checked.",
+             f"Reviewed up to entry {found.reviewed_up_to}." if found.reviewed_up_to else "Never approved."]
+    lines += [entry_line(e) for e in found.unreviewed] or ["Every entry of the case has been reviewed."]
+    ctx.emit(found.unreviewed, lines)
 
 
 def cmd_restore(ctx: Context) -> None:

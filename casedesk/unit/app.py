@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from casedesk.custody import chain, checkpoint, projection, wire
 from casedesk.custody.signing import Signer
-from casedesk.unit import escrow, objects, verify
+from casedesk.unit import escrow, objects, review, verify
 from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
 
 log = logging.getLogger("casedesk.unit")
@@ -300,8 +300,18 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         return StreamingResponse(iterate_in_threadpool(parts()), media_type="application/octet-stream",
                                  headers={wire.HEADER_OBJECT: declaration})
 
+    async def review_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        other, case = request.path_params["other"], request.path_params["case"]
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            return await _run(lambda: _review(engine, cosigner, caller, other, case))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
     return Starlette(routes=[
         Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/installations/{installation}/review/{other}/{case}", review_route, methods=["GET"]),
         Route("/v1/installations/{installation}/escrow", escrow_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/recovery", recovery_route, methods=["GET"]),
         Route("/v1/installations/{installation}/keyslots", keyslots_route, methods=["GET"]),
@@ -524,6 +534,29 @@ def _object_declaration(engine: Engine, accounts: _Accounts, caller: Caller, nam
     if found is None:
         raise Refused(404, objects.MSG_NOT_HELD.format(name=name))
     return found
+
+
+def _review(engine: Engine, cosigner: Cosigner, caller: Caller, other: str, case: str) -> JSONResponse:
+    """A case of installation ``other`` for a supervisor of the requesting installation (unit/review.py)."""
+    try:
+        with engine.connect() as conn:
+            _registered(conn, caller.installation)
+            review.check_supervisor(_held(conn, caller.installation), caller.installation, caller.user, caller.key)
+            _registered(conn, other)
+            last = _last_checkpoint(conn, other)
+            # Read after the checkpoint: a push that commits in between adds entries beyond it, left out here.
+            held = _held(conn, other)[: last.tree_size] if last is not None else []
+    except review.ReviewRefusal as exc:
+        return _error(exc.status, exc.message)
+    if last is None or not held:
+        return _error(404, review.MSG_NO_CASE.format(case=case, id=other))
+    try:
+        text = review.case_export(held, other, case, cosigner.name, cosigner.signer)
+    except review.ReviewRefusal as exc:
+        return _error(exc.status, exc.message)
+    log.info("review: case %s of installation %s served to %s of installation %s", case, other, caller.user,
+             caller.installation)
+    return JSONResponse({"export": text, "checkpoint": last.note, "tree_size": last.tree_size})
 
 
 def _known_caller(engine: Engine, caller: Caller) -> bool:

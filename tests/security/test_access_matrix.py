@@ -343,6 +343,9 @@ NEEDS_A_UNIT = {
     "restore": "rebuilds a wiped installation into an empty folder from the unit: its recovery key and the officer's "
                "own password open it, and the unit serves that installation's escrow and log only to a key of it, "
                "refusing a disabled account (tests/unit_service/test_restore.py)",
+    "unit-review fetch": "a supervisor only (Permission.CUSTODY_REVIEW on the desk); the unit serves another "
+                         "installation's case only to an enabled supervisor of a synced installation, by its log, "
+                         "with the key that log registers (tests/unit_service/test_review.py)",
 }
 # Service methods that are building blocks of the actions above, not actions of their own.
 BUILDING_BLOCKS = {

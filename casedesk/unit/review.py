@@ -1,0 +1,93 @@
+"""Review from any desk, the unit's half: a case of one installation served to a supervisor of another.
+
+``GET /v1/installations/{S}/review/{D}/{case}`` (docs/sync-protocol.md, "Review from any desk"): signed by a
+user of installation S. The unit serves it only when S's log, as the unit holds it, makes that user an enabled
+supervisor with the key that signed. The answer is the case as ``casedesk custody export`` writes it (format
+``casedesk-custody-export/2``): every entry of D's log the unit holds, those of the case and those of no case in
+full, every other as its header and body hash; no exhibit lines (the unit holds no register); the last line
+signed by the unit's cosigner key in place of an officer's. With it comes the cosigned checkpoint of exactly
+those entries, so the supervisor's desk checks the served log against the root the unit cosigned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from casedesk import tool_id
+from casedesk.custody import chain, encoding, export, merkle, projection
+from casedesk.custody.signing import Signer
+from casedesk.timeutil import iso_utc, utc_now
+
+SUPERVISOR = "supervisor"
+CASE_CREATED = "case.created"
+MSG_NOT_SUPERVISOR = ("{user} of installation {id} is not an enabled supervisor with that key in the log the unit "
+                      "holds for that installation: only a supervisor may read another installation's case")
+MSG_NO_CASE = "the unit holds no case {case} of installation {id}"
+MSG_NOT_SYNCED = ("the unit holds nothing of installation {id}: sync it (`casedesk sync`) before reading another "
+                  "installation's case")
+
+
+class ReviewRefusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def check_supervisor(held: Sequence[Sequence[Any]], installation: str, user: str, key: str) -> None:
+    """The requester is an enabled supervisor of ``installation`` whose current key there signed the request."""
+    if not held:
+        raise ReviewRefusal(403, MSG_NOT_SYNCED.format(id=installation))
+    fact = projection.replay(held).users.get(user)
+    current = chain.build_registry(held)[0].key_for(user, len(held) + 1)
+    if fact is None or fact.disabled or fact.role != SUPERVISOR or current != key:
+        raise ReviewRefusal(403, MSG_NOT_SUPERVISOR.format(user=user, id=installation))
+
+
+def case_salt(held: Sequence[Sequence[Any]], case: str) -> str | None:
+    """The salt of the case's first ``case.created`` entry (None: the log opens no such case)."""
+    for row in held:
+        if row[7] == CASE_CREATED and row[8] == case:
+            try:
+                salt = encoding.parse_data(str(row[17])).get("case_salt")
+            except encoding.EncodingError:
+                return None
+            return salt if isinstance(salt, str) else None
+    return None
+
+
+def case_export(held: Sequence[Sequence[Any]], installation: str, case: str, unit_name: str, signer: Signer) -> str:
+    """The served export of ``case`` from the entries held (all of them: the last cosigned checkpoint's size)."""
+    if not any(row[8] == case for row in held):
+        raise ReviewRefusal(404, MSG_NO_CASE.format(case=case, id=installation))
+    registry, _ = chain.build_registry(held)
+    lines: list[str] = []
+
+    def put(obj: dict[str, Any]) -> None:
+        lines.append(json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n")
+
+    put({"type": "header", "format": export.FORMAT, "encoding": export.ENCODING, "installation_id": installation,
+         "exported_at": iso_utc(utc_now()), "exported_by": unit_name, "tool": tool_id(), "scope": case,
+         "case_salt": case_salt(held, case), "sensitive": "included",
+         "time_tolerance_seconds": chain.TIME_TOLERANCE_SECONDS,
+         "keys": [{"user": u, "public_key": k, "registered_at": s} for u, k, s in registry.listing()]})
+    leaves: list[bytes] = []
+    redacted = 0
+    for row in held:
+        full = row[8] is None or row[8] == case
+        rec, leaf = export.entry_record(row, full)
+        put(rec)
+        leaves.append(leaf)
+        redacted += 0 if full else 1
+    last = held[-1]
+    trailer: dict[str, Any] = {
+        "type": "trailer", "entries": len(held), "redacted": redacted, "withheld": 0, "exhibits": 0,
+        "head": {"seq": last[0], "hash": last[18]}, "tree": {"size": len(held), "root": merkle.root(leaves).hex()},
+        "outside_heads": [], "outside_head_problems": [],
+        "lines_sha256": hashlib.sha256("".join(lines).encode("ascii")).hexdigest(), "signed_by": unit_name,
+    }
+    trailer["signature"] = signer.sign(export.signing_message(trailer)).hex()
+    put(trailer)
+    return "".join(lines)
