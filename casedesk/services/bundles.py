@@ -133,7 +133,8 @@ def head_at(db: OrmSession, when: datetime) -> tuple[int, str]:
         query = query.where(CustodyEntry.seq < first_after)
     row = db.execute(query).first()
     if row is None:
-        raise UsageError(f"--at {iso_utc(when)} is before the first custody log entry")
+        raise UsageError(f"{iso_utc(when)} is before the first custody log entry: there is nothing to export as "
+                         "at that time", field="at", cli_hint="--at")
     return int(row[0]), str(row[1])
 
 
@@ -279,7 +280,8 @@ class Bundles:
         now = utc_now()
         when = now if at is None else to_utc(at)
         if when > now + timedelta(minutes=1):
-            raise UsageError("--at is in the future; give the time of the export to reproduce")
+            raise UsageError("the time to export as at is in the future; give the time of the export to reproduce",
+                             field="at", cli_hint="--at")
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference

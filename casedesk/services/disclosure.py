@@ -163,7 +163,8 @@ class Disclosure:
         now = utc_now()
         when = now if at is None else to_utc(at)
         if when > now + timedelta(minutes=1):
-            raise UsageError("--at is in the future; give the time of the schedule to reproduce")
+            raise UsageError("the time to export as at is in the future; give the time of the schedule to "
+                             "reproduce", field="at", cli_hint="--at")
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference
@@ -231,7 +232,8 @@ class Disclosure:
         now = utc_now()
         when = now if at is None else to_utc(at)
         if when > now + timedelta(minutes=1):
-            raise UsageError("--at is in the future; give the time of the export to reproduce")
+            raise UsageError("the time to export as at is in the future; give the time of the export to reproduce",
+                             field="at", cli_hint="--at")
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference

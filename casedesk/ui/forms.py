@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
+from casedesk.timeutil import UK, utc_now
 from casedesk.ui import theme
 
 
@@ -92,3 +105,87 @@ def fit_on_screen(window: QWidget) -> None:
     y = min(max(frame.y(), area.y()), area.y() + area.height() - frame.height())
     if (x, y) != (frame.x(), frame.y()):
         window.move(max(x, area.x()), max(y, area.y()))
+
+
+class SeizedAtEdit(QDateTimeEdit):
+    """A date and time field that Tab leaves (arrows move between its parts) and that starts at the day.
+
+    A plain QDateTimeEdit walks its sections with Tab, so Tab never reaches the next field and typing
+    lands in whichever part was last selected (often the minutes).
+    """
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason):
+            self.setSelectedSection(QDateTimeEdit.Section.DaySection)
+
+
+def uk_datetime(edit: QDateTimeEdit) -> datetime:
+    """The edit's wall-clock time read as UK local time (GMT or BST as in force then)."""
+    qdt = edit.dateTime()
+    d, t = qdt.date(), qdt.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=UK)
+
+
+def set_uk_datetime(edit: QDateTimeEdit, value: datetime) -> None:
+    """Show ``value`` (any time zone) in ``edit`` as UK local time, to the second."""
+    uk = value.astimezone(UK)
+    edit.setDateTime(QDateTime(uk.year, uk.month, uk.day, uk.hour, uk.minute, uk.second))
+
+
+class AsAtField(QWidget):
+    """The time an export is "as at": now unless ticked, else a past time typed in UK local time.
+
+    The export is then made from the custody log as it stood at that time, as the command line's ``--at`` makes
+    it: the same time gives the same bytes, however the case has grown since. ``value()`` is in UTC.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.earlier = QCheckBox(self.tr("As a&t an earlier time:"))
+        self.earlier.setObjectName("asAtEarlier")
+        self.earlier.setToolTip(self.tr("Make the document from the case as it stood at that time, e.g. to "
+                                        "produce again one exported before (the same time gives the same file). "
+                                        "Unticked: as at now."))
+        self.when = SeizedAtEdit()
+        self.when.setObjectName("asAt")
+        self.when.setAccessibleName(self.tr("As at (UK time)"))
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("dd MMM yyyy HH:mm:ss")
+        self.when.setToolTip(self.tr("UK local time (GMT or BST as in force at that date); the export records it "
+                                     "in UTC. Type the day, month, year, hours, minutes and seconds; ← → move "
+                                     "between them"))
+        set_uk_datetime(self.when, utc_now())
+        self.when.setEnabled(False)
+        self.zone = QLabel(self.tr("UK time"))
+        self.earlier.toggled.connect(self._toggled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.earlier)
+        row.addWidget(self.when, 1)
+        row.addWidget(self.zone)
+
+    def _toggled(self, on: bool) -> None:
+        if on and not self.when.isEnabled():
+            set_uk_datetime(self.when, utc_now())  # starts from now: the officer winds it back
+        self.when.setEnabled(on)
+        if on:
+            self.when.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_value(self, value: datetime | None) -> None:
+        """As at ``value`` (None: now)."""
+        if value is not None:
+            self.earlier.setChecked(True)
+            set_uk_datetime(self.when, value)
+        else:
+            self.earlier.setChecked(False)
+
+    def value(self) -> datetime | None:
+        """None for now (the service takes the time of the export), else the time given, in UTC."""
+        if not self.earlier.isChecked():
+            return None
+        return uk_datetime(self.when).astimezone(UTC)

@@ -93,6 +93,34 @@
     </message>
 </context>
 <context>
+    <name>AsAtField</name>
+    <message>
+        <location filename="../../casedesk/ui/forms.py" line="149"/>
+        <source>As a&amp;t an earlier time:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/forms.py" line="151"/>
+        <source>Make the document from the case as it stood at that time, e.g. to produce again one exported before (the same time gives the same file). Unticked: as at now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/forms.py" line="156"/>
+        <source>As at (UK time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/forms.py" line="159"/>
+        <source>UK local time (GMT or BST as in force at that date); the export records it in UTC. Type the day, month, year, hours, minutes and seconds; ← → move between them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/forms.py" line="164"/>
+        <source>UK time</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CaseListPanel</name>
     <message>
         <location filename="../../casedesk/ui/partials/case_list.py" line="36"/>
@@ -759,83 +787,83 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="119"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="121"/>
         <source>file&apos;s SHA-256</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="128"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="130"/>
         <source>SHA-256:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="135"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="137"/>
         <source>&amp;Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="157"/>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="254"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="159"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="258"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="168"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="170"/>
         <source>JSON-LD files (*.jsonld)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="168"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="170"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="170"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="172"/>
         <source>Save as</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="180"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="182"/>
         <source>A file named {name} exists already: CaseDesk never replaces a file. Choose another name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="191"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="193"/>
         <source>Choose where to write the file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="224"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="228"/>
         <source>{n} items, numbered 1 to {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="224"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="228"/>
         <source>no items</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="225"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="229"/>
         <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;{kind}: {pages} page(s), {items}, marking {marking}, as at custody log entry {head}.&lt;br&gt;Recorded as custody entry {entry}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="231"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="235"/>
         <source> Withheld as sensitive (MG6D): {refs}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="233"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="237"/>
         <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;CASE/UCO: {exhibits} exhibit(s), {actions} custody action(s), made from custody log entry {head}.{withheld}&lt;br&gt;Recorded as custody entry {entry}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="240"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="244"/>
         <source>Written; its SHA-256 is in the custody log. Note: {warnings}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="243"/>
+        <location filename="../../casedesk/ui/dialogs/disclosure.py" line="247"/>
         <source>Written; its SHA-256 is in the custody log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1350,37 +1378,37 @@ signed by {actor} with {tool}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="199"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="201"/>
         <source>   [sensitive]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="200"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="202"/>
         <source>   [same content as sensitive {0}]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="209"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="211"/>
         <source>Sensitive (MG6D): tick &apos;Include sensitive exhibits&apos; to choose it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="235"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="237"/>
         <source> on {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="236"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="238"/>
         <source>Note {0}{1} — {2}, {3}: {4}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="246"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="248"/>
         <source>About a sensitive (MG6D) exhibit: tick &apos;Include sensitive exhibits&apos; to choose it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="347"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="350"/>
         <source> Case notes: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1819,77 +1847,77 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>IngestDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="115"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="87"/>
         <source>Describe each file separa&amp;tely</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="118"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="90"/>
         <source>List every file the folders hold, each with a description of its own (it starts as the description above and the file&apos;s name), so that the exhibits can be told apart in the register and the bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="123"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="95"/>
         <source>Description of each file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="124"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="96"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="124"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="96"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="124"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="96"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="125"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="97"/>
         <source>Description (double-click or F2 to edit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="295"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="267"/>
         <source>Listing the files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="306"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="278"/>
         <source>Ingest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="339"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="311"/>
         <source>{path} is also the path of another file given; this one is read from {source}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="353"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="325"/>
         <source>The description of {path} in the register and the exhibit list</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="358"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="330"/>
         <source> (and {n} more paths)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="360"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="332"/>
         <source>{count} of the files given have the path {path}{more} (the same name from different folders, marked ⚠): a description could be either&apos;s. Remove one of them, or add the folders that hold them instead, so that their paths differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="369"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="341"/>
         <source>{count} file(s) — each gets the description in its row; edit any of them. Files in a folder are listed as the register will show them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="439"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="411"/>
         <source>The files are still being listed; ingest once every file has its row.</source>
         <translation type="unfinished"></translation>
     </message>

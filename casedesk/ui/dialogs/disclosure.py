@@ -34,7 +34,7 @@ from casedesk.services.session import Session
 from casedesk.services.settings import Settings
 from casedesk.settings import MARKINGS
 from casedesk.ui import errors
-from casedesk.ui.forms import BusyBar, MessageLine, fit_on_screen, make_default
+from casedesk.ui.forms import AsAtField, BusyBar, MessageLine, fit_on_screen, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.workers import Job, JobRunner
@@ -107,6 +107,8 @@ class DisclosureExportDialog(QDialog):
         form.addRow(out_label, out_row)
         if kind == CASE_UCO:
             form.addRow("", self.include_sensitive)
+        self.as_at = AsAtField()
+        form.addRow("", self.as_at)
         self.setup = QWidget()
         setup_layout = QVBoxLayout(self.setup)
         setup_layout.setContentsMargins(0, 0, 0, 0)
@@ -196,6 +198,7 @@ class DisclosureExportDialog(QDialog):
         disclosure, case_ref, kind = Disclosure(self.session), self.case_ref, self.kind
         marking = self.marking.currentText() if kind == MG6C else None
         include_sensitive = self.include_sensitive.isChecked()
+        at = self.as_at.value()  # None: now
         self.setup.setEnabled(False)
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
@@ -203,9 +206,10 @@ class DisclosureExportDialog(QDialog):
         work: Callable[[Any, Any], ScheduleResult | CaseExportResult]
         if kind == CASE_UCO:
             work = lambda progress, cancel: disclosure.export_case(  # noqa: E731
-                case_ref, out, include_sensitive=include_sensitive)
+                case_ref, out, include_sensitive=include_sensitive, at=at)
         else:
-            work = lambda progress, cancel: disclosure.export_schedule(case_ref, kind, out, marking)  # noqa: E731
+            work = lambda progress, cancel: disclosure.export_schedule(  # noqa: E731
+                case_ref, kind, out, marking, at=at)
         self.job = self.runner.submit(f"export {kind}", work, on_success=self._done, on_failure=self._failed)
 
     def _done(self, result: Any) -> None:

@@ -41,7 +41,7 @@ from casedesk.services.settings import Settings
 from casedesk.settings import MARKINGS
 from casedesk.timeutil import uk_display
 from casedesk.ui import errors
-from casedesk.ui.forms import MessageLine, fit_on_screen, make_default
+from casedesk.ui.forms import AsAtField, MessageLine, fit_on_screen, make_default
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.workers import Job, JobRunner
@@ -103,6 +103,8 @@ class ExportDialog(QDialog):
         out_label = QLabel("&Output file:")
         out_label.setBuddy(self.output)
         form.addRow(out_label, out_row)
+        self.as_at = AsAtField()
+        form.addRow("", self.as_at)
         self.setup = QWidget()
         setup_layout = QVBoxLayout(self.setup)
         setup_layout.setContentsMargins(0, 0, 0, 0)
@@ -290,6 +292,7 @@ class ExportDialog(QDialog):
         include_sensitive = self.include_sensitive.isChecked()
         marking = self.marking.currentText()
         notes = self.chosen_notes()
+        at = self.as_at.value()  # None: now
         bundles, case_ref = Bundles(self.session), self.case_ref
         self.setup.setEnabled(False)
         self.export_button.setEnabled(False)
@@ -299,7 +302,7 @@ class ExportDialog(QDialog):
         self.progress_text.setText("Verifying the case before export…")
         self.job = self.runner.submit(
             "export",
-            lambda progress, cancel: bundles.export(case_ref, out, wanted, include_sensitive, marking, None,
+            lambda progress, cancel: bundles.export(case_ref, out, wanted, include_sensitive, marking, at,
                                                     progress, cancel, notes=notes),
             on_success=self._done, on_failure=self._failed, on_progress=self._progress,
         )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -39,27 +36,9 @@ from casedesk.services.evidence import Evidence, FileToIngest, IngestMetadata, I
 from casedesk.services.session import Session
 from casedesk.timeutil import UK, utc_now
 from casedesk.ui import errors, formatting, theme, window_state
-from casedesk.ui.forms import MessageLine, fit_on_screen, make_default
+from casedesk.ui.forms import MessageLine, SeizedAtEdit, fit_on_screen, make_default, uk_datetime
 from casedesk.ui.icons import app_icon, icon
 from casedesk.ui.workers import Job, JobRunner
-
-
-class SeizedAtEdit(QDateTimeEdit):
-    """A date and time field that Tab leaves (arrows move between its parts) and that starts at the day.
-
-    A plain QDateTimeEdit walks its sections with Tab, so Tab never reaches the next field and typing
-    lands in whichever part was last selected (often the minutes).
-    """
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, forward)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
-                              Qt.FocusReason.ShortcutFocusReason):
-            self.setSelectedSection(QDateTimeEdit.Section.DaySection)
-
 
 PREFILLED = Qt.ItemDataRole.UserRole + 1  # the description a row was given, until the user types their own
 
@@ -68,13 +47,6 @@ def prefill(common: str, name: str) -> str:
     """A file's description before the user writes one: the common description and the file's name."""
     common = " ".join(common.split())
     return f"{common} — {name}" if common else name
-
-
-def uk_datetime(edit: QDateTimeEdit) -> datetime:
-    """The edit's wall-clock time read as UK local time (GMT or BST as in force then)."""
-    qdt = edit.dateTime()
-    d, t = qdt.date(), qdt.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=UK)
 
 
 class IngestDialog(QDialog):
