@@ -229,3 +229,26 @@ def test_an_unknown_case_is_not_found(unit: Unit, desks: Desks) -> None:
         s.close()
     assert str(caught.value) == "the unit refused the review: " + review.MSG_NO_CASE.format(
         case="MPS-1999-0001", id=desks.d_id)
+
+
+def test_a_supervisor_demoted_on_their_installation_reads_nothing_more_after_its_sync(unit: Unit,
+                                                                                     desks: Desks) -> None:
+    from casedesk.services.accounts import Accounts
+
+    _, signer, _ = rows_of(desks.supervisor, "sgt")  # the sergeant's key, kept by whoever held it
+    path = f"/v1/installations/{desks.s_id}/review/{desks.d_id}/{quote(CASE)}"
+    client = RawClient(unit.service.url, unit.tls.ca, desks.s_id, "sgt", signer)
+    try:
+        assert client.request("GET", path).status_code == 200
+        s = desks.supervisor.sign_in("admin")
+        try:
+            Accounts(s).set_role("sgt", "detective")
+        finally:
+            s.close()
+        assert client.request("GET", path).status_code == 200  # the unit knows only what S has synced
+        _sync(unit, desks.supervisor, "jsmith")
+        answer = client.request("GET", path)
+    finally:
+        client.close()
+    assert answer.status_code == 403
+    assert answer.json() == {"error": review.MSG_NOT_SUPERVISOR.format(user="sgt", id=desks.s_id)}
