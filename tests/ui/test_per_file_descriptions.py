@@ -132,3 +132,34 @@ def test_two_files_of_one_path_are_marked_at_once_and_the_ingest_says_why_it_can
         assert not dialog.message.isVisible()
     finally:
         session.close()
+
+
+def test_a_seized_file_name_in_the_refusal_is_shown_as_written_never_as_markup(
+        qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    """A file named "<b>x.txt" quoted in a message line was read as HTML: shown bold, its "<b>" gone."""
+    from PySide6 import QtGui
+    from PySide6.QtGui import QTextDocument
+
+    name = "<b>report<img src=x>.txt"
+    paths = [tmp_path / "bag-7" / name, tmp_path / "bag-8" / name]
+    for path in paths:
+        path.parent.mkdir()
+        path.write_text("content\n", encoding="utf-8")
+    session = store.sign_in("jsmith")
+    try:
+        dialog = IngestDialog(session, CASE, paths)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.describe_each.setChecked(True)
+        qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=TIMEOUT)
+        label = dialog.message
+        assert name in label.text()
+        shown = QTextDocument()  # what the label draws: its text as rich text unless it is told it is plain
+        if label.textFormat() == Qt.TextFormat.PlainText:
+            shown.setPlainText(label.text())
+        else:
+            shown.setHtml(label.text()) if QtGui.Qt.mightBeRichText(label.text()) else shown.setPlainText(label.text())
+        assert name in shown.toPlainText(), shown.toPlainText()
+    finally:
+        session.close()
