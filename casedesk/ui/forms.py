@@ -29,6 +29,8 @@ class MessageLine(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        # Messages quote file names, descriptions and places typed or seized elsewhere: shown, never read as HTML.
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setObjectName("message")
         self.hide()
