@@ -1363,53 +1363,215 @@ signed by {actor} with {tool}</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="83"/>
-        <source>Case notes in the bundle</source>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="61"/>
+        <source>Export a bundle of {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="67"/>
+        <source>Exhibits in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="68"/>
+        <source>Ticked exhibits go in the bundle; sensitive (MG6D) ones are left out by default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="70"/>
+        <source>Include &amp;sensitive exhibits (MG6D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="73"/>
+        <source>Select &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="75"/>
+        <source>Select &amp;none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/dialogs/export.py" line="84"/>
+        <source>Case notes in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="85"/>
         <source>Ticked notes go in the bundle&apos;s Case notes section, each in its latest version; none by default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="86"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="87"/>
         <source>&lt;b&gt;Case notes&lt;/b&gt; (none go in unless ticked; notes have no sensitivity marking, so choose with care)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="201"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="92"/>
+        <source>Security marking printed in the header and footer of every page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="96"/>
+        <source>Where the PDF is written; its manifest, checksum file and browser check go beside it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="98"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="104"/>
+        <source>&amp;Marking:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="105"/>
+        <source>&amp;Output file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="113"/>
+        <source>&lt;b&gt;Exhibits&lt;/b&gt; (withdrawn exhibits never go in a bundle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="129"/>
+        <source>bundle&apos;s SHA-256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="134"/>
+        <source>Open &amp;PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="137"/>
+        <source>Open &amp;folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="154"/>
+        <source>SHA-256:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="163"/>
+        <source>&amp;Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="195"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="226"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="378"/>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="203"/>
         <source>   [sensitive]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="202"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="204"/>
         <source>   [same content as sensitive {0}]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="211"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="213"/>
         <source>Sensitive (MG6D): tick &apos;Include sensitive exhibits&apos; to choose it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="237"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="217"/>
+        <source>The case has no exhibits: the bundle holds the case summary and custody log only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="240"/>
         <source> on {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="238"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="241"/>
         <source>Note {0}{1} — {2}, {3}: {4}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/export.py" line="248"/>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="251"/>
         <source>About a sensitive (MG6D) exhibit: tick &apos;Include sensitive exhibits&apos; to choose it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="282"/>
+        <source>Save the bundle as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="283"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="290"/>
+        <source>Choose where to write the bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="306"/>
+        <source>Verifying the case before export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="322"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="341"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../casedesk/ui/dialogs/export.py" line="350"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="352"/>
+        <source>&lt;b&gt;{path}&lt;/b&gt;&lt;br&gt;{pages} pages, {exhibits} exhibits, marking {marking}; left out: {left_out}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="355"/>
         <source> Case notes: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="357"/>
+        <source>Manifest: {manifest}; checksum file: {sidecar}; recorded as custody entry {seq}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="360"/>
+        <source>Send {verifier} with it: the prosecutor opens it in a browser and drops the bundle and the case&apos;s custody export into it to check them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="363"/>
+        <source>Bundle exported and verified; its SHA-256 is in the custody log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="374"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/export.py" line="382"/>
+        <source>No program to open it was found on this computer; the file is {path}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1847,78 +2009,359 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>IngestDialog</name>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="87"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="63"/>
+        <source>Ingest into {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="69"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="383"/>
+        <source>Files to ingest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="70"/>
+        <source>Files and folders to ingest; folders are taken whole, with their structure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="71"/>
+        <source>Add &amp;files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="73"/>
+        <source>Add f&amp;older…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="75"/>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="84"/>
+        <source>e.g. Dossier of bank customer records handed over by the journalist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="86"/>
+        <source>What the exhibit is; it appears in the register and the MG12 exhibit list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="89"/>
         <source>Describe each file separa&amp;tely</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="90"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="92"/>
         <source>List every file the folders hold, each with a description of its own (it starts as the description above and the file&apos;s name), so that the exhibits can be told apart in the register and the bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="95"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="97"/>
         <source>Description of each file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="96"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="98"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="96"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="98"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="96"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="98"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="97"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="99"/>
         <source>Description (double-click or F2 to edit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="267"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="121"/>
+        <source>person or place, e.g. Daily Courier newsroom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="128"/>
+        <source>UK local time (GMT or BST as in force at that date); stored in UTC with its offset. Type the day, month, year, hours and minutes; ← → move between them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="131"/>
+        <source>not known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="136"/>
+        <source>UK time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="140"/>
+        <source>where it was seized or received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="144"/>
+        <source>evidence bag or seal number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="147"/>
+        <source>The producing officer: their initials prefix the exhibit references</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="148"/>
+        <source>Skip files already in this case (same path and content)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="151"/>
+        <source>Ingesting a folder again (after a cancel, or with new files) adds only what is not in the case yet; untick to register a second seizure of the same files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="154"/>
+        <source>Sensitive (MG6D: left out of bundles by default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="159"/>
+        <source>&amp;Description:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="161"/>
+        <source>Seized fro&amp;m:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="162"/>
+        <source>Seized &amp;at:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="165"/>
+        <source>&amp;Location:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="166"/>
+        <source>S&amp;eal:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="167"/>
+        <source>&amp;Producer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="180"/>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="180"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="186"/>
+        <source>&amp;Ingest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="200"/>
+        <source>&lt;b&gt;Files and folders&lt;/b&gt; (drop more onto the exhibit list, or add them here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="235"/>
+        <source>Add at least one file or folder (or drop them onto the exhibit list).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="275"/>
         <source>Listing the files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="278"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="286"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="532"/>
         <source>Ingest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="311"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="319"/>
         <source>{path} is also the path of another file given; this one is read from {source}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="325"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="333"/>
         <source>The description of {path} in the register and the exhibit list</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="330"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="338"/>
         <source> (and {n} more paths)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="332"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="340"/>
         <source>{count} of the files given have the path {path}{more} (the same name from different folders, marked ⚠): a description could be either&apos;s. Remove one of them, or add the folders that hold them instead, so that their paths differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="341"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="349"/>
         <source>{count} file(s) — each gets the description in its row; edit any of them. Files in a folder are listed as the register will show them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/ingest.py" line="411"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="387"/>
+        <source>Folder to ingest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="419"/>
         <source>The files are still being listed; ingest once every file has its row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="431"/>
+        <source>Collecting files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="443"/>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="444"/>
+        <source>{done} of {total} files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="444"/>
+        <source>{done} of {total} file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="451"/>
+        <source>Cancelling: the file being read is finished or dropped…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="479"/>
+        <source>Ingested: {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="483"/>
+        <source>duplicate of {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="494"/>
+        <source>Duplicates: {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="495"/>
+        <source>same content as an earlier exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="496"/>
+        <source>Already in the case: {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="497"/>
+        <source>same path and SHA-256: not added again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="499"/>
+        <source>is {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="500"/>
+        <source>Skipped: {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="508"/>
+        <source>%n exhibit ingested</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="508"/>
+        <source>%n exhibits ingested</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="510"/>
+        <source>%n duplicate</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="510"/>
+        <source>%n duplicates</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="512"/>
+        <source>%n already in the case</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="513"/>
+        <source>%n skipped</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="516"/>
+        <source>Cancelled: {summary}. What was ingested before the cancel is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="518"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="520"/>
+        <source>Done: {summary}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/ingest.py" line="521"/>
+        <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -70,7 +70,7 @@ class Finding:
 
 
 # Markup, format fields and key names carry no words to translate: '<b>{ref}</b><br>{tip}.', ' (Ctrl+I)'.
-NOT_WORDS = re.compile(r"<[^>]*>|\{[^}]*\}|&\w+;|\b(?:Ctrl|Shift|Alt|Meta)\+\S+|%[\w%]")
+NOT_WORDS = re.compile(r"\.(?:pdf|csv|json|txt)\b|<[^>]*>|\{[^}]*\}|&\w+;|\b(?:Ctrl|Shift|Alt|Meta)\+\S+|%[\w%]")
 
 
 def _is_words(text: str) -> bool:

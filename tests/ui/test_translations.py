@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QTabBar,
     QTabWidget,
@@ -69,12 +70,8 @@ def test_the_catalogue_holds_exactly_the_strings_of_the_sources(tmp_path: Path) 
     assert not stale, f"run `make translations`: {len(stale)} string(s) no longer in the app, e.g. {stale[0]!r}"
 
 
-# Being changed by other work in this session; wrapped once that lands (this set then goes).
-PENDING = {"ingest.py", "export.py"}
-
-
 def test_every_user_visible_literal_goes_through_translation() -> None:
-    found = [f for f in scan(UI) if f.path.name not in PENDING]
+    found = scan(UI)
     assert not found, f"{len(found)} untranslatable text(s); wrap them in self.tr()/translate():\n" + "\n".join(
         str(f) for f in found[:40])
 
@@ -209,7 +206,7 @@ def _app_texts(window: QWidget) -> list[tuple[str, str]]:
             out.append((f"placeholder {w.objectName()}", w.placeholderText()))
         if isinstance(w, QTabWidget):
             out += [(f"tab {w.objectName()}", w.tabText(i)) for i in range(w.count())]
-        if isinstance(w, QAbstractItemView) and w.model() is not None:
+        if isinstance(w, QAbstractItemView) and w.model() is not None and not isinstance(w, QListWidget):
             model = w.model()
             out += [(f"header {w.objectName()}", str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
                     for c in range(model.columnCount())]
@@ -226,7 +223,8 @@ UNTRANSLATED_BY_DESIGN = {"CaseDesk", "SHA-256", "SHA-1", "MD5", "#", ""}
 def test_with_a_catalogue_loaded_every_word_of_the_windows_comes_from_it(qtbot: QtBot, store: Store,
                                                                           tmp_path: Path) -> None:
     """The sign-in and first-run windows, the main window as a detective, a supervisor and an administrator
-    (every case tab), and the dialogs its menus open."""
+    (every case tab), and the dialogs its menus open (new case, ingest, bundle export, password, help, users,
+    settings)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     pseudo = QTranslator()
@@ -263,6 +261,8 @@ def test_with_a_catalogue_loaded_every_word_of_the_windows_comes_from_it(qtbot: 
                 continue
             dialog_of(window, window.new_case)
             select_case(qtbot, window, CASE)
+            dialog_of(window, lambda: window.ingest([]))
+            dialog_of(window, window.export)
             for tab in window.case_tabs.values():
                 window.tabs.setCurrentWidget(tab)
                 qtbot.waitUntil(lambda tab=tab: not tab._stale, timeout=TIMEOUT)

@@ -58,20 +58,21 @@ class ExportDialog(QDialog):
         self.runner = JobRunner(self)
         self.job: Job | None = None
         self.bundle: BundleResult | None = None
-        self.setWindowTitle(f"Export a bundle of {case_ref}")
+        self.setWindowTitle(self.tr("Export a bundle of {case}").format(case=case_ref))
         self.setWindowIcon(app_icon())
         self.resize(760, 640)
 
         self.exhibits = QListWidget()
         self.exhibits.setObjectName("exportExhibits")
-        self.exhibits.setAccessibleName("Exhibits in the bundle")
-        self.exhibits.setToolTip("Ticked exhibits go in the bundle; sensitive (MG6D) ones are left out by default")
-        self.include_sensitive = QCheckBox("Include &sensitive exhibits (MG6D)")
+        self.exhibits.setAccessibleName(self.tr("Exhibits in the bundle"))
+        self.exhibits.setToolTip(self.tr("Ticked exhibits go in the bundle; sensitive (MG6D) ones are left out by "
+                                         "default"))
+        self.include_sensitive = QCheckBox(self.tr("Include &sensitive exhibits (MG6D)"))
         self.include_sensitive.setObjectName("includeSensitive")
         self.include_sensitive.toggled.connect(self._sensitive_toggled)
-        all_button = QPushButton("Select &all")
+        all_button = QPushButton(self.tr("Select &all"))
         all_button.clicked.connect(lambda: self._tick_all(True))
-        none_button = QPushButton("Select &none")
+        none_button = QPushButton(self.tr("Select &none"))
         none_button.clicked.connect(lambda: self._tick_all(False))
         pick = QHBoxLayout()
         pick.addWidget(all_button)
@@ -88,19 +89,20 @@ class ExportDialog(QDialog):
         self.marking = QComboBox()
         self.marking.setObjectName("exportMarking")
         self.marking.addItems(list(MARKINGS))
-        self.marking.setToolTip("Security marking printed in the header and footer of every page")
+        self.marking.setToolTip(self.tr("Security marking printed in the header and footer of every page"))
         self.output = QLineEdit()
         self.output.setObjectName("exportOutput")
         self.output.setText(str(Path.home() / f"{case_ref.replace('/', '-')}-bundle.pdf"))
-        self.output.setToolTip("Where the PDF is written; its manifest, checksum file and browser check go beside it")
-        browse = QPushButton(icon("folder"), "&Browse…")
+        self.output.setToolTip(self.tr("Where the PDF is written; its manifest, checksum file and browser check go "
+                                       "beside it"))
+        browse = QPushButton(icon("folder"), self.tr("&Browse…"))
         browse.clicked.connect(self._browse)
         out_row = QHBoxLayout()
         out_row.addWidget(self.output, 1)
         out_row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("&Marking:", self.marking)
-        out_label = QLabel("&Output file:")
+        form.addRow(self.tr("&Marking:"), self.marking)
+        out_label = QLabel(self.tr("&Output file:"))
         out_label.setBuddy(self.output)
         form.addRow(out_label, out_row)
         self.as_at = AsAtField()
@@ -108,7 +110,7 @@ class ExportDialog(QDialog):
         self.setup = QWidget()
         setup_layout = QVBoxLayout(self.setup)
         setup_layout.setContentsMargins(0, 0, 0, 0)
-        setup_layout.addWidget(QLabel("<b>Exhibits</b> (withdrawn exhibits never go in a bundle)"))
+        setup_layout.addWidget(QLabel(self.tr("<b>Exhibits</b> (withdrawn exhibits never go in a bundle)")))
         setup_layout.addWidget(self.exhibits, 1)
         setup_layout.addLayout(pick)
         setup_layout.addWidget(self.notes_label)
@@ -124,15 +126,15 @@ class ExportDialog(QDialog):
         self.message = MessageLine()
 
         # The result
-        self.sha256 = CopyField("bundleSha256", "bundle's SHA-256")
+        self.sha256 = CopyField("bundleSha256", self.tr("bundle's SHA-256"))
         self.details = QLabel()
         self.details.setObjectName("bundleDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_pdf = QPushButton(icon("document"), "Open &PDF")
+        self.open_pdf = QPushButton(icon("document"), self.tr("Open &PDF"))
         self.open_pdf.setObjectName("openPdf")
         self.open_pdf.clicked.connect(lambda: self._open(self.bundle.path if self.bundle else None))
-        self.open_folder = QPushButton(icon("folder"), "Open &folder")
+        self.open_folder = QPushButton(icon("folder"), self.tr("Open &folder"))
         self.open_folder.setObjectName("openFolder")
         self.open_folder.clicked.connect(lambda: self._open(self.bundle.path.parent if self.bundle else None))
         result_buttons = QHBoxLayout()
@@ -149,7 +151,7 @@ class ExportDialog(QDialog):
         result_layout = QVBoxLayout(self.result_box)
         result_layout.setContentsMargins(0, 0, 0, 0)
         sha_row = QHBoxLayout()
-        sha_row.addWidget(QLabel("SHA-256:"))
+        sha_row.addWidget(QLabel(self.tr("SHA-256:")))
         sha_row.addWidget(self.sha256, 1)
         result_layout.addLayout(sha_row)
         result_layout.addWidget(self.details)
@@ -158,7 +160,7 @@ class ExportDialog(QDialog):
         self.result_box.hide()
 
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(self.tr("&Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setObjectName("startExport")
         self.export_button.setIcon(icon("export"))
         self.export_button.setDefault(True)
@@ -190,7 +192,7 @@ class ExportDialog(QDialog):
             self.marking.setCurrentText(Settings(self.session).get("bundle.default_marking"))
             every = Evidence(self.session).list(self.case_ref, include_withdrawn=True)
         except Exception as exc:
-            errors.show_error(self, exc, "Export")
+            errors.show_error(self, exc, self.tr("Export"))
             every = []
         views = [v for v in every if v.status == "active"]
         duplicates = sensitive_duplicates(every)  # withheld with the sensitive exhibit they duplicate
@@ -212,7 +214,8 @@ class ExportDialog(QDialog):
             self.exhibits.addItem(item)
         self._load_notes({v.reference for v in every if v.sensitive} | set(duplicates))
         if not views:
-            self.message.notice("The case has no exhibits: the bundle holds the case summary and custody log only.")
+            self.message.notice(self.tr("The case has no exhibits: the bundle holds the case summary and custody log "
+                                        "only."))
 
     def _load_notes(self, withheld: set[str]) -> None:
         """The latest version of each note, named by its first entry; notes about sensitive exhibits follow the
@@ -220,7 +223,7 @@ class ExportDialog(QDialog):
         try:
             versions = Cases(self.session).notes(self.case_ref)
         except Exception as exc:
-            errors.show_error(self, exc, "Export")
+            errors.show_error(self, exc, self.tr("Export"))
             versions = []
         first = {v.custody_seq: v.revises for v in versions}
 
@@ -276,14 +279,15 @@ class ExportDialog(QDialog):
         return [i.data(REF_ROLE) for i in self._items() if i.checkState() == Qt.CheckState.Checked]
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save the bundle as", self.output.text(), "PDF files (*.pdf)")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save the bundle "
+                                                            "as"), self.output.text(), self.tr("PDF files (*.pdf)"))
         if name:
             self.output.setText(name if name.lower().endswith(".pdf") else f"{name}.pdf")
 
     def start(self) -> None:
         text = self.output.text().strip()
         if not text:
-            self.message.error("Choose where to write the bundle.")
+            self.message.error(self.tr("Choose where to write the bundle."))
             return
         out = Path(text).expanduser()
         chosen = self.chosen()
@@ -299,7 +303,7 @@ class ExportDialog(QDialog):
         self.message.clear_message()
         self.progress.show()
         self.progress_text.show()
-        self.progress_text.setText("Verifying the case before export…")
+        self.progress_text.setText(self.tr("Verifying the case before export…"))
         self.job = self.runner.submit(
             "export",
             lambda progress, cancel: bundles.export(case_ref, out, wanted, include_sensitive, marking, at,
@@ -315,7 +319,7 @@ class ExportDialog(QDialog):
         if self.job is not None and not self.job.finished:
             self.job.cancel()
             self.cancel_button.setEnabled(False)
-            self.progress_text.setText("Cancelling…")
+            self.progress_text.setText(self.tr("Cancelling…"))
             return
         self.reject()
 
@@ -334,7 +338,7 @@ class ExportDialog(QDialog):
         self.job = None
         self.bundle = result
         self.progress.setValue(self.progress.maximum())
-        self.progress_text.setText("Done")
+        self.progress_text.setText(self.tr("Done"))
         self.export_button.hide()
         self.cancel_button.hide()
         self.close_button.show()
@@ -343,17 +347,20 @@ class ExportDialog(QDialog):
         self.result_box.show()
         fit_on_screen(self)
         self.sha256.set_value(result.sha256)
-        left_out = ", ".join(f"{e.reference} ({e.reason})" for e in result.excluded) or "none"
+        left_out = ", ".join(f"{e.reference} ({e.reason})" for e in result.excluded) or self.tr("none")
         self.details.setText(
-            f"<b>{result.path}</b><br>{result.pages} pages, {len(result.included)} exhibits, marking "
-            f"{result.marking}; left out: {left_out}."
+            self.tr("<b>{path}</b><br>{pages} pages, {exhibits} exhibits, marking {marking}; left out: {left_out}.")
+            .format(path=result.path, pages=result.pages, exhibits=len(result.included), marking=result.marking,
+                    left_out=left_out)
             + (self.tr(" Case notes: {0}.").format(", ".join(str(n) for n in result.notes)) if result.notes else "")
-            + f"<br>Manifest: {result.manifest_path.name}; "
-            f"checksum file: {result.sidecar_path.name}; recorded as custody entry {result.recorded_as}.<br>"
-            f"Send {verifier_path(result.path).name} with it: the prosecutor opens it in a browser and drops the "
-            "bundle and the case's custody export into it to check them."
+            + "<br>"
+            + self.tr("Manifest: {manifest}; checksum file: {sidecar}; recorded as custody entry {seq}.").format(
+                manifest=result.manifest_path.name, sidecar=result.sidecar_path.name, seq=result.recorded_as)
+            + "<br>"
+            + self.tr("Send {verifier} with it: the prosecutor opens it in a browser and drops the bundle and the "
+                      "case's custody export into it to check them.").format(verifier=verifier_path(result.path).name)
         )
-        self.message.success("Bundle exported and verified; its SHA-256 is in the custody log.")
+        self.message.success(self.tr("Bundle exported and verified; its SHA-256 is in the custody log."))
         self.pdf_document.load(str(result.path))
 
     def _failed(self, exc: BaseException) -> None:
@@ -364,12 +371,13 @@ class ExportDialog(QDialog):
         self.progress.hide()
         self.progress_text.hide()
         if isinstance(exc, Cancelled):
-            self.message.notice("Export cancelled; nothing was written.")
+            self.message.notice(self.tr("Export cancelled; nothing was written."))
         elif isinstance(exc, CaseDeskError):
             self.message.error(str(exc))
         else:
-            errors.show_error(self, exc, "Export")
+            errors.show_error(self, exc, self.tr("Export"))
 
     def _open(self, path: Path | None) -> None:
         if path is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.message.error(f"No program to open it was found on this computer; the file is {path}")
+            self.message.error(self.tr("No program to open it was found on this computer; the file is {path}").format(
+                path=path))

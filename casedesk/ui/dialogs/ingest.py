@@ -60,19 +60,19 @@ class IngestDialog(QDialog):
         self.runner = JobRunner(self)
         self.job: Job | None = None
         self.summary: IngestSummary | None = None
-        self.setWindowTitle(f"Ingest into {case_ref}")
+        self.setWindowTitle(self.tr("Ingest into {case}").format(case=case_ref))
         self.setWindowIcon(app_icon())
         self.resize(640, 620)
 
         self.files = QListWidget()
         self.files.setObjectName("ingestFiles")
-        self.files.setAccessibleName("Files to ingest")
-        self.files.setToolTip("Files and folders to ingest; folders are taken whole, with their structure")
-        add_files = QPushButton(icon("document"), "Add &files…")
+        self.files.setAccessibleName(self.tr("Files to ingest"))
+        self.files.setToolTip(self.tr("Files and folders to ingest; folders are taken whole, with their structure"))
+        add_files = QPushButton(icon("document"), self.tr("Add &files…"))
         add_files.clicked.connect(self._add_files)
-        add_folder = QPushButton(icon("folder"), "Add f&older…")
+        add_folder = QPushButton(icon("folder"), self.tr("Add f&older…"))
         add_folder.clicked.connect(self._add_folder)
-        remove = QPushButton("&Remove")
+        remove = QPushButton(self.tr("&Remove"))
         remove.clicked.connect(self._remove_selected)
         file_buttons = QHBoxLayout()
         for b in (add_files, add_folder, remove):
@@ -81,8 +81,10 @@ class IngestDialog(QDialog):
 
         self.description = QLineEdit()
         self.description.setObjectName("description")
-        self.description.setPlaceholderText("e.g. Dossier of bank customer records handed over by the journalist")
-        self.description.setToolTip("What the exhibit is; it appears in the register and the MG12 exhibit list")
+        self.description.setPlaceholderText(self.tr("e.g. Dossier of bank customer records handed over by the "
+                                                    "journalist"))
+        self.description.setToolTip(self.tr("What the exhibit is; it appears in the register and the MG12 exhibit "
+                                            "list"))
         self.description.textChanged.connect(self._common_changed)
         self.describe_each = QCheckBox(self.tr("Describe each file separa&tely"))
         self.describe_each.setObjectName("describeEach")
@@ -116,51 +118,53 @@ class IngestDialog(QDialog):
         self._listing: Job | None = None
         self.seized_from = QLineEdit()
         self.seized_from.setObjectName("seizedFrom")
-        self.seized_from.setPlaceholderText("person or place, e.g. Daily Courier newsroom")
+        self.seized_from.setPlaceholderText(self.tr("person or place, e.g. Daily Courier newsroom"))
         self.seized_at = SeizedAtEdit()
         self.seized_at.setObjectName("seizedAt")
         self.seized_at.setCalendarPopup(True)
         self.seized_at.setDisplayFormat("dd MMM yyyy HH:mm")
         now = utc_now().astimezone(UK)
         self.seized_at.setDateTime(QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0))
-        self.seized_at.setToolTip("UK local time (GMT or BST as in force at that date); stored in UTC with its "
-                                  "offset. Type the day, month, year, hours and minutes; ← → move between them")
-        self.seized_unknown = QCheckBox("not known")
+        self.seized_at.setToolTip(self.tr("UK local time (GMT or BST as in force at that date); stored in UTC with "
+                                          "its offset. Type the day, month, year, hours and minutes; ← → move between "
+                                          "them"))
+        self.seized_unknown = QCheckBox(self.tr("not known"))
         self.seized_unknown.setObjectName("seizedUnknown")
         self.seized_unknown.toggled.connect(lambda on: self.seized_at.setEnabled(not on))
         when_row = QHBoxLayout()
         when_row.addWidget(self.seized_at, 1)
-        when_row.addWidget(QLabel("UK time"))
+        when_row.addWidget(QLabel(self.tr("UK time")))
         when_row.addWidget(self.seized_unknown)
         self.location = QLineEdit()
         self.location.setObjectName("location")
-        self.location.setPlaceholderText("where it was seized or received")
+        self.location.setPlaceholderText(self.tr("where it was seized or received"))
         self.location.setText(str(window_state.settings().value("ingest/location", "") or ""))
         self.seal = QLineEdit()
         self.seal.setObjectName("seal")
-        self.seal.setPlaceholderText("evidence bag or seal number")
+        self.seal.setPlaceholderText(self.tr("evidence bag or seal number"))
         self.producer = QComboBox()
         self.producer.setObjectName("producer")
-        self.producer.setToolTip("The producing officer: their initials prefix the exhibit references")
-        self.skip_existing = QCheckBox("Skip files already in this case (same path and content)")
+        self.producer.setToolTip(self.tr("The producing officer: their initials prefix the exhibit references"))
+        self.skip_existing = QCheckBox(self.tr("Skip files already in this case (same path and content)"))
         self.skip_existing.setObjectName("skipExisting")
         self.skip_existing.setChecked(True)
-        self.skip_existing.setToolTip("Ingesting a folder again (after a cancel, or with new files) adds only what "
-                                      "is not in the case yet; untick to register a second seizure of the same files")
-        self.sensitive = QCheckBox("Sensitive (MG6D: left out of bundles by default)")
+        self.skip_existing.setToolTip(self.tr("Ingesting a folder again (after a cancel, or with new files) adds only "
+                                              "what is not in the case yet; untick to register a second seizure of the "
+                                              "same files"))
+        self.sensitive = QCheckBox(self.tr("Sensitive (MG6D: left out of bundles by default)"))
         self.sensitive.setObjectName("sensitive")
         self._fill_producers()
 
         form = QFormLayout()
-        form.addRow("&Description:", self.description)
+        form.addRow(self.tr("&Description:"), self.description)
         form.addRow("", self.describe_each)
-        form.addRow("Seized fro&m:", self.seized_from)
-        when_label = QLabel("Seized &at:")
+        form.addRow(self.tr("Seized fro&m:"), self.seized_from)
+        when_label = QLabel(self.tr("Seized &at:"))
         when_label.setBuddy(self.seized_at)
         form.addRow(when_label, when_row)
-        form.addRow("&Location:", self.location)
-        form.addRow("S&eal:", self.seal)
-        form.addRow("&Producer:", self.producer)
+        form.addRow(self.tr("&Location:"), self.location)
+        form.addRow(self.tr("S&eal:"), self.seal)
+        form.addRow(self.tr("&Producer:"), self.producer)
         form.addRow("", self.sensitive)
         form.addRow("", self.skip_existing)
 
@@ -173,13 +177,13 @@ class IngestDialog(QDialog):
         self.progress_text.hide()
         self.summary_tree = QTreeWidget()
         self.summary_tree.setObjectName("ingestSummary")
-        self.summary_tree.setHeaderLabels(["Item", "Result"])
+        self.summary_tree.setHeaderLabels([self.tr("Item"), self.tr("Result")])
         self.summary_tree.setRootIsDecorated(True)
         self.summary_tree.hide()
         self.message = MessageLine()
 
         self.buttons = QDialogButtonBox()
-        self.start_button = self.buttons.addButton("&Ingest", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button = self.buttons.addButton(self.tr("&Ingest"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setObjectName("startIngest")
         self.start_button.setIcon(icon("ingest"))
         self.start_button.setDefault(True)
@@ -193,7 +197,8 @@ class IngestDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Files and folders</b> (drop more onto the exhibit list, or add them here)"))
+        layout.addWidget(QLabel(self.tr("<b>Files and folders</b> (drop more onto the exhibit list, or add them "
+                                        "here)")))
         layout.addWidget(self.files, 1)
         layout.addLayout(file_buttons)
         self.form_box = QWidget()
@@ -226,8 +231,11 @@ class IngestDialog(QDialog):
     def paths(self) -> list[Path]:
         return [Path(self.files.item(i).text()) for i in range(self.files.count())]
 
+    def _no_files_text(self) -> str:
+        return self.tr("Add at least one file or folder (or drop them onto the exhibit list).")
+
     def add_paths(self, paths: list[Path]) -> None:
-        if paths and self.message.text().startswith("Add at least one"):
+        if paths and self.message.text().casefold() == self._no_files_text().casefold():  # shown capitalised
             self.message.clear_message()  # the request is met: the message would be stale
         known = set(self.paths())
         for p in paths:
@@ -372,11 +380,11 @@ class IngestDialog(QDialog):
             item.setText(after)
 
     def _add_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Files to ingest")
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Files to ingest"))
         self.add_paths([Path(n) for n in names])
 
     def _add_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Folder to ingest")
+        name = QFileDialog.getExistingDirectory(self, self.tr("Folder to ingest"))
         if name:
             self.add_paths([Path(name)])
 
@@ -400,7 +408,7 @@ class IngestDialog(QDialog):
     def start(self) -> None:
         paths = self.paths()
         if not paths:
-            self.message.error("Add at least one file or folder (or drop them onto the exhibit list).")
+            self.message.error(self._no_files_text())
             return
         descriptions: dict[str, str] | None = None
         if self.describe_each.isChecked():
@@ -420,7 +428,7 @@ class IngestDialog(QDialog):
         self.message.clear_message()
         self._running(True)
         self.progress.setValue(0)
-        self.progress_text.setText("Collecting files…")
+        self.progress_text.setText(self.tr("Collecting files…"))
         self.job = self.runner.submit(
             "ingest", lambda progress, cancel: evidence.ingest(case_ref, paths, meta, progress, cancel,
                                                                skip_existing=skip, in_files=True,
@@ -431,14 +439,16 @@ class IngestDialog(QDialog):
     def _progress(self, done: int, total: int, message: str) -> None:
         """``done`` of ``total`` files (the service counts files, not bytes)."""
         self.progress.setValue(int(1000 * done / total) if total else 0)
-        self.progress.setFormat(f"{done:,} of {total:,} files")
-        self.progress_text.setText(f"{done:,} of {total:,} file{'s' if total != 1 else ''} — {visible(message)}")
+        counts = {"done": f"{done:,}", "total": f"{total:,}"}
+        self.progress.setFormat(self.tr("{done} of {total} files").format(**counts))
+        of_total = self.tr("{done} of {total} file") if total == 1 else self.tr("{done} of {total} files")
+        self.progress_text.setText(f"{of_total.format(**counts)} — {visible(message)}")
 
     def cancel(self) -> None:
         if self.job is not None and not self.job.finished:
             self.job.cancel()
             self.cancel_button.setEnabled(False)
-            self.progress_text.setText("Cancelling: the file being read is finished or dropped…")
+            self.progress_text.setText(self.tr("Cancelling: the file being read is finished or dropped…"))
             return
         self.reject()
 
@@ -466,11 +476,11 @@ class IngestDialog(QDialog):
     def _show_summary(self, s: IngestSummary) -> None:
         self.summary_tree.clear()
         self.summary_tree.show()
-        ingested = QTreeWidgetItem([f"Ingested: {len(s.ingested)}", ""])
+        ingested = QTreeWidgetItem([self.tr("Ingested: {n}").format(n=len(s.ingested)), ""])
         for e in s.ingested:
             note = []
             if e.duplicate_of:
-                note.append(f"duplicate of {e.duplicate_of}")
+                note.append(self.tr("duplicate of {ref}").format(ref=e.duplicate_of))
             if e.type_warning:
                 note.append(e.type_warning)
             plain = f"{formatting.size(e.size)}, {e.type_description or e.mime_type}"
@@ -481,27 +491,34 @@ class IngestDialog(QDialog):
                 item.setText(1, "⚠ " + item.text(1))
             item.setToolTip(0, html.escape(visible(e.relative_path)))
             ingested.addChild(item)
-        dup = QTreeWidgetItem([f"Duplicates: {len(s.duplicates)}", "same content as an earlier exhibit"])
-        already = QTreeWidgetItem([f"Already in the case: {len(s.already)}", "same path and SHA-256: not added again"])
+        dup = QTreeWidgetItem([self.tr("Duplicates: {n}").format(n=len(s.duplicates)),
+                               self.tr("same content as an earlier exhibit")])
+        already = QTreeWidgetItem([self.tr("Already in the case: {n}").format(n=len(s.already)),
+                                   self.tr("same path and SHA-256: not added again")])
         for path, reference in s.already:
-            already.addChild(QTreeWidgetItem([visible(path), f"is {reference}"]))
-        skipped = QTreeWidgetItem([f"Skipped: {len(s.skipped)}", ""])
+            already.addChild(QTreeWidgetItem([visible(path), self.tr("is {ref}").format(ref=reference)]))
+        skipped = QTreeWidgetItem([self.tr("Skipped: {n}").format(n=len(s.skipped)), ""])
         for k in s.skipped:
             skipped.addChild(QTreeWidgetItem([visible(str(k.path)), k.reason]))
         self.summary_tree.addTopLevelItems([ingested, dup, already, skipped])
         ingested.setExpanded(len(s.ingested) <= 50)
         skipped.setExpanded(True)
         self.summary_tree.resizeColumnToContents(0)
-        text = (f"{len(s.ingested)} exhibit{'s' if len(s.ingested) != 1 else ''} ingested, "
-                f"{len(s.duplicates)} duplicate{'s' if len(s.duplicates) != 1 else ''}, "
-                + (f"{len(s.already)} already in the case, " if s.already else "")
-                + f"{len(s.skipped)} skipped")
+        n_in, n_dup = len(s.ingested), len(s.duplicates)
+        parts = [self.tr("%n exhibit ingested", None, n_in) if n_in == 1 else self.tr("%n exhibits "
+                                                                                      "ingested", None, n_in),
+                 self.tr("%n duplicate", None, n_dup) if n_dup == 1 else self.tr("%n duplicates", None, n_dup)]
+        if s.already:
+            parts.append(self.tr("%n already in the case", None, len(s.already)))
+        parts.append(self.tr("%n skipped", None, len(s.skipped)))
+        text = ", ".join(parts)
         if s.cancelled:
-            self.message.notice(f"Cancelled: {text}. What was ingested before the cancel is kept.")
-            self.progress_text.setText("Cancelled")
+            self.message.notice(self.tr("Cancelled: {summary}. What was ingested before the cancel is kept.").format(
+                summary=text))
+            self.progress_text.setText(self.tr("Cancelled"))
         else:
-            self.message.success(f"Done: {text}.")
-            self.progress_text.setText("Done")
+            self.message.success(self.tr("Done: {summary}.").format(summary=text))
+            self.progress_text.setText(self.tr("Done"))
 
     def _failed(self, exc: BaseException) -> None:
         self.job = None
@@ -512,7 +529,7 @@ class IngestDialog(QDialog):
         if isinstance(exc, CaseDeskError):
             self.message.error(str(exc))
         else:
-            errors.show_error(self, exc, "Ingest")
+            errors.show_error(self, exc, self.tr("Ingest"))
 
     def reject(self) -> None:
         if self.job is not None and not self.job.finished:
