@@ -252,3 +252,25 @@ def test_a_supervisor_demoted_on_their_installation_reads_nothing_more_after_its
         client.close()
     assert answer.status_code == 403
     assert answer.json() == {"error": review.MSG_NOT_SUPERVISOR.format(user="sgt", id=desks.s_id)}
+
+
+def test_the_desk_shows_nothing_of_a_changed_answer(unit: Unit, desks: Desks,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from casedesk.errors import IntegrityError
+
+    real = sync.UnitClient.request
+
+    def changed(self: sync.UnitClient, method: str, path: str, body: bytes = b"") -> dict[str, object]:
+        doc = real(self, method, path, body)
+        if "/review/" in path:  # the real unit's answer, one entry of the case changed on the way
+            assert '"file phone.txt"' in str(doc["export"])
+            doc["export"] = str(doc["export"]).replace('"file phone.txt"', '"file other.txt"')
+        return doc
+
+    monkeypatch.setattr(sync.UnitClient, "request", changed)
+    with pytest.raises(IntegrityError) as caught:
+        _fetch(unit, desks)
+    assert str(caught.value).startswith(f"the unit's export of case {CASE} of installation {desks.d_id} does not "
+                                        "verify (")
+    assert "does not match its recorded hash" in str(caught.value)
+    assert str(caught.value).endswith(": it was changed, or it is not your unit")
