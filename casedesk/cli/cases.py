@@ -9,6 +9,7 @@ from typing import Any
 from casedesk.cli.context import Context
 from casedesk.services.cases import Cases, NoteView
 from casedesk.services.home import Home
+from casedesk.services.legacyvault import LegacyVault
 from casedesk.timeutil import uk_display
 
 
@@ -64,6 +65,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.add_argument("text")
     p.set_defaults(func=cmd_summary)
+
+    p = cs.add_parser("reencrypt-legacy", parents=[common],
+                      help="re-encrypt the case's exhibits stored before case keys under its key (a key holder)")
+    p.add_argument("reference")
+    p.set_defaults(func=cmd_reencrypt_legacy)
 
     p = sub.add_parser("home", parents=[common],
                        help="what waits for you: your cases, open queries, the review queue, exhibits lent to you")
@@ -145,6 +151,17 @@ def cmd_timeline(ctx: Context) -> int:
 def cmd_reopen(ctx: Context) -> int:
     d = Cases(ctx.session()).reopen(ctx.args.reference, ctx.args.reason)
     ctx.emit(d, f"Reopened case {d.reference}.")
+    return 0
+
+
+def cmd_reencrypt_legacy(ctx: Context) -> int:
+    r = LegacyVault(ctx.session()).reencrypt(ctx.args.reference)
+    text = (f"Re-encrypted {len(r.objects)} legacy object(s) of case {r.case_ref} under its key (epoch {r.epoch}); "
+            "a store key alone no longer opens them." if r.objects
+            else f"Case {r.case_ref} has no legacy objects: every exhibit is under its case key.")
+    if r.leftovers_removed:
+        text += f" Removed {r.leftovers_removed} legacy file(s) an interrupted run left behind."
+    ctx.emit(r, text)
     return 0
 
 

@@ -195,6 +195,9 @@ class Projection:
         self.box_keys: dict[str, list[str]] = {}
         self.epochs: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.grants: dict[tuple[str, int, str], GrantFact] = {}
+        # Legacy vault objects re-encrypted under a case key (``vault.object_reencrypted``):
+        # (case, content sha256) -> (new object name, epoch, entry).
+        self.reencrypted: dict[tuple[str, str], tuple[str, int, int]] = {}
         # Password resets by an administrator awaiting a second person's confirmation (see ``note_reset``).
         self.resets: dict[str, tuple[str, str | None]] = {}
         # Accounts awaiting a second administrator's confirmation: user -> the administrator who created it. The
@@ -465,6 +468,12 @@ class Projection:
         if isinstance(e.case, str) and isinstance(user, str) and isinstance(epoch, int) and not isinstance(epoch, bool):
             self.grants[(e.case, epoch, user)] = GrantFact(_text(d.get("box_key")), _text(d.get("sealed")), e.seq)
 
+    def _reencrypted(self, e: Entry) -> None:
+        new, epoch = e.data.get("new_object"), e.data.get("epoch")
+        if (isinstance(e.case, str) and isinstance(e.sha256, str) and isinstance(new, str)
+                and isinstance(epoch, int) and not isinstance(epoch, bool)):
+            self.reencrypted[(e.case, e.sha256)] = (new, epoch, e.seq)
+
     def _encoding_upgraded(self, e: Entry) -> None:
         legacy = e.data.get("legacy_cases")
         if self.legacy_salts is None and e.case is None and isinstance(legacy, dict):
@@ -507,6 +516,7 @@ _HANDLERS = {
     "case.key_created": Projection._epoch,
     "case.key_rotated": Projection._epoch,
     "case.key_granted": Projection._granted,
+    "vault.object_reencrypted": Projection._reencrypted,
     "account.password_reset": Projection._reset,
     "account.identity_confirmed": Projection._reset,
     "account.creation_confirmed": Projection._creation_confirmed,

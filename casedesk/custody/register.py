@@ -64,6 +64,7 @@ def compare(conn: Any, state: Projection, cases: frozenset[str] | None = None) -
     problems.extend(_cases(conn, state, names, cases))
     problems.extend(_case_keys(conn, state, names, cases))
     problems.extend(_exhibits(conn, state, names, cases))
+    problems.extend(_reencrypted(conn, state, cases))
     problems.extend(_notes(conn, state, names, cases))
     return problems
 
@@ -294,6 +295,34 @@ def _exhibits(conn: Any, state: Projection, names: dict[int, str],
             seq = _ingest_seq(state, case, ref)
             found.append((case, natural_key(ref),
                           Problem(seq, ref, MSG_ROW_MISSING.format(what="the exhibit", seq=seq), case)))
+    found.sort(key=lambda t: (t[0], t[1]))
+    yield from (p for *_, p in found)
+
+
+MSG_REENCRYPTED = ("the register points the exhibit at vault object {table} but the custody log (entry {seq}) "
+                   "re-encrypted its content as {log} under the case key (epoch {epoch})")
+
+
+def _reencrypted(conn: Any, state: Projection, only: frozenset[str] | None) -> Iterator[Problem]:
+    """Exhibits whose content a ``vault.object_reencrypted`` entry moved under the case key: each must point at
+    that object, of that case and epoch (pointing one back at its legacy object would make it readable with the
+    store key again)."""
+    if not state.reencrypted:
+        return
+    refs = {cid: ref for cid, ref in conn.execute("SELECT id, reference FROM cases")}
+    found: list[tuple[str, tuple[Any, ...], Problem]] = []
+    for case_id, ref, sha256, name, obj_case, epoch in conn.execute(
+            "SELECT e.case_id, e.reference, e.sha256, v.name, v.case_id, v.epoch FROM exhibits e "
+            "LEFT JOIN vault_objects v ON v.id = e.object_id"):
+        case = refs.get(case_id, f"#{case_id}")
+        fact = state.reencrypted.get((case, sha256))
+        if fact is None or (only is not None and case not in only) or ("exhibit", case, ref) in state.tainted:
+            continue
+        new, new_epoch, seq = fact
+        if name != new or obj_case != case_id or epoch != new_epoch:
+            shown = "none" if name is None else f"{name[:12]}... ({'legacy' if epoch is None else f'epoch {epoch}'})"
+            found.append((case, natural_key(ref), Problem(seq, ref, MSG_REENCRYPTED.format(
+                table=shown, seq=seq, log=f"{new[:12]}...", epoch=new_epoch), case)))
     found.sort(key=lambda t: (t[0], t[1]))
     yield from (p for *_, p in found)
 

@@ -183,6 +183,8 @@ ACTION_RULES: dict[str, Rule] = {
     "case.key_created": Rule(Permission.CASE_CONTENT, Scope.CASE),
     "case.key_rotated": Rule(Permission.CASE_CONTENT, Scope.CASE),
     "case.key_granted": Rule(Permission.CASE_CONTENT, Scope.GRANT),
+    # A legacy vault object (under the store key) re-encrypted under the case key: only a key holder has it.
+    "vault.object_reencrypted": Rule(Permission.CASE_CONTENT, Scope.CASE),
     "case.key_grant_pending": Rule(None, Scope.CASE_EXISTS),
     "case.key_rotation_due": Rule(None, Scope.CASE_EXISTS),
     "case.summary_edited": Rule(Permission.CASE_EDIT, Scope.SUMMARY),

@@ -57,6 +57,7 @@ from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, current_epoch
+from casedesk.services.legacyvault import remove_leftovers
 from casedesk.services.session import Session
 from casedesk.store.bulk import insert_rows
 from casedesk.store.engine import read_session, store_problem
@@ -340,6 +341,8 @@ def _referenced_names(engine: Engine, names: list[str]) -> set[str]:
 def clean_up_vault(datadir: DataDir, engine: Engine) -> CleanupReport | None:
     """Remove leftovers of interrupted ingests (called at sign-in, after migrations)."""
     report = clean_up(datadir.vault, lambda names: _referenced_names(engine, names))
+    # Legacy objects a re-encryption committed away but did not remove (a crash): the register no longer names them.
+    remove_leftovers(datadir.vault, engine)
     if report is not None and (report.temporary_files or report.orphan_objects):
         log.info("vault clean-up: %d temporary file(s), %d unreferenced object(s) removed",
                  report.temporary_files, report.orphan_objects)

@@ -45,6 +45,7 @@ from casedesk.services.disclosure import Disclosure
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.home import Home
+from casedesk.services.legacyvault import LegacyVault
 from casedesk.services.search import Search
 from casedesk.services.session import Session
 from casedesk.services.settings import Settings
@@ -221,6 +222,9 @@ MATRIX: dict[str, Action] = {
                      lambda s, c: Cases(s).reopen(CASE, "new statements from the bank"), prepare=_case_closed),
     "case timeline": A("see exhibits, notes, custody", "Y Y - Y -", ("case", "timeline", CASE),
                        lambda s, c: Cases(s).timeline(CASE)),
+    "case reencrypt-legacy": A("see exhibits (a key holder re-encrypts the case's objects from before case keys; "
+                               "none here: it finds nothing to do)", "Y Y - Y -", ("case", "reencrypt-legacy", CASE),
+                               lambda s, c: LegacyVault(s).reencrypt(CASE)),
     "home": A("(everyone: what waits for them)", "Y Y Y Y Y", ("home",), lambda s, c: Home(s).view()),
     # --- evidence -------------------------------------------------------------------------------------------
     "ingest": A("ingest", "Y Y - Y -", ("ingest", CASE, "{src}", "--description", "Further statement"),
@@ -472,7 +476,7 @@ READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
     "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
-    "home", "case timeline", "unit identity", "user pending", "user pending-accounts", "evidence rows", "evidence files to ingest",
+    "home", "case timeline", "case reencrypt-legacy", "unit identity", "user pending", "user pending-accounts", "evidence rows", "evidence files to ingest",
 })
 
 
@@ -635,7 +639,7 @@ def test_every_cli_command_is_in_the_table() -> None:
     assert run_by_table | set(UNAUTHENTICATED) | set(NEEDS_A_UNIT) == commands
 
 
-SERVICES = (Accounts, Cases, Evidence, Search, Custody, Bundles, Disclosure, Settings, Home)
+SERVICES = (Accounts, Cases, Evidence, Search, Custody, Bundles, Disclosure, Settings, Home, LegacyVault)
 
 
 def _service_methods() -> set[str]:
@@ -653,7 +657,7 @@ SERVICE_NAMES = {
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
     "Cases.notes": "note list", "Cases.edit_note": "note edit", "Cases.reopen": "case reopen", "Home.view": "home",
-    "Cases.timeline": "case timeline",
+    "Cases.timeline": "case timeline", "LegacyVault.reencrypt": "case reencrypt-legacy",
     "Evidence.ingest": "ingest", "Evidence.extract": "extract",
     "Evidence.list": "evidence list", "Search.find": "search",
     "Evidence.show": "evidence show", "Evidence.rows": "evidence rows",
