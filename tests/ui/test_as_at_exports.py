@@ -148,3 +148,27 @@ def test_a_bundle_as_at_a_past_time_is_the_bundle_the_command_line_makes(
               "--at", iso_utc(at), "--marking", "OFFICIAL", user="jsmith")
     assert cli.code == 0, cli.err
     assert (tmp_path / "cli" / "bundle.pdf").read_bytes() == (tmp_path / "app" / "bundle.pdf").read_bytes()
+
+
+def test_an_exhibit_ticked_that_came_after_the_time_is_refused_saying_so(qtbot: QtBot, store: Store) -> None:
+    """The list shows today's register; JAS/4 was ingested after the time the bundle is as at. The refusal said
+    "no exhibit JAS/4 in this case" of an exhibit the officer sees in the list."""
+    at = _a_past_time(store)
+    session = store.sign_in("jsmith")
+    try:
+        dialog = ExportDialog(session, CASE)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(lambda: dialog.exhibits.count() == 4, timeout=TIMEOUT)
+        for row in (1, 2):  # JAS/1 and JAS/4 only
+            dialog.exhibits.item(row).setCheckState(Qt.CheckState.Unchecked)
+        _as_at(qtbot, dialog.as_at, at)
+        click(qtbot, dialog.export_button)
+        qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=TIMEOUT)
+        assert dialog.bundle is None
+        text = dialog.message.text()
+        assert "JAS/4" in text and "after" in text and at.astimezone(UK).strftime("%d %b %Y %H:%M:%S") in text, text
+        assert "casedesk" not in text and "--" not in text
+    finally:
+        session.close()
