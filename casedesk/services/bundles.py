@@ -56,7 +56,7 @@ from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
 from casedesk.store.models import CustodyEntry, User
-from casedesk.timeutil import iso_utc, to_utc, utc_now
+from casedesk.timeutil import iso_utc, to_utc, uk_display, utc_now
 from casedesk.trust import pinning
 from casedesk.trust.logcheck import unit_problems
 from casedesk.trust.unitkey import UnitKey
@@ -184,14 +184,19 @@ def _line(entry: EntryView, users: dict[str, User]) -> CustodyLine:
 
 
 def select_exhibits(views: Sequence[ExhibitView], wanted: Sequence[str] | None,
-                    include_sensitive: bool) -> tuple[list[ExhibitView], list[Excluded]]:
-    """Which exhibits go in, and why each of the others does not."""
+                    include_sensitive: bool, later: Sequence[str] = (), at: datetime | None = None,
+                    ) -> tuple[list[ExhibitView], list[Excluded]]:
+    """Which exhibits go in, and why each of the others does not. ``later``: exhibits of the case that came after
+    ``at``, the time the bundle is as at (a wanted one is refused saying so, not as unknown)."""
     duplicates = sensitive_duplicates(views)
     chosen: set[str] | None = None
     if wanted is not None:
         chosen = {references.normalise(ref) for ref in wanted}
         known = {v.reference: v for v in views}
         for ref in sorted(chosen, key=references.sort_key):
+            if ref not in known and ref in later and at is not None:
+                raise UsageError(f"{ref} was ingested after {uk_display(at)}, the time the bundle is as at: leave it "
+                                 "out, or export as at a later time", field="exhibits")
             if ref not in known:
                 raise UsageError(f"no exhibit {ref} in this case",
                                  cli_hint="`casedesk evidence list` shows the register")
@@ -297,9 +302,12 @@ class Bundles:
         case_detail = _case_detail(self.s, ref)
         # Everything the bundle shows comes from the log up to the head (see bundle_state).
         case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
-        views = exhibits_as_at(Evidence(self.s).list(ref, include_withdrawn=True), case_log, head_seq)
+        register = Evidence(self.s).list(ref, include_withdrawn=True)
+        views = exhibits_as_at(register, case_log, head_seq)
         summary = summary_as_at(case_detail[3], case_log, head_seq, when)
-        included, excluded = select_exhibits(views, exhibits, include_sensitive)
+        as_then = {v.reference for v in views}
+        included, excluded = select_exhibits(views, exhibits, include_sensitive,
+                                             [e.reference for e in register if e.reference not in as_then], when)
         withheld = {e.reference: LEFT_OUT_WHY[e.reason] for e in excluded
                     if e.reason in ("sensitive", "sensitive duplicate")}
         chosen_notes, notes_left_out = notes_as_at(case_log, head_seq, list(notes), all_notes, withheld)
