@@ -95,27 +95,27 @@
 <context>
     <name>AsAtField</name>
     <message>
-        <location filename="../../casedesk/ui/forms.py" line="149"/>
+        <location filename="../../casedesk/ui/forms.py" line="151"/>
         <source>As a&amp;t an earlier time:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/forms.py" line="151"/>
+        <location filename="../../casedesk/ui/forms.py" line="153"/>
         <source>Make the document from the case as it stood at that time, e.g. to produce again one exported before (the same time gives the same file). Unticked: as at now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/forms.py" line="156"/>
+        <location filename="../../casedesk/ui/forms.py" line="158"/>
         <source>As at (UK time)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/forms.py" line="159"/>
+        <location filename="../../casedesk/ui/forms.py" line="161"/>
         <source>UK local time (GMT or BST as in force at that date); the export records it in UTC. Type the day, month, year, hours, minutes and seconds; ← → move between them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/forms.py" line="164"/>
+        <location filename="../../casedesk/ui/forms.py" line="166"/>
         <source>UK time</source>
         <translation type="unfinished"></translation>
     </message>
