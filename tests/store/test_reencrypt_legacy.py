@@ -12,6 +12,8 @@ import json
 import shutil
 import tarfile
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -21,6 +23,7 @@ from sqlalchemy import select
 
 from casedesk.datadir import DataDir
 from casedesk.errors import IntegrityError
+from casedesk.security.keys import StoreKeys
 from casedesk.services import legacyvault
 from casedesk.services.accounts import Accounts
 from casedesk.services.custody import Custody
@@ -31,6 +34,8 @@ from casedesk.store.models import Case, CustodyEntry, Exhibit, VaultObject
 from tests.conftest import use_file_keyring
 from tests.evidence.test_objectformat import independent_decrypt
 from tests.helpers.cli import run
+from tests.helpers.custody import attacker
+from tests.helpers.store import Store
 from tests.store.test_upgrade_real_installation import CASE, FIXTURE, PASSWORDS, _sign_in
 
 Old = tuple[Installation, dict[str, dict[str, object]]]
@@ -210,3 +215,42 @@ def test_a_crash_after_the_commit_leaves_a_legacy_file_the_next_sign_in_removes(
     after = _case_objects(inst)
     assert {epoch for _, epoch in after.values()} == {1}  # the commit stood
     assert len(_entries(inst)) == len(legacy) and len(after) == len(exhibits)
+
+
+def test_an_exhibit_pointed_back_at_its_saved_legacy_object_is_named_by_verify(
+        old: Old, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An insider keeps a copy of a legacy object before the upgrade, then puts it back with SQL after it: the object
+    is genuine (it decrypts, with the register's hash) and readable with the store key again; verify names it."""
+    inst, _ = old
+    admin = _sign_in(inst, "pramsden")
+    try:
+        database_key = StoreKeys.derive(admin.slot_secrets_for(admin.signer).store_key).database
+    finally:
+        admin.close()
+    name, _ = _case_objects(inst)["HF/1"]
+    saved = _object_file(inst, name).read_bytes()
+    s = _sign_in(inst, "hfarrow")
+    try:
+        LegacyVault(s).reencrypt(CASE)
+    finally:
+        s.close()
+    path = _object_file(inst, name)
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(saved)
+    with attacker(cast(Store, SimpleNamespace(datadir=inst.datadir)), database_key) as db:
+        db.execute("INSERT INTO vault_objects (name, size, sha256, created_at, case_id, epoch) "
+                   "SELECT ?, size, sha256, created_at, NULL, NULL FROM vault_objects "
+                   "WHERE id = (SELECT object_id FROM exhibits WHERE reference = 'HF/1')", (name,))
+        db.execute("UPDATE exhibits SET object_id = (SELECT id FROM vault_objects WHERE name = ?) "
+                   "WHERE reference = 'HF/1'", (name,))
+    r = run(capsys, monkeypatch, inst.datadir.root, "verify", "--json", CASE,
+            user="hfarrow", password=PASSWORDS["hfarrow"])
+    assert r.code == 7, r.out + r.err
+    texts = [p.get("text") or p.get("message") for p in r.json()["problems"]]
+    wanted = f"the register points the exhibit at vault object {name[:12]}... (legacy) but the custody log"
+    assert any(wanted in str(t) for t in texts), texts
+    s = inst.sign_in("hfarrow", PASSWORDS["hfarrow"])  # the sign-in check raises the alert too
+    try:
+        assert len(s.integrity_alerts) == 1 and "exhibit MPS-2026-0417 HF/1: " + wanted in s.integrity_alerts[0]
+    finally:
+        s.close()
