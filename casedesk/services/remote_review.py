@@ -36,6 +36,7 @@ from casedesk.custody.review import DECISIONS, REVIEW_ACTION, REVIEWABLE
 from casedesk.errors import IntegrityError, UnitError, UsageError
 from casedesk.reports import bundle_log
 from casedesk.security.roles import Permission
+from casedesk.services.cases import normalise_reference
 from casedesk.services.custody import EntryView, entry_view
 from casedesk.services.session import Session
 from casedesk.services.sync import MSG_CERTIFICATE, MSG_UNREACHABLE, UnitClient, _unit_key
@@ -169,8 +170,9 @@ def unreviewed(log: bundle_log.CustodyLog, case: str) -> tuple[list[EntryView], 
 def fetch(session: Session, url: str, ca_file: Path | None, installation: str, case: str) -> RemoteCase:
     """Case ``case`` of installation ``installation`` from the unit, checked (module doc), for review here."""
     session.require(Permission.CUSTODY_REVIEW)
-    if not installation or "/" in installation or not case:
-        raise UsageError("name the installation (its id) and the case reference")
+    if not installation or "/" in installation:
+        raise UsageError("name the installation that holds the case by its id (`casedesk unit status` lists them)")
+    case = normalise_reference(case)
     known = _unit_key(session)
     if known is None:
         raise UnitError(MSG_NO_UNIT)
@@ -178,7 +180,7 @@ def fetch(session: Session, url: str, ca_file: Path | None, installation: str, c
     unit = UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer)
     unit.refused = MSG_REFUSED
     path = (f"/v1/installations/{session.installation_id}/review/{quote(installation, safe='')}/"
-            f"{quote(case, safe='')}")
+            f"{quote(case, safe='/')}")  # a reference may hold '/' (the route takes the rest of the path)
     try:
         doc = unit.request("GET", path)
     except unit.httpx.TransportError as exc:

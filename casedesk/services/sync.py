@@ -296,7 +296,7 @@ class UnitClient:
         except ValueError:
             doc = None
         if not isinstance(doc, dict):
-            raise UnitError(MSG_REFUSED.format(message=f"HTTP {response.status_code} without a CaseDesk answer"))
+            raise UnitError(self.refused.format(message=f"HTTP {response.status_code} without a CaseDesk answer"))
         return response.status_code, doc
 
 

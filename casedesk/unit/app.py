@@ -311,7 +311,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
 
     return Starlette(routes=[
         Route("/v1/health", health, methods=["GET"]),
-        Route("/v1/installations/{installation}/review/{other}/{case}", review_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/review/{other}/{case:path}", review_route, methods=["GET"]),
         Route("/v1/installations/{installation}/escrow", escrow_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/recovery", recovery_route, methods=["GET"]),
         Route("/v1/installations/{installation}/keyslots", keyslots_route, methods=["GET"]),

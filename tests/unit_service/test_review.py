@@ -274,3 +274,21 @@ def test_the_desk_shows_nothing_of_a_changed_answer(unit: Unit, desks: Desks,
                                         "verify (")
     assert "does not match its recorded hash" in str(caught.value)
     assert str(caught.value).endswith(": it was changed, or it is not your unit")
+
+
+def test_a_case_reference_with_slashes_is_served(unit: Unit, desks: Desks) -> None:
+    from casedesk.services.cases import Cases
+
+    s = desks.detective.sign_in("jsmith")
+    try:
+        Cases(s).create("OP/HERON/7", "Operation Heron")
+    finally:
+        s.close()
+    _sync(unit, desks.detective, "jsmith")
+    s = desks.supervisor.sign_in("sgt")
+    try:
+        found = remote_review.fetch(s, unit.service.url, unit.tls.ca, desks.d_id, "op/heron/7")
+    finally:
+        s.close()
+    assert found.case_ref == "OP/HERON/7"
+    assert [e.action for e in found.entries][:1] == ["case.created"] and found.unreviewed == []
