@@ -23,11 +23,12 @@ from sqlalchemy import select
 
 from casedesk.datadir import DataDir
 from casedesk.errors import IntegrityError
+from casedesk.evidence.vault import CHUNK_SIZE, Pending, Vault
 from casedesk.security.keys import StoreKeys
 from casedesk.services import legacyvault
 from casedesk.services.accounts import Accounts
 from casedesk.services.custody import Custody
-from casedesk.services.evidence import Evidence
+from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.installation import Installation
 from casedesk.services.legacyvault import LegacyVault
 from casedesk.store.models import Case, CustodyEntry, Exhibit, VaultObject
@@ -254,3 +255,48 @@ def test_an_exhibit_pointed_back_at_its_saved_legacy_object_is_named_by_verify(
         assert len(s.integrity_alerts) == 1 and "exhibit MPS-2026-0417 HF/1: " + wanted in s.integrity_alerts[0]
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("size", [2 * CHUNK_SIZE, 5 * CHUNK_SIZE + 3])
+def test_a_large_legacy_object_is_reencrypted_chunk_by_chunk(old: Old, tmp_path: Path, size: int) -> None:
+    """Several chunks: an empty final chunk (a multiple of the chunk size), and above 4 MiB (direct I/O, hashing
+    on threads). The demo's objects are all small, so this one is made legacy as CaseDesk before 0003 wrote it:
+    under the store key's subkeys, named with the store naming key (an insider's edit of vault_objects only)."""
+    inst, _ = old
+    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    src = tmp_path / "disk-image.bin"
+    src.write_bytes(content)
+    s = _sign_in(inst, "hfarrow")
+    try:
+        ref = Evidence(s).ingest(CASE, [src], IngestMetadata(description="A disk image")).ingested[0].reference
+        store_vault = Vault(inst.datadir.vault, s.keys.vault_encryption, s.keys.vault_naming)
+        database_key = s.keys.database
+    finally:
+        s.close()
+    digest = hashlib.sha256(content).digest()
+    legacy_name = store_vault.name_for(digest)
+    temp = store_vault.new_temp()
+    for i in range(0, size + 1, CHUNK_SIZE):
+        piece = content[i: i + CHUNK_SIZE]
+        temp.write(piece, len(piece) < CHUNK_SIZE)
+    temp.close()
+    store_vault.publish([Pending(temp.path, legacy_name, size)]).unlink()
+    with attacker(cast(Store, SimpleNamespace(datadir=inst.datadir)), database_key) as db:
+        db.execute("UPDATE vault_objects SET name = ?, case_id = NULL, epoch = NULL WHERE sha256 = ?",
+                   (legacy_name, digest.hex()))
+    key = _attacker_key(inst)
+    assert _opens(_object_file(inst, legacy_name).read_bytes(), key)
+
+    s = _sign_in(inst, "hfarrow")
+    try:
+        report = LegacyVault(s).reencrypt(CASE)
+        assert ref in {r for o in report.objects for r in o.exhibits}
+        out = Evidence(s).extract(CASE, ref, tmp_path / "out.bin")
+        assert out.read_bytes() == content
+        verified = Custody(s).verify(CASE)
+        assert verified.ok, [p.message for p in verified.problems]
+    finally:
+        s.close()
+    name, epoch = _case_objects(inst)[ref]
+    assert epoch == 1 and not _object_file(inst, legacy_name).exists()
+    assert not _opens(_object_file(inst, name).read_bytes(), key)
