@@ -24,11 +24,10 @@ from casedesk.services.bundles import Bundles
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from casedesk.store.models import CustodyEntry
-from casedesk.timeutil import utc_now
 from tests.custody.conftest import CaseStore
 from tests.helpers.bundle import searchable_pages
 from tests.helpers.cli import run
-from tests.helpers.custody import attacker, insert, last_seq, resign, row, signing_seed, tool
+from tests.helpers.custody import attacker, entry_dated_behind, row, tool
 from tests.helpers.store import CASE, Store
 
 
@@ -160,16 +159,9 @@ def test_an_acknowledged_clock_error_no_longer_blocks_bundles(cs: CaseStore, mon
 def test_a_time_anomaly_in_an_older_log_is_acknowledged_and_reported_by_both_verifiers(
         cs: CaseStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A log written before this rule (by an earlier version) holds an entry two hours behind its neighbours."""
-    seed = signing_seed(cs.store, "jsmith")
+    behind, _before = entry_dated_behind(cs.store, "jsmith", cs.key, text="written with the clock two hours behind")
     with attacker(cs.store, cs.key) as db:
-        top = last_seq(db)
-        values = row(db, top)
-        values[0], values[1] = top + 1, values[18]
-        values[2] = (utc_now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        values[5], values[7], values[8], values[9], values[16], values[17] = (
-            "jsmith", "verify.run", CASE, None, "written with the clock two hours behind", "{}")
-        insert(db, resign(values, seed, db))
-    behind = top + 1
+        dated = row(db, behind)[2]
     s = cs.store.sign_in("jsmith")
     try:
         assert [p.seq for p in Custody(s).verify(CASE).problems] == [behind]
@@ -182,7 +174,7 @@ def test_a_time_anomaly_in_an_older_log_is_acknowledged_and_reported_by_both_ver
     s = cs.store.sign_in("sgt")
     try:
         [ack] = Custody(s).acknowledge_time(behind, "CMOS battery replaced; clock was two hours behind")
-        assert ack.case_ref is None and ack.data == {"entry": behind, "time": values[2]}
+        assert ack.case_ref is None and ack.data == {"entry": behind, "time": dated}
         report = Custody(s).verify(CASE)
         assert report.ok and [a.split(":")[0] for a in report.acknowledged] == [f"entry {behind}"]
         Bundles(s).export(CASE, tmp_path / "bundle.pdf")

@@ -135,6 +135,25 @@ def resign(values: list[Any], seed: bytes, conn: Any = None) -> list[Any]:
     return values
 
 
+def entry_dated_behind(store: Store, user: str, key: bytes | None = None, hours: int = 2,
+                       text: str = "written with the clock behind") -> tuple[int, int]:
+    """A time anomaly as an older version could leave one: a ``verify.run`` entry of ``user`` appended to the
+    log (properly signed by their key) dated ``hours`` before now, i.e. behind the entry before it.
+    Returns (the new entry, the entry before it)."""
+    from datetime import UTC, datetime, timedelta
+
+    seed = signing_seed(store, user)
+    with attacker(store, key) as db:
+        top = last_seq(db)
+        values = row(db, top)
+        values[0], values[1] = top + 1, values[18]
+        values[2] = (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        values[5], values[7], values[8], values[9], values[16], values[17] = (
+            user, "verify.run", CASE, None, text, "{}")
+        insert(db, resign(values, seed, db))
+    return top + 1, top
+
+
 def casedesk_verify(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, store: Store,
                     case: str | None = CASE, user: str = "jsmith") -> tuple[int, dict[str, Any]]:
     args = ["verify", "--json"] + ([case] if case else [])

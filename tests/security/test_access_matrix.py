@@ -95,20 +95,10 @@ def _view(ev: Evidence, ref: str) -> bytes:
 
 def _entry_two_hours_behind(store: Store) -> dict[str, Any]:
     """A time anomaly as an older version could leave one, for a supervisor to acknowledge."""
-    from datetime import UTC, datetime, timedelta
+    from tests.helpers.custody import entry_dated_behind
 
-    from tests.helpers.custody import attacker, insert, last_seq, resign, row, signing_seed
-
-    seed = signing_seed(store, "sgt")
-    with attacker(store) as db:
-        top = last_seq(db)
-        values = row(db, top)
-        values[0], values[1] = top + 1, values[18]
-        values[2] = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        values[5], values[7], values[8], values[9], values[16], values[17] = (
-            "sgt", "verify.run", CASE, None, "written with the clock behind", "{}")
-        insert(db, resign(values, seed, db))
-    return {"behind": top + 1}
+    behind, _before = entry_dated_behind(store, "sgt")
+    return {"behind": behind}
 
 
 UNIT = UnitSigner.generate("casedesk.matrix.police.uk")

@@ -18,29 +18,19 @@ from pytestqt.qtbot import QtBot
 from casedesk.errors import PermissionDenied, UsageError
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
-from casedesk.timeutil import utc_now
 from casedesk.ui.dialogs.time_anomalies import TimeAnomaliesDialog
 from casedesk.ui.dialogs.verify import VerifyDialog
 from tests.custody.conftest import CaseStore, _case_template, cs  # noqa: F401  (fixtures)
 from tests.custody.test_time import _note_an_hour_ahead
 from tests.helpers.cli import run
-from tests.helpers.custody import attacker, insert, last_seq, resign, row, signing_seed
+from tests.helpers.custody import entry_dated_behind
 from tests.helpers.store import CASE
 from tests.helpers.ui import TIMEOUT, click, close_all, sign_in, type_into, wait_for_window
 
 
 def _entry_two_hours_behind(cs: CaseStore) -> tuple[int, int]:  # noqa: F811
     """A log written before the time rule: its last entry dated two hours behind the one before it."""
-    seed = signing_seed(cs.store, "jsmith")
-    with attacker(cs.store, cs.key) as db:
-        top = last_seq(db)
-        values = row(db, top)
-        values[0], values[1] = top + 1, values[18]
-        values[2] = (utc_now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        values[5], values[7], values[8], values[9], values[16], values[17] = (
-            "jsmith", "verify.run", CASE, None, "written with the clock two hours behind", "{}")
-        insert(db, resign(values, seed, db))
-    return top + 1, top
+    return entry_dated_behind(cs.store, "jsmith", cs.key, text="written with the clock two hours behind")
 
 
 def test_the_entries_a_supervisor_may_acknowledge(cs: CaseStore, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
