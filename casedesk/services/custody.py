@@ -525,28 +525,30 @@ class Custody:
                 encoding.parse_data(data) for data in db.scalars(
                     select(CustodyEntry.data).where(CustodyEntry.action == chain.TIME_ACKNOWLEDGED)))
                 if isinstance(d.get("entry"), int)}
-            rows = [r for r in db.execute(select(
-                CustodyEntry.seq, CustodyEntry.timestamp, CustodyEntry.actor, CustodyEntry.action,
-                CustodyEntry.case_ref).order_by(CustodyEntry.seq)) if r[0] not in acknowledged]
-        tol = chain.TIME_TOLERANCE_SECONDS * 1_000_000
-        now = chain.time_us(iso_utc(utc_now()))
-        found: dict[int, TimeAnomaly] = {}
-        latest, top = -1, cast(Any, None)  # the latest time so far, and its row (set by the first row)
+            tol = chain.TIME_TOLERANCE_SECONDS * 1_000_000
+            now = chain.time_us(iso_utc(utc_now()))
+            found: dict[int, TimeAnomaly] = {}
+            latest, top = -1, cast(Any, None)  # the latest time so far, and its row (set by the first row)
 
-        def anomaly(r: Any, kind: str, other: int | None, by_us: int) -> None:
-            found.setdefault(r[0], TimeAnomaly(r[1], r[2], r[3], r[4], r[0], kind, other, by_us))
+            def anomaly(r: Any, kind: str, other: int | None, by_us: int) -> None:
+                found.setdefault(r[0], TimeAnomaly(r[1], r[2], r[3], r[4], r[0], kind, other, by_us))
 
-        for r in rows:
-            t = chain.time_us(r[1])
-            if t > now + tol:
-                anomaly(r, "ahead", None, t - now)
-            if t > latest:
-                latest, top = t, r
-            elif t < latest - tol:  # what verification reports: this entry, or the latest before it, is wrong
-                anomaly(r, "behind", int(top[0]), latest - t)
-                anomaly(top, "ahead", r[0], latest - t)
-            if len(found) >= limit:
-                break
+            # Read as a stream (a log of a million entries is not held in memory at once).
+            for r in db.execute(select(CustodyEntry.seq, CustodyEntry.timestamp, CustodyEntry.actor,
+                                       CustodyEntry.action, CustodyEntry.case_ref).order_by(CustodyEntry.seq)
+                                .execution_options(yield_per=10_000)):
+                if r[0] in acknowledged:
+                    continue
+                t = chain.time_us(r[1])
+                if t > now + tol:
+                    anomaly(r, "ahead", None, t - now)
+                if t > latest:
+                    latest, top = t, r
+                elif t < latest - tol:  # what verification reports: this entry, or the latest before it, is wrong
+                    anomaly(r, "behind", int(top[0]), latest - t)
+                    anomaly(top, "ahead", r[0], latest - t)
+                if len(found) >= limit:
+                    break
         out = [found[n] for n in sorted(found)][:limit]
         return out
 
