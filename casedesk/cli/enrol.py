@@ -16,7 +16,7 @@ from casedesk.cli.context import Context, read_password
 from casedesk.errors import UsageError
 from casedesk.outputs import NewFile, publish_all
 from casedesk.services.enrolment import Enrolment
-from casedesk.trust import certs, enrolment, issued, keyfile
+from casedesk.trust import certs, enrolment, issued, keyfile, teams
 from casedesk.trust.unitkey import UnitSigner, grouped, normalise_fingerprint
 
 ENV_UNIT_PASSPHRASE = "CASEDESK_UNIT_PASSPHRASE"  # noqa: S105 (a variable name) scripts and tests; a person is asked at the terminal
@@ -58,6 +58,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit-fingerprint", metavar="FP", required=True, help="the unit key's fingerprint")
     p.add_argument("-o", "--output", required=True, help="the new revocation file (for --unit-revocations)")
     p.set_defaults(func=cmd_unit_revocations)
+    p = us.add_parser("teams", parents=[common],
+                      help="sign the unit's team list: which supervisors may review which installations' cases")
+    p.add_argument("definition", help='a JSON file {"teams": [{"name", "supervisors": [{"installation_id", "user"}], '
+                                      '"installations": [ID, ...]}]}')
+    p.add_argument("--key", required=True, help="the unit key file")
+    p.add_argument("--log", metavar="FILE", help="the unit's issuance log (default: beside the key file)")
+    p.add_argument("-o", "--output", required=True,
+                   help="the new signed team list, for every instance of the service (`unit serve --teams`)")
+    p.set_defaults(func=cmd_unit_teams)
 
     enrol = sub.add_parser("enrol", help="enrol this installation with the unit (offline, by files)")
     es = enrol.add_subparsers(dest="enrol_command", metavar="ACTION", required=True)
@@ -163,6 +172,21 @@ def cmd_unit_revocations(ctx: Context) -> int:
                            "request_sha256": None, "certificates": [], "revocations": found})
     ctx.emit({"revocations": len(found), "output": a.output},
              f"{len(found)} revocation(s) of unit {unit.name} written to {a.output}")
+    return 0
+
+
+def cmd_unit_teams(ctx: Context) -> int:
+    a = ctx.args
+    _new_target(a.output)
+    found = teams.read_definition(Path(a.definition))  # a bad definition is refused before the passphrase
+    signer = keyfile.read(Path(a.key), _passphrase())
+    signed = teams.issue(signer, found)
+    issued.append(_log_path(a), signer, [("teams", signed.encode())])
+    _write_json(a.output, signed.encode())
+    ctx.emit({"serial": signed.serial, "teams": len(signed.teams), "output": a.output},
+             f"Team list {signed.serial} of unit {signer.public.name}: {len(signed.teams)} team(s), written to "
+             f"{a.output}; give it to every instance of the unit service (`casedesk unit serve --teams`) and "
+             "restart them one by one.")
     return 0
 
 

@@ -87,6 +87,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit-fingerprint", metavar="FP",
                    help="the unit key's fingerprint: accept only logs whose keys chain to it (enrolled installations "
                         "then need no `unit register`)")
+    p.add_argument("--teams", metavar="FILE",
+                   help="the unit's signed team list (`casedesk unit teams`; needs --unit-fingerprint): another "
+                        "installation's case is then served only to a supervisor of its team")
     p.set_defaults(func=cmd_serve)
 
 
@@ -254,4 +257,5 @@ def cmd_serve(ctx: Context) -> None:
     from casedesk.unit.server import serve
 
     serve(_database(ctx), Path(ctx.args.cosigner_key), ctx.args.host, ctx.args.port, Path(ctx.args.tls_cert),
-          Path(ctx.args.tls_key), unit_fingerprint=ctx.args.unit_fingerprint)
+          Path(ctx.args.tls_key), unit_fingerprint=ctx.args.unit_fingerprint,
+          teams=Path(ctx.args.teams) if ctx.args.teams else None)

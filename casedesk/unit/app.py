@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from casedesk.custody import chain, checkpoint, projection, wire
 from casedesk.custody.signing import Signer
+from casedesk.trust.teams import TeamList
 from casedesk.unit import escrow, objects, review, verify
 from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
 
@@ -53,6 +54,9 @@ class Cosigner:
     # The unit key's fingerprint (docs/unit-trust.md): when set, every log must chain to it, and an installation
     # whose log carries the unit's certificate needs no registration by hand.
     fingerprint: str | None = None
+    # The unit's signed team list (casedesk/trust/teams.py): when set, another installation's case is served
+    # only to a supervisor whom a team of the list names beside that installation.
+    teams: TeamList | None = None
 
 
 @dataclass(frozen=True)
@@ -536,12 +540,21 @@ def _object_declaration(engine: Engine, accounts: _Accounts, caller: Caller, nam
     return found
 
 
+def check_team(cosigner: Cosigner, caller: Caller, other: str) -> None:
+    """With a team list, the caller (already a supervisor by their log) must supervise a team holding ``other``."""
+    if cosigner.teams is not None:
+        refusal = cosigner.teams.refusal(caller.installation, caller.user, other)
+        if refusal is not None:
+            raise review.ReviewRefusal(403, refusal)
+
+
 def _review(engine: Engine, cosigner: Cosigner, caller: Caller, other: str, case: str) -> JSONResponse:
     """A case of installation ``other`` for a supervisor of the requesting installation (unit/review.py)."""
     try:
         with engine.connect() as conn:
             _registered(conn, caller.installation)
             review.check_supervisor(_held(conn, caller.installation), caller.installation, caller.user, caller.key)
+            check_team(cosigner, caller, other)
             _registered(conn, other)
             last = _last_checkpoint(conn, other)
             # Read after the checkpoint: a push that commits in between adds entries beyond it, left out here.

@@ -12,6 +12,7 @@ import binascii
 import os
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from casedesk.custody import checkpoint
@@ -72,10 +73,11 @@ def load_cosigner_key(path: Path) -> Cosigner:
 
 
 def serve(database: str, cosigner_key: Path, host: str, port: int, tls_cert: Path, tls_key: Path,
-          pool_size: int = 5, unit_fingerprint: str | None = None) -> None:
+          pool_size: int = 5, unit_fingerprint: str | None = None, teams: Path | None = None) -> None:
     """Serve until interrupted; prints ``listening on https://HOST:PORT`` once the socket is bound.
 
     ``unit_fingerprint``: the unit key's (docs/unit-trust.md); every log must then chain to it.
+    ``teams``: the unit's signed team list (casedesk/trust/teams.py), checked against that fingerprint here, once.
     """
     import uvicorn  # the server only where one is run: the desktop never loads it
 
@@ -84,6 +86,13 @@ def serve(database: str, cosigner_key: Path, host: str, port: int, tls_cert: Pat
         from casedesk.trust.unitkey import normalise_fingerprint
 
         cosigner = Cosigner(cosigner.name, cosigner.signer, normalise_fingerprint(unit_fingerprint))
+    if teams is not None:
+        if cosigner.fingerprint is None:
+            raise UsageError("--teams needs --unit-fingerprint: a team list counts only when the pinned unit key "
+                             "signed it")
+        from casedesk.trust import teams as team_lists
+
+        cosigner = replace(cosigner, teams=team_lists.load(teams, cosigner.fingerprint))
     for what, path in (("TLS certificate", tls_cert), ("TLS key", tls_key)):
         if not path.is_file():
             raise UsageError(f"the {what} {path} does not exist")

@@ -330,6 +330,7 @@ UNAUTHENTICATED = {
     "unit status": "the unit administrator's view of the unit database; opens no installation",
     "unit serve": "runs the unit service over the unit database; opens no installation",
     "unit revocations": "copies the revocations out of the unit's issuance log; opens no installation",
+    "unit teams": "the unit administrator signs the team list with the unit key file; opens no installation",
 }
 # Commands that sign in but need a running unit service: tests/unit_service runs them against a real one.
 NEEDS_A_UNIT = {
