@@ -47,6 +47,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("reference", help="the case reference, e.g. MPS-2026-0417")
     p.set_defaults(func=cmd_review_fetch)
 
+    p = sub.add_parser("unit-handover", help="hand a case to an officer of another installation, through the unit")
+    hs = p.add_subparsers(dest="handover_command", metavar="ACTION", required=True)
+    p = hs.add_parser("give", parents=[common],
+                      help="hand a case of this installation to an officer of another one, then sync")
+    _unit_args(p)
+    p.add_argument("--to-installation", required=True, metavar="ID", help="the receiving installation's id")
+    p.add_argument("--to-user", required=True, metavar="USER", help="the receiving officer's user name there")
+    p.add_argument("--reason", required=True, help="why, e.g. 'transferred to the fraud team'")
+    p.add_argument("reference", help="the case reference, e.g. MPS-2026-0417")
+    p.set_defaults(func=cmd_handover_give)
+    p = hs.add_parser("receive", parents=[common],
+                      help="take in a case another installation handed to you: its log, keys and evidence")
+    _unit_args(p)
+    p.add_argument("--from-installation", required=True, metavar="ID", help="the installation that handed it over")
+    p.add_argument("reference", help="the case reference, e.g. MPS-2026-0417")
+    p.set_defaults(func=cmd_handover_receive)
+
     unit = sub.add_parser("unit", help="the unit service (run by the unit administrator)")
     us = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
     db_help = f"PostgreSQL URL, e.g. postgresql://casedesk@db/unit (default: {ENV_DATABASE})"
@@ -91,6 +108,43 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the unit's signed team list (`casedesk unit teams`; needs --unit-fingerprint): another "
                         "installation's case is then served only to a supervisor of its team")
     p.set_defaults(func=cmd_serve)
+
+
+def _unit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--unit", required=True, metavar="URL", help="the unit service, e.g. https://casedesk.unit.local:8443")
+    p.add_argument("--ca", metavar="FILE", help="CA certificate(s) that sign the unit's TLS certificate "
+                                                 "(default: the system's)")
+
+
+def cmd_handover_give(ctx: Context) -> None:
+    from casedesk.services import handover, sync
+
+    a = ctx.args
+    session = ctx.session()
+    ca = Path(a.ca) if a.ca else None
+    done = handover.give(session, a.unit, ca, a.reference, a.to_installation, a.to_user, a.reason)
+    result = sync.sync(session, a.unit, ca)
+    ctx.emit(done, [f"Case {done.case_ref} handed over to {done.to_user} of installation {done.to_installation} "
+                    f"(entry {done.seq}; {done.epochs} key epoch(s) sealed to their box key); synced: the unit "
+                    f"holds {result.tree_size} entries.",
+                    f"{done.to_user} takes it in with `casedesk unit-handover receive --from-installation "
+                    f"{session.installation_id} {done.case_ref}`."])
+
+
+def cmd_handover_receive(ctx: Context) -> None:
+    from casedesk.services import handover
+
+    a = ctx.args
+    bar = ProgressBar("Receiving")
+    try:
+        got = handover.receive(ctx.session(), a.unit, Path(a.ca) if a.ca else None, a.from_installation,
+                               a.reference, bar)
+    finally:
+        bar.finish()
+    ctx.emit(got, [f"Case {got.case_ref} received from installation {got.from_installation} (created there at "
+                   f"entry {got.identity.seq}): {got.exhibits} exhibit(s), {got.objects} object(s) "
+                   f"({got.object_bytes / 1048576:.1f} MiB); recorded as entry {got.seq}.",
+                   f"Its history at installation {got.from_installation}, as the unit served it: {got.export_path}"])
 
 
 def _database(ctx: Context) -> str:

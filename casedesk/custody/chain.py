@@ -625,6 +625,9 @@ def head_problems(outside: Sequence[tuple[str, int, str]], last_seq: int,
 
 # --- exhibits: the register and the log agree on each exhibit's hash -----------------
 INGESTED = "exhibit.ingested"
+# An exhibit of a case handed over from another installation enters this log by exhibit.received (its hash as the
+# other installation's ingest recorded it; docs/sync-protocol.md): the entry every later one is held to.
+INGESTS = (INGESTED, "exhibit.received")
 MSG_NO_INGEST = "no ingest entry for this exhibit in the custody log"
 MSG_REGISTER_HASH = ("the exhibit register records SHA-256 {reg} but the custody log recorded {log} "
                      "when it was ingested (entry {seq})")
@@ -652,7 +655,7 @@ def check_exhibits(register: Iterable[tuple[str, str, Any]],
         key = (case, ref)
         first = ingest.get(key)
         if first is None:
-            if action == INGESTED:
+            if action in INGESTS:
                 ingest[key] = (seq, sha)
             continue
         if sha != first[1]:

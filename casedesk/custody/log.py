@@ -50,6 +50,10 @@ from casedesk.timeutil import DISPLAY_ZONE_NAME, iso_utc, uk_display, uk_offset,
 CLOCK_AHEAD_NOTICE = timedelta(hours=72)
 
 CASE_CREATED = "case.created"
+# A case handed over from another installation begins here (docs/sync-protocol.md): its salt is disclosed as a
+# case.created entry's is.
+CASE_RECEIVED = "case.received"
+CASE_BEGINNINGS = (CASE_CREATED, CASE_RECEIVED)
 ENCODING_UPGRADED = "custody.encoding_upgraded"
 SALT_DOMAIN = b"CASEDESK-CUSTODY-CASE-SALT-V2\x00"
 
@@ -105,16 +109,16 @@ def _upgrade(db: OrmSession, *, actor: str, signer: Signer, at: datetime | None)
 def _commit_for(db: OrmSession, case_ref: str, seq: int, action: str, data: dict[str, Any]) -> str:
     """The header commitment of entry ``seq`` of ``case_ref``; a new case's salt goes into its ``case.created``."""
     cache: dict[str, bytes] = db.info.setdefault("casedesk_case_salts", {})  # one transaction's appends
-    salt = cache.get(case_ref) if action != CASE_CREATED else None
+    salt = cache.get(case_ref) if action not in CASE_BEGINNINGS else None
     if salt is None:
         case = db.scalar(select(Case).where(Case.reference == case_ref))
         if case is None:
             raise IntegrityError(f"case {case_ref} is not in the case register; run `casedesk verify`")
         if case.case_salt is None:
-            if action != CASE_CREATED:
+            if action not in CASE_BEGINNINGS:
                 raise IntegrityError(f"case {case_ref} has no commitment salt; run `casedesk verify`")
             case.case_salt = _new_salt()
-        if action == CASE_CREATED:
+        if action in CASE_BEGINNINGS:
             data["case_salt"] = case.case_salt
         try:
             salt = bytes.fromhex(case.case_salt)

@@ -61,6 +61,10 @@ class CaseFact:
     summary: str | None = ""  # None: only the hash is known (an entry from before the upgrade)
     salt: str | None = None  # the case commitment salt its case.created disclosed (None: a case from before v2)
     summary_sha256: str = hashlib.sha256(b"").hexdigest()
+    # Where the case was created, across installations: (installation id, entry number of its case.created, salt).
+    # None for a case created in this log (its identity is this installation, that entry and ``salt``).
+    origin: tuple[str, int, str] | None = None
+    handed_to: tuple[str, str] | None = None  # (installation, user) the case was handed over to (status handed_over)
 
 
 @dataclass
@@ -393,7 +397,10 @@ class Projection:
 
     def _ingested(self, e: Entry) -> None:
         d = e.data
-        producer = _text(d.get("producer"), _text(e.to_party, e.actor))
+        # A received exhibit's producer on this installation is its receiver: the accounts of the installation it
+        # came from are not this log's (their names are in data.origin).
+        received = e.action == "exhibit.received"
+        producer = e.actor if received else _text(d.get("producer"), _text(e.to_party, e.actor))
         size = d.get("size")
         fact = ExhibitFact(
             case=_text(e.case), reference=_text(e.exhibit), description=_text(e.text), producer=producer,
@@ -407,8 +414,45 @@ class Projection:
             tool=e.tool, duplicate_of=_opt(d.get("duplicate_of")), sensitive=d.get("sensitive") is True,
             custodian=_text(e.to_party, producer), location=_text(e.location),
         )
+        if received:
+            fact.custodian_is_user = d.get("to_is_user") is not False
+            if d.get("status") == "withdrawn":
+                fact.status, fact.withdrawn_reason = "withdrawn", _opt(d.get("withdrawn_reason"))
         self.exhibits[(fact.case, fact.reference)] = fact
         self.ingest_seq[(fact.case, fact.reference)] = e.seq
+
+    def _handed_over(self, e: Entry) -> None:
+        fact = self.cases.get(_text(e.case))
+        if fact is not None:
+            fact.status = "handed_over"
+            fact.handed_to = (_text(e.data.get("to_installation")), _text(e.data.get("to_user")))
+
+    def _received(self, e: Entry) -> None:
+        """A case handed over from another installation (docs/sync-protocol.md, "Handing a case over"): created here
+        by its receiver, who is its officer in charge and holds its keys, sealed to them by the hand-over."""
+        case = _text(e.case)
+        if case in self.cases:
+            return  # a reference this log already holds is never taken for another installation's case
+        d = e.data
+        raw = d.get("identity")
+        ident: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        offences = [o for o in d.get("offences", []) if isinstance(o, str)] if isinstance(d.get("offences"), list) \
+            else []
+        fact = CaseFact(case, _text(d.get("title")), offences, e.actor, e.actor, e.time, salt=_opt(d.get("case_salt")))
+        summary = d.get("summary")
+        fact.summary = summary if isinstance(summary, str) else ""
+        fact.summary_sha256 = hashlib.sha256(fact.summary.encode("utf-8")).hexdigest()
+        seq = ident.get("seq")
+        fact.origin = (_text(ident.get("installation")), seq if isinstance(seq, int) else 0, _text(ident.get("salt")))
+        fact.members[e.actor] = e.time
+        self.cases[case] = fact
+        reason = f"received from installation {fact.origin[0]}"
+        for item in d.get("keys", []) if isinstance(d.get("keys"), list) else []:
+            epoch = item.get("epoch") if isinstance(item, dict) else None
+            if isinstance(epoch, int) and not isinstance(epoch, bool):
+                self.epochs.setdefault(case, {})[epoch] = (e.actor, reason, e.seq)
+                self.grants[(case, epoch, e.actor)] = GrantFact(_text(item.get("box_key")), _text(item.get("sealed")),
+                                                                e.seq)
 
     def _moved(self, e: Entry) -> None:
         fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
@@ -502,6 +546,9 @@ _HANDLERS = {
     "case.reopened": Projection._reopened,
     "note.added": Projection._note,
     "exhibit.ingested": Projection._ingested,
+    "exhibit.received": Projection._ingested,
+    "case.handed_over": Projection._handed_over,
+    "case.received": Projection._received,
     "exhibit.transferred": Projection._moved,
     "exhibit.checked_out": Projection._moved,
     "exhibit.returned": Projection._moved,

@@ -223,6 +223,12 @@ ACTION_RULES: dict[str, Rule] = {
     # Two-person rule at account creation: where two or more administrators are confirmed, an account one of them
     # creates is pending (signs in to nothing, acts with no authority, holds no case key) until another confirms.
     "account.creation_confirmed": Rule(Permission.USER_MANAGE, Scope.CONFIRM_CREATION),
+    # Hand-over of a case to an officer of another installation (docs/sync-protocol.md, "Handing a case over"): the
+    # officer in charge or a supervisor, of an open case, as for the case summary; receiving it is like creating a
+    # case, and each exhibit comes in as an ingest would.
+    "case.handed_over": Rule(Permission.CASE_EDIT, Scope.SUMMARY),
+    "case.received": Rule(Permission.CASE_CREATE, Scope.ANY),
+    "exhibit.received": Rule(Permission.EVIDENCE_INGEST, Scope.CASE_OPEN),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)

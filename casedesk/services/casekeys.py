@@ -362,6 +362,8 @@ class CaseKeys:
         if self.s.box_key is None or self.s.user.role == Role.ADMIN:
             return
         for case in (cases if cases is not None else db.scalars(select(Case).order_by(Case.id)).all()):
+            if case.status == "handed_over":
+                continue  # held by another installation now: nothing more is recorded in it here
             if self.s.user.id in holder_ids(db, case) and self.needs_work(db, case):
                 epoch = current_epoch(db, case)
                 if epoch == 0 or self.holds(db, case, epoch):

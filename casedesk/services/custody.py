@@ -676,7 +676,7 @@ class Custody:
             return None, []  # nothing written since case commitments: no salts yet
         created_row = db.execute(
             select(CustodyEntry.seq, CustodyEntry.version, CustodyEntry.data)
-            .where(CustodyEntry.action == custody_log.CASE_CREATED, CustodyEntry.case_ref == scope)
+            .where(CustodyEntry.action.in_(custody_log.CASE_BEGINNINGS), CustodyEntry.case_ref == scope)
             .order_by(CustodyEntry.seq).limit(1)).first()
         upgraded_row = db.execute(
             select(CustodyEntry.seq, CustodyEntry.data)
@@ -705,7 +705,8 @@ class Custody:
         """
         query = (select(CustodyEntry.case_ref, CustodyEntry.exhibit_ref, CustodyEntry.action, CustodyEntry.data)
                  .where(CustodyEntry.exhibit_ref.is_not(None), CustodyEntry.case_ref.is_not(None),
-                        CustodyEntry.action.in_(("exhibit.ingested", "exhibit.sensitivity_changed")))
+                        CustodyEntry.action.in_(("exhibit.ingested", "exhibit.received",
+                                                 "exhibit.sensitivity_changed")))
                  .order_by(CustodyEntry.seq))
         if visible is not None:
             query = query.where(CustodyEntry.case_ref.in_(visible))
@@ -717,7 +718,7 @@ class Custody:
             except encoding.EncodingError:
                 data = {}
             key = (str(case), str(ref))
-            if action == "exhibit.ingested":
+            if action in ("exhibit.ingested", "exhibit.received"):
                 state[key] = data.get("sensitive") is True
                 if isinstance(data.get("duplicate_of"), str):
                     duplicates[key] = (str(case), data["duplicate_of"])

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import headcheck
+from casedesk.custody import handover, headcheck
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
@@ -210,6 +210,7 @@ class Session:
         The entry must pass the rule replay will hold it to (``roles.ACTION_RULES``): the service layer never
         writes an entry that verification would flag as made without authority.
         """
+        _refuse_handed_over(db, action, fields)
         problem = authority_problem(action, PendingEntry(self.user.username, fields), WriteFacts(db, fields))
         if problem is not None:
             log.warning("refused to record %s for %s: no authority", action, self.user.username)
@@ -226,6 +227,7 @@ class Session:
         written; returns the entries' sequence numbers.
         """
         for fields in entries:
+            _refuse_handed_over(db, action, fields)
             problem = authority_problem(action, PendingEntry(self.user.username, fields), WriteFacts(db, fields))
             if problem is not None:
                 log.warning("refused to record %s for %s: no authority", action, self.user.username)
@@ -330,6 +332,16 @@ class Session:
             log.warning("custody head not copied at sign-out: %s", type(exc).__name__)
         finally:
             self.engine.dispose()
+
+
+def _refuse_handed_over(db: OrmSession, action: str, fields: dict[str, Any]) -> None:
+    """A case this installation handed to another is held there: nothing more is recorded in it here."""
+    case_ref = fields.get("case_ref")
+    if case_ref is None or action in handover.AFTER_HANDOVER:
+        return
+    status = db.scalar(select(Case.status).where(Case.reference == case_ref))
+    if status == "handed_over":
+        raise PermissionDenied(handover.handed_over_message(db, case_ref))
 
 
 def _stamp(path: Path) -> int | None:

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from casedesk.custody import chain, checkpoint, projection, wire
 from casedesk.custody.signing import Signer
 from casedesk.trust.teams import TeamList
-from casedesk.unit import escrow, objects, review, verify
+from casedesk.unit import escrow, handover, objects, review, verify
 from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
 
 log = logging.getLogger("casedesk.unit")
@@ -313,8 +313,49 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         except Refused as exc:
             return _error(exc.status, exc.message)
 
+    # --- handing a case over (unit/handover.py) ---
+    async def officer_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        other, user = request.path_params["other"], request.path_params["user"]
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            return await _run(lambda: _officer(engine, accounts, cosigner, caller, other, user))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def handover_route(request: Request) -> JSONResponse:
+        installation = request.path_params["installation"]
+        other, case = request.path_params["other"], request.path_params["case"]
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            return await _run(lambda: _handover(engine, accounts, cosigner, caller, other, case))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def handover_object_route(request: Request) -> Response:
+        installation = request.path_params["installation"]
+        other, name = request.path_params["other"], request.path_params["name"]
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            declaration = await _run_value(lambda: _handover_object(engine, accounts, caller, other, name))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+        except OperationalError:
+            return _error(503, MSG_DATABASE)
+
+        def parts() -> Iterator[bytes]:
+            with engine.connect() as conn:
+                yield from objects.parts_of(conn, other, name)
+
+        return StreamingResponse(iterate_in_threadpool(parts()), media_type="application/octet-stream",
+                                 headers={wire.HEADER_OBJECT: declaration})
+
     return Starlette(routes=[
         Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/installations/{installation}/officers/{other}/{user}", officer_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/handover/{other}/objects/{name}", handover_object_route,
+              methods=["GET"]),
+        Route("/v1/installations/{installation}/handover/{other}/{case:path}", handover_route, methods=["GET"]),
         Route("/v1/installations/{installation}/review/{other}/{case:path}", review_route, methods=["GET"]),
         Route("/v1/installations/{installation}/escrow", escrow_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/recovery", recovery_route, methods=["GET"]),
@@ -570,6 +611,58 @@ def _review(engine: Engine, cosigner: Cosigner, caller: Caller, other: str, case
     log.info("review: case %s of installation %s served to %s of installation %s", case, other, caller.user,
              caller.installation)
     return JSONResponse({"export": text, "checkpoint": last.note, "tree_size": last.tree_size})
+
+
+def _officer(engine: Engine, accounts: _Accounts, cosigner: Cosigner, caller: Caller, other: str,
+             user: str) -> JSONResponse:
+    """The unit's signed word on ``user`` of installation ``other``, for an enabled account of the caller's."""
+    try:
+        with engine.connect() as conn:
+            _registered(conn, caller.installation)
+            accounts.check(conn, caller)
+            _registered(conn, other)
+            last = _last_checkpoint(conn, other)
+            held = _held(conn, other)[: last.tree_size] if last is not None else []
+        return JSONResponse(handover.officer_statement(held, other, user, cosigner.signer))
+    except handover.HandoverRefusal as exc:
+        return _error(exc.status, exc.message)
+
+
+def _handover(engine: Engine, accounts: _Accounts, cosigner: Cosigner, caller: Caller, other: str,
+              case: str) -> JSONResponse:
+    """Case ``case`` of installation ``other``, for the officer of the caller's installation it was handed to."""
+    try:
+        with engine.connect() as conn:
+            _registered(conn, caller.installation)
+            accounts.check(conn, caller)
+            _registered(conn, other)
+            last = _last_checkpoint(conn, other)
+            found = handover.handovers_to(conn, other, case, caller.installation, caller.user)
+            if last is None or not found:
+                raise handover.HandoverRefusal(404, handover.MSG_NO_HANDOVER.format(
+                    case=case, other=other, user=caller.user, id=caller.installation))
+            held = handover.held_rows(conn, other, last.tree_size)
+            listing = [o for o in objects.held(conn, other) if json.loads(o["declaration"]).get("case") == case]
+        text = review.case_export(held, other, case, cosigner.name, cosigner.signer)
+    except (handover.HandoverRefusal, review.ReviewRefusal) as exc:
+        return _error(exc.status, exc.message)
+    log.info("hand-over: case %s of installation %s served to %s of installation %s", case, other, caller.user,
+             caller.installation)
+    return JSONResponse({"export": text, "checkpoint": last.note, "tree_size": last.tree_size, "objects": listing})
+
+
+def _handover_object(engine: Engine, accounts: _Accounts, caller: Caller, other: str, name: str) -> str:
+    with engine.connect() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        found = objects.declaration_of(conn, other, name)
+        case = json.loads(found).get("case") if found is not None else None
+        if not isinstance(case, str) or not handover.handovers_to(conn, other, case, caller.installation,
+                                                                   caller.user):
+            raise Refused(404, handover.MSG_NOT_HANDED.format(name=name, other=other, user=caller.user,
+                                                              id=caller.installation))
+    assert found is not None
+    return found
 
 
 def _known_caller(engine: Engine, caller: Caller) -> bool:

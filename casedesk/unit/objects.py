@@ -101,7 +101,7 @@ def _referenced(conn: Connection, installation: str, d: Declaration) -> bool:
     """Does an exhibit.ingested entry of the case, held for the installation, record this content and size?"""
     for data in conn.execute(select(entries.c.data).where(
             entries.c.installation_id == installation, entries.c.sha256 == d.sha256,
-            entries.c.action == "exhibit.ingested", entries.c.case_ref == d.case)).scalars():
+            entries.c.action.in_(("exhibit.ingested", "exhibit.received")), entries.c.case_ref == d.case)).scalars():
         try:
             if encoding.parse_data(data).get("size") == d.size:
                 return True

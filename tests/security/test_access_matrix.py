@@ -341,6 +341,12 @@ NEEDS_A_UNIT = {
     "unit-review fetch": "a supervisor only (Permission.CUSTODY_REVIEW on the desk); the unit serves another "
                          "installation's case only to an enabled supervisor of a synced installation, by its log, "
                          "with the key that log registers (tests/unit_service/test_review.py)",
+    "unit-handover give": "the officer in charge or a supervisor (roles.ACTION_RULES case.handed_over, checked by "
+                          "Session.record); the unit vouches for the receiver only to an enabled account of a synced "
+                          "installation (tests/unit_service/test_handover.py)",
+    "unit-handover receive": "only the officer the hand-over names, with the box key it was sealed to; the unit serves "
+                             "the case and its objects to that account of that installation alone "
+                             "(tests/unit_service/test_handover.py)",
 }
 # Service methods that are building blocks of the actions above, not actions of their own.
 BUILDING_BLOCKS = {

@@ -1,0 +1,72 @@
+"""Handing a case over, the unit's half (docs/sync-protocol.md, "Handing a case over").
+
+- ``GET /v1/installations/{D}/officers/{E}/{user}``: for an enabled account of D, the unit vouches (cosigner key)
+  for ``user`` of installation E as E's log, as the unit holds it, has them at its end: enabled, their role,
+  their current signing key and box key. D seals the case key to that box key; the unit never holds a case key.
+- ``GET /v1/installations/{E}/handover/{D}/{case}``: for the officer of E a ``case.handed_over`` entry of D's
+  log (as the unit holds it) names, the case as ``unit-review fetch`` serves it (an export signed by the
+  cosigner, with the cosigned checkpoint) and the list of D's vault objects of that case.
+- ``GET /v1/installations/{E}/handover/{D}/objects/{name}``: one of those objects, to that officer only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from casedesk.custody import chain, encoding, handover, projection
+from casedesk.custody.signing import Signer
+from casedesk.unit.store import ROW_COLUMNS, entries
+
+MSG_NO_OFFICER = ("{user} is not an enabled officer of installation {id} in the log the unit holds for it: a case is "
+                  "handed only to an enabled detective or supervisor whose installation has synced since their "
+                  "account was made")
+MSG_NO_HANDOVER = ("the unit holds no hand-over of case {case} of installation {other} to {user} of installation "
+                   "{id}: installation {other} hands it over (`casedesk unit-handover give`) and syncs first")
+MSG_NOT_HANDED = "object {name} of installation {other} is not of a case handed over to {user} of installation {id}"
+
+
+class HandoverRefusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def officer_statement(held: Sequence[Sequence[Any]], installation: str, user: str, signer: Signer
+                      ) -> dict[str, Any]:
+    """The unit's word on ``user`` of ``installation`` at the end of the log it holds, signed by its cosigner."""
+    state = projection.replay(held)
+    fact = state.users.get(user)
+    key = chain.build_registry(held)[0].key_for(user, len(held) + 1) if held else None
+    box = state.box_key(user)
+    if (fact is None or fact.disabled or fact.role not in ("detective", "supervisor") or key is None or box is None
+            or state.creation_pending(user) is not None):
+        raise HandoverRefusal(404, MSG_NO_OFFICER.format(user=user, id=installation))
+    statement = {"format": handover.OFFICER_FORMAT, "installation": installation, "user": user, "role": fact.role,
+                 "key": key, "box_key": box, "tree_size": len(held), "at": int(time.time())}
+    return {"statement": statement, "signature": signer.sign(handover.officer_message(statement)).hex()}
+
+
+def handovers_to(conn: Connection, other: str, case: str, installation: str, user: str) -> list[int]:
+    """The entries of ``other``'s log the unit holds that hand ``case`` to ``user`` of ``installation``."""
+    rows = conn.execute(select(entries.c.seq, entries.c.data).where(
+        entries.c.installation_id == other, entries.c.action == handover.HANDED_OVER, entries.c.case_ref == case)
+        .order_by(entries.c.seq))
+    found = []
+    for seq, raw in rows:
+        try:
+            data = encoding.parse_data(str(raw))
+        except encoding.EncodingError:
+            continue
+        if data.get("to_installation") == installation and data.get("to_user") == user:
+            found.append(int(seq))
+    return found
+
+
+def held_rows(conn: Connection, installation: str, upto: int) -> list[tuple[Any, ...]]:
+    cols = [entries.c[name] for name in ROW_COLUMNS]
+    return [tuple(r) for r in conn.execute(select(*cols).where(entries.c.installation_id == installation,
+                                                                entries.c.seq <= upto).order_by(entries.c.seq))]
