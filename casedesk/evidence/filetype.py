@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 import magic
 
@@ -93,11 +92,19 @@ class FileType:
     warning: str | None
 
 
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix`` without its dot, for the last component of ``name``, without a path
+    object (an ingest asks once a file)."""
+    name = name.rpartition("/")[2]
+    i = name.rfind(".")
+    return name[i + 1:] if 0 < i < len(name) - 1 else ""
+
+
 def extension_warning(name: str, mime: str, description: str) -> str | None:
     """A one-line warning when the content is not what ``name``'s extension claims, else None."""
     if mime in EMPTY_TYPES:
         return None  # zero bytes have no type to contradict the name
-    suffix = PurePosixPath(name).suffix.lower().lstrip(".")
+    suffix = _suffix(name).lower()
     expected = EXPECTED.get(suffix)
     if expected is None:
         return None

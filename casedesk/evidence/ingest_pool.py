@@ -46,7 +46,7 @@ _worker: dict[str, Any] = {}
 
 def _init(root: str, encryption_key: bytes, naming_key: bytes, algorithms: list[str], prefix: str,
           parent: int) -> None:
-    from casedesk.evidence.pipeline import store_small  # the pipeline imports this module
+    from casedesk.evidence.pipeline import store_small_at  # the pipeline imports this module
 
     # Ctrl+C in a terminal reaches the whole process group: the ingesting process cancels (and stops the
     # workers); a worker that took it as KeyboardInterrupt would print a traceback.
@@ -55,7 +55,7 @@ def _init(root: str, encryption_key: bytes, naming_key: bytes, algorithms: list[
         os._exit(1)
     threading.Thread(target=_exit_with_parent, args=(parent,), name="casedesk-ingest-parent", daemon=True).start()
     _worker.update(vault=Vault(Path(root), encryption_key, naming_key), detector=TypeDetector(),
-                   algorithms=algorithms, prefix=prefix, store=store_small)
+                   algorithms=algorithms, prefix=prefix, store=store_small_at)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -66,11 +66,10 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _store_chunk(jobs: list[tuple[str, int, int, int]]) -> list[SmallResult | None]:
+def _store_chunk(jobs: list[tuple[str, int, int]]) -> list[SmallResult | None]:
     w = _worker
     store, vault, detector, algorithms, prefix = w["store"], w["vault"], w["detector"], w["algorithms"], w["prefix"]
-    return [store(vault, detector, algorithms, SourceFile(Path(path), "", size, dev, ino), prefix)
-            for path, dev, ino, size in jobs]
+    return [store(vault, detector, algorithms, path, dev, ino, prefix) for path, dev, ino in jobs]
 
 
 def worker_count() -> int:
@@ -99,7 +98,7 @@ class SmallFilePool:
 
     def submit(self, files: Sequence[SourceFile]) -> cf.Future[list[SmallResult | None]]:
         """The results of ``files``, in their order."""
-        return self._pool.submit(_store_chunk, [(str(f.path), f.dev, f.ino, f.size) for f in files])
+        return self._pool.submit(_store_chunk, [(str(f.path), f.dev, f.ino) for f in files])
 
     def close(self) -> None:
         """Wait for the workers to finish (every submitted chunk must have been collected)."""

@@ -49,6 +49,39 @@ class ObjectFormatError(Exception):
         self.detail = detail
 
 
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
+def _hmac_block(key: bytes) -> bytes:
+    """HMAC's key block (RFC 2104): a key longer than SHA-256's 64-byte block is hashed first."""
+    return (key if len(key) <= 64 else hashlib.sha256(key).digest()).ljust(64, b"\x00")
+
+
+def _hmac_sha256(key: bytes, message: bytes) -> bytes:
+    """HMAC-SHA256 written out with hashlib: the same bytes as ``hmac.digest(key, message, "sha256")`` for a
+    third of its cost (an ingest computes three a file)."""
+    padded = _hmac_block(key)
+    inner = hashlib.sha256(padded.translate(_IPAD) + message).digest()
+    return hashlib.sha256(padded.translate(_OPAD) + inner).digest()
+
+
+class ObjectNamer:
+    """``object_name`` under one naming key, with the key's HMAC blocks hashed once instead of once a name."""
+
+    def __init__(self, naming_key: bytes) -> None:
+        padded = _hmac_block(naming_key)
+        self._inner = hashlib.sha256(padded.translate(_IPAD) + NAME_DOMAIN)
+        self._outer = hashlib.sha256(padded.translate(_OPAD))
+
+    def __call__(self, sha256_digest: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(sha256_digest)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
 def object_name(naming_key: bytes, sha256_digest: bytes) -> str:
     """Vault file name of content whose SHA-256 is ``sha256_digest`` (32 raw bytes)."""
     return hmac.new(naming_key, NAME_DOMAIN + sha256_digest, hashlib.sha256).hexdigest()
@@ -68,9 +101,9 @@ def _aad(header: bytes, index: int, final: bool) -> bytes:
 
 def _object_key(encryption_key: bytes, salt: bytes) -> AESGCM:
     # HKDF-SHA256 (RFC 5869) for one 32-byte block, written out: the same key as
-    # ``hkdf(encryption_key, KEY_INFO, salt=salt)`` for a fifth of the cost, paid once per object.
-    prk = hmac.digest(salt, encryption_key, "sha256")
-    return AESGCM(hmac.digest(prk, KEY_INFO + b"\x01", "sha256"))
+    # ``hkdf(encryption_key, KEY_INFO, salt=salt)`` for a fraction of the cost, paid once per object.
+    prk = _hmac_sha256(salt, encryption_key)
+    return AESGCM(_hmac_sha256(prk, KEY_INFO + b"\x01"))
 
 
 @dataclass(frozen=True)
@@ -132,6 +165,16 @@ class Sealer:
         self._aead.encrypt_into(_nonce(self._index), chunk, _aad(self.header.raw, self._index, final), out)
         self._index += 1
         self._finished = final
+
+
+def seal_whole(encryption_key: bytes, data: memoryview | bytes, chunk_size: int = CHUNK_SIZE) -> tuple[bytes, bytes]:
+    """A whole object of fewer than ``chunk_size`` bytes: its header and its one, final record (what ``Sealer``
+    writes for it, without the object a longer one needs)."""
+    if len(data) >= chunk_size:
+        raise ValueError("chunks must be full except the final one, which must be short")
+    header = Header.new(chunk_size)
+    record = _object_key(encryption_key, header.salt).encrypt(_nonce(0), data, _aad(header.raw, 0, True))
+    return header.raw, record
 
 
 class Opener:

@@ -85,17 +85,24 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or exc.__class__.__name__).lower()
 
 
+_READ = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
 def open_source(src: SourceFile) -> tuple[int, os.stat_result]:
     """Open ``src`` read-only, no links, no blocking, no access-time update where permitted."""
-    flags = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    noatime = getattr(os, "O_NOATIME", 0)
+    return _open_at(src.path, src.dev, src.ino)
+
+
+def _open_at(path: str | Path, dev: int, ino: int) -> tuple[int, os.stat_result]:
+    """``open_source`` for the file listed at ``path`` as device ``dev``, inode ``ino``."""
     try:
         try:
-            fd = os.open(src.path, flags | noatime)
+            fd = os.open(path, _READ | _NOATIME)
         except PermissionError:
-            if not noatime:
+            if not _NOATIME:
                 raise
-            fd = os.open(src.path, flags)  # O_NOATIME needs ownership; read without it
+            fd = os.open(path, _READ)  # O_NOATIME needs ownership; read without it
     except FileNotFoundError:
         raise _SourceError("disappeared before it could be read") from None
     except OSError as exc:
@@ -106,12 +113,12 @@ def open_source(src: SourceFile) -> tuple[int, os.stat_result]:
     problem = None
     if not stat.S_ISREG(st.st_mode):
         problem = "is no longer a regular file"
-    elif (st.st_dev, st.st_ino) != (src.dev, src.ino):
+    elif st.st_ino != ino or st.st_dev != dev:
         problem = "was replaced by another file while the ingest ran"
     if problem:
         os.close(fd)
         raise _SourceError(problem)
-    if hasattr(os, "posix_fadvise"):
+    if st.st_size >= CHUNK_SIZE and hasattr(os, "posix_fadvise"):  # a smaller file is read in one call
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
     return fd, st
 
@@ -152,7 +159,7 @@ class _Stop(CancelToken):
         super().check()
 
 
-def _store_open(vault: Vault, detector: TypeDetector, algorithms: Sequence[str], src: SourceFile, fd: int,
+def _store_open(vault: Vault, detector: TypeDetector, algorithms: Sequence[str], name: str, fd: int,
                 before: os.stat_result, prefix: str | None) -> SmallResult:
     """Read the open file ``fd`` (smaller than one chunk) whole, hash and type it, check it did not change, and
     write it as one temporary object; closes ``fd``. The refusal reason, or what ``stored_file`` turns into a
@@ -171,13 +178,13 @@ def _store_open(vault: Vault, detector: TypeDetector, algorithms: Sequence[str],
             h = Digests(algorithms)
             h.update(data)
             raw = h.result()
-        ftype = detector.detect(data[:HEAD_BYTES], src.path.name)
+        ftype = detector.detect(data[:HEAD_BYTES], name)
         if _changed(before, os.fstat(fd), read):
             return "changed while being read (size or modification time differs); ingest it again"
     finally:
         os.close(fd)
     temp = vault.write_small(data, prefix)
-    return (str(temp), vault.name_for(raw[PRIMARY]), {a: d.hex() for a, d in raw.items()}, ftype.mime,
+    return (temp, vault.name_for(raw[PRIMARY]), {a: d.hex() for a, d in raw.items()}, ftype.mime,
             ftype.description, ftype.warning, read, before.st_mtime_ns, before.st_ctime_ns, before.st_atime_ns)
 
 
@@ -186,14 +193,21 @@ def store_small(vault: Vault, detector: TypeDetector, algorithms: Sequence[str],
     """One file smaller than one chunk, opened, read whole, hashed, typed and written as a temporary object:
     the refusal reason, or the stored object (``SmallResult``); None when the file has grown past one chunk
     since it was listed (the general path stores it). ``prefix`` starts the temporary name."""
+    return store_small_at(vault, detector, algorithms, str(src.path), src.dev, src.ino, prefix)
+
+
+def store_small_at(vault: Vault, detector: TypeDetector, algorithms: Sequence[str], path: str, dev: int, ino: int,
+                   prefix: str | None = None) -> SmallResult | None:
+    """``store_small`` for the file listed at ``path`` as device ``dev``, inode ``ino`` (what a worker process
+    receives)."""
     try:
-        fd, before = open_source(src)
+        fd, before = _open_at(path, dev, ino)
     except _SourceError as exc:
         return str(exc)
     if before.st_size >= CHUNK_SIZE:  # grew past one chunk since it was listed: the general path reads it
         os.close(fd)
         return None
-    return _store_open(vault, detector, algorithms, src, fd, before, prefix)
+    return _store_open(vault, detector, algorithms, os.path.basename(path), fd, before, prefix)
 
 
 def stored_file(src: SourceFile, r: tuple[str, str, dict[str, str], str, str, str | None, int, int, int, int]
@@ -264,7 +278,7 @@ class Ingester:
 
         Closes ``fd``. The same steps as ``store_small`` (which worker processes run), in this process.
         """
-        result = _store_open(self.vault, self.detector, self.algorithms, src, fd, before, None)
+        result = _store_open(self.vault, self.detector, self.algorithms, src.path.name, fd, before, None)
         if isinstance(result, str):
             return Refused(src, result)
         done.add(result[6])

@@ -38,13 +38,13 @@ from casedesk.errors import StoreError
 from casedesk.evidence.directio import O_DIRECT, StagedDirectWriter
 from casedesk.evidence.objectformat import (
     CHUNK_SIZE,
-    HEADER_SIZE,
     TAG_SIZE,
     ObjectFormatError,
+    ObjectNamer,
     Sealer,
     encrypted_size,
     iter_records,
-    object_name,
+    seal_whole,
     write_all,
 )
 from casedesk.fsutil import fsync_dir
@@ -112,6 +112,9 @@ def _rename_new(src: str, dst: str) -> bool:
 def _open_flags(write: bool) -> int:
     flags = os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
     return flags | (os.O_WRONLY | os.O_CREAT | os.O_EXCL if write else os.O_RDONLY)
+
+
+_CREATE = _open_flags(True)
 
 
 class TempObject:
@@ -210,8 +213,10 @@ class Vault:
     def __init__(self, root: Path, encryption_key: bytes, naming_key: bytes) -> None:
         self.root = root
         self.tmp = root / TMP
+        self._tmp_text = str(self.tmp)
         self._encryption_key = encryption_key
         self._naming_key = naming_key
+        self._namer = ObjectNamer(naming_key)
 
     @property
     def encryption_key(self) -> bytes:
@@ -223,7 +228,7 @@ class Vault:
 
     # --- names and paths ---------------------------------------------------
     def name_for(self, sha256_digest: bytes) -> str:
-        return object_name(self._naming_key, sha256_digest)
+        return self._namer(sha256_digest)
 
     def object_path(self, name: str) -> Path:
         if not _is_name(name):
@@ -255,23 +260,23 @@ class Vault:
         return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key,
                           direct=large)
 
-    def write_small(self, data: memoryview | bytes, prefix: str | None = None) -> Path:
+    def write_small(self, data: memoryview | bytes, prefix: str | None = None) -> str:
         """A whole object of fewer than ``CHUNK_SIZE`` bytes (header and its one, final record) written to a new
-        temporary name in one call; ``new_temp`` and ``TempObject`` write the same bytes in several.
+        temporary name in one call, and returns its path; ``new_temp`` and ``TempObject`` write the same bytes
+        in several.
 
         ``prefix``: the start of the temporary name (default ``PID-``)."""
-        sealer = Sealer(self._encryption_key)
-        record = sealer.seal(data, True)
-        path = self.tmp / f"{prefix or f'{os.getpid()}-'}{os.urandom(16).hex()}{PART_SUFFIX}"
-        fd = os.open(path, _open_flags(True), 0o600)
+        header, record = seal_whole(self._encryption_key, data)
+        path = f"{self._tmp_text}/{prefix or f'{os.getpid()}-'}{os.urandom(16).hex()}{PART_SUFFIX}"
+        fd = os.open(path, _CREATE, 0o600)
         try:
-            written = os.writev(fd, [sealer.header.raw, record])
-            if written < HEADER_SIZE + len(record):  # a short write: the rest, as write_all does
-                write_all(fd, (sealer.header.raw + bytes(record))[written:])
+            written = os.writev(fd, [header, record])
+            if written < len(header) + len(record):  # a short write: the rest, as write_all does
+                write_all(fd, (header + record)[written:])
         except BaseException:
             os.close(fd)
             with contextlib.suppress(OSError):
-                path.unlink()
+                os.unlink(path)
             raise
         os.close(fd)
         return path
