@@ -72,6 +72,11 @@ def _store_chunk(jobs: list[tuple[str, int, int]]) -> list[SmallResult | None]:
     return [store(vault, detector, algorithms, path, dev, ino, prefix) for path, dev, ino in jobs]
 
 
+def _ready() -> None:
+    """Submitted once per worker to start the worker processes ahead of the files: loads libmagic's database."""
+    _worker["detector"].detect(b"", "")
+
+
 def worker_count() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -91,10 +96,17 @@ class SmallFilePool:
         # This ingest's temporary names: PID-TOKEN-... (the vault's own are PID-...).
         self.prefix = f"{os.getpid()}-{uuid.uuid4().hex[:12]}-"
         ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold Qt or SQLite state
-        self._pool = cf.ProcessPoolExecutor(processes or worker_count(), mp_context=ctx, initializer=_init,
+        self._workers = processes or worker_count()
+        self._pool = cf.ProcessPoolExecutor(self._workers, mp_context=ctx, initializer=_init,
                                             initargs=(str(vault.root), vault.encryption_key, vault.naming_key,
                                                       list(algorithms), self.prefix, os.getpid()))
         self._closed = False
+
+    def start(self) -> None:
+        """Start every worker process now (they start one per task submitted while none is idle), so that they
+        import and load libmagic while this process still lists the files."""
+        for _ in range(self._workers):
+            self._pool.submit(_ready)
 
     def submit(self, files: Sequence[SourceFile]) -> cf.Future[list[SmallResult | None]]:
         """The results of ``files``, in their order."""

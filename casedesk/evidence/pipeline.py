@@ -46,7 +46,8 @@ log = logging.getLogger("casedesk.ingest")
 SMALL_FILE = 4 << 20  # read whole; above this, stream through the buffer pool
 POOL_BUFFERS = 8
 POOL_BUFFERS_MANY_DIGESTS = 32
-WINDOW = 1024  # files submitted ahead of the one being handed back (metadata only once done)
+WINDOW = 2048  # files submitted ahead of the one being handed back (metadata only once done): more than a
+# batch (BATCH_FILES in services.evidence), so the workers keep working while a batch is committed
 POLL = 0.1  # seconds between progress reports while waiting
 
 
@@ -230,6 +231,30 @@ class Ingester:
         self.workers = workers or max(2, min(4, cpus))
         self.processes = processes  # worker processes for small files; None: one per core, 0: none
         self._current = ""  # the file a worker started last, for progress messages
+        self._listed_small = 0
+        self._pool: SmallFilePool | None = None  # started while the files were listed, until ``run`` takes it
+
+    # --- worker processes started early --------------------------------------
+    def listed(self, src: SourceFile) -> None:
+        """Told of each file as the ingest lists it (``sources.collect``): once ``PROCESS_MIN`` files smaller than
+        one chunk are listed, the worker processes start while the rest are listed, instead of after."""
+        if src.size < CHUNK_SIZE:
+            self._listed_small += 1
+            if self._listed_small == PROCESS_MIN and self.processes != 0 and self._pool is None:
+                self._pool = SmallFilePool(self.vault, self.algorithms, self.processes)
+                self._pool.start()
+
+    def close(self) -> None:
+        """Stop worker processes started early that ``run`` did not take (the ingest stopped before it ran)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.abandon(set())
+
+    def __enter__(self) -> Ingester:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- one file ----------------------------------------------------------
     def store(self, src: SourceFile, cancel: CancelToken, done: _Counter) -> StoredFile | Refused:
@@ -355,15 +380,17 @@ class Ingester:
         generator (the caller stopped) discards every temporary object it has
         not handed back. With at least ``PROCESS_MIN`` files smaller than one
         chunk (and ``processes`` not 0), those go to worker processes
-        (``ingest_pool``), the rest to this process's threads.
+        (``ingest_pool``; started by ``listed`` if it was told of the files),
+        the rest to this process's threads.
         """
         user_cancel = cancel or CancelToken()
         stop = _Stop(user_cancel)
         total = sum(f.size for f in files)
         done = _Counter()
         small = sum(1 for f in files if f.size < CHUNK_SIZE)
-        pool = SmallFilePool(self.vault, self.algorithms, self.processes) \
-            if self.processes != 0 and small >= PROCESS_MIN else None
+        pool, self._pool = self._pool, None  # this run stops the workers started while the files were listed
+        if pool is None and self.processes != 0 and small >= PROCESS_MIN:
+            pool = SmallFilePool(self.vault, self.algorithms, self.processes)
         # Work in input order: (None, future) for a file of this process, (files, async result) for a chunk.
         window: collections.deque[tuple[list[SourceFile] | None, Any]] = collections.deque()
         in_flight = 0

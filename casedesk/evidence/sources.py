@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def _os_reason(exc: OSError) -> str:
 
 
 class _Collector:
-    def __init__(self, exclude: Path | None) -> None:
+    def __init__(self, exclude: Path | None, listed: Callable[[SourceFile], None] | None = None) -> None:
+        self.listed = listed
         self.files: list[SourceFile] = []
         self.skipped: list[SkippedItem] = []
         self._seen: dict[tuple[int, int], str] = {}
@@ -76,7 +78,10 @@ class _Collector:
             self.skipped.append(SkippedItem(str(path), f"same file as {self._seen[key]} (listed twice or a hard link)"))
             return
         self._seen[key] = str(path)
-        self.files.append(SourceFile(path, relative, st.st_size, st.st_dev, st.st_ino))
+        src = SourceFile(path, relative, st.st_size, st.st_dev, st.st_ino)
+        self.files.append(src)
+        if self.listed is not None:
+            self.listed(src)
 
     def walk(self, folder: Path, relative: str, st: os.stat_result) -> None:
         if self._exclude == (st.st_dev, st.st_ino):
@@ -98,9 +103,12 @@ class _Collector:
             self.add(child, f"{relative}/{entry.name}", child_st)
 
 
-def collect(paths: list[Path], exclude: Path | None = None) -> tuple[list[SourceFile], list[SkippedItem]]:
-    """Files to ingest, in order, and what was skipped with the reason; ``exclude`` is never entered."""
-    c = _Collector(exclude)
+def collect(paths: list[Path], exclude: Path | None = None, listed: Callable[[SourceFile], None] | None = None
+            ) -> tuple[list[SourceFile], list[SkippedItem]]:
+    """Files to ingest, in order, and what was skipped with the reason; ``exclude`` is never entered.
+
+    ``listed`` is called with each file as it is listed (the ingest starts its worker processes meanwhile)."""
+    c = _Collector(exclude, listed)
     for given in paths:
         path = Path(os.path.abspath(given))  # keep a link's own name: no resolve()
         try:

@@ -624,8 +624,13 @@ class Evidence:
             vault = self.case_vault(db, case, epoch)
             held = {(rel, sha): ref for rel, sha, ref in db.execute(
                 select(Exhibit.relative_path, Exhibit.sha256, Exhibit.reference).where(Exhibit.case_id == case.id))}
-        files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root)
-        described = _describe(files, own, meta.description)
+        ingester = Ingester(vault, algorithms)  # its worker processes start while a large folder is listed
+        try:
+            files, skipped = collect([Path(p) for p in paths], exclude=self.s.datadir.root, listed=ingester.listed)
+            described = _describe(files, own, meta.description)
+        except BaseException:
+            ingester.close()
+            raise
         summary = IngestSummary(skipped=list(skipped))
         cancel = cancel or CancelToken()
         finished = 0
@@ -637,13 +642,13 @@ class Evidence:
                 progress(done_bytes, total_bytes, message)
 
         started = time.monotonic()
-        with self.vault.ingest_lock():
+        with ingester, self.vault.ingest_lock():
             batch: builtins.list[StoredFile] = []
             batch_bytes = 0
             batch_started = time.monotonic()
             handled = 0
             try:
-                for item in Ingester(vault, algorithms).run(files, file_progress, cancel):
+                for item in ingester.run(files, file_progress, cancel):
                     handled += 1
                     finished = handled
                     if not isinstance(item, StoredFile):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from casedesk.errors import StoreError
+from casedesk.errors import StoreError, UsageError
 from casedesk.evidence import pipeline
 from casedesk.evidence.filetype import TypeDetector
 from casedesk.evidence.pipeline import Ingester, Refused, StoredFile, store_small
@@ -81,6 +81,37 @@ def test_worker_processes_store_what_this_process_would_in_input_order(tmp_path:
         with vault.open_records(item.pending.name) as records:
             content = b"".join(bytes(chunk) for chunk, _ in records)
         assert content == item.source.path.read_bytes()
+
+
+def test_the_workers_start_while_the_files_are_listed_and_store_them(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "seized"
+    paths = [write(folder / f"{i}.txt", f"statement {i}\n".encode()) for i in range(6)]
+    monkeypatch.setattr(pipeline, "PROCESS_MIN", 3)
+    vault = Vault(tmp_path / "vault", b"\x01" * 32, b"\x02" * 32)
+    vault.ensure()
+    ingester = Ingester(vault, ["sha256"], processes=2)
+    files, _ = collect([folder], listed=ingester.listed)
+    assert len(multiprocessing.active_children()) == 2  # started by the third small file listed
+    with ingester:
+        items = list(ingester.run(files))
+    assert multiprocessing.active_children() == []
+    assert [i.source.path for i in items] == sorted(paths)
+    assert all(isinstance(i, StoredFile) and i.pending.temp.exists() for i in items)
+
+
+def test_an_ingest_refused_after_its_files_are_listed_leaves_no_worker_running(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(8):
+        write(tmp_path / "seized" / f"{i}.txt", f"statement {i}\n".encode())
+    monkeypatch.setattr(pipeline, "PROCESS_MIN", 2)
+    with evidence_for(store) as ev:
+        with pytest.raises(UsageError, match="not among the files"):
+            ev.ingest(CASE, [tmp_path / "seized"], META, descriptions={"seized/9.txt": "a file not there"})
+        assert multiprocessing.active_children() == []
+        assert ev.list(CASE) == []
+    tmp = store.root / "vault" / "tmp"
+    assert not tmp.exists() or list(tmp.iterdir()) == []
 
 
 def test_a_file_replaced_after_listing_is_refused_by_the_worker_path(tmp_path: Path) -> None:

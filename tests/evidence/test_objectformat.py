@@ -16,10 +16,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from casedesk.evidence.objectformat import (
     HEADER_SIZE,
     ObjectFormatError,
+    ObjectNamer,
     Sealer,
     encrypted_size,
     iter_records,
     object_name,
+    seal_whole,
 )
 
 KEY = bytes(range(32))
@@ -86,6 +88,27 @@ def test_object_name_is_keyed() -> None:
     assert object_name(KEY, digest) == expected
     assert object_name(bytes(32), digest) != expected
     assert expected != digest.hex()
+
+
+@pytest.mark.parametrize("key_size", [0, 16, 32, 64, 65, 100])
+def test_the_ingest_namer_gives_the_documented_name_for_any_key(key_size: int) -> None:
+    key = os.urandom(key_size)
+    for content in (b"", b"content", os.urandom(5000)):
+        digest = hashlib.sha256(content).digest()
+        expected = hmac.new(key, b"casedesk/v1/vault-object-name\x00" + digest, hashlib.sha256).hexdigest()
+        assert ObjectNamer(key)(digest) == expected
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 10240])
+def test_a_small_object_sealed_in_one_call_decrypts_by_the_specification(size: int, tmp_path: Path) -> None:
+    data = os.urandom(size)
+    header, record = seal_whole(KEY, data, 16 if size < 16 else 1 << 20)
+    blob = header + record
+    assert len(blob) == encrypted_size(size, 16 if size < 16 else 1 << 20)
+    assert open_all(blob, tmp_path) == data
+    assert independent_decrypt(blob, KEY) == data
+    with pytest.raises(ValueError):
+        seal_whole(KEY, bytes(16), 16)  # one full chunk needs a final record after it
 
 
 def test_two_encryptions_of_the_same_content_differ() -> None:
