@@ -213,7 +213,11 @@ AUTHORITY = {'default': [None, 'any'],
                             '{case}: ignored',
               'MSG_SUMMARY': '{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored',
               'MSG_UNCONFIRMED': '{action} by {actor}, whose account {creator} created and no second administrator '
-                                 'has confirmed at this point: ignored'},
+                                 'has confirmed at this point: ignored',
+              'PROMOTION_MAKER': 'the administrator who made the change cannot confirm it',
+              'PROMOTION_NOT_PENDING': 'no promotion of that account awaits confirmation',
+              'PROMOTION_OTHER': 'the promotion awaiting confirmation is to {pending}, not to {to}',
+              'PROMOTION_SELF': 'nobody confirms their own promotion'},
  'permissions': {'admin': ['case.list',
                            'case.members',
                            'case.view_all',
@@ -263,6 +267,7 @@ AUTHORITY = {'default': [None, 'any'],
            'account.login_failed': [None, 'any'],
            'account.password_changed': [None, 'self'],
            'account.password_reset': ['user.manage', 'any'],
+           'account.promotion_confirmed': ['user.manage', 'confirm-promotion'],
            'account.role_changed': ['user.manage', 'any'],
            'account.unlocked': ['user.manage', 'any'],
            'bundle.exported': ['bundle.export', 'case'],
@@ -792,7 +797,9 @@ RULES = {action: tuple(rule) for action, rule in AUTHORITY["rules"].items()}
 DEFAULT_RULE = tuple(AUTHORITY["default"])
 MEMO_SCOPES = frozenset({"any", "case", "case-open", "case-exists", "summary", "optional-case"})
 ACCOUNT_STATE = frozenset({"account.created", "account.role_changed", "account.disabled", "account.enabled",
-                           "account.creation_confirmed"})
+                           "account.creation_confirmed", "account.promotion_confirmed"})
+PROMOTED_ROLES, ENABLED = frozenset({"supervisor", "admin"}), "enabled"  # the two-person rule at promotion
+RULE_MARKS = frozenset({"account.created", "account.role_changed", "account.enabled"})  # carry data.confirmation
 BOX_KEYS = frozenset({KEY_REGISTERED, "account.box_key_registered"})
 RESETS = frozenset({"account.password_reset", "account.identity_confirmed"})
 CASE_STATE = frozenset({CASE_CREATED, "case.member_added", "case.member_removed", "case.closed", "case.reopened"})
@@ -814,7 +821,8 @@ class Authority:
         self.box_keys = {}  # user -> the box key the log last registered for them
         self.resets = {}  # user -> (the administrator who reset their password, box key they registered since)
         self.creations = {}  # user -> the administrator whose creation of the account awaits a second's confirmation
-        self.creation_rule = False  # from the first account.created that says how the rule applied (confirmation)
+        self.creation_rule = False  # from the first account entry that says how the rule applied (confirmation)
+        self.promotions = {}  # user -> (administrator, new role or ENABLED) awaiting a second's confirmation
         self.memo = {}
         self.flagged = set()
 
@@ -868,6 +876,13 @@ class Authority:
             pending = self.creations.get(user) if type(user) is str else None
             why = (MSG["CREATION_NOT_PENDING"] if pending is None else
                    MSG["CREATION_CREATOR"] if pending == actor else None)
+            return None if why is None else MSG["MSG_CONFIRM"].format(action=action, actor=actor, user=user, why=why)
+        if scope == "confirm-promotion":
+            user, to = data.get("user"), data.get("to")
+            pending = self.promotions.get(user) if type(user) is str else None
+            why = (MSG["PROMOTION_NOT_PENDING"] if pending is None else MSG["PROMOTION_SELF"] if actor == user else
+                   MSG["PROMOTION_MAKER"] if actor == pending[0] else
+                   MSG["PROMOTION_OTHER"].format(pending=pending[1], to=to) if to != pending[1] else None)
             return None if why is None else MSG["MSG_CONFIRM"].format(action=action, actor=actor, user=user, why=why)
         if scope == "correct":
             target = data.get("corrects")
@@ -954,20 +969,41 @@ class Authority:
         if type(user) is not str:
             return
         fact = self.users.get(user)
+        if "confirmation" in data and action in RULE_MARKS:
+            self.creation_rule = True  # the two-person rules are in force from here on
+        rule = self.creation_rule and self.confirmed_admins() >= 2
         if action == "account.created":
-            if "confirmation" in data:
-                self.creation_rule = True
-            if self.creation_rule and self.confirmed_admins() >= 2:
+            if rule:
                 self.creations[user] = actor
             else:
                 self.creations.pop(user, None)
+            self.promotions.pop(user, None)
             self.users[user] = [_text(data.get("role")), False]
         elif action == "account.creation_confirmed":
             self.creations.pop(user, None)
+        elif action == "account.promotion_confirmed":
+            pending = self.promotions.pop(user, None)
+            if pending is not None and fact is not None:
+                if pending[1] == ENABLED:
+                    fact[1] = False
+                else:
+                    fact[0] = pending[1]
         elif action == "account.role_changed" and fact is not None:
-            fact[0] = _text(data.get("to"), fact[0])
-        elif action in ("account.disabled", "account.enabled") and fact is not None:
-            fact[1] = action == "account.disabled"
+            to = _text(data.get("to"), fact[0])
+            self.promotions.pop(user, None)  # a later change replaces one awaiting confirmation
+            if to != fact[0] and to in PROMOTED_ROLES and rule:
+                self.promotions[user] = (actor, to)
+            else:
+                fact[0] = to
+        elif action == "account.disabled" and fact is not None:
+            fact[1] = True
+            self.promotions.pop(user, None)
+        elif action == "account.enabled" and fact is not None:
+            self.promotions.pop(user, None)
+            if fact[1] and rule:
+                self.promotions[user] = (actor, ENABLED)
+            else:
+                fact[1] = False
         elif action in BOX_KEYS:
             box = data.get("box_key")
             if type(box) is str and fact is not None:
@@ -1054,8 +1090,10 @@ class Authority:
             self.apply(action, actor, case, exhibit, to, data)
             return None
         self.flagged.add(seq)
-        if action in ACCOUNT_ACTIONS and case is None and ", whose role (" in message:
-            return None  # the key check already says "who is not an administrator at this point"
+        if (action in ACCOUNT_ACTIONS and case is None and ", whose role (" in message
+                and self.promotions.get(actor, ("", ""))[1] != "admin"):
+            return None  # the key check already says "who is not an administrator at this point" (not of a
+            # promotion to admin that awaits confirmation: it takes that for done)
         return (seq, exhibit if type(exhibit) is str else None, message, case if type(case) is str else None)
 
 

@@ -43,13 +43,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_pending)
 
     p = us.add_parser("pending-accounts", parents=[common],
-                      help="new accounts awaiting a second administrator's confirmation (admin)")
+                      help="new accounts, promotions and re-enablings awaiting a second administrator's "
+                           "confirmation (admin)")
     p.set_defaults(func=cmd_pending_accounts)
 
     p = us.add_parser("confirm-account", parents=[common],
                       help="confirm a new account another administrator created: it may then sign in (admin)")
     p.add_argument("name")
     p.set_defaults(func=cmd_confirm_account)
+
+    p = us.add_parser("confirm-promotion", parents=[common],
+                      help="confirm another administrator's promotion of NAME to supervisor or admin, or their "
+                           "re-enabling of the account (TO: enabled) (admin)")
+    p.add_argument("name")
+    p.add_argument("to", choices=["supervisor", "admin", "enabled"])
+    p.set_defaults(func=cmd_confirm_promotion)
 
     p = us.add_parser("confirm", parents=[common],
                       help="confirm in person that NAME changed the temporary password of a reset (supervisor)")
@@ -113,11 +121,30 @@ def cmd_reset(ctx: Context) -> int:
 
 
 def cmd_pending_accounts(ctx: Context) -> int:
-    accounts = Accounts(ctx.session()).pending_creations()
-    ctx.emit([{"user": a.username, "role": a.role, "created_by": a.created_by} for a in accounts],
-             [f"{'USER':<16} {'ROLE':<11} {'CREATED BY':<16} NAME"]
-             + [f"{a.username:<16} {a.role:<11} {a.created_by or '':<16} {a.full_name}" for a in accounts]
-             if accounts else "No new account awaits confirmation.")
+    accounts = Accounts(ctx.session())
+    created = accounts.pending_creations()
+    promoted = accounts.pending_promotions()
+    rows = [{"user": a.username, "role": a.role, "created_by": a.created_by} for a in created]
+    rows += [{"user": a.username, "role": a.role, "promotion": a.promotion, "promoted_by": a.promoted_by}
+             for a in promoted]
+    lines = [f"{'USER':<16} {'CHANGE':<20} {'BY':<16} NAME"]
+    lines += [f"{a.username:<16} {'new ' + a.role:<20} {a.created_by or '':<16} {a.full_name}" for a in created]
+    lines += [f"{a.username:<16} {_change(a.promotion, a.role):<20} {a.promoted_by or '':<16} {a.full_name}"
+              for a in promoted]
+    ctx.emit(rows, lines if rows else "No new account, promotion or re-enabling awaits confirmation.")
+    return 0
+
+
+def _change(promotion: str | None, role: str) -> str:
+    """How a pending promotion is listed: ``role supervisor`` (from ``role``, shown in the list), or ``enabled``."""
+    return "enabled" if promotion == "enabled" else f"role {promotion}"
+
+
+def cmd_confirm_promotion(ctx: Context) -> int:
+    acc = Accounts(ctx.session()).confirm_promotion(ctx.args.name, ctx.args.to)
+    said = (f"Account {acc.username} re-enabled: it may sign in." if ctx.args.to == "enabled"
+            else f"{acc.username} is now {acc.role}.")
+    ctx.emit({"user": acc.username, "confirmed": ctx.args.to, "role": acc.role, "disabled": acc.disabled}, said)
     return 0
 
 
@@ -160,8 +187,13 @@ def cmd_unlock(ctx: Context) -> int:
 
 
 def cmd_role(ctx: Context) -> int:
-    Accounts(ctx.session()).set_role(ctx.args.name, ctx.args.role)
-    ctx.emit({"user": ctx.args.name, "role": ctx.args.role}, f"{ctx.args.name} is now {ctx.args.role}.")
+    acc = Accounts(ctx.session()).set_role(ctx.args.name, ctx.args.role)
+    if acc.promotion is not None:
+        said = (f"{acc.username} stays {acc.role} until another administrator confirms the change to "
+                f"{acc.promotion} (`casedesk user confirm-promotion {acc.username} {acc.promotion}`).")
+    else:
+        said = f"{acc.username} is now {acc.role}." + (f" Note: {acc.notice}." if acc.notice else "")
+    ctx.emit({"user": acc.username, "role": acc.role, "promotion": acc.promotion}, said)
     return 0
 
 

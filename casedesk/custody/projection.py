@@ -32,7 +32,7 @@ from typing import Any
 from casedesk.custody import encoding
 from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
-from casedesk.security.roles import ACTION_RULES, Scope, authority_problem
+from casedesk.security.roles import ACTION_RULES, ENABLED, PROMOTED_ROLES, Scope, authority_problem
 
 
 @dataclass
@@ -208,6 +208,10 @@ class Projection:
         # rule is in force from the first account.created that states how it was applied (``data.confirmation``).
         self.creations: dict[str, str] = {}
         self.creation_rule = False
+        # Promotions awaiting a second administrator's confirmation: user -> (the administrator who made it, the new
+        # role or ``ENABLED``); the account keeps its old role (or stays disabled) until then. Under the same rule,
+        # which is in force from the first account entry that states how it was applied (``data.confirmation``).
+        self.promotions: dict[str, tuple[str, str]] = {}
 
     def skip(self, e: Entry) -> None:
         """Leave out an entry the chain check found broken (hash, link, signature): it proves nothing."""
@@ -265,6 +269,9 @@ class Projection:
     def creation_pending(self, user: str) -> str | None:
         return self.creations.get(user)
 
+    def promotion_pending(self, user: str) -> tuple[str, str] | None:
+        return self.promotions.get(user)
+
     def confirmed_admins(self) -> int:
         """Administrators whose accounts are active and confirmed: two or more, and new accounts need a second."""
         return sum(1 for name, f in self.users.items()
@@ -292,8 +299,11 @@ class Projection:
             message = authority_problem(action, e, self)
         if message is not None:
             self.flagged.add(e.seq)
-            if e.action in ADMIN_ACTIONS and e.case is None and ", whose role (" in message:
-                return  # the chain check already reports an account change by a non-administrator
+            if (e.action in ADMIN_ACTIONS and e.case is None and ", whose role (" in message
+                    and self.promotions.get(e.actor, ("", ""))[1] != "admin"):
+                # The chain check already reports an account change by a non-administrator (but takes a promotion
+                # to admin that awaits confirmation for done: replay names it).
+                return
             exhibit = e.exhibit if isinstance(e.exhibit, str) else None
             self.problems.append(Problem(e.seq, exhibit, message, e.case if isinstance(e.case, str) else None))
             return
@@ -320,13 +330,14 @@ class Projection:
         if not isinstance(user, str) or e.case is not None:
             return  # an account entry counts only without a case: a case's export shows it header-only
         action = e.action
+        if "confirmation" in d and action in _RULE_MARKS:
+            self.creation_rule = True  # the two-person rules are in force from here on
         if action == "account.created":
-            if "confirmation" in d:
-                self.creation_rule = True
             if self.creation_rule and self.confirmed_admins() >= 2:
                 self.creations[user] = e.actor
             else:
                 self.creations.pop(user, None)
+            self.promotions.pop(user, None)
             self.users[user] = UserFact(user, _text(d.get("full_name"), user), _text(d.get("initials")),
                                         _text(d.get("role")), created_at=e.time)
             return
@@ -334,11 +345,21 @@ class Projection:
         if fact is None:
             return
         if action == "account.role_changed":
-            fact.role = _text(d.get("to"), fact.role)
+            to = _text(d.get("to"), fact.role)
+            self.promotions.pop(user, None)  # a later change replaces one awaiting confirmation
+            if to != fact.role and to in PROMOTED_ROLES and self.creation_rule and self.confirmed_admins() >= 2:
+                self.promotions[user] = (e.actor, to)
+            else:
+                fact.role = to
         elif action == "account.disabled":
             fact.disabled, fact.disabled_at = True, e.seq
+            self.promotions.pop(user, None)
         elif action == "account.enabled":
-            fact.disabled, fact.disabled_at = False, 0
+            self.promotions.pop(user, None)
+            if fact.disabled and self.creation_rule and self.confirmed_admins() >= 2:
+                self.promotions[user] = (e.actor, ENABLED)
+            else:
+                fact.disabled, fact.disabled_at = False, 0
         elif action == "account.details_changed":
             fact.full_name = _text(d.get("full_name"), fact.full_name)
             fact.initials = _text(d.get("initials"), fact.initials)
@@ -497,6 +518,17 @@ class Projection:
         if e.case is None and isinstance(user, str):
             self.creations.pop(user, None)
 
+    def _promotion_confirmed(self, e: Entry) -> None:
+        user = e.data.get("user")
+        pending = self.promotions.pop(user, None) if e.case is None and isinstance(user, str) else None
+        fact = self.users.get(user) if isinstance(user, str) else None
+        if pending is None or fact is None:
+            return
+        if pending[1] == ENABLED:
+            fact.disabled, fact.disabled_at = False, 0
+        else:
+            fact.role = pending[1]
+
     def _reset(self, e: Entry) -> None:
         if e.case is None:
             note_reset(self.resets, e.action, e.actor, e.data)
@@ -567,10 +599,14 @@ _HANDLERS = {
     "account.password_reset": Projection._reset,
     "account.identity_confirmed": Projection._reset,
     "account.creation_confirmed": Projection._creation_confirmed,
+    "account.promotion_confirmed": Projection._promotion_confirmed,
 }
+# The entries that say how the two-person rules applied (``data.confirmation``): the rules hold from the first on.
+_RULE_MARKS = frozenset({"account.created", "account.role_changed", "account.enabled"})
 # The entries that decide which accounts await a second administrator's confirmation (``Projection.creations``).
+# And the promotions awaiting one (``Projection.promotions``).
 CREATION_ACTIONS = ("account.created", "account.role_changed", "account.disabled", "account.enabled",
-                    "account.creation_confirmed")
+                    "account.creation_confirmed", "account.promotion_confirmed")
 
 # The entries ``note_reset`` follows (each names the account in ``data.user``).
 RESET_ACTIONS = ("account.password_reset", "account.key_registered", "account.box_key_registered",
@@ -626,7 +662,7 @@ def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) 
 
 
 ACCOUNT_STATE_ACTIONS = ("account.created", "account.role_changed", "account.disabled", "account.enabled",
-                         "account.creation_confirmed")
+                         "account.creation_confirmed", "account.promotion_confirmed")
 
 
 def supervisors_over_time(rows: Iterable[Sequence[Any]]) -> dict[str, list[tuple[int, bool]]]:

@@ -125,6 +125,10 @@ class Facts(Protocol):
     # The administrator who created ``user``'s account where a second administrator must confirm it and none has
     # yet (the two-person rule at account creation); None for a confirmed account, or one that needs no confirmation.
     def creation_pending(self, user: str) -> str | None: ...
+    # A promotion of ``user`` (a role change to supervisor or admin, or re-enabling a disabled account) awaiting a
+    # second administrator's confirmation: (the administrator who made it, the new role or ``ENABLED``); None when
+    # none awaits. Until confirmed the account keeps its old role (or stays disabled).
+    def promotion_pending(self, user: str) -> tuple[str, str] | None: ...
 
 
 class EntryLike(Protocol):
@@ -153,6 +157,7 @@ class Scope(StrEnum):
     GRANT = "grant"  # CASE, and sealed to the registered box key of someone who may hold the case's key
     CONFIRM = "confirm"  # about another account with a pending reset, by neither its administrator nor a pending one
     CONFIRM_CREATION = "confirm-creation"  # about an account awaiting confirmation, by another administrator
+    CONFIRM_PROMOTION = "confirm-promotion"  # the promotion awaiting confirmation, by neither its maker nor its subject
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,9 @@ ACTION_RULES: dict[str, Rule] = {
     "case.handed_over": Rule(Permission.CASE_EDIT, Scope.SUMMARY),
     "case.received": Rule(Permission.CASE_CREATE, Scope.ANY),
     "exhibit.received": Rule(Permission.EVIDENCE_INGEST, Scope.CASE_OPEN),
+    # Two-person rule at promotion: where two or more administrators are confirmed, a role change to supervisor or
+    # admin, or re-enabling a disabled account, takes effect only once another administrator confirms it.
+    "account.promotion_confirmed": Rule(Permission.USER_MANAGE, Scope.CONFIRM_PROMOTION),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
@@ -262,6 +270,14 @@ CONFIRM_ACTOR_PENDING = "the confirmer's own password reset is not confirmed"
 CONFIRM_KEY = "the box key named is not one {user} registered themselves after the reset"
 CREATION_NOT_PENDING = "no creation of that account awaits confirmation"
 CREATION_CREATOR = "the administrator who created the account cannot confirm it"
+PROMOTION_NOT_PENDING = "no promotion of that account awaits confirmation"
+PROMOTION_OTHER = "the promotion awaiting confirmation is to {pending}, not to {to}"
+PROMOTION_MAKER = "the administrator who made the change cannot confirm it"
+PROMOTION_SELF = "nobody confirms their own promotion"
+
+# The roles a change to needs a second administrator's confirmation, and the word a re-enabling is named by.
+PROMOTED_ROLES = frozenset({Role.SUPERVISOR.value, Role.ADMIN.value})
+ENABLED = "enabled"
 
 
 def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None:
@@ -296,6 +312,10 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         user = entry.data.get("user")
         pending = facts.creation_pending(user) if isinstance(user, str) else None
         why = CREATION_NOT_PENDING if pending is None else CREATION_CREATOR if pending == actor else None
+        return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=user, why=why)
+    if scope == Scope.CONFIRM_PROMOTION:
+        user = entry.data.get("user")
+        why = promotion_problem(actor, user, entry.data.get("to"), facts.promotion_pending)
         return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=user, why=why)
     case = entry.case
     if scope == Scope.CORRECT:
@@ -389,6 +409,22 @@ def confirm_problem(actor: str, user: Any, box: Any,
     return None
 
 
+def promotion_problem(actor: str, user: Any, to: Any,
+                      promotion_pending: Callable[[str], tuple[str, str] | None]) -> str | None:
+    """Why ``actor`` may not confirm the promotion of ``user`` to ``to`` (a role, or ``ENABLED``); None: they may.
+    The confirmation names what it confirms, so a change replaced after the confirmer looked is not confirmed."""
+    pending = promotion_pending(user) if isinstance(user, str) else None
+    if pending is None:
+        return PROMOTION_NOT_PENDING
+    if actor == user:
+        return PROMOTION_SELF
+    if actor == pending[0]:
+        return PROMOTION_MAKER
+    if to != pending[1]:
+        return PROMOTION_OTHER.format(pending=pending[1], to=to)
+    return None
+
+
 ROLE_VALUES = frozenset(r.value for r in Role)
 _PERMISSIONS_BY_VALUE: dict[str, frozenset[Permission]] = {r.value: p for r, p in ROLE_PERMISSIONS.items()}
 
@@ -427,7 +463,7 @@ STANDALONE_END = "# END AUTHORITY TABLE"
 def standalone_table() -> dict[str, Any]:
     """Roles, rules, words and messages of the authority check, in plain JSON-like data."""
     messages = {name: value for name, value in globals().items()
-                if name.startswith(("MSG_", "CONFIRM_", "CREATION_")) and isinstance(value, str)}
+                if name.startswith(("MSG_", "CONFIRM_", "CREATION_", "PROMOTION_")) and isinstance(value, str)}
     return {
         "permissions": {role.value: sorted(p.value for p in perms) for role, perms in ROLE_PERMISSIONS.items()},
         "rules": {action: [None if rule.permission is None else rule.permission.value, rule.scope.value]

@@ -9,6 +9,7 @@ commit fails the slot change is undone.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import logging
 import re
 from collections.abc import Iterator
@@ -26,12 +27,14 @@ from casedesk.errors import AuthenticationError, PermissionDenied, UsageError
 from casedesk.fsutil import file_lock
 from casedesk.security.auth_ledger import AuthLedger
 from casedesk.security.casekeys import box_public, new_box_key
+from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile
-from casedesk.security.roles import Permission, Role, parse_role
+from casedesk.security.roles import ENABLED, PROMOTED_ROLES, Permission, Role, parse_role
 from casedesk.services import inputs
 from casedesk.services.authority import account_creations, pending_resets
 from casedesk.services.casekeys import CaseKeys, register_box_key
 from casedesk.services.session import Session
+from casedesk.store.backups import rekey_backups
 from casedesk.store.engine import new_database_key, rekey
 from casedesk.store.models import BoxKey, Case, CaseKeyGrant, CaseMember, SigningKey, User
 from casedesk.timeutil import iso_utc, uk_display, utc_now
@@ -91,6 +94,11 @@ class Account:
     password_changed_at: datetime | None
     locked_until: datetime | None = None  # locked after repeated wrong passwords, until then
     created_by: str | None = None  # the administrator whose new account awaits a second one's confirmation
+    # A promotion awaiting a second administrator's confirmation: the new role, or ``ENABLED`` (re-enabling a disabled
+    # account); ``role`` and ``disabled`` are what holds until then.
+    promotion: str | None = None
+    promoted_by: str | None = None  # the administrator who made that change
+    notice: str | None = None  # what the change just made should tell the administrator (SOLE_ADMIN_PROMOTION)
 
     @property
     def pending(self) -> bool:
@@ -99,10 +107,25 @@ class Account:
 
     @property
     def status(self) -> str:
-        """What the account list shows: disabled, pending (confirmation), locked or active."""
+        """What the account list shows: pending (a confirmation), disabled, locked or active."""
+        if self.promotion == ENABLED:
+            return "pending"
         if self.disabled:
             return "disabled"
-        return "pending" if self.pending else "locked" if self.locked_until is not None else "active"
+        if self.pending or self.promotion is not None:
+            return "pending"
+        return "locked" if self.locked_until is not None else "active"
+
+    @property
+    def awaits(self) -> str | None:
+        """What a second administrator is asked to confirm, in words (None: nothing)."""
+        if self.created_by is not None:
+            return f"new account ({self.role}) by {self.created_by}"
+        if self.promotion == ENABLED:
+            return f"re-enabled by {self.promoted_by}"
+        if self.promotion is not None:
+            return f"role {self.promotion} (now {self.role}) by {self.promoted_by}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -124,10 +147,12 @@ def box_key_fingerprint(box_key_hex: str) -> str:
     return " ".join(box_key_hex[i:i + 4] for i in range(0, 16, 4))
 
 
-def _account(user: User, locked_until: datetime | None = None, created_by: str | None = None) -> Account:
+def _account(user: User, locked_until: datetime | None = None, created_by: str | None = None,
+             promotion: tuple[str, str] | None = None) -> Account:
     return Account(
         user.username, user.full_name, user.initials, user.role, user.disabled,
         user.created_at, user.password_changed_at, locked_until, created_by,
+        None if promotion is None else promotion[1], None if promotion is None else promotion[0],
     )
 
 
@@ -136,6 +161,9 @@ CONFIRMATION_PENDING = "pending"  # two or more confirmed administrators: a seco
 CONFIRMATION_SOLE = "sole-administrator"  # one administrator: no second one to confirm it; active at once
 SOLE_ADMIN_NOTICE = ("this installation has one administrator, so the account is active at once; where there are two "
                      "or more, a new account signs in only after a second administrator confirms it")
+SOLE_ADMIN_PROMOTION = ("this installation has one administrator, so the change holds at once; where there are two or "
+                        "more, a promotion to supervisor or admin, or re-enabling an account, holds only once a second "
+                        "administrator confirms it")
 
 
 class Accounts:
@@ -171,8 +199,9 @@ class Accounts:
         self.s.require(Permission.CASE_LIST)
         ledger = self._ledger()
         with self.s.read() as db:
-            pending = account_creations(db).creations
-            return [_account(u, ledger.locked_until(u.username), pending.get(u.username))
+            state = account_creations(db)
+            return [_account(u, ledger.locked_until(u.username), state.creations.get(u.username),
+                             state.promotions.get(u.username))
                     for u in db.scalars(select(User).order_by(User.username))]
 
     def _ledger(self) -> AuthLedger:
@@ -261,6 +290,42 @@ class Accounts:
             pending = account_creations(db).creations
             users = db.scalars(select(User).where(User.username.in_(pending)).order_by(User.username))
             return [_account(u, None, pending[u.username]) for u in users]
+
+    def pending_promotions(self) -> builtins.list[Account]:
+        """Promotions (to supervisor or admin) and re-enablings awaiting a second administrator's confirmation."""
+        self.s.require(Permission.USER_MANAGE)
+        with self.s.read() as db:
+            pending = account_creations(db).promotions
+            users = db.scalars(select(User).where(User.username.in_(pending)).order_by(User.username))
+            return [_account(u, promotion=pending[u.username]) for u in users]
+
+    def confirm_promotion(self, username: str, to: str) -> Account:
+        """A second administrator confirms another's promotion of ``username`` to role ``to``, or (``to`` is
+        ``"enabled"``) the re-enabling of the account (``account.promotion_confirmed``): it holds from now on."""
+        self.s.require(Permission.USER_MANAGE)
+        me = self.s.user.username
+        with self.s.write() as db:
+            user = self.s.user_by_name(db, username)
+            pending = account_creations(db).promotions.get(username)
+            if pending is None:
+                raise UsageError(f"no promotion of {username} awaits confirmation")
+            if username == me:
+                raise PermissionDenied("nobody confirms their own promotion: ask another administrator")
+            if pending[0] == me:
+                raise PermissionDenied(f"you made this change to {username} yourself: another administrator must "
+                                       "confirm it")
+            if to != pending[1]:
+                raise UsageError(f"the promotion of {username} that awaits confirmation is to {pending[1]}, not to "
+                                 f"{to}: look again (`casedesk user pending-accounts`)")
+            self.s.record(db, "account.promotion_confirmed", to_party=username, data={"user": username, "to": to})
+            if to == ENABLED:
+                user.disabled = False
+            else:
+                user.role = to
+            self._settle_keys(db, user)
+            result = _account(user)
+        log.info("promotion of %s to %s confirmed by %s", username, to, me)
+        return result
 
     def confirm_creation(self, username: str) -> Account:
         """A second administrator confirms an account another created (``account.creation_confirmed``): it may sign
@@ -395,8 +460,12 @@ class Accounts:
             with self.s.write() as db:
                 user = self.s.user_by_name(db, username)
                 if user.disabled:  # a reset is how a disabled account comes back
-                    user.disabled = False
-                    self.s.record(db, "account.enabled", to_party=username, at=now, data={"user": username})
+                    pending = account_creations(db).confirmed_admins() >= 2
+                    self.s.record(db, "account.enabled", to_party=username, at=now,
+                                  data={"user": username,
+                                        "confirmation": CONFIRMATION_PENDING if pending else CONFIRMATION_SOLE})
+                    # With two or more administrators the account stays disabled until another confirms.
+                    user.disabled = pending
                 for key in db.scalars(select(SigningKey).where(SigningKey.user_id == user.id)):
                     if key.retired_at is None:
                         key.retired_at = now
@@ -444,8 +513,8 @@ class Accounts:
         try:
             with self.s.write() as db:
                 user = self.s.user_by_name(db, username)
-                if user.disabled:
-                    raise UsageError(f"account {username} is already disabled")
+                if user.disabled and account_creations(db).promotions.get(username, ("", ""))[1] != ENABLED:
+                    raise UsageError(f"account {username} is already disabled")  # (else: withdraws the re-enabling)
                 user.disabled = True
                 self.s.record(db, "account.disabled", to_party=username, data={"user": username})
                 self._revoke_key(db, username, "account disabled")
@@ -468,7 +537,10 @@ class Accounts:
         """A new SQLCipher key (``PRAGMA rekey``), sealed to the box key of every remaining key slot's user, under
         the data-directory lock; then a signed entry says so. A copy of a disabled user's slot kept from before
         (spliced back into keyslots.json) holds the store key, which derives the old database key: it opens
-        nothing. Other processes signed in at that moment can no longer read the store and must sign in again."""
+        nothing. Other processes signed in at that moment can no longer read the store and must sign in again.
+
+        The copies of the database kept in ``backups/`` (before each schema migration) are re-encrypted under the
+        new key in the same hold of the lock (``casedesk.store.backups``): the old slot opens none of them either."""
         with self.s.read() as db:
             boxes = {name: bytes(pub) for name, pub in db.execute(
                 select(User.username, BoxKey.public_key).join(BoxKey, BoxKey.user_id == User.id)
@@ -489,11 +561,17 @@ class Accounts:
                 rekey(self.s.datadir.database, new_key, old_key)
                 raise
             self.s.use_database_key(new_key, epoch)
+            # Every database key this process holds that a copy may be under: the one before, the derived one.
+            derived = StoreKeys.derive(self.s.slot_secrets_for(self.s.signer).store_key).database
+            copies = rekey_backups(self.s.datadir.backups, [old_key, derived], new_key, epoch)
         with self.s.write() as db:
             self.s.record(db, "installation.database_key_changed", reason=reason,
-                          data={"epoch": epoch, "users": sorted(holders), "left_out": left_out})
-        log.info("database key changed (epoch %d): %d key slot(s) given it, %d left out", epoch, len(holders),
-                 len(left_out))
+                          data={"epoch": epoch, "users": sorted(holders), "left_out": left_out,
+                                "backups": sorted(copies.reencrypted),
+                                "backups_kept": sorted(copies.unreadable + copies.failed)})
+        log.info("database key changed (epoch %d): %d key slot(s) given it, %d left out; %d backup(s) re-encrypted, "
+                 "%d kept as they were", epoch, len(holders), len(left_out), len(copies.reencrypted),
+                 len(copies.unreadable) + len(copies.failed))
 
     def _revoke_key(self, db: OrmSession, username: str, reason: str) -> None:
         """An ``account.key_revoked`` entry for the key the LOG holds for ``username`` (not the keys table,
@@ -506,7 +584,11 @@ class Accounts:
         self.s.record(db, chain.KEY_REVOKED, to_party=username,
                       data={"user": username, "public_key": key, "reason": reason})
 
-    def set_role(self, username: str, role: str) -> None:
+    def set_role(self, username: str, role: str) -> Account:
+        """Change ``username``'s role. A promotion (to supervisor or admin) where two or more administrators are
+        confirmed awaits another's confirmation (``confirm_promotion``): the old role holds until then, and the
+        returned account says so (``Account.promotion``). A demotion holds at once, and withdraws a pending
+        promotion, as does setting the role the account has."""
         self.s.require(Permission.USER_MANAGE)
         try:
             role_v = parse_role(role).value
@@ -517,12 +599,24 @@ class Accounts:
             if username == self.s.user.username and role_v != Role.ADMIN.value:
                 raise PermissionDenied("you cannot remove your own administrator role")
             old = user.role
-            user.role = role_v
-            self.s.record(
-                db, "account.role_changed", to_party=username, data={"user": username, "from": old, "to": role_v}
-            )
-            db.flush()
-            self._settle_keys(db, user)
+            data: dict[str, str] = {"user": username, "from": old, "to": role_v}
+            pending = False
+            if role_v != old and role_v in PROMOTED_ROLES:
+                pending = account_creations(db).confirmed_admins() >= 2
+                if pending and user.disabled:
+                    raise UsageError(f"account {username} is disabled: re-enable it first (a password reset), then "
+                                     "change its role")
+                data["confirmation"] = CONFIRMATION_PENDING if pending else CONFIRMATION_SOLE
+            self.s.record(db, "account.role_changed", to_party=username, data=data)
+            if not pending:
+                user.role = role_v
+                db.flush()
+                self._settle_keys(db, user)
+            result = _account(user, promotion=(self.s.user.username, role_v) if pending else None)
+            if data.get("confirmation") == CONFIRMATION_SOLE:
+                result = dataclasses.replace(result, notice=SOLE_ADMIN_PROMOTION)
+        log.info("role of %s: %s -> %s%s", username, old, role_v, ", awaiting confirmation" if pending else "")
+        return result
 
     def _settle_keys(self, db: OrmSession, user: User) -> None:
         """Case keys after ``user``'s entitlement changed: for every case they held a key of or may now hold."""

@@ -121,10 +121,14 @@ class WriteFacts:
     def creation_pending(self, user: str) -> str | None:
         return account_creations(self.db).creations.get(user)
 
+    def promotion_pending(self, user: str) -> tuple[str, str] | None:
+        return account_creations(self.db).promotions.get(user)
+
 
 def account_creations(db: OrmSession) -> Projection:
     """The accounts and administrators the LOG establishes, replayed from its account entries alone (a few rows):
-    ``creations`` (accounts awaiting a second administrator's confirmation) and ``confirmed_admins()``.
+    ``creations`` (accounts awaiting a second administrator's confirmation), ``promotions`` (role changes to supervisor
+    or admin and re-enablings awaiting one) and ``confirmed_admins()``.
 
     Kept for the transaction (``db.info``): ``Session.record`` asks it of every entry it writes, and forgets it when
     it writes one of ``CREATION_ACTIONS`` (only a write transaction, holding the write lock, records entries).

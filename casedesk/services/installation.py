@@ -29,6 +29,7 @@ from casedesk.security.keys import StoreKeys, new_store_key
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.security.roles import Role
 from casedesk.services.accounts import check_password, validate_new_user
+from casedesk.services.authority import account_creations
 from casedesk.services.casekeys import CaseKeys, cases_needing_work, current_box_keys, register_box_key
 from casedesk.services.enrolment import uncertified_notice
 from casedesk.services.evidence import clean_up_vault
@@ -243,7 +244,7 @@ class Installation:
                 if user is None:
                     raise AuthenticationError(f"no account named {username} in this store")
                 if user.disabled:
-                    raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+                    raise AuthenticationError(_disabled_message(db, username))
                 outside = headcheck.read_outside(slots, keys.head_mac, keyring_head, keyring_error)
                 alerts = [p.message for p in headcheck.check_heads(db, outside)]
                 alerts += self._check_key_in_log(db, username, signer)
@@ -399,3 +400,12 @@ class Installation:
             # Signing in must not fail over it: the next holder's sign-in tries again.
             log.warning("case keys not settled at sign-in: %s", type(exc).__name__)
             session.notices.append(f"case keys could not be brought up to date: {exc}")
+
+
+def _disabled_message(db: OrmSession, username: str) -> str:
+    """Why a disabled account cannot sign in: disabled, or re-enabled where a second administrator must confirm it."""
+    pending = account_creations(db).promotions.get(username)
+    if pending is not None and pending[1] == "enabled":
+        return (f"account {username} was re-enabled by {pending[0]} and awaits a second administrator's confirmation: "
+                f"ask another administrator to run `casedesk user confirm-promotion {username} enabled`")
+    return f"account {username} is disabled; ask an administrator"

@@ -71,6 +71,8 @@ def rekey(path: Path, old_key: bytes, new_key: bytes) -> None:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # Pages written under the old key must not stay behind in the write-ahead log (backups.py, the same).
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlcipher.DatabaseError as exc:
         raise StoreError(f"{path} could not be re-keyed: {str(exc).lower()}") from None
     finally:

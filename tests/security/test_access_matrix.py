@@ -148,6 +148,21 @@ def _account_awaiting_confirmation(store: Store) -> dict[str, Any]:
     return {}
 
 
+def _promotion_awaiting_confirmation(store: Store) -> dict[str, Any]:
+    """A second administrator, who promotes dcole to supervisor: the change awaits the first one's confirmation."""
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).add("admin2", "admin", "Bea Second", "BS", "second-admin-password")
+    finally:
+        admin.close()
+    second = store.installation.sign_in("admin2", "second-admin-password")
+    try:
+        Accounts(second).set_role("dcole", "supervisor")
+    finally:
+        second.close()
+    return {}
+
+
 def _case_closed(store: Store) -> dict[str, Any]:
     sgt = store.sign_in("sgt")
     try:
@@ -179,10 +194,15 @@ MATRIX: dict[str, Action] = {
     "user confirm": A("confirm a password reset in person", "- - - Y -", ("user", "confirm", "bpatel"),
                       lambda s, c: Accounts(s).confirm_identity("bpatel"), prepare=_reset_and_changed),
     "user pending-accounts": A("confirm a new account another administrator created", "- - - - Y",
-                               ("user", "pending-accounts"), lambda s, c: Accounts(s).pending_creations()),
+                               ("user", "pending-accounts"),
+                               lambda s, c: (Accounts(s).pending_creations(), Accounts(s).pending_promotions())),
     "user confirm-account": A("confirm a new account another administrator created", "- - - - Y",
                               ("user", "confirm-account", "newbie"), lambda s, c: Accounts(s).confirm_creation("newbie"),
                               prepare=_account_awaiting_confirmation),
+    "user confirm-promotion": A("confirm a promotion another administrator made", "- - - - Y",
+                                ("user", "confirm-promotion", "dcole", "supervisor"),
+                                lambda s, c: Accounts(s).confirm_promotion("dcole", "supervisor"),
+                                prepare=_promotion_awaiting_confirmation),
     "user role": A("change roles", "- - - - Y", ("user", "role", "dcole", "supervisor"),
                    lambda s, c: Accounts(s).set_role("dcole", "supervisor")),
     # --- cases ----------------------------------------------------------------------------------------------
@@ -649,7 +669,8 @@ SERVICE_NAMES = {
     "Accounts.reset_password": "user reset", "Accounts.disable": "user disable", "Accounts.set_role": "user role",
     "Accounts.unlock": "user unlock", "Accounts.pending_confirmations": "user pending",
     "Accounts.confirm_identity": "user confirm", "Accounts.pending_creations": "user pending-accounts",
-    "Accounts.confirm_creation": "user confirm-account",
+    "Accounts.confirm_creation": "user confirm-account", "Accounts.pending_promotions": "user pending-accounts",
+    "Accounts.confirm_promotion": "user confirm-promotion",
     "Cases.create": "case create", "Cases.list": "case list", "Cases.show": "case show", "Cases.close": "case close",
     "Cases.add_member": "case member add", "Cases.remove_member": "case member remove",
     "Cases.set_summary": "case summary", "Cases.add_note": "note add",
@@ -699,6 +720,8 @@ def test_the_table_matches_the_readme() -> None:
             "user pending", "user confirm"],
         "confirm a new account another administrator created (two or more administrators)": [
             "user pending-accounts", "user confirm-account"],
+        "confirm a promotion or re-enabling another administrator made (two or more administrators)": [
+            "user pending-accounts", "user confirm-promotion"],
         "create a case": ["case create"],
         "add or remove a case member": ["case member add", "case member remove"],
         "see exhibits, notes, custody and the case summary of a case": ["evidence list", "note list", "custody log"],

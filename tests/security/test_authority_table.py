@@ -59,6 +59,10 @@ class World:
         """``newbie``'s account, created by ``admin``, awaits a second administrator's confirmation."""
         return "admin" if user == "newbie" else None
 
+    def promotion_pending(self, user: str) -> tuple[str, str] | None:
+        """``riser``'s promotion to supervisor, made by ``admin2``, awaits a second administrator's confirmation."""
+        return ("admin2", "supervisor") if user == "riser" else None
+
 
 @dataclass
 class Entry:
@@ -87,6 +91,8 @@ ROWS = {
         ("settings.changed", {"case": None})],
     "confirm in person a password reset (after the user changed the temporary password)": [
         ("account.identity_confirmed", {"case": None, "data": {"user": "target", "box_key": "ab"}})],
+    "confirm a promotion or re-enabling another administrator made (two or more administrators)": [
+        ("account.promotion_confirmed", {"case": None, "data": {"user": "riser", "to": "supervisor"}})],
     "add or remove a case member": [("case.member_added", {}), ("case.member_removed", {})],
     "add notes, ingest, extract, withdraw, mark sensitive": [
         ("note.added", {}), ("exhibit.ingested", {}), ("exhibit.extracted", {}), ("exhibit.withdrawn", {}),
@@ -181,6 +187,7 @@ def _tool_state(tool: Any, world: KeyWorld) -> Any:
     state.box_keys = {u: k for u in ("member", "sgt", "target") if (k := world.box_key(u)) is not None}
     state.resets = {"target": ("admin", "ab")}
     state.creations = {"newbie": "admin"}
+    state.promotions = {"riser": ("admin2", "supervisor")}
     return state
 
 
@@ -188,7 +195,8 @@ DATAS: list[dict[str, Any]] = [
     {}, {"user": "member"}, {"user": "target", "box_key": "ab"}, {"user": "target", "box_key": "zz"},
     {"user": "member", "box_key": "bk-member"}, {"user": "admin", "box_key": "x"}, {"user": "target"},
     {"corrects": 1}, {"corrects": 2}, {"corrects": True}, {"revises": 1}, {"revises": 7}, {"user": "sgt"},
-    {"user": "newbie"}, {"user": "newbie", "box_key": "x"},
+    {"user": "newbie"}, {"user": "newbie", "box_key": "x"}, {"user": "riser", "to": "supervisor"},
+    {"user": "riser", "to": "admin"}, {"user": "riser"}, {"user": "newbie", "to": "supervisor"},
 ]
 
 
@@ -196,7 +204,7 @@ DATAS: list[dict[str, Any]] = [
 def test_the_stand_alone_verifier_decides_every_rule_as_roles_does(open_case: bool) -> None:
     tool = _tool()
     world = KeyWorld(roles={**World().roles, "target": "detective", "gone": "detective", "newbie": "supervisor",
-                            "admin2": "admin"}, open=open_case)
+                            "admin2": "admin", "riser": "detective"}, open=open_case)
     state = _tool_state(tool, world)
     actors = [*world.roles, "nobody"]
     checked = 0

@@ -35,7 +35,7 @@ def _slot_keys(datadir_keyslots: Path, user: str, password: str) -> tuple[bytes,
 
 
 def _entries(path: Path, key: bytes) -> int:
-    conn = sqlcipher.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlcipher.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         return int(conn.execute("SELECT count(*) FROM custody_entries").fetchone()[0])
@@ -47,6 +47,7 @@ def test_pre_migration_copies_no_longer_open_with_a_disabled_users_old_key(old: 
     inst, _ = old
     derived, _ = _slot_keys(inst.datadir.keyslots, "amcbride", PASSWORDS["amcbride"])
     _sign_in(inst, "pramsden").close()  # the upgrade: the old store is copied into backups/ first
+    _sign_in(inst, "hfarrow").close()  # her first sign-in since the upgrade gives her a box key
     copies = sorted(inst.datadir.backups.glob("*.db"))
     assert copies and all(opens(p, derived) for p in copies)  # as an insider with amcbride's slot finds them
     before = {p.name: _entries(p, derived) for p in copies}

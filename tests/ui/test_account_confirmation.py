@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from casedesk.services.accounts import Accounts
-from casedesk.ui.dialogs.users import AddUserDialog, UsersDialog
+from casedesk.ui.dialogs.users import AddUserDialog, RoleDialog, UsersDialog
 from tests.helpers.store import PASSWORDS, Store
 from tests.helpers.ui import click, close_all, sign_in, type_into, wait_for_window
 from tests.ui.test_admin import _row, _select
@@ -66,3 +66,40 @@ def test_one_administrator_is_told_the_rule_and_two_confirm_each_other(
     users.reject()
     close_all(controller)
     store.installation.sign_in("elee", "a-long-enough-password").close()
+
+
+def test_a_promotion_is_shown_pending_and_another_administrator_confirms_it(
+        qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).add("admin2", "admin", "Bea Second", "BS", SECOND)
+    finally:
+        admin.close()
+    controller, window = sign_in(qtbot, store, "admin")
+    window.act_users.trigger()
+    users = wait_for_window(qtbot, UsersDialog)
+    _select(users, "jsmith")
+    click(qtbot, users.role_button)
+    dialog = wait_for_window(qtbot, RoleDialog)
+    dialog.role.setCurrentIndex(dialog.role.findData("supervisor"))
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: "until another administrator confirms" in users.message.text())
+    row = users.list.topLevelItem(_row(users, "jsmith"))
+    assert (row.text(3), row.text(4)) == ("detective", "pending") and "stays detective" in row.toolTip(4)
+    _select(users, "jsmith")
+    assert not users.confirm_button.isEnabled()  # the administrator who made the change cannot confirm it
+    users.reject()
+    close_all(controller)
+
+    monkeypatch.setitem(PASSWORDS, "admin2", SECOND)
+    controller, window = sign_in(qtbot, store, "admin2")
+    window.act_users.trigger()
+    users = wait_for_window(qtbot, UsersDialog)
+    _select(users, "jsmith")
+    assert users.confirm_button.isEnabled()
+    click(qtbot, users.confirm_button)
+    row = users.list.topLevelItem(_row(users, "jsmith"))
+    assert (row.text(3), row.text(4)) == ("supervisor", "active")
+    assert "Role of jsmith confirmed: now supervisor." in users.message.text()
+    users.reject()
+    close_all(controller)

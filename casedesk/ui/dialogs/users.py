@@ -108,9 +108,10 @@ class RoleDialog(FormDialog):
         self.account = account
         self.role = role_box(account.role)
         self.form.addRow(self.tr("&Role:"), self.role)
+        self.changed: Account | None = None
 
     def perform(self) -> None:
-        Accounts(self.session).set_role(self.account.username, self.role.currentData())
+        self.changed = Accounts(self.session).set_role(self.account.username, self.role.currentData())
 
 
 class UsersDialog(QDialog):
@@ -147,8 +148,8 @@ class UsersDialog(QDialog):
         self.unlock_button.clicked.connect(self._unlock)
         self.confirm_button = QPushButton(icon("users"), self.tr("C&onfirm account"))
         self.confirm_button.setObjectName("confirmAccount")
-        self.confirm_button.setToolTip(self.tr("Confirm a new account another administrator created: it may then "
-                                               "sign in"))
+        self.confirm_button.setToolTip(self.tr("Confirm a new account, a promotion or a re-enabling another "
+                                               "administrator made: it holds from then on"))
         self.confirm_button.clicked.connect(self._confirm)
         self.add_button.clicked.connect(self._add)
         self.role_button.clicked.connect(self._change_role)
@@ -190,6 +191,16 @@ class UsersDialog(QDialog):
                 item.setToolTip(4, self.tr("Created by {admin}; it signs in once another administrator confirms it")
                                 .format(admin=a.created_by))
                 item.setForeground(4, theme.warning_colour())
+            elif a.promotion == "enabled":
+                item.setToolTip(4, self.tr("Re-enabled by {admin}; it signs in once another administrator confirms it")
+                                .format(admin=a.promoted_by))
+                item.setForeground(4, theme.warning_colour())
+            elif a.promotion is not None:
+                item.setToolTip(4, self.tr("{admin} made this account {role}; it stays {now} until another "
+                                           "administrator confirms the change")
+                                .format(admin=a.promoted_by, role=formatting.value_label(a.promotion),
+                                        now=formatting.value_label(a.role)))
+                item.setForeground(4, theme.warning_colour())
             self.list.addTopLevelItem(item)
             if a.username == select:
                 self.list.setCurrentItem(item)
@@ -209,7 +220,9 @@ class UsersDialog(QDialog):
         self.reset_button.setEnabled(a is not None and not mine)
         self.disable_button.setEnabled(a is not None and not a.disabled and not mine)
         self.unlock_button.setEnabled(a is not None and a.locked_until is not None)
-        self.confirm_button.setEnabled(a is not None and a.pending and a.created_by != self.session.user.username)
+        me = self.session.user.username
+        self.confirm_button.setEnabled(a is not None and not mine and (
+            (a.pending and a.created_by != me) or (a.promotion is not None and a.promoted_by != me)))
 
     def _add(self) -> None:
         dialog = AddUserDialog(self.session, self)
@@ -234,12 +247,23 @@ class UsersDialog(QDialog):
         if a is None:
             return
         try:
-            Accounts(self.session).confirm_creation(a.username)
+            if a.pending:
+                Accounts(self.session).confirm_creation(a.username)
+                said = self.tr("Account {user} confirmed: it may sign in.").format(user=a.username)
+            elif a.promotion == "enabled":
+                Accounts(self.session).confirm_promotion(a.username, a.promotion)
+                said = self.tr("Account {user} re-enabled: it may sign in.").format(user=a.username)
+            elif a.promotion is not None:
+                Accounts(self.session).confirm_promotion(a.username, a.promotion)
+                said = self.tr("Role of {user} confirmed: now {role}.").format(
+                    user=a.username, role=formatting.value_label(a.promotion))
+            else:
+                return
         except Exception as exc:
             errors.show_error(self, exc, self.tr("Confirm account"))
             return
         self.load(a.username)
-        self.message.success(self.tr("Account {user} confirmed: it may sign in.").format(user=a.username))
+        self.message.success(said)
 
     def _unlock(self) -> None:
         a = self.selected()
@@ -267,8 +291,18 @@ class UsersDialog(QDialog):
 
     def _change_role(self) -> None:
         a = self.selected()
-        if a is not None:
-            self._open(RoleDialog(self.session, a, self))
+        if a is None:
+            return
+        dialog = RoleDialog(self.session, a, self)
+
+        def changed() -> None:
+            c = dialog.changed
+            if c is not None and c.promotion is not None:
+                self.message.success(self.tr("{user} stays {now} until another administrator confirms the change to "
+                                             "{role}.").format(user=c.username, now=formatting.value_label(c.role),
+                                                               role=formatting.value_label(c.promotion)))
+
+        self._open(dialog, changed)
 
     def _reset(self) -> None:
         a = self.selected()
