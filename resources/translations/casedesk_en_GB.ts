@@ -4301,155 +4301,180 @@ custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="121"/>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="126"/>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="176"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="122"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="177"/>
         <source>Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>Full name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>Initials</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="127"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="129"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="129"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="128"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="129"/>
         <source>Password changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="134"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="135"/>
         <source>&amp;Add user…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="136"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="137"/>
         <source>Change &amp;role…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="138"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="139"/>
         <source>Reset &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="140"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="141"/>
         <source>Give the account a new password (also re-enables a disabled account)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="141"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="142"/>
         <source>&amp;Disable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="143"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="144"/>
         <source>Remove the account&apos;s key slot: it can no longer sign in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="144"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="145"/>
         <source>&amp;Unlock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="146"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="147"/>
         <source>Lift the lock that repeated wrong passwords put on the account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="148"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="149"/>
         <source>C&amp;onfirm account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="150"/>
-        <source>Confirm a new account another administrator created: it may then sign in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="186"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="187"/>
         <source>Locked after repeated wrong passwords until {when}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="190"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="191"/>
         <source>Created by {admin}; it signs in once another administrator confirms it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="223"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="236"/>
         <source>{user} added; the account signs in once another administrator confirms it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="226"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="239"/>
         <source>{user} added. This installation has one administrator, so the account is active at once; where there are two or more, a second administrator confirms each new account.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="239"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="263"/>
         <source>Confirm account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="242"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="252"/>
         <source>Account {user} confirmed: it may sign in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="251"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="151"/>
+        <source>Confirm a new account, a promotion or a re-enabling another administrator made: it holds from then on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="195"/>
+        <source>Re-enabled by {admin}; it signs in once another administrator confirms it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="199"/>
+        <source>{admin} made this account {role}; it stays {now} until another administrator confirms the change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="255"/>
+        <source>Account {user} re-enabled: it may sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="258"/>
+        <source>Role of {user} confirmed: now {role}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="275"/>
         <source>Unlock account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="254"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="278"/>
         <source>Account {user} unlocked: it can sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="277"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="301"/>
+        <source>{user} stays {now} until another administrator confirms the change to {role}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="311"/>
         <source>Password for {user} reset.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="283"/>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="297"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="317"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="331"/>
         <source>Disable account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="284"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="318"/>
         <source>Disable {user} ({name})? The account&apos;s key slot is removed and it can no longer sign in; a password reset brings it back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/dialogs/users.py" line="300"/>
+        <location filename="../../casedesk/ui/dialogs/users.py" line="334"/>
         <source>Account {user} disabled.</source>
         <translation type="unfinished"></translation>
     </message>
