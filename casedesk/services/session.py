@@ -226,8 +226,11 @@ class Session:
         Every entry passes the same authority check as ``record``'s, each against its own fields, before any is
         written; returns the entries' sequence numbers.
         """
+        cases: set[object] = set()  # a case's hand-over state is read once a batch, not once an entry
         for fields in entries:
-            _refuse_handed_over(db, action, fields)
+            if fields.get("case_ref") not in cases:
+                _refuse_handed_over(db, action, fields)
+                cases.add(fields.get("case_ref"))
             problem = authority_problem(action, PendingEntry(self.user.username, fields), WriteFacts(db, fields))
             if problem is not None:
                 log.warning("refused to record %s for %s: no authority", action, self.user.username)
