@@ -209,6 +209,7 @@ AUTHORITY = {'default': [None, 'any'],
               'MSG_NO_ACCOUNT': '{action} by {actor}, who has no account at this point: ignored',
               'MSG_NO_CASE': '{action} names case {case}, which the log never created: ignored',
               'MSG_NO_ROLE': '{action} by {actor}, whose role ({role}) may not {what} at this point: ignored',
+              'MSG_REMOTE_REVIEW': '{action} by {actor}: the review statement it carries {why}: it reviews nothing',
               'MSG_REVISE': '{action} by {actor} revises entry {target}, which is not a note {actor} wrote in case '
                             '{case}: ignored',
               'MSG_SUMMARY': '{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored',
@@ -217,7 +218,18 @@ AUTHORITY = {'default': [None, 'any'],
               'PROMOTION_MAKER': 'the administrator who made the change cannot confirm it',
               'PROMOTION_NOT_PENDING': 'no promotion of that account awaits confirmation',
               'PROMOTION_OTHER': 'the promotion awaiting confirmation is to {pending}, not to {to}',
-              'PROMOTION_SELF': 'nobody confirms their own promotion'},
+              'PROMOTION_SELF': 'nobody confirms their own promotion',
+              'REMOTE_CASE': 'is about case {theirs}, not case {case}',
+              'REMOTE_COPIES': 'is not what the entry copies of it (decision, up_to, text)',
+              'REMOTE_HASH': 'reviews up to entry {n} with hash {hash}..., but entry {n} of this log has another '
+                             'hash',
+              'REMOTE_INSTALLATION': 'is about installation {theirs}, not this one',
+              'REMOTE_MALFORMED': 'is not well formed ({detail})',
+              'REMOTE_SIGNATURE': 'is not signed by the key it names',
+              'REMOTE_UNIT': 'is vouched for by unit key {key}..., of which this log records no cosignature before '
+                             'it',
+              'REMOTE_UP_TO': 'reviews up to entry {n}, which is not an earlier entry of case {case} in this log',
+              'REMOTE_VOUCHER': 'has no valid voucher of unit key {key}... that its reviewer was a supervisor'},
  'permissions': {'admin': ['case.list',
                            'case.members',
                            'case.view_all',
@@ -286,6 +298,7 @@ AUTHORITY = {'default': [None, 'any'],
            'case.received': ['case.create', 'any'],
            'case.reopened': ['case.close', 'case-exists'],
            'case.reviewed': ['custody.review', 'case'],
+           'case.reviewed_remotely': [None, 'remote-review'],
            'case.summary_edited': ['case.edit', 'summary'],
            'custody.exported': ['custody.export', 'optional-case'],
            'custody.head_reset': ['user.manage', 'any'],
@@ -306,6 +319,8 @@ AUTHORITY = {'default': [None, 'any'],
            'note.added': ['case.edit', 'note'],
            'schedule.exported': ['bundle.export', 'case'],
            'settings.changed': ['settings.manage', 'any'],
+           'unit.review_fetched': ['custody.review', 'any'],
+           'unit.review_sent': ['custody.review', 'any'],
            'vault.object_reencrypted': ['case.content', 'case'],
            'verify.run': ['verify', 'optional-case']},
  'words': {'bundle.export': 'export case bundles',
@@ -576,6 +591,10 @@ def check_lines(job):
         if full:
             data = rec.get("data")
             slim = {k: data[k] for k in AUTHORITY_DATA if k in data} if isinstance(data, dict) else None
+            if action == REMOTE_REVIEW and isinstance(data, dict):
+                slim = {**data, TEXT_KEY: rec.get("text")}  # the whole statement, and the text it must match
+            elif action == COSIGNED and isinstance(data, dict) and "unit_key" in data:
+                slim = {**(slim or {}), "unit_key": data["unit_key"]}
             out["authority"].append((seq, FULL, intern.setdefault(("c", action), action), actor, case, exhibit,
                                      rec.get("to"), slim or None))
         else:
@@ -810,6 +829,96 @@ def is_int(value):
     return type(value) is int
 
 
+# --- remote reviews (docs/custody-encoding.md, "Remote reviews"; docs/sync-protocol.md, "Review statements") ------
+REMOTE_REVIEW = "case.reviewed_remotely"
+COSIGNED = "unit.checkpoint_cosigned"
+TEXT_KEY = "\x00text"  # where a remote review's entry text rides with its data here (no entry's data key can be it)
+STATEMENT_FORMAT = "casedesk-review-statement/1"
+STATEMENT_DOMAIN = b"CASEDESK-REVIEW-STATEMENT-V1\x00"
+VOUCHER_FORMAT = "casedesk-unit-voucher/v1"
+STATEMENT_FIELDS = ("case", "decision", "format", "installation", "key", "made_at", "reviewer",
+                    "reviewer_installation", "text", "up_to", "up_to_hash")
+STATEMENT_DECISIONS = ("approve", "query")
+
+
+def ed25519_ok(message, signature, key):
+    if not (type(signature) is str and HEX128.match(signature) and type(key) is str and HEX64.match(key)):
+        return False
+    try:
+        crypto_sign_open(bytes.fromhex(signature) + message, bytes.fromhex(key))
+    except (BadSignatureError, CryptoError, ValueError):
+        return False
+    return True
+
+
+def statement_shape(s):
+    """Why ``s`` is not a review statement (None: it is); the words of casedesk/custody/statement.py."""
+    if not isinstance(s, dict):
+        return "not an object"
+    if sorted(s) != list(STATEMENT_FIELDS):
+        return "its fields are not " + ", ".join(STATEMENT_FIELDS)
+    if s["format"] != STATEMENT_FORMAT:
+        return f"format is not {STATEMENT_FORMAT}"
+    for name in ("installation", "case", "reviewer_installation", "reviewer", "made_at", "text"):
+        if type(s[name]) is not str:
+            return f"{name} is not text"
+    if not is_int(s["up_to"]) or s["up_to"] < 1:
+        return "up_to is not an entry number"
+    if type(s["up_to_hash"]) is not str or not HEX64.match(s["up_to_hash"]):
+        return "up_to_hash is not 64 hex digits"
+    if type(s["key"]) is not str or not HEX64.match(s["key"]):
+        return "key is not 64 hex digits"
+    if s["decision"] not in STATEMENT_DECISIONS:
+        return "decision is not " + " or ".join(STATEMENT_DECISIONS)
+    if s["decision"] == "query" and not s["text"].strip():
+        return "a query without text"
+    return None
+
+
+def statement_digest(s):
+    return hashlib.sha256(canonical_bytes(s)).digest()
+
+
+def voucher_message(s, tree_size):
+    lines = (VOUCHER_FORMAT, s["installation"], statement_digest(s).hex(), s["reviewer_installation"],
+             s["reviewer"], s["key"], "supervisor", str(tree_size))
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def statement_problem(data, case, installation, unit_keys, entry_of):
+    """Why a remote review's statement reviews nothing (None: it holds); statement.problem's rules and words."""
+    s = data.get("statement")
+    shape = statement_shape(s)
+    if shape is not None:
+        return MSG["REMOTE_MALFORMED"].format(detail=shape)
+    if data.get("decision") != s["decision"] or data.get("up_to") != s["up_to"] or (
+            data.get(TEXT_KEY) or "") != s["text"]:
+        return MSG["REMOTE_COPIES"]
+    try:
+        message = STATEMENT_DOMAIN + statement_digest(s)
+    except Unencodable as exc:
+        return MSG["REMOTE_MALFORMED"].format(detail=str(exc))
+    if not ed25519_ok(message, data.get("signature"), s["key"]):
+        return MSG["REMOTE_SIGNATURE"]
+    if s["installation"] != installation:
+        return MSG["REMOTE_INSTALLATION"].format(theirs=s["installation"])
+    if s["case"] != case:
+        return MSG["REMOTE_CASE"].format(theirs=s["case"], case=case)
+    unit_key, voucher = data.get("unit_key"), data.get("voucher")
+    shown = unit_key[:16] if type(unit_key) is str else str(unit_key)
+    if type(unit_key) is not str or unit_key not in unit_keys:
+        return MSG["REMOTE_UNIT"].format(key=shown)
+    size = voucher.get("tree_size") if isinstance(voucher, dict) else None
+    if not is_int(size) or size < 1 or not ed25519_ok(voucher_message(s, size), voucher.get("signature"), unit_key):
+        return MSG["REMOTE_VOUCHER"].format(key=shown)
+    target = entry_of(s["up_to"])
+    if target is None or target[1] != case:
+        return MSG["REMOTE_UP_TO"].format(n=s["up_to"], case=case)
+    if target[0] != s["up_to_hash"]:
+        return MSG["REMOTE_HASH"].format(n=s["up_to"], hash=s["up_to_hash"][:16])
+    return None
+
+
 class Authority:
     """The state replay derives at every entry (accounts, cases, custodians, box keys, resets) and the rules."""
 
@@ -825,6 +934,16 @@ class Authority:
         self.promotions = {}  # user -> (administrator, new role or ENABLED) awaiting a second's confirmation
         self.memo = {}
         self.flagged = set()
+        self.installation = None  # the export's installation (its header): what a remote review must be about
+        self.unit_keys = set()  # cosigner keys of the unit.checkpoint_cosigned entries so far
+        self.recorded = lambda seq: None  # the recorded hash of an entry of the export
+        self.seq = 0  # the entry being judged
+
+    def entry_of(self, n):
+        """(recorded hash, case) of an entry before the one being judged (None: there is none)."""
+        if not is_int(n) or not 0 < n < self.seq or n not in self.authors:
+            return None
+        return self.recorded(n), self.authors[n][1]
 
     # The facts the rules ask (roles.Facts).
     def role(self, user):
@@ -898,6 +1017,9 @@ class Authority:
             return MSG["MSG_NO_CASE"].format(action=action, case=case)
         if scope == "case-exists":
             return None
+        if scope == "remote-review":
+            why = statement_problem(data, case, self.installation, self.unit_keys, self.entry_of)
+            return None if why is None else MSG["MSG_REMOTE_REVIEW"].format(action=action, actor=actor, why=why)
         if "case.view_all" not in permissions and not self.is_member(case, actor):
             return MSG["MSG_NOT_MEMBER"].format(action=action, actor=actor, case=case)
         if scope in ("case", "optional-case"):
@@ -960,6 +1082,8 @@ class Authority:
             self.case(action, actor, case, to, data)
         elif action == INGESTED or action in MOVES:
             self.custody(action, actor, case, exhibit, to, data)
+        elif action == COSIGNED and case is None and type(data.get("unit_key")) is str:
+            self.unit_keys.add(data["unit_key"])
         else:
             return
         self.memo.clear()  # the answers were drawn from the state this entry changed
@@ -1061,6 +1185,7 @@ class Authority:
         if kind == REDACTED:
             case = OTHER_CASE
         self.authors[seq] = (actor, case)
+        self.seq = seq
         if not self.users:
             # The genesis: the first administrator creates the installation and their own account.
             if kind == FULL and action == "account.created" and data and data.get("user") == actor:
@@ -1097,9 +1222,21 @@ class Authority:
         return (seq, exhibit if type(exhibit) is str else None, message, case if type(case) is str else None)
 
 
-def authority_problems(chunks, broken):
+def authority_problems(chunks, broken, installation=None):
     """Every entry its signer had no right to make, in log order; and the entries left out of the register."""
     state = Authority()
+    state.installation = installation
+    starts = [(c["seqs"][0], c) for c in chunks if c["count"]]
+
+    def recorded(n):
+        for first, c in starts:
+            i = n - first
+            if 0 <= i < c["count"] and c["seqs"][i] == n:
+                blob = c["recorded"][32 * i: 32 * i + 32]
+                return None if blob == ZERO else blob.hex()
+        return None
+
+    state.recorded = recorded
     found = []
     judged = {FULL: 0, REDACTED: 0, WITHHELD: 0}
     for c in chunks:
@@ -1577,7 +1714,7 @@ def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, line
     tainted = {(cs, ex) for c in chunks for seq, (ex, cs) in zip(c["seqs"], c["shown"], strict=True)
                if seq in broken and cs is not None and ex is not None}
     # Authority, replayed as casedesk verify replays it: an entry made without it is named and changes nothing.
-    authority, flagged, judged = authority_problems(chunks, broken)
+    authority, flagged, judged = authority_problems(chunks, broken, header.get("installation_id"))
     problems += authority
     problems += register_problems(exhibit_lines, [item for c in chunks for item in c["register"]],
                                   broken | flagged, tainted)

@@ -11,7 +11,7 @@ from typing import Any
 from casedesk.cli.context import Context, one_line
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
-from casedesk.services.custody import Custody, EntryView, MoveResult, VerifyReport
+from casedesk.services.custody import Custody, EntryView, MoveResult, VerifyReport, asked_by
 from casedesk.timeutil import UK, parse_iso, uk_display
 from casedesk.trust import enrolment
 
@@ -269,7 +269,7 @@ def cmd_unreviewed(ctx: Context) -> int:
 
 def cmd_queries(ctx: Context) -> int:
     rows = Custody(ctx.session()).queries(ctx.args.reference)
-    lines = [f"Query (entry {e.seq}, {uk_display(e.timestamp)}, {e.actor}, up to entry {e.data.get('up_to')}): "
+    lines = [f"Query (entry {e.seq}, {uk_display(e.timestamp)}, {asked_by(e)}, up to entry {e.data.get('up_to')}): "
              f"{e.text}" for e in rows]
     ctx.emit(rows, lines or ["No open queries."])
     return 0

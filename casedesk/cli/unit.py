@@ -46,6 +46,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the installation that holds the case (`casedesk unit status` lists them)")
     p.add_argument("reference", help="the case reference, e.g. MPS-2026-0417")
     p.set_defaults(func=cmd_review_fetch)
+    for decision, text in (("approve", "approve another installation's case up to an entry, signed here; its "
+                                       "laptop records the approval at its next sync"),
+                           ("query", "query another installation's case (needs --comment); its officer sees the "
+                                     "query after their next sync")):
+        p = rs.add_parser(decision, parents=[common], help=text)
+        p.add_argument("--unit", required=True, metavar="URL",
+                       help="the unit service, e.g. https://casedesk.unit.local:8443")
+        p.add_argument("--ca", metavar="FILE", help="CA certificate(s) that sign the unit's TLS certificate "
+                                                     "(default: the system's)")
+        p.add_argument("--installation", required=True, metavar="ID",
+                       help="the installation that holds the case (`casedesk unit status` lists them)")
+        p.add_argument("--up-to", type=int, metavar="SEQ",
+                       help="the last entry reviewed, an entry of the case (default: the case's last entry)")
+        p.add_argument("--comment", metavar="TEXT", help="the review text (a query needs one)")
+        p.add_argument("reference", help="the case reference, e.g. MPS-2026-0417")
+        p.set_defaults(func=cmd_review_send, decision=decision)
 
     p = sub.add_parser("unit-handover", help="hand a case to an officer of another installation, through the unit")
     hs = p.add_subparsers(dest="handover_command", metavar="ACTION", required=True)
@@ -172,6 +188,11 @@ def cmd_sync(ctx: Context) -> None:
         lines.append(f"The unit's cosignature is kept as custody entry {result.recorded_as}.")
     lines.append(f"Evidence (encrypted, as stored): {result.objects_sent} object(s) sent "
                  f"({result.object_bytes / 1048576:.1f} MiB); the unit holds {result.objects_held}.")
+    if result.reviews_received:
+        lines.append(f"{result.reviews_received} review(s) from supervisors on other desks recorded in the log.")
+    if result.reviews_refused:
+        lines.append(f"{result.reviews_refused} review statement(s) from the unit do not verify here and were not "
+                     "recorded.")
     if result.objects_unsent:
         lines.append(f"{len(result.objects_unsent)} object(s) are missing or damaged on this laptop and were not "
                      "sent: run `casedesk verify`.")
@@ -190,6 +211,18 @@ def cmd_review_fetch(ctx: Context) -> None:
              f"Reviewed up to entry {found.reviewed_up_to}." if found.reviewed_up_to else "Never approved."]
     lines += [entry_line(e) for e in found.unreviewed] or ["Every entry of the case has been reviewed."]
     ctx.emit(found.unreviewed, lines)
+
+
+def cmd_review_send(ctx: Context) -> None:
+    from casedesk.services import remote_review
+
+    a = ctx.args
+    sent = remote_review.send(ctx.session(), a.unit, Path(a.ca) if a.ca else None, a.installation, a.reference,
+                              a.decision, a.comment or "", a.up_to)
+    what = "Approval" if sent.decision == "approve" else "Query"
+    ctx.emit(sent, [f"{what} of case {sent.case_ref} of installation {sent.installation_id} up to entry "
+                    f"{sent.up_to} signed and taken by the unit (statement {sent.statement_id}); recorded here as "
+                    f"custody entry {sent.recorded_as}. The installation records it at its next sync."])
 
 
 def cmd_restore(ctx: Context) -> None:

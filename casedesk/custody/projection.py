@@ -25,11 +25,11 @@ Imports nothing heavy: runs in ``verify`` and at sign-in.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casedesk.custody import encoding
+from casedesk.custody import encoding, statement
 from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
 from casedesk.security.roles import ACTION_RULES, ENABLED, PROMOTED_ROLES, Scope, authority_problem
@@ -170,9 +170,17 @@ def _opt(value: Any) -> str | None:
 
 
 class Projection:
-    """State replayed from the log, entry by entry, with the authority of each signer checked."""
+    """State replayed from the log, entry by entry, with the authority of each signer checked.
 
-    def __init__(self) -> None:
+    ``entry_hash``: the recorded hash of entry ``n`` (None: no such entry), for the one rule that needs an entry's
+    hash (a remote review names the hash of the entry it reviews up to); replay reads no hashes itself.
+    """
+
+    def __init__(self, entry_hash: Callable[[int], str | None] | None = None) -> None:
+        self.entry_hash = entry_hash
+        self.installation_id: str | None = None  # the first installation.initialised entry's
+        self.unit_keys: set[str] = set()  # cosigner keys of the unit.checkpoint_cosigned entries so far
+        self._seq = 0  # the entry being judged
         self.users: dict[str, UserFact] = {}
         self.cases: dict[str, CaseFact] = {}
         self.exhibits: dict[tuple[str, str], ExhibitFact] = {}
@@ -271,6 +279,14 @@ class Projection:
 
     def promotion_pending(self, user: str) -> tuple[str, str] | None:
         return self.promotions.get(user)
+    def remote_review(self, entry: Any) -> str | None:
+        def entry_of(n: int) -> tuple[str | None, Any] | None:
+            if not 0 < n < self._seq or n not in self.actions or self.entry_hash is None:
+                return None
+            return self.entry_hash(n), self.actions[n][1]
+
+        return statement.problem(entry.data, getattr(entry, "text", None), entry.case, self.installation_id,
+                                 self.unit_keys, entry_of)
 
     def confirmed_admins(self) -> int:
         """Administrators whose accounts are active and confirmed: two or more, and new accounts need a second."""
@@ -281,6 +297,10 @@ class Projection:
     def apply(self, e: Entry) -> None:
         """What entry ``e`` does to the register, if its signer had the right to do it."""
         self.actions[e.seq] = (e.actor, e.case)
+        self._seq = e.seq
+        if e.action == "installation.initialised" and self.installation_id is None and e.case is None:
+            found = e.data.get("installation_id")
+            self.installation_id = found if isinstance(found, str) else None
         if not self.users:
             # The genesis: the first administrator creates the installation and their own account (the chain
             # check reports anyone else writing before the first key registration).
@@ -563,6 +583,11 @@ class Projection:
         if e.case is not None:
             self.reviews.setdefault(e.case, []).append((e.seq, e.data))
 
+    def _cosigned(self, e: Entry) -> None:
+        key = e.data.get("unit_key")
+        if e.case is None and isinstance(key, str):
+            self.unit_keys.add(key)
+
 
 _HANDLERS = {
     "account.created": Projection._apply_account,
@@ -588,6 +613,8 @@ _HANDLERS = {
     "exhibit.sensitivity_changed": Projection._sensitivity,
     "settings.changed": Projection._setting,
     "case.reviewed": Projection._review,
+    statement.ACTION: Projection._review,
+    "unit.checkpoint_cosigned": Projection._cosigned,
     "custody.encoding_upgraded": Projection._encoding_upgraded,
     "installation.enrolled": Projection._enrolled,
     "account.key_registered": Projection._box_key,
@@ -636,8 +663,9 @@ def note_reset(resets: dict[str, tuple[str, str | None]], action: str, actor: st
 # The entries that register a user's box key (``data.user``, ``data.box_key``); the service asks the log for them.
 BOX_KEY_ACTIONS = ("account.key_registered", "account.box_key_registered")
 
-# Actions that change the register (the sign-in check replays only these).
-CHANGING_ACTIONS = frozenset(_HANDLERS)
+# Actions that change the register (the sign-in check replays only these), and the first entry, which names the
+# installation a remote review must be about.
+CHANGING_ACTIONS = frozenset(_HANDLERS) | {"installation.initialised"}
 # Actions whose rule reads nothing of the entry but its action, actor and case (not its data, exhibit or the entry it
 # corrects), and no fact but roles, accounts, cases and membership: the same question gets the same answer until an
 # entry changes the state, and only CHANGING_ACTIONS (the handlers) do.
@@ -651,8 +679,14 @@ def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) 
 
     ``broken``: entries the chain check found broken, left out.
     """
-    state = Projection()
-    for row in rows:
+    held = rows if isinstance(rows, Sequence) else list(rows)
+
+    def entry_hash(n: int) -> str | None:  # rows from entry 1, in order (as every caller holds them)
+        row = held[n - 1] if 0 < n <= len(held) else None
+        return str(row[18]) if row is not None and row[0] == n else None
+
+    state = Projection(entry_hash)
+    for row in held:
         entry = Entry.from_row(row)
         if entry.seq in broken:
             state.skip(entry)

@@ -16,6 +16,12 @@ A query is open until an entry names it: a review's ``data.settles`` or an
 officer's answer (``note.added`` with ``data.answers``). An approval of an
 earlier part of the log never settles a query about a later entry.
 
+A supervisor of another installation reviews from their own desk (docs/sync-protocol.md, "Review
+statements"): the statement they signed reaches this log as a ``case.reviewed_remotely`` entry, which counts
+as their ``case.reviewed`` with the same ``decision`` (approve or query) and ``up_to`` when the statement holds
+(``casedesk.custody.statement.problem``); it settles no query (the other desk does not see this installation's
+open queries when it signs), and a remote query is answered here like any other.
+
 Entries after the last approval are unreviewed. Only what a supervisor must
 judge waits for review: exhibit movements, ingests, withdrawals, sensitivity
 changes and corrections (``REVIEWABLE``). Views, previews, extractions, exports,
@@ -30,11 +36,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import encoding
+from casedesk.custody import encoding, statement
 from casedesk.custody.projection import ACCOUNT_STATE_ACTIONS, may_review_at, supervisors_over_time
 from casedesk.store.models import CustodyEntry
 
 REVIEW_ACTION = "case.reviewed"
+REMOTE_ACTION = statement.ACTION
+REVIEW_ACTIONS = (REVIEW_ACTION, REMOTE_ACTION)
 DECISIONS = ("approve", "query", "resolve", "comment")
 ANSWER_ACTION = "note.added"  # with data.answers = the query's entry number
 REVIEWABLE = frozenset({
@@ -56,13 +64,47 @@ def _up_to(data: dict[str, Any]) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def remote_review_problem(db: OrmSession, data: dict[str, Any], text: Any, case: Any,
+                          before: int | None = None) -> str | None:
+    """``statement.problem`` asked of the store's log: the installation its first entry names, the unit keys of
+    its cosignature records and the entries before ``before`` (None: every entry, for one about to be written)."""
+    first = db.scalar(select(CustodyEntry.data).where(CustodyEntry.seq == 1,
+                                                      CustodyEntry.action == "installation.initialised"))
+    try:
+        found = encoding.parse_data(first).get("installation_id") if isinstance(first, str) else None
+    except encoding.EncodingError:
+        found = None
+    query = select(CustodyEntry.data).where(CustodyEntry.action == "unit.checkpoint_cosigned",
+                                            CustodyEntry.case_ref.is_(None))
+    if before is not None:
+        query = query.where(CustodyEntry.seq < before)
+    keys = set()
+    for (raw,) in db.execute(query):
+        try:
+            key = encoding.parse_data(raw).get("unit_key")
+        except encoding.EncodingError:
+            continue
+        if isinstance(key, str):
+            keys.add(key)
+
+    def entry_of(n: int) -> tuple[str | None, Any] | None:
+        if n < 1 or (before is not None and n >= before):
+            return None
+        row = db.execute(select(CustodyEntry.entry_hash, CustodyEntry.case_ref).where(CustodyEntry.seq == n)).first()
+        return None if row is None else (row[0], row[1])
+
+    return statement.problem(data, text, case, found, keys, entry_of)
+
+
 def valid_reviews(db: OrmSession, case_ref: str | None = None) -> list[CustodyEntry]:
-    """Review entries made by a supervisor, as the log establishes roles, at the time of the review.
+    """Review entries made by a supervisor, as the log establishes roles, at the time of the review, and remote
+    reviews whose statement holds.
 
     A ``case.reviewed`` entry signed by anyone else (a detective with her own key, after setting her role in
-    the users table) reviews nothing; ``casedesk verify`` names it.
+    the users table) reviews nothing, nor does a ``case.reviewed_remotely`` whose statement or voucher does not
+    verify (an insider's own, written with the store key); ``casedesk verify`` names both.
     """
-    query = select(CustodyEntry).where(CustodyEntry.action == REVIEW_ACTION)
+    query = select(CustodyEntry).where(CustodyEntry.action.in_(REVIEW_ACTIONS))
     if case_ref is not None:
         query = query.where(CustodyEntry.case_ref == case_ref)
     reviews = list(db.scalars(query.order_by(CustodyEntry.seq)))
@@ -74,7 +116,18 @@ def valid_reviews(db: OrmSession, case_ref: str | None = None) -> list[CustodyEn
                               .order_by(CustodyEntry.seq))
         history = supervisors_over_time([getattr(e, c) for c in encoding.ROW_COLUMNS] for e in accounts)
         db.info["casedesk_reviewers"] = history
-    return [r for r in reviews if may_review_at(history, r.actor, r.seq)]
+    remote: dict[int, bool] = db.info.setdefault("casedesk_remote_reviews", {})
+    out = []
+    for r in reviews:
+        if r.action == REVIEW_ACTION:
+            if may_review_at(history, r.actor, r.seq):
+                out.append(r)
+            continue
+        if r.seq not in remote:
+            remote[r.seq] = remote_review_problem(db, _data(r.data), r.text, r.case_ref, before=r.seq) is None
+        if remote[r.seq]:
+            out.append(r)
+    return out
 
 
 def reviewed_up_to(db: OrmSession, case_ref: str) -> int:
@@ -141,15 +194,16 @@ def open_queries(db: OrmSession, case_ref: str) -> list[CustodyEntry]:
     """Queries on the case that no later entry settles (a review) or answers (an officer's note), oldest first."""
     rows = list(db.scalars(
         select(CustodyEntry).where(CustodyEntry.case_ref == case_ref,
-                                   CustodyEntry.action.in_((REVIEW_ACTION, ANSWER_ACTION)))
+                                   CustodyEntry.action.in_((*REVIEW_ACTIONS, ANSWER_ACTION)))
         .order_by(CustodyEntry.seq)
     ))
     valid = {r.seq for r in valid_reviews(db, case_ref)}  # a review by anyone but a supervisor settles nothing
-    rows = [r for r in rows if r.action != REVIEW_ACTION or r.seq in valid]
-    queries = {r.seq: r for r in rows if r.action == REVIEW_ACTION and _data(r.data).get("decision") == "query"}
+    rows = [r for r in rows if r.action == ANSWER_ACTION or r.seq in valid]
+    queries = {r.seq: r for r in rows if r.action in REVIEW_ACTIONS and _data(r.data).get("decision") == "query"}
     for r in rows:
         data = _data(r.data)
-        closed = _seqs(data.get("settles")) if r.action == REVIEW_ACTION else _seqs([data.get("answers")])
+        closed = _seqs(data.get("settles")) if r.action == REVIEW_ACTION else (
+            _seqs([data.get("answers")]) if r.action == ANSWER_ACTION else set())
         for seq in closed:
             if seq < r.seq:
                 queries.pop(seq, None)

@@ -280,7 +280,11 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
     try:
         # One read transaction: the log and the tables from one snapshot, whatever other processes commit.
         conn.execute("BEGIN")
-        state = projection.Projection()
+        def entry_hash(n: int) -> str | None:  # asked only of a remote review's entry: a few rows
+            row = conn.execute("SELECT entry_hash FROM custody_entries WHERE seq = ?", (n,)).fetchone()
+            return None if row is None else str(row[0])
+
+        state = projection.Projection(entry_hash)
         apply, skip, entry = state.apply_row, state.skip, projection.Entry.from_replay_row
         changing = sorted(projection.CHANGING_ACTIONS)
         columns = ", ".join(projection.REPLAY_COLUMNS)

@@ -129,6 +129,11 @@ class Facts(Protocol):
     # second administrator's confirmation: (the administrator who made it, the new role or ``ENABLED``); None when
     # none awaits. Until confirmed the account keeps its old role (or stays disabled).
     def promotion_pending(self, user: str) -> tuple[str, str] | None: ...
+    # Why the review statement a ``case.reviewed_remotely`` entry carries reviews nothing (one of the REMOTE_ words
+    # below, docs/custody-encoding.md "Remote reviews"), None when it holds: signed by the key it names, vouched for
+    # by a unit whose cosignature the log recorded earlier, about this installation, this case and an earlier entry
+    # of it with the hash the supervisor saw.
+    def remote_review(self, entry: EntryLike) -> str | None: ...
 
 
 class EntryLike(Protocol):
@@ -158,6 +163,9 @@ class Scope(StrEnum):
     CONFIRM = "confirm"  # about another account with a pending reset, by neither its administrator nor a pending one
     CONFIRM_CREATION = "confirm-creation"  # about an account awaiting confirmation, by another administrator
     CONFIRM_PROMOTION = "confirm-promotion"  # the promotion awaiting confirmation, by neither its maker nor its subject
+    # A case this installation holds, and the review statement carried in holds (``Facts.remote_review``): the
+    # supervisor signed it on another installation; the carrier (whoever synced) adds no authority of its own.
+    REMOTE_REVIEW = "remote-review"
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,12 @@ ACTION_RULES: dict[str, Rule] = {
     # Two-person rule at promotion: where two or more administrators are confirmed, a role change to supervisor or
     # admin, or re-enabling a disabled account, takes effect only once another administrator confirms it.
     "account.promotion_confirmed": Rule(Permission.USER_MANAGE, Scope.CONFIRM_PROMOTION),
+    # Review from any desk (docs/sync-protocol.md, "Review statements"): a supervisor of another installation reads
+    # this installation's case from the unit and records that (``unit.review_fetched``) and the statement they
+    # signed (``unit.review_sent``) in their own log; this installation's sync brings the statement in.
+    "unit.review_fetched": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
+    "unit.review_sent": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
+    "case.reviewed_remotely": Rule(None, Scope.REMOTE_REVIEW),
 }
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
@@ -278,6 +292,16 @@ PROMOTION_SELF = "nobody confirms their own promotion"
 # The roles a change to needs a second administrator's confirmation, and the word a re-enabling is named by.
 PROMOTED_ROLES = frozenset({Role.SUPERVISOR.value, Role.ADMIN.value})
 ENABLED = "enabled"
+MSG_REMOTE_REVIEW = "{action} by {actor}: the review statement it carries {why}: it reviews nothing"
+REMOTE_MALFORMED = "is not well formed ({detail})"
+REMOTE_COPIES = "is not what the entry copies of it (decision, up_to, text)"
+REMOTE_SIGNATURE = "is not signed by the key it names"
+REMOTE_INSTALLATION = "is about installation {theirs}, not this one"
+REMOTE_CASE = "is about case {theirs}, not case {case}"
+REMOTE_UNIT = "is vouched for by unit key {key}..., of which this log records no cosignature before it"
+REMOTE_VOUCHER = "has no valid voucher of unit key {key}... that its reviewer was a supervisor"
+REMOTE_UP_TO = "reviews up to entry {n}, which is not an earlier entry of case {case} in this log"
+REMOTE_HASH = "reviews up to entry {n} with hash {hash}..., but entry {n} of this log has another hash"
 
 
 def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None:
@@ -333,6 +357,9 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         return MSG_NO_CASE.format(action=action, case=case)
     if scope == Scope.CASE_EXISTS:
         return None
+    if scope == Scope.REMOTE_REVIEW:
+        why = facts.remote_review(entry)
+        return None if why is None else MSG_REMOTE_REVIEW.format(action=action, actor=actor, why=why)
     if Permission.CASE_VIEW_ALL not in permissions and not facts.is_member(case, actor):
         return MSG_NOT_MEMBER.format(action=action, actor=actor, case=case)
     if scope in (Scope.CASE, Scope.OPTIONAL_CASE):
@@ -463,7 +490,8 @@ STANDALONE_END = "# END AUTHORITY TABLE"
 def standalone_table() -> dict[str, Any]:
     """Roles, rules, words and messages of the authority check, in plain JSON-like data."""
     messages = {name: value for name, value in globals().items()
-                if name.startswith(("MSG_", "CONFIRM_", "CREATION_", "PROMOTION_")) and isinstance(value, str)}
+                if name.startswith(("MSG_", "CONFIRM_", "CREATION_", "PROMOTION_", "REMOTE_"))
+                and isinstance(value, str)}
     return {
         "permissions": {role.value: sorted(p.value for p in perms) for role, perms in ROLE_PERMISSIONS.items()},
         "rules": {action: [None if rule.permission is None else rule.permission.value, rule.scope.value]

@@ -29,6 +29,7 @@ from casedesk.custody.projection import (
     Projection,
     note_reset,
 )
+from casedesk.custody.review import remote_review_problem
 from casedesk.security.roles import Permission, allowed, confirm_problem
 from casedesk.store.models import Case, CaseMember, CustodyEntry, User
 
@@ -123,6 +124,8 @@ class WriteFacts:
 
     def promotion_pending(self, user: str) -> tuple[str, str] | None:
         return account_creations(self.db).promotions.get(user)
+    def remote_review(self, entry: Any) -> str | None:
+        return remote_review_problem(self.db, entry.data, getattr(entry, "text", None), entry.case)
 
 
 def account_creations(db: OrmSession) -> Projection:
@@ -189,4 +192,5 @@ class PendingEntry:
         self.actor = actor
         self.case = fields.get("case_ref")
         self.exhibit = fields.get("exhibit_ref")
+        self.text = fields.get("text")
         self.data = fields.get("data") or {}

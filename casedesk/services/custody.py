@@ -16,7 +16,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session as OrmSession
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from casedesk.custody import chain, encoding, export, headcheck, review
+from casedesk.custody import chain, encoding, export, headcheck, review, statement
 from casedesk.custody import log as custody_log
 from casedesk.custody.chain import Problem
 from casedesk.custody.log import current_head
@@ -74,6 +74,12 @@ class EntryView:
     prev_hash: str = ""
     actor_key: str = ""
     corrected_by: tuple[int, ...] = field(default_factory=tuple)
+
+
+def asked_by(view: EntryView) -> str:
+    """Who asked a review's question: for a review from another desk, the supervisor who signed it there (the
+    entry's own signer only carried it in at a sync)."""
+    return statement.asked_by(view.action, view.actor, view.data)
 
 
 def entry_view(row: CustodyEntry, corrected_by: tuple[int, ...] = ()) -> EntryView:

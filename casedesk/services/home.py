@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from casedesk.custody import encoding, review
+from casedesk.custody import encoding, review, statement
 from casedesk.errors import IntegrityError
 from casedesk.security.roles import Permission
 from casedesk.services.cases import Cases, CaseSummary
@@ -63,7 +63,8 @@ def _query(row: CustodyEntry) -> OpenQuery:
         raise IntegrityError(f"custody entry {row.seq} is unreadable (time or data damaged); "
                              "run `casedesk verify`") from None
     up_to = data.get("up_to")
-    return OpenQuery(case_ref=row.case_ref or "", seq=row.seq, supervisor=row.actor, asked_at=when,
+    asked = statement.asked_by(row.action, row.actor, data)
+    return OpenQuery(case_ref=row.case_ref or "", seq=row.seq, supervisor=asked, asked_at=when,
                      text=row.text or "", up_to=up_to if isinstance(up_to, int) and not isinstance(up_to, bool) else 0)
 
 

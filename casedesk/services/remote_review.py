@@ -19,28 +19,39 @@ gets before anything of it is shown:
 What it does not check: the authority replay of D's log (the desk holds header-only lines of other cases; the
 unit replayed the whole log when it took each push, row 10), the register (the unit holds none) and the
 evidence (it holds only ciphertext).
+
+The read is recorded in this installation's own log (``unit.review_fetched``: which installation, which case, up
+to which entry, the SHA-256 of the export as served), so who looked at another installation's case is in a
+custody log. ``send`` makes the supervisor's decision (approve or query) a signed review statement
+(``casedesk.custody.statement``) about the case as just fetched and checked, hands it to the unit
+(``POST /v1/installations/{S}/review/{D}/{REF}``), checks the unit's voucher, and records what was signed and
+what the unit took (``unit.review_sent``). D's next sync brings the statement into D's log.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from casedesk.custody import checkpoint, encoding
+from casedesk.custody import checkpoint, encoding, statement
 from casedesk.custody.export import signing_message
 from casedesk.custody.projection import ACCOUNT_STATE_ACTIONS, may_review_at, supervisors_over_time
-from casedesk.custody.review import DECISIONS, REVIEW_ACTION, REVIEWABLE
+from casedesk.custody.review import DECISIONS, REMOTE_ACTION, REVIEW_ACTION, REVIEWABLE
 from casedesk.errors import IntegrityError, UnitError, UsageError
 from casedesk.reports import bundle_log
 from casedesk.security.roles import Permission
+from casedesk.services import inputs
 from casedesk.services.cases import normalise_reference
 from casedesk.services.custody import EntryView, entry_view
 from casedesk.services.session import Session
 from casedesk.services.sync import MSG_CERTIFICATE, MSG_UNREACHABLE, UnitClient, _unit_key
 from casedesk.store.models import CustodyEntry
+from casedesk.timeutil import iso_utc, utc_now
 
 MSG_NO_UNIT = ("this installation has not synced with a unit yet, so it knows no unit key to check an answer "
                "with: run `casedesk sync` first")
@@ -56,6 +67,10 @@ P_TREE = ("the unit cosigned {size} entries with root {root}, but the export hol
 P_SALT = "the export's case salt is not the one the case's case.created entry records"
 P_COMMIT_MISSING = "entry {seq}: an entry of the case without the case's commitment"
 P_COMMIT_HIDDEN = "entry {seq}: a header-only line carries the commitment of case {case}: an entry of it is hidden"
+MSG_NOT_AN_ENTRY = "entry {n} is not an entry of case {case} as the unit served it (its entries: {first} to {last})"
+MSG_SENT_REFUSED = "the unit refused the review statement: {message}"
+MSG_BAD_VOUCHER = ("the unit's answer does not carry a valid voucher by {name} for the statement: it is not your "
+                   "unit, or its answer was changed; nothing was recorded")
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,18 @@ class RemoteCase:
     reviewed_up_to: int
     unreviewed: list[EntryView]
     raw: str  # the export as served, for whoever keeps it
+    recorded_as: int  # the unit.review_fetched entry in this installation's log
+    hashes: dict[int, str]  # each full entry's recorded hash, as served (a statement names one)
+
+
+@dataclass(frozen=True)
+class SentReview:
+    installation_id: str
+    case_ref: str
+    decision: str
+    up_to: int
+    statement_id: int
+    recorded_as: int  # the unit.review_sent entry in this installation's log
 
 
 def _row(line: dict[str, Any]) -> tuple[Any, ...]:
@@ -155,20 +182,52 @@ def unreviewed(log: bundle_log.CustodyLog, case: str) -> tuple[list[EntryView], 
     history = supervisors_over_time(_row(x) for x in full if x.get("action") in ACCOUNT_STATE_ACTIONS)
     mine = [x for x in full if x.get("case") == case]
     best = 0
-    for x in mine:
+    unit_keys: set[str] = set()
+
+    def entry_of(n: int) -> tuple[str | None, Any] | None:
+        found = log.entry(n)
+        if found is None or not found.hash_ok:
+            return None
+        return found.line.get("hash"), found.line.get("case") if found.full else None
+
+    for x in full:
         raw_data = x.get("data")
         data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+        action = x.get("action")
+        if action == "unit.checkpoint_cosigned" and x.get("case") is None and isinstance(data.get("unit_key"), str):
+            unit_keys.add(data["unit_key"])  # unit keys D trusts from here on (statement.problem, rule 6)
+        if x.get("case") != case or data.get("decision") != DECISIONS[0]:
+            continue
         up_to = data.get("up_to")
-        if (x.get("action") == REVIEW_ACTION and data.get("decision") == DECISIONS[0] and isinstance(up_to, int)
-                and not isinstance(up_to, bool) and may_review_at(history, str(x.get("actor")), int(x["seq"]))):
+        if not isinstance(up_to, int) or isinstance(up_to, bool):
+            continue
+        if action == REVIEW_ACTION and may_review_at(history, str(x.get("actor")), int(x["seq"])):
+            best = max(best, up_to)
+        elif action == REMOTE_ACTION and statement.problem(
+                data, x.get("text"), case, log_installation(log), unit_keys, _before(entry_of, int(x["seq"]))) is None:
             best = max(best, up_to)
     views = [_view(x) for x in mine]
     waiting = [v for v in views if v.seq > best and v.action in REVIEWABLE]
     return views, best, waiting
 
 
+def _before(entry_of: Callable[[int], tuple[str | None, Any] | None], seq: int
+            ) -> Callable[[int], tuple[str | None, Any] | None]:
+    """``entry_of`` for the entries before ``seq`` only (a remote review names an earlier entry)."""
+    return lambda n: entry_of(n) if n < seq else None
+
+
+def log_installation(log: bundle_log.CustodyLog) -> str | None:
+    """The installation id of the export's first entry (``installation.initialised``, a full line)."""
+    first = log.entry(1)
+    data = first.line.get("data") if first is not None and first.full else None
+    found = data.get("installation_id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def fetch(session: Session, url: str, ca_file: Path | None, installation: str, case: str) -> RemoteCase:
-    """Case ``case`` of installation ``installation`` from the unit, checked (module doc), for review here."""
+    """Case ``case`` of installation ``installation`` from the unit, checked (module doc), for review here; the
+    read is recorded in this installation's log (``unit.review_fetched``)."""
     session.require(Permission.CUSTODY_REVIEW)
     if not installation or "/" in installation:
         raise UsageError("name the installation that holds the case by its id (`casedesk unit status` lists them)")
@@ -196,4 +255,65 @@ def fetch(session: Session, url: str, ca_file: Path | None, installation: str, c
     if problems:
         raise IntegrityError(MSG_BAD_EXPORT.format(case=case, id=installation, n=len(problems), problem=problems[0]))
     views, best, waiting = unreviewed(log, case)
-    return RemoteCase(installation, case, name, len(log.entries), stamp, views, best, waiting, raw)
+    with session.write() as db:
+        entry = session.record(db, statement.FETCHED, data={
+            "installation": installation, "case": case, "unit": name, "tree_size": len(log.entries),
+            "export_sha256": hashlib.sha256(raw.encode("ascii")).hexdigest()})
+        recorded = entry.seq
+    hashes = {e.seq: str(e.line.get("hash")) for e in log.entries if e.full and e.hash_ok}
+    return RemoteCase(installation, case, name, len(log.entries), stamp, views, best, waiting, raw, recorded,
+                      hashes)
+
+
+def send(session: Session, url: str, ca_file: Path | None, installation: str, case: str, decision: str,
+         comment: str, up_to: int | None = None) -> SentReview:
+    """The supervisor's decision (``approve`` or ``query``) on case ``case`` of installation ``installation``,
+    signed here and handed to the unit, about the case as ``fetch`` reads and checks it now (module doc).
+
+    ``up_to``: the last entry reviewed, an entry of the case (default: the case's last entry served).
+    """
+    session.require(Permission.CUSTODY_REVIEW)
+    decision = decision.strip().lower()
+    if decision not in statement.DECISIONS:
+        raise UsageError(f"a review from another desk approves or queries, not {decision!r}",
+                         cli_hint="approve or query")
+    text = inputs.text(comment, "the review comment", inputs.TEXT, field="comment", cli_hint="--comment")
+    if decision == "query" and not text:
+        raise UsageError("a query needs a comment", field="comment", cli_hint="--comment TEXT")
+    found = fetch(session, url, ca_file, installation, case)
+    case = found.case_ref
+    mine = [e.seq for e in found.entries]
+    if up_to is None:
+        up_to = mine[-1]
+    if up_to not in found.hashes or up_to not in mine:
+        raise UsageError(MSG_NOT_AN_ENTRY.format(n=up_to, case=case, first=mine[0], last=mine[-1]),
+                         cli_hint="--up-to")
+    user = session.user.username
+    signed = statement.make(installation, case, up_to, found.hashes[up_to], decision, text,
+                            session.installation_id, user, session.signer.public_hex, iso_utc(utc_now()))
+    signature = session.signer.sign(statement.signing_message(signed)).hex()
+    known = _unit_key(session)
+    assert known is not None  # fetch needed it
+    name, key_hex = known
+    unit = UnitClient(url, ca_file, session.installation_id, user, session.signer)
+    unit.refused = MSG_SENT_REFUSED
+    path = (f"/v1/installations/{session.installation_id}/review/{quote(installation, safe='')}/"
+            f"{quote(case, safe='/')}")
+    try:
+        answer = unit.request("POST", path, json.dumps({"statement": signed, "signature": signature},
+                                                       ensure_ascii=False).encode("utf-8"))
+    except unit.httpx.TransportError as exc:
+        raise UnitError(MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__)) from None
+    finally:
+        unit.close()
+    vouched, sid = answer.get("voucher"), answer.get("statement_id")
+    size = vouched.get("tree_size") if isinstance(vouched, dict) else None
+    if (not isinstance(sid, int) or isinstance(sid, bool) or not isinstance(size, int) or isinstance(size, bool)
+            or answer.get("unit") != name or answer.get("unit_key") != key_hex or not isinstance(vouched, dict)
+            or not statement.verifies(statement.voucher_message(signed, size), vouched.get("signature"), key_hex)):
+        raise UnitError(MSG_BAD_VOUCHER.format(name=name))
+    with session.write() as db:
+        entry = session.record(db, statement.SENT, text=text or None, data={
+            "statement": signed, "signature": signature, "statement_id": sid, "voucher": vouched, "unit": name})
+        recorded = entry.seq
+    return SentReview(installation, case, decision, up_to, sid, recorded)

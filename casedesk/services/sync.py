@@ -26,9 +26,9 @@ from typing import Any, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import checkpoint, encoding, merkle, wire
+from casedesk.custody import checkpoint, encoding, merkle, statement, wire
 from casedesk.custody.signing import Signer
-from casedesk.errors import IntegrityError, UnitError, UsageError
+from casedesk.errors import IntegrityError, PermissionDenied, UnitError, UsageError
 from casedesk.evidence.objectformat import encrypted_size
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.services.session import Session
@@ -41,6 +41,7 @@ COSIGNED = "unit.checkpoint_cosigned"
 ROLLBACK = "unit.rollback_detected"
 BATCH = 1_000
 STATUS_NAMES = 5_000  # object names per status request
+STATEMENTS_PER_ANSWER = 1_000  # review statements the unit sends at most per answer (casedesk/unit/review.py)
 TIMEOUT_SECONDS = 120.0
 
 MSG_ROLLED_BACK = ("the unit holds a cosigned checkpoint of {unit} entries (cosigned {when}) but this "
@@ -81,6 +82,8 @@ class SyncResult:
     object_bytes: int = 0  # bytes of them sent in this sync
     objects_held: int = 0  # vault objects of this installation the unit holds after it
     objects_unsent: tuple[str, ...] = ()  # objects missing or of the wrong size here: `casedesk verify` says more
+    reviews_received: int = 0  # supervisors' review statements from other desks written into this log now
+    reviews_refused: int = 0  # statements the unit served that do not hold here (not written; the log says why)
 
 
 @dataclass(frozen=True)
@@ -428,9 +431,74 @@ def _sync(session: Session, unit: UnitClient, progress: Progress, cancel: Cancel
                 "root": merkle.root(leaves[:size]).hex(), "cosigned_at": stamp, "note": note})
             recorded = entry.seq
     log.info("sync: %d entries pushed, unit holds %d", total, size)
+    reviews = _receive_statements(session, unit, name, key_hex)
     _escrow(session, unit)  # first: a refused or cut object upload must not leave the key slots behind
     sent = _send_objects(session, unit, local_objects, progress, cancel)
-    return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded, *sent)
+    return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded, *sent,
+                      *reviews)
+
+
+def _receive_statements(session: Session, unit: UnitClient, name: str, key_hex: str) -> tuple[int, int]:
+    """Supervisors' review statements about this installation's cases, made on other desks (docs/sync-protocol.md,
+    "Review statements"): each one the log does not hold yet becomes one ``case.reviewed_remotely`` entry, signed by
+    the syncing user, in one transaction per answer; one that does not hold here (``statement.problem``) is not
+    written. A statement is known by the unit's number for it, so one fetched again is never written twice.
+    Returns (written, refused)."""
+    if session.integrity_alerts:
+        return 0, 0  # nothing is written while an alert blocks writes; the next sync fetches them again
+    inst = session.installation_id
+    written = refused = 0
+    with session.read() as db:
+        after = max(_statement_ids(db, key_hex), default=0)
+    while True:
+        answer = unit.request("GET", f"/v1/installations/{inst}/statements/{after}")
+        items = answer.get("statements")
+        if not isinstance(items, list) or not items:
+            break
+        with session.write() as db:
+            held = _statement_ids(db, key_hex)  # again, under the write lock: another sync may have written some
+            for item in items:
+                sid = item.get("id") if isinstance(item, dict) else None
+                if not isinstance(sid, int) or isinstance(sid, bool) or sid <= after:
+                    raise UnitError(MSG_REFUSED.format(message="HTTP 200 without a CaseDesk answer"))
+                after = sid
+                found = item.get("statement")
+                if sid in held:
+                    continue
+                if not isinstance(found, dict):
+                    refused += 1
+                    continue
+                case, text = found.get("case"), found.get("text") or None
+                data = {"statement": found, "signature": item.get("signature"), "voucher": item.get("voucher"),
+                        "statement_id": sid, "unit": name, "unit_key": key_hex,
+                        "decision": found.get("decision"), "up_to": found.get("up_to")}
+                try:
+                    session.record(db, statement.ACTION, case_ref=case if isinstance(case, str) else None,
+                                   text=text, data=data)
+                except (PermissionDenied, encoding.EncodingError) as exc:
+                    log.warning("sync: review statement %d from the unit not recorded: %s", sid, exc)
+                    refused += 1
+                    continue
+                written += 1
+        if len(items) < STATEMENTS_PER_ANSWER:
+            break
+    if written or refused:
+        log.info("sync: %d review statement(s) from other desks recorded, %d refused", written, refused)
+    return written, refused
+
+
+def _statement_ids(db: OrmSession, key_hex: str) -> set[int]:
+    """The unit's numbers of the review statements this log holds from the unit with cosigner key ``key_hex``."""
+    out = set()
+    for (raw,) in db.execute(select(CustodyEntry.data).where(CustodyEntry.action == statement.ACTION)):
+        try:
+            d = encoding.parse_data(raw)
+        except encoding.EncodingError:
+            continue
+        sid = d.get("statement_id")
+        if d.get("unit_key") == key_hex and isinstance(sid, int) and not isinstance(sid, bool):
+            out.add(sid)
+    return out
 
 
 def _rolled_back(session: Session, url: str, name: str, key_hex: str, state: dict[str, Any], local: int,

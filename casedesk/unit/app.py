@@ -29,11 +29,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from casedesk.custody import chain, checkpoint, projection, wire
+from casedesk.custody import chain, checkpoint, projection, statement, wire
 from casedesk.custody.signing import Signer
 from casedesk.trust.teams import TeamList
 from casedesk.unit import escrow, handover, objects, review, verify
-from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments
+from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments, review_statements
 
 log = logging.getLogger("casedesk.unit")
 
@@ -45,6 +45,7 @@ MSG_BAD_SIGNATURE = "the request's signature does not verify with the key it nam
 MSG_OTHER_INSTALLATION = "the request is signed for another installation than the one in its path"
 MSG_TOO_LARGE = "the request is larger than {mib} MiB"
 MSG_DATABASE = "the unit database cannot be reached; try again later"
+MAX_STATEMENT = 1024 * 1024  # a review read or statement: a statement's text is a comment, not a file
 
 
 @dataclass(frozen=True)
@@ -307,9 +308,22 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
     async def review_route(request: Request) -> JSONResponse:
         installation = request.path_params["installation"]
         other, case = request.path_params["other"], request.path_params["case"]
+        body = await request.body()
+        if len(body) > MAX_STATEMENT:
+            return _error(413, MSG_TOO_LARGE.format(mib=MAX_STATEMENT >> 20))
+        try:
+            caller = authenticate(request.method, request.url.path, request.headers, body, installation)
+            if request.method == "POST":
+                return await _run(lambda: _take_statement(engine, cosigner, caller, other, case, body))
+            return await _run(lambda: _review(engine, cosigner, caller, other, case))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
+    async def statements_route(request: Request) -> JSONResponse:
+        installation, after = request.path_params["installation"], int(request.path_params["after"])
         try:
             caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
-            return await _run(lambda: _review(engine, cosigner, caller, other, case))
+            return await _run(lambda: _statements(engine, accounts, caller, after))
         except Refused as exc:
             return _error(exc.status, exc.message)
 
@@ -356,7 +370,8 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         Route("/v1/installations/{installation}/handover/{other}/objects/{name}", handover_object_route,
               methods=["GET"]),
         Route("/v1/installations/{installation}/handover/{other}/{case:path}", handover_route, methods=["GET"]),
-        Route("/v1/installations/{installation}/review/{other}/{case:path}", review_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/review/{other}/{case:path}", review_route, methods=["GET", "POST"]),
+        Route("/v1/installations/{installation}/statements/{after:int}", statements_route, methods=["GET"]),
         Route("/v1/installations/{installation}/escrow", escrow_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/recovery", recovery_route, methods=["GET"]),
         Route("/v1/installations/{installation}/keyslots", keyslots_route, methods=["GET"]),
@@ -663,6 +678,61 @@ def _handover_object(engine: Engine, accounts: _Accounts, caller: Caller, other:
                                                               id=caller.installation))
     assert found is not None
     return found
+
+
+def _take_statement(engine: Engine, cosigner: Cosigner, caller: Caller, other: str, case: str,
+                    body: bytes) -> JSONResponse:
+    """A supervisor's review statement about case ``case`` of installation ``other``, kept with the unit's voucher
+    (unit/review.py; docs/sync-protocol.md, "Review statements"). The same statement again is kept once."""
+    try:
+        found, signature = review.parse_statement(body)
+        with engine.begin() as conn:
+            _registered(conn, caller.installation)
+            mine = _held(conn, caller.installation)
+            review.check_supervisor(mine, caller.installation, caller.user, caller.key)
+            check_team(cosigner, caller, other)  # the read's rules: a team list, when the unit has one
+            _registered(conn, other)
+            last = _last_checkpoint(conn, other)
+            held = _held(conn, other)[: last.tree_size] if last is not None else []
+            review.check_statement(found, signature, held, other, case, caller.installation, caller.user,
+                                   caller.key)
+            digest = statement.digest(found)
+            vouched = review.voucher(found, len(mine), cosigner.signer)
+            new_id = conn.execute(pg_insert(review_statements).values(
+                installation_id=other, case_ref=case, reviewer_installation=caller.installation,
+                reviewer=caller.user, reviewer_key=caller.key,
+                statement=statement.canonical(found).decode("utf-8"), statement_sha256=digest,
+                signature=signature, voucher=vouched["signature"], reviewer_tree_size=vouched["tree_size"],
+            ).on_conflict_do_nothing(constraint="uq_review_statements_statement")
+                .returning(review_statements.c.id)).scalar()
+            if new_id is None:  # sent again (an answer lost after the commit): the one kept, as it was
+                kept = conn.execute(select(review_statements.c.id, review_statements.c.voucher,
+                                           review_statements.c.reviewer_tree_size)
+                                    .where(review_statements.c.installation_id == other,
+                                           review_statements.c.statement_sha256 == digest)).one()
+                new_id, vouched = kept.id, {"signature": kept.voucher, "tree_size": kept.reviewer_tree_size}
+    except review.ReviewRefusal as exc:
+        return _error(exc.status, exc.message)
+    log.info("review: statement %d (%s) about case %s of installation %s from %s of installation %s", new_id,
+             found["decision"], case, other, caller.user, caller.installation)
+    return JSONResponse({"statement_id": new_id, "voucher": vouched, "unit": cosigner.name,
+                         "unit_key": cosigner.signer.public_hex})
+
+
+def _statements(engine: Engine, accounts: _Accounts, caller: Caller, after: int) -> JSONResponse:
+    """The review statements about the caller's installation's cases kept after ``after``, oldest first."""
+    with engine.connect() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        rows = conn.execute(select(review_statements.c.id, review_statements.c.statement,
+                                   review_statements.c.signature, review_statements.c.voucher,
+                                   review_statements.c.reviewer_tree_size)
+                            .where(review_statements.c.installation_id == caller.installation,
+                                   review_statements.c.id > after)
+                            .order_by(review_statements.c.id).limit(review.STATEMENTS_PER_ANSWER)).all()
+    return JSONResponse({"statements": [
+        {"id": r.id, "statement": json.loads(r.statement), "signature": r.signature,
+         "voucher": {"signature": r.voucher, "tree_size": r.reviewer_tree_size}} for r in rows]})
 
 
 def _known_caller(engine: Engine, caller: Caller) -> bool:

@@ -7,6 +7,10 @@ supervisor with the key that signed. The answer is the case as ``casedesk custod
 full, every other as its header and body hash; no exhibit lines (the unit holds no register); the last line
 signed by the unit's cosigner key in place of an officer's. With it comes the cosigned checkpoint of exactly
 those entries, so the supervisor's desk checks the served log against the root the unit cosigned.
+
+``POST /v1/installations/{S}/review/{D}/{case}`` takes the supervisor's signed review statement back (the same
+supervisor check; the statement must be the caller's, about that case, naming an entry of it the unit holds) and
+keeps it with the unit's voucher; D's sync fetches it (``GET /v1/installations/{D}/statements/{after}``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from casedesk import tool_id
-from casedesk.custody import chain, encoding, export, merkle, projection
+from casedesk.custody import chain, encoding, export, merkle, projection, statement
 from casedesk.custody.signing import Signer
 from casedesk.timeutil import iso_utc, utc_now
 
@@ -91,3 +95,56 @@ def case_export(held: Sequence[Sequence[Any]], installation: str, case: str, uni
     trailer["signature"] = signer.sign(export.signing_message(trailer)).hex()
     put(trailer)
     return "".join(lines)
+
+
+# --- review statements: the supervisor's decision, on its way to the case's installation -----------------------
+MSG_NOT_A_STATEMENT = "the request is not a review statement: {detail}"
+MSG_STATEMENT_MISMATCH = "the statement's {field} is {got}, not {want} as the request says"
+MSG_STATEMENT_SIGNATURE = "the statement's signature does not verify with {user}'s key"
+MSG_STATEMENT_ENTRY = ("the statement reviews up to entry {n} with hash {hash}..., which is not an entry of case "
+                       "{case} that the unit holds for installation {id}")
+STATEMENTS_PER_ANSWER = 1_000
+
+
+def parse_statement(body: bytes) -> tuple[dict[str, Any], str]:
+    """(statement, signature) of a request body ``{"statement": {...}, "signature": HEX}``."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise ReviewRefusal(400, MSG_NOT_A_STATEMENT.format(detail="not JSON")) from None
+    if not isinstance(doc, dict) or sorted(doc) != ["signature", "statement"]:
+        raise ReviewRefusal(400, MSG_NOT_A_STATEMENT.format(detail="not exactly statement and signature"))
+    found, signature = doc["statement"], doc["signature"]
+    shape = statement.shape_problem(found)
+    if shape is not None:
+        raise ReviewRefusal(400, MSG_NOT_A_STATEMENT.format(detail=shape))
+    if not isinstance(signature, str):
+        raise ReviewRefusal(400, MSG_NOT_A_STATEMENT.format(detail="the signature is not text"))
+    try:
+        statement.canonical(found)
+    except encoding.EncodingError as exc:
+        raise ReviewRefusal(400, MSG_NOT_A_STATEMENT.format(detail=str(exc))) from None
+    return found, signature
+
+
+def check_statement(found: dict[str, Any], signature: str, held: Sequence[Sequence[Any]], installation: str,
+                    case: str, reviewer_installation: str, user: str, key: str) -> None:
+    """The statement is the caller's about this case of ``installation``, signed, and names an entry of the case
+    the unit holds with the hash it names (``held``: the installation's entries as the unit holds them)."""
+    for field, want in (("installation", installation), ("case", case),
+                        ("reviewer_installation", reviewer_installation), ("reviewer", user), ("key", key)):
+        if found[field] != want:
+            raise ReviewRefusal(422, MSG_STATEMENT_MISMATCH.format(field=field, got=found[field], want=want))
+    if not statement.verifies(statement.signing_message(found), signature, key):
+        raise ReviewRefusal(422, MSG_STATEMENT_SIGNATURE.format(user=user))
+    n = found["up_to"]
+    row = held[n - 1] if n <= len(held) else None
+    if row is None or row[0] != n or row[8] != case or row[18] != found["up_to_hash"]:
+        raise ReviewRefusal(422, MSG_STATEMENT_ENTRY.format(n=n, hash=found["up_to_hash"][:16], case=case,
+                                                            id=installation))
+
+
+def voucher(found: dict[str, Any], tree_size: int, signer: Signer) -> dict[str, Any]:
+    """The unit's word that the reviewer was an enabled supervisor with the statement's key in their
+    installation's log of ``tree_size`` entries (``statement.voucher_message``)."""
+    return {"signature": signer.sign(statement.voucher_message(found, tree_size)).hex(), "tree_size": tree_size}

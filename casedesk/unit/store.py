@@ -187,8 +187,30 @@ escrows = Table(
     Index("ix_escrows_installation", "installation_id", "id"),
 )
 
+# Review statements (docs/sync-protocol.md, "Review statements"): a supervisor of installation
+# ``reviewer_installation`` signed a decision about a case of installation ``installation_id``; the unit checked the
+# reviewer against that installation's log (``reviewer_tree_size`` entries) and vouched for them with its cosigner
+# key. ``installation_id``'s syncs fetch them by ``id``. The same statement twice is kept once.
+review_statements = Table(
+    "review_statements", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("installation_id", String(64), ForeignKey("installations.installation_id"), nullable=False),
+    Column("case_ref", Text, nullable=False),
+    Column("reviewer_installation", String(64), ForeignKey("installations.installation_id"), nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("reviewer_key", String(64), nullable=False),
+    Column("statement", Text, nullable=False),  # canonical JSON, as signed
+    Column("statement_sha256", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("voucher", String(128), nullable=False),
+    Column("reviewer_tree_size", BigInteger, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("installation_id", "statement_sha256", name="uq_review_statements_statement"),
+    Index("ix_review_statements_installation", "installation_id", "id"),
+)
+
 APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments", "object_uploads", "object_parts",
-               "objects", "rejected_objects", "escrows")
+               "objects", "rejected_objects", "escrows", "review_statements")
 
 
 def engine_for(url: str, pool_size: int = 5) -> Engine:

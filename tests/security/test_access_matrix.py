@@ -367,6 +367,12 @@ NEEDS_A_UNIT = {
     "unit-handover receive": "only the officer the hand-over names, with the box key it was sealed to; the unit serves "
                              "the case and its objects to that account of that installation alone "
                              "(tests/unit_service/test_handover.py)",
+    "unit-review approve": "a supervisor only (Permission.CUSTODY_REVIEW on the desk); the unit takes the signed "
+                           "statement only from an enabled supervisor of a synced installation with the key its log "
+                           "registers, and the case's installation counts it only with the unit's voucher "
+                           "(tests/unit_service/test_review_statements.py)",
+    "unit-review query": "as unit-review approve; the query shows in the case's open queries on the other installation "
+                         "after its sync (tests/unit_service/test_review_statements.py)",
 }
 # Service methods that are building blocks of the actions above, not actions of their own.
 BUILDING_BLOCKS = {

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from casedesk.custody import statement
 from casedesk.security.roles import ACTION_RULES, authority_problem
 
 CASE, EXHIBIT = "MPS-1", "JAS/1"
@@ -62,6 +63,9 @@ class World:
     def promotion_pending(self, user: str) -> tuple[str, str] | None:
         """``riser``'s promotion to supervisor, made by ``admin2``, awaits a second administrator's confirmation."""
         return ("admin2", "supervisor") if user == "riser" else None
+    def remote_review(self, entry: Any) -> str | None:
+        """No installation, unit or earlier entry: only a statement's form and signatures are judged here."""
+        return statement.problem(entry.data, None, entry.case, None, set(), lambda n: None)
 
 
 @dataclass

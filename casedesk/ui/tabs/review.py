@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from casedesk.errors import CaseDeskError
 from casedesk.security.roles import Permission
 from casedesk.services.cases import Cases
-from casedesk.services.custody import Custody
+from casedesk.services.custody import Custody, asked_by
 from casedesk.services.session import Session
 from casedesk.ui import errors, formatting
 from casedesk.ui.forms import MessageLine
@@ -207,7 +207,7 @@ class ReviewTab(CaseTab):
         self.query_button.setEnabled(True)
         self.queries.clear()
         for q in queries:
-            item = QTreeWidgetItem([str(q.seq), formatting.short_when(q.timestamp), q.actor, q.text or "",
+            item = QTreeWidgetItem([str(q.seq), formatting.short_when(q.timestamp), asked_by(q), q.text or "",
                                     str(q.data.get("up_to", ""))])
             item.setToolTip(3, q.text or "")
             item.setToolTip(1, formatting.when(q.timestamp))
