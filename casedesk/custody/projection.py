@@ -172,12 +172,13 @@ def _opt(value: Any) -> str | None:
 class Projection:
     """State replayed from the log, entry by entry, with the authority of each signer checked.
 
-    ``entry_hash``: the recorded hash of entry ``n`` (None: no such entry), for the one rule that needs an entry's
-    hash (a remote review names the hash of the entry it reviews up to); replay reads no hashes itself.
+    ``entry_of``: (recorded hash, case) of entry ``n`` (None: no such entry), for the one rule that needs an entry's
+    hash (a remote review names the hash of the entry it reviews up to); replay reads no hashes itself, and a
+    replay of only the entries that change the register (the sign-in check) does not see the entry named.
     """
 
-    def __init__(self, entry_hash: Callable[[int], str | None] | None = None) -> None:
-        self.entry_hash = entry_hash
+    def __init__(self, entry_of: Callable[[int], tuple[str | None, str | None] | None] | None = None) -> None:
+        self.entry_of = entry_of
         self.installation_id: str | None = None  # the first installation.initialised entry's
         self.unit_keys: set[str] = set()  # cosigner keys of the unit.checkpoint_cosigned entries so far
         self._seq = 0  # the entry being judged
@@ -281,9 +282,7 @@ class Projection:
         return self.promotions.get(user)
     def remote_review(self, entry: Any) -> str | None:
         def entry_of(n: int) -> tuple[str | None, Any] | None:
-            if not 0 < n < self._seq or n not in self.actions or self.entry_hash is None:
-                return None
-            return self.entry_hash(n), self.actions[n][1]
+            return self.entry_of(n) if 0 < n < self._seq and self.entry_of is not None else None
 
         return statement.problem(entry.data, getattr(entry, "text", None), entry.case, self.installation_id,
                                  self.unit_keys, entry_of)
@@ -681,11 +680,11 @@ def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) 
     """
     held = rows if isinstance(rows, Sequence) else list(rows)
 
-    def entry_hash(n: int) -> str | None:  # rows from entry 1, in order (as every caller holds them)
+    def entry_of(n: int) -> tuple[str | None, str | None] | None:  # rows from entry 1, in order, as callers hold them
         row = held[n - 1] if 0 < n <= len(held) else None
-        return str(row[18]) if row is not None and row[0] == n else None
+        return (row[18], row[8]) if row is not None and row[0] == n else None
 
-    state = Projection(entry_hash)
+    state = Projection(entry_of)
     for row in held:
         entry = Entry.from_row(row)
         if entry.seq in broken:

@@ -280,11 +280,11 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
     try:
         # One read transaction: the log and the tables from one snapshot, whatever other processes commit.
         conn.execute("BEGIN")
-        def entry_hash(n: int) -> str | None:  # asked only of a remote review's entry: a few rows
-            row = conn.execute("SELECT entry_hash FROM custody_entries WHERE seq = ?", (n,)).fetchone()
-            return None if row is None else str(row[0])
+        def entry_of(n: int) -> tuple[str | None, str | None] | None:  # asked only of a remote review's entry
+            row = conn.execute("SELECT entry_hash, case_ref FROM custody_entries WHERE seq = ?", (n,)).fetchone()
+            return None if row is None else (row[0], row[1])
 
-        state = projection.Projection(entry_hash)
+        state = projection.Projection(entry_of)
         apply, skip, entry = state.apply_row, state.skip, projection.Entry.from_replay_row
         changing = sorted(projection.CHANGING_ACTIONS)
         columns = ", ".join(projection.REPLAY_COLUMNS)
