@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import checkpoint, encoding, merkle, statement, wire
+from casedesk.custody import checkpoint, encoding, merkle, review, statement, wire
 from casedesk.custody.signing import Signer
 from casedesk.errors import IntegrityError, PermissionDenied, UnitError, UsageError
 from casedesk.evidence.objectformat import encrypted_size
@@ -488,11 +488,16 @@ def _receive_statements(session: Session, unit: UnitClient, name: str, key_hex: 
 
 
 def _statement_ids(db: OrmSession, key_hex: str) -> set[int]:
-    """The unit's numbers of the review statements this log holds from the unit with cosigner key ``key_hex``."""
+    """The unit's numbers of the review statements this log holds from the unit with cosigner key ``key_hex``.
+
+    Only entries whose statement holds count: an entry an insider wrote by hand with a made-up number (a large
+    one) must not keep the real statements from this log."""
     out = set()
-    for (raw,) in db.execute(select(CustodyEntry.data).where(CustodyEntry.action == statement.ACTION)):
+    for entry in review.valid_reviews(db):
+        if entry.action != statement.ACTION:
+            continue
         try:
-            d = encoding.parse_data(raw)
+            d = encoding.parse_data(entry.data)
         except encoding.EncodingError:
             continue
         sid = d.get("statement_id")

@@ -201,6 +201,12 @@ DATAS: list[dict[str, Any]] = [
     {"corrects": 1}, {"corrects": 2}, {"corrects": True}, {"revises": 1}, {"revises": 7}, {"user": "sgt"},
     {"user": "newbie"}, {"user": "newbie", "box_key": "x"}, {"user": "riser", "to": "supervisor"},
     {"user": "riser", "to": "admin"}, {"user": "riser"}, {"user": "newbie", "to": "supervisor"},
+    # Remote reviews: a statement of the wrong form, and one of the right form whose signature does not verify.
+    {"statement": {"format": "casedesk-review-statement/1"}, "decision": "approve", "up_to": 1},
+    {"statement": statement.make("inst", CASE, 1, "ab" * 32, "query", "", "other", "sgt", "cd" * 32, "now"),
+     "decision": "query", "up_to": 1},
+    {"statement": statement.make("inst", CASE, 1, "ab" * 32, "approve", "", "other", "sgt", "cd" * 32, "now"),
+     "signature": "00" * 64, "decision": "approve", "up_to": 1},
 ]
 
 

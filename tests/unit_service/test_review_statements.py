@@ -21,7 +21,7 @@ from casedesk.services import remote_review, sync
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
 from casedesk.unit import review
-from tests.helpers.custody import attacker, insert, last_seq, resign, row, signing_seed
+from tests.helpers.custody import attacker, insert, last_seq, resign, row, signing_seed, tool
 from tests.helpers.store import CASE, PASSWORDS
 from tests.unit_service import test_review as first_half
 from tests.unit_service.conftest import Unit, casedesk
@@ -33,6 +33,7 @@ from tests.unit_service.test_review import Desks, _sync
 desks, engine = first_half.desks, first_half.engine
 
 OFFSCREEN_NOISE = ("This plugin does not support",)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt's QApplication, as tests/ui/conftest.py
 
 
 def _send(unit: Unit, desks: Desks, decision: str, comment: str, user: str = "sgt",
@@ -62,7 +63,7 @@ def _statements(engine: Engine, installation: str) -> int:
 
 
 def test_an_approval_on_the_supervisors_desk_counts_on_the_laptop_after_its_sync(
-        unit: Unit, desks: Desks, engine: Engine) -> None:
+        unit: Unit, desks: Desks, engine: Engine, tmp_path: Path) -> None:
     s = desks.detective.sign_in("jsmith")
     try:
         waiting = [e.seq for e in Custody(s).unreviewed(CASE)]
@@ -92,9 +93,13 @@ def test_an_approval_on_the_supervisors_desk_counts_on_the_laptop_after_its_sync
         assert Custody(s).unreviewed(CASE) == []
         assert Cases(s).show(CASE).reviewed_up_to == sent.up_to
         report = Custody(s).verify(CASE)
+        exported = Custody(s).export_log(CASE, tmp_path / "case.jsonl")
     finally:
         s.close()
     assert report.ok, report.problems
+    # The stand-alone verifier replays the statement by its own copy of the rules and finds nothing wrong.
+    code, found = tool(exported)
+    assert code == 0 and found["ok"], found
     remote = _entries(desks.detective, statement.ACTION)
     assert len(remote) == 1 and remote[0][1]["statement"]["reviewer"] == "sgt"  # type: ignore[index]
 
@@ -112,7 +117,7 @@ def test_an_approval_on_the_supervisors_desk_counts_on_the_laptop_after_its_sync
 
 @pytest.fixture
 def hermetic_qsettings(tmp_path: Path) -> Iterator[None]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    """QSettings in the test's own directory, as tests/ui/conftest.py makes them for every desktop test."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -235,9 +240,15 @@ def test_a_forged_voucher_written_into_the_laptops_log_reviews_nothing(unit: Uni
 
 def test_a_statement_delivered_twice_is_written_once(unit: Unit, desks: Desks, engine: Engine,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    sent = _send(unit, desks, "query", "Who sealed the phone?")
+    env = {"CASEDESK_PASSWORD": PASSWORDS["sgt"], "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"]}
+    out = casedesk("--data-dir", str(desks.supervisor.root), "--user", "sgt", "unit-review", "query", "--unit",
+                   unit.service.url, "--ca", str(unit.tls.ca), "--installation", desks.d_id, "--comment",
+                   "Who sealed the phone?", CASE, env=env)
+    seq, signed = _entries(desks.supervisor, statement.SENT, "sgt")[-1]
+    assert out.stdout.startswith(f"Query of case {CASE} of installation {desks.d_id} up to entry "
+                                 f"{signed['statement']['up_to']} signed and taken by the unit (statement "  # type: ignore[index]
+                                 f"{signed['statement_id']}); recorded here as custody entry {seq}.")
     # The supervisor's desk sends the same statement again (its answer lost after the unit committed).
-    signed = _entries(desks.supervisor, statement.SENT, "sgt")[-1][1]
     _, signer, _ = rows_of(desks.supervisor, "sgt")
     client = RawClient(unit.service.url, unit.tls.ca, desks.s_id, "sgt", signer)
     try:
@@ -246,7 +257,7 @@ def test_a_statement_delivered_twice_is_written_once(unit: Unit, desks: Desks, e
                                            "signature": signed["signature"]}).encode())
     finally:
         client.close()
-    assert again.status_code == 200 and again.json()["statement_id"] == sent.statement_id
+    assert again.status_code == 200 and again.json()["statement_id"] == signed["statement_id"]
     assert _statements(engine, desks.d_id) == 1
     with engine.begin() as conn, pytest.raises(DBAPIError, match="append-only"):
         conn.execute(text("DELETE FROM review_statements"))
