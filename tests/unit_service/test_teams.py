@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from casedesk.custody import statement
 from casedesk.errors import UnitError
 from casedesk.services import remote_review, sync
 from casedesk.trust import issued, keyfile, teams
@@ -21,7 +22,7 @@ from casedesk.trust.unitkey import UnitSigner
 from tests.helpers.store import CASE, Store
 from tests.trust.helpers import enrol
 from tests.unit_service.conftest import Service, Unit, casedesk
-from tests.unit_service.helpers import ingest, new_installation
+from tests.unit_service.helpers import RawClient, ingest, new_installation
 
 PASSPHRASE = "correct horse battery staple"
 SOME_IDS = ("0c3f2a4e-1b2c-4d5e-8f90-123456789abc", "5d1e0b7a-2c3d-4e5f-9a0b-abcdef012345",
@@ -96,6 +97,19 @@ def _definition(path: Path, force: Force | None = None) -> Path:
     return path
 
 
+def _sent_hash(store: Store) -> str:
+    """The hash of the entry the sergeant's last review statement reviews up to, as the unit served it."""
+    s = store.sign_in("sgt")
+    try:
+        with s.read() as db:
+            raw = db.connection().exec_driver_sql(
+                "SELECT data FROM custody_entries WHERE action = 'unit.review_sent' ORDER BY seq DESC").first()
+    finally:
+        s.close()
+    assert raw is not None
+    return str(json.loads(raw[0])["statement"]["up_to_hash"])
+
+
 def _service(unit: Unit, base: Path, *extra: str) -> Service:
     service = Service(unit.url_db, unit.tls, unit.cosigner_key, base / "service.log", *extra)
     service.start()
@@ -119,8 +133,29 @@ def test_only_a_supervisor_of_the_detectives_team_is_served_the_case(
         assert any(e.action == "exhibit.ingested" for e in found.unreviewed)
         with pytest.raises(UnitError) as refused:
             _fetch(with_teams, unit, force.other_sergeant, force.d_id)
+        # Reviews are limited as reads are: the team's sergeant's query is taken; the other team's sergeant,
+        # signing the same statement as themselves, is refused with the same words.
+        s = force.own_sergeant.sign_in("sgt")
+        try:
+            sent = remote_review.send(s, with_teams.url, unit.tls.ca, force.d_id, CASE, "query", "Which bag?")
+        finally:
+            s.close()
+        s = force.other_sergeant.sign_in("sgt")
+        try:
+            made = statement.make(force.d_id, CASE, sent.up_to, _sent_hash(force.own_sergeant), "query", "Which bag?",
+                                  force.other_id, "sgt", s.signer.public_hex, "2026-11-24T23:00:00Z")
+            client = RawClient(with_teams.url, unit.tls.ca, force.other_id, "sgt", s.signer)
+            try:
+                answer = client.request("POST", f"/v1/installations/{force.other_id}/review/{force.d_id}/{CASE}",
+                                        json.dumps({"statement": made, "signature": s.signer.sign(
+                                            statement.signing_message(made)).hex()}).encode())
+            finally:
+                client.close()
+        finally:
+            s.close()
     finally:
         with_teams.stop()
+    assert answer.status_code == 403 and "supervises no team that holds installation" in answer.json()["error"]
     message = str(refused.value)
     assert (f"sgt of installation {force.other_id} supervises no team that holds installation {force.d_id} in the "
             "unit's team list") in message
