@@ -233,6 +233,10 @@ def test_a_forged_voucher_written_into_the_laptops_log_reviews_nothing(unit: Uni
         s.close()
     assert not report.ok
     assert any(p.seq == top + 1 and p.message == message for p in report.problems), report.problems
+    # The command a detective or an auditor runs says the same, and fails.
+    env = {"CASEDESK_PASSWORD": PASSWORDS["sgt"], "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"]}
+    out = casedesk("--data-dir", str(desks.detective.root), "--user", "sgt", "verify", env=env, check=False)
+    assert out.returncode == 7 and f"entry {top + 1}, case {CASE}: {message}" in out.stdout, (out.stdout, out.stderr)
     # The unit replays the log as the laptop does, and refuses to take it.
     with pytest.raises(UnitError, match="authority replay failed"):
         _sync(unit, desks.detective, "jsmith")
