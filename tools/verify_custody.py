@@ -77,6 +77,10 @@ COMMIT_DOMAIN = b"CASEDESK-CUSTODY-CASE-COMMIT-V2\x00"
 SALT_DOMAIN = b"CASEDESK-CUSTODY-CASE-SALT-V2\x00"
 EXPORT_SIG_DOMAIN = b"CASEDESK-CUSTODY-EXPORT-SIG-V2\x00"
 CASE_CREATED = "case.created"
+# A case handed over from another installation begins in this log with case.received (docs/sync-protocol.md):
+# its receiver is its officer in charge and only member, its salt is data.case_salt as for case.created.
+CASE_RECEIVED = "case.received"
+HANDED_OVER = "case.handed_over"
 UPGRADED = "custody.encoding_upgraded"
 GENESIS_PREV = "0" * 64
 HEADER_NAMES = ("seq", "prev", "time", "tz", "offset", "actor", "key")
@@ -86,6 +90,9 @@ KEY_REVOKED = "account.key_revoked"
 ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_changed",
                              "account.password_reset", "account.disabled", "account.enabled", KEY_REVOKED})
 INGESTED = "exhibit.ingested"
+# ... and each of its exhibits with exhibit.received: the hash and facts the giving installation recorded.
+RECEIVED = "exhibit.received"
+ARRIVALS = (INGESTED, RECEIVED)
 # The register fields of an exhibit line, and the names casedesk verify gives them (docs/custody-export.md).
 REGISTER_FIELDS = ("producer", "ingested_by", "description", "seized_from", "seized_at", "seized_offset",
                    "seized_location", "seal", "original_name", "relative_path", "size", "mime_type",
@@ -93,7 +100,7 @@ REGISTER_FIELDS = ("producer", "ingested_by", "description", "seized_from", "sei
                    "withdrawn_reason", "custodian", "custodian_is_user", "location", "checked_out")
 FIELD_NAMES = {"producer": "producer", "ingested_by": "ingesting officer"}
 MOVES = ("exhibit.transferred", "exhibit.checked_out", "exhibit.returned")
-REGISTER_ACTIONS = frozenset({INGESTED, *MOVES, "exhibit.withdrawn", "exhibit.sensitivity_changed"})
+REGISTER_ACTIONS = frozenset({*ARRIVALS, *MOVES, "exhibit.withdrawn", "exhibit.sensitivity_changed"})
 CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
 TIME_ACKNOWLEDGED = "custody.time_acknowledged"  # a supervisor's signed word that an entry's time is wrong
@@ -580,12 +587,12 @@ def check_lines(job):
                 out["logged"].append((seq, case, exhibit, action, rec.get("sha256")))
             if action in REGISTER_ACTIONS:
                 data = rec.get("data") if isinstance(rec.get("data"), dict) else {}
-                if action != INGESTED:
+                if action not in ARRIVALS:
                     data = {k: data[k] for k in ("to_is_user", "sensitive") if k in data}
                 out["register"].append((seq, case, exhibit, action, rec.get("to"), rec.get("location"),
                                         rec.get("reason"), rec.get("text"), data, actor, stamp_raw(rec),
                                         rec.get("tool")))
-        if full and action == CASE_CREATED and case == scope and out["created"] is None:
+        if full and action in (CASE_CREATED, CASE_RECEIVED) and case == scope and out["created"] is None:
             data = rec.get("data")
             out["created"] = (seq, version, data.get("case_salt") if isinstance(data, dict) else None)
         if full:
@@ -821,7 +828,8 @@ PROMOTED_ROLES, ENABLED = frozenset({"supervisor", "admin"}), "enabled"  # the t
 RULE_MARKS = frozenset({"account.created", "account.role_changed", "account.enabled"})  # carry data.confirmation
 BOX_KEYS = frozenset({KEY_REGISTERED, "account.box_key_registered"})
 RESETS = frozenset({"account.password_reset", "account.identity_confirmed"})
-CASE_STATE = frozenset({CASE_CREATED, "case.member_added", "case.member_removed", "case.closed", "case.reopened"})
+CASE_STATE = frozenset({CASE_CREATED, "case.member_added", "case.member_removed", "case.closed", "case.reopened",
+                        CASE_RECEIVED, HANDED_OVER})
 OTHER_CASE = object()  # the case of a header-only line: not the exported case (its commitment shows it)
 
 
@@ -1080,7 +1088,7 @@ class Authority:
                 self.account(action, actor, data)
         elif action in CASE_STATE:
             self.case(action, actor, case, to, data)
-        elif action == INGESTED or action in MOVES:
+        elif action in ARRIVALS or action in MOVES:
             self.custody(action, actor, case, exhibit, to, data)
         elif action == COSIGNED and case is None and type(data.get("unit_key")) is str:
             self.unit_keys.add(data["unit_key"])
@@ -1153,6 +1161,10 @@ class Authority:
             oic = _text(data.get("officer_in_charge"), _text(to, actor))
             self.cases[case] = [True, oic, {actor, oic}]
             return
+        if action == CASE_RECEIVED:
+            if case not in self.cases:  # a reference the log already holds is never taken for another's case
+                self.cases[case] = [True, actor, {actor}]
+            return
         fact = self.cases.get(case)
         if fact is None:
             return
@@ -1163,12 +1175,17 @@ class Authority:
             fact[2].discard(user)
         elif action in ("case.closed", "case.reopened"):
             fact[0] = action == "case.reopened"
+        elif action == HANDED_OVER:
+            fact[0] = False  # held by the other installation now: nothing needing an open case counts here
 
     def custody(self, action, actor, case, exhibit, to, data):
         key = (_text(case), _text(exhibit))
         if action == INGESTED:
             producer = _text(data.get("producer"), _text(to, actor))
             self.exhibits[key] = [_text(to, producer), True, None]
+            return
+        if action == RECEIVED:
+            self.exhibits[key] = [_text(to, actor), data.get("to_is_user") is not False, None]
             return
         fact = self.exhibits.get(key)
         if fact is None:
@@ -1869,8 +1886,9 @@ def replay(facts, ingest_seq, item):
     """What one exhibit entry does to the register, as casedesk verify replays it (custody/projection.py)."""
     seq, case, ref, action, to, location, reason, text, data, actor, time, tool = item
     key = (case, ref)
-    if action == INGESTED:
-        producer = _text(data.get("producer"), _text(to, actor))
+    if action in ARRIVALS:
+        # A received exhibit's producer here is its receiver (the giving installation's is in data.origin).
+        producer = actor if action == RECEIVED else _text(data.get("producer"), _text(to, actor))
         size = data.get("size")
         facts[key] = {
             "producer": producer, "ingested_by": actor, "description": _text(text),
@@ -1885,6 +1903,10 @@ def replay(facts, ingest_seq, item):
             "custodian": _text(to, producer), "custodian_is_user": True, "location": _text(location),
             "checked_out": False,
         }
+        if action == RECEIVED:
+            facts[key]["custodian_is_user"] = data.get("to_is_user") is not False
+            if data.get("status") == "withdrawn":
+                facts[key]["status"], facts[key]["withdrawn_reason"] = "withdrawn", _opt(data.get("withdrawn_reason"))
         ingest_seq[key] = seq
         return
     fact = facts.get(key)
@@ -1958,7 +1980,7 @@ def exhibit_problems(register, logged):
     for seq, case, ref, action, sha in logged:
         first = ingest.get((case, ref))
         if first is None:
-            if action == INGESTED:
+            if action in ARRIVALS:
                 ingest[(case, ref)] = (seq, sha)
             continue
         if sha != first[1]:

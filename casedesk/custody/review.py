@@ -48,6 +48,7 @@ ANSWER_ACTION = "note.added"  # with data.answers = the query's entry number
 REVIEWABLE = frozenset({
     "exhibit.ingested", "exhibit.transferred", "exhibit.checked_out", "exhibit.returned",
     "exhibit.withdrawn", "exhibit.sensitivity_changed", "entry.corrected",
+    "exhibit.received",  # a case handed over: what arrived waits for a supervisor here, as an ingest does
 })
 
 

@@ -22,6 +22,9 @@ from casedesk.custody.export import FORMAT, signing_message
 
 EXPORTED = "bundle.exported"
 INGESTED = "exhibit.ingested"
+# In a case received from another installation, an exhibit's first entry is its exhibit.received, which records
+# the SHA-256 the giving installation's ingest recorded (and names that entry in data.origin).
+ARRIVALS = frozenset({INGESTED, "exhibit.received"})
 NOTE_ADDED = "note.added"
 
 
@@ -227,11 +230,12 @@ def _signed(message: bytes, signature: Any, public_hex: str) -> bool:
 
 
 def ingest_hashes(log: CustodyLog, case: Any) -> dict[str, tuple[int, Any]]:
-    """``{exhibit: (entry, SHA-256)}`` from the first full ``exhibit.ingested`` entry of each exhibit of ``case``."""
+    """``{exhibit: (entry, SHA-256)}`` from the first full ``exhibit.ingested`` (or ``exhibit.received``) entry of
+    each exhibit of ``case``."""
     out: dict[str, tuple[int, Any]] = {}
     for e in log.entries:
         line = e.line
-        if e.full and line.get("action") == INGESTED and line.get("case") == case and isinstance(
+        if e.full and line.get("action") in ARRIVALS and line.get("case") == case and isinstance(
                 line.get("exhibit"), str) and line.get("sha256") is not None:
             out.setdefault(line["exhibit"], (e.seq, line.get("sha256")))
     return out

@@ -5,9 +5,10 @@ again later, however much the case has grown since. So the bundle's view of
 the case is not the register as it is now but the custody log up to the head
 entry chosen for T:
 
-- an exhibit is in the case at T if its ``exhibit.ingested`` entry is at or
-  before the head (its recorded facts: description, hashes, seizure, never
-  change after ingest);
+- an exhibit is in the case at T if its ``exhibit.ingested`` entry (or, in a
+  case handed over from another installation, its ``exhibit.received`` entry)
+  is at or before the head (its recorded facts: description, hashes, seizure,
+  never change after ingest);
 - its state at T (withdrawn, sensitive, custodian, location, checked out) is
   replayed from the entries up to the head;
 - the case summary at T is the text of the last ``case.summary_edited``
@@ -31,6 +32,8 @@ from casedesk.services.evidence import ExhibitView
 from casedesk.timeutil import iso_utc
 
 INGESTED = "exhibit.ingested"
+RECEIVED = "exhibit.received"  # the exhibit's first entry in a case received from another installation
+ARRIVALS = frozenset({INGESTED, RECEIVED})
 WITHDRAWN = "exhibit.withdrawn"
 SENSITIVITY = "exhibit.sensitivity_changed"
 SUMMARY_EDITED = "case.summary_edited"
@@ -46,7 +49,7 @@ def exhibits_as_at(views: Sequence[ExhibitView], entries: Sequence[EntryView], h
     out: list[ExhibitView] = []
     for view in views:
         mine = sorted(by_ref.get(view.reference, []), key=lambda e: e.seq)
-        ingest = next((e for e in mine if e.action == INGESTED), None)
+        ingest = next((e for e in mine if e.action in ARRIVALS), None)
         if ingest is None:
             continue  # ingested after the head: not in the case at that time
         state = {
@@ -55,6 +58,10 @@ def exhibits_as_at(views: Sequence[ExhibitView], entries: Sequence[EntryView], h
             "custodian": ingest.to_party or view.producer, "custodian_is_user": True,
             "location": ingest.location or "", "checked_out": False,
         }
+        if ingest.action == RECEIVED:  # the state the giving installation's log gave it at the hand-over
+            state["custodian_is_user"] = ingest.data.get("to_is_user", True) is not False
+            if ingest.data.get("status") == "withdrawn":
+                state["status"], state["withdrawn_reason"] = "withdrawn", ingest.data.get("withdrawn_reason")
         for entry in mine:
             if entry.action == WITHDRAWN:
                 state["status"], state["withdrawn_reason"] = "withdrawn", entry.reason

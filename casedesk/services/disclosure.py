@@ -50,6 +50,7 @@ CASE_FORMATS = (case_uco.FORMAT,)
 BUNDLE_EXPORTED = "bundle.exported"
 SENSITIVITY = "exhibit.sensitivity_changed"
 INGESTED = "exhibit.ingested"
+RECEIVED = "exhibit.received"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ def sensitivity_reasons(case_log: Sequence[EntryView]) -> dict[str, str]:
             continue
         if e.action == INGESTED and e.data.get("sensitive") is True:
             out[e.exhibit_ref] = "Marked sensitive when it was ingested"  # (an ingest's reason is the seizure's)
+        elif e.action == RECEIVED and e.data.get("sensitive") is True:
+            # The reason is in the giving installation's log, kept beside the store (received/); say where.
+            origin = e.data.get("origin")
+            where = origin.get("installation") if isinstance(origin, dict) else None
+            out[e.exhibit_ref] = (f"Marked sensitive on installation {where}, before the case was handed over"
+                                  if isinstance(where, str) else "Marked sensitive before the case was handed over")
         elif e.action == SENSITIVITY and e.data.get("sensitive") is True:
             out[e.exhibit_ref] = e.reason or "Marked sensitive (no reason recorded)"
     return out

@@ -46,6 +46,7 @@ def _tr(text: str, n: int = -1) -> str:
 
 ACTION_LABELS = {
     "exhibit.ingested": QT_TRANSLATE_NOOP("formatting", "Ingested"),
+    "exhibit.received": QT_TRANSLATE_NOOP("formatting", "Received (hand-over)"),
     "exhibit.viewed": QT_TRANSLATE_NOOP("formatting", "Viewed"),
     "exhibit.extracted": QT_TRANSLATE_NOOP("formatting", "Extracted"),
     "exhibit.transferred": QT_TRANSLATE_NOOP("formatting", "Transferred"),
@@ -59,6 +60,8 @@ ACTION_LABELS = {
     "case.member_added": QT_TRANSLATE_NOOP("formatting", "Member added"),
     "case.member_removed": QT_TRANSLATE_NOOP("formatting", "Member removed"),
     "case.summary_edited": QT_TRANSLATE_NOOP("formatting", "Summary edited"),
+    "case.handed_over": QT_TRANSLATE_NOOP("formatting", "Case handed over"),
+    "case.received": QT_TRANSLATE_NOOP("formatting", "Case received"),
     "case.reviewed": QT_TRANSLATE_NOOP("formatting", "Reviewed"),
     "note.added": QT_TRANSLATE_NOOP("formatting", "Note added"),
     "entry.corrected": QT_TRANSLATE_NOOP("formatting", "Correction"),

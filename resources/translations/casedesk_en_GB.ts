@@ -4676,151 +4676,166 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="49"/>
-        <source>Viewed</source>
+        <source>Received (hand-over)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="50"/>
-        <source>Extracted</source>
+        <source>Viewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="51"/>
-        <source>Transferred</source>
+        <source>Extracted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="52"/>
-        <source>Checked out</source>
+        <source>Transferred</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="53"/>
-        <source>Returned</source>
+        <source>Checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="54"/>
-        <source>Withdrawn</source>
+        <source>Returned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="55"/>
-        <source>Sensitivity changed</source>
+        <source>Withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="56"/>
-        <source>Case opened</source>
+        <source>Sensitivity changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="57"/>
-        <source>Case closed</source>
+        <source>Case opened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="58"/>
-        <source>Closed despite review</source>
+        <source>Case closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="59"/>
-        <source>Member added</source>
+        <source>Closed despite review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="60"/>
-        <source>Member removed</source>
+        <source>Member added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="61"/>
-        <source>Summary edited</source>
+        <source>Member removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="62"/>
-        <source>Reviewed</source>
+        <source>Summary edited</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="63"/>
-        <source>Note added</source>
+        <source>Case handed over</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="64"/>
-        <source>Correction</source>
+        <source>Case received</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="65"/>
-        <source>Verified</source>
+        <source>Reviewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="66"/>
-        <source>Log exported</source>
+        <source>Note added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="67"/>
-        <source>Bundle exported</source>
+        <source>Correction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="68"/>
-        <source>Signed in</source>
+        <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="69"/>
+        <source>Log exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="70"/>
+        <source>Bundle exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="71"/>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="72"/>
         <source>Failed sign-in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="74"/>
+        <location filename="../../casedesk/ui/formatting.py" line="77"/>
         <source>detective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="75"/>
+        <location filename="../../casedesk/ui/formatting.py" line="78"/>
         <source>supervisor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="76"/>
+        <location filename="../../casedesk/ui/formatting.py" line="79"/>
         <source>admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="77"/>
+        <location filename="../../casedesk/ui/formatting.py" line="80"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="78"/>
+        <location filename="../../casedesk/ui/formatting.py" line="81"/>
         <source>disabled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="79"/>
+        <location filename="../../casedesk/ui/formatting.py" line="82"/>
         <source>locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="80"/>
+        <location filename="../../casedesk/ui/formatting.py" line="83"/>
         <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="81"/>
+        <location filename="../../casedesk/ui/formatting.py" line="84"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="82"/>
+        <location filename="../../casedesk/ui/formatting.py" line="85"/>
         <source>closed</source>
         <translation type="unfinished"></translation>
     </message>

@@ -30,7 +30,7 @@ from casedesk.ui.icons import icon
 from casedesk.ui.partials.entry_model import ENTRY_ROLE, EntryTableModel
 from casedesk.ui.tabs.base import CaseTab
 
-ACTIONS = ("exhibit", "exhibit.ingested", "exhibit.viewed", "exhibit.extracted", "exhibit.transferred",
+ACTIONS = ("exhibit", "exhibit.ingested", "exhibit.received", "exhibit.viewed", "exhibit.extracted", "exhibit.transferred",
            "exhibit.checked_out", "exhibit.returned", "exhibit.withdrawn", "case", "note.added", "case.reviewed",
            "bundle", "verify.run")
 
