@@ -30,9 +30,9 @@ from casedesk.ui.icons import icon
 from casedesk.ui.partials.entry_model import ENTRY_ROLE, EntryTableModel
 from casedesk.ui.tabs.base import CaseTab
 
-ACTIONS = ("exhibit", "exhibit.ingested", "exhibit.received", "exhibit.viewed", "exhibit.extracted", "exhibit.transferred",
-           "exhibit.checked_out", "exhibit.returned", "exhibit.withdrawn", "case", "note.added", "case.reviewed",
-           "bundle", "verify.run")
+ACTIONS = ("exhibit", "exhibit.ingested", "exhibit.received", "exhibit.viewed", "exhibit.extracted",
+           "exhibit.transferred", "exhibit.checked_out", "exhibit.returned", "exhibit.withdrawn", "case", "note.added",
+           "case.reviewed", "bundle", "verify.run")
 
 
 def _date_edit(name: str, tip: str) -> QDateEdit:
