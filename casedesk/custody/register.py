@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from casedesk.custody.chain import Problem, natural_key
+from casedesk.custody import digest
+from casedesk.custody.chain import Problem, build_registry, natural_key
 from casedesk.custody.log import salt_commitment
 from casedesk.custody.projection import CaseFact, Projection
 from casedesk.settings import SPECS
@@ -66,7 +67,25 @@ def compare(conn: Any, state: Projection, cases: frozenset[str] | None = None) -
     problems.extend(_exhibits(conn, state, names, cases))
     problems.extend(_reencrypted(conn, state, cases))
     problems.extend(_notes(conn, state, names, cases))
+    if cases is None and not problems:
+        problems.extend(_sealed(conn))
     return problems
+
+
+MSG_SEALED = ("the {table} table differs from the register digest sealed after entry {seq}: a value no custody entry "
+              "records (a row id, a time, a file's own dates) was changed outside CaseDesk")
+
+
+def _sealed(conn: Any) -> Iterator[Problem]:
+    """The tables against the seal of the last write (``casedesk.custody.digest``), for what the comparison above does
+    not read: what sign-in alerts on, verify names (by table: a digest cannot say which row)."""
+    from casedesk.custody.verify import registry_rows
+
+    last = conn.execute("SELECT max(seq) FROM custody_entries").fetchone()[0] or 0
+    registry, _ = build_registry(registry_rows(conn, last))
+    result = digest.check(conn.execute, registry)
+    for table in result.differ:
+        yield Problem(None, None, MSG_SEALED.format(table=table, seq=result.seq))
 
 
 def _users(users: dict[int, tuple[Any, ...]], state: Projection) -> Iterator[Problem]:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import tool_id
-from casedesk.custody import headcheck, keylog
+from casedesk.custody import chain, digest, headcheck, keylog
 from casedesk.custody import log as custody_log
 from casedesk.custody.signing import Signer
 from casedesk.custody.verify import register_alerts
@@ -33,7 +32,7 @@ from casedesk.services.authority import account_creations
 from casedesk.services.casekeys import CaseKeys, cases_needing_work, current_box_keys, register_box_key
 from casedesk.services.enrolment import uncertified_notice
 from casedesk.services.evidence import clean_up_vault
-from casedesk.services.session import Session, UserInfo
+from casedesk.services.session import Session, UserInfo, sql_executor
 from casedesk.services.sync import witnessed_problems
 from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
 from casedesk.store.models import BoxKey, Case, Meta, SigningKey, User
@@ -247,23 +246,46 @@ class Installation:
                     raise AuthenticationError(_disabled_message(db, username))
                 outside = headcheck.read_outside(slots, keys.head_mac, keyring_head, keyring_error)
                 alerts = [p.message for p in headcheck.check_heads(db, outside)]
-                alerts += self._check_key_in_log(db, username, signer)
+                registry = keylog.registry(db)
+                alerts += self._check_key_in_log(registry, username, signer)
                 keyring_seq = next((seq for src, seq, _ in outside.heads if src == headcheck.KEYRING), 0)
-            # The account as the signed log establishes it, not as the users table says (an insider can edit it).
-            state, register_alerts_ = register_alerts(self.datadir.database, keys.database)
-            alerts += register_alerts_
-            if state is None:  # a damaged database: the alert says so and blocks every write
-                info = UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role))
+                # The tables against the seal of the last write (one pass over them, no replay of the log); a
+                # migration just made may have rewritten rows, so its seal proves nothing.
+                sealed = (digest.check(sql_executor(db), registry) if backup is None
+                          else digest.Check(False, why="schema migrated"))
+                if sealed.sealed and not sealed.differ:
+                    fast = (UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role)),
+                            account_creations(db).creation_pending(username))
+                else:
+                    fast = None
+                head = digest.head(sql_executor(db))
+            reseal = None
+            if fast is not None:
+                info, creator = fast
             else:
-                fact = state.users.get(username)
-                if fact is None or fact.disabled:
-                    raise AuthenticationError(f"account {username} is disabled; ask an administrator")
-                creator = state.creation_pending(username)
-                if creator is not None:
-                    raise AuthenticationError(
-                        f"account {username} was created by {creator} and awaits a second administrator's "
-                        f"confirmation: ask another administrator to run `casedesk user confirm-account {username}`")
-                info = UserInfo(user.id, user.username, fact.full_name, fact.initials, Role(fact.role))
+                # The account as the signed log establishes it, not as the users table says (an insider can edit
+                # it): the log replayed in full, as before the first seal and whenever the seal does not hold.
+                log.info("register seal not usable at sign-in (%s): replaying the custody log",
+                         sealed.why or "tables differ")
+                state, register_alerts_ = register_alerts(self.datadir.database, keys.database)
+                if sealed.differ and not register_alerts_:
+                    register_alerts_ = [digest.alert(sealed)]  # a column no entry records: verify names the table
+                alerts += register_alerts_
+                if not register_alerts_:
+                    reseal = head  # the tables are as the log says at this head: the sign-in's write seals them
+                if state is None:  # a damaged database: the alert says so and blocks every write
+                    info = UserInfo(user.id, user.username, user.full_name, user.initials, Role(user.role))
+                    creator = None
+                else:
+                    fact = state.users.get(username)
+                    if fact is None or fact.disabled:
+                        raise AuthenticationError(f"account {username} is disabled; ask an administrator")
+                    creator = state.creation_pending(username)
+                    info = UserInfo(user.id, user.username, fact.full_name, fact.initials, Role(fact.role))
+            if creator is not None:
+                raise AuthenticationError(
+                    f"account {username} was created by {creator} and awaits a second administrator's "
+                    f"confirmation: ask another administrator to run `casedesk user confirm-account {username}`")
         except BaseException:
             engine.dispose()
             raise
@@ -272,6 +294,7 @@ class Installation:
                           device_secret=secret, device_bound=slots.device_bound, keyring_seq=keyring_seq,
                           box_key=secrets.box_key, database_key=database_key,
                           database_epoch=int(slots.database_key["epoch"]) if slots.database_key is not None else 0)
+        session.reseal_at = reseal
         self.ledger.record_success(username)
         with read_session(engine) as db:  # not session.read(): its account check is the write's to make
             clock = custody_log.clock_notice(db)
@@ -317,14 +340,13 @@ class Installation:
         log.info("signed in: %s (%s)", info.username, info.role.value)
         return session
 
-    def _check_key_in_log(self, db: OrmSession, username: str, signer: Signer) -> list[str]:
+    def _check_key_in_log(self, reg: chain.Registry | None, username: str, signer: Signer) -> list[str]:
         """The LOG, not the users table or keyslots.json (which an insider can edit), decides: the account
         is not disabled, and the slot's signing key is the user's latest registered, unrevoked key.
 
         An older copy of a slot spliced back into keyslots.json (after ``user disable`` or a password
         reset) is refused here. Returns an alert when the log has no valid genesis (verify names why).
         """
-        reg = keylog.registry(db)
         if reg is None:
             return ["the custody log's key registrations cannot be read (no valid first key registration)"]
         if username in reg.disabled:

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import handover, headcheck
+from casedesk.custody import digest, handover, headcheck, keylog
 from casedesk.custody import log as custody_log
+from casedesk.custody.chain import ACCOUNT_ACTIONS
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
 from casedesk.errors import (
@@ -99,6 +100,11 @@ class Session:
         # by (case id, epoch): see services/casekeys.py.
         self.box_key = box_key
         self.case_key_cache: dict[tuple[int, int], bytes] = {}
+        # The register seal: the head a full replay at sign-in found the tables right at (the next write seals
+        # them afresh), the last seal this session signed, and the key registry seals are checked against.
+        self.reseal_at: tuple[int, str] | None = None
+        self._own_seal = ""
+        self._registry: tuple[tuple[Any, ...], Any] | None = None
 
     def __repr__(self) -> str:
         return f"Session(user={self.user.username!r}, role={self.user.role.value})"
@@ -182,7 +188,9 @@ class Session:
         self._follow_database_key()
         with write_session(self.engine) as db:
             self.check_account(db)
+            start = self._begin_seal(db)
             yield db
+            self._seal(db, start)
         self.own_entries.update(self._recording)  # committed: this session's own entries
         self._recording = []
         if despite_alerts:
@@ -193,6 +201,50 @@ class Session:
             # Committed already: failing now would report a recorded action as not done. The copies
             # catch up at the next write; until then they lag behind, which the head check allows.
             log.warning("custody head not copied outside the database: %s", type(exc).__name__)
+
+    # --- the register seal (casedesk/custody/digest.py, docs/register-digest.md) -----------------------------
+    def _begin_seal(self, db: OrmSession) -> tuple[int, str] | None:
+        """Before the transaction's changes: the capture on this connection, and the head they start from."""
+        execute = sql_executor(db)
+        digest.capture(execute)
+        return digest.head(execute)
+
+    def _seal(self, db: OrmSession, start: tuple[int, str] | None) -> None:
+        """Before the commit: fold this transaction's rows into the seal and sign it for the new head.
+
+        The seal is extended only from a seal this session trusts (its own, or one a registered key signed) for the
+        head the transaction started from; otherwise it is removed and the next sign-in replays the log in full.
+        After that replay found the tables as the log says (``reseal_at``), the sign-in's write seals them afresh.
+        """
+        db.flush()
+        execute = sql_executor(db)
+        delta = digest.take_delta(execute)
+        end = digest.head(execute)
+        if delta is None and end == start:
+            return  # nothing projected changed and no entry was written: the seal stands as it is
+        if end is None:
+            return
+        prev = digest.load(execute)
+        if self.reseal_at is not None and self.reseal_at == start:
+            sums = digest.scan(execute)
+        elif prev is not None and start == (prev.seq, prev.entry_hash) and self._trusted(db, prev):
+            sums = digest.add(prev.sums, delta)
+        else:
+            if prev is not None:
+                digest.remove(execute)
+            return
+        seal = digest.make(end[0], end[1], sums, self.user.username, self.signer)
+        digest.store(lambda sql, args: db.connection().exec_driver_sql(sql, args), seal)
+        self._own_seal = seal.signature
+        self.reseal_at = None
+
+    def _trusted(self, db: OrmSession, seal: digest.Seal) -> bool:
+        if seal.signature == self._own_seal:
+            return True
+        marker = tuple(db.connection().exec_driver_sql(_ACCOUNT_MARKER).one())
+        if self._registry is None or self._registry[0] != marker:
+            self._registry = (marker, keylog.registry(db))
+        return digest.signed_by_registered_key(seal, self._registry[1])
 
     def blocked(self, what: str) -> IntegrityError:
         """The one refusal of a write (or export) while an integrity alert stands, worded for its cause."""
@@ -345,6 +397,15 @@ def _refuse_handed_over(db: OrmSession, action: str, fields: dict[str, Any]) -> 
     status = db.scalar(select(Case.status).where(Case.reference == case_ref))
     if status == "handed_over":
         raise PermissionDenied(handover.handed_over_message(db, case_ref))
+
+
+_ACCOUNT_MARKER = ("SELECT count(*), max(seq) FROM custody_entries WHERE action IN ("
+                   + ", ".join(f"'{a}'" for a in sorted(ACCOUNT_ACTIONS)) + ")")
+
+
+def sql_executor(db: OrmSession) -> digest.Execute:
+    conn = db.connection()
+    return lambda sql: conn.exec_driver_sql(sql)
 
 
 def _stamp(path: Path) -> int | None:
