@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.common import Row
 
 MODULES = ("ingest", "verify_store", "custody_verify", "bundle_export", "exhibits_view", "search", "cold_start",
-           "sync")
+           "sign_in_check", "sync")
 RESULTS = Path(__file__).with_name("results.md")
 
 

@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from casedesk.custody import encoding
+from casedesk.custody import digest, encoding
 from casedesk.custody.projection import BOX_KEY_ACTIONS, Projection, replay
+from casedesk.custody.signing import Signer
 from casedesk.evidence.references import REFERENCE_RE
 
 MissingName = Callable[[Projection, str, str], "str | None"]
@@ -100,6 +101,18 @@ def write_register(conn: Any, rows: Sequence[Sequence[Any]], objects: Sequence[R
          "author_id": users[n.author], "created_at": n.created_at, "text": n.text, "custody_seq": seq}
         for i, (seq, n) in enumerate(sorted(state.notes.items()), start=1)])
     return state
+
+
+def seal(conn: Any, signer_name: str, signer: Signer) -> None:
+    """Seal the register just written (docs/register-digest.md), in the same transaction: it is the log's own
+    projection, so the first sign-in need not replay the log. A seal whose key the log does not register to
+    ``signer_name`` for the next entry holds nothing, and that sign-in replays in full."""
+    def execute(sql: str) -> Any:
+        return conn.exec_driver_sql(sql)
+
+    at = digest.head(execute)
+    if at is not None:
+        digest.store(conn.exec_driver_sql, digest.make(at[0], at[1], digest.scan(execute), signer_name, signer))
 
 
 def _keys(conn: Any, rows: Sequence[Sequence[Any]], users: dict[str, int], state: Projection) -> None:

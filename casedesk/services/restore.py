@@ -181,6 +181,7 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
         with engine.begin() as conn:
             projection = rebuild.write_register(conn, rows, objects, installation_id,
                                                 _names_under(username, opened.box_key))
+            rebuild.seal(conn, username, Signer(opened.signing_seed))
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -404,8 +404,11 @@ _ACCOUNT_MARKER = ("SELECT count(*), max(seq) FROM custody_entries WHERE action 
 
 
 def sql_executor(db: OrmSession) -> digest.Execute:
-    conn = db.connection()
-    return lambda sql: conn.exec_driver_sql(sql)
+    """Plain SQL on ``db``'s own connection, in its transaction (the DB-API cursor: a table's rows read in one pass
+    without SQLAlchemy's per-row result machinery)."""
+    raw = db.connection().connection.dbapi_connection
+    assert raw is not None
+    return lambda sql: raw.execute(sql)
 
 
 def _stamp(path: Path) -> int | None:
