@@ -94,6 +94,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help="why the database is the latest copy there is")
     p.set_defaults(func=cmd_reset_head)
 
+    p = cs.add_parser("rebuild-register", parents=[common],
+                      help="administrator: when the register differs from the signed log, write a new data directory "
+                           "whose tables are rebuilt from the verified log (the old one is left as it is)")
+    p.add_argument("--into", required=True, metavar="FOLDER", help="a new folder (it must not exist yet)")
+    p.add_argument("--reason", required=True, help="why (recorded in the new log's signed entry)")
+    p.set_defaults(func=cmd_rebuild_register)
+
     p = sub.add_parser("review", parents=[common],
                        help="review a case's custody log (supervisor), or `review queue` for cases awaiting review")
     p.add_argument("reference", help="case reference, or 'queue'")
@@ -320,6 +327,20 @@ def cmd_reset_head(ctx: Context) -> int:
         {"entry": result.seq, "old_heads": result.old, "alerts_cleared": result.alerts_cleared},
         [f"Custody head copies reset to entry {result.seq} (recorded in the custody log).",
          *[f"  was: {src}: {_head_text(val)}" for src, val in result.old.items()]],
+    )
+    return 0
+
+
+def cmd_rebuild_register(ctx: Context) -> int:
+    from casedesk.services.repair import rebuild_register
+
+    result = rebuild_register(ctx.session(), Path(ctx.args.into), ctx.args.reason)
+    ctx.emit(
+        {"path": str(result.path), "entries": result.entries, "differences": result.differences,
+         "objects": result.objects, "entry": result.seq},
+        [f"Register rebuilt from the custody log ({result.entries} entries; {result.differences} difference(s) put "
+         f"right) into {result.path}, recorded as its custody entry {result.seq}.",
+         f"  Check it: casedesk --data-dir {result.path} verify; then use that folder (the old one is unchanged)."],
     )
     return 0
 

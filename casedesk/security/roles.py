@@ -221,6 +221,8 @@ ACTION_RULES: dict[str, Rule] = {
     "case.exported": Rule(Permission.BUNDLE_EXPORT, Scope.CASE),
     "verify.run": Rule(Permission.VERIFY, Scope.OPTIONAL_CASE),
     "custody.head_reset": Rule(Permission.USER_MANAGE, Scope.ANY),
+    # The register rebuilt from the log into a new data directory (services/repair.py): the new log's last entry.
+    "custody.register_rebuilt": Rule(Permission.USER_MANAGE, Scope.ANY),
     "installation.recovery_key_created": Rule(Permission.USER_MANAGE, Scope.ANY),
     # The SQLCipher key changed when an account was disabled (docs/keyslots.md, "The database key").
     "installation.database_key_changed": Rule(Permission.USER_MANAGE, Scope.ANY),
