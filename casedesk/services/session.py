@@ -251,7 +251,9 @@ class Session:
         alert = self.integrity_alerts[0].rstrip(". ")
         if "register differs from the signed custody log" in alert:
             advice = ("someone changed the store outside CaseDesk; restore casedesk.db from a backup taken before "
-                      "the change (the log names what differs), then verify again")
+                      "the change (the log names what differs), or have an administrator rebuild the register from "
+                      "the log into a new folder (`casedesk custody rebuild-register --into FOLDER --reason ...`), "
+                      "then verify again")
         else:
             advice = "run `casedesk verify`; " + headcheck.RESET_HINT
         return IntegrityError(f"{what} are blocked: {alert}. {advice[0].upper()}{advice[1:]}.")
