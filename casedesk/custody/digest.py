@@ -19,6 +19,9 @@ and when that finds the tables as the log says, the sign-in's own write seals th
 
 An additive digest of 256 bits would fall to the generalised birthday attack (thousands of rows each changed to
 one of many variants until the changes cancel); 2048 bits puts that attack out of reach.
+
+The TEMP table holds row encodings (case content) for one transaction only; SQLCipher is built with
+SQLITE_TEMP_STORE=2, so TEMP tables live in memory and never reach a temporary file.
 """
 
 from __future__ import annotations

@@ -35,6 +35,19 @@ def test_the_digest_covers_every_column_of_every_projected_table() -> None:
         assert tuple(c.name for c in Base.metadata.tables[table].columns) == columns, table
 
 
+def test_captured_rows_never_reach_a_temporary_file() -> None:
+    """The capture table holds row encodings (descriptions, notes): TEMP storage must be memory by default."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(":memory:")
+    try:
+        options = {r[0] for r in conn.execute("PRAGMA compile_options")}
+        assert options & {"TEMP_STORE=2", "TEMP_STORE=3"}
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] in (0, 2)  # default (memory here) or memory
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope="module")
 def sealed(_case_template: tuple[Path, Path, bytes, dict[str, int]], tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[CaseStore]:
