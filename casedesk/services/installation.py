@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from casedesk import tool_id
 from casedesk.custody import chain, digest, headcheck, keylog
