@@ -318,6 +318,10 @@ MATRIX: dict[str, Action] = {
     "custody reset-head": A("(not in the README's table: an administrator accepts the log when a head copy is stuck)",
                             "- - - - Y", ("custody", "reset-head", "--reason", "restored from the nightly backup"),
                             None),
+    "custody rebuild-register": A(
+        "(not in the README's table: an administrator rebuilds a tampered register from the log into a new folder)",
+        "- - - - Y", ("custody", "rebuild-register", "--into", "{out}/rebuilt", "--reason", "edited outside CaseDesk"),
+        None),
     "recovery-key": A("(not in the README's table: an administrator makes a new recovery key)", "- - - - Y",
                       ("recovery-key", "--replace"), None),
     "settings set": A("settings", "- - - - Y", ("settings", "set", "bundle.default_marking", "OFFICIAL"),
