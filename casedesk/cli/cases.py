@@ -161,6 +161,8 @@ def cmd_reencrypt_legacy(ctx: Context) -> int:
             else f"Case {r.case_ref} has no legacy objects: every exhibit is under its case key.")
     if r.leftovers_removed:
         text += f" Removed {r.leftovers_removed} legacy file(s) an interrupted run left behind."
+    if r.summary_sealed:
+        text += " The case summary, written before case keys, is now under the case key too."
     ctx.emit(r, text)
     return 0
 

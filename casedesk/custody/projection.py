@@ -422,6 +422,21 @@ class Projection:
             fact.summary = None
             fact.summary_sha256 = _text(e.data.get("summary_sha256"))
 
+    def _summary_reencrypted(self, e: Entry) -> None:
+        """A summary from before case keys, sealed under the case key by a key holder: the entry's text (the same
+        ciphertext as the table's) replaces it only if it names the summary the log holds (``data.summary_sha256``,
+        the SHA-256 of the text in the clear, as the earlier entries record it) and that summary is still the
+        legacy one; else nothing changes, and the comparison names the table's summary."""
+        fact = self.cases.get(_text(e.case))
+        if fact is None or not isinstance(e.text, str) or not e.text.startswith("cdx1."):
+            return
+        if fact.summary is not None and fact.summary.startswith("cdx1."):
+            return
+        if e.data.get("summary_sha256") != fact.summary_sha256:
+            return
+        fact.summary = e.text
+        fact.summary_sha256 = hashlib.sha256(fact.summary.encode("utf-8")).hexdigest()
+
     def _closed(self, e: Entry) -> None:
         fact = self.cases.get(_text(e.case))
         if fact is not None:
@@ -598,6 +613,7 @@ _HANDLERS = {
     "case.member_added": Projection._member_added,
     "case.member_removed": Projection._member_removed,
     "case.summary_edited": Projection._summary,
+    "case.summary_reencrypted": Projection._summary_reencrypted,
     "case.closed": Projection._closed,
     "case.reopened": Projection._reopened,
     "note.added": Projection._note,

@@ -198,6 +198,8 @@ ACTION_RULES: dict[str, Rule] = {
     "case.key_granted": Rule(Permission.CASE_CONTENT, Scope.GRANT),
     # A legacy vault object (under the store key) re-encrypted under the case key: only a key holder has it.
     "vault.object_reencrypted": Rule(Permission.CASE_CONTENT, Scope.CASE),
+    # A legacy case summary (in the clear, before case keys) sealed under the case key: only a key holder has it.
+    "case.summary_reencrypted": Rule(Permission.CASE_CONTENT, Scope.CASE),
     "case.key_grant_pending": Rule(None, Scope.CASE_EXISTS),
     "case.key_rotation_due": Rule(None, Scope.CASE_EXISTS),
     "case.summary_edited": Rule(Permission.CASE_EDIT, Scope.SUMMARY),

@@ -52,7 +52,10 @@ from casedesk.timeutil import utc_now
 log = logging.getLogger("casedesk.casekeys")
 
 # Custody actions whose entry text is case content, encrypted under the case key (see ``seal_text``).
-ENCRYPTED_TEXT_ACTIONS = frozenset({"note.added", "case.summary_edited"})
+ENCRYPTED_TEXT_ACTIONS = frozenset({"note.added", "case.summary_edited", "case.summary_reencrypted"})
+# The purpose a text's ciphertext is bound to, where it is not the entry's own action: a legacy summary sealed by
+# ``casedesk case reencrypt-legacy`` is the summary's ciphertext, the very string of the cases.summary column.
+TEXT_PURPOSE = {"case.summary_reencrypted": "case.summary_edited"}
 LOCKED_TEXT = "(encrypted for the key holders of case {ref})"
 NOT_MEMBER = "you are not a member of case {ref}; its content is encrypted for its members"
 UNCONFIRMED = ("the content of case {ref} is not yet available to you: an administrator reset your password, so a "
@@ -213,7 +216,7 @@ class CaseKeys:
         if case is None:
             return LOCKED_TEXT.format(ref=case_ref)
         try:
-            return self.open_text(db, case, action, value)
+            return self.open_text(db, case, TEXT_PURPOSE.get(action, action), value)
         except CaseContentLocked:
             return LOCKED_TEXT.format(ref=case_ref)
 

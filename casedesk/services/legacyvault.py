@@ -17,6 +17,7 @@ every key slot (an administrator's too) opens them. A holder of the case key upg
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from casedesk.errors import CaseContentLocked, IntegrityError, StoreError
 from casedesk.evidence.readback import ObjectProblem, SinkError, mismatches, read_object
 from casedesk.evidence.vault import CHUNK_SIZE, Pending, TempObject, Vault
 from casedesk.fsutil import fsync_dir
+from casedesk.security.casekeys import text_epoch
 from casedesk.security.roles import Permission
 from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.session import Session
@@ -40,6 +42,8 @@ from casedesk.timeutil import utc_now
 log = logging.getLogger("casedesk.legacyvault")
 
 ACTION = "vault.object_reencrypted"
+SUMMARY_ACTION = "case.summary_edited"  # the purpose a summary's ciphertext is bound to (docs/keyslots.md)
+SUMMARY_ACTION_SEALED = "case.summary_reencrypted"
 LARGE = 4 << 20  # objects above this are written with direct I/O, as ingest does
 
 
@@ -58,6 +62,7 @@ class ReencryptReport:
     epoch: int
     objects: tuple[Reencrypted, ...]
     leftovers_removed: int  # legacy files an interrupted earlier run left behind, removed now
+    summary_sealed: bool = False  # the case summary, in the clear since before case keys, is now under the case key
 
 
 @dataclass
@@ -137,6 +142,7 @@ class LegacyVault:
             epoch = self.keys.for_writing(db, case)  # raises CaseContentLocked for anyone without the key
             case_vault = Vault(self.s.datadir.vault, self.keys.content_keys(db, case, epoch).vault_encryption,
                                self.keys.naming_key(db, case))
+        summary_sealed = self._seal_summary(reference)
         leftovers = remove_leftovers(self.s.datadir.vault, self.s.engine, reference)
         with case_vault.ingest_lock():  # the sign-in clean-up leaves our unpublished/uncommitted objects alone
             with self.s.read() as db:
@@ -157,7 +163,7 @@ class LegacyVault:
                 existing = set(db.scalars(select(VaultObject.name).where(
                     VaultObject.name.in_(sorted(w.new_name for w in work.values())))))
             if not work:
-                return ReencryptReport(reference, epoch, (), leftovers)
+                return ReencryptReport(reference, epoch, (), leftovers, summary_sealed)
             self._rewrite(reference, case_vault, list(work.values()), existing)
             batch = [w.pending for w in work.values() if w.pending is not None]
             try:
@@ -175,7 +181,25 @@ class LegacyVault:
             with contextlib.suppress(OSError):
                 fsync_dir(path.parent)
         log.info("case %s: %d legacy object(s) re-encrypted under key epoch %d", reference, len(done), epoch)
-        return ReencryptReport(reference, epoch, tuple(done), leftovers)
+        return ReencryptReport(reference, epoch, tuple(done), leftovers, summary_sealed)
+
+    def _seal_summary(self, reference: str) -> bool:
+        """The case summary written before case keys, in the clear in its row, sealed under the case key (one
+        ``case.summary_reencrypted`` entry whose text is the row's new ciphertext, naming the SHA-256 of the text in
+        the clear that the earlier entries record). Returns whether there was one to seal."""
+        with self.s.write() as db:
+            case = self.s.case(db, reference, Permission.CASE_CONTENT)
+            summary = case.summary or ""
+            if not summary or text_epoch(summary) is not None:
+                return False
+            sealed = self.keys.seal_text(db, case, SUMMARY_ACTION, summary)
+            epoch = text_epoch(sealed)
+            case.summary = sealed
+            self.s.record(db, SUMMARY_ACTION_SEALED, case_ref=case.reference, text=sealed,
+                          data={"summary_sha256": hashlib.sha256(summary.encode("utf-8")).hexdigest(),
+                                "epoch": epoch, "length": len(summary)})
+        log.info("case %s: summary from before case keys sealed under the case key", reference)
+        return True
 
     def _rewrite(self, reference: str, case_vault: Vault, work: list[_Work], existing: set[str]) -> None:
         """Decrypt each legacy object and encrypt it anew under the case key, checking it against the register."""
