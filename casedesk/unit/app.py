@@ -470,6 +470,12 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
             done = verify.verify_push(caller.installation, row.genesis_key, held, rows,
                                       None if last is None else (last.tree_size, last.root),
                                       caller.user, caller.key, note_text, proof, cosigner.fingerprint, base)
+            unknown = review.unknown_statement(lambda ids: _statement_digests(conn, caller.installation, ids),
+                                               caller.installation, done.new_rows)
+            if unknown is not None:
+                refusal = verify.Rejection(unknown)
+                refusal.authenticated = True  # the requester passed row 8: the segment is kept as evidence
+                raise refusal
             stamp = int(time.time())
             cosig = checkpoint.cosign(done.note.text, cosigner.name, cosigner.signer, stamp)
             note = done.note.with_signature(cosig).render()
@@ -491,6 +497,14 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
              len(done.new_rows), done.tree_size)
     return JSONResponse({"tree_size": done.tree_size, "root": done.root.hex(), "stored": len(done.new_rows),
                          "checkpoint": note, "cosigned_at": stamp})
+
+
+def _statement_digests(conn: Connection, installation: str, ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, SHA-256) of the review statements kept about ``installation`` among ``ids``."""
+    rows = conn.execute(select(review_statements.c.id, review_statements.c.statement_sha256)
+                        .where(review_statements.c.installation_id == installation,
+                               review_statements.c.id.in_(list(ids))))
+    return [(int(r.id), str(r.statement_sha256)) for r in rows]
 
 
 def _copy_entries(conn: Connection, installation: str, cp_id: int, rows: Sequence[Sequence[Any]]) -> None:

@@ -148,3 +148,32 @@ def voucher(found: dict[str, Any], tree_size: int, signer: Signer) -> dict[str, 
     """The unit's word that the reviewer was an enabled supervisor with the statement's key in their
     installation's log of ``tree_size`` entries (``statement.voucher_message``)."""
     return {"signature": signer.sign(statement.voucher_message(found, tree_size)).hex(), "tree_size": tree_size}
+
+
+MSG_UNKNOWN_STATEMENT = ("entry {seq}: a remote review carrying statement {sid}, which this unit never took for "
+                         "installation {id}: it was written by hand, or carries another unit's statement")
+
+
+def unknown_statement(held_statements: Any, installation: str, rows: Sequence[Sequence[Any]]) -> str | None:
+    """Why a pushed ``case.reviewed_remotely`` entry carries a statement the unit never took (None: every one it
+    took, by its number and SHA-256). D's own replay trusts a unit key its log records; the unit knows its
+    statements, so a hand-written entry under a made-up unit key stops here. ``held_statements(ids)``: the
+    (id, statement SHA-256) pairs the unit keeps for the installation among ``ids``."""
+    wanted: list[tuple[int, int, str]] = []
+    for row in rows:
+        if row[7] != statement.ACTION:
+            continue
+        try:
+            data = encoding.parse_data(str(row[17]))
+            digest = statement.digest(data["statement"])
+        except (encoding.EncodingError, KeyError, TypeError, AttributeError):
+            digest = ""
+        sid = data.get("statement_id") if digest else None
+        wanted.append((int(row[0]), sid if isinstance(sid, int) and not isinstance(sid, bool) else -1, digest))
+    if not wanted:
+        return None
+    kept = set(held_statements([sid for _, sid, _ in wanted]))
+    for seq, sid, digest in wanted:
+        if (sid, digest) not in kept:
+            return MSG_UNKNOWN_STATEMENT.format(seq=seq, sid=sid, id=installation)
+    return None

@@ -242,6 +242,49 @@ def test_a_forged_voucher_written_into_the_laptops_log_reviews_nothing(unit: Uni
         _sync(unit, desks.detective, "jsmith")
 
 
+def test_a_remote_review_under_a_unit_key_made_up_on_the_laptop_is_refused_by_the_unit(unit: Unit,
+                                                                                        desks: Desks) -> None:
+    """The same insider goes further: she first writes a cosignature record naming a unit key of her own, then a
+    remote approval vouched for by that key. The laptop alone cannot tell that key from the unit's (its log is
+    the only place it learns the unit key); the unit knows every statement it took, and refuses the push."""
+    seed = signing_seed(desks.detective, "jsmith")
+    fake_sgt, fake_unit = Signer.generate(), Signer.generate()
+    with attacker(desks.detective) as db:
+        top = last_seq(db)
+        cosigned = row(db, last_seq(db, sync.COSIGNED))
+        cosigned[0], cosigned[1] = top + 1, row(db, top)[18]
+        data = encoding.parse_data(str(cosigned[17]))
+        cosigned[5], cosigned[17] = "jsmith", encoding.canonical_json({**data, "unit_key": fake_unit.public_hex})
+        insert(db, resign(cosigned, seed, db))
+        target = max(int(r[0]) for r in db.execute(
+            "SELECT seq FROM custody_entries WHERE case_ref = ?", (CASE,)).fetchall())
+        made = statement.make(desks.d_id, CASE, target, str(row(db, target)[18]), "approve", "", desks.s_id, "sgt",
+                              fake_sgt.public_hex, "2026-11-24T23:00:00Z")
+        forged = {"statement": made, "signature": fake_sgt.sign(statement.signing_message(made)).hex(),
+                  "voucher": {"signature": fake_unit.sign(statement.voucher_message(made, 40)).hex(),
+                              "tree_size": 40},
+                  "statement_id": 424242, "unit": data["unit"], "unit_key": fake_unit.public_hex,
+                  "decision": "approve", "up_to": target}
+        values = row(db, top + 1)
+        values[0], values[1] = top + 2, values[18]
+        values[7], values[8], values[16], values[17] = statement.ACTION, CASE, None, encoding.canonical_json(forged)
+        insert(db, resign(values, seed, db))
+        # A last record with the real unit key again, so that her next sync takes the unit for the one it knows.
+        again = row(db, top + 1)
+        again[0], again[1] = top + 3, row(db, top + 2)[18]
+        again[17] = encoding.canonical_json(data)
+        insert(db, resign(again, seed, db))
+    s = desks.detective.sign_in("jsmith")
+    try:
+        assert Custody(s).unreviewed(CASE) == []  # the laptop alone counts it: its log is all it knows of the unit
+    finally:
+        s.close()
+    with pytest.raises(UnitError) as refused:
+        _sync(unit, desks.detective, "jsmith")
+    assert str(refused.value).startswith("the unit refused the sync: " + review.MSG_UNKNOWN_STATEMENT.format(
+        seq=top + 2, sid=424242, id=desks.d_id))
+
+
 def test_a_statement_delivered_twice_is_written_once(unit: Unit, desks: Desks, engine: Engine,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"CASEDESK_PASSWORD": PASSWORDS["sgt"], "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"]}
