@@ -235,12 +235,12 @@ class Session:
             return
         seal = digest.make(end[0], end[1], sums, self.user.username, self.signer)
         digest.store(lambda sql, args: db.connection().exec_driver_sql(sql, args), seal)
-        self._own_seal = seal.signature
+        self._own_seal = seal.text()
         self.reseal_at = None
 
     def _trusted(self, db: OrmSession, seal: digest.Seal) -> bool:
-        if seal.signature == self._own_seal:
-            return True
+        if seal.text() == self._own_seal:
+            return True  # the very seal this session signed last (the whole of it, not its signature alone)
         marker = tuple(db.connection().exec_driver_sql(_ACCOUNT_MARKER).one())
         if self._registry is None or self._registry[0] != marker:
             self._registry = (marker, keylog.registry(db))

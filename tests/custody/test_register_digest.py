@@ -209,3 +209,27 @@ def test_verify_names_the_table_of_an_edit_no_entry_records(cs: CaseStore) -> No
         s.close()
     assert not report.ok
     assert any("the exhibits table differs from the register digest" in p.describe() for p in report.problems)
+
+
+def test_a_session_does_not_take_back_its_own_signature_on_other_digests(cs: CaseStore) -> None:
+    """The insider puts the last writer's signature on digests recomputed over an edit: that writer's next write
+    checks the whole seal, not the signature it remembers, so it never signs the edit into a seal of its own."""
+    s = cs.store.sign_in("jsmith")
+    try:
+        Cases(s).add_note(CASE, "first note of the session")
+        with attacker(cs.store, cs.key) as conn:
+            conn.execute("UPDATE exhibits SET description = 'a harmless holiday photo' WHERE reference = 'JAS/1'")
+            own = digest.load(conn.execute)
+            assert own is not None and own.signer == "jsmith"
+            forged = digest.Seal(own.seq, own.entry_hash, digest.scan(conn.execute), own.signer, own.key,
+                                 own.signature)
+            conn.execute("UPDATE casedesk_meta SET value = ? WHERE key = ?", (forged.text(), digest.META_KEY))
+        Cases(s).add_note(CASE, "second note of the session")
+    finally:
+        s.close()
+    s = cs.store.sign_in("sgt")
+    try:
+        assert any("JAS/1: the register's description is 'a harmless holiday photo'" in a
+                   for a in s.integrity_alerts), s.integrity_alerts
+    finally:
+        s.close()
