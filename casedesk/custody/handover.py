@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import encoding
+from casedesk.security import roles
 from casedesk.store.models import CustodyEntry
 
 HANDED_OVER = "case.handed_over"
@@ -35,7 +36,7 @@ EXHIBIT_RECEIVED = "exhibit.received"
 OFFICER_FORMAT = "casedesk-unit-officer/1"
 OFFICER_DOMAIN = b"CASEDESK-UNIT-OFFICER-V1\x00"
 # What the giving installation may still record in a case it handed over: reading its log, nothing that changes it.
-AFTER_HANDOVER = frozenset({"custody.exported", "verify.run"})
+AFTER_HANDOVER = roles.AFTER_HANDOVER
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,10 @@ class Projection:
         fact = self.cases.get(case)
         return fact is not None and fact.status == "open"
 
+    def case_handed_over(self, case: str) -> bool:
+        fact = self.cases.get(case)
+        return fact is not None and fact.status == "handed_over"
+
     def is_member(self, case: str, user: str) -> bool:
         fact = self.cases.get(case)
         return fact is not None and (user in fact.members or fact.officer_in_charge == user)

@@ -113,6 +113,7 @@ class Facts(Protocol):
     def disabled(self, user: str) -> bool: ...
     def case_exists(self, case: str) -> bool: ...
     def case_open(self, case: str) -> bool: ...
+    def case_handed_over(self, case: str) -> bool: ...  # handed to another installation (case.handed_over)
     def is_member(self, case: str, user: str) -> bool: ...
     def is_officer_in_charge(self, case: str, user: str) -> bool: ...
     def custodian(self, case: str, exhibit: str) -> tuple[str, bool] | None: ...
@@ -256,6 +257,9 @@ ACTION_RULES: dict[str, Rule] = {
     "unit.review_sent": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
     "case.reviewed_remotely": Rule(None, Scope.REMOTE_REVIEW),
 }
+# What may still be recorded in a case this installation handed over (docs/sync-protocol.md, "Handing a case over"):
+# reading its log; any other entry naming it is refused when written and flagged by replay.
+AFTER_HANDOVER = frozenset({"custody.exported", "verify.run"})
 # An action without a rule needs an active account and changes no state in replay.
 DEFAULT_RULE = Rule(None, Scope.ANY)
 
@@ -268,6 +272,8 @@ MSG_NO_ROLE = "{action} by {actor}, whose role ({role}) may not {what} at this p
 MSG_NO_CASE = "{action} names case {case}, which the log never created: ignored"
 MSG_NOT_MEMBER = "{action} by {actor}, who is not a member of case {case} at this point: ignored"
 MSG_CASE_CLOSED = "{action} in case {case}, which is closed at this point: ignored"
+MSG_HANDED_OVER = ("{action} in case {case}, which was handed over to another installation at this point: "
+                   "ignored")
 MSG_NOT_CUSTODIAN = "{action} by {actor}, who does not hold exhibit {exhibit} at this point: ignored"
 MSG_NOT_SELF = "{action} by {actor} about another account: ignored"
 MSG_SUMMARY = "{action} by {actor}, who is neither the officer in charge nor a supervisor: ignored"
@@ -359,6 +365,8 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
         return MSG_NO_CASE.format(action=action, case=None)
     if not facts.case_exists(case):
         return MSG_NO_CASE.format(action=action, case=case)
+    if action not in AFTER_HANDOVER and facts.case_handed_over(case):
+        return MSG_HANDED_OVER.format(action=action, case=case)
     if scope == Scope.CASE_EXISTS:
         return None
     if scope == Scope.REMOTE_REVIEW:
@@ -504,6 +512,7 @@ def standalone_table() -> dict[str, Any]:
                     DEFAULT_RULE.scope.value],
         "words": {p.value: words for p, words in sorted(PERMISSION_WORDS.items())},
         "messages": dict(sorted(messages.items())),
+        "after_handover": sorted(AFTER_HANDOVER),
     }
 
 

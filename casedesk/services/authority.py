@@ -79,6 +79,10 @@ class WriteFacts:
         row = self._case(case)
         return row is not None and row.status == "open"
 
+    def case_handed_over(self, case: str) -> bool:
+        row = self._case(case)
+        return row is not None and row.status == "handed_over"
+
     def is_member(self, case: str, user: str) -> bool:
         row, who = self._case(case), self._user(user)
         if row is None or who is None:

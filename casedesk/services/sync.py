@@ -101,16 +101,11 @@ def _rows(db: OrmSession) -> list[tuple[Any, ...]]:
 
 
 def _objects(db: OrmSession) -> list[LocalObject]:
-    """The vault objects of the installation's cases (those written before case keys stay on the laptop).
-
-    Objects of exhibits received in a hand-over are left out: they came from the unit, which holds them under the
-    installation that handed the case over (docs/sync-protocol.md, "Handing a case over")."""
-    received = {(str(c), str(h)) for c, h in db.execute(select(CustodyEntry.case_ref, CustodyEntry.sha256).where(
-        CustodyEntry.action == "exhibit.received"))}
+    """The vault objects of the installation's cases (those written before case keys stay on the laptop)."""
     return [LocalObject(str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4] or 0)) for r in db.execute(
         select(VaultObject.name, Case.reference, VaultObject.sha256, VaultObject.size, VaultObject.epoch)
         .join(Case, Case.id == VaultObject.case_id).where(VaultObject.epoch.is_not(None))
-        .order_by(VaultObject.id)) if (str(r[1]), str(r[2])) not in received]
+        .order_by(VaultObject.id))]
 
 
 def _address(path: Path) -> str:

@@ -292,7 +292,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         installation, name = request.path_params["installation"], request.path_params["name"]
         try:
             caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
-            declaration = await _run_value(lambda: _object_declaration(engine, accounts, caller, name))
+            declaration, source = await _run_value(lambda: _object_declaration(engine, accounts, caller, name))
         except Refused as exc:
             return _error(exc.status, exc.message)
         except OperationalError:
@@ -300,7 +300,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
 
         def parts() -> Iterator[bytes]:
             with engine.connect() as conn:
-                yield from objects.parts_of(conn, installation, name)
+                yield from objects.parts_of(conn, source, name)
 
         return StreamingResponse(iterate_in_threadpool(parts()), media_type="application/octet-stream",
                                  headers={wire.HEADER_OBJECT: declaration})
@@ -550,7 +550,12 @@ def _object_status(engine: Engine, accounts: _Accounts, caller: Caller, body: by
     with engine.begin() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
-        return JSONResponse({"objects": objects.status(conn, caller.installation, names)})
+        found = objects.status(conn, caller.installation, names)
+        received = handover.received_objects(conn, caller.installation)  # held under the installation it came from
+        for name in names:
+            if name in received and name not in found:
+                found[name] = {"received": int(json.loads(received[name][1])["stored_size"]), "held": True}
+        return JSONResponse({"objects": found})
 
 
 def _escrow(engine: Engine, accounts: _Accounts, caller: Caller, body: bytes) -> JSONResponse:
@@ -597,17 +602,26 @@ def _object_list(engine: Engine, accounts: _Accounts, caller: Caller) -> JSONRes
     with engine.connect() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
-        return JSONResponse({"objects": objects.held(conn, caller.installation)})
+        own = objects.held(conn, caller.installation)
+        mine = {o["name"] for o in own}
+        received = [{"name": name, "declaration": decl} for name, (_, decl)
+                    in sorted(handover.received_objects(conn, caller.installation).items()) if name not in mine]
+        return JSONResponse({"objects": own + received})
 
 
-def _object_declaration(engine: Engine, accounts: _Accounts, caller: Caller, name: str) -> str:
+def _object_declaration(engine: Engine, accounts: _Accounts, caller: Caller, name: str) -> tuple[str, str]:
+    """(the object's declaration, the installation it is held under: the caller's, or the one that handed over
+    the case of an exhibit the caller's installation received)."""
     with engine.connect() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
         found = objects.declaration_of(conn, caller.installation, name)
-    if found is None:
+        if found is not None:
+            return found, caller.installation
+        received = handover.received_objects(conn, caller.installation).get(name)
+    if received is None:
         raise Refused(404, objects.MSG_NOT_HELD.format(name=name))
-    return found
+    return received[1], received[0]
 
 
 def check_team(cosigner: Cosigner, caller: Caller, other: str) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 
 from casedesk.custody import chain, encoding, handover, projection
 from casedesk.custody.signing import Signer
-from casedesk.unit.store import ROW_COLUMNS, entries
+from casedesk.unit.store import ROW_COLUMNS, entries, object_uploads, objects
 
 MSG_NO_OFFICER = ("{user} is not an enabled officer of installation {id} in the log the unit holds for it: a case is "
                   "handed only to an enabled detective or supervisor whose installation has synced since their "
@@ -50,8 +50,9 @@ def officer_statement(held: Sequence[Sequence[Any]], installation: str, user: st
     return {"statement": statement, "signature": signer.sign(handover.officer_message(statement)).hex()}
 
 
-def handovers_to(conn: Connection, other: str, case: str, installation: str, user: str) -> list[int]:
-    """The entries of ``other``'s log the unit holds that hand ``case`` to ``user`` of ``installation``."""
+def handovers_to(conn: Connection, other: str, case: str, installation: str, user: str | None) -> list[int]:
+    """The entries of ``other``'s log the unit holds that hand ``case`` to ``user`` (any, for None) of
+    ``installation``."""
     rows = conn.execute(select(entries.c.seq, entries.c.data).where(
         entries.c.installation_id == other, entries.c.action == handover.HANDED_OVER, entries.c.case_ref == case)
         .order_by(entries.c.seq))
@@ -61,7 +62,7 @@ def handovers_to(conn: Connection, other: str, case: str, installation: str, use
             data = encoding.parse_data(str(raw))
         except encoding.EncodingError:
             continue
-        if data.get("to_installation") == installation and data.get("to_user") == user:
+        if data.get("to_installation") == installation and (user is None or data.get("to_user") == user):
             found.append(int(seq))
     return found
 
@@ -70,3 +71,39 @@ def held_rows(conn: Connection, installation: str, upto: int) -> list[tuple[Any,
     cols = [entries.c[name] for name in ROW_COLUMNS]
     return [tuple(r) for r in conn.execute(select(*cols).where(entries.c.installation_id == installation,
                                                                 entries.c.seq <= upto).order_by(entries.c.seq))]
+
+
+def received_objects(conn: Connection, installation: str) -> dict[str, tuple[str, str]]:
+    """Objects held under another installation for the exhibits ``installation`` received in a hand-over:
+    name -> (the installation that handed the case over, the object's declaration).
+
+    An ``exhibit.received`` of ``installation``'s log names the ingest it came from (``data.origin``); the object
+    counts only if that installation's log, as the unit holds it, hands the case to ``installation``. The unit keeps
+    one copy of each object (by address): the receiving installation's sync sends none of them again, and its
+    restore reads them from here.
+    """
+    wanted: set[tuple[str, str, str]] = set()
+    for case, sha, raw in conn.execute(select(entries.c.case_ref, entries.c.sha256, entries.c.data).where(
+            entries.c.installation_id == installation, entries.c.action == handover.EXHIBIT_RECEIVED)):
+        try:
+            origin = encoding.parse_data(str(raw)).get("origin")
+        except encoding.EncodingError:
+            continue
+        other = origin.get("installation") if isinstance(origin, dict) else None
+        if isinstance(other, str) and isinstance(case, str) and isinstance(sha, str):
+            wanted.add((other, case, sha))
+    out: dict[str, tuple[str, str]] = {}
+    handed: dict[tuple[str, str], bool] = {}
+    for other, case, sha in sorted(wanted):
+        if (other, case) not in handed:
+            handed[(other, case)] = bool(handovers_to(conn, other, case, installation, None))
+        if not handed[(other, case)]:
+            continue
+        for name, declaration in conn.execute(
+                select(object_uploads.c.name, object_uploads.c.declaration)
+                .join(objects, (objects.c.installation_id == object_uploads.c.installation_id)
+                      & (objects.c.name == object_uploads.c.name))
+                .where(object_uploads.c.installation_id == other, object_uploads.c.case_ref == case,
+                       object_uploads.c.sha256 == sha)):
+            out[str(name)] = (other, str(declaration))
+    return out

@@ -24,6 +24,7 @@ class World:
         "oic": "detective", "member": "detective", "outsider": "detective", "sgt": "supervisor", "admin": "admin"})
     holder: str = "member"
     open: bool = True
+    handed: bool = False  # the case was handed over to another installation (then it is not open either)
 
     def role(self, user: str) -> str | None:
         return self.roles.get(user)
@@ -36,6 +37,9 @@ class World:
 
     def case_open(self, case: str) -> bool:
         return self.open
+
+    def case_handed_over(self, case: str) -> bool:
+        return self.handed
 
     def is_member(self, case: str, user: str) -> bool:
         return user in ("oic", "member")
@@ -186,6 +190,7 @@ def _tool_state(tool: Any, world: KeyWorld) -> Any:
     state = tool.Authority()
     state.users = {name: [role, world.disabled(name)] for name, role in world.roles.items()}
     state.cases = {CASE: [world.open, "oic", {"oic", "member"}]}
+    state.handed = {CASE} if world.handed else set()
     state.exhibits = {(CASE, EXHIBIT): [world.holder, True, "oic"]}
     state.authors = {1: ("member", CASE)}
     state.box_keys = {u: k for u in ("member", "sgt", "target") if (k := world.box_key(u)) is not None}
@@ -210,11 +215,11 @@ DATAS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize("open_case", [True, False])
-def test_the_stand_alone_verifier_decides_every_rule_as_roles_does(open_case: bool) -> None:
+@pytest.mark.parametrize(("open_case", "handed"), [(True, False), (False, False), (False, True)])
+def test_the_stand_alone_verifier_decides_every_rule_as_roles_does(open_case: bool, handed: bool) -> None:
     tool = _tool()
     world = KeyWorld(roles={**World().roles, "target": "detective", "gone": "detective", "newbie": "supervisor",
-                            "admin2": "admin", "riser": "detective"}, open=open_case)
+                            "admin2": "admin", "riser": "detective"}, open=open_case, handed=handed)
     state = _tool_state(tool, world)
     actors = [*world.roles, "nobody"]
     checked = 0

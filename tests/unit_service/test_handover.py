@@ -222,3 +222,87 @@ def test_a_hand_over_signed_without_authority_is_flagged_by_replay_and_refused_b
             sync.sync(s, unit.service.url, unit.tls.ca)
     finally:
         s.close()
+
+
+def test_the_stand_alone_verifier_checks_an_export_of_a_received_case(
+        unit: Unit, desks: Desks, tmp_path: Path) -> None:
+    from tests.helpers.custody import tool
+
+    _give(unit, desks)
+    _receive(unit, desks)
+    s = desks.e.sign_in("bpatel")
+    try:
+        Custody(s).transfer(KESTREL, "JAS/1", "sgt", "to the sergeant for the file", "Fraud office")
+        path = Custody(s).export_log(KESTREL, tmp_path / "kestrel.jsonl")
+    finally:
+        s.close()
+    code, report = tool(path)
+    assert code == 0 and report["ok"], report["problems"]
+
+
+def test_a_move_recorded_after_the_hand_over_is_flagged_by_replay_and_refused_by_the_unit(
+        unit: Unit, desks: Desks) -> None:
+    from casedesk.custody import log as custody_log
+    from casedesk.store.engine import write_session
+
+    _give(unit, desks)
+    # jsmith still holds JAS/1 on D; an old client (or an insider's code) records a transfer past the service.
+    s = desks.d.sign_in("jsmith")
+    try:
+        with write_session(s.engine) as db:
+            seq = custody_log.append(db, actor="jsmith", signer=s.signer, action="exhibit.transferred",
+                                     case_ref=KESTREL, exhibit_ref="JAS/1", from_party="jsmith", to_party="sgt",
+                                     reason="late move", data={"from_is_user": True, "to_is_user": True}).seq
+        report = Custody(s).verify()
+        assert any(p.seq == seq and p.message == (
+            f"exhibit.transferred in case {KESTREL}, which was handed over to another installation at this point: "
+            "ignored") for p in report.problems)
+        with pytest.raises(UnitError, match="which was handed over to another installation"):
+            sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+
+
+def test_a_receiving_laptop_lost_later_is_restored_with_the_received_evidence(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    import shutil
+
+    from casedesk.services.restore import restore
+    from tests.helpers.store import build_template
+
+    base = tmp_path / "lost"
+    d = new_installation(base / "d", Path(os.environ["XDG_DATA_HOME"]))
+    d_id, _ = register(engine, d, "DC Smith laptop")
+    e = Store(base / "e", Path(os.environ["XDG_DATA_HOME"]))  # wiped below, with D's keyring: D is done by then
+    recovery_key = build_template(e.root)
+    e_id, _ = register(engine, e, "DC Patel laptop, later lost")
+    s = d.sign_in("jsmith")
+    try:
+        Cases(s).create(KESTREL, "Operation Kestrel")
+        (base / "phone.txt").write_bytes(b"extraction of the phone")
+        Evidence(s).ingest(KESTREL, [base / "phone.txt"], IngestMetadata(description="the phone", seized_from="x"))
+        sha = Evidence(s).list(KESTREL)[0].sha256
+        sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    _sync(unit, e, "bpatel")
+    desks = Desks(d, d_id, e, e_id, {"JAS/1": sha})
+    _give(unit, desks)
+    _receive(unit, desks)
+    synced = _sync(unit, e, "bpatel")  # the unit holds the object once, under D: E sends none of it again
+    assert synced.objects_sent == 0
+    shutil.rmtree(e.root)
+    shutil.rmtree(e.xdg)
+    e.xdg.mkdir()
+
+    new = Store(base / "replacement", e.xdg)
+    result = restore(new.datadir, unit.service.url, unit.tls.ca, e_id, "bpatel", PASSWORDS["bpatel"], recovery_key)
+    assert result.missing == () and result.objects == 1
+    s = new.sign_in("bpatel")
+    try:
+        report = Custody(s).verify()
+        assert report.ok, [p.message for p in report.problems]
+        path = Evidence(s).extract(KESTREL, "JAS/1", base / "out.txt")
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    finally:
+        s.close()
