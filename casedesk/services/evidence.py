@@ -40,11 +40,20 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar, cast
 import sqlcipher3
 from sqlalchemy import Engine, Select, func, literal, select
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, object_session
 
 from casedesk import settings, tool_id
+from casedesk.custody.handover import handed_over_message
 from casedesk.datadir import DataDir
-from casedesk.errors import Cancelled, CaseContentLocked, IntegrityError, NotFound, StoreError, UsageError
+from casedesk.errors import (
+    Cancelled,
+    CaseContentLocked,
+    IntegrityError,
+    NotFound,
+    PermissionDenied,
+    StoreError,
+    UsageError,
+)
 from casedesk.evidence import references
 from casedesk.evidence.filetype import HEAD_BYTES, TypeDetector
 from casedesk.evidence.objectformat import encrypted_size, write_all
@@ -319,6 +328,10 @@ def require_open(case: Case) -> None:
     """Exhibits of a closed case are fixed: no ingest, transfer, check-out, withdrawal or sensitivity change."""
     if case.status == "closed":
         raise UsageError(f"case {case.reference} is closed; its exhibits can no longer change")
+    db = object_session(case)
+    if case.status == "handed_over" and db is not None:
+        # Before anything is read or written (an ingest encrypts its files first): the line Session.record says.
+        raise PermissionDenied(handed_over_message(db, case.reference))
 
 
 def _on_case(db: OrmSession, case: Case, user: User) -> bool:

@@ -396,8 +396,7 @@ def _refuse_handed_over(db: OrmSession, action: str, fields: dict[str, Any]) -> 
     case_ref = fields.get("case_ref")
     if case_ref is None or action in handover.AFTER_HANDOVER:
         return
-    status = db.scalar(select(Case.status).where(Case.reference == case_ref))
-    if status == "handed_over":
+    if WriteFacts(db, fields).case_handed_over(case_ref):  # the transaction's cached case row: no read per entry
         raise PermissionDenied(handover.handed_over_message(db, case_ref))
 
 

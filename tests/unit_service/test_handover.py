@@ -127,6 +127,12 @@ def test_the_giving_installation_refuses_every_write_to_the_case_after(unit: Uni
                                       f"(entry {given.seq}): it is held there now, and nothing more is recorded "
                                       "in it here")
         assert Cases(s).show(KESTREL).status == "handed_over"
+        objects_before = sorted(p.name for p in desks.d.datadir.vault.rglob("*") if p.is_file())
+        (desks.d.root.parent / "late.txt").write_bytes(b"found later")
+        with pytest.raises(PermissionDenied) as late:
+            Evidence(s).ingest(KESTREL, [desks.d.root.parent / "late.txt"], IngestMetadata(description="late"))
+        assert str(late.value) == str(refused.value)
+        assert sorted(p.name for p in desks.d.datadir.vault.rglob("*") if p.is_file()) == objects_before
         assert Custody(s).verify().ok  # the hand-over itself is a well-made entry
     finally:
         s.close()
