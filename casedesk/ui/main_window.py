@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
         self.act_sync = a(self.tr("S&ync with the unit…"), "verify", self.sync_with_unit, None,
                           self.tr("Send this laptop's custody log and evidence (encrypted) to the unit service and "
                                   "keep its cosignature"))
+        self.act_remote_review = a(self.tr("Review a case on &another installation…"), "verify", self.remote_review,
+                                   None, self.tr("Supervisor: read a case held on a detective's laptop from the unit, "
+                                                 "checked here, and approve or query it"))
         self.act_password = a(self.tr("Change &password…"), "password", self.change_password, None,
                               self.tr("Change your own password"))
         self.act_sign_out = a(self.tr("Sign &out"), "sign-out", self.sign_out, "Ctrl+Shift+Q",
@@ -292,6 +295,7 @@ class MainWindow(QMainWindow):
         custody_menu.addSeparator()
         custody_menu.addAction(self.act_verify)
         custody_menu.addAction(self.act_times)
+        custody_menu.addAction(self.act_remote_review)
         exhibit_menu = bar.addMenu(self.tr("E&xhibit"))
         for act in (self.act_preview, self.act_extract, self.act_sensitive, self.act_withdraw):
             exhibit_menu.addAction(act)
@@ -408,6 +412,7 @@ class MainWindow(QMainWindow):
             self.exhibits.set_case_open(not closed)
         self.act_verify.setEnabled(s.can(Permission.VERIFY))
         self.act_times.setVisible(s.can(Permission.CUSTODY_REVIEW))
+        self.act_remote_review.setVisible(s.can(Permission.CUSTODY_REVIEW))
         no_case = self.tr("Open a case first (choose one in the case list)") if self.case_ref is None else None
         for act in (self.act_export, self.act_mg6c, self.act_mg6d, self.act_case_uco):
             self._explain(act, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
@@ -766,6 +771,11 @@ class MainWindow(QMainWindow):
         dialog = SyncDialog(self.session, self)
         dialog.finished.connect(lambda _result: self._case_changed(""))
         self._open(dialog)
+
+    def remote_review(self) -> None:
+        from casedesk.ui.dialogs.remote_review import RemoteReviewDialog
+
+        self._open(RemoteReviewDialog(self.session, self))
 
     def change_password(self) -> None:
         from casedesk.ui.dialogs.password import ChangePasswordDialog

@@ -2501,7 +2501,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="163"/>
-        <location filename="../../casedesk/ui/main_window.py" line="289"/>
+        <location filename="../../casedesk/ui/main_window.py" line="292"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2557,7 +2557,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="198"/>
-        <location filename="../../casedesk/ui/main_window.py" line="404"/>
+        <location filename="../../casedesk/ui/main_window.py" line="408"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2743,244 +2743,254 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="246"/>
-        <source>Change &amp;password…</source>
+        <source>Review a case on &amp;another installation…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="247"/>
-        <source>Change your own password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="248"/>
-        <source>Sign &amp;out</source>
+        <source>Supervisor: read a case held on a detective&apos;s laptop from the unit, checked here, and approve or query it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="249"/>
-        <source>Sign out and return to the sign-in window</source>
+        <source>Change &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="250"/>
-        <source>&amp;Lock</source>
+        <source>Change your own password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="251"/>
-        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="252"/>
+        <source>Sign out and return to the sign-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="253"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="253"/>
-        <source>Close CaseDesk</source>
+        <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="254"/>
-        <source>&amp;Users…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="255"/>
-        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <source>Cover the window until your password is entered again (also after a time without use)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="256"/>
-        <source>&amp;Settings…</source>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <source>Close CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="257"/>
-        <source>Installation settings: extra digests, default marking</source>
+        <source>&amp;Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="258"/>
-        <source>&amp;About CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="258"/>
-        <source>Version and data directory</source>
+        <source>Add users, change roles, disable accounts, reset passwords</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="259"/>
-        <source>CaseDesk &amp;help</source>
+        <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="260"/>
+        <source>Installation settings: extra digests, default marking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="261"/>
+        <source>&amp;About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="261"/>
+        <source>Version and data directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="262"/>
+        <source>CaseDesk &amp;help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="263"/>
         <source>How to work in CaseDesk, and every keyboard shortcut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="264"/>
+        <location filename="../../casedesk/ui/main_window.py" line="267"/>
         <source>Tab {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="270"/>
+        <location filename="../../casedesk/ui/main_window.py" line="273"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="283"/>
+        <location filename="../../casedesk/ui/main_window.py" line="286"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="286"/>
+        <location filename="../../casedesk/ui/main_window.py" line="289"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="295"/>
+        <location filename="../../casedesk/ui/main_window.py" line="299"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="299"/>
+        <location filename="../../casedesk/ui/main_window.py" line="303"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="302"/>
+        <location filename="../../casedesk/ui/main_window.py" line="306"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="309"/>
+        <location filename="../../casedesk/ui/main_window.py" line="313"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="332"/>
+        <location filename="../../casedesk/ui/main_window.py" line="336"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="335"/>
+        <location filename="../../casedesk/ui/main_window.py" line="339"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="340"/>
+        <location filename="../../casedesk/ui/main_window.py" line="344"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="355"/>
+        <location filename="../../casedesk/ui/main_window.py" line="359"/>
         <source>Where this laptop stands with the unit service; click to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="377"/>
+        <location filename="../../casedesk/ui/main_window.py" line="381"/>
         <source>Integrity alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="378"/>
+        <location filename="../../casedesk/ui/main_window.py" line="382"/>
         <source>The custody log failed its check at sign-in; changes are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="402"/>
+        <location filename="../../casedesk/ui/main_window.py" line="406"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="411"/>
+        <location filename="../../casedesk/ui/main_window.py" line="416"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="416"/>
+        <location filename="../../casedesk/ui/main_window.py" line="421"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="417"/>
+        <location filename="../../casedesk/ui/main_window.py" line="422"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="422"/>
-        <location filename="../../casedesk/ui/main_window.py" line="496"/>
+        <location filename="../../casedesk/ui/main_window.py" line="427"/>
+        <location filename="../../casedesk/ui/main_window.py" line="501"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="441"/>
+        <location filename="../../casedesk/ui/main_window.py" line="446"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="442"/>
+        <location filename="../../casedesk/ui/main_window.py" line="447"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="455"/>
+        <location filename="../../casedesk/ui/main_window.py" line="460"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="429"/>
-        <location filename="../../casedesk/ui/main_window.py" line="452"/>
+        <location filename="../../casedesk/ui/main_window.py" line="434"/>
+        <location filename="../../casedesk/ui/main_window.py" line="457"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="458"/>
+        <location filename="../../casedesk/ui/main_window.py" line="463"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="461"/>
-        <location filename="../../casedesk/ui/main_window.py" line="465"/>
+        <location filename="../../casedesk/ui/main_window.py" line="466"/>
+        <location filename="../../casedesk/ui/main_window.py" line="470"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="463"/>
+        <location filename="../../casedesk/ui/main_window.py" line="468"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="494"/>
+        <location filename="../../casedesk/ui/main_window.py" line="499"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="498"/>
+        <location filename="../../casedesk/ui/main_window.py" line="503"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="502"/>
+        <location filename="../../casedesk/ui/main_window.py" line="507"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="548"/>
+        <location filename="../../casedesk/ui/main_window.py" line="553"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="583"/>
+        <location filename="../../casedesk/ui/main_window.py" line="588"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="616"/>
+        <location filename="../../casedesk/ui/main_window.py" line="621"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2988,7 +2998,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="617"/>
+        <location filename="../../casedesk/ui/main_window.py" line="622"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2996,47 +3006,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="618"/>
+        <location filename="../../casedesk/ui/main_window.py" line="623"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="625"/>
+        <location filename="../../casedesk/ui/main_window.py" line="630"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="652"/>
+        <location filename="../../casedesk/ui/main_window.py" line="657"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="681"/>
+        <location filename="../../casedesk/ui/main_window.py" line="686"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="686"/>
+        <location filename="../../casedesk/ui/main_window.py" line="691"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="690"/>
+        <location filename="../../casedesk/ui/main_window.py" line="695"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="696"/>
+        <location filename="../../casedesk/ui/main_window.py" line="701"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="793"/>
+        <location filename="../../casedesk/ui/main_window.py" line="803"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="794"/>
+        <location filename="../../casedesk/ui/main_window.py" line="804"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -3044,17 +3054,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="811"/>
+        <location filename="../../casedesk/ui/main_window.py" line="821"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="812"/>
+        <location filename="../../casedesk/ui/main_window.py" line="822"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="825"/>
+        <location filename="../../casedesk/ui/main_window.py" line="835"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3582,6 +3592,240 @@ custody entry {seq}</source>
     <message>
         <location filename="../../casedesk/ui/partials/preview.py" line="234"/>
         <source>No preview for {type}: extract the exhibit to open it in another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RemoteReviewDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="51"/>
+        <source>Review a case held on another installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="57"/>
+        <source>https://casedesk.unit.example:8443</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="58"/>
+        <source>Unit address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="61"/>
+        <source>the system&apos;s certificate authorities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="62"/>
+        <source>CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="63"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="71"/>
+        <source>the detective&apos;s installation id, e.g. 6f1c2a4e-0b7d-4c1e-9a55-2f1d8e3b7c10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="73"/>
+        <source>Installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="76"/>
+        <source>e.g. MPS-2026-0417</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="77"/>
+        <source>Case reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="78"/>
+        <source>&amp;Fetch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="85"/>
+        <source>&amp;Unit address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="85"/>
+        <source>&amp;CA certificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="86"/>
+        <source>&amp;Installation:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="86"/>
+        <source>Ca&amp;se:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="98"/>
+        <source>Entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="98"/>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="98"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="98"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="99"/>
+        <source>Exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="99"/>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="100"/>
+        <source>Entries waiting for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="103"/>
+        <source>Your comment (a query needs one: the detective answers it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="104"/>
+        <source>Review comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="110"/>
+        <source>&amp;Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="112"/>
+        <source>&amp;Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="136"/>
+        <source>The unit&apos;s CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="137"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="145"/>
+        <source>Give the unit&apos;s address as the unit administrator gave it, starting with https://</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="150"/>
+        <source>There is no certificate file {path}: choose the one the unit administrator gave you, or leave the field empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="155"/>
+        <source>Name the installation that holds the case by its id (the detective&apos;s laptop shows it in Help › About)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="160"/>
+        <source>Give the case&apos;s reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="181"/>
+        <source>Reading the case from the unit and checking it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="195"/>
+        <source>Reviewed up to entry {n}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="196"/>
+        <source>Not reviewed yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="198"/>
+        <source>Case {case} of installation {id}, as the unit {unit} holds it ({size} entries, cosigned {when}); every hash, signature and the unit&apos;s cosignature checked here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="202"/>
+        <source>%n entry waits for review.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="203"/>
+        <source>%n entries wait for review.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="204"/>
+        <source>The read is recorded in this installation&apos;s log (entry {seq}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="222"/>
+        <source>A query needs a comment: say what the detective should answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="227"/>
+        <source>Signing the decision and handing it to the unit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="239"/>
+        <source>Approved up to entry {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="240"/>
+        <source>Query sent about entries up to {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="241"/>
+        <source>{done}: statement {id} is held by the unit and recorded here as entry {seq}; the detective&apos;s laptop records it at its next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/remote_review.py" line="254"/>
+        <source>Review from another desk</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
