@@ -37,9 +37,18 @@ from casedesk.custody.handover import CaseIdentity
 from casedesk.custody.log import CASE_BEGINNINGS
 from casedesk.errors import IntegrityError, UnitError, UsageError
 from casedesk.evidence.objectformat import object_name
+from casedesk.evidence.readback import ObjectProblem, read_object
 from casedesk.evidence.references import REFERENCE_RE
+from casedesk.evidence.vault import Vault
 from casedesk.progress import Progress, no_progress
-from casedesk.security.casekeys import CaseKeyError, box_public, open_case_key, seal_case_key, vault_naming_key
+from casedesk.security.casekeys import (
+    CaseContentKeys,
+    CaseKeyError,
+    box_public,
+    open_case_key,
+    seal_case_key,
+    vault_naming_key,
+)
 from casedesk.security.roles import Permission
 from casedesk.services import remote_review, sync
 from casedesk.services.casekeys import CaseKeys, current_epoch
@@ -62,6 +71,8 @@ MSG_NOT_FOR_YOU = ("the case installation {id} handed over is not for {user} of 
                    "it was handed to {to_user} of installation {to_id}")
 MSG_KEY = "the key of case {case} (epoch {epoch}) sealed by installation {id} does not open with your box key"
 RECEIVED_DIR = "received"
+MSG_CONTENT = ("the unit sent object {name} of exhibit content {sha256}, which {detail}: it was changed, or it is not "
+               "your unit; nothing of the case was recorded")
 
 
 @dataclass(frozen=True)
@@ -231,14 +242,40 @@ def receive(session: Session, url: str, ca_file: Path | None, from_installation:
             from casedesk.services.restore import _fetch
 
             size = _fetch(unit, f"{base}/objects/{obj}", vault, obj, decl)
+            _check_content(vault, obj, decl, taken.keys, naming)
             fetched.append((obj, decl, size))
             done += int(decl.get("size", 0))
             progress(done, total, "reading the case's evidence (encrypted) from the unit")
-    except unit.httpx.TransportError as exc:
-        raise _transport(unit, url, exc) from None
+    except BaseException as exc:
+        for obj, _, _ in fetched:  # fetched by this call and not yet in the register: no file left without a row
+            (vault / obj[:2] / obj[2:]).unlink(missing_ok=True)
+        if isinstance(exc, unit.httpx.TransportError):
+            raise _transport(unit, url, exc) from None
+        raise
     finally:
         unit.close()
     return _record(session, raw, doc, taken, from_installation, case_ref, name, fetched)
+
+
+def _check_content(vault: Path, name: str, decl: dict[str, Any], keys: dict[int, bytes], naming: bytes) -> None:
+    """The object opens with the case key the hand-over sealed and holds the exhibit's content, before anything of
+    the case is recorded (the unit checks size and address, never content: it holds no key). A failing object,
+    fetched just now, is removed again."""
+    epoch, sha = decl.get("epoch"), str(decl.get("sha256"))
+    detail = None
+    if not isinstance(epoch, int) or epoch not in keys:
+        detail = f"is under a key epoch ({epoch}) the hand-over did not give"
+    else:
+        view = Vault(vault, CaseContentKeys.derive(keys[epoch]).vault_encryption, naming)
+        try:
+            result = read_object(view, name, int(decl["size"]), ["sha256"])
+            if result.size != int(decl["size"]) or result.digests.get("sha256") != sha:
+                detail = "decrypts to other content"
+        except ObjectProblem:
+            detail = "does not open with the case key"
+    if detail is not None:
+        (vault / name[:2] / name[2:]).unlink(missing_ok=True)
+        raise IntegrityError(MSG_CONTENT.format(name=name, sha256=sha, detail=detail))
 
 
 @dataclass

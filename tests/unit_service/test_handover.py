@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from casedesk.errors import PermissionDenied, UnitError, UsageError
+from casedesk.errors import IntegrityError, PermissionDenied, UnitError, UsageError
 from casedesk.services import handover, sync
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
@@ -310,5 +310,56 @@ def test_a_receiving_laptop_lost_later_is_restored_with_the_received_evidence(
         assert report.ok, [p.message for p in report.problems]
         path = Evidence(s).extract(KESTREL, "JAS/1", base / "out.txt")
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    finally:
+        s.close()
+
+
+def test_an_object_that_does_not_open_with_the_case_key_is_refused_before_anything_is_recorded(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:
+    from casedesk.custody import wire
+    from tests.unit_service.helpers import RawClient, rows_of
+
+    base = tmp_path / "insider"
+    d = new_installation(base / "d", Path(os.environ["XDG_DATA_HOME"]))
+    e = new_installation(base / "e", Path(os.environ["XDG_DATA_HOME"]))
+    d_id, _ = register(engine, d, "DC Smith laptop")
+    e_id, _ = register(engine, e, "DC Patel laptop")
+    s = d.sign_in("jsmith")
+    try:
+        Cases(s).create(KESTREL, "Operation Kestrel")
+        (base / "phone.txt").write_bytes(b"extraction of the phone")
+        Evidence(s).ingest(KESTREL, [base / "phone.txt"], IngestMetadata(description="the phone", seized_from="x"))
+        ex = Evidence(s).list(KESTREL)[0]
+    finally:
+        s.close()
+    # An insider of D gets other bytes of the right size and format to the unit under the object's name before the
+    # laptop's own sync (docs/sync-protocol.md: the unit cannot tell; it holds no key).
+    rows, signer, _ = rows_of(d)
+    [path] = [p for p in d.datadir.vault.glob("??/*") if p.is_file() and len(p.parent.name + p.name) == 64]
+    name = path.parent.name + path.name
+    real = path.read_bytes()
+    fake = real[:48] + bytes(b ^ 0x55 for b in real[48:])
+    client = RawClient(unit.service.url, unit.tls.ca, d_id, "jsmith", signer)
+    try:
+        assert client.push(rows).status_code == 200
+        address = wire.object_address([hashlib.sha256(fake).digest()])
+        decl = wire.declaration(KESTREL, ex.sha256, ex.size, 1, len(fake), address)
+        assert client.request_part(f"/v1/installations/{d_id}/objects/{name}/0", fake, decl).json()["held"]
+    finally:
+        client.close()
+    _sync(unit, d, "jsmith")
+    _sync(unit, e, "bpatel")
+    desks = Desks(d, d_id, e, e_id, {ex.reference: ex.sha256})
+    _give(unit, desks)
+    with pytest.raises(IntegrityError) as refused:
+        _receive(unit, desks)
+    assert str(refused.value) == (f"the unit sent object {name} of exhibit content {ex.sha256}, which does not "
+                                  "open with the case key: it was changed, or it is not your unit; nothing of the "
+                                  "case was recorded")
+    s = e.sign_in("bpatel")
+    try:
+        assert KESTREL not in [c.reference for c in Cases(s).list()]
+        assert not (e.datadir.vault / name[:2] / name[2:]).exists()
+        assert Custody(s).verify().ok
     finally:
         s.close()
