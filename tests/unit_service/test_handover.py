@@ -191,6 +191,10 @@ def test_the_commands(unit: Unit, desks: Desks) -> None:
                    unit.service.url, "--ca", str(unit.tls.ca), "--to-installation", desks.e_id, "--to-user", "bpatel",
                    "--reason", "to the fraud team", KESTREL, env=env)
     assert out.stdout.startswith(f"Case {KESTREL} handed over to bpatel of installation {desks.e_id}")
+    late = casedesk("--data-dir", str(desks.d.root), "--user", "jsmith", "note", "add", KESTREL, "one more thing",
+                    env=env, check=False)
+    assert late.returncode == 5 and len(late.stderr.strip().splitlines()) == 1
+    assert f"case {KESTREL} was handed over to bpatel of installation {desks.e_id}" in late.stderr
     env["CASEDESK_PASSWORD"] = PASSWORDS["bpatel"]
     out = casedesk("--data-dir", str(desks.e.root), "--user", "bpatel", "unit-handover", "receive", "--unit",
                    unit.service.url, "--ca", str(unit.tls.ca), "--from-installation", desks.d_id, KESTREL, env=env)
