@@ -44,6 +44,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--log", metavar="FILE", help="the unit's issuance log (default: the key file's name + "
                                                  ".issued.jsonl)")
     p.set_defaults(func=cmd_unit_enrol)
+    p = us.add_parser("tls-ca", parents=[common],
+                      help="the unit CA certificate (mutual TLS): give it to each unit service instance (--client-ca)")
+    p.add_argument("--key", required=True, help="the unit key file")
+    p.add_argument("-o", "--output", required=True, help="the new certificate file (PEM; public)")
+    p.set_defaults(func=cmd_unit_tls_ca)
     p = us.add_parser("revoke", parents=[common], help="revoke a certificate the unit issued")
     p.add_argument("answer", nargs="?", help="an answer file holding the certificate (default: the issuance log)")
     p.add_argument("--log", metavar="FILE", help="the unit's issuance log (default: beside the key file)")
@@ -134,8 +139,24 @@ def cmd_unit_enrol(ctx: Context) -> int:
              f"Installation key: {req.installation_key}"]
     lines += [f"  certified {o.user} ({o.full_name}, {o.role}): key {o.public_key[:16]}..." for o in req.officers]
     lines.append(f"{len(answer['certificates'])} certificates of unit {grouped(signer.public.fingerprint)} "
-                 f"written to {a.output}")
+                 f"written to {a.output}, with the installation's TLS client certificate (serial "
+                 f"{answer['certificates'][0]['serial']})")
     ctx.emit({"request_sha256": req.sha256(), "certificates": answer["certificates"], "output": a.output}, lines)
+    return 0
+
+
+def cmd_unit_tls_ca(ctx: Context) -> int:
+    from casedesk.trust import tlscert
+
+    a = ctx.args
+    target = _new_target(a.output)
+    signer = keyfile.read(Path(a.key), _passphrase())
+    with NewFile(target) as out:
+        out.write(tlscert.ca_certificate(signer))
+        publish_all([out])
+    ctx.emit({"output": a.output, "fingerprint": signer.public.fingerprint}, [
+        f"Unit CA certificate of unit key {grouped(signer.public.fingerprint)} written to {a.output}.",
+        "Give it to every instance of the unit service: casedesk unit serve ... --client-ca FILE"])
     return 0
 
 
@@ -155,7 +176,7 @@ def cmd_unit_revoke(ctx: Context) -> int:
     issued.append(_log_path(a), signer, [("revocation", r) for r in answer["revocations"]])
     _write_json(a.output, answer)
     ctx.emit(answer, f"Certificate {cert.serial} ({cert.describe()}) revoked; give {a.output} to the installation "
-                     "(`casedesk enrol import`).")
+                     "(`casedesk enrol import`) and load it into the unit service (`casedesk unit load-revocations`).")
     return 0
 
 

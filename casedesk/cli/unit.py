@@ -123,7 +123,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--teams", metavar="FILE",
                    help="the unit's signed team list (`casedesk unit teams`; needs --unit-fingerprint): another "
                         "installation's case is then served only to a supervisor of its team")
+    p.add_argument("--client-ca", metavar="FILE",
+                   help="the unit CA certificate (`casedesk unit tls-ca`): mutual TLS, every request over an "
+                        "installation's client certificate; implies the unit fingerprint")
     p.set_defaults(func=cmd_serve)
+
+    p = us.add_parser("load-revocations", parents=[common],
+                      help="refuse the TLS certificates a unit revocation file revokes (mutual TLS)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="revocation files (`casedesk unit revoke`, "
+                                                            "`casedesk unit revocations`)")
+    p.add_argument("--database", metavar="URL", help=db_help)
+    p.add_argument("--client-ca", required=True, metavar="FILE", help="the unit CA certificate the service is given")
+    p.set_defaults(func=cmd_load_revocations)
 
 
 def _unit_args(p: argparse.ArgumentParser) -> None:
@@ -345,4 +356,20 @@ def cmd_serve(ctx: Context) -> None:
 
     serve(_database(ctx), Path(ctx.args.cosigner_key), ctx.args.host, ctx.args.port, Path(ctx.args.tls_cert),
           Path(ctx.args.tls_key), unit_fingerprint=ctx.args.unit_fingerprint,
-          teams=Path(ctx.args.teams) if ctx.args.teams else None)
+          teams=Path(ctx.args.teams) if ctx.args.teams else None,
+          client_ca=Path(ctx.args.client_ca) if ctx.args.client_ca else None)
+
+
+def cmd_load_revocations(ctx: Context) -> None:
+    from casedesk.unit.admin import load_revocations
+    from casedesk.unit.server import client_ca_fingerprint
+    from casedesk.unit.store import engine_for
+
+    fingerprint = client_ca_fingerprint(Path(ctx.args.client_ca), None)
+    engine = engine_for(_database(ctx))
+    try:
+        loaded = load_revocations(engine, [Path(f) for f in ctx.args.files], fingerprint, getpass.getuser())
+    finally:
+        engine.dispose()
+    ctx.emit({"loaded": loaded}, [f"{len(loaded)} revocation(s) loaded: the unit refuses these TLS certificates "
+                                  "from now on."] + [f"  {serial}" for serial in loaded])

@@ -188,7 +188,9 @@ class Enrolment:
                 db, ENROLLED,
                 text=f"certificates of unit {answer.unit.name} ({grouped(pinned)})",
                 data={"unit": answer.unit.vkey, "unit_fingerprint": pinned, "certificates": new_c,
-                      "revocations": new_r})
+                      "revocations": new_r,
+                      # The TLS client certificate for the unit service (docs/unit-trust.md, "TLS certificates").
+                      **({"tls_certificate": answer.tls_certificate} if answer.tls_certificate else {})})
             seq = entry.seq
         log.info("unit certificates imported: %d certificates, %d revocations (entry %d)", len(new_c), len(new_r), seq)
         return seq, answer

@@ -45,7 +45,7 @@ from casedesk.custody.review import DECISIONS, REMOTE_ACTION, REVIEW_ACTION, REV
 from casedesk.errors import IntegrityError, UnitError, UsageError
 from casedesk.reports import bundle_log
 from casedesk.security.roles import Permission
-from casedesk.services import inputs
+from casedesk.services import inputs, unit_tls
 from casedesk.services.cases import normalise_reference
 from casedesk.services.custody import EntryView, entry_view
 from casedesk.services.session import Session
@@ -236,7 +236,8 @@ def fetch(session: Session, url: str, ca_file: Path | None, installation: str, c
     if known is None:
         raise UnitError(MSG_NO_UNIT)
     name, key_hex = known
-    unit = UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer)
+    unit = UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer,
+                      unit_tls.identity_of(session))
     unit.refused = MSG_REFUSED
     path = (f"/v1/installations/{session.installation_id}/review/{quote(installation, safe='')}/"
             f"{quote(case, safe='/')}")  # a reference may hold '/' (the route takes the rest of the path)

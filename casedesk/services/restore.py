@@ -46,7 +46,7 @@ from casedesk.security import recovery
 from casedesk.security.casekeys import CaseKeyError, open_case_key, vault_naming_key
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
-from casedesk.services import sync
+from casedesk.services import sync, unit_tls
 from casedesk.store.engine import make_engine, migrate
 
 log = logging.getLogger("casedesk.restore")
@@ -136,10 +136,18 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
     if secret is None:
         raise failure or UnitError(MSG_REFUSED.format(message="the unit sent no recovery file"))
     token = wire.escrow_token(secret, installation_id)
-    escrowed = unit.plain("GET", f"{base}/keyslots", {wire.HEADER_ESCROW_TOKEN: token}).get("keyslots")
+    answer = unit.plain("GET", f"{base}/keyslots", {wire.HEADER_ESCROW_TOKEN: token})
+    escrowed = answer.get("keyslots")
     slots, opened = _open_slot(escrowed if isinstance(escrowed, list) else [], installation_id, username, password,
                                secret)
     unit.signer = Signer(opened.signing_seed)
+    # Mutual TLS: the installation's client certificate, as the unit saw it, under the installation key that the
+    # store key derives (docs/sync-protocol.md, "Mutual TLS").
+    certificates = answer.get("tls_certificates")
+    identity = unit_tls.identity_from(certificates if isinstance(certificates, list) else [], installation_id,
+                                      StoreKeys.derive(opened.store_key).installation_seed)
+    if identity is not None:
+        unit.present(identity)
     # The log, as the unit cosigned it.
     state = unit.request("GET", f"{base}/checkpoint")
     size = int(state.get("tree_size") or 0)

@@ -16,7 +16,6 @@ import base64
 import hashlib
 import json
 import logging
-import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from casedesk.custody.signing import Signer
 from casedesk.errors import IntegrityError, PermissionDenied, UnitError, UsageError
 from casedesk.evidence.objectformat import encrypted_size
 from casedesk.progress import CancelToken, Progress, no_progress
+from casedesk.services import unit_tls
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CustodyEntry, VaultObject
 from casedesk.timeutil import uk_display
@@ -225,22 +225,31 @@ def identity(session: Session) -> tuple[str, str]:
 class UnitClient:
     """Signed requests to one unit over TLS, as ``user`` of ``installation`` (``signer``: their custody key)."""
 
-    def __init__(self, url: str, ca_file: Path | None, installation: str, user: str, signer: Signer | None) -> None:
+    def __init__(self, url: str, ca_file: Path | None, installation: str, user: str, signer: Signer | None,
+                 identity: unit_tls.TlsIdentity | None = None) -> None:
         import httpx  # only when syncing: the desktop and the CLI start without it
 
         self.httpx = httpx
         if not url.startswith("https://"):
             raise UsageError(f"the unit address must start with https:// (got {url!r})")
         self.url = url.rstrip("/")
+        self.ca_file = ca_file
         self.installation, self.user, self.signer = installation, user, signer
         self.refused = MSG_REFUSED
         if ca_file is not None and not ca_file.is_file():
             raise UsageError(f"the CA certificate {ca_file} does not exist")
-        context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        # Mutual TLS (docs/sync-protocol.md): ``identity``, the installation's client certificate, when it has one.
+        context = unit_tls.client_context(ca_file, identity)
         self.client = httpx.Client(base_url=self.url, verify=context, timeout=TIMEOUT_SECONDS)
 
     def close(self) -> None:
         self.client.close()
+
+    def present(self, identity: unit_tls.TlsIdentity) -> None:
+        """From now on connect over the installation's TLS client certificate (a restore learns it midway)."""
+        self.client.close()
+        self.client = self.httpx.Client(base_url=self.url, verify=unit_tls.client_context(self.ca_file, identity),
+                                        timeout=TIMEOUT_SECONDS)
 
     def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
         status, doc = self.answer(method, path, body)
@@ -339,7 +348,8 @@ def sync(session: Session, url: str, ca_file: Path | None = None, progress: Prog
     """Push what the unit lacks; see the module's doc. Raises ``IntegrityError`` for a rolled-back log."""
     if not 1 <= batch <= 5_000:
         raise UsageError("the batch size is 1 to 5000 entries")
-    unit = UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer)
+    unit = UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer,
+                      unit_tls.identity_of(session))
     try:
         return _sync(session, unit, progress, cancel, batch)
     except unit.httpx.TransportError as exc:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from casedesk.custody.encoding import canonical_json
 from casedesk.errors import UsageError
 from casedesk.timeutil import iso_utc, utc_now
-from casedesk.trust import certs
+from casedesk.trust import certs, tlscert
 from casedesk.trust.unitkey import HEX64, UnitKey, UnitSigner
 
 REQUEST_FORMAT = "casedesk-enrolment-request/1"
@@ -161,8 +161,12 @@ def answer(unit: UnitSigner, req: Request, now: datetime | None = None) -> dict[
                                        subject=o.user, full_name=o.full_name or None, role=o.role,
                                        public_key=o.public_key,
                                        valid_from=min(o.registered_at, now_text), now=when) for o in req.officers]
+    # The installation's TLS client certificate for the unit service (mutual TLS): its installation key under the
+    # unit CA, with the installation certificate's serial (docs/unit-trust.md, "TLS certificates").
+    tls = tlscert.client_certificate(unit, issued[0], when).decode("ascii")
     return {"format": ANSWER_FORMAT, "unit": unit.public.vkey, "installation_id": req.installation_id,
-            "request_sha256": req.sha256(), "certificates": [c.encode() for c in issued], "revocations": []}
+            "request_sha256": req.sha256(), "certificates": [c.encode() for c in issued], "revocations": [],
+            "tls_certificate": tls}
 
 
 def revocation_answer(unit: UnitSigner, cert: certs.Certificate, reason: str,
@@ -180,6 +184,7 @@ class Answer:
     revocations: tuple[certs.Revocation, ...]
     raw_certificates: tuple[dict[str, Any], ...]
     raw_revocations: tuple[dict[str, Any], ...]
+    tls_certificate: str | None = None  # PEM: the installation's TLS client certificate (answers of this version on)
 
 
 def read_answer(path: Path, fingerprint: str) -> Answer:
@@ -192,6 +197,9 @@ def read_answer(path: Path, fingerprint: str) -> Answer:
         unit = UnitKey.from_vkey(obj["unit"])
         raw_c, raw_r = obj["certificates"], obj["revocations"]
         if not isinstance(raw_c, list) or not isinstance(raw_r, list) or not isinstance(obj["installation_id"], str):
+            raise bad
+        tls = obj.get("tls_certificate")
+        if tls is not None and not isinstance(tls, str):
             raise bad
     except (KeyError, ValueError):
         raise bad from None
@@ -213,8 +221,15 @@ def read_answer(path: Path, fingerprint: str) -> Answer:
         if problem is not None:
             raise UsageError(f"{path}: revocation {i} {problem}")
         found_r.append(rev)
+    if tls is not None:
+        serials = {c.serial for c in found_c if c.kind == certs.KIND_INSTALLATION}
+        key = next((c.public_key for c in found_c if c.kind == certs.KIND_INSTALLATION), "")
+        try:
+            tlscert.check_client_certificate(tls, unit, obj["installation_id"], key, serials)
+        except tlscert.TlsCertificateError as exc:
+            raise UsageError(f"{path}: {exc}") from None
     return Answer(unit, obj["installation_id"], tuple(found_c), tuple(found_r),
-                  tuple(c.encode() for c in found_c), tuple(r.encode() for r in found_r))
+                  tuple(c.encode() for c in found_c), tuple(r.encode() for r in found_r), tls)
 
 
 def read_revocations(path: Path) -> list[Any]:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -131,6 +132,10 @@ class UnitSigner:
 
     def sign(self, message: bytes) -> bytes:
         return self._key.sign(message)
+
+    def sign_x509(self, builder: x509.CertificateBuilder) -> x509.Certificate:
+        """An X.509 certificate signed by the unit key (Ed25519 takes no hash algorithm): casedesk/trust/tlscert.py."""
+        return builder.sign(self._key, None)
 
     def __repr__(self) -> str:
         return f"UnitSigner({self.name}, fingerprint={self.public.fingerprint[:16]}...)"

@@ -8,11 +8,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
+from casedesk.custody.encoding import canonical_json
 from casedesk.errors import NotFound, UsageError
+from casedesk.trust import certs
+from casedesk.trust.enrolment import read_revocations
 from casedesk.unit.store import (
     checkpoints,
     entries,
@@ -22,6 +27,7 @@ from casedesk.unit.store import (
     objects,
     rejected_objects,
     rejected_segments,
+    revoked_certificates,
 )
 
 HEX64 = re.compile(r"[0-9a-f]{64}\Z")
@@ -43,6 +49,32 @@ def register(engine: Engine, installation_id: str, genesis_key: str, label: str,
     except IntegrityError:
         raise UsageError(f"installation {installation_id} is already registered; registrations are never "
                          "changed") from None
+
+
+def load_revocations(engine: Engine, files: list[Path], fingerprint: str, by: str) -> list[str]:
+    """Load the unit key's revocations from revocation or answer files; each must verify with the unit key of
+    ``fingerprint``. Returns the serials newly refused (one already loaded is passed over)."""
+    found: list[certs.Revocation] = []
+    for path in files:
+        for i, raw in enumerate(read_revocations(path), 1):
+            try:
+                rev = certs.Revocation.decode(raw)
+            except certs.MalformedError as exc:
+                raise UsageError(f"{path}: revocation {i} {exc}") from None
+            problem = certs.signature_problem(rev, fingerprint)
+            if problem is not None:
+                raise UsageError(f"{path}: revocation {i} {problem}")
+            found.append(rev)
+    loaded = []
+    with engine.begin() as conn:
+        for rev in found:
+            done = conn.execute(pg_insert(revoked_certificates).values(
+                serial=rev.serial, public_key=rev.public_key, revoked_at=rev.revoked_at, reason=rev.reason,
+                revocation=canonical_json(rev.encode()), loaded_by=by).on_conflict_do_nothing()
+                .returning(revoked_certificates.c.serial)).first()
+            if done is not None:
+                loaded.append(rev.serial)
+    return loaded
 
 
 @dataclass(frozen=True)

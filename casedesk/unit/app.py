@@ -32,7 +32,7 @@ from starlette.routing import Route
 from casedesk.custody import chain, checkpoint, projection, statement, wire
 from casedesk.custody.signing import Signer
 from casedesk.trust.teams import TeamList
-from casedesk.unit import escrow, handover, objects, review, verify
+from casedesk.unit import access, escrow, handover, objects, peer, review, verify
 from casedesk.unit.store import ROW_COLUMNS, checkpoints, entries, installations, rejected_segments, review_statements
 
 log = logging.getLogger("casedesk.unit")
@@ -197,6 +197,7 @@ class _Accounts:
 
 def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
     accounts = _Accounts()
+    readers = access.CaseReaders()  # who may read which case: served case material is checked against it
 
     def health(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True, "cosigner": cosigner.name, "cosigner_key": cosigner.signer.public_hex})
@@ -276,7 +277,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         installation, after = request.path_params["installation"], int(request.path_params["after"])
         try:
             caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
-            return await _run(lambda: _entries(engine, accounts, caller, after))
+            return await _run(lambda: _entries(engine, accounts, readers, caller, after))
         except Refused as exc:
             return _error(exc.status, exc.message)
 
@@ -284,7 +285,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         installation = request.path_params["installation"]
         try:
             caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
-            return await _run(lambda: _object_list(engine, accounts, caller))
+            return await _run(lambda: _object_list(engine, accounts, readers, caller))
         except Refused as exc:
             return _error(exc.status, exc.message)
 
@@ -292,8 +293,9 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         installation, name = request.path_params["installation"], request.path_params["name"]
         try:
             caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
-            declaration, source = await _run_value(lambda: _object_declaration(engine, accounts, caller, name))
-        except Refused as exc:
+            declaration, source = await _run_value(
+                lambda: _object_declaration(engine, accounts, readers, caller, name))
+        except (Refused, access.NotReader) as exc:
             return _error(exc.status, exc.message)
         except OperationalError:
             return _error(503, MSG_DATABASE)
@@ -581,16 +583,24 @@ def _recovery(engine: Engine, installation: str) -> JSONResponse:
 def _keyslots(engine: Engine, installation: str, token: str | None) -> JSONResponse:
     try:
         with engine.connect() as conn:
-            return JSONResponse({"keyslots": escrow.key_slots(conn, installation, token)})  # a list, newest first
+            slots = escrow.key_slots(conn, installation, token)  # a list, newest first
+            # With them, the installation's TLS client certificates (mutual TLS): a wiped laptop holds none.
+            return JSONResponse({"keyslots": slots, "tls_certificates": peer.certificates_of(conn, installation)})
     except escrow.EscrowRefusal as exc:
         return _error(exc.status, exc.message)
 
 
-def _entries(engine: Engine, accounts: _Accounts, caller: Caller, after: int) -> JSONResponse:
-    """Up to ``verify.MAX_ENTRIES`` entries from entry ``after + 1``, for a restore (as pushed: wire.row_to_json)."""
+def _entries(engine: Engine, accounts: _Accounts, readers: access.CaseReaders, caller: Caller,
+             after: int) -> JSONResponse:
+    """Up to ``verify.MAX_ENTRIES`` entries from entry ``after + 1``, for a restore (as pushed: wire.row_to_json),
+    to an officer who may read every case of the installation now (access.py)."""
     with engine.connect() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
+        try:
+            readers.check_all(conn, caller.installation, caller.user)
+        except access.NotReader as exc:
+            return _error(exc.status, exc.message)
         cols = [entries.c[name] for name in ROW_COLUMNS]
         rows = conn.execute(select(*cols).where(entries.c.installation_id == caller.installation,
                                                 entries.c.seq > after)
@@ -598,7 +608,8 @@ def _entries(engine: Engine, accounts: _Accounts, caller: Caller, after: int) ->
     return JSONResponse({"entries": [wire.row_to_json(tuple(r)) for r in rows]})
 
 
-def _object_list(engine: Engine, accounts: _Accounts, caller: Caller) -> JSONResponse:
+def _object_list(engine: Engine, accounts: _Accounts, readers: access.CaseReaders, caller: Caller) -> JSONResponse:
+    """The objects held, of the cases the caller may read now (access.py)."""
     with engine.connect() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
@@ -606,22 +617,30 @@ def _object_list(engine: Engine, accounts: _Accounts, caller: Caller) -> JSONRes
         mine = {o["name"] for o in own}
         received = [{"name": name, "declaration": decl} for name, (_, decl)
                     in sorted(handover.received_objects(conn, caller.installation).items()) if name not in mine]
-        return JSONResponse({"objects": own + received})
+        listed = own + received
+        # Only the objects of the cases the caller may read now (access.py).
+        keep = readers.filter(conn, caller.installation, caller.user,
+                              [str(json.loads(o["declaration"]).get("case")) for o in listed])
+    return JSONResponse({"objects": [o for o, ok in zip(listed, keep, strict=True) if ok]})
 
 
-def _object_declaration(engine: Engine, accounts: _Accounts, caller: Caller, name: str) -> tuple[str, str]:
+def _object_declaration(engine: Engine, accounts: _Accounts, readers: access.CaseReaders, caller: Caller,
+                        name: str) -> tuple[str, str]:
     """(the object's declaration, the installation it is held under: the caller's, or the one that handed over
-    the case of an exhibit the caller's installation received)."""
+    the case of an exhibit the caller's installation received), to a caller who may read its case now."""
     with engine.connect() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
         found = objects.declaration_of(conn, caller.installation, name)
         if found is not None:
-            return found, caller.installation
-        received = handover.received_objects(conn, caller.installation).get(name)
-    if received is None:
-        raise Refused(404, objects.MSG_NOT_HELD.format(name=name))
-    return received[1], received[0]
+            source = caller.installation
+        else:
+            received = handover.received_objects(conn, caller.installation).get(name)
+            if received is None:
+                raise Refused(404, objects.MSG_NOT_HELD.format(name=name))
+            source, found = received[0], received[1]
+        readers.check(conn, caller.installation, caller.user, str(json.loads(found).get("case")))
+    return found, source
 
 
 def check_team(cosigner: Cosigner, caller: Caller, other: str) -> None:

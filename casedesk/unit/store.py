@@ -209,8 +209,34 @@ review_statements = Table(
     Index("ix_review_statements_installation", "installation_id", "id"),
 )
 
+# Mutual TLS (docs/sync-protocol.md, "Mutual TLS"): each installation's client certificate as first seen, and the
+# unit key's revocations the unit administrator loaded (`casedesk unit load-revocations`).
+client_certificates = Table(
+    "client_certificates", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("installation_id", String(64), nullable=False),
+    Column("serial", String(32), nullable=False, unique=True),
+    Column("public_key", String(64), nullable=False),
+    Column("pem", Text, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_client_certificates_installation", "installation_id", "id"),
+)
+
+revoked_certificates = Table(
+    "revoked_certificates", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("serial", String(32), nullable=False, unique=True),
+    Column("public_key", String(64), nullable=False),
+    Column("revoked_at", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("revocation", Text, nullable=False),  # the revocation object as the unit key signed it (JSON)
+    Column("loaded_by", Text, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 APPEND_ONLY = ("installations", "entries", "checkpoints", "rejected_segments", "object_uploads", "object_parts",
-               "objects", "rejected_objects", "escrows", "review_statements")
+               "objects", "rejected_objects", "escrows", "review_statements", "client_certificates",
+               "revoked_certificates")
 
 
 def engine_for(url: str, pool_size: int = 5) -> Engine:

@@ -355,13 +355,17 @@ UNAUTHENTICATED = {
     "unit serve": "runs the unit service over the unit database; opens no installation",
     "unit revocations": "copies the revocations out of the unit's issuance log; opens no installation",
     "unit teams": "the unit administrator signs the team list with the unit key file; opens no installation",
+    "unit tls-ca": "the unit administrator makes the unit CA certificate with the unit key file; opens no installation",
+    "unit load-revocations": "the unit administrator loads revocation files into the unit database (mutual TLS); "
+                             "opens no installation (tests/unit_service/test_mtls.py)",
 }
 # Commands that sign in but need a running unit service: tests/unit_service runs them against a real one.
 NEEDS_A_UNIT = {
     "sync": "every enabled account may send its installation's log; the unit checks the account and key in the log",
     "restore": "rebuilds a wiped installation into an empty folder from the unit: its recovery key and the officer's "
                "own password open it, and the unit serves that installation's escrow and log only to a key of it, "
-               "refusing a disabled account (tests/unit_service/test_restore.py)",
+               "refusing a disabled account and one that may not read every case of it "
+               "(tests/unit_service/test_restore.py, test_mtls.py)",
     "unit-review fetch": "a supervisor only (Permission.CUSTODY_REVIEW on the desk); the unit serves another "
                          "installation's case only to an enabled supervisor of a synced installation, by its log, "
                          "with the key that log registers (tests/unit_service/test_review.py)",
