@@ -244,6 +244,9 @@ def fetch(session: Session, url: str, ca_file: Path | None, installation: str, c
     try:
         doc = unit.request("GET", path)
     except unit.httpx.TransportError as exc:
+        refused = unit_tls.handshake_refusal(url, exc, unit.presented, unit.answered)
+        if refused is not None:
+            raise refused from None
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
             raise UnitError(MSG_CERTIFICATE.format(url=url), cli_hint="pass it with --ca FILE") from None
         raise UnitError(MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__)) from None

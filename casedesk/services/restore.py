@@ -95,6 +95,9 @@ def restore(datadir: DataDir, url: str, ca_file: Path | None, installation_id: s
         try:
             result = _restore(stage, unit, installation_id, username, password, key, progress)
         except unit.httpx.TransportError as exc:
+            refused = unit_tls.handshake_refusal(url, exc, unit.presented, unit.answered)
+            if refused is not None:
+                raise refused from None
             if "CERTIFICATE_VERIFY_FAILED" in str(exc):
                 raise UnitError(sync.MSG_CERTIFICATE.format(url=url), cli_hint="pass it with --ca FILE") from None
             raise UnitError(sync.MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__)) from None

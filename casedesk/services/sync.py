@@ -234,6 +234,7 @@ class UnitClient:
             raise UsageError(f"the unit address must start with https:// (got {url!r})")
         self.url = url.rstrip("/")
         self.ca_file = ca_file
+        self.presented, self.answered = identity is not None, False  # for handshake_refusal
         self.installation, self.user, self.signer = installation, user, signer
         self.refused = MSG_REFUSED
         if ca_file is not None and not ca_file.is_file():
@@ -250,6 +251,7 @@ class UnitClient:
         self.client.close()
         self.client = self.httpx.Client(base_url=self.url, verify=unit_tls.client_context(self.ca_file, identity),
                                         timeout=TIMEOUT_SECONDS)
+        self.presented, self.answered = True, False
 
     def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
         status, doc = self.answer(method, path, body)
@@ -287,6 +289,7 @@ class UnitClient:
         """A signed request whose answer is bytes (a vault object), as they come."""
         headers = self._signed(method, path, b"", None)
         with self.client.stream(method, path, headers=headers) as response:
+            self.answered = True
             if response.status_code != 200:
                 response.read()
                 try:
@@ -303,6 +306,7 @@ class UnitClient:
             # A kept-alive connection the server closed as this request went out: every request of the
             # protocol may be sent again (a push of entries the unit holds stores nothing twice), once.
             response = self.client.request(method, path, content=body, headers=headers)
+        self.answered = True
         try:
             doc = response.json()
         except ValueError:
@@ -353,6 +357,9 @@ def sync(session: Session, url: str, ca_file: Path | None = None, progress: Prog
     try:
         return _sync(session, unit, progress, cancel, batch)
     except unit.httpx.TransportError as exc:
+        refused = unit_tls.handshake_refusal(url, exc, unit.presented, unit.answered)
+        if refused is not None:
+            raise refused from None
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
             raise UnitError(MSG_CERTIFICATE.format(url=url), cli_hint="pass it with --ca FILE") from None
         raise UnitError(MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__)) from None

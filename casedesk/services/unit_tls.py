@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
 from sqlalchemy import select
 
 from casedesk.custody import encoding
+from casedesk.errors import UnitError
 from casedesk.services.session import Session
 from casedesk.store.models import CustodyEntry
 from casedesk.trust import enrolment, tlscert
@@ -36,6 +37,12 @@ from casedesk.trust import enrolment, tlscert
 log = logging.getLogger("casedesk.sync")
 
 ENROLLED = "installation.enrolled"
+MSG_HANDSHAKE = ("the unit at {url} refused this installation's TLS certificate during the handshake ({alert}): "
+                 "it was not issued by this unit's CA, or it has expired: enrol the installation with this unit again "
+                 "(casedesk enrol request)")
+# OpenSSL's names of the alerts a server sends when it refuses a client certificate.
+_REFUSED_CERTIFICATE = ("ALERT_UNKNOWN_CA", "ALERT_BAD_CERTIFICATE", "ALERT_CERTIFICATE_EXPIRED",
+                        "ALERT_CERTIFICATE_REVOKED", "ALERT_CERTIFICATE_UNKNOWN", "ALERT_UNSUPPORTED_CERTIFICATE")
 
 
 @dataclass(frozen=True, repr=False)
@@ -80,6 +87,22 @@ def identity_from(pems: list[object], installation_id: str, seed: bytes) -> TlsI
             continue
         if ident.installation_id == installation_id and ident.public_key == key and ident.not_after > now:
             return TlsIdentity(pem.encode("ascii"), seed, ident.serial)
+    return None
+
+
+def handshake_refusal(url: str, exc: Exception, presented: bool, answered: bool) -> UnitError | None:
+    """The one-line error for a client certificate the unit refused in the TLS handshake (None: another failure).
+
+    Under TLS 1.2 the refusal arrives as an alert in the handshake. Under TLS 1.3 the client's handshake is over
+    before the server checks its certificate, so the refusal shows as a connection closed without any answer to
+    the first request made over a certificate (``presented``, nothing ``answered`` yet)."""
+    text = str(exc)
+    for alert in _REFUSED_CERTIFICATE:
+        if alert in text:
+            words = alert.removeprefix("ALERT_").lower().replace("_", " ")
+            return UnitError(MSG_HANDSHAKE.format(url=url, alert=words))
+    if presented and not answered and "without sending a response" in text:
+        return UnitError(MSG_HANDSHAKE.format(url=url, alert="the connection closed without an answer"))
     return None
 
 
