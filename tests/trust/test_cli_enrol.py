@@ -93,3 +93,63 @@ def test_the_unit_keeps_its_own_signed_log_of_what_it_issued(store: Store, tmp_p
             "--key", str(key), "-o", str(tmp_path / "rev2.json"))
     assert r.code == 7 and "of the unit's issuance log" in r.err and "was changed, removed or not written" in r.err
     assert not (tmp_path / "rev2.json").exists()
+
+
+def test_the_unit_ca_and_an_installations_tls_certificate_on_the_command_line(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography import x509
+
+    from casedesk.services import unit_tls
+    from casedesk.trust import certs, tlscert
+
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", {"time_cost": 1, "memory_cost": 8192, "parallelism": 1})
+    monkeypatch.setenv("CASEDESK_UNIT_PASSPHRASE", PASSPHRASE)
+    key = tmp_path / "unit-key.json"
+    assert run(capsys, monkeypatch, store.root, "unit", "init-key", "--name", "u.test", "-o", str(key)).code == 0
+    fp = json.loads(key.read_text())["fingerprint"]
+    grouped = " ".join(fp[i:i + 4] for i in range(0, 64, 4))
+    ca = tmp_path / "unit-client-ca.pem"
+    r = run(capsys, monkeypatch, store.root, "unit", "tls-ca", "--key", str(key), "-o", str(ca))
+    assert r.code == 0, r.err
+    assert r.out.splitlines() == [f"Unit CA certificate of unit key {grouped} written to {ca}.",
+                                  "Give it to every instance of the unit service: casedesk unit serve ... "
+                                  "--client-ca FILE"]
+    assert tlscert.unit_of_ca(ca.read_bytes()).fingerprint == fp
+    again = run(capsys, monkeypatch, store.root, "unit", "tls-ca", "--key", str(key), "-o", str(ca))
+    assert (again.code, again.err.strip()) == (
+        2, f"casedesk: error: {ca} already exists; CaseDesk never replaces a file: choose a new name")
+
+    assert run(capsys, monkeypatch, store.root, "enrol", "request", "-o", str(tmp_path / "req.json"),
+               user="admin").code == 0
+    r = run(capsys, monkeypatch, store.root, "unit", "enrol", str(tmp_path / "req.json"), "--key", str(key),
+            "-o", str(tmp_path / "certs.json"))
+    assert r.code == 0, r.err
+    answer = json.loads((tmp_path / "certs.json").read_text())
+    serial = answer["certificates"][0]["serial"]
+    assert f"with the installation's TLS client certificate (serial {serial})" in r.out
+    client = x509.load_pem_x509_certificate(answer["tls_certificate"].encode())
+    client.verify_directly_issued_by(x509.load_pem_x509_certificate(ca.read_bytes()))
+
+    # An answer whose TLS certificate another unit key signed is not imported.
+    other = tmp_path / "other-key.json"
+    assert run(capsys, monkeypatch, store.root, "unit", "init-key", "--name", "o.test", "-o", str(other)).code == 0
+    other_answer = json.loads(json.dumps(answer))
+    signer = keyfile.read(other, PASSPHRASE)
+    forged = tlscert.client_certificate(signer, certs.Certificate.decode(answer["certificates"][0]))
+    other_answer["tls_certificate"] = forged.decode()
+    (tmp_path / "forged.json").write_text(json.dumps(other_answer))
+    r = run(capsys, monkeypatch, store.root, "enrol", "import", str(tmp_path / "forged.json"), "--unit-fingerprint",
+            fp, user="admin")
+    assert (r.code, r.err.strip()) == (
+        2, f"casedesk: error: {tmp_path / 'forged.json'}: its TLS certificate is not signed by the unit key")
+
+    r = run(capsys, monkeypatch, store.root, "enrol", "import", str(tmp_path / "certs.json"), "--unit-fingerprint",
+            fp, user="admin")
+    assert r.code == 0, r.err
+    s = store.sign_in("jsmith")
+    try:
+        found = unit_tls.identity_of(s)
+        assert found is not None and found.serial == serial
+        unit_tls.client_context(None, found)  # OpenSSL takes the key from memory (memfd), no file
+    finally:
+        s.close()
