@@ -50,7 +50,7 @@ from casedesk.security.casekeys import (
     vault_naming_key,
 )
 from casedesk.security.roles import Permission
-from casedesk.services import remote_review, sync
+from casedesk.services import remote_review, sync, unit_tls
 from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.cases import normalise_reference
 from casedesk.services.session import Session
@@ -101,12 +101,16 @@ def _client(session: Session, url: str, ca_file: Path | None) -> tuple[sync.Unit
     known = sync._unit_key(session)
     if known is None:
         raise UnitError(remote_review.MSG_NO_UNIT)
-    unit = sync.UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer)
+    unit = sync.UnitClient(url, ca_file, session.installation_id, session.user.username, session.signer,
+                           unit_tls.identity_of(session))  # mutual TLS (docs/sync-protocol.md)
     unit.refused = MSG_REFUSED
     return unit, known[0], bytes.fromhex(known[1])
 
 
 def _transport(unit: sync.UnitClient, url: str, exc: Exception) -> UnitError:
+    refused = unit_tls.handshake_refusal(url, exc, unit.presented, unit.answered)
+    if refused is not None:
+        return refused
     if "CERTIFICATE_VERIFY_FAILED" in str(exc):
         return UnitError(sync.MSG_CERTIFICATE.format(url=url), cli_hint="pass it with --ca FILE")
     return UnitError(sync.MSG_UNREACHABLE.format(url=url, detail=str(exc) or exc.__class__.__name__))
