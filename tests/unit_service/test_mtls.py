@@ -20,10 +20,10 @@ from sqlalchemy import Engine, text
 from casedesk.custody import wire
 from casedesk.custody.signing import Signer
 from casedesk.errors import UnitError
-from casedesk.services import sync, unit_tls
+from casedesk.services import handover, sync, unit_tls
 from casedesk.services.cases import Cases
 from casedesk.services.custody import Custody
-from casedesk.services.evidence import Evidence
+from casedesk.services.evidence import Evidence, IngestMetadata
 from casedesk.services.restore import restore
 from casedesk.trust import certs, enrolment, tlscert
 from casedesk.trust.unitkey import UnitSigner
@@ -309,5 +309,38 @@ def test_a_wiped_enrolled_laptop_is_restored_over_its_certificate(
         assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(content).digest()
         # It goes on syncing over the certificate the unit gave back.
         sync.sync(s, mutual.url, unit.tls.ca)
+    finally:
+        s.close()
+
+
+
+
+def test_a_case_is_handed_over_between_two_installations_over_their_certificates(
+        unit: Unit, mutual: Service, unit_key: UnitSigner, tmp_path: Path) -> None:
+    giver, giver_id = enrolled(tmp_path, unit_key, "giver")
+    taker, taker_id = enrolled(tmp_path, unit_key, "taker")
+    kestrel = "OP/KESTREL/1"
+    s = giver.sign_in("jsmith")
+    try:
+        Cases(s).create(kestrel, "Operation Kestrel", ["Theft Act 1968 s.1"])
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "phone.txt").write_bytes(b"extraction of the phone")
+        Evidence(s).ingest(kestrel, [tmp_path / "in" / "phone.txt"],
+                           IngestMetadata(description="the phone", seized_from="a suspect"))
+        sync.sync(s, mutual.url, unit.tls.ca)
+    finally:
+        s.close()
+    sync_as(taker, "bpatel", mutual, unit)
+    s = giver.sign_in("jsmith")
+    try:
+        handover.give(s, mutual.url, unit.tls.ca, kestrel, taker_id, "bpatel", "to the fraud team")
+        sync.sync(s, mutual.url, unit.tls.ca)
+    finally:
+        s.close()
+    s = taker.sign_in("bpatel")
+    try:
+        got = handover.receive(s, mutual.url, unit.tls.ca, giver_id, kestrel)
+        assert got.exhibits == 1 and got.objects == 1
+        assert Custody(s).verify().ok
     finally:
         s.close()
