@@ -1,10 +1,12 @@
 """Who may read which case of an installation, by the log the unit holds for it, at the time of the request.
 
-The rule is the installation's own (casedesk/security/roles.py): the case's content (its exhibits, their evidence,
-its custody entries) is for an enabled account whose role reaches case content and who is a member of the case or
+The rule is the installation's own (casedesk/security/roles.py): the case's content (its exhibits' evidence as
+the unit holds it) is for an enabled account whose role reaches case content and who is a member of the case or
 its officer in charge, or whose role sees every case. A user removed from a case (``case.member_removed``) on the
 installation is refused at the unit from the sync that brought the removal on: the unit replays the log it holds,
-never a table. docs/sync-protocol.md, "Who may read a case at the unit", has the words.
+never a table. The log itself is the installation's and goes whole to any account of it (as on the laptop, where
+every account reads it); a case's content is what follows membership. docs/sync-protocol.md, "Who may read a case
+at the unit", has the words.
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from casedesk.unit.store import entries
 MSG_NOT_READER = ("{user} of installation {id} may not read case {case} by the log the unit holds for it (not a "
                   "member of the case, removed from it, or a role without access to case content): the unit serves "
                   "nothing of the case to them")
-MSG_RESTORE_ALL = ("; a restore brings back every case of the installation, so it is made by an officer who may "
-                   "read them all")
 
 
 class NotReader(Exception):
@@ -87,12 +87,6 @@ class CaseReaders:
         mine, _ = self.of(conn, installation)
         if case not in mine.get(user, frozenset()):
             raise NotReader(MSG_NOT_READER.format(user=user, id=installation, case=case))
-
-    def check_all(self, conn: Connection, installation: str, user: str) -> None:
-        """NotReader unless ``user`` may read every case of the installation (a restore's whole log)."""
-        mine, cases = self.of(conn, installation)
-        for case in sorted(cases - mine.get(user, frozenset())):
-            raise NotReader(MSG_NOT_READER.format(user=user, id=installation, case=case) + MSG_RESTORE_ALL)
 
     def filter(self, conn: Connection, installation: str, user: str, cases: list[str]) -> list[bool]:
         mine, _ = self.of(conn, installation)

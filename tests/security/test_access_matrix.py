@@ -364,7 +364,7 @@ NEEDS_A_UNIT = {
     "sync": "every enabled account may send its installation's log; the unit checks the account and key in the log",
     "restore": "rebuilds a wiped installation into an empty folder from the unit: its recovery key and the officer's "
                "own password open it, and the unit serves that installation's escrow and log only to a key of it, "
-               "refusing a disabled account and one that may not read every case of it "
+               "refusing a disabled account, and serves evidence only of the cases the officer may read "
                "(tests/unit_service/test_restore.py, test_mtls.py)",
     "unit-review fetch": "a supervisor only (Permission.CUSTODY_REVIEW on the desk); the unit serves another "
                          "installation's case only to an enabled supervisor of a synced installation, by its log, "
