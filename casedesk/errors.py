@@ -83,6 +83,10 @@ class IntegrityError(CaseDeskError):
     exit_code = 7
 
 
+class VerifyIncomplete(CaseDeskError):
+    """A verification could not be carried to its end (a worker process died): it concludes nothing."""
+
+
 class UnitError(CaseDeskError):
     """The unit service cannot be reached, or refused a sync (docs/sync-protocol.md)."""
 

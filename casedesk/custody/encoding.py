@@ -262,6 +262,11 @@ def hash_row(row: Sequence[Any]) -> tuple[str, str]:
     return _sha256(DOMAIN + head).hexdigest(), bh
 
 
+def encode_data(data: dict[str, Any]) -> str:
+    """The canonical JSON text of a parsed ``data`` object (``parse_data``'s result): as ``hash_row`` encodes it."""
+    return "".join(_C_ENCODER(data, 0)) if _C_ENCODER is not None else _DUMPS(data)
+
+
 def signing_message(entry_hash_hex: str) -> bytes:
     return SIG_DOMAIN + bytes.fromhex(entry_hash_hex)
 

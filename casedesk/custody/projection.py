@@ -338,14 +338,17 @@ class Projection:
     def apply_row(self, row: Sequence[Any]) -> None:
         """``apply`` of a row of ``REPLAY_COLUMNS``; an entry that changes nothing and whose signer's authority is
         already known to hold (a view, an export, a check: most of a large log) costs no ``Entry``."""
-        action = row[3]
-        if action in _MEMO_ACTIONS and action not in _HANDLERS and self.users:
-            seq, actor, case = row[0], row[2], row[4]
-            key = (action, actor, case)
-            if key in self._authority and self._authority[key] is None:
-                self.actions[seq] = (actor, case)
-                return
-        self.apply(Entry.from_replay_row(row))
+        if not self.apply_known(row[0], row[3], row[2], row[4]):
+            self.apply(Entry.from_replay_row(row))
+
+    def apply_known(self, seq: int, action: Any, actor: Any, case: Any) -> bool:
+        """``apply`` of an entry known only by its action, actor and case, when that is all it takes (it changes
+        nothing and its signer's authority is already known to hold); False: the whole entry is needed."""
+        if action in _MEMO_ACTIONS and action not in _HANDLERS and self.users \
+                and self._authority.get((action, actor, case), "") is None:
+            self.actions[seq] = (actor, case)
+            return True
+        return False
 
     def _apply_account(self, e: Entry) -> None:
         d = e.data
@@ -691,6 +694,9 @@ CHANGING_ACTIONS = frozenset(_HANDLERS) | {"installation.initialised"}
 _MEMO_SCOPES = frozenset({Scope.ANY, Scope.CASE, Scope.CASE_OPEN, Scope.CASE_EXISTS, Scope.SUMMARY,
                           Scope.OPTIONAL_CASE})
 _MEMO_ACTIONS = frozenset(action for action, rule in ACTION_RULES.items() if rule.scope in _MEMO_SCOPES)
+# The actions of entries that ``apply_known`` can replay from action, actor and case alone (a verify's worker
+# processes send only those for most entries).
+KNOWN_BY_KEY = _MEMO_ACTIONS - CHANGING_ACTIONS
 
 
 def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) -> Projection:

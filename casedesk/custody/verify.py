@@ -1,4 +1,4 @@
-"""Verifying the custody log in the database: the whole chain, on every core.
+"""Verifying the custody log in the database: the whole chain and the register's replay, in one pass, on every core.
 
 The rules live in ``casedesk.custody.chain``. Here they run over the SQLCipher
 database: one pass in this process builds the key registry from the genesis
@@ -8,14 +8,26 @@ read straight from the database and check (hashes, links, keys, signatures,
 Merkle subtree roots); this process joins the blocks in order (links across
 blocks, missing entries, time order, the tree root). Small logs are checked in
 this process: starting workers costs more than it saves.
+
+``casedesk verify`` also replays the log into the register it establishes
+(``casedesk.custody.projection``). Each row is read once: the worker that
+checks a block also sends what the replay needs of it (the whole entry where
+the replay may need it, action, actor and case for the rest), and this
+process replays the blocks in order as they arrive, while the workers check
+the next ones. A worker that dies ends the verify with ``VerifyIncomplete``:
+never a wait for a block that will not come, never an OK for a log not read.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +36,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from casedesk.custody import chain, encoding
 from casedesk.custody.chain import ChainResult, Problem, Registry
-from casedesk.errors import StoreError
+from casedesk.errors import StoreError, VerifyIncomplete
 from casedesk.progress import CancelToken, Progress, no_progress
 
 log = logging.getLogger("casedesk.custody.verify")
@@ -34,6 +46,20 @@ PARALLEL_MIN = 100_000  # below this many entries, one process is faster than st
 
 _COLUMNS = ", ".join(encoding.ROW_COLUMNS)
 _SELECT_RANGE = f"SELECT {_COLUMNS} FROM custody_entries WHERE seq >= ? AND seq < ? ORDER BY seq"
+_BODY = ("action", "case_ref", "exhibit_ref", "reason", "location", "from_party", "to_party", "sha256", "tool", "text")
+_HEAD = "seq, prev_hash, timestamp, time_zone, utc_offset, actor, actor_key"
+# chain.check_clean's columns: the JSON arrays only where every field is of a type the canonical encoding takes
+# (json_array would render a number as a number and read a blob as JSONB, where the encoding refuses both).
+_TEXT_OR_NULL = " AND ".join(f"typeof({c}) IN ('text', 'null')" for c in _BODY)
+_TEXT = " AND ".join(f"typeof({c}) = 'text'" for c in _HEAD.split(", ")[1:])
+_SELECT_CLEAN = (
+    "SELECT seq, prev_hash, timestamp, actor, actor_key, case_ref, action, version, case_commit, entry_hash, "
+    f"{{signature}}, data, CASE WHEN {_TEXT_OR_NULL} THEN json_array({', '.join(_BODY)}) END, "
+    f"CASE WHEN typeof(seq) = 'integer' AND typeof(version) = 'integer' AND {_TEXT} THEN CASE "
+    f"WHEN version = 2 AND typeof(case_commit) IN ('text', 'null') THEN json_array(2, {_HEAD}, case_commit) "
+    f"WHEN version = 1 AND case_commit IS NULL THEN json_array(1, {_HEAD}) END END "
+    "FROM custody_entries WHERE seq >= ? AND seq < ? ORDER BY seq"
+)
 _MARKS = ", ".join("?" * len(chain.ACCOUNT_ACTIONS))
 # Two indexed queries (an OR of both would scan the whole table).
 _SELECT_ACCOUNTS = f"SELECT {_COLUMNS} FROM custody_entries WHERE action IN ({_MARKS}) AND seq <= ? ORDER BY seq"
@@ -93,17 +119,96 @@ def default_workers() -> int:
 # --- worker processes ---------------------------------------------------------------------
 _worker: dict[str, Any] = {}
 
+# What the replay of one block needs: (action, actor, case) of every row, in order, and the whole entry
+# (``projection.REPLAY_COLUMNS`` order) of the rows the replay may need in full, by position in the block.
+ReplayFeed = tuple[list[tuple[Any, Any, Any]], dict[int, tuple[Any, ...]]]
+MSG_WORKER_DIED = ("the check stopped: one of its worker processes ended unexpectedly (killed, or out of memory), so "
+                   "the log was not checked in full; nothing is concluded")
 
-def _init_worker(path: str, key_hex: str, registry: Registry, signatures: bool,
-                 visible: frozenset[str] | None, salts: dict[str, bytes] | None) -> None:
-    _worker.update(conn=open_raw(Path(path), bytes.fromhex(key_hex)), registry=registry,
-                   signatures=signatures, visible=visible, salts=salts)
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every block's check needs: sent once to each worker."""
+
+    path: str
+    key_hex: str
+    registry: Registry
+    signatures: bool
+    visible: frozenset[str] | None
+    salts: dict[str, bytes] | None
+    last: int  # the last entry of this verify's snapshot: entries appended since are not read
+    known_by_key: frozenset[str] | None  # None: no replay; else the actions it can replay by key alone
 
 
-def _check_block(block: tuple[int, int]) -> chain.ChunkResult:
-    rows = read_rows(_worker["conn"], *block)
-    return chain.check_rows(rows, _worker["registry"], _worker["signatures"], _worker["visible"], block,
-                            _worker["salts"])
+def _init_worker(plan: _Plan) -> None:
+    _worker.update(conn=open_raw(Path(plan.path), bytes.fromhex(plan.key_hex)), plan=plan)
+
+
+def _check_block(block: tuple[int, int]) -> tuple[chain.ChunkResult, ReplayFeed | None]:
+    return _check(_worker["conn"], _worker["plan"], block)
+
+
+def _check(conn: Any, plan: _Plan, block: tuple[int, int]) -> tuple[chain.ChunkResult, ReplayFeed | None]:
+    """One block: the fast path (``chain.check_clean``) if it finds every entry plainly right, else ``check_rows``."""
+    lo, hi = block[0], min(block[1], plan.last + 1)
+    try:
+        clean = conn.execute(_SELECT_CLEAN.format(signature="signature" if plan.signatures else "NULL"),
+                             (lo, hi)).fetchall()
+    except sqlcipher.OperationalError:  # text that is not UTF-8: check_rows reads it as it can, and reports it
+        clean = None
+    res = None if clean is None else chain.check_clean(clean, plan.registry, plan.signatures, block, plan.salts)
+    if res is not None:
+        feed = None if plan.known_by_key is None else replay_feed(clean, plan.known_by_key, _CLEAN_KEY, _clean_entry)
+        return res, feed
+    rows = read_rows(conn, lo, hi)
+    res = chain.check_rows(rows, plan.registry, plan.signatures, plan.visible, block, plan.salts)
+    return res, (None if plan.known_by_key is None else replay_feed(rows, plan.known_by_key, _ROW_KEY, _row_entry))
+
+
+_ROW_KEY = (7, 5, 8)  # action, actor, case in encoding.ROW_COLUMNS
+_CLEAN_KEY = (chain.CLEAN_ACTION, chain.CLEAN_ACTOR, chain.CLEAN_CASE)
+
+
+def _row_entry(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row in ``encoding.ROW_COLUMNS`` order as ``projection.REPLAY_COLUMNS``."""
+    return (row[0], row[2], row[5], *row[7:18])
+
+
+def _clean_entry(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row of ``chain.check_clean``'s columns that it found right, as ``projection.REPLAY_COLUMNS``: the body
+    fields from their JSON array (which gives back exactly the strings it was made of)."""
+    return (row[chain.CLEAN_SEQ], row[chain.CLEAN_TIME], row[chain.CLEAN_ACTOR],
+            *json.loads(row[chain.CLEAN_BODY]), row[chain.CLEAN_DATA])
+
+
+def replay_feed(rows: Sequence[Sequence[Any]], known_by_key: frozenset[str], at: tuple[int, int, int],
+                entry: Callable[[Sequence[Any]], tuple[Any, ...]]) -> ReplayFeed:
+    """What the replay needs of ``rows`` (``at``: where action, actor and case are; ``entry``: a row as
+    ``projection.REPLAY_COLUMNS``).
+
+    The whole entry of every row whose action is not in ``known_by_key`` and of the first row of each (action,
+    actor, case) since the block began or since the last row that may change the register: the replay answers
+    the rest by that key alone (``Projection.apply_known``) and asks the database for any other it needs.
+    Keys are shared objects, so a block's feed pickles small.
+    """
+    keys: list[tuple[Any, Any, Any]] = []
+    full: dict[int, tuple[Any, ...]] = {}
+    seen: dict[tuple[Any, Any, Any], tuple[Any, Any, Any]] = {}
+    a, b, c = at
+    for i, row in enumerate(rows):
+        action = row[a]
+        key = (action, row[b], row[c])
+        shared = seen.get(key)
+        if shared is not None and action in known_by_key:
+            keys.append(shared)
+            continue
+        if action in known_by_key:
+            seen[key] = key
+        else:
+            seen.clear()  # an entry that may change the register: the answers known so far may not hold after it
+        keys.append(key)
+        full[i] = entry(row)
+    return keys, full
 
 
 def _blocks(first: int, last: int) -> list[tuple[int, int]]:
@@ -122,18 +227,30 @@ def verify_chain(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     salts: dict[str, bytes] | None = None,
+    replay: bool = False,
 ) -> ChainResult:
     """Check the whole log. ``visible``: cases whose entries may be named in problems (None: all).
 
     ``salts``: the salts of the cases whose entries' commitments are checked (``case_salts``).
+    ``replay``: also replay the log into the register and compare the tables with it (``replay_register``, with
+    the entries this check finds broken left out), from the same reading of the log: the result's ``register``
+    (or ``register_error`` if the tables cannot be read).
     """
     conn = open_raw(db_path, db_key)
     try:
+        # One read transaction: the tables the replay is compared with, and the end of the log read, from one
+        # snapshot whatever other processes commit meanwhile (the log is append-only: entries up to ``last`` are
+        # the same for the workers).
+        conn.execute("BEGIN")
         first, last, total = conn.execute("SELECT min(seq), max(seq), count(*) FROM custody_entries").fetchone()
+        register = _Replay(conn, visible, cancel) if replay else None
         if not total:
             registry, reg_problems = chain.build_registry([])
             joiner = chain.ChainJoiner(registry, reg_problems, lambda seq: (None, None))
-            return joiner.finish()
+            result = joiner.finish()
+            if register is not None:
+                register.finish(result)
+            return result
         registry, reg_problems = chain.build_registry(registry_rows(conn, last))
 
         def locate(seq: int) -> tuple[str | None, str | None]:
@@ -151,12 +268,25 @@ def verify_chain(
         done = 0
         progress(0, total, "checking custody entries")
         n_workers = workers if workers is not None else default_workers()
-        for res in _results(conn, db_path, db_key, first, last, registry, signatures, visible,
-                            n_workers if total >= parallel_min else 1, cancel, salts):
+        plan = _Plan(str(db_path), db_key.hex(), registry, signatures, visible, salts, last,
+                     None if register is None else register.known_by_key)
+
+        if register is not None:
+            register.broken.update(p.seq for _, p in reg_problems if p.seq is not None)
+
+        def take(res: chain.ChunkResult, feed: ReplayFeed | None) -> None:
+            nonlocal done
+            known = len(joiner.ranked)
             joiner.add(res)
+            if register is not None and feed is not None:
+                register.add(res, feed, joiner.ranked[known:])
             done += res.count
             progress(done, total, "checking custody entries")
+
+        _run(conn, plan, _blocks(first, last), n_workers if total >= parallel_min else 1, cancel, take)
         result = joiner.finish()
+        if register is not None:
+            register.finish(result)
     finally:
         conn.close()
     log.info("custody chain checked: %d entries, %d signatures, %d problems",
@@ -164,24 +294,83 @@ def verify_chain(
     return result
 
 
-def _results(conn: Any, db_path: Path, db_key: bytes, first: int, last: int, registry: Registry,
-             signatures: bool, visible: frozenset[str] | None, workers: int,
-             cancel: CancelToken | None, salts: dict[str, bytes] | None) -> Iterator[chain.ChunkResult]:
-    blocks = _blocks(first, last)
+def _run(conn: Any, plan: _Plan, blocks: list[tuple[int, int]], workers: int, cancel: CancelToken | None,
+         take: Callable[[chain.ChunkResult, ReplayFeed | None], None]) -> None:
+    """Check ``blocks`` and hand each result to ``take`` in log order, in this process or on ``workers`` others."""
     if workers <= 1 or len(blocks) == 1:
         for block in blocks:
             if cancel is not None:
                 cancel.check()
-            yield chain.check_rows(read_rows(conn, *block), registry, signatures, visible, block, salts)
+            take(*_check(conn, plan, block))
         return
     ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold Qt or SQLite state
-    with ctx.Pool(workers, initializer=_init_worker,
-                  initargs=(str(db_path), db_key.hex(), registry, signatures, visible, salts)) as pool:
-        for res in pool.imap(_check_block, blocks):
-            if cancel is not None and cancel.cancelled:
-                pool.terminate()
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(plan,))
+    try:
+        ahead: deque[Future[tuple[chain.ChunkResult, ReplayFeed | None]]] = deque()
+        todo = iter(blocks)
+        for block in todo:  # a few blocks queued per worker: results wait here for their turn, not all at once
+            ahead.append(pool.submit(_check_block, block))
+            if len(ahead) >= 3 * workers:
+                break
+        while ahead:
+            if cancel is not None:
                 cancel.check()
-            yield res
+            res = ahead.popleft().result()
+            block = next(todo, None)
+            if block is not None:
+                ahead.append(pool.submit(_check_block, block))
+            take(*res)
+    except BrokenProcessPool:  # a worker died: its block will never come, and the others are not waited for
+        raise VerifyIncomplete(MSG_WORKER_DIED, cli_hint="run `casedesk verify` again") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Replay:
+    """The register replayed block by block as the chain check hands the blocks over (``verify_chain(replay=True)``)."""
+
+    def __init__(self, conn: Any, visible: frozenset[str] | None, cancel: CancelToken | None) -> None:
+        from casedesk.custody import projection  # here: the workers never need it
+
+        self.conn, self.visible, self.cancel = conn, visible, cancel
+        self.state = projection.Projection()
+        self.entry = projection.Entry.from_replay_row
+        self.known_by_key = frozenset(projection.KNOWN_BY_KEY)
+        self.broken: set[int] = set()
+        self.error: str | None = None
+        self._select = (f"SELECT {', '.join(projection.REPLAY_COLUMNS)} FROM custody_entries WHERE seq = ?")
+
+    def _row(self, seq: int) -> tuple[Any, ...]:
+        return tuple(_query(self.conn, self._select, (seq,))[0])
+
+    def add(self, res: chain.ChunkResult, feed: ReplayFeed,
+            found: Sequence[tuple[int, int, int, Problem]]) -> None:
+        """Replay one block's entries; ``found``: the problems the chain check added with it (broken entries)."""
+        if self.error is not None:
+            return
+        self.broken.update(p.seq for *_, p in found if p.seq is not None)
+        keys, full = feed
+        state, broken = self.state, self.broken
+        try:
+            for i, seq in enumerate(res.seqs):
+                row = full.get(i)
+                if seq in broken:
+                    state.skip(self.entry(row if row is not None else self._row(seq)))
+                elif row is not None:
+                    state.apply_row(row)
+                elif not state.apply_known(seq, *keys[i]):
+                    state.apply_row(self._row(seq))
+        except sqlcipher.DatabaseError as exc:
+            self.error = str(exc).lower()
+
+    def finish(self, result: ChainResult) -> None:
+        result.register, result.register_error = None, self.error
+        if self.error is not None:
+            return
+        try:
+            result.register = _register_result(self.conn, self.state, self.visible)
+        except sqlcipher.DatabaseError as exc:
+            result.register_error = str(exc).lower()
 
 
 def recorded_hash(conn: Any, seq: int) -> Any:
@@ -274,7 +463,7 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
     ``changes_only``: replay only the entries that change the register (the sign-in check: the tables against the
     log, without judging the authority of views, exports and sign-ins, which ``casedesk verify`` does).
     """
-    from casedesk.custody import projection, register  # here: they import SQLAlchemy, which the workers never need
+    from casedesk.custody import projection  # here: the workers never need it
 
     conn = open_raw(db_path, db_key)
     try:
@@ -301,14 +490,22 @@ def replay_register(db_path: Path, db_key: bytes, visible: frozenset[str] | None
                     skip(entry(row))
                 else:
                     apply(row)
-        problems = []
-        for p in state.problems:
-            exhibit, case = chain.shown(p.case, p.exhibit, visible)
-            if visible is not None and p.case is not None and case is None:
-                problems.append(Problem(p.seq, None, "an entry of another case was made without authority"))
-            else:
-                problems.append(Problem(p.seq, exhibit, p.message, case))
-        problems += register.compare(conn, state, visible)
+        problems = _register_result(conn, state, visible)
     finally:
         conn.close()
     return state, problems
+
+
+def _register_result(conn: Any, state: Any, visible: frozenset[str] | None) -> list[Problem]:
+    """The replay's problems (entries made without authority), then every difference of the tables from it."""
+    from casedesk.custody import register
+
+    problems = []
+    for p in state.problems:
+        exhibit, case = chain.shown(p.case, p.exhibit, visible)
+        if visible is not None and p.case is not None and case is None:
+            problems.append(Problem(p.seq, None, "an entry of another case was made without authority"))
+        else:
+            problems.append(Problem(p.seq, exhibit, p.message, case))
+    problems += register.compare(conn, state, visible)
+    return problems

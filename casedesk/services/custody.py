@@ -20,7 +20,7 @@ from casedesk.custody import chain, encoding, export, headcheck, review, stateme
 from casedesk.custody import log as custody_log
 from casedesk.custody.chain import Problem
 from casedesk.custody.log import current_head
-from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, register_problems, verify_chain
+from casedesk.custody.verify import OutsideHead, VerifyReport, head_problems, verify_chain
 from casedesk.errors import IntegrityError, NotFound, PermissionDenied, StoreError, UsageError
 from casedesk.fsutil import file_lock
 from casedesk.outputs import NewFile, check_target, publish_all
@@ -777,8 +777,9 @@ class Custody:
         # than the copies, never older (no false roll-back alert).
         heads, problems = self.outside_heads()
         try:
+            # The register's replay from the same reading of the log (each row read once).
             result = verify_chain(self.s.datadir.database, self.s.keys.database, visible=visible,
-                                  progress=progress, cancel=cancel, salts=salts)
+                                  progress=progress, cancel=cancel, salts=salts, replay=True)
         except (sqlcipher.DatabaseError, StoreError) as exc:
             damage.append(Problem(None, None, DAMAGED.format(what="the custody log", detail=str(exc).lower())))
             log.error("verify: the database file is damaged; %d problem(s)", len(damage))
@@ -793,11 +794,11 @@ class Custody:
             problems += [Problem(seq, None, message) for seq, message in witnessed_problems(db)]
         problems += chain.check_exhibits(register, logged)
         broken = frozenset(p.seq for p in result.problems if p.seq is not None)
-        try:
-            problems += register_problems(self.s.datadir.database, self.s.keys.database, visible, broken, cancel)
-        except sqlcipher.DatabaseError as exc:
-            damage.append(Problem(None, None, DAMAGED.format(what="the register", detail=str(exc).lower())))
+        if result.register_error is not None:
+            damage.append(Problem(None, None, DAMAGED.format(what="the register", detail=result.register_error)))
             problems.append(damage[-1])
+        else:
+            problems += result.register or []
         vault = sorted(Evidence(self.s).verify(scope, progress, cancel),
                        key=lambda p: (p.case_ref, chain.natural_key(p.reference)))
         problems += [Problem(None, p.reference, p.message, p.case_ref) for p in vault]
