@@ -3,8 +3,10 @@
 The log is generated straight into a real installation's SQLCipher store
 (real canonical encoding, real Ed25519 signatures by the administrator's
 registered key, signed on both cores), then checked by
-``casedesk.custody.verify.verify_chain`` and, on a ``casedesk custody
-export`` of it, by ``tools/verify_custody.py`` in its own process. The
+``casedesk.custody.verify.verify_chain`` (the chain alone, and with the
+register's replay in the same pass, as ``casedesk verify`` runs it), by the
+replay alone, and, on a ``casedesk custody export`` of it, by
+``tools/verify_custody.py`` in its own process. The
 reference, measured in the same run, is a bare SHA-256 chain over 200-byte
 entries (what the issue quotes), and libsodium's Ed25519 verification on
 one core. Quick mode: 100,000 entries.
@@ -188,17 +190,22 @@ def run(workdir: Path, quick: bool) -> list[Row]:
         total = n + head.seq
         results: dict[str, ChainResult] = {}
 
-        def check(signatures: bool) -> None:
-            results[str(signatures)] = verify_chain(datadir.database, s.keys.database, signatures=signatures)
+        def check(signatures: bool, replay: bool = False) -> None:
+            results[f"{signatures}{replay}"] = verify_chain(datadir.database, s.keys.database, signatures=signatures,
+                                                            replay=replay)
 
         chain = measure(total, lambda: check(False), signatures=False)
-        signed = measure(total, lambda: check(True), signatures=True)
-        assert results["False"].problems == [] and results["True"].problems == [], results["True"].problems[:3]
         found: list[object] = []
         replay = measure(total, lambda: found.extend(register_problems(datadir.database, s.keys.database)),
                          signatures=False)
         assert found == [], found[:3]
-        assert results["True"].signatures == total
+        # What `casedesk verify` runs: the chain check and the register's replay in one pass over the log.
+        one_pass = measure(total, lambda: check(False, True), signatures=False)
+        signed = measure(total, lambda: check(True), signatures=True)
+        verify_pass = measure(total, lambda: check(True, True), signatures=True)
+        for name, res in results.items():
+            assert res.problems == [] and res.register in (None, []), (name, res.problems[:3], res.register)
+            assert res.entries == total and res.signatures == (total if name.startswith("True") else 0), name
         t = time.perf_counter()
         _export_all(s, export)
         print(f"export of {total:,} entries: {time.perf_counter() - t:.1f} s", file=sys.stderr)
@@ -227,17 +234,22 @@ def run(workdir: Path, quick: bool) -> list[Row]:
         # The issue's goal: >= 0.8x libsodium's one-core verify rate times the cores used.
         return full(p, workers) / (p.sodium * workers)
 
-    both = total / (chain.cpu / workers + replay.cpu)  # chain then replay, each on its full cores
+    # The one pass runs its workers and, beside them, the replay in this process: its CPU is all of theirs, and
+    # ``workers`` cores is what it runs on (the same accounting as the chain check alone).
+    both = full(one_pass, workers)
     return [
-        Row(f"custody verify, hash chain ({label})", chain.value(workers), ref(chain),
+        Row(f"custody verify, hash chain alone ({label})", chain.value(workers), ref(chain),
             f"{full(chain, workers) / chain.bare:.3f}x", "-", None),
-        Row(f"custody verify, register replay with authority ({label})", replay.value(1), ref(replay),
+        Row(f"custody verify, register replay with authority alone ({label})", replay.value(1), ref(replay),
             f"{full(replay, 1) / replay.bare:.3f}x", "-", None),
-        Row(f"custody verify, hash chain + register replay ({label})",
-            f"{total / (chain.wall + replay.wall):,.0f} entries/s ({chain.wall + replay.wall:.1f} s; {both:,.0f}/s "
-            f"on full cores)", ref(chain), f"{both / chain.bare:.3f}x", ">= 0.1x", both >= 0.1 * chain.bare),
+        Row(f"custody verify, hash chain + register replay in one pass ({label})", one_pass.value(workers),
+            ref(one_pass), f"{both / one_pass.bare:.3f}x", ">= 0.1x", both >= 0.1 * one_pass.bare),
         Row(f"custody verify, chain + signatures ({label})", signed.value(workers), ref(signed),
-            f"{signed_ratio(signed):.2f}x of libsodium x {workers} cores", ">= 0.8x", signed_ratio(signed) >= 0.8),
+            f"{signed_ratio(signed):.2f}x of libsodium x {workers} cores", "-", None),
+        Row(f"custody verify, chain + signatures + register replay in one pass, as `casedesk verify` runs ({label})",
+            verify_pass.value(workers), ref(verify_pass),
+            f"{signed_ratio(verify_pass):.2f}x of libsodium x {workers} cores", ">= 0.8x",
+            signed_ratio(verify_pass) >= 0.8),
         Row(f"tools/verify_custody.py on the export ({label})", tool.value(workers), ref(tool),
             f"{signed_ratio(tool):.2f}x of libsodium x {workers} cores", "-", None),
     ]

@@ -316,9 +316,9 @@ def _run(conn: Any, plan: _Plan, blocks: list[tuple[int, int]], workers: int, ca
             if cancel is not None:
                 cancel.check()
             res = ahead.popleft().result()
-            block = next(todo, None)
-            if block is not None:
-                ahead.append(pool.submit(_check_block, block))
+            following = next(todo, None)
+            if following is not None:
+                ahead.append(pool.submit(_check_block, following))
             take(*res)
     except BrokenProcessPool:  # a worker died: its block will never come, and the others are not waited for
         raise VerifyIncomplete(MSG_WORKER_DIED, cli_hint="run `casedesk verify` again") from None
