@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from nacl import _sodium
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError, CryptoError
 
@@ -325,6 +326,7 @@ class ChunkResult:
     root: bytes | None = None  # subtree root when the chunk is one full aligned block
     problems: list[tuple[int, int, Problem]] = field(default_factory=list)  # (seq, rank, problem)
     signatures: int = 0
+    rising: bool = False  # every time is valid and later than the one before it (then the joiner need not look)
 
 
 def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bool,
@@ -429,6 +431,8 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
 CLEAN_SEQ, CLEAN_PREV, CLEAN_TIME, CLEAN_ACTOR, CLEAN_KEY, CLEAN_CASE, CLEAN_ACTION, CLEAN_VERSION, CLEAN_COMMIT, \
     CLEAN_HASH, CLEAN_SIGNATURE, CLEAN_DATA, CLEAN_BODY, CLEAN_HEADER = range(14)
 _HEX_DIGITS = "0123456789abcdef"
+# The time of day of a ``valid_time`` timestamp whose date another one already showed valid (ASCII digits only).
+_TIME_OF_DAY = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z\Z")
 
 
 def check_clean(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bool,
@@ -454,6 +458,12 @@ def check_clean(rows: Iterable[Sequence[Any]], registry: Registry, signatures: b
     last_actor: Any = None
     last_key: str | None = None
     last_from = last_until = 0
+    # libsodium's crypto_sign_open, as nacl.bindings calls it, with its output buffers made once, not per entry.
+    sign_open, message, message_len = _sodium.lib.crypto_sign_open, _sodium.ffi.new("unsigned char[]", 128), \
+        _sodium.ffi.new("unsigned long long *")
+    fromhex, sig_domain = bytes.fromhex, SIG_DOMAIN
+    day, time_of_day = "no day yet", _TIME_OF_DAY.match  # the date (and "T") of the last time found valid
+    rising, latest = True, ""
     for seq, prev, stamp, actor, key_hex, case, _, version, commit, recorded, signature, data, body, head in rows:
         if body is None or head is None or data.__class__ is not str:
             return None
@@ -475,7 +485,7 @@ def check_clean(rows: Iterable[Sequence[Any]], registry: Registry, signatures: b
             digest = sha(domain + (head[:-1] + ',"' + body_hash + '"]').encode("utf-8")).digest()
         except Exception:  # anything at all: check_rows decides, and says what is wrong
             return None
-        if recorded.__class__ is not str or digest.hex() != recorded:
+        if digest.hex() != recorded:
             return None
         if salts and version == CURRENT and case in salts and commit != encoding.case_commit(salts[case], seq):
             return None
@@ -490,12 +500,25 @@ def check_clean(rows: Iterable[Sequence[Any]], registry: Registry, signatures: b
                 return None
             public = publics.get(key)
             if public is None:
-                public = publics[key] = bytes.fromhex(key)
-            if not _signed(signature, digest, public):
+                public = publics[key] = fromhex(key)
+            # _signed: 128 lowercase hexadecimal digits that libsodium finds to be the key's signature of the hash.
+            if signature.__class__ is not str or len(signature) != 128:
+                return None
+            try:
+                raw = fromhex(signature)
+            except ValueError:
+                return None
+            signed = raw + sig_domain + digest
+            if raw.hex() != signature or sign_open(message, message_len, signed, len(signed), public) != 0:
                 return None
             checked += 1
-        if not valid_time(stamp):
-            return None
+        if not (stamp.__class__ is str and stamp.startswith(day) and len(stamp) == 27 and time_of_day(stamp, 11)):
+            if not valid_time(stamp):
+                return None
+            day = stamp[:11]
+        if stamp <= latest:
+            rising = False
+        latest = stamp
         times.append(stamp)
         seqs.append(seq)
         leaves.append(digest)
@@ -506,6 +529,7 @@ def check_clean(rows: Iterable[Sequence[Any]], registry: Registry, signatures: b
     res.last_hash = prev_hash
     res.signatures = checked
     res.leaves = b"".join(leaves)
+    res.rising = rising
     if block is not None and res.count == block[1] - block[0] and res.first_seq == block[0] \
             and res.last_seq == block[1] - 1 and res.count & (res.count - 1) == 0:
         res.root = merkle.root(leaves)
@@ -640,15 +664,21 @@ class ChainJoiner:
         latest, latest_seq = self.latest, self.latest_seq
         tol = TIME_TOLERANCE_SECONDS * 1_000_000
         acknowledged = self.acknowledged
-        for seq, stamp in zip(res.seqs, res.times, strict=True):
-            if acknowledged and seq in acknowledged:
-                self.time_acknowledged[seq] = acknowledged[seq]
-                continue
-            if stamp > latest:  # text order is time order ("" marks an invalid time, already reported)
-                latest, latest_seq = stamp, seq
-            elif stamp and stamp != latest and time_us(stamp) < time_us(latest) - tol:
-                msg = MSG_TIME_BACK.format(time=stamp, tol=TIME_TOLERANCE_SECONDS, latest=latest, m=latest_seq)
-                self._add(seq, RANK_TIME, time_problem(seq, msg))
+        if res.rising and res.times and res.times[0] > latest \
+                and not any(res.first_seq <= seq <= res.last_seq for seq in acknowledged):
+            # Every time later than the one before it and the first later than any before the block: nothing goes
+            # back, and the latest is the block's last (what the loop below finds, entry by entry).
+            latest, latest_seq = res.times[-1], res.last_seq
+        else:
+            for seq, stamp in zip(res.seqs, res.times, strict=True):
+                if acknowledged and seq in acknowledged:
+                    self.time_acknowledged[seq] = acknowledged[seq]
+                    continue
+                if stamp > latest:  # text order is time order ("" marks an invalid time, already reported)
+                    latest, latest_seq = stamp, seq
+                elif stamp and stamp != latest and time_us(stamp) < time_us(latest) - tol:
+                    msg = MSG_TIME_BACK.format(time=stamp, tol=TIME_TOLERANCE_SECONDS, latest=latest, m=latest_seq)
+                    self._add(seq, RANK_TIME, time_problem(seq, msg))
         self.latest, self.latest_seq = latest, latest_seq
         self.entries += res.count
         self.signatures += res.signatures

@@ -119,9 +119,9 @@ def default_workers() -> int:
 # --- worker processes ---------------------------------------------------------------------
 _worker: dict[str, Any] = {}
 
-# What the replay of one block needs: (action, actor, case) of every row, in order, and the whole entry
-# (``projection.REPLAY_COLUMNS`` order) of the rows the replay may need in full, by position in the block.
-ReplayFeed = tuple[list[tuple[Any, Any, Any]], dict[int, tuple[Any, ...]]]
+# What the replay of one block needs, row by row: (action, actor, case), and the whole entry
+# (``projection.REPLAY_COLUMNS`` order) of the rows the replay may need in full (None for the others).
+ReplayFeed = tuple[list[tuple[Any, Any, Any]], list[tuple[Any, ...] | None]]
 MSG_WORKER_DIED = ("the check stopped: one of its worker processes ended unexpectedly (killed, or out of memory), so "
                    "the log was not checked in full; nothing is concluded")
 
@@ -192,22 +192,23 @@ def replay_feed(rows: Sequence[Sequence[Any]], known_by_key: frozenset[str], at:
     Keys are shared objects, so a block's feed pickles small.
     """
     keys: list[tuple[Any, Any, Any]] = []
-    full: dict[int, tuple[Any, ...]] = {}
+    full: list[tuple[Any, ...] | None] = []
     seen: dict[tuple[Any, Any, Any], tuple[Any, Any, Any]] = {}
     a, b, c = at
-    for i, row in enumerate(rows):
+    for row in rows:
         action = row[a]
         key = (action, row[b], row[c])
         shared = seen.get(key)
         if shared is not None and action in known_by_key:
             keys.append(shared)
+            full.append(None)
             continue
         if action in known_by_key:
             seen[key] = key
         else:
             seen.clear()  # an entry that may change the register: the answers known so far may not hold after it
         keys.append(key)
-        full[i] = entry(row)
+        full.append(entry(row))
     return keys, full
 
 
@@ -351,15 +352,16 @@ class _Replay:
         self.broken.update(p.seq for *_, p in found if p.seq is not None)
         keys, full = feed
         state, broken = self.state, self.broken
+        apply_row, apply_known = state.apply_row, state.apply_known
+        any_broken = any(res.first_seq <= seq <= res.last_seq for seq in broken)
         try:
-            for i, seq in enumerate(res.seqs):
-                row = full.get(i)
-                if seq in broken:
+            for seq, key, row in zip(res.seqs, keys, full, strict=True):
+                if any_broken and seq in broken:
                     state.skip(self.entry(row if row is not None else self._row(seq)))
                 elif row is not None:
-                    state.apply_row(row)
-                elif not state.apply_known(seq, *keys[i]):
-                    state.apply_row(self._row(seq))
+                    apply_row(row)
+                elif not apply_known(seq, *key):
+                    apply_row(self._row(seq))
         except sqlcipher.DatabaseError as exc:
             self.error = str(exc).lower()
 
