@@ -334,12 +334,16 @@ class _Replay:
         from casedesk.custody import projection  # here: the workers never need it
 
         self.conn, self.visible, self.cancel = conn, visible, cancel
-        self.state = projection.Projection()
+        self.state = projection.Projection(self._entry_of)
         self.entry = projection.Entry.from_replay_row
         self.known_by_key = frozenset(projection.KNOWN_BY_KEY)
         self.broken: set[int] = set()
         self.error: str | None = None
         self._select = (f"SELECT {', '.join(projection.REPLAY_COLUMNS)} FROM custody_entries WHERE seq = ?")
+
+    def _entry_of(self, n: int) -> tuple[str | None, str | None] | None:  # asked only of a remote review's entry
+        row = self.conn.execute("SELECT entry_hash, case_ref FROM custody_entries WHERE seq = ?", (n,)).fetchone()
+        return None if row is None else (row[0], row[1])
 
     def _row(self, seq: int) -> tuple[Any, ...]:
         return tuple(_query(self.conn, self._select, (seq,))[0])
