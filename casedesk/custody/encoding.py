@@ -242,7 +242,10 @@ def hash_row(row: Sequence[Any]) -> tuple[str, str]:
         raise EncodingError("a field of the entry is not text")
     if version.__class__ is not int or (version != VERSION and (version != LEGACY_VERSION or commit is not None)):
         raise EncodingError("unknown encoding version")
-    body = [*row[7:17], {} if data == "{}" else parse_data(data)]
+    fields = row[7:17]
+    if not _TEXT.issuperset(map(type, fields)):  # a number the JSON encoder would write (or refuse: inf)
+        raise EncodingError("a field of the entry is not text")
+    body = [*fields, {} if data == "{}" else parse_data(data)]
     esc = encode_basestring
     try:
         text = "".join(_C_ENCODER(body, 0)) if _C_ENCODER is not None else _DUMPS(body)

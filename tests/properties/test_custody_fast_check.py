@@ -5,8 +5,10 @@ entries re-hashed and re-signed over what the fast path would hash."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
@@ -161,7 +163,7 @@ ATTEMPTS = [
 ]
 
 
-def test_what_an_insider_writes_and_re_signs_is_never_passed_by_the_fast_path() -> None:
+def _two_entries() -> list[list[Any]]:
     rows = []
     prev = encoding.GENESIS_PREV
     for seq in (1, 2):
@@ -173,6 +175,11 @@ def test_what_an_insider_writes_and_re_signs_is_never_passed_by_the_fast_path() 
         values = [encoding.canonical_json(f["data"]) if name == "data" else f[name] for name, _ in encoding.FIELDS]
         rows.append([*values, digest, _sign(digest), 2, f["commit"]])
         prev = digest
+    return rows
+
+
+def test_what_an_insider_writes_and_re_signs_is_never_passed_by_the_fast_path() -> None:
+    rows = _two_entries()
     refused = 0
     for ddl in (TYPED, UNTYPED):
         for column, value in ATTEMPTS:
@@ -185,3 +192,21 @@ def test_what_an_insider_writes_and_re_signs_is_never_passed_by_the_fast_path() 
                 if fast is not None:
                     assert full.problems == [] and _same(fast, full), (ddl, column, value, full.problems)
     assert refused > len(ATTEMPTS)  # most attempts are refused by the full check: the fast path was put to the test
+
+
+@pytest.mark.parametrize("number", [2.5, 7, float("inf")])
+def test_a_number_where_text_belongs_is_reported_by_the_full_check_not_taken(number: float) -> None:
+    """In a table made again without column types, a number in a text field, re-hashed and re-signed over what
+    Python's JSON encoder writes for it: not an entry the encoding allows (was: taken as intact; inf: a crash)."""
+    conn = _store(UNTYPED, _two_entries())
+    conn.execute("UPDATE custody_entries SET reason = ? WHERE seq = 2", (number,))
+    row = verify.read_rows(conn, 2, 3)[0]
+    body = json.dumps([*row[7:17], encoding.parse_data(row[17])], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+    head = encoding.header_bytes(*row[0:7], encoding.body_hash(body), 2, row[21])
+    digest = encoding.entry_hash(head)
+    conn.execute("UPDATE custody_entries SET entry_hash = ?, signature = ? WHERE seq = 2", (digest, _sign(digest)))
+    for signatures in (False, True):
+        fast, full, _, _ = _checks(conn, signatures)
+        assert fast is None
+        assert [(p.seq, p.message) for _, _, p in full.problems] == [(2, chain.MSG_UNENCODABLE)]
