@@ -210,3 +210,14 @@ def test_a_number_where_text_belongs_is_reported_by_the_full_check_not_taken(num
         fast, full, _, _ = _checks(conn, signatures)
         assert fast is None
         assert [(p.seq, p.message) for _, _, p in full.problems] == [(2, chain.MSG_UNENCODABLE)]
+
+
+def test_the_database_escapes_every_character_as_the_canonical_encoding_does() -> None:
+    """The fast path rests on this: SQLite's json_array writes each string exactly as encode_basestring does
+    (ensure_ascii off), for every Unicode code point, control characters, quotes and backslashes included."""
+    conn = sqlcipher.connect(":memory:")
+    points = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    for at in range(0, len(points), 4096):
+        text = "".join(map(chr, points[at:at + 4096]))
+        got = conn.execute("SELECT json_array(?, ?, NULL)", (text, 'a"b\\c\x00')).fetchone()[0]
+        assert got == "[" + encoding.encode_basestring(text) + "," + encoding.encode_basestring('a"b\\c\x00') + ",null]"
