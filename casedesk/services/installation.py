@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -35,7 +34,7 @@ from casedesk.services.enrolment import uncertified_notice
 from casedesk.services.evidence import clean_up_vault
 from casedesk.services.session import Session, UserInfo, sql_executor
 from casedesk.services.sync import witnessed_problems
-from casedesk.store.engine import check_key, make_engine, migrate, read_session, write_session
+from casedesk.store.engine import check_key, make_engine, migrate, read_session, staged_store, write_session
 from casedesk.store.models import BoxKey, Case, Meta, SigningKey, User
 from casedesk.timeutil import uk_display, utc_now
 
@@ -102,8 +101,7 @@ class Installation:
         signer = Signer.generate()
         box_key = new_box_key()
         now = utc_now()
-        engine = make_engine(stage / "casedesk.db", keys.database)
-        try:
+        with staged_store(stage / "casedesk.db", keys.database) as engine:
             migrate(engine, stage / "casedesk.db", stage)
             with write_session(engine) as db:
                 db.add(Meta(key="installation_id", value=installation_id))
@@ -131,13 +129,6 @@ class Installation:
                     data={"user": admin, "public_key": signer.public_hex, "box_key": box_public(box_key).hex()},
                 )
                 head = (entry.seq, entry.entry_hash)
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            engine.dispose()
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                (stage / f"casedesk.db{suffix}").unlink()
         slots = KeySlotFile(installation_id=installation_id, device_bound=secret is not None)
         slots.add_slot(admin, password, SlotSecrets(store_key, signer.seed, box_key), secret)
         slots.set_head(head[0], head[1], keys.head_mac)

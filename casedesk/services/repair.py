@@ -17,7 +17,6 @@ directory reports a roll-back, as it should.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -33,7 +32,7 @@ from casedesk.progress import Progress, no_progress
 from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission
 from casedesk.services.session import Session
-from casedesk.store.engine import make_engine, migrate, write_session
+from casedesk.store.engine import migrate, staged_store, write_session
 
 log = logging.getLogger("casedesk.repair")
 
@@ -120,8 +119,7 @@ def _vault(source: Path, vault: Path, objects: list[rebuild.RestoredObject]) -> 
 def _store(session: Session, target: Path, rows: list[tuple[object, ...]], objects: list[rebuild.RestoredObject],
            reason: str, differences: int) -> int:
     database = target / "casedesk.db"
-    engine = make_engine(database, session.keys.database)
-    try:
+    with staged_store(database, session.keys.database) as engine:
         migrate(engine, database, target)
         with engine.begin() as conn:
             rebuild.write_register(conn, rows, objects, session.installation_id)
@@ -133,13 +131,6 @@ def _store(session: Session, target: Path, rows: list[tuple[object, ...]], objec
             db.flush()
             rebuild.seal(db.connection(), session.user.username, session.signer)
             seq, entry_hash = entry.seq, entry.entry_hash
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
-    for suffix in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            (target / f"casedesk.db{suffix}").unlink()
     if session.datadir.recovery.exists():
         shutil.copyfile(session.datadir.recovery, target / session.datadir.recovery.name)
     slots = KeySlotFile.load(session.datadir.keyslots)

@@ -47,7 +47,7 @@ from casedesk.security.casekeys import CaseKeyError, open_case_key, vault_naming
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile, SlotSecrets
 from casedesk.services import sync, unit_tls
-from casedesk.store.engine import make_engine, migrate
+from casedesk.store.engine import migrate, staged_store
 
 log = logging.getLogger("casedesk.restore")
 
@@ -186,20 +186,12 @@ def _restore(stage: Path, unit: sync.UnitClient, installation_id: str, username:
         progress(done, total, f"{done >> 20} of {total >> 20} MiB of evidence read")
     # The store, under the installation's own store key.
     keys = StoreKeys.derive(opened.store_key)
-    engine = make_engine(stage / "casedesk.db", keys.database)
-    try:
+    with staged_store(stage / "casedesk.db", keys.database) as engine:
         migrate(engine, stage / "casedesk.db", stage)
         with engine.begin() as conn:
             projection = rebuild.write_register(conn, rows, objects, installation_id,
                                                 _names_under(username, opened.box_key))
             rebuild.seal(conn, username, Signer(opened.signing_seed))
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        engine.dispose()
-    for suffix in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            (stage / f"casedesk.db{suffix}").unlink()
     slots.database_key = None  # the rebuilt store is under the key the store key derives
     slots.set_head(int(rows[-1][0]), str(rows[-1][18]), keys.head_mac)
     slots.save(stage / "keyslots.json")

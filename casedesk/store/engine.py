@@ -29,6 +29,7 @@ memory nothing the key and the rows on screen would not.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -109,6 +110,24 @@ def make_engine(path: Path, db_key: bytes) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def staged_store(path: Path, db_key: bytes) -> Iterator[Engine]:
+    """A new store being made in a staging folder (init, restore, rebuild-register): the engine for the work in the
+    block, then, if the block ends normally, its write-ahead log folded into the file and the ``-wal``/``-shm`` files
+    removed, so the folder holds the one database file when it is published. On an error the engine is only closed.
+    """
+    engine = make_engine(path, db_key)
+    try:
+        yield engine
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
 
 
 class DamagedStore(StoreError):
