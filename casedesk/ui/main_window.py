@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -143,35 +144,37 @@ class MainWindow(QMainWindow):
     # --- construction ------------------------------------------------------
     def _add_tab(self, key: str, tab: CaseTab, title: str, icon_name: str, tip: str) -> None:
         self.case_tabs[key] = tab
+        # No Alt+letter on the tabs: the menus own those (File, Edit, View, Custody...), and a letter two widgets
+        # answer only moves the focus. Ctrl+1 to Ctrl+6 open the tabs, which their tooltips say.
         index = self.tabs.addTab(tab, icon(icon_name), title)
-        self.tabs.setTabToolTip(index, tip)
+        self.tabs.setTabToolTip(index, self.tr("{tip} (Ctrl+{n})").format(tip=tip, n=index + 1))
         tab.changed.connect(lambda: self._case_changed(key))
 
     def _build_tabs(self) -> None:
         s = self.session
-        self._add_tab("overview", OverviewTab(s), self.tr("&Overview"), "case", self.tr("Details, summary and "
+        self._add_tab("overview", OverviewTab(s), self.tr("Overview"), "case", self.tr("Details, summary and "
                                                                                         "membership"))
         if s.can(Permission.CASE_CONTENT):
             self.exhibits = ExhibitsTab(s)
             self.exhibits.ingest_requested.connect(self.ingest)
             self.exhibits.selection_changed.connect(self.update_actions)
-            self._add_tab("exhibits", self.exhibits, self.tr("&Exhibits"), "exhibit",
+            self._add_tab("exhibits", self.exhibits, self.tr("Exhibits"), "exhibit",
                           self.tr("The exhibit register; drop files here to ingest them"))
             self.custody = CustodyTab(s)
             self.custody.verify_button.clicked.connect(self.verify)
             self.exhibits.references_loaded.connect(self.custody.set_exhibit_choices)
-            self._add_tab("custody", self.custody, self.tr("&Custody"), "custody",
+            self._add_tab("custody", self.custody, self.tr("Custody"), "custody",
                           self.tr("The case's custody log with filters, and verification"))
             notes = NotesTab(s)
             self.exhibits.references_loaded.connect(notes.set_exhibit_choices)
-            self._add_tab("notes", notes, self.tr("&Notes"), "note", self.tr("The case's notes"))
+            self._add_tab("notes", notes, self.tr("Notes"), "note", self.tr("The case's notes"))
             self.review = ReviewTab(s)
             self.review.open_case_requested.connect(self.show_case)
-            self._add_tab("review", self.review, self.tr("Re&view"), "review",
+            self._add_tab("review", self.review, self.tr("Review"), "review",
                           self.tr("Supervisor review of the custody log; open queries"))
             self.timeline = TimelineTab(s)
             self.timeline.entry_requested.connect(lambda seq: self.show_problem(seq, None))
-            self._add_tab("timeline", self.timeline, self.tr("T&imeline"), "custody",
+            self._add_tab("timeline", self.timeline, self.tr("Timeline"), "custody",
                           self.tr("The case's story in time order: seizures, exhibits, movements, notes, reviews"))
 
     def _action(self, text: str, icon_name: str | None, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
@@ -299,7 +302,7 @@ class MainWindow(QMainWindow):
         exhibit_menu = bar.addMenu(self.tr("E&xhibit"))
         for act in (self.act_preview, self.act_extract, self.act_sensitive, self.act_withdraw):
             exhibit_menu.addAction(act)
-        exhibit_menu.menuAction().setVisible(self.session.can(Permission.CASE_CONTENT))
+        self._show_menu(exhibit_menu, self.tr("E&xhibit"), self.session.can(Permission.CASE_CONTENT))
         admin_menu = bar.addMenu(self.tr("&Administration"))
         admin_menu.addAction(self.act_users)
         admin_menu.addAction(self.act_settings)
@@ -475,7 +478,16 @@ class MainWindow(QMainWindow):
                 act.setVisible(False)
         self.act_users.setEnabled(s.can(Permission.USER_MANAGE))
         self.act_settings.setEnabled(s.can(Permission.SETTINGS_MANAGE))
-        self.admin_menu.menuAction().setVisible(s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
+        self._show_menu(self.admin_menu, self.tr("&Administration"),
+                        s.can(Permission.USER_MANAGE) or s.can(Permission.SETTINGS_MANAGE))
+
+    @staticmethod
+    def _show_menu(menu: QMenu, title: str, visible: bool) -> None:
+        """Show or hide a menu of the menu bar. A hidden menu loses its Alt+letter too: the menu bar keeps
+        answering the letters of hidden menus, so a hidden Administration made Alt+A (Approve, Apply, Add note)
+        only move the focus for everyone but administrators."""
+        menu.setTitle(title if visible else title.replace("&", ""))
+        menu.menuAction().setVisible(visible)
 
     def _lock_minutes(self) -> int:
         try:

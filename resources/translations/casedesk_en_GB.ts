@@ -632,7 +632,7 @@
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/custody.py" line="97"/>
-        <source>&amp;Verify case…</source>
+        <source>Verif&amp;y case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1882,7 +1882,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
     </message>
     <message>
         <location filename="../../casedesk/ui/partials/home_page.py" line="237"/>
-        <source>&amp;Continue with {case}</source>
+        <source>Con&amp;tinue with {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2475,522 +2475,533 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="91"/>
+        <location filename="../../casedesk/ui/main_window.py" line="92"/>
         <source>CaseDesk — {name} ({user})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="152"/>
-        <source>&amp;Overview</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="152"/>
+        <location filename="../../casedesk/ui/main_window.py" line="155"/>
         <source>Details, summary and membership</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="158"/>
-        <source>&amp;Exhibits</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="159"/>
+        <location filename="../../casedesk/ui/main_window.py" line="162"/>
         <source>The exhibit register; drop files here to ingest them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="163"/>
-        <location filename="../../casedesk/ui/main_window.py" line="292"/>
+        <location filename="../../casedesk/ui/main_window.py" line="295"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="164"/>
+        <location filename="../../casedesk/ui/main_window.py" line="167"/>
         <source>The case&apos;s custody log with filters, and verification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="167"/>
-        <source>&amp;Notes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="167"/>
+        <location filename="../../casedesk/ui/main_window.py" line="170"/>
         <source>The case&apos;s notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="170"/>
-        <source>Re&amp;view</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="171"/>
+        <location filename="../../casedesk/ui/main_window.py" line="174"/>
         <source>Supervisor review of the custody log; open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="174"/>
-        <source>T&amp;imeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="175"/>
+        <location filename="../../casedesk/ui/main_window.py" line="178"/>
         <source>The case&apos;s story in time order: seizures, exhibits, movements, notes, reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="195"/>
+        <location filename="../../casedesk/ui/main_window.py" line="198"/>
         <source>&amp;New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="196"/>
+        <location filename="../../casedesk/ui/main_window.py" line="199"/>
         <source>Open a new case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="197"/>
+        <location filename="../../casedesk/ui/main_window.py" line="200"/>
         <source>&amp;Ingest files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="198"/>
-        <location filename="../../casedesk/ui/main_window.py" line="408"/>
+        <location filename="../../casedesk/ui/main_window.py" line="201"/>
+        <location filename="../../casedesk/ui/main_window.py" line="411"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="199"/>
+        <location filename="../../casedesk/ui/main_window.py" line="202"/>
         <source>&amp;Export bundle…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="200"/>
+        <location filename="../../casedesk/ui/main_window.py" line="203"/>
         <source>Export the open case as a PDF court bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="201"/>
+        <location filename="../../casedesk/ui/main_window.py" line="204"/>
         <source>Export MG6&amp;C schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="202"/>
+        <location filename="../../casedesk/ui/main_window.py" line="205"/>
         <source>Export the schedule of non-sensitive unused material (PDF, for the defence)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="204"/>
+        <location filename="../../casedesk/ui/main_window.py" line="207"/>
         <source>Export MG6&amp;D schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="205"/>
+        <location filename="../../casedesk/ui/main_window.py" line="208"/>
         <source>Export the schedule of sensitive unused material (PDF, for the prosecutor only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="207"/>
+        <location filename="../../casedesk/ui/main_window.py" line="210"/>
         <source>Export case as CASE/&amp;UCO…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="209"/>
+        <location filename="../../casedesk/ui/main_window.py" line="212"/>
         <source>Export the case&apos;s exhibits and custody actions as CASE/UCO JSON-LD for forensic tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="211"/>
+        <location filename="../../casedesk/ui/main_window.py" line="214"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="212"/>
+        <location filename="../../casedesk/ui/main_window.py" line="215"/>
         <source>What waits for you: your cases, open queries, the review queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="213"/>
+        <location filename="../../casedesk/ui/main_window.py" line="216"/>
         <source>&amp;Search all cases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="214"/>
+        <location filename="../../casedesk/ui/main_window.py" line="217"/>
         <source>Find exhibits and notes in every case you may open: file name, reference, SHA-256 or note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="216"/>
+        <location filename="../../casedesk/ui/main_window.py" line="219"/>
         <source>&amp;Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="217"/>
+        <location filename="../../casedesk/ui/main_window.py" line="220"/>
         <source>Search the case list or filter the exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="218"/>
+        <location filename="../../casedesk/ui/main_window.py" line="221"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="219"/>
+        <location filename="../../casedesk/ui/main_window.py" line="222"/>
         <source>Reload the case list and the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="222"/>
+        <location filename="../../casedesk/ui/main_window.py" line="225"/>
         <source>&amp;Transfer exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="224"/>
+        <location filename="../../casedesk/ui/main_window.py" line="227"/>
         <source>Hand the selected exhibit to another officer or a place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="225"/>
+        <location filename="../../casedesk/ui/main_window.py" line="228"/>
         <source>Check &amp;out exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="227"/>
+        <location filename="../../casedesk/ui/main_window.py" line="230"/>
         <source>Lend the selected exhibit, e.g. to a forensic lab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="228"/>
+        <location filename="../../casedesk/ui/main_window.py" line="231"/>
         <source>&amp;Return exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="229"/>
+        <location filename="../../casedesk/ui/main_window.py" line="232"/>
         <source>Record that the selected checked-out exhibit came back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="230"/>
+        <location filename="../../casedesk/ui/main_window.py" line="233"/>
         <source>E&amp;xtract exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="231"/>
+        <location filename="../../casedesk/ui/main_window.py" line="234"/>
         <source>Write the selected exhibit&apos;s original bytes to a folder (checked and recorded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="232"/>
+        <location filename="../../casedesk/ui/main_window.py" line="235"/>
         <source>&amp;Preview exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="233"/>
+        <location filename="../../casedesk/ui/main_window.py" line="236"/>
         <source>Show the selected exhibit&apos;s content (the viewing is recorded in the custody log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="235"/>
+        <location filename="../../casedesk/ui/main_window.py" line="238"/>
         <source>&amp;Withdraw exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="236"/>
+        <location filename="../../casedesk/ui/main_window.py" line="239"/>
         <source>Take the selected exhibit out of the register (kept in the vault and log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="237"/>
+        <location filename="../../casedesk/ui/main_window.py" line="240"/>
         <source>Change &amp;sensitivity…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="238"/>
+        <location filename="../../casedesk/ui/main_window.py" line="241"/>
         <source>Mark the selected exhibit sensitive (MG6D) or not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="239"/>
+        <location filename="../../casedesk/ui/main_window.py" line="242"/>
         <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="240"/>
+        <location filename="../../casedesk/ui/main_window.py" line="243"/>
         <source>Verify the custody log and the exhibits of the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="241"/>
+        <location filename="../../casedesk/ui/main_window.py" line="244"/>
         <source>Acknowledge wrong entry &amp;times…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="242"/>
+        <location filename="../../casedesk/ui/main_window.py" line="245"/>
         <source>Supervisor: record which custody entries were dated by a wrong clock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="243"/>
+        <location filename="../../casedesk/ui/main_window.py" line="246"/>
         <source>S&amp;ync with the unit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="244"/>
+        <location filename="../../casedesk/ui/main_window.py" line="247"/>
         <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="246"/>
+        <location filename="../../casedesk/ui/main_window.py" line="249"/>
         <source>Review a case on &amp;another installation…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="247"/>
+        <location filename="../../casedesk/ui/main_window.py" line="250"/>
         <source>Supervisor: read a case held on a detective&apos;s laptop from the unit, checked here, and approve or query it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="249"/>
+        <location filename="../../casedesk/ui/main_window.py" line="252"/>
         <source>Change &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="250"/>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
         <source>Change your own password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="251"/>
+        <location filename="../../casedesk/ui/main_window.py" line="254"/>
         <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="252"/>
+        <location filename="../../casedesk/ui/main_window.py" line="255"/>
         <source>Sign out and return to the sign-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="253"/>
+        <location filename="../../casedesk/ui/main_window.py" line="256"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="254"/>
+        <location filename="../../casedesk/ui/main_window.py" line="257"/>
         <source>Cover the window until your password is entered again (also after a time without use)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <location filename="../../casedesk/ui/main_window.py" line="259"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="256"/>
+        <location filename="../../casedesk/ui/main_window.py" line="259"/>
         <source>Close CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="257"/>
+        <location filename="../../casedesk/ui/main_window.py" line="260"/>
         <source>&amp;Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="258"/>
+        <location filename="../../casedesk/ui/main_window.py" line="261"/>
         <source>Add users, change roles, disable accounts, reset passwords</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="259"/>
+        <location filename="../../casedesk/ui/main_window.py" line="262"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="260"/>
+        <location filename="../../casedesk/ui/main_window.py" line="263"/>
         <source>Installation settings: extra digests, default marking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="261"/>
+        <location filename="../../casedesk/ui/main_window.py" line="264"/>
         <source>&amp;About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="261"/>
+        <location filename="../../casedesk/ui/main_window.py" line="264"/>
         <source>Version and data directory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="262"/>
+        <location filename="../../casedesk/ui/main_window.py" line="265"/>
         <source>CaseDesk &amp;help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="263"/>
+        <location filename="../../casedesk/ui/main_window.py" line="266"/>
         <source>How to work in CaseDesk, and every keyboard shortcut</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="267"/>
+        <location filename="../../casedesk/ui/main_window.py" line="270"/>
         <source>Tab {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="273"/>
+        <location filename="../../casedesk/ui/main_window.py" line="276"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="286"/>
+        <location filename="../../casedesk/ui/main_window.py" line="289"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="289"/>
+        <location filename="../../casedesk/ui/main_window.py" line="292"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="299"/>
+        <location filename="../../casedesk/ui/main_window.py" line="302"/>
+        <location filename="../../casedesk/ui/main_window.py" line="305"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="303"/>
+        <location filename="../../casedesk/ui/main_window.py" line="306"/>
+        <location filename="../../casedesk/ui/main_window.py" line="481"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="306"/>
+        <location filename="../../casedesk/ui/main_window.py" line="309"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="313"/>
+        <location filename="../../casedesk/ui/main_window.py" line="316"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="336"/>
+        <location filename="../../casedesk/ui/main_window.py" line="339"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="339"/>
+        <location filename="../../casedesk/ui/main_window.py" line="342"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="344"/>
+        <location filename="../../casedesk/ui/main_window.py" line="347"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="359"/>
+        <location filename="../../casedesk/ui/main_window.py" line="362"/>
         <source>Where this laptop stands with the unit service; click to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="381"/>
+        <location filename="../../casedesk/ui/main_window.py" line="384"/>
         <source>Integrity alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="382"/>
+        <location filename="../../casedesk/ui/main_window.py" line="385"/>
         <source>The custody log failed its check at sign-in; changes are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="406"/>
+        <location filename="../../casedesk/ui/main_window.py" line="409"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="416"/>
+        <location filename="../../casedesk/ui/main_window.py" line="419"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="421"/>
+        <location filename="../../casedesk/ui/main_window.py" line="424"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="422"/>
+        <location filename="../../casedesk/ui/main_window.py" line="425"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="427"/>
-        <location filename="../../casedesk/ui/main_window.py" line="501"/>
+        <location filename="../../casedesk/ui/main_window.py" line="430"/>
+        <location filename="../../casedesk/ui/main_window.py" line="513"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="446"/>
+        <location filename="../../casedesk/ui/main_window.py" line="449"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="447"/>
+        <location filename="../../casedesk/ui/main_window.py" line="450"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="460"/>
+        <location filename="../../casedesk/ui/main_window.py" line="463"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="434"/>
-        <location filename="../../casedesk/ui/main_window.py" line="457"/>
+        <location filename="../../casedesk/ui/main_window.py" line="437"/>
+        <location filename="../../casedesk/ui/main_window.py" line="460"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="463"/>
-        <source>This file type has no preview: extract the exhibit to open it</source>
+        <location filename="../../casedesk/ui/main_window.py" line="150"/>
+        <source>{tip} (Ctrl+{n})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="155"/>
+        <source>Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="161"/>
+        <source>Exhibits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="166"/>
+        <source>Custody</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="170"/>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="173"/>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="177"/>
+        <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="466"/>
-        <location filename="../../casedesk/ui/main_window.py" line="470"/>
+        <source>This file type has no preview: extract the exhibit to open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="469"/>
+        <location filename="../../casedesk/ui/main_window.py" line="473"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="468"/>
+        <location filename="../../casedesk/ui/main_window.py" line="471"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="499"/>
+        <location filename="../../casedesk/ui/main_window.py" line="511"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="503"/>
+        <location filename="../../casedesk/ui/main_window.py" line="515"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="507"/>
+        <location filename="../../casedesk/ui/main_window.py" line="519"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="553"/>
+        <location filename="../../casedesk/ui/main_window.py" line="565"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="588"/>
+        <location filename="../../casedesk/ui/main_window.py" line="600"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="621"/>
+        <location filename="../../casedesk/ui/main_window.py" line="633"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2998,7 +3009,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="622"/>
+        <location filename="../../casedesk/ui/main_window.py" line="634"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3006,47 +3017,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="623"/>
+        <location filename="../../casedesk/ui/main_window.py" line="635"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="630"/>
+        <location filename="../../casedesk/ui/main_window.py" line="642"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="657"/>
+        <location filename="../../casedesk/ui/main_window.py" line="669"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="686"/>
+        <location filename="../../casedesk/ui/main_window.py" line="698"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="691"/>
+        <location filename="../../casedesk/ui/main_window.py" line="703"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="695"/>
+        <location filename="../../casedesk/ui/main_window.py" line="707"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="701"/>
+        <location filename="../../casedesk/ui/main_window.py" line="713"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="803"/>
+        <location filename="../../casedesk/ui/main_window.py" line="815"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="804"/>
+        <location filename="../../casedesk/ui/main_window.py" line="816"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -3054,17 +3065,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="821"/>
+        <location filename="../../casedesk/ui/main_window.py" line="833"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="822"/>
+        <location filename="../../casedesk/ui/main_window.py" line="834"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="835"/>
+        <location filename="../../casedesk/ui/main_window.py" line="847"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3251,7 +3262,7 @@ Data directory: {folder}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/notes.py" line="67"/>
-        <source>&amp;Edit note…</source>
+        <source>Edi&amp;t note…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -35,7 +35,7 @@ def test_the_next_run_offers_the_last_user_and_case_and_keeps_no_password(qtbot:
     home = window.home
     qtbot.waitUntil(lambda: home.resume.isVisible(), timeout=TIMEOUT)
     assert window.case_ref is None  # the home page first; the last case one click away
-    assert home.resume.text() == f"&Continue with {CASE}"
+    assert home.resume.text() == f"Con&tinue with {CASE}"
     click(qtbot, home.resume)
     qtbot.waitUntil(lambda: window.case_ref == CASE, timeout=TIMEOUT)
     close_all(controller)

@@ -234,7 +234,7 @@ class HomePage(QWidget):
     def continue_with(self, reference: str | None) -> None:
         """Offer the case the user last worked on (remembered between sessions)."""
         self.resume.setProperty("case", reference or "")
-        self.resume.setText(self.tr("&Continue with {case}").format(case=reference) if reference else "")
+        self.resume.setText(self.tr("Con&tinue with {case}").format(case=reference) if reference else "")
         self.resume.setToolTip(self.tr("Open the case you last worked on"))
         self.resume.setVisible(reference is not None and self._visible_case(reference))
 

@@ -94,7 +94,7 @@ class CustodyTab(CaseTab):
         self.apply_button.setObjectName("applyLogFilter")
         self.apply_button.setToolTip(self.tr("Show the entries matching these filters"))
         self.apply_button.clicked.connect(self.refresh)
-        self.verify_button = QPushButton(icon("verify"), self.tr("&Verify case…"))
+        self.verify_button = QPushButton(icon("verify"), self.tr("Verif&y case…"))
         self.verify_button.setObjectName("verifyCase")
         self.verify_button.setToolTip(self.tr("Check the log's hashes and signatures and re-hash every exhibit"))
         # Two rows, and combo boxes that do not grow to their longest item: the tab fits a 1024-wide window.

@@ -64,7 +64,7 @@ class NotesTab(CaseTab):
         self.add_button.setObjectName("addNote")
         self.add_button.setToolTip(self.tr("Add the note to the case (recorded in the custody log)"))
         self.add_button.clicked.connect(self._add)
-        self.edit_button = QPushButton(icon("note"), self.tr("&Edit note…"))
+        self.edit_button = QPushButton(icon("note"), self.tr("Edi&t note…"))
         self.edit_button.setObjectName("editNote")
         self.edit_button.clicked.connect(self.edit_note)
         self.list.itemSelectionChanged.connect(self._update_edit)

@@ -1,0 +1,97 @@
+"""Alt+letter does what it says: on every page of the main window, no two widgets a user can reach share a mnemonic.
+
+Qt only moves the focus, without pressing anything, when two visible widgets answer the same Alt+letter: a
+supervisor who pressed Alt+A for Approve saw the button take the focus and nothing approved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QTabBar, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.helpers.store import CASE, Store
+from tests.helpers.ui import TIMEOUT, close_all, select_case, sign_in
+from tests.ui.test_custody import ingest_fixture
+
+MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
+
+
+def _letter(text: str) -> str | None:
+    found = MNEMONIC.search(text)
+    return found.group(1).lower() if found else None
+
+
+def _owners(window: QWidget) -> dict[str, list[str]]:
+    """Every Alt+letter the window answers right now, with what answers it."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    # The menu bar answers the letters of all its menus, hidden ones too (Qt grabs one per menu title).
+    for menu in window.menuBar().actions():
+        if letter := _letter(menu.text()):
+            owners[letter].append(f"menu {menu.text()!r}" + ("" if menu.isVisible() else " (hidden)"))
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not window:
+            continue
+        if isinstance(widget, QAbstractButton):
+            text = widget.text()
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            text = widget.text()
+        elif isinstance(widget, QGroupBox):
+            text = widget.title()
+        else:
+            continue
+        if letter := _letter(text):
+            owners[letter].append(f"{type(widget).__name__} {text!r}")
+    for bar in window.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        for i in range(bar.count()):
+            if bar.isTabVisible(i) and (letter := _letter(bar.tabText(i))):
+                owners[letter].append(f"tab {bar.tabText(i)!r}")
+    return owners
+
+
+def test_no_two_widgets_on_a_page_share_an_alt_letter(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    ingest_fixture(store, tmp_path, {"dossier.txt": b"names\n"})
+    clashes: list[str] = []
+    for user in ("sgt", "jsmith", "admin"):
+        controller, window = sign_in(qtbot, store, user)
+        try:
+            pages = [("home", None)]
+            if user != "admin":
+                select_case(qtbot, window, CASE)
+                pages = [(window.tabs.tabText(i), i) for i in range(window.tabs.count())
+                         if window.tabs.isTabVisible(i)]
+            for name, index in pages:
+                if index is not None:
+                    window.tabs.setCurrentIndex(index)
+                    if window.tabs.currentWidget() is getattr(window, "exhibits", None):
+                        qtbot.waitUntil(lambda: window.exhibits.model.rowCount() == 1, timeout=TIMEOUT)
+                        window.exhibits.view.selectRow(0)  # the detail pane, with its own tabs, shows
+                QApplication.processEvents()
+                for letter, who in sorted(_owners(window).items()):
+                    if len(who) > 1:
+                        clashes.append(f"{user}, page {name!r}: Alt+{letter.upper()} is {', '.join(who)}")
+        finally:
+            close_all(controller)
+    assert not clashes, "\n".join(clashes)
+
+
+def test_alt_a_approves_on_the_review_page(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    """The supervisor's own words: Alt+A took the focus to Approve and approved nothing."""
+    ingest_fixture(store, tmp_path, {"dossier.txt": b"names\n"})
+    controller, window = sign_in(qtbot, store, "sgt")
+    try:
+        select_case(qtbot, window, CASE)
+        window.tabs.setCurrentWidget(window.review)
+        qtbot.waitUntil(lambda: window.review.model.rowCount() > 0, timeout=TIMEOUT)
+        window.review.entries.setFocus()
+        qtbot.keyClick(window.review.entries, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: window.review.model.rowCount() == 0, timeout=TIMEOUT)
+        assert "Approved up to entry" in window.review.message.text()
+    finally:
+        close_all(controller)
