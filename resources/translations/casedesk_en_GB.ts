@@ -306,7 +306,7 @@
     </message>
     <message>
         <location filename="../../casedesk/ui/dialogs/password.py" line="37"/>
-        <source>&amp;Current password:</source>
+        <source>C&amp;urrent password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3192,7 +3192,7 @@ Data directory: {folder}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/dialogs/new_case.py" line="40"/>
-        <source>Officer in &amp;charge:</source>
+        <source>Officer &amp;in charge:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3897,7 +3897,7 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/dialogs/users.py" line="96"/>
-        <source>&amp;Repeat:</source>
+        <source>R&amp;epeat:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

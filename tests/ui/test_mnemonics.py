@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMainWindow, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.store import CASE, Store
@@ -30,7 +30,7 @@ def _owners(window: QWidget) -> dict[str, list[str]]:
     """Every Alt+letter the window answers right now, with what answers it."""
     owners: dict[str, list[str]] = defaultdict(list)
     # The menu bar answers the letters of all its menus, hidden ones too (Qt grabs one per menu title).
-    for menu in window.menuBar().actions():
+    for menu in (window.menuBar().actions() if isinstance(window, QMainWindow) else []):
         if letter := _letter(menu.text()):
             owners[letter].append(f"menu {menu.text()!r}" + ("" if menu.isVisible() else " (hidden)"))
     for widget in window.findChildren(QWidget):
@@ -95,3 +95,55 @@ def test_alt_a_approves_on_the_review_page(qtbot: QtBot, store: Store, tmp_path:
         assert "Approved up to entry" in window.review.message.text()
     finally:
         close_all(controller)
+
+
+def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    """Every dialog that opens from a session: New case's Alt+C was both Create case and Officer in charge."""
+    from casedesk.services.accounts import Accounts
+    from casedesk.services.cases import Cases
+    from casedesk.ui.dialogs.add_member import AddMemberDialog
+    from casedesk.ui.dialogs.close_case import CloseCaseDialog, ReopenCaseDialog
+    from casedesk.ui.dialogs.disclosure import CASE_UCO, MG6C, MG6D, DisclosureExportDialog
+    from casedesk.ui.dialogs.export import ExportDialog
+    from casedesk.ui.dialogs.ingest import IngestDialog
+    from casedesk.ui.dialogs.new_case import NewCaseDialog
+    from casedesk.ui.dialogs.password import ChangePasswordDialog
+    from casedesk.ui.dialogs.remote_review import RemoteReviewDialog
+    from casedesk.ui.dialogs.settings import SettingsDialog
+    from casedesk.ui.dialogs.sync import SyncDialog
+    from casedesk.ui.dialogs.time_anomalies import TimeAnomaliesDialog
+    from casedesk.ui.dialogs.users import AddUserDialog, ResetPasswordDialog, RoleDialog, UsersDialog
+    from casedesk.ui.dialogs.verify import VerifyDialog
+
+    ingest_fixture(store, tmp_path, {"dossier.txt": b"names\n"})
+    clashes: list[str] = []
+
+    def check(dialog: QWidget) -> None:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        for letter, who in sorted(_owners(dialog).items()):
+            if len(who) > 1:
+                clashes.append(f"{type(dialog).__name__}: Alt+{letter.upper()} is {', '.join(who)}")
+        dialog.close()
+
+    sgt = store.sign_in("sgt")
+    try:
+        case = Cases(sgt).show(CASE)
+        for build in (lambda: NewCaseDialog(sgt), lambda: ChangePasswordDialog(sgt), lambda: CloseCaseDialog(sgt, case),
+                      lambda: ReopenCaseDialog(sgt, case), lambda: AddMemberDialog(sgt, case),
+                      lambda: ExportDialog(sgt, CASE), lambda: IngestDialog(sgt, CASE), lambda: SyncDialog(sgt),
+                      lambda: RemoteReviewDialog(sgt), lambda: TimeAnomaliesDialog(sgt), lambda: VerifyDialog(sgt, CASE),
+                      *(lambda kind=kind: DisclosureExportDialog(sgt, CASE, kind) for kind in (MG6C, MG6D, CASE_UCO))):
+            check(build())
+    finally:
+        sgt.close()
+    admin = store.sign_in("admin")
+    try:
+        account = next(a for a in Accounts(admin).list() if a.username == "jsmith")
+        for build in (lambda: AddUserDialog(admin), lambda: ResetPasswordDialog(admin, "jsmith"),
+                      lambda: RoleDialog(admin, account), lambda: UsersDialog(admin), lambda: SettingsDialog(admin)):
+            check(build())
+    finally:
+        admin.close()
+    assert not clashes, "\n".join(clashes)

@@ -37,7 +37,7 @@ class NewCaseDialog(FormDialog):
         self.form.addRow(self.tr("&Reference:"), self.reference)
         self.form.addRow(self.tr("&Operation name:"), self.title_edit)
         self.form.addRow(self.tr("O&ffences:"), self.offences)
-        self.form.addRow(self.tr("Officer in &charge:"), self.oic)
+        self.form.addRow(self.tr("Officer &in charge:"), self.oic)
         self.fields = {"reference": self.reference, "title": self.title_edit, "user": self.oic}
         self.reference.setFocus()
 

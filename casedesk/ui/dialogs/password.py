@@ -34,7 +34,7 @@ class ChangePasswordDialog(FormDialog):
         self.old = password_field("oldPassword", self.tr("Your current password"))
         self.new = password_field("newPassword")
         self.repeat = password_field("repeatPassword")
-        self.form.addRow(self.tr("&Current password:"), self.old)
+        self.form.addRow(self.tr("C&urrent password:"), self.old)
         self.form.addRow(self.tr("&New password:"), self.new)
         self.form.addRow(self.tr("&Repeat new password:"), self.repeat)
         self.fields = {"old": self.old, "password": self.new, "repeat": self.repeat}

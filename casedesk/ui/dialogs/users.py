@@ -93,7 +93,7 @@ class ResetPasswordDialog(FormDialog):
         self.password = password_field("password")
         self.repeat = password_field("repeat")
         self.form.addRow(self.tr("&New password:"), self.password)
-        self.form.addRow(self.tr("&Repeat:"), self.repeat)
+        self.form.addRow(self.tr("R&epeat:"), self.repeat)
         self.fields = {"password": self.password, "repeat": self.repeat}
         self.password.setFocus()  # typing goes into the new password at once
 
