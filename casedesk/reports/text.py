@@ -163,7 +163,11 @@ def _pieces(text: str, base: str, size: float, direction: bool | None = None,
         if rtl:
             parts.reverse()
         for name, piece in parts:
-            if name in SHAPED:
+            # A left-to-right run in a right-to-left script is a number (Arabic-Indic or Persian digits, the Arabic
+            # decimal and thousands separators: the algorithm puts them at an even level; letters cannot be, as
+            # ``visible`` shows every embedding and override). HarfBuzz guesses a direction from the script and
+            # would draw 1200 as 0021; digits need no shaping, so they are drawn as they are, left to right.
+            if name in SHAPED and not (not rtl and _RTL.search(piece)):
                 shaped = _shape(piece, name, size)
                 if isinstance(shaped, ShapedStr):
                     advance = sum(d.x_advance for d in shaped.__shapeData__) * size / 1000

@@ -101,3 +101,23 @@ def test_an_html_page_is_shown_as_a_browser_shows_its_text(tmp_path: Path) -> No
     shown = " ".join(searchable_pages(out)[item["pages"][1] - 1].split())
     assert "Card details for sale" in shown and "£12 each" in shown and "Contact dev_s on the forum." in shown
     assert "<h1>" not in shown and "track()" not in shown and "color:red" not in shown and "&pound;" not in shown
+
+
+
+def test_arabic_indic_numbers_read_left_to_right_as_written() -> None:
+    """A number in Arabic-Indic (or Persian) digits is drawn most significant digit first, at the left, in a table
+    cell and in right-to-left text alike: 1200 in a CSV of payments was drawn as 0021 (HarfBuzz took the digits'
+    script, Arabic, for a right-to-left run, where the bidirectional algorithm had set them left to right)."""
+    from casedesk.reports import text as T
+    from casedesk.reports.fonts import MONO
+
+    def drawn(line: str, rtl: bool, cells: str | None = None) -> str:
+        """The characters as drawn, left to right (a shaped piece holds its glyphs in drawing order)."""
+        return "".join(str(piece) for _, piece, _ in T._pieces(line, MONO, 9.0, rtl, cells))
+
+    assert "٥٠٠" in drawn("أحمد,٥٠٠", False, ",")
+    assert "١٢٠٠" in drawn("فاطمة,١٢٠٠", False, ",")
+    line = drawn("دفع أحمد ١٢٠٠ جنيه يوم ۱۴۰۳", True)
+    assert "١٢٠٠" in line and "۱۴۰۳" in line
+    assert line.index("۱۴۰۳") < line.index("١٢٠٠")  # the sentence itself runs right to left: its last number leftmost
+    assert "٢٫٥" in drawn("المبلغ ٢٫٥ مليون", True)  # a decimal separator keeps the number whole
