@@ -817,7 +817,7 @@ def build_keys(accounts, early):
 FULL, REDACTED, WITHHELD = 0, 1, 2
 # What the rules and the state they read take from an entry's data.
 AUTHORITY_DATA = ("user", "role", "to", "officer_in_charge", "producer", "to_is_user", "box_key", "corrects",
-                  "revises", "confirmation")
+                  "revises", "confirmation", "identity", "case_salt")
 M_AUTH_OTHER_CASE = "an entry of another case was made without authority"
 M_AUTH_WITHHELD = "withheld as sensitive, but made by {actor}, {why} at this point: ignored"
 WHY_NO_ACCOUNT, WHY_DISABLED = "who has no account", "whose account is disabled"
@@ -947,6 +947,7 @@ class Authority:
         self.creation_rule = False  # from the first account entry that says how the rule applied (confirmation)
         self.promotions = {}  # user -> (administrator, new role or ENABLED) awaiting a second's confirmation
         self.handed = set()  # cases handed over to another installation (case.handed_over)
+        self.identities = {}  # case -> (installation, salt) of the case.created that began it, wherever that was
         self.memo = {}
         self.flagged = set()
         self.installation = None  # the export's installation (its header): what a remote review must be about
@@ -1169,10 +1170,20 @@ class Authority:
         if action == CASE_CREATED:
             oic = _text(data.get("officer_in_charge"), _text(to, actor))
             self.cases[case] = [True, oic, {actor, oic}]
+            self.identities[case] = (self.installation, data.get("case_salt"))
             return
         if action == CASE_RECEIVED:
+            raw = data.get("identity")
+            ident = (raw.get("installation"), raw.get("salt")) if isinstance(raw, dict) else None
             if case not in self.cases:  # a reference the log already holds is never taken for another's case
                 self.cases[case] = [True, actor, {actor}]
+                self.identities[case] = ident
+            elif case in self.handed and ident is not None and self.identities.get(case) == ident:
+                # This very case coming back (handed over from here): held here again, by its receiver.
+                fact = self.cases[case]
+                fact[0], fact[1] = True, actor
+                fact[2].add(actor)
+                self.handed.discard(case)
             return
         fact = self.cases.get(case)
         if fact is None:
@@ -1194,7 +1205,7 @@ class Authority:
             producer = _text(data.get("producer"), _text(to, actor))
             self.exhibits[key] = [_text(to, producer), True, None]
             return
-        if action == RECEIVED:
+        if action == RECEIVED:  # a new exhibit, or one this log holds coming back with its case: its state there
             self.exhibits[key] = [_text(to, actor), data.get("to_is_user") is not False, None]
             return
         fact = self.exhibits.get(key)
@@ -1896,6 +1907,15 @@ def replay(facts, ingest_seq, item):
     """What one exhibit entry does to the register, as casedesk verify replays it (custody/projection.py)."""
     seq, case, ref, action, to, location, reason, text, data, actor, time, tool = item
     key = (case, ref)
+    if action == RECEIVED and key in facts:
+        # The case came back: the exhibit keeps its ingest here, and takes the state the other installation's log
+        # left it in (custody/projection.py).
+        fact = facts[key]
+        fact["custodian"], fact["custodian_is_user"] = _text(to, fact["custodian"]), data.get("to_is_user") is not False
+        fact["location"], fact["sensitive"], fact["checked_out"] = _text(location), data.get("sensitive") is True, False
+        if data.get("status") == "withdrawn":
+            fact["status"], fact["withdrawn_reason"] = "withdrawn", _opt(data.get("withdrawn_reason"))
+        return
     if action in ARRIVALS:
         # A received exhibit's producer here is its receiver (the giving installation's is in data.origin).
         producer = actor if action == RECEIVED else _text(data.get("producer"), _text(to, actor))

@@ -462,6 +462,16 @@ class Projection:
         # A received exhibit's producer on this installation is its receiver: the accounts of the installation it
         # came from are not this log's (their names are in data.origin).
         received = e.action == "exhibit.received"
+        held = self.exhibits.get((_text(e.case), _text(e.exhibit))) if received else None
+        if held is not None:
+            # The case came back (handed over and received again): the exhibit this log already holds keeps its
+            # ingest; the entry gives its state as the other installation's log left it.
+            held.custodian, held.custodian_is_user = _text(e.to_party, held.custodian), d.get("to_is_user") is not False
+            held.location, held.sensitive = _text(e.location), d.get("sensitive") is True
+            held.checked_out, held.returns_to = False, None
+            if d.get("status") == "withdrawn":
+                held.status, held.withdrawn_reason = "withdrawn", _opt(d.get("withdrawn_reason"))
+            return
         producer = e.actor if received else _text(d.get("producer"), _text(e.to_party, e.actor))
         size = d.get("size")
         fact = ExhibitFact(
@@ -493,26 +503,36 @@ class Projection:
         """A case handed over from another installation (docs/sync-protocol.md, "Handing a case over"): created here
         by its receiver, who is its officer in charge and holds its keys, sealed to them by the hand-over."""
         case = _text(e.case)
-        if case in self.cases:
-            return  # a reference this log already holds is never taken for another installation's case
         d = e.data
         raw = d.get("identity")
         ident: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        seq = ident.get("seq")
+        origin = (_text(ident.get("installation")), seq if isinstance(seq, int) else 0, _text(ident.get("salt")))
         offences = [o for o in d.get("offences", []) if isinstance(o, str)] if isinstance(d.get("offences"), list) \
             else []
-        fact = CaseFact(case, _text(d.get("title")), offences, e.actor, e.actor, e.time, salt=_opt(d.get("case_salt")))
         summary = d.get("summary")
+        fact = self.cases.get(case)
+        if fact is not None:
+            # A reference this log already holds is never taken for another installation's case, unless it is
+            # this very case coming back: handed over from here, and the identity the entry names is its own.
+            mine = (fact.origin[0], fact.origin[2]) if fact.origin is not None else (self.installation_id, fact.salt)
+            if fact.status != "handed_over" or mine != (origin[0], origin[2]):
+                return
+            fact.status, fact.handed_to, fact.officer_in_charge = "open", None, e.actor
+            fact.title, fact.offences = _text(d.get("title"), fact.title), offences
+        else:
+            fact = CaseFact(case, _text(d.get("title")), offences, e.actor, e.actor, e.time,
+                            salt=_opt(d.get("case_salt")))
+            fact.origin = origin
+            self.cases[case] = fact
         fact.summary = summary if isinstance(summary, str) else ""
         fact.summary_sha256 = hashlib.sha256(fact.summary.encode("utf-8")).hexdigest()
-        seq = ident.get("seq")
-        fact.origin = (_text(ident.get("installation")), seq if isinstance(seq, int) else 0, _text(ident.get("salt")))
-        fact.members[e.actor] = e.time
-        self.cases[case] = fact
-        reason = f"received from installation {fact.origin[0]}"
+        fact.members.setdefault(e.actor, e.time)
+        reason = f"received from installation {origin[0]}"
         for item in d.get("keys", []) if isinstance(d.get("keys"), list) else []:
             epoch = item.get("epoch") if isinstance(item, dict) else None
             if isinstance(epoch, int) and not isinstance(epoch, bool):
-                self.epochs.setdefault(case, {})[epoch] = (e.actor, reason, e.seq)
+                self.epochs.setdefault(case, {}).setdefault(epoch, (e.actor, reason, e.seq))  # kept if held here
                 self.grants[(case, epoch, e.actor)] = GrantFact(_text(item.get("box_key")), _text(item.get("sealed")),
                                                                 e.seq)
 

@@ -63,7 +63,14 @@ def exhibits_as_at(views: Sequence[ExhibitView], entries: Sequence[EntryView], h
             if ingest.data.get("status") == "withdrawn":
                 state["status"], state["withdrawn_reason"] = "withdrawn", ingest.data.get("withdrawn_reason")
         for entry in mine:
-            if entry.action == WITHDRAWN:
+            if entry.action == RECEIVED and entry is not ingest:  # the case came back: its state there
+                state["custodian"] = entry.to_party or state["custodian"]
+                state["custodian_is_user"] = entry.data.get("to_is_user", True) is not False
+                state["location"], state["checked_out"] = entry.location or "", False
+                state["sensitive"] = entry.data.get("sensitive") is True
+                if entry.data.get("status") == "withdrawn":
+                    state["status"], state["withdrawn_reason"] = "withdrawn", entry.data.get("withdrawn_reason")
+            elif entry.action == WITHDRAWN:
                 state["status"], state["withdrawn_reason"] = "withdrawn", entry.reason
             elif entry.action == SENSITIVITY:
                 state["sensitive"] = bool(entry.data.get("sensitive", state["sensitive"]))

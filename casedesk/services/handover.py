@@ -12,6 +12,11 @@ nothing more is recorded in it here. The unit never holds a case key: D seals it
 address); the case keys open with the receiver's box key; E records ``case.received`` (the case's identity, D's
 hand-over entry and the cosigned checkpoint it was served under) and an ``exhibit.received`` per exhibit, and keeps
 the served export in ``received/`` beside the store. A case of E with the same reference is never taken for it.
+
+A received case is given on (to a third installation) or back (to the one it came from) the same way; it keeps
+its one identity, and each ``case.received`` names the hand-overs before it (``data.history``). Coming back, the
+case D holds as ``handed_over`` is held again through a new ``case.received`` (docs/sync-protocol.md, "Handing a
+case on, or back").
 """
 
 from __future__ import annotations
@@ -71,6 +76,8 @@ MSG_NOT_FOR_YOU = ("the case installation {id} handed over is not for {user} of 
                    "it was handed to {to_user} of installation {to_id}")
 MSG_KEY = "the key of case {case} (epoch {epoch}) sealed by installation {id} does not open with your box key"
 RECEIVED_DIR = "received"
+MSG_OTHER_EXHIBIT = ("exhibit {ref} of case {case} holds content {mine} here, but {theirs} in the case installation "
+                     "{id} handed back: it was changed, or it is not your unit; nothing of the case was recorded")
 MSG_CONTENT = ("the unit sent object {name} of exhibit content {sha256}, which {detail}: it was changed, or it is not "
                "your unit; nothing of the case was recorded")
 
@@ -167,10 +174,10 @@ def give(session: Session, url: str, ca_file: Path | None, case_ref: str, to_ins
         case = session.case(db, case_ref, Permission.CASE_CONTENT)
         if case.status != "open":
             raise UsageError(MSG_NOT_OPEN.format(case=case_ref, status=case.status.replace("_", " ")))
-        ident = identity_of(db, case_ref)
-        if ident is None or ident.installation != session.installation_id:
-            raise UsageError(f"case {case_ref} was not created on this installation with a case commitment salt: "
-                             "only a case created here (since encoding version 2) is handed over")
+        ident = identity_of(db, case_ref)  # a case created here, or received (and handed on or back: same one)
+        if ident is None:
+            raise UsageError(f"case {case_ref} has no identity across installations (it was created before "
+                             "encoding version 2, without a case commitment salt): it cannot be handed over")
         keys = CaseKeys(session)
         epochs = current_epoch(db, case)
         sealed = [{"epoch": ep, "box_key": box.hex(), "sealed": base64.b64encode(
@@ -211,6 +218,7 @@ def receive(session: Session, url: str, ca_file: Path | None, from_installation:
         raise UsageError(f"{session.user.username} has no box key yet: sign in once after the upgrade to case keys")
     with session.read() as db:
         _refuse_existing(db, case_ref, from_installation, None)
+        held = _held_objects(db, case_ref)  # a case coming back: the objects this vault holds of it already
     unit, name, unit_key = _client(session, url, ca_file)
     base = (f"/v1/installations/{session.installation_id}/handover/{quote(from_installation, safe='')}")
     vault = session.datadir.vault
@@ -235,6 +243,8 @@ def receive(session: Session, url: str, ca_file: Path | None, from_installation:
         (vault / "tmp").mkdir(parents=True, exist_ok=True, mode=0o700)
         for sha in wanted:
             obj = object_name(naming, bytes.fromhex(sha))
+            if held.get(obj) == sha:
+                continue  # the case came back: this vault holds the object already, with its register row
             decl = listing.get(obj)
             if decl is None or decl.get("sha256") != sha or decl.get("case") != case_ref:
                 raise UnitError(MSG_REFUSED.format(message=f"the unit holds no object of content {sha} of case "
@@ -293,13 +303,16 @@ class _Taken:
     ingests: dict[str, tuple[int, str, dict[str, Any]]]  # exhibit -> (seq, hash, data) of its ingest in D's log
     keys: dict[int, bytes]
     sealed: dict[int, str]
+    history: list[Any]  # the hand-overs before the giver's, oldest first (case.received's data.history)
 
 
 def _take(session: Session, custody: Any, from_installation: str, case_ref: str) -> _Taken:
     """What the checked export says the hand-over gives this user: the case at D's hand-over entry, its keys."""
     full = [e for e in custody.entries if e.full and e.hash_ok]
     lines = [e.line for e in full]
-    created = next((x for x in lines if x.get("action") == "case.created" and x.get("case") == case_ref), None)
+    # The case's beginning in the giver's log: its case.created, or the case.received of a case it was handed
+    # itself (then the identity, and the hand-overs before, are those that entry names).
+    created = next((x for x in lines if x.get("action") in CASE_BEGINNINGS and x.get("case") == case_ref), None)
     mine = [x for x in lines if x.get("action") == handover.HANDED_OVER and x.get("case") == case_ref
             and isinstance(x.get("data"), dict) and x["data"].get("to_installation") == session.installation_id
             and x["data"].get("to_user") == session.user.username]
@@ -308,11 +321,23 @@ def _take(session: Session, custody: Any, from_installation: str, case_ref: str)
                              f"{session.user.username} of this installation: it is not your unit, or it was changed")
     last = mine[-1]
     data: dict[str, Any] = last["data"]
-    salt = created.get("data", {}).get("case_salt") if isinstance(created.get("data"), dict) else None
-    ident = CaseIdentity(from_installation, int(created["seq"]), str(salt))
+    began: dict[str, Any] = created["data"] if isinstance(created.get("data"), dict) else {}
+    history: list[Any] = []
+    if created.get("action") == handover.RECEIVED:
+        found = CaseIdentity.from_data(began.get("identity"))
+        ident = found if found is not None else CaseIdentity("?", 0, "?")
+        before = began.get("history")
+        history = [*(before if isinstance(before, list) else []), {
+            "installation": began.get("from_installation"), "handed_over": began.get("handed_over"),
+            "checkpoint": began.get("checkpoint"), "tree_size": began.get("tree_size"),
+            "export_sha256": began.get("export_sha256"), "received": {"installation": from_installation,
+                                                                     "seq": created["seq"],
+                                                                     "hash": created["hash"]}}]
+    else:
+        ident = CaseIdentity(from_installation, int(created["seq"]), str(began.get("case_salt")))
     if CaseIdentity.from_data(data.get("identity")) != ident:
         raise IntegrityError(f"the hand-over of case {case_ref} names another case than the one installation "
-                             f"{from_installation} created under that reference (entry {created['seq']})")
+                             f"{from_installation} began under that reference (entry {created['seq']})")
     assert session.box_key is not None
     mine_box = box_public(session.box_key).hex()
     if data.get("to_box_key") != mine_box:
@@ -346,16 +371,29 @@ def _take(session: Session, custody: Any, from_installation: str, case_ref: str)
     for f in exhibits:
         x = by_seq[state.ingest_seq[(f.case, f.reference)]]
         ingests[f.reference] = (int(x["seq"]), str(x["hash"]), x.get("data") if isinstance(x.get("data"), dict) else {})
-    return _Taken(ident, upto, str(last["hash"]), data, fact, exhibits, ingests, keys, sealed)
+    return _Taken(ident, upto, str(last["hash"]), data, fact, exhibits, ingests, keys, sealed, history)
 
 
 def _refuse_existing(db: OrmSession, case_ref: str, from_installation: str, ident: CaseIdentity | None) -> None:
-    if db.scalar(select(Case.id).where(Case.reference == case_ref)) is None:
+    """A case this installation holds under the reference is never taken for the one handed over, unless it is
+    that very case coming back: handed over from here (status ``handed_over``) and of the same identity (checked
+    once the export names it, ``ident``)."""
+    status = db.scalar(select(Case.status).where(Case.reference == case_ref))
+    if status is None:
         return
     mine = identity_of(db, case_ref)
+    if status == "handed_over" and (ident is None or ident == mine):
+        return
     here = "created here" if mine is None or mine.installation != from_installation else f"from {mine.text()}"
     theirs = "entry ?" if ident is None else f"entry {ident.seq}"
     raise UsageError(MSG_SAME_REFERENCE.format(case=case_ref, mine=here, id=from_installation, theirs=theirs))
+
+
+def _held_objects(db: OrmSession, case_ref: str) -> dict[str, str]:
+    """The vault objects of the case this installation holds already (a case coming back): name -> SHA-256."""
+    return {str(n): str(sha) for n, sha in db.execute(
+        select(VaultObject.name, VaultObject.sha256).join(Case, Case.id == VaultObject.case_id)
+        .where(Case.reference == case_ref))}
 
 
 def _record(session: Session, raw: str, doc: dict[str, Any], taken: _Taken, from_installation: str, case_ref: str,
@@ -372,11 +410,18 @@ def _record(session: Session, raw: str, doc: dict[str, Any], taken: _Taken, from
         _refuse_existing(db, case_ref, from_installation, taken.identity)
         user = db.get(User, session.user.id)
         assert user is not None
-        case = Case(reference=case_ref, title=f.title, offences="\n".join(f.offences), status="open",
-                    officer_in_charge_id=user.id, summary=f.summary or "", created_at=now, created_by_id=user.id)
-        db.add(case)
-        db.flush()
-        db.add(CaseMember(case_id=case.id, user_id=user.id, added_at=now))
+        back = db.scalar(select(Case).where(Case.reference == case_ref))
+        if back is None:
+            case = Case(reference=case_ref, title=f.title, offences="\n".join(f.offences), status="open",
+                        officer_in_charge_id=user.id, summary=f.summary or "", created_at=now, created_by_id=user.id)
+            db.add(case)
+            db.flush()
+        else:  # this very case, handed over from here, comes back: held here again, by the receiver
+            case = back
+            case.status, case.officer_in_charge_id = "open", user.id
+            case.title, case.offences, case.summary = f.title, "\n".join(f.offences), f.summary or ""
+        if db.get(CaseMember, (case.id, user.id)) is None:
+            db.add(CaseMember(case_id=case.id, user_id=user.id, added_at=now))
         box = box_public(session.box_key) if session.box_key is not None else b""
         keys = [{"epoch": ep, "box_key": box.hex(), "sealed": taken.sealed[ep]} for ep in sorted(taken.sealed)]
         entry = session.record(
@@ -386,15 +431,23 @@ def _record(session: Session, raw: str, doc: dict[str, Any], taken: _Taken, from
                   "handed_over": {"seq": taken.handover_seq, "hash": taken.handover_hash},
                   "checkpoint": doc.get("checkpoint"), "tree_size": doc.get("tree_size"), "unit": unit_name,
                   "export_sha256": export_sha, "title": f.title, "offences": f.offences, "summary": f.summary or "",
-                  "keys": keys})
-        reason = f"received from installation {from_installation}"
+                  "keys": keys, "history": taken.history})
+        reason = f"received from installation {taken.identity.installation}"
         for item in keys:
-            db.add(CaseKeyEpoch(case_id=case.id, epoch=item["epoch"], created_at=now, created_by_id=user.id,
-                                reason=reason))
-            db.add(CaseKeyGrant(case_id=case.id, epoch=item["epoch"], user_id=user.id, box_public=box,
-                                sealed=base64.b64decode(str(item["sealed"])), granted_at=now, custody_seq=entry.seq))
+            sealed = base64.b64decode(str(item["sealed"]))
+            if db.get(CaseKeyEpoch, (case.id, item["epoch"])) is None:  # an epoch held here already is kept
+                db.add(CaseKeyEpoch(case_id=case.id, epoch=item["epoch"], created_at=now, created_by_id=user.id,
+                                    reason=reason))
+            grant = db.get(CaseKeyGrant, (case.id, item["epoch"], user.id))
+            if grant is None:
+                db.add(CaseKeyGrant(case_id=case.id, epoch=item["epoch"], user_id=user.id, box_public=box,
+                                    sealed=sealed, granted_at=now, custody_seq=entry.seq))
+            else:  # as replay has it: the grant the entry carries replaces the one held
+                grant.box_public, grant.sealed, grant.granted_at, grant.custody_seq = box, sealed, now, entry.seq
         db.flush()
-        objects: dict[str, int] = {}
+        objects = {sha: int(oid) for sha, oid in db.execute(
+            select(VaultObject.sha256, VaultObject.id).where(VaultObject.case_id == case.id))}
+        mine = {x.reference: x for x in db.scalars(select(Exhibit).where(Exhibit.case_id == case.id))}
         next_object = int(db.scalar(select(func.max(VaultObject.id))) or 0) + 1
         for obj, decl, _size in fetched:
             db.add(VaultObject(id=next_object, name=obj, size=int(decl["size"]), sha256=str(decl["sha256"]),
@@ -402,26 +455,37 @@ def _record(session: Session, raw: str, doc: dict[str, Any], taken: _Taken, from
             objects[str(decl["sha256"])] = next_object
             next_object += 1
         db.flush()
-        ids: dict[str, int] = {}
+        ids: dict[str, int] = {ref: x.id for ref, x in mine.items()}
         for ex in taken.exhibits:
             seq, digest, d = taken.ingests[ex.reference]
             to_user = ex.custodian_is_user
             custodian = me if to_user else ex.custodian
             m = REFERENCE_RE.match(ex.reference)
-            row = Exhibit(case_id=case.id, reference=ex.reference, initials=m.group(1) if m else ex.reference,
-                          number=int(m.group(2)) if m else len(ids) + 1, description=ex.description,
-                          producer_id=user.id, seized_from=ex.seized_from, seized_at=_when(ex.seized_at),
-                          seized_offset=ex.seized_offset, seized_location=ex.seized_location, seal=ex.seal,
-                          original_name=ex.original_name, relative_path=ex.relative_path, size=ex.size,
-                          fs_modified=_when(d.get("fs_modified")), fs_changed=_when(d.get("fs_changed")),
-                          fs_accessed=_when(d.get("fs_accessed")), mime_type=ex.mime_type,
-                          type_description=ex.type_description, type_warning=ex.type_warning, sha256=ex.sha256,
-                          md5=ex.md5, sha1=ex.sha1, object_id=objects[ex.sha256],
-                          duplicate_of_id=ids.get(ex.duplicate_of) if ex.duplicate_of else None,
-                          ingested_by_id=user.id, ingested_at=now, tool=tool_id(), sensitive=ex.sensitive,
-                          status=ex.status, withdrawn_reason=ex.withdrawn_reason, custodian=custodian,
-                          custodian_is_user=to_user, location=ex.location, checked_out=False)
-            db.add(row)
+            held = mine.get(ex.reference)
+            if held is not None:  # the case came back: the exhibit keeps its ingest here and takes its state there
+                if held.sha256 != ex.sha256:
+                    raise IntegrityError(MSG_OTHER_EXHIBIT.format(ref=ex.reference, case=case_ref, mine=held.sha256,
+                                                                  id=from_installation, theirs=ex.sha256))
+                held.custodian, held.custodian_is_user, held.location = custodian, to_user, ex.location
+                held.sensitive, held.checked_out = ex.sensitive, False
+                if ex.status == "withdrawn":
+                    held.status, held.withdrawn_reason = "withdrawn", ex.withdrawn_reason
+                row = held
+            else:
+                row = Exhibit(case_id=case.id, reference=ex.reference, initials=m.group(1) if m else ex.reference,
+                              number=int(m.group(2)) if m else len(ids) + 1, description=ex.description,
+                              producer_id=user.id, seized_from=ex.seized_from, seized_at=_when(ex.seized_at),
+                              seized_offset=ex.seized_offset, seized_location=ex.seized_location, seal=ex.seal,
+                              original_name=ex.original_name, relative_path=ex.relative_path, size=ex.size,
+                              fs_modified=_when(d.get("fs_modified")), fs_changed=_when(d.get("fs_changed")),
+                              fs_accessed=_when(d.get("fs_accessed")), mime_type=ex.mime_type,
+                              type_description=ex.type_description, type_warning=ex.type_warning, sha256=ex.sha256,
+                              md5=ex.md5, sha1=ex.sha1, object_id=objects[ex.sha256],
+                              duplicate_of_id=ids.get(ex.duplicate_of) if ex.duplicate_of else None,
+                              ingested_by_id=user.id, ingested_at=now, tool=tool_id(), sensitive=ex.sensitive,
+                              status=ex.status, withdrawn_reason=ex.withdrawn_reason, custodian=custodian,
+                              custodian_is_user=to_user, location=ex.location, checked_out=False)
+                db.add(row)
             db.flush()
             ids[ex.reference] = row.id
             data: dict[str, Any] = {k: v for k, v in d.items() if k != "producer"}

@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from casedesk.custody import checkpoint, encoding, statement
 from casedesk.custody.export import signing_message
+from casedesk.custody.log import CASE_BEGINNINGS
 from casedesk.custody.projection import ACCOUNT_STATE_ACTIONS, may_review_at, supervisors_over_time
 from casedesk.custody.review import DECISIONS, REMOTE_ACTION, REVIEW_ACTION, REVIEWABLE
 from casedesk.errors import IntegrityError, UnitError, UsageError
@@ -147,7 +148,8 @@ def check(raw: str, note_text: Any, installation: str, case: str, unit_name: str
 
 
 def _commitment_problems(log: bundle_log.CustodyLog, header: dict[str, Any], case: str) -> list[str]:
-    created = next((e for e in log.entries if e.full and e.line.get("action") == "case.created"
+    # The case's beginning in that log: its case.created, or the case.received of a case handed to it.
+    created = next((e for e in log.entries if e.full and e.line.get("action") in CASE_BEGINNINGS
                     and e.line.get("case") == case), None)
     data = created.line.get("data") if created is not None else None
     salt = data.get("case_salt") if isinstance(data, dict) else None

@@ -353,7 +353,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         other, name = request.path_params["other"], request.path_params["name"]
         try:
             caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
-            declaration = await _run_value(lambda: _handover_object(engine, accounts, caller, other, name))
+            declaration, source = await _run_value(lambda: _handover_object(engine, accounts, caller, other, name))
         except Refused as exc:
             return _error(exc.status, exc.message)
         except OperationalError:
@@ -361,7 +361,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
 
         def parts() -> Iterator[bytes]:
             with engine.connect() as conn:
-                yield from objects.parts_of(conn, other, name)
+                yield from objects.parts_of(conn, source, name)
 
         return StreamingResponse(iterate_in_threadpool(parts()), media_type="application/octet-stream",
                                  headers={wire.HEADER_OBJECT: declaration})
@@ -701,7 +701,7 @@ def _handover(engine: Engine, accounts: _Accounts, cosigner: Cosigner, caller: C
                 raise handover.HandoverRefusal(404, handover.MSG_NO_HANDOVER.format(
                     case=case, other=other, user=caller.user, id=caller.installation))
             held = handover.held_rows(conn, other, last.tree_size)
-            listing = [o for o in objects.held(conn, other) if json.loads(o["declaration"]).get("case") == case]
+            listing = handover.case_objects(conn, other, case)
         text = review.case_export(held, other, case, cosigner.name, cosigner.signer)
     except (handover.HandoverRefusal, review.ReviewRefusal) as exc:
         return _error(exc.status, exc.message)
@@ -710,18 +710,22 @@ def _handover(engine: Engine, accounts: _Accounts, cosigner: Cosigner, caller: C
     return JSONResponse({"export": text, "checkpoint": last.note, "tree_size": last.tree_size, "objects": listing})
 
 
-def _handover_object(engine: Engine, accounts: _Accounts, caller: Caller, other: str, name: str) -> str:
+def _handover_object(engine: Engine, accounts: _Accounts, caller: Caller, other: str, name: str
+                     ) -> tuple[str, str]:
+    """(declaration, the installation the object is held under: ``other``, or one that handed the case to it)."""
     with engine.connect() as conn:
         _registered(conn, caller.installation)
         accounts.check(conn, caller)
-        found = objects.declaration_of(conn, other, name)
+        found, source = objects.declaration_of(conn, other, name), other
+        if found is None:
+            source, found = handover.received_objects(conn, other).get(name, (other, None))
         case = json.loads(found).get("case") if found is not None else None
         if not isinstance(case, str) or not handover.handovers_to(conn, other, case, caller.installation,
                                                                    caller.user):
             raise Refused(404, handover.MSG_NOT_HANDED.format(name=name, other=other, user=caller.user,
                                                               id=caller.installation))
     assert found is not None
-    return found
+    return found, source
 
 
 def _take_statement(engine: Engine, cosigner: Cosigner, caller: Caller, other: str, case: str,

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, select
 
 from casedesk.custody import chain, encoding, handover, projection
 from casedesk.custody.signing import Signer
+from casedesk.unit.objects import held
 from casedesk.unit.store import ROW_COLUMNS, entries, object_uploads, objects
 
 MSG_NO_OFFICER = ("{user} is not an enabled officer of installation {id} in the log the unit holds for it: a case is "
@@ -67,6 +69,16 @@ def handovers_to(conn: Connection, other: str, case: str, installation: str, use
     return found
 
 
+def case_objects(conn: Connection, installation: str, case: str) -> list[dict[str, str]]:
+    """The objects of ``case`` the unit holds for ``installation``: its own uploads, then (by name) those of the
+    exhibits it received with the case, held under the installation they came from (``received_objects``)."""
+    own = [o for o in held(conn, installation) if json.loads(o["declaration"]).get("case") == case]
+    names = {o["name"] for o in own}
+    return own + [{"name": name, "declaration": decl} for name, (_, decl)
+                  in sorted(received_objects(conn, installation).items())
+                  if name not in names and json.loads(decl).get("case") == case]
+
+
 def held_rows(conn: Connection, installation: str, upto: int) -> list[tuple[Any, ...]]:
     cols = [entries.c[name] for name in ROW_COLUMNS]
     return [tuple(r) for r in conn.execute(select(*cols).where(entries.c.installation_id == installation,
@@ -75,13 +87,53 @@ def held_rows(conn: Connection, installation: str, upto: int) -> list[tuple[Any,
 
 def received_objects(conn: Connection, installation: str) -> dict[str, tuple[str, str]]:
     """Objects held under another installation for the exhibits ``installation`` received in a hand-over:
-    name -> (the installation that handed the case over, the object's declaration).
+    name -> (the installation the object is held under, the object's declaration).
 
-    An ``exhibit.received`` of ``installation``'s log names the ingest it came from (``data.origin``); the object
+    An ``exhibit.received`` of ``installation``'s log names the entry it came from (``data.origin``); the object
     counts only if that installation's log, as the unit holds it, hands the case to ``installation``. The unit keeps
-    one copy of each object (by address): the receiving installation's sync sends none of them again, and its
-    restore reads them from here.
+    one copy of each object (by address), under the installation that uploaded it: when the origin is itself an
+    ``exhibit.received`` (a case handed on, D to E to F), the object is looked for along that chain, each step
+    a hand-over the unit holds. The receiving installation's sync sends none of them again, and its restore reads
+    them from here.
     """
+    out: dict[str, tuple[str, str]] = {}
+    seen: set[str] = {installation}
+    step = [(installation, _received_from(conn, installation))]
+    while step:
+        following = []
+        for receiver, wanted in step:
+            handed: dict[tuple[str, str], bool] = {}
+            onward: set[tuple[str, str, str]] = set()
+            for other, case, sha in sorted(wanted):
+                if (other, case) not in handed:
+                    handed[(other, case)] = bool(handovers_to(conn, other, case, receiver, None))
+                if not handed[(other, case)]:
+                    continue
+                found = False
+                for name, declaration in conn.execute(
+                        select(object_uploads.c.name, object_uploads.c.declaration)
+                        .join(objects, (objects.c.installation_id == object_uploads.c.installation_id)
+                              & (objects.c.name == object_uploads.c.name))
+                        .where(object_uploads.c.installation_id == other, object_uploads.c.case_ref == case,
+                               object_uploads.c.sha256 == sha)):
+                    found = True
+                    if other != installation:
+                        out.setdefault(str(name), (other, str(declaration)))
+                if not found and other not in seen:
+                    onward.add((other, case, sha))
+            by_other: dict[str, set[tuple[str, str, str]]] = {}
+            for other, case, sha in onward:
+                by_other.setdefault(other, set())
+                by_other[other] |= {w for w in _received_from(conn, other) if w[1] == case and w[2] == sha}
+            for other, more in by_other.items():
+                seen.add(other)
+                following.append((other, more))
+        step = following
+    return out
+
+
+def _received_from(conn: Connection, installation: str) -> set[tuple[str, str, str]]:
+    """(installation it came from, case, SHA-256) of each ``exhibit.received`` of ``installation``'s log."""
     wanted: set[tuple[str, str, str]] = set()
     for case, sha, raw in conn.execute(select(entries.c.case_ref, entries.c.sha256, entries.c.data).where(
             entries.c.installation_id == installation, entries.c.action == handover.EXHIBIT_RECEIVED)):
@@ -92,18 +144,4 @@ def received_objects(conn: Connection, installation: str) -> dict[str, tuple[str
         other = origin.get("installation") if isinstance(origin, dict) else None
         if isinstance(other, str) and isinstance(case, str) and isinstance(sha, str):
             wanted.add((other, case, sha))
-    out: dict[str, tuple[str, str]] = {}
-    handed: dict[tuple[str, str], bool] = {}
-    for other, case, sha in sorted(wanted):
-        if (other, case) not in handed:
-            handed[(other, case)] = bool(handovers_to(conn, other, case, installation, None))
-        if not handed[(other, case)]:
-            continue
-        for name, declaration in conn.execute(
-                select(object_uploads.c.name, object_uploads.c.declaration)
-                .join(objects, (objects.c.installation_id == object_uploads.c.installation_id)
-                      & (objects.c.name == object_uploads.c.name))
-                .where(object_uploads.c.installation_id == other, object_uploads.c.case_ref == case,
-                       object_uploads.c.sha256 == sha)):
-            out[str(name)] = (other, str(declaration))
-    return out
+    return wanted

@@ -26,7 +26,7 @@ from casedesk.custody.signing import Signer
 from casedesk.timeutil import iso_utc, utc_now
 
 SUPERVISOR = "supervisor"
-CASE_CREATED = "case.created"
+CASE_BEGINNINGS = ("case.created", "case.received")  # custody/log.py: a case begins by either
 MSG_NOT_SUPERVISOR = ("{user} of installation {id} is not an enabled supervisor with that key in the log the unit "
                       "holds for that installation: only a supervisor may read another installation's case")
 MSG_NO_CASE = "the unit holds no case {case} of installation {id}"
@@ -51,9 +51,10 @@ def check_supervisor(held: Sequence[Sequence[Any]], installation: str, user: str
 
 
 def case_salt(held: Sequence[Sequence[Any]], case: str) -> str | None:
-    """The salt of the case's first ``case.created`` entry (None: the log opens no such case)."""
+    """The salt of the case's first ``case.created`` or ``case.received`` entry (None: the log opens no such
+    case)."""
     for row in held:
-        if row[7] == CASE_CREATED and row[8] == case:
+        if row[7] in CASE_BEGINNINGS and row[8] == case:
             try:
                 salt = encoding.parse_data(str(row[17])).get("case_salt")
             except encoding.EncodingError:
