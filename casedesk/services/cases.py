@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import encoding, review
+from casedesk.custody import encoding, handover, review
 from casedesk.custody.review import reviewed_up_to, unreviewed_entries
 from casedesk.errors import CaseContentLocked, PermissionDenied, UsageError
 from casedesk.security.roles import Permission, Role
@@ -58,6 +58,17 @@ class CaseDetail(CaseSummary):
     closed_by: str | None = None
     members: list[str] = field(default_factory=list)
     reviewed_up_to: int = 0
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """Where a case this installation handed over went (its ``case.handed_over`` entry)."""
+
+    reference: str
+    to_user: str
+    to_installation: str
+    seq: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,21 @@ class Cases:
                 closed_by=names.get(case.closed_by_id) if case.closed_by_id else None,
                 members=members, reviewed_up_to=reviewed_up_to(db, case.reference),
             )
+
+    def handed_over(self, reference: str) -> HandedOver | None:
+        """To whom case ``reference`` was handed over, if this installation handed it over (None otherwise)."""
+        with self.s.read() as db:
+            case = self.s.case(db, reference)
+            if case.status != "handed_over":
+                return None
+            row = db.execute(select(CustodyEntry.seq, CustodyEntry.timestamp, CustodyEntry.data).where(
+                CustodyEntry.action == handover.HANDED_OVER, CustodyEntry.case_ref == case.reference)
+                .order_by(CustodyEntry.seq.desc()).limit(1)).first()
+            if row is None:
+                return None
+            data = encoding.parse_data(str(row[2]))
+            return HandedOver(case.reference, str(data.get("to_user", "?")), str(data.get("to_installation", "?")),
+                              int(row[0]), datetime.fromisoformat(str(row[1]).replace("Z", "+00:00")))
 
     def close(self, reference: str, override_reason: str | None = None) -> CaseDetail:
         self.s.require(Permission.CASE_CLOSE)

@@ -83,6 +83,7 @@ VALUE_LABELS = {
     "pending": QT_TRANSLATE_NOOP("formatting", "pending"),
     "open": QT_TRANSLATE_NOOP("formatting", "open"),
     "closed": QT_TRANSLATE_NOOP("formatting", "closed"),
+    "handed_over": QT_TRANSLATE_NOOP("formatting", "handed over"),
 }
 
 

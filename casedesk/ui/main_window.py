@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk import __version__
-from casedesk.security.roles import Permission
+from casedesk.security.roles import Permission, Role
 from casedesk.services.evidence import Evidence
 from casedesk.services.home import Home
 from casedesk.services.session import Session
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.extracted: Path | None = None
         self._tips: dict[QAction, str] = {}  # each action's own tip, before any "why not now"
         self.last_case = window_state.last_case(session.datadir.root, session.user.username)
+        self._handed_over: tuple[str, str] | None = None  # (case, why it is read-only here) once read
         self.setWindowTitle(self.tr("CaseDesk — {name} ({user})").format(name=session.user.full_name,
                                                                       user=session.user.username))
         self.setWindowIcon(app_icon())
@@ -126,6 +127,13 @@ class MainWindow(QMainWindow):
                 button.setDefaultAction(act)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
                 self.exhibits.detail.add_button(button)
+        overview = self.case_tabs["overview"]
+        if isinstance(overview, OverviewTab):
+            button = QToolButton()
+            button.setObjectName("handOverButton")
+            button.setDefaultAction(self.act_hand_over)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            overview.add_button(button)
         self._build_menus()
         self._build_status()
         self.resize(1280, 800)
@@ -249,6 +257,12 @@ class MainWindow(QMainWindow):
         self.act_remote_review = a(self.tr("Review a case on &another installation…"), "verify", self.remote_review,
                                    None, self.tr("Supervisor: read a case held on a detective's laptop from the unit, "
                                                  "checked here, and approve or query it"))
+        self.act_hand_over = a(self.tr("&Hand case over…"), "transfer", self.hand_over, None,
+                               self.tr("Hand the open case to an officer of another installation, through the unit; "
+                                       "it is read-only here afterwards"))
+        self.act_receive = a(self.tr("&Receive a handed-over case…"), "ingest", self.receive_case, None,
+                             self.tr("Take in a case an officer of another installation handed over to you, with its "
+                                     "evidence, from the unit"))
         self.act_password = a(self.tr("Change &password…"), "password", self.change_password, None,
                               self.tr("Change your own password"))
         self.act_sign_out = a(self.tr("Sign &out"), "sign-out", self.sign_out, "Ctrl+Shift+Q",
@@ -281,6 +295,8 @@ class MainWindow(QMainWindow):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.act_sync)
+        file_menu.addAction(self.act_hand_over)  # beside sync: both go through the unit
+        file_menu.addAction(self.act_receive)
         file_menu.addSeparator()
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_lock)
@@ -403,10 +419,14 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         s = self.session
         self.act_new_case.setEnabled(s.can(Permission.CASE_CREATE))
-        case_open = self.case_ref is not None and self.cases.current_status() == "open"
+        status = self.cases.current_status()
+        case_open = self.case_ref is not None and status == "open"
         closed = self.case_ref is not None and not case_open
+        handed = self._why_read_only(status)
+        for tab in self.case_tabs.values():
+            tab.set_read_only(handed)
         self.act_ingest.setEnabled(case_open and s.can(Permission.EVIDENCE_INGEST))
-        closed_tip = self.tr("The open case is closed: its exhibits can no longer change")
+        closed_tip = handed or self.tr("The open case is closed: its exhibits can no longer change")
         self.act_ingest.setStatusTip(closed_tip if closed
                                      else self.tr("Bring files or folders into the open case as exhibits"))
         keys = self.act_ingest.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -418,11 +438,15 @@ class MainWindow(QMainWindow):
         self.act_remote_review.setVisible(s.can(Permission.CUSTODY_REVIEW))
         no_case = self.tr("Open a case first (choose one in the case list)") if self.case_ref is None else None
         for act in (self.act_export, self.act_mg6c, self.act_mg6d, self.act_case_uco):
-            self._explain(act, no_case or self._role_lacks(Permission.BUNDLE_EXPORT))
+            self._explain(act, no_case or handed or self._role_lacks(Permission.BUNDLE_EXPORT))
+        self._explain(self.act_hand_over, no_case or self._why_not_hand_over(status, handed))
+        self.act_hand_over.setVisible(s.can(Permission.CASE_EDIT) and s.can(Permission.CASE_CONTENT))
+        self._explain(self.act_receive, self._role_lacks(Permission.CASE_CREATE))
+        self.act_receive.setVisible(s.can(Permission.CASE_CREATE))
         e = self.exhibits.current() if s.can(Permission.CASE_CONTENT) else None
         chosen = self.exhibits.selected() if s.can(Permission.CASE_CONTENT) else []
         pick = no_case or (self.tr("Select an exhibit in the register first") if e is None else None)
-        shut = self.tr("The case is closed: its exhibits can no longer move") if closed else None
+        shut = handed or (self.tr("The case is closed: its exhibits can no longer move") if closed else None)
         mover = None
         if e is not None and (e.status != "active" or not (
                 s.can(Permission.CUSTODY_TRANSFER_ANY) or (e.custodian_is_user and e.custodian == s.user.username))):
@@ -452,17 +476,18 @@ class MainWindow(QMainWindow):
             mover = none_of(False)
             self._explain(self.act_transfer, shut or mover)
             self._explain(self.act_check_out, shut or mover)
-            self._explain(self.act_return, none_of(True))
+            self._explain(self.act_return, handed or none_of(True))
         else:
             self._explain(self.act_transfer, pick or shut or out or mover)
             self._explain(self.act_check_out, pick or shut or out or mover)
             # A return is allowed even in a closed case: the exhibit comes back.
-            self._explain(self.act_return, pick or (self.tr("{ref} is not checked out").format(ref=e.reference)
-                                                    if e is not None and not e.checked_out else None))
+            self._explain(self.act_return, pick or handed or (
+                self.tr("{ref} is not checked out").format(ref=e.reference)
+                if e is not None and not e.checked_out else None))
         if len(chosen) > 1:
             pick = self.tr("Select just one exhibit for this (several are selected)")
-        self._explain(self.act_extract, pick or self._role_lacks(Permission.EVIDENCE_EXTRACT))
-        self._explain(self.act_preview, pick or (
+        self._explain(self.act_extract, pick or handed or self._role_lacks(Permission.EVIDENCE_EXTRACT))
+        self._explain(self.act_preview, pick or handed or (
             self.tr("This file type has no preview: extract the exhibit to open it")
             if e is not None and not self.exhibits.detail.preview_button.isEnabled() else None))
         withdrawn = next((x.reference for x in chosen if x.status != "active"), None)
@@ -488,6 +513,41 @@ class MainWindow(QMainWindow):
         only move the focus for everyone but administrators."""
         menu.setTitle(title if visible else title.replace("&", ""))
         menu.menuAction().setVisible(visible)
+
+    def _why_read_only(self, status: str | None) -> str | None:
+        """Why nothing can be recorded in the open case here (it was handed over), or None."""
+        if self.case_ref is None or status != "handed_over":
+            return None
+        if self._handed_over is None or self._handed_over[0] != self.case_ref:
+            from casedesk.services.cases import Cases
+
+            try:
+                to = Cases(self.session).handed_over(self.case_ref)
+            except Exception as exc:  # the status alone still says it: the reason is shown without the names
+                log.info("hand-over not read (%s)", type(exc).__name__)
+                to = None
+            why = (self.tr("Case {case} was handed over to {user} of installation {id} (custody entry {seq}): it is "
+                           "read-only here").format(case=self.case_ref, user=to.to_user, id=to.to_installation,
+                                                    seq=to.seq) if to is not None
+                   else self.tr("Case {case} was handed over to another installation: it is read-only here").format(
+                       case=self.case_ref))
+            self._handed_over = (self.case_ref, why)
+        return self._handed_over[1]
+
+    def _why_not_hand_over(self, status: str | None, handed: str | None) -> str | None:
+        s = self.session
+        if handed is not None:
+            return handed
+        if status != "open":
+            return self.tr("The case is closed: only an open case is handed over")
+        lacks = self._role_lacks(Permission.CASE_EDIT)
+        if lacks is not None:
+            return lacks
+        line = self.cases.current_summary()
+        oic = line.officer_in_charge if line is not None else None
+        if oic != s.user.username and s.user.role != Role.SUPERVISOR:
+            return self.tr("Only the officer in charge ({oic}) or a supervisor can hand the case over").format(oic=oic)
+        return None
 
     def _lock_minutes(self) -> int:
         try:
@@ -782,6 +842,24 @@ class MainWindow(QMainWindow):
 
         dialog = SyncDialog(self.session, self)
         dialog.finished.connect(lambda _result: self._case_changed(""))
+        self._open(dialog)
+
+    def hand_over(self) -> None:
+        from casedesk.ui.dialogs.handover import HandOverDialog
+
+        line = self.cases.current_summary()
+        if self.case_ref is None or line is None or not self.act_hand_over.isEnabled():
+            return
+        dialog = HandOverDialog(self.session, self.case_ref, line.title, self)
+        dialog.handed_over.connect(lambda _ref: self._case_changed(""))
+        self._open(dialog)
+
+    def receive_case(self) -> None:
+        from casedesk.ui.dialogs.handover import ReceiveCaseDialog
+
+        dialog = ReceiveCaseDialog(self.session, self)
+        dialog.received.connect(lambda ref: self.cases.refresh(self.case_ref))
+        dialog.open_requested.connect(self.show_case)
         self._open(dialog)
 
     def remote_review(self) -> None:

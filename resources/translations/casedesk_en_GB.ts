@@ -198,12 +198,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/case_list.py" line="154"/>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="159"/>
         <source>Case list</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/partials/case_list.py" line="159"/>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="164"/>
         <source>%n case</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -211,7 +211,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/partials/case_list.py" line="159"/>
+        <location filename="../../casedesk/ui/partials/case_list.py" line="164"/>
         <source>%n cases</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -699,22 +699,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/custody.py" line="223"/>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="225"/>
         <source>Select an entry in the log to correct it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/custody.py" line="225"/>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="227"/>
         <source>A note or summary is put right where it is written (Edit note on the Notes tab, the summary on the Overview): its text stays encrypted for the case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/custody.py" line="228"/>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="230"/>
         <source>Only {actor}, who wrote entry {seq}, or a supervisor can correct it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/custody.py" line="236"/>
+        <location filename="../../casedesk/ui/tabs/custody.py" line="241"/>
         <source>Add a signed entry that corrects entry {seq}; the original stays as written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1149,43 +1149,43 @@ signed by {actor} with {tool}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="141"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="142"/>
         <source>Opening a preview is recorded in the custody log (who viewed what, when).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="155"/>
         <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="156"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="157"/>
         <source>Embedded metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="156"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="157"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="159"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="160"/>
         <source>What the file says about itself (EXIF, PDF document information): a claim of the file, not recorded facts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="165"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="166"/>
         <source>&amp;Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="185"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="193"/>
         <source>&lt;i&gt;Choose an exhibit to see its details.&lt;/i&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="209"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="218"/>
         <source>Press Open preview to view the content.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="210"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="219"/>
         <source>No preview for {type}: extract the exhibit to open it in another program.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1295,23 +1295,23 @@ signed by {actor} with {tool}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/exhibits.py" line="159"/>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="198"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="203"/>
         <source>Bring files or folders into this case as exhibits (Ctrl+I)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="216"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="221"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="233"/>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="307"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="238"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="312"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="254"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="259"/>
         <source>{shown} of %n exhibits</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1319,7 +1319,7 @@ signed by {actor} with {tool}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="256"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="261"/>
         <source>%n exhibit</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1327,7 +1327,7 @@ signed by {actor} with {tool}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="256"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="261"/>
         <source>%n exhibits</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1335,27 +1335,27 @@ signed by {actor} with {tool}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="324"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="329"/>
         <source>Custody timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="351"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="356"/>
         <source>Too large to preview: extract the exhibit to open it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="360"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="365"/>
         <source>No preview.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="361"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="366"/>
         <source>Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="364"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="369"/>
         <source>Opening {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1675,6 +1675,174 @@ signed by {actor} with {tool}</source>
     <message>
         <location filename="../../casedesk/ui/dialogs/first_run.py" line="186"/>
         <source>Set-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HandOverDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="68"/>
+        <source>Hand case {case} over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="71"/>
+        <source>Hand &lt;b&gt;{case}&lt;/b&gt; ({title}) to an officer of another installation. The unit vouches for that officer&apos;s key; the case key is sealed to it here, and the case, its custody log and its evidence (encrypted) reach them through the unit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="77"/>
+        <source>Once handed over, the case is read-only on this installation: nothing more is recorded in it here (no ingest, moves, notes, reviews or exports).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="83"/>
+        <source>the receiving installation&apos;s id, e.g. 6f1c2a4e-0b7d-4c1e-9a55-2f1d8e3b7c10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="85"/>
+        <source>Receiving installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="86"/>
+        <source>The receiving officer&apos;s laptop shows its id in Help › About; the unit administrator&apos;s `casedesk unit status` lists every installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="88"/>
+        <source>their user name on that installation, e.g. bpatel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="89"/>
+        <source>Receiving officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="90"/>
+        <source>e.g. transferred to the fraud team</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="90"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="91"/>
+        <source>Why the case is handed over (recorded in the signed custody log; required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="94"/>
+        <source>Receiving &amp;installation:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="95"/>
+        <source>Receiving &amp;officer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="95"/>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="109"/>
+        <source>&amp;Hand over…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="138"/>
+        <source>Name the receiving installation by its id (the receiving officer&apos;s laptop shows it in Help › About)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="142"/>
+        <source>That is this installation&apos;s own id: name the receiving officer&apos;s installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="145"/>
+        <source>Name the receiving officer by their user name on that installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="148"/>
+        <source>Say why the case is handed over, e.g. &apos;transferred to the fraud team&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="160"/>
+        <source>Hand case {case} over?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="161"/>
+        <source>Hand case {case} to {user} of installation {id}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="167"/>
+        <source>Once handed over, the case is read-only on this installation: nothing more can be recorded in it here (no ingest, moves, notes, reviews or exports), and it cannot be taken back from here. Its log stays here to read and verify; {user} takes the case in from the unit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="170"/>
+        <source>&amp;Hand over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="184"/>
+        <source>Not handed over: nothing was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="194"/>
+        <source>Asking the unit for {user}&apos;s key and sealing the case key to it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="195"/>
+        <source>the sync was stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="214"/>
+        <source>Reaching the unit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="226"/>
+        <source>Stopping after the step under way…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="251"/>
+        <source>Case {case} handed over to {user} of installation {id} (custody entry {seq}); it is read-only here now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="254"/>
+        <source>{user} takes it in with File › Receive a handed-over case…, naming this installation: {me}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="257"/>
+        <source>Synced: the unit holds {n} entries of this installation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="262"/>
+        <source>{done} The sync after it did not finish ({problem}): sync again (File › Sync with the unit…) before {user} can take it in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="278"/>
+        <source>Hand case over</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2475,533 +2643,573 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="92"/>
+        <location filename="../../casedesk/ui/main_window.py" line="93"/>
         <source>CaseDesk — {name} ({user})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="155"/>
+        <location filename="../../casedesk/ui/main_window.py" line="163"/>
         <source>Details, summary and membership</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="162"/>
+        <location filename="../../casedesk/ui/main_window.py" line="170"/>
         <source>The exhibit register; drop files here to ingest them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="295"/>
+        <location filename="../../casedesk/ui/main_window.py" line="311"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="167"/>
+        <location filename="../../casedesk/ui/main_window.py" line="175"/>
         <source>The case&apos;s custody log with filters, and verification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="170"/>
+        <location filename="../../casedesk/ui/main_window.py" line="178"/>
         <source>The case&apos;s notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="174"/>
+        <location filename="../../casedesk/ui/main_window.py" line="182"/>
         <source>Supervisor review of the custody log; open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="178"/>
+        <location filename="../../casedesk/ui/main_window.py" line="186"/>
         <source>The case&apos;s story in time order: seizures, exhibits, movements, notes, reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="198"/>
+        <location filename="../../casedesk/ui/main_window.py" line="206"/>
         <source>&amp;New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="199"/>
+        <location filename="../../casedesk/ui/main_window.py" line="207"/>
         <source>Open a new case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="200"/>
+        <location filename="../../casedesk/ui/main_window.py" line="208"/>
         <source>&amp;Ingest files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="201"/>
-        <location filename="../../casedesk/ui/main_window.py" line="411"/>
+        <location filename="../../casedesk/ui/main_window.py" line="209"/>
+        <location filename="../../casedesk/ui/main_window.py" line="431"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="202"/>
+        <location filename="../../casedesk/ui/main_window.py" line="210"/>
         <source>&amp;Export bundle…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="203"/>
+        <location filename="../../casedesk/ui/main_window.py" line="211"/>
         <source>Export the open case as a PDF court bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="204"/>
+        <location filename="../../casedesk/ui/main_window.py" line="212"/>
         <source>Export MG6&amp;C schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="205"/>
+        <location filename="../../casedesk/ui/main_window.py" line="213"/>
         <source>Export the schedule of non-sensitive unused material (PDF, for the defence)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="207"/>
+        <location filename="../../casedesk/ui/main_window.py" line="215"/>
         <source>Export MG6&amp;D schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="208"/>
+        <location filename="../../casedesk/ui/main_window.py" line="216"/>
         <source>Export the schedule of sensitive unused material (PDF, for the prosecutor only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="210"/>
+        <location filename="../../casedesk/ui/main_window.py" line="218"/>
         <source>Export case as CASE/&amp;UCO…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="212"/>
+        <location filename="../../casedesk/ui/main_window.py" line="220"/>
         <source>Export the case&apos;s exhibits and custody actions as CASE/UCO JSON-LD for forensic tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="214"/>
+        <location filename="../../casedesk/ui/main_window.py" line="222"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="215"/>
+        <location filename="../../casedesk/ui/main_window.py" line="223"/>
         <source>What waits for you: your cases, open queries, the review queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="216"/>
+        <location filename="../../casedesk/ui/main_window.py" line="224"/>
         <source>&amp;Search all cases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="217"/>
+        <location filename="../../casedesk/ui/main_window.py" line="225"/>
         <source>Find exhibits and notes in every case you may open: file name, reference, SHA-256 or note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="219"/>
+        <location filename="../../casedesk/ui/main_window.py" line="227"/>
         <source>&amp;Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="220"/>
+        <location filename="../../casedesk/ui/main_window.py" line="228"/>
         <source>Search the case list or filter the exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="221"/>
+        <location filename="../../casedesk/ui/main_window.py" line="229"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="222"/>
+        <location filename="../../casedesk/ui/main_window.py" line="230"/>
         <source>Reload the case list and the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="225"/>
+        <location filename="../../casedesk/ui/main_window.py" line="233"/>
         <source>&amp;Transfer exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="227"/>
+        <location filename="../../casedesk/ui/main_window.py" line="235"/>
         <source>Hand the selected exhibit to another officer or a place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="228"/>
+        <location filename="../../casedesk/ui/main_window.py" line="236"/>
         <source>Check &amp;out exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="230"/>
+        <location filename="../../casedesk/ui/main_window.py" line="238"/>
         <source>Lend the selected exhibit, e.g. to a forensic lab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="231"/>
+        <location filename="../../casedesk/ui/main_window.py" line="239"/>
         <source>&amp;Return exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="232"/>
+        <location filename="../../casedesk/ui/main_window.py" line="240"/>
         <source>Record that the selected checked-out exhibit came back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="233"/>
+        <location filename="../../casedesk/ui/main_window.py" line="241"/>
         <source>E&amp;xtract exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="234"/>
+        <location filename="../../casedesk/ui/main_window.py" line="242"/>
         <source>Write the selected exhibit&apos;s original bytes to a folder (checked and recorded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="235"/>
+        <location filename="../../casedesk/ui/main_window.py" line="243"/>
         <source>&amp;Preview exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="236"/>
+        <location filename="../../casedesk/ui/main_window.py" line="244"/>
         <source>Show the selected exhibit&apos;s content (the viewing is recorded in the custody log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="238"/>
+        <location filename="../../casedesk/ui/main_window.py" line="246"/>
         <source>&amp;Withdraw exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="239"/>
+        <location filename="../../casedesk/ui/main_window.py" line="247"/>
         <source>Take the selected exhibit out of the register (kept in the vault and log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="240"/>
+        <location filename="../../casedesk/ui/main_window.py" line="248"/>
         <source>Change &amp;sensitivity…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="241"/>
+        <location filename="../../casedesk/ui/main_window.py" line="249"/>
         <source>Mark the selected exhibit sensitive (MG6D) or not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="242"/>
+        <location filename="../../casedesk/ui/main_window.py" line="250"/>
         <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="243"/>
+        <location filename="../../casedesk/ui/main_window.py" line="251"/>
         <source>Verify the custody log and the exhibits of the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="244"/>
+        <location filename="../../casedesk/ui/main_window.py" line="252"/>
         <source>Acknowledge wrong entry &amp;times…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="245"/>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
         <source>Supervisor: record which custody entries were dated by a wrong clock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="246"/>
+        <location filename="../../casedesk/ui/main_window.py" line="254"/>
         <source>S&amp;ync with the unit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="247"/>
+        <location filename="../../casedesk/ui/main_window.py" line="255"/>
         <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="249"/>
+        <location filename="../../casedesk/ui/main_window.py" line="257"/>
         <source>Review a case on &amp;another installation…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="250"/>
+        <location filename="../../casedesk/ui/main_window.py" line="258"/>
         <source>Supervisor: read a case held on a detective&apos;s laptop from the unit, checked here, and approve or query it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="252"/>
-        <source>Change &amp;password…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="253"/>
-        <source>Change your own password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="254"/>
-        <source>Sign &amp;out</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="255"/>
-        <source>Sign out and return to the sign-in window</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="256"/>
-        <source>&amp;Lock</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="257"/>
-        <source>Cover the window until your password is entered again (also after a time without use)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="259"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="259"/>
-        <source>Close CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../casedesk/ui/main_window.py" line="260"/>
-        <source>&amp;Users…</source>
+        <source>&amp;Hand case over…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="261"/>
-        <source>Add users, change roles, disable accounts, reset passwords</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="262"/>
-        <source>&amp;Settings…</source>
+        <source>Hand the open case to an officer of another installation, through the unit; it is read-only here afterwards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="263"/>
-        <source>Installation settings: extra digests, default marking</source>
+        <source>&amp;Receive a handed-over case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="264"/>
-        <source>&amp;About CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="264"/>
-        <source>Version and data directory</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="265"/>
-        <source>CaseDesk &amp;help</source>
+        <source>Take in a case an officer of another installation handed over to you, with its evidence, from the unit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="266"/>
-        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <source>Change &amp;password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="267"/>
+        <source>Change your own password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="268"/>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="269"/>
+        <source>Sign out and return to the sign-in window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="270"/>
-        <source>Tab {n}</source>
+        <source>&amp;Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="271"/>
+        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="273"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="273"/>
+        <source>Close CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="274"/>
+        <source>&amp;Users…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="275"/>
+        <source>Add users, change roles, disable accounts, reset passwords</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="276"/>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="277"/>
+        <source>Installation settings: extra digests, default marking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="278"/>
+        <source>&amp;About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="278"/>
+        <source>Version and data directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="279"/>
+        <source>CaseDesk &amp;help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="280"/>
+        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="284"/>
+        <source>Tab {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="290"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="289"/>
+        <location filename="../../casedesk/ui/main_window.py" line="305"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="292"/>
+        <location filename="../../casedesk/ui/main_window.py" line="308"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="302"/>
-        <location filename="../../casedesk/ui/main_window.py" line="305"/>
+        <location filename="../../casedesk/ui/main_window.py" line="318"/>
+        <location filename="../../casedesk/ui/main_window.py" line="321"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="306"/>
-        <location filename="../../casedesk/ui/main_window.py" line="481"/>
+        <location filename="../../casedesk/ui/main_window.py" line="322"/>
+        <location filename="../../casedesk/ui/main_window.py" line="506"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="309"/>
+        <location filename="../../casedesk/ui/main_window.py" line="325"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="316"/>
+        <location filename="../../casedesk/ui/main_window.py" line="332"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="339"/>
+        <location filename="../../casedesk/ui/main_window.py" line="355"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="342"/>
+        <location filename="../../casedesk/ui/main_window.py" line="358"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="347"/>
+        <location filename="../../casedesk/ui/main_window.py" line="363"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="362"/>
+        <location filename="../../casedesk/ui/main_window.py" line="378"/>
         <source>Where this laptop stands with the unit service; click to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="384"/>
+        <location filename="../../casedesk/ui/main_window.py" line="400"/>
         <source>Integrity alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="385"/>
+        <location filename="../../casedesk/ui/main_window.py" line="401"/>
         <source>The custody log failed its check at sign-in; changes are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="409"/>
+        <location filename="../../casedesk/ui/main_window.py" line="429"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="419"/>
+        <location filename="../../casedesk/ui/main_window.py" line="439"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="424"/>
+        <location filename="../../casedesk/ui/main_window.py" line="448"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="425"/>
+        <location filename="../../casedesk/ui/main_window.py" line="449"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="430"/>
-        <location filename="../../casedesk/ui/main_window.py" line="513"/>
+        <location filename="../../casedesk/ui/main_window.py" line="454"/>
+        <location filename="../../casedesk/ui/main_window.py" line="573"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="449"/>
+        <location filename="../../casedesk/ui/main_window.py" line="473"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="450"/>
+        <location filename="../../casedesk/ui/main_window.py" line="474"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="463"/>
+        <location filename="../../casedesk/ui/main_window.py" line="488"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="437"/>
-        <location filename="../../casedesk/ui/main_window.py" line="460"/>
+        <location filename="../../casedesk/ui/main_window.py" line="461"/>
+        <location filename="../../casedesk/ui/main_window.py" line="485"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="150"/>
+        <location filename="../../casedesk/ui/main_window.py" line="158"/>
         <source>{tip} (Ctrl+{n})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="155"/>
+        <location filename="../../casedesk/ui/main_window.py" line="163"/>
         <source>Overview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="161"/>
+        <location filename="../../casedesk/ui/main_window.py" line="169"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="166"/>
+        <location filename="../../casedesk/ui/main_window.py" line="174"/>
         <source>Custody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="170"/>
+        <location filename="../../casedesk/ui/main_window.py" line="178"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="173"/>
+        <location filename="../../casedesk/ui/main_window.py" line="181"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="177"/>
+        <location filename="../../casedesk/ui/main_window.py" line="185"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="466"/>
+        <location filename="../../casedesk/ui/main_window.py" line="491"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="469"/>
-        <location filename="../../casedesk/ui/main_window.py" line="473"/>
+        <location filename="../../casedesk/ui/main_window.py" line="494"/>
+        <location filename="../../casedesk/ui/main_window.py" line="498"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="471"/>
+        <location filename="../../casedesk/ui/main_window.py" line="496"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="511"/>
+        <location filename="../../casedesk/ui/main_window.py" line="529"/>
+        <source>Case {case} was handed over to {user} of installation {id} (custody entry {seq}): it is read-only here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="532"/>
+        <source>Case {case} was handed over to another installation: it is read-only here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="542"/>
+        <source>The case is closed: only an open case is handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="549"/>
+        <source>Only the officer in charge ({oic}) or a supervisor can hand the case over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="571"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="515"/>
+        <location filename="../../casedesk/ui/main_window.py" line="575"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="519"/>
+        <location filename="../../casedesk/ui/main_window.py" line="579"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="565"/>
+        <location filename="../../casedesk/ui/main_window.py" line="625"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="600"/>
+        <location filename="../../casedesk/ui/main_window.py" line="660"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="633"/>
+        <location filename="../../casedesk/ui/main_window.py" line="693"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3009,7 +3217,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="634"/>
+        <location filename="../../casedesk/ui/main_window.py" line="694"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3017,47 +3225,47 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="635"/>
+        <location filename="../../casedesk/ui/main_window.py" line="695"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="642"/>
+        <location filename="../../casedesk/ui/main_window.py" line="702"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="669"/>
+        <location filename="../../casedesk/ui/main_window.py" line="729"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="698"/>
+        <location filename="../../casedesk/ui/main_window.py" line="758"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="703"/>
+        <location filename="../../casedesk/ui/main_window.py" line="763"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="707"/>
+        <location filename="../../casedesk/ui/main_window.py" line="767"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="713"/>
+        <location filename="../../casedesk/ui/main_window.py" line="773"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="815"/>
+        <location filename="../../casedesk/ui/main_window.py" line="893"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="816"/>
+        <location filename="../../casedesk/ui/main_window.py" line="894"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -3065,17 +3273,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="833"/>
+        <location filename="../../casedesk/ui/main_window.py" line="911"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="834"/>
+        <location filename="../../casedesk/ui/main_window.py" line="912"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="847"/>
+        <location filename="../../casedesk/ui/main_window.py" line="925"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3221,7 +3429,7 @@ Data directory: {folder}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/notes.py" line="39"/>
-        <location filename="../../casedesk/ui/tabs/notes.py" line="184"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="190"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3257,6 +3465,7 @@ Data directory: {folder}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/notes.py" line="65"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="136"/>
         <source>Add the note to the case (recorded in the custody log)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3287,27 +3496,27 @@ custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/notes.py" line="143"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="149"/>
         <source>Select one of your notes to edit it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/notes.py" line="145"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="151"/>
         <source>Only {author}, who wrote this note, can edit it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/notes.py" line="152"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="158"/>
         <source>Write a new version of the note; this one stays in the custody log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/notes.py" line="166"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="172"/>
         <source>Note saved as a new version (custody entry {seq}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/notes.py" line="188"/>
+        <location filename="../../casedesk/ui/tabs/notes.py" line="194"/>
         <source>Note added (custody entry {seq}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3371,7 +3580,7 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/overview.py" line="52"/>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="160"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="165"/>
         <source>Case</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3397,7 +3606,7 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/overview.py" line="73"/>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="229"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="247"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3408,7 +3617,7 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/tabs/overview.py" line="81"/>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="202"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="213"/>
         <source>Let another user see and work on this case</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3433,23 +3642,28 @@ custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="166"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="171"/>
         <source>none recorded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="170"/>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="171"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="174"/>
+        <source>handed over to {user} of installation {id} on {when} (custody entry {seq}): read-only here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="180"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="181"/>
         <source>{when} by {user}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="172"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="182"/>
         <source>not closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/overview.py" line="176"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="186"/>
         <source>%n entry awaiting review</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3457,7 +3671,7 @@ custody entry {seq}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/overview.py" line="176"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="186"/>
         <source>%n entries awaiting review</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3465,37 +3679,47 @@ custody entry {seq}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="177"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="187"/>
         <source>; approved up to entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="178"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="188"/>
         <source>; never reviewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="203"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="215"/>
+        <source>The case was handed over to another installation: nothing more is recorded in it here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="218"/>
         <source>The case is closed: reopen it to change its members</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="211"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="227"/>
         <source>● Unsaved changes: kept while you move around; Save summary records them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="219"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="235"/>
+        <source>The case was handed over to another installation: read-only here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="237"/>
         <source>The case is closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="221"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="239"/>
         <source>Only the officer in charge or a supervisor can edit the summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/overview.py" line="234"/>
+        <location filename="../../casedesk/ui/tabs/overview.py" line="252"/>
         <source>Summary saved and recorded in the custody log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3603,6 +3827,142 @@ custody entry {seq}</source>
     <message>
         <location filename="../../casedesk/ui/partials/preview.py" line="234"/>
         <source>No preview for {type}: extract the exhibit to open it in another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReceiveCaseDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="293"/>
+        <source>Receive a handed-over case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="296"/>
+        <source>Take in a case an officer of another installation handed over to you. Its custody log, case key and evidence come from the unit; every hash, signature, the unit&apos;s cosignature and each exhibit&apos;s content are checked here before anything is recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="303"/>
+        <source>the giving installation&apos;s id, as the officer who handed it over gave it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="304"/>
+        <source>From installation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="305"/>
+        <source>e.g. MPS-2026-0417</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="305"/>
+        <source>Case reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="308"/>
+        <source>From &amp;installation:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="308"/>
+        <source>Ca&amp;se:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="322"/>
+        <source>&amp;Receive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="325"/>
+        <source>&amp;Open case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="356"/>
+        <source>Name the installation that handed the case over by its id (its officer gives it to you)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="360"/>
+        <source>Give the case&apos;s reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="372"/>
+        <source>Reading the case from the unit and checking it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="383"/>
+        <source>%n object of evidence fetched and checked</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="384"/>
+        <source>%n objects of evidence fetched and checked</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="385"/>
+        <source> ({done} of {total})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="398"/>
+        <source>%n exhibit</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="398"/>
+        <source>%n exhibits</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="399"/>
+        <source>Its history at installation {id}, as the unit served it, is kept in {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="402"/>
+        <source>%n object of evidence</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="402"/>
+        <source>%n objects of evidence</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="403"/>
+        <source>Case {case} received from installation {id}: {exhibits}, {objects} ({size}), every one checked; recorded as custody entry {seq}. You are its officer in charge here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/handover.py" line="421"/>
+        <source>Receive a case</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3904,151 +4264,154 @@ custody entry {seq}</source>
 <context>
     <name>ReviewTab</name>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="51"/>
-        <location filename="../../casedesk/ui/tabs/review.py" line="57"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="52"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="58"/>
         <source>Review queue: all cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="52"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="53"/>
         <source>Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="52"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="53"/>
         <source>Awaiting review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="54"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="55"/>
         <source>Cases with custody entries no supervisor has approved; double-click to open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="64"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="65"/>
         <source>Entries awaiting review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="78"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="79"/>
         <source>Review up to entry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="79"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="80"/>
         <source>The review covers the case&apos;s entries up to and including this one (select a row to set it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="83"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="84"/>
         <source>Review comment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="84"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="85"/>
         <source>Comment (required for a query): what is missing or needs explaining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="87"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="88"/>
         <source>&amp;Approve</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="89"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="90"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="227"/>
         <source>Sign off the entries up to the chosen one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="90"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="91"/>
         <source>&amp;Query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="92"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="93"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="228"/>
         <source>Ask the officer in charge to explain or fix something</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="97"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="98"/>
         <source>Up to entry:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="104"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="105"/>
         <source>This case: entries awaiting review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="119"/>
-        <location filename="../../casedesk/ui/tabs/review.py" line="143"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="120"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="144"/>
         <source>Open queries on this case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="120"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
         <source>Time (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="122"/>
         <source>Supervisor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
-        <location filename="../../casedesk/ui/tabs/review.py" line="242"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="122"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="258"/>
         <source>Query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="121"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="122"/>
         <source>Up to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="129"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="130"/>
         <source>Answer or reason for the selected query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="130"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="131"/>
         <source>Why the query is resolved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="131"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="132"/>
         <source>Your answer to the selected query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="132"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="133"/>
         <source>Re&amp;solve query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="133"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="134"/>
         <source>A&amp;nswer query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="135"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="136"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="229"/>
         <source>Close the selected query with this text on the custody record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="176"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="177"/>
         <source>Review queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="195"/>
-        <location filename="../../casedesk/ui/tabs/review.py" line="266"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="196"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="282"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/review.py" line="199"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="200"/>
         <source>%n entry awaiting review</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -4056,7 +4419,7 @@ custody entry {seq}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/review.py" line="200"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="201"/>
         <source>%n entries awaiting review</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -4064,32 +4427,32 @@ custody entry {seq}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="201"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="202"/>
         <source> (entries {first} to {last})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="202"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="203"/>
         <source>: the log is reviewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="246"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="262"/>
         <source>Query {seq} resolved (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="247"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="263"/>
         <source>Query {seq} answered (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="270"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="286"/>
         <source>Approved up to entry {up_to} (custody entry {seq}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/review.py" line="271"/>
+        <location filename="../../casedesk/ui/tabs/review.py" line="287"/>
         <source>Query recorded up to entry {up_to} (custody entry {seq}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4536,6 +4899,69 @@ custody entry {seq}</source>
             <numerusform></numerusform>
             <numerusform></numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>UnitAddress</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="34"/>
+        <source>https://casedesk.unit.example:8443</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="35"/>
+        <source>Unit address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="38"/>
+        <source>the system&apos;s certificate authorities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="39"/>
+        <source>CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="40"/>
+        <source>The certificate of the authority that signs the unit&apos;s TLS certificate, as the unit administrator gave it; leave empty to trust the system&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="42"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="51"/>
+        <source>&amp;Unit address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="53"/>
+        <source>&amp;CA certificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="67"/>
+        <source>Give the unit&apos;s address as the unit administrator gave it, starting with https://</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="70"/>
+        <source>There is no certificate file {path}: choose the one the unit administrator gave you, or leave the field empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="83"/>
+        <source>The unit&apos;s CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="85"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5092,6 +5518,11 @@ custody entry {seq}</source>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="85"/>
         <source>closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="86"/>
+        <source>handed over</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

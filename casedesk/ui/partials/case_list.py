@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.services.accounts import Accounts
-from casedesk.services.cases import Cases
+from casedesk.services.cases import Cases, CaseSummary
 from casedesk.services.session import Session
 from casedesk.ui import errors
 from casedesk.ui.icons import icon
@@ -140,6 +140,11 @@ class CaseListPanel(QWidget):
         if not rows:
             return None
         return self.model.case_at(self.proxy.mapToSource(rows[0]).row()).reference
+
+    def current_summary(self) -> CaseSummary | None:
+        """The selected case's line of the list, or None."""
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.case_at(self.proxy.mapToSource(rows[0]).row()) if rows else None
 
     def current_status(self) -> str | None:
         rows = self.view.selectionModel().selectedRows()

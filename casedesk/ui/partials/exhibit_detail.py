@@ -135,8 +135,9 @@ class ExhibitDetail(QTabWidget):
         self.preview = PreviewWidget()
         self.preview_button = QPushButton(icon("preview"), self.tr("&Open preview"))
         self.preview_button.setObjectName("openPreview")
-        self.preview_button.setToolTip(self.tr("Show the exhibit's content; the viewing is recorded in the custody "
-                                               "log"))
+        self.preview_tip = self.tr("Show the exhibit's content; the viewing is recorded in the custody log")
+        self.preview_button.setToolTip(self.preview_tip)
+        self.blocked: str | None = None  # why no viewing can be recorded in the case (handed over), or None
         self.preview_button.clicked.connect(self.preview_requested)
         self.preview_note = QLabel(self.tr("Opening a preview is recorded in the custody log (who viewed what, when)."))
         self.preview_note.setWordWrap(True)
@@ -165,6 +166,13 @@ class ExhibitDetail(QTabWidget):
         self.addTab(preview_page, icon("preview"), self.tr("&Preview"))
         self.currentChanged.connect(self._tab_changed)
         self.show_exhibit(None)
+
+    def block_preview(self, why: str | None) -> None:
+        """A case that takes no more entries takes no viewing either (a preview is recorded): ``why`` says so."""
+        self.blocked = why
+        kind = preview_kind(self.exhibit.mime_type) if self.exhibit is not None else None
+        self.preview_button.setEnabled(kind is not None and why is None)
+        self.preview_button.setToolTip(why or self.preview_tip)
 
     def add_button(self, button: QWidget) -> None:
         row, col = divmod(self._button_count, 2)
@@ -203,7 +211,8 @@ class ExhibitDetail(QTabWidget):
         self.hash_form.setRowVisible(self.md5, bool(getattr(e, "md5", None)))
         self.hash_form.setRowVisible(self.sha1, bool(getattr(e, "sha1", None)))
         kind = preview_kind(e.mime_type)
-        self.preview_button.setEnabled(kind is not None)
+        self.preview_button.setEnabled(kind is not None and self.blocked is None)
+        self.preview_button.setToolTip(self.blocked or self.preview_tip)
         if not same:
             self.preview.show_message(
                 self.tr("Press Open preview to view the content.") if kind else

@@ -15,7 +15,16 @@ class CaseTab(QWidget):
         super().__init__(parent)
         self.session = session
         self.case_ref: str | None = None
+        self.read_only: str | None = None  # why nothing can be recorded in the case (handed over), or None
         self._stale = True
+
+    def set_read_only(self, why: str | None) -> None:
+        """The case on screen takes no more entries (``why`` says so, in tooltips), or it does again."""
+        self.read_only = why
+        self.apply_read_only()
+
+    def apply_read_only(self) -> None:
+        """Disable what would write, with ``read_only`` as the reason (after a load, too)."""
 
     def set_case(self, reference: str | None) -> None:
         self.case_ref = reference

@@ -219,6 +219,8 @@ class CustodyTab(CaseTab):
 
     def _why_not_correct(self, entry: Any) -> str | None:
         """Why the selected entry cannot be corrected by this user, or None when it can."""
+        if self.read_only is not None:
+            return self.read_only
         if entry is None:
             return self.tr("Select an entry in the log to correct it")
         if entry.action in ENCRYPTED_TEXT_ACTIONS:
@@ -228,6 +230,9 @@ class CustodyTab(CaseTab):
             return self.tr("Only {actor}, who wrote entry {seq}, or a supervisor can correct it").format(
                 actor=entry.actor, seq=entry.seq)
         return None
+
+    def apply_read_only(self) -> None:
+        self._update_correct()
 
     def _update_correct(self) -> None:
         entry = self.selected_entry()

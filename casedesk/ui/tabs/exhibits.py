@@ -189,15 +189,20 @@ class ExhibitsTab(CaseTab):
         self.case_open = is_open
         self._update_ingest()
 
+    def apply_read_only(self) -> None:
+        self.detail.block_preview(self.read_only)
+        self._update_ingest()
+
     def _update_ingest(self) -> None:
         can_ingest = self.session.can(Permission.EVIDENCE_INGEST)
-        closed = self.case_ref is not None and not self.case_open
+        closed = self.case_ref is not None and (not self.case_open or self.read_only is not None)
         self.ingest_button.setEnabled(can_ingest and not closed)
         self.view.setAcceptDrops(can_ingest and not closed)
+        why = self.read_only or self.tr(CLOSED_TEXT)
         self.ingest_button.setToolTip(
-            self.tr(CLOSED_TEXT) if closed else self.tr("Bring files or folders into this case as exhibits (Ctrl+I)"))
+            why if closed else self.tr("Bring files or folders into this case as exhibits (Ctrl+I)"))
         if closed:
-            self.closed_notice.notice(self.tr(CLOSED_TEXT))
+            self.closed_notice.notice(why)
         else:
             self.closed_notice.clear_message()
 
@@ -327,7 +332,7 @@ class ExhibitsTab(CaseTab):
 
     def open_preview(self) -> None:
         e = self.detail.exhibit
-        if e is None or self.case_ref is None or preview_kind(e.mime_type) is None:
+        if e is None or self.case_ref is None or preview_kind(e.mime_type) is None or self.detail.blocked:
             return
         case_ref, reference, mime = self.case_ref, e.reference, e.mime_type
         evidence = Evidence(self.session)

@@ -127,9 +127,13 @@ class NotesTab(CaseTab):
         last = self.list.topLevelItem(len(notes) - 1) if notes else None
         if last is not None:
             self.list.scrollToItem(last)
-        editable = self.session.can(Permission.CASE_EDIT)
+        self.apply_read_only()
+
+    def apply_read_only(self) -> None:
+        editable = self.session.can(Permission.CASE_EDIT) and self.read_only is None
         self.text.setEnabled(editable)
         self.add_button.setEnabled(editable)
+        self.add_button.setToolTip(self.read_only or self.tr("Add the note to the case (recorded in the custody log)"))
         self._update_edit()
 
     def selected_note(self) -> NoteView | None:
@@ -139,6 +143,8 @@ class NotesTab(CaseTab):
         return self.notes.get(int(item.data(0, Qt.ItemDataRole.UserRole)))
 
     def _why_not_edit(self, note: NoteView | None) -> str | None:
+        if self.read_only is not None:
+            return self.read_only
         if note is None:
             return self.tr("Select one of your notes to edit it")
         if note.author != self.session.user.username or not self.session.can(Permission.CASE_EDIT):

@@ -93,6 +93,7 @@ class OverviewTab(CaseTab):
         self.reopen_button.clicked.connect(self._reopen_case)
         actions.addWidget(self.reopen_button)
         actions.addStretch(1)
+        self.actions_row = actions
 
         body = QWidget()
         body.setObjectName("overviewBody")
@@ -111,6 +112,10 @@ class OverviewTab(CaseTab):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def add_button(self, button: QWidget) -> None:
+        """A window action's button among the case's own (Hand case over…), before the stretch."""
+        self.actions_row.insertWidget(self.actions_row.count() - 1, button)
 
     def set_case(self, reference: str | None) -> None:
         self._keep_draft()
@@ -164,7 +169,12 @@ class OverviewTab(CaseTab):
         v["Reference"].setText(d.reference)
         v["Operation"].setText(d.title)
         v["Offences"].setText("\n".join(d.offences) or self.tr("none recorded"))
-        v["Status"].setText(formatting.value_label(d.status))
+        handed = Cases(self.session).handed_over(d.reference) if d.status == "handed_over" else None
+        v["Status"].setStyleSheet(f"color: {theme.warning_colour().name()};" if handed is not None else "")
+        v["Status"].setText(self.tr("handed over to {user} of installation {id} on {when} (custody entry {seq}): "
+                                    "read-only here").format(user=handed.to_user, id=handed.to_installation,
+                                                             when=formatting.when(handed.at), seq=handed.seq)
+                            if handed is not None else formatting.value_label(d.status))
         v["Officer in charge"].setText(d.officer_in_charge)
         v["Members"].setText(", ".join(d.members))
         v["Opened"].setText(self.tr("{when} by {user}").format(when=formatting.when(d.created_at), user=d.created_by))
@@ -198,9 +208,15 @@ class OverviewTab(CaseTab):
         self.add_member_button.setEnabled(d.status == "open")
         self.close_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status == "open")
         self.close_button.setEnabled(d.status == "open")
-        self.reopen_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status != "open")
-        self.add_member_button.setToolTip(self.tr("Let another user see and work on this case") if d.status == "open"
-                                          else self.tr("The case is closed: reopen it to change its members"))
+        self.reopen_button.setVisible(self.session.can(Permission.CASE_CLOSE) and d.status == "closed")
+        if d.status == "open":
+            members_tip = self.tr("Let another user see and work on this case")
+        elif d.status == "handed_over":
+            members_tip = self.tr("The case was handed over to another installation: nothing more is recorded in it "
+                                  "here")
+        else:
+            members_tip = self.tr("The case is closed: reopen it to change its members")
+        self.add_member_button.setToolTip(members_tip)
         self.message.clear_message()
 
     def _summary_edited(self) -> None:
@@ -215,6 +231,8 @@ class OverviewTab(CaseTab):
         self.summary_note.setStyleSheet("color: palette(placeholder-text);")
         if d is None or not self.summary.isReadOnly():
             self.summary_note.setText("")
+        elif d.status == "handed_over":
+            self.summary_note.setText(self.tr("The case was handed over to another installation: read-only here."))
         elif d.status != "open":
             self.summary_note.setText(self.tr("The case is closed."))
         else:

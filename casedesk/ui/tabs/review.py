@@ -45,6 +45,7 @@ class ReviewTab(CaseTab):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.supervisor = session.can(Permission.CUSTODY_REVIEW)
+        self.pending = False  # entries of the case on screen wait for review
         # The queue (supervisors)
         self.queue = QTreeWidget()
         self.queue.setObjectName("reviewQueue")
@@ -203,8 +204,7 @@ class ReviewTab(CaseTab):
         )
         self.up_to.setRange(1 if pending else 0, pending[-1].seq if pending else 0)
         self.up_to.setValue(pending[-1].seq if pending else 0)
-        self.approve_button.setEnabled(bool(pending))
-        self.query_button.setEnabled(True)
+        self.pending = bool(pending)
         self.queries.clear()
         for q in queries:
             item = QTreeWidgetItem([str(q.seq), formatting.short_when(q.timestamp), asked_by(q), q.text or "",
@@ -219,9 +219,25 @@ class ReviewTab(CaseTab):
         self._query_selected()
         for col in (0, 1, 2):
             self.queries.resizeColumnToContents(col)
+        self.apply_read_only()
+
+    def apply_read_only(self) -> None:
+        """A case handed over takes no review or answer here: the buttons say why."""
+        why = self.read_only
+        tips = ((self.approve_button, self.tr("Sign off the entries up to the chosen one")),
+                (self.query_button, self.tr("Ask the officer in charge to explain or fix something")),
+                (self.reply_button, self.tr("Close the selected query with this text on the custody record")))
+        for button, tip in tips:
+            button.setToolTip(why or tip)
+        self.approve_button.setEnabled(self.pending and why is None)
+        self.query_button.setEnabled(self.case_ref is not None and why is None)
+        self.comment.setEnabled(why is None)
+        self.reply.setEnabled(why is None)
+        self._query_selected()
 
     def _query_selected(self) -> None:
-        self.reply_button.setEnabled(self.queries.currentItem() is not None and self.case_ref is not None)
+        self.reply_button.setEnabled(self.queries.currentItem() is not None and self.case_ref is not None
+                                     and self.read_only is None)
 
     def _reply(self) -> None:
         item = self.queries.currentItem()
