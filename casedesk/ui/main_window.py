@@ -592,6 +592,7 @@ class MainWindow(QMainWindow):
         """Another process wrote to the store: what is on screen is read again (typed input is kept: the
         summary's draft, the note and comment boxes are not reloaded)."""
         log.info("store changed elsewhere (log head %d): refreshing", head)
+        self._handed_over = None
         self.cases.refresh(self.case_ref)
         self.show_unit_status()
         for tab in self.case_tabs.values():
@@ -605,6 +606,7 @@ class MainWindow(QMainWindow):
             log.info("store watch: home not read (%s)", type(exc).__name__)
 
     def _case_changed(self, source: str) -> None:
+        self._handed_over = None  # a case handed over, received back and handed over again: read afresh
         self.watcher.catch_up()
         for key, tab in self.case_tabs.items():
             if key != source:

@@ -105,6 +105,7 @@ def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Sto
     from casedesk.ui.dialogs.close_case import CloseCaseDialog, ReopenCaseDialog
     from casedesk.ui.dialogs.disclosure import CASE_UCO, MG6C, MG6D, DisclosureExportDialog
     from casedesk.ui.dialogs.export import ExportDialog
+    from casedesk.ui.dialogs.handover import HandOverDialog, ReceiveCaseDialog
     from casedesk.ui.dialogs.ingest import IngestDialog
     from casedesk.ui.dialogs.new_case import NewCaseDialog
     from casedesk.ui.dialogs.password import ChangePasswordDialog
@@ -134,6 +135,7 @@ def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Sto
                       lambda: ReopenCaseDialog(sgt, case), lambda: AddMemberDialog(sgt, case),
                       lambda: ExportDialog(sgt, CASE), lambda: IngestDialog(sgt, CASE), lambda: SyncDialog(sgt),
                       lambda: RemoteReviewDialog(sgt), lambda: TimeAnomaliesDialog(sgt), lambda: VerifyDialog(sgt, CASE),
+                      lambda: HandOverDialog(sgt, CASE, case.title), lambda: ReceiveCaseDialog(sgt),
                       *(lambda kind=kind: DisclosureExportDialog(sgt, CASE, kind) for kind in (MG6C, MG6D, CASE_UCO))):
             check(build())
     finally:
