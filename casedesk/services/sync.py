@@ -222,6 +222,30 @@ def identity(session: Session) -> tuple[str, str]:
     return session.installation_id, str(key)
 
 
+MSG_BAD_ADDRESS = ("the unit address {url!r} is not a valid address ({detail}): give it as the unit administrator "
+                   "wrote it, e.g. https://unit.example.police.uk:8443")
+
+
+def unit_address(url: str) -> str:
+    """``url`` checked as the address of a unit (https, a host, a port if any; nothing after the path), without
+    its trailing slash; a one-line UsageError otherwise. Every command that talks to a unit comes through here."""
+    import httpx
+
+    if url[:8].lower() != "https://":
+        raise UsageError(f"the unit address must start with https:// (got {url!r})")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise UsageError(MSG_BAD_ADDRESS.format(url=url, detail=str(exc).rstrip("."))) from None
+    if not parsed.host:
+        raise UsageError(MSG_BAD_ADDRESS.format(url=url, detail="no host name"))
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise UsageError(MSG_BAD_ADDRESS.format(url=url, detail=f"port {parsed.port} is not between 1 and 65535"))
+    if parsed.query or parsed.fragment or parsed.userinfo:
+        raise UsageError(MSG_BAD_ADDRESS.format(url=url, detail="it carries a query, a fragment or a user name"))
+    return url.rstrip("/")
+
+
 class UnitClient:
     """Signed requests to one unit over TLS, as ``user`` of ``installation`` (``signer``: their custody key)."""
 
@@ -230,9 +254,7 @@ class UnitClient:
         import httpx  # only when syncing: the desktop and the CLI start without it
 
         self.httpx = httpx
-        if not url.startswith("https://"):
-            raise UsageError(f"the unit address must start with https:// (got {url!r})")
-        self.url = url.rstrip("/")
+        self.url = unit_address(url)
         self.ca_file = ca_file
         self.presented, self.answered = identity is not None, False  # for handshake_refusal
         self.installation, self.user, self.signer = installation, user, signer

@@ -152,3 +152,18 @@ def test_text_at_the_bound_is_accepted(store: Store, tmp_path: Path) -> None:
             Custody(s).entry(1 << 70)
     finally:
         s.close()
+
+
+@pytest.mark.parametrize(("url", "needle"), [
+    ("https://[::1", "not a valid address"),  # was an unexpected error (exit 70)
+    ("https://unit.example:99999", "not a valid address"),
+    ("https://unit.example:port", "not a valid address"),
+    ("https://", "no host name"),
+    ("https://officer:pw@unit.example", "user name"),
+    ("http://unit.example", "must start with https://"),
+])
+def test_a_malformed_unit_address_is_a_one_line_error(store: Store, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch, url: str, needle: str) -> None:
+    before = _entries(store)
+    r = run(capsys, monkeypatch, store.root, "sync", "--unit", url, user="jsmith")
+    _check(r, store, before, needle)
