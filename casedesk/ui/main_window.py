@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
             button.setObjectName("handOverButton")
             button.setDefaultAction(self.act_hand_over)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setVisible(session.can(Permission.CASE_EDIT) and session.can(Permission.CASE_CONTENT))
             overview.add_button(button)
         self._build_menus()
         self._build_status()
