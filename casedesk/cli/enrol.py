@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from casedesk.cli.context import Context, read_password
 from casedesk.errors import UsageError
-from casedesk.outputs import NewFile, publish_all
+from casedesk.outputs import NewFile, check_target, publish_all
 from casedesk.services.enrolment import Enrolment
 from casedesk.trust import certs, enrolment, issued, keyfile, teams
 from casedesk.trust.unitkey import UnitSigner, grouped, normalise_fingerprint
@@ -91,18 +90,14 @@ def _passphrase(confirm: bool = False) -> str:
     return read_password("Unit key passphrase: ", ENV_UNIT_PASSPHRASE, confirm=confirm)
 
 
-def _new_target(path: str) -> Path:
-    """Where a new file may go (checked before any passphrase is asked): never over an existing file."""
-    target = Path(path).expanduser().absolute()
-    if not target.parent.is_dir():
-        raise UsageError(f"folder {target.parent} does not exist")
-    if os.path.lexists(target):
-        raise UsageError(f"{target} already exists; CaseDesk never replaces a file: choose a new name")
-    return target
+def _new_target(ctx: Context, path: str) -> Path:
+    """Where a new file may go (checked before any passphrase is asked): never over an existing file, never inside
+    CaseDesk's data directory (the one this command would use: --data-dir, or the default)."""
+    return check_target(path, ctx.datadir.root, "a unit file")
 
 
-def _write_json(path: str, obj: Any) -> Path:
-    target = _new_target(path)
+def _write_json(ctx: Context, path: str, obj: Any) -> Path:
+    target = _new_target(ctx, path)
     with NewFile(target) as out:
         out.write((json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
         publish_all([out])
@@ -111,7 +106,7 @@ def _write_json(path: str, obj: Any) -> Path:
 
 def cmd_init_key(ctx: Context) -> int:
     a = ctx.args
-    _new_target(a.output)
+    _new_target(ctx, a.output)
     signer = UnitSigner.generate(a.name)
     keyfile.write_new(Path(a.output), signer, _passphrase(confirm=True))
     unit = signer.public
@@ -128,12 +123,12 @@ def cmd_init_key(ctx: Context) -> int:
 def cmd_unit_enrol(ctx: Context) -> int:
     a = ctx.args
     req = enrolment.read_request(Path(a.request))
-    _new_target(a.output)
+    _new_target(ctx, a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
     answer = enrolment.answer(signer, req)
     # The unit's own record first: a certificate is never handed out unrecorded.
     issued.append(_log_path(a), signer, [("certificate", c) for c in answer["certificates"]], req.sha256())
-    _write_json(a.output, answer)
+    _write_json(ctx, a.output, answer)
     lines = [f"Installation {req.installation_id} (request made {req.made_at} by {req.made_by}; log of "
              f"{req.checkpoint.size} entries, root {req.checkpoint.root[:16]}...)",
              f"Installation key: {req.installation_key}"]
@@ -149,7 +144,7 @@ def cmd_unit_tls_ca(ctx: Context) -> int:
     from casedesk.trust import tlscert
 
     a = ctx.args
-    target = _new_target(a.output)
+    target = _new_target(ctx, a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
     with NewFile(target) as out:
         out.write(tlscert.ca_certificate(signer))
@@ -162,7 +157,7 @@ def cmd_unit_tls_ca(ctx: Context) -> int:
 
 def cmd_unit_revoke(ctx: Context) -> int:
     a = ctx.args
-    _new_target(a.output)
+    _new_target(ctx, a.output)
     signer = keyfile.read(Path(a.key), _passphrase())
     serial = a.serial.strip().lower()
     if a.answer:
@@ -174,7 +169,7 @@ def cmd_unit_revoke(ctx: Context) -> int:
         cert = issued.find_certificate(issued.read(_log_path(a), signer.public), serial)
     answer = enrolment.revocation_answer(signer, cert, a.reason)
     issued.append(_log_path(a), signer, [("revocation", r) for r in answer["revocations"]])
-    _write_json(a.output, answer)
+    _write_json(ctx, a.output, answer)
     ctx.emit(answer, f"Certificate {cert.serial} ({cert.describe()}) revoked; give {a.output} to the installation "
                      "(`casedesk enrol import`) and load it into the unit service (`casedesk unit load-revocations`).")
     return 0
@@ -189,7 +184,7 @@ def cmd_unit_revocations(ctx: Context) -> int:
     fingerprint = normalise_fingerprint(a.unit_fingerprint)
     unit = issued.unit_of(Path(a.log), fingerprint)
     found = issued.revocations(issued.read(Path(a.log), unit))
-    _write_json(a.output, {"format": enrolment.ANSWER_FORMAT, "unit": unit.vkey, "installation_id": "*",
+    _write_json(ctx, a.output, {"format": enrolment.ANSWER_FORMAT, "unit": unit.vkey, "installation_id": "*",
                            "request_sha256": None, "certificates": [], "revocations": found})
     ctx.emit({"revocations": len(found), "output": a.output},
              f"{len(found)} revocation(s) of unit {unit.name} written to {a.output}")
@@ -198,12 +193,12 @@ def cmd_unit_revocations(ctx: Context) -> int:
 
 def cmd_unit_teams(ctx: Context) -> int:
     a = ctx.args
-    _new_target(a.output)
+    _new_target(ctx, a.output)
     found = teams.read_definition(Path(a.definition))  # a bad definition is refused before the passphrase
     signer = keyfile.read(Path(a.key), _passphrase())
     signed = teams.issue(signer, found)
     issued.append(_log_path(a), signer, [("teams", signed.encode())])
-    _write_json(a.output, signed.encode())
+    _write_json(ctx, a.output, signed.encode())
     ctx.emit({"serial": signed.serial, "teams": len(signed.teams), "output": a.output},
              f"Team list {signed.serial} of unit {signer.public.name}: {len(signed.teams)} team(s), written to "
              f"{a.output}; give it to every instance of the unit service (`casedesk unit serve --teams`) and "

@@ -298,9 +298,10 @@ def cmd_migrate(ctx: Context) -> None:
 
 
 def cmd_cosigner_key(ctx: Context) -> None:
+    from casedesk.outputs import check_target
     from casedesk.unit.server import verifier_key_text, write_cosigner_key
 
-    cosigner = write_cosigner_key(Path(ctx.args.output), ctx.args.name)
+    cosigner = write_cosigner_key(check_target(ctx.args.output, ctx.datadir.root, "a unit file"), ctx.args.name)
     vkey = verifier_key_text(cosigner.name, cosigner.signer.public_key)
     ctx.emit({"path": ctx.args.output, "verifier_key": vkey},
              [f"Cosigner key written to {ctx.args.output} (keep it like the TLS key: readable by the service only).",

@@ -153,3 +153,22 @@ def test_the_unit_ca_and_an_installations_tls_certificate_on_the_command_line(
         unit_tls.client_context(None, found)  # OpenSSL takes the key from memory (memfd), no file
     finally:
         s.close()
+
+
+def test_unit_files_never_go_inside_the_data_directory(store: Store, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unit administrator's files (key, CA certificate, cosigner key, answers) are refused inside CaseDesk's
+    data directory, as every other output is: `unit tls-ca -o DATA/casedesk.db-journal` wrote there before."""
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", {"time_cost": 1, "memory_cost": 8192, "parallelism": 1})
+    monkeypatch.setenv("CASEDESK_UNIT_PASSPHRASE", PASSPHRASE)
+    key = tmp_path / "unit-key.json"
+    assert run(capsys, monkeypatch, store.root, "unit", "init-key", "--name", "u.test", "-o", str(key)).code == 0
+    before = sorted(p.relative_to(store.root) for p in store.root.rglob("*") if "logs" not in p.parts)
+    for argv in (["unit", "init-key", "--name", "u.test", "-o", str(store.root / "unit-key.json")],
+                 ["unit", "tls-ca", "--key", str(key), "-o", str(store.root / "casedesk.db-journal")],
+                 ["unit", "cosigner-key", "--name", "c.test", "-o", str(store.root / "cosigner.key")]):
+        r = run(capsys, monkeypatch, store.root, *argv)
+        assert r.code == 2 and "is inside CaseDesk's data directory" in r.err and len(r.err.splitlines()) == 1, \
+            (argv, r.code, r.err)
+    assert sorted(p.relative_to(store.root) for p in store.root.rglob("*") if "logs" not in p.parts) == before
