@@ -39,7 +39,7 @@ PROCESS_MIN = 400  # fewer small files than this: threads (starting the workers 
 # What a worker sends back for one file: the refusal reason (str) or a tuple
 # (temp path, object name, {algorithm: hex digest}, mime, description, type warning, bytes read,
 #  mtime ns, ctime ns, atime ns).
-SmallResult = str | tuple[str, str, dict[str, str], str, str, str | None, int, int, int, int]
+SmallResult = str | tuple[str, str, dict[str, str], str, str, str | None, int, int, int, int, str]
 
 _worker: dict[str, Any] = {}
 

@@ -257,3 +257,45 @@ def iter_records(
         offset += n
         if final:
             return
+
+
+# An object's address (docs/sync-protocol.md, "Objects"): SHA-256 of a domain line and of the SHA-256 of each
+# 8 MiB part of the object's bytes (the last part shorter, or full). The same as ``custody.wire.object_address``;
+# taken here as the object is written, so its exhibit.ingested entry binds the unit to these very bytes.
+ADDRESS_DOMAIN = b"casedesk-object/1\n"
+ADDRESS_PART_BYTES = 8 << 20
+
+
+class AddressHasher:
+    """The address of the bytes given to ``update``, in order (one SHA-256 pass over them)."""
+
+    __slots__ = ("_left", "_part", "_parts")
+
+    def __init__(self) -> None:
+        self._parts = hashlib.sha256(ADDRESS_DOMAIN)
+        self._part = hashlib.sha256()
+        self._left = ADDRESS_PART_BYTES
+
+    def update(self, data: memoryview | bytes) -> None:
+        view = memoryview(data)
+        while len(view) >= self._left:
+            self._part.update(view[: self._left])
+            self._parts.update(self._part.digest())
+            view = view[self._left:]
+            self._part, self._left = hashlib.sha256(), ADDRESS_PART_BYTES
+        if len(view):
+            self._part.update(view)
+            self._left -= len(view)
+
+    def hexdigest(self) -> str:
+        parts = self._parts.copy()
+        if self._left < ADDRESS_PART_BYTES:  # the last part, shorter than the others
+            parts.update(self._part.digest())
+        return parts.hexdigest()
+
+
+def address_of(*pieces: memoryview | bytes) -> str:
+    h = AddressHasher()
+    for piece in pieces:
+        h.update(piece)
+    return h.hexdigest()

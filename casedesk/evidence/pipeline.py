@@ -184,9 +184,10 @@ def _store_open(vault: Vault, detector: TypeDetector, algorithms: Sequence[str],
             return "changed while being read (size or modification time differs); ingest it again"
     finally:
         os.close(fd)
-    temp = vault.write_small(data, prefix)
+    temp, address = vault.write_small(data, prefix)
     return (temp, vault.name_for(raw[PRIMARY]), {a: d.hex() for a, d in raw.items()}, ftype.mime,
-            ftype.description, ftype.warning, read, before.st_mtime_ns, before.st_ctime_ns, before.st_atime_ns)
+            ftype.description, ftype.warning, read, before.st_mtime_ns, before.st_ctime_ns, before.st_atime_ns,
+            address)
 
 
 def store_small(vault: Vault, detector: TypeDetector, algorithms: Sequence[str], src: SourceFile,
@@ -211,10 +212,10 @@ def store_small_at(vault: Vault, detector: TypeDetector, algorithms: Sequence[st
     return _store_open(vault, detector, algorithms, os.path.basename(path), fd, before, prefix)
 
 
-def stored_file(src: SourceFile, r: tuple[str, str, dict[str, str], str, str, str | None, int, int, int, int]
+def stored_file(src: SourceFile, r: tuple[str, str, dict[str, str], str, str, str | None, int, int, int, int, str]
                 ) -> StoredFile:
-    temp, name, digests, mime, description, warning, read, mtime, ctime, atime = r
-    return StoredFile(source=src, pending=Pending(Path(temp), name, read), digests=digests,
+    temp, name, digests, mime, description, warning, read, mtime, ctime, atime, address = r
+    return StoredFile(source=src, pending=Pending(Path(temp), name, read, address), digests=digests,
                       file_type=FileType(mime, description, warning), modified=_stamp(mtime),
                       changed=_stamp(ctime), accessed=_stamp(atime))
 
@@ -290,7 +291,7 @@ class Ingester:
         sha = digests[PRIMARY]
         return StoredFile(
             source=src,
-            pending=Pending(temp.path, self.vault.name_for(sha), read),
+            pending=Pending(temp.path, self.vault.name_for(sha), read, temp.address),
             digests={a: d.hex() for a, d in digests.items()},
             file_type=ftype,
             modified=_stamp(before.st_mtime_ns),

@@ -39,9 +39,11 @@ from casedesk.evidence.directio import O_DIRECT, StagedDirectWriter
 from casedesk.evidence.objectformat import (
     CHUNK_SIZE,
     TAG_SIZE,
+    AddressHasher,
     ObjectFormatError,
     ObjectNamer,
     Sealer,
+    address_of,
     encrypted_size,
     iter_records,
     seal_whole,
@@ -128,6 +130,8 @@ class TempObject:
     def __init__(self, path: Path, encryption_key: bytes, direct: bool = False) -> None:
         self.path = path
         self._sealer = Sealer(encryption_key)
+        self._address = AddressHasher()  # of the bytes written: what the ingest entry binds the object to
+        self._address.update(self._sealer.header.raw)
         self._written = 0
         self._advised = 0
         self._stage: StagedDirectWriter | None = None
@@ -161,10 +165,13 @@ class TempObject:
     def write(self, chunk: memoryview | bytes, final: bool) -> None:
         if self._stage is not None:
             size = len(chunk) + TAG_SIZE
-            self._sealer.seal_into(chunk, final, self._stage.reserve(size))
+            room = self._stage.reserve(size)
+            self._sealer.seal_into(chunk, final, room)
+            self._address.update(room)
             self._stage.advance(size)
             return
         record = self._sealer.seal(chunk, final)
+        self._address.update(record)
         write_all(self._fd, record)
         self._written += len(record)
         if self._written - self._advised >= WRITEBACK_EVERY and hasattr(os, "posix_fadvise"):
@@ -172,6 +179,11 @@ class TempObject:
             # and keep encrypted pages from crowding the page cache.
             os.posix_fadvise(self._fd, self._advised, self._written - self._advised, os.POSIX_FADV_DONTNEED)
             self._advised = self._written
+
+    @property
+    def address(self) -> str:
+        """The address of the bytes written so far (docs/sync-protocol.md, "Objects")."""
+        return self._address.hexdigest()
 
     def close(self, durable: bool = False) -> None:
         if self._fd < 0:
@@ -207,6 +219,7 @@ class Pending:
     temp: Path
     name: str
     size: int  # plaintext bytes
+    address: str | None = None  # of the object's bytes as written (None: not taken, e.g. a re-encryption)
 
 
 class Vault:
@@ -260,10 +273,10 @@ class Vault:
         return TempObject(self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{PART_SUFFIX}", self._encryption_key,
                           direct=large)
 
-    def write_small(self, data: memoryview | bytes, prefix: str | None = None) -> str:
+    def write_small(self, data: memoryview | bytes, prefix: str | None = None) -> tuple[str, str]:
         """A whole object of fewer than ``CHUNK_SIZE`` bytes (header and its one, final record) written to a new
         temporary name in one call, and returns its path; ``new_temp`` and ``TempObject`` write the same bytes
-        in several.
+        in several. Returns the path and the object's address.
 
         ``prefix``: the start of the temporary name (default ``PID-``)."""
         header, record = seal_whole(self._encryption_key, data)
@@ -279,7 +292,7 @@ class Vault:
                 os.unlink(path)
             raise
         os.close(fd)
-        return path
+        return path, address_of(header, record)
 
     def _flush(self, files: list[Path], dirs: set[Path]) -> None:
         """Make ``files`` and the entries of ``dirs`` durable.
@@ -307,11 +320,13 @@ class Vault:
         for d in dirs:
             fsync_dir(d)
 
-    def publish(self, batch: list[Pending]) -> Path:
+    def publish(self, batch: list[Pending], kept: set[Path] | None = None) -> Path:
         """Move ``batch`` to its final names, durably; returns the journal to drop after the commit.
 
         A name that exists already is never replaced when it holds an object of the right size (the same
         content, stored before); one of the wrong size (damaged) is replaced with this fresh copy and logged.
+        ``kept`` gets the temporary path of each object not published for that reason (its bytes, and so its
+        address, are not the ones in the vault).
         """
         journal = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}{JOURNAL_SUFFIX}"
         fd = os.open(journal, _open_flags(True), 0o600)
@@ -342,6 +357,8 @@ class Vault:
                 continue
             if os.stat(final).st_size == encrypted_size(p.size):
                 os.unlink(temp)  # the same content is stored already
+                if kept is not None:
+                    kept.add(p.temp)
                 continue
             log.warning("vault object %s had the wrong size; replaced with a fresh copy", name[:12])
             os.replace(temp, final)

@@ -60,7 +60,7 @@ from casedesk.evidence.objectformat import encrypted_size, write_all
 from casedesk.evidence.pipeline import Ingester, StoredFile
 from casedesk.evidence.readback import ObjectProblem, SinkError, mismatches, open_verified, read_object
 from casedesk.evidence.sources import SkippedItem, collect
-from casedesk.evidence.vault import CleanupReport, Vault, clean_up
+from casedesk.evidence.vault import CleanupReport, Pending, Vault, clean_up
 from casedesk.outputs import NewFile, check_target, inside, publish_all
 from casedesk.progress import CancelToken, Progress, no_progress
 from casedesk.security.roles import Permission, Role
@@ -727,8 +727,9 @@ class Evidence:
     def _commit(self, case_ref: str, epoch: int, vault: Vault, producer_name: str, meta: IngestMetadata,
                 described: dict[str, str], batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
         """Publish the batch's objects, then insert its exhibits and custody entries in one transaction."""
+        kept: set[Path] = set()  # objects stored before under the name: the vault keeps those bytes, not these
         try:
-            journal = vault.publish([b.pending for b in batch])
+            journal = vault.publish([b.pending for b in batch], kept)
         except OSError as exc:
             raise StoreError(f"cannot write to the vault at {vault.root}: "
                              f"{(exc.strerror or type(exc).__name__).lower()}") from None
@@ -768,7 +769,9 @@ class Evidence:
             entries: builtins.list[dict[str, Any]] = []
             for b in batch:
                 obj = objects.get(b.pending.name)
+                bound = None
                 if obj is None:
+                    bound = object_binding(b.pending, kept)
                     obj = (next_object, b.pending.size, b.sha256)
                     next_object += 1
                     objects[b.pending.name] = obj
@@ -790,7 +793,7 @@ class Evidence:
                 if dup is None:
                     first[b.sha256] = (next_exhibit, ref)
                 entries.append(self._ingest_entry(case.reference, ref, producer.username, own, b,
-                                                  dup[1] if dup else None, row["location"], now))
+                                                  dup[1] if dup else None, row["location"], now, bound))
                 next_exhibit += 1
                 number += 1
             # One executemany each: the batch's rows need no ORM objects.
@@ -826,7 +829,8 @@ class Evidence:
         }
 
     def _ingest_entry(self, case_ref: str, ref: str, producer: str, meta: IngestMetadata, b: StoredFile,
-                      duplicate_of: str | None, location: str, now: datetime) -> dict[str, Any]:
+                      duplicate_of: str | None, location: str, now: datetime,
+                      bound: dict[str, str] | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
             "size": b.pending.size, "mime": b.file_type.mime, "type": b.file_type.description,
             "original_name": b.source.path.name, "relative_path": b.source.relative_path,
@@ -845,6 +849,8 @@ class Evidence:
             data["duplicate_of"] = duplicate_of
         if b.file_type.warning:
             data["type_warning"] = b.file_type.warning
+        if bound is not None:
+            data["object"] = bound
         return {"case_ref": case_ref, "exhibit_ref": ref, "sha256": b.sha256, "to_party": producer,
                 "location": location, "text": meta.description, "data": data, "at": now}
 
@@ -1093,3 +1099,12 @@ class Evidence:
             self.s.record(db, "exhibit.sensitivity_changed", case_ref=case.reference, exhibit_ref=ex.reference,
                           reason=reason, data={"sensitive": sensitive})
 
+
+
+def object_binding(pending: Pending, kept: set[Path]) -> dict[str, str] | None:
+    """``data.object`` of the entry that introduces a new vault object: its name and the address of its bytes as
+    written, which the unit holds every upload of that name to (docs/sync-protocol.md, "Objects", row O3b). None
+    when the vault kept bytes stored before under the name (their address is not known here) or none was taken."""
+    if pending.address is None or pending.temp in kept:
+        return None
+    return {"name": pending.name, "address": pending.address}

@@ -34,6 +34,8 @@ MAX_STATUS_NAMES = 10_000
 MSG_SHAPE = "the request is not an object part: {detail}"
 MSG_UNREFERENCED = ("object {name}: no exhibit.ingested entry of case {case} that the unit holds for installation "
                     "{id} records content {sha} of {size} bytes; an object no entry references is not taken")
+MSG_BOUND = ("object {name}: entry {seq} of installation {id} binds it to address {bound}, not the address "
+             "{address} it was declared with: these are not the bytes the laptop wrote; the object is not taken")
 MSG_SIZE = ("object {name}: {stored} bytes is not the size of {size} bytes of content in vault format 1 "
             "({expected} bytes)")
 MSG_HEADER = "object {name} does not begin with a vault format 1 header with 1 MiB chunks"
@@ -97,17 +99,26 @@ def check_name(name: str) -> None:
         raise ObjectRefusal(MSG_SHAPE.format(detail="the object name is not 64 hexadecimal digits"), 400)
 
 
-def _referenced(conn: Connection, installation: str, d: Declaration) -> bool:
-    """Does an exhibit.ingested entry of the case, held for the installation, record this content and size?"""
-    for data in conn.execute(select(entries.c.data).where(
+def _referenced(conn: Connection, installation: str, name: str, d: Declaration) -> tuple[bool, tuple[int, str] | None]:
+    """Does an exhibit.ingested (or exhibit.received) entry of the case, held for the installation, record this
+    content and size? And the first such entry that binds object ``name`` to an address (``data.object``, since
+    the binding was built): (its number, that address)."""
+    found, bound = False, None
+    for seq, raw in conn.execute(select(entries.c.seq, entries.c.data).where(
             entries.c.installation_id == installation, entries.c.sha256 == d.sha256,
-            entries.c.action.in_(("exhibit.ingested", "exhibit.received")), entries.c.case_ref == d.case)).scalars():
+            entries.c.action.in_(("exhibit.ingested", "exhibit.received")), entries.c.case_ref == d.case)
+            .order_by(entries.c.seq)):
         try:
-            if encoding.parse_data(data).get("size") == d.size:
-                return True
+            data = encoding.parse_data(raw)
         except encoding.EncodingError:
             continue
-    return False
+        if data.get("size") != d.size:
+            continue
+        found = True
+        obj = data.get("object")
+        if bound is None and isinstance(obj, dict) and obj.get("name") == name and isinstance(obj.get("address"), str):
+            bound = (int(seq), str(obj["address"]))
+    return found, bound
 
 
 def _received(conn: Connection, installation: str, name: str) -> int:
@@ -150,9 +161,13 @@ def put_part(conn: Connection, installation: str, user: str, name: str, offset: 
             raise ObjectRefusal(MSG_HELD.format(name=name, held=held, address=d.address))
         return PartResult(d.stored_size, True)  # sent again after an answer was lost: nothing to do
     if upload is None:
-        if not _referenced(conn, installation, d):
+        found, bound = _referenced(conn, installation, name, d)
+        if not found:
             raise ObjectRefusal(MSG_UNREFERENCED.format(name=name, case=d.case, id=installation, sha=d.sha256,
                                                         size=d.size))
+        if bound is not None and bound[1] != d.address:
+            raise ObjectRefusal(MSG_BOUND.format(name=name, seq=bound[0], id=installation, bound=bound[1],
+                                                 address=d.address))
         if d.stored_size != encrypted_size(d.size):
             raise ObjectRefusal(MSG_SIZE.format(name=name, stored=d.stored_size, size=d.size,
                                                 expected=encrypted_size(d.size)))

@@ -306,3 +306,53 @@ def test_one_refused_object_does_not_keep_the_others_from_the_unit(
     held = unit_objects(engine, installation)
     assert list(held) == [n for n in laptop if n != name]
     assert all(held[n] == laptop[n] for n in held)
+
+
+def test_an_insiders_garbage_upload_under_an_objects_name_is_refused(unit: Unit, engine: Engine,
+                                                                     tmp_path: Path) -> None:
+    """Before, an account of the installation could send other bytes of the right size and format under an
+    object's name ahead of the laptop's own sync (declared with their own address): the unit held them for good,
+    and the damage showed only at a restore or a hand-over. The exhibit.ingested entry now binds the name to the
+    address of the bytes the laptop wrote (data.object), and the unit takes no other."""
+    store = new_installation(tmp_path / "laptop", tmp_path / "xdg")
+    installation, _ = register(engine, store, "laptop an insider races")
+    s = store.sign_in("jsmith")
+    try:
+        ingest(s, tmp_path / "in", "phone.txt", b"extraction of the phone")
+    finally:
+        s.close()
+    path = next(p for p in (store.root / "vault").glob("??/*") if p.is_file())
+    name, real = path.parent.name + path.name, path.read_bytes()
+    rows, signer, _ = rows_of(store)
+    ingested = next(r for r in rows if r[7] == "exhibit.ingested")  # encoding.ROW_COLUMNS: action, data, seq
+    bound = json.loads(str(ingested[17]))["object"]
+    assert bound == {"name": name, "address": address_of(real)}  # the signed entry names the very bytes
+    s = store.sign_in("jsmith")
+    try:
+        with s.read() as db:
+            obj = sync._objects(db)[0]
+    finally:
+        s.close()
+    fake = real[:48] + bytes(b ^ 0x55 for b in real[48:])  # the right size and header: only a key tells
+    declaration = wire.declaration(obj.case, obj.sha256, obj.size, obj.epoch, len(fake), address_of(fake))
+    client = RawClient(unit.service.url, unit.tls.ca, installation, "jsmith", signer)
+    try:
+        assert client.push(rows).status_code == 200
+        answer = client.request_part(f"/v1/installations/{installation}/objects/{name}/0", fake, declaration)
+    finally:
+        client.close()
+    seq = ingested[0]
+    assert answer.status_code == 422
+    assert answer.json()["error"] == (
+        f"object {name}: entry {seq} of installation {installation} binds it to address {address_of(real)}, not "
+        f"the address {address_of(fake)} it was declared with: these are not the bytes the laptop wrote; the "
+        "object is not taken")
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT data FROM rejected_objects WHERE installation_id = :i"),
+                            {"i": installation}).scalars().all()
+        uploads = conn.execute(text("SELECT count(*) FROM object_uploads WHERE installation_id = :i"),
+                               {"i": installation}).scalar_one()
+    assert [bytes(k) for k in kept] == [fake] and uploads == 0  # kept as evidence of the attempt, not stored
+    # The laptop's own sync sends its object, and the unit holds exactly that.
+    assert do_sync(unit, store).objects_sent == 1
+    assert unit_objects(engine, installation) == {name: real}
