@@ -20,6 +20,9 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from itertools import repeat
+from operator import is_not, itemgetter, lt
 from typing import Any, NamedTuple
 
 from nacl import _sodium
@@ -430,110 +433,152 @@ def check_rows(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bo
 # escapes them), or null where a field is not text (then ``check_rows`` decides, on the whole row).
 CLEAN_SEQ, CLEAN_PREV, CLEAN_TIME, CLEAN_ACTOR, CLEAN_KEY, CLEAN_CASE, CLEAN_ACTION, CLEAN_VERSION, CLEAN_COMMIT, \
     CLEAN_HASH, CLEAN_SIGNATURE, CLEAN_DATA, CLEAN_BODY, CLEAN_HEADER = range(14)
-_HEX_DIGITS = "0123456789abcdef"
-# The time of day of a ``valid_time`` timestamp whose date another one already showed valid (ASCII digits only).
-_TIME_OF_DAY = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z\Z")
+# A run of ``valid_time`` timestamps written one after the other (ASCII digits only); the dates are then checked
+# once each.
+_TIMES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z)*")
+_not_none = partial(is_not, None)
+_fromhex = bytes.fromhex
 
 
-def check_clean(rows: Iterable[Sequence[Any]], registry: Registry, signatures: bool,
+def _lowercase_hex(texts: list[Any], length: int) -> bool:
+    """Every one of ``texts`` is a string of ``length`` lowercase hexadecimal digits (HEX64_RE, HEX128_RE)."""
+    if not texts:
+        return True
+    if set(map(len, texts)) != {length}:  # (len of a number raises TypeError: the caller gives up)
+        return False
+    joined = "".join(texts)
+    try:
+        return _fromhex(joined).hex() == joined  # fromhex takes capitals and spaces, which hex() does not give back
+    except ValueError:
+        return False
+
+
+def check_clean(rows: Sequence[Sequence[Any]], registry: Registry, signatures: bool,
                 block: tuple[int, int] | None = None, salts: dict[str, bytes] | None = None) -> ChunkResult | None:
     """``check_rows`` of a run of entries in which it would find nothing wrong, from the ``CLEAN_*`` columns.
 
     The fast path of a verify: the same checks, with the JSON arrays of the header and body fields built by the
-    database. None as soon as an entry is not plainly right in every respect (a problem, or anything unusual):
-    ``check_rows`` then checks the whole run from the full rows and names what is wrong. So this can only say
-    "nothing wrong" where ``check_rows`` says so too, with the same leaves, times and counts.
+    database, and each check made on a whole column at once where it can be (the links as one comparison of the
+    previous-entry hashes with the entry hashes, every timestamp with one regular expression, ...), so that what
+    runs entry by entry is little more than the hashing. None as soon as an entry is not plainly right in every
+    respect (a problem, or anything unusual): ``check_rows`` then checks the whole run from the full rows and names
+    what is wrong. So this can only say "nothing wrong" where ``check_rows`` says so too, with the same leaves,
+    times and counts.
     """
     res = ChunkResult()
-    seqs, times = res.seqs, res.times
+    if not rows:
+        return res
+    try:
+        return _check_clean(res, rows, registry, signatures, block, salts)
+    except Exception:  # anything at all (a number or a blob where text belongs, data that is not JSON): check_rows
+        return None
+
+
+def _column(rows: Sequence[Sequence[Any]], at: int) -> list[Any]:
+    return list(map(itemgetter(at), rows))
+
+
+def _check_clean(res: ChunkResult, rows: Sequence[Sequence[Any]], registry: Registry, signatures: bool,
+                 block: tuple[int, int] | None, salts: dict[str, bytes] | None) -> ChunkResult | None:
+    n = len(rows)
+    bodies, heads, datas = _column(rows, CLEAN_BODY), _column(rows, CLEAN_HEADER), _column(rows, CLEAN_DATA)
+    # The database wrote no JSON array where a field is not of a type the encoding takes (or the version is unknown).
+    if None in bodies or None in heads:
+        return None
+    # Numbers one after the other (the JSON array of the header is there only where seq is an integer), each entry
+    # linked to the one before it.
+    seqs = array("q", map(itemgetter(CLEAN_SEQ), rows))
+    first = seqs[0]
+    if seqs != array("q", range(first, first + n)):
+        return None
+    prevs, recorded = _column(rows, CLEAN_PREV), _column(rows, CLEAN_HASH)
+    if prevs[1:] != recorded[:-1]:
+        return None
+    # Version 1 only before version 2 (the database checked that each is 1 or 2, and 1 without a commitment); in
+    # version 2, a commitment exactly when the entry has a case, and 64 lowercase hexadecimal digits.
+    versions = _column(rows, CLEAN_VERSION)
+    if versions != sorted(versions):
+        return None
+    cases, commits = _column(rows, CLEAN_CASE), _column(rows, CLEAN_COMMIT)
+    current = versions.index(CURRENT) if CURRENT in versions else n
+    if list(map(is_not, cases[current:], repeat(None))) != list(map(is_not, commits[current:], repeat(None))):
+        return None
+    if not _lowercase_hex(list(filter(_not_none, commits)), 64):
+        return None
+    if salts:
+        for seq, case, commit, version in zip(seqs, cases, commits, versions, strict=True):
+            if version == CURRENT and case in salts and commit != encoding.case_commit(salts[case], seq):
+                return None
+    # Every timestamp a valid_time one: its form, then each date it names (a run of entries has few).
+    times = _column(rows, CLEAN_TIME)
+    if set(map(len, times)) != {27} or not _TIMES.fullmatch("".join(times)):
+        return None
+    if not all(valid_time(day + "00:00:00.000000Z") for day in set(map(itemgetter(slice(0, 11)), times))):
+        return None
+    # The hashes, entry by entry, of the body and header arrays with data as stored: hash_row hashes data in its
+    # canonical form, so only data stored in that form is taken here.
+    if not encoding.all_canonical(datas):
+        return None
+    sha, body_domain, domain = hashlib.sha256, encoding.BODY_DOMAIN, encoding.DOMAIN
     leaves: list[bytes] = []
-    key_for = registry.key_for
-    sha, parse, encode = hashlib.sha256, encoding.parse_data, encoding.encode_data
-    body_domain, domain = encoding.BODY_DOMAIN, encoding.DOMAIN
-    prev_seq: int | None = None
-    prev_hash: Any = None
-    prev_version: Any = None
-    checked = 0
+    append = leaves.append
+    for data, body, head in zip(datas, bodies, heads, strict=True):
+        body_hash = sha(body_domain + f"{body[:-1]},{data}]".encode()).hexdigest()
+        append(sha(domain + f'{head[:-1]},"{body_hash}"]'.encode()).digest())
+    if list(map(bytes.hex, leaves)) != recorded:
+        return None
+    if signatures:
+        checked = _check_signatures(rows, seqs, leaves, registry)
+        if checked is None:
+            return None
+        res.signatures = checked
+    res.count = n
+    res.first_seq, res.first_prev, res.first_version = first, prevs[0], versions[0]
+    res.last_seq, res.last_hash, res.last_version = seqs[-1], recorded[-1], versions[-1]
+    res.seqs, res.times = seqs, times
+    res.leaves = b"".join(leaves)
+    res.rising = all(map(lt, times, times[1:]))
+    if block is not None and n == block[1] - block[0] and first == block[0] and n & (n - 1) == 0:
+        res.root = merkle.root(leaves)
+    return res
+
+
+def _check_signatures(rows: Sequence[Sequence[Any]], seqs: array, leaves: list[bytes],  # type: ignore[type-arg]
+                      registry: Registry) -> int | None:
+    """How many signatures verify (all of them), or None: each entry is signed, in 128 lowercase hexadecimal digits,
+    by the key registered for its actor at that point, which it names."""
+    signatures = _column(rows, CLEAN_SIGNATURE)
+    if not _lowercase_hex(signatures, 128):
+        return None
+    raw = _fromhex("".join(signatures))
+    # libsodium's crypto_sign_open, as nacl.bindings calls it, with its output buffers made once, not per entry.
+    sign_open, message, message_len = _sodium.lib.crypto_sign_open, _sodium.ffi.new("unsigned char[]", 128), \
+        _sodium.ffi.new("unsigned long long *")
+    key_for, sig_domain = registry.key_for, SIG_DOMAIN
     publics: dict[str, bytes] = {}
     last_actor: Any = None
     last_key: str | None = None
     last_from = last_until = 0
-    # libsodium's crypto_sign_open, as nacl.bindings calls it, with its output buffers made once, not per entry.
-    sign_open, message, message_len = _sodium.lib.crypto_sign_open, _sodium.ffi.new("unsigned char[]", 128), \
-        _sodium.ffi.new("unsigned long long *")
-    fromhex, sig_domain = bytes.fromhex, SIG_DOMAIN
-    day, time_of_day = "no day yet", _TIME_OF_DAY.match  # the date (and "T") of the last time found valid
-    rising, latest = True, ""
-    for seq, prev, stamp, actor, key_hex, case, _, version, commit, recorded, signature, data, body, head in rows:
-        if body is None or head is None or data.__class__ is not str:
+    at = 0
+    for seq, actor, key_hex, digest in zip(seqs, _column(rows, CLEAN_ACTOR), _column(rows, CLEAN_KEY), leaves,
+                                           strict=True):
+        # The key of the actor's previous entry signs this one too unless a registration or revocation came between.
+        if actor == last_actor and last_from < seq < last_until:
+            key = last_key
+        else:
+            key = key_for(actor, seq)
+            last_actor, last_key = actor, key
+            last_from, last_until = registry.valid_span(actor, seq)
+        if not key or key != key_hex:
             return None
-        if version == CURRENT:
-            if case is None:
-                if commit is not None:
-                    return None
-            elif commit.__class__ is not str or len(commit) != 64 or commit.strip(_HEX_DIGITS):
-                return None
-        elif version != LEGACY or prev_version == CURRENT:
+        public = publics.get(key)
+        if public is None:
+            public = publics[key] = _fromhex(key)
+        signed = raw[at:at + 64] + sig_domain + digest
+        if sign_open(message, message_len, signed, len(signed), public) != 0:
             return None
-        if prev_seq is None:
-            res.first_seq, res.first_prev, res.first_version = seq, prev, version
-        elif seq != prev_seq + 1 or prev != prev_hash:
-            return None
-        try:
-            data_text = "{}" if data == "{}" else encode(parse(data))
-            body_hash = sha(body_domain + (body[:-1] + "," + data_text + "]").encode("utf-8")).hexdigest()
-            digest = sha(domain + (head[:-1] + ',"' + body_hash + '"]').encode("utf-8")).digest()
-        except Exception:  # anything at all: check_rows decides, and says what is wrong
-            return None
-        if digest.hex() != recorded:
-            return None
-        if salts and version == CURRENT and case in salts and commit != encoding.case_commit(salts[case], seq):
-            return None
-        if signatures:
-            if actor == last_actor and last_from < seq < last_until:
-                key = last_key
-            else:
-                key = key_for(actor, seq)
-                last_actor, last_key = actor, key
-                last_from, last_until = registry.valid_span(actor, seq)
-            if not key or key != key_hex:
-                return None
-            public = publics.get(key)
-            if public is None:
-                public = publics[key] = fromhex(key)
-            # _signed: 128 lowercase hexadecimal digits that libsodium finds to be the key's signature of the hash.
-            if signature.__class__ is not str or len(signature) != 128:
-                return None
-            try:
-                raw = fromhex(signature)
-            except ValueError:
-                return None
-            signed = raw + sig_domain + digest
-            if raw.hex() != signature or sign_open(message, message_len, signed, len(signed), public) != 0:
-                return None
-            checked += 1
-        if not (stamp.__class__ is str and stamp.startswith(day) and len(stamp) == 27 and time_of_day(stamp, 11)):
-            if not valid_time(stamp):
-                return None
-            day = stamp[:11]
-        if stamp <= latest:
-            rising = False
-        latest = stamp
-        times.append(stamp)
-        seqs.append(seq)
-        leaves.append(digest)
-        prev_seq, prev_hash, prev_version = seq, recorded, version
-    res.last_version = prev_version
-    res.count = len(seqs)
-    res.last_seq = prev_seq or 0
-    res.last_hash = prev_hash
-    res.signatures = checked
-    res.leaves = b"".join(leaves)
-    res.rising = rising
-    if block is not None and res.count == block[1] - block[0] and res.first_seq == block[0] \
-            and res.last_seq == block[1] - 1 and res.count & (res.count - 1) == 0:
-        res.root = merkle.root(leaves)
-    return res
+        at += 64
+    return len(leaves)
 
 
 def _commit_problems(row: Sequence[Any], prev_seq: int | None, prev_version: Any,

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -268,6 +269,23 @@ def hash_row(row: Sequence[Any]) -> tuple[str, str]:
 def encode_data(data: dict[str, Any]) -> str:
     """The canonical JSON text of a parsed ``data`` object (``parse_data``'s result): as ``hash_row`` encodes it."""
     return "".join(_C_ENCODER(data, 0)) if _C_ENCODER is not None else _DUMPS(data)
+
+
+def all_canonical(texts: list[str]) -> bool:
+    """Each of ``texts`` is exactly the canonical JSON text of an object: what ``encode_data(parse_data(text))``
+    gives back for it (the stored ``data`` of every entry CaseDesk writes), so it can be hashed as it is.
+
+    One parse of them all as one array, then each object encoded again and compared with its text (which also
+    shows that the array's elements are the texts: no text holds more or less than one object). False, or an
+    exception, otherwise.
+    """
+    joined = "[" + ",".join(texts) + "]"
+    values, end = _SCAN(joined, 0)
+    if end != len(joined) or len(values) != len(texts) or not set(map(type, values)) <= {dict}:
+        return False
+    if _C_ENCODER is None:
+        return list(map(_DUMPS, values)) == texts
+    return list(map("".join, map(_C_ENCODER, values, repeat(0)))) == texts
 
 
 def signing_message(entry_hash_hex: str) -> bytes:

@@ -221,3 +221,21 @@ def test_the_database_escapes_every_character_as_the_canonical_encoding_does() -
         text = "".join(map(chr, points[at:at + 4096]))
         got = conn.execute("SELECT json_array(?, ?, NULL)", (text, 'a"b\\c\x00')).fetchone()[0]
         assert got == "[" + encoding.encode_basestring(text) + "," + encoding.encode_basestring('a"b\\c\x00') + ",null]"
+
+
+def test_data_that_holds_an_object_only_with_the_next_entry_s_is_never_passed_by_the_fast_path() -> None:
+    """The fast path parses a run's data texts together: two texts that are not objects each (the first ends inside
+    a string the second closes) read there as two objects. Both entries re-hashed and re-signed over the stored
+    texts, as an insider would: the full check finds them unencodable, and the fast path does not pass them."""
+    conn = _store(TYPED, _two_entries())
+    conn.execute("UPDATE custody_entries SET data = ? WHERE seq = 1", ('{"a":1},{"b":"}',))
+    conn.execute("UPDATE custody_entries SET data = ? WHERE seq = 2", ('{"}',))
+    _forge_last(conn, 1)
+    conn.execute("UPDATE custody_entries SET prev_hash = (SELECT entry_hash FROM custody_entries WHERE seq = 1) "
+                 "WHERE seq = 2")
+    _forge_last(conn, 2)
+    for signatures in (False, True):
+        fast, full, _, _ = _checks(conn, signatures)
+        assert [(p.seq, p.message) for _, _, p in full.problems] == [(1, chain.MSG_UNENCODABLE),
+                                                                      (2, chain.MSG_UNENCODABLE)]
+        assert fast is None
