@@ -161,6 +161,7 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
         "recorded_as": report.recorded_as,
         "acknowledged": report.acknowledged,
         "unit_fingerprint": report.unit_fingerprint,
+        "conflicts": [{"case": p.case, "exhibit": p.exhibit, "message": p.message} for p in report.conflicts],
     }
 
 
@@ -177,6 +178,7 @@ def cmd_verify(ctx: Context) -> int:
         bar.finish()
     lines = [report.summary(), f"Merkle tree (RFC 6962): size {report.tree_size}, root {report.tree_root}"]
     lines += [f"  {p.describe()}" for p in report.problems]
+    lines += [f"  {p.describe()}" for p in report.conflicts]
     lines += [f"  acknowledged: {text}" for text in report.acknowledged]
     if report.recorded_as is None:
         lines.append("(not recorded in the custody log: changes are blocked until the problem is resolved)")

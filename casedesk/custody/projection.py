@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casedesk.custody import encoding, statement
+from casedesk.custody import conflicts, encoding, statement
 from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
 from casedesk.security.roles import ACTION_RULES, ENABLED, PROMOTED_ROLES, Scope, authority_problem
@@ -187,6 +187,10 @@ class Projection:
         self.exhibits: dict[tuple[str, str], ExhibitFact] = {}
         self.notes: dict[int, NoteFact] = {}
         self.ingest_seq: dict[tuple[str, str], int] = {}
+        # The last entry that changed each exhibit (ingest, move, withdrawal, sensitivity, conflict resolution).
+        self.changed: dict[tuple[str, str], int] = {}
+        # Offline conflicts: the fork records and their resolutions (``casedesk.custody.conflicts``).
+        self.conflicts = conflicts.ConflictBook()
         self.settings: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self.flagged: set[int] = set()
@@ -492,6 +496,7 @@ class Projection:
                 fact.status, fact.withdrawn_reason = "withdrawn", _opt(d.get("withdrawn_reason"))
         self.exhibits[(fact.case, fact.reference)] = fact
         self.ingest_seq[(fact.case, fact.reference)] = e.seq
+        self.changed[(fact.case, fact.reference)] = e.seq
 
     def _handed_over(self, e: Entry) -> None:
         fact = self.cases.get(_text(e.case))
@@ -550,16 +555,59 @@ class Projection:
         fact.custodian = _text(e.to_party, fact.custodian)
         fact.custodian_is_user = d.get("to_is_user") is not False
         fact.location = _text(e.location, fact.location)
+        self.changed[(fact.case, fact.reference)] = e.seq
 
     def _withdrawn(self, e: Entry) -> None:
         fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
         if fact is not None:
             fact.status, fact.withdrawn_reason = "withdrawn", _opt(e.reason)
+            self.changed[(fact.case, fact.reference)] = e.seq
 
     def _sensitivity(self, e: Entry) -> None:
         fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
         if fact is not None and isinstance(e.data.get("sensitive"), bool):
             fact.sensitive = e.data["sensitive"]
+            self.changed[(fact.case, fact.reference)] = e.seq
+
+    def _fork_recorded(self, e: Entry) -> None:
+        """The entries of the installation's other copy (a fork of this log the unit kept): every exhibit they changed
+        gets an open custody conflict (``casedesk.custody.conflicts``). The record says what this log held of each
+        exhibit; replay holds it to that, so a record cannot misstate this log's side."""
+        if e.case is not None:
+            return
+        items = e.data.get("conflicts")
+        for message in self.conflicts.record(e.seq, e.time, e.action, e.actor, e.data):
+            self.problems.append(Problem(e.seq, None, message))
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict) or not isinstance(item.get("case"), str):
+                continue
+            key = (item["case"], _text(item.get("exhibit")))
+            fact = self.exhibits.get(key)
+            actual = None if fact is None else {"seq": self.changed.get(key), **conflicts.state_of(fact)}
+            claimed = item.get("here")
+            if claimed != actual and not (isinstance(claimed, dict) and actual is not None
+                                          and {k: claimed.get(k) for k in actual} == actual):
+                self.problems.append(Problem(e.seq, key[1], conflicts.MSG_RECORD_HERE.format(
+                    action=e.action, actor=e.actor, exhibit=key[1], case=key[0],
+                    claimed=conflicts.shown(claimed if isinstance(claimed, dict) else None),
+                    actual=conflicts.shown(actual)), key[0]))
+
+    def _conflict_resolved(self, e: Entry) -> None:
+        """A supervisor's resolution (authority checked before): closes the conflict it names and sets the exhibit's
+        custodian and location to the state that holds; one that names no open conflict changes nothing."""
+        why = self.conflicts.resolve(e.seq, e.action, e.actor, e.case, e.exhibit, e.data)
+        if why is not None:
+            self.flagged.add(e.seq)
+            self.problems.append(Problem(e.seq, _opt(e.exhibit), why, _opt(e.case)))
+            return
+        fact = self.exhibits.get((_text(e.case), _text(e.exhibit)))
+        if fact is None:
+            return  # an exhibit only the other copy holds: the resolution closes the conflict and adds nothing
+        fact.custodian = _text(e.to_party, fact.custodian)
+        fact.custodian_is_user = e.data.get("to_is_user") is not False
+        fact.location = _text(e.location, fact.location)
+        fact.checked_out, fact.returns_to = False, None
+        self.changed[(fact.case, fact.reference)] = e.seq
 
     def _setting(self, e: Entry) -> None:
         key = e.data.get("key")
@@ -653,6 +701,8 @@ _HANDLERS = {
     "exhibit.returned": Projection._moved,
     "exhibit.withdrawn": Projection._withdrawn,
     "exhibit.sensitivity_changed": Projection._sensitivity,
+    conflicts.FORK_RECORDED: Projection._fork_recorded,
+    conflicts.RESOLVED: Projection._conflict_resolved,
     "settings.changed": Projection._setting,
     "case.reviewed": Projection._review,
     statement.ACTION: Projection._review,

@@ -410,11 +410,18 @@ class VerifyReport:
     # Entries whose wrong time a supervisor acknowledged (custody.time_acknowledged): not problems, but said.
     acknowledged: list[str] = field(default_factory=list)
     unit_fingerprint: str | None = None  # the unit key the log was also checked against (docs/unit-trust.md)
+    # Open custody conflicts between this log and the installation's other copy (docs/sync-protocol.md, "Offline
+    # conflicts"): not tampering, but findings a supervisor must resolve; ``ok`` is False while any is open.
+    conflicts: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         scope = f"case {self.case_ref}" if self.case_ref else "the installation"
         what = (f"{self.entries_checked} custody entries ({self.signatures_checked} signatures) and "
                 f"{self.exhibits_checked} exhibits of {scope}")
+        if not self.problems and self.conflicts:
+            n = len(self.conflicts)
+            return (f"OPEN: {n} custody conflict{'s' if n != 1 else ''} with the installation's other copy await a "
+                    f"supervisor's resolution; nothing else found in {what}")
         if self.ok:
             noted = (f"; {len(self.acknowledged)} entry time(s) acknowledged as wrong by a supervisor"
                      if self.acknowledged else "")

@@ -39,6 +39,7 @@ class Permission(StrEnum):
     CUSTODY_TRANSFER = "custody.transfer"  # as current custodian; supervisors for anyone
     CUSTODY_TRANSFER_ANY = "custody.transfer_any"
     CUSTODY_REVIEW = "custody.review"
+    CUSTODY_RESOLVE = "custody.resolve_conflict"  # close an offline custody conflict (docs/sync-protocol.md)
     CUSTODY_EXPORT = "custody.export"
     VERIFY = "verify"
     BUNDLE_EXPORT = "bundle.export"
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_CLOSE_OVERRIDE,
             Permission.CUSTODY_TRANSFER_ANY,
             Permission.CUSTODY_REVIEW,
+            Permission.CUSTODY_RESOLVE,
         }
     ),
     # IT administration: accounts and settings, the case list, membership and
@@ -256,6 +258,11 @@ ACTION_RULES: dict[str, Rule] = {
     "unit.review_fetched": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
     "unit.review_sent": Rule(Permission.CUSTODY_REVIEW, Scope.ANY),
     "case.reviewed_remotely": Rule(None, Scope.REMOTE_REVIEW),
+    # Offline conflicts (docs/sync-protocol.md, "Offline conflicts"): whoever syncs records the other copy's entries
+    # the unit kept (the record adds no authority: replay holds its account of this log to what the log says); only
+    # a supervisor closes a conflict, naming both entries (replay checks it names an open one).
+    "custody.fork_recorded": Rule(None, Scope.ANY),
+    "custody.conflict_resolved": Rule(Permission.CUSTODY_RESOLVE, Scope.CASE),
 }
 # What may still be recorded in a case this installation handed over (docs/sync-protocol.md, "Handing a case over"):
 # reading its log; any other entry naming it is refused when written and flagged by replay.
@@ -485,6 +492,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.CUSTODY_TRANSFER: "transfer custody",
     Permission.CUSTODY_TRANSFER_ANY: "transfer exhibits held by someone else",
     Permission.CUSTODY_REVIEW: "review custody logs",
+    Permission.CUSTODY_RESOLVE: "resolve custody conflicts",
     Permission.CUSTODY_EXPORT: "export custody logs",
     Permission.VERIFY: "run verification",
     Permission.BUNDLE_EXPORT: "export case bundles",

@@ -29,6 +29,7 @@ from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
+from casedesk.services.conflicts import open_conflicts
 from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
 from casedesk.services.sync import witnessed_problems
@@ -792,6 +793,8 @@ class Custody:
         with self.s.read() as db:
             register, logged = self.exhibit_rows(db, visible)
             problems += [Problem(seq, None, message) for seq, message in witnessed_problems(db)]
+            found = [Problem(None, c.exhibit_ref, c.message, c.case_ref) for c in open_conflicts(db)
+                     if (visible is None or c.case_ref in visible) and (scope is None or c.case_ref == scope)]
         problems += chain.check_exhibits(register, logged)
         broken = frozenset(p.seq for p in result.problems if p.seq is not None)
         if result.register_error is not None:
@@ -808,7 +811,7 @@ class Custody:
         report = VerifyReport(
             unit_fingerprint=unit_fingerprint,
             acknowledged=self._acknowledged(result.time_acknowledged),
-            ok=not problems, problems=problems, entries_checked=result.entries,
+            ok=not problems and not found, problems=problems, conflicts=found, entries_checked=result.entries,
             signatures_checked=result.signatures, exhibits_checked=len(register),
             head_seq=result.last_seq, head_hash=result.last_hash, tree_size=result.tree_size,
             tree_root=result.tree_root, case_ref=scope, outside_heads=heads,
@@ -818,7 +821,8 @@ class Custody:
                 with self.s.write() as db:
                     entry = self.s.record(
                         db, VERIFIED, case_ref=scope, text=report.summary(),
-                        data={"ok": report.ok, "problems": len(problems), "entries": report.entries_checked,
+                        data={"ok": report.ok, "problems": len(problems), "conflicts": len(found),
+                              "entries": report.entries_checked,
                               "signatures": report.signatures_checked, "exhibits": report.exhibits_checked,
                               "head_seq": report.head_seq, "head_hash": report.head_hash,
                               "tree_size": report.tree_size, "tree_root": report.tree_root},

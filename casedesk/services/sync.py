@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import checkpoint, encoding, merkle, review, statement, wire
+from casedesk.custody import checkpoint, conflicts, encoding, merkle, projection, review, statement, wire
 from casedesk.custody.signing import Signer
 from casedesk.errors import IntegrityError, PermissionDenied, UnitError, UsageError
 from casedesk.evidence.objectformat import encrypted_size
@@ -50,6 +50,10 @@ MSG_ROLLED_BACK = ("the unit holds a cosigned checkpoint of {unit} entries (cosi
 MSG_FORKED = ("the first {unit} entries of this installation's log are not the ones the unit cosigned ({when}): "
               "the log was rewritten, or the installation was restored from an older copy and has written since")
 MSG_RECORDED = "(recorded as entry {seq})"
+MSG_FORK_KEPT = ("Its entries {a} to {b}, written after its last sync, were kept at the unit (segment {kept}): the "
+                 "installation's copy that syncs with the unit records them as a fork, and each exhibit they changed "
+                 "shows a custody conflict there until a supervisor resolves it.")
+FORKS_DIR = "forks"  # the other copy's entries, as the unit kept them, beside the store (docs/sync-protocol.md)
 MSG_UNREACHABLE = "cannot reach the unit at {url}: {detail}"
 MSG_CERTIFICATE = ("the unit at {url} shows a TLS certificate that no certificate authority this computer trusts has "
                    "signed: ask the unit administrator for the unit's CA certificate")
@@ -84,6 +88,8 @@ class SyncResult:
     objects_unsent: tuple[str, ...] = ()  # objects missing or of the wrong size here: `casedesk verify` says more
     reviews_received: int = 0  # supervisors' review statements from other desks written into this log now
     reviews_refused: int = 0  # statements the unit served that do not hold here (not written; the log says why)
+    forks_recorded: int = 0  # forks of this log (entries of its other copy) recorded now (custody.fork_recorded)
+    forks_refused: int = 0  # forks the unit served that do not hold here (not recorded; the log says why)
 
 
 @dataclass(frozen=True)
@@ -415,7 +421,8 @@ def _sync(session: Session, unit: UnitClient, progress: Progress, cancel: Cancel
     if size:
         stamp = cosigned_time(state.get("checkpoint"), inst, name, key, size, root)
         if size > len(rows) or merkle.root(leaves[:size]) != root:
-            _rolled_back(session, unit.url, name, key_hex, state, len(rows), stamp)
+            kept = _push_fork(session, unit, rows, leaves)
+            _rolled_back(session, unit.url, name, key_hex, state, len(rows), stamp, kept)
     total = len(rows) - size
     done = 0
     progress(0, total, "sending entries to the unit")
@@ -466,10 +473,128 @@ def _sync(session: Session, unit: UnitClient, progress: Progress, cancel: Cancel
             recorded = entry.seq
     log.info("sync: %d entries pushed, unit holds %d", total, size)
     reviews = _receive_statements(session, unit, name, key_hex)
+    forks = _receive_forks(session, unit, name, key_hex)
     _escrow(session, unit)  # first: a refused or cut object upload must not leave the key slots behind
     sent = _send_objects(session, unit, local_objects, progress, cancel)
     return SyncResult(unit.url, name, total, size, merkle.root(leaves[:size]).hex(), stamp, recorded, *sent,
-                      *reviews)
+                      *reviews, *forks)
+
+
+def _last_synced(session: Session) -> int:
+    """The tree size of the last cosignature this log recorded (0: none): its entries up to there are the unit's."""
+    with session.read() as db:
+        data = db.scalar(select(CustodyEntry.data).where(CustodyEntry.action == COSIGNED)
+                         .order_by(CustodyEntry.seq.desc()).limit(1))
+    size = encoding.parse_data(data).get("tree_size") if isinstance(data, str) else None
+    return size if isinstance(size, int) and not isinstance(size, bool) else 0
+
+
+def _push_fork(session: Session, unit: UnitClient, rows: list[tuple[Any, ...]],
+               leaves: list[bytes]) -> tuple[int, int, int] | None:
+    """A log the unit does not take (it was restored from an older copy, or its other copy synced first): send the
+    entries written after its last sync anyway, so that the unit keeps them as evidence (it refuses them: row 4)
+    and the copy that continues the unit's log records them as a fork (docs/sync-protocol.md, "Offline conflicts").
+    Nothing written offline is then only on this laptop. Returns (kept segment, first, last entry) or None."""
+    start = _last_synced(session)
+    if start < 1 or start >= len(rows):
+        return None
+    end = min(len(rows), start + conflicts.MAX_FORK_ENTRIES)
+    inst, user = session.installation_id, session.user.username
+    text = checkpoint.Checkpoint(checkpoint.origin(inst), end, merkle.root(leaves[:end])).text()
+    signed = checkpoint.Note(text, (checkpoint.sign_note(text, checkpoint.log_key_name(inst, user),
+                                                         session.signer),)).render()
+    body = json.dumps({"entries": [wire.row_to_json(r) for r in rows[start:end]], "checkpoint": signed, "proof": []},
+                      ensure_ascii=False).encode("utf-8")
+    try:
+        status, answer = unit.answer("POST", f"/v1/installations/{inst}/push", body)
+    except unit.httpx.TransportError:
+        return None
+    kept = answer.get("kept_as")
+    if status == 200 or not isinstance(kept, int) or isinstance(kept, bool):
+        log.warning("sync: the unit did not keep this log's entries after its last sync (HTTP %d)", status)
+        return None
+    return kept, start + 1, end
+
+
+def _receive_forks(session: Session, unit: UnitClient, name: str, key_hex: str) -> tuple[int, int]:
+    """The entries this installation's other copy wrote, which the unit kept as a fork of the log it holds (this
+    log continues it): each fork not recorded yet is checked here again (``conflicts.find_fork``: the unit's word is
+    not taken), kept beside the store in ``forks/`` (a new file) and recorded in one signed
+    ``custody.fork_recorded`` entry naming its entries, the file's SHA-256 and, per exhibit they changed, the other
+    copy's state and this log's: an open custody conflict each (docs/sync-protocol.md, "Offline conflicts").
+    Returns (recorded, refused)."""
+    if session.integrity_alerts:
+        return 0, 0  # nothing is written while an alert blocks writes; the next sync fetches them again
+    inst = session.installation_id
+    with session.read() as db:
+        done = _fork_records(db, key_hex)
+    after = max((k for k, _ in done), default=0)
+    recorded = refused = 0
+    while True:
+        answer = unit.request("GET", f"/v1/installations/{inst}/forks/{after}")
+        items, scanned = answer.get("forks"), answer.get("scanned")
+        if not isinstance(items, list) or not isinstance(scanned, int) or scanned < after:
+            raise UnitError(MSG_REFUSED.format(message="HTTP 200 without a CaseDesk answer"))
+        for item in items:
+            kept = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(kept, int) or isinstance(kept, bool) or kept <= after:
+                raise UnitError(MSG_REFUSED.format(message="HTTP 200 without a CaseDesk answer"))
+            try:
+                entries = item.get("entries")
+                pushed = [conflicts.row_from_json(e) for e in entries] if isinstance(entries, list) else []
+                recorded += _record_fork(session, name, key_hex, kept, pushed)
+            except conflicts.NotAFork as exc:
+                log.warning("sync: kept segment %d from the unit is not a fork of this log: %s", kept, exc)
+                refused += 1
+        if scanned == after:
+            break
+        after = scanned
+    if recorded or refused:
+        log.info("sync: %d fork(s) of this log recorded, %d refused", recorded, refused)
+    return recorded, refused
+
+
+def _fork_records(db: OrmSession, key_hex: str) -> set[tuple[int, str]]:
+    """(kept segment, segment SHA-256) of the forks this log recorded from the unit with cosigner key ``key_hex``."""
+    out = set()
+    for (data,) in db.execute(select(CustodyEntry.data).where(CustodyEntry.action == conflicts.FORK_RECORDED)):
+        d = conflicts.data_of(data)
+        kept, digest = d.get("kept_as"), d.get("segment_sha256")
+        if d.get("unit_key") == key_hex and isinstance(kept, int) and isinstance(digest, str):
+            out.add((kept, digest))
+    return out
+
+
+def _record_fork(session: Session, name: str, key_hex: str, kept: int, pushed: list[tuple[Any, ...]]) -> int:
+    """Check one fork against this log and record it (1), or 0 when this log recorded the same one already."""
+    folder = session.datadir.root / FORKS_DIR
+    with session.write() as db:
+        local = _rows(db)
+        fork, other = conflicts.find_fork(local, pushed)
+        digest = fork.sha256()
+        if any(d == digest for _, d in _fork_records(db, key_hex)):
+            return 0
+        here = projection.replay(local)
+        items = conflicts.describe(fork, other, here)
+        path = folder / f"{fork.point}-{digest[:16]}.jsonl"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        segment = fork.segment()
+        try:
+            with open(path, "xb") as f:  # never over an existing file: the same fork kept earlier stays as it is
+                f.write(segment)
+        except FileExistsError:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                path = folder / f"{fork.point}-{digest}-{kept}.jsonl"
+                with open(path, "xb") as f:
+                    f.write(segment)
+        n = len(fork.rows)
+        session.record(db, conflicts.FORK_RECORDED, text=(
+            f"entries {fork.point} to {fork.point + n - 1} of this installation's other copy, kept by the unit as "
+            f"segment {kept}: {len(items)} exhibit(s) in conflict"), data={
+            "installation": session.installation_id, "unit": name, "unit_key": key_hex, "kept_as": kept,
+            "fork_point": fork.point, "entries": [[r[0], r[18]] for r in fork.rows],
+            "segment_sha256": digest, "file": f"{FORKS_DIR}/{path.name}", "conflicts": items})
+    return 1
 
 
 def _receive_statements(session: Session, unit: UnitClient, name: str, key_hex: str) -> tuple[int, int]:
@@ -541,7 +666,7 @@ def _statement_ids(db: OrmSession, key_hex: str) -> set[int]:
 
 
 def _rolled_back(session: Session, url: str, name: str, key_hex: str, state: dict[str, Any], local: int,
-                 stamp: int) -> NoReturn:
+                 stamp: int, kept: tuple[int, int, int] | None = None) -> NoReturn:
     size = int(state["tree_size"])
     message = (MSG_ROLLED_BACK.format(unit=size, when=cosigned_text(stamp), local=local, a=local + 1) if size > local
                else MSG_FORKED.format(unit=size, when=cosigned_text(stamp)))
@@ -553,7 +678,8 @@ def _rolled_back(session: Session, url: str, name: str, key_hex: str, state: dic
                 "cosigned_at": stamp, "local_size": local, "note": state.get("checkpoint")})
             recorded = entry.seq
     log.error("sync: %s", message)
-    raise IntegrityError(message + (" " + MSG_RECORDED.format(seq=recorded) if recorded else ""))
+    more = "" if kept is None else " " + MSG_FORK_KEPT.format(kept=kept[0], a=kept[1], b=kept[2])
+    raise IntegrityError(message + (" " + MSG_RECORDED.format(seq=recorded) if recorded else "") + more)
 
 
 def witnessed_problems(db: OrmSession) -> list[tuple[int, str]]:

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from casedesk.custody import chain, checkpoint, projection, statement, wire
+from casedesk.custody import chain, checkpoint, conflicts, projection, statement, wire
 from casedesk.custody.signing import Signer
 from casedesk.trust.teams import TeamList
 from casedesk.unit import access, escrow, handover, objects, peer, review, verify
@@ -329,6 +329,14 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         except Refused as exc:
             return _error(exc.status, exc.message)
 
+    async def forks_route(request: Request) -> JSONResponse:
+        installation, after = request.path_params["installation"], int(request.path_params["after"])
+        try:
+            caller = authenticate("GET", request.url.path, request.headers, await request.body(), installation)
+            return await _run(lambda: _forks(engine, accounts, caller, after))
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+
     # --- handing a case over (unit/handover.py) ---
     async def officer_route(request: Request) -> JSONResponse:
         installation = request.path_params["installation"]
@@ -374,6 +382,7 @@ def create_app(engine: Engine, cosigner: Cosigner) -> Starlette:
         Route("/v1/installations/{installation}/handover/{other}/{case:path}", handover_route, methods=["GET"]),
         Route("/v1/installations/{installation}/review/{other}/{case:path}", review_route, methods=["GET", "POST"]),
         Route("/v1/installations/{installation}/statements/{after:int}", statements_route, methods=["GET"]),
+        Route("/v1/installations/{installation}/forks/{after:int}", forks_route, methods=["GET"]),
         Route("/v1/installations/{installation}/escrow", escrow_route, methods=["PUT"]),
         Route("/v1/installations/{installation}/recovery", recovery_route, methods=["GET"]),
         Route("/v1/installations/{installation}/keyslots", keyslots_route, methods=["GET"]),
@@ -781,6 +790,42 @@ def _statements(engine: Engine, accounts: _Accounts, caller: Caller, after: int)
     return JSONResponse({"statements": [
         {"id": r.id, "statement": json.loads(r.statement), "signature": r.signature,
          "voucher": {"signature": r.voucher, "tree_size": r.reviewer_tree_size}} for r in rows]})
+
+
+FORKS_PER_ANSWER = 10
+
+
+def _forks(engine: Engine, accounts: _Accounts, caller: Caller, after: int) -> JSONResponse:
+    """The kept segments of the caller's installation after ``after`` that fork the log the unit holds
+    (``conflicts.find_fork``: they link to a held entry, and their chain, signatures and authority hold with the keys
+    the log registered up to there): the entries its other copy wrote (docs/sync-protocol.md, "Offline conflicts").
+    A kept segment that is not a fork (garbage, another installation's entries, a forgery) is never served as one.
+    ``scanned``: the last kept segment looked at, so the client asks on from there."""
+    with engine.connect() as conn:
+        _registered(conn, caller.installation)
+        accounts.check(conn, caller)
+        held = _held(conn, caller.installation)
+        kept = conn.execute(select(rejected_segments.c.id, rejected_segments.c.body)
+                            .where(rejected_segments.c.installation_id == caller.installation,
+                                   rejected_segments.c.id > after)
+                            .order_by(rejected_segments.c.id).limit(100)).all()
+    found, scanned = [], after
+    for row in kept:
+        scanned = int(row.id)
+        try:
+            doc = json.loads(row.body)
+            items = doc.get("entries") if isinstance(doc, dict) else None
+            if not isinstance(items, list):
+                raise conflicts.NotAFork(conflicts.NOT_FORK_EMPTY)
+            fork, _ = conflicts.find_fork(held, [conflicts.row_from_json(i) for i in items])
+        except (ValueError, conflicts.NotAFork) as exc:
+            log.info("forks: kept segment %d of installation %s is not a fork: %s", row.id, caller.installation, exc)
+            continue
+        found.append({"id": int(row.id), "fork_point": fork.point, "sha256": fork.sha256(),
+                      "entries": [wire.row_to_json(r) for r in fork.rows]})
+        if len(found) >= FORKS_PER_ANSWER:
+            break
+    return JSONResponse({"forks": found, "scanned": scanned})
 
 
 def _known_caller(engine: Engine, caller: Caller) -> bool:
