@@ -100,7 +100,14 @@ REGISTER_FIELDS = ("producer", "ingested_by", "description", "seized_from", "sei
                    "withdrawn_reason", "custodian", "custodian_is_user", "location", "checked_out")
 FIELD_NAMES = {"producer": "producer", "ingested_by": "ingesting officer"}
 MOVES = ("exhibit.transferred", "exhibit.checked_out", "exhibit.returned")
-REGISTER_ACTIONS = frozenset({*ARRIVALS, *MOVES, "exhibit.withdrawn", "exhibit.sensitivity_changed"})
+# Offline custody conflicts (docs/sync-protocol.md, "Offline conflicts"): a record of the installation's other copy's
+# entries opens a conflict per exhibit; a supervisor's resolution naming an open one closes it and sets the exhibit's
+# custodian and location (and ends a check-out), as casedesk/custody/projection.py replays it.
+FORK_RECORDED = "custody.fork_recorded"
+RESOLVED = "custody.conflict_resolved"
+M_NO_CONFLICT = ("{action} by {actor} names no open custody conflict on exhibit {exhibit} of case {case} with "
+                 "entry {other} of the other copy (recorded by entry {record}): ignored")
+REGISTER_ACTIONS = frozenset({*ARRIVALS, *MOVES, RESOLVED, "exhibit.withdrawn", "exhibit.sensitivity_changed"})
 CHUNK = 1 << 13
 TIME_TOLERANCE_SECONDS = 300  # as casedesk verify: see docs/custody-export.md
 TIME_ACKNOWLEDGED = "custody.time_acknowledged"  # a supervisor's signed word that an entry's time is wrong
@@ -611,6 +618,10 @@ def check_lines(job):
                 slim = {**data, TEXT_KEY: rec.get("text")}  # the whole statement, and the text it must match
             elif action == COSIGNED and isinstance(data, dict) and "unit_key" in data:
                 slim = {**(slim or {}), "unit_key": data["unit_key"]}
+            elif action == FORK_RECORDED and isinstance(data, dict):
+                slim = {"conflicts": data.get("conflicts")}  # not the forked entries' list: the conflicts it opens
+            elif action == RESOLVED and isinstance(data, dict):
+                slim = {**(slim or {}), **{k: data[k] for k in ("record", "other_seq", "other_hash") if k in data}}
             out["authority"].append((seq, FULL, intern.setdefault(("c", action), action), actor, case, exhibit,
                                      rec.get("to"), slim or None))
         else:
@@ -958,6 +969,10 @@ class Authority:
         self.unit_keys = set()  # cosigner keys of the unit.checkpoint_cosigned entries so far
         self.recorded = lambda seq: None  # the recorded hash of an entry of the export
         self.seq = 0  # the entry being judged
+        # Offline conflicts: (case, exhibit) -> [record entry, other copy's entry, its hash, open]; and every
+        # (case, exhibit, other entry, hash) recorded (one recorded again opens nothing).
+        self.conflicts = {}
+        self.conflicts_seen = set()
 
     def entry_of(self, n):
         """(recorded hash, case) of an entry before the one being judged (None: there is none)."""
@@ -1106,9 +1121,40 @@ class Authority:
             self.custody(action, actor, case, exhibit, to, data)
         elif action == COSIGNED and case is None and type(data.get("unit_key")) is str:
             self.unit_keys.add(data["unit_key"])
+        elif action == FORK_RECORDED and case is None:
+            self.fork_recorded(data)
+            return
+        elif action == RESOLVED:
+            self.custody(action, actor, case, exhibit, to, data)
         else:
             return
         self.memo.clear()  # the answers were drawn from the state this entry changed
+
+    def fork_recorded(self, data):
+        """The conflicts a custody.fork_recorded opens (casedesk/custody/conflicts.py, ConflictBook.record)."""
+        items = data.get("conflicts")
+        for item in items if type(items) is list else []:
+            other = item.get("other") if type(item) is dict else None
+            if (type(other) is not dict or type(item.get("case")) is not str or type(item.get("exhibit")) is not str
+                    or item.get("kind") not in ("moved", "reference", "new") or not is_int(other.get("seq"))
+                    or type(other.get("hash")) is not str or not HEX64.match(other["hash"])
+                    or (item.get("here") is not None and type(item.get("here")) is not dict)):
+                continue  # casedesk verify names a malformed item; it opens nothing
+            tag = (item["case"], item["exhibit"], other["seq"], other["hash"])
+            if tag in self.conflicts_seen:
+                continue
+            self.conflicts_seen.add(tag)
+            self.conflicts[(item["case"], item["exhibit"])] = [self.seq, other["seq"], other["hash"], True]
+
+    def resolve(self, seq, action, actor, case, exhibit, data):
+        """Why a resolution resolves nothing (None: it closes the open conflict it names)."""
+        found = self.conflicts.get((case, exhibit))
+        if (found is None or not found[3] or data.get("record") != found[0] or data.get("other_seq") != found[1]
+                or data.get("other_hash") != found[2]):
+            return M_NO_CONFLICT.format(action=action, actor=actor, exhibit=exhibit, case=case,
+                                        other=data.get("other_seq"), record=data.get("record"))
+        found[3] = False
+        return None
 
     def account(self, action, actor, data):
         user = data.get("user")
@@ -1217,7 +1263,7 @@ class Authority:
             return
         if action == "exhibit.checked_out":
             fact[2] = fact[0] if fact[1] else None
-        elif action == "exhibit.returned":
+        elif action in ("exhibit.returned", RESOLVED):
             fact[2] = None
         fact[0] = _text(to, fact[0])
         fact[1] = data.get("to_is_user") is not False
@@ -1253,6 +1299,8 @@ class Authority:
                 message = self.memo[key] = self.problem(action, actor, case, exhibit, data)
         else:
             message = self.problem(action, actor, case, exhibit, data)
+        if message is None and action == RESOLVED:
+            message = self.resolve(seq, action, actor, case, exhibit, data)
         if message is None:
             self.apply(action, actor, case, exhibit, to, data)
             return None
@@ -1946,10 +1994,10 @@ def replay(facts, ingest_seq, item):
     fact = facts.get(key)
     if fact is None:
         return
-    if action in MOVES:
+    if action in MOVES or action == RESOLVED:
         if action == "exhibit.checked_out":
             fact["checked_out"] = True
-        elif action == "exhibit.returned":
+        elif action in ("exhibit.returned", RESOLVED):
             fact["checked_out"] = False
         fact["custodian"] = _text(to, fact["custodian"])
         fact["custodian_is_user"] = data.get("to_is_user") is not False

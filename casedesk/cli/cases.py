@@ -178,6 +178,9 @@ def cmd_home(ctx: Context) -> int:
         lines.append("Open queries:")
         lines += [f"  {q.case_ref:<18} query {q.seq} by {q.supervisor} ({uk_display(q.asked_at)}): {q.text}"
                   for q in h.queries]
+    if h.conflicts:
+        lines.append("Open custody conflicts (a supervisor resolves them):")
+        lines += [f"  CUSTODY CONFLICT {c.case_ref:<18} {c.exhibit_ref:<8} {c.message}" for c in h.conflicts]
     if h.checked_out_to_me:
         lines.append("Exhibits checked out to you:")
         lines += [f"  {e.case_ref:<18} {e.reference:<8} {e.original_name}  {e.description}"

@@ -11,6 +11,7 @@ from typing import Any
 from casedesk.cli.context import Context, one_line
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
+from casedesk.services.conflicts import Conflicts
 from casedesk.services.custody import Custody, EntryView, MoveResult, VerifyReport, asked_by
 from casedesk.timeutil import UK, parse_iso, uk_display
 from casedesk.trust import enrolment
@@ -79,6 +80,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = cs.add_parser("queries", parents=[common], help="a supervisor's open queries on a case")
     p.add_argument("reference")
     p.set_defaults(func=cmd_queries)
+
+    p = cs.add_parser("conflicts", parents=[common],
+                      help="open custody conflicts: exhibits this log and the installation's other copy (a laptop "
+                           "restored from the unit while the old one still wrote) moved differently")
+    p.add_argument("reference", nargs="?", help="a case (default: every case you can see)")
+    p.add_argument("--all", action="store_true", help="also the conflicts a supervisor has resolved")
+    p.set_defaults(func=cmd_conflicts)
+
+    p = cs.add_parser("resolve-conflict", parents=[common],
+                      help="supervisor: close an exhibit's custody conflict, saying which state holds (one signed "
+                           "entry naming both copies' entries)")
+    p.add_argument("reference")
+    p.add_argument("exhibit", help="e.g. JAS/1")
+    p.add_argument("--custodian", metavar="USER|PLACE", help="who or where holds the exhibit now (the state that "
+                                                               "holds; not for an exhibit only the other copy holds)")
+    p.add_argument("--location", help="where the exhibit is kept now")
+    p.add_argument("--reason", required=True, help="why this state holds, and on what evidence")
+    p.set_defaults(func=cmd_resolve_conflict)
 
     p = cs.add_parser("export", parents=[common],
                       help="the custody log and public keys as JSON Lines, for tools/verify_custody.py")
@@ -281,6 +300,23 @@ def cmd_queries(ctx: Context) -> int:
     lines = [f"Query (entry {e.seq}, {uk_display(e.timestamp)}, {asked_by(e)}, up to entry {e.data.get('up_to')}): "
              f"{e.text}" for e in rows]
     ctx.emit(rows, lines or ["No open queries."])
+    return 0
+
+
+def cmd_conflicts(ctx: Context) -> int:
+    rows = Conflicts(ctx.session()).list(ctx.args.reference, include_resolved=ctx.args.all)
+    lines = [f"{c.case_ref} {c.exhibit_ref}: " + (c.message if c.open else
+             f"resolved by {c.resolver} (entry {c.resolved_by}); recorded by entry {c.record_seq}") for c in rows]
+    ctx.emit(rows, lines or ["No open custody conflicts."])
+    return 0
+
+
+def cmd_resolve_conflict(ctx: Context) -> int:
+    a = ctx.args
+    e = Conflicts(ctx.session()).resolve(a.reference, a.exhibit, a.reason, a.custodian, a.location)
+    held = f"; {e.exhibit_ref} is with {e.to_party}" + (f", kept at {e.location}" if e.location else "") \
+        if e.to_party else ""
+    ctx.emit(e, f"Custody conflict on {e.exhibit_ref} resolved (custody entry {e.seq}){held}.")
     return 0
 
 

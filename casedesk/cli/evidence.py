@@ -14,10 +14,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from casedesk.cli.context import Context, one_line
+from casedesk.cli.context import Context, one_line, to_jsonable
 from casedesk.cli.progress import ProgressBar
 from casedesk.errors import UsageError
 from casedesk.progress import CancelToken
+from casedesk.services.conflicts import Conflicts
 from casedesk.services.evidence import Evidence, ExhibitView, IngestMetadata
 from casedesk.timeutil import uk_display, uk_offset, utc_and_uk
 
@@ -218,19 +219,26 @@ def cmd_extract(ctx: Context) -> int:
 
 
 def cmd_list(ctx: Context) -> int:
-    rows = Evidence(ctx.session()).list(ctx.args.reference, include_withdrawn=ctx.args.all)
+    session = ctx.session()
+    rows = Evidence(session).list(ctx.args.reference, include_withdrawn=ctx.args.all)
+    # An exhibit this log and the installation's other copy moved differently (services/conflicts.py).
+    disputed = {c.exhibit_ref: c.message for c in Conflicts(session).list(ctx.args.reference)}
     lines = [f"{'EXHIBIT':<8} {'SIZE':>10}  {'TYPE':<28} {'CUSTODIAN':<14} DESCRIPTION"]
     for e in rows:
-        flags = "".join(f" [{f}]" for f, on in (("withdrawn", e.status == "withdrawn"), ("sensitive", e.sensitive),
+        flags = "".join(f" [{f}]" for f, on in (("CUSTODY CONFLICT", e.reference in disputed),
+                                                ("withdrawn", e.status == "withdrawn"), ("sensitive", e.sensitive),
                                                 ("type warning", bool(e.type_warning))) if on)
         lines.append(f"{e.reference:<8} {human_size(e.size):>10}  {e.mime_type[:28]:<28} {e.custodian[:14]:<14} "
                      f"{e.description[:60]}{flags}")
-    ctx.emit(rows, lines if rows else ["No exhibits."])
+    data = [dict(to_jsonable(e), custody_conflict=disputed.get(e.reference)) for e in rows] if disputed else rows
+    ctx.emit(data, lines if rows else ["No exhibits."])
     return 0
 
 
 def cmd_show(ctx: Context) -> int:
-    e = Evidence(ctx.session()).show(ctx.args.reference, ctx.args.exhibit)
+    session = ctx.session()
+    e = Evidence(session).show(ctx.args.reference, ctx.args.exhibit)
+    disputed = next((c.message for c in Conflicts(session).list(e.case_ref) if c.exhibit_ref == e.reference), None)
     lines = [
         f"Exhibit:            {e.reference} ({e.case_ref})",
         f"Description:        {e.description}",
@@ -266,7 +274,9 @@ def cmd_show(ctx: Context) -> int:
         + (" - checked out" if e.checked_out else ""),
         f"Location:           {e.location}",
     ]
-    ctx.emit(e, lines)
+    if disputed is not None:
+        lines.append(f"CUSTODY CONFLICT:   {disputed}")
+    ctx.emit(e if disputed is None else dict(to_jsonable(e), custody_conflict=disputed), lines)
     return 0
 
 

@@ -36,6 +36,8 @@ ACTION_NAMES: dict[str, str] = {
     "exhibit.returned": "Returned",
     "exhibit.withdrawn": "Exhibit withdrawn",
     "exhibit.sensitivity_changed": "Sensitivity changed",
+    "custody.fork_recorded": "Entries of the installation's other copy recorded (custody conflict)",
+    "custody.conflict_resolved": "Custody conflict resolved by a supervisor",
     "entry.corrected": "Entry corrected",
     "verify.run": "Verification run",
     "custody.exported": "Custody log exported",

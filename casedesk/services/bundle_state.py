@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from casedesk.custody import conflicts
 from casedesk.errors import UsageError
 from casedesk.services.custody import CHECKED_OUT, RETURNED, TRANSFERRED, EntryView
 from casedesk.services.evidence import ExhibitView
@@ -37,7 +38,8 @@ ARRIVALS = frozenset({INGESTED, RECEIVED})
 WITHDRAWN = "exhibit.withdrawn"
 SENSITIVITY = "exhibit.sensitivity_changed"
 SUMMARY_EDITED = "case.summary_edited"
-MOVEMENTS = frozenset({TRANSFERRED, CHECKED_OUT, RETURNED})
+# A supervisor's resolution of a custody conflict sets the exhibit's custodian and location as a move does.
+MOVEMENTS = frozenset({TRANSFERRED, CHECKED_OUT, RETURNED, conflicts.RESOLVED})
 
 
 def exhibits_as_at(views: Sequence[ExhibitView], entries: Sequence[EntryView], head_seq: int) -> list[ExhibitView]:

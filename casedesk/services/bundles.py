@@ -51,6 +51,7 @@ from casedesk.reports.model import BundleSpec, CaseInfo, CaseNote, CustodyLine, 
 from casedesk.security.roles import Permission
 from casedesk.services.bundle_state import exhibits_as_at, notes_as_at, sensitive_duplicates, summary_as_at
 from casedesk.services.cases import Cases
+from casedesk.services.conflicts import refuse_export
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, ExhibitView
@@ -290,6 +291,8 @@ class Bundles:
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference
+            # Never a bundle that shows one copy's word as the whole history (services/conflicts.py).
+            refuse_export(db, ref)
             chosen = settings.SPECS["bundle.default_marking"].validate(
                 marking if marking is not None else settings.get(db, "bundle.default_marking"))
             users = {u.username: u for u in db.scalars(select(User))}

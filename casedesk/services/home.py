@@ -17,6 +17,7 @@ from casedesk.custody import encoding, review, statement
 from casedesk.errors import IntegrityError
 from casedesk.security.roles import Permission
 from casedesk.services.cases import Cases, CaseSummary
+from casedesk.services.conflicts import Conflicts, ConflictView
 from casedesk.services.session import Session
 from casedesk.store.models import Case, CaseMember, CustodyEntry, Exhibit
 from casedesk.timeutil import parse_iso
@@ -49,6 +50,8 @@ class HomeView:
     queries: list[OpenQuery] = field(default_factory=list)
     review_queue: list[tuple[str, int]] = field(default_factory=list)  # supervisors: (case, entries waiting)
     checked_out_to_me: list[LentExhibit] = field(default_factory=list)
+    # Open custody conflicts of the cases the user sees (services/conflicts.py): a supervisor resolves them.
+    conflicts: list[ConflictView] = field(default_factory=list)
 
     @property
     def waiting(self) -> int:
@@ -106,5 +109,7 @@ class Home:
                         Exhibit.custodian == me.username, Exhibit.status == "active").order_by(Exhibit.id)):
                     lent.append(LentExhibit(refs_by_id.get(ex.case_id, "?"), ex.reference, ex.description,
                                             ex.original_name, ex.location))
+        disputed = Conflicts(self.s).list() if content else []
         queries.sort(key=lambda q: q.seq)
-        return HomeView(cases=summaries, queries=queries, review_queue=queue, checked_out_to_me=lent)
+        return HomeView(cases=summaries, queries=queries, review_queue=queue, checked_out_to_me=lent,
+                        conflicts=disputed)

@@ -40,6 +40,7 @@ from casedesk.security import keyslots
 from casedesk.services.accounts import Accounts
 from casedesk.services.bundles import Bundles
 from casedesk.services.cases import Cases
+from casedesk.services.conflicts import Conflicts
 from casedesk.services.custody import Custody, MoveResult
 from casedesk.services.disclosure import Disclosure
 from casedesk.services.enrolment import Enrolment
@@ -99,6 +100,15 @@ def _entry_two_hours_behind(store: Store) -> dict[str, Any]:
 
     behind, _before = entry_dated_behind(store, "sgt")
     return {"behind": behind}
+
+
+def _conflict_open(store: Store) -> dict[str, Any]:
+    """JAS/1 moved differently on this copy and on the installation's other copy, whose entries are recorded: an
+    open custody conflict (tests/helpers/conflicts.py)."""
+    from tests.helpers.conflicts import make_fork, record_fork
+
+    record_fork(store, make_fork(store, here=[("JAS/1", "Property store")], there=[("JAS/1", "Van 2")]))
+    return {}
 
 
 UNIT = UnitSigner.generate("casedesk.matrix.police.uk")
@@ -285,6 +295,14 @@ MATRIX: dict[str, Action] = {
                             lambda s, c: Custody(s).unreviewed(CASE)),
     "custody queries": A("see custody", "Y Y - Y -", ("custody", "queries", CASE),
                          lambda s, c: Custody(s).queries(CASE)),
+    "custody conflicts": A("see custody", "Y Y - Y -", ("custody", "conflicts", CASE),
+                           lambda s, c: Conflicts(s).list(CASE)),
+    "custody resolve-conflict": A("resolve a custody conflict (supervisors: roles.Permission.CUSTODY_RESOLVE)",
+                                  "- - - Y -", ("custody", "resolve-conflict", CASE, "JAS/1", "--custodian",
+                                                "Forensic lab", "--reason", "the lab's record"),
+                                  lambda s, c: Conflicts(s).resolve(CASE, "JAS/1", "the lab's record",
+                                                                    custodian="Forensic lab"),
+                                  prepare=_conflict_open),
     "custody acknowledge-time": A("review custody", "- - - Y -",
                                   ("custody", "acknowledge-time", "{behind}", "--reason", "clock two hours behind"),
                                   lambda s, c: Custody(s).acknowledge_time(c["behind"], "clock two hours behind"),
@@ -506,7 +524,7 @@ def _cli_args(action: Action, ctx: dict[str, Any]) -> list[str]:
 READS = frozenset({
     "user list", "case list", "case show", "note list", "evidence list", "search", "evidence show", "evidence view",
     "evidence read original", "evidence verify", "verify", "custody log", "custody entry", "custody unreviewed",
-    "custody queries", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
+    "custody queries", "custody conflicts", "review queue", "verify-bundle", "settings show", "settings get", "enrol status",
     "home", "case timeline", "case reencrypt-legacy", "unit identity", "user pending", "user pending-accounts", "evidence rows", "evidence files to ingest",
 })
 
@@ -670,7 +688,7 @@ def test_every_cli_command_is_in_the_table() -> None:
     assert run_by_table | set(UNAUTHENTICATED) | set(NEEDS_A_UNIT) == commands
 
 
-SERVICES = (Accounts, Cases, Evidence, Search, Custody, Bundles, Disclosure, Settings, Home, LegacyVault)
+SERVICES = (Accounts, Cases, Evidence, Search, Custody, Bundles, Disclosure, Settings, Home, LegacyVault, Conflicts)
 
 
 def _service_methods() -> set[str]:
@@ -702,6 +720,7 @@ SERVICE_NAMES = {
     "Custody.acknowledge_time": "custody acknowledge-time", "Custody.time_anomalies": "custody time-anomalies",
     "Custody.acknowledge_entries": "custody acknowledge entries",
     "Custody.unreviewed": "custody unreviewed", "Custody.queries": "custody queries",
+    "Conflicts.list": "custody conflicts", "Conflicts.resolve": "custody resolve-conflict",
     "Custody.export_log": "custody export", "Custody.review": "review", "Custody.review_queue": "review queue",
     "Bundles.export": "export", "Disclosure.export_schedule": "export-schedule",
     "Disclosure.export_case": "export-case",
