@@ -23,6 +23,7 @@ from casedesk.services.custody import Custody
 from casedesk.services.evidence import Evidence
 from casedesk.services.restore import restore
 from casedesk.unit.store import engine_for
+from tests.helpers.custody import tool
 from tests.helpers.store import CASE, PASSWORDS, Store, build_template
 from tests.unit_service.conftest import Unit
 from tests.unit_service.helpers import RawClient, ingest, register, rows_of
@@ -148,8 +149,12 @@ def test_two_copies_that_moved_the_same_exhibit_offline_both_keep_their_entries_
         assert Evidence(s).show(CASE, x3).custodian == "jsmith"
         report = Custody(s).verify()
         assert report.ok, [p.message for p in report.problems]
+        exported = Custody(s).export_log(CASE, tmp_path / "log.jsonl")
     finally:
         s.close()
+    # The prosecutor's expert, with the export alone: the record and both resolutions replay as CaseDesk's do.
+    code, result = tool(exported)
+    assert code == 0 and result["ok"], result["problems"]
     # The next sync of the replacement sends the record and the resolutions: the unit replays them (row 10).
     assert _sync(unit, laptops.new).pushed > 0
 
