@@ -204,6 +204,12 @@ def cmd_sync(ctx: Context) -> None:
     if result.reviews_refused:
         lines.append(f"{result.reviews_refused} review statement(s) from the unit do not verify here and were not "
                      "recorded.")
+    if result.forks_recorded:
+        lines.append(f"{result.forks_recorded} fork(s) of this installation's log (entries its other copy wrote "
+                     "offline) recorded: `casedesk custody conflicts` shows the custody conflicts a supervisor "
+                     "resolves.")
+    if result.forks_refused:
+        lines.append(f"{result.forks_refused} fork(s) the unit served do not verify here and were not recorded.")
     if result.objects_unsent:
         lines.append(f"{len(result.objects_unsent)} object(s) are missing or damaged on this laptop and were not "
                      "sent: run `casedesk verify`.")

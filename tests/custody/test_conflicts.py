@@ -212,3 +212,32 @@ def test_a_segment_that_does_not_fork_the_log_is_not_taken_for_one(cs: CaseStore
     unlinked[0][1] = "00" * 32
     with pytest.raises(conflicts.NotAFork, match=f"entry {forked[0][0]} does not link to entry"):
         conflicts.find_fork(local, [tuple(r) for r in unlinked])
+
+
+def test_an_exhibit_only_the_other_copy_ingested_is_shown_and_never_added(
+        cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    store = cs.store
+    assert record_fork(store, make_fork(store, here=[], there=[], there_ingest={"later.txt": b"seized later\n"})) == 1
+    (conflict,) = _open(store)
+    assert (conflict.exhibit_ref, conflict.kind, conflict.here) == ("JAS/3", "new", None)
+    assert "this log says no such exhibit, but the installation's other copy says jsmith at " in conflict.message
+    listed = run(capsys, monkeypatch, store.root, "evidence", "list", CASE, user="jsmith")
+    assert "JAS/3" not in listed.out  # its content is not here: shown as a conflict, not added
+    refused = run(capsys, monkeypatch, store.root, "custody", "resolve-conflict", CASE, "JAS/3", "--custodian",
+                  "sgt", "--reason", "x", user="sgt")
+    assert refused.code == 2 and "exists only in the installation's other copy" in refused.err
+    done = run(capsys, monkeypatch, store.root, "custody", "resolve-conflict", CASE, "JAS/3", "--reason",
+               "the card stays with the old laptop's officer; booked in on paper", user="sgt")
+    assert done.code == 0, done.err
+    assert _open(store) == []
+    assert run(capsys, monkeypatch, store.root, "verify", CASE, user="jsmith").code == 0
+
+
+def test_a_reference_both_copies_used_for_other_content_is_a_conflict(cs: CaseStore) -> None:
+    store = cs.store
+    forked = make_fork(store, here=[], there=[], here_ingest={"mine.txt": b"this copy's exhibit\n"},
+                       there_ingest={"theirs.txt": b"the other copy's exhibit\n"})
+    assert record_fork(store, forked) == 1
+    (conflict,) = _open(store)
+    assert (conflict.exhibit_ref, conflict.kind) == ("JAS/3", "reference")
+    assert conflict.here is not None and conflict.here["sha256"] != conflict.other["sha256"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from casedesk.services import sync
 from casedesk.services.custody import Custody
+from casedesk.services.evidence import Evidence, IngestMetadata
 from tests.conftest import use_file_keyring
 from tests.helpers.store import CASE, Store, copy_store
 
@@ -32,10 +33,21 @@ def _rows(store: Store, user: str) -> list[tuple[Any, ...]]:
         s.close()
 
 
+def _ingest(s: Any, folder: Path, files: dict[str, bytes]) -> None:
+    if not files:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    Evidence(s).ingest(CASE, [folder / name for name in files], IngestMetadata(description="seized later"))
+
+
 def make_fork(store: Store, here: Sequence[tuple[str, str]], there: Sequence[tuple[str, str]],
-              user: str = "jsmith") -> list[tuple[Any, ...]]:
-    """Exhibits moved ``(exhibit, to)`` on ``store`` (``here``) and on a copy of it (``there``), from the same entry
-    on; returns the copy's entries after that entry (the fork, as the unit would keep and serve it)."""
+              user: str = "jsmith", here_ingest: dict[str, bytes] | None = None,
+              there_ingest: dict[str, bytes] | None = None) -> list[tuple[Any, ...]]:
+    """Exhibits moved ``(exhibit, to)`` (and files ingested) on ``store`` (``here``) and on a copy of it
+    (``there``), from the same entry on; returns the copy's entries after that entry (the fork, as the unit would
+    keep and serve it)."""
     base = Path(tempfile.mkdtemp(prefix="casedesk-fork-"))
     own = os.environ.get("XDG_DATA_HOME")
     try:
@@ -43,6 +55,7 @@ def make_fork(store: Store, here: Sequence[tuple[str, str]], there: Sequence[tup
         use_file_keyring(other.xdg)  # the copy's own keyring: its head copy moves on without the original's
         s = other.sign_in(user)
         try:
+            _ingest(s, base / "there", there_ingest or {})
             for exhibit, to in there:
                 Custody(s).transfer(CASE, exhibit, to, "moved on the other copy")
         finally:
@@ -53,6 +66,7 @@ def make_fork(store: Store, here: Sequence[tuple[str, str]], there: Sequence[tup
         shutil.rmtree(base, ignore_errors=True)
     s = store.sign_in(user)
     try:
+        _ingest(s, store.root.parent / "fork-here", here_ingest or {})
         for exhibit, to in here:
             Custody(s).transfer(CASE, exhibit, to, "moved on this copy")
     finally:

@@ -25,7 +25,7 @@ from casedesk.services.restore import restore
 from casedesk.unit.store import engine_for
 from tests.helpers.custody import tool
 from tests.helpers.store import CASE, PASSWORDS, Store, build_template
-from tests.unit_service.conftest import Unit
+from tests.unit_service.conftest import Unit, casedesk
 from tests.unit_service.helpers import RawClient, ingest, register, rows_of
 
 
@@ -111,8 +111,11 @@ def test_two_copies_that_moved_the_same_exhibit_offline_both_keep_their_entries_
                             {"i": laptops.installation}).scalar()
     assert kept == 1
 
-    done = _sync(unit, laptops.new)
-    assert done.forks_recorded == 1 and done.forks_refused == 0
+    done = casedesk("--data-dir", str(laptops.new.root), "--user", "jsmith", "sync", "--unit", unit.service.url,
+                    "--ca", str(unit.tls.ca),
+                    env={"CASEDESK_PASSWORD": PASSWORDS["jsmith"], "XDG_DATA_HOME": str(laptops.new.xdg)})
+    assert ("1 fork(s) of this installation's log (entries its other copy wrote offline) recorded: `casedesk "
+            "custody conflicts` shows the custody conflicts a supervisor resolves.") in done.stdout.splitlines()
     files = list((laptops.new.root / sync.FORKS_DIR).iterdir())
     assert len(files) == 1
     s = use(laptops.new).sign_in("jsmith")
