@@ -355,6 +355,13 @@ def cmd_status(ctx: Context) -> None:
             lines.append(f"  {r.rejected} rejected segment(s); the last: {r.last_rejection}")
         if r.rejected_objects:
             lines.append(f"  {r.rejected_objects} refused object part(s), kept as evidence")
+        if not r.certificates:
+            lines.append("  TLS client certificates: none (never enrolled by this unit)")
+        for c in r.certificates:
+            seen = "never presented" if c.first_seen is None else f"first presented {c.first_seen:%Y-%m-%d %H:%M} UTC"
+            revoked = "not revoked" if c.revoked_at is None else f"REVOKED {c.revoked_at}: {c.revoked_reason}"
+            lines.append(f"  TLS client certificate {c.serial}: {c.subject}, valid until "
+                         f"{c.not_after:%Y-%m-%d %H:%M} UTC, {seen}; {revoked}")
     ctx.emit(rows, lines)
 
 

@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select
+from cryptography import x509
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
-from casedesk.custody.encoding import canonical_json
+from casedesk.custody.encoding import EncodingError, canonical_json, parse_data
 from casedesk.errors import NotFound, UsageError
 from casedesk.trust import certs
 from casedesk.trust.enrolment import read_revocations
 from casedesk.unit.store import (
     checkpoints,
+    client_certificates,
     entries,
     escrows,
     installations,
@@ -94,6 +96,57 @@ class InstallationStatus:
     object_bytes: int = 0
     rejected_objects: int = 0
     escrowed_at: datetime | None = None  # the latest key slots escrow (restore needs one)
+    certificates: tuple[ClientCertificate, ...] = ()  # its TLS client certificates, oldest first
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A TLS client certificate of an installation, as the unit holds it (docs/sync-protocol.md, "Mutual TLS")."""
+
+    serial: str
+    subject: str  # RFC 4514, e.g. CN=<installation id>
+    not_after: datetime
+    first_seen: datetime | None  # when an instance first took a request over it (None: never presented yet)
+    revoked_at: str | None  # the revocation the unit administrator loaded (None: not revoked)
+    revoked_reason: str | None
+
+
+def _certificate(pem: str, first_seen: datetime | None, revoked: dict[str, tuple[str, str]]
+                 ) -> ClientCertificate | None:
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return None
+    serial = f"{cert.serial_number:032x}"  # as peer.py records it, and revocations name it
+    gone = revoked.get(serial)
+    return ClientCertificate(serial, cert.subject.rfc4514_string(), cert.not_valid_after_utc, first_seen,
+                             gone[0] if gone else None, gone[1] if gone else None)
+
+
+def client_certificates_of(conn: Connection, installation: str, revoked: dict[str, tuple[str, str]]
+                           ) -> tuple[ClientCertificate, ...]:
+    """The installation's TLS client certificates the unit holds: each an instance took a request over
+    (``client_certificates``), and each its log records from an enrolment (``installation.enrolled``,
+    ``data.tls_certificate``) not presented yet; by serial, oldest first."""
+    found: dict[str, ClientCertificate] = {}
+    for pem, seen in conn.execute(select(client_certificates.c.pem, client_certificates.c.first_seen)
+                                  .where(client_certificates.c.installation_id == installation)
+                                  .order_by(client_certificates.c.id)):
+        cert = _certificate(str(pem), seen, revoked)
+        if cert is not None:
+            found.setdefault(cert.serial, cert)
+    for raw in conn.execute(select(entries.c.data).where(entries.c.installation_id == installation,
+                                                         entries.c.action == "installation.enrolled",
+                                                         entries.c.case_ref.is_(None)).order_by(entries.c.seq)
+                            ).scalars():
+        try:
+            pem = parse_data(str(raw)).get("tls_certificate")
+        except EncodingError:
+            continue
+        cert = _certificate(pem, None, revoked) if isinstance(pem, str) else None
+        if cert is not None:
+            found.setdefault(cert.serial, cert)
+    return tuple(sorted(found.values(), key=lambda c: c.not_after))
 
 
 def status(engine: Engine) -> list[InstallationStatus]:
@@ -111,6 +164,8 @@ def status(engine: Engine) -> list[InstallationStatus]:
             select(rejected_objects.c.installation_id, func.count()).group_by(rejected_objects.c.installation_id))}
         escrowed = {str(i): t for i, t in conn.execute(
             select(escrows.c.installation_id, func.max(escrows.c.received_at)).group_by(escrows.c.installation_id))}
+        revoked = {str(r.serial): (str(r.revoked_at), str(r.reason)) for r in conn.execute(
+            select(revoked_certificates.c.serial, revoked_certificates.c.revoked_at, revoked_certificates.c.reason))}
         for inst in conn.execute(select(installations).order_by(installations.c.registered_at)):
             last = conn.execute(select(checkpoints).where(checkpoints.c.installation_id == inst.installation_id)
                                 .order_by(checkpoints.c.id.desc()).limit(1)).first()
@@ -123,7 +178,8 @@ def status(engine: Engine) -> list[InstallationStatus]:
                 None if last is None else last.received_at, None if last is None else last.cosigned_at,
                 None if last is None else last.pushed_by, int(rejected.get(inst.installation_id, 0)), reason,
                 *held.get(inst.installation_id, (0, 0)), refused.get(inst.installation_id, 0),
-                escrowed.get(inst.installation_id)))
+                escrowed.get(inst.installation_id),
+                client_certificates_of(conn, inst.installation_id, revoked)))
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography import x509
 from sqlalchemy import Engine, text
 
 from casedesk.custody import wire
@@ -213,6 +214,17 @@ def test_a_revoked_installations_certificate_is_refused(
     sync_as(store, "jsmith", mutual, unit)
     answer = json.loads((tmp_path / "stolen-files" / "answer-0.json").read_text())
     cert = certs.Certificate.decode(answer["certificates"][0])
+    tls = x509.load_pem_x509_certificate(answer["tls_certificate"].encode("ascii"))
+    until = f"{tls.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
+
+    def listed() -> list[str]:  # `casedesk unit status`: the installation's certificates, from what the unit holds
+        lines = casedesk("unit", "status", "--database", unit.url_db).stdout.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith(f"{installation}  "))
+        return [line for line in lines[start + 1:] if line.startswith("  TLS client certificate")][:1]
+
+    [line] = listed()
+    assert line.startswith(f"  TLS client certificate {cert.serial}: CN={installation}, valid until {until}, "
+                           "first presented ") and line.endswith("; not revoked")
     revocation = enrolment.revocation_answer(unit_key, cert, "laptop reported stolen")
     (tmp_path / "rev.json").write_text(json.dumps(revocation))
     out = casedesk("unit", "load-revocations", str(tmp_path / "rev.json"), "--database", unit.url_db,
@@ -222,6 +234,12 @@ def test_a_revoked_installations_certificate_is_refused(
     with pytest.raises(UnitError) as caught:
         sync_as(store, "jsmith", mutual, unit)
     when = revocation["revocations"][0]["revoked_at"]
+    [line] = listed()
+    assert line.endswith(f"; REVOKED {when}: laptop reported stolen") and cert.serial in line
+    shown = json.loads(casedesk("unit", "status", "--database", unit.url_db, "--json").stdout)
+    [mine] = [r["certificates"] for r in shown if r["installation_id"] == installation]
+    assert [(c["serial"], c["subject"], c["revoked_reason"]) for c in mine] == [
+        (cert.serial, f"CN={installation}", "laptop reported stolen")]
     assert str(caught.value) == (
         f"the unit refused the sync: the TLS certificate {cert.serial} of installation {installation} was revoked "
         f"by the unit ({when}: laptop reported stolen): the installation must be enrolled again")
