@@ -884,10 +884,12 @@ def statement_shape(s):
     """Why ``s`` is not a review statement (None: it is); the words of casedesk/custody/statement.py."""
     if not isinstance(s, dict):
         return "not an object"
-    if sorted(s) != list(STATEMENT_FIELDS):
-        return "its fields are not " + ", ".join(STATEMENT_FIELDS)
+    if sorted(s) != list(STATEMENT_FIELDS) and sorted(s) != sorted((*STATEMENT_FIELDS, "reviewer_name")):
+        return "its fields are not " + ", ".join(STATEMENT_FIELDS) + " (and reviewer_name)"
     if s["format"] != STATEMENT_FORMAT:
         return f"format is not {STATEMENT_FORMAT}"
+    if "reviewer_name" in s and (type(s["reviewer_name"]) is not str or not s["reviewer_name"].strip()):
+        return "reviewer_name is not a name"
     for name in ("installation", "case", "reviewer_installation", "reviewer", "made_at", "text"):
         if type(s[name]) is not str:
             return f"{name} is not text"

@@ -43,6 +43,9 @@ VOUCHED_ROLE = "supervisor"
 DECISIONS = ("approve", "query")
 FIELDS = ("case", "decision", "format", "installation", "key", "made_at", "reviewer", "reviewer_installation",
           "text", "up_to", "up_to_hash")
+# Since the reviewer's name was carried: their full name as their installation's log has it, which the unit checks
+# against that log before it vouches for the statement (its voucher signs the statement's SHA-256, so the name too).
+NAMED_FIELDS = tuple(sorted((*FIELDS, "reviewer_name")))
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 _HEX128 = re.compile(r"[0-9a-f]{128}\Z")
 
@@ -84,10 +87,13 @@ def shape_problem(statement: Any) -> str | None:
     """Why ``statement`` is not a statement of this format (None: it is): exactly ``FIELDS``, each of its form."""
     if not isinstance(statement, dict):
         return "not an object"
-    if sorted(statement) != list(FIELDS):
-        return "its fields are not " + ", ".join(FIELDS)
+    if sorted(statement) != list(FIELDS) and tuple(sorted(statement)) != NAMED_FIELDS:
+        return "its fields are not " + ", ".join(FIELDS) + " (and reviewer_name)"
     if statement["format"] != FORMAT:
         return f"format is not {FORMAT}"
+    if "reviewer_name" in statement and (not isinstance(statement["reviewer_name"], str)
+                                         or not statement["reviewer_name"].strip()):
+        return "reviewer_name is not a name"
     for name in ("installation", "case", "reviewer_installation", "reviewer", "made_at", "text"):
         if not isinstance(statement[name], str):
             return f"{name} is not text"
@@ -106,10 +112,14 @@ def shape_problem(statement: Any) -> str | None:
 
 
 def make(installation: str, case: str, up_to: int, up_to_hash: str, decision: str, text: str,
-         reviewer_installation: str, reviewer: str, key: str, made_at: str) -> dict[str, Any]:
-    return {"format": FORMAT, "installation": installation, "case": case, "up_to": up_to, "up_to_hash": up_to_hash,
+         reviewer_installation: str, reviewer: str, key: str, made_at: str,
+         reviewer_name: str | None = None) -> dict[str, Any]:
+    made = {"format": FORMAT, "installation": installation, "case": case, "up_to": up_to, "up_to_hash": up_to_hash,
             "decision": decision, "text": text, "reviewer_installation": reviewer_installation,
             "reviewer": reviewer, "key": key, "made_at": made_at}
+    if reviewer_name:
+        made["reviewer_name"] = reviewer_name
+    return made
 
 
 def problem(data: dict[str, Any], text: Any, case: Any, installation: Any, unit_keys: Container[str],
@@ -154,8 +164,13 @@ def problem(data: dict[str, Any], text: Any, case: Any, installation: Any, unit_
 
 
 def asked_by(action: str, actor: str, data: dict[str, Any]) -> str:
-    """Who asked a review's question: the supervisor who signed a remote review, the entry's signer otherwise."""
+    """Who asked a review's question: the supervisor who signed a remote review (by full name when the statement
+    carries it, which the unit checked against their installation's log and vouched for), the entry's signer
+    otherwise."""
     s = data.get("statement") if action == ACTION else None
     if isinstance(s, dict) and isinstance(s.get("reviewer"), str) and isinstance(s.get("reviewer_installation"), str):
+        name = s.get("reviewer_name")
+        if isinstance(name, str) and name.strip():
+            return f"{name} ({s['reviewer']}, installation {s['reviewer_installation'][:8]})"
         return f"{s['reviewer']} (installation {s['reviewer_installation'][:8]})"
     return actor

@@ -296,7 +296,8 @@ def send(session: Session, url: str, ca_file: Path | None, installation: str, ca
                          cli_hint="--up-to")
     user = session.user.username
     signed = statement.make(installation, case, up_to, found.hashes[up_to], decision, text,
-                            session.installation_id, user, session.signer.public_hex, iso_utc(utc_now()))
+                            session.installation_id, user, session.signer.public_hex, iso_utc(utc_now()),
+                            reviewer_name=session.user.full_name)
     signature = session.signer.sign(statement.signing_message(signed)).hex()
     known = _unit_key(session)
     assert known is not None  # fetch needed it

@@ -753,6 +753,7 @@ def _take_statement(engine: Engine, cosigner: Cosigner, caller: Caller, other: s
             held = _held(conn, other)[: last.tree_size] if last is not None else []
             review.check_statement(found, signature, held, other, case, caller.installation, caller.user,
                                    caller.key)
+            review.check_reviewer_name(found, mine, caller.installation, caller.user)
             digest = statement.digest(found)
             vouched = review.voucher(found, len(mine), cosigner.signer)
             new_id = conn.execute(pg_insert(review_statements).values(

@@ -50,6 +50,22 @@ def check_supervisor(held: Sequence[Sequence[Any]], installation: str, user: str
         raise ReviewRefusal(403, MSG_NOT_SUPERVISOR.format(user=user, id=installation))
 
 
+MSG_REVIEWER_NAME = ("the statement names its reviewer {user} {got!r}, but the log the unit holds for installation "
+                     "{id} names them {want!r}: sync installation {id} first, then send the review again")
+
+
+def check_reviewer_name(found: dict[str, Any], held: Sequence[Sequence[Any]], installation: str, user: str) -> None:
+    """A statement that names its reviewer names them as their installation's log (as the unit holds it) does: the
+    unit's voucher, over the statement's SHA-256, then vouches for that name too."""
+    if "reviewer_name" not in found:
+        return  # a statement from before names were carried: shown by user name
+    fact = projection.replay(held).users.get(user)
+    want = fact.full_name if fact is not None else ""
+    if found["reviewer_name"] != want:
+        raise ReviewRefusal(422, MSG_REVIEWER_NAME.format(user=user, got=found["reviewer_name"], want=want,
+                                                          id=installation))
+
+
 def case_salt(held: Sequence[Sequence[Any]], case: str) -> str | None:
     """The salt of the case's first ``case.created`` or ``case.received`` entry (None: the log opens no such
     case)."""

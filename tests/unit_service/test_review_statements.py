@@ -149,7 +149,9 @@ def test_a_query_from_another_desk_is_an_open_query_on_the_laptop(unit: Unit, de
         s.close()
     assert [(q.action, q.text, q.data["up_to"]) for q in queries] == [
         (statement.ACTION, "Which bag is the phone sealed in?", sent.up_to)]
-    asked = f"sgt (installation {desks.s_id[:8]})"
+    # By the name S's log gives the sergeant, which the unit checked before vouching (before: "sgt (installation
+    # 1a2b3c4d)" alone).
+    asked = f"Sam Grant (sgt, installation {desks.s_id[:8]})"
 
     # The command line...
     env = {"CASEDESK_PASSWORD": PASSWORDS["jsmith"], "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"]}
@@ -199,6 +201,27 @@ def test_a_statement_signed_by_a_detectives_key_is_refused_and_nothing_kept(
     assert answer.json() == {"error": review.MSG_NOT_SUPERVISOR.format(user="jsmith", id=desks.s_id)}
     assert _statements(engine, desks.d_id) == 0
     assert _sync(unit, desks.detective, "jsmith").reviews_received == 0
+
+
+def test_a_statement_that_names_its_reviewer_otherwise_than_their_log_is_refused(
+        unit: Unit, desks: Desks, engine: Engine) -> None:
+    _, signer, _ = rows_of(desks.supervisor, "sgt")
+    d_rows, _, _ = rows_of(desks.detective, "jsmith")
+    last = max(r for r in d_rows if r[8] == CASE)
+    made = statement.make(desks.d_id, CASE, int(last[0]), str(last[18]), "query", "Who sealed it?", desks.s_id,
+                          "sgt", signer.public_hex, "2026-11-24T23:00:00Z", reviewer_name="Det Supt Important")
+    body = json.dumps({"statement": made, "signature": signer.sign(statement.signing_message(made)).hex()}).encode()
+    path = f"/v1/installations/{desks.s_id}/review/{desks.d_id}/{quote(CASE)}"
+    client = RawClient(unit.service.url, unit.tls.ca, desks.s_id, "sgt", signer)
+    try:
+        answer = client.request("POST", path, body)
+    finally:
+        client.close()
+    assert answer.status_code == 422
+    assert answer.json() == {"error": (
+        f"the statement names its reviewer sgt 'Det Supt Important', but the log the unit holds for installation "
+        f"{desks.s_id} names them 'Sam Grant': sync installation {desks.s_id} first, then send the review again")}
+    assert _statements(engine, desks.d_id) == 0
 
 
 def test_a_forged_voucher_written_into_the_laptops_log_reviews_nothing(unit: Unit, desks: Desks) -> None:
