@@ -34,7 +34,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, BinaryIO, NamedTuple, TypeVar, cast
 
 import sqlcipher3
@@ -68,7 +67,7 @@ from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys, current_epoch
 from casedesk.services.legacyvault import remove_leftovers
 from casedesk.services.session import Session
-from casedesk.store.bulk import insert_rows
+from casedesk.store.bulk import insert_values
 from casedesk.store.engine import read_session, store_problem
 from casedesk.store.models import Case, CaseMember, Exhibit, User, VaultObject
 from casedesk.timeutil import iso_utc, parse_iso, to_utc, utc_now
@@ -499,6 +498,99 @@ def _time(text: str) -> datetime:
     return value if value.tzinfo is not None else parse_iso(text)
 
 
+# The columns an ingest batch writes, in the order of its rows' values (``_IngestBatch``).
+_OBJECT_COLUMNS = ("id", "name", "size", "sha256", "created_at", "case_id", "epoch")
+_EXHIBIT_COLUMNS = (
+    "id", "case_id", "reference", "initials", "number", "description", "producer_id", "seized_from", "seized_at",
+    "seized_offset", "seized_location", "seal", "original_name", "relative_path", "size", "fs_modified", "fs_changed",
+    "fs_accessed", "mime_type", "type_description", "type_warning", "sha256", "md5", "sha1", "object_id",
+    "duplicate_of_id", "ingested_by_id", "ingested_at", "tool", "sensitive", "status", "withdrawn_reason", "custodian",
+    "custodian_is_user", "location", "checked_out",
+)
+
+
+class _IngestBatch:
+    """What every exhibit of one ingest batch shares (case, producer, ingesting user, time, tool), converted once;
+    ``exhibit`` makes one file's register row, custody entry and view from it.
+
+    The row's values are those the database receives (``store.bulk.insert_values``): times as ``iso_utc`` text
+    and flags as 0 or 1, as the columns' own conversions would send them; a file's times are converted once for
+    both its row and its entry.
+    """
+
+    def __init__(self, case_id: int, case_ref: str, producer: User, ingester: User, now: datetime, tool: str) -> None:
+        self.case_id = case_id
+        self.case_ref = case_ref
+        self.producer_id = producer.id
+        self.producer = producer.username
+        self.producer_name = producer.full_name
+        self.initials = producer.initials
+        self.ingester = ingester.username
+        self.ingester_id = ingester.id
+        self.now = now
+        self.now_text = iso_utc(now)
+        self.tool = tool
+        self._meta: IngestMetadata | None = None
+        self._seized_at: str | None = None
+        self._seized_offset: str | None = None
+
+    def _seizure(self, meta: IngestMetadata) -> tuple[str | None, str | None]:
+        if meta is not self._meta:  # a batch shares its metadata (or differs by description alone)
+            self._meta = meta
+            self._seized_at = iso_utc(meta.seized_at) if meta.seized_at else None
+            self._seized_offset = _offset_text(meta.seized_at) if meta.seized_at else None
+        return self._seized_at, self._seized_offset
+
+    def exhibit(self, meta: IngestMetadata, b: StoredFile, ex_id: int, ref: str, number: int, object_id: int,
+                duplicate: tuple[int, str] | None, bound: dict[str, str] | None = None
+                ) -> tuple[tuple[Any, ...], dict[str, Any], ExhibitView]:
+        """The register row, the custody entry and the view of one file; ``bound``: the entry's ``data.object``
+        (``object_binding``), for a file that brings a new vault object."""
+        seized_at, seized_offset = self._seizure(meta)
+        modified = iso_utc(b.modified) if b.modified else None
+        changed = iso_utc(b.changed) if b.changed else None
+        accessed = iso_utc(b.accessed) if b.accessed else None
+        src, ftype, digests = b.source, b.file_type, b.digests
+        name, relative, size, sha256 = src.path.name, src.relative_path, b.pending.size, b.sha256
+        md5, sha1 = digests.get("md5"), digests.get("sha1")
+        location = meta.location or DEFAULT_LOCATION
+        row = (ex_id, self.case_id, ref, self.initials, number, meta.description, self.producer_id, meta.seized_from,
+               seized_at, seized_offset, meta.location, meta.seal, name, relative, size, modified, changed, accessed,
+               ftype.mime, ftype.description, ftype.warning, sha256, md5, sha1, object_id,
+               duplicate[0] if duplicate else None, self.ingester_id, self.now_text, self.tool,
+               1 if meta.sensitive else 0, "active", None, self.producer, 1, location, 0)
+        data: dict[str, Any] = {
+            "size": size, "mime": ftype.mime, "type": ftype.description, "original_name": name,
+            "relative_path": relative, "producer": self.producer, "seized_from": meta.seized_from,
+            "seized_location": meta.location, "seal": meta.seal, "sensitive": meta.sensitive, "seized_at": seized_at,
+            "seized_offset": seized_offset, "fs_modified": modified, "fs_changed": changed, "fs_accessed": accessed,
+        }
+        if md5 is not None:
+            data["md5"] = md5
+        if sha1 is not None:
+            data["sha1"] = sha1
+        if duplicate:
+            data["duplicate_of"] = duplicate[1]
+        if ftype.warning:
+            data["type_warning"] = ftype.warning
+        if bound is not None:
+            data["object"] = bound
+        entry = {"case_ref": self.case_ref, "exhibit_ref": ref, "sha256": sha256, "to_party": self.producer,
+                 "location": location, "text": meta.description, "data": data, "at": self.now}
+        view = ExhibitView(
+            case_ref=self.case_ref, reference=ref, description=meta.description, producer=self.producer,
+            producer_name=self.producer_name, seized_from=meta.seized_from, seized_at=meta.seized_at,
+            seized_location=meta.location, seal=meta.seal, original_name=name, relative_path=relative, size=size,
+            fs_modified=b.modified, fs_changed=b.changed, fs_accessed=b.accessed, mime_type=ftype.mime,
+            type_description=ftype.description, type_warning=ftype.warning, sha256=sha256, md5=md5, sha1=sha1,
+            duplicate_of=duplicate[1] if duplicate else None, ingested_by=self.ingester, ingested_at=self.now,
+            tool=self.tool, sensitive=meta.sensitive, status="active", withdrawn_reason=None,
+            custodian=self.producer, custodian_is_user=True, location=location, checked_out=False,
+            seized_offset=seized_offset,
+        )
+        return row, entry, view
+
+
 # A folder's exhibits share their seizure time: a register sorted by it reads a handful of distinct texts.
 _stored_time = functools.lru_cache(maxsize=1024)(_time)
 
@@ -764,9 +856,13 @@ class Evidence:
             next_object = int(db.scalar(select(func.max(VaultObject.id))) or 0) + 1
             next_exhibit = int(db.scalar(select(func.max(Exhibit.id))) or 0) + 1
             number = references.next_number(db, case.id, producer.initials)
-            new_objects: builtins.list[dict[str, Any]] = []
-            new_exhibits: builtins.list[dict[str, Any]] = []
+            new_objects: builtins.list[tuple[Any, ...]] = []
+            new_exhibits: builtins.list[tuple[Any, ...]] = []
             entries: builtins.list[dict[str, Any]] = []
+            views: builtins.list[ExhibitView] = []
+            ingester = db.get(User, self.s.user.id)
+            assert ingester is not None
+            fixed = _IngestBatch(case.id, case.reference, producer, ingester, now, tool)
             for b in batch:
                 obj = objects.get(b.pending.name)
                 bound = None
@@ -775,9 +871,8 @@ class Evidence:
                     obj = (next_object, b.pending.size, b.sha256)
                     next_object += 1
                     objects[b.pending.name] = obj
-                    new_objects.append({"id": obj[0], "name": b.pending.name, "size": b.pending.size,
-                                        "sha256": b.sha256, "created_at": now, "case_id": case.id,
-                                        "epoch": epoch})
+                    new_objects.append((obj[0], b.pending.name, b.pending.size, b.sha256, fixed.now_text, case.id,
+                                        epoch))
                 elif obj[1] != b.pending.size or obj[2] != b.sha256:
                     raise IntegrityError(
                         f"the register's vault object {b.pending.name[:12]}... disagrees with content that "
@@ -787,72 +882,21 @@ class Evidence:
                 ref = references.format_reference(producer.initials, number)
                 text = described[b.source.relative_path]
                 own = meta if text == meta.description else dataclasses.replace(meta, description=text)
-                row = self._exhibit_row(next_exhibit, case.id, ref, number, producer, own, b, obj[0],
-                                        dup[0] if dup else None, now, tool)
+                row, entry, view = fixed.exhibit(own, b, next_exhibit, ref, number, obj[0], dup, bound)
                 new_exhibits.append(row)
+                entries.append(entry)
+                views.append(view)
                 if dup is None:
                     first[b.sha256] = (next_exhibit, ref)
-                entries.append(self._ingest_entry(case.reference, ref, producer.username, own, b,
-                                                  dup[1] if dup else None, row["location"], now, bound))
                 next_exhibit += 1
                 number += 1
             # One executemany each: the batch's rows need no ORM objects.
-            insert_rows(db, VaultObject, new_objects)
-            insert_rows(db, Exhibit, new_exhibits)
+            insert_values(db, VaultObject, _OBJECT_COLUMNS, new_objects)
+            insert_values(db, Exhibit, _EXHIBIT_COLUMNS, new_exhibits)
             self.s.record_many(db, "exhibit.ingested", entries)
-            ingester = db.get(User, self.s.user.id)
-            assert ingester is not None
-            users = {producer.id: producer, ingester.id: ingester}
-            refs = {ex_id: ref for ex_id, ref in first.values()}
-            views = [self._view(case, cast(Exhibit, SimpleNamespace(**row)), users, refs) for row in new_exhibits]
         with contextlib.suppress(OSError):
             journal.unlink()
         return views
-
-    def _exhibit_row(self, ex_id: int, case_id: int, ref: str, number: int, producer: User, meta: IngestMetadata,
-                     b: StoredFile, object_id: int, duplicate_of: int | None, now: datetime,
-                     tool: str) -> dict[str, Any]:
-        return {
-            "id": ex_id, "case_id": case_id, "reference": ref, "initials": producer.initials, "number": number,
-            "description": meta.description, "producer_id": producer.id, "seized_from": meta.seized_from,
-            "seized_at": meta.seized_at,
-            "seized_offset": _offset_text(meta.seized_at) if meta.seized_at else None,
-            "seized_location": meta.location, "seal": meta.seal,
-            "original_name": b.source.path.name, "relative_path": b.source.relative_path,
-            "size": b.pending.size, "fs_modified": b.modified, "fs_changed": b.changed, "fs_accessed": b.accessed,
-            "mime_type": b.file_type.mime, "type_description": b.file_type.description,
-            "type_warning": b.file_type.warning, "sha256": b.sha256, "md5": b.digests.get("md5"),
-            "sha1": b.digests.get("sha1"), "object_id": object_id, "duplicate_of_id": duplicate_of,
-            "ingested_by_id": self.s.user.id, "ingested_at": now, "tool": tool, "sensitive": meta.sensitive,
-            "status": "active", "withdrawn_reason": None, "custodian": producer.username,
-            "custodian_is_user": True, "location": meta.location or DEFAULT_LOCATION, "checked_out": False,
-        }
-
-    def _ingest_entry(self, case_ref: str, ref: str, producer: str, meta: IngestMetadata, b: StoredFile,
-                      duplicate_of: str | None, location: str, now: datetime,
-                      bound: dict[str, str] | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "size": b.pending.size, "mime": b.file_type.mime, "type": b.file_type.description,
-            "original_name": b.source.path.name, "relative_path": b.source.relative_path,
-            "producer": producer, "seized_from": meta.seized_from, "seized_location": meta.location,
-            "seal": meta.seal, "sensitive": meta.sensitive,
-            "seized_at": iso_utc(meta.seized_at) if meta.seized_at else None,
-            "seized_offset": _offset_text(meta.seized_at) if meta.seized_at else None,
-            "fs_modified": iso_utc(b.modified) if b.modified else None,
-            "fs_changed": iso_utc(b.changed) if b.changed else None,
-            "fs_accessed": iso_utc(b.accessed) if b.accessed else None,
-        }
-        for algorithm in ("md5", "sha1"):
-            if algorithm in b.digests:
-                data[algorithm] = b.digests[algorithm]
-        if duplicate_of:
-            data["duplicate_of"] = duplicate_of
-        if b.file_type.warning:
-            data["type_warning"] = b.file_type.warning
-        if bound is not None:
-            data["object"] = bound
-        return {"case_ref": case_ref, "exhibit_ref": ref, "sha256": b.sha256, "to_party": producer,
-                "location": location, "text": meta.description, "data": data, "at": now}
 
     # --- content -----------------------------------------------------------
     def _locate(self, case_ref: str, exhibit_ref: str,

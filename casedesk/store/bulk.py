@@ -45,3 +45,24 @@ def insert_rows(db: OrmSession, model: type[Base], rows: Sequence[dict[str, Any]
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join('?' * len(names))})")
     conn.exec_driver_sql(sql, params)
+
+
+def insert_values(db: OrmSession, model: type[Base], names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """``insert_rows`` for rows given as tuples of the values of ``names``, in that order, already in the form the
+    database receives: the caller has applied each column's bind conversion (``UTCDateTime`` to its ``iso_utc``
+    text, ``Boolean`` to 0 or 1). What a batch of thousands of rows saves is a dictionary and a conversion call per
+    value."""
+    if not rows:
+        return
+    table = model.__table__
+    assert isinstance(table, Table)
+    conn = db.connection()
+    dialect = conn.dialect
+    missing = [name for name in names if name not in table.c]
+    if missing:
+        raise ValueError(f"{table.name} has no column {missing[0]}")
+    assert dialect.paramstyle == "qmark", dialect.paramstyle
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+           f"VALUES ({', '.join('?' * len(names))})")
+    conn.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
