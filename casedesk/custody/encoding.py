@@ -161,15 +161,26 @@ def body_bytes(action: Any, case: Any, exhibit: Any, reason: Any, location: Any,
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 
+_KEYS = frozenset({str})
+
+
+def _flat(value: dict[Any, Any]) -> bool:
+    """An object of text keys and plain values (text, integers, booleans, nulls): checked by type sets in C."""
+    return _KEYS.issuperset(map(type, value)) and _PLAIN.issuperset(map(type, value.values()))
+
+
 def canonical_data(data: dict[str, Any]) -> str:
-    """``canonical_json`` of an entry's ``data`` object; a flat object of text, integers, booleans and nulls
-    (every ingest entry's) is checked in one pass instead of by the recursive walk."""
+    """``canonical_json`` of an entry's ``data`` object; a flat object of text, integers, booleans and nulls, or
+    one whose objects one level down are flat (an ingest entry's ``object``), is checked by types instead of by
+    the recursive walk: the same text (``_DUMPS`` is ``canonical_json``'s encoder)."""
     if data.__class__ is not dict:
         raise EncodingError("data is not a JSON object")
-    for k, v in data.items():
-        if k.__class__ is not str or v.__class__ not in _PLAIN:
-            return canonical_json(data)
-    return _DUMPS(data)
+    if _KEYS.issuperset(map(type, data)):
+        values = data.values()
+        if _PLAIN.issuperset(map(type, values)) or all(
+                v.__class__ in _PLAIN or (v.__class__ is dict and _flat(v)) for v in values):
+            return _DUMPS(data)
+    return canonical_json(data)
 
 
 def body_text(action: Any, case: Any, exhibit: Any, reason: Any, location: Any, from_: Any, to: Any,

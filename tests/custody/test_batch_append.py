@@ -61,7 +61,9 @@ def test_a_batch_with_one_entry_its_signer_may_not_make_writes_nothing(store: St
 
 
 @pytest.mark.parametrize("data", [{}, {"a": 1, "b": "ä\u2028", "c": None, "d": True},
-                                  {"x": [1, {"y": "z"}], "w": {"v": 2}}])
+                                  {"x": [1, {"y": "z"}], "w": {"v": 2}},
+                                  {"size": 1, "object": {"name": "ab", "address": "\u00e9\u2028", "n": None}},
+                                  {"o": {"p": {"q": 1}}, "r": {}}])
 def test_body_from_data_text_is_the_body_bytes(data: dict[str, object]) -> None:
     fields = ("exhibit.ingested", CASE, "JAS/1", None, "loc\n", None, "jsmith", "ab" * 32, "CaseDesk", "t\x00")
     assert encoding.body_text(*fields, encoding.canonical_data(data)) == encoding.body_bytes(*fields, data)
@@ -72,3 +74,7 @@ def test_data_that_has_no_canonical_form_is_refused_by_the_fast_path_too() -> No
         encoding.canonical_data({"a": 1.5})
     with pytest.raises(TypeError):
         encoding.canonical_data({"a": {1: "x"}})
+    with pytest.raises(TypeError):
+        encoding.canonical_data({"a": 1, "object": {"b": 1.5}})
+    with pytest.raises(TypeError):
+        encoding.canonical_data({1: "x"})
