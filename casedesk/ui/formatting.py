@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "case.reviewed": QT_TRANSLATE_NOOP("formatting", "Reviewed"),
     "note.added": QT_TRANSLATE_NOOP("formatting", "Note added"),
     "entry.corrected": QT_TRANSLATE_NOOP("formatting", "Correction"),
+    "custody.fork_recorded": QT_TRANSLATE_NOOP("formatting", "Other copy's entries recorded (conflict)"),
+    "custody.conflict_resolved": QT_TRANSLATE_NOOP("formatting", "Conflict resolved"),
     "verify.run": QT_TRANSLATE_NOOP("formatting", "Verified"),
     "custody.exported": QT_TRANSLATE_NOOP("formatting", "Log exported"),
     "bundle.exported": QT_TRANSLATE_NOOP("formatting", "Bundle exported"),

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._tips: dict[QAction, str] = {}  # each action's own tip, before any "why not now"
         self.last_case = window_state.last_case(session.datadir.root, session.user.username)
         self._handed_over: tuple[str, str] | None = None  # (case, why it is read-only here) once read
+        self._conflicts: tuple[str, list[Any]] | None = None  # (case, its open custody conflicts) once read
         self.setWindowTitle(self.tr("CaseDesk — {name} ({user})").format(name=session.user.full_name,
                                                                       user=session.user.username))
         self.setWindowIcon(app_icon())
@@ -125,6 +126,12 @@ class MainWindow(QMainWindow):
             for act in (self.act_transfer, self.act_check_out, self.act_return, self.act_extract):
                 button = QToolButton()
                 button.setDefaultAction(act)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                self.exhibits.detail.add_button(button)
+            if session.can(Permission.CUSTODY_RESOLVE):
+                button = QToolButton()
+                button.setObjectName("resolveConflictButton")
+                button.setDefaultAction(self.act_resolve_conflict)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
                 self.exhibits.detail.add_button(button)
         overview = self.case_tabs["overview"]
@@ -167,6 +174,7 @@ class MainWindow(QMainWindow):
             self.exhibits = ExhibitsTab(s)
             self.exhibits.ingest_requested.connect(self.ingest)
             self.exhibits.selection_changed.connect(self.update_actions)
+            self.exhibits.conflicts_loaded.connect(self._conflicts_loaded)
             self._add_tab("exhibits", self.exhibits, self.tr("Exhibits"), "exhibit",
                           self.tr("The exhibit register; drop files here to ingest them"))
             self.custody = CustodyTab(s)
@@ -252,6 +260,9 @@ class MainWindow(QMainWindow):
                             self.tr("Verify the custody log and the exhibits of the open case"))
         self.act_times = a(self.tr("Acknowledge wrong entry &times…"), "verify", self.acknowledge_times, None,
                            self.tr("Supervisor: record which custody entries were dated by a wrong clock"))
+        self.act_resolve_conflict = a(self.tr("Resolve custody &conflict…"), "warning", self.resolve_conflict, None,
+                                      self.tr("Supervisor: say which state of an exhibit holds where this log and "
+                                              "the installation's other copy differ (signed, naming both entries)"))
         self.act_sync = a(self.tr("S&ync with the unit…"), "verify", self.sync_with_unit, None,
                           self.tr("Send this laptop's custody log and evidence (encrypted) to the unit service and "
                                   "keep its cosignature"))
@@ -315,6 +326,7 @@ class MainWindow(QMainWindow):
         custody_menu.addSeparator()
         custody_menu.addAction(self.act_verify)
         custody_menu.addAction(self.act_times)
+        custody_menu.addAction(self.act_resolve_conflict)
         custody_menu.addAction(self.act_remote_review)
         exhibit_menu = bar.addMenu(self.tr("E&xhibit"))
         for act in (self.act_preview, self.act_extract, self.act_sensitive, self.act_withdraw):
@@ -438,8 +450,15 @@ class MainWindow(QMainWindow):
         self.act_times.setVisible(s.can(Permission.CUSTODY_REVIEW))
         self.act_remote_review.setVisible(s.can(Permission.CUSTODY_REVIEW))
         no_case = self.tr("Open a case first (choose one in the case list)") if self.case_ref is None else None
+        found = self._open_conflicts()
+        self.act_resolve_conflict.setVisible(s.can(Permission.CUSTODY_RESOLVE))
+        self._explain(self.act_resolve_conflict, no_case or handed or self._role_lacks(Permission.CUSTODY_RESOLVE) or (
+            self.tr("No open custody conflict in this case") if not found else None))
         for act in (self.act_export, self.act_mg6c, self.act_mg6d, self.act_case_uco):
-            self._explain(act, no_case or handed or self._role_lacks(Permission.BUNDLE_EXPORT))
+            self._explain(act, no_case or handed or self._role_lacks(Permission.BUNDLE_EXPORT) or (
+                self.tr("{ref} has an open custody conflict: a bundle would show one copy's word as the whole "
+                        "history; a supervisor resolves it first").format(ref=found[0].exhibit_ref)
+                if found and act is self.act_export else None))
         self._explain(self.act_hand_over, no_case or self._why_not_hand_over(status, handed))
         self.act_hand_over.setVisible(s.can(Permission.CASE_EDIT) and s.can(Permission.CASE_CONTENT))
         self._explain(self.act_receive, self._role_lacks(Permission.CASE_CREATE))
@@ -535,6 +554,26 @@ class MainWindow(QMainWindow):
             self._handed_over = (self.case_ref, why)
         return self._handed_over[1]
 
+    def _open_conflicts(self) -> list[Any]:
+        """The open custody conflicts of the open case (read once a change; the register's load also tells)."""
+        if self.case_ref is None or not self.session.can(Permission.CASE_CONTENT):
+            return []
+        if self._conflicts is None or self._conflicts[0] != self.case_ref:
+            from casedesk.services.conflicts import Conflicts
+
+            try:
+                found = Conflicts(self.session).list(self.case_ref)
+            except Exception as exc:  # shown by the register when it loads; the actions say nothing of it
+                log.info("custody conflicts not read (%s)", type(exc).__name__)
+                found = []
+            self._conflicts = (self.case_ref, found)
+        return self._conflicts[1]
+
+    def _conflicts_loaded(self, found: list[Any]) -> None:
+        if self.case_ref is not None and self.exhibits.case_ref == self.case_ref:
+            self._conflicts = (self.case_ref, found)
+        self.update_actions()
+
     def _why_not_hand_over(self, status: str | None, handed: str | None) -> str | None:
         s = self.session
         if handed is not None:
@@ -594,6 +633,7 @@ class MainWindow(QMainWindow):
         summary's draft, the note and comment boxes are not reloaded)."""
         log.info("store changed elsewhere (log head %d): refreshing", head)
         self._handed_over = None
+        self._conflicts = None
         self.cases.refresh(self.case_ref)
         self.show_unit_status()
         for tab in self.case_tabs.values():
@@ -608,6 +648,7 @@ class MainWindow(QMainWindow):
 
     def _case_changed(self, source: str) -> None:
         self._handed_over = None  # a case handed over, received back and handed over again: read afresh
+        self._conflicts = None
         self.watcher.catch_up()
         for key, tab in self.case_tabs.items():
             if key != source:
@@ -656,6 +697,8 @@ class MainWindow(QMainWindow):
         self._open(dialog)
 
     def refresh(self) -> None:
+        self._handed_over = None
+        self._conflicts = None
         self.cases.refresh(self.case_ref)
         for tab in self.case_tabs.values():
             tab.mark_stale()
@@ -845,6 +888,24 @@ class MainWindow(QMainWindow):
 
         dialog = SyncDialog(self.session, self)
         dialog.finished.connect(lambda _result: self._case_changed(""))
+        self._open(dialog)
+
+    def resolve_conflict(self) -> None:
+        from casedesk.ui.dialogs.resolve_conflict import ResolveConflictDialog
+
+        found = self._open_conflicts()
+        if self.case_ref is None or not found or not self.act_resolve_conflict.isEnabled():
+            return
+        chosen = self.exhibits.current()
+        dialog = ResolveConflictDialog(self.session, self.case_ref, found, chosen.reference if chosen else None, self)
+
+        def resolved() -> None:
+            self._case_changed("")
+            if dialog.resolved is not None:
+                self.statusBar().showMessage(self.tr("Custody conflict on {ref} resolved: custody entry {seq}").format(
+                    ref=dialog.resolved.exhibit_ref, seq=dialog.resolved.seq), 10_000)
+
+        dialog.accepted.connect(resolved)
         self._open(dialog)
 
     def hand_over(self) -> None:

@@ -354,6 +354,64 @@
     </message>
 </context>
 <context>
+    <name>Conflicts</name>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="22"/>
+        <source>no such exhibit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="25"/>
+        <source>{custodian} at {location}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="29"/>
+        <source>checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="31"/>
+        <source>sensitive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="33"/>
+        <source>withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="39"/>
+        <source>This log: no such exhibit (it exists only in the other copy).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="42"/>
+        <source>This log: {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="43"/>
+        <source>This log (entry {seq}): {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="48"/>
+        <source>The installation&apos;s other copy (its entry {seq}, {action}, hash {hash}): {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="56"/>
+        <source>Open custody conflict on {exhibit} (recorded by entry {record}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/conflicts.py" line="62"/>
+        <source>A supervisor resolves it: Custody › Resolve custody conflict…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CopyField</name>
     <message>
         <location filename="../../casedesk/ui/partials/copy_field.py" line="24"/>
@@ -959,233 +1017,238 @@ signed by {actor} with {tool}</source>
 <context>
     <name>ExhibitDetail</name>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="36"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="38"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="37"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="39"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="39"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="41"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="39"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="41"/>
         <source>{size} ({n} bytes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="42"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="44"/>
         <source>Original name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="43"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="45"/>
         <source>Path in source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="44"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="46"/>
         <source>Seized from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="45"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="47"/>
         <source>Seized at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="46"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
         <source>Seized where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="47"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="49"/>
         <source>Seal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="48"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="50"/>
         <source>Produced by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="49"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
         <source>Ingested</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="49"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
         <source>{when} by {user}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="51"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="53"/>
         <source>Tool</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="52"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="54"/>
         <source>Custodian</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="52"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="54"/>
         <source>{custodian} — checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="55"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="57"/>
         <source>Location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="56"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="60"/>
         <source>Sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="58"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="60"/>
         <source>yes (MG6D: not disclosed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="59"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="61"/>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="60"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="62"/>
         <source>File modified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="67"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="69"/>
         <source>Type: {warning}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="70"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="72"/>
         <source>Duplicate: same content (SHA-256) as exhibit {ref}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="99"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="110"/>
         <source>{label}:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="103"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="114"/>
         <source>SHA-256:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="104"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="115"/>
         <source>MD5:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="105"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="116"/>
         <source>SHA-1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="122"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="134"/>
         <source>&amp;Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="138"/>
         <source>Exhibit timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="139"/>
         <source>Time (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="139"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="139"/>
         <source>By</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="127"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="139"/>
         <source>From → to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="129"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="141"/>
         <source>Reason / location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="133"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="145"/>
         <source>C&amp;ustody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="136"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="148"/>
         <source>&amp;Open preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="138"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="150"/>
         <source>Show the exhibit&apos;s content; the viewing is recorded in the custody log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="142"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="154"/>
         <source>Opening a preview is recorded in the custody log (who viewed what, when).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="156"/>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="157"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="168"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="169"/>
         <source>Embedded metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="157"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="169"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="160"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="172"/>
         <source>What the file says about itself (EXIF, PDF document information): a claim of the file, not recorded facts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="166"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="178"/>
         <source>&amp;Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="193"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="189"/>
+        <source>The register shows this log&apos;s state until a supervisor&apos;s signed resolution says which holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="217"/>
         <source>&lt;i&gt;Choose an exhibit to see its details.&lt;/i&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="218"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="242"/>
         <source>Press Open preview to view the content.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="219"/>
+        <location filename="../../casedesk/ui/partials/exhibit_detail.py" line="243"/>
         <source>No preview for {type}: extract the exhibit to open it in another program.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1193,70 +1256,75 @@ signed by {actor} with {tool}</source>
 <context>
     <name>ExhibitTableModel</name>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="60"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="62"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="62"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="64"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="65"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="67"/>
         <source>File name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="67"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="69"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="69"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="71"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="71"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="73"/>
         <source>{n} bytes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="72"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="74"/>
         <source>Seized</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="75"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="77"/>
         <source>Custodian</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="76"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="78"/>
         <source>{custodian} (checked out)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="79"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="81"/>
         <source>Location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="82"/>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="84"/>
         <source>(Ctrl+C copies the full value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/exhibit_model.py" line="176"/>
+        <source>{custodian} · ⚠ custody conflict</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ExhibitTableView</name>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="57"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="58"/>
         <source>Exhibit register</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="79"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="80"/>
         <source>Drop files or folders here to ingest them into this case</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1264,54 +1332,75 @@ signed by {actor} with {tool}</source>
 <context>
     <name>ExhibitsTab</name>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="41"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="42"/>
         <source>This case is closed: its exhibits can no longer change (no ingest, transfer or check-out; an exhibit still checked out can be returned).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="142"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="144"/>
         <source>Filter the exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="143"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="145"/>
         <source>Filter exhibits: reference, description, type, custodian, hash…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="151"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="153"/>
         <source>Show &amp;withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="153"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="155"/>
         <source>Withdrawn exhibits stay in the vault and the custody log; show them greyed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="157"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="159"/>
         <source>&amp;Ingest files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="159"/>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="203"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="161"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="209"/>
         <source>Bring files or folders into this case as exhibits (Ctrl+I)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="221"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="229"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="238"/>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="312"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="248"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="343"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="259"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="263"/>
+        <source>%n open custody conflict in this case</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="264"/>
+        <source>%n open custody conflicts in this case</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="265"/>
+        <source> ({refs}): this log and the installation&apos;s other copy say different things; the register shows this log&apos;s state until a supervisor resolves each (Custody › Resolve custody conflict…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="287"/>
         <source>{shown} of %n exhibits</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1319,7 +1408,7 @@ signed by {actor} with {tool}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="261"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="289"/>
         <source>%n exhibit</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1327,7 +1416,7 @@ signed by {actor} with {tool}</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="261"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="289"/>
         <source>%n exhibits</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1335,27 +1424,27 @@ signed by {actor} with {tool}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="329"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="360"/>
         <source>Custody timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="356"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="387"/>
         <source>Too large to preview: extract the exhibit to open it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="365"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="396"/>
         <source>No preview.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="366"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="397"/>
         <source>Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/tabs/exhibits.py" line="369"/>
+        <location filename="../../casedesk/ui/tabs/exhibits.py" line="400"/>
         <source>Opening {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2643,573 +2732,593 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="93"/>
+        <location filename="../../casedesk/ui/main_window.py" line="94"/>
         <source>CaseDesk — {name} ({user})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="163"/>
+        <location filename="../../casedesk/ui/main_window.py" line="171"/>
         <source>Details, summary and membership</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="170"/>
+        <location filename="../../casedesk/ui/main_window.py" line="179"/>
         <source>The exhibit register; drop files here to ingest them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="311"/>
+        <location filename="../../casedesk/ui/main_window.py" line="323"/>
         <source>&amp;Custody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="175"/>
+        <location filename="../../casedesk/ui/main_window.py" line="184"/>
         <source>The case&apos;s custody log with filters, and verification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="178"/>
+        <location filename="../../casedesk/ui/main_window.py" line="187"/>
         <source>The case&apos;s notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="182"/>
+        <location filename="../../casedesk/ui/main_window.py" line="191"/>
         <source>Supervisor review of the custody log; open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="186"/>
+        <location filename="../../casedesk/ui/main_window.py" line="195"/>
         <source>The case&apos;s story in time order: seizures, exhibits, movements, notes, reviews</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="206"/>
+        <location filename="../../casedesk/ui/main_window.py" line="215"/>
         <source>&amp;New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="207"/>
+        <location filename="../../casedesk/ui/main_window.py" line="216"/>
         <source>Open a new case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="208"/>
+        <location filename="../../casedesk/ui/main_window.py" line="217"/>
         <source>&amp;Ingest files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="209"/>
-        <location filename="../../casedesk/ui/main_window.py" line="431"/>
+        <location filename="../../casedesk/ui/main_window.py" line="218"/>
+        <location filename="../../casedesk/ui/main_window.py" line="444"/>
         <source>Bring files or folders into the open case as exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="210"/>
+        <location filename="../../casedesk/ui/main_window.py" line="219"/>
         <source>&amp;Export bundle…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="211"/>
+        <location filename="../../casedesk/ui/main_window.py" line="220"/>
         <source>Export the open case as a PDF court bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="212"/>
+        <location filename="../../casedesk/ui/main_window.py" line="221"/>
         <source>Export MG6&amp;C schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="213"/>
+        <location filename="../../casedesk/ui/main_window.py" line="222"/>
         <source>Export the schedule of non-sensitive unused material (PDF, for the defence)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="215"/>
+        <location filename="../../casedesk/ui/main_window.py" line="224"/>
         <source>Export MG6&amp;D schedule…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="216"/>
+        <location filename="../../casedesk/ui/main_window.py" line="225"/>
         <source>Export the schedule of sensitive unused material (PDF, for the prosecutor only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="218"/>
+        <location filename="../../casedesk/ui/main_window.py" line="227"/>
         <source>Export case as CASE/&amp;UCO…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="220"/>
+        <location filename="../../casedesk/ui/main_window.py" line="229"/>
         <source>Export the case&apos;s exhibits and custody actions as CASE/UCO JSON-LD for forensic tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="222"/>
+        <location filename="../../casedesk/ui/main_window.py" line="231"/>
         <source>&amp;Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="223"/>
+        <location filename="../../casedesk/ui/main_window.py" line="232"/>
         <source>What waits for you: your cases, open queries, the review queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="224"/>
+        <location filename="../../casedesk/ui/main_window.py" line="233"/>
         <source>&amp;Search all cases…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="225"/>
+        <location filename="../../casedesk/ui/main_window.py" line="234"/>
         <source>Find exhibits and notes in every case you may open: file name, reference, SHA-256 or note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="227"/>
+        <location filename="../../casedesk/ui/main_window.py" line="236"/>
         <source>&amp;Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="228"/>
+        <location filename="../../casedesk/ui/main_window.py" line="237"/>
         <source>Search the case list or filter the exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="229"/>
+        <location filename="../../casedesk/ui/main_window.py" line="238"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="230"/>
+        <location filename="../../casedesk/ui/main_window.py" line="239"/>
         <source>Reload the case list and the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="233"/>
+        <location filename="../../casedesk/ui/main_window.py" line="242"/>
         <source>&amp;Transfer exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="235"/>
+        <location filename="../../casedesk/ui/main_window.py" line="244"/>
         <source>Hand the selected exhibit to another officer or a place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="236"/>
+        <location filename="../../casedesk/ui/main_window.py" line="245"/>
         <source>Check &amp;out exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="238"/>
+        <location filename="../../casedesk/ui/main_window.py" line="247"/>
         <source>Lend the selected exhibit, e.g. to a forensic lab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="239"/>
+        <location filename="../../casedesk/ui/main_window.py" line="248"/>
         <source>&amp;Return exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="240"/>
+        <location filename="../../casedesk/ui/main_window.py" line="249"/>
         <source>Record that the selected checked-out exhibit came back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="241"/>
+        <location filename="../../casedesk/ui/main_window.py" line="250"/>
         <source>E&amp;xtract exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="242"/>
+        <location filename="../../casedesk/ui/main_window.py" line="251"/>
         <source>Write the selected exhibit&apos;s original bytes to a folder (checked and recorded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="243"/>
+        <location filename="../../casedesk/ui/main_window.py" line="252"/>
         <source>&amp;Preview exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="244"/>
+        <location filename="../../casedesk/ui/main_window.py" line="253"/>
         <source>Show the selected exhibit&apos;s content (the viewing is recorded in the custody log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="246"/>
+        <location filename="../../casedesk/ui/main_window.py" line="255"/>
         <source>&amp;Withdraw exhibit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="247"/>
+        <location filename="../../casedesk/ui/main_window.py" line="256"/>
         <source>Take the selected exhibit out of the register (kept in the vault and log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="248"/>
+        <location filename="../../casedesk/ui/main_window.py" line="257"/>
         <source>Change &amp;sensitivity…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="249"/>
+        <location filename="../../casedesk/ui/main_window.py" line="258"/>
         <source>Mark the selected exhibit sensitive (MG6D) or not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="250"/>
+        <location filename="../../casedesk/ui/main_window.py" line="259"/>
         <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="251"/>
+        <location filename="../../casedesk/ui/main_window.py" line="260"/>
         <source>Verify the custody log and the exhibits of the open case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="252"/>
+        <location filename="../../casedesk/ui/main_window.py" line="261"/>
         <source>Acknowledge wrong entry &amp;times…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="253"/>
+        <location filename="../../casedesk/ui/main_window.py" line="262"/>
         <source>Supervisor: record which custody entries were dated by a wrong clock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="254"/>
-        <source>S&amp;ync with the unit…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="255"/>
-        <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="257"/>
-        <source>Review a case on &amp;another installation…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="258"/>
-        <source>Supervisor: read a case held on a detective&apos;s laptop from the unit, checked here, and approve or query it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="260"/>
-        <source>&amp;Hand case over…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="261"/>
-        <source>Hand the open case to an officer of another installation, through the unit; it is read-only here afterwards</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../casedesk/ui/main_window.py" line="263"/>
-        <source>&amp;Receive a handed-over case…</source>
+        <source>Resolve custody &amp;conflict…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="264"/>
-        <source>Take in a case an officer of another installation handed over to you, with its evidence, from the unit</source>
+        <source>Supervisor: say which state of an exhibit holds where this log and the installation&apos;s other copy differ (signed, naming both entries)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="266"/>
-        <source>Change &amp;password…</source>
+        <source>S&amp;ync with the unit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="267"/>
-        <source>Change your own password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="268"/>
-        <source>Sign &amp;out</source>
+        <source>Send this laptop&apos;s custody log and evidence (encrypted) to the unit service and keep its cosignature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="269"/>
-        <source>Sign out and return to the sign-in window</source>
+        <source>Review a case on &amp;another installation…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="270"/>
-        <source>&amp;Lock</source>
+        <source>Supervisor: read a case held on a detective&apos;s laptop from the unit, checked here, and approve or query it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="271"/>
-        <source>Cover the window until your password is entered again (also after a time without use)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="273"/>
-        <source>&amp;Quit</source>
+        <location filename="../../casedesk/ui/main_window.py" line="272"/>
+        <source>&amp;Hand case over…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="273"/>
-        <source>Close CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="274"/>
-        <source>&amp;Users…</source>
+        <source>Hand the open case to an officer of another installation, through the unit; it is read-only here afterwards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="275"/>
-        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <source>&amp;Receive a handed-over case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="276"/>
-        <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="277"/>
-        <source>Installation settings: extra digests, default marking</source>
+        <source>Take in a case an officer of another installation handed over to you, with its evidence, from the unit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="278"/>
-        <source>&amp;About CaseDesk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/main_window.py" line="278"/>
-        <source>Version and data directory</source>
+        <source>Change &amp;password…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="279"/>
-        <source>CaseDesk &amp;help</source>
+        <source>Change your own password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="280"/>
-        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="284"/>
-        <source>Tab {n}</source>
+        <location filename="../../casedesk/ui/main_window.py" line="281"/>
+        <source>Sign out and return to the sign-in window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="282"/>
+        <source>&amp;Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="283"/>
+        <source>Cover the window until your password is entered again (also after a time without use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="285"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="285"/>
+        <source>Close CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="286"/>
+        <source>&amp;Users…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="287"/>
+        <source>Add users, change roles, disable accounts, reset passwords</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="288"/>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="289"/>
+        <source>Installation settings: extra digests, default marking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/main_window.py" line="290"/>
+        <source>&amp;About CaseDesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="290"/>
+        <source>Version and data directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="291"/>
+        <source>CaseDesk &amp;help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="292"/>
+        <source>How to work in CaseDesk, and every keyboard shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="296"/>
+        <source>Tab {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="302"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="305"/>
+        <location filename="../../casedesk/ui/main_window.py" line="317"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="308"/>
+        <location filename="../../casedesk/ui/main_window.py" line="320"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="318"/>
-        <location filename="../../casedesk/ui/main_window.py" line="321"/>
+        <location filename="../../casedesk/ui/main_window.py" line="331"/>
+        <location filename="../../casedesk/ui/main_window.py" line="334"/>
         <source>E&amp;xhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="322"/>
-        <location filename="../../casedesk/ui/main_window.py" line="506"/>
+        <location filename="../../casedesk/ui/main_window.py" line="335"/>
+        <location filename="../../casedesk/ui/main_window.py" line="526"/>
         <source>&amp;Administration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="325"/>
+        <location filename="../../casedesk/ui/main_window.py" line="338"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="332"/>
+        <location filename="../../casedesk/ui/main_window.py" line="345"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="355"/>
+        <location filename="../../casedesk/ui/main_window.py" line="368"/>
         <source>Signed in: &lt;b&gt;{user}&lt;/b&gt; ({name}) · {role}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="358"/>
+        <location filename="../../casedesk/ui/main_window.py" line="371"/>
         <source>Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="363"/>
+        <location filename="../../casedesk/ui/main_window.py" line="376"/>
         <source>⚠ Password-only key slots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="378"/>
+        <location filename="../../casedesk/ui/main_window.py" line="391"/>
         <source>Where this laptop stands with the unit service; click to sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="400"/>
+        <location filename="../../casedesk/ui/main_window.py" line="413"/>
         <source>Integrity alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="401"/>
+        <location filename="../../casedesk/ui/main_window.py" line="414"/>
         <source>The custody log failed its check at sign-in; changes are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="429"/>
+        <location filename="../../casedesk/ui/main_window.py" line="442"/>
         <source>The open case is closed: its exhibits can no longer change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="439"/>
+        <location filename="../../casedesk/ui/main_window.py" line="452"/>
         <source>Open a case first (choose one in the case list)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="448"/>
+        <location filename="../../casedesk/ui/main_window.py" line="456"/>
+        <source>No open custody conflict in this case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="459"/>
+        <source>{ref} has an open custody conflict: a bundle would show one copy&apos;s word as the whole history; a supervisor resolves it first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="468"/>
         <source>Select an exhibit in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="449"/>
+        <location filename="../../casedesk/ui/main_window.py" line="469"/>
         <source>The case is closed: its exhibits can no longer move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="454"/>
-        <location filename="../../casedesk/ui/main_window.py" line="573"/>
+        <location filename="../../casedesk/ui/main_window.py" line="474"/>
+        <location filename="../../casedesk/ui/main_window.py" line="613"/>
         <source>{ref} is checked out to {custodian}: record its return first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="473"/>
+        <location filename="../../casedesk/ui/main_window.py" line="493"/>
         <source>None of the selected exhibits is checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="474"/>
+        <location filename="../../casedesk/ui/main_window.py" line="494"/>
         <source>None of the selected exhibits can move ({reason})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="488"/>
+        <location filename="../../casedesk/ui/main_window.py" line="508"/>
         <source>Select just one exhibit for this (several are selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="461"/>
-        <location filename="../../casedesk/ui/main_window.py" line="485"/>
+        <location filename="../../casedesk/ui/main_window.py" line="481"/>
+        <location filename="../../casedesk/ui/main_window.py" line="505"/>
         <source>{ref} is not checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="158"/>
+        <location filename="../../casedesk/ui/main_window.py" line="166"/>
         <source>{tip} (Ctrl+{n})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="163"/>
+        <location filename="../../casedesk/ui/main_window.py" line="171"/>
         <source>Overview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="169"/>
+        <location filename="../../casedesk/ui/main_window.py" line="178"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="174"/>
+        <location filename="../../casedesk/ui/main_window.py" line="183"/>
         <source>Custody</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="178"/>
+        <location filename="../../casedesk/ui/main_window.py" line="187"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="181"/>
+        <location filename="../../casedesk/ui/main_window.py" line="190"/>
         <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="185"/>
+        <location filename="../../casedesk/ui/main_window.py" line="194"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="491"/>
+        <location filename="../../casedesk/ui/main_window.py" line="511"/>
         <source>This file type has no preview: extract the exhibit to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="494"/>
-        <location filename="../../casedesk/ui/main_window.py" line="498"/>
+        <location filename="../../casedesk/ui/main_window.py" line="514"/>
+        <location filename="../../casedesk/ui/main_window.py" line="518"/>
         <source>Select one or more exhibits in the register first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="496"/>
+        <location filename="../../casedesk/ui/main_window.py" line="516"/>
         <source>{ref} is withdrawn already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="529"/>
+        <location filename="../../casedesk/ui/main_window.py" line="549"/>
         <source>Case {case} was handed over to {user} of installation {id} (custody entry {seq}): it is read-only here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="532"/>
+        <location filename="../../casedesk/ui/main_window.py" line="552"/>
         <source>Case {case} was handed over to another installation: it is read-only here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="542"/>
+        <location filename="../../casedesk/ui/main_window.py" line="582"/>
         <source>The case is closed: only an open case is handed over</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="549"/>
+        <location filename="../../casedesk/ui/main_window.py" line="589"/>
         <source>Only the officer in charge ({oic}) or a supervisor can hand the case over</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="571"/>
+        <location filename="../../casedesk/ui/main_window.py" line="611"/>
         <source>{ref} is withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="575"/>
+        <location filename="../../casedesk/ui/main_window.py" line="615"/>
         <source>Only {ref}&apos;s custodian ({custodian}) or a supervisor can move it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="579"/>
+        <location filename="../../casedesk/ui/main_window.py" line="619"/>
         <source>Your role ({role}) cannot do this</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="625"/>
+        <location filename="../../casedesk/ui/main_window.py" line="669"/>
         <source>Case {case} created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="660"/>
+        <location filename="../../casedesk/ui/main_window.py" line="706"/>
         <source>Refreshed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="693"/>
+        <location filename="../../casedesk/ui/main_window.py" line="739"/>
         <source>%n open query for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3217,7 +3326,7 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../casedesk/ui/main_window.py" line="694"/>
+        <location filename="../../casedesk/ui/main_window.py" line="740"/>
         <source>%n open queries for you</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3225,47 +3334,52 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         </translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="695"/>
+        <location filename="../../casedesk/ui/main_window.py" line="741"/>
         <source>Supervisors&apos; queries on your cases wait for your answer; click to answer them on the home page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="702"/>
+        <location filename="../../casedesk/ui/main_window.py" line="748"/>
         <source>New query from {supervisor} on {case}: {text}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="729"/>
+        <location filename="../../casedesk/ui/main_window.py" line="775"/>
         <source>Recorded as custody entry {seq}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="758"/>
+        <location filename="../../casedesk/ui/main_window.py" line="804"/>
         <source>Extract {ref} into folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="763"/>
+        <location filename="../../casedesk/ui/main_window.py" line="809"/>
         <source>Extracting {ref}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="767"/>
+        <location filename="../../casedesk/ui/main_window.py" line="813"/>
         <source>{ref} extracted to {path} (hash checked, recorded in the log)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="773"/>
+        <location filename="../../casedesk/ui/main_window.py" line="819"/>
         <source>Extract</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="893"/>
+        <location filename="../../casedesk/ui/main_window.py" line="905"/>
+        <source>Custody conflict on {ref} resolved: custody entry {seq}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/main_window.py" line="957"/>
         <source>About CaseDesk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="894"/>
+        <location filename="../../casedesk/ui/main_window.py" line="958"/>
         <source>CaseDesk {version}
 Offline evidence case management.
 
@@ -3273,17 +3387,17 @@ Data directory: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="911"/>
+        <location filename="../../casedesk/ui/main_window.py" line="975"/>
         <source>Unsaved case summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="912"/>
+        <location filename="../../casedesk/ui/main_window.py" line="976"/>
         <source>The summary of {cases} has changes that are not saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/main_window.py" line="925"/>
+        <location filename="../../casedesk/ui/main_window.py" line="989"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4258,6 +4372,89 @@ custody entry {seq}</source>
     <message>
         <location filename="../../casedesk/ui/dialogs/users.py" line="96"/>
         <source>R&amp;epeat:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResolveConflictDialog</name>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="26"/>
+        <source>Resolve custody conflict in {case}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="27"/>
+        <source>Re&amp;solve conflict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="36"/>
+        <source>Exhibit with a custody conflict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="40"/>
+        <source>&amp;Exhibit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="53"/>
+        <source>Anot&amp;her state (say where it is now):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="61"/>
+        <source>a user name, or a place such as Property store locker 7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="64"/>
+        <source>where it is kept (optional for a place)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="65"/>
+        <source>C&amp;ustodian:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="67"/>
+        <source>Lo&amp;cation:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="77"/>
+        <source>e.g. the property store&apos;s booking sheet shows it arrived at 14:10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="78"/>
+        <source>Why this state holds (recorded in the signed custody log; required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="79"/>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="102"/>
+        <source>This &amp;log&apos;s state holds: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="104"/>
+        <source>The o&amp;ther copy&apos;s state holds: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="108"/>
+        <source>{exhibit} exists only in the installation&apos;s other copy: the resolution closes the conflict and adds nothing to this register.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/dialogs/resolve_conflict.py" line="134"/>
+        <source>Say why this state holds, e.g. what the property store&apos;s booking sheet shows</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5452,76 +5649,86 @@ custody entry {seq}</source>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="68"/>
-        <source>Verified</source>
+        <source>Other copy&apos;s entries recorded (conflict)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="69"/>
-        <source>Log exported</source>
+        <source>Conflict resolved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="70"/>
-        <source>Bundle exported</source>
+        <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="71"/>
-        <source>Signed in</source>
+        <source>Log exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../casedesk/ui/formatting.py" line="72"/>
+        <source>Bundle exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="73"/>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/formatting.py" line="74"/>
         <source>Failed sign-in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="77"/>
+        <location filename="../../casedesk/ui/formatting.py" line="79"/>
         <source>detective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="78"/>
+        <location filename="../../casedesk/ui/formatting.py" line="80"/>
         <source>supervisor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="79"/>
+        <location filename="../../casedesk/ui/formatting.py" line="81"/>
         <source>admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="80"/>
+        <location filename="../../casedesk/ui/formatting.py" line="82"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="81"/>
+        <location filename="../../casedesk/ui/formatting.py" line="83"/>
         <source>disabled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="82"/>
+        <location filename="../../casedesk/ui/formatting.py" line="84"/>
         <source>locked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="83"/>
+        <location filename="../../casedesk/ui/formatting.py" line="85"/>
         <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="84"/>
+        <location filename="../../casedesk/ui/formatting.py" line="86"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="85"/>
+        <location filename="../../casedesk/ui/formatting.py" line="87"/>
         <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/formatting.py" line="86"/>
+        <location filename="../../casedesk/ui/formatting.py" line="88"/>
         <source>handed over</source>
         <translation type="unfinished"></translation>
     </message>

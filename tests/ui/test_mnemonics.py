@@ -101,6 +101,7 @@ def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Sto
     """Every dialog that opens from a session: New case's Alt+C was both Create case and Officer in charge."""
     from casedesk.services.accounts import Accounts
     from casedesk.services.cases import Cases
+    from casedesk.services.conflicts import ConflictView
     from casedesk.ui.dialogs.add_member import AddMemberDialog
     from casedesk.ui.dialogs.close_case import CloseCaseDialog, ReopenCaseDialog
     from casedesk.ui.dialogs.disclosure import CASE_UCO, MG6C, MG6D, DisclosureExportDialog
@@ -110,6 +111,7 @@ def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Sto
     from casedesk.ui.dialogs.new_case import NewCaseDialog
     from casedesk.ui.dialogs.password import ChangePasswordDialog
     from casedesk.ui.dialogs.remote_review import RemoteReviewDialog
+    from casedesk.ui.dialogs.resolve_conflict import ResolveConflictDialog
     from casedesk.ui.dialogs.settings import SettingsDialog
     from casedesk.ui.dialogs.sync import SyncDialog
     from casedesk.ui.dialogs.time_anomalies import TimeAnomaliesDialog
@@ -128,6 +130,10 @@ def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Sto
                 clashes.append(f"{type(dialog).__name__}: Alt+{letter.upper()} is {', '.join(who)}")
         dialog.close()
 
+    disputed = ConflictView(CASE, "JAS/1", "moved", 30, "2026-11-25T01:00:00Z",
+                            {"seq": 12, "custodian": "jsmith", "location": "Desk 4"},
+                            {"seq": 12, "hash": "ab" * 32, "action": "exhibit.transferred", "custodian": "Lab bench 3",
+                             "location": "Lab bench 3"}, "open custody conflict")
     sgt = store.sign_in("sgt")
     try:
         case = Cases(sgt).show(CASE)
@@ -136,6 +142,7 @@ def test_no_two_widgets_of_a_dialog_share_an_alt_letter(qtbot: QtBot, store: Sto
                       lambda: ExportDialog(sgt, CASE), lambda: IngestDialog(sgt, CASE), lambda: SyncDialog(sgt),
                       lambda: RemoteReviewDialog(sgt), lambda: TimeAnomaliesDialog(sgt), lambda: VerifyDialog(sgt, CASE),
                       lambda: HandOverDialog(sgt, CASE, case.title), lambda: ReceiveCaseDialog(sgt),
+                      lambda: ResolveConflictDialog(sgt, CASE, [disputed]),
                       *(lambda kind=kind: DisclosureExportDialog(sgt, CASE, kind) for kind in (MG6C, MG6D, CASE_UCO))):
             check(build())
     finally:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from casedesk.reports.text import visible
 from casedesk.ui import formatting, theme
 from casedesk.ui.icons import icon
+from casedesk.ui.partials import conflicts as conflict_text
 from casedesk.ui.partials.copy_field import CopyField
 from casedesk.ui.partials.preview import PreviewControls, PreviewWidget, preview_kind
 from casedesk.ui.partials.wrapped_text import wrap_column
@@ -87,6 +89,15 @@ class ExhibitDetail(QTabWidget):
         self.warnings = QLabel()
         self.warnings.setObjectName("exhibitWarnings")
         self.warnings.setWordWrap(True)
+        # An open custody conflict: both states, each naming its entry (the register's is this log's).
+        self.conflict = QLabel()
+        self.conflict.setObjectName("exhibitConflict")
+        self.conflict.setWordWrap(True)
+        self.conflict.setTextFormat(Qt.TextFormat.PlainText)  # custodians and places typed elsewhere: never HTML
+        self.conflict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.conflict.setFrameShape(QFrame.Shape.StyledPanel)
+        self.conflict.setMargin(6)
+        self.conflict.hide()
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -110,6 +121,7 @@ class ExhibitDetail(QTabWidget):
         layout = QVBoxLayout(details)
         layout.addWidget(self.title)
         layout.addWidget(self.warnings)
+        layout.addWidget(self.conflict)
         layout.addLayout(form)
         layout.addLayout(self.buttons)
         layout.addStretch(1)
@@ -167,6 +179,17 @@ class ExhibitDetail(QTabWidget):
         self.currentChanged.connect(self._tab_changed)
         self.show_exhibit(None)
 
+    def show_conflict(self, conflict: Any) -> None:
+        """The exhibit's open custody conflict (a ``ConflictView``), or nothing."""
+        if conflict is None:
+            self.conflict.clear()
+            self.conflict.hide()
+            return
+        self.conflict.setText("⚠ " + conflict_text.summary(conflict) + "\n" + self.tr(
+            "The register shows this log's state until a supervisor's signed resolution says which holds."))
+        self.conflict.setStyleSheet(f"color: {theme.warning_colour().name()};")
+        self.conflict.show()
+
     def block_preview(self, why: str | None) -> None:
         """A case that takes no more entries takes no viewing either (a preview is recorded): ``why`` says so."""
         self.blocked = why
@@ -184,6 +207,7 @@ class ExhibitDetail(QTabWidget):
         same = (e is not None and self.exhibit is not None and e.reference == self.exhibit.reference
                 and e.sha256 == self.exhibit.sha256 and self.preview.kind is not None)
         self.exhibit = e
+        self.show_conflict(None)  # the register says which exhibit has one (ExhibitsTab._selection)
         self.timeline.clear()
         if not same:
             self.preview.clear()

@@ -26,6 +26,8 @@ from PySide6.QtGui import QBrush
 
 from casedesk.reports.text import visible
 from casedesk.ui import formatting, theme
+from casedesk.ui.icons import icon
+from casedesk.ui.partials import conflicts as conflict_text
 from casedesk.ui.translator import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
@@ -82,6 +84,7 @@ COLUMNS: tuple[Column, ...] = (
            lambda e: f"SHA-256 {e.sha256}\n" + translate("ExhibitTableModel", "(Ctrl+C copies the full value)")),
 )
 SHA_COLUMN = len(COLUMNS) - 1
+CUSTODIAN_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Custodian")
 SIZE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Size")  # numbers line up on the right
 
 
@@ -91,6 +94,13 @@ class ExhibitTableModel(QAbstractTableModel):
         self.rows: list[Any] = []
         self.loaded = 0
         self._search: list[str | None] = []
+        self.conflicts: dict[str, Any] = {}  # exhibit reference -> its open custody conflict (ConflictView)
+
+    def set_conflicts(self, conflicts: dict[str, Any]) -> None:
+        """Open custody conflicts by exhibit: their rows are highlighted and say so (set before the rows)."""
+        self.conflicts = conflicts
+        if self.loaded:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.loaded - 1, len(COLUMNS) - 1))
 
     # --- data in ---------------------------------------------------------------
     def set_exhibits(self, exhibits: Sequence[Any], sort_column: int = 0,
@@ -160,12 +170,22 @@ class ExhibitTableModel(QAbstractTableModel):
             return None
         e = self.rows[index.row()]
         col = COLUMNS[index.column()]
+        conflict = self.conflicts.get(e.reference) if self.conflicts else None
         if role == Qt.ItemDataRole.DisplayRole:
+            if conflict is not None and index.column() == CUSTODIAN_COLUMN:
+                return self.tr("{custodian} · ⚠ custody conflict").format(custodian=col.text(e))
             return col.text(e)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip(e)
+            return conflict_text.register_tip(conflict) if conflict is not None else col.tip(e)
         if role == EXHIBIT_ROLE:
             return e
+        if conflict is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                tint = theme.warning_colour()
+                tint.setAlpha(60)
+                return QBrush(tint)
+            if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+                return icon("warning")
         if role == Qt.ItemDataRole.ForegroundRole:
             if getattr(e, "status", "active") != "active":
                 return QBrush(theme.palette(theme.is_dark()).color(theme.Group.Disabled, theme.Role.Text))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.errors import CaseDeskError
 from casedesk.security.roles import Permission
+from casedesk.services.conflicts import Conflicts
 from casedesk.services.evidence import Evidence
 from casedesk.services.session import Session
 from casedesk.ui import errors, window_state
@@ -123,6 +124,7 @@ class ExhibitsTab(CaseTab):
     ingest_requested = Signal(list)  # paths (possibly empty): the main window opens the ingest dialog
     selection_changed = Signal()
     references_loaded = Signal(list)  # the case's exhibit references, for other tabs' pickers
+    conflicts_loaded = Signal(list)  # the case's open custody conflicts (ConflictView), for the window's actions
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -161,6 +163,9 @@ class ExhibitsTab(CaseTab):
         self.case_open = True
         self.closed_notice = MessageLine()
         self.closed_notice.setObjectName("closedNotice")
+        self.conflicts: list[Any] = []  # the open custody conflicts of the case on screen
+        self.conflict_notice = MessageLine()
+        self.conflict_notice.setObjectName("conflictNotice")
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.withdrawn)
@@ -181,6 +186,7 @@ class ExhibitsTab(CaseTab):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.closed_notice)
+        layout.addWidget(self.conflict_notice)
         layout.addWidget(self.splitter, 1)
         self.setTabOrder(self.filter, self.view)
 
@@ -213,18 +219,22 @@ class ExhibitsTab(CaseTab):
         self._generation = getattr(self, "_generation", 0) + 1
         generation, case_ref = self._generation, self.case_ref
         if case_ref is None:
+            self.show_conflicts([])
             self.set_exhibits([])
             return
         self._update_ingest()
         evidence = Evidence(self.session)
+        conflicts = Conflicts(self.session)
         include = self.withdrawn.isChecked()
         self.count.setText(self.tr("Loading…"))
         self.loading = True
 
-        def loaded(exhibits: list[Any]) -> None:
+        def loaded(result: tuple[list[Any], list[Any]]) -> None:
             if generation != self._generation:
                 return  # another case was chosen meanwhile
+            exhibits, found = result
             self.loading = False
+            self.show_conflicts(found)
             wanted = self._pending_select or (keep.reference if keep is not None else None)
             self.set_exhibits(exhibits, keep=wanted)
             self._pending_select = None
@@ -238,8 +248,26 @@ class ExhibitsTab(CaseTab):
                 errors.show_error(self, exc, self.tr("Exhibits"))
 
         # The register's lines only (Evidence.rows): the detail pane reads the chosen exhibit in full (_selection).
-        self.runner.submit("exhibits", lambda _p, _c: evidence.rows(case_ref, include_withdrawn=include),
+        self.runner.submit("exhibits", lambda _p, _c: (evidence.rows(case_ref, include_withdrawn=include),
+                                                         conflicts.list(case_ref)),
                            on_success=loaded, on_failure=failed)
+
+    def show_conflicts(self, found: list[Any]) -> None:
+        """The case's open custody conflicts: a line above the register, and their rows highlighted."""
+        self.conflicts = found
+        self.model.set_conflicts({c.exhibit_ref: c for c in found})
+        n = len(found)
+        if n:
+            refs = ", ".join(c.exhibit_ref for c in found[:6]) + (", …" if n > 6 else "")
+            self.conflict_notice.notice(
+                "⚠ " + (self.tr("%n open custody conflict in this case", None, n) if n == 1
+                        else self.tr("%n open custody conflicts in this case", None, n))
+                + self.tr(" ({refs}): this log and the installation's other copy say different things; the register "
+                          "shows this log's state until a supervisor resolves each (Custody › Resolve custody "
+                          "conflict…).").format(refs=refs))
+        else:
+            self.conflict_notice.clear_message()
+        self.conflicts_loaded.emit(found)
 
     def set_exhibits(self, exhibits: list[Any], keep: str | None = None) -> None:
         """Show ``exhibits``; the detail pane stays on ``keep`` (selected again next) when it is among them."""
@@ -298,7 +326,10 @@ class ExhibitsTab(CaseTab):
         return True
 
     def _selection(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
-        self.detail.show_exhibit(self._full(self.current()))
+        chosen = self.current()
+        self.detail.show_exhibit(self._full(chosen))
+        if chosen is not None:
+            self.detail.show_conflict(self.model.conflicts.get(chosen.reference))
         self.selection_changed.emit()
 
     def _full(self, row: Any) -> Any:
