@@ -374,8 +374,12 @@ class Ingester:
 
     # --- many files --------------------------------------------------------
     def run(self, files: Sequence[SourceFile], progress: Progress = no_progress,
-            cancel: CancelToken | None = None) -> Iterator[StoredFile | Refused]:
+            cancel: CancelToken | None = None, idle_marks: bool = False) -> Iterator[StoredFile | Refused | None]:
         """Results in input order. Stops early, discarding unfinished work, when ``cancel`` is set.
+
+        ``idle_marks``: ``None`` is handed back, once, whenever the next result is not ready yet after at least
+        one result was handed back, so the caller can use the wait (the ingest commits the files it holds
+        instead of waiting for a full batch). Without it, only results.
 
         Files that finished before the cancel are still handed back. A closed
         generator (the caller stopped) discards every temporary object it has
@@ -398,6 +402,7 @@ class Ingester:
         handed: set[str] = set()  # temporary objects of the workers handed back to the caller
         executor = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="casedesk-ingest")
         finished = False
+        handed_back = False  # a result was handed back since the last idle mark
         i = 0
         try:
             while True:
@@ -422,9 +427,16 @@ class Ingester:
                 chunk_files, fut = window.popleft()
                 if chunk_files is not None:
                     in_flight -= len(chunk_files)
+                    if idle_marks and handed_back and not fut.done():
+                        handed_back = False
+                        yield None
                     yield from self._chunk_results(chunk_files, fut, stop, done, handed, progress, total)
+                    handed_back = True
                     continue
                 in_flight -= 1
+                if idle_marks and handed_back and not fut.done():
+                    handed_back = False
+                    yield None
                 while not fut.done():
                     cf.wait([fut], timeout=POLL)
                     progress(done.value, total, self._current)
@@ -437,6 +449,7 @@ class Ingester:
                 except OSError as exc:
                     raise self._vault_error(exc) from None
                 progress(done.value, total, result.source.relative_path)
+                handed_back = True
                 yield result
             progress(done.value, total, "")
             finished = not stop.cancelled

@@ -76,6 +76,10 @@ log = logging.getLogger("casedesk.evidence")
 
 DEFAULT_LOCATION = "CaseDesk vault"
 BATCH_FILES = 500
+# A batch of at least this many files is committed early when the next file is not stored yet: this process
+# works (rows, entries, signatures) while the workers catch up, instead of waiting idle for a full batch (at
+# the start of an ingest, above all).
+IDLE_BATCH_FILES = 100
 BATCH_BYTES = 256 << 20
 BATCH_SECONDS = 5.0
 
@@ -753,7 +757,12 @@ class Evidence:
             batch_started = time.monotonic()
             handled = 0
             try:
-                for item in ingester.run(files, file_progress, cancel):
+                for item in ingester.run(files, file_progress, cancel, idle_marks=True):
+                    if item is None:  # the next file is not ready: commit what is held rather than wait
+                        if len(batch) >= IDLE_BATCH_FILES:
+                            summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, described, batch)
+                            batch, batch_bytes, batch_started = [], 0, time.monotonic()
+                        continue
                     handled += 1
                     finished = handled
                     if not isinstance(item, StoredFile):

@@ -229,3 +229,42 @@ def test_the_workers_leave_when_the_ingesting_process_is_killed(store: Store, tm
         time.sleep(0.1)
     assert not any(_running(pid) for pid in workers)
     assert assert_consistent(store) >= 0
+
+
+def test_idle_marks_tell_the_caller_when_the_next_file_is_not_stored_yet(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ingest commits the files it holds while a slow file is still being read (``idle_marks``): a mark comes
+    only after a result and before one that is not ready, never twice in a row, and the results are the same."""
+    import itertools
+    import threading
+
+    folder = tmp_path / "seized"
+    paths = [write(folder / f"{i}.txt", f"statement {i}\n".encode()) for i in range(4)]
+    vault = Vault(tmp_path / "vault", b"\x01" * 32, b"\x02" * 32)
+    vault.ensure()
+    files, _ = collect([folder])
+    slow = threading.Event()
+    store = Ingester.store
+
+    def held_back(self: Ingester, src: object, *args: object) -> object:
+        if str(src.path).endswith("2.txt"):  # type: ignore[attr-defined]
+            assert slow.wait(30)
+        return store(self, src, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ingester, "store", held_back)
+    seen: list[str | None] = []
+    for item in Ingester(vault, [], workers=2, processes=0).run(files, idle_marks=True):
+        if item is None:
+            seen.append(None)
+            if "1.txt" in seen:
+                slow.set()  # the caller did its own work; the slow file finishes
+        else:
+            assert isinstance(item, StoredFile)
+            seen.append(item.source.path.name)
+    at = seen.index("2.txt")
+    assert seen[at - 2: at] == ["1.txt", None]  # told while the held-back file was not ready
+    assert [s for s in seen if s is not None] == [p.name for p in paths]
+    assert all(a is not None or b is not None for a, b in itertools.pairwise(seen))
+    plain = [i.source.path.name for i in Ingester(vault, [], workers=2, processes=0).run(files)
+             if isinstance(i, StoredFile)]
+    assert plain == [p.name for p in paths]
