@@ -483,6 +483,8 @@ def _push(engine: Engine, cosigner: Cosigner, caller: Caller, body: bytes) -> JS
                                       caller.user, caller.key, note_text, proof, cosigner.fingerprint, base)
             unknown = review.unknown_statement(lambda ids: _statement_digests(conn, caller.installation, ids),
                                                caller.installation, done.new_rows)
+            if unknown is None:  # a case taken in (or back) names a hand-over the unit holds (unit/handover.py)
+                unknown = handover.unknown_handover(conn, caller.installation, done.new_rows)
             if unknown is not None:
                 refusal = verify.Rejection(unknown)
                 refusal.authenticated = True  # the requester passed row 8: the segment is kept as evidence

@@ -69,6 +69,45 @@ def handovers_to(conn: Connection, other: str, case: str, installation: str, use
     return found
 
 
+MSG_UNKNOWN_HANDOVER = ("entry {seq}: case.received of case {case} names hand-over entry {n} of installation {other}, "
+                        "but the unit holds no hand-over of that case to {user} of installation {id} there with that "
+                        "hash: it was written by hand")
+
+
+def unknown_handover(conn: Connection, installation: str, rows: Sequence[Sequence[Any]]) -> str | None:
+    """Why a pushed ``case.received`` takes in a case no hand-over the unit holds gives this installation (None:
+    each names one: the giving installation's ``case.handed_over`` of that case, at the number and hash it names,
+    to its signer of this installation). Replay takes a ``case.received`` that brings a case back to the
+    installation that handed it over as making it held here again; only the unit can tell that a hand-over
+    stands behind it, so a hand-written one, by which an insider of that installation would take back a case
+    held elsewhere, stops here."""
+    for row in rows:
+        if row[7] != handover.RECEIVED:
+            continue
+        try:
+            data = encoding.parse_data(str(row[17]))
+        except encoding.EncodingError:
+            data = {}
+        other, named = data.get("from_installation"), data.get("handed_over")
+        n = named.get("seq") if isinstance(named, dict) else None
+        digest = named.get("hash") if isinstance(named, dict) else None
+        found = None
+        if isinstance(other, str) and isinstance(n, int) and not isinstance(n, bool):
+            found = conn.execute(select(entries.c.action, entries.c.case_ref, entries.c.entry_hash, entries.c.data)
+                                 .where(entries.c.installation_id == other, entries.c.seq == n)).first()
+        ok = False
+        if found is not None and found[0] == handover.HANDED_OVER and found[1] == row[8] and found[2] == digest:
+            try:
+                given = encoding.parse_data(str(found[3]))
+            except encoding.EncodingError:
+                given = {}
+            ok = given.get("to_installation") == installation and given.get("to_user") == row[5]
+        if not ok:
+            return MSG_UNKNOWN_HANDOVER.format(seq=row[0], case=row[8], n=n, other=other, user=row[5],
+                                               id=installation)
+    return None
+
+
 def case_objects(conn: Connection, installation: str, case: str) -> list[dict[str, str]]:
     """The objects of ``case`` the unit holds for ``installation``: its own uploads, then (by name) those of the
     exhibits it received with the case, held under the installation they came from (``received_objects``)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from casedesk.errors import PermissionDenied
+from casedesk.errors import PermissionDenied, UnitError, UsageError
 from casedesk.reports.verify_bundle import verify_bundle
 from casedesk.services import handover, sync
 from casedesk.services.bundles import Bundles
@@ -165,3 +165,61 @@ def test_a_received_case_handed_on_to_a_third_installation(unit: Unit, engine: E
         s.close()
     code, result = tool(custody_path)
     assert code == 0, [p["message"] for p in result.get("problems", [])]
+
+
+def test_a_case_taken_back_by_hand_without_a_hand_over_is_refused_by_the_unit(unit: Unit, desks: Desks  # noqa: F811
+                                                                              ) -> None:
+    """An insider of D writes, past the service layer, a case.received that brings back the case D handed to E
+    (its own identity, which D's log discloses): replay on D takes it as the case coming back, so only the unit,
+    which holds E's log, can tell that no hand-over stands behind it."""
+    from casedesk.custody import log as custody_log
+    from casedesk.store.models import Case
+
+    given = _give(unit, desks)
+    s = desks.d.sign_in("jsmith")
+    try:
+        with s.write() as db:
+            row = db.query(Case).filter(Case.reference == KESTREL).one()  # copied, so the register agrees
+            seq = custody_log.append(db, actor="jsmith", signer=s.signer, action="case.received", case_ref=KESTREL,
+                                     to_party="jsmith", from_party=desks.e_id, reason="taking it back",
+                                     data={"identity": given.identity.as_data(), "from_installation": desks.e_id,
+                                           "handed_over": {"seq": 3, "hash": "00" * 32}, "title": row.title,
+                                           "offences": row.offences.splitlines(), "summary": row.summary,
+                                           "keys": []}).seq
+            db.query(Case).filter(Case.reference == KESTREL).update({"status": "open"})
+        assert Custody(s).verify().ok  # the laptop's own replay cannot tell
+        with pytest.raises(UnitError) as refused:
+            sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    assert str(refused.value) == (
+        f"the unit refused the sync: entry {seq}: case.received of case {KESTREL} names hand-over entry 3 of "
+        f"installation {desks.e_id}, but the unit holds no hand-over of that case to jsmith of installation "
+        f"{desks.d_id} there with that hash: it was written by hand")
+
+
+def test_another_case_under_the_reference_of_a_case_handed_away_is_never_taken_for_it(
+        unit: Unit, engine: Engine, desks: Desks, tmp_path: Path) -> None:  # noqa: F811
+    """D handed its KESTREL to E; F hands D's jsmith a KESTREL of F's own making. D holds the reference (handed
+    over), and the case coming is not that one: refused, as for any case that merely shares a reference."""
+    _give(unit, desks)
+    f = new_installation(tmp_path / "f", Path(os.environ["XDG_DATA_HOME"]))
+    f_id, _ = register(engine, f, "DS Grant laptop")
+    s = f.sign_in("bpatel")
+    try:
+        Cases(s).create(KESTREL, "Another operation under the same reference")
+        sync.sync(s, unit.service.url, unit.tls.ca)
+        handover.give(s, unit.service.url, unit.tls.ca, KESTREL, desks.d_id, "jsmith", "to DC Smith")
+        sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    s = desks.d.sign_in("jsmith")
+    try:
+        with pytest.raises(UsageError) as refused:
+            handover.receive(s, unit.service.url, unit.tls.ca, f_id, KESTREL)
+        assert str(refused.value).startswith(f"this installation already holds a case {KESTREL} (created here), "
+                                             f"which is not the case installation {f_id} handed over")
+        assert Cases(s).show(KESTREL).status == "handed_over"
+        assert Custody(s).verify().ok
+    finally:
+        s.close()
