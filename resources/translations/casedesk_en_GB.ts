@@ -2158,16 +2158,6 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
-        <source>open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="288"/>
-        <source>closed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../casedesk/ui/partials/home_page.py" line="300"/>
         <source>No open query.</source>
         <translation type="unfinished"></translation>

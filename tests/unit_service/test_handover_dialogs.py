@@ -130,6 +130,12 @@ def test_a_case_handed_over_and_received_from_the_desktop(unit: Unit, desks: Des
         assert exhibits.detail.preview_button.toolTip().startswith(why)
         for act in (window.act_transfer, window.act_extract, window.act_preview, window.act_withdraw):
             assert not act.isEnabled() and why in act.toolTip(), (act.text(), act.toolTip())
+        # The home page's list of the user's cases says it too (it said "closed").
+        window.go_home()
+        qtbot.waitUntil(lambda: window.home.isVisible(), timeout=TIMEOUT)  # type: ignore[attr-defined]
+        rows = {window.home.cases.topLevelItem(i).text(0): window.home.cases.topLevelItem(i).text(2)
+                for i in range(window.home.cases.topLevelItemCount())}
+        assert rows[KESTREL] == "handed over", rows
     finally:
         close_all(controller)
 

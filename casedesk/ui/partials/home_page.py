@@ -285,8 +285,8 @@ class HomePage(QWidget):
             self.review.addTopLevelItem(item)
         self.cases.clear()
         for c in view.cases:
-            item = QTreeWidgetItem([c.reference, c.title, self.tr("open") if c.status == "open" else self.tr("closed"),
-                                    str(c.exhibits), str(c.unreviewed)])
+            item = QTreeWidgetItem([c.reference, c.title, formatting.value_label(c.status), str(c.exhibits),
+                                    str(c.unreviewed)])
             item.setToolTip(1, c.title)
             self.cases.addTopLevelItem(item)
         self.lent.clear()
