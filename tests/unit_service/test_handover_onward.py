@@ -223,3 +223,22 @@ def test_another_case_under_the_reference_of_a_case_handed_away_is_never_taken_f
         assert Custody(s).verify().ok
     finally:
         s.close()
+
+
+def test_a_received_case_is_reviewed_from_another_desk(unit: Unit, desks: Desks) -> None:  # noqa: F811
+    """The unit puts the salt of the case's first entry in the export's header and the desk checks it against that
+    entry: a received case begins with case.received, and before, its export failed "the export's case salt is
+    not the one the case's case.created entry records" (so no supervisor could review it, nor could it be handed
+    on)."""
+    from casedesk.services import remote_review
+
+    _give(unit, desks)
+    _receive(unit, desks)
+    _sync(unit, desks.e, "bpatel")
+    s = desks.d.sign_in("sgt")  # a supervisor of another installation (no team list: any may read)
+    try:
+        found = remote_review.fetch(s, unit.service.url, unit.tls.ca, desks.e_id, KESTREL)
+    finally:
+        s.close()
+    assert found.entries[0].action == "case.received" and found.installation_id == desks.e_id
+    assert {e.action for e in found.entries} >= {"case.received", "exhibit.received"}
