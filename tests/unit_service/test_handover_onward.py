@@ -242,3 +242,62 @@ def test_a_received_case_is_reviewed_from_another_desk(unit: Unit, desks: Desks)
         s.close()
     assert found.entries[0].action == "case.received" and found.installation_id == desks.e_id
     assert {e.action for e in found.entries} >= {"case.received", "exhibit.received"}
+
+
+def test_a_laptop_the_case_came_back_to_is_restored_with_all_of_its_evidence(
+        unit: Unit, engine: Engine, tmp_path: Path) -> None:  # noqa: F811
+    """D hands its case to E, E adds an exhibit and hands it back, D is lost: a restore of D from the unit brings
+    back the case held, with D's own objects and the one ingested on E (held at the unit under E)."""
+    import shutil
+
+    from casedesk.services.restore import restore
+    from tests.helpers.store import PASSWORDS, Store, build_template
+
+    base = tmp_path / "lost"
+    d = Store(base / "d", Path(os.environ["XDG_DATA_HOME"]))  # wiped below, with E's keyring: E is done by then
+    recovery_key = build_template(d.root)
+    d_id, _ = register(engine, d, "DC Smith laptop, later lost")
+    e = new_installation(base / "e", Path(os.environ["XDG_DATA_HOME"]))
+    e_id, _ = register(engine, e, "DC Patel laptop")
+    s = d.sign_in("jsmith")
+    try:
+        Cases(s).create(KESTREL, "Operation Kestrel")
+        (base / "phone.txt").write_bytes(b"extraction of the phone")
+        Evidence(s).ingest(KESTREL, [base / "phone.txt"], IngestMetadata(description="the phone", seized_from="x"))
+        first = {x.reference: x.sha256 for x in Evidence(s).list(KESTREL)}
+        sync.sync(s, unit.service.url, unit.tls.ca)
+    finally:
+        s.close()
+    _sync(unit, e, "bpatel")
+    pair = Desks(d, d_id, e, e_id, first)
+    _give(unit, pair)
+    _receive(unit, pair)
+    laptop = _work_on_e(unit, pair, base / "e-in")
+    _sync(unit, d, "jsmith")
+    _give_from_e(unit, pair, d_id, "jsmith")
+    s = d.sign_in("jsmith")
+    try:
+        handover.receive(s, unit.service.url, unit.tls.ca, e_id, KESTREL)
+        synced = sync.sync(s, unit.service.url, unit.tls.ca)
+        assert synced.objects_sent == 0  # the new exhibit's object is held at the unit under E
+    finally:
+        s.close()
+    shutil.rmtree(d.root)
+    shutil.rmtree(d.xdg)
+    d.xdg.mkdir()
+
+    new = Store(base / "replacement", d.xdg)
+    result = restore(new.datadir, unit.service.url, unit.tls.ca, d_id, "jsmith", PASSWORDS["jsmith"], recovery_key)
+    assert result.missing == () and result.objects == 2
+    s = new.sign_in("jsmith")
+    try:
+        report = Custody(s).verify()
+        assert report.ok, [p.message for p in report.problems]
+        assert Cases(s).show(KESTREL).status == "open"
+        shas = {x.sha256 for x in Evidence(s).list(KESTREL)}
+        assert shas == {*first.values(), laptop}
+        for x in Evidence(s).list(KESTREL):
+            path = Evidence(s).extract(KESTREL, x.reference, base / x.reference.replace("/", "-"))
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == x.sha256
+    finally:
+        s.close()
