@@ -52,7 +52,7 @@ from casedesk.security.roles import Permission
 from casedesk.services.bundle_state import exhibits_as_at, notes_as_at, sensitive_duplicates, summary_as_at
 from casedesk.services.cases import Cases
 from casedesk.services.conflicts import refuse_export
-from casedesk.services.custody import Custody, EntryView
+from casedesk.services.custody import Custody, EntryView, VerifyReport
 from casedesk.services.enrolment import Enrolment
 from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
@@ -68,6 +68,23 @@ log = logging.getLogger("casedesk.bundles")
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})  # the output folder cannot take the bundle
 
 EXPORTED = "bundle.exported"
+
+
+def verify_before_export(session: Session, ref: str, progress: Progress = no_progress,
+                         cancel: CancelToken | None = None) -> VerifyReport:
+    """The full verification every court-facing output runs first (bundle, MG6C/MG6D schedule, CASE/UCO export):
+    it must pass, or nothing is written. The register a sign-in checks against its seal can still have been
+    edited by an insider who signed a new seal with their own key; only the log's replay sees that, and a
+    document printed from such a register would state the forgery as the record."""
+    report = Custody(session).verify(ref, progress, cancel)
+    if not report.ok:
+        first = report.problems[0]
+        said = first.describe() if hasattr(first, "describe") else getattr(first, "message", str(first))
+        raise IntegrityError(
+            f"verification failed with {len(report.problems)} problem(s), nothing was exported; first: "
+            f"{said}. Run `casedesk verify {ref}` for the full report"
+        )
+    return report
 
 
 @dataclass(frozen=True)
@@ -319,13 +336,7 @@ class Bundles:
         def verify_progress(done: int, total: int, message: str = "") -> None:
             progress(done, total, f"verifying: {message}" if message else "verifying")
 
-        report = Custody(self.s).verify(ref, verify_progress, cancel)
-        if not report.ok:
-            first = report.problems[0]
-            raise IntegrityError(
-                f"verification failed with {len(report.problems)} problem(s), nothing was exported; first: "
-                f"{getattr(first, 'message', first)}. Run `casedesk verify {ref}` for the full report"
-            )
+        report = verify_before_export(self.s, ref, verify_progress, cancel)
         # The unit key the log chains to (unit-trust.md). Entries not (yet) certified, such as a new officer's
         # before the unit has answered, do not block the export: the bundle says so plainly.
         unit, uncertified = self._unit(ref)

@@ -34,8 +34,11 @@ from casedesk.reports.model import CaseInfo
 from casedesk.reports.schedules import KINDS, MG6C, MG6D, ScheduleItem, ScheduleSpec, write_schedule
 from casedesk.security.roles import Permission
 from casedesk.services.bundle_state import exhibits_as_at, sensitive_duplicates
-from casedesk.services.bundles import _exhibit_info, _line, head_at  # the bundle's own reading of exhibits and entries
+
+# the bundle's own reading of exhibits and entries, and its verification first
+from casedesk.services.bundles import _exhibit_info, _line, head_at, verify_before_export
 from casedesk.services.cases import Cases
+from casedesk.services.conflicts import refuse_export
 from casedesk.services.custody import Custody, EntryView
 from casedesk.services.evidence import Evidence, ExhibitView
 from casedesk.services.session import Session
@@ -181,6 +184,8 @@ class Disclosure:
                 chosen = "OFFICIAL-SENSITIVE"  # sensitive material is never marked lower
             users = {u.username: u for u in db.scalars(select(User))}
             head_seq, head_hash = head_at(db, when)  # as for a bundle
+            refuse_export(db, ref)  # an open custody conflict: as for a bundle
+        verify_before_export(self.s, ref)  # as for a bundle: a forged register is never printed
         detail = Cases(self.s).show(ref)
         case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
         views = exhibits_as_at(Evidence(self.s).list(ref, include_withdrawn=True), case_log, head_seq)
@@ -246,6 +251,8 @@ class Disclosure:
             ref = case.reference
             users = {u.username: u for u in db.scalars(select(User))}
             head_seq, head_hash = head_at(db, when)  # as for a bundle and a schedule
+            refuse_export(db, ref)
+        verify_before_export(self.s, ref)
         detail = Cases(self.s).show(ref)
         case_log = [e for e in Custody(self.s).log(ref) if e.seq <= head_seq]
         current = Evidence(self.s).list(ref, include_withdrawn=True)

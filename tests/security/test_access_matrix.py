@@ -410,6 +410,8 @@ BUILDING_BLOCKS = {
     "Cases.exhibit_counts": "takes an open database session; active exhibits per case (case list, home)",
     "Evidence.case_vault": "takes an open database session and a case row; the vault through a case key the "
                            "caller holds (CaseContentLocked otherwise)",
+    "Cases.handed_over": "the desktop's case page: to whom this installation handed the case over (read through "
+                         "Session.case, the check of case show)",
 }
 
 
