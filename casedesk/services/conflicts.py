@@ -10,8 +10,11 @@ into the log by anyone else, with their own key, closes nothing here, and replay
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -163,6 +166,34 @@ class Conflicts:
             view = entry_view(entry)
         log.info("custody conflict resolved: case %s exhibit %s entry %d", view.case_ref, view.exhibit_ref, view.seq)
         return view
+
+
+MSG_FILE_CHANGED = ("the other copy's entries kept in {file} are not the ones entry {seq} recorded (SHA-256 {got}..., "
+                    "recorded {want}...): the file was changed after it was kept")
+_FILE = re.compile(r"forks/[0-9]+-[0-9a-f]{16,64}(-[0-9]+)?\.jsonl\Z")
+
+
+def file_problems(db: OrmSession, root: Path) -> list[tuple[int, str]]:
+    """(entry, message) for each fork record whose kept file beside the store (``root``: the data directory) is
+    there but holds other bytes than the record's SHA-256. A file that is not there is not a problem: the record is
+    what the log holds, and a restore from the unit brings no ``forks/`` back (the unit keeps the segment)."""
+    out = []
+    for seq, data in db.execute(select(CustodyEntry.seq, CustodyEntry.data).where(
+            CustodyEntry.action == conflicts.FORK_RECORDED, CustodyEntry.case_ref.is_(None))
+            .order_by(CustodyEntry.seq)):
+        d = conflicts.data_of(data)
+        name, want = d.get("file"), d.get("segment_sha256")
+        if not isinstance(name, str) or not _FILE.match(name) or not isinstance(want, str):
+            continue
+        try:
+            got = hashlib.sha256((root / name).read_bytes()).hexdigest()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            got = f"unreadable ({exc.strerror or type(exc).__name__})"
+        if got != want:
+            out.append((seq, MSG_FILE_CHANGED.format(file=name, seq=seq, got=got[:16], want=want[:16])))
+    return out
 
 
 def refuse_export(db: OrmSession, case_ref: str) -> None:

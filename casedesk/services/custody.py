@@ -29,7 +29,7 @@ from casedesk.security.keyslots import KeySlotFile
 from casedesk.security.roles import Permission, Role
 from casedesk.services import inputs
 from casedesk.services.casekeys import CaseKeys
-from casedesk.services.conflicts import open_conflicts
+from casedesk.services.conflicts import file_problems, open_conflicts
 from casedesk.services.evidence import Evidence, require_open
 from casedesk.services.session import Session
 from casedesk.services.sync import witnessed_problems
@@ -793,6 +793,7 @@ class Custody:
         with self.s.read() as db:
             register, logged = self.exhibit_rows(db, visible)
             problems += [Problem(seq, None, message) for seq, message in witnessed_problems(db)]
+            problems += [Problem(seq, None, message) for seq, message in file_problems(db, self.s.datadir.root)]
             found = [Problem(None, c.exhibit_ref, c.message, c.case_ref) for c in open_conflicts(db)
                      if (visible is None or c.case_ref in visible) and (scope is None or c.case_ref == scope)]
         problems += chain.check_exhibits(register, logged)

@@ -178,6 +178,7 @@ class Disclosure:
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference
+            refuse_export(db, ref)  # as a bundle: one copy's word is not the whole history (services/conflicts.py)
             chosen = settings.SPECS["bundle.default_marking"].validate(
                 marking if marking is not None else settings.get(db, "bundle.default_marking"))
             if kind == MG6D:
@@ -249,6 +250,7 @@ class Disclosure:
         with self.s.read() as db:
             case = self.s.case(db, case_ref, Permission.BUNDLE_EXPORT)
             ref = case.reference
+            refuse_export(db, ref)  # as a bundle (services/conflicts.py)
             users = {u.username: u for u in db.scalars(select(User))}
             head_seq, head_hash = head_at(db, when)  # as for a bundle and a schedule
             refuse_export(db, ref)

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -554,6 +555,15 @@ def _receive_forks(session: Session, unit: UnitClient, name: str, key_hex: str) 
     return recorded, refused
 
 
+def _new_file(path: Path, data: bytes) -> None:
+    """A new file (mode 0600) holding ``data``, flushed to disk; FileExistsError if the name is taken."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def _fork_records(db: OrmSession, key_hex: str) -> set[tuple[int, str]]:
     """(kept segment, segment SHA-256) of the forks this log recorded from the unit with cosigner key ``key_hex``."""
     out = set()
@@ -580,13 +590,11 @@ def _record_fork(session: Session, name: str, key_hex: str, kept: int, pushed: l
         folder.mkdir(mode=0o700, exist_ok=True)
         segment = fork.segment()
         try:
-            with open(path, "xb") as f:  # never over an existing file: the same fork kept earlier stays as it is
-                f.write(segment)
+            _new_file(path, segment)  # never over an existing file: the same fork kept earlier stays as it is
         except FileExistsError:
             if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
                 path = folder / f"{fork.point}-{digest}-{kept}.jsonl"
-                with open(path, "xb") as f:
-                    f.write(segment)
+                _new_file(path, segment)
         n = len(fork.rows)
         session.record(db, conflicts.FORK_RECORDED, text=(
             f"entries {fork.point} to {fork.point + n - 1} of this installation's other copy, kept by the unit as "

@@ -73,6 +73,10 @@ def test_a_recorded_fork_opens_a_conflict_per_exhibit_it_moved_and_every_view_sa
         "other copy say different things): a supervisor resolves it first with `casedesk custody resolve-conflict "
         f"{CASE} JAS/1 --custodian ... --reason ...`")
     assert not (tmp_path / "b.pdf").exists()
+    for args in (("export-schedule", CASE, "--schedule", "mg6c", "-o", str(tmp_path / "mg6c.pdf")),
+                 ("export-case", CASE, "--format", "case-uco", "-o", str(tmp_path / "case.jsonld"))):
+        other = run(capsys, monkeypatch, store.root, *args, user="jsmith")
+        assert (other.code, other.err) == (bundle.code, bundle.err), args
     refused = run(capsys, monkeypatch, store.root, "custody", "resolve-conflict", CASE, "JAS/1", "--custodian", LAB,
                   "--reason", "mine", user="jsmith")
     assert refused.code == 5
@@ -241,3 +245,25 @@ def test_a_reference_both_copies_used_for_other_content_is_a_conflict(cs: CaseSt
     (conflict,) = _open(store)
     assert (conflict.exhibit_ref, conflict.kind) == ("JAS/3", "reference")
     assert conflict.here is not None and conflict.here["sha256"] != conflict.other["sha256"]
+
+
+def test_a_kept_fork_file_changed_afterwards_is_named_by_verify(cs: CaseStore) -> None:
+    store = cs.store
+    _forked(store)
+    (kept,) = (store.root / "forks").iterdir()
+    assert kept.stat().st_mode & 0o777 == 0o600
+    s = store.sign_in("jsmith")
+    try:
+        assert Custody(s).verify(CASE).problems == []
+    finally:
+        s.close()
+    kept.write_bytes(kept.read_bytes().replace(LAB.encode(), b"Forensic lab, Lambeth, bench 4"))
+    s = store.sign_in("jsmith")
+    try:
+        problems = [p.describe() for p in Custody(s).verify(CASE).problems]
+    finally:
+        s.close()
+    assert len(problems) == 1
+    assert problems[0].startswith(f"entry {_open(store)[0].record_seq}: the other copy's entries kept in "
+                                  f"forks/{kept.name} are not the ones entry ")
+    assert problems[0].endswith("the file was changed after it was kept")
