@@ -1340,7 +1340,9 @@ def authority_problems(chunks, broken, installation=None):
             problem = state.entry(seq, kind, action, actor, case, exhibit, to, data)
             if problem is not None:
                 found.append(problem)
-    return found, state.flagged, judged
+    conflicts = [{"case": case, "exhibit": exhibit, "record": record, "other_seq": other}
+                 for (case, exhibit), (record, other, _, still) in state.conflicts.items() if still]
+    return found, state.flagged, judged, conflicts
 
 
 # --- the unit's root of trust (docs/unit-trust.md) ---------------------------------------------------
@@ -1806,7 +1808,9 @@ def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, line
     tainted = {(cs, ex) for c in chunks for seq, (ex, cs) in zip(c["seqs"], c["shown"], strict=True)
                if seq in broken and cs is not None and ex is not None}
     # Authority, replayed as casedesk verify replays it: an entry made without it is named and changes nothing.
-    authority, flagged, judged = authority_problems(chunks, broken, header.get("installation_id"))
+    authority, flagged, judged, conflicts = authority_problems(chunks, broken, header.get("installation_id"))
+    if header.get("scope"):
+        conflicts = [c for c in conflicts if c["case"] == header.get("scope")]
     problems += authority
     problems += register_problems(exhibit_lines, [item for c in chunks for item in c["register"]],
                                   broken | flagged, tainted)
@@ -1841,6 +1845,9 @@ def judge(header, trailer, chunks, all_exhibit_lines, earlier, expect_head, line
         "head": {"seq": last_seq or 0, "hash": last_hash}, "tree": {"size": entries, "root": root.hex()},
         "exported_at": header.get("exported_at"), "exported_by": header.get("exported_by"),
         "time_acknowledged": acknowledged, "unit": unit,
+        # Open custody conflicts (docs/sync-protocol.md, "Offline conflicts"): findings a supervisor resolves, not
+        # problems of the log: they do not make "ok" false here (casedesk verify does not say OK while one is open).
+        "conflicts": conflicts,
         "authority": {"judged": judged[FULL], "account_only": {"redacted": judged[REDACTED],
                                                                 "withheld": judged[WITHHELD]}},
         "keys": [{"user": u, "public_key": k, "registered_at": a or 0}
@@ -2168,8 +2175,12 @@ def main(argv=None):
     for a in result["time_acknowledged"]:
         print(f"Acknowledged: entry {a['entry']}: its time {a['time']} was acknowledged as wrong by {a['actor']} "
               f"in entry {a['by']}: {a['reason']}")
+    for c in result["conflicts"]:
+        print(f"Open custody conflict: exhibit {c['case']} {c['exhibit']}: the installation's other copy moved it "
+              f"(its entry {c['other_seq']}, recorded by entry {c['record']}); no supervisor has resolved it")
     if result["ok"]:
-        print("OK: every check holds")
+        print("OK: every check holds" + (f"; {len(result['conflicts'])} custody conflict(s) still open"
+                                         if result["conflicts"] else ""))
         return 0
     n = len(result["problems"])
     print(f"FAILED: {n} problem{'s' if n != 1 else ''}")

@@ -80,6 +80,11 @@ def test_a_recorded_fork_opens_a_conflict_per_exhibit_it_moved_and_every_view_sa
     refused = run(capsys, monkeypatch, store.root, "custody", "resolve-conflict", CASE, "JAS/1", "--custodian", LAB,
                   "--reason", "mine", user="jsmith")
     assert refused.code == 5
+    # The expert with the custody export alone: nothing tampered with, and both conflicts said.
+    code, result = tool(export(capsys, monkeypatch, store, tmp_path / "log.jsonl"))
+    assert code == 0 and result["problems"] == []
+    assert [(c["exhibit"], c["record"]) for c in result["conflicts"]] == [
+        (c.exhibit_ref, c.record_seq) for c in found.values()]
 
 
 def test_a_supervisor_resolves_it_and_everything_verifies_again(
@@ -107,7 +112,7 @@ def test_a_supervisor_resolves_it_and_everything_verifies_again(
     verified = run(capsys, monkeypatch, store.root, "verify", CASE, user="jsmith")
     assert verified.code == 0, verified.out
     code, result = tool(export(capsys, monkeypatch, store, tmp_path / "log.jsonl"))
-    assert code == 0 and result["ok"], result["problems"]
+    assert code == 0 and result["ok"] and result["conflicts"] == [], result["problems"]
     assert run(capsys, monkeypatch, store.root, "export", CASE, "-o", str(tmp_path / "b.pdf"),
                user="jsmith").code == 0
     # The register rebuilt from the log alone holds the resolved state.
