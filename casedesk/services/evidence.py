@@ -30,7 +30,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -751,6 +751,25 @@ class Evidence:
                 progress(done_bytes, total_bytes, message)
 
         started = time.monotonic()
+        # A full batch is published (flushed and named in the vault: file system waits, no Python work to speak
+        # of) by a thread while this one records the batch published before it: a batch is recorded only once its
+        # objects are durable under their names, as before, but the waits for the disk overlap the work.
+        publisher = ThreadPoolExecutor(1, thread_name_prefix="casedesk-publish")
+        published: builtins.list[tuple[builtins.list[StoredFile], set[Path], Future[Path]]] = []
+
+        def record_published() -> None:
+            held_batch, kept, publishing = published[0]
+            journal = self._published(vault, publishing)
+            del published[0]
+            summary.ingested += self._commit(case_ref, epoch, producer, meta, described, held_batch, journal, kept)
+
+        def hand_over(full: builtins.list[StoredFile]) -> None:
+            """Publish ``full`` in the background; record the batch published before it meanwhile."""
+            kept: set[Path] = set()  # objects stored before under the name: the vault keeps those, not these
+            published.append((full, kept, publisher.submit(vault.publish, [b.pending for b in full], kept)))
+            if len(published) > 1:
+                record_published()
+
         with ingester, self.vault.ingest_lock():
             batch: builtins.list[StoredFile] = []
             batch_bytes = 0
@@ -758,9 +777,9 @@ class Evidence:
             handled = 0
             try:
                 for item in ingester.run(files, file_progress, cancel, idle_marks=True):
-                    if item is None:  # the next file is not ready: commit what is held rather than wait
+                    if item is None:  # the next file is not ready: hand over what is held rather than wait
                         if len(batch) >= IDLE_BATCH_FILES:
-                            summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, described, batch)
+                            hand_over(batch)
                             batch, batch_bytes, batch_started = [], 0, time.monotonic()
                         continue
                     handled += 1
@@ -777,12 +796,17 @@ class Evidence:
                     batch_bytes += item.pending.size
                     if (len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES
                             or time.monotonic() - batch_started >= BATCH_SECONDS):
-                        summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, described, batch)
+                        hand_over(batch)
                         batch, batch_bytes, batch_started = [], 0, time.monotonic()
                 if batch:
-                    summary.ingested += self._commit(case_ref, epoch, vault, producer, meta, described, batch)
+                    hand_over(batch)
                     batch = []
+                while published:
+                    record_published()
             finally:
+                publisher.shutdown(wait=True)  # a publication under way ends before anything is cleaned up
+                for held_batch, _, _ in published:  # not recorded: an error stopped the ingest (objects already
+                    batch += held_batch  # named stay with their journal for the next sign-in's clean-up)
                 for item in batch:  # not committed: an error stopped the ingest
                     item.pending.temp.unlink(missing_ok=True)
         summary.cancelled = cancel.cancelled and handled < len(files)  # a cancel after the last file changes nothing
@@ -825,15 +849,20 @@ class Evidence:
                              cli_hint="`casedesk case member add`")
         return user.username
 
-    def _commit(self, case_ref: str, epoch: int, vault: Vault, producer_name: str, meta: IngestMetadata,
-                described: dict[str, str], batch: builtins.list[StoredFile]) -> builtins.list[ExhibitView]:
-        """Publish the batch's objects, then insert its exhibits and custody entries in one transaction."""
-        kept: set[Path] = set()  # objects stored before under the name: the vault keeps those bytes, not these
+    @staticmethod
+    def _published(vault: Vault, publishing: Future[Path]) -> Path:
+        """The journal of a batch whose publication (``Vault.publish``) has ended; its error as a StoreError."""
         try:
-            journal = vault.publish([b.pending for b in batch], kept)
+            return publishing.result()
         except OSError as exc:
             raise StoreError(f"cannot write to the vault at {vault.root}: "
                              f"{(exc.strerror or type(exc).__name__).lower()}") from None
+
+    def _commit(self, case_ref: str, epoch: int, producer_name: str, meta: IngestMetadata,
+                described: dict[str, str], batch: builtins.list[StoredFile], journal: Path,
+                kept: set[Path]) -> builtins.list[ExhibitView]:
+        """Insert the exhibits and custody entries of a batch whose objects are published (durable under their
+        names, ``journal`` listing them; ``kept``: those the vault held already), in one transaction."""
         now = utc_now()
         tool = tool_id()
         with self.s.write() as db:
