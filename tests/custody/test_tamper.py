@@ -18,6 +18,7 @@ from tests.custody.conftest import CaseStore
 from tests.helpers.custody import (
     attacker,
     both,
+    casedesk_verify,
     insert,
     last_seq,
     messages,
@@ -186,3 +187,15 @@ def test_restored_older_copy_of_database_and_key_slots_is_caught_by_the_keyring(
     Path(f"{files[0]}-shm").unlink(missing_ok=True)
     problems = messages(both(capsys, monkeypatch, cs.store, tmp_path))
     assert len(problems) == 1 and problems[0][2].startswith("the OS keyring records entry")
+
+
+def test_data_nested_thousands_deep_is_named_not_a_crash(cs: CaseStore, capsys: Any, monkeypatch: Any) -> None:
+    """An insider writes arrays nested 100,000 deep into an entry's data: ``casedesk verify`` names the entry as
+    one that cannot be encoded (was: Python's recursion limit hit while reading it, and the verify crashed)."""
+    n = cs.seqs["transfer JAS/1"]
+    with attacker(cs.store, cs.key) as db:
+        db.execute("UPDATE custody_entries SET data = ? WHERE seq = ?",
+                   ('{"a":' + "[" * 100_000 + "]" * 100_000 + "}", n))
+    code, report = casedesk_verify(capsys, monkeypatch, cs.store)
+    assert code == 7
+    assert (n, "JAS/1", chain.MSG_UNENCODABLE) in messages(report["problems"])
