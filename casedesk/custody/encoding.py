@@ -135,6 +135,8 @@ def parse_data(text: str) -> dict[str, Any]:
         raise EncodingError(f"data is not valid JSON ({exc.msg})") from None
     except (StopIteration, ValueError, TypeError):  # no JSON value; an integer beyond Python's digit limit
         raise EncodingError("data is not a JSON object") from None
+    except RecursionError:  # arrays or objects nested thousands deep: nothing CaseDesk writes
+        raise EncodingError("data is nested too deeply") from None
     if end != len(text) or value.__class__ is not dict:
         raise EncodingError("data is not a JSON object")
     return value
