@@ -191,10 +191,12 @@ def describe(fork: Fork, other: Any, here: Any) -> list[dict[str, Any]]:
 
 
 def shown(state: dict[str, Any] | None) -> str:
-    """A state as the messages show it: ``custodian at location`` (and withdrawn, checked out, sensitive)."""
+    """A state as the messages show it: ``custodian at location`` (the custodian alone when the location is the
+    custodian, a place), then withdrawn, checked out, sensitive."""
     if state is None:
         return "no such exhibit"
-    text = f"{state.get('custodian')} at {state.get('location') or 'no location'}"
+    where = state.get("location") or "no location"
+    text = str(state.get("custodian")) + ("" if where == state.get("custodian") else f" at {where}")
     if state.get("status") == "withdrawn":
         text += ", withdrawn"
     if state.get("checked_out"):

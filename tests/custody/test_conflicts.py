@@ -198,7 +198,7 @@ def test_a_fork_record_that_misstates_this_logs_side_is_named_by_replay(cs: Case
     finally:
         s.close()
     assert (f"entry {seq}, exhibit {CASE} JAS/1: custody.fork_recorded by jsmith says this log holds exhibit JAS/1 "
-            f"of case {CASE} as {LAB} at {LOCKER}, but the log says {LOCKER} at {LOCKER}") in messages
+            f"of case {CASE} as {LAB} at {LOCKER}, but the log says {LOCKER}") in messages
 
 
 def test_a_segment_that_does_not_fork_the_log_is_not_taken_for_one(cs: CaseStore) -> None:
