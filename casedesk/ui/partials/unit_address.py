@@ -22,8 +22,7 @@ class UnitAddress(QObject):
     """The two fields and the Browse button, placed in the owning dialog's form by ``add_to``."""
 
     def __init__(self, session: Session, prefix: str, owner: QWidget) -> None:
-        super().__init__(owner)
-        self.owner = owner
+        super().__init__(owner)  # no Python reference back to the owner: a cycle the collector broke crashed Qt
         root = session.datadir.root
         try:
             last = status(session).url
@@ -80,7 +79,9 @@ class UnitAddress(QObject):
         window_state.remember_unit(session.datadir.root, url, self.ca.text().strip())
 
     def _browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self.owner, self.tr("The unit's CA certificate"),
+        owner = self.parent()
+        name, _filter = QFileDialog.getOpenFileName(owner if isinstance(owner, QWidget) else None,
+                                                    self.tr("The unit's CA certificate"),
                                                     self.ca.text(),
                                                     self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"))
         if name:
