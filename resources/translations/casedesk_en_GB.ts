@@ -1974,281 +1974,303 @@ the arrow keys move within a table. In a date field, type the day, month, year, 
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="107"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="108"/>
         <source>Search all your cases: file name, exhibit reference, SHA-256 or note text (Ctrl+Shift+F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="109"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="110"/>
         <source>Search all cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="186"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="196"/>
         <source>Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
         <source>Found by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="117"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="186"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="196"/>
         <source>Exhibit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="186"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="119"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="119"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="118"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="126"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="119"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="127"/>
         <source>Search results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="449"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="469"/>
         <source>Query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="134"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
         <source>Asked by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
         <source>Asked (UK)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="135"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="136"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="137"/>
         <source>Open queries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="144"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="145"/>
         <source>Your answer to the selected query (added to the case as a note)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="145"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="146"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="147"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="148"/>
         <source>A&amp;nswer query</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="149"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="150"/>
         <source>Answer the selected query: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="156"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="157"/>
         <source>Your queries waiting for an answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="157"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="158"/>
         <source>Queries for you to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="170"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
         <source>Entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="171"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="172"/>
         <source>Cases awaiting your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="173"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="174"/>
         <source>Waiting for your review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
         <source>Operation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="179"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="181"/>
         <source>Exhibits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="181"/>
         <source>To review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="180"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="182"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="181"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="183"/>
         <source>Your cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="188"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="187"/>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="190"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="188"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="191"/>
         <source>Exhibits checked out to you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="194"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="196"/>
+        <source>This log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="197"/>
+        <source>Other copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="197"/>
+        <source>Open custody conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="200"/>
+        <source>Open custody conflicts (a supervisor resolves each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="205"/>
         <source>Enter or double-click opens a row; New case: Ctrl+N; back here: Alt+Home.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="237"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="250"/>
         <source>Con&amp;tinue with {case}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="238"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="251"/>
         <source>Open the case you last worked on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="260"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="273"/>
         <source>Home</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="273"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="286"/>
         <source>Custody entry {seq}; about the case&apos;s entries up to {up_to}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="300"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="320"/>
         <source>No open query.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="301"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="321"/>
         <source>No query waits for your answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="302"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="322"/>
         <source>Nothing waits for your review.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="303"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="323"/>
         <source>You are not a member of any case yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="304"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="324"/>
         <source>No exhibit is checked out to you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="325"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="345"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — cases waiting for your review: {cases}; your queries waiting for an answer: {queries}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="329"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="349"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — cases: {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="330"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="350"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; — open queries for you to answer: {queries}; exhibits checked out to you: {lent}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="352"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="372"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="358"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="378"/>
         <source>note by {author}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="363"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="383"/>
         <source>withdrawn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="364"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="384"/>
         <source>sensitive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="377"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="397"/>
         <source>{n} result(s) for “{text}”; Enter or double-click opens one, Esc clears the search.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="380"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="400"/>
         <source>More were found: type more of the text to narrow them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="382"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="402"/>
         <source>Notes not searched (key not yet granted to you): {cases}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="384"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="404"/>
         <source>Nothing found for “{text}”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="426"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="446"/>
         <source>No query is selected: there is nothing to answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="428"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="448"/>
         <source>Answer query {seq} on {case}: a signed note that names the query and closes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/home_page.py" line="453"/>
+        <location filename="../../casedesk/ui/partials/home_page.py" line="473"/>
         <source>Query {seq} on {case} answered (custody entry {entry}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5091,62 +5113,62 @@ custody entry {seq}</source>
 <context>
     <name>UnitAddress</name>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="34"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="33"/>
         <source>https://casedesk.unit.example:8443</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="35"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="34"/>
         <source>Unit address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="38"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="37"/>
         <source>the system&apos;s certificate authorities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="39"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="38"/>
         <source>CA certificate file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="40"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="39"/>
         <source>The certificate of the authority that signs the unit&apos;s TLS certificate, as the unit administrator gave it; leave empty to trust the system&apos;s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="42"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="41"/>
         <source>&amp;Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="51"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="50"/>
         <source>&amp;Unit address:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="53"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="52"/>
         <source>&amp;CA certificate:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="67"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="66"/>
         <source>Give the unit&apos;s address as the unit administrator gave it, starting with https://</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="70"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="69"/>
         <source>There is no certificate file {path}: choose the one the unit administrator gave you, or leave the field empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="83"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="84"/>
         <source>The unit&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../casedesk/ui/partials/unit_address.py" line="85"/>
+        <location filename="../../casedesk/ui/partials/unit_address.py" line="86"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>

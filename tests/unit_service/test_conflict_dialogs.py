@@ -41,7 +41,7 @@ def _shot(widget: object, tmp_path: Path, name: str) -> None:
 def test_a_supervisor_sees_both_sides_of_a_custody_conflict_and_resolves_it(
         unit: Unit, laptops: Laptops, qtbot: object, tmp_path: Path,  # noqa: F811
         hermetic_qsettings: None) -> None:  # noqa: F811
-    from tests.helpers.ui import TIMEOUT, close_all, select_case, sign_in, wait_hidden
+    from tests.helpers.ui import TIMEOUT, close_all, sign_in, wait_hidden
 
     x1, x2, x3 = laptops.exhibits
     _offline_moves(unit, laptops)
@@ -49,7 +49,19 @@ def test_a_supervisor_sees_both_sides_of_a_custody_conflict_and_resolves_it(
     use(laptops.new)
     controller, window = sign_in(qtbot, laptops.new, "sgt")  # type: ignore[arg-type]
     try:
-        select_case(qtbot, window, CASE)  # type: ignore[arg-type]
+        # The home page lists them; Enter on one opens its exhibit in the register.
+        home = window.home.conflicts
+        qtbot.waitUntil(lambda: window.home.conflicts_box.isVisible(), timeout=TIMEOUT)  # type: ignore[attr-defined]
+        listed = [(home.topLevelItem(i).text(1), home.topLevelItem(i).text(2), home.topLevelItem(i).text(3))
+                  for i in range(home.topLevelItemCount())]
+        assert listed == [(x1, "Property store locker 7", "Digital forensics lab bench 3"),
+                          (x2, "jsmith at CaseDesk vault", "Exhibits van 2")], listed
+        _shot(window, tmp_path, "conflict-home")
+        home.setCurrentItem(home.topLevelItem(0))
+        qtbot.keyClick(home, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: window.case_ref == CASE, timeout=TIMEOUT)  # type: ignore[attr-defined]
+        assert window.tabs.currentWidget() is window.exhibits
+        window.tabs.setCurrentWidget(window.case_tabs["overview"])
         # On the case's first page already: the resolution is offered, and a bundle is not (it would show one
         # copy's word as the whole history; the service refuses it).
         assert window.act_resolve_conflict.isVisible() and window.act_resolve_conflict.isEnabled()

@@ -37,6 +37,7 @@ from casedesk.services.session import Session
 from casedesk.ui import errors, formatting
 from casedesk.ui.forms import MessageLine
 from casedesk.ui.icons import icon
+from casedesk.ui.partials import conflicts as conflict_text
 from casedesk.ui.partials.wrapped_text import wrap_column
 
 KEY = Qt.ItemDataRole.UserRole
@@ -191,6 +192,16 @@ class HomePage(QWidget):
         QVBoxLayout(self.lent_box).addWidget(self.lent)
         self.lent_box.setVisible(self.content)
 
+        # Open custody conflicts (shown only while there are some): this log's state and the other copy's.
+        self.conflicts = _tree("homeConflicts", [self.tr("Case"), self.tr("Exhibit"), self.tr("This log"),
+                                                 self.tr("Other copy")], 3, self.tr("Open custody conflicts"))
+        self.conflicts.itemActivated.connect(
+            lambda item, _c: self.open_case.emit(item.text(0), "exhibits", item.text(1)))
+        self.conflicts_box = QGroupBox(self.tr("Open custody conflicts (a supervisor resolves each)"))
+        self.conflicts_box.setObjectName("homeConflictsBox")
+        QVBoxLayout(self.conflicts_box).addWidget(self.conflicts)
+        self.conflicts_box.hide()
+
         hint = QLabel(self.tr("Enter or double-click opens a row; New case: Ctrl+N; back here: Alt+Home."))
         hint.setObjectName("homeHint")
 
@@ -207,9 +218,11 @@ class HomePage(QWidget):
         else:
             grid.addWidget(cases_box, 1, 0, 1, 2)
         grid.addWidget(self.lent_box, 2, 0, 1, 2)
+        grid.addWidget(self.conflicts_box, 3, 0, 1, 2)
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 1)
+        grid.setRowStretch(3, 1)
         body = _FittedBody()
         body_layout = QVBoxLayout(body)
         top = QHBoxLayout()
@@ -289,12 +302,19 @@ class HomePage(QWidget):
                                     str(c.unreviewed)])
             item.setToolTip(1, c.title)
             self.cases.addTopLevelItem(item)
+        self.conflicts.clear()
+        for disputed in view.conflicts:
+            item = QTreeWidgetItem([disputed.case_ref, disputed.exhibit_ref, conflict_text.state_text(disputed.here),
+                                    conflict_text.state_text(disputed.other)])
+            item.setToolTip(3, conflict_text.register_tip(disputed))
+            self.conflicts.addTopLevelItem(item)
+        self.conflicts_box.setVisible(bool(view.conflicts))
         self.lent.clear()
         for e in view.checked_out_to_me:
             item = QTreeWidgetItem([e.case_ref, e.reference, e.original_name, e.description])
             item.setToolTip(3, e.description)
             self.lent.addTopLevelItem(item)
-        for tree in (self.queries, self.review, self.cases, self.lent):
+        for tree in (self.queries, self.review, self.cases, self.lent, self.conflicts):
             for col in range(tree.columnCount() - 1):
                 tree.resizeColumnToContents(col)
         self._placeholder(self.queries, self.tr("No open query.") if self.supervisor
