@@ -89,6 +89,9 @@ KEY_REGISTERED = "account.key_registered"
 KEY_REVOKED = "account.key_revoked"
 ACCOUNT_ACTIONS = frozenset({"account.created", KEY_REGISTERED, "account.role_changed",
                              "account.password_reset", "account.disabled", "account.enabled", KEY_REVOKED})
+# The entries the keys follow: the account changes, and the confirmations that make an administrator whose creation,
+# promotion or re-enabling awaited a second administrator's one (build_keys).
+REGISTRY_ACTIONS = ACCOUNT_ACTIONS | {"account.creation_confirmed", "account.promotion_confirmed"}
 INGESTED = "exhibit.ingested"
 # ... and each of its exhibits with exhibit.received: the hash and facts the giving installation recorded.
 RECEIVED = "exhibit.received"
@@ -594,7 +597,7 @@ def check_lines(job):
             if type(target) is int and 0 < target < seq:
                 out["time_acks"].append((target, seq, actor, rec.get("reason")))
         action = rec.get("action") if full else None
-        if full and case is None and action in ACCOUNT_ACTIONS:
+        if full and case is None and action in REGISTRY_ACTIONS:
             out["accounts"].append((seq, action, actor, key, rec.get("data"), hash_ok, sig_ok))
         if full and case is None and action in (INITIALISED, ENROLLED):
             out["enrolments"].append((seq, action, rec.get("data")))
@@ -780,9 +783,13 @@ def registration(data):
 
 
 def build_keys(accounts, early):
-    """``accounts``: (seq, action, actor, key, data, hash ok, signature ok) of account entries without a case.
+    """``accounts``: (seq, action, actor, key, data, hash ok, signature ok) of the entries without a case that the
+    keys follow (REGISTRY_ACTIONS), in log order.
 
-    ``early(gseq)`` yields (seq, actor) of every entry before the genesis entry.
+    ``early(gseq)`` yields (seq, actor) of every entry before the genesis entry. An account change counts for the
+    keys only when intact, signed with its author's registered key, and made by someone the replay (``Authority``,
+    fed these entries alone) finds allowed to manage accounts at that point: an administrator whose account is
+    active and confirmed, under the two-person rules (custody-encoding.md, "Whose key signs what").
     """
     keys, problems = Keys(), []
     genesis = next((a for a in accounts if a[1] == KEY_REGISTERED), None)
@@ -796,22 +803,29 @@ def build_keys(accounts, early):
     for seq, actor in early(gseq):
         if actor != gactor:
             problems.append((seq, RANK_AUTHORITY, (seq, None, M_BEFORE_GENESIS.format(actor=actor), None)))
-    admins = {gactor}
+    state = Authority()  # the account state the replay derives, from these entries alone
     for seq, action, actor, key, data, hash_ok, sig_ok in accounts:
+        data = data if isinstance(data, dict) else {}
         if seq <= gseq:
+            if actor == gactor:
+                state.entry(seq, FULL, action, actor, None, None, None, data)
             continue
         registered = keys.key_for(actor, seq)
         if not (hash_ok and sig_ok and registered and registered == key):
             continue
-        if actor not in admins:
-            problems.append((seq, RANK_AUTHORITY, (seq, None, M_NOT_ADMIN.format(action=action, actor=actor), None)))
+        if not state.users and actor != gactor:
+            message = ", whose role ("  # no account of the first administrator's (replay judges nobody): only they
+        elif not state.users:
+            message = None
+        else:
+            message = state.problem(action, actor, None, None, data)
+        if message is not None:
+            if action in ACCOUNT_ACTIONS and ", whose role (" in message:  # else the replay names it
+                problems.append((seq, RANK_AUTHORITY, (seq, None, M_NOT_ADMIN.format(action=action, actor=actor),
+                                                       None)))
             continue
-        user = data.get("user") if isinstance(data, dict) else None
-        if action in ("account.created", "account.role_changed"):
-            role = data.get("role" if action == "account.created" else "to")
-            if type(user) is str:
-                (admins.add if role == "admin" else admins.discard)(user)
-        elif action == KEY_REGISTERED:
+        state.apply(action, actor, None, None, None, data)
+        if action == KEY_REGISTERED:
             reg = registration(data)
             if reg is None:
                 problems.append((seq, RANK_AUTHORITY, (seq, None, M_BAD_REGISTRATION, None)))
@@ -995,9 +1009,10 @@ class Authority:
         fact = self.cases.get(case)
         return fact is not None and (user in fact[2] or fact[1] == user)
 
-    def confirmed_admins(self):
+    def confirmed_admins(self, besides=None):
+        """Active, confirmed administrators, ``besides`` (the account a change is about) left out."""
         return sum(1 for name, (role, disabled) in self.users.items()
-                   if role == "admin" and not disabled and name not in self.creations)
+                   if role == "admin" and not disabled and name not in self.creations and name != besides)
 
     def may_hold_case_key(self, case, user):
         role = self.role(user)
@@ -1031,13 +1046,13 @@ class Authority:
             user = data.get("user")
             pending = self.creations.get(user) if type(user) is str else None
             why = (MSG["CREATION_NOT_PENDING"] if pending is None else
-                   MSG["CREATION_CREATOR"] if pending == actor else None)
+                   MSG["CREATION_CREATOR"] if pending == actor and self.confirmed_admins() > 1 else None)
             return None if why is None else MSG["MSG_CONFIRM"].format(action=action, actor=actor, user=user, why=why)
         if scope == "confirm-promotion":
             user, to = data.get("user"), data.get("to")
             pending = self.promotions.get(user) if type(user) is str else None
             why = (MSG["PROMOTION_NOT_PENDING"] if pending is None else MSG["PROMOTION_SELF"] if actor == user else
-                   MSG["PROMOTION_MAKER"] if actor == pending[0] else
+                   MSG["PROMOTION_MAKER"] if actor == pending[0] and self.confirmed_admins() > 1 else
                    MSG["PROMOTION_OTHER"].format(pending=pending[1], to=to) if to != pending[1] else None)
             return None if why is None else MSG["MSG_CONFIRM"].format(action=action, actor=actor, user=user, why=why)
         if scope == "correct":
@@ -1165,7 +1180,7 @@ class Authority:
         fact = self.users.get(user)
         if "confirmation" in data and action in RULE_MARKS:
             self.creation_rule = True  # the two-person rules are in force from here on
-        rule = self.creation_rule and self.confirmed_admins() >= 2
+        rule = self.creation_rule and self.confirmed_admins(user) >= 2
         if action == "account.created":
             if rule:
                 self.creations[user] = actor
@@ -1187,6 +1202,8 @@ class Authority:
             self.promotions.pop(user, None)  # a later change replaces one awaiting confirmation
             if to != fact[0] and to in PROMOTED_ROLES and rule:
                 self.promotions[user] = (actor, to)
+                if fact[0] == "admin":
+                    fact[0] = "detective"  # an administrator made supervisor: the administrator role ends at once
             else:
                 fact[0] = to
         elif action == "account.disabled" and fact is not None:
@@ -1307,10 +1324,8 @@ class Authority:
             self.apply(action, actor, case, exhibit, to, data)
             return None
         self.flagged.add(seq)
-        if (action in ACCOUNT_ACTIONS and case is None and ", whose role (" in message
-                and self.promotions.get(actor, ("", ""))[1] != "admin"):
-            return None  # the key check already says "who is not an administrator at this point" (not of a
-            # promotion to admin that awaits confirmation: it takes that for done)
+        if action in ACCOUNT_ACTIONS and case is None and ", whose role (" in message:
+            return None  # the key check (build_keys, by this same replay) says "who is not an administrator"
         return (seq, exhibit if type(exhibit) is str else None, message, case if type(case) is str else None)
 
 

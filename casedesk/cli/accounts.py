@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from casedesk.cli.context import ENV_NEW_PASSWORD, Context, read_password
-from casedesk.services.accounts import SOLE_ADMIN_NOTICE, Accounts
+from casedesk.services.accounts import ADMIN_ROLE_ENDED, SOLE_ADMIN_NOTICE, Accounts
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -143,7 +143,7 @@ def _change(promotion: str | None, role: str) -> str:
 def cmd_confirm_promotion(ctx: Context) -> int:
     acc = Accounts(ctx.session()).confirm_promotion(ctx.args.name, ctx.args.to)
     said = (f"Account {acc.username} re-enabled: it may sign in." if ctx.args.to == "enabled"
-            else f"{acc.username} is now {acc.role}.")
+            else f"{acc.username} is now {acc.role}.") + (f" Note: {acc.notice}." if acc.notice else "")
     ctx.emit({"user": acc.username, "confirmed": ctx.args.to, "role": acc.role, "disabled": acc.disabled}, said)
     return 0
 
@@ -151,7 +151,8 @@ def cmd_confirm_promotion(ctx: Context) -> int:
 def cmd_confirm_account(ctx: Context) -> int:
     acc = Accounts(ctx.session()).confirm_creation(ctx.args.name)
     ctx.emit({"user": acc.username, "confirmed": True, "role": acc.role},
-             f"Account {acc.username} ({acc.role}) confirmed: it may sign in.")
+             f"Account {acc.username} ({acc.role}) confirmed: it may sign in."
+             + (f" Note: {acc.notice}." if acc.notice else ""))
     return 0
 
 
@@ -189,7 +190,8 @@ def cmd_unlock(ctx: Context) -> int:
 def cmd_role(ctx: Context) -> int:
     acc = Accounts(ctx.session()).set_role(ctx.args.name, ctx.args.role)
     if acc.promotion is not None:
-        said = (f"{acc.username} stays {acc.role} until another administrator confirms the change to "
+        holds = f"is now {acc.role} (no longer admin)" if acc.notice == ADMIN_ROLE_ENDED else f"stays {acc.role}"
+        said = (f"{acc.username} {holds} until another administrator confirms the change to "
                 f"{acc.promotion} (`casedesk user confirm-promotion {acc.username} {acc.promotion}`).")
     else:
         said = f"{acc.username} is now {acc.role}." + (f" Note: {acc.notice}." if acc.notice else "")

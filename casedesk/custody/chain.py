@@ -45,12 +45,15 @@ KEY_REGISTERED = "account.key_registered"
 # An administrator revokes a user's key (account disabled, password reset): from the
 # entry after the revocation, nothing signed with that key counts.
 KEY_REVOKED = "account.key_revoked"
-# Account changes only an administrator may make; the first administrator's own
-# entries up to the first key registration are the genesis of the log.
+# Account changes only an administrator may make (an active, confirmed one: casedesk.custody.keybook); the first
+# administrator's own entries up to the first key registration are the genesis of the log.
 ACCOUNT_ACTIONS = frozenset({
     "account.created", KEY_REGISTERED, "account.role_changed", "account.password_reset",
     "account.disabled", "account.enabled", KEY_REVOKED,
 })
+# The entries the keys follow (casedesk.custody.keybook): the account changes, and the confirmations that make an
+# administrator whose creation, promotion or re-enabling awaited a second administrator's one.
+REGISTRY_ACTIONS = ACCOUNT_ACTIONS | frozenset({"account.creation_confirmed", "account.promotion_confirmed"})
 
 RANK_SEQUENCE, RANK_HASH, RANK_LINK, RANK_SIGNATURE, RANK_AUTHORITY, RANK_TIME, RANK_COMMIT = range(7)
 LEGACY, CURRENT = encoding.LEGACY_VERSION, encoding.VERSION
@@ -223,7 +226,8 @@ def _signed(signature: Any, digest: bytes, public: bytes) -> bool:
     return True
 
 
-def _authentic(row: Sequence[Any], registry: Registry) -> bool:
+def authentic(row: Sequence[Any], registry: Registry) -> bool:
+    """The row's content has its recorded hash, signed with the key ``registry`` holds for its author there."""
     try:
         digest, _ = encoding.hash_row(row)
     except encoding.EncodingError:
@@ -234,81 +238,8 @@ def _authentic(row: Sequence[Any], registry: Registry) -> bool:
     return key is not None and key != "" and key == row[6] and signature_ok(row, key)
 
 
-def _registration(data: dict[str, Any]) -> tuple[str, str] | None:
-    user, key = data.get("user"), data.get("public_key")
-    if isinstance(user, str) and user and isinstance(key, str) and HEX64_RE.match(key):
-        return user, key
-    return None
-
-
-def build_registry(rows: Iterable[Sequence[Any]]) -> tuple[Registry, list[tuple[int, Problem]]]:
-    """Keys and administrators from the genesis entries and the account entries, in log order.
-
-    ``rows`` must hold every entry up to the first key registration and every
-    entry whose action is in ``ACCOUNT_ACTIONS``, in sequence order. Only
-    entries without a case count as account entries. An account change counts
-    only when its entry is intact, correctly signed and made by an
-    administrator; one that is not is ignored (and reported when the reason is
-    authority rather than a broken hash or signature, which the chain check
-    reports).
-    """
-    rows = list(rows)
-    registry = Registry()
-    problems: list[tuple[int, Problem]] = []
-    genesis = next((r for r in rows if r[7] == KEY_REGISTERED and r[8] is None), None)
-    if genesis is None:
-        problems.append((RANK_AUTHORITY, Problem(None, None, MSG_NO_GENESIS)))
-        return registry, problems
-    gseq, gactor = genesis[0], genesis[5]
-    registry.genesis_seq = gseq
-    try:
-        reg = _registration(encoding.parse_data(genesis[17])) if genesis[17].__class__ is str else None
-    except encoding.EncodingError:
-        reg = None
-    if reg is None or reg[0] != gactor:
-        problems.append((RANK_AUTHORITY, Problem(gseq, None, MSG_GENESIS_SELF)))
-        return registry, problems
-    registry.keys[gactor] = [(0, reg[1])]
-    admins = {gactor}
-    for row in rows:
-        seq, actor, action = row[0], row[5], row[7]
-        if seq < gseq:
-            if actor != gactor:
-                problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BEFORE_GENESIS.format(actor=actor))))
-            continue
-        if seq == gseq or action not in ACCOUNT_ACTIONS or row[8] is not None or not _authentic(row, registry):
-            continue
-        if actor not in admins:
-            problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_NOT_ADMIN.format(action=action, actor=actor))))
-            continue
-        data = encoding.parse_data(row[17])
-        user = data.get("user")
-        if action == "account.created" or action == "account.role_changed":
-            role = data.get("role") if action == "account.created" else data.get("to")
-            if isinstance(user, str):
-                if role == "admin":
-                    admins.add(user)
-                else:
-                    admins.discard(user)
-        elif action == KEY_REGISTERED:
-            reg = _registration(data)
-            if reg is None:
-                problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BAD_REGISTRATION)))
-            else:
-                registry.keys.setdefault(reg[0], []).append((seq, reg[1]))
-        elif action == KEY_REVOKED:
-            reg = _registration(data)
-            if reg is None:
-                problems.append((RANK_AUTHORITY, Problem(seq, None, MSG_BAD_REVOCATION)))
-            else:
-                registry.revoked.setdefault(reg[0], {}).setdefault(reg[1], seq)
-                if registry.key_for(reg[0], seq + 1) == reg[1]:
-                    registry.keys[reg[0]].append((seq, ""))
-        elif action == "account.disabled" and isinstance(user, str):
-            registry.disabled.add(user)
-        elif action == "account.enabled" and isinstance(user, str):
-            registry.disabled.discard(user)
-    return registry, problems
+# Which keys and administrators the log establishes (``Registry``) is ``casedesk.custody.keybook.build_registry``:
+# it follows the account rules replay applies (the two-person rules included).
 
 
 # --- the per-row checks -------------------------------------------------------------

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from casedesk import tool_id
-from casedesk.custody import chain, encoding, merkle
+from casedesk.custody import chain, encoding, keybook, merkle
 from casedesk.custody.signing import Signer
 from casedesk.custody.verify import CHUNK, OutsideHead, open_raw, read_rows, registry_rows
 from casedesk.outputs import NewFile
@@ -164,7 +164,7 @@ def write_export(
     conn = open_raw(db_path, db_key)
     try:
         first, last, total = conn.execute("SELECT min(seq), max(seq), count(*) FROM custody_entries").fetchone()
-        registry, _ = chain.build_registry(registry_rows(conn, last or 0))
+        registry, _ = keybook.build_registry(registry_rows(conn, last or 0))
         header = {
             "type": "header", "format": FORMAT, "encoding": ENCODING, "installation_id": installation_id,
             "exported_at": iso_utc(utc_now()), "exported_by": exported_by, "tool": tool_id(),

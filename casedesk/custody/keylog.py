@@ -1,8 +1,8 @@
 """Who holds which signing key now, as the custody log says (not the users table, which an insider can edit).
 
 The key registry is rebuilt from the genesis entries and the account entries
-(``casedesk.custody.chain.build_registry``: only intact entries signed by an
-administrator count), read inside the caller's database session through the
+(``casedesk.custody.keybook.build_registry``: only intact entries signed by an
+administrator whose account is active and confirmed count), read inside the caller's database session through the
 action index. Sign-in uses it to refuse a key slot whose signing key is no
 longer the user's registered, unrevoked key (an older copy of a slot spliced
 back into ``keyslots.json``) and an account the log says is disabled;
@@ -16,10 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
-from casedesk.custody import chain, encoding
+from casedesk.custody import chain, encoding, keybook
 
 _COLUMNS = ", ".join(encoding.ROW_COLUMNS)
-_ACTIONS = ", ".join(f"'{a}'" for a in sorted(chain.ACCOUNT_ACTIONS))  # constants, not input
+_ACTIONS = ", ".join(f"'{a}'" for a in sorted(chain.REGISTRY_ACTIONS))  # constants, not input
 # Two indexed queries (an OR of both would scan the whole log).
 _SELECT_ACCOUNTS = text(f"SELECT {_COLUMNS} FROM custody_entries WHERE action IN ({_ACTIONS}) ORDER BY seq")
 _SELECT_GENESIS = text(
@@ -38,7 +38,7 @@ def registry(db: OrmSession) -> chain.Registry | None:
             rows.setdefault(r[0], tuple(r))
     except SQLAlchemyError:  # text that is not UTF-8 (an edited entry): verify names it
         return None
-    reg, problems = chain.build_registry([rows[seq] for seq in sorted(rows)])
+    reg, problems = keybook.build_registry([rows[seq] for seq in sorted(rows)])
     if any(p.message in (chain.MSG_NO_GENESIS, chain.MSG_GENESIS_SELF) for _, p in problems):
         return None
     return reg

@@ -32,7 +32,7 @@ from typing import Any
 from casedesk.custody import conflicts, encoding, statement
 from casedesk.custody.chain import ACCOUNT_ACTIONS as ADMIN_ACTIONS
 from casedesk.custody.chain import Problem
-from casedesk.security.roles import ACTION_RULES, ENABLED, PROMOTED_ROLES, Scope, authority_problem
+from casedesk.security.roles import ACTION_RULES, ADMIN, DEMOTED, ENABLED, PROMOTED_ROLES, Scope, authority_problem
 
 
 @dataclass
@@ -295,14 +295,19 @@ class Projection:
         return statement.problem(entry.data, getattr(entry, "text", None), entry.case, self.installation_id,
                                  self.unit_keys, entry_of)
 
-    def confirmed_admins(self) -> int:
-        """Administrators whose accounts are active and confirmed: two or more, and new accounts need a second."""
-        return sum(1 for name, f in self.users.items()
-                   if f.role == "admin" and not f.disabled and name not in self.creations)
+    def confirmed_admins(self, besides: str | None = None) -> int:
+        """Administrators whose accounts are active and confirmed, ``besides`` left out (the account a change is
+        about): two or more, and a new account, a promotion or a re-enabling needs a second one's confirmation."""
+        return len(self.confirmed_admin_names(besides))
+
+    def confirmed_admin_names(self, besides: str | None = None) -> list[str]:
+        return sorted(name for name, f in self.users.items()
+                      if f.role == "admin" and not f.disabled and name not in self.creations and name != besides)
 
     # --- replay -------------------------------------------------------------------
-    def apply(self, e: Entry) -> None:
-        """What entry ``e`` does to the register, if its signer had the right to do it."""
+    def apply(self, e: Entry) -> str | None:
+        """What entry ``e`` does to the register, if its signer had the right to do it; why not, if they had not
+        (the entry then changes nothing), else None."""
         self.actions[e.seq] = (e.actor, e.case)
         self._seq = e.seq
         if e.action == "installation.initialised" and self.installation_id is None and e.case is None:
@@ -313,7 +318,7 @@ class Projection:
             # check reports anyone else writing before the first key registration).
             if e.action == "account.created" and e.data.get("user") == e.actor:
                 self._apply_account(e)
-            return
+            return None
         action = e.action
         if action in _MEMO_ACTIONS:
             key = (action, e.actor, e.case)
@@ -326,18 +331,15 @@ class Projection:
             message = authority_problem(action, e, self)
         if message is not None:
             self.flagged.add(e.seq)
-            if (e.action in ADMIN_ACTIONS and e.case is None and ", whose role (" in message
-                    and self.promotions.get(e.actor, ("", ""))[1] != "admin"):
-                # The chain check already reports an account change by a non-administrator (but takes a promotion
-                # to admin that awaits confirmation for done: replay names it).
-                return
-            exhibit = e.exhibit if isinstance(e.exhibit, str) else None
-            self.problems.append(Problem(e.seq, exhibit, message, e.case if isinstance(e.case, str) else None))
-            return
+            if not named_by_key_check(e.action, e.case, message):
+                exhibit = e.exhibit if isinstance(e.exhibit, str) else None
+                self.problems.append(Problem(e.seq, exhibit, message, e.case if isinstance(e.case, str) else None))
+            return message
         handler = _HANDLERS.get(e.action)
         if handler is not None:
             self._authority.clear()  # the facts the answers were drawn from may change now
             handler(self, e)
+        return None
 
     def apply_row(self, row: Sequence[Any]) -> None:
         """``apply`` of a row of ``REPLAY_COLUMNS``; an entry that changes nothing and whose signer's authority is
@@ -363,7 +365,7 @@ class Projection:
         if "confirmation" in d and action in _RULE_MARKS:
             self.creation_rule = True  # the two-person rules are in force from here on
         if action == "account.created":
-            if self.creation_rule and self.confirmed_admins() >= 2:
+            if self.creation_rule and self.confirmed_admins(user) >= 2:
                 self.creations[user] = e.actor
             else:
                 self.creations.pop(user, None)
@@ -377,8 +379,10 @@ class Projection:
         if action == "account.role_changed":
             to = _text(d.get("to"), fact.role)
             self.promotions.pop(user, None)  # a later change replaces one awaiting confirmation
-            if to != fact.role and to in PROMOTED_ROLES and self.creation_rule and self.confirmed_admins() >= 2:
+            if to != fact.role and to in PROMOTED_ROLES and self.creation_rule and self.confirmed_admins(user) >= 2:
                 self.promotions[user] = (e.actor, to)
+                if fact.role == ADMIN:
+                    fact.role = DEMOTED  # an administrator made supervisor: the administrator role ends at once
             else:
                 fact.role = to
         elif action == "account.disabled":
@@ -386,7 +390,7 @@ class Projection:
             self.promotions.pop(user, None)
         elif action == "account.enabled":
             self.promotions.pop(user, None)
-            if fact.disabled and self.creation_rule and self.confirmed_admins() >= 2:
+            if fact.disabled and self.creation_rule and self.confirmed_admins(user) >= 2:
                 self.promotions[user] = (e.actor, ENABLED)
             else:
                 fact.disabled, fact.disabled_at = False, 0
@@ -767,6 +771,13 @@ _MEMO_ACTIONS = frozenset(action for action, rule in ACTION_RULES.items() if rul
 # The actions of entries that ``apply_known`` can replay from action, actor and case alone (a verify's worker
 # processes send only those for most entries).
 KNOWN_BY_KEY = _MEMO_ACTIONS - CHANGING_ACTIONS
+
+
+def named_by_key_check(action: str, case: Any, message: str) -> bool:
+    """An account change by someone whose role (as replay has it: a promotion awaiting confirmation is not yet the
+    role) may not manage accounts: the key check (``casedesk.custody.keybook``), which decides by the same replay,
+    names it ("who is not an administrator at this point") and replay does not repeat it."""
+    return action in ADMIN_ACTIONS and case is None and ", whose role (" in message
 
 
 def replay(rows: Iterable[Sequence[Any]], broken: frozenset[int] = frozenset()) -> Projection:

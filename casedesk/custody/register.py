@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from casedesk.custody import digest
-from casedesk.custody.chain import Problem, build_registry, natural_key
+from casedesk.custody.chain import Problem, natural_key
+from casedesk.custody.keybook import build_registry
 from casedesk.custody.log import salt_commitment
 from casedesk.custody.projection import CaseFact, Projection
 from casedesk.settings import SPECS

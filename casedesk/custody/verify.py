@@ -60,7 +60,7 @@ _SELECT_CLEAN = (
     f"WHEN version = 1 AND case_commit IS NULL THEN json_array(1, {_HEAD}) END END "
     "FROM custody_entries WHERE seq >= ? AND seq < ? ORDER BY seq"
 )
-_MARKS = ", ".join("?" * len(chain.ACCOUNT_ACTIONS))
+_MARKS = ", ".join("?" * len(chain.REGISTRY_ACTIONS))
 # Two indexed queries (an OR of both would scan the whole table).
 _SELECT_ACCOUNTS = f"SELECT {_COLUMNS} FROM custody_entries WHERE action IN ({_MARKS}) AND seq <= ? ORDER BY seq"
 _SELECT_GENESIS = (
@@ -102,9 +102,10 @@ def _query(conn: Any, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
 
 
 def registry_rows(conn: Any, last_seq: int) -> list[tuple[Any, ...]]:
-    """Every entry up to the first key registration, and every account entry, in log order."""
+    """Every entry up to the first key registration, and every entry the keys follow (``chain.REGISTRY_ACTIONS``),
+    in log order."""
     rows = {r[0]: r for r in _query(conn, _SELECT_GENESIS, (chain.KEY_REGISTERED,))}
-    for r in _query(conn, _SELECT_ACCOUNTS, (*sorted(chain.ACCOUNT_ACTIONS), last_seq)):
+    for r in _query(conn, _SELECT_ACCOUNTS, (*sorted(chain.REGISTRY_ACTIONS), last_seq)):
         rows.setdefault(r[0], r)
     return [rows[seq] for seq in sorted(rows)]
 
@@ -245,14 +246,16 @@ def verify_chain(
         conn.execute("BEGIN")
         first, last, total = conn.execute("SELECT min(seq), max(seq), count(*) FROM custody_entries").fetchone()
         register = _Replay(conn, visible, cancel) if replay else None
+        from casedesk.custody.keybook import build_registry  # here: the workers never need it (nor its replay)
+
         if not total:
-            registry, reg_problems = chain.build_registry([])
+            registry, reg_problems = build_registry([])
             joiner = chain.ChainJoiner(registry, reg_problems, lambda seq: (None, None))
             result = joiner.finish()
             if register is not None:
                 register.finish(result)
             return result
-        registry, reg_problems = chain.build_registry(registry_rows(conn, last))
+        registry, reg_problems = build_registry(registry_rows(conn, last))
 
         def locate(seq: int) -> tuple[str | None, str | None]:
             row = conn.execute("SELECT case_ref, exhibit_ref FROM custody_entries WHERE seq = ?", (seq,)).fetchone()

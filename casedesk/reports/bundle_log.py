@@ -17,8 +17,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from casedesk.custody import chain, encoding, merkle
+from casedesk.custody import chain, encoding, keybook, merkle
 from casedesk.custody.export import FORMAT, signing_message
+from casedesk.custody.projection import Entry
 
 EXPORTED = "bundle.exported"
 INGESTED = "exhibit.ingested"
@@ -57,30 +58,15 @@ class UnreadableExport(Exception):
     """Not a custody export this verifier can read; the message says why."""
 
 
-@dataclass
-class Keys:
+class Keys(chain.Registry):
     """The signing keys the log registers, by the rules of docs/custody-encoding.md ("Whose key signs what").
 
-    The same rules as ``casedesk.custody.chain.build_registry``, applied to export lines (and written again in
-    the browser verifier): the first key registration without a case is its author's own key; later
-    registrations and revocations count when their entry is intact, signed with its author's key and made by an
-    administrator (the log says who is one).
+    Built by ``casedesk.custody.keybook.KeyBook`` as ``casedesk verify`` builds its registry, over export lines
+    (and written again in the browser verifier): the first key registration without a case is its author's own
+    key; later registrations and revocations count when their entry is intact, signed with its author's key and
+    made by an administrator whose account is active and confirmed (the log says who is one, under the two-person
+    rules).
     """
-
-    keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    revoked: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def key_for(self, actor: Any, seq: int) -> str | None:
-        found: str | None = None
-        for after, key in self.keys.get(actor, []) if isinstance(actor, str) else []:
-            if after >= seq:
-                break
-            found = key
-        return found
-
-    def revoked_at(self, actor: Any, key: Any, seq: int) -> int | None:
-        at = self.revoked.get(actor, {}).get(key) if isinstance(actor, str) and isinstance(key, str) else None
-        return at if at is not None and at < seq else None
 
     def signs(self, e: LogEntry) -> bool:
         """The entry is signed with the key registered for its author at that point, not revoked."""
@@ -91,13 +77,17 @@ class Keys:
                 and _signed(encoding.signing_message(recorded), e.line.get("signature"), str(registered)))
 
 
-def _registration(data: Any) -> tuple[str, str] | None:
-    if not isinstance(data, dict):
-        return None
-    user, key = data.get("user"), data.get("public_key")
-    if isinstance(user, str) and user and isinstance(key, str) and chain.HEX64_RE.match(key):
-        return user, key
-    return None
+def _entry(e: LogEntry) -> Entry:
+    """The fields replay reads, from a full line."""
+    line = e.line
+
+    def get(key: str) -> Any:  # what the line holds, as it is: replay judges text it cannot use as such
+        return line.get(key)
+
+    data = get("data")
+    return Entry(e.seq, get("time"), get("actor"), get("action"), get("case"), get("exhibit"), get("reason"),
+                 get("location"), get("from"), get("to"), get("sha256"), get("tool"), get("text"),
+                 data if isinstance(data, dict) else {})
 
 
 def registered_keys(entries: list[LogEntry]) -> Keys | None:
@@ -105,35 +95,19 @@ def registered_keys(entries: list[LogEntry]) -> Keys | None:
     full = [e for e in entries if e.full]
     genesis = next((e for e in full if e.line.get("action") == chain.KEY_REGISTERED
                     and e.line.get("case") is None), None)
-    reg = _registration(genesis.line.get("data")) if genesis is not None else None
+    reg = keybook.registration(genesis.line.get("data")) if genesis is not None else None
     if genesis is None or reg is None or reg[0] != genesis.line.get("actor"):
         return None
-    keys = Keys({reg[0]: [(0, reg[1])]})
-    admins = {reg[0]}
+    keys = Keys()
+    book = keybook.KeyBook(keys, genesis.seq, reg[0], reg[1])
     for e in full:
         line = e.line
-        action, actor, data = line.get("action"), line.get("actor"), line.get("data")
-        if (e.seq <= genesis.seq or action not in chain.ACCOUNT_ACTIONS or line.get("case") is not None
-                or not e.hash_ok or not keys.signs(e) or actor not in admins or not isinstance(data, dict)):
-            continue
-        user = data.get("user")
-        if action in ("account.created", "account.role_changed"):
-            role = data.get("role") if action == "account.created" else data.get("to")
-            if isinstance(user, str):
-                if role == "admin":
-                    admins.add(user)
-                else:
-                    admins.discard(user)
-        elif action == chain.KEY_REGISTERED:
-            found = _registration(data)
-            if found is not None:
-                keys.keys.setdefault(found[0], []).append((e.seq, found[1]))
-        elif action == chain.KEY_REVOKED:
-            found = _registration(data)
-            if found is not None:
-                keys.revoked.setdefault(found[0], {}).setdefault(found[1], e.seq)
-                if keys.key_for(found[0], e.seq + 1) == found[1]:
-                    keys.keys[found[0]].append((e.seq, ""))
+        if e.seq <= genesis.seq:
+            book.genesis(_entry(e))
+        elif (line.get("action") in chain.REGISTRY_ACTIONS and line.get("case") is None and e.hash_ok
+              and keys.signs(e) and isinstance(line.get("data"), dict)):
+            book.account(_entry(e))
+    book.finish()
     return keys
 
 

@@ -132,6 +132,10 @@ class Facts(Protocol):
     # second administrator's confirmation: (the administrator who made it, the new role or ``ENABLED``); None when
     # none awaits. Until confirmed the account keeps its old role (or stays disabled).
     def promotion_pending(self, user: str) -> tuple[str, str] | None: ...
+    # How many administrators are active and confirmed (their accounts not awaiting confirmation): with one, its
+    # holder may confirm a change they made themselves while there were two (nobody else can; they could make it
+    # alone at once).
+    def confirmed_admins(self) -> int: ...
     # Why the review statement a ``case.reviewed_remotely`` entry carries reviews nothing (one of the REMOTE_ words
     # below, docs/custody-encoding.md "Remote reviews"), None when it holds: signed by the key it names, vouched for
     # by a unit whose cosignature the log recorded earlier, about this installation, this case and an earlier entry
@@ -309,6 +313,9 @@ PROMOTION_SELF = "nobody confirms their own promotion"
 # The roles a change to needs a second administrator's confirmation, and the word a re-enabling is named by.
 PROMOTED_ROLES = frozenset({Role.SUPERVISOR.value, Role.ADMIN.value})
 ENABLED = "enabled"
+# An administrator whose change to supervisor awaits confirmation loses the administrator role at once and holds
+# this one meanwhile (supervisor brings review authority and every case's key, which an administrator has not).
+ADMIN, DEMOTED = Role.ADMIN.value, Role.DETECTIVE.value
 MSG_REMOTE_REVIEW = "{action} by {actor}: the review statement it carries {why}: it reviews nothing"
 REMOTE_MALFORMED = "is not well formed ({detail})"
 REMOTE_COPIES = "is not what the entry copies of it (decision, up_to, text)"
@@ -352,11 +359,13 @@ def authority_problem(action: str, entry: EntryLike, facts: Facts) -> str | None
     if scope == Scope.CONFIRM_CREATION:
         user = entry.data.get("user")
         pending = facts.creation_pending(user) if isinstance(user, str) else None
-        why = CREATION_NOT_PENDING if pending is None else CREATION_CREATOR if pending == actor else None
+        why = (CREATION_NOT_PENDING if pending is None else
+               CREATION_CREATOR if pending == actor and facts.confirmed_admins() > 1 else None)
         return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=user, why=why)
     if scope == Scope.CONFIRM_PROMOTION:
         user = entry.data.get("user")
-        why = promotion_problem(actor, user, entry.data.get("to"), facts.promotion_pending)
+        why = promotion_problem(actor, user, entry.data.get("to"), facts.promotion_pending,
+                                alone=facts.confirmed_admins() <= 1)
         return None if why is None else MSG_CONFIRM.format(action=action, actor=actor, user=user, why=why)
     case = entry.case
     if scope == Scope.CORRECT:
@@ -456,15 +465,16 @@ def confirm_problem(actor: str, user: Any, box: Any,
 
 
 def promotion_problem(actor: str, user: Any, to: Any,
-                      promotion_pending: Callable[[str], tuple[str, str] | None]) -> str | None:
+                      promotion_pending: Callable[[str], tuple[str, str] | None], alone: bool = False) -> str | None:
     """Why ``actor`` may not confirm the promotion of ``user`` to ``to`` (a role, or ``ENABLED``); None: they may.
-    The confirmation names what it confirms, so a change replaced after the confirmer looked is not confirmed."""
+    The confirmation names what it confirms, so a change replaced after the confirmer looked is not confirmed.
+    ``alone``: the actor is the only confirmed administrator, who may confirm a change they made themselves."""
     pending = promotion_pending(user) if isinstance(user, str) else None
     if pending is None:
         return PROMOTION_NOT_PENDING
     if actor == user:
         return PROMOTION_SELF
-    if actor == pending[0]:
+    if actor == pending[0] and not alone:
         return PROMOTION_MAKER
     if to != pending[1]:
         return PROMOTION_OTHER.format(pending=pending[1], to=to)

@@ -29,7 +29,7 @@ from casedesk.security.auth_ledger import AuthLedger
 from casedesk.security.casekeys import box_public, new_box_key
 from casedesk.security.keys import StoreKeys
 from casedesk.security.keyslots import KeySlotFile
-from casedesk.security.roles import ENABLED, PROMOTED_ROLES, Permission, Role, parse_role
+from casedesk.security.roles import ADMIN, DEMOTED, ENABLED, PROMOTED_ROLES, Permission, Role, parse_role
 from casedesk.services import inputs
 from casedesk.services.authority import account_creations, pending_resets
 from casedesk.services.casekeys import CaseKeys, register_box_key
@@ -148,11 +148,11 @@ def box_key_fingerprint(box_key_hex: str) -> str:
 
 
 def _account(user: User, locked_until: datetime | None = None, created_by: str | None = None,
-             promotion: tuple[str, str] | None = None) -> Account:
+             promotion: tuple[str, str] | None = None, notice: str | None = None) -> Account:
     return Account(
         user.username, user.full_name, user.initials, user.role, user.disabled,
         user.created_at, user.password_changed_at, locked_until, created_by,
-        None if promotion is None else promotion[1], None if promotion is None else promotion[0],
+        None if promotion is None else promotion[1], None if promotion is None else promotion[0], notice,
     )
 
 
@@ -161,9 +161,17 @@ CONFIRMATION_PENDING = "pending"  # two or more confirmed administrators: a seco
 CONFIRMATION_SOLE = "sole-administrator"  # one administrator: no second one to confirm it; active at once
 SOLE_ADMIN_NOTICE = ("this installation has one administrator, so the account is active at once; where there are two "
                      "or more, a new account signs in only after a second administrator confirms it")
+ADMIN_ROLE_ENDED = "the administrator role ends at once"
+SOLE_CONFIRMATION = ("you are the only administrator now, so nobody else can confirm a change you made while there "
+                     "were two; the log records that you confirmed it alone (sole-administrator)")
 SOLE_ADMIN_PROMOTION = ("this installation has one administrator, so the change holds at once; where there are two or "
                         "more, a promotion to supervisor or admin, or re-enabling an account, holds only once a second "
                         "administrator confirms it")
+
+
+def _names(users: builtins.list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``: whom to ask."""
+    return users[0] if len(users) == 1 else f"{', '.join(users[:-1])} or {users[-1]}"
 
 
 class Accounts:
@@ -311,19 +319,24 @@ class Accounts:
                 raise UsageError(f"no promotion of {username} awaits confirmation")
             if username == me:
                 raise PermissionDenied("nobody confirms their own promotion: ask another administrator")
-            if pending[0] == me:
+            others = account_creations(db).confirmed_admin_names(besides=me)
+            if pending[0] == me and others:
                 raise PermissionDenied(f"you made this change to {username} yourself: another administrator must "
-                                       "confirm it")
+                                       f"confirm it: ask {_names(others)} to run `casedesk user confirm-promotion "
+                                       f"{username} {pending[1]}`")
             if to != pending[1]:
                 raise UsageError(f"the promotion of {username} that awaits confirmation is to {pending[1]}, not to "
                                  f"{to}: look again (`casedesk user pending-accounts`)")
-            self.s.record(db, "account.promotion_confirmed", to_party=username, data={"user": username, "to": to})
+            data = {"user": username, "to": to}
+            if pending[0] == me:  # the only confirmed administrator left: nobody else can
+                data["confirmation"] = CONFIRMATION_SOLE
+            self.s.record(db, "account.promotion_confirmed", to_party=username, data=data)
             if to == ENABLED:
                 user.disabled = False
             else:
                 user.role = to
             self._settle_keys(db, user)
-            result = _account(user)
+            result = _account(user, notice=SOLE_CONFIRMATION if "confirmation" in data else None)
         log.info("promotion of %s to %s confirmed by %s", username, to, me)
         return result
 
@@ -337,12 +350,17 @@ class Accounts:
             creator = account_creations(db).creations.get(username)
             if creator is None:
                 raise UsageError(f"no creation of account {username} awaits confirmation")
-            if creator == me:
+            others = account_creations(db).confirmed_admin_names(besides=me)
+            if creator == me and others:
                 raise PermissionDenied(f"you created the account {username} yourself: another administrator must "
-                                       "confirm it")
-            self.s.record(db, "account.creation_confirmed", to_party=username, data={"user": username})
+                                       f"confirm it: ask {_names(others)} to run `casedesk user confirm-account "
+                                       f"{username}`")
+            data = {"user": username}
+            if creator == me:  # the only confirmed administrator left: nobody else can
+                data["confirmation"] = CONFIRMATION_SOLE
+            self.s.record(db, "account.creation_confirmed", to_party=username, data=data)
             self._settle_keys(db, user)
-            result = _account(user)
+            result = _account(user, notice=SOLE_CONFIRMATION if "confirmation" in data else None)
         log.info("account %s confirmed by %s", username, me)
         return result
 
@@ -460,7 +478,7 @@ class Accounts:
             with self.s.write() as db:
                 user = self.s.user_by_name(db, username)
                 if user.disabled:  # a reset is how a disabled account comes back
-                    pending = account_creations(db).confirmed_admins() >= 2
+                    pending = account_creations(db).confirmed_admins(besides=username) >= 2
                     self.s.record(db, "account.enabled", to_party=username, at=now,
                                   data={"user": username,
                                         "confirmation": CONFIRMATION_PENDING if pending else CONFIRMATION_SOLE})
@@ -602,7 +620,9 @@ class Accounts:
             data: dict[str, str] = {"user": username, "from": old, "to": role_v}
             pending = False
             if role_v != old and role_v in PROMOTED_ROLES:
-                pending = account_creations(db).confirmed_admins() >= 2
+                # Confirmed administrators besides the account changed: an administrator made supervisor by the one
+                # other administrator holds at once (no one else could confirm it).
+                pending = account_creations(db).confirmed_admins(besides=username) >= 2
                 if pending and user.disabled:
                     raise UsageError(f"account {username} is disabled: re-enable it first (a password reset), then "
                                      "change its role")
@@ -612,7 +632,13 @@ class Accounts:
                 user.role = role_v
                 db.flush()
                 self._settle_keys(db, user)
+            elif old == ADMIN:
+                user.role = DEMOTED  # the administrator role ends at once; supervisor awaits confirmation
+                db.flush()
+                self._settle_keys(db, user)
             result = _account(user, promotion=(self.s.user.username, role_v) if pending else None)
+            if pending and old == ADMIN:
+                result = dataclasses.replace(result, notice=ADMIN_ROLE_ENDED)
             if data.get("confirmation") == CONFIRMATION_SOLE:
                 result = dataclasses.replace(result, notice=SOLE_ADMIN_PROMOTION)
         log.info("role of %s: %s -> %s%s", username, old, role_v, ", awaiting confirmation" if pending else "")

@@ -128,6 +128,9 @@ class WriteFacts:
 
     def promotion_pending(self, user: str) -> tuple[str, str] | None:
         return account_creations(self.db).promotions.get(user)
+
+    def confirmed_admins(self) -> int:
+        return account_creations(self.db).confirmed_admins()
     def remote_review(self, entry: Any) -> str | None:
         return remote_review_problem(self.db, entry.data, getattr(entry, "text", None), entry.case)
 

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from casedesk.custody import chain, checkpoint, conflicts, projection, statement, wire
+from casedesk.custody import checkpoint, conflicts, keybook, projection, statement, wire
 from casedesk.custody.signing import Signer
 from casedesk.trust.teams import TeamList
 from casedesk.unit import access, escrow, handover, objects, peer, review, verify
@@ -152,7 +152,7 @@ def _check_reader(held: Sequence[Sequence[Any]], caller: Caller, key_too: bool =
         return
     users = projection.replay(held).users
     fact = users.get(caller.user)
-    current = chain.build_registry(held)[0].key_for(caller.user, len(held) + 1) if key_too else caller.key
+    current = keybook.build_registry(held)[0].key_for(caller.user, len(held) + 1) if key_too else caller.key
     if current != caller.key or fact is None or fact.disabled:
         raise Refused(403, verify.MSG_REQUESTER.format(user=caller.user, key=caller.key[:16] + "...",
                                                        id=caller.installation))
@@ -183,7 +183,7 @@ class _Accounts:
             allowed = self.known.get(tag)
         if allowed is None:
             held = _held(conn, caller.installation)
-            registry = chain.build_registry(held)[0]
+            registry = keybook.build_registry(held)[0]
             allowed = frozenset((name, key) for name, fact in projection.replay(held).users.items()
                                 if not fact.disabled and (key := registry.key_for(name, len(held) + 1)) is not None)
             with self.lock:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from casedesk.custody import chain, encoding, handover, projection
+from casedesk.custody import encoding, handover, keybook, projection
 from casedesk.custody.signing import Signer
 from casedesk.unit.objects import held
 from casedesk.unit.store import ROW_COLUMNS, entries, object_uploads, objects
@@ -42,7 +42,7 @@ def officer_statement(held: Sequence[Sequence[Any]], installation: str, user: st
     """The unit's word on ``user`` of ``installation`` at the end of the log it holds, signed by its cosigner."""
     state = projection.replay(held)
     fact = state.users.get(user)
-    key = chain.build_registry(held)[0].key_for(user, len(held) + 1) if held else None
+    key = keybook.build_registry(held)[0].key_for(user, len(held) + 1) if held else None
     box = state.box_key(user)
     if (fact is None or fact.disabled or fact.role not in ("detective", "supervisor") or key is None or box is None
             or state.creation_pending(user) is not None):

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from casedesk import tool_id
-from casedesk.custody import chain, encoding, export, merkle, projection, statement
+from casedesk.custody import chain, encoding, export, keybook, merkle, projection, statement
 from casedesk.custody.signing import Signer
 from casedesk.timeutil import iso_utc, utc_now
 
@@ -45,7 +45,7 @@ def check_supervisor(held: Sequence[Sequence[Any]], installation: str, user: str
     if not held:
         raise ReviewRefusal(403, MSG_NOT_SYNCED.format(id=installation))
     fact = projection.replay(held).users.get(user)
-    current = chain.build_registry(held)[0].key_for(user, len(held) + 1)
+    current = keybook.build_registry(held)[0].key_for(user, len(held) + 1)
     if fact is None or fact.disabled or fact.role != SUPERVISOR or current != key:
         raise ReviewRefusal(403, MSG_NOT_SUPERVISOR.format(user=user, id=installation))
 
@@ -83,7 +83,7 @@ def case_export(held: Sequence[Sequence[Any]], installation: str, case: str, uni
     """The served export of ``case`` from the entries held (all of them: the last cosigned checkpoint's size)."""
     if not any(row[8] == case for row in held):
         raise ReviewRefusal(404, MSG_NO_CASE.format(case=case, id=installation))
-    registry, _ = chain.build_registry(held)
+    registry, _ = keybook.build_registry(held)
     lines: list[str] = []
 
     def put(obj: dict[str, Any]) -> None:

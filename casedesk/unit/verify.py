@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from casedesk.custody import chain, checkpoint, encoding, merkle, projection
+from casedesk.custody import chain, checkpoint, encoding, keybook, merkle, projection
 from casedesk.custody.wire import ENTRY_KEYS
 
 MAX_ENTRIES = 5_000  # per push; the client sends larger logs in several pushes
@@ -129,7 +129,7 @@ def verify_push(installation_id: str, genesis_key: str, held: Sequence[Sequence[
     if held_n == 0 and new:
         _genesis(installation_id, genesis_key, new)
     # Keys and administrators as the log establishes them, over everything held and pushed.
-    registry, reg_problems = chain.build_registry(rows)
+    registry, reg_problems = keybook.build_registry(rows)
     state = projection.replay(rows)
     salts = {ref: bytes.fromhex(f.salt) for ref, f in state.cases.items()
              if isinstance(f.salt, str) and chain.HEX64_RE.match(f.salt)}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.custody import chain, verify
+from casedesk.custody import keybook, verify
 from casedesk.errors import VerifyIncomplete
 from tests.custody.conftest import CaseStore
 from tests.helpers.custody import attacker
@@ -89,7 +89,7 @@ def test_entries_appended_during_a_verify_are_not_half_read(cs: CaseStore, monke
     path = cs.store.datadir.database
     last = verify.verify_chain(path, cs.key).last_seq
     monkeypatch.setattr(verify, "CHUNK", 1 << 20)
-    plan = verify._Plan(str(path), cs.key.hex(), chain.build_registry([])[0], False, None, None, last - 3, None)
+    plan = verify._Plan(str(path), cs.key.hex(), keybook.build_registry([])[0], False, None, None, last - 3, None)
     conn = verify.open_raw(path, cs.key)
     try:
         res, _ = verify._check(conn, plan, (1, 1 << 20))

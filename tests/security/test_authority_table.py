@@ -67,6 +67,11 @@ class World:
     def promotion_pending(self, user: str) -> tuple[str, str] | None:
         """``riser``'s promotion to supervisor, made by ``admin2``, awaits a second administrator's confirmation."""
         return ("admin2", "supervisor") if user == "riser" else None
+
+    def confirmed_admins(self) -> int:
+        """Two: the maker of a change may not confirm it."""
+        return 2
+
     def remote_review(self, entry: Any) -> str | None:
         """No installation, unit or earlier entry: only a statement's form and signatures are judged here."""
         return statement.problem(entry.data, None, entry.case, None, set(), lambda n: None)

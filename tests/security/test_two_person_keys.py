@@ -98,7 +98,7 @@ def test_a_key_registered_by_an_administrator_whose_promotion_awaits_signs_nothi
     finally:
         s.close()
     reg, review = _forge_sgt(store, "jsmith", signer)
-    assert messages(both(capsys, monkeypatch, store, tmp_path)) == [
+    assert sorted(messages(both(capsys, monkeypatch, store, tmp_path))) == [
         (reg, None, "account.key_registered by jsmith, who is not an administrator at this point: ignored"),
         (review, None, "names a signing key that is not the one registered for sgt at this point"),
     ]
@@ -152,7 +152,7 @@ def test_a_re_enabled_administrator_awaiting_confirmation_registers_and_revokes_
     store.sign_in("bpatel").close()
     store.sign_in("sgt").close()
     disabled = "{} by admin3, whose account is disabled at this point: ignored"
-    assert messages(both(capsys, monkeypatch, store, tmp_path)) == [
+    assert sorted(messages(both(capsys, monkeypatch, store, tmp_path))) == [
         (revoked, None, disabled.format("account.key_revoked")),
         (reg, None, disabled.format("account.key_registered")),
         (review, None, "names a signing key that is not the one registered for sgt at this point"),
@@ -171,7 +171,7 @@ def test_an_administrator_whose_creation_awaits_confirmation_registers_no_key(
     signer = _signer(store, "admin3", OTHER_ADMIN)
     reg, review = _forge_sgt(store, "admin3", signer)
     store.sign_in("sgt").close()
-    assert messages(both(capsys, monkeypatch, store, tmp_path)) == [
+    assert sorted(messages(both(capsys, monkeypatch, store, tmp_path))) == [
         (reg, None, "account.key_registered by admin3, whose account admin created and no second administrator has "
                     "confirmed at this point: ignored"),
         (review, None, "names a signing key that is not the one registered for sgt at this point"),

@@ -189,3 +189,43 @@ def test_the_cli_tells_the_maker_whom_to_ask(store: Store, capsys: Any, monkeypa
     assert r.code != 0 and len(r.err.strip().splitlines()) == 1
     assert "ask admin2 to run `casedesk user confirm-promotion bpatel supervisor`" in r.err
     assert PASSWORDS["admin"] not in r.err
+
+
+def test_an_administrator_made_supervisor_among_three_loses_the_administrator_role_at_once(
+        store: Store, capsys: Any, monkeypatch: Any, tmp_path: Any) -> None:
+    """Supervisor brings every case's key and review authority, which an administrator has not: with two other
+    administrators it awaits one's confirmation, but the administrator role ends at once (meanwhile: detective).
+    An account change signed after it with the demoted administrator's own key counts for nothing anywhere."""
+    _two_admins(store)
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).add("admin3", "admin", "Cal Third", "CT", THIRD)
+    finally:
+        admin.close()
+    second = store.installation.sign_in("admin2", SECOND)
+    try:
+        Accounts(second).confirm_creation("admin3")
+    finally:
+        second.close()
+    second = store.installation.sign_in("admin2", SECOND)  # a session open before the change
+    admin = store.sign_in("admin")
+    try:
+        acc = Accounts(admin).set_role("admin2", "supervisor")
+        assert (acc.role, acc.promotion) == ("detective", "supervisor")
+        with pytest.raises(CaseDeskError):
+            Accounts(second).disable("admin")
+        with write_session(second.engine) as db:
+            seq = int(custody_log.append(db, actor="admin2", signer=second.signer, action="account.disabled",
+                                         to_party="bpatel", data={"user": "bpatel"}).seq)
+    finally:
+        admin.close()
+        second.close()
+    assert _status(store, "admin2") == ("detective", "pending", "supervisor")
+    store.sign_in("bpatel").close()
+    assert messages(both(capsys, monkeypatch, store, tmp_path, case=None, user="sgt")) == [
+        (seq, None, "account.disabled by admin2, who is not an administrator at this point: ignored")]
+    third = store.installation.sign_in("admin3", THIRD)
+    try:
+        assert Accounts(third).confirm_promotion("admin2", "supervisor").role == "supervisor"
+    finally:
+        third.close()
