@@ -163,6 +163,10 @@ def cmd_reencrypt_legacy(ctx: Context) -> int:
         text += f" Removed {r.leftovers_removed} legacy file(s) an interrupted run left behind."
     if r.summary_sealed:
         text += " The case summary, written before case keys, is now under the case key too."
+    if r.notes_in_clear:
+        text += (f" {r.notes_in_clear} note(s) written before case keys stay in the clear in their signed custody "
+                 "entries, readable with the store key: the log is not rewritten (docs/custody-encoding.md, "
+                 "\"Entries written in the clear before case keys\").")
     ctx.emit(r, text)
     return 0
 

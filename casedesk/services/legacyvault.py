@@ -42,6 +42,7 @@ from casedesk.timeutil import utc_now
 log = logging.getLogger("casedesk.legacyvault")
 
 ACTION = "vault.object_reencrypted"
+NOTE_ADDED = "note.added"
 SUMMARY_ACTION = "case.summary_edited"  # the purpose a summary's ciphertext is bound to (docs/keyslots.md)
 SUMMARY_ACTION_SEALED = "case.summary_reencrypted"
 LARGE = 4 << 20  # objects above this are written with direct I/O, as ingest does
@@ -63,6 +64,9 @@ class ReencryptReport:
     objects: tuple[Reencrypted, ...]
     leftovers_removed: int  # legacy files an interrupted earlier run left behind, removed now
     summary_sealed: bool = False  # the case summary, in the clear since before case keys, is now under the case key
+    # Notes of the case written before case keys, whose text stays in the clear in their signed note.added entries
+    # (docs/custody-encoding.md, "Entries written in the clear before case keys": not sealed, and why).
+    notes_in_clear: int = 0
 
 
 @dataclass
@@ -143,6 +147,10 @@ class LegacyVault:
             case_vault = Vault(self.s.datadir.vault, self.keys.content_keys(db, case, epoch).vault_encryption,
                                self.keys.naming_key(db, case))
         summary_sealed = self._seal_summary(reference)
+        with self.s.read() as db:
+            notes_in_clear = sum(1 for text in db.scalars(select(CustodyEntry.text).where(
+                CustodyEntry.action == NOTE_ADDED, CustodyEntry.case_ref == reference))
+                if isinstance(text, str) and text_epoch(text) is None)
         leftovers = remove_leftovers(self.s.datadir.vault, self.s.engine, reference)
         with case_vault.ingest_lock():  # the sign-in clean-up leaves our unpublished/uncommitted objects alone
             with self.s.read() as db:
@@ -163,7 +171,7 @@ class LegacyVault:
                 existing = set(db.scalars(select(VaultObject.name).where(
                     VaultObject.name.in_(sorted(w.new_name for w in work.values())))))
             if not work:
-                return ReencryptReport(reference, epoch, (), leftovers, summary_sealed)
+                return ReencryptReport(reference, epoch, (), leftovers, summary_sealed, notes_in_clear)
             self._rewrite(reference, case_vault, list(work.values()), existing)
             batch = [w.pending for w in work.values() if w.pending is not None]
             try:
@@ -181,7 +189,7 @@ class LegacyVault:
             with contextlib.suppress(OSError):
                 fsync_dir(path.parent)
         log.info("case %s: %d legacy object(s) re-encrypted under key epoch %d", reference, len(done), epoch)
-        return ReencryptReport(reference, epoch, tuple(done), leftovers, summary_sealed)
+        return ReencryptReport(reference, epoch, tuple(done), leftovers, summary_sealed, notes_in_clear)
 
     def _seal_summary(self, reference: str) -> bool:
         """The case summary written before case keys, in the clear in its row, sealed under the case key (one
