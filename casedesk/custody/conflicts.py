@@ -111,7 +111,7 @@ def find_fork(held: Sequence[Sequence[Any]], pushed: Sequence[Sequence[Any]]) ->
     entries are ones the installation's own accounts made: chain, keys and signatures as ``casedesk verify`` checks
     them with the keys the log registered up to the fork and within it, and the authority replay of the log up to
     the fork followed by the fork."""
-    from casedesk.custody import projection  # replay imports this module
+    from casedesk.custody import keybook, projection  # replay imports this module (and the key book replay)
 
     if not pushed:
         raise NotAFork(NOT_FORK_EMPTY)
@@ -130,7 +130,7 @@ def find_fork(held: Sequence[Sequence[Any]], pushed: Sequence[Sequence[Any]]) ->
     if rows[0][1] != prefix[-1][18]:
         raise NotAFork(NOT_FORK_LINK.format(seq=point, prev=point - 1))
     whole = [*prefix, *rows]
-    registry, reg_problems = chain.build_registry(whole)
+    registry, reg_problems = keybook.build_registry(whole)
     problems = [p for _, p in reg_problems if p.seq is None or p.seq >= point]
     state = projection.replay(whole)
     salts = {ref: bytes.fromhex(f.salt) for ref, f in state.cases.items()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from casedesk.custody import digest, handover, headcheck, keylog
 from casedesk.custody import log as custody_log
-from casedesk.custody.chain import ACCOUNT_ACTIONS
+from casedesk.custody.chain import REGISTRY_ACTIONS
 from casedesk.custody.signing import Signer
 from casedesk.datadir import DataDir
 from casedesk.errors import (
@@ -401,7 +401,7 @@ def _refuse_handed_over(db: OrmSession, action: str, fields: dict[str, Any]) -> 
 
 
 _ACCOUNT_MARKER = ("SELECT count(*), max(seq) FROM custody_entries WHERE action IN ("
-                   + ", ".join(f"'{a}'" for a in sorted(ACCOUNT_ACTIONS)) + ")")
+                   + ", ".join(f"'{a}'" for a in sorted(REGISTRY_ACTIONS)) + ")")  # what the key registry follows
 
 
 def sql_executor(db: OrmSession) -> digest.Execute:
