@@ -229,3 +229,25 @@ def test_an_administrator_made_supervisor_among_three_loses_the_administrator_ro
         assert Accounts(third).confirm_promotion("admin2", "supervisor").role == "supervisor"
     finally:
         third.close()
+
+
+def test_the_cli_says_an_administrator_made_supervisor_is_no_longer_one(
+        store: Store, capsys: Any, monkeypatch: Any) -> None:
+    _two_admins(store)
+    admin = store.sign_in("admin")
+    try:
+        Accounts(admin).add("admin3", "admin", "Cal Third", "CT", THIRD)
+    finally:
+        admin.close()
+    second = store.installation.sign_in("admin2", SECOND)
+    try:
+        Accounts(second).confirm_creation("admin3")
+    finally:
+        second.close()
+    r = run(capsys, monkeypatch, store.root, "user", "role", "admin2", "supervisor", user="admin")
+    assert r.code == 0, r.err
+    assert ("admin2 is now detective (no longer admin) until another administrator confirms the change to supervisor "
+            "(`casedesk user confirm-promotion admin2 supervisor`)") in r.out
+    r = run(capsys, monkeypatch, store.root, "user", "confirm-promotion", "admin2", "supervisor", user="admin3",
+            password=THIRD)
+    assert r.code == 0 and "admin2 is now supervisor." in r.out
