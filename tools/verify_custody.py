@@ -12,7 +12,9 @@ in the same words:
   the numbering from 1 without gaps;
 - every signature, with the key the log itself registered for the author at
   that point (the first administrator's self-registered key is the root of
-  trust; later keys count only when registered by an administrator);
+  trust; later keys count only when registered by an administrator whose
+  account is active and confirmed, under the two-person rules, as the replay
+  of the account entries has it);
 - times never more than the tolerance earlier than any time before them;
 - the case commitment in every entry's header (encoding version 2): each
   entry of the exported case carries its case's, and no header-only line
