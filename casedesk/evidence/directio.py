@@ -22,6 +22,7 @@ import mmap
 import os
 import queue
 import threading
+from typing import Protocol
 
 ALIGN = 4096
 O_DIRECT = getattr(os, "O_DIRECT", 0)
@@ -39,11 +40,18 @@ def direct_off(fd: int) -> None:
         fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~O_DIRECT)
 
 
+class Hasher(Protocol):
+    def update(self, data: memoryview, /) -> None: ...
+
+
 class StagedDirectWriter:
     """Sequential writes to an ``O_DIRECT`` file descriptor through two aligned buffers."""
 
-    def __init__(self, fd: int, capacity: int) -> None:
+    def __init__(self, fd: int, capacity: int, hasher: Hasher | None = None) -> None:
         self._fd = fd
+        # Fed every byte written, in order, on the writer thread: hashing what is written costs the ingesting
+        # thread nothing (hashlib lets go of the interpreter for large updates).
+        self._hasher = hasher
         self._capacity = (capacity + ALIGN - 1) // ALIGN * ALIGN + ALIGN
         self._free: queue.SimpleQueue[mmap.mmap] = queue.SimpleQueue()
         for _ in range(2):
@@ -63,6 +71,8 @@ class StagedDirectWriter:
             buf, length = item
             if self._error is None:
                 try:
+                    if self._hasher is not None:
+                        self._hasher.update(memoryview(buf)[:length])
                     self._write(memoryview(buf)[:length])
                 except OSError as exc:
                     self._error = exc
@@ -110,6 +120,8 @@ class StagedDirectWriter:
         self._thread.join()
         self._raise()
         if self._pos:
+            if self._hasher is not None:  # after every full buffer: the writer thread has ended
+                self._hasher.update(memoryview(self._cur)[: self._pos])
             direct_off(self._fd)
             _write_all(self._fd, memoryview(self._cur)[: self._pos])
             self._pos = 0

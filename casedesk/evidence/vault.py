@@ -131,16 +131,18 @@ class TempObject:
         self.path = path
         self._sealer = Sealer(encryption_key)
         self._address = AddressHasher()  # of the bytes written: what the ingest entry binds the object to
-        self._address.update(self._sealer.header.raw)
         self._written = 0
         self._advised = 0
         self._stage: StagedDirectWriter | None = None
         self._fd = self._open(path, direct)
         try:
             if direct and O_DIRECT and fcntl.fcntl(self._fd, fcntl.F_GETFL) & O_DIRECT:
-                self._stage = StagedDirectWriter(self._fd, STAGE_RECORDS * (CHUNK_SIZE + TAG_SIZE))
+                # The writer thread hashes what it writes (the address): a large object's second SHA-256 pass
+                # runs beside the ingest's own hashing and sealing instead of after it.
+                self._stage = StagedDirectWriter(self._fd, STAGE_RECORDS * (CHUNK_SIZE + TAG_SIZE), self._address)
                 self._put(self._sealer.header.raw)
             else:
+                self._address.update(self._sealer.header.raw)
                 write_all(self._fd, self._sealer.header.raw)
         except BaseException:
             self.discard()
@@ -167,8 +169,7 @@ class TempObject:
             size = len(chunk) + TAG_SIZE
             room = self._stage.reserve(size)
             self._sealer.seal_into(chunk, final, room)
-            self._address.update(room)
-            self._stage.advance(size)
+            self._stage.advance(size)  # hashed into the address by the writer thread, as it is written
             return
         record = self._sealer.seal(chunk, final)
         self._address.update(record)
@@ -182,7 +183,9 @@ class TempObject:
 
     @property
     def address(self) -> str:
-        """The address of the bytes written so far (docs/sync-protocol.md, "Objects")."""
+        """The address of the bytes written (docs/sync-protocol.md, "Objects"); read it after ``close``."""
+        if self._stage is not None:
+            raise ValueError("the address of a staged object is known once it is closed")
         return self._address.hexdigest()
 
     def close(self, durable: bool = False) -> None:
