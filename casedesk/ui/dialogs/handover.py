@@ -54,6 +54,20 @@ def _field(placeholder: str, name: str, accessible: str) -> QLineEdit:
     return edit
 
 
+def _progress_parts(prefix: str) -> tuple[QProgressBar, QLabel, MessageLine]:
+    """The progress bar (hidden until the work starts), its line of text and the result line of a dialog."""
+    progress = QProgressBar()
+    progress.setObjectName(f"{prefix}Progress")
+    progress.setRange(0, 1000)
+    progress.hide()
+    text = QLabel()
+    text.setObjectName(f"{prefix}ProgressText")
+    text.setWordWrap(True)
+    message = MessageLine()
+    message.setObjectName(f"{prefix}Message")
+    return progress, text, message
+
+
 class HandOverDialog(QDialog):
     handed_over = Signal(str)  # the case reference, once the hand-over is recorded
 
@@ -96,15 +110,7 @@ class HandOverDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(edit)
             form.addRow(label, edit)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("handOverProgress")
-        self.progress.setRange(0, 1000)
-        self.progress.hide()
-        self.progress_text = QLabel()
-        self.progress_text.setObjectName("handOverProgressText")
-        self.progress_text.setWordWrap(True)
-        self.message = MessageLine()
-        self.message.setObjectName("handOverMessage")
+        self.progress, self.progress_text, self.message = _progress_parts("handOver")
         self.buttons = QDialogButtonBox()
         self.hand_button = self.buttons.addButton(self.tr("&Hand over…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.hand_button.setObjectName("handOverStart")
@@ -309,15 +315,7 @@ class ReceiveCaseDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(edit)
             form.addRow(label, edit)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("receiveProgress")
-        self.progress.setRange(0, 1000)
-        self.progress.hide()
-        self.progress_text = QLabel()
-        self.progress_text.setObjectName("receiveProgressText")
-        self.progress_text.setWordWrap(True)
-        self.message = MessageLine()
-        self.message.setObjectName("receiveMessage")
+        self.progress, self.progress_text, self.message = _progress_parts("receive")
         self.buttons = QDialogButtonBox()
         self.receive_button = self.buttons.addButton(self.tr("&Receive"), QDialogButtonBox.ButtonRole.ActionRole)
         self.receive_button.setObjectName("receiveStart")
